@@ -1,0 +1,7 @@
+"""``python -m sync`` runs the pmsync CLI."""
+
+from __future__ import annotations
+
+from sync.cli import main
+
+main()

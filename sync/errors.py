@@ -1,0 +1,92 @@
+"""pmsync's one exception tree. The CLI maps it to exit codes in one place.
+
+::
+
+    PmsyncError                      exit 1 unless stated
+    ├── ConfigError                  exit 2: bad or missing configuration (names the key)
+    ├── UsageError                   exit 2: bad command-line input
+    ├── ParseError(path, line)       a document that cannot be used at all
+    ├── StateError                   the state database is unusable or inconsistent
+    ├── SafetyAbort                  the plan looks dangerous; rerun with --force if intended
+    └── TrackerError(tracker, op)    a tracker call failed
+        ├── TrackerAuthError         credentials rejected (never retried)
+        ├── TrackerNotFound          the ticket or project does not exist
+        ├── RateLimited(retry_after) the tracker asked us to slow down (retried)
+        └── TrackerUnavailable       network error or 5xx (retried)
+
+Every user-facing error carries a ``hint`` naming the next thing to try. Messages never contain
+secrets: trackers build them from operation names and ticket keys, not from request headers.
+"""
+
+from __future__ import annotations
+
+
+class PmsyncError(Exception):
+    """Base of every error pmsync raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(PmsyncError):
+    exit_code = 2
+
+
+class UsageError(PmsyncError):
+    exit_code = 2
+
+
+class ParseError(PmsyncError):
+    def __init__(self, message: str, *, path: str, line: int | None = None, hint: str | None = None) -> None:
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}", hint=hint)
+        self.path = path
+        self.line = line
+
+
+class StateError(PmsyncError):
+    pass
+
+
+class SafetyAbort(PmsyncError):
+    pass
+
+
+class TrackerError(PmsyncError):
+    def __init__(self, message: str, *, tracker: str, op: str, hint: str | None = None) -> None:
+        super().__init__(f"{tracker} {op}: {message}", hint=hint)
+        self.tracker = tracker
+        self.op = op
+
+
+class TrackerAuthError(TrackerError):
+    pass
+
+
+class TrackerNotFound(TrackerError):
+    pass
+
+
+class RateLimited(TrackerError):
+    def __init__(
+        self,
+        message: str,
+        *,
+        tracker: str,
+        op: str,
+        retry_after: float | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message, tracker=tracker, op=op, hint=hint)
+        self.retry_after = retry_after
+
+
+class TrackerUnavailable(TrackerError):
+    pass
