@@ -1,0 +1,41 @@
+"""Engine construction: one place that knows SQLite's and PostgreSQL's quirks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from sync.errors import ConfigError
+
+DEFAULT_URL = "sqlite:///pmsync.db"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` (``sqlite:///file.db`` or ``postgresql+psycopg://…``).
+
+    SQLite gets WAL journaling and a busy timeout so that concurrent runs wait for each other
+    instead of failing, and foreign keys on.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError for malformed URLs
+        raise ConfigError(f"[state] url: not a database URL ({exc.__class__.__name__})") from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=60000")
+            if parsed.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    if backend == "postgresql":
+        return create_engine(url, pool_pre_ping=True)
+    raise ConfigError(f"[state] url: unsupported database {backend!r}; expected sqlite or postgresql")

@@ -1,0 +1,213 @@
+"""The state database schema (SQLAlchemy Core), shared by the state store and the local tracker.
+
+One ``MetaData`` so one versioned migration scheme (:mod:`sync.store.migrations`) covers both.
+Unique constraints carry the exactly-once guarantees: one ticket and at most one create intent
+per (tracker, owner key), so two concurrent runs cannot both own one item.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "pmsync_schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+postmortems = Table(
+    "postmortems",
+    metadata,
+    Column("incident_key", String(200), primary_key=True),
+    Column("path", Text, nullable=False),
+    Column("content_sha256", String(64), nullable=False),
+    Column("incident_id", String(200)),
+    Column("title", Text),
+    Column("severity", String(10)),
+    Column("started_at", DateTime(timezone=True)),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("review_date", Date),
+    Column("data", JSON, nullable=False),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("item_key", String(220), primary_key=True),
+    Column("incident_key", String(200), ForeignKey("postmortems.incident_key"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("text_sha256", String(64), nullable=False),
+    Column("owner", Text),
+    Column("priority", String(4)),
+    Column("deadline", Date),
+    Column("due", Date),
+    Column("doc_status", String(20)),
+    Column("fields_sha256", String(64), nullable=False),
+    Column("present", Boolean, nullable=False, default=True),
+    Column("removed_at", DateTime(timezone=True)),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_action_items_incident", "incident_key"),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_key", String(220), nullable=False),  # item key, or incident key for parents
+    Column("kind", String(10), nullable=False),  # "item" | "incident"
+    Column("tracker", String(20), nullable=False),
+    Column("ticket_key", String(200), nullable=False),
+    Column("url", Text),
+    Column("adopted", Boolean, nullable=False, default=False),
+    Column("synced_fields_sha256", String(64)),
+    Column("status", String(20)),
+    Column("status_raw", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tracker", "owner_key", name="uq_tickets_owner"),
+    UniqueConstraint("tracker", "ticket_key", name="uq_tickets_key"),
+)
+
+create_intents = Table(
+    "create_intents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("owner_key", String(220), nullable=False),
+    Column("tracker", String(20), nullable=False),
+    Column("attempt_id", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("tracker", "owner_key", name="uq_create_intents_owner"),
+)
+
+links = Table(
+    "ticket_links",
+    metadata,
+    Column("tracker", String(20), primary_key=True),
+    Column("a_key", String(200), primary_key=True),
+    Column("b_key", String(200), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+status_history = Table(
+    "status_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String(220), nullable=False),
+    Column("tracker", String(20), nullable=False),
+    Column("ticket_key", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("status_raw", Text),
+    Column("observed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_at", DateTime(timezone=True)),
+    Index("ix_status_history_item", "item_key", "observed_at"),
+)
+
+sync_runs = Table(
+    "sync_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("command", String(40), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("created", Integer, nullable=False, default=0),
+    Column("updated", Integer, nullable=False, default=0),
+    Column("unchanged", Integer, nullable=False, default=0),
+    Column("failed", Integer, nullable=False, default=0),
+    Column("errors", JSON, nullable=False, default=list),
+)
+
+item_failures = Table(
+    "item_failures",
+    metadata,
+    Column("owner_key", String(220), primary_key=True),
+    Column("run_id", Integer, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("last_failed_at", DateTime(timezone=True), nullable=False),
+)
+
+pull_cursors = Table(
+    "pull_cursors",
+    metadata,
+    Column("tracker", String(20), primary_key=True),
+    Column("cursor", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+run_locks = Table(
+    "run_locks",
+    metadata,
+    Column("name", String(60), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# --- the embedded local tracker (sync.trackers.local_tracker) -------------------------------
+
+local_sequence = Table(
+    "local_sequence",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+local_tickets = Table(
+    "local_tickets",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("key", String(40), nullable=False, unique=True),
+    Column("marker_key", String(220), unique=True),
+    Column("marker_label", String(40)),
+    Column("kind", String(10), nullable=False),  # "item" | "incident"
+    Column("title", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("priority", String(4)),
+    Column("assignee", Text),
+    Column("due", Date),
+    Column("labels", JSON, nullable=False),
+    Column("project", String(100)),
+    Column("parent_key", String(40)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("change_seq", Integer, nullable=False),
+    Index("ix_local_tickets_change_seq", "change_seq"),
+)
+
+local_links = Table(
+    "local_links",
+    metadata,
+    Column("a_key", String(40), primary_key=True),
+    Column("b_key", String(40), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+)
+
+local_status_log = Table(
+    "local_status_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(40), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+)
