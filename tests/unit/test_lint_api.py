@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import sync.core.lint as lint_package
 from sync.core.lint import RULES, LintOptions, lint, lint_result, sort_diagnostics, strict
-from sync.core.model import Diagnostic, DiagnosticSeverity, ParseResult
-from tests.unit.lint_samples import PATH, complete, section
+from sync.core.model import ContributingFactor, Diagnostic, DiagnosticSeverity, ParseResult, Priority
+from tests.unit.lint_samples import PATH, complete, item, section
 
 ERROR = DiagnosticSeverity.ERROR
 WARNING = DiagnosticSeverity.WARNING
@@ -68,3 +70,32 @@ def test_catalogue_codes_are_unique_and_documented() -> None:
     doc = lint_package.__doc__ or ""
     for rule in RULES:
         assert re.search(rf"^{rule.code}\s+{rule.name}\s+{rule.severity.value}\s", doc, re.MULTILINE), rule
+
+
+def parser_said(line: int | None, slug: str) -> Diagnostic:
+    return Diagnostic(path=PATH, line=line, severity=WARNING, code="PM030", message=f"{slug}: from the parser")
+
+
+@pytest.mark.parametrize(
+    ("parser", "kept"),
+    [
+        (parser_said(41, "unmapped-status"), []),
+        (parser_said(42, "unmapped-status"), ["LINT105"]),  # another line: not the same problem
+        (parser_said(41, "bad-date"), ["LINT105"]),
+    ],
+)
+def test_problems_the_parser_reported_are_not_repeated(parser: Diagnostic, kept: list[str]) -> None:
+    pm = complete(action_items=(item(1, priority=Priority.P0, status=None, status_raw="blocked"),))
+    found = lint_result(ParseResult(path=PATH, postmortem=pm, diagnostics=(parser,)))
+    assert [d.code for d in found if d.code.startswith("LINT")] == kept
+    assert parser in found
+
+
+def test_parser_aliases_cover_dates_and_scores() -> None:
+    pm = complete(
+        action_items=(item(1, priority=Priority.P0, deadline_raw="soon"),),
+        factors=(ContributingFactor(name="Technical debt", score_raw="high", line=31),),
+    )
+    parser = (parser_said(41, "bad-date"), parser_said(31, "bad-score"))
+    found = lint_result(ParseResult(path=PATH, postmortem=pm, diagnostics=parser))
+    assert sorted(d.message.split(":")[0] for d in found) == ["bad-date", "bad-score"]

@@ -49,6 +49,17 @@ __all__ = [
 ]
 
 _NAMES = {rule.code: rule.name for rule in RULES}
+# The parser reports some of the same problems under its own slugs; a rule finding is dropped when
+# the parser already reported the same problem on the same line, so nothing is said twice.
+_PARSER_SLUGS = {
+    "unparsed-deadline": "bad-date",
+    "unscored-factor": "bad-score",
+    "missing-severity": "unmapped-severity",
+}
+
+
+def _slug(diagnostic: Diagnostic) -> str:
+    return diagnostic.message.split(":", 1)[0].strip()
 
 
 def _enabled(diagnostic: Diagnostic, options: LintOptions) -> bool:
@@ -71,8 +82,12 @@ def lint_result(result: ParseResult, options: LintOptions | None = None) -> list
     """The parser's diagnostics plus the rule findings (none when the document was unusable)."""
     options = options or LintOptions()
     found = [d for d in result.diagnostics if _enabled(d, options)]
+    reported = {(d.line, _slug(d)) for d in result.diagnostics}
     if result.postmortem is not None:
-        found.extend(lint(result.postmortem, options))
+        for finding in lint(result.postmortem, options):
+            slug = _slug(finding)
+            if (finding.line, _PARSER_SLUGS.get(slug, slug)) not in reported:
+                found.append(finding)
     return sort_diagnostics(found)
 
 
