@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.core.lint.sentences import Sentence, sentences
 
@@ -81,3 +83,20 @@ def test_skipped_lines_end_the_paragraph() -> None:
         (5, "Dana joined."),
         (7, "The end."),
     ]
+
+
+LINE_PIECES = st.sampled_from(
+    ["", "- ", "1. ", "| a | b |", "|---|---|", "```", "# Head", "> ", "**Owner:** ", "14:02 - ", "<!--", "-->"]
+)
+WORDS = st.text(alphabet=st.sampled_from("abc XYZ@.?!`'\"*_-:"), max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(st.tuples(LINE_PIECES, WORDS), max_size=12), first=st.integers(min_value=1, max_value=500))
+def test_sentence_lines_stay_in_range_and_in_order(lines: list[tuple[str, str]], first: int) -> None:
+    text = "\n".join(prefix + words for prefix, words in lines)
+    found = list(sentences(text, first_line=first))
+    numbers = [s.line for s in found]
+    assert numbers == sorted(numbers)
+    assert all(first <= n < first + max(len(lines), 1) for n in numbers)
+    assert all(s.text and s.text == s.text.strip() and "\n" not in s.text for s in found)

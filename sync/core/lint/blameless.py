@@ -272,6 +272,14 @@ def _matcher(pm: PostMortem, blame_words: Iterable[str]) -> _Matcher | None:
     return _Matcher(blame=blame, names=frozen, capitalised=_capitalised_pattern(words))
 
 
+_QUOTED = re.compile(r'"[^"]*"|“[^”]*”|"[^"]*$|“[^”]*$')
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with quoted spans blanked: a quoted error message or chat line is not the author's voice."""
+    return _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def _excerpt(text: str, limit: int = 70) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -302,7 +310,7 @@ def find_blame(pm: PostMortem, blame_words: Iterable[str]) -> list[Diagnostic]:
         return []
     found: list[Diagnostic] = []
     for sentence in narrative_sentences(pm):
-        blame = matcher.blame.search(sentence.text)
+        blame = matcher.blame.search(_unquoted(sentence.text))
         if blame is None:
             continue
         person = matcher.person(sentence.text)
