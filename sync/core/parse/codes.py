@@ -7,6 +7,7 @@ PM001   error     not-utf8                    the bytes are not UTF-8 text; noth
 PM002   error     binary                      the input contains NUL bytes; nothing parsed
 PM003   error     empty                       the document is empty or whitespace only
 PM004   error     internal-error              the parser failed on this input (a bug; report it)
+PM005   error     unreadable                  the file is missing or cannot be read (sync.documents)
 PM010   warning   front-matter-invalid        YAML front matter is not a mapping or not YAML
 PM020   error     no-action-section           no action-item section anywhere in the document
 PM021   warning   unfilled-template           the title is a placeholder; items were dropped
@@ -29,6 +30,7 @@ NOT_UTF8 = ("PM001", DiagnosticSeverity.ERROR, "not-utf8")
 BINARY = ("PM002", DiagnosticSeverity.ERROR, "binary")
 EMPTY = ("PM003", DiagnosticSeverity.ERROR, "empty")
 INTERNAL = ("PM004", DiagnosticSeverity.ERROR, "internal-error")
+UNREADABLE = ("PM005", DiagnosticSeverity.ERROR, "unreadable")
 FRONT_MATTER = ("PM010", DiagnosticSeverity.WARNING, "front-matter-invalid")
 NO_ACTION_SECTION = ("PM020", DiagnosticSeverity.ERROR, "no-action-section")
 UNFILLED_TEMPLATE = ("PM021", DiagnosticSeverity.WARNING, "unfilled-template")
