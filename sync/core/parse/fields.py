@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _FIELD_LABELS: dict[str, str] = {}
 for _field, _labels in {
     "incident_id": "incident id|incident #|incident number|incident no|incident key|incident ref",
@@ -141,7 +143,7 @@ def read_front_matter(data: Mapping[str, Any]) -> FrontMatter:
 def load_yaml(text: str) -> tuple[Mapping[str, Any] | None, str | None]:
     """Parse front matter; returns (mapping or None, error text or None)."""
     try:
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = yaml.load(text, Loader=_LOADER) if text.strip() else {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         return None, str(exc).splitlines()[0] if str(exc) else "invalid YAML"
     if data is None:
