@@ -112,7 +112,7 @@ def test_overlapping_sections_report_each_sentence_once() -> None:
     [
         ({"metadata": {"authors": ["priya", "lee"]}}, "priya failed to scale the pool."),
         ({"metadata": {"Incident Commander": "Jordan Blake (IC)"}}, "Blake should have escalated."),
-        ({"metadata": {"responders": "Sam Ortiz, @kofi and ops-team"}}, "Kofi made a mistake in the runbook."),
+        ({"metadata": {"responders": "Sam Ortiz, , @kofi and ops-team"}}, "Kofi made a mistake in the runbook."),
         ({}, "**Thanks:** Mei Chen\n\nMei should have escalated earlier."),
         ({}, "- Attendees: quinn, rory\n\nRory failed to escalate."),
     ],
@@ -149,6 +149,20 @@ def test_blame_words_are_configurable() -> None:
     assert blamed_lines(pm) == [12]
     assert [d.line for d in lint(pm, LintOptions(blame_words=("botched",)))] == [11]
     assert lint(pm, LintOptions(blame_words=())) == []
+
+
+@pytest.mark.parametrize(
+    ("words", "text", "flagged"),
+    [
+        (("botched",), "Tim botched the rollback.", True),  # configured words count after a name
+        (("failed to",), "Tim failed to page anyone.", False),  # ...unless a system can do it too
+        (("failed to",), "@tim failed to page anyone.", True),
+        (("careless",), "Tim was careless with the flag.", True),
+        (("careless",), "Tim careless flag.", False),
+    ],
+)
+def test_capitalised_name_heuristic_with_configured_words(words: tuple[str, ...], text: str, flagged: bool) -> None:
+    assert bool(lint(with_narrative(text + "\n"), LintOptions(blame_words=words))) is flagged
 
 
 def test_rule_can_be_disabled_by_code_or_name() -> None:

@@ -107,6 +107,16 @@ CASES: list[tuple[str, dict[str, Any], list[tuple[str, DiagnosticSeverity, int]]
         {"factors": (ContributingFactor(name="Technical debt", score_raw="high", line=31),)},
         [("LINT131", WARNING, 31)],
     ),
+    (
+        "factor-list-without-any-score",
+        {"factors": tuple(ContributingFactor(name=f"Free-text factor {n}", line=30 + n) for n in range(3))},
+        [("LINT131", WARNING, 30)],
+    ),
+    (
+        "factor-list-one-unscored",
+        {"factors": (ContributingFactor(name="Testing", score=2, line=30), ContributingFactor(name="Debt", line=31))},
+        [("LINT131", WARNING, 31)],
+    ),
     ("factor-zero-ok", {"factors": (ContributingFactor(name="Technical debt", score=0, line=31),)}, []),
     # -- SEV-1 needs a P0 --------------------------------------------------------------------
     (
@@ -139,6 +149,13 @@ def test_default_priority_message_names_the_configured_priority() -> None:
     (configured,) = lint(pm, LintOptions(default_priority=Priority.P1))
     assert "default priority P1" in configured.message
     assert configured.message.startswith("default-priority: action item #2")
+
+
+def test_unscored_factor_messages() -> None:
+    one = complete(factors=(ContributingFactor(name="Debt", line=31),))
+    assert [d.message for d in lint(one)] == ['unscored-factor: factor "Debt" has no score (0-3)']
+    many = complete(factors=tuple(ContributingFactor(name=f"F{n}", line=30 + n) for n in range(3)))
+    assert [d.message for d in lint(many)] == ["unscored-factor: none of the 3 contributing factors has a score (0-3)"]
 
 
 def test_unmapped_values_are_quoted_in_the_message() -> None:

@@ -128,20 +128,24 @@ _NOT_NAMES = frozenset(
         "meanwhile",
     ]
 )
-# Blame phrases that, straight after a capitalised word, describe something only a person does.
-# "failed to" and "should have" are left out: "Monitoring failed to page" is about a system.
-_AGENTIVE = frozenset(
+# Blame phrases that, straight after a capitalised word, do NOT show the word is a person:
+# "Monitoring failed to page", "Canary should have caught it". Every other blame phrase (including
+# ones a user configures) does ("Tim forgot", "Tim ignored", "Tim botched").
+_NOT_AFTER_A_NAME = frozenset(
     {
-        "forgot",
-        "ignored",
-        "overlooked",
-        "neglected",
-        "messed up",
-        "screwed up",
-        "didn't bother",
-        "did not bother",
-        "dropped the ball",
-        "blamed",
+        "failed to",
+        "should have",
+        "should've",
+        "shouldn't have",
+        "fault",
+        "blame",
+        "mistake",
+        "mistakes",
+        "human error",
+        "negligence",
+        "carelessness",
+        "forgotten",
+        "forgetting",
     }
 )
 # Adjectives that make blame after "<Name> was" ("Tim was careless").
@@ -251,7 +255,7 @@ class _Matcher:
 
 def _capitalised_pattern(blame_words: Iterable[str]) -> re.Pattern[str] | None:
     lowered = {w.strip().lower() for w in blame_words}
-    acts = sorted(lowered & _AGENTIVE, key=len, reverse=True)
+    acts = sorted(lowered - _NOT_AFTER_A_NAME - _BLAME_ADJECTIVES, key=len, reverse=True)
     adjectives = sorted(lowered & _BLAME_ADJECTIVES)
     options = [_words_pattern(a) for a in acts]
     options += [r"(?:was|were|is|is\s+being|was\s+being)\s+" + re.escape(a) + r"(?!\w)" for a in adjectives]

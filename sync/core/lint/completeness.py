@@ -142,7 +142,14 @@ def check_whys(pm: PostMortem) -> list[Diagnostic]:
 
 
 def check_factors(pm: PostMortem) -> list[Diagnostic]:
-    """Every contributing factor listed carries a score from 0 to 3."""
+    """Every contributing factor listed carries a score from 0 to 3.
+
+    A free-text factor list with no scores at all gets one finding, not one per factor.
+    """
+    unscored = [f for f in pm.factors if f.score is None and not (f.score_raw and f.score_raw.strip())]
+    if len(unscored) > 1 and len(unscored) == len(pm.factors):
+        detail = f"none of the {len(unscored)} contributing factors has a score (0-3)"
+        return [catalog.UNSCORED_FACTOR.at(pm.path, unscored[0].line, detail)]
     found: list[Diagnostic] = []
     for factor in pm.factors:
         if factor.score is not None:
