@@ -258,7 +258,8 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketCha
 
 
 def _item_body(item: ActionItem, pm: PostMortem, incident_key: str) -> str:
-    lines = [item.text, "", f"Action item {item.number} of post-mortem {incident_key}"]
+    # No item number here: renumbering rows must not rewrite every ticket below them.
+    lines = [item.text, "", f"Action item from post-mortem {incident_key}"]
     if pm.title:
         lines.append(f"Incident: {pm.title}")
     if pm.severity:
