@@ -132,7 +132,9 @@ class _Document:
     """Lines split on ``\\n`` with their endings kept apart, so edits cannot disturb them."""
 
     def __init__(self, text: str) -> None:
-        parts = text.split("\n")
+        # A byte-order mark is not content: set it aside so a first-line item is still recognised.
+        self.bom = "\ufeff" if text.startswith("\ufeff") else ""
+        parts = text[len(self.bom) :].split("\n")
         self.contents: list[str] = []
         self.endings: list[str] = []
         for i, part in enumerate(parts):
@@ -146,7 +148,7 @@ class _Document:
         self.original = tuple(self.contents)
 
     def render(self) -> str:
-        return "".join(c + e for c, e in zip(self.contents, self.endings, strict=True))
+        return self.bom + "".join(c + e for c, e in zip(self.contents, self.endings, strict=True))
 
 
 def _fenced_lines(contents: Sequence[str]) -> frozenset[int]:
