@@ -109,10 +109,8 @@ def plan_writeback(text: str, updates: Sequence[ItemWriteback]) -> WritebackResu
             skipped.append((update.number, f"line {update.line} is inside a fenced code block"))
             continue
         content = doc.contents[index]
-        if _LIST_ITEM.match(content) and not content.lstrip().startswith("|"):
-            reason = _write_list_item(doc, fenced, index, update)
-            if reason is not None:
-                skipped.append((update.number, reason))
+        if _LIST_ITEM.match(content):
+            _write_list_item(doc, fenced, index, update)
             continue
         table = next((t for t in tables_found if t.header <= index < t.end), None)
         if table is None:
@@ -257,9 +255,8 @@ class _Row:
             lead = raw[: len(raw) - len(raw.lstrip())]
             trail = raw[len(raw.rstrip()) :]
         else:
+            # Only reachable for inner cells and cells before a closing pipe: a row's trailing blanks are its own.
             lead = trail = " " if raw or self.padded else ""
-            if column == len(self.cells) - 1 and not self.trailing_pipe:
-                trail = ""  # the last cell of a row without a closing pipe carries no trailing padding
         self.cells[column] = f"{lead}{text}{trail}"
 
     def append_cell(self, text: str) -> None:
@@ -285,27 +282,25 @@ class _Table:
     end: int  # exclusive
 
 
-def _is_delimiter(content: str) -> bool:
-    row = _Row.parse(content)
-    return row is not None and all(_DELIMITER_CELL.match(c) for c in row.cells)
+def _is_delimiter(row: _Row) -> bool:
+    return all(_DELIMITER_CELL.match(c) for c in row.cells)
 
 
 def _find_tables(contents: Sequence[str], fenced: frozenset[int]) -> list[_Table]:
     """Every pipe table, scanned top-down as GFM does, so a body row that looks like a delimiter stays a row."""
 
-    def is_row(i: int) -> bool:
+    def row_at(i: int) -> _Row | None:
         if i >= len(contents) or i in fenced or not contents[i].strip():
-            return False
-        return bool(_separator_pipes(contents[i]))
+            return None
+        return _Row.parse(contents[i])
 
     found: list[_Table] = []
     i = 0
     while i < len(contents):
-        header = _Row.parse(contents[i]) if is_row(i) else None
-        delimiter = _Row.parse(contents[i + 1]) if is_row(i + 1) else None
-        if header and delimiter and len(header.cells) == len(delimiter.cells) and _is_delimiter(contents[i + 1]):
+        header, delimiter = row_at(i), row_at(i + 1)
+        if header and delimiter and len(header.cells) == len(delimiter.cells) and _is_delimiter(delimiter):
             end = i + 2
-            while is_row(end):
+            while row_at(end):
                 end += 1
             found.append(_Table(header=i, delimiter=i + 1, end=end))
             i = end
@@ -403,7 +398,7 @@ def _names_ticket(text: str, ticket_markdown: str) -> bool:
 # --- lists --------------------------------------------------------------------------------------------------
 
 
-def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update: ItemWriteback) -> str | None:
+def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update: ItemWriteback) -> None:
     content = doc.contents[index]
     match = _LIST_ITEM.match(content)
     assert match is not None
@@ -419,7 +414,6 @@ def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update:
             start = match.start("box")
             content = content[:start] + ("[x]" if closed else "[ ]") + content[start + 3 :]
     doc.contents[index] = content
-    return None
 
 
 def _item_lines(contents: Sequence[str], fenced: frozenset[int], index: int) -> list[str]:
