@@ -4,7 +4,8 @@ Pure text in, text out. The contract that makes write-back safe to run on hand-w
 
 - Only the item's own line changes, plus — when a table has no ticket column — the header, delimiter and
   every other row of that one table (one cell appended). Line count, line endings (``\\n``/``\\r\\n``), a
-  missing final newline and trailing whitespace are kept byte for byte; lines are numbered by ``\\n``.
+  missing final newline, a UTF-8 BOM and trailing whitespace are kept byte for byte; lines are numbered by
+  ``\\n`` (a lone ``\\r`` is kept as content).
 - Tables: the ticket cell is filled when empty (or a placeholder such as ``n/a``), left alone when it already
   names the same ticket, and left alone *and reported* when it names a different one (the human's reference
   wins, and the item's status cell is not touched either). A Status/State column is updated; none is added.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sync.core.model import Status
 
@@ -85,7 +86,7 @@ class WritebackResult:
 
     text: str
     changed_lines: tuple[int, ...] = ()
-    skipped: tuple[tuple[int, str], ...] = field(default=())
+    skipped: tuple[tuple[int, str], ...] = ()
 
 
 def status_label(status: Status) -> str:
