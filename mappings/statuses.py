@@ -89,11 +89,12 @@ class JiraTransitionOption:
 @dataclass(frozen=True)
 class JiraStatusMap:
     """Jira status ↔ canonical. ``status_overrides`` maps a status *name* to a canonical status
-    and beats the category (for workflows that put, say, "Blocked" in the ``done`` category)."""
+    and beats the category (for workflows that put, say, "Blocked" in the ``done`` category).
+    ``transitions`` replaces the preferred transition names per status, over the defaults."""
 
     wont_do_resolutions: frozenset[str] = DEFAULT_WONT_DO_RESOLUTIONS
     status_overrides: Mapping[str, Status] = field(default_factory=dict)
-    transitions: Mapping[Status, tuple[str, ...]] = DEFAULT_JIRA_TRANSITIONS
+    transitions: Mapping[Status, tuple[str, ...]] = field(default_factory=dict)
     wont_do_resolution: str = "Won't Do"
 
     def __post_init__(self) -> None:
