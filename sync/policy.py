@@ -38,11 +38,12 @@ class MappingPolicy:
         match = self.owners.resolve(owner)
         if match.user is not None:
             return OwnerDecision(match.user)
-        if match.entry is None and self.tracker == "local" and not match.reason.startswith("ambiguous"):
-            # The embedded tracker has no user accounts: the owner as written is the assignee.
-            return OwnerDecision(owner.strip())
         if match.reason == "no owner given":
             return OwnerDecision(None)
+        if self.tracker == "local" and match.entry is None:
+            # The embedded tracker has no user accounts: the owner as written is the assignee. A
+            # team that keeps an owner directory still hears about names missing from it.
+            return OwnerDecision(owner.strip(), match.reason if self.owners.entries else None)
         return OwnerDecision(None, match.reason)
 
     def route(self, pm: PostMortem) -> tuple[str | None, tuple[str, ...]]:

@@ -376,7 +376,8 @@ def _plan_incident(
                     line=item.line,
                     severity=DiagnosticSeverity.WARNING,
                     code="PLAN003",
-                    message=f"{key}: {owner.problem}; the ticket is created unassigned",
+                    message=f"{key}: {owner.problem}"
+                    + ("; the ticket is created unassigned" if owner.user is None else ""),
                     hint="add the owner to [owners] in pmsync.toml",
                 )
             )

@@ -54,7 +54,9 @@ def test_owner_resolution_per_tracker() -> None:
     unknown = policy("jira").assignee("@ghost")
     assert unknown.user is None and unknown.problem and "ghost" in unknown.problem
     # The embedded tracker has no accounts: an unknown owner is assigned as written, silently.
-    assert policy("local").assignee("@ghost").user == "@ghost"
+    ghost = policy("local").assignee("@ghost")
+    assert ghost.user == "@ghost" and ghost.problem is not None  # assigned as written, but reported
+    assert policy("local", entries=()).assignee("@ghost").problem is None  # no directory kept: silent
     assert policy("local").assignee("@dana").user == "Dana Smith"
     assert policy("jira").assignee(None).user is None and policy("jira").assignee(None).problem is None
 
