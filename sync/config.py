@@ -93,7 +93,7 @@ CONFIG_ENV = "PMSYNC_CONFIG"
 ENV_PREFIX = "PMSYNC_"
 DEFAULT_CONFIG_FILE = "pmsync.toml"
 DEFAULT_STATE_URL = "sqlite:///pmsync.db"
-_SECRET_KEY = re.compile(r"^(?:.*_)?(?:token|password|secret|api_key)$", re.IGNORECASE)
+_SECRET_KEY = re.compile(r"^(?:.*_)?(?:token|password|passwd|secret|api_key|secret_key|private_key)$", re.IGNORECASE)
 _ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 _WEEKDAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 
@@ -682,8 +682,6 @@ def _format_loc(loc: tuple[str | int, ...]) -> str:
     parts = list(loc)
     if len(parts) >= 2 and parts[0] == "tracker" and parts[1] in ("local", "jira", "github"):
         del parts[1]  # the discriminator tag pydantic inserts is not a key the user wrote
-    if not parts:
-        return "[settings]"
     section = "calendar" if parts[0] == "calendar_" else parts[0]
     rest = ""
     for part in parts[1:]:

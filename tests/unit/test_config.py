@@ -299,6 +299,8 @@ def test_local_helpers_use_defaults(tmp_path: Path) -> None:
         ),
         ('[safety]\nmax_creates = "many"\n', "[safety] max_creates: input should be a valid integer"),
         ('[compliance]\nenabled = "perhaps"\n', "[compliance] enabled: input should be a valid boolean"),
+        ("[parse]\nstatus = { parked = 5 }\n", "[parse] status.parked: input should be 'open'"),
+        (GITHUB + 'api_url = "api.github.com"\n', "[tracker] api_url: must be an http(s):// URL"),
         ("[foo]\nx = 1\n", "[foo]: unknown section (known: calendar, compliance, due_dates"),
         ('state = "sqlite:///x.db"\n', "[state]: input should be a valid dictionary"),
     ],
@@ -340,6 +342,7 @@ def test_env_overrides_file_values(tmp_path: Path) -> None:
         "PMSYNC_SOURCES__PATHS": '["docs/*.md", "/abs/pm/*.md"]',
         "PMSYNC_TRACKER__PRIORITIES__P0": "Blocker",
         "PMSYNC_CALENDAR__COUNTRY": "GB",
+        "PMSYNC_CALENDAR__WEEKEND": "5,6",
         "PMSYNC_DUE_DATES__SPRINT_ANCHOR": "2026-01-05",
         "PMSYNC_COMPLIANCE__ENABLED": "false",
         "PMSYNC_TEST_PG_URL": "ignored: no double underscore",
@@ -352,6 +355,7 @@ def test_env_overrides_file_values(tmp_path: Path) -> None:
     assert settings.sources.paths == (str(tmp_path / "docs/*.md"), "/abs/pm/*.md")
     assert settings.priority_map().to_tracker(Priority.P0) == "Blocker"
     assert settings.calendar().country == "GB"
+    assert settings.calendar().weekend == frozenset({5, 6})
     assert settings.due_dates.sprint_anchor == dt.date(2026, 1, 5)
     assert settings.compliance_rules() == ()
 
@@ -611,3 +615,14 @@ def test_example_documents_every_key() -> None:
             if not re.search(rf"^#*\s*{key} =", text, re.M):
                 missing.append(f"{model.__name__}.{key}")
     assert missing == []
+
+
+def test_invalid_country_is_reported_once(tmp_path: Path) -> None:
+    # The subdivision cannot be checked against a country that does not exist: one line, not two.
+    assert problems(tmp_path, '[calendar]\ncountry = "XX"\nsubdivision = "BY"\n') == [
+        "[calendar] country: country XX not available"
+    ]
+
+
+def test_empty_country_means_weekends_only(tmp_path: Path) -> None:
+    assert load_text(tmp_path, '[calendar]\ncountry = ""\n').calendar().country is None
