@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from mappings.compliance import industry_key
 from sync.core.model import PostMortem
 
 __all__ = ["Route", "RouteMatch", "Router", "RoutingRule", "normalise_severity"]
@@ -29,11 +30,6 @@ def _values(value: str | Iterable[str] | None) -> frozenset[str] | None:
         return None
     items = (value,) if isinstance(value, str) else tuple(value)
     return frozenset(item.strip().casefold() for item in items)
-
-
-def _industry_key(text: str) -> str:
-    # "e-commerce", "E commerce" and "ecommerce" are one industry.
-    return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 
 @dataclass(frozen=True, init=False)
@@ -60,7 +56,7 @@ class RouteMatch:
             self, "severity", None if severities is None else frozenset(normalise_severity(s) for s in severities)
         )
         object.__setattr__(
-            self, "industry", None if industries is None else frozenset(_industry_key(i) for i in industries)
+            self, "industry", None if industries is None else frozenset(industry_key(i) for i in industries)
         )
 
     def matches(self, pm: PostMortem) -> bool:
@@ -71,7 +67,7 @@ class RouteMatch:
             (self.team, pm.team.casefold().strip() if pm.team else None),
             (self.service, pm.service.casefold().strip() if pm.service else None),
             (self.severity, normalise_severity(severity) if severity else None),
-            (self.industry, _industry_key(industry) if industry else None),
+            (self.industry, industry_key(industry) if industry else None),
         )
         return all(accepted is None or (actual is not None and actual in accepted) for accepted, actual in checks)
 

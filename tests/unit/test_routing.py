@@ -21,6 +21,7 @@ ROUTER = Router(
         RoutingRule(RouteMatch(service=["checkout-api", "cart-api"]), project="SHOP"),
         RoutingRule(RouteMatch(industry="e-commerce"), labels=("ecommerce",)),
         RoutingRule(RouteMatch(severity=["sev1", "2"]), project="INCIDENT"),
+        RoutingRule(RouteMatch(industry="fintech"), project="FIN"),
     ],
     default_project="OPS",
     default_labels=("postmortem",),
@@ -36,6 +37,7 @@ ROUTER = Router(
         ({"service": "CART-API", "team": "web"}, Route("SHOP", ("postmortem",), 2)),
         ({"industry": "E-Commerce"}, Route("OPS", ("postmortem", "ecommerce"), 3)),  # label-only rule
         ({"metadata": {"industry": "ecommerce"}}, Route("OPS", ("postmortem", "ecommerce"), 3)),
+        ({"industry": "Financial Services"}, Route("FIN", ("postmortem",), 5)),  # same aliases as compliance
         ({"severity": Severity.SEV2}, Route("INCIDENT", ("postmortem",), 4)),
         ({"severity_raw": "Sev 1"}, Route("INCIDENT", ("postmortem",), 4)),
         ({"severity": Severity.SEV3}, Route("OPS", ("postmortem",), None)),
