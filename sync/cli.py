@@ -21,7 +21,7 @@ from sync.logs import configure_logging
 log = logging.getLogger(__name__)
 
 # Command modules, each defining a ``commands`` list of click commands.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("sync.cli_parse",)
 
 
 class PmsyncGroup(click.Group):

@@ -1,0 +1,137 @@
+"""Markdown → blocks with source lines, and inline Markdown → plain text with link positions.
+
+One module-level MarkdownIt instance is built once (building it is far costlier than a parse) and
+each document is parsed exactly once; everything downstream walks the resulting tree.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link inside rendered inline text: ``text[start:end]`` is the link text."""
+
+    text: str
+    url: str
+    start: int
+    end: int
+    autolink: bool = False
+
+
+@dataclass
+class Inline:
+    """Inline Markdown rendered to plain text (emphasis dropped, links → their text, code kept in
+    backticks, whitespace collapsed) plus where the links sit in that text."""
+
+    text: str = ""
+    links: list[Link] = field(default_factory=list)
+    bold_prefix: str | None = None  # text of a leading **bold** run, if the inline starts with one
+
+    def append(self, piece: str) -> None:
+        piece = re.sub(r"\s+", " ", piece)
+        if not piece:
+            return
+        if (not self.text or self.text.endswith(" ")) and piece.startswith(" "):
+            piece = piece[1:]
+        self.text += piece
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split YAML front matter off the top. Returns (yaml or None, body with the front matter
+    lines blanked so line numbers stay true, first line of the front matter block or 0)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 0
+    block = match.group(0)
+    blank = "\n" * block.count("\n")
+    return match.group("body") or "", blank + text[match.end() :], 1
+
+
+def parse_tree(text: str) -> tuple[SyntaxTreeNode, dict[str, Any]]:
+    """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
+    env: dict[str, Any] = {}
+    tokens = _MD.parse(text, env)
+    return SyntaxTreeNode(tokens), env
+
+
+def first_line(node: SyntaxTreeNode) -> int:
+    """1-based first source line of a block node (1 when markdown-it gives no map)."""
+    return node.map[0] + 1 if node.map else 1
+
+
+def last_line(node: SyntaxTreeNode) -> int:
+    """1-based last source line of a block node."""
+    return max(node.map[1], node.map[0] + 1) if node.map else 1
+
+
+def inline_tokens(node: SyntaxTreeNode) -> list[Token]:
+    """The inline tokens of a paragraph/heading/cell node (empty when it has none)."""
+    for child in node.children:
+        if child.type == "inline" and child.token is not None:
+            return list(child.token.children or [])
+    return []
+
+
+def render_inline(tokens: Sequence[Token]) -> Inline:
+    """Render inline tokens to plain text, recording link positions and a leading bold run."""
+    out = Inline()
+    link_stack: list[tuple[str, int, bool]] = []
+    bold_depth = 0
+    bold_start: int | None = None
+    seen_content = False
+    for token in tokens:
+        kind = token.type
+        if kind == "text":
+            out.append(token.content)
+            seen_content = seen_content or bool(token.content.strip())
+        elif kind == "code_inline":
+            out.append(f"`{token.content}`")
+            seen_content = True
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "link_open":
+            href = str(token.attrGet("href") or "")
+            link_stack.append((href, len(out.text), token.markup == "autolink"))
+        elif kind == "link_close" and link_stack:
+            href, start, autolink = link_stack.pop()
+            start = min(start + (1 if out.text[start : start + 1] == " " else 0), len(out.text))
+            end = len(out.text.rstrip(" "))
+            out.links.append(Link(text=out.text[start:end], url=href, start=start, end=end, autolink=autolink))
+        elif kind == "strong_open":
+            if bold_depth == 0 and not seen_content and out.bold_prefix is None:
+                bold_start = len(out.text)
+            bold_depth += 1
+        elif kind == "strong_close":
+            bold_depth = max(0, bold_depth - 1)
+            if bold_depth == 0 and bold_start is not None and out.bold_prefix is None:
+                out.bold_prefix = out.text[bold_start:].strip()
+                bold_start = None
+            seen_content = True
+        # em, s, images and inline HTML carry no text we keep.
+    stripped = out.text.lstrip(" ")
+    shift = len(out.text) - len(stripped)
+    if shift:
+        out.links = [Link(ln.text, ln.url, ln.start - shift, ln.end - shift, ln.autolink) for ln in out.links]
+    out.text = stripped.rstrip(" ")
+    return out
+
+
+def walk(nodes: Iterable[SyntaxTreeNode]) -> Iterable[SyntaxTreeNode]:
+    """Depth-first over nodes and their block children."""
+    for node in nodes:
+        yield node
+        if node.type not in ("inline", "text"):
+            yield from walk(node.children)

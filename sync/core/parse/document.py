@@ -1,0 +1,587 @@
+"""``parse_document``: one Markdown post-mortem → :class:`PostMortem` + diagnostics. Never raises.
+
+The pipeline: decode → split front matter → one markdown-it parse → find section starts →
+read each kind of section from its blocks (actions, timeline, whys, factors, went well,
+prevention, cost) → read summary fields from every other line → assemble the frozen model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from markdown_it.tree import SyntaxTreeNode
+
+from sync.core.model import (
+    ActionItem,
+    Detection,
+    DetectionMethod,
+    Impact,
+    ParseResult,
+    PostMortem,
+    Section,
+)
+from sync.core.parse import codes
+from sync.core.parse.blocks import first_line, inline_tokens, last_line, parse_tree, render_inline, split_front_matter
+from sync.core.parse.codes import Collector
+from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
+from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
+from sync.core.parse.items import ItemReader, parse_group
+from sync.core.parse.options import ParseOptions
+from sync.core.parse.retrospective import read_bullets, read_checks, read_cost, read_factors, read_whys
+from sync.core.parse.sections import (
+    PSEUDO_DEPTH,
+    Header,
+    classify_title,
+    clean_title,
+    find_headers,
+    is_generic_title,
+    pseudo_heading,
+)
+from sync.core.parse.timeline import TimelineReader
+from sync.core.parse.wording import is_placeholder_title
+
+log = logging.getLogger(__name__)
+
+_INCIDENT_IN_HEADING = re.compile(r"\bincident\s+(?P<id>[A-Z][A-Z0-9]*-\d+(?:-\d+)?)\b", re.IGNORECASE)
+_INCIDENT_NUMBER = re.compile(r"\bincident\s*#\s*(?P<id>\d+)\b", re.IGNORECASE)
+_RANGE_SPLIT = re.compile(r"\s*(?:→|->|⟶|\bto\b|–|—)\s*")
+_DURATION_NOTE = re.compile(r"\(\s*duration\s*:?\s*(?P<d>[^)]+)\)", re.IGNORECASE)
+_DELAY_NOTE = re.compile(r"\bdelay(?:ed)?\b[^0-9~]{0,12}(?P<d>~?\d[^).;]*)", re.IGNORECASE)
+_PAREN_DURATION = re.compile(r"\((?P<d>[^)]*\d[^)]*)\)")
+_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_DETECTION_WORDS: tuple[tuple[DetectionMethod, re.Pattern[str]], ...] = (
+    (
+        DetectionMethod.MONITORING,
+        re.compile(
+            r"monitor|alert|alarm|\bpage[sd]?\b|pager|borgmon|sentry|prometheus|pagerduty|automat|synthetic|probe|nagios|datadog",
+            re.I,
+        ),
+    ),
+    (
+        DetectionMethod.CUSTOMER,
+        re.compile(r"customer|\busers?\b|support ticket|support|client|reported by|people telling|community", re.I),
+    ),
+    (
+        DetectionMethod.INTERNAL,
+        re.compile(r"internal|engineer|analyst|noticed|developer|employee|team member|staff|operator", re.I),
+    ),
+)
+
+
+def parse_document(source: str | bytes, path: str, options: ParseOptions | None = None) -> ParseResult:
+    """Parse one post-mortem. Never raises: unusable input yields ``postmortem=None`` and an
+    error diagnostic (see :mod:`sync.core.parse.codes` for the codes)."""
+    options = options or ParseOptions()
+    diagnostics = Collector(path)
+    try:
+        text = _decode(source, diagnostics)
+        if text is None:
+            return ParseResult(path=path, postmortem=None, diagnostics=tuple(diagnostics.items))
+        raw = source if isinstance(source, bytes) else source.encode("utf-8", "surrogatepass")
+        postmortem = _Parser(text, path, options, diagnostics, hashlib.sha256(raw).hexdigest()).run()
+    except Exception as exc:  # noqa: BLE001 - the contract is "never raises"; the bug is reported as data
+        log.exception("parser failed on %s", path)
+        diagnostics.add(codes.INTERNAL, None, f"{type(exc).__name__}: {exc}", hint="please report this document")
+        return ParseResult(path=path, postmortem=None, diagnostics=tuple(diagnostics.items))
+    return ParseResult(path=path, postmortem=postmortem, diagnostics=tuple(diagnostics.items))
+
+
+def _decode(source: str | bytes, diagnostics: Collector) -> str | None:
+    if isinstance(source, bytes):
+        if b"\x00" in source:
+            diagnostics.add(codes.BINARY, None, "input contains NUL bytes; not a text document")
+            return None
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            diagnostics.add(
+                codes.NOT_UTF8,
+                None,
+                f"invalid byte 0x{source[exc.start]:02x} at offset {exc.start}",
+                hint="save the document as UTF-8",
+            )
+            return None
+    else:
+        text = source.removeprefix("\ufeff")
+        if "\x00" in text:
+            diagnostics.add(codes.BINARY, None, "input contains NUL characters; not a text document")
+            return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        diagnostics.add(codes.EMPTY, None, "document is empty")
+        return None
+    return text
+
+
+@dataclass
+class _LabelSection:
+    """A ``- **Label**:`` list item with nested bullets (MoJ's "Review actions")."""
+
+    header: Header
+    lists: list[SyntaxTreeNode]
+    end: int
+
+
+@dataclass
+class _Facts:
+    """Summary facts in the order they were found; the first value of each field wins."""
+
+    values: dict[str, tuple[Any, int | None]] = field(default_factory=dict)
+
+    def put(self, name: str, value: Any, line: int | None) -> None:
+        if value is not None and value != "" and name not in self.values:
+            self.values[name] = (value, line)
+
+    def get(self, name: str) -> Any:
+        found = self.values.get(name)
+        return found[0] if found else None
+
+    def line(self, name: str) -> int | None:
+        found = self.values.get(name)
+        return found[1] if found else None
+
+
+class _Parser:
+    def __init__(self, text: str, path: str, options: ParseOptions, diagnostics: Collector, sha: str) -> None:
+        self.path = path
+        self.options = options
+        self.diagnostics = diagnostics
+        self.sha = sha
+        front, body, _ = split_front_matter(text)
+        self.front: dict[str, Any] = {}
+        self.metadata: dict[str, Any] = {}
+        if front is not None:
+            data, error = load_yaml(front)
+            if error is not None or data is None:
+                diagnostics.add(codes.FRONT_MATTER, 1, error or "front matter is not a mapping")
+            else:
+                matter = read_front_matter(data)
+                self.front, self.metadata = matter.fields, matter.metadata
+        self.lines = body.split("\n")
+        root, _ = parse_tree(body)
+        self.blocks: list[SyntaxTreeNode] = list(root.children)
+        self.headers = find_headers(self.blocks)
+        self.labels = self._label_sections()
+        self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
+
+    # -- structure ------------------------------------------------------------------------------
+
+    def _label_sections(self) -> list[_LabelSection]:
+        found: list[_LabelSection] = []
+        for node in self.blocks:
+            if node.type != "bullet_list":
+                continue
+            for item in node.children:
+                children = list(item.children)
+                if not children or children[0].type not in ("paragraph", "heading"):
+                    continue
+                nested = [c for c in children if c.type in ("bullet_list", "ordered_list")]
+                label = pseudo_heading(children[0])
+                if label is None and children[0].type == "heading":
+                    # "- **Review actions**:" over an empty "  -" line is a setext heading.
+                    label = render_inline(inline_tokens(children[0]))
+                if label is None:
+                    continue
+                title = clean_title(label.bold_prefix or label.text)
+                if not nested and classify_title(title) != "actions":
+                    continue
+                header = Header(
+                    title=title,
+                    level=0,
+                    depth=PSEUDO_DEPTH,
+                    kind=classify_title(title),
+                    line=first_line(item),
+                    node=item,
+                    block=None,
+                    links=list(label.links),
+                )
+                header.effective_kind = header.kind
+                found.append(_LabelSection(header=header, lists=nested, end=last_line(item)))
+        return found
+
+    def _region(self, header: Header) -> list[int]:
+        """Block indices under ``header`` up to the next header of the same or higher rank."""
+        assert header.block is not None
+        following = [h for h in self.headers if h.block is not None and h.block > header.block]
+        stop = next((h.block for h in following if h.depth <= header.depth), len(self.blocks))
+        assert stop is not None
+        return list(range(header.block + 1, stop))
+
+    def _regions(self, kind: str) -> Iterator[tuple[Header, list[int]]]:
+        """Outermost sections of ``kind`` and their blocks (nested ones are included, once)."""
+        covered: set[int] = set()
+        for header in self.headers:
+            if header.effective_kind != kind or header.block in covered:
+                continue
+            region = self._region(header)
+            covered.update(region)
+            yield header, region
+
+    def _consume(self, indices: Sequence[int]) -> None:
+        for index in indices:
+            node = self.blocks[index]
+            if node.map:
+                self.consumed.update(range(node.map[0], node.map[1]))
+
+    # -- the run --------------------------------------------------------------------------------
+
+    def run(self) -> PostMortem:
+        title, title_header = self._title()
+        facts = self._facts()
+        started, start_timed = self._moment("start", facts)
+        ended, end_timed = self._moment("end", facts)
+        review = self._review_date(facts)
+        year = self._year(started, ended, review, title, facts)
+        items = self._action_items(year)
+        template = title is not None and is_placeholder_title(title)
+        if template:
+            self.diagnostics.add(
+                codes.UNFILLED_TEMPLATE,
+                title_header.line if title_header else 1,
+                f"title {title!r} is a placeholder; this is an unfilled template, {len(items)} item(s) dropped",
+            )
+            items = []
+        has_actions = any(h.effective_kind == "actions" for h in self.headers) or any(
+            label.header.kind == "actions" for label in self.labels
+        )
+        if not has_actions:
+            self.diagnostics.add(
+                codes.NO_ACTION_SECTION,
+                None,
+                "no action-item section (Action Items, Follow-ups, Remediation…)",
+                hint="add an '## Action Items' section",
+            )
+        timeline = self._timeline(year, started)
+        severity_raw = facts.get("severity")
+        severity = self.options.severity(str(severity_raw)) if severity_raw is not None else None
+        if severity_raw is not None and severity is None:
+            self.diagnostics.add(
+                codes.UNMAPPED_SEVERITY, facts.line("severity"), f"severity {severity_raw!r} kept as raw text"
+            )
+        return PostMortem(
+            path=self.path,
+            content_sha256=self.sha,
+            title=title,
+            incident_id=self._incident_id(facts, title),
+            severity=severity,
+            severity_raw=str(severity_raw) if severity_raw is not None else None,
+            started_at=started,
+            ended_at=ended,
+            duration_minutes=self._duration(facts, started, ended, start_timed and end_timed),
+            review_date=review,
+            impact=self._impact(facts),
+            detection=self._detection(facts),
+            timeline=timeline,
+            whys=tuple(w for _, region in self._regions("whys") for w in read_whys(self._nodes(region), self.lines)),
+            factors=tuple(
+                f for _, region in self._regions("factors") for f in read_factors(self._nodes(region), self.diagnostics)
+            ),
+            went_well=tuple(t for _, region in self._regions("went_well") for t in read_bullets(self._nodes(region))),
+            action_items=tuple(items),
+            prevention=tuple(c for _, region in self._regions("prevention") for c in read_checks(self._nodes(region))),
+            cost_inputs=self._cost(),
+            industry=_text(self.front.get("industry")) or _text(facts.get("industry")),
+            team=_text(self.front.get("team")) or _text(facts.get("team")),
+            service=_text(self.front.get("service")) or _text(facts.get("service")),
+            tags=_tags(self.front.get("tags") or facts.get("tags")),
+            metadata=self.metadata,
+            sections=self._sections(title_header),
+        )
+
+    def _nodes(self, indices: Sequence[int]) -> list[SyntaxTreeNode]:
+        return [self.blocks[i] for i in indices]
+
+    # -- title and id ---------------------------------------------------------------------------
+
+    def _title(self) -> tuple[str | None, Header | None]:
+        front_title = _text(self.front.get("title"))
+        headings = [h for h in self.headers if h.level > 0]
+        h1 = next((h for h in headings if h.level == 1), None)
+        first = h1 or (headings[0] if headings else None)
+        chosen: Header | None = None
+        if first is not None and first.kind == "other":
+            chosen = first
+            if is_generic_title(first.title):
+                later = [h for h in headings if h.line > first.line]
+                if later and later[0].kind == "other" and later[0].level <= 3:
+                    chosen = later[0]
+        if chosen is not None:
+            chosen.effective_kind = "title"
+        if front_title:
+            return front_title, chosen
+        return (chosen.title if chosen else None), chosen
+
+    def _incident_id(self, facts: _Facts, title: str | None) -> str | None:
+        for value in (self.front.get("incident_id"), facts.get("incident_id")):
+            if _text(value):
+                return _text(value)
+        for header in self.headers:
+            match = _INCIDENT_IN_HEADING.search(header.title)
+            if match:
+                return match.group("id")
+        match = _INCIDENT_NUMBER.search(title or "")
+        return match.group("id") if match else None
+
+    # -- summary fields -------------------------------------------------------------------------
+
+    def _facts(self) -> _Facts:
+        facts = _Facts()
+        for name, value in self.front.items():
+            facts.put(name, value, 1)
+        excluded = self._excluded_lines()
+        eligible_kinds = {"title", "summary", "other", "impact", "detection", "preamble"}
+        kinds = self._line_kinds()
+        scanned = scan_fields(
+            (number + 1, raw) for number, raw in enumerate(self.lines) if number not in excluded and raw.strip()
+        )
+        for found in scanned:
+            if found.name is None:
+                if kinds.get(found.line - 1, "preamble") in eligible_kinds and len(found.label.split()) <= 4:
+                    self.metadata.setdefault(found.label, found.value)
+                continue
+            self._put_field(facts, found)
+        for header in self.headers:
+            if header.kind == "detection" and header.block is not None and "detection" not in facts.values:
+                body = next((self.blocks[i] for i in self._region(header) if self.blocks[i].type == "paragraph"), None)
+                if body is not None:
+                    facts.put("detection", render_inline(inline_tokens(body)).text, first_line(body))
+        return facts
+
+    def _put_field(self, facts: _Facts, found: Field) -> None:
+        name = found.name
+        assert name is not None
+        if name == "range":
+            parts = _RANGE_SPLIT.split(_DURATION_NOTE.sub("", found.value), maxsplit=1)
+            facts.put("start", parts[0], found.line)
+            if len(parts) > 1:
+                facts.put("end", parts[1], found.line)
+            note = _DURATION_NOTE.search(found.value)
+            if note:
+                facts.put("duration", note.group("d"), found.line)
+            return
+        if name in ("start", "end") and parse_date_or_datetime(found.value) is None:
+            return
+        facts.put(name, found.value, found.line)
+
+    def _excluded_lines(self) -> set[int]:
+        excluded: set[int] = set()
+        for node in self.blocks:
+            if node.type in ("fence", "code_block", "html_block", "table") and node.map:
+                excluded.update(range(node.map[0], node.map[1]))
+        for kind in ("actions", "timeline", "cost", "whys", "factors", "went_well", "went_wrong", "lucky", "lessons"):
+            for _, region in self._regions(kind):
+                for index in region:
+                    node = self.blocks[index]
+                    if node.map:
+                        excluded.update(range(node.map[0], node.map[1]))
+        for label in self.labels:
+            if label.header.kind in ("actions", "timeline", "context") or label.header.title.lower() == "context":
+                for nested in label.lists:
+                    if nested.map:
+                        excluded.update(range(nested.map[0], nested.map[1]))
+        return excluded
+
+    def _line_kinds(self) -> dict[int, str]:
+        kinds: dict[int, str] = {}
+        starts = sorted((h.line - 1, h.effective_kind) for h in self.headers)
+        for position, (start, kind) in enumerate(starts):
+            end = starts[position + 1][0] if position + 1 < len(starts) else len(self.lines)
+            for number in range(start, end):
+                kinds[number] = kind
+        return kinds
+
+    def _moment(self, name: str, facts: _Facts) -> tuple[dt.datetime | None, bool]:
+        value = facts.get(name)
+        if isinstance(value, dt.datetime):
+            return (
+                value if value.tzinfo else value.replace(tzinfo=timezone_for(None, self.options.default_timezone))
+            ), True
+        if isinstance(value, dt.date):
+            return dt.datetime.combine(
+                value, dt.time(0, 0), tzinfo=timezone_for(None, self.options.default_timezone)
+            ), False
+        if value is None:
+            return None, False
+        found = parse_date_or_datetime(str(value), self.options.default_timezone)
+        return found if found else (None, False)
+
+    def _review_date(self, facts: _Facts) -> dt.date | None:
+        value = facts.get("review_date")
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return parse_date(str(value)) if value is not None else None
+
+    def _year(
+        self,
+        started: dt.datetime | None,
+        ended: dt.datetime | None,
+        review: dt.date | None,
+        title: str | None,
+        facts: _Facts,
+    ) -> int | None:
+        for moment in (started, ended, review):
+            if moment is not None:
+                return moment.year
+        for text in (title, str(self.metadata.get("date", ""))):
+            match = _YEAR.search(text or "")
+            if match:
+                return int(match.group(0))
+        del facts
+        return None
+
+    def _duration(
+        self, facts: _Facts, started: dt.datetime | None, ended: dt.datetime | None, timed: bool
+    ) -> int | None:
+        for name in ("duration", "duration_fallback"):
+            value = facts.get(name)
+            if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+                return int(value)
+            if value is not None:
+                minutes = parse_duration_minutes(str(value))
+                if minutes is not None:
+                    return minutes
+        if started is not None and ended is not None and timed and ended >= started:
+            return int((ended - started).total_seconds() // 60)
+        return None
+
+    def _impact(self, facts: _Facts) -> Impact:
+        value = facts.get("impact")
+        if value is None:
+            return Impact()
+        text = str(value) if not isinstance(value, dict) else None
+        if isinstance(value, dict):
+            return Impact.model_validate({k: v for k, v in value.items() if k in Impact.model_fields})
+        users, revenue, sla = impact_numbers(text or "")
+        return Impact(users=users, revenue_lost=revenue, sla_breached=sla, text=text)
+
+    def _detection(self, facts: _Facts) -> Detection:
+        value = facts.get("detection")
+        text = str(value) if value is not None else None
+        method: DetectionMethod | None = None
+        delay: int | None = None
+        if text:
+            positions = [(m.start(), kind) for kind, pattern in _DETECTION_WORDS if (m := pattern.search(text))]
+            if positions:
+                method = min(positions)[1]
+            note = _DELAY_NOTE.search(text) or _PAREN_DURATION.search(text)
+            if note:
+                delay = parse_duration_minutes(note.group("d"))
+        explicit = facts.get("delay")
+        if explicit is not None:
+            minutes = int(explicit) if isinstance(explicit, int) else parse_duration_minutes(str(explicit))
+            delay = minutes if minutes is not None else delay
+        return Detection(method=method, method_raw=text, delay_minutes=delay)
+
+    def _cost(self) -> Any:
+        for header, region in self._regions("cost"):
+            nodes = self._nodes(region)
+            if not nodes:
+                continue
+            start = header.line
+            end = max(last_line(n) for n in nodes)
+            found = read_cost(self.lines[start:end])
+            if found is not None:
+                return found
+        return None
+
+    # -- actions and timeline -------------------------------------------------------------------
+
+    def _action_items(self, year: int | None) -> list[ActionItem]:
+        reader = ItemReader(self.options, self.diagnostics)
+        units: list[tuple[int, Any]] = []
+        for header, region in self._regions("actions"):
+            units.append((header.line, (header, region)))
+        for label in self.labels:
+            if label.header.kind == "actions":
+                units.append((label.header.line, label))
+        for _, unit in sorted(units, key=lambda u: u[0]):
+            if isinstance(unit, _LabelSection):
+                for nested in unit.lists:
+                    reader.read_list(nested, None, None)
+                continue
+            header, region = unit
+            self._read_action_region(reader, header, region)
+        return reader.finish(year)
+
+    def _read_action_region(self, reader: ItemReader, header: Header, region: list[int]) -> None:
+        by_block = {h.block: h for h in self.headers if h.block is not None}
+        group = None
+        skip_depth: int | None = None
+        for index in region:
+            sub = by_block.get(index)
+            if sub is not None:
+                if skip_depth is not None and sub.depth > skip_depth:
+                    continue
+                skip_depth = None
+                if sub.kind in ("other", "actions"):
+                    group = parse_group(sub.title, sub.links, self.options)
+                else:
+                    skip_depth = sub.depth
+                continue
+            if skip_depth is not None:
+                continue
+            reader.read_block(self.blocks[index], group)
+        del header
+
+    def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
+        reader = TimelineReader(self.options.default_timezone, year)
+        if started is not None:
+            reader.current_date = started.date()
+        for header, region in self._regions("timeline"):
+            from sync.core.parse.dates import zone_note
+
+            zone = zone_note(header.title)
+            if zone:
+                reader.zone = zone
+            for index in region:
+                reader.read_block(self.blocks[index], self.lines)
+        return reader.finish()
+
+    # -- sections -------------------------------------------------------------------------------
+
+    def _sections(self, title_header: Header | None) -> tuple[Section, ...]:
+        starts: list[tuple[int, Header]] = [(h.line, h) for h in self.headers]
+        starts.extend((label.header.line, label.header) for label in self.labels)
+        starts.sort(key=lambda s: s[0])
+        sections: list[Section] = []
+        total = len(self.lines)
+        for position, (line, header) in enumerate(starts):
+            end = starts[position + 1][0] - 1 if position + 1 < len(starts) else total
+            while end > line and not self.lines[end - 1].strip():
+                end -= 1
+            end = max(end, line)
+            kind = "title" if header is title_header and header.kind == "other" else header.effective_kind
+            sections.append(
+                Section(
+                    title=header.title or "(untitled)",
+                    level=header.level,
+                    kind=kind,
+                    line=line,
+                    end_line=end,
+                    text="\n".join(self.lines[line:end]),
+                )
+            )
+        return tuple(sections)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(json_safe(value)).strip() if not isinstance(value, str) else value.strip()
+    return text or None
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, list | tuple):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    return tuple(t.strip() for t in re.split(r"[,;]", str(value)) if t.strip())

@@ -1,0 +1,123 @@
+"""Parser options: the synonym tables that map what documents say onto pmsync's enums.
+
+The defaults cover the vocabulary seen in the shared corpus; callers (configuration) may replace
+any table. Keys are matched case-insensitively after whitespace is collapsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from sync.core.model import Priority, Severity, Status
+
+DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
+    {
+        "p0": Priority.P0,
+        "p1": Priority.P1,
+        "p2": Priority.P2,
+        "critical": Priority.P0,
+        "blocker": Priority.P0,
+        "urgent": Priority.P0,
+        "highest": Priority.P0,
+        "high": Priority.P1,
+        "major": Priority.P1,
+        "medium": Priority.P2,
+        "normal": Priority.P2,
+        "low": Priority.P2,
+        "minor": Priority.P2,
+        "lowest": Priority.P2,
+    }
+)
+
+DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
+    {
+        "open": Status.OPEN,
+        "todo": Status.OPEN,
+        "to do": Status.OPEN,
+        "not started": Status.OPEN,
+        "planned": Status.OPEN,
+        "in progress": Status.IN_PROGRESS,
+        "ongoing": Status.IN_PROGRESS,
+        "wip": Status.IN_PROGRESS,
+        "started": Status.IN_PROGRESS,
+        "in review": Status.IN_PROGRESS,
+        "done": Status.DONE,
+        "complete": Status.DONE,
+        "completed": Status.DONE,
+        "closed": Status.DONE,
+        "resolved": Status.DONE,
+        "fixed": Status.DONE,
+        "✅": Status.DONE,
+        "**done**": Status.DONE,
+        "won't do": Status.WONT_DO,
+        "wont do": Status.WONT_DO,
+        "won't fix": Status.WONT_DO,
+        "not planned": Status.WONT_DO,
+        "cancelled": Status.WONT_DO,
+        "canceled": Status.WONT_DO,
+        "dropped": Status.WONT_DO,
+        "obsolete": Status.WONT_DO,
+    }
+)
+
+DEFAULT_SEVERITY_SYNONYMS: Mapping[str, Severity] = MappingProxyType(
+    {
+        "sev-1": Severity.SEV1,
+        "sev1": Severity.SEV1,
+        "sev 1": Severity.SEV1,
+        "s1": Severity.SEV1,
+        "critical": Severity.SEV1,
+        "sev-2": Severity.SEV2,
+        "sev2": Severity.SEV2,
+        "sev 2": Severity.SEV2,
+        "s2": Severity.SEV2,
+        "major": Severity.SEV2,
+        "high": Severity.SEV2,
+        "sev-3": Severity.SEV3,
+        "sev3": Severity.SEV3,
+        "sev 3": Severity.SEV3,
+        "s3": Severity.SEV3,
+        "minor": Severity.SEV3,
+        "low": Severity.SEV3,
+        "medium": Severity.SEV3,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    """How to read a document. Frozen so one instance can be shared across threads and runs."""
+
+    priority_synonyms: Mapping[str, Priority] = field(default_factory=lambda: DEFAULT_PRIORITY_SYNONYMS)
+    status_synonyms: Mapping[str, Status] = field(default_factory=lambda: DEFAULT_STATUS_SYNONYMS)
+    severity_synonyms: Mapping[str, Severity] = field(default_factory=lambda: DEFAULT_SEVERITY_SYNONYMS)
+    default_timezone: str = "UTC"
+
+    def priority(self, raw: str) -> Priority | None:
+        """Map a priority cell or prefix (``P1``, ``High``) to a Priority, or None."""
+        return self.priority_synonyms.get(_key(raw))
+
+    def status(self, raw: str) -> Status | None:
+        """Map a status word (``In progress``, ``DONE``, ``✅``) to a Status, or None."""
+        key = _key(raw)
+        found = self.status_synonyms.get(key)
+        if found is None and key.startswith("**") and key.endswith("**"):
+            found = self.status_synonyms.get(key.strip("*").strip())
+        return found
+
+    def severity(self, raw: str) -> Severity | None:
+        """Map a severity value (``SEV-1 (revenue impact)``, ``Major (High Impact…)``) to a Severity."""
+        key = _key(raw)
+        if key in self.severity_synonyms:
+            return self.severity_synonyms[key]
+        head = _key(key.split("(", 1)[0])
+        if head in self.severity_synonyms:
+            return self.severity_synonyms[head]
+        first = head.split(" ", 1)[0].rstrip(".,;:") if head else ""
+        return self.severity_synonyms.get(first)
+
+
+def _key(raw: str) -> str:
+    return " ".join(raw.replace("\u2019", "'").split()).lower()

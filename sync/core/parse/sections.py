@@ -1,0 +1,208 @@
+"""Headings and pseudo-headings: where sections start, what they are called, what kind they are.
+
+A section starts at an ATX or setext heading, at a paragraph that is only bold text (plus an
+optional ':' and footnote marker, as in ``**Action Items**:^[165](…)^``), at a bare line that is a
+known section name directly followed by a list ("Action Items" in doc 16), or at a bold-label list
+item with nested bullets (``- **Review actions**:``). Sections are flat in ``PostMortem.sections``
+(each ends where the next starts); the hierarchy that matters for action items (sub-headings are
+groups) is computed from heading depth.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.tree import SyntaxTreeNode
+
+from sync.core.parse.blocks import Inline, Link, first_line, inline_tokens, render_inline
+
+PSEUDO_DEPTH = 7
+
+_FOOTNOTE = re.compile(r"\s*\^?\[?\[\d+\]\]?\^?|\s*\^\d+\^|\^")
+_NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.)]\s+", re.IGNORECASE)
+_PARENS = re.compile(r"\s*\([^)]*\)")
+
+# Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
+# Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
+_KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "actions",
+            r"\baction ?items?\b|\bactionables?\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
+            r"|\bpreventa?tive (?:measures|actions)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
+            r"|\bfuture improvements\b|\bpreventing the issue from happening again\b|\baction plan\b"
+            r"|^actions?$|\bto-?dos?\b",
+        ),
+        ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
+        ("timeline", r"\btimeline\b|\bchain of events\b|\bsequence of events\b"),
+        ("factors", r"\bcontributing (?:factors?|conditions)\b"),
+        ("went_well", r"\bwent well\b|\bwhat worked\b"),
+        ("went_wrong", r"\bwent (?:wrong|poorly|badly)\b|\bcould have gone better\b|\bdidn.t go well\b"),
+        ("lucky", r"\bgot lucky\b|\bget lucky\b"),
+        ("prevention", r"\brecurrence prevention\b|\bprevention checklist\b|^prevention$"),
+        ("cost", r"\bcost\b|\bcosts\b"),
+        ("lessons", r"\blessons?\b|\blearnings?\b|\blearnt\b|\btakeaways?\b|\binsights?\b"),
+        ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b"),
+        ("impact", r"\bimpact\b|\bfallout\b"),
+        ("root_cause", r"\broot causes?\b|\bwhat caused\b|\bcause of\b|\bidentified cause\b|\btrigger\b"),
+        ("detection", r"\bdetection\b"),
+        ("resolution", r"\bresolution\b|\brecovery\b|\bmitigation\b"),
+        ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
+    )
+)
+
+_GENERIC_TITLE_WORDS = frozenset(
+    [
+        "example",
+        "sample",
+        "template",
+        "templates",
+        "postmortem",
+        "postmortems",
+        "post-mortem",
+        "post-mortems",
+        "post",
+        "mortem",
+        "incident",
+        "report",
+        "reports",
+        "for",
+        "the",
+        "a",
+        "an",
+        "of",
+        "retrospective",
+        "review",
+    ]
+)
+
+
+@dataclass
+class Header:
+    """One section start."""
+
+    title: str
+    level: int
+    depth: int
+    kind: str
+    line: int
+    node: SyntaxTreeNode
+    block: int | None
+    links: list[Link] = field(default_factory=list)
+    effective_kind: str = "other"
+
+
+def clean_title(text: str) -> str:
+    """Display title: footnote markers, trailing ':' and surrounding space removed."""
+    text = _FOOTNOTE.sub("", text).strip()
+    return text.rstrip(":").strip()
+
+
+def normalize_title(text: str) -> str:
+    """Lower-case title without numbering, parentheticals, footnotes or punctuation noise."""
+    text = clean_title(text)
+    text = _NUMBERING.sub("", text)
+    text = _PARENS.sub("", text)
+    text = text.replace("&", " and ").replace("\u2019", "'")
+    text = re.sub(r"[—–:]+.*$", "", text) if ":" in text and not re.search(r"action items?:", text, re.I) else text
+    return " ".join(text.lower().split()).strip(" .:-")
+
+
+def classify_title(text: str) -> str:
+    """The section kind a title names (``actions``, ``timeline``…), ``other`` when unknown."""
+    normalized = normalize_title(text)
+    if not normalized:
+        return "other"
+    for kind, pattern in _KIND_RULES:
+        if pattern.search(normalized):
+            return kind
+    return "other"
+
+
+def is_generic_title(text: str) -> bool:
+    """A title that names the genre rather than the incident ("Example Postmortem")."""
+    words = re.findall(r"[a-z-]+", text.lower())
+    return bool(words) and all(word in _GENERIC_TITLE_WORDS for word in words)
+
+
+def pseudo_heading(node: SyntaxTreeNode) -> Inline | None:
+    """The rendered label when a paragraph is only bold text (+ ':' / footnote marker)."""
+    if node.type != "paragraph":
+        return None
+    tokens = [t for t in inline_tokens(node) if t.type != "text" or t.content]
+    if not tokens or tokens[0].type != "strong_open":
+        return None
+    rendered = render_inline(tokens)
+    if not rendered.bold_prefix:
+        return None
+    rest = rendered.text[len(rendered.bold_prefix) :] if rendered.text.startswith(rendered.bold_prefix) else None
+    if rest is None:
+        return None
+    rest = _FOOTNOTE.sub("", rest).strip()
+    if rest not in ("", ":"):
+        return None
+    label = rendered.bold_prefix.rstrip(":").strip()
+    if not label or len(label) > 80:
+        return None
+    return rendered
+
+
+def bare_heading(node: SyntaxTreeNode, following: SyntaxTreeNode | None) -> Inline | None:
+    """A one-line paragraph naming a known section, directly followed by a list (doc 16)."""
+    if node.type != "paragraph" or following is None or following.type not in ("bullet_list", "ordered_list"):
+        return None
+    if not node.map or not following.map or following.map[0] != node.map[1] or node.map[1] - node.map[0] != 1:
+        return None
+    rendered = render_inline(inline_tokens(node))
+    if len(rendered.text) > 60 or rendered.links:
+        return None
+    if classify_title(rendered.text) != "actions":
+        return None
+    return rendered
+
+
+def find_headers(blocks: list[SyntaxTreeNode]) -> list[Header]:
+    """Every section start among the top-level blocks, in document order, kinds inherited."""
+    headers: list[Header] = []
+    for index, node in enumerate(blocks):
+        if node.type == "heading":
+            rendered = render_inline(inline_tokens(node))
+            level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
+            headers.append(_header(rendered, level, level, node, index))
+            continue
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        label = pseudo_heading(node) or bare_heading(node, following)
+        if label is not None:
+            headers.append(_header(label, 0, PSEUDO_DEPTH, node, index))
+    _inherit_kinds(headers)
+    return headers
+
+
+def _header(rendered: Inline, level: int, depth: int, node: SyntaxTreeNode, index: int | None) -> Header:
+    title = clean_title(rendered.bold_prefix if level == 0 and rendered.bold_prefix else rendered.text)
+    return Header(
+        title=title,
+        level=level,
+        depth=depth,
+        kind=classify_title(title),
+        line=first_line(node),
+        node=node,
+        block=index,
+        links=list(rendered.links),
+    )
+
+
+def _inherit_kinds(headers: list[Header]) -> None:
+    # A sub-heading with no recognisable name belongs to its parent's kind ("### Process" under
+    # "## Action items" is a group of actions).
+    stack: list[Header] = []
+    for header in headers:
+        while stack and stack[-1].depth >= header.depth:
+            stack.pop()
+        if header.kind == "other" and stack:
+            header.effective_kind = stack[-1].effective_kind
+        else:
+            header.effective_kind = header.kind
+        stack.append(header)

@@ -1,0 +1,159 @@
+"""Timeline entries: tables, ``HH:MM - text`` lines and bullets, ``[MM-DD HH:MM]`` bullets,
+``HH:MM ::::: text`` (Taskcluster, even when indented into a code block), and one heading per
+timestamp with the event in the following paragraph.
+
+Only timeline sections are read, so chat-log appendices full of ``[7:22 AM]`` never leak in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from markdown_it.tree import SyntaxTreeNode
+
+from sync.core.model import TimelineEntry
+from sync.core.parse.blocks import first_line, inline_tokens, render_inline
+from sync.core.parse.dates import parse_date, parse_time, timezone_for, zone_note
+from sync.core.parse.fields import clean_line
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
+_CLOCK = r"~?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[aApP]\.?[mM]\.?)?"
+_ENTRY = re.compile(
+    r"^\[?~?(?P<when>"
+    rf"(?:(?:\d{{4}}-)?\d{{1,2}}-\d{{1,2}}[ ,T]+|{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}},?\s+)?)?"
+    rf"{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?(?:\s+(?:UTC|GMT|[A-Z]{{3,4}})\b)?"
+    r"|\d{4}-\d{2}-\d{2}\s+\d{4}"
+    r")\]?(?:\s*(?::{2,}|[-–—:])\s*|\s+)(?P<text>\S.*)$"
+)
+_HEADING_ONLY = re.compile(
+    rf"^~?(?P<when>(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}\s+)?{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?(?:\s+[A-Z]{{3,4}})?)\s*$"
+)
+_DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
+
+
+class TimelineReader:
+    """Accumulates entries across the blocks of the timeline sections of one document."""
+
+    def __init__(self, default_timezone: str, year: int | None) -> None:
+        self.default_timezone = default_timezone
+        self.year = year
+        self.zone: str | None = None
+        self.current_date: dt.date | None = None
+        self.entries: list[TimelineEntry] = []
+        self._pending_heading: tuple[str, str, int] | None = None
+
+    def read_block(self, node: SyntaxTreeNode, lines: Sequence[str]) -> None:
+        """Read one block of a timeline section (``lines`` is the document, 0-based)."""
+        if node.type == "heading":
+            self._flush_heading("")
+            self._heading(node)
+            return
+        if node.type == "paragraph":
+            self._paragraph(node, lines)
+        elif node.type in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                paragraphs = [c for c in item.children if c.type == "paragraph"]
+                if paragraphs:
+                    self._line(render_inline(inline_tokens(paragraphs[0])).text, first_line(item))
+        elif node.type == "table":
+            self._table(node)
+        elif node.type == "code_block" and node.map:
+            for offset, raw in enumerate(lines[node.map[0] : node.map[1]]):
+                self._line(clean_line(raw), node.map[0] + offset + 1)
+
+    def finish(self) -> tuple[TimelineEntry, ...]:
+        self._flush_heading("")
+        return tuple(self.entries)
+
+    def _heading(self, node: SyntaxTreeNode) -> None:
+        title = render_inline(inline_tokens(node)).text
+        line = first_line(node)
+        zone = zone_note(title)
+        if zone:
+            self.zone = zone
+        only = _HEADING_ONLY.match(title)
+        if only:
+            self._pending_heading = (only.group("when"), title, line)
+            return
+        match = _ENTRY.match(title)
+        if match:
+            self._add(match.group("when"), match.group("text"), line)
+        elif _DATE_LINE.match(title) or parse_date(title, self.year):
+            self.current_date = parse_date(title, self.year) or self.current_date
+
+    def _flush_heading(self, text: str) -> None:
+        if self._pending_heading is not None:
+            when, _, line = self._pending_heading
+            self._pending_heading = None
+            self._add(when, text, line)
+
+    def _paragraph(self, node: SyntaxTreeNode, lines: Sequence[str]) -> None:
+        text = render_inline(inline_tokens(node)).text
+        zone = zone_note(text)
+        if zone:
+            self.zone = zone
+        if self._pending_heading is not None:
+            self._flush_heading(text)
+            return
+        if not node.map:
+            return
+        current: list[str] = []
+        start = 0
+        when = ""
+        for offset, raw in enumerate(lines[node.map[0] : node.map[1]]):
+            cleaned = clean_line(raw)
+            match = _ENTRY.match(cleaned)
+            if match:
+                if current:
+                    self._add(when, " ".join(current), start)
+                when, current, start = match.group("when"), [match.group("text")], node.map[0] + offset + 1
+            elif current:
+                current.append(cleaned)
+            elif _DATE_LINE.match(cleaned):
+                self.current_date = parse_date(cleaned) or self.current_date
+        if current:
+            self._add(when, " ".join(current), start)
+
+    def _line(self, text: str, line: int) -> None:
+        match = _ENTRY.match(text.strip())
+        if match:
+            self._add(match.group("when"), match.group("text"), line)
+
+    def _table(self, node: SyntaxTreeNode) -> None:
+        rows = [r for section in node.children for r in section.children if r.type == "tr"]
+        header = [render_inline(inline_tokens(c)).text for c in rows[0].children] if rows else []
+        zone = zone_note(" ".join(header))
+        if zone:
+            self.zone = zone
+        for row in rows[1:]:
+            cells = [render_inline(inline_tokens(c)).text for c in row.children]
+            if len(cells) < 2 or not cells[0].strip() or not any(c.strip() for c in cells[1:]):
+                continue
+            self._add(cells[0], " — ".join(c for c in cells[1:] if c.strip()), first_line(row))
+
+    def _add(self, when: str, text: str, line: int) -> None:
+        when = when.strip()
+        text = " ".join(text.split())
+        if not when or not text:
+            return
+        self.entries.append(TimelineEntry(time=when, at=self._resolve(when), text=text, line=line))
+
+    def _resolve(self, when: str) -> dt.datetime | None:
+        date = parse_date(when, self.year)
+        if date is None:
+            short = re.match(r"^(\d{1,2})-(\d{1,2})\b", when)
+            if short and self.year is not None:
+                try:
+                    date = dt.date(self.year, int(short.group(1)), int(short.group(2)))
+                except ValueError:
+                    date = None
+        if date is not None:
+            self.current_date = date
+        date = date or self.current_date
+        timed = parse_time(re.sub(r"^\d{4}-\d{2}-\d{2}\s+(\d{2})(\d{2})\b", r"\1:\2", when.replace("T", " ")))
+        if date is None or timed is None:
+            return None
+        clock, tz = timed
+        return dt.datetime.combine(date, clock, tzinfo=timezone_for(tz or self.zone, self.default_timezone))

@@ -1,0 +1,355 @@
+"""Reading intent from an item's wording: owners written into the sentence, completion stated
+in the past tense, placeholders left from a template.
+
+Deliberately conservative: a false "done" hides work, so gerunds ("Adding …") and imperatives
+never count as past tense, and adjectives like "Automated" only do when a determiner follows.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "all",
+        "our",
+        "this",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "some",
+        "every",
+        "each",
+        "any",
+        "both",
+        "several",
+        "no",
+    ]
+)
+# -ed words that usually open a noun phrase ("Automated tests for …") rather than report work.
+_ADJECTIVES = frozenset(
+    [
+        "automated",
+        "detailed",
+        "improved",
+        "dedicated",
+        "advanced",
+        "distributed",
+        "centralized",
+        "centralised",
+        "increased",
+        "reduced",
+        "expanded",
+        "extended",
+        "enhanced",
+        "standardized",
+        "standardised",
+        "required",
+        "shared",
+        "related",
+        "limited",
+        "scheduled",
+        "documented",
+        "updated",
+        "unified",
+        "simplified",
+        "structured",
+        "integrated",
+        "managed",
+        "coordinated",
+        "targeted",
+        "focused",
+        "enforced",
+        "tested",
+        "versioned",
+        "tiered",
+        "isolated",
+        "segregated",
+        "separated",
+        "combined",
+        "consolidated",
+        "named",
+        "based",
+        "expected",
+    ]
+)
+_IRREGULAR_PAST = frozenset(
+    [
+        "sent",
+        "built",
+        "made",
+        "wrote",
+        "ran",
+        "began",
+        "brought",
+        "bought",
+        "caught",
+        "did",
+        "drew",
+        "drove",
+        "fed",
+        "felt",
+        "fought",
+        "found",
+        "froze",
+        "gave",
+        "got",
+        "grew",
+        "held",
+        "hid",
+        "kept",
+        "knew",
+        "led",
+        "left",
+        "lent",
+        "lost",
+        "meant",
+        "met",
+        "paid",
+        "rode",
+        "rose",
+        "sold",
+        "sought",
+        "shook",
+        "shot",
+        "showed",
+        "spoke",
+        "spent",
+        "stood",
+        "stole",
+        "struck",
+        "swore",
+        "swept",
+        "swam",
+        "took",
+        "taught",
+        "tore",
+        "told",
+        "thought",
+        "threw",
+        "understood",
+        "woke",
+        "wore",
+        "won",
+        "withdrew",
+    ]
+)
+_IMPERATIVES = frozenset(
+    [
+        "add",
+        "adopt",
+        "align",
+        "alert",
+        "allow",
+        "analyse",
+        "analyze",
+        "archive",
+        "articulate",
+        "audit",
+        "automate",
+        "build",
+        "bring",
+        "change",
+        "check",
+        "clarify",
+        "clean",
+        "communicate",
+        "confirm",
+        "consider",
+        "continue",
+        "create",
+        "decide",
+        "define",
+        "delete",
+        "deploy",
+        "design",
+        "develop",
+        "disable",
+        "discuss",
+        "document",
+        "enable",
+        "enforce",
+        "ensure",
+        "establish",
+        "evaluate",
+        "expand",
+        "explore",
+        "extend",
+        "fail",
+        "find",
+        "fix",
+        "follow",
+        "freeze",
+        "gather",
+        "get",
+        "give",
+        "identify",
+        "implement",
+        "improve",
+        "increase",
+        "install",
+        "introduce",
+        "investigate",
+        "keep",
+        "limit",
+        "look",
+        "make",
+        "migrate",
+        "monitor",
+        "move",
+        "notify",
+        "pair",
+        "plan",
+        "plug",
+        "prepare",
+        "prevent",
+        "prioritize",
+        "prioritise",
+        "provide",
+        "publish",
+        "raise",
+        "ramp",
+        "re-introduce",
+        "reconsider",
+        "reduce",
+        "refactor",
+        "remove",
+        "renew",
+        "replace",
+        "report",
+        "require",
+        "research",
+        "restrict",
+        "review",
+        "rewrite",
+        "rotate",
+        "route",
+        "run",
+        "schedule",
+        "separate",
+        "set",
+        "setup",
+        "share",
+        "ship",
+        "simplify",
+        "start",
+        "stop",
+        "switch",
+        "teach",
+        "test",
+        "time",
+        "track",
+        "train",
+        "try",
+        "turn",
+        "update",
+        "upgrade",
+        "use",
+        "validate",
+        "verify",
+        "work",
+        "write",
+    ]
+)
+_PASSIVE_DONE = re.compile(r"^(?:[\w./'-]+\s+){1,4}(?:is|are|was|were|has been|have been)\s+(?:now\s+)?(\w+ed)\b", re.I)
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_PLACEHOLDER_TEXTS = frozenset(
+    {
+        "",
+        "…",
+        "...",
+        "tbd",
+        "tba",
+        "n/a",
+        "na",
+        "-",
+        "--",
+        "example",
+        "item",
+        "action",
+        "action item",
+        "description",
+        "value",
+        "placeholder",
+        "xxx",
+        "todo",
+        "lorem ipsum",
+    }
+)
+
+
+def _is_past_form(word: str) -> bool:
+    lower = word.lower()
+    if lower in _IRREGULAR_PAST:
+        return True
+    return len(lower) > 4 and lower.endswith("ed") and not lower.endswith("eed")
+
+
+def reads_as_done(text: str) -> bool:
+    """True when the item reports finished work ("Reverted the …", "Issued credits …",
+    "Execution clients implemented a fix …", "EIP-6110 is updated …")."""
+    words = _WORD.findall(text)
+    if len(words) < 2:
+        return False
+    first, second = words[0], words[1].lower()
+    if _is_past_form(first):
+        if first.lower() in _ADJECTIVES:
+            return second in _DETERMINERS
+        return True
+    if _PASSIVE_DONE.match(text):
+        return True
+    # "<noun phrase> <past verb> <determiner>": a subject that is not itself an order.
+    lowered = [w.lower() for w in words[:5]]
+    if lowered[0] in _IMPERATIVES or lowered[0].endswith("ing"):
+        return False
+    for index in range(1, min(4, len(words) - 1)):
+        word = words[index]
+        if lowered[index - 1] in _IMPERATIVES or lowered[index - 1] in _DETERMINERS:
+            return False
+        if _is_past_form(word) and word.lower() not in _ADJECTIVES and words[index + 1].lower() in _DETERMINERS:
+            return True
+    return False
+
+
+def is_placeholder(text: str) -> bool:
+    """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
+    if _PLACEHOLDER.search(text):
+        return True
+    normalized = " ".join(text.lower().split()).strip(" .:")
+    return normalized in _PLACEHOLDER_TEXTS or bool(re.fullmatch(r"(?:action )?item\s*#?\d+", normalized))
+
+
+_TEMPLATE_TITLES = frozenset(
+    {
+        "title",
+        "incident title",
+        "issue name",
+        "incident name",
+        "title (incident #)",
+        "title (incident)",
+        "title of the incident",
+        "title of the incident: date",
+        "postmortem template",
+        "post-mortem template",
+        "template",
+        "incident report template",
+    }
+)
+
+
+def is_placeholder_title(title: str) -> bool:
+    """A title left unfilled: "Incident Title", "[Date]: [Title]", "{{ incident date }}…"."""
+    stripped = title.strip()
+    lower = " ".join(stripped.lower().split())
+    if lower in _TEMPLATE_TITLES or _PLACEHOLDER.search(stripped):
+        return True
+    if re.search(r"\bYYYY\b|\bDD/MM\b|\bMM/DD\b|\byyyy-mm-dd\b|\bYYYY-MM-DD\b", stripped):
+        return True
+    return bool(re.fullmatch(r"\[[^\]]+\](?:\s*[:\-–]\s*\[[^\]]+\])*", stripped))
