@@ -11,7 +11,6 @@ from mappings.compliance import ComplianceRule, compliance_actions
 from mappings.due_dates import DueDatePolicy, resolve_due
 from mappings.owners import OwnerDirectory
 from mappings.routing import Router
-
 from sync.core.model import ActionItem, PostMortem, Priority
 from sync.core.plan import ExtraItem, OwnerDecision
 

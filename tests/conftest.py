@@ -37,3 +37,20 @@ def pg_schemas() -> Iterator[PgSchemas]:
         yield schemas
     finally:
         schemas.close()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A URL for a new SQLite database file in the test's temporary directory."""
+    return f"sqlite:///{tmp_path / 'pmsync.db'}"
+
+
+@pytest.fixture
+def pg_url(pg_schemas: PgSchemas) -> Iterator[str]:
+    """A URL bound to a fresh PostgreSQL schema, dropped after the test (dispose your engines).
+
+    Skips when ``PMSYNC_TEST_PG_URL`` is unset.
+    """
+    url = pg_schemas.create()
+    yield url
+    pg_schemas.drop(url)

@@ -440,6 +440,7 @@ def _plan_incident(
     planned_keys = {key for key, _, _, _ in drafts}
     known_items = state.items_of(incident)
     claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
+    owned = {known.ticket.ref.key: known.key for known in state.items.values() if known.ticket is not None}
     actions.extend(_rekeys({old.key: key for key, old in claims.items() if old.key != key}))
     created_or_known: list[tuple[str, bool]] = []
     for key, _record, draft, source in drafts:
@@ -454,6 +455,19 @@ def _plan_incident(
             created_or_known.append((key, False))
             continue
         ref = _adoptable(source, state.tracker) if (adopt and source is not None) else None
+        owner_of_ref = owned.get(ref.key) if ref is not None else None
+        if ref is not None and owner_of_ref is not None and owner_of_ref != key:
+            diagnostics.append(
+                Diagnostic(
+                    path=pm.path,
+                    line=record.line,
+                    severity=DiagnosticSeverity.WARNING,
+                    code="PLAN004",
+                    message=f"{key} names {ref.key}, which already tracks {owner_of_ref}; a new ticket is created",
+                    hint="point the item at its own ticket, or remove the reference",
+                )
+            )
+            ref = None
         if ref is not None:
             actions.append(AdoptTicket(item_key=key, ref=ref, fields=fields))
             created_or_known.append((key, False))

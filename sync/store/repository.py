@@ -21,6 +21,7 @@ from sync.core.model import PostMortem, Status
 from sync.core.plan import ItemRecord
 from sync.core.state import KnownIncident, KnownItem, KnownTicket, StateSnapshot
 from sync.core.tickets import TicketRef
+from sync.errors import StateError
 from sync.store import tables as t
 
 log = logging.getLogger(__name__)
@@ -261,6 +262,16 @@ class SqlStateStore:
                 "updated_at": now,
             }
             if existing is None:
+                taken = conn.execute(
+                    select(t.tickets.c.owner_key).where(
+                        and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_key == ref.key)
+                    )
+                ).scalar_one_or_none()
+                if taken is not None:
+                    raise StateError(
+                        f"ticket {ref.key} already tracks {taken}; not recorded for {owner_key}",
+                        hint="give each action item its own ticket",
+                    )
                 conn.execute(
                     insert(t.tickets).values(
                         owner_key=owner_key,

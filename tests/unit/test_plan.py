@@ -220,3 +220,19 @@ def test_fields_and_text_hash_are_stable() -> None:
     assert sha256_text("Add  canary\nstage") == sha256_text("add canary stage")
     draft = plan([PlanInput(doc(item(1, "A")))], StateSnapshot("local"), FixedPolicy(), TODAY).of_type(CreateTicket)[0]
     assert fields_of(draft.draft) == draft.fields
+
+
+def test_a_ticket_already_tracking_another_item_is_not_adopted_twice() -> None:
+    policy = FixedPolicy()
+    first = plan([PlanInput(doc(item(1, "A")))], StateSnapshot("local"), policy, TODAY)
+    known = state_after(first)
+    taken = known.items["INC-1#1"].ticket
+    assert taken is not None
+    other = doc(
+        item(1, "B", tickets=(TicketLink(system="local", key=taken.ref.key),)), incident_id="INC-2", path="b.md"
+    )
+    result = plan([PlanInput(other)], known, policy, TODAY)
+    assert result.of_type(AdoptTicket) == []
+    assert [c.item_key for c in result.of_type(CreateTicket)] == ["INC-2#1"]
+    (warning,) = result.diagnostics
+    assert warning.code == "PLAN004" and "INC-1#1" in warning.message
