@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
 
-from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority, Status
+from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority, Status, TicketLink
 from sync.core.state import KnownItem, StateSnapshot
 from sync.core.tickets import IncidentDraft, LinkKind, Marker, TicketChanges, TicketDraft, TicketRef
 
@@ -257,7 +257,7 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketCha
     return TicketChanges(**values)
 
 
-def _item_body(item: ActionItem, pm: PostMortem, incident_key: str) -> str:
+def _item_body(item: ActionItem, pm: PostMortem, incident_key: str, tracker: str) -> str:
     # No item number here: renumbering rows must not rewrite every ticket below them.
     lines = [item.text, "", f"Action item from post-mortem {incident_key}"]
     if pm.title:
@@ -271,7 +271,10 @@ def _item_body(item: ActionItem, pm: PostMortem, incident_key: str) -> str:
     if item.kind:
         lines.append(f"Type: {item.kind}")
     for ticket in item.tickets:
-        lines.append(f"Related: {ticket.url or ticket.key}")
+        if _adoptable_link(ticket, tracker) is None:
+            # References into this tracker are pmsync's own (written back, or adopted): listing
+            # them would change the body, and so update the ticket, after every write-back.
+            lines.append(f"Related: {ticket.url or ticket.key}")
     return "\n".join(lines)
 
 
@@ -292,10 +295,19 @@ def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labe
     )
 
 
+def _adoptable_link(link: TicketLink, tracker: str) -> TicketRef | None:
+    """The link as a ticket of ``tracker``, when it points into it. Local keys look like Jira keys
+    (``LOC-12``) to the parser, so for the local tracker any such key counts."""
+    if link.system == tracker or (tracker == "local" and re.fullmatch(r"[A-Z][A-Z0-9]*-\d+", link.key)):
+        return TicketRef(tracker=tracker, key=link.key, url=link.url)
+    return None
+
+
 def _adoptable(item: ActionItem, tracker: str) -> TicketRef | None:
     for link in item.tickets:
-        if link.system == tracker or (tracker == "local" and re.fullmatch(r"[A-Z][A-Z0-9]*-\d+", link.key)):
-            return TicketRef(tracker=tracker, key=link.key, url=link.url)
+        ref = _adoptable_link(link, tracker)
+        if ref is not None:
+            return ref
     return None
 
 
@@ -384,7 +396,7 @@ def _plan_incident(
         draft = TicketDraft(
             marker=Marker(key),
             title=ticket_title(item.text),
-            body=_item_body(item, pm, incident),
+            body=_item_body(item, pm, incident, state.tracker),
             priority=priority,
             labels=tuple(sorted({*base_labels, f"priority-{priority.value.lower()}"})),
             assignee=owner.user,

@@ -154,7 +154,7 @@ def test_write_back_fills_ticket_and_status_cells(run: Run, project: Path) -> No
     assert after.splitlines()[13].endswith("| Ticket |")
     assert "LOC-2" in after
     again = run("sync", "--write-back")
-    assert "created 0" in again.output and doc.read_text(encoding="utf-8") == after
+    assert "created 0, updated 0, unchanged 3" in again.output and doc.read_text(encoding="utf-8") == after
 
 
 def test_bad_input_is_located_and_the_rest_still_syncs(run: Run, project: Path) -> None:
