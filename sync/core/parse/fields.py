@@ -88,7 +88,7 @@ def scan_fields(lines: Iterable[tuple[int, str]]) -> list[Field]:
         if ":" not in raw and not _COLONLESS.match(clean_line(raw)):
             continue
         text = clean_line(raw)
-        match = _LINE.match(text) or _COLONLESS.match(text)
+        match = _COLONLESS.match(text) or _LINE.match(text)
         if not match:
             continue
         label = " ".join(match.group("label").lower().split())
