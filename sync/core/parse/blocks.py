@@ -13,11 +13,30 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Inline parsing is half of markdown-it's cost and most prose is never looked at inline, so the
+# core "inline" rule is off and inline_tokens() parses a block's inline content on first use.
+_MD.core.ruler.disable(["inline", "text_join"])
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+@dataclass(eq=False)
+class Node:
+    """A block of the Markdown syntax tree (a lighter stand-in for markdown-it's Node):
+    ``type`` without the ``_open`` suffix, ``map`` = [first line, line after] 0-based."""
+
+    type: str
+    tag: str = ""
+    map: list[int] | None = None
+    token: Token | None = None
+    children: list[Node] = field(default_factory=list)
+    rendered: Inline | None = None
+
+    @property
+    def content(self) -> str:
+        return self.token.content if self.token is not None else ""
 
 
 @dataclass(frozen=True)
@@ -60,29 +79,56 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return match.group("body") or "", blank + text[match.end() :], 1
 
 
-def parse_tree(text: str) -> tuple[SyntaxTreeNode, dict[str, Any]]:
+def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    return SyntaxTreeNode(tokens), env
+    root = Node(type="root")
+    stack = [root]
+    for token in tokens:
+        if token.nesting == 1:
+            node = Node(type=token.type.removesuffix("_open"), tag=token.tag, map=token.map)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif token.nesting == -1:
+            if len(stack) > 1:
+                stack.pop()
+        else:
+            if token.type == "inline":
+                token.meta["env"] = env
+            stack[-1].children.append(Node(type=token.type, tag=token.tag, map=token.map, token=token))
+    return root, env
 
 
-def first_line(node: SyntaxTreeNode) -> int:
+def first_line(node: Node) -> int:
     """1-based first source line of a block node (1 when markdown-it gives no map)."""
     return node.map[0] + 1 if node.map else 1
 
 
-def last_line(node: SyntaxTreeNode) -> int:
+def last_line(node: Node) -> int:
     """1-based last source line of a block node."""
     return max(node.map[1], node.map[0] + 1) if node.map else 1
 
 
-def inline_tokens(node: SyntaxTreeNode) -> list[Token]:
+def inline_tokens(node: Node) -> list[Token]:
     """The inline tokens of a paragraph/heading/cell node (empty when it has none)."""
     for child in node.children:
         if child.type == "inline" and child.token is not None:
-            return list(child.token.children or [])
+            token = child.token
+            if not token.meta.get("parsed"):
+                token.meta["parsed"] = True
+                token.children = []
+                if token.content:
+                    _MD.inline.parse(token.content, _MD, token.meta.get("env", {}), token.children)
+            return list(token.children or [])
     return []
+
+
+def node_text(node: Node) -> Inline:
+    """The rendered inline content of a paragraph/heading/cell node (computed once per node)."""
+    if node.rendered is None:
+        node.rendered = render_inline(inline_tokens(node))
+    return node.rendered
 
 
 def render_inline(tokens: Sequence[Token]) -> Inline:
@@ -94,7 +140,7 @@ def render_inline(tokens: Sequence[Token]) -> Inline:
     seen_content = False
     for token in tokens:
         kind = token.type
-        if kind == "text":
+        if kind in ("text", "text_special"):
             out.append(token.content)
             seen_content = seen_content or bool(token.content.strip())
         elif kind == "code_inline":
@@ -129,7 +175,7 @@ def render_inline(tokens: Sequence[Token]) -> Inline:
     return out
 
 
-def walk(nodes: Iterable[SyntaxTreeNode]) -> Iterable[SyntaxTreeNode]:
+def walk(nodes: Iterable[Node]) -> Iterable[Node]:
     """Depth-first over nodes and their block children."""
     for node in nodes:
         yield node

@@ -15,8 +15,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown_it.tree import SyntaxTreeNode
-
 from sync.core.model import (
     ActionItem,
     Detection,
@@ -27,7 +25,14 @@ from sync.core.model import (
     Section,
 )
 from sync.core.parse import codes
-from sync.core.parse.blocks import first_line, inline_tokens, last_line, parse_tree, render_inline, split_front_matter
+from sync.core.parse.blocks import (
+    Node,
+    first_line,
+    last_line,
+    node_text,
+    parse_tree,
+    split_front_matter,
+)
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
@@ -108,10 +113,8 @@ def _decode(source: str | bytes, diagnostics: Collector) -> str | None:
             )
             return None
     else:
-        text = source.removeprefix("\ufeff")
-        if "\x00" in text:
-            diagnostics.add(codes.BINARY, None, "input contains NUL characters; not a text document")
-            return None
+        # As CommonMark does, a NUL in text is replaced, not fatal (bytes with NULs are binary).
+        text = source.removeprefix("\ufeff").replace("\x00", "\ufffd")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         diagnostics.add(codes.EMPTY, None, "document is empty")
@@ -124,7 +127,7 @@ class _LabelSection:
     """A ``- **Label**:`` list item with nested bullets (MoJ's "Review actions")."""
 
     header: Header
-    lists: list[SyntaxTreeNode]
+    lists: list[Node]
     end: int
 
 
@@ -165,7 +168,7 @@ class _Parser:
                 self.front, self.metadata = matter.fields, matter.metadata
         self.lines = body.split("\n")
         root, _ = parse_tree(body)
-        self.blocks: list[SyntaxTreeNode] = list(root.children)
+        self.blocks: list[Node] = list(root.children)
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
         self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
@@ -185,7 +188,7 @@ class _Parser:
                 label = pseudo_heading(children[0])
                 if label is None and children[0].type == "heading":
                     # "- **Review actions**:" over an empty "  -" line is a setext heading.
-                    label = render_inline(inline_tokens(children[0]))
+                    label = node_text(children[0])
                 if label is None:
                     continue
                 title = clean_title(label.bold_prefix or label.text)
@@ -294,7 +297,7 @@ class _Parser:
             sections=self._sections(title_header),
         )
 
-    def _nodes(self, indices: Sequence[int]) -> list[SyntaxTreeNode]:
+    def _nodes(self, indices: Sequence[int]) -> list[Node]:
         return [self.blocks[i] for i in indices]
 
     # -- title and id ---------------------------------------------------------------------------
@@ -335,14 +338,20 @@ class _Parser:
         for name, value in self.front.items():
             facts.put(name, value, 1)
         excluded = self._excluded_lines()
-        eligible_kinds = {"title", "summary", "other", "impact", "detection", "preamble"}
+        eligible_kinds = {"title", "summary", "preamble"}
         kinds = self._line_kinds()
+        title_lines = {h.line for h in self.headers if h.effective_kind == "title"}
         scanned = scan_fields(
             (number + 1, raw) for number, raw in enumerate(self.lines) if number not in excluded and raw.strip()
         )
         for found in scanned:
             if found.name is None:
-                if kinds.get(found.line - 1, "preamble") in eligible_kinds and len(found.label.split()) <= 4:
+                if (
+                    kinds.get(found.line - 1, "preamble") in eligible_kinds
+                    and found.line not in title_lines
+                    and len(found.label.split()) <= 4
+                    and not any(ch.isdigit() for ch in found.label)
+                ):
                     self.metadata.setdefault(found.label, found.value)
                 continue
             self._put_field(facts, found)
@@ -350,7 +359,7 @@ class _Parser:
             if header.kind == "detection" and header.block is not None and "detection" not in facts.values:
                 body = next((self.blocks[i] for i in self._region(header) if self.blocks[i].type == "paragraph"), None)
                 if body is not None:
-                    facts.put("detection", render_inline(inline_tokens(body)).text, first_line(body))
+                    facts.put("detection", node_text(body).text, first_line(body))
         return facts
 
     def _put_field(self, facts: _Facts, found: Field) -> None:
@@ -372,9 +381,20 @@ class _Parser:
     def _excluded_lines(self) -> set[int]:
         excluded: set[int] = set()
         for node in self.blocks:
-            if node.type in ("fence", "code_block", "html_block", "table") and node.map:
+            if node.type in ("fence", "code_block", "html_block", "table", "blockquote") and node.map:
                 excluded.update(range(node.map[0], node.map[1]))
-        for kind in ("actions", "timeline", "cost", "whys", "factors", "went_well", "went_wrong", "lucky", "lessons"):
+        for kind in (
+            "actions",
+            "timeline",
+            "cost",
+            "whys",
+            "factors",
+            "went_well",
+            "went_wrong",
+            "lucky",
+            "lessons",
+            "supporting",
+        ):
             for _, region in self._regions(kind):
                 for index in region:
                     node = self.blocks[index]

@@ -12,11 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from markdown_it.tree import SyntaxTreeNode
-
 from sync.core.model import ActionItem, Priority, Status, TicketLink
 from sync.core.parse import codes
-from sync.core.parse.blocks import Inline, Link, first_line, inline_tokens, render_inline
+from sync.core.parse.blocks import Inline, Link, Node, first_line, node_text
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.options import ParseOptions
@@ -159,7 +157,7 @@ class ItemReader:
 
     # -- block dispatch -------------------------------------------------------------------------
 
-    def read_block(self, node: SyntaxTreeNode, group: Group | None) -> None:
+    def read_block(self, node: Node, group: Group | None) -> None:
         """Collect the items a block holds (lists, tables, ``**Action item:**`` paragraphs)."""
         if node.type in ("bullet_list", "ordered_list"):
             self.read_list(node, group, parent=None)
@@ -168,8 +166,8 @@ class ItemReader:
         elif node.type == "paragraph":
             self.read_paragraph(node, group)
 
-    def read_paragraph(self, node: SyntaxTreeNode, group: Group | None) -> None:
-        rendered = render_inline(inline_tokens(node))
+    def read_paragraph(self, node: Node, group: Group | None) -> None:
+        rendered = node_text(node)
         if not rendered.bold_prefix or not _LABEL_ACTION.match(rendered.bold_prefix):
             return
         text = _Text(rendered)
@@ -179,7 +177,7 @@ class ItemReader:
         draft = self.read_text(text, first_line(node))
         self._keep(draft, group)
 
-    def read_list(self, node: SyntaxTreeNode, group: Group | None, parent: Draft | None) -> None:
+    def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
         siblings: list[Draft] = []
         for item in node.children:
             if item.type != "list_item":
@@ -193,7 +191,7 @@ class ItemReader:
                 for sub in nested:
                     self.read_list(sub, group, parent)
                 continue
-            draft = self.read_text(_Text(render_inline(inline_tokens(paragraphs[0]))), line)
+            draft = self.read_text(_Text(node_text(paragraphs[0])), line)
             draft.parent = parent
             if not self._keep(draft, group):
                 continue
@@ -206,10 +204,10 @@ class ItemReader:
                 if draft.status is None:
                     draft.status = Status.OPEN
 
-    def _read_nested(self, node: SyntaxTreeNode, parent: Draft, group: Group | None) -> None:
+    def _read_nested(self, node: Node, parent: Draft, group: Group | None) -> None:
         entries = [c for c in node.children if c.type == "list_item"]
         rendered = [
-            render_inline(inline_tokens(next(c for c in e.children if c.type == "paragraph")))
+            node_text(next(c for c in e.children if c.type == "paragraph"))
             if any(c.type == "paragraph" for c in e.children)
             else Inline()
             for e in entries
@@ -226,11 +224,11 @@ class ItemReader:
             return
         self.read_list(node, group, parent)
 
-    def read_table(self, node: SyntaxTreeNode, group: Group | None) -> None:
+    def read_table(self, node: Node, group: Group | None) -> None:
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
         if not rows:
             return
-        header = [render_inline(inline_tokens(cell)).text for cell in rows[0].children]
+        header = [node_text(cell).text for cell in rows[0].children]
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles:
             if roles and roles[0] is None:
@@ -240,7 +238,7 @@ class ItemReader:
                 return
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
-            cells = [render_inline(inline_tokens(cell)) for cell in row.children]
+            cells = [node_text(cell) for cell in row.children]
             self._read_row(header, roles, cells, line, group)
 
     def _read_row(

@@ -7,11 +7,9 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from markdown_it.tree import SyntaxTreeNode
-
 from sync.core.model import ContributingFactor, CostInputs, FactorCategory, PreventionCheck, Why
 from sync.core.parse import codes
-from sync.core.parse.blocks import first_line, inline_tokens, render_inline
+from sync.core.parse.blocks import Node, first_line, node_text
 from sync.core.parse.codes import Collector
 from sync.core.parse.fields import clean_line, number
 
@@ -54,7 +52,7 @@ def factor_category(name: str) -> FactorCategory | None:
     return None
 
 
-def read_whys(blocks: Sequence[SyntaxTreeNode], lines: Sequence[str]) -> list[Why]:
+def read_whys(blocks: Sequence[Node], lines: Sequence[str]) -> list[Why]:
     """Whys from "Why N: …" lines or the items of a list in a whys section."""
     whys: list[Why] = []
     for node in blocks:
@@ -63,7 +61,7 @@ def read_whys(blocks: Sequence[SyntaxTreeNode], lines: Sequence[str]) -> list[Wh
                 paragraphs = [c for c in item.children if c.type == "paragraph"]
                 if not paragraphs:
                     continue
-                text = render_inline(inline_tokens(paragraphs[0])).text
+                text = node_text(paragraphs[0]).text
                 match = _WHY.match(text)
                 body = match.group("text") if match else text
                 if body.strip() and body.strip() not in ("...", "…"):
@@ -78,7 +76,7 @@ def read_whys(blocks: Sequence[SyntaxTreeNode], lines: Sequence[str]) -> list[Wh
     return whys
 
 
-def read_factors(blocks: Sequence[SyntaxTreeNode], diagnostics: Collector) -> list[ContributingFactor]:
+def read_factors(blocks: Sequence[Node], diagnostics: Collector) -> list[ContributingFactor]:
     """Factors from a Factor/Score/Notes table, or one per bullet (score unknown)."""
     factors: list[ContributingFactor] = []
     for node in blocks:
@@ -89,23 +87,23 @@ def read_factors(blocks: Sequence[SyntaxTreeNode], diagnostics: Collector) -> li
                 paragraphs = [c for c in item.children if c.type == "paragraph"]
                 if not paragraphs:
                     continue
-                text = render_inline(inline_tokens(paragraphs[0])).text.strip()
+                text = node_text(paragraphs[0]).text.strip()
                 if text:
                     factors.append(ContributingFactor(name=text, category=factor_category(text), line=first_line(item)))
     return factors
 
 
-def _factor_table(node: SyntaxTreeNode, diagnostics: Collector) -> list[ContributingFactor]:
+def _factor_table(node: Node, diagnostics: Collector) -> list[ContributingFactor]:
     rows = [r for section in node.children for r in section.children if r.type == "tr"]
     if not rows:
         return []
-    header = [render_inline(inline_tokens(c)).text.lower() for c in rows[0].children]
+    header = [node_text(c).text.lower() for c in rows[0].children]
     name_col = next((i for i, h in enumerate(header) if re.search(r"factor|name|category|cause", h)), 0)
     score_col = next((i for i, h in enumerate(header) if re.search(r"score|rating|weight|severity", h)), None)
     notes_col = next((i for i, h in enumerate(header) if re.search(r"note|comment|detail|why|evidence", h)), None)
     found: list[ContributingFactor] = []
     for row in rows[1:]:
-        cells = [render_inline(inline_tokens(c)).text.strip() for c in row.children]
+        cells = [node_text(c).text.strip() for c in row.children]
         if name_col >= len(cells) or not cells[name_col]:
             continue
         line = first_line(row)
@@ -130,10 +128,10 @@ def _factor_table(node: SyntaxTreeNode, diagnostics: Collector) -> list[Contribu
     return found
 
 
-def read_bullets(blocks: Sequence[SyntaxTreeNode]) -> list[str]:
+def read_bullets(blocks: Sequence[Node]) -> list[str]:
     """The bullet texts of a section (paragraph texts when it has no list)."""
     texts = [
-        render_inline(inline_tokens(p)).text
+        node_text(p).text
         for node in blocks
         if node.type in ("bullet_list", "ordered_list")
         for item in node.children
@@ -141,11 +139,11 @@ def read_bullets(blocks: Sequence[SyntaxTreeNode]) -> list[str]:
         if p.type == "paragraph"
     ]
     if not texts:
-        texts = [render_inline(inline_tokens(n)).text for n in blocks if n.type == "paragraph"]
+        texts = [node_text(n).text for n in blocks if n.type == "paragraph"]
     return [t for t in texts if t.strip() and t.strip() not in ("...", "…")]
 
 
-def read_checks(blocks: Sequence[SyntaxTreeNode]) -> list[PreventionCheck]:
+def read_checks(blocks: Sequence[Node]) -> list[PreventionCheck]:
     """Checkbox items: ``- [x] Monitoring added`` → checked."""
     checks: list[PreventionCheck] = []
     for node in blocks:
@@ -155,7 +153,7 @@ def read_checks(blocks: Sequence[SyntaxTreeNode]) -> list[PreventionCheck]:
             paragraphs = [c for c in item.children if c.type == "paragraph"]
             if not paragraphs:
                 continue
-            match = _CHECK.match(render_inline(inline_tokens(paragraphs[0])).text)
+            match = _CHECK.match(node_text(paragraphs[0]).text)
             if match and match.group("text").strip():
                 checks.append(
                     PreventionCheck(

@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from markdown_it.tree import SyntaxTreeNode
-
-from sync.core.parse.blocks import Inline, Link, first_line, inline_tokens, render_inline
+from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_tokens, node_text, render_inline
 
 PSEUDO_DEPTH = 7
 
@@ -88,7 +86,7 @@ class Header:
     depth: int
     kind: str
     line: int
-    node: SyntaxTreeNode
+    node: Node
     block: int | None
     links: list[Link] = field(default_factory=list)
     effective_kind: str = "other"
@@ -127,9 +125,9 @@ def is_generic_title(text: str) -> bool:
     return bool(words) and all(word in _GENERIC_TITLE_WORDS for word in words)
 
 
-def pseudo_heading(node: SyntaxTreeNode) -> Inline | None:
+def pseudo_heading(node: Node) -> Inline | None:
     """The rendered label when a paragraph is only bold text (+ ':' / footnote marker)."""
-    if node.type != "paragraph":
+    if node.type != "paragraph" or not _raw(node).lstrip().startswith(("**", "__")):
         return None
     tokens = [t for t in inline_tokens(node) if t.type != "text" or t.content]
     if not tokens or tokens[0].type != "strong_open":
@@ -149,13 +147,15 @@ def pseudo_heading(node: SyntaxTreeNode) -> Inline | None:
     return rendered
 
 
-def bare_heading(node: SyntaxTreeNode, following: SyntaxTreeNode | None) -> Inline | None:
+def bare_heading(node: Node, following: Node | None) -> Inline | None:
     """A one-line paragraph naming a known section, directly followed by a list (doc 16)."""
     if node.type != "paragraph" or following is None or following.type not in ("bullet_list", "ordered_list"):
         return None
     if not node.map or not following.map or following.map[0] != node.map[1] or node.map[1] - node.map[0] != 1:
         return None
-    rendered = render_inline(inline_tokens(node))
+    if len(_raw(node)) > 80:
+        return None
+    rendered = node_text(node)
     if len(rendered.text) > 60 or rendered.links:
         return None
     if classify_title(rendered.text) != "actions":
@@ -163,12 +163,17 @@ def bare_heading(node: SyntaxTreeNode, following: SyntaxTreeNode | None) -> Inli
     return rendered
 
 
-def find_headers(blocks: list[SyntaxTreeNode]) -> list[Header]:
+def _raw(node: Node) -> str:
+    inline = next((c for c in node.children if c.type == "inline"), None)
+    return inline.content if inline is not None else ""
+
+
+def find_headers(blocks: list[Node]) -> list[Header]:
     """Every section start among the top-level blocks, in document order, kinds inherited."""
     headers: list[Header] = []
     for index, node in enumerate(blocks):
         if node.type == "heading":
-            rendered = render_inline(inline_tokens(node))
+            rendered = node_text(node)
             level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
             headers.append(_header(rendered, level, level, node, index))
             continue
@@ -180,7 +185,7 @@ def find_headers(blocks: list[SyntaxTreeNode]) -> list[Header]:
     return headers
 
 
-def _header(rendered: Inline, level: int, depth: int, node: SyntaxTreeNode, index: int | None) -> Header:
+def _header(rendered: Inline, level: int, depth: int, node: Node, index: int | None) -> Header:
     title = clean_title(rendered.bold_prefix if level == 0 and rendered.bold_prefix else rendered.text)
     return Header(
         title=title,

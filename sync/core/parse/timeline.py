@@ -11,10 +11,8 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from markdown_it.tree import SyntaxTreeNode
-
 from sync.core.model import TimelineEntry
-from sync.core.parse.blocks import first_line, inline_tokens, render_inline
+from sync.core.parse.blocks import Node, first_line, node_text
 from sync.core.parse.dates import parse_date, parse_time, timezone_for, zone_note
 from sync.core.parse.fields import clean_line
 
@@ -44,7 +42,7 @@ class TimelineReader:
         self.entries: list[TimelineEntry] = []
         self._pending_heading: tuple[str, str, int] | None = None
 
-    def read_block(self, node: SyntaxTreeNode, lines: Sequence[str]) -> None:
+    def read_block(self, node: Node, lines: Sequence[str]) -> None:
         """Read one block of a timeline section (``lines`` is the document, 0-based)."""
         if node.type == "heading":
             self._flush_heading("")
@@ -56,7 +54,7 @@ class TimelineReader:
             for item in node.children:
                 paragraphs = [c for c in item.children if c.type == "paragraph"]
                 if paragraphs:
-                    self._line(render_inline(inline_tokens(paragraphs[0])).text, first_line(item))
+                    self._line(node_text(paragraphs[0]).text, first_line(item))
         elif node.type == "table":
             self._table(node)
         elif node.type == "code_block" and node.map:
@@ -67,8 +65,8 @@ class TimelineReader:
         self._flush_heading("")
         return tuple(self.entries)
 
-    def _heading(self, node: SyntaxTreeNode) -> None:
-        title = render_inline(inline_tokens(node)).text
+    def _heading(self, node: Node) -> None:
+        title = node_text(node).text
         line = first_line(node)
         zone = zone_note(title)
         if zone:
@@ -89,8 +87,8 @@ class TimelineReader:
             self._pending_heading = None
             self._add(when, text, line)
 
-    def _paragraph(self, node: SyntaxTreeNode, lines: Sequence[str]) -> None:
-        text = render_inline(inline_tokens(node)).text
+    def _paragraph(self, node: Node, lines: Sequence[str]) -> None:
+        text = node_text(node).text
         zone = zone_note(text)
         if zone:
             self.zone = zone
@@ -121,14 +119,14 @@ class TimelineReader:
         if match:
             self._add(match.group("when"), match.group("text"), line)
 
-    def _table(self, node: SyntaxTreeNode) -> None:
+    def _table(self, node: Node) -> None:
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
-        header = [render_inline(inline_tokens(c)).text for c in rows[0].children] if rows else []
+        header = [node_text(c).text for c in rows[0].children] if rows else []
         zone = zone_note(" ".join(header))
         if zone:
             self.zone = zone
         for row in rows[1:]:
-            cells = [render_inline(inline_tokens(c)).text for c in row.children]
+            cells = [node_text(c).text for c in row.children]
             if len(cells) < 2 or not cells[0].strip() or not any(c.strip() for c in cells[1:]):
                 continue
             self._add(cells[0], " — ".join(c for c in cells[1:] if c.strip()), first_line(row))
@@ -141,12 +139,13 @@ class TimelineReader:
         self.entries.append(TimelineEntry(time=when, at=self._resolve(when), text=text, line=line))
 
     def _resolve(self, when: str) -> dt.datetime | None:
-        date = parse_date(when, self.year)
+        year = self.year or (self.current_date.year if self.current_date else None)
+        date = parse_date(when, year)
         if date is None:
             short = re.match(r"^(\d{1,2})-(\d{1,2})\b", when)
-            if short and self.year is not None:
+            if short and year is not None:
                 try:
-                    date = dt.date(self.year, int(short.group(1)), int(short.group(2)))
+                    date = dt.date(year, int(short.group(1)), int(short.group(2)))
                 except ValueError:
                     date = None
         if date is not None:
