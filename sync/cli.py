@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,7 +22,13 @@ from sync.logs import configure_logging
 log = logging.getLogger(__name__)
 
 # Command modules, each defining a ``commands`` list of click commands.
-_COMMAND_MODULES: tuple[str, ...] = ("sync.cli_parse", "sync.cli_lint")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "sync.cli_parse",
+    "sync.cli_sync",
+    "sync.cli_tickets",
+    "sync.cli_demo",
+    "sync.cli_lint",
+)
 
 
 class PmsyncGroup(click.Group):
@@ -43,9 +50,14 @@ class PmsyncGroup(click.Group):
 @click.group(cls=PmsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("-v", "--verbose", count=True, help="More logging; -v also shows tracebacks.")
 @click.option("--json-logs", is_flag=True, help="Log JSON lines (service mode).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: $PMSYNC_CONFIG, else ./pmsync.toml if present).",
+)
 @click.version_option(package_name="pmsync")
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, json_logs: bool) -> None:
+def cli(ctx: click.Context, verbose: int, json_logs: bool, config: Path | None) -> None:
     """pmsync: every post-mortem action item gets exactly one ticket, and gets done."""
     configure_logging(verbose=verbose, json_lines=json_logs)
     ctx.ensure_object(dict)

@@ -79,7 +79,7 @@ tickets = Table(
     Column("ticket_key", String(200), nullable=False),
     Column("url", Text),
     Column("adopted", Boolean, nullable=False, default=False),
-    Column("synced_fields_sha256", String(64)),
+    Column("synced_fields", JSON),  # the draft fields last written to the tracker
     Column("status", String(20)),
     Column("status_raw", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),

@@ -338,14 +338,20 @@ class _Parser:
         for name, value in self.front.items():
             facts.put(name, value, 1)
         excluded = self._excluded_lines()
-        eligible_kinds = {"title", "summary", "other", "impact", "detection", "preamble"}
+        eligible_kinds = {"title", "summary", "preamble"}
         kinds = self._line_kinds()
+        title_lines = {h.line for h in self.headers if h.effective_kind == "title"}
         scanned = scan_fields(
             (number + 1, raw) for number, raw in enumerate(self.lines) if number not in excluded and raw.strip()
         )
         for found in scanned:
             if found.name is None:
-                if kinds.get(found.line - 1, "preamble") in eligible_kinds and len(found.label.split()) <= 4:
+                if (
+                    kinds.get(found.line - 1, "preamble") in eligible_kinds
+                    and found.line not in title_lines
+                    and len(found.label.split()) <= 4
+                    and not any(ch.isdigit() for ch in found.label)
+                ):
                     self.metadata.setdefault(found.label, found.value)
                 continue
             self._put_field(facts, found)
@@ -375,9 +381,20 @@ class _Parser:
     def _excluded_lines(self) -> set[int]:
         excluded: set[int] = set()
         for node in self.blocks:
-            if node.type in ("fence", "code_block", "html_block", "table") and node.map:
+            if node.type in ("fence", "code_block", "html_block", "table", "blockquote") and node.map:
                 excluded.update(range(node.map[0], node.map[1]))
-        for kind in ("actions", "timeline", "cost", "whys", "factors", "went_well", "went_wrong", "lucky", "lessons"):
+        for kind in (
+            "actions",
+            "timeline",
+            "cost",
+            "whys",
+            "factors",
+            "went_well",
+            "went_wrong",
+            "lucky",
+            "lessons",
+            "supporting",
+        ):
             for _, region in self._regions(kind):
                 for index in region:
                     node = self.blocks[index]

@@ -30,7 +30,7 @@ for _field, _labels in {
     "|outage end|outage ended|incident ended|impact end",
     "duration": "duration|total duration|total impact duration|total downtime|outage duration|downtime|impact duration",
     "duration_fallback": "time to resolve|time to recovery|time to resolution|time to restore|ttr|mttr"
-    "|time to resolve (ttr)|time to repair",
+    "|time to resolve (ttr)",
     "detection": "detection|detected by|detection method|identified|how detected|incident detected by"
     "|detected via|detected",
     "delay": "detection delay|time to detection|time to detect|ttd|time to detect (ttd)|delay to detection",
@@ -88,7 +88,7 @@ def scan_fields(lines: Iterable[tuple[int, str]]) -> list[Field]:
         if ":" not in raw and not _COLONLESS.match(clean_line(raw)):
             continue
         text = clean_line(raw)
-        match = _LINE.match(text) or _COLONLESS.match(text)
+        match = _COLONLESS.match(text) or _LINE.match(text)
         if not match:
             continue
         label = " ".join(match.group("label").lower().split())

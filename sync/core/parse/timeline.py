@@ -139,12 +139,13 @@ class TimelineReader:
         self.entries.append(TimelineEntry(time=when, at=self._resolve(when), text=text, line=line))
 
     def _resolve(self, when: str) -> dt.datetime | None:
-        date = parse_date(when, self.year)
+        year = self.year or (self.current_date.year if self.current_date else None)
+        date = parse_date(when, year)
         if date is None:
             short = re.match(r"^(\d{1,2})-(\d{1,2})\b", when)
-            if short and self.year is not None:
+            if short and year is not None:
                 try:
-                    date = dt.date(self.year, int(short.group(1)), int(short.group(2)))
+                    date = dt.date(year, int(short.group(1)), int(short.group(2)))
                 except ValueError:
                     date = None
         if date is not None:

@@ -303,12 +303,12 @@ def reads_as_done(text: str) -> bool:
         if first.lower() in _ADJECTIVES:
             return second in _DETERMINERS
         return True
+    lowered = [w.lower() for w in words[:5]]
+    if lowered[0] in _IMPERATIVES or lowered[0].endswith("ing"):
+        return False  # an order or a gerund, whatever follows ("Make sure X are monitored")
     if _PASSIVE_DONE.match(text):
         return True
     # "<noun phrase> <past verb> <determiner>": a subject that is not itself an order.
-    lowered = [w.lower() for w in words[:5]]
-    if lowered[0] in _IMPERATIVES or lowered[0].endswith("ing"):
-        return False
     for index in range(1, min(4, len(words) - 1)):
         word = words[index]
         if lowered[index - 1] in _IMPERATIVES or lowered[index - 1] in _DETERMINERS:

@@ -1,0 +1,823 @@
+"""pmsync's configuration: one TOML file, environment overrides, strict validation.
+
+Where settings come from, later wins:
+
+1. defaults (local tracker, ``sqlite:///pmsync.db``) — pmsync runs with no file at all;
+2. the TOML file: the ``path`` argument, else ``$PMSYNC_CONFIG``, else ``./pmsync.toml`` if present;
+3. environment overrides ``PMSYNC_<SECTION>__<KEY>[__<KEY>…]`` (``PMSYNC_STATE__URL``,
+   ``PMSYNC_TRACKER__PROJECT``); a value starting with ``[`` or ``{`` is read as JSON, list
+   settings also accept ``a,b,c``.
+
+Every model forbids unknown keys and is frozen. Problems are collected and raised together as one
+:class:`~sync.errors.ConfigError`, one line each: ``[tracker] project: field required``.
+
+Secrets never live in the file: a ``token``/``password``/``secret`` key is an error. Tracker tokens
+come from the environment variable named by ``token_env``, or from ``token_file`` (which wins when
+set); they are stripped, held as :class:`~pydantic.SecretStr` and registered with the log redactor.
+No error message ever contains a secret's value — messages are built from key names only.
+
+Relative paths in the file (``token_file``, ``owners.file``, ``compliance.rules_file``,
+``sources.paths``, ``reports.output_dir``) are relative to the file's directory, so a config
+checked into a repository works from any working directory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    PrivateAttr,
+    SecretStr,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic import ValidationInfo as _ValidationInfo
+
+from mappings.calendar import BusinessCalendar
+from mappings.compliance import ComplianceRule, load_rules
+from mappings.due_dates import DueDatePolicy, time_zone
+from mappings.owners import OwnerDirectory, OwnerEntry
+from mappings.priorities import PriorityMap
+from mappings.routing import RouteMatch, Router, RoutingRule, normalise_severity
+from mappings.statuses import DEFAULT_IN_PROGRESS_LABELS, DEFAULT_WONT_DO_RESOLUTIONS, GitHubStatusMap, JiraStatusMap
+from sync.core.model import Priority, Severity, Status
+from sync.errors import ConfigError
+from sync.logs import register_secret
+
+__all__ = [
+    "CONFIG_ENV",
+    "DEFAULT_CONFIG_FILE",
+    "DEFAULT_STATE_URL",
+    "CalendarSettings",
+    "ComplianceSettings",
+    "DueDatesSettings",
+    "GitHubTrackerSettings",
+    "JiraTrackerSettings",
+    "LocalTrackerSettings",
+    "OwnerEntrySettings",
+    "OwnersSettings",
+    "ParseSettings",
+    "ReportsSettings",
+    "RouteMatchSettings",
+    "RoutingRuleSettings",
+    "RoutingSettings",
+    "SafetySettings",
+    "ScheduleSettings",
+    "Settings",
+    "SourcesSettings",
+    "StateSettings",
+    "TrackerSettings",
+    "load_settings",
+]
+
+log = logging.getLogger(__name__)
+
+CONFIG_ENV = "PMSYNC_CONFIG"
+ENV_PREFIX = "PMSYNC_"
+DEFAULT_CONFIG_FILE = "pmsync.toml"
+DEFAULT_STATE_URL = "sqlite:///pmsync.db"
+_SECRET_KEY = re.compile(r"^(?:.*_)?(?:token|password|passwd|secret|api_key|secret_key|private_key)$", re.IGNORECASE)
+_ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
+_WEEKDAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# Coercions shared by several fields
+
+
+def _split_csv(value: Any) -> Any:
+    """Let list settings be written ``"a, b"`` (handy in environment variables)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _priority_key(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+def _status_value(value: Any) -> Any:
+    # "In progress", "in-progress" and "in_progress" all name Status.IN_PROGRESS.
+    if isinstance(value, str):
+        return re.sub(r"[\s-]+", "_", value.strip().lower()).replace("won't", "wont").replace("won’t", "wont")
+    return value
+
+
+def _severity_value(value: Any) -> Any:
+    return normalise_severity(value) if isinstance(value, str) else value
+
+
+def _weekday(value: Any) -> Any:
+    if isinstance(value, str):
+        key = value.strip().lower()[:3]
+        if key in _WEEKDAYS:
+            return _WEEKDAYS[key]
+        if key.isdigit():
+            return int(key)
+        raise ValueError("weekend days are mon…sun or 0 (Monday) … 6 (Sunday)")
+    return value
+
+
+StrList = Annotated[tuple[str, ...], BeforeValidator(_split_csv)]
+PriorityKey = Annotated[Priority, BeforeValidator(_priority_key)]
+StatusValue = Annotated[Status, BeforeValidator(_status_value)]
+SeverityValue = Annotated[Severity, BeforeValidator(_severity_value)]
+Weekday = Annotated[int, BeforeValidator(_weekday), Field(ge=0, le=6)]
+OneOrMany = StrList  # one value or a list of alternatives
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+
+
+class SourcesSettings(_Section):
+    """``[sources]``: where post-mortem documents are found."""
+
+    paths: StrList = Field(default=("postmortems/**/*.md",), description="Glob patterns of Markdown documents.")
+
+
+class StateSettings(_Section):
+    """``[state]``: the state database (SQLite file or PostgreSQL)."""
+
+    url: str = DEFAULT_STATE_URL
+
+    @field_validator("url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if not re.match(r"^(sqlite|postgresql(\+[a-z0-9]+)?)://", value.strip()):
+            # The value may embed a password (postgresql://user:pw@host/db): never echo it.
+            raise ValueError("must be a sqlite:/// or postgresql+psycopg:// URL")
+        return value.strip()
+
+
+class LocalTrackerSettings(_Section):
+    """``[tracker] kind = "local"``: tickets kept in pmsync's own database."""
+
+    kind: Literal["local"] = "local"
+    project_prefix: str = Field(default="LOC", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+
+
+class _RemoteTrackerSettings(_Section):
+    token_env: str = Field(pattern=_ENV_NAME)
+    token_file: Path | None = None
+    token: SecretStr | None = Field(
+        default=None, description="Filled at load from token_env or token_file; never read from the file."
+    )
+
+    @field_validator("token_env", mode="before")
+    @classmethod
+    def _looks_like_a_name(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.match(_ENV_NAME, value):
+            # Someone may have pasted the token itself here: do not repeat it.
+            raise ValueError("must be the NAME of an environment variable (A-Z, 0-9, _), not the token itself")
+        return value
+
+
+class JiraTrackerSettings(_RemoteTrackerSettings):
+    """``[tracker] kind = "jira"``: Jira Cloud or Data Center."""
+
+    kind: Literal["jira"]
+    url: str
+    deployment: Literal["cloud", "datacenter"] = "cloud"
+    project: str = Field(pattern=r"^[A-Z][A-Z0-9_]{0,19}$")
+    issue_type: str = Field(default="Task", min_length=1)
+    parent_issue_type: str = Field(default="Epic", min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    token_env: str = Field(default="PMSYNC_JIRA_TOKEN", pattern=_ENV_NAME)
+    link_type: str = Field(default="Relates", min_length=1)
+    priorities: dict[PriorityKey, str] = Field(default_factory=dict)
+    wont_do_resolutions: StrList = tuple(sorted(DEFAULT_WONT_DO_RESOLUTIONS))
+    statuses: dict[str, StatusValue] = Field(
+        default_factory=dict, description="Status name → canonical status, beating the status category."
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("must be an http(s):// URL such as https://example.atlassian.net")
+        return value.strip().rstrip("/")
+
+    @field_validator("priorities")
+    @classmethod
+    def _one_to_one(cls, value: dict[Priority, str]) -> dict[Priority, str]:
+        PriorityMap.for_tracker("jira", value)
+        return value
+
+    @model_validator(mode="after")
+    def _cloud_needs_email(self) -> JiraTrackerSettings:
+        if self.deployment == "cloud" and not self.email:
+            raise ValueError("email: field required for deployment = 'cloud' (the account the API token belongs to)")
+        return self
+
+
+class GitHubTrackerSettings(_RemoteTrackerSettings):
+    """``[tracker] kind = "github"``: GitHub issues in one repository."""
+
+    kind: Literal["github"]
+    repo: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    api_url: str = "https://api.github.com"
+    token_env: str = Field(default="PMSYNC_GITHUB_TOKEN", pattern=_ENV_NAME)
+    labels: StrList = Field(default=("postmortem",), description="Labels put on every issue pmsync creates.")
+    priorities: dict[PriorityKey, str] = Field(default_factory=dict, description="Priority → label.")
+    in_progress_labels: StrList = DEFAULT_IN_PROGRESS_LABELS
+
+    @field_validator("api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value.strip()):
+            raise ValueError("must be an http(s):// URL such as https://api.github.com")
+        return value.strip().rstrip("/")
+
+    @field_validator("priorities")
+    @classmethod
+    def _one_to_one(cls, value: dict[Priority, str]) -> dict[Priority, str]:
+        PriorityMap.for_tracker("github", value)
+        return value
+
+    @field_validator("in_progress_labels")
+    @classmethod
+    def _at_least_one(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        GitHubStatusMap(in_progress_labels=value)
+        return value
+
+
+TrackerSettings = Annotated[
+    LocalTrackerSettings | JiraTrackerSettings | GitHubTrackerSettings, Field(discriminator="kind")
+]
+
+
+class DueDatesSettings(_Section):
+    """``[due_dates]``: how far each priority reaches (see :mod:`mappings.due_dates`)."""
+
+    p1_days: PositiveInt = 7
+    p2_mode: Literal["sprint", "month"] = "month"
+    sprint_length_days: PositiveInt = 14
+    sprint_anchor: dt.date | None = None
+    p2_min_business_days: NonNegativeInt = 3
+    timezone: str = "UTC"
+    default_priority: PriorityKey = Priority.P2
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)
+        return value
+
+
+class CalendarSettings(_Section):
+    """``[calendar]``: business days (country and subdivision as the ``holidays`` library names them)."""
+
+    country: str | None = None
+    subdivision: str | None = None
+    extra_holidays: Annotated[tuple[dt.date, ...], BeforeValidator(_split_csv)] = ()
+    weekend: Annotated[tuple[Weekday, ...], BeforeValidator(_split_csv)] = (5, 6)
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value:
+            BusinessCalendar(value)
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _known_subdivision(cls, value: str | None, info: _ValidationInfo) -> str | None:
+        if value and "country" in info.data:  # absent when the country itself was invalid
+            country = info.data["country"]
+            if not country:
+                raise ValueError("needs country to be set")
+            BusinessCalendar(country, value)
+        return value
+
+    @field_validator("weekend")
+    @classmethod
+    def _some_work_days(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(set(value)) == 7:
+            raise ValueError("cannot cover all seven days")
+        return value
+
+
+class RouteMatchSettings(_Section):
+    """The criteria of one routing rule; each takes one value or a list of alternatives."""
+
+    team: OneOrMany | None = None
+    service: OneOrMany | None = None
+    severity: OneOrMany | None = None
+    industry: OneOrMany | None = None
+
+
+class RoutingRuleSettings(_Section):
+    match: RouteMatchSettings = RouteMatchSettings()
+    project: str | None = None
+    labels: StrList = ()
+
+
+class RoutingSettings(_Section):
+    """``[routing]``: ordered rules, first match wins; else ``default_project`` (else the tracker's)."""
+
+    default_project: str | None = None
+    labels: StrList = Field(default=(), description="Labels for every incident's tickets.")
+    rules: tuple[RoutingRuleSettings, ...] = ()
+
+
+class OwnerEntrySettings(_Section):
+    name: str = Field(min_length=1)
+    handles: StrList = ()
+    emails: StrList = ()
+    jira: str | None = None
+    github: str | None = None
+
+    def to_entry(self) -> OwnerEntry:
+        return OwnerEntry(self.name, self.handles, self.emails, self.jira, self.github)
+
+
+class OwnersSettings(_Section):
+    """``[owners]``: the owner directory, inline and/or in a separate TOML/YAML ``file``."""
+
+    entries: tuple[OwnerEntrySettings, ...] = ()
+    file: Path | None = None
+    _file_entries: tuple[OwnerEntrySettings, ...] | None = PrivateAttr(default=None)
+
+    def all_entries(self) -> tuple[OwnerEntrySettings, ...]:
+        """Inline entries followed by the file's (read once; at load when loaded by :func:`load_settings`)."""
+        if self.file is None:
+            return self.entries
+        if self._file_entries is None:
+            problems: list[str] = []
+            self._file_entries = _read_owner_file(self.file, problems)
+            if problems:
+                raise ConfigError("\n".join(problems))
+        return self.entries + self._file_entries
+
+
+class ScheduleSettings(_Section):
+    """``[schedule]``: the service loop's intervals."""
+
+    pull_every_minutes: PositiveInt = 15
+    sync_every_minutes: PositiveInt = 60
+
+
+class ReportsSettings(_Section):
+    """``[reports]``: where ``pmsync report`` writes and in which formats."""
+
+    output_dir: Path = Path("reports")
+    formats: Annotated[tuple[Literal["markdown", "html", "json", "csv"], ...], BeforeValidator(_split_csv)] = (
+        "markdown",
+        "html",
+    )
+
+
+class ParseSettings(_Section):
+    """``[parse]``: extra synonyms, merged over the parser's built-in ones (keys are matched
+    case-insensitively)."""
+
+    priority: dict[str, PriorityKey] = Field(default_factory=dict)
+    status: dict[str, StatusValue] = Field(default_factory=dict)
+    severity: dict[str, SeverityValue] = Field(default_factory=dict)
+
+    @field_validator("priority", "status", "severity")
+    @classmethod
+    def _fold_keys(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return {" ".join(key.split()).casefold(): item for key, item in value.items()}
+
+
+class SafetySettings(_Section):
+    """``[safety]``: the plan aborts above this many creates unless ``--force``."""
+
+    max_creates: PositiveInt = 50
+
+
+class ComplianceSettings(_Section):
+    """``[compliance]``: industry compliance tickets (rules default to ``mappings/compliance.toml``)."""
+
+    enabled: bool = True
+    rules_file: Path | None = None
+    _rules: tuple[ComplianceRule, ...] | None = PrivateAttr(default=None)
+
+    def rules(self) -> tuple[ComplianceRule, ...]:
+        """The active rules (none when disabled); raises :class:`ConfigError` for a bad rules file."""
+        if not self.enabled:
+            return ()
+        if self._rules is None:
+            try:
+                self._rules = load_rules(self.rules_file)
+            except ValueError as exc:
+                raise ConfigError(f"[compliance] rules_file: {exc}") from None
+        return self._rules
+
+
+class Settings(_Section):
+    """All of pmsync's configuration. Build it with :func:`load_settings`."""
+
+    sources: SourcesSettings = SourcesSettings()
+    state: StateSettings = StateSettings()
+    tracker: TrackerSettings = LocalTrackerSettings()
+    due_dates: DueDatesSettings = DueDatesSettings()
+    calendar_: CalendarSettings = Field(default=CalendarSettings(), alias="calendar")
+    routing: RoutingSettings = RoutingSettings()
+    owners: OwnersSettings = OwnersSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
+    reports: ReportsSettings = ReportsSettings()
+    parse: ParseSettings = ParseSettings()
+    safety: SafetySettings = SafetySettings()
+    compliance: ComplianceSettings = ComplianceSettings()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    # -- builders for the pure mapping objects ------------------------------------------------
+
+    def calendar(self) -> BusinessCalendar:
+        """The business calendar; one instance per distinct configuration, so its holiday cache is reused."""
+        section = self.calendar_
+        return _calendar(
+            section.country, section.subdivision, section.extra_holidays, tuple(sorted(set(section.weekend)))
+        )
+
+    def due_date_policy(self) -> DueDatePolicy:
+        d = self.due_dates
+        return DueDatePolicy(
+            p1_days=d.p1_days,
+            p2_mode=d.p2_mode,
+            sprint_length_days=d.sprint_length_days,
+            sprint_anchor=d.sprint_anchor,
+            p2_min_business_days=d.p2_min_business_days,
+            timezone=d.timezone,
+        )
+
+    @property
+    def default_priority(self) -> Priority:
+        """The priority assumed for items that state none."""
+        return self.due_dates.default_priority
+
+    def owner_directory(self) -> OwnerDirectory:
+        """Owners from ``[owners]`` (inline, then ``file``), resolving to this tracker's accounts."""
+        return OwnerDirectory((e.to_entry() for e in self.owners.all_entries()), tracker=self.tracker.kind)
+
+    def default_project(self) -> str | None:
+        """``[routing] default_project``, else the tracker's own project / repository / prefix."""
+        if self.routing.default_project:
+            return self.routing.default_project
+        tracker = self.tracker
+        if isinstance(tracker, JiraTrackerSettings):
+            return tracker.project
+        if isinstance(tracker, GitHubTrackerSettings):
+            return tracker.repo
+        return tracker.project_prefix
+
+    def router(self) -> Router:
+        rules = [
+            RoutingRule(
+                RouteMatch(
+                    team=r.match.team, service=r.match.service, severity=r.match.severity, industry=r.match.industry
+                ),
+                project=r.project,
+                labels=r.labels,
+            )
+            for r in self.routing.rules
+        ]
+        return Router(rules, self.default_project(), self.routing.labels)
+
+    def priority_map(self) -> PriorityMap:
+        """Canonical priority ↔ the configured tracker's names or labels."""
+        tracker = self.tracker
+        overrides = tracker.priorities if isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings) else None
+        return PriorityMap.for_tracker(tracker.kind, overrides)
+
+    def jira_status_map(self) -> JiraStatusMap:
+        """Jira status mapping (defaults when the tracker is not Jira)."""
+        tracker = self.tracker
+        if not isinstance(tracker, JiraTrackerSettings):
+            return JiraStatusMap()
+        return JiraStatusMap(
+            wont_do_resolutions=frozenset(tracker.wont_do_resolutions), status_overrides=tracker.statuses
+        )
+
+    def github_status_map(self) -> GitHubStatusMap:
+        """GitHub status mapping (defaults when the tracker is not GitHub)."""
+        tracker = self.tracker
+        if not isinstance(tracker, GitHubTrackerSettings):
+            return GitHubStatusMap()
+        return GitHubStatusMap(in_progress_labels=tracker.in_progress_labels)
+
+    def compliance_rules(self) -> tuple[ComplianceRule, ...]:
+        return self.compliance.rules()
+
+
+_calendar_cache: dict[tuple[Any, ...], BusinessCalendar] = {}
+
+
+def _calendar(
+    country: str | None, subdivision: str | None, extras: tuple[dt.date, ...], weekend: tuple[int, ...]
+) -> BusinessCalendar:
+    # Shared per distinct configuration so the per-year holiday cache survives repeated calls.
+    key = (country, subdivision, extras, weekend)
+    calendar = _calendar_cache.get(key)
+    if calendar is None:
+        calendar = BusinessCalendar(country, subdivision, frozenset(extras), frozenset(weekend))
+        _calendar_cache[key] = calendar
+    return calendar
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_settings(
+    path: Path | None = None, environ: Mapping[str, str] | None = None, *, cwd: Path | None = None
+) -> Settings:
+    """Load, merge and validate the configuration; raise :class:`ConfigError` listing every problem.
+
+    ``path`` wins over ``$PMSYNC_CONFIG``, which wins over ``./pmsync.toml``; with none of them the
+    defaults apply. ``environ`` defaults to the process environment; ``cwd`` to the working directory.
+    """
+    env = os.environ if environ is None else environ
+    cwd = cwd or Path.cwd()
+    config_path = _find_config(path, env, cwd)
+    raw: dict[str, Any] = _read_toml(config_path) if config_path else {}
+    base = config_path.parent if config_path else cwd
+
+    problems: list[str] = []
+    origins = _apply_env_overrides(raw, env, problems)
+    _reject_secret_keys(raw, (), origins, problems)
+    settings: Settings | None = None
+    try:
+        settings = Settings.model_validate(raw)
+    except ValidationError as exc:
+        problems.extend(_format_errors(exc, origins))
+    if settings is not None:
+        settings = _rebase_paths(settings, base)
+        settings = _resolve_token(settings, env, problems)
+        _load_side_files(settings, problems)
+    if problems or settings is None:
+        where = str(config_path) if config_path else "defaults (no config file)"
+        raise ConfigError(
+            "\n".join(problems), hint=f"fix the settings above in {where}; config.example.toml lists every key"
+        )
+    log.debug("configuration loaded from %s", config_path or "defaults")
+    return settings
+
+
+def _find_config(path: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
+    if path is not None:
+        candidate, origin = path, "the --config option"
+    elif env.get(CONFIG_ENV):
+        candidate, origin = Path(env[CONFIG_ENV]), CONFIG_ENV
+    else:
+        default = cwd / DEFAULT_CONFIG_FILE
+        return default if default.is_file() else None
+    candidate = candidate if candidate.is_absolute() else cwd / candidate
+    if not candidate.is_file():
+        raise ConfigError(f"config file not found: {candidate} (from {origin})", hint="check the path, or omit it")
+    return candidate
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+        raise ConfigError(f"cannot read config file {path}: {reason}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        raise ConfigError(
+            f"{where}: invalid TOML: {message}", hint="see https://toml.io for the syntax; config.example.toml"
+        ) from None
+
+
+def _apply_env_overrides(
+    raw: dict[str, Any], env: Mapping[str, str], problems: list[str]
+) -> dict[tuple[str, ...], str]:
+    """Merge ``PMSYNC_A__B__C=value`` into ``raw``; return which key path came from which variable."""
+    origins: dict[tuple[str, ...], str] = {}
+    for name in sorted(env):
+        if not name.startswith(ENV_PREFIX) or "__" not in name:
+            continue
+        keys = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
+        if not all(keys):
+            problems.append(f"{name}: malformed override name (use PMSYNC_<SECTION>__<KEY>)")
+            continue
+        value: Any = env[name]
+        if value.lstrip().startswith(("[", "{")):
+            try:
+                value = json.loads(value)
+            except json.JSONDecodeError:
+                problems.append(f"[{keys[0]}] {'.'.join(keys[1:])}: {name} is not valid JSON")
+                continue
+        node = raw
+        for depth, key in enumerate(keys[:-1]):
+            child = node.setdefault(key, {})
+            if not isinstance(child, dict):
+                problems.append(f"[{keys[0]}] {'.'.join(keys[1 : depth + 1])}: cannot override a part of it ({name})")
+                break
+            node = child
+        else:
+            node[keys[-1]] = value
+            origins[keys] = name
+    return origins
+
+
+def _reject_secret_keys(
+    node: Any, loc: tuple[str | int, ...], origins: Mapping[tuple[str, ...], str], problems: list[str]
+) -> None:
+    if isinstance(node, dict):
+        secret_keys: list[str] = []
+        for key, value in node.items():
+            here = (*loc, key)
+            if isinstance(key, str) and _SECRET_KEY.match(key):
+                env_hint = _token_env_hint(loc)
+                problems.append(
+                    f"{_format_loc(here)}: secrets are not read from configuration; {env_hint}{_origin(here, origins)}"
+                )
+                secret_keys.append(key)
+            else:
+                _reject_secret_keys(value, here, origins, problems)
+        for key in secret_keys:
+            # Dropped so the rest still validates (and its value can reach no error message).
+            del node[key]
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            _reject_secret_keys(value, (*loc, index), origins, problems)
+
+
+def _token_env_hint(loc: tuple[str | int, ...]) -> str:
+    if loc[:1] == ("tracker",):
+        return "set the environment variable named by token_env (PMSYNC_JIRA_TOKEN / PMSYNC_GITHUB_TOKEN) or token_file"
+    return "put it in an environment variable or a file"
+
+
+def _origin(loc: tuple[str | int, ...], origins: Mapping[tuple[str, ...], str]) -> str:
+    for keys, name in origins.items():
+        if tuple(loc[: len(keys)]) == keys:
+            return f" (from {name})"
+    return ""
+
+
+def _format_loc(loc: tuple[str | int, ...]) -> str:
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] == "tracker" and parts[1] in ("local", "jira", "github"):
+        del parts[1]  # the discriminator tag pydantic inserts is not a key the user wrote
+    section = "calendar" if parts[0] == "calendar_" else parts[0]
+    rest = ""
+    for part in parts[1:]:
+        if part == "[key]":
+            rest += " (key)"  # pydantic's marker for a bad mapping key
+        elif isinstance(part, int):
+            rest += f"[{part}]"
+        else:
+            rest += f".{part}" if rest else str(part)
+    return f"[{section}] {rest}" if rest else f"[{section}]"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "union_tag_invalid":
+        return f"must be one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "field required ('local', 'jira' or 'github')"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return message[:1].lower() + message[1:]
+
+
+def _format_errors(exc: ValidationError, origins: Mapping[tuple[str, ...], str]) -> list[str]:
+    lines: list[str] = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = tuple(error["loc"])
+        message = _message(error)
+        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+            loc = (*loc, "kind")
+        if error["type"] == "extra_forbidden" and len(loc) == 1:
+            known = ", ".join(sorted(name.rstrip("_") for name in Settings.model_fields))
+            lines.append(f"[{loc[0]}]: unknown section (known: {known}){_origin(loc, origins)}")
+            continue
+        # A model validator reports "field: problem" with the section as location.
+        field_in_message = re.match(r"^([a-z_]+): (.*)$", message)
+        if field_in_message and error["type"] == "value_error":
+            loc, message = (*loc, field_in_message.group(1)), field_in_message.group(2)
+        lines.append(f"{_format_loc(loc)}: {message}{_origin(loc, origins)}")
+    return lines
+
+
+def _rebase(path: Path | None, base: Path) -> Path | None:
+    if path is None:
+        return None
+    path = path.expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def _rebase_glob(pattern: str, base: Path) -> str:
+    expanded = os.path.expanduser(pattern)
+    return expanded if os.path.isabs(expanded) else str(base / expanded)
+
+
+def _rebase_paths(settings: Settings, base: Path) -> Settings:
+    update: dict[str, Any] = {
+        "sources": settings.sources.model_copy(
+            update={"paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths)}
+        ),
+        "reports": settings.reports.model_copy(update={"output_dir": _rebase(settings.reports.output_dir, base)}),
+        "owners": settings.owners.model_copy(update={"file": _rebase(settings.owners.file, base)}),
+        "compliance": settings.compliance.model_copy(
+            update={"rules_file": _rebase(settings.compliance.rules_file, base)}
+        ),
+    }
+    tracker = settings.tracker
+    if isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings):
+        update["tracker"] = tracker.model_copy(update={"token_file": _rebase(tracker.token_file, base)})
+    return settings.model_copy(update=update)
+
+
+def _resolve_token(settings: Settings, env: Mapping[str, str], problems: list[str]) -> Settings:
+    tracker = settings.tracker
+    if not isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings) or tracker.token is not None:
+        return settings
+    token: str | None
+    if tracker.token_file is not None:
+        try:
+            token = tracker.token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+            problems.append(f"[tracker] token_file: cannot read {tracker.token_file}: {reason}")
+            return settings
+        if not token:
+            problems.append(f"[tracker] token_file: {tracker.token_file} is empty")
+            return settings
+    else:
+        token = (env.get(tracker.token_env) or "").strip()
+        if not token:
+            problems.append(
+                f"[tracker] token: field required; export {tracker.token_env}=<token> or set token_file "
+                f"to a file holding it"
+            )
+            return settings
+    register_secret(token)
+    return settings.model_copy(update={"tracker": tracker.model_copy(update={"token": SecretStr(token)})})
+
+
+def _read_owner_file(path: Path, problems: list[str]) -> tuple[OwnerEntrySettings, ...]:
+    where = f"[owners] file: {path}"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{where}: cannot read: {exc.strerror if isinstance(exc, OSError) else 'not UTF-8'}")
+        return ()
+    try:
+        data: Any = tomllib.loads(text) if path.suffix.lower() == ".toml" else yaml.safe_load(text)
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(f"{where}: invalid TOML: {exc}")
+        return ()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" at line {mark.line + 1}" if mark is not None else ""
+        problems.append(f"{where}: invalid YAML{line}")
+        return ()
+    entries = data.get("entries") if isinstance(data, dict) else data
+    if isinstance(data, dict) and set(data) - {"entries"}:
+        problems.append(f"{where}: only an 'entries' list is allowed at the top level")
+        return ()
+    try:
+        return _OWNER_ENTRIES.validate_python(entries if entries is not None else [])
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+            problems.append(f"{where}: entries{loc}: {_message(error)}")
+        return ()
+
+
+_OWNER_ENTRIES: TypeAdapter[tuple[OwnerEntrySettings, ...]] = TypeAdapter(tuple[OwnerEntrySettings, ...])
+
+
+def _load_side_files(settings: Settings, problems: list[str]) -> None:
+    """Read the owner directory file and the compliance rules now, so mistakes surface at load."""
+    if settings.owners.file is not None:
+        settings.owners._file_entries = _read_owner_file(settings.owners.file, problems)
+    try:
+        settings.compliance.rules()
+    except ConfigError as exc:
+        problems.append(exc.message)

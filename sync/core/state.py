@@ -1,0 +1,54 @@
+"""What the state database knows, as pure values the planner can read.
+
+The store (``sync.store``) builds a :class:`StateSnapshot`; the planner never queries anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.core.tickets import TicketRef
+
+
+@dataclass(frozen=True)
+class KnownTicket:
+    ref: TicketRef
+    synced_fields: Mapping[str, Any] | None = None
+    adopted: bool = False
+
+
+@dataclass(frozen=True)
+class KnownItem:
+    key: str
+    incident_key: str
+    number: int
+    text_sha256: str
+    present: bool
+    ticket: KnownTicket | None = None
+    pending_intent: bool = False
+
+
+@dataclass(frozen=True)
+class KnownIncident:
+    incident_key: str
+    path: str
+    content_sha256: str
+    first_seen: dt.date
+    parent: TicketRef | None = None
+
+
+@dataclass(frozen=True)
+class StateSnapshot:
+    """Everything the planner needs to know about earlier runs, for one tracker."""
+
+    tracker: str
+    incidents: Mapping[str, KnownIncident] = field(default_factory=dict)
+    items: Mapping[str, KnownItem] = field(default_factory=dict)
+
+    def items_of(self, incident_key: str) -> list[KnownItem]:
+        return sorted(
+            (item for item in self.items.values() if item.incident_key == incident_key), key=lambda i: i.number
+        )

@@ -1,0 +1,194 @@
+"""One sync run end to end: read documents → plan → (safety valve) → apply → pull → write back.
+
+This is what ``pmsync sync``, ``pmsync backfill`` and the scheduled service call. It takes every
+collaborator as an argument (tracker, store, policy, clock), so tests drive it directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.apply import ApplyResult, apply_plan
+from sync.core.model import Diagnostic, DiagnosticSeverity, ParseResult, PostMortem, Status
+from sync.core.parse import ParseOptions
+from sync.core.plan import Plan, PlanInput, PlanPolicy, incident_key_for, plan, safety_problems
+from sync.core.writeback import ItemWriteback, status_label
+from sync.documents import load_documents
+from sync.errors import SafetyAbort
+from sync.pull import PullResult, pull
+from sync.retry import RetryPolicy
+from sync.store.lock import run_lock
+from sync.store.repository import SqlStateStore
+from sync.trackers.base import Tracker
+from sync.writeback import WritebackOutcome, write_back
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    dry_run: bool = False
+    write_back: bool = False
+    force: bool = False
+    max_creates: int = 50
+    adopt: bool = True
+    since: dt.date | None = None
+    pull: bool = True
+    lock_timeout: float = 600.0
+    command: str = "sync"
+
+
+@dataclass
+class SyncReport:
+    documents: list[ParseResult] = field(default_factory=list)
+    plan: Plan | None = None
+    applied: ApplyResult | None = None
+    pulled: PullResult | None = None
+    written: dict[str, WritebackOutcome] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is DiagnosticSeverity.ERROR]
+
+    @property
+    def failed(self) -> int:
+        failures = len(self.applied.failures) if self.applied else 0
+        bad_writes = sum(1 for outcome in self.written.values() if outcome.status == "failed")
+        return failures + bad_writes + len(self.errors)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+
+def _dated_since(pm: PostMortem, since: dt.date) -> bool:
+    moment = pm.reference_date
+    return moment is None or moment >= since
+
+
+def read_documents(
+    paths: Sequence[Path],
+    options: ParseOptions,
+    *,
+    since: dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[ParseResult], list[PlanInput], list[Diagnostic]]:
+    """Parse every document; only documents without error diagnostics are planned, so a broken
+    document never marks its already-synced items as removed."""
+    results: list[ParseResult] = []
+    inputs: list[PlanInput] = []
+    diagnostics: list[Diagnostic] = []
+    for result in load_documents(paths, options):
+        results.append(result)
+        diagnostics.extend(result.diagnostics)
+        if progress is not None:
+            progress(1)
+        if not result.ok or result.postmortem is None:
+            continue
+        if since is not None and not _dated_since(result.postmortem, since):
+            continue
+        inputs.append(PlanInput(result.postmortem))
+    return results, inputs, diagnostics
+
+
+def run_sync(
+    paths: Sequence[Path],
+    *,
+    tracker: Tracker,
+    store: SqlStateStore,
+    policy: PlanPolicy,
+    parse_options: ParseOptions,
+    today: dt.date,
+    options: SyncOptions,
+    retry: RetryPolicy,
+    progress: Callable[[int], None] | None = None,
+) -> SyncReport:
+    report = SyncReport()
+    results, inputs, diagnostics = read_documents(paths, parse_options, since=options.since, progress=progress)
+    report.documents = results
+    report.diagnostics.extend(diagnostics)
+
+    if options.dry_run:
+        report.plan = _plan(inputs, store, policy, today, options, report)
+        return report
+
+    with run_lock(store.engine, timeout=options.lock_timeout):
+        # Plan inside the lock: a concurrent run's creates must be visible to this plan.
+        current = _plan(inputs, store, policy, today, options, report)
+        report.plan = current
+        run_id = store.start_run(options.command)
+        errors: list[str] = []
+        try:
+            report.applied = apply_plan(current, tracker, store, retry=retry, run_id=run_id)
+            errors.extend(f"{key}: {message}" for key, message in report.applied.failures.items())
+            if options.pull:
+                report.pulled = pull(tracker, store, retry=retry)
+            if options.write_back:
+                report.written = write_back_documents(store, (i.postmortem for i in inputs))
+                errors.extend(
+                    f"{path}: {outcome.detail}"
+                    for path, outcome in report.written.items()
+                    if outcome.status == "failed"
+                )
+        finally:
+            applied = report.applied
+            store.finish_run(
+                run_id,
+                created=len(applied.created) if applied else 0,
+                updated=len(applied.updated) if applied else 0,
+                unchanged=len(current.unchanged),
+                errors=errors,
+            )
+    return report
+
+
+def _plan(
+    inputs: list[PlanInput],
+    store: SqlStateStore,
+    policy: PlanPolicy,
+    today: dt.date,
+    options: SyncOptions,
+    report: SyncReport,
+) -> Plan:
+    snapshot = store.snapshot()
+    result = plan(inputs, snapshot, policy, today, adopt=options.adopt)
+    report.diagnostics.extend(result.diagnostics)
+    problems = safety_problems(result, snapshot, documents=len(inputs), max_creates=options.max_creates)
+    if problems and not options.force and not options.dry_run:
+        raise SafetyAbort(
+            "refusing to sync: " + "; ".join(problems),
+            hint="check the paths with `pmsync plan`, then rerun with --force if this is intended",
+        )
+    return result
+
+
+def write_back_documents(store: SqlStateStore, postmortems: Iterable[PostMortem]) -> dict[str, WritebackOutcome]:
+    """Fill Ticket and Status cells of each document from the state (and pulled statuses)."""
+    outcomes: dict[str, WritebackOutcome] = {}
+    for pm in postmortems:
+        rows = {row.number: row for row in store.status_rows(incident_key_for(pm)) if row.present}
+        updates: list[ItemWriteback] = []
+        for item in pm.action_items:
+            row = rows.get(item.number)
+            if row is None or row.ticket is None:
+                continue
+            web = row.ticket.url if row.ticket.url and row.ticket.url.startswith(("http://", "https://")) else None
+            ticket = f"[{row.ticket.key}]({web})" if web else row.ticket.key
+            status = row.status or item.status or Status.OPEN
+            updates.append(
+                ItemWriteback(
+                    number=item.number, line=item.line, ticket_markdown=ticket, status_label=status_label(status)
+                )
+            )
+        if not updates:
+            continue
+        outcome = write_back(Path(pm.path), pm.content_sha256, updates)
+        outcomes[pm.path] = outcome
+        if outcome.status == "skipped-modified":
+            log.warning("%s changed since it was read; not written back", pm.path)
+    return outcomes

@@ -1,0 +1,64 @@
+"""``MappingPolicy``: the planner's configuration-driven decisions, made by :mod:`mappings`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mappings.calendar import BusinessCalendar
+from mappings.compliance import ComplianceRule, compliance_actions
+from mappings.due_dates import DueDatePolicy, resolve_due
+from mappings.owners import OwnerDirectory
+from mappings.routing import Router
+from sync.core.model import ActionItem, PostMortem, Priority
+from sync.core.plan import ExtraItem, OwnerDecision
+
+
+@dataclass(frozen=True)
+class MappingPolicy:
+    tracker: str
+    calendar: BusinessCalendar
+    due_dates: DueDatePolicy
+    default_priority: Priority
+    owners: OwnerDirectory
+    router: Router
+    compliance_rules: Sequence[ComplianceRule] = ()
+
+    def due(self, item: ActionItem, reference: dt.date) -> tuple[dt.date | None, Priority]:
+        decision = resolve_due(
+            item, reference, default_priority=self.default_priority, calendar=self.calendar, policy=self.due_dates
+        )
+        return decision.due, decision.priority
+
+    def assignee(self, owner: str | None) -> OwnerDecision:
+        if not owner:
+            return OwnerDecision(None)
+        match = self.owners.resolve(owner)
+        if match.user is not None:
+            return OwnerDecision(match.user)
+        if match.reason == "no owner given":
+            return OwnerDecision(None)
+        if self.tracker == "local" and match.entry is None:
+            # The embedded tracker has no user accounts: the owner as written is the assignee. A
+            # team that keeps an owner directory still hears about names missing from it.
+            return OwnerDecision(owner.strip(), match.reason if self.owners.entries else None)
+        return OwnerDecision(None, match.reason)
+
+    def route(self, pm: PostMortem) -> tuple[str | None, tuple[str, ...]]:
+        decided = self.router.route(pm)
+        return decided.project, tuple(decided.labels)
+
+    def extra_items(self, pm: PostMortem, reference: dt.date) -> Sequence[ExtraItem]:
+        actions = compliance_actions(pm, self.compliance_rules, calendar=self.calendar, tz=self.due_dates.timezone)
+        return [
+            ExtraItem(
+                suffix=f"compliance-{action.rule_id}",
+                title=action.title,
+                body=action.body,
+                due=action.due,
+                priority=action.priority,
+                labels=("compliance", *action.labels),
+            )
+            for action in actions
+        ]

@@ -1,0 +1,46 @@
+"""The one retry layer: a tenacity policy built here and injected (zero wait in tests).
+
+Only :class:`RateLimited` and :class:`TrackerUnavailable` are retried, and ``Retry-After`` is
+honoured. Creates are never retried blindly: :mod:`sync.apply` searches by marker before any new
+attempt, because a create that timed out may well have happened.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from sync.errors import RateLimited, TrackerUnavailable
+
+RETRYABLE = (RateLimited, TrackerUnavailable)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    initial_wait: float = 1.0
+    max_wait: float = 60.0
+    sleep: Callable[[float], None] | None = None
+
+    def retrying(self) -> Retrying:
+        backoff = wait_exponential(multiplier=self.initial_wait, max=self.max_wait)
+
+        def wait(state: RetryCallState) -> float:
+            error = state.outcome.exception() if state.outcome else None
+            if isinstance(error, RateLimited) and error.retry_after is not None:
+                return min(float(error.retry_after), self.max_wait)
+            return float(backoff(state)) if self.initial_wait else 0.0
+
+        return Retrying(
+            retry=retry_if_exception_type(RETRYABLE),
+            stop=stop_after_attempt(self.attempts),
+            wait=wait,
+            reraise=True,
+            sleep=self.sleep or time.sleep,
+        )
+
+
+NO_WAIT = RetryPolicy(attempts=3, initial_wait=0.0, sleep=lambda _seconds: None)

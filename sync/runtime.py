@@ -1,0 +1,112 @@
+"""Wiring: configuration → database, state store, tracker, policy. Used by the CLI and the service."""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from sync.config import Settings, load_settings
+from sync.core.parse import ParseOptions
+from sync.policy import MappingPolicy
+from sync.retry import RetryPolicy
+from sync.store.engine import make_engine
+from sync.store.migrations import migrate
+from sync.store.repository import SqlStateStore
+from sync.trackers import build_tracker
+from sync.trackers.base import Tracker
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass
+class Runtime:
+    """Everything one command needs, built once from the configuration."""
+
+    settings: Settings
+    engine: Engine
+    store: SqlStateStore
+    tracker: Tracker
+    policy: MappingPolicy
+    parse_options: ParseOptions
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    clock: Callable[[], dt.datetime] = utc_now
+
+    @property
+    def today(self) -> dt.date:
+        """Today in the configured time zone (due dates and overdue flags are calendar dates)."""
+        return self.clock().astimezone(self.policy.due_dates.zone).date()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def parse_options_for(settings: Settings) -> ParseOptions:
+    """The parser's built-in synonyms with ``[parse]`` ones merged over them."""
+    base = ParseOptions()
+    return ParseOptions(
+        priority_synonyms={**base.priority_synonyms, **settings.parse.priority},
+        status_synonyms={**base.status_synonyms, **settings.parse.status},
+        severity_synonyms={**base.severity_synonyms, **settings.parse.severity},
+        default_timezone=settings.due_dates.timezone,
+    )
+
+
+def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
+    return MappingPolicy(
+        tracker=tracker,
+        calendar=settings.calendar(),
+        due_dates=settings.due_date_policy(),
+        default_priority=settings.default_priority,
+        owners=settings.owner_directory(),
+        router=settings.router(),
+        compliance_rules=settings.compliance_rules(),
+    )
+
+
+def open_runtime(
+    config: Path | None,
+    *,
+    environ: Mapping[str, str] | None = None,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> Runtime:
+    """Load the configuration, migrate the state database and build the tracker."""
+    settings = load_settings(config, os.environ if environ is None else environ)
+    engine = make_engine(settings.state.url)
+    try:
+        migrate(engine)
+        tracker = build_tracker(settings, engine)
+        return Runtime(
+            settings=settings,
+            engine=engine,
+            store=SqlStateStore(engine, tracker.name),
+            tracker=tracker,
+            policy=policy_for(settings, tracker.name),
+            parse_options=parse_options_for(settings),
+            clock=clock,
+        )
+    except BaseException:
+        engine.dispose()
+        raise
+
+
+def source_paths(settings: Settings, given: Sequence[Path], base: Path) -> list[Path]:
+    """The documents to read: the paths given on the command line, else the ``[sources]`` globs
+    (relative ones resolved against ``base``, the configuration file's directory)."""
+    if given:
+        return list(given)
+    found: list[Path] = []
+    for pattern in settings.sources.paths:
+        full = pattern if os.path.isabs(pattern) else str(base / pattern)
+        found.extend(Path(p) for p in sorted(glob.glob(full, recursive=True)) if Path(p).is_file())
+    return list(dict.fromkeys(found))

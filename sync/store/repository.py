@@ -1,0 +1,520 @@
+"""``SqlStateStore``: every read and write of pmsync's state, on SQLite or PostgreSQL.
+
+Each public write is one short transaction, so a crash loses at most the step in flight and the
+create-intent rows say which step that was (DESIGN.md §4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+
+from sync.core.model import PostMortem, Status
+from sync.core.plan import ItemRecord
+from sync.core.state import KnownIncident, KnownItem, KnownTicket, StateSnapshot
+from sync.core.tickets import TicketRef
+from sync.errors import StateError
+from sync.store import tables as t
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One line of ``pmsync status``."""
+
+    item_key: str
+    incident_key: str
+    number: int
+    text: str
+    owner: str | None
+    priority: str | None
+    due: dt.date | None
+    present: bool
+    ticket: TicketRef | None
+    status: Status | None
+    status_raw: str | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    item_key: str
+    ticket_key: str
+    status: Status
+    status_raw: str | None
+    observed_at: dt.datetime
+    changed_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: int
+    command: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None
+    created: int
+    updated: int
+    unchanged: int
+    failed: int
+    errors: list[str]
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite returns naive datetimes even for timezone-aware columns; everything we store is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+class SqlStateStore:
+    """The state database for one tracker (``tracker`` is the tracker kind, e.g. ``local``)."""
+
+    def __init__(self, engine: Engine, tracker: str, *, clock: Clock = utc_now) -> None:
+        self.engine = engine
+        self.tracker = tracker
+        self.clock = clock
+
+    # --- snapshot for the planner -----------------------------------------------------------
+
+    def snapshot(self) -> StateSnapshot:
+        with self.engine.connect() as conn:
+            tickets = {
+                row.owner_key: row for row in conn.execute(select(t.tickets).where(t.tickets.c.tracker == self.tracker))
+            }
+            intents = set(
+                conn.execute(
+                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
+                ).scalars()
+            )
+            incidents: dict[str, KnownIncident] = {}
+            for row in conn.execute(select(t.postmortems)):
+                parent = tickets.get(row.incident_key)
+                incidents[row.incident_key] = KnownIncident(
+                    incident_key=row.incident_key,
+                    path=row.path,
+                    content_sha256=row.content_sha256,
+                    first_seen=_aware(row.first_seen_at).date(),  # type: ignore[union-attr]
+                    parent=self._ref(parent) if parent is not None and parent.kind == "incident" else None,
+                )
+            items: dict[str, KnownItem] = {}
+            for row in conn.execute(select(t.action_items)):
+                ticket = tickets.get(row.item_key)
+                items[row.item_key] = KnownItem(
+                    key=row.item_key,
+                    incident_key=row.incident_key,
+                    number=row.number,
+                    text_sha256=row.text_sha256,
+                    present=row.present,
+                    ticket=KnownTicket(
+                        ref=self._ref(ticket), synced_fields=ticket.synced_fields, adopted=ticket.adopted
+                    )
+                    if ticket is not None
+                    else None,
+                    pending_intent=row.item_key in intents,
+                )
+        return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items)
+
+    def _owned(self, owner_key: str) -> ColumnElement[bool]:
+        return and_(t.tickets.c.tracker == self.tracker, t.tickets.c.owner_key == owner_key)
+
+    def _ref(self, row: Any) -> TicketRef:
+        return TicketRef(tracker=row.tracker, key=row.ticket_key, url=row.url)
+
+    # --- documents and items ----------------------------------------------------------------
+
+    def upsert_incident(self, incident_key: str, pm: PostMortem, items: Iterable[ItemRecord]) -> None:
+        """Record a post-mortem and its items; items no longer listed are marked absent (kept)."""
+        now = self.clock()
+        data = json.loads(pm.model_dump_json(exclude={"sections"}))
+        values = {
+            "path": pm.path,
+            "content_sha256": pm.content_sha256,
+            "incident_id": pm.incident_id,
+            "title": pm.title,
+            "severity": pm.severity.value if pm.severity else None,
+            "started_at": pm.started_at,
+            "ended_at": pm.ended_at,
+            "review_date": pm.review_date,
+            "data": data,
+            "updated_at": now,
+        }
+        with self.engine.begin() as conn:
+            exists = conn.execute(
+                select(t.postmortems.c.incident_key).where(t.postmortems.c.incident_key == incident_key)
+            ).first()
+            if exists:
+                conn.execute(update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values))
+            else:
+                conn.execute(insert(t.postmortems).values(incident_key=incident_key, first_seen_at=now, **values))
+            current = {
+                row.item_key: row
+                for row in conn.execute(select(t.action_items).where(t.action_items.c.incident_key == incident_key))
+            }
+            listed: set[str] = set()
+            for item in items:
+                listed.add(item.key)
+                item_values = {
+                    "incident_key": incident_key,
+                    "number": item.number,
+                    "text": item.text,
+                    "text_sha256": item.text_sha256,
+                    "owner": item.owner,
+                    "priority": item.priority.value,
+                    "deadline": item.deadline,
+                    "due": item.due,
+                    "doc_status": item.doc_status.value if item.doc_status else None,
+                    "fields_sha256": item.text_sha256,
+                    "present": True,
+                    "removed_at": None,
+                    "updated_at": now,
+                }
+                if item.key in current:
+                    conn.execute(
+                        update(t.action_items).where(t.action_items.c.item_key == item.key).values(**item_values)
+                    )
+                else:
+                    conn.execute(insert(t.action_items).values(item_key=item.key, **item_values))
+            for key, row in current.items():
+                if key not in listed and row.present:
+                    conn.execute(
+                        update(t.action_items)
+                        .where(t.action_items.c.item_key == key)
+                        .values(present=False, removed_at=now, updated_at=now)
+                    )
+
+    def rekey_item(self, old_key: str, new_key: str) -> None:
+        """Move a renumbered item's ticket (and history) to its new key."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.tickets).where(self._owned(old_key)).values(owner_key=new_key, updated_at=self.clock())
+            )
+            conn.execute(
+                update(t.status_history).where(t.status_history.c.item_key == old_key).values(item_key=new_key)
+            )
+            conn.execute(update(t.action_items).where(t.action_items.c.item_key == old_key).values(present=False))
+
+    # --- tickets and create intents ----------------------------------------------------------
+
+    def ticket_for(self, owner_key: str) -> TicketRef | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.tickets).where(self._owned(owner_key))).first()
+        return self._ref(row) if row is not None else None
+
+    def begin_intent(self, owner_key: str, attempt_id: str) -> bool:
+        """Record the intent to create a ticket for ``owner_key``.
+
+        Returns ``False`` when an intent already exists: an earlier run died between recording its
+        intent and recording the ticket, so the caller must search by marker before creating.
+        """
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(t.create_intents).values(
+                        owner_key=owner_key, tracker=self.tracker, attempt_id=attempt_id, created_at=self.clock()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def pending_intents(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
+                ).scalars()
+            )
+
+    def record_ticket(
+        self,
+        owner_key: str,
+        kind: str,
+        ref: TicketRef,
+        *,
+        fields: Mapping[str, Any] | None,
+        status: Status | None,
+        adopted: bool = False,
+    ) -> None:
+        """Store the ticket for ``owner_key`` and clear its intent, in one transaction."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(t.tickets.c.id).where(self._owned(owner_key))).first()
+            values = {
+                "kind": kind,
+                "ticket_key": ref.key,
+                "url": ref.url,
+                "adopted": adopted,
+                "synced_fields": dict(fields) if fields is not None else None,
+                "updated_at": now,
+            }
+            if existing is None:
+                taken = conn.execute(
+                    select(t.tickets.c.owner_key).where(
+                        and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_key == ref.key)
+                    )
+                ).scalar_one_or_none()
+                if taken is not None:
+                    raise StateError(
+                        f"ticket {ref.key} already tracks {taken}; not recorded for {owner_key}",
+                        hint="give each action item its own ticket",
+                    )
+                conn.execute(
+                    insert(t.tickets).values(
+                        owner_key=owner_key,
+                        tracker=self.tracker,
+                        created_at=now,
+                        status=status.value if status else None,
+                        status_raw=status.value if status else None,
+                        **values,
+                    )
+                )
+            else:
+                conn.execute(update(t.tickets).where(t.tickets.c.id == existing.id).values(**values))
+            conn.execute(
+                delete(t.create_intents).where(
+                    and_(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key == owner_key)
+                )
+            )
+            if kind == "item" and status is not None and existing is None:
+                conn.execute(
+                    insert(t.status_history).values(
+                        item_key=owner_key,
+                        tracker=self.tracker,
+                        ticket_key=ref.key,
+                        status=status.value,
+                        status_raw=status.value,
+                        observed_at=now,
+                        changed_at=now,
+                    )
+                )
+
+    def record_synced_fields(self, owner_key: str, fields: Mapping[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.tickets)
+                .where(self._owned(owner_key))
+                .values(synced_fields=dict(fields), updated_at=self.clock())
+            )
+
+    def record_link(self, a: TicketRef, b: TicketRef) -> bool:
+        """Remember a link; returns ``False`` when it was already recorded."""
+        first, second = sorted((a.key, b.key))
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(t.links).values(
+                        tracker=self.tracker, a_key=first, b_key=second, kind="relates", created_at=self.clock()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def has_link(self, a: TicketRef, b: TicketRef) -> bool:
+        first, second = sorted((a.key, b.key))
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.links.c.a_key).where(
+                    and_(t.links.c.tracker == self.tracker, t.links.c.a_key == first, t.links.c.b_key == second)
+                )
+            ).first()
+        return row is not None
+
+    # --- status from the tracker --------------------------------------------------------------
+
+    def owner_of_ticket(self, ticket_key: str) -> tuple[str, str, Status | None] | None:
+        """``(owner_key, kind, last status)`` for a ticket key of this tracker."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.tickets.c.owner_key, t.tickets.c.kind, t.tickets.c.status).where(
+                    and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_key == ticket_key)
+                )
+            ).first()
+        if row is None:
+            return None
+        return row.owner_key, row.kind, Status(row.status) if row.status else None
+
+    def record_status(
+        self, owner_key: str, ticket_key: str, status: Status, status_raw: str, changed_at: dt.datetime | None
+    ) -> bool:
+        """Append to the status history when the status changed; returns whether it did."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            row = conn.execute(select(t.tickets.c.status, t.tickets.c.status_raw).where(self._owned(owner_key))).first()
+            if row is not None and row.status == status.value and row.status_raw == status_raw:
+                return False
+            conn.execute(
+                update(t.tickets)
+                .where(self._owned(owner_key))
+                .values(status=status.value, status_raw=status_raw, updated_at=now)
+            )
+            conn.execute(
+                insert(t.status_history).values(
+                    item_key=owner_key,
+                    tracker=self.tracker,
+                    ticket_key=ticket_key,
+                    status=status.value,
+                    status_raw=status_raw,
+                    observed_at=now,
+                    changed_at=changed_at,
+                )
+            )
+        return True
+
+    def history(self, item_key: str | None = None) -> list[HistoryRow]:
+        query = select(t.status_history).where(t.status_history.c.tracker == self.tracker)
+        if item_key is not None:
+            query = query.where(t.status_history.c.item_key == item_key)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(t.status_history.c.id)).all()
+        return [
+            HistoryRow(
+                item_key=row.item_key,
+                ticket_key=row.ticket_key,
+                status=Status(row.status),
+                status_raw=row.status_raw,
+                observed_at=_aware(row.observed_at),  # type: ignore[arg-type]
+                changed_at=_aware(row.changed_at),
+            )
+            for row in rows
+        ]
+
+    def cursor(self) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(t.pull_cursors.c.cursor).where(t.pull_cursors.c.tracker == self.tracker)
+            ).scalar_one_or_none()
+
+    def set_cursor(self, cursor: str) -> None:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(t.pull_cursors)
+                .where(t.pull_cursors.c.tracker == self.tracker)
+                .values(cursor=cursor, updated_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(insert(t.pull_cursors).values(tracker=self.tracker, cursor=cursor, updated_at=now))
+
+    # --- runs and failures ---------------------------------------------------------------------
+
+    def start_run(self, command: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                insert(t.sync_runs).values(
+                    command=command, started_at=self.clock(), created=0, updated=0, unchanged=0, failed=0, errors=[]
+                )
+            )
+            key = result.inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def finish_run(self, run_id: int, *, created: int, updated: int, unchanged: int, errors: list[str]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.sync_runs)
+                .where(t.sync_runs.c.id == run_id)
+                .values(
+                    ended_at=self.clock(),
+                    created=created,
+                    updated=updated,
+                    unchanged=unchanged,
+                    failed=len(errors),
+                    errors=errors,
+                )
+            )
+
+    def runs(self, limit: int = 20) -> list[RunSummary]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.sync_runs).order_by(t.sync_runs.c.id.desc()).limit(limit)).all()
+        return [
+            RunSummary(
+                id=row.id,
+                command=row.command,
+                started_at=_aware(row.started_at),  # type: ignore[arg-type]
+                ended_at=_aware(row.ended_at),
+                created=row.created,
+                updated=row.updated,
+                unchanged=row.unchanged,
+                failed=row.failed,
+                errors=list(row.errors or []),
+            )
+            for row in rows
+        ]
+
+    def record_failure(self, owner_key: str, run_id: int, error: str) -> None:
+        now = self.clock()
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(t.item_failures)
+                .where(t.item_failures.c.owner_key == owner_key)
+                .values(run_id=run_id, error=error, attempts=t.item_failures.c.attempts + 1, last_failed_at=now)
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(t.item_failures).values(
+                        owner_key=owner_key, run_id=run_id, error=error, attempts=1, last_failed_at=now
+                    )
+                )
+
+    def clear_failure(self, owner_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(t.item_failures).where(t.item_failures.c.owner_key == owner_key))
+
+    def failures(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return {row.owner_key: row.error for row in conn.execute(select(t.item_failures))}
+
+    # --- reporting ------------------------------------------------------------------------------
+
+    def status_rows(self, incident_key: str | None = None) -> list[StatusRow]:
+        query = select(
+            t.action_items,
+            t.tickets.c.ticket_key,
+            t.tickets.c.url,
+            t.tickets.c.status,
+            t.tickets.c.status_raw,
+        ).select_from(
+            t.action_items.outerjoin(
+                t.tickets,
+                and_(t.tickets.c.owner_key == t.action_items.c.item_key, t.tickets.c.tracker == self.tracker),
+            )
+        )
+        if incident_key is not None:
+            query = query.where(t.action_items.c.incident_key == incident_key)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(t.action_items.c.incident_key, t.action_items.c.number)).all()
+        return [
+            StatusRow(
+                item_key=row.item_key,
+                incident_key=row.incident_key,
+                number=row.number,
+                text=row.text,
+                owner=row.owner,
+                priority=row.priority,
+                due=row.due,
+                present=row.present,
+                ticket=TicketRef(tracker=self.tracker, key=row.ticket_key, url=row.url) if row.ticket_key else None,
+                status=Status(row.status) if row.status else None,
+                status_raw=row.status_raw,
+            )
+            for row in rows
+        ]
+
+    def count_items(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t.action_items)).scalar_one())

@@ -1,0 +1,191 @@
+"""Exactly-once creation: apply, rerun, crash at every step, and race two processes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from sync.apply import apply_plan
+from sync.core.model import Status
+from sync.core.plan import PlanInput, plan
+from sync.errors import RateLimited, TrackerAuthError, TrackerUnavailable
+from sync.pull import pull
+from sync.retry import NO_WAIT
+from sync.store import tables
+from sync.store.engine import make_engine
+from sync.store.migrations import migrate
+from sync.store.repository import SqlStateStore
+from sync.trackers.local_tracker import LocalTracker
+from tests.integration.apply_harness import CRASH_POINTS, CrashingTracker, SimulatedCrash, documents, run_once
+from tests.planning import TODAY, FixedPolicy
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_ITEMS = {"INC-1#1", "INC-1#2", "INC-1#3", "INC-2#1"}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+def assert_exactly_once(engine: Engine) -> None:
+    """One tracker ticket per item and per incident, and every item has its ticket recorded."""
+    with engine.connect() as conn:
+        markers = conn.execute(select(tables.local_tickets.c.marker_key)).scalars().all()
+        owners = dict(conn.execute(select(tables.tickets.c.owner_key, tables.tickets.c.ticket_key)).all())
+        intents = conn.execute(select(tables.create_intents.c.owner_key)).scalars().all()
+    duplicates = [marker for marker, count in Counter(markers).items() if count > 1]
+    assert duplicates == []
+    assert sorted(markers) == sorted(EXPECTED_ITEMS | {"INC-1", "INC-2"})
+    assert set(owners) == EXPECTED_ITEMS | {"INC-1", "INC-2"}
+    assert intents == []
+
+
+def test_second_run_creates_nothing(db_url: str, engine: Engine) -> None:
+    first = run_once(db_url)
+    assert sorted(first.created) == sorted(EXPECTED_ITEMS)
+    assert first.linked == 2 and first.failures == {}
+    second = run_once(db_url)
+    assert (second.created, second.updated, second.recovered, second.linked) == ([], [], [], 0)
+    assert_exactly_once(engine)
+
+
+@pytest.mark.parametrize("point", CRASH_POINTS)
+def test_crash_at_any_step_then_rerun_leaves_exactly_one_ticket_each(db_url: str, engine: Engine, point: str) -> None:
+    def die() -> None:
+        raise SimulatedCrash(point)
+
+    with pytest.raises(SimulatedCrash):
+        run_once(db_url, lambda local: CrashingTracker(local, point, die))
+    rerun = run_once(db_url)
+    assert rerun.failures == {}
+    assert_exactly_once(engine)
+    if point == "after-create":
+        # The ticket made just before the crash was found by its marker, not created again.
+        assert rerun.recovered == ["INC-1#1"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", ["before-create", "after-create", "after-first-item"])
+def test_killed_process_then_rerun(db_url: str, engine: Engine, point: str) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    killed = subprocess.run(
+        [sys.executable, "-m", "tests.integration.apply_harness", db_url, point],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert killed.returncode == 17, killed.stderr
+    rerun = run_once(db_url)
+    assert rerun.failures == {}
+    assert_exactly_once(engine)
+
+
+@pytest.mark.slow
+def test_two_processes_at_once_create_each_ticket_once(db_url: str, engine: Engine) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "tests.integration.apply_harness", db_url]
+    procs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=180) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], outputs
+    created = sorted(int(out.split("created=")[1].split()[0]) for out, _err in outputs)
+    assert created == [0, len(EXPECTED_ITEMS)]  # one run did the work, the other found it done
+    assert_exactly_once(engine)
+
+
+class FlakyTracker(CrashingTracker):
+    """Fails the first create with a retryable error after the ticket was made (a timeout)."""
+
+    def __init__(self, inner: LocalTracker, error: Exception) -> None:
+        super().__init__(inner, "", lambda: None)
+        self.error = error
+        self.calls = 0
+
+    def create(self, draft):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        ref = self.inner.create(draft)
+        if self.calls == 1:
+            raise self.error
+        return ref
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RateLimited("slow down", tracker="local", op="create", retry_after=0),
+        TrackerUnavailable("timed out", tracker="local", op="create"),
+    ],
+)
+def test_retried_create_checks_the_marker_first(db_url: str, engine: Engine, error: Exception) -> None:
+    wrappers: list[FlakyTracker] = []
+
+    def wrap(local: LocalTracker) -> FlakyTracker:
+        wrappers.append(FlakyTracker(local, error))
+        return wrappers[0]
+
+    result = run_once(db_url, wrap)
+    assert result.failures == {}
+    assert wrappers[0].calls == len(EXPECTED_ITEMS)  # no second create for the timed-out one
+    assert_exactly_once(engine)
+
+
+def test_auth_failure_stops_tracker_calls_but_records_documents(engine: Engine) -> None:
+    class Rejecting(CrashingTracker):
+        def ensure_parent(self, incident):  # type: ignore[no-untyped-def]
+            raise TrackerAuthError("401 Unauthorized", tracker="local", op="ensure_parent")
+
+    store = SqlStateStore(engine, "local")
+    tracker = Rejecting(LocalTracker(engine), "", lambda: None)
+    current = plan([PlanInput(pm) for pm in documents()], store.snapshot(), FixedPolicy(), TODAY)
+    result = apply_plan(current, tracker, store, retry=NO_WAIT, run_id=store.start_run("t"))  # type: ignore[arg-type]
+    assert result.created == []
+    assert set(result.failures) >= EXPECTED_ITEMS | {"INC-1", "INC-2"}
+    assert all("401" in message for message in result.failures.values())
+    assert set(store.failures()) == set(result.failures)
+    assert len(store.snapshot().items) == len(EXPECTED_ITEMS)  # documents still recorded
+    retried = apply_plan(
+        plan([PlanInput(pm) for pm in documents()], store.snapshot(), FixedPolicy(), TODAY),
+        LocalTracker(engine),
+        store,
+        retry=NO_WAIT,
+        run_id=store.start_run("t"),
+    )
+    assert sorted(retried.created) == sorted(EXPECTED_ITEMS)
+    assert store.failures() == {}
+
+
+def test_pull_appends_history_incrementally(db_url: str, engine: Engine) -> None:
+    run_once(db_url)
+    store = SqlStateStore(engine, "local")
+    local = LocalTracker(engine)
+    first = pull(local, store, retry=NO_WAIT)
+    assert first.changed == 0 and first.seen == len(EXPECTED_ITEMS) + 2
+    key = store.ticket_for("INC-1#2")
+    assert key is not None
+    local.set_status(key.key, Status.IN_PROGRESS)
+    local.set_status(key.key, Status.DONE)
+    second = pull(local, store, retry=NO_WAIT)
+    assert (second.seen, second.changed) == (1, 1)
+    assert [h.status for h in store.history("INC-1#2")] == [Status.OPEN, Status.DONE]
+    third = pull(local, store, retry=NO_WAIT)
+    assert (third.seen, third.changed) == (0, 0)

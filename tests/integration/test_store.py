@@ -1,0 +1,165 @@
+"""The state store on SQLite and, for real, on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, insert
+
+from sync.core.model import ActionItem, PostMortem, Priority, Status
+from sync.core.plan import ItemRecord, sha256_text
+from sync.core.tickets import TicketRef
+from sync.errors import StateError
+from sync.store import tables
+from sync.store.engine import make_engine
+from sync.store.lock import run_lock
+from sync.store.migrations import LATEST, current_version, migrate
+from sync.store.repository import SqlStateStore
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    engine = make_engine(db_url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def store(engine: Engine) -> SqlStateStore:
+    return SqlStateStore(engine, "local")
+
+
+def record(key: str, number: int, text: str) -> ItemRecord:
+    return ItemRecord(
+        key=key,
+        incident_key=key.split("#")[0],
+        number=number,
+        text=text,
+        text_sha256=sha256_text(text),
+        owner="@dana",
+        priority=Priority.P1,
+        deadline=None,
+        due=dt.date(2026, 3, 12),
+        doc_status=Status.OPEN,
+        line=number + 10,
+    )
+
+
+def postmortem(incident: str = "INC-1") -> PostMortem:
+    return PostMortem(
+        path=f"{incident}.md",
+        content_sha256="a" * 64,
+        incident_id=incident,
+        title="t",
+        action_items=(ActionItem(number=1, text="x", line=3),),
+    )
+
+
+def test_migrate_is_idempotent_and_versioned(engine: Engine) -> None:
+    assert current_version(engine) == LATEST
+    assert migrate(engine) == LATEST
+    with engine.begin() as conn:
+        conn.execute(insert(tables.schema_version).values(version=LATEST + 1, applied_at=dt.datetime.now(dt.UTC)))
+    with pytest.raises(StateError, match="newer than this pmsync"):
+        migrate(engine)
+
+
+def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore) -> None:
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")])
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A edited")])
+    snapshot = store.snapshot()
+    assert set(snapshot.items) == {"INC-1#1", "INC-1#2"}
+    assert snapshot.items["INC-1#1"].present and not snapshot.items["INC-1#2"].present
+    assert snapshot.items["INC-1#1"].text_sha256 == sha256_text("A edited")
+    assert snapshot.incidents["INC-1"].path == "INC-1.md"
+
+
+def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) -> None:
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")])
+    assert store.begin_intent("INC-1#1", "attempt-1") is True
+    assert store.begin_intent("INC-1#1", "attempt-2") is False  # a second run cannot own it too
+    assert store.pending_intents() == ["INC-1#1"]
+    assert store.snapshot().items["INC-1#1"].pending_intent
+    ref = TicketRef("local", "LOC-1", "local://LOC-1")
+    store.record_ticket("INC-1#1", "item", ref, fields={"title": "A"}, status=Status.OPEN)
+    assert store.pending_intents() == []
+    assert store.ticket_for("INC-1#1") == ref
+    known = store.snapshot().items["INC-1#1"].ticket
+    assert known is not None and known.synced_fields == {"title": "A"}
+    assert [h.status for h in store.history("INC-1#1")] == [Status.OPEN]
+
+
+def test_status_history_appends_only_changes(store: SqlStateStore) -> None:
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")])
+    store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields={}, status=Status.OPEN)
+    changed_at = dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC)
+    assert store.record_status("INC-1#1", "LOC-1", Status.IN_PROGRESS, "in_progress", changed_at) is True
+    assert store.record_status("INC-1#1", "LOC-1", Status.IN_PROGRESS, "in_progress", changed_at) is False
+    assert store.record_status("INC-1#1", "LOC-1", Status.DONE, "done", None) is True
+    history = store.history("INC-1#1")
+    assert [h.status for h in history] == [Status.OPEN, Status.IN_PROGRESS, Status.DONE]
+    assert history[1].changed_at == changed_at
+    assert store.owner_of_ticket("LOC-1") == ("INC-1#1", "item", Status.DONE)
+    assert store.owner_of_ticket("LOC-404") is None
+
+
+def test_rekey_moves_ticket_and_history(store: SqlStateStore) -> None:
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")])
+    store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields={}, status=Status.OPEN)
+    store.rekey_item("INC-1#1", "INC-1#2")
+    assert store.ticket_for("INC-1#2") == TicketRef("local", "LOC-1")
+    assert store.ticket_for("INC-1#1") is None
+    assert [h.item_key for h in store.history()] == ["INC-1#2"]
+
+
+def test_cursor_runs_links_and_failures(store: SqlStateStore) -> None:
+    assert store.cursor() is None
+    store.set_cursor("10")
+    store.set_cursor("12")
+    assert store.cursor() == "12"
+    run = store.start_run("sync")
+    store.finish_run(run, created=2, updated=1, unchanged=3, errors=["INC-1#2: boom"])
+    (summary,) = store.runs()
+    assert (summary.created, summary.updated, summary.unchanged, summary.failed) == (2, 1, 3, 1)
+    assert summary.ended_at is not None and summary.ended_at.tzinfo is not None
+    a, b = TicketRef("local", "LOC-2"), TicketRef("local", "LOC-1")
+    assert store.record_link(a, b) is True
+    assert store.record_link(b, a) is False  # symmetric, stored once
+    assert store.has_link(b, a)
+    store.record_failure("INC-1#2", run, "boom")
+    store.record_failure("INC-1#2", run, "boom again")
+    assert store.failures() == {"INC-1#2": "boom again"}
+    store.clear_failure("INC-1#2")
+    assert store.failures() == {}
+
+
+def test_run_lock_excludes_a_second_holder(db_url: str) -> None:
+    first, second = make_engine(db_url), make_engine(db_url)
+    try:
+        with (
+            run_lock(first, timeout=5),
+            pytest.raises(StateError, match="another pmsync run"),
+            run_lock(second, timeout=0.3),
+        ):
+            pass  # pragma: no cover - must not be reached
+        with run_lock(second, timeout=1):
+            pass
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+@pytest.mark.parametrize("url", ["nonsense", "mysql://x/y"])
+def test_bad_state_urls_are_config_errors(url: str) -> None:
+    from sync.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"\[state\] url"):
+        make_engine(url)
