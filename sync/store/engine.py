@@ -15,8 +15,8 @@ DEFAULT_URL = "sqlite:///pmsync.db"
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///file.db`` or ``postgresql+psycopg://…``).
 
-    SQLite gets WAL journaling and a busy timeout so that concurrent runs wait for each other
-    instead of failing, and foreign keys on.
+    SQLite gets a busy timeout so that concurrent runs wait for each other instead of failing,
+    and foreign keys on (WAL journaling is switched on once, by the first migration).
     """
     try:
         parsed = make_url(url)
@@ -31,8 +31,6 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=60000")
-            if parsed.database not in (None, "", ":memory:"):
-                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         return engine

@@ -1,8 +1,8 @@
 """A small versioned migration scheme (instead of Alembic's runtime machinery).
 
-Each migration is a function applied once, in order, inside one transaction with its version row;
-the version table's primary key makes two processes migrating at once safe: the loser's insert
-fails and it re-reads the applied versions.
+Each migration is a function applied once, in order, inside one transaction with its version row.
+Processes migrate one at a time (the run lock), and the version table's primary key is the second
+line of defence: a loser's insert fails and it re-reads the applied versions.
 """
 
 from __future__ import annotations
@@ -15,12 +15,21 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from sync.errors import StateError
 from sync.store import tables
+from sync.store.lock import run_lock
 
 Migration = Callable[[Connection], None]
 
 
 def _v1_initial(conn: Connection) -> None:
     tables.metadata.create_all(conn, checkfirst=True)
+
+
+def _enable_wal(engine: Engine) -> None:
+    # Readers no longer block the writer. The mode is stored in the file, so once is enough; it
+    # needs an exclusive moment, which the migration lock provides.
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
 MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
@@ -35,8 +44,20 @@ def current_version(engine: Engine) -> int:
     return max(versions, default=0)
 
 
-def migrate(engine: Engine) -> int:
-    """Bring the schema to :data:`LATEST`; returns the version reached."""
+def migrate(engine: Engine, *, lock_timeout: float = 120.0) -> int:
+    """Bring the schema to :data:`LATEST`; returns the version reached.
+
+    Migrations run under the run lock: SQLite does not make ``CREATE TABLE`` part of the
+    transaction, so two first runs racing on a new database would otherwise trip over each
+    other's half-created schema."""
+    if current_version(engine) == LATEST:
+        return LATEST
+    with run_lock(engine, "migrate", timeout=lock_timeout):
+        _enable_wal(engine)
+        return _migrate_locked(engine)
+
+
+def _migrate_locked(engine: Engine) -> int:
     for attempt in range(3):
         version = current_version(engine)
         if version > LATEST:
