@@ -144,6 +144,8 @@ def summary_line(report: SyncReport) -> str:
         parts.append(f"recovered {len(applied.recovered)}")
     if applied and applied.removed:
         parts.append(f"removed from docs {len(applied.removed)}")
+    if report.input_problems:
+        parts.append(f"input problems {len(report.input_problems)}")
     if report.pulled:
         parts.append(f"status changes pulled {report.pulled.changed}")
     written = sum(1 for o in report.written.values() if o.status == "written")

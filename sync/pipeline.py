@@ -28,6 +28,10 @@ from sync.writeback import WritebackOutcome, write_back
 
 log = logging.getLogger(__name__)
 
+# Unknown owner, a ticket reference taken by another item, unmapped priority or status, and an
+# unreadable deadline: the item is synced, but not as the document intended.
+INPUT_PROBLEM_CODES = frozenset({"PLAN003", "PLAN004", "PM030", "PM031", "PM033"})
+
 
 @dataclass(frozen=True)
 class SyncOptions:
@@ -62,8 +66,14 @@ class SyncReport:
         return failures + bad_writes + len(self.errors)
 
     @property
+    def input_problems(self) -> list[Diagnostic]:
+        """Warnings about items synced with less than the document said (unknown owner or
+        priority, unreadable deadline…): the run succeeded, but a human has to look."""
+        return [d for d in self.diagnostics if d.code in INPUT_PROBLEM_CODES]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        return 1 if self.failed or self.input_problems else 0
 
 
 def _dated_since(pm: PostMortem, since: dt.date) -> bool:

@@ -168,6 +168,23 @@ def test_bad_input_is_located_and_the_rest_still_syncs(run: Run, project: Path) 
     assert {"INC-100#1", "INC-200#1", "INC-200#3"} <= markers  # P7 item still synced, default priority
 
 
+def test_unknown_owner_and_priority_are_located_and_make_the_run_fail(run: Run, project: Path) -> None:
+    config = project / "pmsync.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[owners]\nentries = [{ name = "Dana", handles = ["dana"] }]\n',
+        encoding="utf-8",
+    )
+    write_doc(project / "docs" / "inc-100.md", third_priority="P7")
+    result = run("sync")
+    assert result.exit_code == 1
+    # alice@example.com (line 17) and platform-team (line 18) are not in the directory; P7 is no priority.
+    assert "inc-100.md:17: warning PLAN003 INC-100#2: unknown owner 'alice@example.com'" in result.output
+    assert "inc-100.md:18: warning PLAN003" in result.output
+    assert "inc-100.md:18: warning PM030" in result.output
+    assert "created 3" in result.output and "input problems 3" in result.output
+    assert {t["marker"] for t in tickets(run)} >= {"INC-100#1", "INC-100#2", "INC-100#3"}
+
+
 def test_bad_config_value_names_the_key(run: Run, project: Path) -> None:
     bad = project / "bad.toml"
     bad.write_text('[safety]\nmax_creates = -3\n[tracker]\nkind = "local"\nprojct = "X"\n', encoding="utf-8")
