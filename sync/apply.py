@@ -126,12 +126,12 @@ class Applier:
         if not self.store.begin_intent(owner_key, self.attempt_id):
             found = self._call(lambda: self.tracker.find_by_marker(marker))
             if found is not None:
-                self.store.record_ticket(owner_key, kind, found, fields=fields, status=status)
+                self.store.record_ticket(owner_key, kind, found, fields=fields, status=status, marker=marker.key)
                 self.result.recovered.append(owner_key)
                 log.info("Recovered %s for %s after an interrupted run", found.key, owner_key)
                 return found
         ref = self._create_with_marker_check(marker, create)
-        self.store.record_ticket(owner_key, kind, ref, fields=fields, status=status)
+        self.store.record_ticket(owner_key, kind, ref, fields=fields, status=status, marker=marker.key)
         return ref
 
     def _create_with_marker_check(self, marker: Marker, create: Callable[[], TicketRef]) -> TicketRef:

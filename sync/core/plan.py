@@ -29,6 +29,7 @@ Invariants
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -445,17 +446,33 @@ def _plan_incident(
         )
         drafts.append((key, record, draft, None))
 
+    planned_keys = {key for key, _, _, _ in drafts}
+    known_items = state.items_of(incident)
+    claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
+    claimed = {known.key for known in claims.values()}
+    moves = {old.key: key for key, old in claims.items() if old.key != key}
+    # An unclaimed item whose number is now used by another item keeps its ticket under a
+    # tombstone key, so its history survives and its text can reclaim the ticket if it returns.
+    removed: list[tuple[str, KnownItem]] = []
+    for gone in known_items:
+        if gone.key in claimed:
+            continue
+        final = gone.key
+        if gone.key in planned_keys and gone.ticket is not None:
+            final = f"{gone.key}~{gone.ticket.ref.key}"
+            moves[gone.key] = final
+        if gone.present and (gone.ticket is not None or gone.key not in planned_keys):
+            removed.append((final, gone))
+    # Renumbering first: rows and tickets move before the document's items are recorded.
+    actions.extend(_rekeys(moves))
     actions.append(UpsertIncident(incident_key=incident, postmortem=pm, items=tuple(r for _, r, _, _ in drafts)))
     if known_incident is None or known_incident.parent is None:
         actions.append(EnsureParent(incident_key=incident, draft=_incident_draft(pm, incident, project, base_labels)))
 
-    planned_keys = {key for key, _, _, _ in drafts}
-    known_items = state.items_of(incident)
-    claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
     owned = {known.ticket.ref.key: known.key for known in state.items.values() if known.ticket is not None}
-    actions.extend(_rekeys({old.key: key for key, old in claims.items() if old.key != key}))
+    used_markers = {known.ticket.marker for known in state.items.values() if known.ticket and known.ticket.marker}
     created_or_known: list[tuple[str, bool]] = []
-    for key, _record, draft, source in drafts:
+    for key, record, draft, source in drafts:
         fields = fields_of(draft)
         known = claims.get(key)
         if known is not None and known.ticket is not None:
@@ -484,13 +501,17 @@ def _plan_incident(
             actions.append(AdoptTicket(item_key=key, ref=ref, fields=fields))
             created_or_known.append((key, False))
             continue
-        actions.append(CreateTicket(item_key=key, incident_key=incident, draft=draft, fields=fields))
+        marker = _free_marker(key, used_markers)
+        used_markers.add(marker.key)
+        actions.append(
+            CreateTicket(
+                item_key=key, incident_key=incident, draft=dataclasses.replace(draft, marker=marker), fields=fields
+            )
+        )
         created_or_known.append((key, True))
 
-    claimed = {known.key for known in claims.values()}
-    for gone in known_items:
-        if gone.present and gone.key not in planned_keys and gone.key not in claimed:
-            actions.append(ReportRemoved(item_key=gone.key, ticket=gone.ticket.ref if gone.ticket else None))
+    for final, gone in removed:
+        actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
 
     for (a_key, a_new), (b_key, b_new) in zip(created_or_known, created_or_known[1:], strict=False):
         if a_new or b_new:
@@ -500,26 +521,53 @@ def _plan_incident(
 def _match_known(
     drafts: Sequence[tuple[str, ItemRecord, TicketDraft, ActionItem | None]], known: Sequence[KnownItem]
 ) -> dict[str, KnownItem]:
-    """Which ticketed known item each planned item is. Identical text wins over the same number, so
-    inserting or deleting a row (which renumbers the rest) moves tickets with their items instead
-    of rewriting every ticket below; an item whose text changed keeps the ticket of its number."""
-    by_text: dict[str, KnownItem] = {}
-    for old in known:
-        by_text.setdefault(old.text_sha256, old)
+    """Which ticketed known item each planned item is.
+
+    In order: the same number with the same text; then the same text (items still in the
+    document before removed ones, lower numbers first) — so inserting, deleting or swapping rows
+    moves tickets with their items instead of rewriting every ticket below, and an item that
+    comes back reclaims its ticket; then the same number among items still in the document, so an
+    item whose text was edited keeps its ticket. A removed item's number never hands its ticket to
+    a newcomer."""
     by_key = {old.key: old for old in known}
+    by_text: dict[str, list[KnownItem]] = {}
+    for old in sorted(known, key=lambda k: (not k.present, k.number, k.key)):
+        by_text.setdefault(old.text_sha256, []).append(old)
     claims: dict[str, KnownItem] = {}
     taken: set[str] = set()
+
+    def claim(key: str, old: KnownItem) -> None:
+        claims[key] = old
+        taken.add(old.key)
+
     for key, record, _draft, _source in drafts:
-        same_text = by_text.get(record.text_sha256)
-        if same_text is not None and same_text.key not in taken:
-            claims[key] = same_text
-            taken.add(same_text.key)
+        same = by_key.get(key)
+        if same is not None and same.text_sha256 == record.text_sha256:
+            claim(key, same)
+    for key, record, _draft, _source in drafts:
+        if key in claims:
+            continue
+        for old in by_text.get(record.text_sha256, []):
+            if old.key not in taken:
+                claim(key, old)
+                break
     for key, _record, _draft, _source in drafts:
-        same_key = by_key.get(key)
-        if key not in claims and same_key is not None and same_key.key not in taken:
-            claims[key] = same_key
-            taken.add(same_key.key)
+        same = by_key.get(key)
+        if key not in claims and same is not None and same.present and same.key not in taken:
+            claim(key, same)
     return claims
+
+
+def _free_marker(key: str, used: set[str]) -> Marker:
+    """The item's key as its marker, unless a ticket that moved to another number still carries
+    it (markers never change once written): then the first free ``<key>~<n>``. Deterministic for
+    a given state, so a run resumed after a crash searches for the marker it created with."""
+    if key not in used:
+        return Marker(key)
+    n = 2
+    while f"{key}~{n}" in used:
+        n += 1
+    return Marker(f"{key}~{n}")
 
 
 def _rekeys(moves: Mapping[str, str]) -> list[RekeyItem]:

@@ -18,6 +18,7 @@ class KnownTicket:
     ref: TicketRef
     synced_fields: Mapping[str, Any] | None = None
     adopted: bool = False
+    marker: str | None = None
 
 
 @dataclass(frozen=True)

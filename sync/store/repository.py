@@ -120,7 +120,10 @@ class SqlStateStore:
                     text_sha256=row.text_sha256,
                     present=row.present,
                     ticket=KnownTicket(
-                        ref=self._ref(ticket), synced_fields=ticket.synced_fields, adopted=ticket.adopted
+                        ref=self._ref(ticket),
+                        synced_fields=ticket.synced_fields,
+                        adopted=ticket.adopted,
+                        marker=ticket.marker,
                     )
                     if ticket is not None
                     else None,
@@ -197,15 +200,21 @@ class SqlStateStore:
                     )
 
     def rekey_item(self, old_key: str, new_key: str) -> None:
-        """Move a renumbered item's ticket (and history) to its new key."""
+        """Move a renumbered item — its record, ticket and history — to its new key.
+
+        The planner orders moves so the new key is free; a leftover record there without a
+        ticket (an item whose create never happened) is dropped, one with a ticket is an error."""
         with self.engine.begin() as conn:
+            if conn.execute(select(t.tickets.c.id).where(self._owned(new_key))).first() is not None:
+                raise StateError(f"cannot renumber {old_key} to {new_key}: {new_key} already has a ticket")
+            conn.execute(delete(t.action_items).where(t.action_items.c.item_key == new_key))
+            conn.execute(update(t.action_items).where(t.action_items.c.item_key == old_key).values(item_key=new_key))
             conn.execute(
                 update(t.tickets).where(self._owned(old_key)).values(owner_key=new_key, updated_at=self.clock())
             )
             conn.execute(
                 update(t.status_history).where(t.status_history.c.item_key == old_key).values(item_key=new_key)
             )
-            conn.execute(update(t.action_items).where(t.action_items.c.item_key == old_key).values(present=False))
 
     # --- tickets and create intents ----------------------------------------------------------
 
@@ -247,6 +256,7 @@ class SqlStateStore:
         *,
         fields: Mapping[str, Any] | None,
         status: Status | None,
+        marker: str | None = None,
         adopted: bool = False,
     ) -> None:
         """Store the ticket for ``owner_key`` and clear its intent, in one transaction."""
@@ -258,6 +268,7 @@ class SqlStateStore:
                 "ticket_key": ref.key,
                 "url": ref.url,
                 "adopted": adopted,
+                "marker": marker,
                 "synced_fields": dict(fields) if fields is not None else None,
                 "updated_at": now,
             }

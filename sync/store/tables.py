@@ -78,6 +78,7 @@ tickets = Table(
     Column("tracker", String(20), nullable=False),
     Column("ticket_key", String(200), nullable=False),
     Column("url", Text),
+    Column("marker", String(240)),  # the marker written on the ticket; never changes
     Column("adopted", Boolean, nullable=False, default=False),
     Column("synced_fields", JSON),  # the draft fields last written to the tracker
     Column("status", String(20)),
