@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from sync.core.model import Status
 from sync.core.plan import (
     AdoptTicket,
@@ -32,9 +34,9 @@ from sync.core.plan import (
     UpsertIncident,
 )
 from sync.core.tickets import Marker, TicketRef
-from sync.errors import PmsyncError, TrackerAuthError, TrackerError
+from sync.errors import PmsyncError, TrackerAuthError, TrackerError, TrackerNotFound
 from sync.retry import RetryPolicy
-from sync.store.repository import SqlStateStore
+from sync.store.repository import SqlStateStore, describe_db_error
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
@@ -82,6 +84,10 @@ class Applier:
                 self._fail(key, exc.message)
             except PmsyncError as exc:
                 self._fail(key, exc.message)
+            except SQLAlchemyError as exc:
+                # One item's database trouble must not take the batch down; if the database itself
+                # is gone, recording the failure raises and ends the run.
+                self._fail(key, f"state database error: {describe_db_error(exc)}")
             else:
                 if key and not isinstance(action, UpsertIncident | ReportRemoved):
                     self.store.clear_failure(key)
@@ -94,7 +100,7 @@ class Applier:
 
     def _dispatch(self, action: Any) -> None:
         if isinstance(action, UpsertIncident):
-            self.store.upsert_incident(action.incident_key, action.postmortem, action.items)
+            self.store.upsert_incident(action.incident_key, action.postmortem, action.items, seen_on=action.seen_on)
         elif isinstance(action, EnsureParent):
             self._ensure_parent(action)
         elif isinstance(action, CreateTicket):
@@ -123,7 +129,7 @@ class Applier:
         existing = self.store.ticket_for(owner_key)
         if existing is not None:
             return existing  # another run (or an earlier action) already did it
-        if not self.store.begin_intent(owner_key, self.attempt_id):
+        if not self.store.begin_intent(owner_key, self.attempt_id, kind=kind, marker=marker.key):
             found = self._call(lambda: self.tracker.find_by_marker(marker))
             if found is not None:
                 self.store.record_ticket(owner_key, kind, found, fields=fields, status=status, marker=marker.key)
@@ -183,7 +189,13 @@ class Applier:
             log.info("Created %s for %s", ref.key, action.item_key)
 
     def _adopt(self, action: AdoptTicket) -> None:
-        ticket = self._call(lambda: self.tracker.get(action.ref))
+        try:
+            ticket = self._call(lambda: self.tracker.get(action.ref))
+        except TrackerNotFound:
+            # A typo or a ticket from elsewhere: the item still gets a ticket, and the user hears of it.
+            log.warning("%s names %s, which does not exist; creating a ticket instead", action.item_key, action.ref.key)
+            self._create(action.fallback)
+            return
         self.store.record_ticket(
             action.item_key, "item", ticket.ref, fields=action.fields, status=ticket.status, adopted=True
         )
@@ -220,3 +232,24 @@ def _owner_key(action: Any) -> str:
 def apply_plan(plan: Plan, tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy, run_id: int) -> ApplyResult:
     """Execute ``plan``; the caller holds the run lock."""
     return Applier(tracker, store, retry=retry, run_id=run_id).run(plan)
+
+
+def resolve_pending_intents(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> list[str]:
+    """Settle creates an earlier run may have made before dying (DESIGN.md §4), before planning:
+    a ticket carrying the intent's marker is recorded for its owner, an intent with none is
+    dropped. Runs under the run lock, so no intent here is in flight elsewhere."""
+    recovered: list[str] = []
+    for owner_key, kind, marker in store.pending_intent_rows():
+        found = retry.retrying()(lambda m=marker: tracker.find_by_marker(Marker(m)))
+        if found is None:
+            store.drop_intent(owner_key)
+            continue
+        try:
+            store.record_ticket(owner_key, kind, found, fields=None, status=None, marker=marker)
+        except PmsyncError as exc:
+            log.error("%s: %s", owner_key, exc.message)
+            store.drop_intent(owner_key)
+            continue
+        recovered.append(owner_key)
+        log.info("Recovered %s for %s after an interrupted run", found.key, owner_key)
+    return recovered

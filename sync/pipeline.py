@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync.apply import ApplyResult, apply_plan
+from sync.apply import ApplyResult, apply_plan, resolve_pending_intents
 from sync.core.model import Diagnostic, DiagnosticSeverity, ParseResult, PostMortem, Status
 from sync.core.parse import ParseOptions
-from sync.core.plan import Plan, PlanInput, PlanPolicy, incident_key_for, plan, safety_problems
+from sync.core.plan import Plan, PlanInput, PlanPolicy, UpsertIncident, incident_key_for, plan, safety_problems
 from sync.core.writeback import ItemWriteback, status_label
 from sync.documents import load_documents
 from sync.errors import SafetyAbort
@@ -128,6 +128,7 @@ def run_sync(
         return report
 
     with run_lock(store.engine, timeout=options.lock_timeout):
+        recovered = resolve_pending_intents(tracker, store, retry=retry)
         # Plan inside the lock: a concurrent run's creates must be visible to this plan.
         current = _plan(inputs, store, policy, today, options, report)
         report.plan = current
@@ -135,11 +136,16 @@ def run_sync(
         errors: list[str] = []
         try:
             report.applied = apply_plan(current, tracker, store, retry=retry, run_id=run_id)
+            report.applied.recovered[:0] = recovered
             errors.extend(f"{key}: {message}" for key, message in report.applied.failures.items())
             if options.pull:
                 report.pulled = pull(tracker, store, retry=retry)
             if options.write_back:
-                report.written = write_back_documents(store, (i.postmortem for i in inputs))
+                # Only documents this run planned: a skipped duplicate must not get another's tickets.
+                planned = {action.postmortem.path for action in current.of_type(UpsertIncident)}
+                report.written = write_back_documents(
+                    store, (i.postmortem for i in inputs if i.postmortem.path in planned)
+                )
                 errors.extend(
                     f"{path}: {outcome.detail}"
                     for path, outcome in report.written.items()

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mappings.calendar import BusinessCalendar
 from mappings.compliance import ComplianceRule, compliance_actions
-from mappings.due_dates import DueDatePolicy, resolve_due
+from mappings.due_dates import DueDatePolicy, reference_date, resolve_due
 from mappings.owners import OwnerDirectory
 from mappings.routing import Router
-from sync.core.model import ActionItem, PostMortem, Priority
+from sync.core.model import ActionItem, PostMortem, Priority, TicketLink
 from sync.core.plan import ExtraItem, OwnerDecision
+from sync.core.tickets import TicketRef
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,17 @@ class MappingPolicy:
     owners: OwnerDirectory
     router: Router
     compliance_rules: Sequence[ComplianceRule] = ()
+    ticket_key_pattern: str = r"[A-Z][A-Z0-9]*-\d+"
+
+    def reference(self, pm: PostMortem) -> dt.date | None:
+        return reference_date(pm, self.due_dates.timezone)
+
+    def adoptable(self, link: TicketLink) -> TicketRef | None:
+        """A reference into the configured tracker: its kind, or a key of its shape (the parser
+        cannot tell a local ``LOC-12`` from a Jira key)."""
+        if link.system == self.tracker or re.fullmatch(self.ticket_key_pattern, link.key):
+            return TicketRef(tracker=self.tracker, key=link.key, url=link.url)
+        return None
 
     def due(self, item: ActionItem, reference: dt.date) -> tuple[dt.date | None, Priority]:
         decision = resolve_due(

@@ -6,6 +6,7 @@ import datetime as dt
 import glob
 import logging
 import os
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +64,9 @@ def parse_options_for(settings: Settings) -> ParseOptions:
 
 
 def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
+    prefix = getattr(settings.tracker, "project_prefix", None)
     return MappingPolicy(
+        ticket_key_pattern=rf"{re.escape(prefix)}-\d+" if prefix else r"[A-Z][A-Z0-9]*-\d+",
         tracker=tracker,
         calendar=settings.calendar(),
         due_dates=settings.due_date_policy(),

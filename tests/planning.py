@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
-from sync.core.model import ActionItem, PostMortem, Priority
+from sync.core.model import ActionItem, PostMortem, Priority, TicketLink
 from sync.core.plan import ExtraItem, OwnerDecision
+from sync.core.tickets import TicketRef
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -34,6 +36,14 @@ class FixedPolicy:
 
     def extra_items(self, pm: PostMortem, reference: dt.date) -> Sequence[ExtraItem]:
         return self.extra
+
+    def reference(self, pm: PostMortem) -> dt.date | None:
+        return pm.reference_date
+
+    def adoptable(self, link: TicketLink) -> TicketRef | None:
+        if link.system == "local" or re.fullmatch(r"LOC-\d+", link.key):
+            return TicketRef("local", link.key, link.url)
+        return None
 
 
 def item(number: int, text: str, **kw: object) -> ActionItem:

@@ -34,7 +34,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
@@ -87,6 +87,14 @@ class PlanPolicy(Protocol):
         """Items to add for this incident (compliance rules)."""
         ...
 
+    def reference(self, pm: PostMortem) -> dt.date | None:
+        """The date due dates count from (review date, else end, else start) in the team's zone."""
+        ...
+
+    def adoptable(self, link: TicketLink) -> TicketRef | None:
+        """The link as a ticket of the configured tracker, when it points into it."""
+        ...
+
 
 # --- actions ------------------------------------------------------------------------------------
 
@@ -113,6 +121,7 @@ class UpsertIncident:
     incident_key: str
     postmortem: PostMortem
     items: tuple[ItemRecord, ...]
+    seen_on: dt.date
 
 
 @dataclass(frozen=True)
@@ -131,9 +140,12 @@ class CreateTicket:
 
 @dataclass(frozen=True)
 class AdoptTicket:
+    """Record a ticket the document names; ``fallback`` is created instead when it does not exist."""
+
     item_key: str
     ref: TicketRef
     fields: Mapping[str, Any]
+    fallback: CreateTicket
 
 
 @dataclass(frozen=True)
@@ -258,7 +270,9 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketCha
     return TicketChanges(**values)
 
 
-def _item_body(item: ActionItem, pm: PostMortem, incident_key: str, tracker: str) -> str:
+def _item_body(
+    item: ActionItem, pm: PostMortem, incident_key: str, own: Callable[[TicketLink], TicketRef | None]
+) -> str:
     # No item number here: renumbering rows must not rewrite every ticket below them.
     lines = [item.text, "", f"Action item from post-mortem {incident_key}"]
     if pm.title:
@@ -272,7 +286,7 @@ def _item_body(item: ActionItem, pm: PostMortem, incident_key: str, tracker: str
     if item.kind:
         lines.append(f"Type: {item.kind}")
     for ticket in item.tickets:
-        if _adoptable_link(ticket, tracker) is None:
+        if own(ticket) is None:
             # References into this tracker are pmsync's own (written back, or adopted): listing
             # them would change the body, and so update the ticket, after every write-back.
             lines.append(f"Related: {ticket.url or ticket.key}")
@@ -296,17 +310,9 @@ def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labe
     )
 
 
-def _adoptable_link(link: TicketLink, tracker: str) -> TicketRef | None:
-    """The link as a ticket of ``tracker``, when it points into it. Local keys look like Jira keys
-    (``LOC-12``) to the parser, so for the local tracker any such key counts."""
-    if link.system == tracker or (tracker == "local" and re.fullmatch(r"[A-Z][A-Z0-9]*-\d+", link.key)):
-        return TicketRef(tracker=tracker, key=link.key, url=link.url)
-    return None
-
-
-def _adoptable(item: ActionItem, tracker: str) -> TicketRef | None:
+def _adoptable(item: ActionItem, policy: PlanPolicy) -> TicketRef | None:
     for link in item.tickets:
-        ref = _adoptable_link(link, tracker)
+        ref = policy.adoptable(link)
         if ref is not None:
             return ref
     return None
@@ -327,24 +333,55 @@ def plan(
     actions: list[Action] = []
     diagnostics: list[Diagnostic] = []
     unchanged: list[str] = []
-    seen: dict[str, str] = {}
-    for entry in inputs:
-        pm = entry.postmortem
-        incident = incident_key_for(pm)
-        if incident in seen:
+    keyed = [(_incident_key(entry.postmortem, state, diagnostics), entry.postmortem) for entry in inputs]
+    winners: dict[str, PostMortem] = {}
+    for incident, pm in keyed:
+        current = winners.get(incident)
+        known = state.incidents.get(incident)
+        # The document already synced for an incident keeps it; a newcomer with the same id is
+        # rejected instead of rewriting its tickets.
+        if current is None or (known is not None and pm.path == known.path and current.path != known.path):
+            winners[incident] = pm
+    for incident, pm in keyed:
+        winner = winners[incident]
+        if pm is not winner:
             diagnostics.append(
                 Diagnostic(
                     path=pm.path,
                     severity=DiagnosticSeverity.ERROR,
                     code="PLAN001",
-                    message=f"incident {incident} is already described by {seen[incident]}; this document is skipped",
+                    message=f"incident {incident} is already described by {winner.path}; this document is skipped",
                     hint="give each post-mortem its own incident id",
                 )
             )
             continue
-        seen[incident] = pm.path
         _plan_incident(pm, incident, state, policy, today, adopt, actions, diagnostics, unchanged)
     return Plan(actions=tuple(actions), diagnostics=tuple(diagnostics), unchanged=tuple(unchanged))
+
+
+def _incident_key(pm: PostMortem, state: StateSnapshot, diagnostics: list[Diagnostic]) -> str:
+    """The incident key; a document without an id that was renamed or moved (same content as a
+    known document under another path) keeps the key it was synced under."""
+    key = incident_key_for(pm)
+    if pm.incident_id or key in state.incidents:
+        return key
+    for known in state.incidents.values():
+        if (
+            known.content_sha256 == pm.content_sha256
+            and known.path != pm.path
+            and known.incident_key.startswith("doc-")
+        ):
+            diagnostics.append(
+                Diagnostic(
+                    path=pm.path,
+                    severity=DiagnosticSeverity.INFO,
+                    code="PLAN005",
+                    message=f"moved from {known.path}; its tickets are kept ({known.incident_key})",
+                    hint="add an incident id to the document so moves never matter",
+                )
+            )
+            return known.incident_key
+    return key
 
 
 def _plan_incident(
@@ -359,7 +396,7 @@ def _plan_incident(
     unchanged: list[str],
 ) -> None:
     known_incident = state.incidents.get(incident)
-    reference = pm.reference_date or (known_incident.first_seen if known_incident else today)
+    reference = policy.reference(pm) or (known_incident.first_seen if known_incident else today)
     project, route_labels = policy.route(pm)
     base_labels = ("pmsync", *route_labels)
 
@@ -397,7 +434,7 @@ def _plan_incident(
         draft = TicketDraft(
             marker=Marker(key),
             title=ticket_title(item.text),
-            body=_item_body(item, pm, incident, state.tracker),
+            body=_item_body(item, pm, incident, policy.adoptable),
             priority=priority,
             labels=tuple(sorted({*base_labels, f"priority-{priority.value.lower()}"})),
             assignee=owner.user,
@@ -465,7 +502,9 @@ def _plan_incident(
             removed.append((final, gone))
     # Renumbering first: rows and tickets move before the document's items are recorded.
     actions.extend(_rekeys(moves))
-    actions.append(UpsertIncident(incident_key=incident, postmortem=pm, items=tuple(r for _, r, _, _ in drafts)))
+    actions.append(
+        UpsertIncident(incident_key=incident, postmortem=pm, items=tuple(r for _, r, _, _ in drafts), seen_on=today)
+    )
     if known_incident is None or known_incident.parent is None:
         actions.append(EnsureParent(incident_key=incident, draft=_incident_draft(pm, incident, project, base_labels)))
 
@@ -483,7 +522,7 @@ def _plan_incident(
                 actions.append(UpdateTicket(item_key=key, ref=known.ticket.ref, changes=changes, fields=fields))
             created_or_known.append((key, False))
             continue
-        ref = _adoptable(source, state.tracker) if (adopt and source is not None) else None
+        ref = _adoptable(source, policy) if (adopt and source is not None) else None
         owner_of_ref = owned.get(ref.key) if ref is not None else None
         if ref is not None and owner_of_ref is not None and owner_of_ref != key:
             diagnostics.append(
@@ -497,24 +536,23 @@ def _plan_incident(
                 )
             )
             ref = None
-        if ref is not None:
-            actions.append(AdoptTicket(item_key=key, ref=ref, fields=fields))
-            created_or_known.append((key, False))
-            continue
         marker = _free_marker(key, used_markers)
         used_markers.add(marker.key)
-        actions.append(
-            CreateTicket(
-                item_key=key, incident_key=incident, draft=dataclasses.replace(draft, marker=marker), fields=fields
-            )
+        create = CreateTicket(
+            item_key=key, incident_key=incident, draft=dataclasses.replace(draft, marker=marker), fields=fields
         )
+        actions.append(create if ref is None else AdoptTicket(item_key=key, ref=ref, fields=fields, fallback=create))
         created_or_known.append((key, True))
 
     for final, gone in removed:
         actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
 
+    ticket_of = {key: known.ticket.ref.key for key, known in claims.items() if known.ticket is not None}
     for (a_key, a_new), (b_key, b_new) in zip(created_or_known, created_or_known[1:], strict=False):
-        if a_new or b_new:
+        # Known pairs are linked again only when the state has no record of the link (a run that
+        # died before linking, or a link call that failed), so a steady state plans no link calls.
+        pair = tuple(sorted((ticket_of.get(a_key, ""), ticket_of.get(b_key, ""))))
+        if a_new or b_new or pair not in state.links:
             actions.append(LinkTickets(a_key=a_key, b_key=b_key))
 
 

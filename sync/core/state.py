@@ -48,6 +48,7 @@ class StateSnapshot:
     tracker: str
     incidents: Mapping[str, KnownIncident] = field(default_factory=dict)
     items: Mapping[str, KnownItem] = field(default_factory=dict)
+    links: frozenset[tuple[str, ...]] = frozenset()  # sorted pairs of linked ticket keys
 
     def items_of(self, incident_key: str) -> list[KnownItem]:
         return sorted(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from sync.core.model import PostMortem, Status
@@ -73,6 +73,14 @@ class RunSummary:
     errors: list[str]
 
 
+def describe_db_error(exc: SQLAlchemyError) -> str:
+    """One line naming a database error without the SQL or its parameters (which may hold
+    document text) — the driver's own first line says what went wrong."""
+    origin = getattr(exc, "orig", None) or exc
+    first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
+    return f"{type(origin).__name__}: {first}" if first else type(origin).__name__
+
+
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite returns naive datetimes even for timezone-aware columns; everything we store is UTC.
     if value is None or value.tzinfo is not None:
@@ -107,7 +115,7 @@ class SqlStateStore:
                     incident_key=row.incident_key,
                     path=row.path,
                     content_sha256=row.content_sha256,
-                    first_seen=_aware(row.first_seen_at).date(),  # type: ignore[union-attr]
+                    first_seen=row.first_seen_on,
                     parent=self._ref(parent) if parent is not None and parent.kind == "incident" else None,
                 )
             items: dict[str, KnownItem] = {}
@@ -129,7 +137,13 @@ class SqlStateStore:
                     else None,
                     pending_intent=row.item_key in intents,
                 )
-        return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items)
+            links = frozenset(
+                (row.a_key, row.b_key)
+                for row in conn.execute(
+                    select(t.links.c.a_key, t.links.c.b_key).where(t.links.c.tracker == self.tracker)
+                )
+            )
+        return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links)
 
     def _owned(self, owner_key: str) -> ColumnElement[bool]:
         return and_(t.tickets.c.tracker == self.tracker, t.tickets.c.owner_key == owner_key)
@@ -139,7 +153,9 @@ class SqlStateStore:
 
     # --- documents and items ----------------------------------------------------------------
 
-    def upsert_incident(self, incident_key: str, pm: PostMortem, items: Iterable[ItemRecord]) -> None:
+    def upsert_incident(
+        self, incident_key: str, pm: PostMortem, items: Iterable[ItemRecord], *, seen_on: dt.date
+    ) -> None:
         """Record a post-mortem and its items; items no longer listed are marked absent (kept)."""
         now = self.clock()
         data = json.loads(pm.model_dump_json(exclude={"sections"}))
@@ -162,7 +178,11 @@ class SqlStateStore:
             if exists:
                 conn.execute(update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values))
             else:
-                conn.execute(insert(t.postmortems).values(incident_key=incident_key, first_seen_at=now, **values))
+                conn.execute(
+                    insert(t.postmortems).values(
+                        incident_key=incident_key, first_seen_at=now, first_seen_on=seen_on, **values
+                    )
+                )
             current = {
                 row.item_key: row
                 for row in conn.execute(select(t.action_items).where(t.action_items.c.incident_key == incident_key))
@@ -223,7 +243,7 @@ class SqlStateStore:
             row = conn.execute(select(t.tickets).where(self._owned(owner_key))).first()
         return self._ref(row) if row is not None else None
 
-    def begin_intent(self, owner_key: str, attempt_id: str) -> bool:
+    def begin_intent(self, owner_key: str, attempt_id: str, *, kind: str, marker: str) -> bool:
         """Record the intent to create a ticket for ``owner_key``.
 
         Returns ``False`` when an intent already exists: an earlier run died between recording its
@@ -233,7 +253,12 @@ class SqlStateStore:
             with self.engine.begin() as conn:
                 conn.execute(
                     insert(t.create_intents).values(
-                        owner_key=owner_key, tracker=self.tracker, attempt_id=attempt_id, created_at=self.clock()
+                        owner_key=owner_key,
+                        tracker=self.tracker,
+                        attempt_id=attempt_id,
+                        kind=kind,
+                        marker=marker,
+                        created_at=self.clock(),
                     )
                 )
         except IntegrityError:
@@ -241,11 +266,24 @@ class SqlStateStore:
         return True
 
     def pending_intents(self) -> list[str]:
+        return [owner for owner, _kind, _marker in self.pending_intent_rows()]
+
+    def pending_intent_rows(self) -> list[tuple[str, str, str]]:
+        """``(owner_key, kind, marker)`` of creates that may or may not have happened."""
         with self.engine.connect() as conn:
-            return list(
-                conn.execute(
-                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
-                ).scalars()
+            rows = conn.execute(
+                select(t.create_intents.c.owner_key, t.create_intents.c.kind, t.create_intents.c.marker)
+                .where(t.create_intents.c.tracker == self.tracker)
+                .order_by(t.create_intents.c.id)
+            ).all()
+        return [(row.owner_key, row.kind, row.marker) for row in rows]
+
+    def drop_intent(self, owner_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(t.create_intents).where(
+                    and_(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key == owner_key)
+                )
             )
 
     def record_ticket(

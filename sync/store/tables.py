@@ -46,6 +46,8 @@ postmortems = Table(
     Column("review_date", Date),
     Column("data", JSON, nullable=False),
     Column("first_seen_at", DateTime(timezone=True), nullable=False),
+    # The planner's "today" (in the team's time zone) when first seen: undated items count from it.
+    Column("first_seen_on", Date, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
 
@@ -96,6 +98,8 @@ create_intents = Table(
     Column("owner_key", String(220), nullable=False),
     Column("tracker", String(20), nullable=False),
     Column("attempt_id", String(64), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("marker", String(240), nullable=False),  # what to search for if the run dies
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("tracker", "owner_key", name="uq_create_intents_owner"),
 )

@@ -264,3 +264,11 @@ def test_two_sync_processes_at_once(project: Path, run: Run, database: str, requ
     assert created == [0, 15]
     markers = [t["marker"] for t in tickets(run)]
     assert len(markers) == len(set(markers)) == 20  # 15 items + 5 parents, no duplicate
+
+
+def test_an_unusable_state_database_is_a_clear_error(run: Run, project: Path) -> None:
+    bad = project / "bad-db.toml"
+    bad.write_text('[state]\nurl = "sqlite:////nonexistent-dir/x/state.db"\n', encoding="utf-8")
+    result = run("sync", str(project / "docs"), config=bad)
+    assert result.exit_code == 1
+    assert "state database error" in result.output and "Traceback" not in result.output

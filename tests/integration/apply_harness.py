@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from sync.apply import ApplyResult, apply_plan
+from sync.apply import ApplyResult, apply_plan, resolve_pending_intents
 from sync.core.model import PostMortem, Priority
 from sync.core.plan import PlanInput, plan
 from sync.core.tickets import (
@@ -111,7 +111,11 @@ def documents() -> list[PostMortem]:
     ]
 
 
-def run_once(url: str, tracker_wrapper: Callable[[LocalTracker], object] | None = None) -> ApplyResult:
+def run_once(
+    url: str,
+    tracker_wrapper: Callable[[LocalTracker], object] | None = None,
+    docs: Callable[[], list[PostMortem]] = documents,
+) -> ApplyResult:
     engine = make_engine(url)
     try:
         migrate(engine)
@@ -119,8 +123,11 @@ def run_once(url: str, tracker_wrapper: Callable[[LocalTracker], object] | None 
         local = LocalTracker(engine)
         tracker = tracker_wrapper(local) if tracker_wrapper else local
         with run_lock(engine, timeout=120):
-            current = plan([PlanInput(pm) for pm in documents()], store.snapshot(), FixedPolicy(), TODAY)
-            return apply_plan(current, tracker, store, retry=NO_WAIT, run_id=store.start_run("test"))  # type: ignore[arg-type]
+            recovered = resolve_pending_intents(tracker, store, retry=NO_WAIT)  # type: ignore[arg-type]
+            current = plan([PlanInput(pm) for pm in docs()], store.snapshot(), FixedPolicy(), TODAY)
+            result = apply_plan(current, tracker, store, retry=NO_WAIT, run_id=store.start_run("test"))  # type: ignore[arg-type]
+            result.recovered[:0] = recovered
+            return result
     finally:
         engine.dispose()
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from sync.apply import apply_plan
-from sync.core.model import Status
+from sync.core.model import ActionItem, PostMortem, Status, TicketLink
 from sync.core.plan import PlanInput, plan
 from sync.errors import RateLimited, TrackerAuthError, TrackerUnavailable
 from sync.pull import pull
@@ -24,7 +24,7 @@ from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.local_tracker import LocalTracker
 from tests.integration.apply_harness import CRASH_POINTS, CrashingTracker, SimulatedCrash, documents, run_once
-from tests.planning import TODAY, FixedPolicy
+from tests.planning import TODAY, FixedPolicy, doc, item
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ITEMS = {"INC-1#1", "INC-1#2", "INC-1#3", "INC-2#1"}
@@ -189,3 +189,40 @@ def test_pull_appends_history_incrementally(db_url: str, engine: Engine) -> None
     assert [h.status for h in store.history("INC-1#2")] == [Status.OPEN, Status.DONE]
     third = pull(local, store, retry=NO_WAIT)
     assert (third.seen, third.changed) == (0, 0)
+
+
+def test_crash_after_create_then_a_renumbering_edit_recovers_the_right_item(db_url: str, engine: Engine) -> None:
+    def die() -> None:
+        raise SimulatedCrash("after-create")
+
+    with pytest.raises(SimulatedCrash):
+        run_once(db_url, lambda local: CrashingTracker(local, "after-create", die))
+
+    def edited() -> list[PostMortem]:
+        first, second = documents()
+        inserted = (ActionItem(number=1, text="Define an SLO for checkout", line=5),) + tuple(
+            item.model_copy(update={"number": item.number + 1}) for item in first.action_items
+        )
+        return [first.model_copy(update={"action_items": inserted}), second]
+
+    rerun = run_once(db_url, docs=edited)
+    assert rerun.failures == {}
+    assert rerun.recovered == ["INC-1#1"]  # settled before planning, under the key it had
+    store = SqlStateStore(engine, "local")
+    local = LocalTracker(engine)
+    titles = {row.item_key: local.get(row.ticket).title for row in store.status_rows() if row.ticket and row.present}
+    assert titles["INC-1#2"] == "Route config pushes through the canary stage"
+    assert titles["INC-1#1"] == "Define an SLO for checkout"
+    with engine.connect() as conn:
+        markers = conn.execute(select(tables.local_tickets.c.marker_key)).scalars().all()
+    assert len(markers) == len(set(markers)) == 7  # 5 items + 2 parents, none twice
+
+
+def test_a_named_ticket_that_does_not_exist_is_replaced_by_a_new_one(engine: Engine) -> None:
+    store = SqlStateStore(engine, "local")
+    named = doc(item(1, "Add canary", tickets=(TicketLink(system="local", key="LOC-99"),)))
+    current = plan([PlanInput(named)], store.snapshot(), FixedPolicy(), TODAY)
+    assert [type(a).__name__ for a in current.tracker_actions][:2] == ["EnsureParent", "AdoptTicket"]
+    result = apply_plan(current, LocalTracker(engine), store, retry=NO_WAIT, run_id=store.start_run("t"))
+    assert result.failures == {} and result.created == ["INC-1#1"] and result.adopted == []
+    assert store.ticket_for("INC-1#1") is not None

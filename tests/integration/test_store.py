@@ -18,6 +18,8 @@ from sync.store.lock import run_lock
 from sync.store.migrations import LATEST, current_version, migrate
 from sync.store.repository import SqlStateStore
 
+TODAY = dt.date(2026, 3, 10)
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest) -> str:
@@ -73,8 +75,8 @@ def test_migrate_is_idempotent_and_versioned(engine: Engine) -> None:
 
 
 def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore) -> None:
-    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")])
-    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A edited")])
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")], seen_on=TODAY)
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A edited")], seen_on=TODAY)
     snapshot = store.snapshot()
     assert set(snapshot.items) == {"INC-1#1", "INC-1#2"}
     assert snapshot.items["INC-1#1"].present and not snapshot.items["INC-1#2"].present
@@ -83,9 +85,11 @@ def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore
 
 
 def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) -> None:
-    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")])
-    assert store.begin_intent("INC-1#1", "attempt-1") is True
-    assert store.begin_intent("INC-1#1", "attempt-2") is False  # a second run cannot own it too
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")], seen_on=TODAY)
+    assert store.begin_intent("INC-1#1", "attempt-1", kind="item", marker="INC-1#1") is True
+    assert (
+        store.begin_intent("INC-1#1", "attempt-2", kind="item", marker="INC-1#1") is False
+    )  # a second run cannot own it too
     assert store.pending_intents() == ["INC-1#1"]
     assert store.snapshot().items["INC-1#1"].pending_intent
     ref = TicketRef("local", "LOC-1", "local://LOC-1")
@@ -98,7 +102,7 @@ def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) 
 
 
 def test_status_history_appends_only_changes(store: SqlStateStore) -> None:
-    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")])
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")], seen_on=TODAY)
     store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields={}, status=Status.OPEN)
     changed_at = dt.datetime(2026, 3, 9, 12, tzinfo=dt.UTC)
     assert store.record_status("INC-1#1", "LOC-1", Status.IN_PROGRESS, "in_progress", changed_at) is True
@@ -112,7 +116,7 @@ def test_status_history_appends_only_changes(store: SqlStateStore) -> None:
 
 
 def test_rekey_moves_ticket_and_history(store: SqlStateStore) -> None:
-    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")])
+    store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")], seen_on=TODAY)
     store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields={}, status=Status.OPEN)
     store.rekey_item("INC-1#1", "INC-1#2")
     assert store.ticket_for("INC-1#2") == TicketRef("local", "LOC-1")

@@ -55,7 +55,13 @@ def state_after(result_plan: object, tracker: str = "local") -> StateSnapshot:
             items[action.item_key] = KnownItem(
                 old.key, old.incident_key, old.number, old.text_sha256, True, KnownTicket(ref, action.fields)
             )
-    return StateSnapshot(tracker=tracker, incidents=incidents, items=items)
+    links = set()
+    for action in result_plan.actions:  # type: ignore[attr-defined]
+        if isinstance(action, LinkTickets):
+            a, b = items[action.a_key].ticket, items[action.b_key].ticket
+            assert a is not None and b is not None
+            links.add(tuple(sorted((a.ref.key, b.ref.key))))
+    return StateSnapshot(tracker=tracker, incidents=incidents, items=items, links=frozenset(links))
 
 
 def test_first_run_creates_parent_then_each_item_then_links() -> None:
@@ -236,3 +242,63 @@ def test_a_ticket_already_tracking_another_item_is_not_adopted_twice() -> None:
     assert [c.item_key for c in result.of_type(CreateTicket)] == ["INC-2#1"]
     (warning,) = result.diagnostics
     assert warning.code == "PLAN004" and "INC-1#1" in warning.message
+
+
+def test_links_missing_from_the_state_are_planned_again() -> None:
+    policy = FixedPolicy()
+    first = plan([PlanInput(doc(item(1, "A"), item(2, "B")))], StateSnapshot("local"), policy, TODAY)
+    applied = state_after(first)
+    unlinked = StateSnapshot("local", applied.incidents, applied.items)  # the run died before linking
+    again = plan([PlanInput(doc(item(1, "A"), item(2, "B")))], unlinked, policy, TODAY)
+    assert again.of_type(LinkTickets) == [LinkTickets("INC-1#1", "INC-1#2")]
+    assert again.of_type(CreateTicket) == []
+
+
+def test_a_removed_number_does_not_hand_its_ticket_to_a_newcomer() -> None:
+    policy = FixedPolicy()
+    first = plan([PlanInput(doc(item(1, "A"), item(2, "B")))], StateSnapshot("local"), policy, TODAY)
+    second_state = state_after(first)
+    # B was removed (its item is now absent); a different item later takes number 2.
+    known = dict(second_state.items)
+    gone = known["INC-1#2"]
+    known["INC-1#2"] = KnownItem(gone.key, gone.incident_key, 2, gone.text_sha256, False, gone.ticket)
+    third = plan(
+        [PlanInput(doc(item(1, "A"), item(2, "Completely new")))],
+        StateSnapshot("local", second_state.incidents, known, second_state.links),
+        policy,
+        TODAY,
+    )
+    assert third.of_type(UpdateTicket) == []
+    assert [c.item_key for c in third.of_type(CreateTicket)] == ["INC-1#2"]
+    assert third.of_type(RekeyItem) == [RekeyItem("INC-1#2", f"INC-1#2~{gone.ticket.ref.key}")]  # type: ignore[union-attr]
+
+
+def test_the_document_already_synced_keeps_its_incident() -> None:
+    policy = FixedPolicy()
+    original = doc(item(1, "A"), path="pm/a.md")
+    first = plan([PlanInput(original)], StateSnapshot("local"), policy, TODAY)
+    known = state_after(first)
+    draft = doc(item(1, "Something else"), path="pm/0-draft.md")  # sorts first, same incident id
+    second = plan([PlanInput(draft), PlanInput(original)], known, policy, TODAY)
+    (diag,) = second.diagnostics
+    assert diag.code == "PLAN001" and diag.path == "pm/0-draft.md"
+    assert second.tracker_actions == []
+
+
+def test_a_renamed_document_without_an_id_keeps_its_tickets() -> None:
+    policy = FixedPolicy()
+    before = doc(item(1, "A"), incident_id=None, path="pm/2026-03-db-failover.md")
+    known = state_after(plan([PlanInput(before)], StateSnapshot("local"), policy, TODAY))
+    known = StateSnapshot(
+        "local",
+        {
+            k: KnownIncident(k, v.path, before.content_sha256, v.first_seen, v.parent)
+            for k, v in known.incidents.items()
+        },
+        known.items,
+        known.links,
+    )
+    moved = before.model_copy(update={"path": "pm/db-failover.md"})
+    after = plan([PlanInput(moved)], known, policy, TODAY)
+    assert after.tracker_actions == []
+    assert [d.code for d in after.diagnostics] == ["PLAN005"]

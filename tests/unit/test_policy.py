@@ -69,3 +69,33 @@ def test_routing_and_compliance_items() -> None:
     assert extras, "a healthcare incident exposing PHI needs a breach-notification ticket"
     assert all(extra.suffix.startswith("compliance-") and "compliance" in extra.labels for extra in extras)
     assert policy().extra_items(pm(team="search"), dt.date(2026, 3, 5)) == []
+
+
+def test_reference_date_is_taken_in_the_configured_time_zone() -> None:
+    tokyo = MappingPolicy(
+        tracker="local",
+        calendar=BusinessCalendar(None),
+        due_dates=DueDatePolicy(timezone="Asia/Tokyo"),
+        default_priority=Priority.P2,
+        owners=OwnerDirectory(()),
+        router=Router(()),
+    )
+    ended = pm(ended_at=dt.datetime(2026, 3, 5, 23, 30, tzinfo=dt.UTC))
+    assert tokyo.reference(ended) == dt.date(2026, 3, 6)
+    assert policy().reference(ended) == dt.date(2026, 3, 5)
+
+
+def test_adoptable_keys_follow_the_configured_prefix() -> None:
+    from sync.core.model import TicketLink
+
+    local = MappingPolicy(
+        tracker="local",
+        calendar=BusinessCalendar(None),
+        due_dates=DueDatePolicy(),
+        default_priority=Priority.P2,
+        owners=OwnerDirectory(()),
+        router=Router(()),
+        ticket_key_pattern=r"DEMO-\d+",
+    )
+    assert local.adoptable(TicketLink(system="jira", key="DEMO-3")) is not None
+    assert local.adoptable(TicketLink(system="jira", key="OPS-123")) is None  # a Jira ticket, not ours
