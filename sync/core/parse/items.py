@@ -18,7 +18,15 @@ from sync.core.parse.blocks import Inline, Link, Node, first_line, node_text
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.options import ParseOptions
-from sync.core.parse.refs import BARE_URL, is_ticketish_text, link_ticket, merge, text_tickets
+from sync.core.parse.refs import (
+    BARE_URL,
+    from_url,
+    is_jira_key,
+    is_ticketish_text,
+    link_ticket,
+    merge,
+    text_tickets,
+)
 from sync.core.parse.wording import is_placeholder, reads_as_done
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -31,6 +39,16 @@ _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z]
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
 _PRIORITY_PREFIX = re.compile(r"^\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
 _TRAILING_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,80})\)\s*\.?$")
+# A trailing parenthesised list of ticket references: "(DEMO-22)", "(#12, #14)", "([PROJ-3](…))".
+# Link texts are masked with \0 before matching, so a link of any text counts as one reference.
+_TRAILING_GROUP = re.compile(r"\s*\((?P<body>[^()]{1,400})\)\s*\.?$")
+_REFERENCE = r"\0+|#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]{1,9}-\d+|bug\s*#?\s*\d+|https?://[^\s,;()]+"
+_REFERENCE_LIST = re.compile(rf"\s*(?:{_REFERENCE})(?:\s*[,;/&]?\s*(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE)
+_JIRA_LIKE = re.compile(r"\b(?P<project>[A-Z][A-Z0-9]{1,9})-\d+\b")
+# A name, a team slug or "<x> team": not a lower-case word such as "optional" or "stretch goal".
+_PLAIN_OWNER = re.compile(
+    r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|[\w.-]+(?: [\w.-]+)? team"
+)
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
 _OWNER_SENTENCE = re.compile(
     rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?",
@@ -297,6 +315,10 @@ class ItemReader:
         text.strip()
         self._checkbox(text, draft)
         self._done_symbol(text, draft)
+        # Trailing references first: write-back appends " (<ticket>)" after whatever the author wrote,
+        # and the other steps must see the text as it was before.
+        while self._trailing_references(text, draft):
+            pass
         self._leading(text, draft)
         self._leading_ticket(text, draft)
         self._trailing(text, draft)
@@ -360,7 +382,9 @@ class ItemReader:
                 text.strip()
 
     def _trailing(self, text: _Text, draft: Draft) -> None:
-        for _ in range(4):
+        for _ in range(8):
+            if self._trailing_references(text, draft):  # "Fix x (OPS-1) — @ravi"
+                continue
             bracket = _TRAILING_BRACKET.search(text.text)
             if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
                 draft.owner = bracket.group("body")
@@ -382,6 +406,42 @@ class ItemReader:
                 text.cut(upper.start(), len(text.text))
                 continue
             break
+
+    def _trailing_references(self, text: _Text, draft: Draft) -> bool:
+        """Peel one trailing ``(KEY-1, #2, [link](…))`` group whose every part is a ticket reference."""
+        group = _TRAILING_GROUP.search(text.text)
+        if group is None or group.start() == 0 or _inside_link(text, group.start()):
+            return False
+        start, end = group.span("body")
+        inner = [ln for ln in text.links if ln.start < end and start < ln.end]
+        if any(ln.start < start or ln.end > end for ln in inner):
+            return False
+        masked = list(text.text[start:end])
+        for link in inner:
+            masked[link.start - start : link.end - start] = "\0" * (link.end - link.start)
+        body = "".join(masked)
+        if not _REFERENCE_LIST.fullmatch(body):
+            return False
+        if any(not is_jira_key(m.group(0)) for m in _JIRA_LIKE.finditer(body)):
+            return False  # "(SEV-1)", "(RFC-7231)": standards and severities, not tickets
+        found: list[TicketLink] = []
+        for link in inner:
+            ticket = link_ticket(link.url if link.autolink else link.text, link.url)
+            if ticket is None and link.autolink and link.url.startswith(("http://", "https://")):
+                ticket = TicketLink(system="other", key=link.url, url=link.url)
+            if ticket is None:
+                return False
+            found.append(ticket)
+        plain = body.replace("\0", " ")
+        for url in re.findall(r"https?://[^\s,;()]+", plain):
+            found.append(from_url(url) or TicketLink(system="other", key=url, url=url))
+        found.extend(text_tickets(re.sub(r"https?://[^\s,;()]+", " ", plain)))
+        if not found:
+            return False
+        draft.tickets[0:0] = found
+        text.cut(group.start(), len(text.text))
+        text.strip()
+        return True
 
     def _owner_sentence(self, text: _Text, draft: Draft) -> None:
         match = _OWNER_SENTENCE.search(text.text)
@@ -433,13 +493,20 @@ class ItemReader:
         if not parts:
             return False
         updates: list[tuple[str, str]] = []
+        unknown: list[str] = []
         for part in parts:
             found = self._part_role(part)
             if found is None:
                 if not allow_owner_phrase:
                     return False
+                unknown.append(part)
+            else:
+                updates.append(found)
+        if unknown:
+            # "(P2, architecture-guild) …": one unmarked name beside understood parts is the owner.
+            if len(unknown) > 1 or not updates or draft.owner is not None or not _PLAIN_OWNER.fullmatch(unknown[0]):
                 return self._owner_phrase(body, draft)
-            updates.append(found)
+            updates.append(("owner", unknown[0]))
         for role, value in updates:
             if role == "priority" and draft.priority_raw is None:
                 draft.priority_raw = value
