@@ -124,11 +124,32 @@ def inline_tokens(node: Node) -> list[Token]:
     return []
 
 
+# Characters that start an inline construct in the commonmark preset (escape, code, emphasis,
+# entity, autolink/HTML). Content without any of them, and without a link, renders to its own words.
+_INLINE_MARKUP = frozenset("\\`*_&<")
+
+
 def node_text(node: Node) -> Inline:
     """The rendered inline content of a paragraph/heading/cell node (computed once per node)."""
     if node.rendered is None:
-        node.rendered = render_inline(inline_tokens(node))
+        plain = _plain_content(node)
+        node.rendered = Inline(" ".join(plain.split())) if plain is not None else render_inline(inline_tokens(node))
     return node.rendered
+
+
+def _plain_content(node: Node) -> str | None:
+    """The node's inline source when it holds no inline markup, so markdown-it's inline pass can be skipped."""
+    for child in node.children:
+        if child.type == "inline" and child.token is not None:
+            token = child.token
+            content = token.content
+            if _INLINE_MARKUP.intersection(content):
+                return None
+            # "[" (and so "![") only opens a link or image as "[…](…)" or as a defined reference.
+            if "[" in content and ("](" in content or token.meta.get("env", {}).get("references")):
+                return None
+            return content
+    return ""
 
 
 def render_inline(tokens: Sequence[Token]) -> Inline:

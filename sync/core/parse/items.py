@@ -59,7 +59,8 @@ _TEAM_OWNER = re.compile(
     r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
 )
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
-_UPPER_STATUS = re.compile(r"(?:^|\s)(?P<s>DONE|TODO|WONTFIX|IN PROGRESS)\s*$")
+_UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
+_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
 _STATUS_WITH_DATE = re.compile(
@@ -383,32 +384,40 @@ class ItemReader:
 
     def _trailing(self, text: _Text, draft: Draft) -> None:
         for _ in range(8):
-            if self._trailing_references(text, draft):  # "Fix x (OPS-1) — @ravi"
+            # Each suffix shape ends in a known character; checking it first spares most regex searches.
+            closing = _closing_char(text.text)
+            if closing == ")" and self._trailing_references(text, draft):  # "Fix x (OPS-1) — @ravi"
                 continue
-            bracket = _TRAILING_BRACKET.search(text.text)
-            if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
-                draft.owner = bracket.group("body")
-                text.cut(bracket.start(), len(text.text))
-                continue
-            paren = _TRAILING_PAREN.search(text.text)
-            if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
-                text.cut(paren.start(), len(text.text))
-                continue
-            clause = _TRAILING_CLAUSE.search(text.text)
-            if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
-                text.cut(clause.start(), len(text.text))
-                continue
-            upper = _UPPER_STATUS.search(text.text)
-            if upper and draft.status is None and upper.start() > 0:
-                draft.status_raw = upper.group("s")
-                draft.status = self.options.status(upper.group("s"))
-                draft.status_marked = draft.status is not None
-                text.cut(upper.start(), len(text.text))
-                continue
+            if closing == "]":
+                bracket = _TRAILING_BRACKET.search(text.text)
+                if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
+                    draft.owner = bracket.group("body")
+                    text.cut(bracket.start(), len(text.text))
+                    continue
+            if closing == ")":
+                paren = _TRAILING_PAREN.search(text.text)
+                if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
+                    text.cut(paren.start(), len(text.text))
+                    continue
+            if "-" in text.text or "—" in text.text or "–" in text.text:
+                clause = _TRAILING_CLAUSE.search(text.text)
+                if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
+                    text.cut(clause.start(), len(text.text))
+                    continue
+            if draft.status is None and text.text.rstrip().endswith(_UPPER_STATUS_WORDS):
+                upper = _UPPER_STATUS.search(text.text)
+                if upper and upper.start() > 0:
+                    draft.status_raw = upper.group("s")
+                    draft.status = self.options.status(upper.group("s"))
+                    draft.status_marked = draft.status is not None
+                    text.cut(upper.start(), len(text.text))
+                    continue
             break
 
     def _trailing_references(self, text: _Text, draft: Draft) -> bool:
         """Peel one trailing ``(KEY-1, #2, [link](…))`` group whose every part is a ticket reference."""
+        if _closing_char(text.text) != ")":
+            return False
         group = _TRAILING_GROUP.search(text.text)
         if group is None or group.start() == 0 or _inside_link(text, group.start()):
             return False
@@ -652,6 +661,14 @@ def _column_key(name: str) -> str:
 
 
 _GENERIC_LINK_TEXT = re.compile(r"^(?:pr|prs|pull request|issue|ticket|link|here|bug|follow along(?: here)?)$", re.I)
+
+
+def _closing_char(text: str) -> str:
+    """The last character before trailing whitespace and one optional full stop ("" for none)."""
+    end = text.rstrip()
+    if end.endswith("."):
+        end = end[:-1].rstrip()
+    return end[-1:]
 
 
 def _overlaps_link(text: _Text, start: int, end: int) -> bool:
