@@ -22,7 +22,10 @@ _MD.core.ruler.disable(["inline", "text_join"])
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-@dataclass(eq=False)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(eq=False, slots=True)
 class Node:
     """A block of the Markdown syntax tree (a lighter stand-in for markdown-it's Node):
     ``type`` without the ``_open`` suffix, ``map`` = [first line, line after] 0-based."""
@@ -60,7 +63,7 @@ class Inline:
     bold_prefix: str | None = None  # text of a leading **bold** run, if the inline starts with one
 
     def append(self, piece: str) -> None:
-        piece = re.sub(r"\s+", " ", piece)
+        piece = _SPACES.sub(" ", piece)
         if not piece:
             return
         if (not self.text or self.text.endswith(" ")) and piece.startswith(" "):

@@ -67,6 +67,15 @@ _STATUS_WITH_DATE = re.compile(
     r"^(?P<s>done|completed?|fixed|resolved|closed)(?:\s+(?:as of|on|in))?\s*:?\s*(?P<d>\d{4}-\d{2}-\d{2})?$",
     re.IGNORECASE,
 )
+_URL_IN_GROUP = re.compile(r"https?://[^\s,;()]+")
+_CLOSING_PUNCTUATION = re.compile(r"[\s)\].,;]*")
+_PART_SPLIT = re.compile(r"[,;]")
+_PRIORITY_WORD = re.compile(r"p[0-4]|[a-z]+")
+_OWNER_ONLY = re.compile(_OWNER_TOKEN)
+_OWNER_PART = re.compile(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:Q[1-4]|H[12])\b")
+_ANY_DIGIT = re.compile(r"\d")
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 
 _COLUMNS: dict[str, str] = {}
 for _role, _names in {
@@ -442,9 +451,9 @@ class ItemReader:
                 return False
             found.append(ticket)
         plain = body.replace("\0", " ")
-        for url in re.findall(r"https?://[^\s,;()]+", plain):
+        for url in _URL_IN_GROUP.findall(plain):
             found.append(from_url(url) or TicketLink(system="other", key=url, url=url))
-        found.extend(text_tickets(re.sub(r"https?://[^\s,;()]+", " ", plain)))
+        found.extend(text_tickets(_URL_IN_GROUP.sub(" ", plain)))
         if not found:
             return False
         draft.tickets[0:0] = found
@@ -471,7 +480,7 @@ class ItemReader:
         while text.links:
             last = max(text.links, key=lambda ln: ln.end)
             tail = text.text[last.end :]
-            if not re.fullmatch(r"[\s)\].,;]*", tail):
+            if not _CLOSING_PUNCTUATION.fullmatch(tail):
                 return
             if not (last.autolink or is_ticketish_text(last.text)) or last.start == 0:
                 return
@@ -498,7 +507,7 @@ class ItemReader:
 
     def _apply_parts(self, body: str, draft: Draft, allow_owner_phrase: bool = False) -> bool:
         """Apply a ``P0, @kofi, due 2025-12-05`` clause when every part is understood."""
-        parts = [p.strip() for p in re.split(r"[,;]", body) if p.strip()]
+        parts = [p.strip() for p in _PART_SPLIT.split(body) if p.strip()]
         if not parts:
             return False
         updates: list[tuple[str, str]] = []
@@ -537,24 +546,24 @@ class ItemReader:
 
     def _part_role(self, part: str) -> tuple[str, str] | None:
         lower = part.lower()
-        if self.options.priority(part) is not None and re.fullmatch(r"p[0-4]|[a-z]+", lower):
+        if self.options.priority(part) is not None and _PRIORITY_WORD.fullmatch(lower):
             return "priority", part
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
-        if re.fullmatch(_OWNER_TOKEN, part):
+        if _OWNER_ONLY.fullmatch(part):
             return "owner", part
-        owner = re.fullmatch(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", part, re.IGNORECASE)
+        owner = _OWNER_PART.fullmatch(part)
         if owner:
             return "owner", owner.group("o").strip()
         due = _DUE.match(part)
-        if due and (parse_date(due.group("d")) or re.search(r"\b(?:Q[1-4]|H[12])\b", due.group("d"))):
+        if due and (parse_date(due.group("d")) or _PERIOD.search(due.group("d"))):
             return "deadline", due.group("d").strip()
         return None
 
     def _owner_phrase(self, body: str, draft: Draft) -> bool:
         # "(tc, cloudops teams) ramp …": a short leading parenthetical of names is the owner.
         words = body.replace(",", " ").split()
-        if draft.owner is not None or not words or len(words) > 6 or re.search(r"\d", body):
+        if draft.owner is not None or not words or len(words) > 6 or _ANY_DIGIT.search(body):
             return False
         draft.owner = body.strip()
         return True
@@ -633,7 +642,7 @@ class ItemReader:
         deadline = None
         if deadline_raw is not None:
             deadline = period_end(deadline_raw, year)
-            if deadline is None and not re.search(r"\b(?:Q[1-4]|H[12])\b", deadline_raw):
+            if deadline is None and not _PERIOD.search(deadline_raw):
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
         return ActionItem(
@@ -656,7 +665,7 @@ class ItemReader:
 
 
 def _column_key(name: str) -> str:
-    key = re.sub(r"\s*\([^)]*\)", "", name).strip().lower()
+    key = _PARENTHETICAL.sub("", name).strip().lower()
     return " ".join(key.split())
 
 
@@ -695,4 +704,4 @@ def _only_reference(rendered: Inline) -> bool:
 
 
 def _has_owner_mark(text: str) -> bool:
-    return bool(_TRAILING_BRACKET.search(text) or re.search(_OWNER_TOKEN, text))
+    return bool(_TRAILING_BRACKET.search(text) or _OWNER_ONLY.search(text))
