@@ -82,24 +82,49 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return match.group("body") or "", blank + text[match.end() :], 1
 
 
+_OPEN_TYPES = {
+    f"{kind}_open": kind
+    for kind in [
+        "paragraph",
+        "heading",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    ]
+}
+
+
 def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    root = Node(type="root")
-    stack = [root]
+    root = Node("root")
+    # A document has a couple of hundred block tokens: this loop is kept lean on purpose.
+    children = root.children
+    stack = [children]
     for token in tokens:
-        if token.nesting == 1:
-            node = Node(type=token.type.removesuffix("_open"), tag=token.tag, map=token.map)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif token.nesting == -1:
+        nesting = token.nesting
+        if nesting == 1:
+            kind = token.type
+            node = Node(_OPEN_TYPES.get(kind) or kind.removesuffix("_open"), token.tag, token.map)
+            children.append(node)
+            children = node.children
+            stack.append(children)
+        elif nesting == -1:
             if len(stack) > 1:
                 stack.pop()
+                children = stack[-1]
         else:
             if token.type == "inline":
                 token.meta["env"] = env
-            stack[-1].children.append(Node(type=token.type, tag=token.tag, map=token.map, token=token))
+            children.append(Node(token.type, token.tag, token.map, token))
     return root, env
 
 
