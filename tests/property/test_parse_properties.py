@@ -27,7 +27,7 @@ from sync.core.model import (
     TimelineEntry,
     Why,
 )
-from sync.core.parse import parse_document
+from sync.core.parse import blocks, parse_document
 from sync.core.render import render_markdown
 from sync.core.writeback import ItemWriteback, plan_writeback
 
@@ -401,3 +401,50 @@ def test_table_items_survive_writeback(texts: list[str], ticket_column: bool, ti
     )
     table = f"| # | Action | Owner | Status |{extra_head}\n|---|---|---|---|{extra_rule}\n{rows}"
     _items_after_writeback(f"# Outage\n\n## Action Items\n\n{table}\n", ticket)
+
+
+# --- the simple inline renderer agrees with markdown-it wherever it answers ---------------------------------
+
+_INLINE_BITS = st.sampled_from(
+    [
+        "Fix",
+        "the cache",
+        " ",
+        "  ",
+        "\n",
+        "**",
+        "*",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        "[x]",
+        "[ ]",
+        "[PROJ-1](https://jira.example.com/browse/PROJ-1)",
+        "[#12](https://github.com/o/r/issues/12)",
+        "(https://EXAMPLE.com/a?b=c#d)",
+        "https://example.com/a b",
+        "**Label**",
+        "**Label:**",
+        "**a**",
+        "@ana",
+        "—",
+        ":",
+        "!",
+        "2026-04-01",
+        "é",
+    ]
+)
+
+
+@FAST
+@given(st.lists(_INLINE_BITS, min_size=1, max_size=12))
+def test_simple_inline_rendering_matches_markdown_it(bits: list[str]) -> None:
+    content = "".join(bits).strip()
+    events = blocks._simple_events(content, {})
+    if events is None:
+        return
+    tokens: list[Any] = []
+    blocks._MD.inline.parse(content, blocks._MD, {}, tokens)
+    assert blocks._render(events) == blocks.render_inline(tokens)
