@@ -27,8 +27,9 @@ from sync.core.model import (
     TimelineEntry,
     Why,
 )
-from sync.core.parse import parse_document
+from sync.core.parse import blocks, parse_document
 from sync.core.render import render_markdown
+from sync.core.writeback import ItemWriteback, plan_writeback
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "postmortems"
 S01_LINES = (CORPUS / "s01-template-checkout-502.md").read_text(encoding="utf-8").split("\n")
@@ -315,3 +316,135 @@ def test_render_then_parse_round_trips(pm: PostMortem) -> None:
     assert result.postmortem is not None
     assert [d for d in result.diagnostics if d.severity.value != "info"] == []
     assert rendered_fields(result.postmortem) == rendered_fields(pm)
+
+
+# --- write-back round trip: writing tickets and statuses back never changes what the items say -------------
+
+_ITEM_WORDS = st.sampled_from(
+    [
+        *_VERBS,
+        *_NOUNS,
+        "the",
+        "(see",
+        "docs)",
+        "(2x)",
+        "#12",
+        "OPS-7",
+        "v2",
+        "—",
+        "-",
+        ":",
+        "by",
+        "due",
+        "owner:",
+        "@ana",
+        "ops-team",
+        "done",
+        "(done)",
+        "(P1)",
+        "[Rick]",
+        "2026-04-01",
+        "Q3",
+        "`cfg`",
+        "[link](https://example.com/a)",
+        "<https://github.com/o/r/issues/3>",
+    ]
+)
+_PREFIXES = st.sampled_from(["", "P1: ", "(P0, @kofi) ", "(P2, ops-team, due 2026-05-01) ", "✅ "])
+_SUFFIXES = st.sampled_from(
+    ["", " — @ravi", " — @ravi (done 2026-04-22)", " — owner: mei@example.com, due 2026-05-15", " — done", " [Rick]"]
+)
+
+
+@st.composite
+def item_texts(draw: st.DrawFn) -> str:
+    body = " ".join(draw(st.lists(_ITEM_WORDS, min_size=1, max_size=10)))
+    return draw(_PREFIXES) + body + draw(_SUFFIXES)
+
+
+def _items_after_writeback(document: str, ticket: str) -> None:
+    result = parse_document(document, "wb.md")
+    assert result.postmortem is not None
+    before = result.postmortem.action_items
+    updates = [
+        ItemWriteback(number=i.number, line=i.line, ticket_markdown=ticket.format(n=i.number), status_label="Done")
+        for i in before
+    ]
+    written = plan_writeback(document, updates)
+    skipped = {number for number, _ in written.skipped}
+    again = parse_document(written.text, "wb.md")
+    assert again.postmortem is not None
+    after = again.postmortem.action_items
+    kept = ("number", "text", "owner", "priority", "priority_raw", "deadline", "deadline_raw", "kind", "group")
+    assert [[getattr(i, f) for f in kept] for i in after] == [[getattr(i, f) for f in kept] for i in before]
+    for old, new in zip(before, after, strict=True):
+        key = ticket.format(n=old.number).split("]")[0].lstrip("[")
+        assert old.number in skipped or key in [t.key for t in new.tickets]
+
+
+_TICKETS = st.sampled_from(["DEMO-{n}", "[PROJ-{n}](https://jira.example.com/browse/PROJ-{n})"])
+
+
+@MEDIUM
+@given(st.lists(item_texts(), min_size=1, max_size=4), st.sampled_from(["- ", "- [ ] ", "- [x] ", "1. "]), _TICKETS)
+def test_list_items_survive_writeback(texts: list[str], marker: str, ticket: str) -> None:
+    lines = "\n".join(marker + text for text in texts)
+    _items_after_writeback(f"# Outage\n\n## Action Items\n\n{lines}\n", ticket)
+
+
+@MEDIUM
+@given(st.lists(item_texts(), min_size=1, max_size=4), st.booleans(), _TICKETS)
+def test_table_items_survive_writeback(texts: list[str], ticket_column: bool, ticket: str) -> None:
+    extra_head, extra_rule, extra_cell = (" Ticket |", "---|", "  |") if ticket_column else ("", "", "")
+    rows = "\n".join(
+        f"| {n} | {text.replace('|', '/')} | @dana | Open |{extra_cell}" for n, text in enumerate(texts, 1)
+    )
+    table = f"| # | Action | Owner | Status |{extra_head}\n|---|---|---|---|{extra_rule}\n{rows}"
+    _items_after_writeback(f"# Outage\n\n## Action Items\n\n{table}\n", ticket)
+
+
+# --- the simple inline renderer agrees with markdown-it wherever it answers ---------------------------------
+
+_INLINE_BITS = st.sampled_from(
+    [
+        "Fix",
+        "the cache",
+        " ",
+        "  ",
+        "\n",
+        "**",
+        "*",
+        "[",
+        "]",
+        "(",
+        ")",
+        "](",
+        "[x]",
+        "[ ]",
+        "[PROJ-1](https://jira.example.com/browse/PROJ-1)",
+        "[#12](https://github.com/o/r/issues/12)",
+        "(https://EXAMPLE.com/a?b=c#d)",
+        "https://example.com/a b",
+        "**Label**",
+        "**Label:**",
+        "**a**",
+        "@ana",
+        "—",
+        ":",
+        "!",
+        "2026-04-01",
+        "é",
+    ]
+)
+
+
+@FAST
+@given(st.lists(_INLINE_BITS, min_size=1, max_size=12))
+def test_simple_inline_rendering_matches_markdown_it(bits: list[str]) -> None:
+    content = "".join(bits).strip()
+    events = blocks._simple_events(content, {})
+    if events is None:
+        return
+    tokens: list[Any] = []
+    blocks._MD.inline.parse(content, blocks._MD, {}, tokens)
+    assert blocks._render(events) == blocks.render_inline(tokens)

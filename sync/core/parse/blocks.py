@@ -22,7 +22,10 @@ _MD.core.ruler.disable(["inline", "text_join"])
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
-@dataclass(eq=False)
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(eq=False, slots=True)
 class Node:
     """A block of the Markdown syntax tree (a lighter stand-in for markdown-it's Node):
     ``type`` without the ``_open`` suffix, ``map`` = [first line, line after] 0-based."""
@@ -60,7 +63,7 @@ class Inline:
     bold_prefix: str | None = None  # text of a leading **bold** run, if the inline starts with one
 
     def append(self, piece: str) -> None:
-        piece = re.sub(r"\s+", " ", piece)
+        piece = _SPACES.sub(" ", piece)
         if not piece:
             return
         if (not self.text or self.text.endswith(" ")) and piece.startswith(" "):
@@ -79,24 +82,49 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return match.group("body") or "", blank + text[match.end() :], 1
 
 
+_OPEN_TYPES = {
+    f"{kind}_open": kind
+    for kind in [
+        "paragraph",
+        "heading",
+        "bullet_list",
+        "ordered_list",
+        "list_item",
+        "blockquote",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    ]
+}
+
+
 def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
     tokens = _MD.parse(text, env)
-    root = Node(type="root")
-    stack = [root]
+    root = Node("root")
+    # A document has a couple of hundred block tokens: this loop is kept lean on purpose.
+    children = root.children
+    stack = [children]
     for token in tokens:
-        if token.nesting == 1:
-            node = Node(type=token.type.removesuffix("_open"), tag=token.tag, map=token.map)
-            stack[-1].children.append(node)
-            stack.append(node)
-        elif token.nesting == -1:
+        nesting = token.nesting
+        if nesting == 1:
+            kind = token.type
+            node = Node(_OPEN_TYPES.get(kind) or kind.removesuffix("_open"), token.tag, token.map)
+            children.append(node)
+            children = node.children
+            stack.append(children)
+        elif nesting == -1:
             if len(stack) > 1:
                 stack.pop()
+                children = stack[-1]
         else:
             if token.type == "inline":
                 token.meta["env"] = env
-            stack[-1].children.append(Node(type=token.type, tag=token.tag, map=token.map, token=token))
+            children.append(Node(token.type, token.tag, token.map, token))
     return root, env
 
 
@@ -124,39 +152,128 @@ def inline_tokens(node: Node) -> list[Token]:
     return []
 
 
+# Characters that start an inline construct in the commonmark preset (escape, code, emphasis,
+# entity, autolink/HTML). Content without any of them, and without a link, renders to its own words.
+_INLINE_MARKUP = frozenset("\\`*_&<")
+# What the simple renderer (_simple_events) cannot reproduce exactly; such content goes to markdown-it.
+_HARD_MARKUP = frozenset("\\`_&<")
+# A leading bold run markdown-it certainly reads as <strong>: alphanumeric at both inner ends.
+_LEADING_STRONG = re.compile(r"\*\*(?P<body>[A-Za-z0-9](?:[^*\[\]]*[A-Za-z0-9])?)\*\*")
+# A link destination markdown-it keeps as written (its normalisation leaves these characters alone).
+_SIMPLE_DESTINATION = re.compile(r"\((?P<url>https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][A-Za-z0-9._~/?#=+:@,;-]*)?)\)")
+
+# Rendering events: ("text", s), ("code", s), ("break", ""), ("link", href), ("autolink", href),
+# ("link_close", ""), ("strong", ""), ("strong_close", "").
+_Event = tuple[str, str]
+
+
 def node_text(node: Node) -> Inline:
     """The rendered inline content of a paragraph/heading/cell node (computed once per node)."""
     if node.rendered is None:
-        node.rendered = render_inline(inline_tokens(node))
+        node.rendered = _render_node(node)
     return node.rendered
+
+
+def _render_node(node: Node) -> Inline:
+    inline = next((c.token for c in node.children if c.type == "inline" and c.token is not None), None)
+    if inline is None:
+        return Inline()
+    content = inline.content
+    if not _INLINE_MARKUP.intersection(content) and "[" not in content:
+        return Inline(" ".join(content.split()))
+    if not inline.meta.get("parsed"):
+        # Most item lines hold only a leading **label** and [text](url) links: render those without
+        # markdown-it's inline pass, which costs more than the rest of the item pipeline.
+        events = _simple_events(content, inline.meta.get("env", {}))
+        if events is not None:
+            return _render(events)
+    return render_inline(inline_tokens(node))
+
+
+def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
+    """Events for content made of text, one leading ``**bold**`` run and plain links; None otherwise."""
+    if _HARD_MARKUP.intersection(content) or "![" in content or ("[" in content and env.get("references")):
+        return None
+    events: list[_Event] = []
+    position = 0
+    if "*" in content:
+        strong = _LEADING_STRONG.match(content)
+        if strong is None or "*" in content[strong.end() :]:
+            return None
+        events += [("strong", ""), ("text", strong.group("body")), ("strong_close", "")]
+        position = strong.end()
+    while True:
+        opening = content.find("[", position)
+        closing = content.find("]", opening + 1) if opening >= 0 else -1
+        if closing < 0:
+            events.append(("text", content[position:]))
+            return events
+        if "[" in content[opening + 1 : closing]:
+            return None  # nested brackets: leave the label rules to markdown-it
+        if content.startswith("(", closing + 1):
+            destination = _SIMPLE_DESTINATION.match(content, closing + 1)
+            if destination is None:
+                return None
+            events += [
+                ("text", content[position:opening]),
+                ("link", destination.group("url")),
+                ("text", content[opening + 1 : closing]),
+                ("link_close", ""),
+            ]
+            position = destination.end()
+        else:
+            events.append(("text", content[position : closing + 1]))
+            position = closing + 1
 
 
 def render_inline(tokens: Sequence[Token]) -> Inline:
     """Render inline tokens to plain text, recording link positions and a leading bold run."""
+    return _render(_token_events(tokens))
+
+
+def _token_events(tokens: Sequence[Token]) -> list[_Event]:
+    events: list[_Event] = []
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "text_special"):
+            events.append(("text", token.content))
+        elif kind == "code_inline":
+            events.append(("code", token.content))
+        elif kind in ("softbreak", "hardbreak"):
+            events.append(("break", ""))
+        elif kind == "link_open":
+            events.append(("autolink" if token.markup == "autolink" else "link", str(token.attrGet("href") or "")))
+        elif kind in ("link_close", "strong_close"):
+            events.append((kind, ""))
+        elif kind == "strong_open":
+            events.append(("strong", ""))
+        # em, s, images and inline HTML carry no text we keep.
+    return events
+
+
+def _render(events: Sequence[_Event]) -> Inline:
     out = Inline()
     link_stack: list[tuple[str, int, bool]] = []
     bold_depth = 0
     bold_start: int | None = None
     seen_content = False
-    for token in tokens:
-        kind = token.type
-        if kind in ("text", "text_special"):
-            out.append(token.content)
-            seen_content = seen_content or bool(token.content.strip())
-        elif kind == "code_inline":
-            out.append(f"`{token.content}`")
+    for kind, value in events:
+        if kind == "text":
+            out.append(value)
+            seen_content = seen_content or bool(value.strip())
+        elif kind == "code":
+            out.append(f"`{value}`")
             seen_content = True
-        elif kind in ("softbreak", "hardbreak"):
+        elif kind == "break":
             out.append(" ")
-        elif kind == "link_open":
-            href = str(token.attrGet("href") or "")
-            link_stack.append((href, len(out.text), token.markup == "autolink"))
+        elif kind in ("link", "autolink"):
+            link_stack.append((value, len(out.text), kind == "autolink"))
         elif kind == "link_close" and link_stack:
             href, start, autolink = link_stack.pop()
             start = min(start + (1 if out.text[start : start + 1] == " " else 0), len(out.text))
             end = len(out.text.rstrip(" "))
             out.links.append(Link(text=out.text[start:end], url=href, start=start, end=end, autolink=autolink))
-        elif kind == "strong_open":
+        elif kind == "strong":
             if bold_depth == 0 and not seen_content and out.bold_prefix is None:
                 bold_start = len(out.text)
             bold_depth += 1
@@ -166,7 +283,6 @@ def render_inline(tokens: Sequence[Token]) -> Inline:
                 out.bold_prefix = out.text[bold_start:].strip()
                 bold_start = None
             seen_content = True
-        # em, s, images and inline HTML carry no text we keep.
     stripped = out.text.lstrip(" ")
     shift = len(out.text) - len(stripped)
     if shift:

@@ -204,6 +204,7 @@ def parse_duration_minutes(text: str) -> int | None:
 
 _QUARTER = re.compile(r"\bQ([1-4])\s*(?:'|FY)?\s*(\d{4})?\b", re.IGNORECASE)
 _HALF = re.compile(r"\bH([12])\s*(\d{4})?\b")
+_DIGIT = re.compile(r"\d")
 _DEADLINE_PHRASE = re.compile(
     r"(?:\bby\s+|\bbefore\s+|\bdue\s*:?\s*|\btarget\s*:?\s*|\bin\s+|\bduring\s+(?:the\s+)?)?"
     r"(?:\d{4}-\d{2}-\d{2}|(?:end\s+of\s+)?(?:Q[1-4]|H[12])(?:\s*\d{4})?(?:\s*[-–]\s*(?:Q[1-4]|H[12])\s*\d{4})?"
@@ -240,6 +241,8 @@ def _end_of_month(year: int, month: int) -> dt.date:
 def deadline_phrase(text: str) -> re.Match[str] | None:
     """A deadline phrase at the end of an item text ("in H1", "during the H1 sprints", "by 2026-05-01")."""
     best: re.Match[str] | None = None
+    if not _DIGIT.search(text):
+        return None  # every phrase names a date, a quarter or a half, so holds a digit
     for match in _DEADLINE_PHRASE.finditer(text):
         if text[match.end() :].strip(" .;") == "" and match.group(0).strip():
             best = match

@@ -74,8 +74,10 @@ class FrontMatter:
 
 def clean_line(raw: str) -> str:
     """A source line with list/heading markers, emphasis, footnotes and link syntax removed."""
-    text = _FOOTNOTE_LINK.sub("", raw)
-    text = _MD_LINK.sub(r"\1", text)
+    text = raw
+    if "](" in text:  # both link shapes need it; most lines have none
+        text = _FOOTNOTE_LINK.sub("", text)
+        text = _MD_LINK.sub(r"\1", text)
     text = _LEAD.sub("", text, count=1)
     text = text.replace("**", "").replace("__", "")
     return text.strip()

@@ -18,7 +18,15 @@ from sync.core.parse.blocks import Inline, Link, Node, first_line, node_text
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.options import ParseOptions
-from sync.core.parse.refs import BARE_URL, is_ticketish_text, link_ticket, merge, text_tickets
+from sync.core.parse.refs import (
+    BARE_URL,
+    from_url,
+    is_jira_key,
+    is_ticketish_text,
+    link_ticket,
+    merge,
+    text_tickets,
+)
 from sync.core.parse.wording import is_placeholder, reads_as_done
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -31,6 +39,16 @@ _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z]
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
 _PRIORITY_PREFIX = re.compile(r"^\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
 _TRAILING_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,80})\)\s*\.?$")
+# A trailing parenthesised list of ticket references: "(DEMO-22)", "(#12, #14)", "([PROJ-3](…))".
+# Link texts are masked with \0 before matching, so a link of any text counts as one reference.
+_TRAILING_GROUP = re.compile(r"\s*\((?P<body>[^()]{1,400})\)\s*\.?$")
+_REFERENCE = r"\0+|#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]{1,9}-\d+|bug\s*#?\s*\d+|https?://[^\s,;()]+"
+_REFERENCE_LIST = re.compile(rf"\s*(?:{_REFERENCE})(?:\s*[,;/&]?\s*(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE)
+_JIRA_LIKE = re.compile(r"\b(?P<project>[A-Z][A-Z0-9]{1,9})-\d+\b")
+# A name, a team slug or "<x> team": not a lower-case word such as "optional" or "stretch goal".
+_PLAIN_OWNER = re.compile(
+    r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|[\w.-]+(?: [\w.-]+)? team"
+)
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
 _OWNER_SENTENCE = re.compile(
     rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?",
@@ -41,13 +59,23 @@ _TEAM_OWNER = re.compile(
     r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
 )
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
-_UPPER_STATUS = re.compile(r"(?:^|\s)(?P<s>DONE|TODO|WONTFIX|IN PROGRESS)\s*$")
+_UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
+_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
 _STATUS_WITH_DATE = re.compile(
     r"^(?P<s>done|completed?|fixed|resolved|closed)(?:\s+(?:as of|on|in))?\s*:?\s*(?P<d>\d{4}-\d{2}-\d{2})?$",
     re.IGNORECASE,
 )
+_URL_IN_GROUP = re.compile(r"https?://[^\s,;()]+")
+_CLOSING_PUNCTUATION = re.compile(r"[\s)\].,;]*")
+_PART_SPLIT = re.compile(r"[,;]")
+_PRIORITY_WORD = re.compile(r"p[0-4]|[a-z]+")
+_OWNER_ONLY = re.compile(_OWNER_TOKEN)
+_OWNER_PART = re.compile(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:Q[1-4]|H[12])\b")
+_ANY_DIGIT = re.compile(r"\d")
+_PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
 
 _COLUMNS: dict[str, str] = {}
 for _role, _names in {
@@ -297,6 +325,10 @@ class ItemReader:
         text.strip()
         self._checkbox(text, draft)
         self._done_symbol(text, draft)
+        # Trailing references first: write-back appends " (<ticket>)" after whatever the author wrote,
+        # and the other steps must see the text as it was before.
+        while self._trailing_references(text, draft):
+            pass
         self._leading(text, draft)
         self._leading_ticket(text, draft)
         self._trailing(text, draft)
@@ -360,28 +392,74 @@ class ItemReader:
                 text.strip()
 
     def _trailing(self, text: _Text, draft: Draft) -> None:
-        for _ in range(4):
-            bracket = _TRAILING_BRACKET.search(text.text)
-            if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
-                draft.owner = bracket.group("body")
-                text.cut(bracket.start(), len(text.text))
+        for _ in range(8):
+            # Each suffix shape ends in a known character; checking it first spares most regex searches.
+            closing = _closing_char(text.text)
+            if closing == ")" and self._trailing_references(text, draft):  # "Fix x (OPS-1) — @ravi"
                 continue
-            paren = _TRAILING_PAREN.search(text.text)
-            if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
-                text.cut(paren.start(), len(text.text))
-                continue
-            clause = _TRAILING_CLAUSE.search(text.text)
-            if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
-                text.cut(clause.start(), len(text.text))
-                continue
-            upper = _UPPER_STATUS.search(text.text)
-            if upper and draft.status is None and upper.start() > 0:
-                draft.status_raw = upper.group("s")
-                draft.status = self.options.status(upper.group("s"))
-                draft.status_marked = draft.status is not None
-                text.cut(upper.start(), len(text.text))
-                continue
+            if closing == "]":
+                bracket = _TRAILING_BRACKET.search(text.text)
+                if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
+                    draft.owner = bracket.group("body")
+                    text.cut(bracket.start(), len(text.text))
+                    continue
+            if closing == ")":
+                paren = _TRAILING_PAREN.search(text.text)
+                if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
+                    text.cut(paren.start(), len(text.text))
+                    continue
+            if "-" in text.text or "—" in text.text or "–" in text.text:
+                clause = _TRAILING_CLAUSE.search(text.text)
+                if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
+                    text.cut(clause.start(), len(text.text))
+                    continue
+            if draft.status is None and text.text.rstrip().endswith(_UPPER_STATUS_WORDS):
+                upper = _UPPER_STATUS.search(text.text)
+                if upper and upper.start() > 0:
+                    draft.status_raw = upper.group("s")
+                    draft.status = self.options.status(upper.group("s"))
+                    draft.status_marked = draft.status is not None
+                    text.cut(upper.start(), len(text.text))
+                    continue
             break
+
+    def _trailing_references(self, text: _Text, draft: Draft) -> bool:
+        """Peel one trailing ``(KEY-1, #2, [link](…))`` group whose every part is a ticket reference."""
+        if _closing_char(text.text) != ")":
+            return False
+        group = _TRAILING_GROUP.search(text.text)
+        if group is None or group.start() == 0 or _inside_link(text, group.start()):
+            return False
+        start, end = group.span("body")
+        inner = [ln for ln in text.links if ln.start < end and start < ln.end]
+        if any(ln.start < start or ln.end > end for ln in inner):
+            return False
+        masked = list(text.text[start:end])
+        for link in inner:
+            masked[link.start - start : link.end - start] = "\0" * (link.end - link.start)
+        body = "".join(masked)
+        if not _REFERENCE_LIST.fullmatch(body):
+            return False
+        if any(not is_jira_key(m.group(0)) for m in _JIRA_LIKE.finditer(body)):
+            return False  # "(SEV-1)", "(RFC-7231)": standards and severities, not tickets
+        found: list[TicketLink] = []
+        for link in inner:
+            ticket = link_ticket(link.url if link.autolink else link.text, link.url)
+            if ticket is None and link.autolink and link.url.startswith(("http://", "https://")):
+                ticket = TicketLink(system="other", key=link.url, url=link.url)
+            if ticket is None:
+                return False
+            found.append(ticket)
+        plain = body.replace("\0", " ")
+        for url in _URL_IN_GROUP.findall(plain):
+            found.append(from_url(url) or TicketLink(system="other", key=url, url=url))
+        found.extend(text_tickets(_URL_IN_GROUP.sub(" ", plain)))
+        if not found:
+            return False
+        draft.tickets[0:0] = found
+        text.cut(group.start(), len(text.text))
+        text.strip()
+        return True
 
     def _owner_sentence(self, text: _Text, draft: Draft) -> None:
         match = _OWNER_SENTENCE.search(text.text)
@@ -402,7 +480,7 @@ class ItemReader:
         while text.links:
             last = max(text.links, key=lambda ln: ln.end)
             tail = text.text[last.end :]
-            if not re.fullmatch(r"[\s)\].,;]*", tail):
+            if not _CLOSING_PUNCTUATION.fullmatch(tail):
                 return
             if not (last.autolink or is_ticketish_text(last.text)) or last.start == 0:
                 return
@@ -429,17 +507,24 @@ class ItemReader:
 
     def _apply_parts(self, body: str, draft: Draft, allow_owner_phrase: bool = False) -> bool:
         """Apply a ``P0, @kofi, due 2025-12-05`` clause when every part is understood."""
-        parts = [p.strip() for p in re.split(r"[,;]", body) if p.strip()]
+        parts = [p.strip() for p in _PART_SPLIT.split(body) if p.strip()]
         if not parts:
             return False
         updates: list[tuple[str, str]] = []
+        unknown: list[str] = []
         for part in parts:
             found = self._part_role(part)
             if found is None:
                 if not allow_owner_phrase:
                     return False
+                unknown.append(part)
+            else:
+                updates.append(found)
+        if unknown:
+            # "(P2, architecture-guild) …": one unmarked name beside understood parts is the owner.
+            if len(unknown) > 1 or not updates or draft.owner is not None or not _PLAIN_OWNER.fullmatch(unknown[0]):
                 return self._owner_phrase(body, draft)
-            updates.append(found)
+            updates.append(("owner", unknown[0]))
         for role, value in updates:
             if role == "priority" and draft.priority_raw is None:
                 draft.priority_raw = value
@@ -461,24 +546,24 @@ class ItemReader:
 
     def _part_role(self, part: str) -> tuple[str, str] | None:
         lower = part.lower()
-        if self.options.priority(part) is not None and re.fullmatch(r"p[0-4]|[a-z]+", lower):
+        if self.options.priority(part) is not None and _PRIORITY_WORD.fullmatch(lower):
             return "priority", part
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
-        if re.fullmatch(_OWNER_TOKEN, part):
+        if _OWNER_ONLY.fullmatch(part):
             return "owner", part
-        owner = re.fullmatch(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", part, re.IGNORECASE)
+        owner = _OWNER_PART.fullmatch(part)
         if owner:
             return "owner", owner.group("o").strip()
         due = _DUE.match(part)
-        if due and (parse_date(due.group("d")) or re.search(r"\b(?:Q[1-4]|H[12])\b", due.group("d"))):
+        if due and (parse_date(due.group("d")) or _PERIOD.search(due.group("d"))):
             return "deadline", due.group("d").strip()
         return None
 
     def _owner_phrase(self, body: str, draft: Draft) -> bool:
         # "(tc, cloudops teams) ramp …": a short leading parenthetical of names is the owner.
         words = body.replace(",", " ").split()
-        if draft.owner is not None or not words or len(words) > 6 or re.search(r"\d", body):
+        if draft.owner is not None or not words or len(words) > 6 or _ANY_DIGIT.search(body):
             return False
         draft.owner = body.strip()
         return True
@@ -557,7 +642,7 @@ class ItemReader:
         deadline = None
         if deadline_raw is not None:
             deadline = period_end(deadline_raw, year)
-            if deadline is None and not re.search(r"\b(?:Q[1-4]|H[12])\b", deadline_raw):
+            if deadline is None and not _PERIOD.search(deadline_raw):
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
         return ActionItem(
@@ -580,11 +665,19 @@ class ItemReader:
 
 
 def _column_key(name: str) -> str:
-    key = re.sub(r"\s*\([^)]*\)", "", name).strip().lower()
+    key = _PARENTHETICAL.sub("", name).strip().lower()
     return " ".join(key.split())
 
 
 _GENERIC_LINK_TEXT = re.compile(r"^(?:pr|prs|pull request|issue|ticket|link|here|bug|follow along(?: here)?)$", re.I)
+
+
+def _closing_char(text: str) -> str:
+    """The last character before trailing whitespace and one optional full stop ("" for none)."""
+    end = text.rstrip()
+    if end.endswith("."):
+        end = end[:-1].rstrip()
+    return end[-1:]
 
 
 def _overlaps_link(text: _Text, start: int, end: int) -> bool:
@@ -611,4 +704,4 @@ def _only_reference(rendered: Inline) -> bool:
 
 
 def _has_owner_mark(text: str) -> bool:
-    return bool(_TRAILING_BRACKET.search(text) or re.search(_OWNER_TOKEN, text))
+    return bool(_TRAILING_BRACKET.search(text) or _OWNER_ONLY.search(text))

@@ -52,6 +52,7 @@ _NOT_JIRA = frozenset(
 JIRA_KEY = re.compile(r"(?<![\w/#-])(?P<key>(?P<project>[A-Z][A-Z0-9]{1,9})-(?P<n>\d+))(?![\w-])")
 _GITHUB_REF = re.compile(r"(?<![\w/&])(?P<repo>[\w.-]+/[\w.-]+)?#(?P<n>\d+)\b")
 _BUG = re.compile(r"\bbug\s*#?\s*(?P<n>\d{3,})\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 BARE_URL = re.compile(r"(?<![(<\[\w])https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")
 _TICKETISH_TEXT = re.compile(
     r"^(?:#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]+-\d+|bug\s*#?\s*\d+|pr|prs|pull request|issue|ticket|link|here"
@@ -105,6 +106,8 @@ def link_ticket(text: str, url: str) -> TicketLink | None:
 def text_tickets(text: str) -> list[TicketLink]:
     """Tickets written as plain text: Jira keys, ``owner/repo#12``, ``#12``, "Bug 5554823", URLs."""
     found: list[TicketLink] = []
+    if "://" not in text and not _DIGIT.search(text):
+        return found  # keys, #n and bug numbers all hold a digit
     for match in BARE_URL.finditer(text):
         ticket = from_url(match.group(0))
         if ticket is not None:

@@ -10,6 +10,7 @@ groups) is computed from heading depth.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -108,6 +109,7 @@ def normalize_title(text: str) -> str:
     return " ".join(text.lower().split()).strip(" .:-")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few dozen titles recur across a corpus
 def classify_title(text: str) -> str:
     """The section kind a title names (``actions``, ``timeline``…), ``other`` when unknown."""
     normalized = normalize_title(text)

@@ -29,6 +29,8 @@ _HEADING_ONLY = re.compile(
     rf"^~?(?P<when>(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}\s+)?{_CLOCK}(?:\s*[-–]\s*{_CLOCK})?(?:\s+[A-Z]{{3,4}})?)\s*$"
 )
 _DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
+_MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})\b")
+_COMPACT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}\s+(\d{2})(\d{2})\b")
 
 
 class TimelineReader:
@@ -142,7 +144,7 @@ class TimelineReader:
         year = self.year or (self.current_date.year if self.current_date else None)
         date = parse_date(when, year)
         if date is None:
-            short = re.match(r"^(\d{1,2})-(\d{1,2})\b", when)
+            short = _MONTH_DAY.match(when)
             if short and year is not None:
                 try:
                     date = dt.date(year, int(short.group(1)), int(short.group(2)))
@@ -151,7 +153,7 @@ class TimelineReader:
         if date is not None:
             self.current_date = date
         date = date or self.current_date
-        timed = parse_time(re.sub(r"^\d{4}-\d{2}-\d{2}\s+(\d{2})(\d{2})\b", r"\1:\2", when.replace("T", " ")))
+        timed = parse_time(_COMPACT_TIME.sub(r"\1:\2", when.replace("T", " ")))
         if date is None or timed is None:
             return None
         clock, tz = timed

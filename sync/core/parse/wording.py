@@ -260,6 +260,7 @@ _IMPERATIVES = frozenset(
 _PASSIVE_DONE = re.compile(r"^(?:[\w./'-]+\s+){1,4}(?:is|are|was|were|has been|have been)\s+(?:now\s+)?(\w+ed)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_NUMBERED_ITEM = re.compile(r"(?:action )?item\s*#?\d+")
 _PLACEHOLDER_TEXTS = frozenset(
     {
         "",
@@ -323,7 +324,7 @@ def is_placeholder(text: str) -> bool:
     if _PLACEHOLDER.search(text):
         return True
     normalized = " ".join(text.lower().split()).strip(" .:")
-    return normalized in _PLACEHOLDER_TEXTS or bool(re.fullmatch(r"(?:action )?item\s*#?\d+", normalized))
+    return normalized in _PLACEHOLDER_TEXTS or bool(_NUMBERED_ITEM.fullmatch(normalized))
 
 
 _TEMPLATE_TITLES = frozenset(
