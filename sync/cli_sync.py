@@ -25,7 +25,7 @@ from sync.core.plan import (
     UpsertIncident,
 )
 from sync.errors import UsageError
-from sync.pipeline import SyncOptions, SyncReport, run_sync
+from sync.pipeline import SyncOptions, SyncReport
 from sync.pull import pull as pull_statuses
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -196,17 +196,7 @@ def _sync(
             if show_progress
             else (_NoProgress()) as bar
         ):
-            report = run_sync(
-                documents,
-                tracker=rt.tracker,
-                store=rt.store,
-                policy=rt.policy,
-                parse_options=rt.parse_options,
-                today=rt.today,
-                options=options,
-                retry=rt.retry,
-                progress=bar.update,
-            )
+            report = rt.sync(documents, options, progress=bar.update)
         if dry_run and report.plan is not None:
             echo_plan(report.plan, fmt)
             echo_diagnostics(report.diagnostics)

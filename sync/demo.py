@@ -17,7 +17,7 @@ from pathlib import Path
 import sync
 from sync.core.model import Status
 from sync.errors import UsageError
-from sync.pipeline import SyncOptions, SyncReport, run_sync, write_back_documents
+from sync.pipeline import SyncOptions, SyncReport, write_back_documents
 from sync.pull import PullResult, pull
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -106,30 +106,12 @@ def run_demo(directory: Path | None) -> DemoResult:
     try:
         documents = source_paths(rt.settings, (), target)
         options = SyncOptions(write_back=True, max_creates=rt.settings.safety.max_creates, command="demo")
-        first = run_sync(
-            documents,
-            tracker=rt.tracker,
-            store=rt.store,
-            policy=rt.policy,
-            parse_options=rt.parse_options,
-            today=rt.today,
-            options=options,
-            retry=rt.retry,
-        )
+        first = rt.sync(documents, options)
         moved = _work_tickets(rt)
         with run_lock(rt.engine):
             pulled = pull(rt.tracker, rt.store, retry=rt.retry)
         # Parse again: the first write-back changed the documents.
-        reread = run_sync(
-            documents,
-            tracker=rt.tracker,
-            store=rt.store,
-            policy=rt.policy,
-            parse_options=rt.parse_options,
-            today=rt.today,
-            options=SyncOptions(dry_run=True, command="demo"),
-            retry=rt.retry,
-        )
+        reread = rt.sync(documents, SyncOptions(dry_run=True, command="demo"))
         write_back_documents(rt.store, (r.postmortem for r in reread.documents if r.ok and r.postmortem))
     finally:
         rt.close()

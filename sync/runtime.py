@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
+from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
 from sync.retry import RetryPolicy
 from sync.store.engine import make_engine
@@ -47,6 +48,22 @@ class Runtime:
     def today(self) -> dt.date:
         """Today in the configured time zone (due dates and overdue flags are calendar dates)."""
         return self.clock().astimezone(self.policy.due_dates.zone).date()
+
+    def sync(
+        self, paths: Sequence[Path], options: SyncOptions, progress: Callable[[int], None] | None = None
+    ) -> SyncReport:
+        """One sync run over ``paths`` with this runtime's tracker, store and policy."""
+        return run_sync(
+            paths,
+            tracker=self.tracker,
+            store=self.store,
+            policy=self.policy,
+            parse_options=self.parse_options,
+            today=self.today,
+            options=options,
+            retry=self.retry,
+            progress=progress,
+        )
 
     def close(self) -> None:
         self.engine.dispose()
