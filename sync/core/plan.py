@@ -632,9 +632,13 @@ def safety_problems(plan_: Plan, state: StateSnapshot, *, documents: int, max_cr
     creates = len(plan_.of_type(CreateTicket))
     if creates > max_creates:
         problems.append(f"the plan creates {creates} tickets, more than [safety] max_creates = {max_creates}")
-    known_present = sum(1 for item in state.items.values() if item.present)
-    planned_items = sum(len(a.items) for a in plan_.of_type(UpsertIncident))
-    if known_present and (documents == 0 or planned_items == 0):
+    planned = plan_.of_type(UpsertIncident)
+    # Known items of the incidents read this time (or of all, when nothing was read): a run that
+    # would drop every one of them almost always means a wrong path, not a deliberate edit.
+    scope = {a.incident_key for a in planned} if documents else set(state.incidents)
+    known_present = sum(1 for item in state.items.values() if item.present and item.incident_key in scope)
+    planned_items = sum(len(a.items) for a in planned)
+    if known_present and planned_items == 0:
         problems.append(
             f"the state knows {known_present} action items but the documents yielded none "
             "(wrong path or glob, or every document failed to parse?)"

@@ -302,3 +302,13 @@ def test_a_renamed_document_without_an_id_keeps_its_tickets() -> None:
     after = plan([PlanInput(moved)], known, policy, TODAY)
     assert after.tracker_actions == []
     assert [d.code for d in after.diagnostics] == ["PLAN005"]
+
+
+def test_safety_valve_ignores_incidents_not_read_this_time() -> None:
+    policy = FixedPolicy()
+    known = state_after(plan([PlanInput(doc(item(1, "A")))], StateSnapshot("local"), policy, TODAY))
+    other = doc(incident_id="INC-2", path="b.md")  # a new document without items yet
+    result = plan([PlanInput(other)], known, policy, TODAY)
+    assert safety_problems(result, known, documents=1, max_creates=50) == []
+    emptied = plan([PlanInput(doc())], known, policy, TODAY)  # INC-1 lost every item at once
+    assert "yielded none" in safety_problems(emptied, known, documents=1, max_creates=50)[0]
