@@ -161,6 +161,8 @@ def _echo_report(report: SyncReport) -> None:
             click.echo(f"failed: {key}: {message}", err=True)
         for key in report.applied.removed:
             click.echo(f"warning: {key} is no longer in its document; its ticket was left open", err=True)
+    for problem in report.problems:
+        click.echo(f"error: {problem}", err=True)
     for path, outcome in sorted(report.written.items()):
         if outcome.status in ("skipped-modified", "failed"):
             click.echo(f"write-back {outcome.status}: {path}: {outcome.detail}", err=True)

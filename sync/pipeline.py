@@ -18,7 +18,7 @@ from sync.core.parse import ParseOptions
 from sync.core.plan import Plan, PlanInput, PlanPolicy, UpsertIncident, incident_key_for, plan, safety_problems
 from sync.core.writeback import ItemWriteback, status_label
 from sync.documents import load_documents
-from sync.errors import SafetyAbort
+from sync.errors import PmsyncError, SafetyAbort
 from sync.pull import PullResult, pull
 from sync.retry import RetryPolicy
 from sync.store.lock import run_lock
@@ -54,6 +54,7 @@ class SyncReport:
     pulled: PullResult | None = None
     written: dict[str, WritebackOutcome] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -63,7 +64,7 @@ class SyncReport:
     def failed(self) -> int:
         failures = len(self.applied.failures) if self.applied else 0
         bad_writes = sum(1 for outcome in self.written.values() if outcome.status == "failed")
-        return failures + bad_writes + len(self.errors)
+        return failures + bad_writes + len(self.errors) + len(self.problems)
 
     @property
     def input_problems(self) -> list[Diagnostic]:
@@ -139,7 +140,12 @@ def run_sync(
             report.applied.recovered[:0] = recovered
             errors.extend(f"{key}: {message}" for key, message in report.applied.failures.items())
             if options.pull:
-                report.pulled = pull(tracker, store, retry=retry)
+                try:
+                    report.pulled = pull(tracker, store, retry=retry)
+                except PmsyncError as exc:
+                    # The creates above are recorded; a failed pull must not hide their summary.
+                    report.problems.append(f"pull failed: {exc.message}")
+                    errors.append(f"pull: {exc.message}")
             if options.write_back:
                 # Only documents this run planned: a skipped duplicate must not get another's tickets.
                 planned = {action.postmortem.path for action in current.of_type(UpsertIncident)}

@@ -272,3 +272,18 @@ def test_an_unusable_state_database_is_a_clear_error(run: Run, project: Path) ->
     result = run("sync", str(project / "docs"), config=bad)
     assert result.exit_code == 1
     assert "state database error" in result.output and "Traceback" not in result.output
+
+
+def test_a_failing_pull_keeps_the_sync_summary(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sync.errors import TrackerUnavailable
+    from sync.trackers.local_tracker import LocalTracker as Local
+
+    def unavailable(self: Local, cursor: str | None) -> object:
+        raise TrackerUnavailable("503 from the tracker", tracker="local", op="changed_since")
+
+    monkeypatch.setattr(Local, "changed_since", unavailable)
+    monkeypatch.setattr("sync.retry.time.sleep", lambda _seconds: None)  # the retries back off for real
+    result = run("sync")
+    assert result.exit_code == 1
+    assert "error: pull failed" in result.output and "503" in result.output
+    assert "created 3" in result.output  # the creates happened and are reported
