@@ -29,7 +29,6 @@ class KnownItem:
     text_sha256: str
     present: bool
     ticket: KnownTicket | None = None
-    pending_intent: bool = False
 
 
 @dataclass(frozen=True)

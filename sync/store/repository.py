@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -103,11 +103,6 @@ class SqlStateStore:
             tickets = {
                 row.owner_key: row for row in conn.execute(select(t.tickets).where(t.tickets.c.tracker == self.tracker))
             }
-            intents = set(
-                conn.execute(
-                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
-                ).scalars()
-            )
             incidents: dict[str, KnownIncident] = {}
             for row in conn.execute(select(t.postmortems)):
                 parent = tickets.get(row.incident_key)
@@ -135,7 +130,6 @@ class SqlStateStore:
                     )
                     if ticket is not None
                     else None,
-                    pending_intent=row.item_key in intents,
                 )
             links = frozenset(
                 (row.a_key, row.b_key)
@@ -339,17 +333,7 @@ class SqlStateStore:
                 )
             )
             if kind == "item" and status is not None and existing is None:
-                conn.execute(
-                    insert(t.status_history).values(
-                        item_key=owner_key,
-                        tracker=self.tracker,
-                        ticket_key=ref.key,
-                        status=status.value,
-                        status_raw=status.value,
-                        observed_at=now,
-                        changed_at=now,
-                    )
-                )
+                self._append_history(conn, owner_key, ref.key, status, status.value, now, changed_at=now)
 
     def record_synced_fields(self, owner_key: str, fields: Mapping[str, Any]) -> None:
         with self.engine.begin() as conn:
@@ -411,18 +395,31 @@ class SqlStateStore:
                 .where(self._owned(owner_key))
                 .values(status=status.value, status_raw=status_raw, updated_at=now)
             )
-            conn.execute(
-                insert(t.status_history).values(
-                    item_key=owner_key,
-                    tracker=self.tracker,
-                    ticket_key=ticket_key,
-                    status=status.value,
-                    status_raw=status_raw,
-                    observed_at=now,
-                    changed_at=changed_at,
-                )
-            )
+            self._append_history(conn, owner_key, ticket_key, status, status_raw, now, changed_at=changed_at)
         return True
+
+    def _append_history(
+        self,
+        conn: Connection,
+        owner_key: str,
+        ticket_key: str,
+        status: Status,
+        status_raw: str,
+        observed_at: dt.datetime,
+        *,
+        changed_at: dt.datetime | None,
+    ) -> None:
+        conn.execute(
+            insert(t.status_history).values(
+                item_key=owner_key,
+                tracker=self.tracker,
+                ticket_key=ticket_key,
+                status=status.value,
+                status_raw=status_raw,
+                observed_at=observed_at,
+                changed_at=changed_at,
+            )
+        )
 
     def history(self, item_key: str | None = None) -> list[HistoryRow]:
         query = select(t.status_history).where(t.status_history.c.tracker == self.tracker)
@@ -563,7 +560,3 @@ class SqlStateStore:
             )
             for row in rows
         ]
-
-    def count_items(self) -> int:
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(t.action_items)).scalar_one())

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,6 @@ from sync.errors import RateLimited, TrackerAuthError, TrackerUnavailable
 from sync.pull import pull
 from sync.retry import NO_WAIT
 from sync.store import tables
-from sync.store.engine import make_engine
-from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.local_tracker import LocalTracker
 from tests.integration.apply_harness import CRASH_POINTS, CrashingTracker, SimulatedCrash, documents, run_once
@@ -28,19 +25,6 @@ from tests.planning import TODAY, FixedPolicy, doc, item
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_ITEMS = {"INC-1#1", "INC-1#2", "INC-1#3", "INC-2#1"}
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 def assert_exactly_once(engine: Engine) -> None:

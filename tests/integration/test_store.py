@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, insert
@@ -19,19 +18,6 @@ from sync.store.migrations import LATEST, current_version, migrate
 from sync.store.repository import SqlStateStore
 
 TODAY = dt.date(2026, 3, 10)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest) -> str:
-    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    engine = make_engine(db_url)
-    migrate(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -91,7 +77,7 @@ def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) 
         store.begin_intent("INC-1#1", "attempt-2", kind="item", marker="INC-1#1") is False
     )  # a second run cannot own it too
     assert store.pending_intents() == ["INC-1#1"]
-    assert store.snapshot().items["INC-1#1"].pending_intent
+    assert store.pending_intent_rows() == [("INC-1#1", "item", "INC-1#1")]
     ref = TicketRef("local", "LOC-1", "local://LOC-1")
     store.record_ticket("INC-1#1", "item", ref, fields={"title": "A"}, status=Status.OPEN)
     assert store.pending_intents() == []
