@@ -57,6 +57,7 @@ from mappings.owners import OwnerDirectory, OwnerEntry
 from mappings.priorities import PriorityMap
 from mappings.routing import RouteMatch, Router, RoutingRule, normalise_severity
 from mappings.statuses import DEFAULT_IN_PROGRESS_LABELS, DEFAULT_WONT_DO_RESOLUTIONS, GitHubStatusMap, JiraStatusMap
+from sync.core.authoring import id_fields
 from sync.core.model import Priority, Severity, Status
 from sync.errors import ConfigError
 from sync.logs import register_secret
@@ -428,6 +429,20 @@ class ComplianceSettings(_Section):
         return self._rules
 
 
+class AuthoringSettings(_Section):
+    """``[authoring]``: ``pmsync new`` — the template, the incident-id format, where documents go."""
+
+    template: Path | None = Field(default=None, description="A team's own template (default: the house one).")
+    id_format: str = Field(default="INC-{year}-{seq:04d}", description="{seq} required; {year} {month} {day}.")
+    dir: Path = Field(default=Path("postmortems"), description="Where new documents are written.")
+
+    @field_validator("id_format")
+    @classmethod
+    def _usable_format(cls, value: str) -> str:
+        id_fields(value)  # raises ValueError with the reason
+        return value
+
+
 class Settings(_Section):
     """All of pmsync's configuration. Build it with :func:`load_settings`."""
 
@@ -443,6 +458,7 @@ class Settings(_Section):
     parse: ParseSettings = ParseSettings()
     safety: SafetySettings = SafetySettings()
     compliance: ComplianceSettings = ComplianceSettings()
+    authoring: AuthoringSettings = AuthoringSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -745,6 +761,12 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
         "owners": settings.owners.model_copy(update={"file": _rebase(settings.owners.file, base)}),
         "compliance": settings.compliance.model_copy(
             update={"rules_file": _rebase(settings.compliance.rules_file, base)}
+        ),
+        "authoring": settings.authoring.model_copy(
+            update={
+                "template": _rebase(settings.authoring.template, base),
+                "dir": _rebase(settings.authoring.dir, base),
+            }
         ),
     }
     tracker = settings.tracker

@@ -32,7 +32,13 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _incident_id_claims(conn: Connection) -> None:
+    # Idempotent on its own (branches' migrations are merged in any order): v1's create_all
+    # already makes the table on a new database.
+    tables.incident_id_claims.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _incident_id_claims)
 LATEST = len(MIGRATIONS)
 
 

@@ -216,3 +216,15 @@ local_status_log = Table(
     Column("status", String(20), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- authoring (``pmsync new``) -------------------------------------------------------------
+
+# Incident ids handed out by ``pmsync new``: the primary key is what makes two concurrent runs in
+# one repository take different ids (the second insert of an id fails and it takes the next one).
+incident_id_claims = Table(
+    "incident_id_claims",
+    metadata,
+    Column("incident_id", String(200), primary_key=True),
+    Column("path", Text),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)

@@ -301,7 +301,7 @@ def test_local_helpers_use_defaults(tmp_path: Path) -> None:
         ('[compliance]\nenabled = "perhaps"\n', "[compliance] enabled: input should be a valid boolean"),
         ("[parse]\nstatus = { parked = 5 }\n", "[parse] status.parked: input should be 'open'"),
         (GITHUB + 'api_url = "api.github.com"\n', "[tracker] api_url: must be an http(s):// URL"),
-        ("[foo]\nx = 1\n", "[foo]: unknown section (known: calendar, compliance, due_dates"),
+        ("[foo]\nx = 1\n", "[foo]: unknown section (known: authoring, calendar, compliance"),
         ('state = "sqlite:///x.db"\n', "[state]: input should be a valid dictionary"),
     ],
 )
