@@ -38,10 +38,11 @@ def claim_id(
     first_seq: int,
     *,
     clock: Callable[[], dt.datetime],
+    attempts: int = MAX_ATTEMPTS,
 ) -> tuple[str, int]:
     """Claim ``make_id(n)`` for the smallest ``n >= first_seq`` nobody has claimed; returns (id, n)."""
     seq = first_seq
-    for _ in range(MAX_ATTEMPTS):
+    for _ in range(attempts):
         incident_id = make_id(seq)
         try:
             with engine.begin() as conn:
@@ -53,7 +54,7 @@ def claim_id(
         log.info("Claimed incident id %s", incident_id)
         return incident_id, seq
     raise StateError(
-        f"no free incident id after {MAX_ATTEMPTS} tries from {make_id(first_seq)}",
+        f"no free incident id after {attempts} tries from {make_id(first_seq)}",
         hint="check [authoring] id_format: it must change with {seq}",
     )
 
