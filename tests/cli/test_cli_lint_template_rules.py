@@ -9,10 +9,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 
 from sync.cli import cli
 from sync.core.lint import RULES
+from sync.git_history import GitCheckout
 from tests.conftest import ROOT
 
 LINT_EXAMPLES = ROOT / "examples" / "lint"
@@ -127,3 +129,109 @@ def test_outside_git_an_undated_summary_is_not_judged(tmp_path: Path, monkeypatc
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     result = run("pm.md")
     assert result.stdout.splitlines() == ["0 errors, 0 warnings in 1 document"], result.output
+
+
+# -- lint --changed ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A checkout with post-mortems on main, and a branch that edits one, adds one, and leaves one
+    untracked; a Markdown file outside ``[sources] paths`` changes too."""
+    (tmp_path / "pmsync.toml").write_text('[sources]\npaths = ["postmortems/**/*.md"]\n', encoding="utf-8")
+    pms = tmp_path / "postmortems"
+    pms.mkdir()
+    for name in ("old", "edited"):
+        (pms / f"{name}.md").write_text((LINT_EXAMPLES / "missing-cost-pass.md").read_text(encoding="utf-8"))
+    (tmp_path / "README.md").write_text("# notes\n", encoding="utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "base")
+    git(tmp_path, "checkout", "-q", "-b", "feature")
+    (pms / "edited.md").write_text((LINT_EXAMPLES / "missing-cost-fail.md").read_text(encoding="utf-8"))
+    (pms / "2026").mkdir()
+    (pms / "2026" / "added.md").write_text((LINT_EXAMPLES / "went-well-count-fail.md").read_text(encoding="utf-8"))
+    (tmp_path / "README.md").write_text("# notes\n\nmore\n", encoding="utf-8")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "feature")
+    (pms / "untracked.md").write_text((LINT_EXAMPLES / "timeline-gap-fail.md").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    return tmp_path
+
+
+def linted(result: Result) -> list[str]:
+    return sorted({line.split(":")[0] for line in findings(result)})
+
+
+def test_changed_lints_only_changed_post_mortems_against_origin_main(repo: Path) -> None:
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    result = run("--changed")
+    assert result.exit_code == 0, result.output
+    assert linted(result) == [
+        str(repo / "postmortems" / "2026" / "added.md"),
+        str(repo / "postmortems" / "edited.md"),
+        str(repo / "postmortems" / "untracked.md"),
+    ]
+    assert result.stdout.splitlines()[-1] == "0 errors, 3 warnings in 3 documents"
+    assert result.stderr == ""
+
+
+def test_changed_narrowed_to_the_given_paths(repo: Path) -> None:
+    result = run("--changed", "--base", "main", "postmortems/2026")
+    assert result.exit_code == 0, result.output
+    assert linted(result) == [str(repo / "postmortems" / "2026" / "added.md")]
+
+
+def test_changed_falls_back_to_main_and_says_so(repo: Path) -> None:
+    result = run("--changed")
+    assert "note: origin/main is unknown; comparing against main" in result.stderr
+    assert result.stdout.splitlines()[-1].endswith("in 3 documents")
+
+
+def test_changed_without_any_base_lints_uncommitted_changes(repo: Path) -> None:
+    git(repo, "branch", "-q", "-m", "main", "trunk")
+    result = run("--changed")
+    assert "linting uncommitted and untracked changes only" in result.stderr
+    assert linted(result) == [str(repo / "postmortems" / "untracked.md")]
+
+
+def test_changed_with_nothing_changed(repo: Path) -> None:
+    result = run("--changed", "--base", "HEAD", "postmortems/2026")
+    assert (result.exit_code, result.stdout) == (0, "0 errors, 0 warnings in 0 documents\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--changed", "--base", "origin/nope"], "--base origin/nope: git does not know this ref"),
+        (["--base", "main", "postmortems"], "--base only applies with --changed"),
+        ([], "no documents to lint"),
+    ],
+)
+def test_changed_usage_errors(repo: Path, args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_changed_outside_git_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    result = run("--changed")
+    assert result.exit_code == 2
+    assert "--changed needs a git checkout" in result.stderr
+
+
+def test_github_actions_example_lints_changed_post_mortems() -> None:
+    workflow = yaml.safe_load((ROOT / "examples" / "github-actions" / "lint.yml").read_text(encoding="utf-8"))
+    trigger = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert "postmortems/**" in trigger["pull_request"]["paths"]
+    steps = workflow["jobs"]["lint"]["steps"]
+    assert steps[0]["with"]["fetch-depth"] == 0  # the base branch must be there to diff against
+    runs = " ".join(step.get("run", "") for step in steps)
+    assert "pmsync lint --changed --base origin/${{ github.base_ref }}" in runs
+
+
+def test_without_git_installed_there_is_no_checkout(tmp_path: Path) -> None:
+    assert GitCheckout.find(tmp_path, git=str(tmp_path / "no-such-git")) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,17 @@ def test_valid_rules_list_every_rule_and_parser_code() -> None:
     listed = valid_rules()
     assert [line.split()[0] for line in listed[: len(RULES)]] == [rule.code for rule in RULES]
     assert "PM033 bad-date" in listed
+
+
+def test_readme_lint_table_matches_the_catalogue() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Lint\n", 1)[1].split("\n## ", 1)[0]
+    documented: dict[str, tuple[str, str]] = {}
+    for row in re.findall(r"^\| (LINT[^|]+)\| ([^|]+)\| ([^|]+)\|", section, re.MULTILINE):
+        numbers = re.findall(r"\d{3}", row[0])
+        names = [name.strip() for name in row[1].split(" / ")]
+        assert len(numbers) == len(names), row
+        for number, name in zip(numbers, names, strict=True):
+            documented[f"LINT{number}"] = (name, row[2].strip())
+    assert documented == {rule.code: (rule.name, rule.severity.value) for rule in RULES}
+    assert "| PM0xx | (parser) |" in section
