@@ -88,7 +88,10 @@ class GitCheckout:
 
     def _read_first_commits(self) -> dict[Path, dt.datetime]:
         # Output: "\x01<date>\0\n<path>\0<path>\0\x01<date>\0\n…", oldest commit first.
-        out = self._run("log", "--reverse", "--diff-filter=A", "--format=%x01%aI", "--name-only", "-z")
+        # Only Markdown files: lint asks about nothing else, and a large monorepo's history is long.
+        out = self._run(
+            "log", "--reverse", "--diff-filter=A", "--format=%x01%aI", "--name-only", "-z", "--", "*.md", "*.MD"
+        )
         found: dict[Path, dt.datetime] = {}
         for chunk in out.split("\x01")[1:]:
             stamp, _, names = chunk.partition("\0")

@@ -113,7 +113,8 @@ def test_disabling_the_rule_silences_the_problem_the_parser_also_saw() -> None:
 def test_unmapped_severity_is_reported_once_under_the_rule() -> None:
     pm = complete(severity=None, severity_raw="SEV-7", sections=(section("summary", 3),))
     result = ParseResult(path=PATH, postmortem=pm, diagnostics=(parser_said(6, "unmapped-severity", "PM032"),))
-    assert [d.code for d in lint_result(result) if d.code.startswith(("PM", "LINT11"))] == ["LINT112"]
+    found = [(d.code, d.line) for d in lint_result(result) if d.code.startswith(("PM", "LINT11"))]
+    assert found == [("LINT112", 6)]  # at the severity field, where the parser saw it
 
 
 def test_parser_aliases_cover_dates_and_scores() -> None:
@@ -154,3 +155,9 @@ def test_readme_lint_table_matches_the_catalogue() -> None:
             documented[f"LINT{number}"] = (name, row[2].strip())
     assert documented == {rule.code: (rule.name, rule.severity.value) for rule in RULES}
     assert "| PM0xx | (parser) |" in section
+
+
+def test_missing_severity_stays_at_the_summary_when_the_parser_said_nothing_about_it() -> None:
+    pm = complete(severity=None, severity_raw=None, sections=(section("summary", 3),))
+    result = ParseResult(path=PATH, postmortem=pm, diagnostics=(diag(7),))
+    assert [(d.code, d.line) for d in lint_result(result)] == [("LINT112", 3), ("PARSE001", 7)]

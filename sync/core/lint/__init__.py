@@ -151,6 +151,18 @@ def _replaced(parsed: Diagnostic, findings: list[Diagnostic]) -> bool:
     )
 
 
+def _at_parser_line(finding: Diagnostic, parsed: Iterable[Diagnostic]) -> Diagnostic:
+    """A document-level finding the parser placed more precisely (the severity field's own line)
+    moves to that line."""
+    slug = _slug(finding)
+    if slug not in _ANY_LINE:
+        return finding
+    for diagnostic in parsed:
+        if _slug(diagnostic) == _PARSER_SLUGS[slug] and diagnostic.line is not None:
+            return finding.model_copy(update={"line": diagnostic.line})
+    return finding
+
+
 def lint_result(result: ParseResult, options: LintOptions | None = None) -> list[Diagnostic]:
     """The parser's diagnostics plus the rule findings (none when the document was unusable).
 
@@ -161,6 +173,7 @@ def lint_result(result: ParseResult, options: LintOptions | None = None) -> list
     everything = replace(options, disabled=frozenset())
     findings = lint(result.postmortem, everything) if result.postmortem is not None else []
     kept = [d for d in result.diagnostics if not _replaced(d, findings)]
+    findings = [_at_parser_line(finding, result.diagnostics) for finding in findings]
     return sort_diagnostics(d for d in [*kept, *findings] if _enabled(d, options))
 
 
