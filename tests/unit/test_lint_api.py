@@ -10,6 +10,7 @@ import pytest
 
 import sync.core.lint as lint_package
 from sync.core.lint import (
+    PARSER_CODES,
     RULES,
     LintOptions,
     UnknownRuleError,
@@ -155,6 +156,8 @@ def test_readme_lint_table_matches_the_catalogue() -> None:
             documented[f"LINT{number}"] = (name, row[2].strip())
     assert documented == {rule.code: (rule.name, rule.severity.value) for rule in RULES}
     assert "| PM0xx | (parser) |" in section
+    for code, _, slug in PARSER_CODES:
+        assert f"`{code}` {slug}" in " ".join(section.split()), code
 
 
 def test_missing_severity_stays_at_the_summary_when_the_parser_said_nothing_about_it() -> None:
