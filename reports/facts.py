@@ -104,6 +104,8 @@ class ReportSettings:
     trend_quarters: int = 4  # the quarter reviewed and the ones before it
     weekly_days: int = 7
     teams: tuple[str, ...] = field(default_factory=tuple)  # only these teams (empty: all)
+    nudge_days_before: int = 2
+    quiet_hours: tuple[int, int] | None = (20, 8)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -31,7 +31,9 @@ from reports.results import (
     Completion,
     GroupCompletion,
     LateReview,
+    Nudge,
     OverdueItem,
+    OverdueReport,
     Ratio,
     Timeliness,
     WeeklyReport,
@@ -354,4 +356,22 @@ def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings
         time_to_close=time_to_close(states),
         breakdowns=breakdowns(states, today),
         timeliness=timeliness(selected_incidents(data, as_of, settings), settings),
+    )
+
+
+def overdue_report(
+    data: ReportData, as_of: dt.datetime, settings: ReportSettings, nudges: Sequence[Nudge] = ()
+) -> OverdueReport:
+    """Overdue items as of ``as_of``, most overdue first, with the nudges due now."""
+    today = local_date(as_of, settings.zone)
+    states = item_states(data, as_of, settings)
+    late = [s for s in states if is_overdue(s, today)]
+    return OverdueReport(
+        as_of=as_of,
+        timezone=settings.timezone,
+        teams=list(settings.teams),
+        open_items=sum(1 for s in states if not s.status.is_closed),
+        overdue=overdue_items(late, today),
+        by_priority=breakdown(late, lambda s: s.item.priority, today),
+        nudges=list(nudges),
     )

@@ -32,7 +32,13 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _reports_nudges_and_publications(conn: Connection) -> None:
+    # Idempotent on its own: other branches append migrations in an order not known here.
+    tables.report_nudges.create(conn, checkfirst=True)
+    tables.report_publications.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _reports_nudges_and_publications)
 LATEST = len(MIGRATIONS)
 
 

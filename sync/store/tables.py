@@ -216,3 +216,30 @@ local_status_log = Table(
     Column("status", String(20), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- reports: nudges sent and publications to retry (sync.report_publish) ----------------------
+
+report_nudges = Table(
+    "report_nudges",
+    metadata,
+    Column("item_key", String(220), primary_key=True),
+    Column("nudge_window", String(40), primary_key=True),  # "overdue:2026-03-10", "before-due:…"
+    Column("ticket_key", String(200)),
+    Column("state", String(10), nullable=False),  # "sending" (never repeated) | "sent" | "failed"
+    Column("error", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+report_publications = Table(
+    "report_publications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(40), nullable=False),  # "webhook"
+    Column("name", String(200), nullable=False),  # "weekly-2026-04-01"
+    Column("body", Text, nullable=False),
+    Column("state", String(10), nullable=False),  # "pending" | "sent"
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("target", "name", name="uq_report_publications"),
+)
