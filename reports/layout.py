@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from reports.results import (
     Completion,
@@ -56,7 +57,7 @@ def _money(value: Decimal | None) -> str:
 
 
 def _when(as_of: dt.datetime, zone: str) -> str:
-    return f"as of {as_of.isoformat(timespec='minutes')} ({zone})"
+    return f"as of {as_of.astimezone(ZoneInfo(zone)).isoformat(timespec='minutes')} ({zone})"
 
 
 def _scope(teams: Sequence[str]) -> str:
