@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -54,13 +54,8 @@ class ItemState:
     status: Status
     done_at: dt.datetime | None  # start of the current done spell (None unless status is done)
     done_on: dt.date | None  # done_at's date in the configured zone
-
-    @property
-    def on_time(self) -> bool | None:
-        """Done on or before the due date; ``None`` when not done or without a due date."""
-        if self.done_on is None or self.item.due is None:
-            return None
-        return self.done_on <= self.item.due
+    overdue: bool  # not closed and due before as_of's date
+    on_time: bool | None  # done on or before the due date; None when not done or without a due date
 
 
 # --- quarters and time zones -------------------------------------------------------------------
@@ -123,15 +118,23 @@ def done_since(item: ItemFacts, as_of: dt.datetime) -> dt.datetime | None:
     return since
 
 
-def item_state(item: ItemFacts, incident: IncidentFacts | None, as_of: dt.datetime, zone: ZoneInfo) -> ItemState:
+def item_state(
+    item: ItemFacts, incident: IncidentFacts | None, as_of: dt.datetime, zone: ZoneInfo, today: dt.date | None = None
+) -> ItemState:
+    """The item at ``as_of``; ``today`` is ``as_of``'s date in ``zone`` (computed when omitted)."""
+    today = today or local_date(as_of, zone)
     status = status_at(item, as_of)
     done_at = done_since(item, as_of) if status is Status.DONE else None
+    done_on = local_date(done_at, zone) if done_at is not None else None
+    due = item.due
     return ItemState(
         item=item,
         incident=incident,
         status=status,
         done_at=done_at,
-        done_on=local_date(done_at, zone) if done_at is not None else None,
+        done_on=done_on,
+        overdue=due is not None and due < today and not status.is_closed,
+        on_time=done_on <= due if done_on is not None and due is not None else None,
     )
 
 
@@ -151,32 +154,31 @@ def in_teams(incident: IncidentFacts | None, teams: Sequence[str]) -> bool:
 def item_states(data: ReportData, as_of: dt.datetime, settings: ReportSettings) -> list[ItemState]:
     """Every counted item of the selected teams, evaluated at ``as_of``."""
     zone = settings.zone
+    today = local_date(as_of, zone)
     incidents = {incident.key: incident for incident in data.incidents}
     states: list[ItemState] = []
     for item in data.items:
         incident = incidents.get(item.incident_key)
         if counted(item, as_of) and in_teams(incident, settings.teams):
-            states.append(item_state(item, incident, as_of, zone))
+            states.append(item_state(item, incident, as_of, zone, today))
     return states
-
-
-def is_overdue(state: ItemState, today: dt.date) -> bool:
-    return not state.status.is_closed and state.item.due is not None and state.item.due < today
 
 
 # --- aggregates ------------------------------------------------------------------------------
 
 
-def completion(states: Iterable[ItemState], today: dt.date) -> Completion:
+def completion(states: Iterable[ItemState]) -> Completion:
+    """Counts and rates of ``states`` (evaluated at one ``as_of``)."""
     counts: dict[Status, int] = dict.fromkeys(Status, 0)
     overdue = done_with_due = on_time = 0
-    for state in states:
-        counts[state.status] += 1
-        overdue += is_overdue(state, today)
-        punctual = state.on_time
+    # One C-level tally of (status, overdue, on time) instead of per-item branching: 100,000 items
+    # are counted six times over (overall and five breakdowns).
+    for (status, late, punctual), n in Counter((s.status, s.overdue, s.on_time) for s in states).items():
+        counts[status] += n
+        overdue += n if late else 0
         if punctual is not None:
-            done_with_due += 1
-            on_time += punctual
+            done_with_due += n
+            on_time += n if punctual else 0
     total = sum(counts.values())
     done, wont = counts[Status.DONE], counts[Status.WONT_DO]
     return Completion(
@@ -197,34 +199,33 @@ def _group_sort_key(name: str) -> tuple[int, str]:
 
 
 def breakdown(
-    states: Iterable[ItemState], key: Callable[[ItemState], str | None], today: dt.date, *, missing: str = NONE_GROUP
+    states: Iterable[ItemState], key: Callable[[ItemState], str | None], *, missing: str = NONE_GROUP
 ) -> list[GroupCompletion]:
     groups: dict[str, list[ItemState]] = defaultdict(list)
     for state in states:
         groups[key(state) or missing].append(state)
-    return [_group(name, groups[name], today) for name in sorted(groups, key=_group_sort_key)]
+    return [_group(name, groups[name]) for name in sorted(groups, key=_group_sort_key)]
 
 
-def _group(name: str, states: list[ItemState], today: dt.date) -> GroupCompletion:
-    return GroupCompletion(group=name, **dict(completion(states, today)))
+def _group(name: str, states: list[ItemState]) -> GroupCompletion:
+    return GroupCompletion(group=name, **dict(completion(states)))
 
 
-def breakdowns(states: Sequence[ItemState], today: dt.date) -> Breakdowns:
+def breakdowns(states: Sequence[ItemState]) -> Breakdowns:
     return Breakdowns(
-        priority=breakdown(states, lambda s: s.item.priority, today),
-        severity=breakdown(states, lambda s: s.incident.severity if s.incident else None, today),
-        team=breakdown(states, lambda s: s.incident.team if s.incident else None, today),
-        owner=breakdown(states, lambda s: s.item.owner, today),
-        quarter=breakdown(
-            states, lambda s: quarter_of(s.item.due) if s.item.due else None, today, missing=NO_DUE_GROUP
-        ),
+        priority=breakdown(states, lambda s: s.item.priority),
+        severity=breakdown(states, lambda s: s.incident.severity if s.incident else None),
+        team=breakdown(states, lambda s: s.incident.team if s.incident else None),
+        owner=breakdown(states, lambda s: s.item.owner),
+        quarter=breakdown(states, lambda s: quarter_of(s.item.due) if s.item.due else None, missing=NO_DUE_GROUP),
     )
 
 
 def overdue_items(states: Iterable[ItemState], today: dt.date) -> list[OverdueItem]:
     """Overdue items, most overdue first."""
+    # Built from typed facts: skip pydantic's validation (tens of thousands of rows in a big report).
     rows = [
-        OverdueItem(
+        OverdueItem.model_construct(
             item=state.item.key,
             incident=state.incident.label if state.incident else state.item.incident_key,
             ticket=state.item.ticket,
@@ -238,7 +239,7 @@ def overdue_items(states: Iterable[ItemState], today: dt.date) -> list[OverdueIt
             text=state.item.text,
         )
         for state in states
-        if is_overdue(state, today) and state.item.due is not None
+        if state.overdue and state.item.due is not None
     ]
     return sorted(rows, key=lambda r: (-r.days_overdue, r.priority or "P9", r.item))
 
@@ -340,21 +341,19 @@ def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings
     states = item_states(data, as_of, settings)
     window_start = dt.datetime.combine(period_start, dt.time(0), tzinfo=zone)
     closed = sum(1 for s in states if s.done_at is not None and s.done_at >= window_start)
-    became_overdue = sum(
-        1 for s in states if is_overdue(s, today) and s.item.due is not None and s.item.due >= period_start
-    )
+    became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= period_start)
     return WeeklyReport(
         as_of=as_of,
         timezone=settings.timezone,
         period_start=period_start,
         teams=list(settings.teams),
-        completion=completion(states, today),
+        completion=completion(states),
         closed_in_period=closed,
         became_overdue_in_period=became_overdue,
         overdue=overdue_items(states, today),
         ageing=ageing(states, as_of, settings.ageing_buckets),
         time_to_close=time_to_close(states),
-        breakdowns=breakdowns(states, today),
+        breakdowns=breakdowns(states),
         timeliness=timeliness(selected_incidents(data, as_of, settings), settings),
     )
 
@@ -365,13 +364,13 @@ def overdue_report(
     """Overdue items as of ``as_of``, most overdue first, with the nudges due now."""
     today = local_date(as_of, settings.zone)
     states = item_states(data, as_of, settings)
-    late = [s for s in states if is_overdue(s, today)]
+    late = [s for s in states if s.overdue]
     return OverdueReport(
         as_of=as_of,
         timezone=settings.timezone,
         teams=list(settings.teams),
         open_items=sum(1 for s in states if not s.status.is_closed),
         overdue=overdue_items(late, today),
-        by_priority=breakdown(late, lambda s: s.item.priority, today),
+        by_priority=breakdown(late, lambda s: s.item.priority),
         nudges=list(nudges),
     )

@@ -159,7 +159,7 @@ def quarterly_report(data: ReportData, as_of: dt.datetime, quarter: str, setting
     bounds = [quarter_bounds(y, q, zone) for y, q in wanted]
     first_start = bounds[0][0]
     selected = [i for i in data.incidents if in_teams(i, settings.teams)]
-    repeated = {p.later.key for p in find_pairs(selected, settings, later_from=first_start)}
+    repeated = {p.later.key for p in find_pairs(selected, settings, later_from=first_start, first_only=True)}
     incident_by_key = {i.key: i for i in data.incidents}
     due_in: dict[str, list[ItemFacts]] = defaultdict(list)
     for item in data.items:

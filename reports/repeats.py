@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reports.facts import IncidentFacts, ItemFacts, ReportData, ReportSettings
 from reports.metrics import done_since, in_teams, status_at
@@ -87,9 +88,8 @@ def tfidf_vectors(texts: Sequence[str]) -> list[dict[str, float]]:
 
 def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """Cosine of two L2-normalised sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    # The shared terms are few: intersect the key sets (in C) rather than probing every term.
+    return sum(a[term] * b[term] for term in a.keys() & b.keys())
 
 
 @dataclass(frozen=True)
@@ -105,61 +105,105 @@ def _moment(incident: IncidentFacts) -> dt.datetime:
     return incident.occurred_at or _EPOCH
 
 
+def probe_terms(vector: Mapping[str, float], df: Mapping[str, int], threshold: float) -> list[str]:
+    """The terms a candidate must share with ``vector`` to possibly reach ``threshold``.
+
+    Prefix filtering: order the terms rare-first; the common tail whose norm stays below the
+    threshold cannot reach it on its own (cosine ≤ ‖tail‖ · ‖other‖ = ‖tail‖ by Cauchy–Schwarz),
+    so an incident sharing none of the other terms is never a match. Exact, not a heuristic."""
+    ordered = sorted(vector, key=lambda term: (df[term], term))
+    limit = max(threshold - 1e-9, 0.0) ** 2
+    tail = 0.0
+    cut = len(ordered)
+    for position in range(len(ordered) - 1, -1, -1):
+        squared = vector[ordered[position]] ** 2
+        if tail + squared >= limit:
+            break
+        tail += squared
+        cut = position
+    return ordered[:cut]
+
+
+@dataclass
+class _Search:
+    ordered: Sequence[IncidentFacts]
+    vectors: Sequence[Mapping[str, float]]
+    settings: ReportSettings
+    first_only: bool
+    df: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # Per primary factor: term → indexes (ascending, i.e. oldest first) of incidents scoring it 3.
+    postings: dict[str, dict[str, list[int]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(list)))
+    ids: dict[str, int] = field(default_factory=dict)
+    moments: list[dt.datetime] = field(default_factory=list)
+    found: dict[tuple[int, int], RepeatPair] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for vector in self.vectors:
+            for term in vector:
+                self.df[term] += 1
+        self.ids = {i.incident_id.casefold(): index for index, i in enumerate(self.ordered) if i.incident_id}
+        self.moments = [_moment(i) for i in self.ordered]
+
+    def index(self, position: int) -> None:
+        for factor in self.ordered[position].primary_factors:
+            for term in self.vectors[position]:
+                self.postings[factor][term].append(position)
+
+    def pair(self, earlier_index: int, later_index: int, score: float, reason: str) -> None:
+        earlier, later = self.ordered[earlier_index], self.ordered[later_index]
+        shared = tuple(sorted(earlier.primary_factors & later.primary_factors))
+        self.found[(earlier_index, later_index)] = RepeatPair(earlier, later, shared, round(score, 3), reason)
+
+    def search(self, later_index: int) -> None:
+        later, vector = self.ordered[later_index], self.vectors[later_index]
+        oldest = bisect_left(
+            self.moments, self.moments[later_index] - dt.timedelta(days=self.settings.repeat_window_days)
+        )
+        threshold = self.settings.repeat_similarity
+        candidates: set[int] = set()
+        probes = probe_terms(vector, self.df, threshold)
+        for factor in later.primary_factors:
+            by_term = self.postings.get(factor, {})
+            for term in probes:
+                listed = by_term.get(term)
+                if listed:
+                    candidates.update(listed[bisect_left(listed, oldest) :])
+        matched = False
+        for earlier_index in sorted(candidates, reverse=True):  # most recent first
+            score = cosine(self.vectors[earlier_index], vector)
+            if score + 1e-9 >= threshold:
+                self.pair(earlier_index, later_index, score, SIMILAR)
+                matched = True
+                if self.first_only:
+                    return
+        for token in _ID_TOKEN.findall(later.mentions_text):
+            earlier_index = self.ids.get(token.casefold(), later_index)
+            if earlier_index < later_index and (earlier_index, later_index) not in self.found:
+                self.pair(earlier_index, later_index, cosine(self.vectors[earlier_index], vector), NAMED)
+                if self.first_only or matched:
+                    return
+
+
 def find_pairs(
-    incidents: Sequence[IncidentFacts], settings: ReportSettings, *, later_from: dt.datetime | None = None
+    incidents: Sequence[IncidentFacts],
+    settings: ReportSettings,
+    *,
+    later_from: dt.datetime | None = None,
+    first_only: bool = False,
 ) -> list[RepeatPair]:
     """Every repeat pair among ``incidents`` (earlier, later), ordered by the later incident.
 
     With ``later_from``, only pairs whose later incident happened then or after are looked for
-    (a quarterly review needs no older pairs); every incident still counts as an earlier one."""
+    (a quarterly review needs no older pairs); every incident still counts as an earlier one.
+    With ``first_only``, each later incident stops at its first (most recent) earlier match —
+    enough to count repeats."""
     ordered = sorted(incidents, key=lambda i: (_moment(i), i.key))
-    vectors = tfidf_vectors([i.root_cause_text for i in ordered])
-    window = dt.timedelta(days=settings.repeat_window_days)
-    # Inverted index per primary factor: term → indexes of earlier incidents scoring it 3.
-    postings: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    ids = {i.incident_id.casefold(): index for index, i in enumerate(ordered) if i.incident_id}
-    found: dict[tuple[int, int], RepeatPair] = {}
-    for later_index, later in enumerate(ordered):
-        vector = vectors[later_index]
+    search = _Search(ordered, tfidf_vectors([i.root_cause_text for i in ordered]), settings, first_only)
+    for position, later in enumerate(ordered):
         if later_from is None or _moment(later) >= later_from:
-            _pairs_for(later_index, ordered, vectors, postings, ids, window, settings.repeat_similarity, found)
-        for factor in later.primary_factors:
-            for term in vector:
-                postings[factor][term].append(later_index)
-    return [found[key] for key in sorted(found, key=lambda k: (k[1], k[0]))]
-
-
-def _pairs_for(
-    later_index: int,
-    ordered: Sequence[IncidentFacts],
-    vectors: Sequence[Mapping[str, float]],
-    postings: Mapping[str, Mapping[str, list[int]]],
-    ids: Mapping[str, int],
-    window: dt.timedelta,
-    threshold: float,
-    found: dict[tuple[int, int], RepeatPair],
-) -> None:
-    later, vector = ordered[later_index], vectors[later_index]
-    candidates: set[int] = set()
-    for factor in later.primary_factors:
-        index = postings.get(factor, {})
-        for term in vector:
-            candidates.update(index.get(term, ()))
-    for earlier_index in sorted(candidates):
-        earlier = ordered[earlier_index]
-        if _moment(later) - _moment(earlier) > window:
-            continue
-        score = cosine(vectors[earlier_index], vector)
-        if score + 1e-9 >= threshold:
-            shared = tuple(sorted(earlier.primary_factors & later.primary_factors))
-            found[(earlier_index, later_index)] = RepeatPair(earlier, later, shared, round(score, 3), SIMILAR)
-    for token in _ID_TOKEN.findall(later.mentions_text):
-        earlier_index = ids.get(token.casefold(), later_index)
-        if earlier_index < later_index and (earlier_index, later_index) not in found:
-            earlier = ordered[earlier_index]
-            shared = tuple(sorted(earlier.primary_factors & later.primary_factors))
-            score = round(cosine(vectors[earlier_index], vector), 3)
-            found[(earlier_index, later_index)] = RepeatPair(earlier, later, shared, score, NAMED)
+            search.search(position)
+        search.index(position)
+    return [search.found[key] for key in sorted(search.found, key=lambda k: (k[1], k[0]))]
 
 
 def _clusters(pairs: Sequence[RepeatPair]) -> list[list[RepeatPair]]:
