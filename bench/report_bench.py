@@ -198,9 +198,7 @@ def main() -> None:
     parser.add_argument("--db", action="store_true", help="also time reading the data from a SQLite state database")
     args = parser.parse_args()
     data = generate()
-    print(
-        f"{len(data.incidents):,} incidents, {len(data.items):,} items; peak RSS so far {peak_rss_mb():.0f} MB"
-    )
+    print(f"{len(data.incidents):,} incidents, {len(data.items):,} items; peak RSS so far {peak_rss_mb():.0f} MB")
     if args.db:
         from sync.store.engine import make_engine
         from sync.store.snapshot import load_report_data
