@@ -44,12 +44,14 @@ class Layout:
     sections: tuple[Section, ...] = field(default_factory=tuple)
 
 
-def _num(value: float | Decimal | None, unit: str = "") -> str:
+def _num(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}{unit}"
     return f"{value:,.1f}{unit}" if value != int(value) else f"{int(value):,}{unit}"
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
 
 
 def _money(value: Decimal | None) -> str:
@@ -234,7 +236,7 @@ def quarterly_layout(report: QuarterlyReport) -> Layout:
         (
             t.question,
             t.metric,
-            " → ".join(_num(v) for v in t.values),
+            " → ".join(_percent(v) if t.unit == "ratio" else _num(v) for v in t.values),
             f"{t.direction} ({'better' if t.direction == t.better else 'worse'})"
             if t.direction in ("up", "down")
             else t.direction,

@@ -116,13 +116,21 @@ def quarter_facts(
     )
 
 
-def _trend(question: str, metric: str, values: list[float | None], better: Literal["up", "down"]) -> Trend:
+def _trend(
+    question: str,
+    metric: str,
+    unit: Literal["score", "minutes", "ratio", "USD"],
+    values: list[float | None],
+    better: Literal["up", "down"],
+) -> Trend:
     current, before = (values[-1], values[-2]) if len(values) >= 2 else (values[-1] if values else None, None)
     change = round(current - before, 4) if current is not None and before is not None else None
     direction: Literal["up", "down", "flat", "n/a"] = (
         "n/a" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"
     )
-    return Trend(question=question, metric=metric, values=values, change=change, direction=direction, better=better)
+    return Trend(
+        question=question, metric=metric, unit=unit, values=values, change=change, direction=direction, better=better
+    )
 
 
 def trends(quarters: Sequence[QuarterFacts]) -> list[Trend]:
@@ -133,16 +141,18 @@ def trends(quarters: Sequence[QuarterFacts]) -> list[Trend]:
         _trend(
             QUESTIONS[0],
             "score of the top category: " + (", ".join(c.category for c in quarters[-1].top_categories) or "none"),
+            "score",
             [top_score(q) for q in quarters],
             "down",
         ),
-        _trend(QUESTIONS[1], "mean minutes", [q.mttd_minutes for q in quarters], "down"),
-        _trend(QUESTIONS[2], "mean minutes", [q.mttr_minutes for q in quarters], "down"),
-        _trend(QUESTIONS[3], "done / (due − won't do)", [q.completion.value for q in quarters], "up"),
-        _trend(QUESTIONS[4], "repeats / incidents", [q.repeats.value for q in quarters], "down"),
+        _trend(QUESTIONS[1], "mean minutes", "minutes", [q.mttd_minutes for q in quarters], "down"),
+        _trend(QUESTIONS[2], "mean minutes", "minutes", [q.mttr_minutes for q in quarters], "down"),
+        _trend(QUESTIONS[3], "done / (due − won't do)", "ratio", [q.completion.value for q in quarters], "up"),
+        _trend(QUESTIONS[4], "repeats / incidents", "ratio", [q.repeats.value for q in quarters], "down"),
         _trend(
             QUESTIONS[5],
             "total cost",
+            "USD",
             [float(q.cost_total) if q.cost_total is not None else None for q in quarters],
             "down",
         ),

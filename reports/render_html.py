@@ -85,7 +85,10 @@ def _completion_trend(report: QuarterlyReport) -> str:
     ax = fig.add_subplot()
     names = [q.quarter for q in report.quarters]
     values = [q.completion.value * 100 if q.completion.value is not None else float("nan") for q in report.quarters]
-    ax.plot(names, values, marker="o", color=_COLOURS[0])
+    positions = list(range(len(names)))
+    ax.plot(positions, values, marker="o", color=_COLOURS[0])
+    ax.set_xticks(positions, names)
+    ax.set_xlim(-0.5, len(names) - 0.5)
     ax.set_ylim(0, 105)
     ax.set_title("Action-item completion per quarter (%)")
     for x, q in enumerate(report.quarters):

@@ -168,19 +168,17 @@ class _Search:
                 listed = by_term.get(term)
                 if listed:
                     candidates.update(listed[bisect_left(listed, oldest) :])
-        matched = False
         for earlier_index in sorted(candidates, reverse=True):  # most recent first
             score = cosine(self.vectors[earlier_index], vector)
             if score + 1e-9 >= threshold:
                 self.pair(earlier_index, later_index, score, SIMILAR)
-                matched = True
                 if self.first_only:
                     return
         for token in _ID_TOKEN.findall(later.mentions_text):
             earlier_index = self.ids.get(token.casefold(), later_index)
             if earlier_index < later_index and (earlier_index, later_index) not in self.found:
                 self.pair(earlier_index, later_index, cosine(self.vectors[earlier_index], vector), NAMED)
-                if self.first_only or matched:
+                if self.first_only:
                     return
 
 

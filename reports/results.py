@@ -221,6 +221,7 @@ class QuarterFacts(Result):
 class Trend(Result):
     question: str
     metric: str
+    unit: Literal["score", "minutes", "ratio", "USD"]
     values: list[Annotated[float | None, Field(description="per quarter, oldest first")]]
     change: float | None = Field(description="reviewed quarter − the one before")
     direction: Literal["up", "down", "flat", "n/a"]

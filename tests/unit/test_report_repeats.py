@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from reports.facts import IncidentFacts, ReportData, ReportSettings
+from reports.render_markdown import render_markdown
 from reports.repeats import NAMED, SIMILAR, cosine, find_pairs, repeats_report, terms, tfidf_vectors
 from tests.unit.report_fixtures import at, incident, item
 
@@ -137,9 +138,49 @@ def test_three_incidents_form_one_cluster() -> None:
     third = incident("INC-16", start="2026-05-02 10:00", factors=[("change_management", 3)], root_cause=CERT_1)
     report = repeats_report(ReportData(incidents=(*corpus(), third)), at("2026-06-01 00:00"), SETTINGS)
     assert [[i.incident for i in c.incidents] for c in report.clusters] == [["INC-10", "INC-15", "INC-16"]]
+    text = render_markdown(report)
+    assert "## Cluster 1: INC-10 → INC-15 → INC-16" in text
+    assert "Fixed but recurred" not in text  # no earlier item was done
     # As of before the third, it is not considered; with a team filter that excludes all, nothing.
     assert len(repeats_report(ReportData(incidents=(*corpus(), third)), at("2026-05-01 00:00"), SETTINGS).clusters) == 1
     assert (
         repeats_report(ReportData(incidents=tuple(corpus())), at("2026-06-01"), ReportSettings(teams=("x",))).clusters
         == []
     )
+
+
+def test_a_shared_rare_word_makes_a_candidate_but_not_a_repeat() -> None:
+    a = incident("A-1", start="2026-01-01 10:00", factors=[("capacity", 3)], root_cause=DISK)
+    b = incident(
+        "A-2",
+        start="2026-01-05 10:00",
+        factors=[("capacity", 3)],
+        root_cause=QUEUE + " Archiving unrelated.",  # one rare word in common with DISK
+    )
+    # Two other incidents (another factor) make the queue words common, so the rare shared word is probed.
+    others = [
+        incident(f"Q-{n}", start="2026-01-02 10:00", factors=[(factor, 3)], root_cause=QUEUE)
+        for n, factor in ((1, "testing"), (2, "process"))
+    ]
+    assert find_pairs([a, b, *others], SETTINGS) == []
+
+
+def test_first_only_stops_at_the_most_recent_match_and_named_pairs_are_all_kept() -> None:
+    first = incident("B-1", start="2026-01-01 10:00", factors=[("change_management", 3)], root_cause=CERT_1)
+    second = incident("B-2", start="2026-01-10 10:00", factors=[("change_management", 3)], root_cause=CERT_1)
+    third = incident(
+        "B-3",
+        start="2026-01-20 10:00",
+        factors=[("change_management", 3)],
+        root_cause=CERT_2,
+        mentions=CERT_2 + " See B-1 and B-2.",
+    )
+    every = find_pairs([first, second, third], SETTINGS)
+    assert {(p.earlier.key, p.later.key) for p in every} == {("B-1", "B-2"), ("B-1", "B-3"), ("B-2", "B-3")}
+    counted = find_pairs([first, second, third], SETTINGS, first_only=True)
+    assert [(p.earlier.key, p.later.key) for p in counted] == [("B-1", "B-2"), ("B-2", "B-3")]
+    unrelated = incident("C-1", start="2026-01-01 10:00", root_cause=DISK)
+    naming = incident("C-2", start="2026-01-05 10:00", root_cause=QUEUE, mentions="C-1 again, also C-9")
+    assert [(p.reason, p.earlier.key) for p in find_pairs([unrelated, naming], SETTINGS, first_only=True)] == [
+        (NAMED, "C-1")
+    ]
