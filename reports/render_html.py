@@ -111,13 +111,25 @@ def _mttd_mttr(report: QuarterlyReport) -> str:
 
 
 def _root_causes(report: QuarterlyReport) -> str:
-    current = report.quarters[-1]
+    """Grouped bars: each quarter's score of every category that made some quarter's top 3."""
     fig = _figure()
     ax = fig.add_subplot()
-    cats = list(reversed(current.top_categories))
-    ax.barh([c.category for c in cats], [c.score for c in cats], color=_COLOURS[1])
-    ax.set_title(f"Top root-cause categories, {current.quarter} (sum of scores)")
-    if not cats:
+    names = [q.quarter for q in report.quarters]
+    totals: dict[str, int] = {}
+    for q in report.quarters:
+        for c in q.top_categories:
+            totals[c.category] = totals.get(c.category, 0) + c.score
+    categories = sorted(totals, key=lambda c: (-totals[c], c))[:5]
+    width = 0.8 / max(1, len(categories))
+    for n, category in enumerate(categories):
+        scores = [next((c.score for c in q.top_categories if c.category == category), 0) for q in report.quarters]
+        offsets = [x - 0.4 + width * (n + 0.5) for x in range(len(names))]
+        ax.bar(offsets, scores, width, label=category, color=_COLOURS[n % len(_COLOURS)])
+    ax.set_xticks(list(range(len(names))), names)
+    ax.set_title("Top root-cause categories per quarter (sum of factor scores)")
+    if categories:
+        ax.legend(fontsize=8)
+    else:
         ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
     return _svg(fig)
 
