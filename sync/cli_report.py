@@ -13,21 +13,23 @@ import httpx
 
 from reports.facts import ReportData, ReportSettings
 from reports.layout import AnyReport
-from reports.metrics import item_states, local_date, overdue_report, quarter_of, weekly_report
+from reports.metrics import in_teams, item_states, local_date, overdue_report, quarter_of, weekly_report
 from reports.nudges import plan_nudges
 from reports.quarterly import quarterly_report
 from reports.render_csv import render_csv
 from reports.render_json import render_json
 from reports.render_markdown import render_markdown
 from reports.render_text import render_text
-from reports.repeats import repeats_report
+from reports.repeats import find_pairs, repeats_report
 from reports.results import QuarterlyReport
 from sync.cli_sync import config_path
 from sync.config import Settings
 from sync.errors import UsageError
 from sync.publish import Commenter, Webhook, nudge_lines, publish, send_nudges, used_windows, webhook_url
 from sync.publish import write_atomically as write_file
+from sync.repeat_links import link_repeat_parents
 from sync.runtime import open_runtime
+from sync.store.lock import run_lock
 from sync.store.snapshot import load_report_data
 
 
@@ -115,6 +117,9 @@ def build_report(
 )
 @click.option("--nudge", is_flag=True, help="overdue: comment on tickets due soon or overdue (once per window).")
 @click.option("--dry-run", is_flag=True, help="With --nudge: show who would be nudged, change nothing.")
+@click.option(
+    "--link-parents", is_flag=True, help="repeats: link the repeat incidents' parent tickets on the tracker (once)."
+)
 @click.pass_context
 def report_cmd(
     ctx: click.Context,
@@ -127,6 +132,7 @@ def report_cmd(
     do_publish: bool,
     nudge: bool,
     dry_run: bool,
+    link_parents: bool,
 ) -> None:
     """Reports over the state database: weekly completion, overdue items (and nudges), repeat
     incidents, the quarterly review. Status comes from the tracker's history only."""
@@ -134,6 +140,8 @@ def report_cmd(
         raise UsageError("--nudge goes with `pmsync report overdue`")
     if dry_run and not nudge:
         raise UsageError("--dry-run goes with --nudge")
+    if link_parents and kind != "repeats":
+        raise UsageError("--link-parents goes with `pmsync report repeats`")
     rt = open_runtime(config_path(ctx))
     failed = False
     try:
@@ -170,6 +178,8 @@ def report_cmd(
                 )
                 messages.extend(f"nudge failed: {item}: {error}" for item, error in sorted(sent.failed.items()))
                 failed = failed or bool(sent.failed)
+        if link_parents:
+            failed = _link_parents(rt, data, as_of, settings, messages) or failed
         text = RENDERERS[fmt](report)
         if out is not None:
             write_file(out, text)
@@ -185,6 +195,23 @@ def report_cmd(
         rt.close()
     if failed:
         ctx.exit(1)
+
+
+def _link_parents(rt: Any, data: ReportData, as_of: dt.datetime, settings: ReportSettings, messages: list[str]) -> bool:
+    incidents = [
+        i for i in data.incidents if in_teams(i, settings.teams) and (i.occurred_at is None or i.occurred_at <= as_of)
+    ]
+    with run_lock(rt.engine):
+        outcome = link_repeat_parents(find_pairs(incidents, settings), rt.tracker, rt.store, retry=rt.retry)
+    if outcome.unsupported:
+        messages.append(f"the {rt.tracker.name} tracker has no links: nothing linked")
+        return False
+    messages.append(
+        f"linked {len(outcome.linked)} repeat pair(s), already linked {outcome.already}, "
+        f"without a parent ticket {outcome.without_parent}, failed {len(outcome.failed)}"
+    )
+    messages.extend(f"link failed: {pair}: {error}" for pair, error in sorted(outcome.failed.items()))
+    return bool(outcome.failed)
 
 
 def _publish(

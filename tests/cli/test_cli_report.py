@@ -133,3 +133,11 @@ def test_schema_report_describes_the_json_output(demo: Path) -> None:
         jsonschema.validate({"kind": "weekly"}, schema)
     code, out, _ = run(demo, "schema")
     assert json.loads(out)["title"] == "ParseResult"
+
+
+def test_link_parents_on_the_demo(demo: Path) -> None:
+    code, _, err = run(demo, "report", "repeats", "--link-parents")
+    assert code == 0, err
+    assert "linked 0 repeat pair(s)" in err  # the bundled examples have no repeat
+    code, _, err = run(demo, "report", "weekly", "--link-parents")
+    assert code == 2 and "--link-parents goes with" in err

@@ -240,3 +240,45 @@ def test_no_nudges_in_quiet_hours_and_items_without_tickets_are_skipped(engine: 
         engine, NudgePlan(quiet=False, nudges=(nudge,)), commenter, tracker="local", retry=NO_WAIT, clock=clock
     )
     assert loud.skipped == [nudge] and commenter.comments == []
+
+
+def test_repeat_incidents_parent_tickets_are_linked_once(engine: Engine) -> None:
+    from reports.repeats import SIMILAR, RepeatPair
+    from sync.core.tickets import IncidentDraft, Marker
+    from sync.repeat_links import link_repeat_parents
+    from sync.trackers.local_tracker import LocalTracker
+    from tests.unit.report_fixtures import incident
+
+    tracker = LocalTracker(engine)
+    store = SqlStateStore(engine, "local")
+    for key in ("INC-A", "INC-B"):
+        ref = tracker.ensure_parent(IncidentDraft(marker=Marker(key), title=key, body=""))
+        store.record_ticket(key, "incident", ref, fields=None, status=None)
+    store.record_ticket("INC-D", "incident", TicketRef("local", "LOC-999"), fields=None, status=None)  # gone
+
+    def pair(earlier: str, later: str) -> RepeatPair:
+        return RepeatPair(incident(earlier), incident(later), ("testing",), 0.9, SIMILAR)
+
+    pairs = [pair("INC-A", "INC-B"), pair("INC-A", "INC-C"), pair("INC-A", "INC-D")]
+    first = link_repeat_parents(pairs, tracker, store, retry=NO_WAIT)
+    a, b = store.ticket_for("INC-A"), store.ticket_for("INC-B")
+    assert a is not None and b is not None
+    assert first.linked == [(a.key, b.key)]
+    assert (first.without_parent, list(first.failed)) == (1, ["INC-A~INC-D"])
+    assert [r.key for r in tracker.links_of(a.key)] == [b.key]
+    again = link_repeat_parents(pairs, tracker, store, retry=NO_WAIT)
+    assert (again.linked, again.already) == ([], 1)
+
+
+def test_trackers_without_links_are_left_alone(engine: Engine) -> None:
+    from reports.repeats import SIMILAR, RepeatPair
+    from sync.core.tickets import Capabilities
+    from sync.repeat_links import link_repeat_parents
+    from tests.unit.report_fixtures import incident
+
+    class NoLinks:
+        capabilities = Capabilities(native_due_date=False, native_parent=False, links=False)
+
+    pairs = [RepeatPair(incident("X"), incident("Y"), (), 0.9, SIMILAR)]
+    outcome = link_repeat_parents(pairs, NoLinks(), SqlStateStore(engine, "local"), retry=NO_WAIT)  # type: ignore[arg-type]
+    assert outcome.unsupported and outcome.linked == []
