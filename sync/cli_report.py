@@ -24,8 +24,19 @@ from reports.repeats import find_pairs, repeats_report
 from reports.results import QuarterlyReport
 from sync.cli_sync import config_path
 from sync.config import Settings
+from sync.core.tickets import TicketRef
 from sync.errors import UsageError
-from sync.publish import Commenter, Webhook, nudge_lines, publish, send_nudges, used_windows, webhook_url
+from sync.publish import (
+    WEBHOOK,
+    Commenter,
+    IssueComment,
+    Webhook,
+    nudge_lines,
+    publish,
+    send_nudges,
+    used_windows,
+    webhook_url,
+)
 from sync.publish import write_atomically as write_file
 from sync.repeat_links import link_repeat_parents
 from sync.runtime import open_runtime
@@ -218,29 +229,42 @@ def _publish(
     rt: Any, kind: str, report: AnyReport, as_of: dt.datetime, settings: ReportSettings, messages: list[str]
 ) -> bool:
     reports = rt.settings.reports
+    failed = False
     rendered = {fmt: RENDERERS[fmt](report) for fmt in reports.formats}
     markdown = rendered.get("markdown") or render_markdown(report)
     url = webhook_url(reports, os.environ)
     period = report.quarter if isinstance(report, QuarterlyReport) else local_date(as_of, settings.zone).isoformat()
     name = f"{kind}-{period}"
     with httpx.Client() as client:
-        webhook = Webhook(url, client, rt.retry) if url else None
+        targets: dict[str, Callable[[str], None]] = {}
+        if url:
+            targets[WEBHOOK] = Webhook(url, client, rt.retry).post
+        if reports.publish_issue:
+            commenter = rt.tracker if isinstance(rt.tracker, Commenter) else None
+            if commenter is None:
+                messages.append(
+                    f"error: [reports] publish_issue: the {rt.tracker.name} tracker cannot comment on tickets yet"
+                )
+                failed = True
+            else:
+                ref = TicketRef(tracker=rt.tracker.name, key=reports.publish_issue)
+                targets[f"issue:{reports.publish_issue}"] = IssueComment(commenter, ref, rt.retry).post
         outcome = publish(
             rt.engine,
             name=name,
             rendered=rendered,
             markdown=markdown,
             output_dir=reports.output_dir,
-            webhook=webhook,
+            targets=targets,
             clock=rt.clock,
         )
     messages.extend(f"wrote {path}" for path in outcome.files)
-    messages.extend(f"posted {posted} to the webhook" for posted in outcome.posted)
+    messages.extend(f"published {posted}" for posted in outcome.posted)
     messages.extend(
-        f"error: posting {name} failed: {error} (retried by the next --publish)"
-        for name, error in sorted(outcome.failed.items())
+        f"error: publishing {where} failed: {error} (retried by the next --publish)"
+        for where, error in sorted(outcome.failed.items())
     )
-    return bool(outcome.failed)
+    return failed or bool(outcome.failed)
 
 
 commands = [report_cmd]

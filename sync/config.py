@@ -394,6 +394,7 @@ class ReportsSettings(_Section):
     ageing_buckets: tuple[PositiveInt, ...] = (7, 30, 90)
     webhook_url_env: str | None = Field(default=None, pattern=_ENV_NAME)
     webhook_url_file: Path | None = None
+    publish_issue: str | None = None
     nudge_days_before: int = Field(default=2, ge=0)
     quiet_hours: tuple[Annotated[int, Field(ge=0, le=23)], Annotated[int, Field(ge=0, le=23)]] | None = (20, 8)
 

@@ -2,11 +2,12 @@
 
 - **Files**: each report is written, dated, to ``[reports] output_dir`` in every configured format
   (atomically: temp file + rename), whatever happens to the webhook.
-- **Webhook**: the Markdown is posted to a Slack-compatible incoming webhook (``{"text": …}``)
+- **Targets**: the Markdown is posted to a Slack-compatible incoming webhook (``{"text": …}``)
   through the one tenacity retry policy; the URL is a secret read from the environment variable
   named by ``webhook_url_env`` or from ``webhook_url_file``, and registered with the log
-  redactor. Each publication is recorded first; one that fails stays *pending* and is retried
-  by the next ``--publish`` run.
+  redactor; and/or it is added as a comment on the tracker issue ``publish_issue``. Each
+  publication is recorded first; one that fails stays *pending* and is retried by the next
+  ``--publish`` run.
 - **Nudges** comment on the item's ticket through a :class:`Commenter`. Each (item, window) is
   recorded *before* the comment is made, so a crash or restart never repeats one (at most once);
   a comment that fails with an error answer is marked *failed* and tried again next time.
@@ -134,10 +135,46 @@ class Webhook:
 
 
 @dataclass
+class IssueComment:
+    """Publishes a report as a comment on one tracker issue (``[reports] publish_issue``)."""
+
+    commenter: Commenter
+    ref: TicketRef
+    retry: RetryPolicy
+
+    def post(self, text: str) -> None:
+        self.retry.retrying()(self.commenter.comment, self.ref, text)
+
+
+Poster = Callable[[str], None]
+
+
+@dataclass
 class PublishOutcome:
     files: list[Path] = field(default_factory=list)
-    posted: list[str] = field(default_factory=list)
-    failed: dict[str, str] = field(default_factory=dict)
+    posted: list[str] = field(default_factory=list)  # "<target>/<report name>"
+    failed: dict[str, str] = field(default_factory=dict)  # "<target>/<report name>" → error
+
+
+def _record(engine: Engine, target: str, name: str, markdown: str, now: dt.datetime) -> None:
+    with engine.begin() as conn:
+        exists = conn.execute(
+            select(t.report_publications.c.id).where(
+                and_(t.report_publications.c.target == target, t.report_publications.c.name == name)
+            )
+        ).first()
+        if exists is None:
+            conn.execute(
+                insert(t.report_publications).values(
+                    target=target, name=name, body=markdown, state="pending", attempts=0, updated_at=now
+                )
+            )
+        else:  # a rerun for the same period posts the newer text (if it was not sent yet)
+            conn.execute(
+                update(t.report_publications)
+                .where(and_(t.report_publications.c.id == exists.id, t.report_publications.c.state == "pending"))
+                .values(body=markdown, updated_at=now)
+            )
 
 
 def publish(
@@ -147,54 +184,37 @@ def publish(
     rendered: Mapping[str, str],
     markdown: str,
     output_dir: Path,
-    webhook: Webhook | None,
+    targets: Mapping[str, Poster],
     clock: Callable[[], dt.datetime],
 ) -> PublishOutcome:
-    """Write the files, then post this report and every earlier one still pending."""
+    """Write the files, then post this report — and every earlier one still pending — to each
+    target (``webhook``, ``issue:OPS-1``). Posting failures are collected, never raised."""
     outcome = PublishOutcome(files=write_report_files(output_dir, name, rendered))
-    if webhook is None:
-        return outcome
-    now = clock()
-    with engine.begin() as conn:
-        exists = conn.execute(
-            select(t.report_publications.c.id).where(
-                and_(t.report_publications.c.target == WEBHOOK, t.report_publications.c.name == name)
-            )
-        ).first()
-        if exists is None:
-            conn.execute(
-                insert(t.report_publications).values(
-                    target=WEBHOOK, name=name, body=markdown, state="pending", attempts=0, updated_at=now
+    for target, post in targets.items():
+        _record(engine, target, name, markdown, clock())
+        with engine.connect() as conn:
+            pending = conn.execute(
+                select(t.report_publications)
+                .where(and_(t.report_publications.c.target == target, t.report_publications.c.state == "pending"))
+                .order_by(t.report_publications.c.id)
+            ).all()
+        for row in pending:
+            where = f"{target}/{row.name}"
+            try:
+                post(row.body)
+            except PmsyncError as exc:
+                outcome.failed[where] = exc.message
+                values: dict[str, object] = {"state": "pending", "error": exc.message}
+            else:
+                outcome.posted.append(where)
+                values = {"state": "sent", "error": None}
+                log.info("Published report %s to %s", row.name, target)
+            with engine.begin() as conn:
+                conn.execute(
+                    update(t.report_publications)
+                    .where(t.report_publications.c.id == row.id)
+                    .values(attempts=row.attempts + 1, updated_at=clock(), **values)
                 )
-            )
-        else:  # a rerun for the same day posts the newer text (if it was not sent yet)
-            conn.execute(
-                update(t.report_publications)
-                .where(and_(t.report_publications.c.id == exists.id, t.report_publications.c.state == "pending"))
-                .values(body=markdown, updated_at=now)
-            )
-    with engine.connect() as conn:
-        pending = conn.execute(
-            select(t.report_publications)
-            .where(and_(t.report_publications.c.target == WEBHOOK, t.report_publications.c.state == "pending"))
-            .order_by(t.report_publications.c.id)
-        ).all()
-    for row in pending:
-        try:
-            webhook.post(row.body)
-        except PmsyncError as exc:
-            outcome.failed[row.name] = exc.message
-            values: dict[str, object] = {"state": "pending", "error": exc.message}
-        else:
-            outcome.posted.append(row.name)
-            values = {"state": "sent", "error": None}
-            log.info("Posted report %s to the webhook", row.name)
-        with engine.begin() as conn:
-            conn.execute(
-                update(t.report_publications)
-                .where(t.report_publications.c.id == row.id)
-                .values(attempts=row.attempts + 1, updated_at=clock(), **values)
-            )
     return outcome
 
 

@@ -141,3 +141,19 @@ def test_link_parents_on_the_demo(demo: Path) -> None:
     assert "linked 0 repeat pair(s)" in err  # the bundled examples have no repeat
     code, _, err = run(demo, "report", "weekly", "--link-parents")
     assert code == 2 and "--link-parents goes with" in err
+
+
+def test_publishing_to_an_issue_the_tracker_cannot_comment_on_fails_but_writes_the_files(
+    demo: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "pmsync.toml"
+    out = tmp_path / "published"
+    config.write_text(
+        demo.read_text(encoding="utf-8")
+        + f'\n[reports]\noutput_dir = "{out}"\nformats = ["csv"]\npublish_issue = "OPS-1"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(config, "report", "weekly", "--publish", "--as-of", "2026-05-01")
+    assert code == 1
+    assert "publish_issue: the local tracker cannot comment" in err
+    assert [p.name for p in out.iterdir()] == ["weekly-2026-05-01.csv"]

@@ -126,22 +126,22 @@ def test_publish_writes_files_and_retries_a_failed_post_next_time(engine: Engine
             rendered={"markdown": "# one", "csv": "a,b\n"},
             markdown="# one",
             output_dir=tmp_path / "out",
-            webhook=hook,
+            targets={"webhook": hook.post},
             clock=clock,
         )
         assert sorted(p.name for p in first.files) == ["weekly-2026-04-12.csv", "weekly-2026-04-12.md"]
         assert (tmp_path / "out" / "weekly-2026-04-12.md").read_text(encoding="utf-8") == "# one"
-        assert first.posted == [] and "HTTP 500" in first.failed["weekly-2026-04-12"]
+        assert first.posted == [] and "HTTP 500" in first.failed["webhook/weekly-2026-04-12"]
         second = publish(
             engine,
             name="weekly-2026-04-19",
             rendered={"markdown": "# two"},
             markdown="# two",
             output_dir=tmp_path / "out",
-            webhook=hook,
+            targets={"webhook": hook.post},
             clock=clock,
         )
-    assert second.posted == ["weekly-2026-04-12", "weekly-2026-04-19"]
+    assert second.posted == ["webhook/weekly-2026-04-12", "webhook/weekly-2026-04-19"]
     assert posted == ["# one", "# two"]
     with engine.connect() as conn:
         rows = conn.execute(
@@ -158,8 +158,16 @@ def test_webhook_honours_429_and_rejects_4xx(engine: Engine, tmp_path: Path) -> 
         hook = Webhook("https://hooks.example/x", client, retry)
         hook.post("hi")
         assert waits == [0.0]
-        outcome = publish(engine, name="r", rendered={}, markdown="m", output_dir=tmp_path, webhook=hook, clock=clock)
-    assert "HTTP 404" in outcome.failed["r"]
+        outcome = publish(
+            engine,
+            name="r",
+            rendered={},
+            markdown="m",
+            output_dir=tmp_path,
+            targets={"webhook": hook.post},
+            clock=clock,
+        )
+    assert "HTTP 404" in outcome.failed["webhook/r"]
 
 
 def test_network_error_never_shows_the_url() -> None:
@@ -282,3 +290,16 @@ def test_trackers_without_links_are_left_alone(engine: Engine) -> None:
     pairs = [RepeatPair(incident("X"), incident("Y"), (), 0.9, SIMILAR)]
     outcome = link_repeat_parents(pairs, NoLinks(), SqlStateStore(engine, "local"), retry=NO_WAIT)  # type: ignore[arg-type]
     assert outcome.unsupported and outcome.linked == []
+
+
+def test_publish_as_a_comment_on_a_tracker_issue(engine: Engine, tmp_path: Path) -> None:
+    from sync.publish import IssueComment
+
+    commenter = FakeCommenter(fail_on={"OPS-1"})
+    target = {"issue:OPS-1": IssueComment(commenter, TicketRef("local", "OPS-1"), NO_WAIT).post}
+    first = publish(engine, name="w1", rendered={}, markdown="# w1", output_dir=tmp_path, targets=target, clock=clock)
+    assert "forbidden" in first.failed["issue:OPS-1/w1"]
+    commenter.fail_on.clear()
+    second = publish(engine, name="w2", rendered={}, markdown="# w2", output_dir=tmp_path, targets=target, clock=clock)
+    assert second.posted == ["issue:OPS-1/w1", "issue:OPS-1/w2"]
+    assert commenter.comments == [("OPS-1", "# w1"), ("OPS-1", "# w2")]
