@@ -155,7 +155,6 @@ def write_db(data: ReportData, path: Path) -> str:
                     "owner": i.owner,
                     "priority": i.priority,
                     "due": i.due,
-                    "fields_sha256": "0" * 64,
                     "present": True,
                     "updated_at": now,
                 }

@@ -28,7 +28,6 @@ from sync.core.tickets import TicketRef
 from sync.errors import UsageError
 from sync.publish import (
     WEBHOOK,
-    Commenter,
     IssueComment,
     Webhook,
     nudge_lines,
@@ -174,13 +173,7 @@ def report_cmd(
                 )
                 messages.extend(nudge_lines(plan.nudges))
             else:
-                commenter = rt.tracker if isinstance(rt.tracker, Commenter) else None
-                if commenter is None:
-                    raise UsageError(
-                        f"the {rt.tracker.name} tracker cannot comment on tickets yet",
-                        hint="use --dry-run to see who would be nudged",
-                    )
-                sent = send_nudges(rt.engine, plan, commenter, tracker=rt.tracker.name, retry=rt.retry, clock=rt.clock)
+                sent = send_nudges(rt.engine, plan, rt.tracker, tracker=rt.tracker.name, retry=rt.retry, clock=rt.clock)
                 report = overdue_report(data, as_of, settings, sent.sent)
                 messages.append(
                     "quiet hours: no nudges sent"
@@ -229,7 +222,6 @@ def _publish(
     rt: Any, kind: str, report: AnyReport, as_of: dt.datetime, settings: ReportSettings, messages: list[str]
 ) -> bool:
     reports = rt.settings.reports
-    failed = False
     rendered = {fmt: RENDERERS[fmt](report) for fmt in reports.formats}
     markdown = rendered.get("markdown") or render_markdown(report)
     url = webhook_url(reports, os.environ)
@@ -240,15 +232,8 @@ def _publish(
         if url:
             targets[WEBHOOK] = Webhook(url, client, rt.retry).post
         if reports.publish_issue:
-            commenter = rt.tracker if isinstance(rt.tracker, Commenter) else None
-            if commenter is None:
-                messages.append(
-                    f"error: [reports] publish_issue: the {rt.tracker.name} tracker cannot comment on tickets yet"
-                )
-                failed = True
-            else:
-                ref = TicketRef(tracker=rt.tracker.name, key=reports.publish_issue)
-                targets[f"issue:{reports.publish_issue}"] = IssueComment(commenter, ref, rt.retry).post
+            ref = TicketRef(tracker=rt.tracker.name, key=reports.publish_issue)
+            targets[f"issue:{reports.publish_issue}"] = IssueComment(rt.tracker, ref, rt.retry).post
         outcome = publish(
             rt.engine,
             name=name,
@@ -264,7 +249,7 @@ def _publish(
         f"error: publishing {where} failed: {error} (retried by the next --publish)"
         for where, error in sorted(outcome.failed.items())
     )
-    return failed or bool(outcome.failed)
+    return bool(outcome.failed)
 
 
 commands = [report_cmd]

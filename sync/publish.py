@@ -45,8 +45,8 @@ WEBHOOK = "webhook"
 
 @runtime_checkable
 class Commenter(Protocol):
-    """What nudges need from a tracker: a comment on a ticket. (The ``Tracker`` protocol gains
-    ``comment`` on the engine branch; until then any object with this method can be wired.)"""
+    """What nudges and issue publishing need from a tracker: a comment on a ticket (every
+    :class:`~sync.trackers.base.Tracker` has it; a narrow protocol keeps tests' fakes small)."""
 
     def comment(self, ref: TicketRef, body: str) -> None:
         """Add ``body`` as a comment on the ticket."""

@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from sync.cli import cli
+from sync.runtime import open_runtime
+from sync.store.tables import local_comments
 
 
 @pytest.fixture(scope="module")
@@ -85,16 +88,30 @@ def test_publish_writes_dated_files_in_the_configured_formats(demo: Path) -> Non
     assert sorted(p.name for p in folder.iterdir()) == ["quarterly-2026Q1.html", "quarterly-2026Q1.md"]
 
 
-def test_nudge_dry_run_lists_who_would_be_nudged_and_changes_nothing(demo: Path) -> None:
-    code, out, err = run(demo, "report", "overdue", "--nudge", "--dry-run", "--format", "json")
+def test_nudge_dry_run_then_nudges_once_on_the_tickets(demo: Path, tmp_path: Path) -> None:
+    config = tmp_path / "pmsync.toml"
+    # No quiet hours, so the test does not depend on the time of day it runs at.
+    config.write_text(demo.read_text(encoding="utf-8") + "\n[reports]\nquiet_hours = [0, 0]\n", encoding="utf-8")
+    code, out, err = run(config, "report", "overdue", "--nudge", "--dry-run", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
-    assert report["nudges"] and {n["window"] for n in report["nudges"]} <= {"overdue", "before-due"}
-    assert "dry run:" in err
-    # The local tracker cannot comment (yet): a real run says so and exits 2.
-    code, _, err = run(demo, "report", "overdue", "--nudge")
-    assert code == 2
-    assert "cannot comment" in err
+    due = report["nudges"]
+    assert due and {n["window"] for n in due} <= {"overdue", "before-due"}
+    assert f"dry run: {len(due)} nudge(s) due" in err
+    code, out, err = run(config, "report", "overdue", "--nudge", "--format", "json")
+    assert code == 0, err
+    assert f"nudged {len(due)}, failed 0" in err
+    assert [n["item"] for n in json.loads(out)["nudges"]] == [n["item"] for n in due]
+    # A second run (a restart) repeats none; the dry run still lists them all (it ignores the record).
+    code, out, err = run(config, "report", "overdue", "--nudge", "--format", "json")
+    assert "nudged 0, failed 0" in err and json.loads(out)["nudges"] == []
+    rt = open_runtime(config)
+    try:
+        with rt.engine.connect() as conn:
+            bodies = conn.execute(select(local_comments.c.body).where(local_comments.c.key == due[0]["ticket"])).all()
+    finally:
+        rt.close()
+    assert [row.body for row in bodies] == [due[0]["message"]]
 
 
 @pytest.mark.parametrize(
@@ -143,9 +160,7 @@ def test_link_parents_on_the_demo(demo: Path) -> None:
     assert code == 2 and "--link-parents goes with" in err
 
 
-def test_publishing_to_an_issue_the_tracker_cannot_comment_on_fails_but_writes_the_files(
-    demo: Path, tmp_path: Path
-) -> None:
+def test_a_failed_publication_is_reported_and_the_files_are_still_written(demo: Path, tmp_path: Path) -> None:
     config = tmp_path / "pmsync.toml"
     out = tmp_path / "published"
     config.write_text(
@@ -155,5 +170,5 @@ def test_publishing_to_an_issue_the_tracker_cannot_comment_on_fails_but_writes_t
     )
     code, _, err = run(config, "report", "weekly", "--publish", "--as-of", "2026-05-01")
     assert code == 1
-    assert "publish_issue: the local tracker cannot comment" in err
+    assert "error: publishing issue:OPS-1/weekly-2026-05-01 failed" in err  # no such ticket
     assert [p.name for p in out.iterdir()] == ["weekly-2026-05-01.csv"]

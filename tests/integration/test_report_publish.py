@@ -252,7 +252,7 @@ def test_no_nudges_in_quiet_hours_and_items_without_tickets_are_skipped(engine: 
 
 def test_repeat_incidents_parent_tickets_are_linked_once(engine: Engine) -> None:
     from reports.repeats import SIMILAR, RepeatPair
-    from sync.core.tickets import IncidentDraft, Marker
+    from sync.core.tickets import Marker, TicketDraft, TicketKind
     from sync.repeat_links import link_repeat_parents
     from sync.trackers.local_tracker import LocalTracker
     from tests.unit.report_fixtures import incident
@@ -260,7 +260,8 @@ def test_repeat_incidents_parent_tickets_are_linked_once(engine: Engine) -> None
     tracker = LocalTracker(engine)
     store = SqlStateStore(engine, "local")
     for key in ("INC-A", "INC-B"):
-        ref = tracker.ensure_parent(IncidentDraft(marker=Marker(key), title=key, body=""))
+        (ref,) = tracker.create_many([TicketDraft(marker=Marker(key), title=key, body="", kind=TicketKind.INCIDENT)])
+        assert isinstance(ref, TicketRef)
         store.record_ticket(key, "incident", ref, fields=None, status=None)
     store.record_ticket("INC-D", "incident", TicketRef("local", "LOC-999"), fields=None, status=None)  # gone
 
