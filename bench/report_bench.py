@@ -211,9 +211,9 @@ def main() -> None:
             # Written by a child process, so this one's peak RSS is what `pmsync report` would use.
             subprocess.run([sys.executable, __file__, "--write-db", str(path)], check=True)
             engine = make_engine(f"sqlite:///{path}")
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             data = load_report_data(engine, "local")
-            print(f"snapshot from SQLite: {time.perf_counter() - began:.2f} s")
+            print(f"snapshot from SQLite: {time.perf_counter() - began:.2f} s (CPU {time.process_time() - cpu:.2f} s)")
             engine.dispose()
     else:
         data = generate()
@@ -223,11 +223,14 @@ def main() -> None:
         ("weekly", lambda: weekly_report(data, AS_OF, settings)),
         ("quarterly", lambda: quarterly_report(data, AS_OF, "2026Q3", settings)),
     ):
-        began = time.perf_counter()
-        report = build()
-        text = render_markdown(report)
-        elapsed = time.perf_counter() - began
-        print(f"{name}: {elapsed:.2f} s ({len(text):,} characters of Markdown)")
+        walls, cpus = [], []
+        for _ in range(3):  # best of three: the development machine is shared
+            began, cpu = time.perf_counter(), time.process_time()
+            text = render_markdown(build())
+            walls.append(time.perf_counter() - began)
+            cpus.append(time.process_time() - cpu)
+        # CPU time too: on a busy machine the wall clock also counts other jobs' turns.
+        print(f"{name}: {min(walls):.2f} s (CPU {min(cpus):.2f} s; {len(text):,} characters of Markdown), best of 3")
     print(f"peak RSS: {peak_rss_mb():.0f} MB")
     sys.stdout.flush()
 
