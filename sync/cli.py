@@ -31,6 +31,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "sync.cli_demo",
     "sync.cli_lint",
     "sync.cli_new",
+    "sync.cli_report",
 )
 
 

@@ -181,6 +181,11 @@ class LocalTrackerSettings(_Section):
 
 class _RemoteTrackerSettings(_Section):
     token_env: str = Field(pattern=_ENV_NAME)
+    search_lag_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="How long the tracker's search may lag behind a create; unset: the backend's default.",
+    )
     token_file: Path | None = None
     token: SecretStr | None = Field(
         default=None, description="Filled at load from token_env or token_file; never read from the file."
@@ -388,6 +393,16 @@ class ReportsSettings(_Section):
         "markdown",
         "html",
     )
+    repeat_similarity: float = Field(default=0.35, gt=0, le=1)
+    repeat_window_days: PositiveInt = 365
+    trend_quarters: PositiveInt = 4
+    review_hours: PositiveInt = 24
+    ageing_buckets: tuple[PositiveInt, ...] = (7, 30, 90)
+    webhook_url_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    webhook_url_file: Path | None = None
+    publish_issue: str | None = None
+    nudge_days_before: int = Field(default=2, ge=0)
+    quiet_hours: tuple[Annotated[int, Field(ge=0, le=23)], Annotated[int, Field(ge=0, le=23)]] | None = (20, 8)
 
 
 class ParseSettings(_Section):
@@ -757,7 +772,12 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
         "sources": settings.sources.model_copy(
             update={"paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths)}
         ),
-        "reports": settings.reports.model_copy(update={"output_dir": _rebase(settings.reports.output_dir, base)}),
+        "reports": settings.reports.model_copy(
+            update={
+                "output_dir": _rebase(settings.reports.output_dir, base),
+                "webhook_url_file": _rebase(settings.reports.webhook_url_file, base),
+            }
+        ),
         "owners": settings.owners.model_copy(update={"file": _rebase(settings.owners.file, base)}),
         "compliance": settings.compliance.model_copy(
             update={"rules_file": _rebase(settings.compliance.rules_file, base)}
