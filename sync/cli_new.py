@@ -20,12 +20,13 @@ from pathlib import Path
 
 import click
 
+from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.authoring import NewDocument, check_template, file_name, fill_template, format_id, next_sequence
 from sync.core.model import Severity
 from sync.core.parse.dates import parse_datetime
 from sync.errors import ConfigError, PmsyncError, UsageError
-from sync.runtime import source_paths, utc_now
+from sync.runtime import source_paths
 from sync.store.engine import make_engine
 from sync.store.id_claims import claim_id, known_ids, record_path, release_id
 from sync.store.migrations import migrate
