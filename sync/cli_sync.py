@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from mappings.calendar import BusinessCalendar
 from sync.core.model import Diagnostic, DiagnosticSeverity
 from sync.core.plan import (
     AdoptTicket,
@@ -71,6 +72,35 @@ def echo_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
             click.echo(diagnostic.format(), err=True)
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 request``, ``2 requests``."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def calendar_line(calendar: BusinessCalendar) -> str:
+    """One line naming the business calendar due dates were computed with."""
+    if calendar.country:
+        where = f"{calendar.country}-{calendar.subdivision}" if calendar.subdivision else calendar.country
+        holidays = f"{where} public holidays"
+    else:
+        holidays = "no public holidays ([calendar] country is empty)"
+    extra = f" + {plural(len(calendar.extra_holidays), 'company day')} off" if calendar.extra_holidays else ""
+    weekend = ", ".join(_DAY_NAMES[day] for day in sorted(calendar.weekend))
+    return f"calendar: {holidays}{extra}; weekend {weekend}"
+
+
+def calendar_json(calendar: BusinessCalendar) -> dict[str, Any]:
+    return {
+        "country": calendar.country,
+        "subdivision": calendar.subdivision,
+        "extra_holidays": sorted(day.isoformat() for day in calendar.extra_holidays),
+        "weekend": [_DAY_NAMES[day].lower() for day in sorted(calendar.weekend)],
+    }
+
+
 # --- plan rendering -------------------------------------------------------------------------
 
 
@@ -116,45 +146,117 @@ def describe(action: Any) -> dict[str, Any]:
     raise TypeError(action)  # pragma: no cover
 
 
-def echo_plan(plan: Plan, fmt: str) -> None:
-    rows = [describe(action) for action in plan.actions]
-    if fmt == "json":
-        click.echo(json.dumps({"actions": rows, "unchanged": list(plan.unchanged)}, indent=2))
-        return
-    shown = [row for row in rows if row["action"] != "record"]
+_PLAN_HEADER = f"{'ACTION':<16} {'KEY':<28} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
+
+
+def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> None:
+    """The plan as a table (the JSON form is part of :func:`report_json`)."""
+    shown = [row for row in (describe(action) for action in plan.actions) if row["action"] != "record"]
     if not shown:
-        click.echo("Nothing to do: every action item already has its ticket.")
+        if found_documents:
+            click.echo("Nothing to do: every action item already has its ticket.")
+        else:
+            click.echo(f"No post-mortem documents found at {', '.join(paths) or 'the [sources] paths'}.")
+        return
+    click.echo(_PLAN_HEADER)
     for row in shown:
-        extra = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
-        ticket = row.get("ticket") or ""
-        due = f" due {row['due']}" if row.get("due") else ""
-        prio = f" {row['priority']}" if row.get("priority") else ""
-        click.echo(f"{row['action']:<16} {row['key']:<28} {ticket:<12}{prio}{due}  {extra}")
+        what = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
+        click.echo(
+            f"{row['action']:<16} {row['key']:<28} {row.get('ticket') or '-':<10} {row.get('priority') or '-':<3} "
+            f"{row.get('due') or '-':<10} {_clip(row.get('assignee') or '-', 18):<18} {what}"
+        )
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_counts(report: SyncReport) -> dict[str, int]:
+    """The summary's figures, every one of them (the text line shows the non-zero optional ones)."""
+    applied = report.applied
+    return {
+        "created": len(applied.created) if applied else 0,
+        "updated": len(applied.updated) if applied else 0,
+        "unchanged": len(report.plan.unchanged) if report.plan else 0,
+        "failed": report.failed,
+        "adopted": len(applied.adopted) if applied else 0,
+        "recovered": len(applied.recovered) if applied else 0,
+        "removed_from_docs": len(applied.removed) if applied else 0,
+        "input_problems": len(report.input_problems),
+        "status_changes_pulled": report.pulled.changed if report.pulled else 0,
+        "documents_written_back": sum(1 for o in report.written.values() if o.status == "written"),
+        "ticket_cells_kept": len(report.kept_cells),
+        "status_conflicts": len(report.status_conflicts),
+        "not_postmortems": len(report.skipped_documents),
+    }
 
 
 def summary_line(report: SyncReport) -> str:
-    applied = report.applied
-    created = len(applied.created) if applied else 0
-    updated = len(applied.updated) if applied else 0
-    unchanged = len(report.plan.unchanged) if report.plan else 0
-    parts = [f"created {created}", f"updated {updated}", f"unchanged {unchanged}", f"failed {report.failed}"]
-    if applied and applied.adopted:
-        parts.append(f"adopted {len(applied.adopted)}")
-    if applied and applied.recovered:
-        parts.append(f"recovered {len(applied.recovered)}")
-    if applied and applied.removed:
-        parts.append(f"removed from docs {len(applied.removed)}")
-    if report.input_problems:
-        parts.append(f"input problems {len(report.input_problems)}")
-    if report.pulled:
-        parts.append(f"status changes pulled {report.pulled.changed}")
-    written = sum(1 for o in report.written.values() if o.status == "written")
+    counts = summary_counts(report)
+    parts = [f"created {counts['created']}", f"updated {counts['updated']}", f"unchanged {counts['unchanged']}"]
+    parts.append(f"failed {counts['failed']}")
+    optional = (
+        ("adopted", "adopted"),
+        ("recovered", "recovered"),
+        ("removed_from_docs", "removed from docs"),
+        ("input_problems", "input problems"),
+        ("status_changes_pulled", "status changes pulled"),
+        ("ticket_cells_kept", "ticket cells kept"),
+        ("status_conflicts", "status conflicts"),
+        ("not_postmortems", "not post-mortems skipped"),
+    )
+    parts.extend(f"{label} {counts[name]}" for name, label in optional if counts[name])
+    if report.pulled and not counts["status_changes_pulled"]:
+        parts.append("status changes pulled 0")
     if report.written:
-        parts.append(f"documents written back {written}")
+        parts.append(f"documents written back {counts['documents_written_back']}")
     return ", ".join(parts)
 
 
-def _echo_report(report: SyncReport) -> None:
+def report_json(report: SyncReport, *, command: str, dry_run: bool, calendar: BusinessCalendar) -> dict[str, Any]:
+    """The whole run as one JSON document: ``--format json`` prints this and nothing else on stdout."""
+    plan = report.plan
+    return {
+        "command": command,
+        "dry_run": dry_run,
+        "calendar": calendar_json(calendar),
+        "documents": sum(1 for r in report.documents if r.postmortem is not None),
+        "skipped_documents": [{"path": p, "reason": "not a post-mortem"} for p in report.skipped_documents],
+        "actions": [describe(action) for action in plan.actions] if plan else [],
+        "unchanged": list(plan.unchanged) if plan else [],
+        "summary": summary_counts(report),
+        "failures": [{"key": k, "message": m} for k, m in sorted(report.applied.failures.items())]
+        if report.applied
+        else [],
+        "removed_from_docs": list(report.applied.removed) if report.applied else [],
+        "problems": list(report.problems),
+        "write_back": [
+            {"path": path, "status": o.status, "detail": o.detail, "changed_lines": list(o.changed_lines)}
+            for path, o in sorted(report.written.items())
+        ],
+        "ticket_cells_kept": [{"path": p, "number": n, "reason": r} for p, n, r in report.kept_cells],
+        "status_conflicts": [
+            {
+                "path": c.path,
+                "item": c.item_key,
+                "ticket": c.ticket,
+                "cell": c.cell,
+                "written": c.written.value,
+                "ticket_status": c.ticket_status.value if c.ticket_status else None,
+                "pushed": c.pushed.value if c.pushed else None,
+                "error": c.error,
+            }
+            for c in report.status_conflicts
+        ],
+        "diagnostics": [
+            d.model_dump(mode="json") for d in sorted(report.diagnostics, key=lambda d: (d.path, d.line or 0))
+        ],
+        "exit_code": report.exit_code,
+    }
+
+
+def _echo_report(report: SyncReport, *, summary_to_stderr: bool = False) -> None:
+    """Messages to stderr, then the summary line on stdout (stderr when stdout holds JSON)."""
     echo_diagnostics(report.diagnostics)
     if report.applied:
         for key, message in sorted(report.applied.failures.items()):
@@ -166,7 +268,18 @@ def _echo_report(report: SyncReport) -> None:
     for path, outcome in sorted(report.written.items()):
         if outcome.status in ("skipped-modified", "failed"):
             click.echo(f"write-back {outcome.status}: {path}: {outcome.detail}", err=True)
-    click.echo(summary_line(report))
+    for path, number, reason in report.kept_cells:
+        click.echo(f"write-back kept: {path}: item {number}: {reason} (the document's reference wins)", err=True)
+    for conflict in report.status_conflicts:
+        click.echo(f"status conflict: {conflict.describe()}", err=True)
+    click.echo(summary_line(report), err=summary_to_stderr)
+
+
+def _echo_skipped(report: SyncReport) -> None:
+    for path in report.skipped_documents:
+        click.echo(f"info: {path}: not a post-mortem (no summary field, no action-item section); skipped", err=True)
+    if report.before_since and not report.plan:
+        click.echo(f"info: {plural(report.before_since, 'post-mortem')} before --since; nothing to backfill", err=True)
 
 
 def _sync(
@@ -181,8 +294,17 @@ def _sync(
     lock_timeout: float,
     fmt: str = "table",
 ) -> None:
+    as_json = fmt == "json"
     with runtime(ctx) as rt:
+        if since is not None and since > rt.today:
+            raise UsageError(
+                f"--since {since.isoformat()} is in the future (today is {rt.today.isoformat()})",
+                hint="give the date of the oldest incident to backfill, e.g. --since 2025-01-01",
+            )
         documents = _paths(ctx, rt, paths)
+        calendar = rt.policy.calendar
+        # stdout carries exactly one JSON document with --format json: everything else goes to stderr.
+        click.echo(calendar_line(calendar), err=as_json)
         options = SyncOptions(
             dry_run=dry_run,
             write_back=write_back,
@@ -191,21 +313,39 @@ def _sync(
             since=since,
             lock_timeout=lock_timeout,
             command=command,
+            exclude=rt.settings.sources.exclude,
+            doc_status=rt.settings.sync.doc_status,
         )
-        show_progress = command == "backfill" and sys.stderr.isatty()
+        verbose = bool(ctx.find_root().params.get("verbose"))
+        # With -v the INFO lines are the progress; a bar would be torn by them.
+        show_progress = command == "backfill" and sys.stderr.isatty() and not verbose
         with (
             click.progressbar(length=len(documents), label="Reading", file=sys.stderr)
             if show_progress
             else (_NoProgress()) as bar
         ):
             report = rt.sync(documents, options, progress=bar.update)
-        if dry_run and report.plan is not None:
-            echo_plan(report.plan, fmt)
+        _echo_skipped(report)
+        if as_json:
+            # The human-readable messages still go to stderr, for the person watching the job.
+            _echo_messages_only(report, dry_run=dry_run)
+            click.echo(json.dumps(report_json(report, command=command, dry_run=dry_run, calendar=calendar), indent=2))
+        elif dry_run:
+            found = any(r.postmortem is not None for r in report.documents) or bool(report.skipped_documents)
+            if report.plan is not None:
+                echo_plan(report.plan, found_documents=found, paths=[str(p) for p in paths])
             echo_diagnostics(report.diagnostics)
             click.echo("dry run: nothing was changed")
         else:
             _echo_report(report)
         ctx.exit(report.exit_code)
+
+
+def _echo_messages_only(report: SyncReport, *, dry_run: bool) -> None:
+    if dry_run:
+        echo_diagnostics(report.diagnostics)
+    else:
+        _echo_report(report, summary_to_stderr=True)
 
 
 class _NoProgress:
@@ -279,6 +419,7 @@ def sync_cmd(
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @click.option("--write-back", is_flag=True, help="Fill the Ticket and Status cells of each document.")
 @click.option("--force", is_flag=True, help="Apply even when the safety valve objects.")
+@FORMAT
 @LOCK_TIMEOUT
 @click.pass_context
 def backfill_cmd(
@@ -288,6 +429,7 @@ def backfill_cmd(
     dry_run: bool,
     write_back: bool,
     force: bool,
+    fmt: str,
     lock_timeout: float,
 ) -> None:
     """Sync historic documents; tickets the documents already name are adopted, not duplicated."""
@@ -300,17 +442,25 @@ def backfill_cmd(
         force=force,
         since=since.date(),
         lock_timeout=lock_timeout,
+        fmt=fmt,
     )
 
 
 @click.command("pull")
+@FORMAT
 @LOCK_TIMEOUT
 @click.pass_context
-def pull_cmd(ctx: click.Context, lock_timeout: float) -> None:
+def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
     """Fetch ticket statuses changed since the last pull into the status history."""
     with runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
         result = pull_statuses(rt.tracker, rt.store, retry=rt.retry)
-    click.echo(f"pulled {result.seen} changed tickets in {result.pages} requests, status changes {result.changed}")
+    if fmt == "json":
+        click.echo(json.dumps({"tickets_seen": result.seen, "requests": result.pages, "changed": result.changed}))
+        return
+    click.echo(
+        f"pulled {plural(result.seen, 'changed ticket')} in {plural(result.pages, 'request')}, "
+        f"status changes {result.changed}"
+    )
 
 
 @click.command("status")
@@ -350,6 +500,8 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
         return
     if not records:
         click.echo("No action items." if not overdue else "Nothing overdue.")
+    else:
+        click.echo(f"{'ITEM':<26} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} {'OWNER':<18} TEXT")
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"
@@ -360,7 +512,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
     total = len(records)
     done = sum(1 for r in records if r["status"] in ("done", "wont_do"))
     late_count = sum(1 for r in records if r["overdue"])
-    click.echo(f"{total} items, {done} closed, {late_count} overdue")
+    click.echo(f"{plural(total, 'item')}, {done} closed, {late_count} overdue")
 
 
 commands = [plan_cmd, sync_cmd, backfill_cmd, pull_cmd, status_cmd]

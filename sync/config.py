@@ -83,6 +83,7 @@ __all__ = [
     "Settings",
     "SourcesSettings",
     "StateSettings",
+    "SyncSettings",
     "TrackerSettings",
     "load_settings",
 ]
@@ -155,6 +156,11 @@ class SourcesSettings(_Section):
     """``[sources]``: where post-mortem documents are found."""
 
     paths: StrList = Field(default=("postmortems/**/*.md",), description="Glob patterns of Markdown documents.")
+    exclude: StrList = Field(
+        default=(),
+        description="Globs of files never read: a pattern without '/' matches the file name (README.md), "
+        "one with '/' the path relative to the config file's directory.",
+    )
 
 
 class StateSettings(_Section):
@@ -289,7 +295,8 @@ class DueDatesSettings(_Section):
 class CalendarSettings(_Section):
     """``[calendar]``: business days (country and subdivision as the ``holidays`` library names them)."""
 
-    country: str | None = None
+    # The documented default (config.example.toml): P0 items must not fall due on Thanksgiving.
+    country: str | None = "US"
     subdivision: str | None = None
     extra_holidays: Annotated[tuple[dt.date, ...], BeforeValidator(_split_csv)] = ()
     weekend: Annotated[tuple[Weekday, ...], BeforeValidator(_split_csv)] = (5, 6)
@@ -428,6 +435,16 @@ class ComplianceSettings(_Section):
         return self._rules
 
 
+class SyncSettings(_Section):
+    """``[sync]``: how a run treats what people change in the documents."""
+
+    doc_status: Literal["report", "push"] = Field(
+        default="report",
+        description="A Status cell a person edited since write-back: 'report' it as a conflict and leave it, "
+        "or 'push' it to the ticket (the tracker records the change).",
+    )
+
+
 class Settings(_Section):
     """All of pmsync's configuration. Build it with :func:`load_settings`."""
 
@@ -443,6 +460,7 @@ class Settings(_Section):
     parse: ParseSettings = ParseSettings()
     safety: SafetySettings = SafetySettings()
     compliance: ComplianceSettings = ComplianceSettings()
+    sync: SyncSettings = SyncSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -602,12 +620,36 @@ def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        where = f"{path}:{match.group(1)}" if match else str(path)
+        line, message = _toml_error_line(text, str(exc))
         raise ConfigError(
-            f"{where}: invalid TOML: {message}", hint="see https://toml.io for the syntax; config.example.toml"
+            f"{path}:{line}: invalid TOML: {message}", hint="see https://toml.io for the syntax; config.example.toml"
         ) from None
+
+
+def _toml_error_line(text: str, message: str) -> tuple[int, str]:
+    """The line of the statement that is broken, and the message to show.
+
+    tomllib reports where it gave up, which for an unclosed array or string is a later line or
+    "end of document". The statement starts on the line after the longest prefix of the file
+    (up to that point) that still parses on its own."""
+    lines = text.splitlines(keepends=True)
+    match = re.search(r"\(at line (\d+), column (\d+)\)$", message)
+    noticed = int(match.group(1)) if match else len(lines)
+    reason = message[: match.start()].rstrip() if match else message.replace(" (at end of document)", "")
+    start = noticed
+    for end in range(noticed - 1, -1, -1):
+        try:
+            tomllib.loads("".join(lines[:end]))
+        except tomllib.TOMLDecodeError:
+            continue
+        start = end + 1
+        while start < noticed and not lines[start - 1].split("#", 1)[0].strip():
+            start += 1  # blank and comment lines belong to no statement
+        break
+    where = f"at line {noticed}, column {match.group(2)}" if match else "at the end of the file"
+    if start == noticed and match:
+        return start, f"{reason} (line {noticed}, column {match.group(2)})"
+    return start, f"{reason} in the statement starting on line {start} (noticed {where})"
 
 
 def _apply_env_overrides(
@@ -739,7 +781,11 @@ def _rebase_glob(pattern: str, base: Path) -> str:
 def _rebase_paths(settings: Settings, base: Path) -> Settings:
     update: dict[str, Any] = {
         "sources": settings.sources.model_copy(
-            update={"paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths)}
+            update={
+                "paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths),
+                # A bare file name matches anywhere; a pattern with a directory part is a path like `paths`.
+                "exclude": tuple(_rebase_glob(p, base) if "/" in p else p for p in settings.sources.exclude),
+            }
         ),
         "reports": settings.reports.model_copy(update={"output_dir": _rebase(settings.reports.output_dir, base)}),
         "owners": settings.owners.model_copy(update={"file": _rebase(settings.owners.file, base)}),

@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
+from sync.documents import excluder
+from sync.extras import require
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
 from sync.retry import RetryPolicy
@@ -102,6 +104,8 @@ def open_runtime(
 ) -> Runtime:
     """Load the configuration, migrate the state database and build the tracker."""
     settings = load_settings(config, os.environ if environ is None else environ)
+    if settings.state.url.startswith("postgresql+psycopg:"):
+        require("psycopg", "[state] url = postgresql+psycopg://…")  # the driver is the `postgres` extra
     engine = make_engine(settings.state.url)
     try:
         migrate(engine)
@@ -122,11 +126,15 @@ def open_runtime(
 
 def source_paths(settings: Settings, given: Sequence[Path], base: Path) -> list[Path]:
     """The documents to read: the paths given on the command line, else the ``[sources]`` globs
-    (relative ones resolved against ``base``, the configuration file's directory)."""
+    (relative ones resolved against ``base``, the configuration file's directory) less the
+    ``[sources] exclude`` matches; directories given are expanded later, with the same exclusions."""
     if given:
         return list(given)
+    excluded = excluder(settings.sources.exclude)
     found: list[Path] = []
     for pattern in settings.sources.paths:
         full = pattern if os.path.isabs(pattern) else str(base / pattern)
-        found.extend(Path(p) for p in sorted(glob.glob(full, recursive=True)) if Path(p).is_file())
+        found.extend(
+            Path(p) for p in sorted(glob.glob(full, recursive=True)) if Path(p).is_file() and not excluded(Path(p))
+        )
     return list(dict.fromkeys(found))

@@ -30,12 +30,16 @@ _TEMP_SUFFIX = ".tmp"
 
 @dataclass(frozen=True)
 class WritebackOutcome:
-    """What happened to one document; ``changed_lines`` and ``skipped`` come from the plan when there was one."""
+    """What happened to one document; ``changed_lines``, ``skipped`` (cells kept because they name another
+    ticket), ``status_shown`` and ``status_edited`` come from the plan when there was one
+    (:class:`~sync.core.writeback.WritebackResult`)."""
 
     status: WritebackStatus
     detail: str
     changed_lines: tuple[int, ...] = ()
     skipped: tuple[tuple[int, str], ...] = ()
+    status_shown: tuple[int, ...] = ()
+    status_edited: tuple[tuple[int, str], ...] = ()
 
 
 def write_back(path: Path, expected_sha256: str, updates: Sequence[ItemWriteback]) -> WritebackOutcome:
@@ -68,7 +72,14 @@ def write_back(path: Path, expected_sha256: str, updates: Sequence[ItemWriteback
 
 
 def _outcome(status: WritebackStatus, detail: str, plan: WritebackResult) -> WritebackOutcome:
-    return WritebackOutcome(status, detail, changed_lines=plan.changed_lines, skipped=plan.skipped)
+    return WritebackOutcome(
+        status,
+        detail,
+        changed_lines=plan.changed_lines,
+        skipped=plan.skipped,
+        status_shown=plan.status_shown,
+        status_edited=plan.status_edited,
+    )
 
 
 def _temp_prefix(target: Path) -> str:

@@ -32,7 +32,12 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _written_statuses(conn: Connection) -> None:
+    # Idempotent on its own: branches' migrations are merged in an unknown order.
+    tables.written_statuses.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _written_statuses)
 LATEST = len(MIGRATIONS)
 
 

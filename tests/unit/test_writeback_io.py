@@ -45,7 +45,9 @@ def doc(tmp_path: Path) -> Path:
 def test_written_replaces_the_document_and_leaves_no_temp(doc: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="sync.writeback")
     outcome = write_back(doc, sha(DOC.encode()), UPDATES)
-    assert outcome == WritebackOutcome("written", f"{doc}: 4 line(s) updated", changed_lines=(3, 4, 5, 6))
+    assert outcome == WritebackOutcome(
+        "written", f"{doc}: 4 line(s) updated", changed_lines=(3, 4, 5, 6), status_shown=(1,)
+    )
     assert doc.read_bytes() == WRITTEN.encode()
     assert temps(doc.parent) == []
     assert f"Wrote back 4 line(s) of {doc}" in caplog.messages
