@@ -629,9 +629,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _toml_error_line(text: str, message: str) -> tuple[int, str]:
     """The line of the statement that is broken, and the message to show.
 
-    tomllib reports where it gave up, which for an unclosed array or string is a later line or
-    "end of document". The statement starts on the line after the longest prefix of the file
-    (up to that point) that still parses on its own."""
+    tomllib reports where it gave up, which for an unclosed array or multi-line string is a later
+    line or "end of document". The statement starts on the line after the longest prefix of the
+    file (up to that point) that still parses on its own; both lines are named when they differ."""
     lines = text.splitlines(keepends=True)
     match = re.search(r"\(at line (\d+), column (\d+)\)$", message)
     noticed = int(match.group(1)) if match else len(lines)

@@ -98,6 +98,11 @@ def test_missing_config_file(tmp_path: Path, path: Path | None, env: dict[str, s
         ("[state]\nurl = \n", 2),
         ("[safety]\nmax_creates = 5\n[tracker\n", 3),
         ('[state]\nurl = "sqlite:///a.db"\nurl = "sqlite:///b.db"\n', 3),
+        # Issue 18.7: tomllib notices these lines later (or at the end); the broken statement starts here.
+        ("[calendar]\nextra_holidays = [2026-12-24,\n  2026-12-31\n\n[safety]\nmax_creates = 5\n", 2),
+        ('[state]\nurl = """sqlite:///a.db\n\n# a comment\n', 2),
+        ('# header\n\n[owners]\nentries = [\n  { name = "Dana" },\n  { name = "Alice"\n]\n', 4),
+        ('[owners]\nentries = [\n  { name = "Dana" },\n\n[safety]\nmax_creates = 5\n', 2),
     ],
 )
 def test_toml_syntax_error_names_file_and_line(tmp_path: Path, text: str, line: int) -> None:
@@ -106,6 +111,7 @@ def test_toml_syntax_error_names_file_and_line(tmp_path: Path, text: str, line: 
         load_settings(path, {}, cwd=tmp_path)
     assert caught.value.message.startswith(f"{path}:{line}: invalid TOML: ")
     assert f"line {line}" in caught.value.message
+    assert "(at " not in caught.value.message  # tomllib's own location is restated, not repeated
 
 
 def test_unreadable_config_file(tmp_path: Path) -> None:
