@@ -347,3 +347,33 @@ def test_the_example_config_with_the_examples_exits_zero(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "pmsync.toml"), "sync"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "PLAN003" not in result.output and "failed 0" in result.stdout
+
+
+def test_plan_and_sync_tables_after_edits(run: Run, project: Path) -> None:
+    assert run("status").stdout.splitlines()[0] == "No action items."
+    run("sync")
+    assert "Nothing to do: every action item already has its ticket." in run("plan").stdout
+    doc = project / "docs" / "inc-100.md"
+    lines = doc.read_text(encoding="utf-8").splitlines(keepends=True)
+    # Delete item 1 and renumber the rest: item 2 becomes 1, item 3 becomes 2.
+    kept = [line for line in lines if not line.startswith("| 1 |")]
+    kept = [line.replace("| 2 |", "| 1 |", 1).replace("| 3 |", "| 2 |", 1) for line in kept]
+    doc.write_text("".join(kept), encoding="utf-8")
+    plan = run("plan").stdout
+    assert "renumber" in plan and "was INC-100#2" in plan
+    assert "removed-from-doc" in plan and "reported, not closed" in plan
+    synced = run("sync")
+    assert "is no longer in its document; its ticket was left open" in synced.stderr
+    assert "removed from docs 1" in synced.stdout
+    overdue = run("status", "--overdue").stdout.splitlines()
+    assert overdue[0].startswith("ITEM") and overdue[-1].endswith("overdue")
+
+
+def test_tickets_list_as_a_table(run: Run) -> None:
+    run("sync")
+    listed = run("tickets", "list", "--status", "open").stdout.splitlines()
+    assert listed[-1] == "3 tickets"  # the parent and items 1 and 3; item 2 was created in progress
+    assert any(line.startswith("LOC-1 ") for line in listed)
+    key = str(ticket_of(run, "INC-100#3")["key"])
+    run("tickets", "set-status", key, "done")
+    assert run("tickets", "list", "--status", "done").stdout.splitlines()[-1] == "1 ticket"
