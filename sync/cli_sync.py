@@ -196,18 +196,17 @@ def summary_line(report: SyncReport) -> str:
     parts = [f"created {counts['created']}", f"updated {counts['updated']}", f"unchanged {counts['unchanged']}"]
     parts.append(f"failed {counts['failed']}")
     optional = (
-        ("adopted", "adopted"),
-        ("recovered", "recovered"),
-        ("removed_from_docs", "removed from docs"),
-        ("input_problems", "input problems"),
-        ("status_changes_pulled", "status changes pulled"),
-        ("ticket_cells_kept", "ticket cells kept"),
-        ("status_conflicts", "status conflicts"),
-        ("not_postmortems", "not post-mortems skipped"),
+        ("adopted", "adopted", False),
+        ("recovered", "recovered", False),
+        ("removed_from_docs", "removed from docs", False),
+        ("input_problems", "input problems", False),
+        # A pull that ran is always reported, even when it found nothing new.
+        ("status_changes_pulled", "status changes pulled", report.pulled is not None),
+        ("ticket_cells_kept", "ticket cells kept", False),
+        ("status_conflicts", "status conflicts", False),
+        ("not_postmortems", "not post-mortems skipped", False),
     )
-    parts.extend(f"{label} {counts[name]}" for name, label in optional if counts[name])
-    if report.pulled and not counts["status_changes_pulled"]:
-        parts.append("status changes pulled 0")
+    parts.extend(f"{label} {counts[name]}" for name, label, always in optional if always or counts[name])
     if report.written:
         parts.append(f"documents written back {counts['documents_written_back']}")
     return ", ".join(parts)

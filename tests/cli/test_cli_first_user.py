@@ -339,9 +339,10 @@ def test_info_lines_only_with_verbose(run: Run, project: Path) -> None:
     assert "INFO sync.apply: Created" in loud.stderr
 
 
-def test_the_example_config_with_the_examples_exits_zero(tmp_path: Path) -> None:
+def test_the_example_config_with_the_examples_exits_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A first user copies config.example.toml next to the example post-mortems: the owner
     # directory is no longer an example that makes every owner "unknown" (exit 1).
+    monkeypatch.chdir(tmp_path)  # the example's sqlite:///pmsync.db is relative to the working directory
     shutil.copy(ROOT / "config.example.toml", tmp_path / "pmsync.toml")
     shutil.copytree(EXAMPLES, tmp_path / "postmortems")
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "pmsync.toml"), "sync"], catch_exceptions=False)
