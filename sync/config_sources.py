@@ -65,20 +65,21 @@ def _toml_error_line(text: str, message: str) -> tuple[int, str]:
     match = re.search(r"\(at line (\d+), column (\d+)\)$", message)
     noticed = int(match.group(1)) if match else len(lines)
     reason = message[: match.start()].rstrip() if match else message.replace(" (at end of document)", "")
-    start = noticed
-    for end in range(noticed - 1, -1, -1):
-        try:
-            tomllib.loads("".join(lines[:end]))
-        except tomllib.TOMLDecodeError:
-            continue
-        start = end + 1
-        while start < noticed and not lines[start - 1].split("#", 1)[0].strip():
-            start += 1  # blank and comment lines belong to no statement
-        break
+    # The empty prefix always parses, so a start is always found (at worst line 1). Blank and
+    # comment lines parse too, so the start is never one of them.
+    start = next(end + 1 for end in range(noticed - 1, -1, -1) if _parses("".join(lines[:end])))
     where = f"at line {noticed}, column {match.group(2)}" if match else "at the end of the file"
     if start == noticed and match:
         return start, f"{reason} (line {noticed}, column {match.group(2)})"
     return start, f"{reason} in the statement starting on line {start} (noticed {where})"
+
+
+def _parses(text: str) -> bool:
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
 
 
 def apply_env_overrides(raw: dict[str, Any], env: Mapping[str, str], problems: list[str]) -> dict[tuple[str, ...], str]:
