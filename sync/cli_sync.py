@@ -499,8 +499,8 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
         return
     if not records:
         click.echo("No action items." if not overdue else "Nothing overdue.")
-    else:
-        click.echo(f"{'ITEM':<26} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} {'OWNER':<18} TEXT")
+        return
+    click.echo(f"{'ITEM':<26} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} {'OWNER':<18} TEXT")
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"

@@ -351,7 +351,7 @@ def test_the_example_config_with_the_examples_exits_zero(tmp_path: Path, monkeyp
 
 
 def test_plan_and_sync_tables_after_edits(run: Run, project: Path) -> None:
-    assert run("status").stdout.splitlines()[0] == "No action items."
+    assert run("status").stdout == "No action items.\n"
     run("sync")
     assert "Nothing to do: every action item already has its ticket." in run("plan").stdout
     doc = project / "docs" / "inc-100.md"
@@ -378,3 +378,14 @@ def test_tickets_list_as_a_table(run: Run) -> None:
     key = str(ticket_of(run, "INC-100#3")["key"])
     run("tickets", "set-status", key, "done")
     assert run("tickets", "list", "--status", "done").stdout.splitlines()[-1] == "1 ticket"
+
+
+def test_the_demo_in_a_folder_holding_the_example_config_exits_zero(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `pmsync demo DIR` keeps a pmsync.toml it finds there: the copied example must not fail the demo.
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROOT / "config.example.toml", tmp_path / "pmsync.toml")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "PLAN003" not in result.output and "failed 0" in result.stdout
