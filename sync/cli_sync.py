@@ -25,7 +25,7 @@ from sync.core.plan import (
     UpdateTicket,
     UpsertIncident,
 )
-from sync.errors import UsageError
+from sync.errors import PmsyncError, UsageError
 from sync.pipeline import SyncOptions, SyncReport
 from sync.pull import pull as pull_statuses
 from sync.runtime import Runtime, open_runtime, source_paths
@@ -40,6 +40,19 @@ FORMAT = click.option(
 def config_path(ctx: click.Context) -> Path | None:
     value = ctx.find_root().params.get("config")
     return Path(value) if value else None
+
+
+@contextmanager
+def json_errors(as_json: bool) -> Iterator[None]:
+    """With ``--format json``, a command that fails still leaves one JSON document on stdout
+    (``{"error": {"message", "hint", "exit_code"}}``); the text goes to stderr as for any command."""
+    try:
+        yield
+    except PmsyncError as exc:
+        if as_json:
+            error = {"message": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+            click.echo(json.dumps({"error": error}))
+        raise
 
 
 @contextmanager
@@ -294,7 +307,7 @@ def _sync(
     fmt: str = "table",
 ) -> None:
     as_json = fmt == "json"
-    with runtime(ctx) as rt:
+    with json_errors(as_json), runtime(ctx) as rt:
         if since is not None and since > rt.today:
             raise UsageError(
                 f"--since {since.isoformat()} is in the future (today is {rt.today.isoformat()})",
@@ -451,7 +464,7 @@ def backfill_cmd(
 @click.pass_context
 def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
     """Fetch ticket statuses changed since the last pull into the status history."""
-    with runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
+    with json_errors(fmt == "json"), runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
         result = pull_statuses(rt.tracker, rt.store, retry=rt.retry)
     if fmt == "json":
         click.echo(json.dumps({"tickets_seen": result.seen, "requests": result.pages, "changed": result.changed}))
@@ -469,11 +482,12 @@ def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
 @click.pass_context
 def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str) -> None:
     """Action items with their ticket, due date, status and an overdue flag."""
-    with runtime(ctx) as rt:
-        rows = rt.store.status_rows(incident)
-        today = rt.today
-    if incident and not rows:
-        raise UsageError(f"no action items are known for incident {incident!r}", hint="run `pmsync sync` first")
+    with json_errors(fmt == "json"):
+        with runtime(ctx) as rt:
+            rows = rt.store.status_rows(incident)
+            today = rt.today
+        if incident and not rows:
+            raise UsageError(f"no action items are known for incident {incident!r}", hint="run `pmsync sync` first")
     records: list[dict[str, Any]] = []
     for row in rows:
         closed = row.status is not None and row.status.is_closed

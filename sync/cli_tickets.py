@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import click
 
-from sync.cli_sync import runtime
+from sync.cli_sync import json_errors, runtime
 from sync.core.model import Status
 from sync.core.tickets import Ticket
 from sync.errors import TrackerNotFound, UsageError
@@ -59,7 +59,7 @@ def tickets() -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None, fmt: str) -> None:
     """All item and incident tickets."""
-    with runtime(ctx) as rt:
+    with json_errors(fmt == "json"), runtime(ctx) as rt:
         found = _local(rt.tracker).list_tickets(status=Status(status) if status else None)
     if fmt == "json":
         click.echo(json.dumps([_row(t) for t in found], indent=2))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,11 +55,14 @@ class DemoResult:
     pulled: PullResult
 
 
-def examples_dir() -> Path:
+SOURCE_ROOT = Path(sync.__file__).resolve().parents[1]
+
+
+def examples_dir(environ: Mapping[str, str] | None = None, source_root: Path = SOURCE_ROOT) -> Path:
     """The bundled examples: ``$PMSYNC_EXAMPLES``, else ``examples/postmortems`` of the source tree."""
-    env = os.environ.get("PMSYNC_EXAMPLES")
+    env = (os.environ if environ is None else environ).get("PMSYNC_EXAMPLES")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(sync.__file__).resolve().parents[1] / "examples" / "postmortems")
+    candidates.append(source_root / "examples" / "postmortems")
     for candidate in candidates:
         if candidate.is_dir() and any(candidate.glob("*.md")):
             return candidate

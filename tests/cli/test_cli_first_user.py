@@ -121,6 +121,23 @@ def test_every_command_with_format_json_prints_exactly_one_json_document(run: Ru
     assert [json.loads(line)["path"].rsplit("/", 1)[1] for line in lines] == ["README.md", "inc-100.md", "inc-200.md"]
 
 
+def test_a_failing_command_still_prints_one_json_document(run: Run, project: Path) -> None:
+    configure(project, "[safety]\nmax_creates = 2\n")
+    refused = run("sync", "--format", "json")
+    assert refused.exit_code == 1
+    error = json.loads(refused.stdout)["error"]
+    assert error["message"].startswith("refusing to sync: the plan creates 3 tickets") and error["exit_code"] == 1
+    assert "--force" in error["hint"] and "error: refusing to sync" in refused.stderr
+    unknown = run("status", "INC-404", "--format", "json")
+    assert unknown.exit_code == 2
+    assert json.loads(unknown.stdout)["error"]["message"] == "no action items are known for incident 'INC-404'"
+    configure(project, "[safety]\nmax_creates = 0\n")
+    for args in (("pull",), ("tickets", "list"), ("plan",), ("backfill", "--since", "2026-01-01")):
+        bad = run(*args, "--format", "json")
+        assert bad.exit_code == 2, args
+        assert json.loads(bad.stdout)["error"]["exit_code"] == 2
+
+
 # --- 4. a person's edit of the Status cell ---------------------------------------------------------
 
 
