@@ -26,7 +26,7 @@ from sync.core.plan import (
     UpsertIncident,
 )
 from sync.errors import PmsyncError, UsageError
-from sync.pipeline import SyncOptions, SyncReport
+from sync.pipeline import SyncReport
 from sync.pull import pull as pull_statuses
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -317,16 +317,13 @@ def _sync(
         calendar = rt.policy.calendar
         # stdout carries exactly one JSON document with --format json: everything else goes to stderr.
         click.echo(calendar_line(calendar), err=as_json)
-        options = SyncOptions(
+        options = rt.sync_options(
             dry_run=dry_run,
             write_back=write_back,
             force=force,
-            max_creates=rt.settings.safety.max_creates,
             since=since,
             lock_timeout=lock_timeout,
             command=command,
-            exclude=rt.settings.sources.exclude,
-            doc_status=rt.settings.sync.doc_status,
         )
         verbose = bool(ctx.find_root().params.get("verbose"))
         # With -v the INFO lines are the progress; a bar would be torn by them.

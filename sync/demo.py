@@ -18,7 +18,7 @@ from pathlib import Path
 import sync
 from sync.core.model import Status
 from sync.errors import UsageError
-from sync.pipeline import SyncOptions, SyncReport, write_back_documents
+from sync.pipeline import SyncReport, write_back_documents
 from sync.pull import PullResult, pull
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -109,13 +109,12 @@ def run_demo(directory: Path | None) -> DemoResult:
     rt = open_runtime(config)
     try:
         documents = source_paths(rt.settings, (), target)
-        options = SyncOptions(write_back=True, max_creates=rt.settings.safety.max_creates, command="demo")
-        first = rt.sync(documents, options)
+        first = rt.sync(documents, rt.sync_options(write_back=True, command="demo"))
         moved = _work_tickets(rt)
         with run_lock(rt.engine):
             pulled = pull(rt.tracker, rt.store, retry=rt.retry)
         # Parse again: the first write-back changed the documents.
-        reread = rt.sync(documents, SyncOptions(dry_run=True, command="demo"))
+        reread = rt.sync(documents, rt.sync_options(dry_run=True, command="demo"))
         write_back_documents(rt.store, (r.postmortem for r in reread.documents if r.ok and r.postmortem))
     finally:
         rt.close()

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -50,6 +51,16 @@ class Runtime:
     def today(self) -> dt.date:
         """Today in the configured time zone (due dates and overdue flags are calendar dates)."""
         return self.clock().astimezone(self.policy.due_dates.zone).date()
+
+    def sync_options(self, **choices: Any) -> SyncOptions:
+        """Options for a run: what the configuration decides (``[safety] max_creates``, ``[sources]
+        exclude``, ``[sync] doc_status``), then the caller's ``choices`` (``dry_run=True``…)."""
+        configured = {
+            "max_creates": self.settings.safety.max_creates,
+            "exclude": self.settings.sources.exclude,
+            "doc_status": self.settings.sync.doc_status,
+        }
+        return SyncOptions(**{**configured, **choices})
 
     def sync(
         self, paths: Sequence[Path], options: SyncOptions, progress: Callable[[int], None] | None = None
