@@ -110,3 +110,35 @@ def test_push_that_fails_is_reported_and_the_cell_kept(engine: Engine, tmp_path:
     assert local.get(local.ref(conflict.ticket)).status is Status.OPEN
     # Still what pmsync wrote: the conflict stays until the ticket and the cell agree.
     assert WrittenStatusStore(engine, "local").last_written([conflict.ticket]) == {conflict.ticket: Status.OPEN}
+
+
+def test_write_back_skips_what_it_cannot_or_need_not_write(engine: Engine, tmp_path: Path) -> None:
+    store = SqlStateStore(engine, "local")
+    local = LocalTracker(engine)
+    synced = write_doc(tmp_path / "inc-100.md")
+    run_sync(
+        [synced],
+        tracker=local,
+        store=store,
+        policy=FixedPolicy(),
+        parse_options=ParseOptions(),
+        today=TODAY,
+        options=SyncOptions(),
+        retry=NO_WAIT,
+    )
+    never = write_doc(tmp_path / "inc-300.md", incident="INC-300")  # never synced: nothing to write
+    grown = synced.read_text(encoding="utf-8") + "| 4 | A new row nobody synced yet | @dana | | P2 | Open |\n"
+    synced.write_text(grown, encoding="utf-8")
+    docs = {Path(i.postmortem.path).name: i.postmortem for i in read_documents([synced, never], ParseOptions()).inputs}
+    assert len(docs["inc-100.md"].action_items) == 4
+    run = write_back_documents(store, docs.values(), tracker=local, retry=NO_WAIT)
+    assert list(run.outcomes) == [str(synced)]  # the unsynced document is not touched
+    assert str(synced) in run.outcomes and run.outcomes[str(synced)].status == "written"
+    assert "| 4 | A new row nobody synced yet | @dana | | P2 | Open | |" in synced.read_text(encoding="utf-8")
+    # A document edited after it was read is not written; one that vanished fails. Nothing is remembered.
+    edited = docs["inc-100.md"].model_copy(update={"content_sha256": "0" * 64})
+    gone = docs["inc-100.md"].model_copy(update={"path": str(tmp_path / "gone.md")})
+    again = write_back_documents(store, [edited, gone], tracker=local, retry=NO_WAIT)
+    assert again.outcomes[str(synced)].status == "skipped-modified"
+    assert again.outcomes[str(tmp_path / "gone.md")].status == "failed"
+    assert again.conflicts == []
