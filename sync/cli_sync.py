@@ -159,9 +159,6 @@ def describe(action: Any) -> dict[str, Any]:
     raise TypeError(action)  # pragma: no cover
 
 
-_PLAN_HEADER = f"{'ACTION':<16} {'KEY':<28} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
-
-
 def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> None:
     """The plan as a table (the JSON form is part of :func:`report_json`)."""
     shown = [row for row in (describe(action) for action in plan.actions) if row["action"] != "record"]
@@ -171,11 +168,17 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
         else:
             click.echo(f"No post-mortem documents found at {', '.join(paths) or 'the [sources] paths'}.")
         return
-    click.echo(_PLAN_HEADER)
+    # Columns as wide as their longest value (compliance item keys are long), so rows stay aligned.
+    key_width = max(len("KEY"), *(len(row["key"]) for row in shown))
+    ticket_width = max(len("TICKET"), *(len(row.get("ticket") or "-") for row in shown))
+    click.echo(
+        f"{'ACTION':<16} {'KEY':<{key_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
+    )
     for row in shown:
         what = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
         click.echo(
-            f"{row['action']:<16} {row['key']:<28} {row.get('ticket') or '-':<10} {row.get('priority') or '-':<3} "
+            f"{row['action']:<16} {row['key']:<{key_width}} {row.get('ticket') or '-':<{ticket_width}} "
+            f"{row.get('priority') or '-':<3} "
             f"{row.get('due') or '-':<10} {_clip(row.get('assignee') or '-', 18):<18} {what}"
         )
 
@@ -511,12 +514,18 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
     if not records:
         click.echo("No action items." if not overdue else "Nothing overdue.")
         return
-    click.echo(f"{'ITEM':<26} {'TICKET':<10} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} {'OWNER':<18} TEXT")
+    item_width = max(len("ITEM"), *(len(r["item"]) for r in records))
+    ticket_width = max(len("TICKET"), *(len(r["ticket"] or "-") for r in records))
+    click.echo(
+        f"{'ITEM':<{item_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} "
+        f"{'OWNER':<18} TEXT"
+    )
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"
         click.echo(
-            f"{r['item']:<26} {r['ticket'] or '-':<10} {r['priority'] or '-':<3} {r['due'] or '-':<10} "
+            f"{r['item']:<{item_width}} {r['ticket'] or '-':<{ticket_width}} {r['priority'] or '-':<3} "
+            f"{r['due'] or '-':<10} "
             f"{r['status'] or '-':<12} {flag:<8} {r['owner'] or '-':<18} {text}"
         )
     total = len(records)
