@@ -131,11 +131,13 @@ def test_a_failing_command_still_prints_one_json_document(run: Run, project: Pat
     unknown = run("status", "INC-404", "--format", "json")
     assert unknown.exit_code == 2
     assert json.loads(unknown.stdout)["error"]["message"] == "no action items are known for incident 'INC-404'"
-    configure(project, "[safety]\nmax_creates = 0\n")
+    config = project / "pmsync.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("max_creates = 2", "max_creates = 0"), "utf-8")
     for args in (("pull",), ("tickets", "list"), ("plan",), ("backfill", "--since", "2026-01-01")):
         bad = run(*args, "--format", "json")
         assert bad.exit_code == 2, args
-        assert json.loads(bad.stdout)["error"]["exit_code"] == 2
+        error = json.loads(bad.stdout)["error"]
+        assert error["exit_code"] == 2 and error["message"].startswith("[safety] max_creates: ")
 
 
 # --- 4. a person's edit of the Status cell ---------------------------------------------------------
