@@ -82,11 +82,17 @@ def _reports_nudges_and_publications(conn: Connection) -> None:
     tables.report_publications.create(conn, checkfirst=True)
 
 
+def _written_statuses(conn: Connection) -> None:
+    # Idempotent on its own: branches' migrations are merged in an unknown order.
+    tables.written_statuses.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
     _engine_remote_ready,
     _reports_nudges_and_publications,
+    _written_statuses,
 )
 LATEST = len(MIGRATIONS)
 

@@ -272,3 +272,14 @@ incident_id_claims = Table(
     Column("path", Text),
     Column("claimed_at", DateTime(timezone=True), nullable=False),
 )
+
+# What pmsync last wrote into a document's Status cell, per ticket (issue 18.4): a cell that no longer
+# says it was edited by a person, and is reported instead of reverted.
+written_statuses = Table(
+    "written_statuses",
+    metadata,
+    Column("tracker", String(20), primary_key=True),
+    Column("ticket_key", String(200), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)
