@@ -56,6 +56,9 @@ _PARSER_SLUGS = {
     "unscored-factor": "bad-score",
     "missing-severity": "unmapped-severity",
 }
+# Parser findings that lint's own rules state with their own codes and severities
+# (PM050 incomplete-item = LINT101 missing-owner / LINT102 missing-priority): reported once, by lint.
+_COVERED_BY_RULES = frozenset({"PM050"})
 
 
 def _slug(diagnostic: Diagnostic) -> str:
@@ -81,7 +84,7 @@ def lint(pm: PostMortem, options: LintOptions | None = None) -> list[Diagnostic]
 def lint_result(result: ParseResult, options: LintOptions | None = None) -> list[Diagnostic]:
     """The parser's diagnostics plus the rule findings (none when the document was unusable)."""
     options = options or LintOptions()
-    found = [d for d in result.diagnostics if _enabled(d, options)]
+    found = [d for d in result.diagnostics if _enabled(d, options) and d.code not in _COVERED_BY_RULES]
     reported = {(d.line, _slug(d)) for d in result.diagnostics}
     if result.postmortem is not None:
         for finding in lint(result.postmortem, options):

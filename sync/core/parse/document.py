@@ -160,9 +160,11 @@ class _Parser:
         self.front: dict[str, Any] = {}
         self.metadata: dict[str, Any] = {}
         if front is not None:
-            data, error = load_yaml(front)
+            data, error, error_line = load_yaml(front)
             if error is not None or data is None:
-                diagnostics.add(codes.FRONT_MATTER, 1, error or "front matter is not a mapping")
+                # The YAML body starts on line 2, below the opening "---".
+                line = error_line + 2 if error_line is not None else 1
+                diagnostics.add(codes.FRONT_MATTER, line, error or "front matter is not a mapping")
             else:
                 matter = read_front_matter(data)
                 self.front, self.metadata = matter.fields, matter.metadata
@@ -342,7 +344,16 @@ class _Parser:
         kinds = self._line_kinds()
         title_lines = {h.line for h in self.headers if h.effective_kind == "title"}
         scanned = scan_fields(
-            (number + 1, raw) for number, raw in enumerate(self.lines) if number not in excluded and raw.strip()
+            sorted(
+                [
+                    *(
+                        (number + 1, raw)
+                        for number, raw in enumerate(self.lines)
+                        if number not in excluded and raw.strip()
+                    ),
+                    *self._table_fields(),
+                ]
+            )
         )
         for found in scanned:
             if found.name is None:
@@ -362,6 +373,26 @@ class _Parser:
                     facts.put("detection", node_text(body).text, first_line(body))
         return facts
 
+    def _table_fields(self) -> list[tuple[int, str]]:
+        """Summary fields kept in a table, as ``Label: value`` lines: a two-column ``| Field | Value |``
+        table, or a one-row table whose header names the fields (``| ID | Severity | Start |``)."""
+        sectioned = self._excluded_lines(tables=False)
+        found: list[tuple[int, str]] = []
+        for node in self.blocks:
+            if node.type != "table" or not node.map or node.map[0] in sectioned:
+                continue
+            rows = [r for part in node.children for r in part.children if r.type == "tr"]
+            cells = [[node_text(c).text for c in row.children] for row in rows]
+            if not cells:
+                continue
+            if all(len(row) == 2 for row in cells):
+                found.extend(
+                    (first_line(row), f"{label}: {value}") for row, (label, value) in zip(rows, cells, strict=True)
+                )
+            elif len(cells) == 2 and len(cells[0]) >= 2:
+                found.extend((first_line(rows[1]), f"{label}: {value}") for label, value in zip(*cells, strict=False))
+        return found
+
     def _put_field(self, facts: _Facts, found: Field) -> None:
         name = found.name
         assert name is not None
@@ -378,10 +409,11 @@ class _Parser:
             return
         facts.put(name, found.value, found.line)
 
-    def _excluded_lines(self) -> set[int]:
+    def _excluded_lines(self, tables: bool = True) -> set[int]:
         excluded: set[int] = set()
+        skipped = ("fence", "code_block", "html_block", "table", "blockquote") if tables else ()
         for node in self.blocks:
-            if node.type in ("fence", "code_block", "html_block", "table", "blockquote") and node.map:
+            if node.type in skipped and node.map:
                 excluded.update(range(node.map[0], node.map[1]))
         for kind in (
             "actions",
@@ -535,6 +567,7 @@ class _Parser:
         by_block = {h.block: h for h in self.headers if h.block is not None}
         group = None
         skip_depth: int | None = None
+        readable: list[tuple[int, Any]] = []
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -548,8 +581,29 @@ class _Parser:
                 continue
             if skip_depth is not None:
                 continue
-            reader.read_block(self.blocks[index], group)
-        del header
+            readable.append((index, group))
+        # Paragraphs are items only where the author wrote no list or table under that heading:
+        # beside a list they introduce or comment on it.
+        listed = {
+            id(group)
+            for index, group in readable
+            if self.blocks[index].type in ("bullet_list", "ordered_list", "table")
+        }
+        before = (len(reader.drafts), len(self.diagnostics.items))
+        for index, group in readable:
+            node = self.blocks[index]
+            if node.type == "paragraph" and id(group) not in listed:
+                reader.read_plain(node, group)
+            else:
+                reader.read_block(node, group)
+        written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]
+        if written and not _says_none(written) and (len(reader.drafts), len(self.diagnostics.items)) == before:
+            self.diagnostics.add(
+                codes.NO_ITEMS_FOUND,
+                header.line,
+                f"section {header.title!r} has content but no action item was recognised",
+                hint="write one item per bullet, checkbox, table row or line",
+            )
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -590,6 +644,17 @@ class _Parser:
                 )
             )
         return tuple(sections)
+
+
+_NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
+
+
+def _says_none(blocks: Sequence[Node]) -> bool:
+    """A section that states it has no items ("_No action items._", "None.", "N/A")."""
+    if len(blocks) != 1 or blocks[0].type != "paragraph":
+        return False
+    text = node_text(blocks[0]).text
+    return len(text) <= 80 and bool(_NONE_STATED.match(text))
 
 
 def _text(value: Any) -> str | None:

@@ -32,7 +32,12 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\baction ?items?\b|\bactionables?\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
             r"|\bpreventa?tive (?:measures|actions)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
             r"|\bfuture improvements\b|\bpreventing the issue from happening again\b|\baction plan\b"
-            r"|^actions?$|\bto-?dos?\b",
+            r"|^actions?$|\bto-?dos?\b"
+            # Post-mortems of launches, deadlines and deals name their commitments in plain words.
+            r"|\bwhat we(?:'ll| will| are|'re)? (?:do|doing|change|changing)\b|\bdo(?:ing)? differently\b"
+            r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
+            r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
+            r"|\bwork items\b|\bchanges we\b",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
         ("timeline", r"\btimeline\b|\bchain of events\b|\bsequence of events\b"),

@@ -255,11 +255,125 @@ _IMPERATIVES = frozenset(
         "verify",
         "work",
         "write",
+        "adjust",
+        "apply",
+        "ask",
+        "assess",
+        "assign",
+        "backport",
+        "be",
+        "block",
+        "cache",
+        "cap",
+        "capture",
+        "clarify",
+        "collect",
+        "compile",
+        "configure",
+        "consolidate",
+        "contact",
+        "convert",
+        "coordinate",
+        "deliver",
+        "deprecate",
+        "detect",
+        "do",
+        "draft",
+        "drop",
+        "educate",
+        "encrypt",
+        "enhance",
+        "escalate",
+        "expand",
+        "expose",
+        "file",
+        "formalise",
+        "formalize",
+        "harden",
+        "hire",
+        "hold",
+        "host",
+        "include",
+        "inform",
+        "invest",
+        "involve",
+        "isolate",
+        "label",
+        "learn",
+        "lock",
+        "log",
+        "mark",
+        "measure",
+        "merge",
+        "mitigate",
+        "offer",
+        "onboard",
+        "organise",
+        "organize",
+        "out",
+        "perform",
+        "pin",
+        "port",
+        "post",
+        "present",
+        "prototype",
+        "prune",
+        "purge",
+        "put",
+        "rate",
+        "re-enable",
+        "re-evaluate",
+        "reach",
+        "reassess",
+        "rebuild",
+        "record",
+        "redesign",
+        "refine",
+        "release",
+        "rename",
+        "reorganize",
+        "repair",
+        "request",
+        "reset",
+        "resolve",
+        "restore",
+        "retire",
+        "retry",
+        "revert",
+        "revise",
+        "revisit",
+        "rework",
+        "roll",
+        "scale",
+        "secure",
+        "send",
+        "shard",
+        "ship",
+        "shorten",
+        "split",
+        "standardise",
+        "standardize",
+        "streamline",
+        "sunset",
+        "support",
+        "survey",
+        "tag",
+        "tighten",
+        "trace",
+        "transition",
+        "tune",
+        "tweak",
+        "understand",
+        "unify",
+        "upstream",
+        "watch",
+        "wrap",
     ]
 )
 _PASSIVE_DONE = re.compile(r"^(?:[\w./'-]+\s+){1,4}(?:is|are|was|were|has been|have been)\s+(?:now\s+)?(\w+ed)\b", re.I)
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_ANGLED = re.compile(r"<[^<>]{3,}>")  # "<Include the agreed solutions here>": a template's instruction
 _NUMBERED_ITEM = re.compile(r"(?:action )?item\s*#?\d+")
 _PLACEHOLDER_TEXTS = frozenset(
     {
@@ -321,7 +435,7 @@ def reads_as_done(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
-    if _PLACEHOLDER.search(text):
+    if _PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip()):
         return True
     normalized = " ".join(text.lower().split()).strip(" .:")
     return normalized in _PLACEHOLDER_TEXTS or bool(_NUMBERED_ITEM.fullmatch(normalized))
@@ -354,3 +468,23 @@ def is_placeholder_title(title: str) -> bool:
     if re.search(r"\bYYYY\b|\bDD/MM\b|\bMM/DD\b|\byyyy-mm-dd\b|\bYYYY-MM-DD\b", stripped):
         return True
     return bool(re.fullmatch(r"\[[^\]]+\](?:\s*[:\-–]\s*\[[^\]]+\])*", stripped))
+
+
+_COMMITMENT = re.compile(
+    r"^(?:we|i|the team|they)(?:'ll|\s+will|\s+should|\s+need to|\s+must|\s+are going to|\s+plan to|\s+intend to)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_WILL = re.compile(r"^(?:@[\w.-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:will|should|to|must)\b")
+
+
+def reads_as_action(text: str) -> bool:
+    """True when a plain line reads as something to do: an order ("Add alerting …"), a commitment
+    ("We will …") or an owner's promise ("@kim will …"). Description ("The ideal pattern would be …")
+    and reports of what happened are not."""
+    words = _WORD.findall(text)
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in _IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("is", "are", "was", "were", "has")):
+        return True
+    return bool(_COMMITMENT.match(text) or _SUBJECT_WILL.match(text))
