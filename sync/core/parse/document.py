@@ -174,6 +174,7 @@ class _Parser:
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
         self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
+        self._loose_tables: list[Node] | None = None
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -252,8 +253,10 @@ class _Parser:
                 f"title {title!r} is a placeholder; this is an unfilled template, {len(items)} item(s) dropped",
             )
             items = []
-        has_actions = any(h.effective_kind == "actions" for h in self.headers) or any(
-            label.header.kind == "actions" for label in self.labels
+        has_actions = (
+            any(h.effective_kind == "actions" for h in self.headers)
+            or any(label.header.kind == "actions" for label in self.labels)
+            or bool(self._loose_action_tables())
         )
         if not has_actions:
             self.diagnostics.add(
@@ -554,7 +557,12 @@ class _Parser:
         for label in self.labels:
             if label.header.kind == "actions":
                 units.append((label.header.line, label))
+        for node in self._loose_action_tables():
+            units.append((first_line(node), node))
         for _, unit in sorted(units, key=lambda u: u[0]):
+            if isinstance(unit, Node):
+                reader.read_table(unit, None)
+                continue
             if isinstance(unit, _LabelSection):
                 for nested in unit.lists:
                     reader.read_list(nested, None, None)
@@ -562,6 +570,29 @@ class _Parser:
             header, region = unit
             self._read_action_region(reader, header, region)
         return reader.finish(year)
+
+    def _loose_action_tables(self) -> list[Node]:
+        """Tables whose header names an action column ("| Action Item | Owner |") outside any action
+        section (under an empty or unrelated heading): the header says what they hold."""
+        if self._loose_tables is None:
+            covered = {i for _, region in self._regions("actions") for i in region}
+            narrative = self._narrative_blocks()
+            self._loose_tables = [
+                node
+                for index, node in enumerate(self.blocks)
+                if node.type == "table"
+                and index not in covered
+                and index not in narrative
+                and ItemReader.names_actions(node)
+            ]
+        return self._loose_tables
+
+    def _narrative_blocks(self) -> set[int]:
+        found: set[int] = set()
+        for kind in ("timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "prevention", "cost"):
+            for _, region in self._regions(kind):
+                found.update(region)
+        return found
 
     def _read_action_region(self, reader: ItemReader, header: Header, region: list[int]) -> None:
         by_block = {h.block: h for h in self.headers if h.block is not None}
@@ -574,7 +605,7 @@ class _Parser:
                 if skip_depth is not None and sub.depth > skip_depth:
                     continue
                 skip_depth = None
-                if sub.kind in ("other", "actions"):
+                if sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)
                 else:
                     skip_depth = sub.depth
@@ -589,11 +620,15 @@ class _Parser:
             for index, group in readable
             if self.blocks[index].type in ("bullet_list", "ordered_list", "table")
         }
+        # Beside an action table, a list explains the table (a legend of types or priorities).
+        tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
         for index, group in readable:
             node = self.blocks[index]
             if node.type == "paragraph" and id(group) not in listed:
                 reader.read_plain(node, group)
+            elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled:
+                continue
             else:
                 reader.read_block(node, group)
         written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]
@@ -646,6 +681,9 @@ class _Parser:
         return tuple(sections)
 
 
+# Sub-headings that group the items of an action section by category (the Google SRE book's
+# Prevention / Detection / Mitigation / Process / Fixes) rather than start another section.
+_GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolution"})
 _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
 
 

@@ -28,7 +28,15 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
-from sync.core.parse.wording import is_placeholder, reads_as_action, reads_as_done
+from sync.core.parse.wording import (
+    is_placeholder,
+    promises_work,
+    reads_as_action,
+    reads_as_done,
+    reads_as_in_progress,
+    reads_as_wont_do,
+    starts_with_past_form,
+)
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
@@ -55,6 +63,14 @@ _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP)\s+(?=\S)")
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+_TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
+_LEADING_SEPARATOR = re.compile(r"^\s*[:\-–—|]\s+")
+# "(fixed by adding …)", "(filed https://…)", "(added an @emergency role)": a note saying what became of it.
+_OUTCOME_NOTE = re.compile(
+    r"\s*\((?P<verb>fixed|done|added|completed|resolved|implemented|shipped|landed|merged|filed|tracked in|tracking)"
+    r"\b(?P<rest>[^()]*)\)\s*\.?$",
     re.IGNORECASE,
 )
 _STRUCK = re.compile(r"^~~(?P<body>.+?)~~\s*")
@@ -88,7 +104,7 @@ _TEAM_OWNER = re.compile(
 )
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
-_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*$")
+_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
 _STATUS_WITH_DATE = re.compile(
@@ -112,6 +128,7 @@ _COLUMNS: dict[str, str] = {}
 for _role, _names in {
     "number": "#|no|no.|nr|number|id|item #",
     "text": "action|action item|action items|actions|item|task|description|what|follow-up|follow up"
+    "|action item description"
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by",
@@ -178,6 +195,7 @@ class _Text:
     def __init__(self, inline: Inline) -> None:
         self.text = inline.text
         self.links = list(inline.links)
+        self.bold = inline.bold_prefix if inline.bold_prefix and inline.text.startswith(inline.bold_prefix) else None
 
     def cut(self, start: int, end: int) -> None:
         width = end - start
@@ -295,7 +313,9 @@ class ItemReader:
         line = first_line(node)
         content, env = inline_source(node)
         lines = [render_source(raw, env) for raw in content.split("\n")]
-        if len(lines) > 1 and all(_plain_item(r) for r in lines):
+        # Hard-wrapped prose continues in lower case ("… members in a\nhurry."); separate items do not.
+        wrapped = any(r.text[:1].islower() for r in lines[1:])
+        if len(lines) > 1 and not wrapped and all(_plain_item(r) for r in lines):
             for offset, one in enumerate(lines):
                 self._keep(self.read_text(_Text(one), line + offset), group)
         elif _plain_item(rendered):
@@ -321,7 +341,10 @@ class ItemReader:
             if not self._keep(draft, group):
                 continue
             siblings.append(draft)
-            titled = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
+            titled = (head.bold_prefix is not None and head.text.startswith(head.bold_prefix)) or (
+                head.text.rstrip().endswith(":")
+            )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
                 for text, env in source:
@@ -333,6 +356,12 @@ class ItemReader:
             for draft in siblings:
                 if draft.status is None:
                     draft.status = Status.OPEN
+        elif sum(1 for d in siblings if d.status_raw == "past tense") >= 2:
+            # Lists are written in parallel form: beside "Removed x" and "Verified y", "Updated z" reports
+            # work done too, though "Updated" alone could open a noun phrase.
+            for draft in siblings:
+                if draft.status is None and starts_with_past_form(draft.text):
+                    draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
 
     def _read_nested(self, node: Node, parent: Draft, group: Group | None, titled: bool) -> None:
         entries = [c for c in node.children if c.type == "list_item"]
@@ -403,6 +432,17 @@ class ItemReader:
         previous = draft.extra.get("description")
         draft.extra["description"] = f"{previous} {rendered.text}" if previous else rendered.text
 
+    @staticmethod
+    def names_actions(node: Node) -> bool:
+        """A table whose header names an action-item column ("Action Item", "Follow-up", …)."""
+        return any(_column_key(name) in _ACTION_HEADERS for name in _header_cells(node))
+
+    def is_action_table(self, node: Node) -> bool:
+        """A table in an action section that has a column holding the action."""
+        if node.type != "table":
+            return False
+        return any(_COLUMNS.get(_column_key(name)) == "text" for name in _header_cells(node))
+
     def read_table(self, node: Node, group: Group | None) -> None:
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
         if not rows:
@@ -436,6 +476,8 @@ class ItemReader:
             self.diagnostics.add(codes.EMPTY_ITEM, line, "empty table row dropped")
             return
         draft = self.read_text(_Text(text_cell), line)
+        if "status" in roles and draft.status_guessed:
+            draft.status, draft.status_raw, draft.status_guessed = None, None, False  # the column says, not the wording
         draft.extra.update(extra)
         if (owner := by_role.get("owner")) and owner.text and not is_placeholder(owner.text):
             draft.owner = owner.text
@@ -455,6 +497,13 @@ class ItemReader:
                 self.diagnostics.add(codes.UNMAPPED_STATUS, line, f"status {status.text!r} kept as raw text")
         if (ticket := by_role.get("ticket")) and ticket.text:
             self._read_ticket_cell(draft, ticket)
+        if draft.status is None:
+            # A "Notes" column that says only "Done": the status, when no Status column exists.
+            for value in extra.values():
+                noted = self.options.status(value.rstrip("."))
+                if noted is not None:
+                    draft.status, draft.status_raw, draft.status_marked = noted, value, True
+                    break
         self._keep(draft, group)
 
     def _read_ticket_cell(self, draft: Draft, cell: Inline) -> None:
@@ -477,6 +526,7 @@ class ItemReader:
         self._checkbox(text, draft)
         self._done_symbol(text, draft)
         self._struck(text, draft)
+        self._after_title(text, draft)
         # Trailing references first: write-back appends " (<ticket>)" after whatever the author wrote,
         # and the other steps must see the text as it was before.
         while self._trailing_references(text, draft):
@@ -524,6 +574,14 @@ class ItemReader:
         text.cut(match.end("body"), match.end())
         text.cut(0, 2)
         text.strip()
+
+    def _after_title(self, text: _Text, draft: Draft) -> None:
+        """ "**Alert** *(pending)* – Deploy …": a parenthetical right after a bold title annotates it."""
+        if not text.bold:
+            return
+        note = _TITLE_NOTE.match(text.text, len(text.bold))
+        if note and not _overlaps_link(text, note.start(), note.end()) and self._apply_parts(note.group("body"), draft):
+            text.cut(note.start(), note.end())
 
     def _leading(self, text: _Text, draft: Draft) -> None:
         for _ in range(6):
@@ -578,6 +636,9 @@ class ItemReader:
                 ticket = link_ticket(first.text, first.url)
                 draft.tickets.append(ticket or TicketLink(system="other", key=first.text, url=first.url))
                 text.cut(0, first.end)
+                separator = _LEADING_SEPARATOR.match(text.text)
+                if separator:
+                    text.cut(0, separator.end())  # "[#12](…) - Fix x": the dash joins reference and text
                 text.strip()
 
     def _trailing(self, text: _Text, draft: Draft) -> None:
@@ -592,6 +653,8 @@ class ItemReader:
                     draft.owner = bracket.group("body")
                     text.cut(bracket.start(), len(text.text))
                     continue
+            if closing == ")" and self._outcome_note(text, draft):
+                continue
             if closing == ")":
                 paren = _TRAILING_PAREN.search(text.text)
                 if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
@@ -611,6 +674,24 @@ class ItemReader:
                     text.cut(upper.start(), len(text.text))
                     continue
             break
+
+    def _outcome_note(self, text: _Text, draft: Draft) -> bool:
+        """A trailing "(fixed by …)" / "(filed <issue>)" note: done, or tracked (still open)."""
+        note = _OUTCOME_NOTE.search(text.text)
+        if note is None or note.start() == 0 or _inside_link(text, note.start()):
+            return False
+        verb = note.group("verb").lower()
+        if not draft.status_marked:
+            draft.status = Status.OPEN if verb in ("filed", "tracked in", "tracking") else Status.DONE
+            draft.status_raw, draft.status_marked = verb, True
+        links = [ln for ln in text.links if ln.start >= note.start()]
+        if links:
+            draft.tickets.extend(t for t in (link_ticket(ln.text, ln.url) for ln in links) if t is not None)
+        else:
+            draft.tickets.extend(text_tickets(note.group("rest")))
+        text.cut(note.start(), len(text.text))
+        text.strip()
+        return True
 
     def _trailing_references(self, text: _Text, draft: Draft) -> bool:
         """Peel one trailing ``(KEY-1, #2, [link](…))`` group whose every part is a ticket reference."""
@@ -813,6 +894,10 @@ class ItemReader:
         words = body.replace(",", " ").split()
         if draft.owner is not None or not words or len(words) > 6 or _ANY_DIGIT.search(body):
             return False
+        # Names as teams write them (handles, lower-case slugs, "<x> team"), not a note such as
+        # "(Longer-term)" or "(Optional)".
+        if not all(w.islower() or w.startswith("@") or w.lower() in ("team", "teams") for w in words):
+            return False
         draft.owner = body.strip()
         return True
 
@@ -836,11 +921,16 @@ class ItemReader:
             subject = _SUBJECT_OWNER.match(text) or _TEAM_OWNER.match(text)
             if subject:
                 draft.owner = subject.group("owner")
+        if draft.status is None and reads_as_wont_do(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
+        if draft.status is None and reads_as_in_progress(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
         if draft.status is None:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
                 draft.status_guessed = True
-            elif reads_as_done(text):
+            elif reads_as_done(text) and not promises_work(text):
+                # "has rectified the issue and will implement more tests": the promise is the item.
                 draft.status, draft.status_raw = Status.DONE, "past tense"
                 draft.status_guessed = True
 
@@ -1027,3 +1117,26 @@ def _plain_item(rendered: Inline) -> bool:
     if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
         return True  # "**Monitoring**: alert on queue depth"
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
+
+
+_ACTION_HEADERS = frozenset(
+    {
+        "action item",
+        "action items",
+        "action",
+        "actions",
+        "follow-up",
+        "follow-ups",
+        "followup",
+        "corrective action",
+        "corrective actions",
+        "remediation",
+        "remediation item",
+        "action item description",
+    }
+)
+
+
+def _header_cells(node: Node) -> list[str]:
+    rows = [r for section in node.children for r in section.children if r.type == "tr"]
+    return [node_text(cell).text for cell in rows[0].children] if rows else []
