@@ -303,3 +303,164 @@ def test_a_lost_deal_review_with_next_steps_table() -> None:
     assert [(i.text, i.owner, i.deadline) for i in pm.action_items] == [
         ("Send the pricing survey", "@sales-ops", dt.date(2026, 2, 1))
     ]
+
+
+# -- rules found on the development corpus (tests/corpus/documents) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## What we're doing about it",
+        "## What has been done",
+        "## Preventive Actions",
+        "## Remedial Measures",
+        "## Resolving actions",
+        "### Immediate Actions",
+        "### Further Improvements",
+    ],
+)
+def test_section_names_for_actions(heading: str) -> None:
+    assert [i.text for i in items("- Add a canary stage", heading=heading)] == ["Add a canary stage"]
+
+
+def test_singular_actionable_is_a_guideline_not_an_action_section() -> None:
+    result = parse_document(
+        "# Retro\n\n### Actionable\n\nWork toward defining the issues.\n\n## Action Items\n\n- Add a canary (P1, @a)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]
+
+
+def test_action_table_is_recognised_by_its_header_outside_any_action_section() -> None:
+    result = parse_document(
+        "# Chain halt\n\n##\n\n| Action Item | Type | Owner | Bug |\n| --- | --- | --- | --- |\n"
+        "| Sync Go versions | Prevention | Core team | DONE |\n"
+        "| Add a version check | Prevention | Core team | TODO. |\n",
+        "t.md",
+    )
+    pm = result.postmortem
+    assert pm is not None and [d.code for d in result.diagnostics if d.severity.value == "error"] == []
+    assert [(i.text, i.owner, i.status) for i in pm.action_items] == [
+        ("Sync Go versions", "Core team", Status.DONE),
+        ("Add a version check", "Core team", Status.OPEN),
+    ]
+
+
+def test_category_sub_headings_group_items() -> None:
+    found = items(
+        "### Prevention\n\n| Action Item | Owner |\n|---|---|\n| Pin dependencies | chinmay |\n\n"
+        "### Detection\n\n- Alert on failing builds\n\n### Mitigation\n\nNone.\n"
+    )
+    assert [(i.text, i.group) for i in found] == [
+        ("Pin dependencies", "Prevention"),
+        ("Alert on failing builds", "Detection"),
+    ]
+
+
+def test_a_list_beside_an_action_table_is_its_legend() -> None:
+    found = items(
+        "Priorities:\n\n* P0 - Critical for the release.\n* P1 - Important.\n\n"
+        "| Action Item | Priority | Status |\n|---|---|---|\n"
+        "| Detect corruption | P0 | DONE |\n| Document recovery | P1 | |\n"
+    )
+    assert [(i.text, i.priority, i.status) for i in found] == [
+        ("Detect corruption", Priority.P0, Status.DONE),
+        ("Document recovery", Priority.P1, None),
+    ]
+
+
+def test_status_word_in_a_notes_column() -> None:
+    item = only("| Action Item | Owner | Notes |\n|---|---|---|\n| Update the dependency | danrubel | Done |\n")
+    assert (item.owner, item.status) == ("danrubel", Status.DONE)
+
+
+def test_status_column_beats_the_wording() -> None:
+    item = only("| Action Item | Status |\n|---|---|\n| Recovery procedures are documented | |\n")
+    assert item.status is None
+
+
+def test_paragraph_items_with_obligations_and_outcome_notes() -> None:
+    found = items(
+        "The monitoring system should notify more people. (filed\nhttps://github.com/acme/site/issues/12)\n\n"
+        "The monitor is configured to check the wrong host. (fixed by adding a\nseparate entry)\n\n"
+        "It would be useful to have a channel for reaching people in a\nhurry. (added an @emergency role)\n\n"
+        "There was a sophisticated vulnerability. Everything is back to normal, with contracts\n"
+        "that will be re-introduced next week.\n",
+        heading="## Follow-up",
+    )
+    assert [(i.text[:30], i.status) for i in found] == [
+        ("The monitoring system should n", Status.OPEN),
+        ("The monitor is configured to c", Status.DONE),
+        ("It would be useful to have a c", Status.DONE),
+    ]
+    assert [t.key for t in found[0].tickets] == ["acme/site#12"]
+
+
+def test_plain_lines_with_should_be_are_items_one_per_line() -> None:
+    found = items(
+        "Regular monitoring of the relayer should be implemented.\n"
+        "Back-up systems should be implemented to distribute rewards.\n",
+        heading="### Recommendations:",
+    )
+    assert [i.line for i in found] == [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("- We enabled branch protection on more repositories.", Status.DONE),
+        ("- We have for several years enabled 2FA for the organisation.", Status.DONE),
+        ("- The `automerge` GitHub Action has been disabled and removed.", Status.DONE),
+        ("- Funds from all strategies containing similar code have been withdrawn.", Status.DONE),
+        ("- Firstly, a small upgrade was released which improved performance.", Status.DONE),
+        ("- validators rolled back their states to the previous block", Status.DONE),
+        ("- QA now includes manual stability testing of each deployment.", Status.DONE),
+        ("- We are improving documentation for new maintainers.", Status.IN_PROGRESS),
+        ("- We are going to improve documentation.", None),
+        ("- GPG signing was proposed; it was rejected due to workflow concerns.", Status.WONT_DO),
+        ("- The team has rectified the issue and will implement more tests.", None),
+        ("- Lastly, we will also be re-evaluating gas pricing.", None),
+        ("- The strategies will be re-written to not use a fee cap.", None),
+    ],
+)
+def test_status_from_tense(line: str, status: Status | None) -> None:
+    assert only(line).status is status
+
+
+def test_parallel_past_tense_in_a_list() -> None:
+    found = items("- Removed all references.\n- Verified historical deployments.\n- Updated cache busters.\n")
+    assert [i.status for i in found] == [Status.DONE, Status.DONE, Status.DONE]
+    assert only("- Updated cache busters for the app.").status is None
+
+
+def test_note_after_a_bold_title() -> None:
+    item = only("- **Alert** *(pending)* – Deploy a new Lambda to watch task definitions.")
+    assert (item.text, item.status) == ("Alert – Deploy a new Lambda to watch task definitions.", Status.OPEN)
+
+
+def test_leading_ticket_link_with_a_dash() -> None:
+    item = only("* [acme/app#27110](https://github.com/acme/app/issues/27110) -\n  Test the plugins on CI")
+    assert (item.text, [t.key for t in item.tickets]) == ("Test the plugins on CI", ["acme/app#27110"])
+
+
+def test_leading_parenthetical_note_is_not_an_owner() -> None:
+    assert only("- (Longer-term) Mirror the artifacts").owner is None
+    assert only("- (tc, cloudops teams) ramp the teams up").owner == "tc, cloudops teams"
+
+
+def test_an_item_ending_with_a_colon_is_spelled_out_by_its_sub_bullets() -> None:
+    item = only(
+        "- A better process for flagging fires quickly:\n  - Alerts for issues gaining votes\n  - More monitoring\n"
+    )
+    assert item.extra["description"] == "Alerts for issues gaining votes More monitoring"
+
+
+def test_bare_action_items_line_separated_from_its_list() -> None:
+    result = parse_document("# Regression\n\nAction items\n\n- P1 Add a test\n- P2 Screenshot test\n", "t.md")
+    assert result.postmortem is not None
+    assert [(i.text, i.priority) for i in result.postmortem.action_items] == [
+        ("Add a test", Priority.P1),
+        ("Screenshot test", Priority.P2),
+    ]
