@@ -575,16 +575,15 @@ class _Parser:
         """Tables whose header names an action column ("| Action Item | Owner |") outside any action
         section (under an empty or unrelated heading): the header says what they hold."""
         if self._loose_tables is None:
-            covered = {i for _, region in self._regions("actions") for i in region}
-            narrative = self._narrative_blocks()
-            self._loose_tables = [
-                node
+            candidates = [
+                (index, node)
                 for index, node in enumerate(self.blocks)
-                if node.type == "table"
-                and index not in covered
-                and index not in narrative
-                and ItemReader.names_actions(node)
+                if node.type == "table" and ItemReader.names_actions(node)
             ]
+            if candidates:  # most documents have none: skip the section walk
+                covered = {i for _, region in self._regions("actions") for i in region} | self._narrative_blocks()
+                candidates = [(index, node) for index, node in candidates if index not in covered]
+            self._loose_tables = [node for _, node in candidates]
         return self._loose_tables
 
     def _narrative_blocks(self) -> set[int]:

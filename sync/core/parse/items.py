@@ -66,6 +66,7 @@ _LEADING_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
+_PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
 _LEADING_SEPARATOR = re.compile(r"^\s*[:\-–—|]\s+")
 # "(fixed by adding …)", "(filed https://…)", "(added an @emergency role)": a note saying what became of it.
 _OUTCOME_NOTE = re.compile(
@@ -585,6 +586,10 @@ class ItemReader:
 
     def _leading(self, text: _Text, draft: Draft) -> None:
         for _ in range(6):
+            # Every prefix shape has a separator, bracket or digit early on; plain sentences skip the regexes.
+            head = text.text[:24]
+            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ")):
+                break
             status = _STATUS_PREFIX.match(text.text) or _UPPER_STATUS_PREFIX.match(text.text)
             if status is not None:
                 groups = status.groupdict()
@@ -733,7 +738,10 @@ class ItemReader:
 
     def _annotations(self, text: _Text, draft: Draft) -> None:
         """A tail of labelled annotations: "Add limits. Priority: P1", "Reindex. Owner(s): ana, bo"."""
-        bare = _BARE_PRIORITY.search(text.text)
+        lowered = text.text.lower()
+        if ":" not in lowered and "priority" not in lowered:
+            return  # every annotation names its label with a colon, or is "priority <word>"
+        bare = _BARE_PRIORITY.search(text.text) if "priority" in lowered else None
         if (
             bare
             and draft.priority_raw is None
