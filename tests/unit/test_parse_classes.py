@@ -464,3 +464,66 @@ def test_bare_action_items_line_separated_from_its_list() -> None:
         ("Add a test", Priority.P1),
         ("Screenshot test", Priority.P2),
     ]
+
+
+# -- edges of the rules above -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "status"),
+    [
+        ("### Completed / done", Status.DONE),
+        ("### Done and remaining", None),
+        ("### Planned, someday", None),
+        ("### Next (planned)", Status.OPEN),
+    ],
+)
+def test_heading_status_alternatives(heading: str, status: Status | None) -> None:
+    assert only(f"{heading}\n\n- Shard the broker").status is status
+
+
+def test_fields_and_notes_under_a_bold_title() -> None:
+    item, *_ = items(
+        "1. **Faster rollback**\n"
+        "   - **Why:** rollbacks took an hour\n"
+        "   - **Status:** stuck\n"
+        "   - **Tracking:** https://github.com/acme/app/issues/7\n"
+        "   - Steps:\n"
+        "     - one command\n"
+    )
+    assert item.extra["why"] == "rollbacks took an hour"
+    assert (item.status, item.status_raw) == (None, "stuck")
+    assert [t.key for t in item.tickets] == ["acme/app#7"]
+    assert item.extra["description"] == "Steps: one command"
+    _, diagnostics = parse("1. **Faster rollback**\n   - **Status:** stuck\n")
+    assert ("PM031", 6) in {(d.code, d.line) for d in diagnostics}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- [x] ~~Rewrite the loader~~", {"text": "Rewrite the loader", "status": Status.DONE, "status_raw": "[x]"}),
+        ("- [blocked] Rewrite the loader", {"text": "Rewrite the loader", "status": Status.OPEN, "owner": None}),
+        (
+            "- Patch the proxy (fixed in [#12](https://github.com/acme/app/pull/12))",
+            {"text": "Patch the proxy", "status": Status.DONE},
+        ),
+        ("- Tune GC. Status: in progress, Priority: P2", {"status": Status.IN_PROGRESS, "priority": Priority.P2}),
+        ("- Tune GC. Status: wobbly", {"status": None, "status_raw": "wobbly"}),
+        ("- [P1] Tune GC. Priority: P0", {"priority": Priority.P1}),
+        ("- Tune GC. Owner: a very long description of who might own this one day", {"owner": None}),
+    ],
+)
+def test_annotation_edges(line: str, expected: dict[str, object]) -> None:
+    item = only(line)
+    for name, value in expected.items():
+        assert getattr(item, name) == value, (name, item)
+
+
+def test_bold_lead_in_plain_lines_are_items() -> None:
+    found = items("**Monitoring**: alert on queue depth\n**Docs**: write the runbook\n", heading="## Next steps")
+    assert [i.text for i in found] == ["Monitoring: alert on queue depth", "Docs: write the runbook"]
+
+
+def test_multi_line_item_that_is_not_a_bold_title_keeps_its_text() -> None:
+    assert only("- **Monitoring** of queues and\n  alerts on depth").text == "Monitoring of queues and alerts on depth"

@@ -96,7 +96,9 @@ _PLAIN_OWNER = re.compile(
 )
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
 _OWNER_SENTENCE = re.compile(
-    rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?",
+    rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?"
+    # The name ends the sentence or the clause; "Owner: a very long description …" is prose.
+    r"(?=\s*$|\s*[.;,)]|\s+(?:[—–-]|\())",
     re.IGNORECASE,
 )
 _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is going to|must)\b")

@@ -42,6 +42,7 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "outstanding": Status.OPEN,
         "pending": Status.OPEN,
         "backlog": Status.OPEN,
+        "blocked": Status.OPEN,
         "not done": Status.OPEN,
         "in-progress": Status.IN_PROGRESS,
         "in_progress": Status.IN_PROGRESS,
