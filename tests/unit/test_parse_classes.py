@@ -527,3 +527,22 @@ def test_bold_lead_in_plain_lines_are_items() -> None:
 
 def test_multi_line_item_that_is_not_a_bold_title_keeps_its_text() -> None:
     assert only("- **Monitoring** of queues and\n  alerts on depth").text == "Monitoring of queues and alerts on depth"
+
+
+def test_wording_after_a_bold_label() -> None:
+    found = items(
+        "- **Checked arithmetic:** Replace unsafe math with checked operations\n"
+        "- **Invariant-driven fuzzing:** Property-based tests over solver inputs\n"
+        "- **Monitor exceptions:** The error tracking team should watch the dashboard\n"
+    )
+    assert [i.status for i in found] == [None, None, None]
+    assert found[2].owner is None
+
+
+def test_an_intro_paragraph_above_sub_sections_with_lists_is_not_an_item() -> None:
+    found = items(
+        "To prevent recurrence, future designs must enforce numerical safety.\n\n"
+        "### 1. Solver constraints\n\n- **Domain enforcement:** Check the domain before solving\n",
+        heading="## Remediation and architectural lessons",
+    )
+    assert [i.text for i in found] == ["Domain enforcement: Check the domain before solving"]

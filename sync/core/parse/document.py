@@ -612,19 +612,15 @@ class _Parser:
             if skip_depth is not None:
                 continue
             readable.append((index, group))
-        # Paragraphs are items only where the author wrote no list or table under that heading:
-        # beside a list they introduce or comment on it.
-        listed = {
-            id(group)
-            for index, group in readable
-            if self.blocks[index].type in ("bullet_list", "ordered_list", "table")
-        }
+        # Paragraphs are items only where the author wrote no list or table in the whole section:
+        # beside a list (even one under a sub-heading) they introduce or comment on it.
+        listed = any(self.blocks[index].type in ("bullet_list", "ordered_list", "table") for index, _ in readable)
         # Beside an action table, a list explains the table (a legend of types or priorities).
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
         for index, group in readable:
             node = self.blocks[index]
-            if node.type == "paragraph" and id(group) not in listed:
+            if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled:
                 continue

@@ -66,6 +66,7 @@ _LEADING_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
+_LABEL_LEAD = re.compile(r"\s*:\s*(?=\S)")
 _PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
 _LEADING_SEPARATOR = re.compile(r"^\s*[:\-–—|]\s+")
 # "(fixed by adding …)", "(filed https://…)", "(added an @emergency role)": a note saying what became of it.
@@ -545,7 +546,10 @@ class ItemReader:
         body = text.text.strip().rstrip(" —–-,;").strip()
         draft.tickets = [*self._tickets_of(body, text.links), *draft.tickets]
         draft.text = " ".join(body.split())
-        self._wording(draft)
+        label = text.bold.rstrip(":").strip() if text.bold else None
+        labelled = _LABEL_LEAD.match(draft.text, len(label)) if label and draft.text.startswith(label) else None
+        # "**Checked arithmetic:** Replace …": the label names the item, the sentence after it says what to do.
+        self._wording(draft, draft.text[labelled.end() :] if labelled else draft.text)
         return draft
 
     def _checkbox(self, text: _Text, draft: Draft) -> None:
@@ -925,10 +929,10 @@ class ItemReader:
         found.extend(text_tickets(scrubbed))
         return found
 
-    def _wording(self, draft: Draft) -> None:
-        text = draft.text
+    def _wording(self, draft: Draft, text: str) -> None:
+        """Owner and status from the sentence; ``text`` is the sentence after a bold label, if any."""
         if draft.owner is None:
-            subject = _SUBJECT_OWNER.match(text) or _TEAM_OWNER.match(text)
+            subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
             if subject:
                 draft.owner = subject.group("owner")
         if draft.status is None and reads_as_wont_do(text):

@@ -461,6 +461,8 @@ _PLACEHOLDER_TEXTS = frozenset(
 
 def _is_past_form(word: str) -> bool:
     lower = word.lower()
+    if "-" in lower and not lower.startswith(("re-", "pre-", "un-", "co-")):
+        return False  # "Property-based", "well-tested": compound adjectives, not reports of work
     if lower in _IRREGULAR_PAST:
         return True
     return len(lower) > 4 and lower.endswith("ed") and not lower.endswith("eed")
