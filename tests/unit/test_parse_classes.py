@@ -546,3 +546,11 @@ def test_an_intro_paragraph_above_sub_sections_with_lists_is_not_an_item() -> No
         heading="## Remediation and architectural lessons",
     )
     assert [i.text for i in found] == ["Domain enforcement: Check the domain before solving"]
+
+
+def test_reference_at_the_end_of_a_wrapped_items_first_line_is_a_ticket() -> None:
+    item = only("- We are improving documentation for new maintainers and training (DEMO-5)\n  existing maintainers.")
+    assert item.text == "We are improving documentation for new maintainers and training existing maintainers."
+    assert [t.key for t in item.tickets] == ["DEMO-5"]
+    plain = only("- Keep the cache (for now)\n  until the migration lands.")
+    assert (plain.text, plain.tickets) == ("Keep the cache (for now) until the migration lands.", ())

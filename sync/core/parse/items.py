@@ -339,15 +339,18 @@ class ItemReader:
                 for sub in nested:
                     self.read_list(sub, group, parent)
                 continue
-            head, elaboration = _split_title(paragraphs[0])
+            content, env = inline_source(paragraphs[0])
+            line_end_tickets, content = self._line_end_references(content, env)
+            head, elaboration = _split_title(paragraphs[0], content if line_end_tickets else None)
             draft = self.read_text(_Text(head), line)
+            draft.tickets.extend(line_end_tickets)
             draft.parent = parent
             if not self._keep(draft, group):
                 continue
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
             titled = (head.bold_prefix is not None and head.text.startswith(head.bold_prefix)) or (
-                head.text.rstrip().endswith(":")
+                draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -397,6 +400,21 @@ class ItemReader:
                 parent.extra["description"] = description
             return
         self.read_list(node, group, parent)
+
+    def _line_end_references(self, content: str, env: dict[str, Any]) -> tuple[list[TicketLink], str]:
+        """A " (KEY)" group ending the first line of a hard-wrapped item is a ticket of the item, not
+        words of its sentence (write-back appends there: "… should have (LOC-1)\n  until …")."""
+        if "\n" not in content or not content.split("\n", 1)[0].rstrip().endswith(")"):
+            return [], content
+        first, rest = content.split("\n", 1)
+        group = _LINE_END_GROUP.search(first)
+        if group is None or group.start() == 0:
+            return [], content
+        text = _Text(render_source(first, env))
+        probe = Draft(text="", line=0)
+        if not self._trailing_references(text, probe) or text.text.endswith(")"):
+            return [], content
+        return probe.tickets, first[: group.start()] + "\n" + rest
 
     def _elaborate(self, draft: Draft, rendered: Inline, line: int) -> None:
         """Apply one line that explains an item: a known field sets it, anything else is description."""
@@ -1074,6 +1092,8 @@ def _has_owner_mark(text: str) -> bool:
     return bool(_TRAILING_BRACKET.search(text) or _OWNER_ONLY.search(text))
 
 
+# A parenthesised group at the end of a source line; link destinations may nest one level of parentheses.
+_LINE_END_GROUP = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
 _TITLE_REST = re.compile(r"[\s:.\-–—]*(?:\([^()]*\))?[\s.]*")
 _Source = list[tuple[str, dict[str, Any]]]
 
@@ -1083,11 +1103,13 @@ def _source_lines(node: Node) -> _Source:
     return [(line, env) for line in content.split("\n") if line.strip()]
 
 
-def _split_title(node: Node) -> tuple[Inline, list[_Source]]:
+def _split_title(node: Node, content: str | None = None) -> tuple[Inline, list[_Source]]:
     """An item paragraph whose first line is only a bold title ("**Deeper monitoring**", possibly
-    followed by write-back's " (KEY)") keeps that line as the item; the lines after it explain it."""
-    rendered = node_text(node)
-    content, env = inline_source(node)
+    followed by write-back's " (KEY)") keeps that line as the item; the lines after it explain it.
+    ``content`` replaces the paragraph's own source when a reference was taken off it."""
+    source, env = inline_source(node)
+    rendered = node_text(node) if content is None else render_source(content, env)
+    content = source if content is None else content
     if "\n" not in content or not content.lstrip().startswith(("**", "__")):
         return rendered, []
     first, rest = content.split("\n", 1)
