@@ -554,3 +554,13 @@ def test_reference_at_the_end_of_a_wrapped_items_first_line_is_a_ticket() -> Non
     assert [t.key for t in item.tickets] == ["DEMO-5"]
     plain = only("- Keep the cache (for now)\n  until the migration lands.")
     assert (plain.text, plain.tickets) == ("Keep the cache (for now) until the migration lands.", ())
+
+
+def test_a_log_of_actions_taken_is_not_an_action_table() -> None:
+    result = parse_document(
+        "# Outage\n\n## Response\n\n| Time | Action |\n|---|---|\n| 14:02 | Rolled back the deploy |\n\n"
+        "## Action Items\n\n- Add a canary (P1, @dana)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]

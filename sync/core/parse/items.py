@@ -456,8 +456,10 @@ class ItemReader:
 
     @staticmethod
     def names_actions(node: Node) -> bool:
-        """A table whose header names an action-item column ("Action Item", "Follow-up", …)."""
-        return any(_column_key(name) in _ACTION_HEADERS for name in _header_cells(node))
+        """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
+        a log of what happened ("| Time | Action |")."""
+        keys = {_column_key(name) for name in _header_cells(node)}
+        return bool(keys & _ACTION_HEADERS) and not keys & _TIME_HEADERS
 
     def is_action_table(self, node: Node) -> bool:
         """A table in an action section that has a column holding the action."""
@@ -1171,6 +1173,9 @@ _ACTION_HEADERS = frozenset(
         "action item description",
     }
 )
+
+
+_TIME_HEADERS = frozenset({"time", "date", "timestamp", "datetime", "date/time", "time (utc)", "date and time"})
 
 
 def _header_cells(node: Node) -> list[str]:
