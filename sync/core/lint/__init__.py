@@ -121,6 +121,11 @@ def resolve_rules(values: Iterable[str]) -> frozenset[str]:
     return frozenset(resolved)
 
 
+# Parser findings that lint's own rules state with their own codes and severities
+# (PM050 incomplete-item = LINT101 missing-owner / LINT102 missing-priority): reported once, by lint.
+_COVERED_BY_RULES = frozenset({"PM050"})
+
+
 def _slug(diagnostic: Diagnostic) -> str:
     return diagnostic.message.split(":", 1)[0].strip()
 
@@ -172,7 +177,7 @@ def lint_result(result: ParseResult, options: LintOptions | None = None) -> list
     options = options or LintOptions()
     everything = replace(options, disabled=frozenset())
     findings = lint(result.postmortem, everything) if result.postmortem is not None else []
-    kept = [d for d in result.diagnostics if not _replaced(d, findings)]
+    kept = [d for d in result.diagnostics if d.code not in _COVERED_BY_RULES and not _replaced(d, findings)]
     findings = [_at_parser_line(finding, result.diagnostics) for finding in findings]
     return sort_diagnostics(d for d in [*kept, *findings] if _enabled(d, options))
 
