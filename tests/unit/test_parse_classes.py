@@ -180,6 +180,17 @@ def test_prose_in_an_action_section_is_no_item_but_a_warning() -> None:
     assert [(d.code, d.line) for d in diagnostics] == [("PM043", 3)]
 
 
+def test_an_empty_action_table_is_a_section_to_write_not_a_warning() -> None:
+    # A fresh template: the header row is there, no row yet. Nothing was missed.
+    found, diagnostics = parse("| # | Action | Owner | Deadline | Priority | Status |\n|---|---|---|---|---|---|\n")
+    assert found == () and [d.code for d in diagnostics] == []
+
+
+def test_a_table_with_rows_but_no_action_column_still_warns() -> None:
+    found, diagnostics = parse("| Owner | Deadline |\n|---|---|\n| @kim | 2026-03-01 |\n")
+    assert found == () and [d.code for d in diagnostics] == ["PM042"]
+
+
 def test_an_intro_paragraph_beside_a_list_is_not_an_item() -> None:
     found = items("Add these:\n\n- Add a canary\n")
     assert [i.text for i in found] == ["Add a canary"]

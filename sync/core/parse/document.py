@@ -627,6 +627,9 @@ class _Parser:
             else:
                 reader.read_block(node, group)
         written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]
+        # A table with a header and no rows is a section still to be written (a fresh template), not
+        # content the parser failed to read.
+        written = [node for node in written if node.type != "table" or _table_rows(node) > 1]
         if written and not _says_none(written) and (len(reader.drafts), len(self.diagnostics.items)) == before:
             self.diagnostics.add(
                 codes.NO_ITEMS_FOUND,
@@ -703,3 +706,8 @@ def _tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(t.strip() for t in re.split(r"[,;]", str(value)) if t.strip())
+
+
+def _table_rows(node: Any) -> int:
+    """Rows of a table, its header row included."""
+    return sum(1 for section in node.children for row in section.children if row.type == "tr")
