@@ -7,12 +7,17 @@ logs a request header cannot leak a token.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import threading
 from typing import Any
 
 REDACTED = "***"
+# The id of the service job in progress; JSON log lines carry it (``run_id``).
+RUN_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("pmsync_run_id", default=None)
+# Context fields a log call may pass with ``extra=``; JSON log lines carry the ones present.
+CONTEXT_FIELDS = ("job", "incident", "item", "ticket", "tracker", "delivery")
 _secrets: set[str] = set()
 _lock = threading.Lock()
 
@@ -54,6 +59,13 @@ class JsonLinesFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        run_id = RUN_ID.get()
+        if run_id is not None:
+            payload["run_id"] = run_id
+        for name in CONTEXT_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                payload[name] = redact(str(value))
         if record.exc_text:
             payload["exc"] = record.exc_text
         return json.dumps(payload, ensure_ascii=False)

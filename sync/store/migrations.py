@@ -32,7 +32,13 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _service_tables(conn: Connection) -> None:
+    # Idempotent on its own: branches' migrations are merged in an unknown order.
+    for table in (tables.service_job_runs, tables.webhook_deliveries, tables.webhook_marks):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _service_tables)
 LATEST = len(MIGRATIONS)
 
 
