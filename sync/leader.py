@@ -51,7 +51,8 @@ class PgLeadership:
 
     def __init__(self, engine: Engine, name: str = LEADER_LOCK) -> None:
         self.engine = engine
-        self.key = _lock_key(name)
+        self.name = name
+        self.key: int | None = None  # known after the first check (it depends on the schema)
         self._conn: Connection | None = None
 
     def check(self) -> bool:
@@ -69,6 +70,10 @@ class PgLeadership:
             log.warning("cannot reach the database to elect a leader", exc_info=True)
             return False
         try:
+            # Advisory locks are per database, not per schema: two deployments in two schemas of
+            # one database must not share a leader.
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            self.key = _lock_key(f"{self.name}:{schema}")
             held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one())
             conn.commit()
         except Exception:
