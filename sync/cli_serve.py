@@ -31,7 +31,7 @@ def serve_cmd(ctx: click.Context, once: bool, listen: str | None, write_back: bo
     path = config_path(ctx)
     base_dir = path.resolve().parent if path else None
     with runtime(ctx) as rt:
-        service = Service(rt, base_dir=base_dir or Path.cwd(), listen=listen, write_back=write_back)
+        service = Service(rt, base_dir=base_dir or Path.cwd(), config=path, listen=listen, write_back=write_back)
         if once:
             outcomes = service.run_once()
             for outcome in outcomes:

@@ -16,12 +16,15 @@ A watchdog ends the process (exit 1) if that takes longer than ``[service] stop_
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
 import random
 import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -29,21 +32,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sync.config import Settings
-from sync.core.tickets import (
-    Capabilities,
-    ChangedPage,
-    IncidentDraft,
-    LinkKind,
-    Marker,
-    Ticket,
-    TicketChanges,
-    TicketDraft,
-    TicketRef,
-)
 from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
 from sync.leader import Leadership, leadership_for
 from sync.logs import register_secret
@@ -70,10 +62,11 @@ from sync.webhooks import WebhookProcessor
 
 log = logging.getLogger(__name__)
 
-# Optional jobs from other packages: name → factory(runtime, base_dir) returning the job's callable
-# (or None when that package is absent). Report jobs register here.
-JobFactory = Callable[[Runtime, Path], Callable[[], object] | None]
-JOB_FACTORIES: dict[str, JobFactory] = {}
+# Jobs beyond sync and pull: name → factory(job book) returning the job's callable, or None when
+# this installation cannot run it (then the job is not scheduled).
+JobFactory = Callable[["JobBook"], Callable[[], object] | None]
+
+COMMAND_TIMEOUT_SECONDS = 1800.0
 
 
 class JobFailed(PmsyncError):
@@ -88,69 +81,49 @@ class GuardedTracker:
 
     Refusing *before* a call — never interrupting one — is what makes a stop clean: the call in
     flight and the state write after it complete, and what is left is what a crash between two
-    steps leaves, which the next run resolves."""
+    steps leaves, which the next run resolves.
+
+    A transparent proxy rather than a second implementation of the protocol: every public method
+    of the wrapped tracker is guarded, whatever the protocol's version; other attributes
+    (``name``, ``capabilities``) pass through. Use :meth:`wrap` to get it typed as a tracker."""
 
     def __init__(self, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> None:
         self.inner = inner
         self.metrics = metrics
         self.stop = stop
 
-    @property
-    def name(self) -> str:
-        return self.inner.name
+    @classmethod
+    def wrap(cls, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> Tracker:
+        return cast(Tracker, cls(inner, metrics, stop))
 
-    @property
-    def capabilities(self) -> Capabilities:
-        return self.inner.capabilities
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.inner, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, lambda: attribute(*args, **kwargs))
+
+        return guarded
 
     def _call(self, operation: str, call: Callable[[], Any]) -> Any:
         if self.stop.is_set():
             raise ServiceStopping(operation)
+        tracker = self.inner.name
         if self.metrics is not None:
-            self.metrics.tracker_call(self.inner.name, operation)
+            self.metrics.tracker_call(tracker, operation)
         try:
             return call()
         except Exception as exc:
             if self.metrics is not None:
-                self.metrics.tracker_error(
-                    self.inner.name, type(exc).__name__, retryable=isinstance(exc, RateLimited | TrackerUnavailable)
-                )
+                retryable = isinstance(exc, RateLimited | TrackerUnavailable)
+                self.metrics.tracker_error(tracker, type(exc).__name__, retryable=retryable)
             raise
         finally:
-            # Adapters that read rate-limit headers expose the last value they saw.
+            # Adapters that read rate-limit headers may expose the last value they saw.
             remaining = getattr(self.inner, "rate_limit_remaining", None)
             if self.metrics is not None and isinstance(remaining, int | float):
-                self.metrics.rate_limit(self.inner.name, remaining)
-
-    def find_by_marker(self, marker: Marker) -> TicketRef | None:
-        result: TicketRef | None = self._call("find_by_marker", lambda: self.inner.find_by_marker(marker))
-        return result
-
-    def get(self, ref: TicketRef) -> Ticket:
-        result: Ticket = self._call("get", lambda: self.inner.get(ref))
-        return result
-
-    def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
-        result: list[Ticket] = self._call("fetch", lambda: self.inner.fetch(refs))
-        return result
-
-    def create(self, draft: TicketDraft) -> TicketRef:
-        result: TicketRef = self._call("create", lambda: self.inner.create(draft))
-        return result
-
-    def update(self, ref: TicketRef, changes: TicketChanges) -> None:
-        self._call("update", lambda: self.inner.update(ref, changes))
-
-    def ensure_parent(self, incident: IncidentDraft) -> TicketRef:
-        result: TicketRef = self._call("ensure_parent", lambda: self.inner.ensure_parent(incident))
-        return result
-
-    def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
-        self._call("link", lambda: self.inner.link(a, b, kind))
-
-    def changed_since(self, cursor: str | None) -> ChangedPage:
-        result: ChangedPage = self._call("changed_since", lambda: self.inner.changed_since(cursor))
-        return result
+                self.metrics.rate_limit(tracker, remaining)
 
 
 # --- secrets ----------------------------------------------------------------------------------
@@ -193,12 +166,53 @@ def item_counts(runtime: Runtime) -> ItemCounts:
     return ItemCounts(by_status, overdue)
 
 
+def command_job(book: JobBook, args: Sequence[str]) -> Callable[[], object] | None:
+    """A job that runs ``pmsync [--config FILE] ARGS…`` in a child process, or ``None`` when this
+    installation has no such command.
+
+    The report commands own their rendering, publishing and nudge bookkeeping; running them as
+    the CLI does keeps the service from depending on their internals, and a child process keeps
+    their logging set-up out of the service's JSON lines."""
+    from sync.cli import cli  # lazily: sync.cli imports the command modules, this one among them
+
+    if args[0] not in cli.commands:
+        return None
+    command = [sys.executable, "-m", "sync"]
+    if book.config is not None:
+        command += ["--config", str(book.config)]
+    command += list(args)
+
+    def run() -> None:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS, cwd=book.base_dir, check=False
+        )
+        for line in done.stderr.splitlines():
+            log.info("%s: %s", args[0], line)
+        if done.returncode != 0:
+            raise JobFailed(f"`pmsync {' '.join(args)}` exited {done.returncode}")
+
+    return run
+
+
+def _report(*args: str) -> JobFactory:
+    return lambda book: command_job(book, args)
+
+
+# The reports package's commands, scheduled when the installed pmsync has them.
+JOB_FACTORIES: dict[str, JobFactory] = {
+    "weekly_report": _report("report", "weekly", "--publish"),
+    "quarterly_review": _report("report", "quarterly", "--publish"),
+    "overdue_nudges": _report("report", "overdue", "--nudge"),
+}
+
+
 @dataclass
 class JobBook:
     """Builds the jobs of ``[schedule]`` for one runtime."""
 
     runtime: Runtime
     base_dir: Path
+    config: Path | None = None
     write_back: bool = False
     lock_timeout: float = 600.0
     factories: Mapping[str, JobFactory] = field(default_factory=lambda: JOB_FACTORIES)
@@ -252,7 +266,7 @@ class JobBook:
         }
         for name, (enabled, trigger) in calendar_jobs.items():
             factory = self.factories.get(name)
-            run = factory(self.runtime, self.base_dir) if enabled and factory is not None else None
+            run = factory(self) if enabled and factory is not None else None
             if run is not None:
                 jobs.append(Job(name, run, trigger))
             elif enabled:
@@ -281,29 +295,27 @@ class Service:
         leadership: Leadership | None = None,
         rng: random.Random | None = None,
         factories: Mapping[str, JobFactory] | None = None,
+        config: Path | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        exit_process: Callable[[int], object] = os._exit,
     ) -> None:
         env = os.environ if environ is None else environ
         self.settings: Settings = runtime.settings
         self.stop_event = threading.Event()
-        self.started = time.monotonic()
+        self.stopped = threading.Event()
+        self.monotonic = monotonic
+        self.exit_process = exit_process
+        self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
-        self.tracker = GuardedTracker(runtime.tracker, self.metrics, self.stop_event)
+        self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
         # The jobs see the guarded tracker; everything else in the runtime is shared.
-        self.runtime = Runtime(
-            settings=runtime.settings,
-            engine=runtime.engine,
-            store=runtime.store,
-            tracker=self.tracker,
-            policy=runtime.policy,
-            parse_options=runtime.parse_options,
-            retry=runtime.retry,
-            clock=runtime.clock,
-        )
+        self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
         self.holder = _holder()
         self.ledger = SlotLedger(runtime.engine, self.holder, clock=runtime.clock)
         book = JobBook(
             self.runtime,
             base_dir,
+            config=config,
             write_back=write_back,
             factories=JOB_FACTORIES if factories is None else factories,
         )
@@ -342,7 +354,7 @@ class Service:
         limit = 3 * self.settings.schedule.sync_interval
         last = self.ledger.last_success("sync")
         if last is None:
-            if dt.timedelta(seconds=time.monotonic() - self.started) <= limit:
+            if dt.timedelta(seconds=self.monotonic() - self.started) <= limit:
                 return True, "starting: no sync yet"
             return False, f"no successful sync in {limit}"
         age = self.runtime.clock() - last
@@ -410,6 +422,7 @@ class Service:
         if self.listener is not None:
             self.listener.stop()
             self.listener = None
+        self.stopped.set()
         log.info("stopped")
 
     def start_watchdog(self) -> None:
@@ -418,8 +431,9 @@ class Service:
 
         def watch() -> None:
             self.stop_event.wait()
-            time.sleep(timeout)
+            if self.stopped.wait(timeout):
+                return
             log.error("did not stop within %.0fs; exiting now (the next run resumes safely)", timeout)
-            os._exit(1)
+            self.exit_process(1)
 
         threading.Thread(target=watch, name="pmsync-stop-watchdog", daemon=True).start()

@@ -15,9 +15,11 @@ from sqlalchemy import Engine, func, select
 from sync.core.tickets import TicketDraft, TicketRef
 from sync.leader import SoleLeadership
 from sync.pipeline import SyncOptions
-from sync.service import JobBook, Service
+from sync.service import JobBook, JobFailed, Service, command_job
 from sync.service_schedule import Daily, Every, Job, JobOutcome, JobRunner, ServiceStopping
 from sync.store import tables
+from sync.store.engine import make_engine
+from sync.store.migrations import migrate
 from sync.store.service_store import SlotLedger
 from sync.trackers.local_tracker import LocalTracker
 from tests.conftest import EXAMPLES
@@ -197,13 +199,46 @@ def test_sync_job_without_documents_fails_with_a_reason(engine: Engine, tmp_path
 def test_report_jobs_are_scheduled_only_when_provided(engine: Engine, tmp_path: Path) -> None:
     made: list[str] = []
 
-    def weekly(_rt: object, _base: Path) -> object:
+    def weekly(_book: JobBook) -> object:
         return lambda: made.append("weekly")
 
     config = settings(schedule={"overdue_nudges": False})
     book = JobBook(
         runtime(engine, LocalTracker(engine), config),
         tmp_path,
-        factories={"weekly_report": weekly, "overdue_nudges": weekly, "quarterly_review": lambda _r, _b: None},
+        factories={"weekly_report": weekly, "overdue_nudges": weekly, "quarterly_review": lambda _book: None},
     )
     assert [job.name for job in book.jobs()] == ["sync", "pull", "weekly_report"]
+
+
+def test_report_jobs_run_the_report_commands_when_installed(engine: Engine, tmp_path: Path) -> None:
+    from sync.cli import cli
+
+    book = JobBook(runtime(engine, LocalTracker(engine)), tmp_path)
+    names = [job.name for job in book.jobs()]
+    installed = "report" in cli.commands
+    assert ("weekly_report" in names) is installed
+    assert ("overdue_nudges" in names) is installed
+    assert (command_job(book, ["report", "weekly"]) is None) is not installed
+
+
+def test_command_jobs_run_pmsync_in_a_child_and_fail_on_its_exit_code(
+    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = tmp_path / "pmsync.toml"
+    config.write_text(f'[state]\nurl = "{sqlite_url}"\n', encoding="utf-8")
+    engine = make_engine(sqlite_url)
+    migrate(engine)
+    book = JobBook(runtime(engine, LocalTracker(engine)), tmp_path, config=config)
+    try:
+        ok = command_job(book, ["status"])
+        assert ok is not None
+        ok()
+        failing = command_job(book, ["status", "INC-NOPE"])
+        assert failing is not None
+        with caplog.at_level("INFO", logger="sync.service"), pytest.raises(JobFailed, match="exited 2"):
+            failing()
+        assert any("no action items are known for incident 'INC-NOPE'" in m for m in caplog.messages)
+        assert command_job(book, ["no-such-command"]) is None
+    finally:
+        engine.dispose()
