@@ -5,18 +5,23 @@
 #   # write-back into a bind-mounted docs checkout: run as its owner
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" pmsync --config /work/pmsync.toml sync --write-back
 #
+# Which optional features to install (the service needs `service`; add `reports` for charts).
+ARG EXTRAS=postgres,jira,github,service
+
 # Build stage: wheels for pmsync and its runtime dependencies only (no test or dev extras).
 FROM python:3.11-slim AS build
+ARG EXTRAS
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY sync ./sync
 COPY mappings ./mappings
 COPY reports ./reports
-# The [service] extra holds the scheduler and metrics libraries once they become optional; pip
-# only warns while they are still core dependencies.
-RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[service]"
+# Wheels of pmsync and of exactly the dependencies its extras name (pip only warns about an extra
+# that a given version does not define).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[${EXTRAS}]"
 
 FROM python:3.11-slim
+ARG EXTRAS
 # A non-root user by default; its ids are build arguments so the image can match the owner of a
 # bind-mounted docs directory (or run with --user "$(id -u):$(id -g)": nothing needs a home dir).
 ARG PMSYNC_UID=10001
@@ -28,7 +33,7 @@ RUN apt-get update \
     && groupadd --gid "${PMSYNC_GID}" pmsync \
     && useradd --uid "${PMSYNC_UID}" --gid pmsync --create-home --shell /usr/sbin/nologin pmsync
 COPY --from=build /wheels /wheels
-RUN pip install --no-cache-dir --no-index --find-links /wheels "pmsync[service]" && rm -rf /wheels
+RUN pip install --no-cache-dir --no-index --find-links /wheels "pmsync[${EXTRAS}]" && rm -rf /wheels
 COPY examples/postmortems /opt/pmsync/examples/postmortems
 ENV PMSYNC_EXAMPLES=/opt/pmsync/examples/postmortems \
     PMSYNC_SERVICE__LISTEN=0.0.0.0:9464 \

@@ -340,7 +340,6 @@ class Service:
             jira_secret=load_secret(service.jira_webhook_secret_env, service.jira_webhook_secret_file, env),
             github_map=self.settings.github_status_map(),
             jira_map=self.settings.jira_status_map(),
-            tracker=runtime.tracker.name,
         )
         self.listen = listen or service.listen
         self.listener: Listener | None = None

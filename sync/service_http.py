@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +67,6 @@ class Routes:
     jira_secret: bytes | None = None
     github_map: GitHubStatusMap = field(default_factory=GitHubStatusMap)
     jira_map: JiraStatusMap = field(default_factory=JiraStatusMap)
-    tracker: str = "local"
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
         """Answer one request. ``headers`` keys are lower-case."""
@@ -157,13 +157,18 @@ def parse_listen(listen: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
+class _ThreadingHTTPServerV6(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 class Listener:
     """The HTTP server on a daemon thread."""
 
     def __init__(self, routes: Routes, listen: str) -> None:
         handler = type("Handler", (_Handler,), {"routes": routes})
         host, port = parse_listen(listen)
-        self.server = ThreadingHTTPServer((host, port), handler)
+        server_class = _ThreadingHTTPServerV6 if ":" in host else ThreadingHTTPServer
+        self.server = server_class((host, port), handler)
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, name="pmsync-http", daemon=True)
 
