@@ -38,11 +38,15 @@ def instructions() -> list[tuple[str, str]]:
 
 
 def stages() -> list[list[tuple[str, str]]]:
+    """The build stages; the global ``ARG``s before the first ``FROM`` are not part of any."""
     found: list[list[tuple[str, str]]] = []
     for instruction in instructions():
         if instruction[0] == "FROM":
             found.append([])
-        found[-1].append(instruction)
+        if found:
+            found[-1].append(instruction)
+        else:
+            assert instruction[0] == "ARG", instruction
     return found
 
 
