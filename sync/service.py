@@ -126,6 +126,26 @@ class GuardedTracker:
                 self.metrics.rate_limit(tracker, remaining)
 
 
+def watch_rate_limits(http: object, metrics: ServiceMetrics, tracker: str) -> bool:
+    """Feed ``pmsync_tracker_rate_limit_remaining`` from the ``X-RateLimit-Remaining`` header of
+    every response the tracker's HTTP client receives (Jira and GitHub both send it). ``http`` is
+    the runtime's shared ``httpx.Client`` when there is one; returns whether it was hooked."""
+    hooks = getattr(http, "event_hooks", None)
+    if not isinstance(hooks, dict):
+        return False
+
+    def observe(response: Any) -> None:
+        value = response.headers.get("x-ratelimit-remaining")
+        try:
+            metrics.rate_limit(tracker, float(value))
+        except (TypeError, ValueError):
+            return  # absent or not a number: nothing to report
+
+    hooks = {**hooks, "response": [*hooks.get("response", []), observe]}
+    http.event_hooks = hooks  # type: ignore[attr-defined]
+    return True
+
+
 # --- secrets ----------------------------------------------------------------------------------
 
 
@@ -308,6 +328,7 @@ class Service:
         self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
         self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
+        watch_rate_limits(getattr(runtime, "http", None), self.metrics, runtime.tracker.name)
         # The jobs see the guarded tracker; everything else in the runtime is shared.
         self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
         self.holder = _holder()

@@ -185,12 +185,25 @@ class JobRunner:
             slot = job.trigger.slot(self.clock())
             if slot is None:
                 return None
-            if not self.ledger.claim(job.name, slot):
+            try:
+                claimed = self.ledger.claim(job.name, slot)
+            except Exception as exc:  # the database is down: count it, try again at the next tick
+                outcome = JobOutcome(job.name, slot, "failed", 0.0, f"cannot claim the slot: {type(exc).__name__}")
+                log.error("job %s: cannot claim slot %s: %s", job.name, slot, exc, extra={"job": job.name})
+                self.observer.job_finished(outcome)
+                return outcome
+            if not claimed:
                 log.debug("job %s slot %s already ran", job.name, slot)
                 return None
             return self._run(job, slot)
         finally:
             lock.release()
+
+    def _finish(self, job: Job, slot: str, outcome: str, error: str | None = None) -> None:
+        try:
+            self.ledger.finish(job.name, slot, outcome, error)
+        except Exception:  # the job ran; only its bookkeeping is lost (the slot stays claimed)
+            log.exception("job %s: cannot record the end of slot %s", job.name, slot)
 
     def _run(self, job: Job, slot: str) -> JobOutcome:
         run_id = uuid.uuid4().hex[:12]
@@ -201,7 +214,7 @@ class JobRunner:
             job.run()
         except ServiceStopping:
             outcome = JobOutcome(job.name, slot, "stopped", self.monotonic() - started)
-            self.ledger.finish(job.name, slot, "stopped")
+            self._finish(job, slot, "stopped")
             self.observer.job_finished(outcome)
             log.warning("job %s stopped before it finished (slot %s)", job.name, slot)
             raise
@@ -209,10 +222,10 @@ class JobRunner:
             message = f"{type(exc).__name__}: {exc}"
             outcome = JobOutcome(job.name, slot, "failed", self.monotonic() - started, message)
             log.exception("job %s failed: %s", job.name, message, extra={"job": job.name})
-            self.ledger.finish(job.name, slot, "failed", message[:2000])
+            self._finish(job, slot, "failed", message[:2000])
         else:
             outcome = JobOutcome(job.name, slot, "ok", self.monotonic() - started)
-            self.ledger.finish(job.name, slot, "ok")
+            self._finish(job, slot, "ok")
             log.info("job %s finished in %.2fs", job.name, outcome.seconds, extra={"job": job.name})
         finally:
             RUN_ID.reset(token)

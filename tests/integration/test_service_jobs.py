@@ -242,3 +242,29 @@ def test_command_jobs_run_pmsync_in_a_child_and_fail_on_its_exit_code(
         assert command_job(book, ["no-such-command"]) is None
     finally:
         engine.dispose()
+
+
+def test_a_database_outage_is_a_failed_run_not_a_dead_loop(tmp_path: Path) -> None:
+    broken = make_engine(f"sqlite:///{tmp_path / 'missing' / 'state.db'}")
+    ran: list[str] = []
+    run, observed = runner(broken, [Job("pull", lambda: ran.append("pull"), Every(dt.timedelta(minutes=1)))])
+    (outcome,) = run.run_once()
+    assert (outcome.outcome, outcome.error) == ("failed", "cannot claim the slot: OperationalError")
+    assert ran == []
+    assert observed.outcomes == [outcome]
+    broken.dispose()
+
+
+class ForgetfulLedger:
+    """Claims work; recording the end fails (the database went away mid-job)."""
+
+    def claim(self, job: str, slot: str) -> bool:
+        return True
+
+    def finish(self, job: str, slot: str, outcome: str, error: str | None = None) -> None:
+        raise OSError("database gone")
+
+
+def test_a_job_whose_end_cannot_be_recorded_still_reports_its_outcome() -> None:
+    run = JobRunner([Job("pull", lambda: None, Every(dt.timedelta(minutes=1)))], ForgetfulLedger(), clock=lambda: NOW)  # type: ignore[arg-type]
+    assert [o.outcome for o in run.run_once()] == ["ok"]

@@ -291,3 +291,20 @@ def test_guarded_tracker_counts_calls_errors_and_rate_limit() -> None:
     with pytest.raises(ServiceStopping):
         tracker.changed_since(None)
     assert len(inner.calls) == 8  # refused before the call, not during it
+
+
+def test_rate_limit_remaining_comes_from_the_tracker_http_responses() -> None:
+    import httpx
+
+    from sync.service import watch_rate_limits
+
+    metrics = ServiceMetrics(lambda: ItemCounts({}, 0), clock=lambda: dt.datetime.now(dt.UTC))
+    answers = iter([{"X-RateLimit-Remaining": "4999"}, {}, {"x-ratelimit-remaining": "n/a"}])
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, headers=next(answers)))
+    with httpx.Client(transport=transport) as client:
+        assert watch_rate_limits(client, metrics, "jira")
+        client.get("https://example.atlassian.net/rest/api/3/myself")
+        client.get("https://example.atlassian.net/rest/api/3/myself")  # no header: the last value stays
+        client.get("https://example.atlassian.net/rest/api/3/myself")  # unreadable: ignored
+    assert metrics.registry.get_sample_value("pmsync_tracker_rate_limit_remaining", {"tracker": "jira"}) == 4999
+    assert not watch_rate_limits(None, metrics, "local")
