@@ -118,9 +118,17 @@ class _Handler(BaseHTTPRequestHandler):
     routes: Routes  # set on the subclass made by Listener
     server_version = "pmsync"
     protocol_version = "HTTP/1.1"
+    timeout = 30  # seconds a client may take to send its request (a stalled one frees its thread)
 
     def _answer(self, method: str) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self._send(Response.json(400, error="bad Content-Length"))
+            self.close_connection = True
+            return
         if length > MAX_BODY:
             self._send(Response.json(413, error="body too large"))
             self.close_connection = True

@@ -55,6 +55,12 @@ class SlotLedger:
 
     def claim(self, job: str, slot: str) -> bool:
         """Claim ``slot`` of ``job``; ``False`` when it already ran (or runs) somewhere."""
+        where = and_(t.service_job_runs.c.job == job, t.service_job_runs.c.slot == slot)
+        with self.engine.connect() as conn:
+            # Look first: calendar jobs ask every minute, and a failed insert is an error line in
+            # the PostgreSQL server log each time. The insert below stays the arbiter.
+            if conn.execute(select(t.service_job_runs.c.holder).where(where)).first() is not None:
+                return False
         try:
             with self.engine.begin() as conn:
                 conn.execute(

@@ -103,3 +103,16 @@ def test_listens_on_ipv6() -> None:
         assert _get("::1", port, "/healthz")[0] == 200
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize("length", ["abc", "-5"])
+def test_a_bad_content_length_is_refused(listener: Listener, length: str) -> None:
+    host, port = listener.address
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.putrequest("POST", "/hooks/github")
+        conn.putheader("Content-Length", length)
+        conn.endheaders()
+        assert conn.getresponse().status == 400
+    finally:
+        conn.close()
