@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -140,12 +142,22 @@ class StopAfterCreates(LocalTracker):
         self.creates = 0
         self.service: Service | None = None
 
-    def create(self, draft: TicketDraft) -> TicketRef:
-        ref = super().create(draft)
+    def _created(self) -> None:
         self.creates += 1
         if self.creates == self.n and self.service is not None:
             self.service.request_stop()
+
+    def create(self, draft: TicketDraft) -> TicketRef:
+        ref = super().create(draft)
+        self._created()
         return ref
+
+    def create_many(self, drafts: Sequence[TicketDraft]) -> list[Any]:
+        # The batch form of the tracker interface (one draft at a time from apply).
+        results: list[Any] = super().create_many(drafts)  # type: ignore[misc]
+        for _ in drafts:
+            self._created()
+        return results
 
 
 def _docs(tmp_path: Path) -> Path:
