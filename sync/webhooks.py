@@ -9,8 +9,9 @@ anything that never comes back) and answers 202. One worker thread per replica a
 1. the delivery id is recorded once (``X-GitHub-Delivery``; Jira's
    ``X-Atlassian-Webhook-Identifier``, else ``timestamp`` + issue id) — a redelivery changes nothing;
 2. events caused by pmsync's own accounts (``[service] ignore_senders``) are echoes and ignored;
-3. the ticket is looked up by tracker + key/id (:func:`find_ticket`); tickets pmsync does not
-   manage are ignored;
+3. the ticket is looked up by tracker + id/key
+   (:meth:`~sync.store.service_store.DeliveryLedger.find_ticket`); tickets pmsync does not manage
+   are ignored;
 4. per-ticket ordering by the tracker's ``updated`` time: an event older than the newest one
    applied (or than the newest change the history holds) is dropped;
 5. the payload's status is mapped with :mod:`mappings.statuses` and appended to the history when
@@ -165,30 +166,14 @@ def jira_event(
     )
 
 
-class TicketDirectory(Protocol):
-    """What the webhook worker needs from the state store."""
+class StatusHistory(Protocol):
+    """What the webhook worker needs from the state store: the status-history writer the pull uses."""
 
     tracker: str
-
-    def owner_of_ticket(self, ticket_key: str) -> tuple[str, str, Status | None] | None: ...
 
     def record_status(
         self, owner_key: str, ticket_key: str, status: Status, status_raw: str, changed_at: dt.datetime | None
     ) -> bool: ...
-
-
-def find_ticket(store: TicketDirectory, keys: tuple[str, ...], tracker_id: str | None) -> tuple[str, str, str] | None:
-    """``(ticket_key, owner_key, kind)`` of the ticket a delivery names, looked up by tracker and key.
-
-    The one place tickets are found for webhooks: the state keeps tickets by key today; when it
-    keeps the tracker's immutable id as well, look that up first here (keys change when an issue
-    moves between projects, ids do not)."""
-    del tracker_id  # kept in the signature for the id lookup; see the docstring
-    for key in keys:
-        owner = store.owner_of_ticket(key)
-        if owner is not None:
-            return key, owner[0], owner[1]
-    return None
 
 
 class DeliveryObserver(Protocol):
@@ -205,7 +190,7 @@ class WebhookProcessor:
 
     def __init__(
         self,
-        store: TicketDirectory,
+        store: StatusHistory,
         ledger: DeliveryLedger,
         *,
         ignore_senders: frozenset[str] = frozenset(),
@@ -235,7 +220,8 @@ class WebhookProcessor:
     def apply(self, event: StatusEvent) -> str:
         """Apply one event; returns its outcome (``applied``, ``unchanged``, ``duplicate``, ``echo``,
         ``unknown_ticket``, ``stale``)."""
-        found = find_ticket(self.store, event.keys, event.tracker_id)
+        # The one lookup of a delivery's ticket: tracker + id when the state keeps ids, else key.
+        found = self.ledger.find_ticket(event.tracker, event.keys, event.tracker_id)
         ticket_key = found[0] if found else None
         if not self.ledger.record_delivery(event.source, event.delivery_id, ticket_key, "received"):
             return self._done(event, "duplicate", ticket_key)

@@ -195,6 +195,31 @@ class DeliveryLedger:
                 continue  # another replica inserted the mark first: compare against it
         return False
 
+    def find_ticket(self, tracker: str, keys: tuple[str, ...], tracker_id: str | None) -> tuple[str, str, str] | None:
+        """``(ticket_key, owner_key, kind)`` of the ticket a delivery names: by the tracker's
+        immutable id when the state keeps ids (a Jira issue moved to another project changes its
+        key, not its id), else by the first candidate key that matches."""
+        columns = t.tickets.c
+        ids = columns.get("ticket_id")  # present once the state stores tracker ids
+        with self.engine.connect() as conn:
+            if ids is not None and tracker_id is not None:
+                row = conn.execute(
+                    select(columns.ticket_key, columns.owner_key, columns.kind).where(
+                        and_(columns.tracker == tracker, ids == tracker_id)
+                    )
+                ).first()
+                if row is not None:
+                    return row.ticket_key, row.owner_key, row.kind
+            for key in keys:
+                row = conn.execute(
+                    select(columns.ticket_key, columns.owner_key, columns.kind).where(
+                        and_(columns.tracker == tracker, columns.ticket_key == key)
+                    )
+                ).first()
+                if row is not None:
+                    return row.ticket_key, row.owner_key, row.kind
+        return None
+
     def newest_change(self, tracker: str, ticket_key: str) -> dt.datetime | None:
         """The newest tracker-side change time the status history holds for a ticket."""
         with self.engine.connect() as conn:
