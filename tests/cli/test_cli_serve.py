@@ -119,7 +119,7 @@ def test_serve_runs_the_schedule_answers_health_and_exits_on_sigterm(
         assert re.search(r'pmsync_job_runs_total\{job="sync",outcome="ok"\} [1-9]', metrics)
         assert re.search(r'pmsync_items\{status="open"\} [1-9]', metrics)
         assert re.search(r"pmsync_last_sync_timestamp_seconds [1-9]", metrics)
-        assert re.search(r'pmsync_tracker_requests_total\{operation="create",tracker="local"\} [1-9]', metrics)
+        assert re.search(r'pmsync_tracker_requests_total\{operation="create(_many)?",tracker="local"\} [1-9]', metrics)
         assert "pmsync_leader 1.0" in metrics
         assert server.stop(signal.SIGTERM, timeout=10) == 0
     finally:

@@ -8,23 +8,12 @@ import json
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import Engine
 
 from sync.config import Settings
-from sync.core.tickets import (
-    Capabilities,
-    ChangedPage,
-    IncidentDraft,
-    LinkKind,
-    Marker,
-    Ticket,
-    TicketChanges,
-    TicketDraft,
-    TicketRef,
-)
 from sync.runtime import Runtime, parse_options_for, policy_for
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
@@ -36,7 +25,9 @@ SECRETS = {"PMSYNC_GITHUB_WEBHOOK_SECRET": GITHUB_SECRET, "PMSYNC_JIRA_WEBHOOK_S
 
 
 class NoCallsTracker:
-    """A remote tracker stand-in that fails the test on any call: webhooks must not poll."""
+    """A remote tracker stand-in that fails the test on any call: webhooks must not poll.
+
+    Every attribute but ``name`` is a call that fails, whatever the tracker interface's version."""
 
     def __init__(self, name: str) -> None:
         self._name = name
@@ -45,21 +36,11 @@ class NoCallsTracker:
     def name(self) -> str:
         return self._name
 
-    @property
-    def capabilities(self) -> Capabilities:
-        return Capabilities(native_due_date=True, native_parent=True, links=True)
+    def __getattr__(self, attribute: str) -> Any:
+        def refuse(*_args: object, **_kwargs: object) -> Any:
+            raise AssertionError(f"unexpected {self._name} API call: {attribute}")
 
-    def _refuse(self, *_args: object) -> Any:
-        raise AssertionError(f"unexpected {self._name} API call")
-
-    find_by_marker: Callable[[Marker], TicketRef | None] = _refuse  # type: ignore[assignment]
-    get: Callable[[TicketRef], Ticket] = _refuse  # type: ignore[assignment]
-    fetch: Callable[[Sequence[TicketRef]], list[Ticket]] = _refuse  # type: ignore[assignment]
-    create: Callable[[TicketDraft], TicketRef] = _refuse  # type: ignore[assignment]
-    update: Callable[[TicketRef, TicketChanges], None] = _refuse  # type: ignore[assignment]
-    ensure_parent: Callable[[IncidentDraft], TicketRef] = _refuse  # type: ignore[assignment]
-    link: Callable[[TicketRef, TicketRef, LinkKind], None] = _refuse  # type: ignore[assignment]
-    changed_since: Callable[[str | None], ChangedPage] = _refuse  # type: ignore[assignment]
+        return refuse
 
 
 def settings(**sections: Mapping[str, object]) -> Settings:

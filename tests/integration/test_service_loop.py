@@ -16,17 +16,6 @@ from click.testing import CliRunner
 from sqlalchemy import Engine
 
 from sync.cli import cli
-from sync.core.tickets import (
-    Capabilities,
-    ChangedPage,
-    IncidentDraft,
-    LinkKind,
-    Marker,
-    Ticket,
-    TicketChanges,
-    TicketDraft,
-    TicketRef,
-)
 from sync.errors import RateLimited, TrackerNotFound
 from sync.leader import SoleLeadership
 from sync.service import GuardedTracker, Service
@@ -225,56 +214,56 @@ class FakeRemote:
     """A remote tracker's adapter as the service sees it: canned answers, a rate-limit reading."""
 
     name = "jira"
-    capabilities = Capabilities(native_due_date=True, native_parent=True, links=True)
+    capabilities = object()
     rate_limit_remaining = 42
-    ref = TicketRef("jira", "OPS-1")
+    ref = object()
+    page = object()
 
     def __init__(self) -> None:
         self.calls: list[str] = []
 
-    def find_by_marker(self, marker: Marker) -> TicketRef | None:
+    def find_by_marker(self, *_args: object) -> None:
         self.calls.append("find_by_marker")
-        return None
 
-    def get(self, ref: TicketRef) -> Ticket:
+    def get(self, *_args: object) -> object:
         self.calls.append("get")
         raise TrackerNotFound("gone", tracker="jira", op="get")
 
-    def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
+    def fetch(self, *_args: object) -> list[object]:
         self.calls.append("fetch")
         return []
 
-    def create(self, draft: TicketDraft) -> TicketRef:
+    def create(self, *_args: object) -> object:
         self.calls.append("create")
         raise RateLimited("slow down", tracker="jira", op="create", retry_after=1)
 
-    def update(self, ref: TicketRef, changes: TicketChanges) -> None:
+    def update(self, *_args: object) -> None:
         self.calls.append("update")
 
-    def ensure_parent(self, incident: IncidentDraft) -> TicketRef:
+    def ensure_parent(self, *_args: object) -> object:
         self.calls.append("ensure_parent")
         return self.ref
 
-    def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
+    def link(self, *_args: object) -> None:
         self.calls.append("link")
 
-    def changed_since(self, cursor: str | None) -> ChangedPage:
+    def changed_since(self, *_args: object) -> object:
         self.calls.append("changed_since")
-        return ChangedPage(tickets=(), cursor=cursor or "0")
+        return self.page
 
 
 def test_guarded_tracker_counts_calls_errors_and_rate_limit() -> None:
     inner = FakeRemote()
     metrics = ServiceMetrics(lambda: ItemCounts({}, 0), clock=lambda: dt.datetime.now(dt.UTC))
     stop = threading.Event()
-    tracker = GuardedTracker(inner, metrics, stop)
-    assert (tracker.name, tracker.capabilities) == ("jira", inner.capabilities)
+    tracker = GuardedTracker(inner, metrics, stop)  # type: ignore[arg-type]
+    assert tracker.name == "jira" and tracker.capabilities is inner.capabilities
     assert tracker.find_by_marker(None) is None  # type: ignore[arg-type]
     assert tracker.fetch([]) == []
     tracker.update(inner.ref, None)  # type: ignore[arg-type]
     assert tracker.ensure_parent(None) == inner.ref  # type: ignore[arg-type]
     tracker.link(inner.ref, inner.ref, None)  # type: ignore[arg-type]
-    assert tracker.changed_since(None).cursor == "0"
+    assert tracker.changed_since(None) is inner.page
     with pytest.raises(TrackerNotFound):
         tracker.get(inner.ref)
     with pytest.raises(RateLimited):
