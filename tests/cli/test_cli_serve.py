@@ -4,6 +4,7 @@ takeover between two replicas on PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -34,8 +35,22 @@ def write_config(tmp_path: Path, state_url: str, **schedule: str) -> Path:
     docs = tmp_path / "docs"
     if not docs.exists():
         shutil.copytree(EXAMPLES, docs)
-    entries = {"sync_every": "1s", "pull_every": "1s", "jitter": "0s", **schedule}
-    lines = "\n".join(f'{key} = "{value}"' for key, value in entries.items())
+    today = dt.datetime.now(dt.UTC).strftime("%a").lower()
+    entries: dict[str, str | bool] = {
+        "sync_every": "1s",
+        "pull_every": "1s",
+        "jitter": "0s",
+        # Due at once, so the report jobs run too when this installation has the report command.
+        "weekly_report_day": today,
+        "weekly_report_time": "00:00",
+        "overdue_nudges_time": "00:00",
+        "quarterly_review": False,
+        **schedule,
+    }
+    lines = "\n".join(
+        f"{key} = {str(value).lower()}" if isinstance(value, bool) else f'{key} = "{value}"'
+        for key, value in entries.items()
+    )
     config = tmp_path / "pmsync.toml"
     config.write_text(
         f'[sources]\npaths = ["docs/*.md"]\n\n[state]\nurl = "{state_url}"\n\n[schedule]\n{lines}\n\n'
@@ -110,6 +125,8 @@ def test_serve_runs_the_schedule_answers_health_and_exits_on_sigterm(
         base = server.base
         done = lambda job: any(r.job == job and r.outcome == "ok" for r in runs(engine))  # noqa: E731
         assert wait_for(lambda: done("sync") and done("pull"), timeout=30), server.lines
+        if "report" in cli.commands:  # the reports package is installed: its jobs run as well
+            assert wait_for(lambda: done("weekly_report") and done("overdue_nudges"), timeout=60), runs(engine)
         assert request(base + "/healthz")[0] == 200
         status, body = request(base + "/readyz")
         assert status == 200, body
