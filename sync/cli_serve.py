@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
 from sync.cli_sync import config_path, runtime
+from sync.errors import ConfigError
 from sync.logs import configure_logging
 
 log = logging.getLogger(__name__)
+
+SERVICE_MODULES = ("schedule", "prometheus_client")
+
+
+def require_service_modules(find: Callable[[str], object | None] = importlib.util.find_spec) -> None:
+    """Fail with one line naming the ``service`` extra when its libraries are not installed."""
+    missing = [name for name in SERVICE_MODULES if find(name) is None]
+    if missing:
+        raise ConfigError(
+            f"pmsync serve needs the service extra; not installed: {', '.join(missing)}",
+            hint="pip install 'pmsync[service]' (or 'pmsync[all]')",
+        )
 
 
 @click.command("serve")
@@ -23,6 +38,7 @@ def serve_cmd(ctx: click.Context, once: bool, listen: str | None, write_back: bo
 
     Replicas on one PostgreSQL elect one scheduler; every replica answers health checks and
     webhooks. SIGTERM or SIGINT stops after the tracker call in flight (exit 0)."""
+    require_service_modules()
     from sync.service import Service  # the service's dependencies load only for this command
 
     root = ctx.find_root().params

@@ -207,3 +207,15 @@ def test_leader_takeover_on_postgresql(tmp_path: Path, servers: list[Server], pg
         assert by_holder == {first.process.pid, second.process.pid}
     finally:
         engine.dispose()
+
+
+def test_serve_without_the_service_extra_names_it() -> None:
+    from sync.cli_serve import require_service_modules
+    from sync.errors import ConfigError
+
+    require_service_modules()  # installed here
+    with pytest.raises(ConfigError) as caught:
+        require_service_modules(lambda name: None if name == "prometheus_client" else object())
+    assert caught.value.message == "pmsync serve needs the service extra; not installed: prometheus_client"
+    assert caught.value.hint == "pip install 'pmsync[service]' (or 'pmsync[all]')"
+    assert caught.value.exit_code == 2
