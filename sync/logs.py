@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import json
 import logging
+import re
 import threading
 from typing import Any
 
@@ -51,6 +52,23 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Audit lines name their ticket and item in the text ("Created PROJ-12 for INC-7#3", "PROJ-12 is
+# now done (INC-7#3)", "Parent PROJ-1 for incident INC-7"); JSON lines also carry them as fields.
+_AUDIT_PATTERNS = (
+    re.compile(r"(?P<ticket>[^\s()]+) for (?P<item>(?P<incident>[^\s#()]+)#[^\s()]+)"),
+    re.compile(r"^(?P<ticket>[^\s()]+) is now \S+ \((?P<item>(?P<incident>[^\s#()]+)#[^\s()]+)\)"),
+    re.compile(r"(?P<ticket>[^\s()]+) for incident (?P<incident>[^\s()]+)"),
+)
+
+
+def _audit_fields(message: str) -> dict[str, str]:
+    for pattern in _AUDIT_PATTERNS:
+        match = pattern.search(message)
+        if match:
+            return {name: value for name, value in match.groupdict().items() if value}
+    return {}
+
+
 class JsonLinesFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -66,6 +84,8 @@ class JsonLinesFormatter(logging.Formatter):
             value = getattr(record, name, None)
             if value is not None:
                 payload[name] = redact(str(value))
+        if "item" not in payload and "ticket" not in payload:
+            payload.update(_audit_fields(payload["message"]))
         if record.exc_text:
             payload["exc"] = record.exc_text
         return json.dumps(payload, ensure_ascii=False)

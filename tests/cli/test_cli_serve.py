@@ -144,6 +144,8 @@ def test_serve_runs_the_schedule_answers_health_and_exits_on_sigterm(
     server.close()
     records = [json.loads(line) for line in server.lines if line.startswith("{")]
     assert any(r.get("run_id") and r.get("job") == "sync" for r in records)
+    # Audit lines of the sync carry the run, the incident, the item and the ticket as fields.
+    assert any(r.get("run_id") and r.get("incident") and r.get("item") and r.get("ticket") for r in records)
     assert any(r["message"] == "stopped" for r in records)
     # Every slot ran at most once, and nothing is left "running" after a clean stop.
     engine = make_engine(sqlite_url)

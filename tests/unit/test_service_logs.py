@@ -67,3 +67,27 @@ def test_missing_or_unreadable_secrets(tmp_path: Path) -> None:
     assert load_secret("HOOK_SECRET", None, {"HOOK_SECRET": "   "}) is None
     with pytest.raises(PmsyncError, match="cannot read"):
         load_secret("HOOK_SECRET", tmp_path / "absent", {})
+
+
+@pytest.mark.parametrize(
+    ("message", "fields"),
+    [
+        ("Created OPS-12 for INC-7#3", {"ticket": "OPS-12", "item": "INC-7#3", "incident": "INC-7"}),
+        (
+            "Updated org/repo#12 for INC-7#3 (title, due)",
+            {"ticket": "org/repo#12", "item": "INC-7#3", "incident": "INC-7"},
+        ),
+        (
+            "LOC-4 is now done (INC-2026-0201#3)",
+            {"ticket": "LOC-4", "item": "INC-2026-0201#3", "incident": "INC-2026-0201"},
+        ),
+        ("Parent LOC-1 for incident INC-2026-0201", {"ticket": "LOC-1", "incident": "INC-2026-0201"}),
+        ("job sync finished in 0.02s", {}),
+    ],
+)
+def test_audit_lines_carry_ticket_item_and_incident(
+    json_logs: io.StringIO, message: str, fields: dict[str, str]
+) -> None:
+    log.warning(message)
+    (record,) = (json.loads(line) for line in json_logs.getvalue().splitlines())
+    assert {key: record[key] for key in ("ticket", "item", "incident") if key in record} == fields
