@@ -140,7 +140,7 @@ class Job:
 class JobOutcome:
     job: str
     slot: str
-    outcome: str  # ok | failed | stopped | taken
+    outcome: str  # ok | failed | stopped
     seconds: float = 0.0
     error: str | None = None
 

@@ -23,9 +23,10 @@ from sqlalchemy import Engine
 from sync.cli import cli
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
-from sync.store.service_store import JobRun, SlotLedger
+from sync.store.service_store import DeliveryLedger, JobRun, SlotLedger
 from tests.conftest import EXAMPLES
-from tests.integration.service_harness import request, wait_for
+from tests.integration.service_harness import GITHUB_SECRET, request, signed, wait_for
+from tests.unit.test_webhooks import github_issue
 
 ROOT = Path(__file__).resolve().parents[2]
 LISTENING = re.compile(r"listening on http://([0-9.]+:\d+)")
@@ -63,8 +64,8 @@ def write_config(tmp_path: Path, state_url: str, **schedule: str) -> Path:
 class Server:
     """A ``pmsync serve`` child process, its stderr collected by a thread."""
 
-    def __init__(self, config: Path) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("PMSYNC_")}
+    def __init__(self, config: Path, **extra_env: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PMSYNC_")} | extra_env
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sync", "--config", str(config), "serve"],
             cwd=ROOT,
@@ -185,10 +186,17 @@ def test_leader_takeover_on_postgresql(tmp_path: Path, servers: list[Server], pg
         first = Server(config)
         servers.append(first)
         assert wait_for(lambda: len(runs(engine)) >= 2, timeout=30), first.lines
-        second = Server(config)
+        second = Server(config, PMSYNC_GITHUB_WEBHOOK_SECRET=GITHUB_SECRET)
         servers.append(second)
         second_base = second.base
         assert request(second_base + "/healthz")[0] == 200  # followers serve health too
+        # ...and accept webhook deliveries (this one names a GitHub issue the local tracker does not have).
+        body, headers = signed(GITHUB_SECRET, github_issue(updated_at="2026-11-30T10:00:00Z"), "X-Hub-Signature-256")
+        headers |= {"X-GitHub-Event": "issues", "X-GitHub-Delivery": "to-the-follower"}
+        assert request(second_base + "/hooks/github", body=body, headers=headers)[0] == 202
+        assert wait_for(
+            lambda: [d[1:] for d in DeliveryLedger(engine).deliveries()] == [("to-the-follower", None, "other_tracker")]
+        )
         leader_pid = int(runs(engine)[0].holder.split(":")[1])
         assert leader_pid == first.process.pid
         assert all(int(r.holder.split(":")[1]) == first.process.pid for r in runs(engine))
