@@ -32,6 +32,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "sync.cli_lint",
     "sync.cli_new",
     "sync.cli_report",
+    "sync.cli_serve",
 )
 
 

@@ -98,6 +98,7 @@ __all__ = [
     "RoutingSettings",
     "SafetySettings",
     "ScheduleSettings",
+    "ServiceSettings",
     "Settings",
     "SourcesSettings",
     "StateSettings",
@@ -398,11 +399,76 @@ class OwnersSettings(_Section):
         return self.entries + self._file_entries
 
 
+def _interval(value: Any) -> Any:
+    """``"30s"``, ``"15m"``, ``"2h"``, ``"1d"`` (or a number of seconds) as a :class:`~datetime.timedelta`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.timedelta(seconds=value)
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+        if not match:
+            raise ValueError('must be a duration such as "30s", "15m", "2h" or "1d"')
+        unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+        return dt.timedelta(**{unit: float(match.group(1))})
+    return value
+
+
+Interval = Annotated[dt.timedelta, BeforeValidator(_interval)]
+
+
 class ScheduleSettings(_Section):
-    """``[schedule]``: the service loop's intervals."""
+    """``[schedule]``: what ``pmsync serve`` runs and when."""
 
     pull_every_minutes: PositiveInt = 15
     sync_every_minutes: PositiveInt = 60
+    # Durations such as "30s", "15m", "2h"; when set they win over the *_minutes keys.
+    sync_every: Interval | None = None
+    pull_every: Interval | None = None
+    jitter: Interval = dt.timedelta(seconds=30)
+    timezone: str = "UTC"
+    weekly_report: bool = True
+    weekly_report_day: Weekday = 0
+    weekly_report_time: dt.time = dt.time(9, 0)
+    quarterly_review: bool = True
+    quarterly_review_time: dt.time = dt.time(9, 0)
+    overdue_nudges: bool = True
+    overdue_nudges_time: dt.time = dt.time(9, 30)
+
+    @field_validator("sync_every", "pull_every")
+    @classmethod
+    def _at_least_a_second(cls, value: dt.timedelta | None) -> dt.timedelta | None:
+        if value is not None and value < dt.timedelta(seconds=1):
+            raise ValueError("must be at least 1s")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        time_zone(value)
+        return value
+
+    @property
+    def sync_interval(self) -> dt.timedelta:
+        return self.sync_every or dt.timedelta(minutes=self.sync_every_minutes)
+
+    @property
+    def pull_interval(self) -> dt.timedelta:
+        return self.pull_every or dt.timedelta(minutes=self.pull_every_minutes)
+
+
+class ServiceSettings(_Section):
+    """``[service]``: the ``pmsync serve`` listener (health, metrics, webhooks) and replicas."""
+
+    listen: str = Field(default="127.0.0.1:9464", pattern=r"^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]*):\d{1,5}$")
+    github_webhook_secret_env: str = Field(default="PMSYNC_GITHUB_WEBHOOK_SECRET", pattern=_ENV_NAME)
+    github_webhook_secret_file: Path | None = None
+    jira_webhook_secret_env: str = Field(default="PMSYNC_JIRA_WEBHOOK_SECRET", pattern=_ENV_NAME)
+    jira_webhook_secret_file: Path | None = None
+    ignore_senders: StrList = Field(
+        default=(), description="pmsync's own accounts (GitHub login, Jira accountId): their events are echoes."
+    )
+    webhook_queue_size: PositiveInt = 1000
+    lease_seconds: Annotated[float, Field(gt=0)] = 15.0
+    stop_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
 class ReportsSettings(_Section):
@@ -505,6 +571,7 @@ class Settings(_Section):
     compliance: ComplianceSettings = ComplianceSettings()
     authoring: AuthoringSettings = AuthoringSettings()
     sync: SyncSettings = SyncSettings()
+    service: ServiceSettings = ServiceSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -682,6 +749,13 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
     tracker = settings.tracker
     if isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings):
         update["tracker"] = tracker.model_copy(update={"token_file": _rebase(tracker.token_file, base)})
+    service = settings.service
+    update["service"] = service.model_copy(
+        update={
+            "github_webhook_secret_file": _rebase(service.github_webhook_secret_file, base),
+            "jira_webhook_secret_file": _rebase(service.jira_webhook_secret_file, base),
+        }
+    )
     return settings.model_copy(update=update)
 
 

@@ -7,12 +7,18 @@ logs a request header cannot leak a token.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
+import re
 import threading
 from typing import Any
 
 REDACTED = "***"
+# The id of the service job in progress; JSON log lines carry it (``run_id``).
+RUN_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("pmsync_run_id", default=None)
+# Context fields a log call may pass with ``extra=``; JSON log lines carry the ones present.
+CONTEXT_FIELDS = ("job", "incident", "item", "ticket", "tracker", "delivery")
 _secrets: set[str] = set()
 _lock = threading.Lock()
 
@@ -46,6 +52,23 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+# Audit lines name their ticket and item in the text ("Created PROJ-12 for INC-7#3", "PROJ-12 is
+# now done (INC-7#3)", "Parent PROJ-1 for incident INC-7"); JSON lines also carry them as fields.
+_AUDIT_PATTERNS = (
+    re.compile(r"(?P<ticket>[^\s()]+) for (?P<item>(?P<incident>[^\s#()]+)#[^\s()]+)"),
+    re.compile(r"^(?P<ticket>[^\s()]+) is now \S+ \((?P<item>(?P<incident>[^\s#()]+)#[^\s()]+)\)"),
+    re.compile(r"(?P<ticket>[^\s()]+) for incident (?P<incident>[^\s()]+)"),
+)
+
+
+def _audit_fields(message: str) -> dict[str, str]:
+    for pattern in _AUDIT_PATTERNS:
+        match = pattern.search(message)
+        if match:
+            return {name: value for name, value in match.groupdict().items() if value}
+    return {}
+
+
 class JsonLinesFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload: dict[str, Any] = {
@@ -54,6 +77,15 @@ class JsonLinesFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        run_id = RUN_ID.get()
+        if run_id is not None:
+            payload["run_id"] = run_id
+        for name in CONTEXT_FIELDS:
+            value = getattr(record, name, None)
+            if value is not None:
+                payload[name] = redact(str(value))
+        if "item" not in payload and "ticket" not in payload:
+            payload.update(_audit_fields(payload["message"]))
         if record.exc_text:
             payload["exc"] = record.exc_text
         return json.dumps(payload, ensure_ascii=False)

@@ -87,12 +87,19 @@ def _written_statuses(conn: Connection) -> None:
     tables.written_statuses.create(conn, checkfirst=True)
 
 
+def _service_tables(conn: Connection) -> None:
+    # Idempotent on its own: branches' migrations are merged in an unknown order.
+    for table in (tables.service_job_runs, tables.webhook_deliveries, tables.webhook_marks):
+        table.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
     _engine_remote_ready,
     _reports_nudges_and_publications,
     _written_statuses,
+    _service_tables,
 )
 LATEST = len(MIGRATIONS)
 

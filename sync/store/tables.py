@@ -283,3 +283,39 @@ written_statuses = Table(
     Column("status", String(20), nullable=False),
     Column("written_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- the service (sync.service): job slots and webhook deliveries --------------------------------
+
+service_job_runs = Table(
+    "service_job_runs",
+    metadata,
+    # One row per (job, slot): the primary key is what makes a slot run at most once, even when
+    # a replica takes over the schedule from a leader that died.
+    Column("job", String(40), primary_key=True),
+    Column("slot", String(40), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("outcome", String(20), nullable=False),  # running | ok | failed | stopped
+    Column("error", Text),
+)
+
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("source", String(20), primary_key=True),  # github | jira
+    Column("delivery_id", String(200), primary_key=True),
+    Column("ticket_key", String(200)),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("outcome", String(20), nullable=False),
+)
+
+webhook_marks = Table(
+    "webhook_marks",
+    metadata,
+    # The tracker's ``updated`` time of the newest event applied per ticket: an older delivery
+    # arriving late never overwrites a newer status.
+    Column("tracker", String(20), primary_key=True),
+    Column("ticket_key", String(200), primary_key=True),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,155 @@
+"""One leader among the replicas: only the leader runs scheduled jobs; every replica serves health,
+metrics and webhooks.
+
+- **PostgreSQL:** a session-level advisory lock held on a dedicated connection. It dies with the
+  connection, so when the leader's process dies (or its network does), the server releases it and
+  the next follower to ask — followers ask every ``lease_seconds`` — takes over. The leader checks
+  its connection before each round; if it is gone, so is the lock, and it steps down.
+- **SQLite:** an ``flock`` on ``<db>.leader.lock`` (one machine; released when the process dies).
+- An in-memory database is private to one process, which is therefore the leader.
+
+Leadership is not the only guard: each job slot is claimed in the database before it runs
+(:class:`~sync.store.service_store.SlotLedger`), so even two leaders for a moment (a partitioned
+old leader finishing its job) cannot run one slot twice.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy import Connection, Engine, text
+
+log = logging.getLogger(__name__)
+
+LEADER_LOCK = "service-leader"
+
+
+def _lock_key(name: str) -> int:
+    # Advisory locks take a signed 64-bit key; a distinct name from the run lock's.
+    return int.from_bytes(hashlib.sha256(f"pmsync:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+class Leadership(Protocol):
+    """Try to be (or stay) the leader."""
+
+    def check(self) -> bool:
+        """Whether this replica leads now; acquires leadership when it is free."""
+        ...
+
+    def release(self) -> None:
+        """Give leadership up (on stop), so a follower takes over at once."""
+        ...
+
+
+class PgLeadership:
+    """Leadership as a PostgreSQL advisory lock on a connection of its own."""
+
+    def __init__(self, engine: Engine, name: str = LEADER_LOCK) -> None:
+        self.engine = engine
+        self.name = name
+        self.key: int | None = None  # known after the first check (it depends on the schema)
+        self._conn: Connection | None = None
+
+    def check(self) -> bool:
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT 1"))
+                self._conn.commit()
+                return True
+            except Exception:  # the connection (and with it the lock) is gone
+                log.warning("lost the leader lock: its database connection failed", exc_info=True)
+                self._discard()
+        try:
+            conn = self.engine.connect()
+        except Exception:
+            log.warning("cannot reach the database to elect a leader", exc_info=True)
+            return False
+        try:
+            # Advisory locks are per database, not per schema: two deployments in two schemas of
+            # one database must not share a leader.
+            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+            self.key = _lock_key(f"{self.name}:{schema}")
+            held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one())
+            conn.commit()
+        except Exception:
+            log.warning("leader election query failed", exc_info=True)
+            conn.close()
+            return False
+        if not held:
+            conn.close()
+            return False
+        self._conn = conn
+        log.info("this replica is now the scheduler leader")
+        return True
+
+    def release(self) -> None:
+        if self._conn is None:
+            return
+        try:
+            self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self.key})
+            self._conn.commit()
+        except Exception:  # closing the connection releases the lock anyway
+            log.debug("advisory unlock failed", exc_info=True)
+        self._discard()
+
+    def _discard(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                # A pooled connection would keep the session (and the lock) alive: close it for real.
+                conn.invalidate()
+                conn.close()
+            except Exception:
+                log.debug("closing the leader connection failed", exc_info=True)
+
+
+class FileLeadership:
+    """Leadership as an ``flock`` on a file beside the SQLite database."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def check(self) -> bool:
+        if self._fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        log.info("this replica is now the scheduler leader")
+        return True
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+
+class SoleLeadership:
+    """A private (in-memory) database has one process: it leads."""
+
+    def check(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
+
+
+def leadership_for(engine: Engine) -> Leadership:
+    """The leader election that fits the state database."""
+    if engine.url.get_backend_name() == "postgresql":
+        return PgLeadership(engine)
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return SoleLeadership()
+    return FileLeadership(Path(f"{database}.leader.lock"))
