@@ -1,0 +1,1 @@
+"""Stateful fakes of the remote trackers' HTTP APIs, served on loopback."""
