@@ -216,6 +216,18 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
     statuses: dict[str, StatusValue] = Field(
         default_factory=dict, description="Status name → canonical status, beating the status category."
     )
+    close_done: bool = Field(
+        default=False, description="Transition an issue to a done-category status when its document says Done."
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="Extra fields set on every created issue, by field id or name."
+    )
+    subtask_issue_type: str | None = Field(
+        default=None, min_length=1, description="Create items as this sub-task type under the incident's issue."
+    )
+    epic_link_field: str | None = Field(
+        default=None, min_length=1, description="Data Center: the Epic Link field (id or name) for items under an Epic."
+    )
 
     @field_validator("url")
     @classmethod

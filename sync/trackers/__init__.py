@@ -21,7 +21,19 @@ def _local(settings: Settings, engine: Engine) -> Tracker:
     return LocalTracker.from_settings(settings.tracker, engine)  # type: ignore[arg-type]
 
 
-REGISTRY: dict[str, Factory] = {"local": _local}
+def _jira(settings: Settings, engine: Engine) -> Tracker:
+    # Imported here so that a local-only run never imports httpx's client stack for nothing.
+    import httpx
+
+    from sync.pacing import BudgetPacer, system_clock
+    from sync.trackers.jira_tracker import JiraTracker
+
+    pacer = BudgetPacer(clock=system_clock)
+    http = httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
+    return JiraTracker.from_settings(settings.tracker, http=http, pacer=pacer, clock=system_clock)
+
+
+REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira}
 
 
 def build_tracker(settings: Settings, engine: Engine) -> Tracker:

@@ -464,15 +464,19 @@ class FakeJira:
             raise _error(400, summary="Summary must be less than 255 characters.")
         for name in self.create_screen_missing:
             if name in fields:
-                raise _error(400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."})
+                raise _error(
+                    400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."}
+                )
         for field_id, name in self.required_fields.items():
             if not fields.get(field_id):
                 raise _error(400, **{field_id: f"{name} is required."})
         description = fields.pop("description", None)
         if self.flavour == "datacenter" and description is not None and not isinstance(description, str):
             self.violations.append("DC create: description must be a wiki-markup string")
-        if self.flavour == "cloud" and description is not None and not (
-            isinstance(description, dict) and description.get("type") == "doc"
+        if (
+            self.flavour == "cloud"
+            and description is not None
+            and not (isinstance(description, dict) and description.get("type") == "doc")
         ):
             raise _error(400, description="Operation value must be an Atlassian Document")
         priority = (fields.pop("priority", None) or {}).get("name")
@@ -488,9 +492,13 @@ class FakeJira:
             dt.date.fromisoformat(duedate)
         for name in list(fields):
             if name.startswith("customfield_") and name not in self.custom_fields:
-                raise _error(400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."})
+                raise _error(
+                    400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."}
+                )
             if not name.startswith("customfield_"):
-                raise _error(400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."})
+                raise _error(
+                    400, **{name: f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."}
+                )
         now = self.clock()
         self._next_id += 1
         self._next_number[project] += 1
@@ -541,7 +549,9 @@ class FakeJira:
             if parent is None:
                 raise _error(400, parent="Could not find issue by id or key.")
             if self.flavour == "datacenter" and not kind.subtask:
-                raise _error(400, parent="Field 'parent' cannot be set. It is not on the appropriate screen, or unknown.")
+                raise _error(
+                    400, parent="Field 'parent' cannot be set. It is not on the appropriate screen, or unknown."
+                )
             if kind.subtask and parent.issuetype.subtask:
                 raise _error(400, parent="A sub-task cannot be the parent of a sub-task.")
             if not kind.subtask and parent.issuetype.hierarchy != kind.hierarchy + 1:
@@ -572,9 +582,7 @@ class FakeJira:
             text = text[: match.start()]
         predicates = [self._clause(part) for part in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE) if part]
         now = self.clock()
-        hits = [
-            i for i in self.issues.values() if self._visible(i, now, reconciled) and all(p(i) for p in predicates)
-        ]
+        hits = [i for i in self.issues.values() if self._visible(i, now, reconciled) and all(p(i) for p in predicates)]
         keyfunc: Callable[[FakeIssue], Any] = {
             "created": lambda i: (i.created, int(i.id)),
             "updated": lambda i: (i.updated, int(i.id)),
@@ -729,7 +737,9 @@ class FakeJira:
                 },
             )
         if fault.kind == "503":
-            return Answer(503, {"errorMessages": ["Service unavailable."]}, {"Retry-After": str(int(fault.retry_after))})
+            return Answer(
+                503, {"errorMessages": ["Service unavailable."]}, {"Retry-After": str(int(fault.retry_after))}
+            )
         return Answer(500, {"errorMessages": ["Internal server error."]})
 
     def _authorised(self, headers: dict[str, str]) -> bool:
@@ -875,7 +885,8 @@ class FakeJira:
             {
                 "id": comment_id,
                 "body": payload.get("body"),
-                "created": jira_time(self.clock()),
+                # The description types this as RFC 3339 date-time (issue fields use Jira's own format).
+                "created": self.clock().isoformat(timespec="milliseconds"),
                 "self": f"{self.base_url}{self.api}/issue/{issue.id}/comment/{comment_id}",
             },
         )
@@ -971,9 +982,7 @@ class FakeJira:
 
     def _createmeta_types(self, projectIdOrKey: str, **_: Any) -> Answer:  # noqa: N803
         self._project_key(projectIdOrKey)
-        kinds = [
-            {"id": k.id, "name": k.name, "subtask": k.subtask, "hierarchyLevel": k.hierarchy} for k in ISSUE_TYPES
-        ]
+        kinds = [{"id": k.id, "name": k.name, "subtask": k.subtask, "hierarchyLevel": k.hierarchy} for k in ISSUE_TYPES]
         return Answer(200, {"issueTypes": kinds, "maxResults": 50, "startAt": 0, "total": len(kinds)})
 
     def _createmeta_fields(self, projectIdOrKey: str, issueTypeId: str, **_: Any) -> Answer:  # noqa: N803
