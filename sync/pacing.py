@@ -14,14 +14,8 @@ import email.utils
 import time
 from collections.abc import Callable, Mapping
 
+from sync.clock import Clock, utc_now
 from sync.errors import BudgetExhausted
-
-Clock = Callable[[], dt.datetime]
-
-
-def system_clock() -> dt.datetime:
-    """The one UTC clock pmsync's edges use."""
-    return dt.datetime.now(dt.UTC)
 
 
 def _parse_moment(value: str, now: dt.datetime) -> dt.datetime | None:
@@ -52,7 +46,7 @@ class BudgetPacer:
     def __init__(
         self,
         *,
-        clock: Clock = system_clock,
+        clock: Clock = utc_now,
         sleep: Callable[[float], None] = time.sleep,
         min_write_interval: float = 0.0,
         budget_seconds: float = 900.0,

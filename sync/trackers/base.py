@@ -24,10 +24,10 @@ Rules every adapter follows:
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
+from sync.clock import Clock
 from sync.core.model import Status
 from sync.core.tickets import (
     CLEAR,
@@ -61,9 +61,6 @@ __all__ = [
     "TicketRef",
     "Tracker",
 ]
-
-Clock = Callable[[], dt.datetime]
-"""Returns the current time, timezone-aware (UTC)."""
 
 CreateResult = TicketRef | TrackerError
 """One element of ``create_many``'s answer: the new ticket, or why this draft failed.

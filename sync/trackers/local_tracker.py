@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, Row, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from sync.clock import utc_now
 from sync.core.model import Priority, Status
 from sync.core.tickets import (
     CLEAR,
@@ -46,7 +47,6 @@ from sync.core.tickets import (
     TicketRef,
 )
 from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable
-from sync.pacing import system_clock
 from sync.store.tables import local_comments, local_links, local_sequence, local_status_log, local_tickets
 from sync.trackers.base import CreateResult
 
@@ -89,7 +89,7 @@ class LocalTracker:
     """Tickets in pmsync's own database, keyed ``<prefix>-<n>``, with URLs ``local://<key>``."""
 
     def __init__(
-        self, engine: Engine, *, prefix: str = "LOC", clock: Clock = system_clock, page_size: int = PAGE_SIZE
+        self, engine: Engine, *, prefix: str = "LOC", clock: Clock = utc_now, page_size: int = PAGE_SIZE
     ) -> None:
         if not _PREFIX_PATTERN.fullmatch(prefix):
             raise ConfigError(
