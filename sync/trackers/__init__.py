@@ -40,16 +40,10 @@ def _local(settings: Settings, deps: TrackerDeps) -> Tracker:
     return LocalTracker.from_settings(settings.tracker, deps.engine)  # type: ignore[arg-type]
 
 
-def _jira(settings: Settings, engine: Engine) -> Tracker:
-    # Imported here so that a local-only run never imports httpx's client stack for nothing.
-    import httpx
-
-    from sync.pacing import BudgetPacer, system_clock
+def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
     from sync.trackers.jira_tracker import JiraTracker
 
-    pacer = BudgetPacer(clock=system_clock)
-    http = httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0))
-    return JiraTracker.from_settings(settings.tracker, http=http, pacer=pacer, clock=system_clock)
+    return JiraTracker.from_settings(settings.tracker, http=deps.http, pacer=deps.pacer, clock=deps.clock)
 
 
 REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira}

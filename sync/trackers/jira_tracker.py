@@ -38,6 +38,7 @@ import httpx
 
 from mappings.priorities import PriorityMap
 from mappings.statuses import JiraStatusMap
+from sync.clock import utc_now
 from sync.core.model import Status
 from sync.core.tickets import (
     CLEAR,
@@ -52,7 +53,6 @@ from sync.core.tickets import (
     TicketRef,
 )
 from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable
-from sync.pacing import system_clock
 from sync.trackers.base import CreateResult, Pacer
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_http import NAME, Deployment, JiraAuth, JiraHttp, describe_errors
@@ -143,7 +143,7 @@ class JiraTracker:
     """Jira Cloud / Data Center. Build with :meth:`from_settings`; tests pass a :class:`JiraHttp`
     on an ``httpx.Client`` aimed at the fake."""
 
-    def __init__(self, client: JiraHttp, mapping: JiraMapping, pacer: Pacer, clock: Clock = system_clock) -> None:
+    def __init__(self, client: JiraHttp, mapping: JiraMapping, pacer: Pacer, clock: Clock = utc_now) -> None:
         self._client = client
         self._mapping = mapping
         self._pacer = pacer
@@ -158,7 +158,7 @@ class JiraTracker:
 
     @classmethod
     def from_settings(
-        cls, settings: Any, *, http: httpx.Client | None = None, pacer: Pacer, clock: Clock = system_clock
+        cls, settings: Any, *, http: httpx.Client | None = None, pacer: Pacer, clock: Clock = utc_now
     ) -> JiraTracker:
         """From ``[tracker] kind = "jira"`` (:class:`sync.config.JiraTrackerSettings`)."""
         if settings.token is None:
