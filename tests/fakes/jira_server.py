@@ -47,6 +47,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
 
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
@@ -56,7 +57,7 @@ SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "jira-platform
 SPEC_HOST = "https://your-domain.atlassian.net"
 
 Flavour = Literal["cloud", "datacenter"]
-FaultKind = Literal["429", "503", "500", "drop", "commit_drop"]
+FaultKind = Literal["429", "503", "500", "403", "drop", "commit_drop"]
 Clock = Callable[[], dt.datetime]
 
 EPIC_LINK_FIELD = "customfield_10014"
@@ -274,6 +275,7 @@ class FakeJira:
         self.required_fields: dict[str, str] = {}  # custom field id -> name, required on create
         self.custom_fields: dict[str, str] = {EPIC_LINK_FIELD: "Epic Link", "customfield_10050": "Team"}
         self.create_screen_missing: set[str] = set()  # system fields absent from the create screen
+        self.time_zone = "UTC"  # the API account's profile zone, in which JQL reads dates
         self.requests: Counter[str] = Counter()
         self.violations: list[str] = []
         self._faults: list[Fault] = []
@@ -427,7 +429,7 @@ class FakeJira:
             "issuelinks": links,
             **issue.custom,
         }
-        if parent is not None:
+        if parent is not None and (self.flavour == "cloud" or issue.issuetype.subtask):
             fields["parent"] = {"id": parent.id, "key": parent.key}
         return fields
 
@@ -543,7 +545,8 @@ class FakeJira:
 
     def _parent_from(self, kind: FakeIssueType, fields: dict[str, Any]) -> str | None:
         parent_ref = fields.pop("parent", None)
-        epic_key = fields.pop(EPIC_LINK_FIELD, None) if self.flavour == "datacenter" else None
+        # DC keeps the Epic Link as a field value (the epic's key) and shows no ``parent`` for it.
+        epic_key = fields.get(EPIC_LINK_FIELD) if self.flavour == "datacenter" else None
         if parent_ref is not None:
             parent = self._find(parent_ref.get("id") or parent_ref.get("key") or "")
             if parent is None:
@@ -608,7 +611,7 @@ class FakeJira:
             return lambda i: i.id in values
         if name == "updated" and op in (">=", ">"):
             try:
-                since = dt.datetime.strptime(values[0], "%Y-%m-%d %H:%M").replace(tzinfo=dt.UTC)
+                since = dt.datetime.strptime(values[0], "%Y-%m-%d %H:%M").replace(tzinfo=ZoneInfo(self.time_zone))
             except ValueError as exc:
                 raise _error(400, f"Date value '{values[0]}' for field 'updated' is invalid.") from exc
             # JQL compares at minute precision: an issue updated during the named minute matches '>='.
@@ -740,6 +743,8 @@ class FakeJira:
             return Answer(
                 503, {"errorMessages": ["Service unavailable."]}, {"Retry-After": str(int(fault.retry_after))}
             )
+        if fault.kind == "403":
+            return Answer(403, {"errorMessages": ["You do not have permission to create issues in this project."]})
         return Answer(500, {"errorMessages": ["Internal server error."]})
 
     def _authorised(self, headers: dict[str, str]) -> bool:
@@ -770,7 +775,7 @@ class FakeJira:
 
     def _myself(self, **_: Any) -> Answer:
         user = FakeUser("5b10bot0000000000000000", "pmsync-bot", self.email, "pmsync bot")
-        return Answer(200, self._user_json(user))
+        return Answer(200, {**self._user_json(user), "timeZone": self.time_zone})
 
     def _bulk_create(self, payload: dict[str, Any], **_: Any) -> Answer:
         updates = payload.get("issueUpdates") or []
