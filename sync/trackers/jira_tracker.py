@@ -10,7 +10,7 @@ How each protocol call maps to Jira, and why:
   creating again.
 - ``find_by_markers``: one JQL over the marker labels. Jira's index lags behind creates, so the
   lookup is declared *lagging* with a bound (``[tracker] search_lag_seconds``, default 180 s).
-- ``changed_since``: one JQL per cycle, ``labels = pmsync AND project = X AND updated >= "…"``,
+- ``changed_since``: one JQL per cycle, ``labels = pmsync [AND project = X] AND updated >= "…"``,
   explicit ``fields``, paged with ``nextPageToken`` (Cloud) or ``startAt`` (DC). JQL dates have
   minute precision in the account's time zone, so the cursor keeps the newest ``updated`` seen
   and the next query starts a margin (the lag bound, at least a minute) before it: changes are
@@ -65,6 +65,7 @@ FETCH_CHUNK: Final = 100
 PAGE_SIZE: Final = 100
 LABEL_CHUNK: Final = 50
 RECONCILE_LIMIT: Final = 50
+CLOCK_SKEW: Final = dt.timedelta(minutes=1)
 PROPERTY: Final = "pmsync"
 MANAGED_LABEL: Final = "pmsync"
 TITLE_LIMIT: Final = 255
@@ -103,14 +104,16 @@ def _label(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Cursor:
-    """What ``changed_since`` needs to resume: the newest ``updated`` seen (UTC), the account's
-    time zone for JQL, and a page position while paging."""
+    """What ``changed_since`` needs to resume: where the next query starts (UTC), the account's
+    time zone for JQL, and while paging the page position, the newest ``updated`` seen so far
+    and when the pass began."""
 
     since: dt.datetime | None
     zone: str
     page: str | None = None
     start: int = 0
     newest: dt.datetime | None = None
+    began: dt.datetime | None = None
 
     def encode(self) -> str:
         raw = {
@@ -119,19 +122,24 @@ class _Cursor:
             "page": self.page,
             "start": self.start,
             "newest": self.newest.isoformat() if self.newest else None,
+            "began": self.began.isoformat() if self.began else None,
         }
         return base64.urlsafe_b64encode(json.dumps(raw, sort_keys=True).encode()).decode()
 
     @classmethod
     def decode(cls, text: str) -> _Cursor:
+        def moment(value: Any) -> dt.datetime | None:
+            return dt.datetime.fromisoformat(value) if value else None
+
         try:
             raw = json.loads(base64.urlsafe_b64decode(text.encode()))
             return cls(
-                since=dt.datetime.fromisoformat(raw["since"]) if raw.get("since") else None,
+                since=moment(raw.get("since")),
                 zone=str(raw["zone"]),
                 page=raw.get("page"),
                 start=int(raw.get("start") or 0),
-                newest=dt.datetime.fromisoformat(raw["newest"]) if raw.get("newest") else None,
+                newest=moment(raw.get("newest")),
+                began=moment(raw.get("began")),
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise TrackerError(
@@ -413,9 +421,11 @@ class JiraTracker:
         return self._zone
 
     def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
-        project = scope or self._mapping.project
         state = _Cursor.decode(cursor) if cursor else _Cursor(since=None, zone=self._account_zone())
-        clauses = [f"labels = {MANAGED_LABEL}", f"project = {json.dumps(project)}"]
+        # No scope: every pmsync issue in one query, whichever project routing sent it to.
+        clauses = [f"labels = {MANAGED_LABEL}"]
+        if scope is not None:
+            clauses.append(f"project = {json.dumps(scope)}")
         if state.since is not None:
             try:
                 zone = zoneinfo.ZoneInfo(state.zone)
@@ -424,19 +434,32 @@ class JiraTracker:
             # JQL reads dates at minute precision in the account's zone: round down, never up.
             clauses.append(f'updated >= "{state.since.astimezone(zone).strftime("%Y-%m-%d %H:%M")}"')
         jql = " AND ".join(clauses) + " ORDER BY updated ASC"
+        began = state.began or self._clock()
         issues, token, start, last = self._search_page(jql, op="pull", token=state.page, start=state.start)
         tickets = tuple(self._ticket(issue) for issue in issues)
-        newest = max(
-            [state.newest, *(t.updated_at for t in tickets)], key=lambda m: m or dt.datetime.min.replace(tzinfo=dt.UTC)
-        )
+        newest = max((m for m in (state.newest, *(t.updated_at for t in tickets)) if m is not None), default=None)
         if not last:
-            following = _Cursor(since=state.since, zone=state.zone, page=token, start=start, newest=newest)
+            following = _Cursor(since=state.since, zone=state.zone, page=token, start=start, newest=newest, began=began)
             return ChangedPage(tickets=tickets, next_cursor=following.encode(), more=True)
-        margin = dt.timedelta(seconds=max(60.0, self._mapping.search_lag_seconds))
-        since = (newest - margin) if newest is not None else state.since
-        if state.since is not None and since is not None and since < state.since:
+        return ChangedPage(tickets=tickets, next_cursor=self._next_since(state, newest, began).encode(), more=False)
+
+    def _next_since(self, state: _Cursor, newest: dt.datetime | None, began: dt.datetime) -> _Cursor:
+        """Where the next pass starts. Two bounds, the later wins, never moving backwards:
+
+        - the newest change delivered, less a margin (the lag bound, at least a minute): a change
+          made just before it but indexed after this pass is still picked up;
+        - when this pass began, less the lag bound and a minute for clock skew: everything older
+          was indexed when we asked, and delivered if it matched. Without it an idle pull would
+          re-deliver the last minute before the newest change forever.
+        """
+        lag = dt.timedelta(seconds=self._mapping.search_lag_seconds)
+        candidates = [began - lag - CLOCK_SKEW]
+        if newest is not None:
+            candidates.append(newest - max(lag, dt.timedelta(minutes=1)))
+        since = max(candidates)
+        if state.since is not None and since < state.since:
             since = state.since
-        return ChangedPage(tickets=tickets, next_cursor=_Cursor(since=since, zone=state.zone).encode(), more=False)
+        return _Cursor(since=since, zone=state.zone)
 
     # --- writing -------------------------------------------------------------------------------------
 

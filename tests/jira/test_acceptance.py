@@ -1,0 +1,207 @@
+"""Issue 13's acceptance, against the fake Jira with Atlassian's description enforced.
+
+- 3 s of index lag: 300 items give 300 issues + their parents; a re-sync creates nothing; SIGKILL
+  at random moments followed by a finishing sync leaves no marker on two issues.
+- 20 % of answers turned into 429 / 503 / dropped connections: the sync completes, every item
+  ticketed exactly once.
+- Request counts from the fake's counter: idle re-sync ≤ 2; pull after K changes ≤ ⌈K/100⌉ + 1;
+  initial creation ≤ ⌈N/50⌉ bulk creates + one per incident + a constant.
+
+In-process runs inject a pacer that records waits instead of sleeping; the SIGKILL test drives
+real ``pmsync`` processes (that is what a kill -9 needs) against the fake on loopback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sync.pipeline import SyncOptions
+from sync.pull import pull
+from sync.retry import RetryPolicy
+from sync.runtime import Runtime, open_runtime
+from sync.trackers.jira_tracker import JiraTracker
+from tests.fakes.jira_server import FakeJira, RunningFake, serve
+from tests.jira.corpus import write_config, write_corpus
+from tests.jira.support import RecordingPacer, TestClock
+
+ROOT = Path(__file__).resolve().parents[2]
+ENV = {"PMSYNC_JIRA_TOKEN": "secret-token"}
+INCIDENTS, ITEMS = 10, 30  # 300 items
+BULK = "POST /rest/api/3/issue/bulk"
+SEARCH = "POST /rest/api/3/search/jql"
+
+
+@pytest.fixture
+def clock() -> TestClock:
+    """The fake's and the adapter's clock: starts now, moves only when a test says so."""
+    return TestClock(dt.datetime.now(dt.UTC).replace(microsecond=0))
+
+
+@pytest.fixture
+def fake(clock: TestClock) -> Iterator[RunningFake]:
+    running = serve(FakeJira("cloud", index_lag=3.0, clock=clock))
+    try:
+        yield running
+    finally:
+        running.close()
+    assert running.fake.violations == [], "\n".join(running.fake.violations[:20])
+
+
+def runtime_for(tmp_path: Path, running: RunningFake, clock: TestClock) -> tuple[Runtime, RecordingPacer]:
+    """The CLI's runtime, with a tracker on the test clock whose pacer records waits (and
+    advances that clock) instead of sleeping."""
+    config = write_config(tmp_path, running.url)
+    runtime = open_runtime(config, environ=ENV)
+    pacer = RecordingPacer(clock)
+    http = runtime.http or httpx.Client(timeout=10.0)
+    runtime.http = http
+    runtime.tracker = JiraTracker.from_settings(runtime.settings.tracker, http=http, pacer=pacer, clock=clock)
+    runtime.retry = RetryPolicy(attempts=8, sleep=pacer.wait)
+    return runtime, pacer
+
+
+def sync(runtime: Runtime, paths: list[Path]) -> None:
+    report = runtime.sync(paths, SyncOptions(max_creates=5000))
+    assert report.applied is not None
+
+
+def markers_on_issues(fake: FakeJira) -> Counter[str]:
+    return Counter(str(i.properties["pmsync"]["marker"]) for i in fake.issues.values())
+
+
+def assert_exactly_once(fake: FakeJira, incidents: int = INCIDENTS, items: int = ITEMS) -> None:
+    counts = markers_on_issues(fake)
+    duplicates = {m: n for m, n in counts.items() if n > 1}
+    expected = {f"INC-{9000 + i}#{n}" for i in range(incidents) for n in range(1, items + 1)}
+    expected |= {f"INC-{9000 + i}" for i in range(incidents)}
+    missing = expected - set(counts)
+    print(f"faults injected: {fake.faults_injected}, duplicates: {len(duplicates)}, lost: {len(missing)}")
+    assert duplicates == {}
+    assert missing == set()
+
+
+def test_300_items_with_index_lag_then_idle_resync_and_pull_costs(
+    tmp_path: Path, fake: RunningFake, clock: TestClock
+) -> None:
+    paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
+    runtime, _pacer = runtime_for(tmp_path, fake, clock)
+    try:
+        sync(runtime, paths)
+        assert len(fake.fake.issues) == INCIDENTS * ITEMS + INCIDENTS
+        assert_exactly_once(fake.fake)
+        fake.fake.reset_counts()
+        clock.advance(300)
+        sync(runtime, paths)
+        assert fake.fake.requests[BULK] == 0, "a re-sync creates nothing"
+        items = [i for i in fake.fake.issues.values() if i.issuetype.name == "Task"]
+        assert all(i.parent_id for i in items), "every item hangs under its incident's issue"
+        clock.advance(300)  # idle: nothing changed for five minutes
+        fake.fake.reset_counts()
+        sync(runtime, paths)
+        assert fake.fake.requests[BULK] == 0
+        assert fake.fake.total_requests() <= 2, fake.fake.requests
+
+        # Pull after K changes made by people: ⌈K/100⌉ pages + 1.
+        changed = sorted(i.key for i in items)[:150]
+        clock.advance(300)
+        for key in changed:
+            fake.fake.human_transition(key, "Done")
+        clock.advance(60)
+        fake.fake.reset_counts()
+        result = pull(runtime.tracker, runtime.store, retry=runtime.retry)
+        assert result.changed == len(changed)
+        assert fake.fake.total_requests() <= math.ceil(len(changed) / 100) + 1, fake.fake.requests
+    finally:
+        runtime.close()
+
+
+@pytest.mark.xfail(strict=True, reason="apply creates one draft per create_many call until issue 12 batches creates")
+def test_initial_creation_uses_bulk_batches(tmp_path: Path, fake: RunningFake, clock: TestClock) -> None:
+    paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
+    runtime, _pacer = runtime_for(tmp_path, fake, clock)
+    try:
+        sync(runtime, paths)
+        n = INCIDENTS * ITEMS
+        assert fake.fake.requests[BULK] <= math.ceil(n / 50) + INCIDENTS + 2, fake.fake.requests
+    finally:
+        runtime.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="apply retries a timed-out create after one marker search, which Jira's lag defeats; "
+    "issue 12's unconfirmed-intent rule fixes it",
+)
+def test_chaos_20_percent_faults_still_tickets_each_item_exactly_once(
+    tmp_path: Path, fake: RunningFake, clock: TestClock
+) -> None:
+    paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
+    runtime, pacer = runtime_for(tmp_path, fake, clock)
+    fake.fake.chaos(0.2, seed=13)
+    try:
+        for _attempt in range(5):
+            report = runtime.sync(paths, SyncOptions(max_creates=5000))
+            if report.applied is not None and not report.applied.failures and not report.problems:
+                break
+        fake.fake.chaos(0.0)
+        assert fake.fake.faults_injected > 0
+        assert_exactly_once(fake.fake)
+        assert all(w >= 1.0 for w in pacer.waits if w), "Retry-After waits are never shortened"
+    finally:
+        runtime.close()
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=False,  # where the kills land is timing: some rounds leave nothing to recover
+    reason="recovery drops an intent when the lagging search misses; issue 12's unconfirmed-intent rule fixes it",
+)
+def test_sigkill_at_random_moments_then_a_finishing_sync_leaves_no_duplicate(tmp_path: Path) -> None:
+    # Real processes run on the real clock, so this fake's index lag is real time too.
+    for running in served_fake(FakeJira("cloud", index_lag=3.0)):
+        sigkill_rounds(tmp_path, running)
+
+
+def served_fake(fake: FakeJira) -> Iterator[RunningFake]:
+    running = serve(fake)
+    try:
+        yield running
+    finally:
+        running.close()
+    assert fake.violations == [], "\n".join(fake.violations[:20])
+
+
+def sigkill_rounds(tmp_path: Path, fake: RunningFake) -> None:
+    write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
+    config = write_config(tmp_path, fake.url)
+    env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "sync", "--config", str(config), "sync"]
+    rng = random.Random(1313)
+    kills = 0
+    for _round in range(4):
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 2.0))  # a random moment of a real process, not a timed assertion
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait(timeout=60)
+    for _finish in range(5):
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode == 0 and "pending" not in done.stdout:
+            break
+        time.sleep(fake.fake.index_lag)  # let the lag bound pass for intents left pending
+    assert kills >= 1
+    assert_exactly_once(fake.fake)
