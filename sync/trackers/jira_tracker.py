@@ -10,7 +10,7 @@ How each protocol call maps to Jira, and why:
   creating again.
 - ``find_by_markers``: one JQL over the marker labels. Jira's index lags behind creates, so the
   lookup is declared *lagging* with a bound (``[tracker] search_lag_seconds``, default 180 s).
-- ``changed_since``: one JQL per cycle, ``labels = pmsync [AND project = X] AND updated >= "…"``,
+- ``changed_since``: one JQL per cycle over the whole site, ``labels = pmsync AND updated >= "…"``,
   explicit ``fields``, paged with ``nextPageToken`` (Cloud) or ``startAt`` (DC). JQL dates have
   minute precision in the account's time zone, so the cursor keeps the newest ``updated`` seen
   and the next query starts a margin (the lag bound, at least a minute) before it: changes are
@@ -421,11 +421,14 @@ class JiraTracker:
         return self._zone
 
     def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
-        state = _Cursor.decode(cursor) if cursor else _Cursor(since=None, zone=self._account_zone())
-        # No scope: every pmsync issue in one query, whichever project routing sent it to.
-        clauses = [f"labels = {MANAGED_LABEL}"]
+        """JQL spans projects, so the default scope (``None``) is the whole site: one query per
+        cycle delivers every pmsync issue, whichever project routing sent it to. A named scope
+        (a project) is therefore already covered by that pass and answers an empty page without
+        a request; its cursor is kept as given."""
         if scope is not None:
-            clauses.append(f"project = {json.dumps(scope)}")
+            return ChangedPage(tickets=(), next_cursor=cursor or _Cursor(since=None, zone="UTC").encode(), more=False)
+        state = _Cursor.decode(cursor) if cursor else _Cursor(since=None, zone=self._account_zone())
+        clauses = [f"labels = {MANAGED_LABEL}"]
         if state.since is not None:
             try:
                 zone = zoneinfo.ZoneInfo(state.zone)

@@ -24,7 +24,7 @@ from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
 from tests.fakes.lagging_tracker import NAME, FakeClock, LaggingTracker
-from tests.integration.apply_harness import SimulatedCrash, StepCrasher, documents, run_cycle
+from tests.integration.apply_harness import SimulatedCrash, StepCrasher, run_cycle
 
 ITEMS = {"INC-1#1", "INC-1#2", "INC-1#3", "INC-2#1"}
 OWNERS = ITEMS | {"INC-1", "INC-2"}
@@ -101,17 +101,17 @@ def test_crash_at_every_step_then_at_every_step_of_the_rerun(tmp_path: Path, aft
     steps = clean_run_calls()
     faults = duplicates = lost = 0
     for first in range(1, steps + 1):
-        for second in range(0, steps + 1):  # 0: the rerun is not disturbed
+        for second in range(steps + 1):  # 0: the rerun is not disturbed
             clock = FakeClock()
             fake = LaggingTracker(clock)
             url = fresh_url(tmp_path, f"crash-{first}-{second}-{after}")
             with pytest.raises(SimulatedCrash):
-                run_cycle(url, lambda _engine, c=StepCrasher(fake, first, after=after): c, clock=clock)  # type: ignore[misc]
+                run_cycle(url, lambda _engine, c=StepCrasher(fake, first, after=after): c, clock=clock)  # type: ignore[misc]  # noqa: B008
             faults += 1
             if second:
                 clock.advance(fake.lag_seconds / 2)
                 try:
-                    run_cycle(url, lambda _engine, c=StepCrasher(fake, second, after=after): c, clock=clock)  # type: ignore[misc]
+                    run_cycle(url, lambda _engine, c=StepCrasher(fake, second, after=after): c, clock=clock)  # type: ignore[misc]  # noqa: B008
                 except SimulatedCrash:
                     faults += 1
             settle(url, fake, clock)

@@ -128,7 +128,6 @@ def test_300_items_with_index_lag_then_idle_resync_and_pull_costs(
         runtime.close()
 
 
-@pytest.mark.xfail(strict=True, reason="apply creates one draft per create_many call until issue 12 batches creates")
 def test_initial_creation_uses_bulk_batches(tmp_path: Path, fake: RunningFake, clock: TestClock) -> None:
     paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
     runtime, _pacer = runtime_for(tmp_path, fake, clock)
@@ -140,11 +139,6 @@ def test_initial_creation_uses_bulk_batches(tmp_path: Path, fake: RunningFake, c
         runtime.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="apply retries a timed-out create after one marker search, which Jira's lag defeats; "
-    "issue 12's unconfirmed-intent rule fixes it",
-)
 def test_chaos_20_percent_faults_still_tickets_each_item_exactly_once(
     tmp_path: Path, fake: RunningFake, clock: TestClock
 ) -> None:
@@ -165,10 +159,6 @@ def test_chaos_20_percent_faults_still_tickets_each_item_exactly_once(
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,  # where the kills land is timing: some rounds leave nothing to recover
-    reason="recovery drops an intent when the lagging search misses; issue 12's unconfirmed-intent rule fixes it",
-)
 def test_sigkill_at_random_moments_then_a_finishing_sync_leaves_no_duplicate(tmp_path: Path) -> None:
     # Real processes run on the real clock, so this fake's index lag is real time too.
     for running in served_fake(FakeJira("cloud", index_lag=3.0)):

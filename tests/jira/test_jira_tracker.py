@@ -292,7 +292,7 @@ def test_pull_pages_with_next_page_token_and_then_only_sees_changes(
     cloud.fake.reset_counts()
     cursor, pages = None, []
     while True:
-        page = tracker.changed_since(cursor, "OPS")
+        page = tracker.changed_since(cursor, None)
         pages.append(len(page.tickets))
         cursor = page.next_cursor
         if not page.more:
@@ -303,7 +303,7 @@ def test_pull_pages_with_next_page_token_and_then_only_sees_changes(
     cloud.fake.human_transition(refs[7].key, "Done")
     cloud.fake.human_transition(refs[8].key, "Done", resolution="Won't Do")
     clock.advance(600)
-    page = tracker.changed_since(cursor, "OPS")
+    page = tracker.changed_since(cursor, None)
     assert not page.more
     statuses = {t.ref.key: t.status for t in page.tickets}
     assert statuses[refs[7].key] is Status.DONE and statuses[refs[8].key] is Status.WONT_DO
@@ -429,3 +429,16 @@ def test_from_settings_cloud_and_data_center(
     assert dc.fake.issue(child.key).custom == {EPIC_LINK_FIELD: parent.key}  # type: ignore[union-attr]
     with pytest.raises(ConfigError, match="token"):
         JiraTracker.from_settings(_settings(token=None), http=http, pacer=pacer, clock=clock)
+
+
+def test_a_named_scope_is_covered_by_the_site_wide_pass(
+    cloud: RunningFake, clock: TestClock, http: httpx.Client
+) -> None:
+    tracker = make_tracker(cloud, clock, http)
+    ref = tracker.create_many([draft(1, scope="PAY")])[0]
+    assert isinstance(ref, TicketRef) and ref.key.startswith("PAY-")
+    cloud.fake.reset_counts()
+    page = tracker.changed_since(None, "PAY")
+    assert page.tickets == () and not page.more
+    assert cloud.fake.total_requests() == 0
+    assert ref.key in [t.ref.key for t in tracker.changed_since(None, None).tickets]
