@@ -30,6 +30,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "sync.cli_tickets",
     "sync.cli_demo",
     "sync.cli_lint",
+    "sync.cli_doctor",
 )
 
 

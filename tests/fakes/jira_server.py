@@ -983,7 +983,8 @@ class FakeJira:
         for key, pid in self.projects.items():
             if ident in (key, pid):
                 return key
-        raise _error(404, f"No project could be found with key '{ident}'.")
+        # The description lists no 404 for createmeta: an unknown project is a 400 there.
+        raise _error(400, f"No project could be found with key '{ident}'.")
 
     def _createmeta_types(self, projectIdOrKey: str, **_: Any) -> Answer:  # noqa: N803
         self._project_key(projectIdOrKey)
