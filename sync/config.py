@@ -216,9 +216,6 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
     statuses: dict[str, StatusValue] = Field(
         default_factory=dict, description="Status name → canonical status, beating the status category."
     )
-    close_done: bool = Field(
-        default=False, description="Transition an issue to a done-category status when its document says Done."
-    )
     fields: dict[str, Any] = Field(
         default_factory=dict, description="Extra fields set on every created issue, by field id or name."
     )

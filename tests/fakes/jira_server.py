@@ -1056,6 +1056,10 @@ class FakeJira:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # One write per answer (flushed by http.server after each request) and no Nagle: otherwise
+    # headers and body go out as two segments and every request waits for a delayed ACK.
+    wbufsize = 1 << 16
+    disable_nagle_algorithm = True
     fake: FakeJira  # set on the subclass made per server
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
