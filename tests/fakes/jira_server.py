@@ -277,6 +277,9 @@ class FakeJira:
         self.create_screen_missing: set[str] = set()  # system fields absent from the create screen
         self.time_zone = "UTC"  # the API account's profile zone, in which JQL reads dates
         self.requests: Counter[str] = Counter()
+        # Called with the route after each request was handled, before its answer is sent: a test
+        # can SIGKILL the client at a chosen request, e.g. right after a create committed.
+        self.on_request: Callable[[str], None] | None = None
         self.violations: list[str] = []
         self._faults: list[Fault] = []
         self._chaos: tuple[float, random.Random, tuple[FaultKind, ...]] | None = None
@@ -667,6 +670,13 @@ class FakeJira:
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes | None) -> Answer:
         """Answer one HTTP request (called by the server thread)."""
+        answer = self._handle(method, target, headers, body)
+        if self.on_request is not None:
+            found = self.route_of(method, urlsplit(target).path)
+            self.on_request(found[0] if found else f"{method} {target}")
+        return answer
+
+    def _handle(self, method: str, target: str, headers: dict[str, str], body: bytes | None) -> Answer:
         split = urlsplit(target)
         query = parse_qsl(split.query, keep_blank_values=True)
         path = split.path
