@@ -5,6 +5,7 @@ holders, duplicates found elsewhere, the run's budget."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -343,3 +344,19 @@ def test_holder_leases_without_a_file_database_are_never_alive() -> None:
     finally:
         engine.dispose()
     assert os.environ is not None
+
+
+def test_each_remote_write_is_logged_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+    url = fresh_url(tmp_path)
+    run_cycle(url, LocalTracker)
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    created = [line for line in lines if line.startswith("Created ")]
+    assert len(created) == 6 and len(set(created)) == 6  # 2 parents + 4 items, once each
+    assert "Created LOC-1 for INC-1" in created
+    assert sum(line.startswith("Linked ") for line in lines) == 2
+    assert not any(line.startswith("Parent ") for line in lines)
+    assert {r.name for r in caplog.records if r.levelno == logging.INFO} <= {"sync.apply"}
+    caplog.clear()
+    run_cycle(url, LocalTracker)
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == []  # nothing written
