@@ -17,7 +17,7 @@ from sync.apply import apply_plan, resolve_pending_intents
 from sync.core.model import PostMortem, Priority, Status
 from sync.core.plan import PlanInput, plan
 from sync.core.tickets import Marker, TicketChanges, TicketDraft, TicketRef
-from sync.errors import LockLost, RateLimited
+from sync.errors import LockLost, RateLimited, TrackerError
 from sync.pacing import BudgetPacer
 from sync.pull import pull
 from sync.retry import NO_WAIT, RetryPolicy
@@ -360,3 +360,23 @@ def test_each_remote_write_is_logged_once(tmp_path: Path, caplog: pytest.LogCapt
     caplog.clear()
     run_cycle(url, LocalTracker)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == []  # nothing written
+
+
+def test_a_failed_element_of_a_batch_is_retried_alone(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = LaggingTracker(clock, max_batch=3)
+    fake.refuse_once["INC-1#2"] = RateLimited("429 for this element", tracker=NAME, op="create", retry_after=1)
+    fake.refuse_once["INC-1#3"] = TrackerError("summary: too long", tracker=NAME, op="create")
+    url = fresh_url(tmp_path)
+    result = run_cycle(url, const(fake), clock=clock)
+    assert sorted(result.created) == ["INC-1#1", "INC-1#2", "INC-2#1"]
+    assert "too long" in result.failures["INC-1#3"]
+    assert fake.create_calls == 4  # parents, items (one batch of 3 and one of 1)... and INC-1#2 alone
+    assert sorted(fake.markers()) == ["INC-1", "INC-1#1", "INC-1#2", "INC-2", "INC-2#1"]
+    engine, store = store_of(url, NAME)
+    try:
+        assert store.pending_intents() == []  # the refused one left no intent behind
+    finally:
+        engine.dispose()
+    rerun = run_cycle(url, const(fake), clock=clock)
+    assert rerun.created == ["INC-1#3"] and rerun.failures == {}
