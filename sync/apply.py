@@ -364,7 +364,12 @@ class Applier:
         todo = [(action, draft) for action, draft in ready if _owner_key(action) in mine]
         if not todo:
             return
-        self.fence()
+        try:
+            self.fence()
+        except RunStopped:
+            for action, _draft in todo:
+                self.store.drop_intent(_owner_key(action), self.holder)  # nothing was sent
+            raise
         try:
             results = self.tracker.create_many([draft for _action, draft in todo])
         except (RateLimited, TrackerUnavailable) as exc:

@@ -8,6 +8,7 @@ is pending, and counts: duplicate tickets (markers carried by more than one tick
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
+from sync.trackers.local_tracker import LocalTracker
 from tests.fakes.lagging_tracker import NAME, FakeClock, LaggingTracker
 from tests.integration.apply_harness import SimulatedCrash, StepCrasher, run_cycle
 
@@ -35,7 +37,7 @@ def settle(url: str, fake: LaggingTracker, clock: FakeClock) -> list[ApplyResult
     """Rerun (letting the search lag pass between runs) until nothing is pending."""
     results = []
     for _ in range(MAX_RERUNS):
-        result = run_cycle(url, lambda _engine: fake, clock=clock)
+        result = run_cycle(url, tracker_of(fake), clock=clock)
         results.append(result)
         if not result.pending and not result.failures:
             return results
@@ -60,11 +62,15 @@ def count(url: str, fake: LaggingTracker) -> tuple[int, int]:
 
 
 def fresh_url(tmp_path: Path, name: str) -> str:
-    url = f"sqlite:///{tmp_path / f'{name}.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    return url
+    """A migrated, empty SQLite database (copied from one migrated template: hundreds of runs)."""
+    template = tmp_path / "template.db"
+    if not template.exists():
+        engine = make_engine(f"sqlite:///{template}")
+        migrate(engine)
+        engine.dispose()
+    target = tmp_path / f"{name}.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
 
 
 def clean_run_calls() -> int:
@@ -75,7 +81,7 @@ def clean_run_calls() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         url = fresh_url(Path(tmp), "count")
-        run_cycle(url, lambda _engine: crasher, clock=clock)
+        run_cycle(url, tracker_of(crasher), clock=clock)
     return crasher.calls
 
 
@@ -83,13 +89,13 @@ def test_a_clean_first_run_on_the_lagging_tracker(tmp_path: Path) -> None:
     clock = FakeClock()
     fake = LaggingTracker(clock)
     url = fresh_url(tmp_path, "clean")
-    first = run_cycle(url, lambda _engine: fake, clock=clock)
+    first = run_cycle(url, tracker_of(fake), clock=clock)
     assert sorted(first.created) == sorted(ITEMS)
     assert sorted(first.parents) == ["INC-1", "INC-2"]
     assert first.attached == len(ITEMS)  # parents need a second write on this backend
     assert first.failures == {} and first.pending == {}
     assert fake.create_calls == 3  # 2 parents in one batch, 4 items in batches of 3
-    again = run_cycle(url, lambda _engine: fake, clock=clock)
+    again = run_cycle(url, tracker_of(fake), clock=clock)
     assert (again.created, again.updated, again.attached, again.linked) == ([], [], 0, 0)
     assert count(url, fake) == (0, 0)
 
@@ -106,12 +112,12 @@ def test_crash_at_every_step_then_at_every_step_of_the_rerun(tmp_path: Path, aft
             fake = LaggingTracker(clock)
             url = fresh_url(tmp_path, f"crash-{first}-{second}-{after}")
             with pytest.raises(SimulatedCrash):
-                run_cycle(url, lambda _engine, c=StepCrasher(fake, first, after=after): c, clock=clock)  # type: ignore[misc]  # noqa: B008
+                run_cycle(url, tracker_of(StepCrasher(fake, first, after=after)), clock=clock)
             faults += 1
             if second:
                 clock.advance(fake.lag_seconds / 2)
                 try:
-                    run_cycle(url, lambda _engine, c=StepCrasher(fake, second, after=after): c, clock=clock)  # type: ignore[misc]  # noqa: B008
+                    run_cycle(url, tracker_of(StepCrasher(fake, second, after=after)), clock=clock)
                 except SimulatedCrash:
                     faults += 1
             settle(url, fake, clock)
@@ -129,9 +135,9 @@ def test_an_unconfirmed_create_stays_pending_until_the_lag_bound(tmp_path: Path)
     url = fresh_url(tmp_path, "pending")
     crasher = StepCrasher(fake, 2, after=True)  # the first item batch is created, then the run dies
     with pytest.raises(SimulatedCrash):
-        run_cycle(url, lambda _engine: crasher, clock=clock)
+        run_cycle(url, tracker_of(crasher), clock=clock)
     before = len(fake.markers())
-    early = run_cycle(url, lambda _engine: fake, clock=clock)
+    early = run_cycle(url, tracker_of(fake), clock=clock)
     assert set(early.pending) >= {"INC-1#1", "INC-1#2", "INC-1#3"}
     assert len(fake.markers()) == before + 1  # only INC-2#1 was created; the pending ones were not
     engine = make_engine(url)
@@ -141,7 +147,7 @@ def test_an_unconfirmed_create_stays_pending_until_the_lag_bound(tmp_path: Path)
         engine.dispose()
     assert rows["INC-1#1"].pending and rows["INC-1#1"].ticket is None
     clock.advance(fake.lag_seconds)
-    later = run_cycle(url, lambda _engine: fake, clock=clock)
+    later = run_cycle(url, tracker_of(fake), clock=clock)
     assert sorted(later.recovered) == ["INC-1#1", "INC-1#2", "INC-1#3"]
     assert later.pending == {}
     print(f"faults injected: 1, duplicates: {count(url, fake)[0]}, lost: {count(url, fake)[1]}")
@@ -155,7 +161,7 @@ def test_time_outs_after_commit_are_never_created_twice(tmp_path: Path) -> None:
         fake = LaggingTracker(clock)
         fake.timeout_after_commit.add(marker)
         url = fresh_url(tmp_path, f"timeout-{marker.replace('#', '-')}")
-        first = run_cycle(url, lambda _engine, f=fake: f, clock=clock)  # type: ignore[misc]
+        first = run_cycle(url, tracker_of(fake), clock=clock)
         faults += 1
         assert marker in first.pending  # created, not confirmed: never created again in this run
         settle(url, fake, clock)
@@ -171,7 +177,7 @@ def test_every_create_timing_out_at_once(tmp_path: Path) -> None:
     fake = LaggingTracker(clock)
     fake.timeout_after_commit.update(OWNERS)
     url = fresh_url(tmp_path, "all-timeouts")
-    first = run_cycle(url, lambda _engine: fake, clock=clock)
+    first = run_cycle(url, tracker_of(fake), clock=clock)
     assert set(first.pending) == OWNERS  # items wait for their parents' confirmation
     settle(url, fake, clock)
     print(f"faults injected: {len(OWNERS)}, duplicates: {count(url, fake)[0]}, lost: {count(url, fake)[1]}")
@@ -186,7 +192,7 @@ def race(url: str, fake: LaggingTracker, clock: FakeClock, *, lock: bool, runs: 
     def one() -> None:
         barrier.wait()
         try:
-            run_cycle(url, lambda _engine: fake, clock=clock, lock=lock)
+            run_cycle(url, tracker_of(fake), clock=clock, lock=lock)
         except BaseException as exc:  # collected and asserted on by the caller
             errors.append(exc)
 
@@ -230,7 +236,7 @@ def test_a_pull_between_a_crash_and_its_recovery_keeps_status_and_history(tmp_pa
     url = fresh_url(tmp_path, "pull-gap")
     crasher = StepCrasher(fake, 2, after=True)  # items INC-1#1..3 created, not recorded
     with pytest.raises(SimulatedCrash):
-        run_cycle(url, lambda _engine: crasher, clock=clock)
+        run_cycle(url, tracker_of(crasher), clock=clock)
     made = {t.draft.marker.key: t for t in fake.tickets.values()}
     clock.advance(5)
     fake.set_status(fake._ref(made["INC-1#2"]), Status.DONE)  # a person works it at once
@@ -242,7 +248,7 @@ def test_a_pull_between_a_crash_and_its_recovery_keeps_status_and_history(tmp_pa
         store = SqlStateStore(engine, NAME, clock=clock)
         pull(fake, store, retry=NO_WAIT)  # the pull runs before the recovery: moves its cursor past the change
         clock.advance(fake.lag_seconds)
-        result = run_cycle(url, lambda _engine: fake, clock=clock)
+        result = run_cycle(url, tracker_of(fake), clock=clock)
         assert "INC-1#2" in result.recovered
         row = {r.item_key: r for r in store.status_rows()}["INC-1#2"]
         assert row.status is Status.DONE
@@ -251,5 +257,45 @@ def test_a_pull_between_a_crash_and_its_recovery_keeps_status_and_history(tmp_pa
         engine.dispose()
 
 
-def tracker_of(fake: LaggingTracker) -> Callable[[Engine], Tracker]:
-    return lambda _engine: fake
+def tracker_of(tracker: Tracker | StepCrasher) -> Callable[[Engine], Tracker]:
+    """The tracker factory ``run_cycle`` takes, always answering ``tracker``."""
+    return lambda _engine: tracker  # type: ignore[return-value]
+
+
+def local_crasher(step: int, after: bool) -> Callable[[Engine], Tracker]:
+    return lambda engine: StepCrasher(LocalTracker(engine), step, after=after)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-call", "after-call"])
+def test_crash_at_every_step_then_at_every_step_of_the_rerun_on_the_local_tracker(tmp_path: Path, after: bool) -> None:
+    probe_url = fresh_url(tmp_path, "probe")
+    probe_engine = make_engine(probe_url)
+    probe = StepCrasher(LocalTracker(probe_engine))
+    run_cycle(probe_url, tracker_of(probe))
+    probe_engine.dispose()
+    faults = duplicates = lost = 0
+    for first in range(1, probe.calls + 1):
+        for second in range(probe.calls + 1):
+            url = fresh_url(tmp_path, f"local-{first}-{second}-{after}")
+            with pytest.raises(SimulatedCrash):
+                run_cycle(url, local_crasher(first, after))
+            faults += 1
+            if second:
+                try:
+                    run_cycle(url, local_crasher(second, after))
+                except SimulatedCrash:
+                    faults += 1
+            rerun = run_cycle(url, LocalTracker)
+            assert rerun.pending == {} and rerun.failures == {}
+            engine = make_engine(url)
+            try:
+                with engine.connect() as conn:
+                    markers = conn.execute(select(tables.local_tickets.c.marker_key)).scalars().all()
+                    owned = set(conn.execute(select(tables.tickets.c.owner_key)).scalars())
+            finally:
+                engine.dispose()
+            duplicates += len(markers) - len(set(markers))
+            lost += len(OWNERS - owned)
+    print(f"faults injected: {faults}, duplicates: {duplicates}, lost: {lost}")
+    assert faults > probe.calls * probe.calls
+    assert (duplicates, lost) == (0, 0)
