@@ -39,8 +39,6 @@ from tests.jira.support import RecordingPacer, TestClock
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {"PMSYNC_JIRA_TOKEN": "secret-token"}
 INCIDENTS, ITEMS = 10, 30  # 300 items
-BULK = "POST /rest/api/3/issue/bulk"
-SEARCH = "POST /rest/api/3/search/jql"
 
 
 @pytest.fixture
@@ -59,10 +57,15 @@ def fake(clock: TestClock) -> Iterator[RunningFake]:
     assert running.fake.violations == [], "\n".join(running.fake.violations[:20])
 
 
+@pytest.fixture(params=["cloud", "datacenter"])
+def any_fake(request: pytest.FixtureRequest, clock: TestClock) -> Iterator[RunningFake]:
+    yield from served_fake(FakeJira(request.param, index_lag=3.0, clock=clock))
+
+
 def runtime_for(tmp_path: Path, running: RunningFake, clock: TestClock) -> tuple[Runtime, RecordingPacer]:
     """The CLI's runtime, with a tracker on the test clock whose pacer records waits (and
     advances that clock) instead of sleeping."""
-    config = write_config(tmp_path, running.url)
+    config = write_config(tmp_path, running.url, deployment=running.fake.flavour)
     runtime = open_runtime(config, environ=ENV)
     pacer = RecordingPacer(clock)
     http = runtime.http or httpx.Client(timeout=10.0)
@@ -97,24 +100,29 @@ def assert_exactly_once(fake: FakeJira, incidents: int = INCIDENTS, items: int =
 
 
 def test_300_items_with_index_lag_then_idle_resync_and_pull_costs(
-    tmp_path: Path, fake: RunningFake, clock: TestClock
+    tmp_path: Path, any_fake: RunningFake, clock: TestClock
 ) -> None:
+    fake = any_fake
+    bulk = f"POST {fake.fake.api}/issue/bulk"
     paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
     runtime, _pacer = runtime_for(tmp_path, fake, clock)
     try:
         sync(runtime, paths)
         assert len(fake.fake.issues) == INCIDENTS * ITEMS + INCIDENTS
         assert_exactly_once(fake.fake)
+        n = INCIDENTS * ITEMS
+        # ⌈N/50⌉ item batches + the parents (one per incident at most) + a constant.
+        assert fake.fake.requests[bulk] <= math.ceil(n / 50) + INCIDENTS + 2, fake.fake.requests
         fake.fake.reset_counts()
         clock.advance(300)
         sync(runtime, paths)
-        assert fake.fake.requests[BULK] == 0, "a re-sync creates nothing"
+        assert fake.fake.requests[bulk] == 0, "a re-sync creates nothing"
         items = [i for i in fake.fake.issues.values() if i.issuetype.name == "Task"]
         assert all(i.parent_id for i in items), "every item hangs under its incident's issue"
         clock.advance(300)  # idle: nothing changed for five minutes
         fake.fake.reset_counts()
         sync(runtime, paths)
-        assert fake.fake.requests[BULK] == 0
+        assert fake.fake.requests[bulk] == 0
         assert fake.fake.total_requests() <= 2, fake.fake.requests
 
         # Pull after K changes made by people: ⌈K/100⌉ pages + 1.
@@ -127,17 +135,6 @@ def test_300_items_with_index_lag_then_idle_resync_and_pull_costs(
         result = pull(runtime.tracker, runtime.store, retry=runtime.retry)
         assert result.changed == len(changed)
         assert fake.fake.total_requests() <= math.ceil(len(changed) / 100) + 1, fake.fake.requests
-    finally:
-        runtime.close()
-
-
-def test_initial_creation_uses_bulk_batches(tmp_path: Path, fake: RunningFake, clock: TestClock) -> None:
-    paths = write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
-    runtime, _pacer = runtime_for(tmp_path, fake, clock)
-    try:
-        sync(runtime, paths)
-        n = INCIDENTS * ITEMS
-        assert fake.fake.requests[BULK] <= math.ceil(n / 50) + INCIDENTS + 2, fake.fake.requests
     finally:
         runtime.close()
 
@@ -216,3 +213,16 @@ def sigkill_rounds(tmp_path: Path, fake: RunningFake) -> None:
             break
     assert kills >= 1
     assert_exactly_once(fake.fake)
+
+
+@pytest.mark.slow
+def test_two_processes_at_once_ticket_each_item_exactly_once(tmp_path: Path) -> None:
+    for running in served_fake(FakeJira("cloud", index_lag=3.0)):
+        write_corpus(tmp_path / "docs", incidents=INCIDENTS, items=ITEMS)
+        config = write_config(tmp_path, running.url)
+        env = {**os.environ, **ENV, "PYTHONPATH": str(ROOT)}
+        command = [sys.executable, "-m", "sync", "--config", str(config), "sync", "--lock-timeout", "120"]
+        both = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in "ab"]
+        codes = [process.wait(timeout=300) for process in both]
+        assert codes == [0, 0]
+        assert_exactly_once(running.fake)
