@@ -338,13 +338,15 @@ class Applier:
     # --- exactly-once creation ------------------------------------------------------------
 
     def _create_batch(self, batch: Sequence[Creation]) -> None:
-        ready: list[tuple[Creation, TicketDraft]] = []
-        for action in batch:
-            draft = self._draft_with_parent(action)
-            if draft is not None:
-                ready.append((action, draft))
+        ready = [(action, draft) for action in batch if (draft := self._draft_with_parent(action)) is not None]
+        todo = self._claim(ready)
+        if todo:
+            self._send(todo)
+
+    def _claim(self, ready: Sequence[tuple[Creation, TicketDraft]]) -> list[tuple[Creation, TicketDraft]]:
+        """Write the batch's intents in one transaction; the drafts this run may create now."""
         if not ready:
-            return
+            return []
         claims = [
             IntentClaim(
                 owner_key=_owner_key(action),
@@ -361,9 +363,10 @@ class Applier:
             row = held.get(_owner_key(action))
             if row is not None and self.settler.settle(row, _fields(action)):
                 mine.add(row.owner_key)
-        todo = [(action, draft) for action, draft in ready if _owner_key(action) in mine]
-        if not todo:
-            return
+        return [(action, draft) for action, draft in ready if _owner_key(action) in mine]
+
+    def _send(self, todo: Sequence[tuple[Creation, TicketDraft]]) -> None:
+        """One ``create_many`` call for claimed drafts, then each element settled on its own."""
         try:
             self.fence()
         except RunStopped:
@@ -385,12 +388,10 @@ class Applier:
                 tracker=self.tracker.name,
                 op="create",
             )
-        for (action, draft), outcome_ in zip(todo, results, strict=True):
+        for (action, draft), outcome in zip(todo, results, strict=True):
             try:
-                self._settle_create(action, draft, outcome_)
-            except RunStopped:
-                raise
-            except TrackerAuthError:
+                self._settle_create(action, draft, outcome)
+            except (RunStopped, TrackerAuthError):
                 raise
             except PmsyncError as exc:
                 self._fail(_owner_key(action), exc.message)
