@@ -228,10 +228,30 @@ class Applier:
             tracker, store, self.result, retry=retry, holder=holder, is_alive=is_alive, clock=clock
         )
         self._auth_failed: str | None = None
+        self._current: dict[str, Ticket] = {}
 
     @property
     def caps(self) -> Capabilities:
         return self.tracker.capabilities
+
+    def _prefetch(self, actions: Sequence[Action]) -> None:
+        """The tracker's current values of every ticket about to be updated, in as few requests
+        as the adapter can make (the three-way check needs them)."""
+        refs = [action.ref for action in actions if isinstance(action, UpdateTicket)]
+        if not refs:
+            return
+        try:
+            tickets = self._call(lambda: self.tracker.fetch(refs))
+        except RunStopped:
+            raise
+        except TrackerAuthError as exc:
+            self._auth_failed = exc.message  # every tracker action of the run is skipped and reported
+            return
+        except PmsyncError as exc:
+            log.warning("Could not fetch the tickets to update in one go (%s); fetching one by one", exc.message)
+            return
+        self._current = {ticket.ref.key: ticket for ticket in tickets}
+        self._current.update({ticket.ref.id: ticket for ticket in tickets if ticket.ref.id})
 
     def _call(self, fn: Callable[[], T]) -> T:
         """An idempotent tracker call, retried on rate limits and outages."""
@@ -252,6 +272,7 @@ class Applier:
             self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
         index = 0
         try:
+            self._prefetch(actions)
             while index < len(actions):
                 action = actions[index]
                 if isinstance(action, EnsureParent | CreateTicket):
@@ -496,7 +517,9 @@ class Applier:
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
 
     def _update(self, action: UpdateTicket) -> None:
-        current = self._call(lambda: self.tracker.get(action.ref))
+        current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
+        if current is None:
+            current = self._call(lambda: self.tracker.get(action.ref))
         changes, kept = _without_conflicts(action, current, self.caps)
         for name, (document, written, now) in kept.items():
             message = (

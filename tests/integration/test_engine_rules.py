@@ -72,7 +72,9 @@ def test_a_person_s_label_and_due_date_survive_a_document_edit_on_the_lagging_tr
         person_due = dt.date(2026, 5, 15)
         fake.edit(ref, due=person_due, labels=[*fake.get(ref).labels, "customer-facing"])
 
+        fake.reads.clear()
         result = run_cycle(url, const(fake), edited_documents, clock=clock)
+        assert fake.reads == {"fetch": 1}  # the tickets to update are read in one request
         ticket = fake.get(ref)
         assert ticket.due == person_due  # the person's date is kept...
         assert any("INC-1#1 due" in c and "2026-05-15" in c for c in result.conflicts)  # ...and reported
