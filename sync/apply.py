@@ -685,10 +685,14 @@ def resolve_pending_intents(
         try:
             if settler.settle(row) and store.drop_intent(row.owner_key, settler.holder):
                 dropped.append(row.owner_key)
-        except RunStopped:
+        except (RunStopped, TrackerAuthError):
             raise
-        except TrackerAuthError:
-            raise
+        except StateError as exc:
+            # The ticket found cannot be recorded for this item (it already tracks another):
+            # keeping the intent would leave the item pending forever. The planner then creates
+            # it under a fresh marker, so nothing is duplicated.
+            log.error("%s: %s; the interrupted create is forgotten", row.owner_key, exc.message)
+            store.drop_intent(row.owner_key)
         except PmsyncError as exc:
             log.error("%s: %s", row.owner_key, exc.message)
             result.pending[row.owner_key] = exc.message
