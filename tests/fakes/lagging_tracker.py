@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -104,6 +105,7 @@ class LaggingTracker:
         self.links: set[tuple[int, int]] = set()
         self.lookups = 0
         self.create_calls = 0
+        self.reads: Counter[str] = Counter()
         self._lock = threading.RLock()
 
     # --- the Tracker protocol -----------------------------------------------------------------
@@ -138,10 +140,12 @@ class LaggingTracker:
 
     def get(self, ref: TicketRef) -> Ticket:
         with self._lock:
+            self.reads["get"] += 1
             return self._ticket(self._find(ref, "get"))
 
     def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
         with self._lock:
+            self.reads["fetch"] += 1
             out: list[Ticket] = []
             for ref in dict.fromkeys(refs):
                 try:

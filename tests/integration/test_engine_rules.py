@@ -72,7 +72,9 @@ def test_a_person_s_label_and_due_date_survive_a_document_edit_on_the_lagging_tr
         person_due = dt.date(2026, 5, 15)
         fake.edit(ref, due=person_due, labels=[*fake.get(ref).labels, "customer-facing"])
 
+        fake.reads.clear()
         result = run_cycle(url, const(fake), edited_documents, clock=clock)
+        assert fake.reads == {"fetch": 1}  # the tickets to update are read in one request
         ticket = fake.get(ref)
         assert ticket.due == person_due  # the person's date is kept...
         assert any("INC-1#1 due" in c and "2026-05-15" in c for c in result.conflicts)  # ...and reported
@@ -380,3 +382,19 @@ def test_a_failed_element_of_a_batch_is_retried_alone(tmp_path: Path) -> None:
         engine.dispose()
     rerun = run_cycle(url, const(fake), clock=clock)
     assert rerun.created == ["INC-1#3"] and rerun.failures == {}
+
+
+def test_an_intent_whose_ticket_already_tracks_another_item_is_forgotten(tmp_path: Path) -> None:
+    url = fresh_url(tmp_path)
+    engine, store = store_of(url, "local")
+    try:
+        local = LocalTracker(engine)
+        (ref,) = local.create_many([TicketDraft(marker=Marker("INC-1#1"), title="A", body="")])
+        assert isinstance(ref, TicketRef)
+        store.record_ticket("INC-9#4", "item", ref, fields=None, status=Status.OPEN)
+        store.claim_intents([IntentClaim("INC-1#1", "item", "INC-1#1")], "dead-run")
+        report = resolve_pending_intents(local, store, retry=NO_WAIT, holder="me")
+        assert report.recovered == [] and report.pending == {}
+        assert store.pending_intents() == []
+    finally:
+        engine.dispose()

@@ -4,6 +4,11 @@ Marker search lags behind creates, nothing refuses a second ticket with the same
 can time out after it committed, pull re-delivers. Every test injects faults, reruns until nothing
 is pending, and counts: duplicate tickets (markers carried by more than one ticket) and lost items
 (items without a recorded ticket). Each prints ``faults injected: N, duplicates: D, lost: L``.
+
+The lagging fake lives in one process, so its "processes" are threads, each with its own state
+database connection, run lock attempt and holder lease — the same isolation two processes have
+(file locks and advisory locks are per descriptor / per session). The local tracker's races are
+real processes (``tests/integration/test_apply.py``).
 """
 
 from __future__ import annotations
