@@ -43,7 +43,12 @@ def _local(settings: Settings, deps: TrackerDeps) -> Tracker:
 def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
     from sync.trackers.jira_tracker import JiraTracker
 
-    return JiraTracker.from_settings(settings.tracker, http=deps.http, pacer=deps.pacer, clock=deps.clock)
+    return JiraTracker.from_settings(
+        settings.tracker,  # type: ignore[arg-type]
+        http=deps.http,
+        pacer=deps.pacer,
+        clock=deps.clock,
+    )
 
 
 REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira}

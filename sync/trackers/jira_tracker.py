@@ -32,7 +32,7 @@ import re
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
@@ -72,6 +72,9 @@ TITLE_LIMIT: Final = 255
 
 Clock = Callable[[], dt.datetime]
 
+if TYPE_CHECKING:
+    from sync.config import JiraTrackerSettings
+
 
 @dataclass(frozen=True)
 class JiraMapping:
@@ -95,6 +98,14 @@ def _jira_time(value: str | None) -> dt.datetime | None:
         return None
     text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", value.replace("Z", "+00:00"))
     return dt.datetime.fromisoformat(text)
+
+
+def _preferred_wont_do(resolutions: Sequence[str]) -> str:
+    """The resolution to set when closing as won't do: "Won't Do" when listed, else the first."""
+    for name in resolutions:
+        if name.replace("\u2019", "'").casefold() == "won't do":
+            return name
+    return resolutions[0] if resolutions else "Won't Do"
 
 
 def _label(text: str) -> str:
@@ -166,7 +177,7 @@ class JiraTracker:
 
     @classmethod
     def from_settings(
-        cls, settings: Any, *, http: httpx.Client | None = None, pacer: Pacer, clock: Clock = utc_now
+        cls, settings: JiraTrackerSettings, *, http: httpx.Client | None = None, pacer: Pacer, clock: Clock = utc_now
     ) -> JiraTracker:
         """From ``[tracker] kind = "jira"`` (:class:`sync.config.JiraTrackerSettings`)."""
         if settings.token is None:
@@ -187,16 +198,16 @@ class JiraTracker:
             project=settings.project,
             issue_type=settings.issue_type,
             parent_issue_type=settings.parent_issue_type,
-            subtask_issue_type=getattr(settings, "subtask_issue_type", None),
+            subtask_issue_type=settings.subtask_issue_type,
             link_type=settings.link_type,
             priorities=PriorityMap.for_tracker("jira", settings.priorities),
             statuses=statuses,
             search_lag_seconds=settings.search_lag_seconds
             if settings.search_lag_seconds is not None
             else DEFAULT_SEARCH_LAG_SECONDS,
-            extra_fields=dict(getattr(settings, "fields", {}) or {}),
-            epic_link_field=getattr(settings, "epic_link_field", None),
-            wont_do_resolution=next(iter(settings.wont_do_resolutions), "Won't Do"),
+            extra_fields=dict(settings.fields),
+            epic_link_field=settings.epic_link_field,
+            wont_do_resolution=_preferred_wont_do(settings.wont_do_resolutions),
         )
         return cls(client, mapping, pacer, clock)
 
@@ -252,9 +263,16 @@ class JiraTracker:
             "created",
             "updated",
         ]
-        if self._mapping.epic_link_field:
-            wanted.append(self._mapping.epic_link_field)
+        epic = self._epic_field()
+        if epic:
+            wanted.append(epic)
         return wanted
+
+    def _epic_field(self) -> str | None:
+        """The Epic Link field's id (configured by id or by name), DC only."""
+        if self.deployment == "cloud" or not self._mapping.epic_link_field:
+            return None
+        return self._field_id(self._mapping.epic_link_field)
 
     def _ref(self, issue: Mapping[str, Any]) -> TicketRef:
         key = str(issue["key"])
@@ -303,7 +321,8 @@ class JiraTracker:
         parent = fields.get("parent")
         if isinstance(parent, dict) and parent.get("key"):
             return self._ref(parent)
-        epic = fields.get(self._mapping.epic_link_field) if self._mapping.epic_link_field else None
+        epic_field = self._epic_field()
+        epic = fields.get(epic_field) if epic_field else None
         if isinstance(epic, str) and epic:
             return TicketRef(tracker=NAME, key=epic, url=f"{self._client.url}/browse/{epic}")
         return None
@@ -552,7 +571,7 @@ class JiraTracker:
                 op="create",
                 hint='set [tracker] epic_link_field = "customfield_NNNNN" (or "Epic Link"), or subtask_issue_type',
             )
-        return {self._field_id(self._mapping.epic_link_field): parent.key}
+        return {self._field_id(self._mapping.epic_link_field): parent.key}  # the epic's key, not its id
 
     def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
         if not drafts:

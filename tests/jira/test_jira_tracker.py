@@ -427,6 +427,13 @@ def test_from_settings_cloud_and_data_center(
     child = dc_tracker.create_many([draft(1, parent=parent)])[0]
     assert isinstance(child, TicketRef)
     assert dc.fake.issue(child.key).custom == {EPIC_LINK_FIELD: parent.key}  # type: ignore[union-attr]
+    read = dc_tracker.get(child)  # type: ignore[arg-type]
+    assert read.parent is not None and read.parent.key == parent.key  # type: ignore[union-attr]
+    assert cloud_tracker.mapping.wont_do_resolution == "Won't Do", "not merely the first of the sorted defaults"
+    custom = JiraTracker.from_settings(
+        _settings(url=cloud.url, wont_do_resolutions=["Declined", "Obsolete"]), http=http, pacer=pacer, clock=clock
+    )
+    assert custom.mapping.wont_do_resolution == "Declined"
     with pytest.raises(ConfigError, match="token"):
         JiraTracker.from_settings(_settings(token=None), http=http, pacer=pacer, clock=clock)
 
