@@ -463,8 +463,20 @@ class Applier:
                     return
             self.store.touch_intent(key)
             self.fence()
-            (outcome,) = self.tracker.create_many([draft])
+            outcome = self._create_one(draft)
         self._record_created(action, draft, outcome)
+
+    def _create_one(self, draft: TicketDraft) -> CreateResult:
+        """A lone retry: a whole-call failure is this element's failure."""
+        try:
+            (outcome,) = self.tracker.create_many([draft])
+        except (RateLimited, TrackerUnavailable) as exc:
+            return exc
+        except TrackerAuthError:
+            raise
+        except TrackerError as exc:
+            return exc
+        return outcome
 
     def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
         key = _owner_key(action)
