@@ -1,1 +1,1 @@
-"""Stateful fakes of the remote trackers' HTTP APIs, served on loopback."""
+"""Test doubles of trackers: in-process (the lagging tracker) and HTTP fakes served on loopback."""
