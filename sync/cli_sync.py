@@ -16,12 +16,14 @@ from mappings.calendar import BusinessCalendar
 from sync.core.model import Diagnostic, DiagnosticSeverity
 from sync.core.plan import (
     AdoptTicket,
+    AttachToParent,
     CreateTicket,
     EnsureParent,
     LinkTickets,
     Plan,
     RekeyItem,
     ReportRemoved,
+    TransitionTicket,
     UpdateTicket,
     UpsertIncident,
 )
@@ -156,6 +158,10 @@ def describe(action: Any) -> dict[str, Any]:
             "ticket": action.ticket.key if action.ticket else None,
             "detail": "reported, not closed",
         }
+    if isinstance(action, AttachToParent):
+        return {"action": "attach", "key": action.item_key, "detail": f"under the parent of {action.incident_key}"}
+    if isinstance(action, TransitionTicket):
+        return {"action": "set-status", "key": action.item_key, "detail": f"to {action.status.value} after creating"}
     raise TypeError(action)  # pragma: no cover
 
 
@@ -167,6 +173,8 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
             click.echo("Nothing to do: every action item already has its ticket.")
         else:
             click.echo(f"No post-mortem documents found at {', '.join(paths) or 'the [sources] paths'}.")
+        for key in plan.pending:
+            click.echo(f"pending {key}: a create may have happened; not planned again until confirmed")
         return
     # Columns as wide as their longest value (compliance item keys are long), so rows stay aligned.
     key_width = max(len("KEY"), *(len(row["key"]) for row in shown))
@@ -174,6 +182,8 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
     click.echo(
         f"{'ACTION':<16} {'KEY':<{key_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
     )
+    for key in plan.pending:
+        click.echo(f"{'pending':<16} {key:<{key_width}} a create may have happened; not planned again until confirmed")
     for row in shown:
         what = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
         click.echo(
@@ -198,6 +208,9 @@ def summary_counts(report: SyncReport) -> dict[str, int]:
         "adopted": len(applied.adopted) if applied else 0,
         "recovered": len(applied.recovered) if applied else 0,
         "removed_from_docs": len(applied.removed) if applied else 0,
+        "pending": len(applied.pending) if applied else 0,
+        "duplicates_found": len(applied.duplicates) if applied else 0,
+        "conflicts": len(applied.conflicts) if applied else 0,
         "input_problems": len(report.input_problems),
         "status_changes_pulled": report.pulled.changed if report.pulled else 0,
         "documents_written_back": sum(1 for o in report.written.values() if o.status == "written"),
@@ -215,6 +228,9 @@ def summary_line(report: SyncReport) -> str:
         ("adopted", "adopted", False),
         ("recovered", "recovered", False),
         ("removed_from_docs", "removed from docs", False),
+        ("pending", "pending", False),
+        ("duplicates_found", "duplicates found", False),
+        ("conflicts", "conflicts", False),
         ("input_problems", "input problems", False),
         # A pull that ran is always reported, even when it found nothing new.
         ("status_changes_pulled", "status changes pulled", report.pulled is not None),
@@ -278,6 +294,12 @@ def _echo_report(report: SyncReport, *, summary_to_stderr: bool = False) -> None
             click.echo(f"failed: {key}: {message}", err=True)
         for key in report.applied.removed:
             click.echo(f"warning: {key} is no longer in its document; its ticket was left open", err=True)
+        for key, why in sorted(report.applied.pending.items()):
+            click.echo(f"pending: {key}: {why}", err=True)
+        for message in report.applied.duplicates:
+            click.echo(f"warning: duplicate tickets: {message}", err=True)
+        for message in report.applied.conflicts:
+            click.echo(f"conflict: {message}", err=True)
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     for path, outcome in sorted(report.written.items()):
@@ -504,6 +526,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
                 "due": row.due.isoformat() if row.due else None,
                 "status": row.status.value if row.status else None,
                 "overdue": late,
+                "pending": row.pending,
                 "in_document": row.present,
                 "text": row.text,
             }
@@ -522,6 +545,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
     )
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
+        flag = "pending" if r["pending"] else flag
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"
         click.echo(
             f"{r['item']:<{item_width}} {r['ticket'] or '-':<{ticket_width}} {r['priority'] or '-':<3} "

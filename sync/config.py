@@ -47,6 +47,7 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeInt,
+    PositiveFloat,
     PositiveInt,
     PrivateAttr,
     SecretStr,
@@ -236,6 +237,15 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
     wont_do_resolutions: StrList = tuple(sorted(DEFAULT_WONT_DO_RESOLUTIONS))
     statuses: dict[str, StatusValue] = Field(
         default_factory=dict, description="Status name → canonical status, beating the status category."
+    )
+    fields: dict[str, Any] = Field(
+        default_factory=dict, description="Extra fields set on every created issue, by field id or name."
+    )
+    subtask_issue_type: str | None = Field(
+        default=None, min_length=1, description="Create items as this sub-task type under the incident's issue."
+    )
+    epic_link_field: str | None = Field(
+        default=None, min_length=1, description="Data Center: the Epic Link field (id or name) for items under an Epic."
     )
 
     @field_validator("url")
@@ -509,6 +519,10 @@ class SafetySettings(_Section):
     """``[safety]``: the plan aborts above this many creates unless ``--force``."""
 
     max_creates: PositiveInt = 50
+    max_wait_seconds: PositiveFloat = Field(
+        default=900.0,
+        description="A run stops cleanly (and says when to resume) rather than wait longer than this for rate limits.",
+    )
 
 
 class ComplianceSettings(_Section):

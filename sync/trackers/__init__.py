@@ -40,7 +40,18 @@ def _local(settings: Settings, deps: TrackerDeps) -> Tracker:
     return LocalTracker.from_settings(settings.tracker, deps.engine)  # type: ignore[arg-type]
 
 
-REGISTRY: dict[str, Factory] = {"local": _local}
+def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
+    from sync.trackers.jira_tracker import JiraTracker
+
+    return JiraTracker.from_settings(
+        settings.tracker,  # type: ignore[arg-type]
+        http=deps.http,
+        pacer=deps.pacer,
+        clock=deps.clock,
+    )
+
+
+REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira}
 
 
 def build_tracker(settings: Settings, deps: TrackerDeps) -> Tracker:

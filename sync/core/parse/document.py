@@ -229,12 +229,6 @@ class _Parser:
             covered.update(region)
             yield header, region
 
-    def _consume(self, indices: Sequence[int]) -> None:
-        for index in indices:
-            node = self.blocks[index]
-            if node.map:
-                self.consumed.update(range(node.map[0], node.map[1]))
-
     # -- the run --------------------------------------------------------------------------------
 
     def run(self) -> PostMortem:

@@ -1,0 +1,241 @@
+"""``pmsync doctor`` for Jira: everything a first sync needs, checked before it runs.
+
+Reachability and deployment, credentials, each project routing can choose, the issue types and
+whether ``issue_type`` can sit under ``parent_issue_type``, the create screen (createmeta) holding
+``duedate``/``priority``/``labels``/``assignee``/``parent``, required custom fields without a
+configured value, the configured priority names and link type, and a done status category.
+Read-only: doctor never writes to Jira.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from sync.errors import TrackerAuthError, TrackerError, TrackerNotFound
+from sync.pacing import BudgetPacer
+from sync.trackers.doctor import Finding, ok, problem
+from sync.trackers.jira_http import JiraAuth, JiraHttp
+
+if TYPE_CHECKING:
+    from sync.config import JiraTrackerSettings, Settings
+
+# Fields pmsync sets on every item; ``parent`` only where it is how items hang under incidents.
+_WANTED_FIELDS = ("duedate", "priority", "labels", "assignee")
+# Required fields Jira fills itself or pmsync always sends.
+_ALWAYS_SENT = {"summary", "issuetype", "project", "reporter", "description", "labels", "parent"}
+
+
+def projects_of(settings: Settings) -> list[str]:
+    """Every project key a document can be routed to, the default first."""
+    found = [settings.default_project()] + [rule.project for rule in settings.routing.rules]
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def diagnose(settings: Settings, *, http: httpx.Client) -> list[Finding]:
+    """Run every check; stop early only when later checks cannot mean anything."""
+    tracker: JiraTrackerSettings = settings.tracker  # type: ignore[assignment]
+    if tracker.token is None:
+        return [problem("credentials", "no token", f"export {tracker.token_env}=<token> or set token_file")]
+    auth = JiraAuth(
+        token=tracker.token.get_secret_value(),
+        email=tracker.email if tracker.deployment == "cloud" or tracker.email else None,
+    )
+    client = JiraHttp(http, url=tracker.url, deployment=tracker.deployment, auth=auth, pacer=BudgetPacer())
+    findings = _reachability(client, tracker)
+    if not findings[-1].ok:
+        return findings
+    findings.append(_credentials(client, tracker))
+    if not findings[-1].ok:
+        return findings
+    for project in projects_of(settings):
+        findings += _project(client, tracker, project)
+    findings.append(_priorities(client, tracker))
+    findings.append(_link_type(client, tracker))
+    findings.append(_done_category(client))
+    return findings
+
+
+def _reachability(client: JiraHttp, tracker: JiraTrackerSettings) -> list[Finding]:
+    try:
+        info = client.request("GET", "/serverInfo", op="doctor")
+    except TrackerAuthError:
+        # It answered: reachable. Whether the credentials work is the next check's business.
+        return [ok("reachability", f"{tracker.url}: answers (server details need valid credentials)")]
+    except TrackerNotFound:
+        return [
+            problem(
+                "reachability",
+                f"{tracker.url} answers, but has no {client.api} (REST {client.api[-1]})",
+                "check [tracker] url (the site's base URL) and deployment (cloud: REST v3, datacenter: REST v2)",
+            )
+        ]
+    except TrackerError as error:
+        return [problem("reachability", f"{tracker.url}: {error.message}", "check [tracker] url and the network")]
+    kind = str(info.get("deploymentType") or "")
+    found = [ok("reachability", f"{tracker.url}: Jira {kind or '?'} {info.get('version', '?')}")]
+    if (kind == "Cloud") != (tracker.deployment == "cloud"):
+        found.append(
+            problem(
+                "deployment",
+                f'the site is Jira {kind or "Data Center"} but [tracker] deployment = "{tracker.deployment}"',
+                f'set deployment = "{"cloud" if kind == "Cloud" else "datacenter"}"',
+            )
+        )
+    return found
+
+
+def _credentials(client: JiraHttp, tracker: JiraTrackerSettings) -> Finding:
+    try:
+        me = client.request("GET", "/myself", op="doctor")
+    except TrackerAuthError:
+        fix = (
+            f"create an API token for {tracker.email} at id.atlassian.com and export {tracker.token_env}"
+            if tracker.deployment == "cloud"
+            else f"create a personal access token in your Jira profile and export {tracker.token_env}"
+        )
+        return problem("credentials", "the token was rejected", fix)
+    except TrackerError as error:
+        return problem("credentials", error.message, "check [tracker] email and the token")
+    return ok("credentials", f"signed in as {me.get('displayName') or me.get('emailAddress') or me.get('name')}")
+
+
+def _issue_types(client: JiraHttp, project: str) -> list[dict[str, Any]]:
+    answer = client.request("GET", f"/issue/createmeta/{project}/issuetypes", op="doctor", subject=project)
+    return list(answer.get("issueTypes") or answer.get("values") or [])
+
+
+def _project(client: JiraHttp, tracker: JiraTrackerSettings, project: str) -> list[Finding]:
+    check = f"project {project}"
+    try:
+        kinds = _issue_types(client, project)
+    except (TrackerNotFound, TrackerAuthError) as error:
+        return [
+            problem(
+                check,
+                f"not found, or not visible to this account ({error.message})",
+                "fix the project key in [tracker] / [routing], or grant the account Browse projects and Create issues",
+            )
+        ]
+    except TrackerError as error:
+        return [problem(check, f"not usable ({error.message})", "fix the project key in [tracker] / [routing]")]
+    by_name = {str(k.get("name")).casefold(): k for k in kinds}
+    item = by_name.get(tracker.issue_type.casefold())
+    parent = by_name.get(tracker.parent_issue_type.casefold())
+    subtask = by_name.get(tracker.subtask_issue_type.casefold()) if tracker.subtask_issue_type else None
+    names = ", ".join(str(k.get("name")) for k in kinds)
+    found: list[Finding] = []
+    for key, wanted, kind in (
+        ("issue_type", tracker.issue_type, item),
+        ("parent_issue_type", tracker.parent_issue_type, parent),
+        ("subtask_issue_type", tracker.subtask_issue_type, subtask),
+    ):
+        if wanted and kind is None:
+            found.append(
+                problem(check, f"no issue type {wanted!r} (has: {names})", f"set [tracker] {key} to one of them")
+            )
+    if found or item is None or parent is None:
+        return found
+    found.append(_hierarchy(check, tracker, item, parent, subtask))
+    found += _create_screen(client, tracker, project, subtask or item)
+    return found
+
+
+def _hierarchy(
+    check: str,
+    tracker: JiraTrackerSettings,
+    item: dict[str, Any],
+    parent: dict[str, Any],
+    subtask: dict[str, Any] | None,
+) -> Finding:
+    if subtask is not None:
+        if not subtask.get("subtask"):
+            return problem(check, f"{subtask.get('name')!r} is not a sub-task type", "name a sub-task issue type")
+        return ok(check, f"items are {subtask.get('name')} sub-tasks of a {parent.get('name')}")
+    if tracker.deployment == "datacenter":
+        if not tracker.epic_link_field:
+            return problem(
+                check,
+                f"Data Center puts items under a {parent.get('name')} through the Epic Link field, which is not set",
+                'set [tracker] epic_link_field = "Epic Link" (or its customfield id), or use subtask_issue_type',
+            )
+        return ok(check, f"items are {item.get('name')}s linked to a {parent.get('name')} by {tracker.epic_link_field}")
+    levels = (item.get("hierarchyLevel"), parent.get("hierarchyLevel"))
+    if None not in levels and levels[1] != levels[0] + 1:  # type: ignore[operator]
+        return problem(
+            check,
+            f"a {item.get('name')} (level {levels[0]}) cannot sit under a {parent.get('name')} (level {levels[1]})",
+            "choose a parent_issue_type one level above issue_type (e.g. Epic above Task)",
+        )
+    return ok(check, f"items are {item.get('name')}s under a {parent.get('name')}")
+
+
+def _create_screen(client: JiraHttp, tracker: JiraTrackerSettings, project: str, kind: dict[str, Any]) -> list[Finding]:
+    check = f"project {project} create screen"
+    answer = client.request(
+        "GET", f"/issue/createmeta/{project}/issuetypes/{kind.get('id')}", op="doctor", subject=project
+    )
+    fields = list(answer.get("fields") or answer.get("values") or [])
+    present = {str(f.get("fieldId")) for f in fields}
+    wanted = list(_WANTED_FIELDS)
+    if tracker.deployment == "cloud" or tracker.subtask_issue_type:
+        wanted.append("parent")
+    missing = [name for name in wanted if name not in present]
+    configured = {name.casefold() for name in tracker.fields}
+    unfilled = [
+        f"{f.get('name')} ({f.get('fieldId')})"
+        for f in fields
+        if f.get("required")
+        and not f.get("hasDefaultValue")
+        and f.get("fieldId") not in _ALWAYS_SENT
+        and str(f.get("fieldId")).casefold() not in configured
+        and str(f.get("name")).casefold() not in configured
+    ]
+    found: list[Finding] = []
+    if missing:
+        found.append(
+            problem(
+                check,
+                f"{', '.join(missing)} not on the create screen of {kind.get('name')}",
+                "add them to the project's create screen (Project settings > Screens)",
+            )
+        )
+    if unfilled:
+        found.append(
+            problem(
+                check,
+                f"required fields without a value: {', '.join(unfilled)}",
+                'set them in [tracker] fields, e.g. fields = { "customfield_10050" = "SRE" }',
+            )
+        )
+    return found or [ok(check, f"{kind.get('name')}: {', '.join(wanted)} available, required fields covered")]
+
+
+def _priorities(client: JiraHttp, tracker: JiraTrackerSettings) -> Finding:
+    from mappings.priorities import PriorityMap
+
+    names = {str(p.get("name")).casefold() for p in client.request("GET", "/priority", op="doctor") or []}
+    mapping = PriorityMap.for_tracker("jira", tracker.priorities)
+    unknown = [f"{p.value} = {n!r}" for p, n in mapping.names.items() if n.casefold() not in names]
+    if unknown:
+        return problem("priorities", f"not on this site: {', '.join(unknown)}", "fix [tracker] priorities")
+    return ok("priorities", ", ".join(f"{p.value} = {n}" for p, n in mapping.names.items()))
+
+
+def _link_type(client: JiraHttp, tracker: JiraTrackerSettings) -> Finding:
+    answer = client.request("GET", "/issueLinkType", op="doctor") or {}
+    names = [str(t.get("name")) for t in answer.get("issueLinkTypes") or []]
+    if tracker.link_type.casefold() not in {n.casefold() for n in names}:
+        return problem(
+            "link type", f"no link type {tracker.link_type!r} (has: {', '.join(names)})", "fix [tracker] link_type"
+        )
+    return ok("link type", tracker.link_type)
+
+
+def _done_category(client: JiraHttp) -> Finding:
+    statuses = client.request("GET", "/status", op="doctor") or []
+    done = [s.get("name") for s in statuses if (s.get("statusCategory") or {}).get("key") == "done"]
+    if not done:
+        return problem("workflow", "no status in the done category", "give the workflow a status in the Done category")
+    return ok("workflow", f"done category: {', '.join(str(n) for n in done)}")
