@@ -28,6 +28,8 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "sync.cli_tickets",
     "sync.cli_demo",
     "sync.cli_lint",
+    "sync.cli_new",
+    "sync.cli_report",
 )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 import click
@@ -19,9 +18,6 @@ from sync.runtime import open_runtime
 def demo(ctx: click.Context, directory: Path | None) -> None:
     """Copy the example post-mortems into DIRECTORY (default: a new temporary directory), sync them
     to the embedded tracker, move some tickets along, pull and print the completion summary."""
-    if not ctx.find_root().params.get("verbose"):
-        # The per-ticket audit lines would bury the summary; -v brings them back.
-        logging.getLogger("sync.apply").setLevel(logging.WARNING)
     result = run_demo(directory)
     click.echo(f"1. synced {len(result.documents)} post-mortems: {summary_line(result.first)}")
     moves = ", ".join(f"{key} → {status.value}" for key, status in result.moved)

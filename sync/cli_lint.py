@@ -2,11 +2,16 @@
 
 Output is compiler style, one ``path:line: severity code message`` per line sorted by path and
 line, then a summary; ``--format json`` prints a JSON array of diagnostics instead. Exit 0 when no
-errors (warnings allowed unless ``--strict``), 1 when any document has an error.
+errors (warnings allowed unless ``--strict``), 1 when any document has an error, 2 for a usage
+error (an unknown ``--disable`` rule, an unknown ``--base``, ``--changed`` outside git).
+
+The configuration gives the parser's synonyms and the due-date policy that LINT107 names; git (at
+this edge, :mod:`sync.git_history`) gives the changed files and, for LINT116, first-commit times.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 from collections.abc import Sequence
@@ -14,10 +19,23 @@ from pathlib import Path
 
 import click
 
-from sync.core.lint import LintOptions, lint_result, sort_diagnostics, strict
-from sync.core.model import Diagnostic, DiagnosticSeverity, Priority
-from sync.core.parse import ParseOptions
+from mappings.due_dates import reference_date, resolve_due
+from sync.config import Settings, load_settings
+from sync.core.lint import (
+    DueDateFor,
+    LintOptions,
+    UnknownRuleError,
+    lint_result,
+    resolve_rules,
+    sort_diagnostics,
+    strict,
+    valid_rules,
+)
+from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority
 from sync.documents import load_documents
+from sync.errors import UsageError
+from sync.git_history import GitCheckout, pick_base
+from sync.runtime import parse_options_for, source_paths
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +51,50 @@ def summary_line(diagnostics: Sequence[Diagnostic], documents: int) -> str:
     return f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')} in {_plural(documents, 'document')}"
 
 
+def _due_date_for(settings: Settings, default_priority: Priority) -> DueDateFor:
+    """The planner's due-date decision (mappings policy, configured calendar) for LINT107."""
+    calendar = settings.calendar()
+    policy = settings.due_date_policy()
+
+    def due(pm: PostMortem, item: ActionItem) -> dt.date | None:
+        reference = reference_date(pm, policy.timezone)
+        return resolve_due(item, reference, default_priority=default_priority, calendar=calendar, policy=policy).due
+
+    return due
+
+
+def _disabled(values: Sequence[str]) -> frozenset[str]:
+    try:
+        return resolve_rules(values)
+    except UnknownRuleError as exc:
+        raise UsageError(
+            f"--disable: {exc}; valid codes and names:\n  " + "\n  ".join(valid_rules()),
+            hint="pass a code (LINT201) or a name (blame-language)",
+        ) from None
+
+
+def _under(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or root in path.parents for root in roots)
+
+
+def changed_documents(checkout: GitCheckout, base: str, given: Sequence[Path], settings: Settings) -> list[Path]:
+    """Post-mortems changed against ``base``: Markdown files under the given paths, else the
+    files the ``[sources] paths`` globs match."""
+    changed = [p for p in checkout.changed_files(base) if p.suffix.lower() == ".md" and p.is_file()]
+    if given:
+        roots = [p.resolve() for p in given]
+        return [p for p in changed if _under(p.resolve(), roots)]
+    sources = {p.resolve() for p in source_paths(settings, (), Path.cwd())}
+    return [p for p in changed if p.resolve() in sources]
+
+
+def _config_path(ctx: click.Context) -> Path | None:
+    value = ctx.find_root().params.get("config")
+    return Path(value) if value else None
+
+
 @click.command("lint")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -47,25 +107,60 @@ def summary_line(diagnostics: Sequence[Diagnostic], documents: int) -> str:
 @click.option(
     "--default-priority",
     type=click.Choice([p.value for p in Priority]),
-    default=Priority.P2.value,
-    show_default=True,
-    help="Priority an item with neither priority nor deadline gets (named in the warning).",
+    default=None,
+    help="Priority an item with neither priority nor deadline gets (default: [due_dates] default_priority).",
 )
 @click.option("--disable", multiple=True, metavar="RULE", help="Skip a rule, by code or name (repeatable).")
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Only post-mortems changed against --base (committed, staged, unstaged or untracked).",
+)
+@click.option(
+    "--base",
+    metavar="REF",
+    default=None,
+    help="The git ref --changed compares against (default: origin/main, else origin/master, main, master).",
+)
 @click.pass_context
 def lint(
     ctx: click.Context,
     paths: tuple[Path, ...],
     output_format: str,
     strict_mode: bool,
-    default_priority: str,
+    default_priority: str | None,
     disable: tuple[str, ...],
+    changed: bool,
+    base: str | None,
 ) -> None:
     """Check post-mortems (files, or directories searched for *.md) for completeness and blame."""
-    options = LintOptions(default_priority=Priority(default_priority), disabled=frozenset(disable))
+    if not paths and not changed:
+        raise UsageError("no documents to lint", hint="pass files or directories, or --changed")
+    if base is not None and not changed:
+        raise UsageError("--base only applies with --changed", hint="add --changed")
+    disabled = _disabled(disable)
+    settings = load_settings(_config_path(ctx))
+    priority = Priority(default_priority) if default_priority else settings.default_priority
+    checkout = GitCheckout.find(Path.cwd())
+    if changed:
+        if checkout is None:
+            raise UsageError("--changed needs a git checkout", hint="run it inside the repository, or pass paths")
+        ref, note = pick_base(checkout, base)
+        if note:
+            click.echo(f"note: {note}", err=True)
+        targets = changed_documents(checkout, ref, paths, settings)
+        log.info("%s post-mortems changed against %s", len(targets), ref)
+    else:
+        targets = list(paths)
+    options = LintOptions(
+        default_priority=priority,
+        disabled=disabled,
+        due_date=_due_date_for(settings, priority),
+        first_commit=checkout.first_commit if checkout is not None else None,
+    )
     found: list[Diagnostic] = []
     documents = 0
-    for result in load_documents(paths, ParseOptions()):
+    for result in load_documents(targets, parse_options_for(settings)) if targets else ():
         documents += 1
         found.extend(lint_result(result, options))
     diagnostics = sort_diagnostics(strict(found) if strict_mode else found)

@@ -51,8 +51,15 @@ def parse(ctx: click.Context, paths: Sequence[Path], output_format: str, array: 
 
 
 @click.command("schema")
-def schema() -> None:
-    """Print the JSON Schema of ``pmsync parse --format json`` output (one document)."""
+@click.argument("which", type=click.Choice(["parse", "report"]), default="parse")
+def schema(which: str) -> None:
+    """Print a JSON Schema: of ``pmsync parse --format json`` output (one document; the default)
+    or, with ``report``, of ``pmsync report … --format json``."""
+    if which == "report":
+        from reports.render_json import report_schema
+
+        click.echo(json.dumps(report_schema(), indent=2))
+        return
     click.echo(json.dumps(ParseResult.model_json_schema(mode="serialization"), indent=2))
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from mappings.calendar import BusinessCalendar
 from sync.core.model import Diagnostic, DiagnosticSeverity
 from sync.core.plan import (
     AdoptTicket,
@@ -26,8 +27,8 @@ from sync.core.plan import (
     UpdateTicket,
     UpsertIncident,
 )
-from sync.errors import UsageError
-from sync.pipeline import SyncOptions, SyncReport
+from sync.errors import PmsyncError, UsageError
+from sync.pipeline import SyncReport
 from sync.pull import pull as pull_statuses
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -41,6 +42,19 @@ FORMAT = click.option(
 def config_path(ctx: click.Context) -> Path | None:
     value = ctx.find_root().params.get("config")
     return Path(value) if value else None
+
+
+@contextmanager
+def json_errors(as_json: bool) -> Iterator[None]:
+    """With ``--format json``, a command that fails still leaves one JSON document on stdout
+    (``{"error": {"message", "hint", "exit_code"}}``); the text goes to stderr as for any command."""
+    try:
+        yield
+    except PmsyncError as exc:
+        if as_json:
+            error = {"message": exc.message, "hint": exc.hint, "exit_code": exc.exit_code}
+            click.echo(json.dumps({"error": error}))
+        raise
 
 
 @contextmanager
@@ -71,6 +85,35 @@ def echo_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for diagnostic in sorted(diagnostics, key=lambda d: (d.path, d.line or 0)):
         if diagnostic.severity is not DiagnosticSeverity.INFO:
             click.echo(diagnostic.format(), err=True)
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 request``, ``2 requests``."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def calendar_line(calendar: BusinessCalendar) -> str:
+    """One line naming the business calendar due dates were computed with."""
+    if calendar.country:
+        where = f"{calendar.country}-{calendar.subdivision}" if calendar.subdivision else calendar.country
+        holidays = f"{where} public holidays"
+    else:
+        holidays = "no public holidays ([calendar] country is empty)"
+    extra = f" + {plural(len(calendar.extra_holidays), 'company day')} off" if calendar.extra_holidays else ""
+    weekend = ", ".join(_DAY_NAMES[day] for day in sorted(calendar.weekend))
+    return f"calendar: {holidays}{extra}; weekend {weekend}"
+
+
+def calendar_json(calendar: BusinessCalendar) -> dict[str, Any]:
+    return {
+        "country": calendar.country,
+        "subdivision": calendar.subdivision,
+        "extra_holidays": sorted(day.isoformat() for day in calendar.extra_holidays),
+        "weekend": [_DAY_NAMES[day].lower() for day in sorted(calendar.weekend)],
+    }
 
 
 # --- plan rendering -------------------------------------------------------------------------
@@ -122,53 +165,135 @@ def describe(action: Any) -> dict[str, Any]:
     raise TypeError(action)  # pragma: no cover
 
 
-def echo_plan(plan: Plan, fmt: str) -> None:
-    rows = [describe(action) for action in plan.actions]
-    if fmt == "json":
-        click.echo(json.dumps({"actions": rows, "unchanged": list(plan.unchanged)}, indent=2))
-        return
-    shown = [row for row in rows if row["action"] != "record"]
+def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> None:
+    """The plan as a table (the JSON form is part of :func:`report_json`)."""
+    shown = [row for row in (describe(action) for action in plan.actions) if row["action"] != "record"]
     if not shown:
-        click.echo("Nothing to do: every action item already has its ticket.")
-    for key in plan.pending:
-        click.echo(f"pending          {key:<28} a create may have happened; not planned again until confirmed")
+        if found_documents:
+            click.echo("Nothing to do: every action item already has its ticket.")
+        else:
+            click.echo(f"No post-mortem documents found at {', '.join(paths) or 'the [sources] paths'}.")
+        _echo_pending(plan)
+        return
+    # Columns as wide as their longest value (compliance item keys are long), so rows stay aligned.
+    key_width = max(len("KEY"), *(len(row["key"]) for row in shown))
+    ticket_width = max(len("TICKET"), *(len(row.get("ticket") or "-") for row in shown))
+    click.echo(
+        f"{'ACTION':<16} {'KEY':<{key_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
+    )
     for row in shown:
-        extra = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
-        ticket = row.get("ticket") or ""
-        due = f" due {row['due']}" if row.get("due") else ""
-        prio = f" {row['priority']}" if row.get("priority") else ""
-        click.echo(f"{row['action']:<16} {row['key']:<28} {ticket:<12}{prio}{due}  {extra}")
+        what = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
+        click.echo(
+            f"{row['action']:<16} {row['key']:<{key_width}} {row.get('ticket') or '-':<{ticket_width}} "
+            f"{row.get('priority') or '-':<3} "
+            f"{row.get('due') or '-':<10} {_clip(row.get('assignee') or '-', 18):<18} {what}"
+        )
+    _echo_pending(plan)
+
+
+def _echo_pending(plan: Plan) -> None:
+    for key in plan.pending:
+        click.echo(f"pending: {key}: a create may have happened; not planned again until confirmed")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def summary_counts(report: SyncReport) -> dict[str, int]:
+    """The summary's figures, every one of them (the text line shows the non-zero optional ones)."""
+    applied = report.applied
+    return {
+        "created": len(applied.created) if applied else 0,
+        "updated": len(applied.updated) if applied else 0,
+        "unchanged": len(report.plan.unchanged) if report.plan else 0,
+        "failed": report.failed,
+        "adopted": len(applied.adopted) if applied else 0,
+        "recovered": len(applied.recovered) if applied else 0,
+        "removed_from_docs": len(applied.removed) if applied else 0,
+        "pending": len(applied.pending) if applied else 0,
+        "duplicates_found": len(applied.duplicates) if applied else 0,
+        "conflicts": len(applied.conflicts) if applied else 0,
+        "input_problems": len(report.input_problems),
+        "status_changes_pulled": report.pulled.changed if report.pulled else 0,
+        "documents_written_back": sum(1 for o in report.written.values() if o.status == "written"),
+        "ticket_cells_kept": len(report.kept_cells),
+        "status_conflicts": len(report.status_conflicts),
+        "not_postmortems": len(report.skipped_documents),
+    }
 
 
 def summary_line(report: SyncReport) -> str:
-    applied = report.applied
-    created = len(applied.created) if applied else 0
-    updated = len(applied.updated) if applied else 0
-    unchanged = len(report.plan.unchanged) if report.plan else 0
-    parts = [f"created {created}", f"updated {updated}", f"unchanged {unchanged}", f"failed {report.failed}"]
-    if applied and applied.adopted:
-        parts.append(f"adopted {len(applied.adopted)}")
-    if applied and applied.recovered:
-        parts.append(f"recovered {len(applied.recovered)}")
-    if applied and applied.removed:
-        parts.append(f"removed from docs {len(applied.removed)}")
-    if applied and applied.pending:
-        parts.append(f"pending {len(applied.pending)}")
-    if applied and applied.duplicates:
-        parts.append(f"duplicates found {len(applied.duplicates)}")
-    if applied and applied.conflicts:
-        parts.append(f"conflicts {len(applied.conflicts)}")
-    if report.input_problems:
-        parts.append(f"input problems {len(report.input_problems)}")
-    if report.pulled:
-        parts.append(f"status changes pulled {report.pulled.changed}")
-    written = sum(1 for o in report.written.values() if o.status == "written")
+    counts = summary_counts(report)
+    parts = [f"created {counts['created']}", f"updated {counts['updated']}", f"unchanged {counts['unchanged']}"]
+    parts.append(f"failed {counts['failed']}")
+    optional = (
+        ("adopted", "adopted", False),
+        ("recovered", "recovered", False),
+        ("removed_from_docs", "removed from docs", False),
+        ("pending", "pending", False),
+        ("duplicates_found", "duplicates found", False),
+        ("conflicts", "conflicts", False),
+        ("input_problems", "input problems", False),
+        # A pull that ran is always reported, even when it found nothing new.
+        ("status_changes_pulled", "status changes pulled", report.pulled is not None),
+        ("ticket_cells_kept", "ticket cells kept", False),
+        ("status_conflicts", "status conflicts", False),
+        ("not_postmortems", "not post-mortems skipped", False),
+    )
+    parts.extend(f"{label} {counts[name]}" for name, label, always in optional if always or counts[name])
     if report.written:
-        parts.append(f"documents written back {written}")
+        parts.append(f"documents written back {counts['documents_written_back']}")
     return ", ".join(parts)
 
 
-def _echo_report(report: SyncReport) -> None:
+def report_json(report: SyncReport, *, command: str, dry_run: bool, calendar: BusinessCalendar) -> dict[str, Any]:
+    """The whole run as one JSON document: ``--format json`` prints this and nothing else on stdout."""
+    plan = report.plan
+    return {
+        "command": command,
+        "dry_run": dry_run,
+        "calendar": calendar_json(calendar),
+        "documents": sum(1 for r in report.documents if r.postmortem is not None),
+        "skipped_documents": [{"path": p, "reason": "not a post-mortem"} for p in report.skipped_documents],
+        "actions": [describe(action) for action in plan.actions] if plan else [],
+        "unchanged": list(plan.unchanged) if plan else [],
+        "summary": summary_counts(report),
+        "failures": [{"key": k, "message": m} for k, m in sorted(report.applied.failures.items())]
+        if report.applied
+        else [],
+        "removed_from_docs": list(report.applied.removed) if report.applied else [],
+        "pending": dict(sorted(report.applied.pending.items())) if report.applied else {},
+        "duplicates": list(report.applied.duplicates) if report.applied else [],
+        "conflicts": list(report.applied.conflicts) if report.applied else [],
+        "problems": list(report.problems),
+        "write_back": [
+            {"path": path, "status": o.status, "detail": o.detail, "changed_lines": list(o.changed_lines)}
+            for path, o in sorted(report.written.items())
+        ],
+        "ticket_cells_kept": [{"path": p, "number": n, "reason": r} for p, n, r in report.kept_cells],
+        "status_conflicts": [
+            {
+                "path": c.path,
+                "item": c.item_key,
+                "ticket": c.ticket,
+                "cell": c.cell,
+                "written": c.written.value,
+                "ticket_status": c.ticket_status.value if c.ticket_status else None,
+                "pushed": c.pushed.value if c.pushed else None,
+                "error": c.error,
+            }
+            for c in report.status_conflicts
+        ],
+        "diagnostics": [
+            d.model_dump(mode="json") for d in sorted(report.diagnostics, key=lambda d: (d.path, d.line or 0))
+        ],
+        "exit_code": report.exit_code,
+    }
+
+
+def _echo_report(report: SyncReport, *, summary_to_stderr: bool = False) -> None:
+    """Messages to stderr, then the summary line on stdout (stderr when stdout holds JSON)."""
     echo_diagnostics(report.diagnostics)
     if report.applied:
         for key, message in sorted(report.applied.failures.items()):
@@ -186,7 +311,18 @@ def _echo_report(report: SyncReport) -> None:
     for path, outcome in sorted(report.written.items()):
         if outcome.status in ("skipped-modified", "failed"):
             click.echo(f"write-back {outcome.status}: {path}: {outcome.detail}", err=True)
-    click.echo(summary_line(report))
+    for path, number, reason in report.kept_cells:
+        click.echo(f"write-back kept: {path}: item {number}: {reason} (the document's reference wins)", err=True)
+    for conflict in report.status_conflicts:
+        click.echo(f"status conflict: {conflict.describe()}", err=True)
+    click.echo(summary_line(report), err=summary_to_stderr)
+
+
+def _echo_skipped(report: SyncReport) -> None:
+    for path in report.skipped_documents:
+        click.echo(f"info: {path}: not a post-mortem (no summary field, no action-item section); skipped", err=True)
+    if report.before_since and not report.plan:
+        click.echo(f"info: {plural(report.before_since, 'post-mortem')} before --since; nothing to backfill", err=True)
 
 
 def _sync(
@@ -201,31 +337,55 @@ def _sync(
     lock_timeout: float,
     fmt: str = "table",
 ) -> None:
-    with runtime(ctx) as rt:
+    as_json = fmt == "json"
+    with json_errors(as_json), runtime(ctx) as rt:
+        if since is not None and since > rt.today:
+            raise UsageError(
+                f"--since {since.isoformat()} is in the future (today is {rt.today.isoformat()})",
+                hint="give the date of the oldest incident to backfill, e.g. --since 2025-01-01",
+            )
         documents = _paths(ctx, rt, paths)
-        options = SyncOptions(
+        calendar = rt.policy.calendar
+        # stdout carries exactly one JSON document with --format json: everything else goes to stderr.
+        click.echo(calendar_line(calendar), err=as_json)
+        options = rt.sync_options(
             dry_run=dry_run,
             write_back=write_back,
             force=force,
-            max_creates=rt.settings.safety.max_creates,
             since=since,
             lock_timeout=lock_timeout,
             command=command,
         )
-        show_progress = command == "backfill" and sys.stderr.isatty()
+        verbose = bool(ctx.find_root().params.get("verbose"))
+        # With -v the INFO lines are the progress; a bar would be torn by them.
+        show_progress = command == "backfill" and sys.stderr.isatty() and not verbose
         with (
             click.progressbar(length=len(documents), label="Reading", file=sys.stderr)
             if show_progress
             else (_NoProgress()) as bar
         ):
             report = rt.sync(documents, options, progress=bar.update)
-        if dry_run and report.plan is not None:
-            echo_plan(report.plan, fmt)
+        _echo_skipped(report)
+        if as_json:
+            # The human-readable messages still go to stderr, for the person watching the job.
+            _echo_messages_only(report, dry_run=dry_run)
+            click.echo(json.dumps(report_json(report, command=command, dry_run=dry_run, calendar=calendar), indent=2))
+        elif dry_run:
+            found = any(r.postmortem is not None for r in report.documents) or bool(report.skipped_documents)
+            if report.plan is not None:
+                echo_plan(report.plan, found_documents=found, paths=[str(p) for p in paths])
             echo_diagnostics(report.diagnostics)
             click.echo("dry run: nothing was changed")
         else:
             _echo_report(report)
         ctx.exit(report.exit_code)
+
+
+def _echo_messages_only(report: SyncReport, *, dry_run: bool) -> None:
+    if dry_run:
+        echo_diagnostics(report.diagnostics)
+    else:
+        _echo_report(report, summary_to_stderr=True)
 
 
 class _NoProgress:
@@ -299,6 +459,7 @@ def sync_cmd(
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @click.option("--write-back", is_flag=True, help="Fill the Ticket and Status cells of each document.")
 @click.option("--force", is_flag=True, help="Apply even when the safety valve objects.")
+@FORMAT
 @LOCK_TIMEOUT
 @click.pass_context
 def backfill_cmd(
@@ -308,6 +469,7 @@ def backfill_cmd(
     dry_run: bool,
     write_back: bool,
     force: bool,
+    fmt: str,
     lock_timeout: float,
 ) -> None:
     """Sync historic documents; tickets the documents already name are adopted, not duplicated."""
@@ -320,17 +482,25 @@ def backfill_cmd(
         force=force,
         since=since.date(),
         lock_timeout=lock_timeout,
+        fmt=fmt,
     )
 
 
 @click.command("pull")
+@FORMAT
 @LOCK_TIMEOUT
 @click.pass_context
-def pull_cmd(ctx: click.Context, lock_timeout: float) -> None:
+def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
     """Fetch ticket statuses changed since the last pull into the status history."""
-    with runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
+    with json_errors(fmt == "json"), runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
         result = pull_statuses(rt.tracker, rt.store, retry=rt.retry)
-    click.echo(f"pulled {result.seen} changed tickets in {result.pages} requests, status changes {result.changed}")
+    if fmt == "json":
+        click.echo(json.dumps({"tickets_seen": result.seen, "requests": result.pages, "changed": result.changed}))
+        return
+    click.echo(
+        f"pulled {plural(result.seen, 'changed ticket')} in {plural(result.pages, 'request')}, "
+        f"status changes {result.changed}"
+    )
 
 
 @click.command("status")
@@ -340,11 +510,12 @@ def pull_cmd(ctx: click.Context, lock_timeout: float) -> None:
 @click.pass_context
 def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str) -> None:
     """Action items with their ticket, due date, status and an overdue flag."""
-    with runtime(ctx) as rt:
-        rows = rt.store.status_rows(incident)
-        today = rt.today
-    if incident and not rows:
-        raise UsageError(f"no action items are known for incident {incident!r}", hint="run `pmsync sync` first")
+    with json_errors(fmt == "json"):
+        with runtime(ctx) as rt:
+            rows = rt.store.status_rows(incident)
+            today = rt.today
+        if incident and not rows:
+            raise UsageError(f"no action items are known for incident {incident!r}", hint="run `pmsync sync` first")
     records: list[dict[str, Any]] = []
     for row in rows:
         closed = row.status is not None and row.status.is_closed
@@ -371,18 +542,26 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
         return
     if not records:
         click.echo("No action items." if not overdue else "Nothing overdue.")
+        return
+    item_width = max(len("ITEM"), *(len(r["item"]) for r in records))
+    ticket_width = max(len("TICKET"), *(len(r["ticket"] or "-") for r in records))
+    click.echo(
+        f"{'ITEM':<{item_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'STATUS':<12} {'FLAG':<8} "
+        f"{'OWNER':<18} TEXT"
+    )
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
         flag = "pending" if r["pending"] else flag
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"
         click.echo(
-            f"{r['item']:<26} {r['ticket'] or '-':<10} {r['priority'] or '-':<3} {r['due'] or '-':<10} "
+            f"{r['item']:<{item_width}} {r['ticket'] or '-':<{ticket_width}} {r['priority'] or '-':<3} "
+            f"{r['due'] or '-':<10} "
             f"{r['status'] or '-':<12} {flag:<8} {r['owner'] or '-':<18} {text}"
         )
     total = len(records)
     done = sum(1 for r in records if r["status"] in ("done", "wont_do"))
     late_count = sum(1 for r in records if r["overdue"])
-    click.echo(f"{total} items, {done} closed, {late_count} overdue")
+    click.echo(f"{plural(total, 'item')}, {done} closed, {late_count} overdue")
 
 
 commands = [plan_cmd, sync_cmd, backfill_cmd, pull_cmd, status_cmd]

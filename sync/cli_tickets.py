@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 
-from sync.cli_sync import runtime
+from sync.cli_sync import json_errors, runtime
 from sync.core.model import Status
 from sync.core.tickets import Ticket
-from sync.errors import UsageError
+from sync.errors import TrackerNotFound, UsageError
 from sync.trackers.local_tracker import LocalTracker
 
 STATUS_CHOICE = click.Choice([s.value for s in Status])
@@ -22,6 +24,15 @@ def _local(tracker: object) -> LocalTracker:
             hint="work remote tickets in Jira or GitHub, then run `pmsync pull`",
         )
     return tracker
+
+
+@contextmanager
+def _known(key: str) -> Iterator[None]:
+    """A missing ticket is a usage mistake, said in the user's words (not the tracker call's)."""
+    try:
+        yield
+    except TrackerNotFound:
+        raise UsageError(f"no ticket {key}", hint="`pmsync tickets list` shows the tickets there are") from None
 
 
 def _row(ticket: Ticket) -> dict[str, object]:
@@ -48,7 +59,7 @@ def tickets() -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context, status: str | None, fmt: str) -> None:
     """All item and incident tickets."""
-    with runtime(ctx) as rt:
+    with json_errors(fmt == "json"), runtime(ctx) as rt:
         found = _local(rt.tracker).list_tickets(status=Status(status) if status else None)
     if fmt == "json":
         click.echo(json.dumps([_row(t) for t in found], indent=2))
@@ -57,7 +68,7 @@ def list_cmd(ctx: click.Context, status: str | None, fmt: str) -> None:
         due = ticket.due.isoformat() if ticket.due else "-"
         parent = ticket.parent.key if ticket.parent else "-"
         click.echo(f"{ticket.ref.key:<9} {ticket.status.value:<12} {due:<10} {parent:<9} {ticket.title}")
-    click.echo(f"{len(found)} tickets")
+    click.echo(f"{len(found)} ticket{'' if len(found) == 1 else 's'}")
 
 
 @tickets.command("show")
@@ -65,7 +76,7 @@ def list_cmd(ctx: click.Context, status: str | None, fmt: str) -> None:
 @click.pass_context
 def show_cmd(ctx: click.Context, key: str) -> None:
     """One ticket with its status history and links."""
-    with runtime(ctx) as rt:
+    with runtime(ctx) as rt, _known(key):
         local = _local(rt.tracker)
         ticket = local.get(local.ref(key))
         history = local.status_log(key)
@@ -84,7 +95,7 @@ def show_cmd(ctx: click.Context, key: str) -> None:
 @click.pass_context
 def set_status_cmd(ctx: click.Context, key: str, status: str) -> None:
     """Move a ticket (as the team would); `pmsync pull` brings the change into the history."""
-    with runtime(ctx) as rt:
+    with runtime(ctx) as rt, _known(key):
         ticket = _local(rt.tracker).set_status(key, Status(status))
     click.echo(f"{ticket.ref.key} is now {ticket.status.value}")
 

@@ -17,14 +17,21 @@ set); they are stripped, held as :class:`~pydantic.SecretStr` and registered wit
 No error message ever contains a secret's value — messages are built from key names only.
 
 Relative paths in the file (``token_file``, ``owners.file``, ``compliance.rules_file``,
-``sources.paths``, ``reports.output_dir``) are relative to the file's directory, so a config
-checked into a repository works from any working directory.
+``sources.paths``, ``sources.exclude``, ``reports.output_dir``) are relative to the file's directory,
+so a config checked into a repository works from any working directory.
+
+One way to read settings, and it is not pydantic-settings (no longer a dependency): the file and the
+``PMSYNC_A__B`` overrides are merged into one raw mapping by :mod:`sync.config_sources` and validated
+once, by the strict frozen models below. Only that way does one ``ConfigError`` list the problems of
+the file and of the environment together, rebase paths alike, and name where each bad value came
+from (``[state] url: … (from PMSYNC_STATE__URL)``) — pydantic-settings' sources lose the variable
+name, and its ``BaseSettings`` would read the environment a second time, inside the models.
+This module holds the models (sections are added here) and :func:`load_settings`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 import re
@@ -58,6 +65,17 @@ from mappings.owners import OwnerDirectory, OwnerEntry
 from mappings.priorities import PriorityMap
 from mappings.routing import RouteMatch, Router, RoutingRule, normalise_severity
 from mappings.statuses import DEFAULT_IN_PROGRESS_LABELS, DEFAULT_WONT_DO_RESOLUTIONS, GitHubStatusMap, JiraStatusMap
+from sync.config_sources import (
+    CONFIG_ENV,
+    DEFAULT_CONFIG_FILE,
+    apply_env_overrides,
+    error_message,
+    find_config,
+    format_errors,
+    read_toml,
+    reject_secret_keys,
+)
+from sync.core.authoring import id_fields
 from sync.core.model import Priority, Severity, Status
 from sync.errors import ConfigError
 from sync.logs import register_secret
@@ -84,17 +102,14 @@ __all__ = [
     "Settings",
     "SourcesSettings",
     "StateSettings",
+    "SyncSettings",
     "TrackerSettings",
     "load_settings",
 ]
 
 log = logging.getLogger(__name__)
 
-CONFIG_ENV = "PMSYNC_CONFIG"
-ENV_PREFIX = "PMSYNC_"
-DEFAULT_CONFIG_FILE = "pmsync.toml"
 DEFAULT_STATE_URL = "sqlite:///pmsync.db"
-_SECRET_KEY = re.compile(r"^(?:.*_)?(?:token|password|passwd|secret|api_key|secret_key|private_key)$", re.IGNORECASE)
 _ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 _WEEKDAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 
@@ -156,6 +171,11 @@ class SourcesSettings(_Section):
     """``[sources]``: where post-mortem documents are found."""
 
     paths: StrList = Field(default=("postmortems/**/*.md",), description="Glob patterns of Markdown documents.")
+    exclude: StrList = Field(
+        default=(),
+        description="Globs of files never read: a pattern without '/' matches the file name (README.md), "
+        "one with '/' the path relative to the config file's directory.",
+    )
 
 
 class StateSettings(_Section):
@@ -295,7 +315,8 @@ class DueDatesSettings(_Section):
 class CalendarSettings(_Section):
     """``[calendar]``: business days (country and subdivision as the ``holidays`` library names them)."""
 
-    country: str | None = None
+    # The documented default (config.example.toml): P0 items must not fall due on Thanksgiving.
+    country: str | None = "US"
     subdivision: str | None = None
     extra_holidays: Annotated[tuple[dt.date, ...], BeforeValidator(_split_csv)] = ()
     weekend: Annotated[tuple[Weekday, ...], BeforeValidator(_split_csv)] = (5, 6)
@@ -393,6 +414,16 @@ class ReportsSettings(_Section):
         "markdown",
         "html",
     )
+    repeat_similarity: float = Field(default=0.35, gt=0, le=1)
+    repeat_window_days: PositiveInt = 365
+    trend_quarters: PositiveInt = 4
+    review_hours: PositiveInt = 24
+    ageing_buckets: tuple[PositiveInt, ...] = (7, 30, 90)
+    webhook_url_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    webhook_url_file: Path | None = None
+    publish_issue: str | None = None
+    nudge_days_before: int = Field(default=2, ge=0)
+    quiet_hours: tuple[Annotated[int, Field(ge=0, le=23)], Annotated[int, Field(ge=0, le=23)]] | None = (20, 8)
 
 
 class ParseSettings(_Section):
@@ -438,6 +469,30 @@ class ComplianceSettings(_Section):
         return self._rules
 
 
+class AuthoringSettings(_Section):
+    """``[authoring]``: ``pmsync new`` — the template, the incident-id format, where documents go."""
+
+    template: Path | None = Field(default=None, description="A team's own template (default: the house one).")
+    id_format: str = Field(default="INC-{year}-{seq:04d}", description="{seq} required; {year} {month} {day}.")
+    dir: Path = Field(default=Path("postmortems"), description="Where new documents are written.")
+
+    @field_validator("id_format")
+    @classmethod
+    def _usable_format(cls, value: str) -> str:
+        id_fields(value)  # raises ValueError with the reason
+        return value
+
+
+class SyncSettings(_Section):
+    """``[sync]``: how a run treats what people change in the documents."""
+
+    doc_status: Literal["report", "push"] = Field(
+        default="report",
+        description="A Status cell a person edited since write-back: 'report' it as a conflict and leave it, "
+        "or 'push' it to the ticket (the tracker records the change).",
+    )
+
+
 class Settings(_Section):
     """All of pmsync's configuration. Build it with :func:`load_settings`."""
 
@@ -453,6 +508,8 @@ class Settings(_Section):
     parse: ParseSettings = ParseSettings()
     safety: SafetySettings = SafetySettings()
     compliance: ComplianceSettings = ComplianceSettings()
+    authoring: AuthoringSettings = AuthoringSettings()
+    sync: SyncSettings = SyncSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -564,18 +621,18 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     cwd = cwd or Path.cwd()
-    config_path = _find_config(path, env, cwd)
-    raw: dict[str, Any] = _read_toml(config_path) if config_path else {}
+    config_path = find_config(path, env, cwd)
+    raw: dict[str, Any] = read_toml(config_path) if config_path else {}
     base = config_path.parent if config_path else cwd
 
     problems: list[str] = []
-    origins = _apply_env_overrides(raw, env, problems)
-    _reject_secret_keys(raw, (), origins, problems)
+    origins = apply_env_overrides(raw, env, problems)
+    reject_secret_keys(raw, (), origins, problems)
     settings: Settings | None = None
     try:
         settings = Settings.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_format_errors(exc, origins))
+        problems.extend(format_errors(exc, origins, Settings.model_fields))
     if settings is not None:
         settings = _rebase_paths(settings, base)
         settings = _resolve_token(settings, env, problems)
@@ -587,151 +644,6 @@ def load_settings(
         )
     log.debug("configuration loaded from %s", config_path or "defaults")
     return settings
-
-
-def _find_config(path: Path | None, env: Mapping[str, str], cwd: Path) -> Path | None:
-    if path is not None:
-        candidate, origin = path, "the --config option"
-    elif env.get(CONFIG_ENV):
-        candidate, origin = Path(env[CONFIG_ENV]), CONFIG_ENV
-    else:
-        default = cwd / DEFAULT_CONFIG_FILE
-        return default if default.is_file() else None
-    candidate = candidate if candidate.is_absolute() else cwd / candidate
-    if not candidate.is_file():
-        raise ConfigError(f"config file not found: {candidate} (from {origin})", hint="check the path, or omit it")
-    return candidate
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
-        raise ConfigError(f"cannot read config file {path}: {reason}") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        where = f"{path}:{match.group(1)}" if match else str(path)
-        raise ConfigError(
-            f"{where}: invalid TOML: {message}", hint="see https://toml.io for the syntax; config.example.toml"
-        ) from None
-
-
-def _apply_env_overrides(
-    raw: dict[str, Any], env: Mapping[str, str], problems: list[str]
-) -> dict[tuple[str, ...], str]:
-    """Merge ``PMSYNC_A__B__C=value`` into ``raw``; return which key path came from which variable."""
-    origins: dict[tuple[str, ...], str] = {}
-    for name in sorted(env):
-        if not name.startswith(ENV_PREFIX) or "__" not in name:
-            continue
-        keys = tuple(part.lower() for part in name[len(ENV_PREFIX) :].split("__"))
-        if not all(keys):
-            problems.append(f"{name}: malformed override name (use PMSYNC_<SECTION>__<KEY>)")
-            continue
-        value: Any = env[name]
-        if value.lstrip().startswith(("[", "{")):
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError:
-                problems.append(f"[{keys[0]}] {'.'.join(keys[1:])}: {name} is not valid JSON")
-                continue
-        node = raw
-        for depth, key in enumerate(keys[:-1]):
-            child = node.setdefault(key, {})
-            if not isinstance(child, dict):
-                problems.append(f"[{keys[0]}] {'.'.join(keys[1 : depth + 1])}: cannot override a part of it ({name})")
-                break
-            node = child
-        else:
-            node[keys[-1]] = value
-            origins[keys] = name
-    return origins
-
-
-def _reject_secret_keys(
-    node: Any, loc: tuple[str | int, ...], origins: Mapping[tuple[str, ...], str], problems: list[str]
-) -> None:
-    if isinstance(node, dict):
-        secret_keys: list[str] = []
-        for key, value in node.items():
-            here = (*loc, key)
-            if isinstance(key, str) and _SECRET_KEY.match(key):
-                env_hint = _token_env_hint(loc)
-                problems.append(
-                    f"{_format_loc(here)}: secrets are not read from configuration; {env_hint}{_origin(here, origins)}"
-                )
-                secret_keys.append(key)
-            else:
-                _reject_secret_keys(value, here, origins, problems)
-        for key in secret_keys:
-            # Dropped so the rest still validates (and its value can reach no error message).
-            del node[key]
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            _reject_secret_keys(value, (*loc, index), origins, problems)
-
-
-def _token_env_hint(loc: tuple[str | int, ...]) -> str:
-    if loc[:1] == ("tracker",):
-        return "set the environment variable named by token_env (PMSYNC_JIRA_TOKEN / PMSYNC_GITHUB_TOKEN) or token_file"
-    return "put it in an environment variable or a file"
-
-
-def _origin(loc: tuple[str | int, ...], origins: Mapping[tuple[str, ...], str]) -> str:
-    for keys, name in origins.items():
-        if tuple(loc[: len(keys)]) == keys:
-            return f" (from {name})"
-    return ""
-
-
-def _format_loc(loc: tuple[str | int, ...]) -> str:
-    parts = list(loc)
-    if len(parts) >= 2 and parts[0] == "tracker" and parts[1] in ("local", "jira", "github"):
-        del parts[1]  # the discriminator tag pydantic inserts is not a key the user wrote
-    section = "calendar" if parts[0] == "calendar_" else parts[0]
-    rest = ""
-    for part in parts[1:]:
-        if part == "[key]":
-            rest += " (key)"  # pydantic's marker for a bad mapping key
-        elif isinstance(part, int):
-            rest += f"[{part}]"
-        else:
-            rest += f".{part}" if rest else str(part)
-    return f"[{section}] {rest}" if rest else f"[{section}]"
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "union_tag_invalid":
-        return f"must be one of {ctx.get('expected_tags')}"
-    if kind == "union_tag_not_found":
-        return "field required ('local', 'jira' or 'github')"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return message[:1].lower() + message[1:]
-
-
-def _format_errors(exc: ValidationError, origins: Mapping[tuple[str, ...], str]) -> list[str]:
-    lines: list[str] = []
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = tuple(error["loc"])
-        message = _message(error)
-        if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
-            loc = (*loc, "kind")
-        if error["type"] == "extra_forbidden" and len(loc) == 1:
-            known = ", ".join(sorted(name.rstrip("_") for name in Settings.model_fields))
-            lines.append(f"[{loc[0]}]: unknown section (known: {known}){_origin(loc, origins)}")
-            continue
-        # A model validator reports "field: problem" with the section as location.
-        field_in_message = re.match(r"^([a-z_]+): (.*)$", message)
-        if field_in_message and error["type"] == "value_error":
-            loc, message = (*loc, field_in_message.group(1)), field_in_message.group(2)
-        lines.append(f"{_format_loc(loc)}: {message}{_origin(loc, origins)}")
-    return lines
 
 
 def _rebase(path: Path | None, base: Path) -> Path | None:
@@ -749,12 +661,27 @@ def _rebase_glob(pattern: str, base: Path) -> str:
 def _rebase_paths(settings: Settings, base: Path) -> Settings:
     update: dict[str, Any] = {
         "sources": settings.sources.model_copy(
-            update={"paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths)}
+            update={
+                "paths": tuple(_rebase_glob(p, base) for p in settings.sources.paths),
+                # A bare file name matches anywhere; a pattern with a directory part is a path like `paths`.
+                "exclude": tuple(_rebase_glob(p, base) if "/" in p else p for p in settings.sources.exclude),
+            }
         ),
-        "reports": settings.reports.model_copy(update={"output_dir": _rebase(settings.reports.output_dir, base)}),
+        "reports": settings.reports.model_copy(
+            update={
+                "output_dir": _rebase(settings.reports.output_dir, base),
+                "webhook_url_file": _rebase(settings.reports.webhook_url_file, base),
+            }
+        ),
         "owners": settings.owners.model_copy(update={"file": _rebase(settings.owners.file, base)}),
         "compliance": settings.compliance.model_copy(
             update={"rules_file": _rebase(settings.compliance.rules_file, base)}
+        ),
+        "authoring": settings.authoring.model_copy(
+            update={
+                "template": _rebase(settings.authoring.template, base),
+                "dir": _rebase(settings.authoring.dir, base),
+            }
         ),
     }
     tracker = settings.tracker
@@ -816,7 +743,7 @@ def _read_owner_file(path: Path, problems: list[str]) -> tuple[OwnerEntrySetting
     except ValidationError as exc:
         for error in exc.errors(include_url=False, include_input=False):
             loc = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
-            problems.append(f"{where}: entries{loc}: {_message(error)}")
+            problems.append(f"{where}: entries{loc}: {error_message(error)}")
         return ()
 
 

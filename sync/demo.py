@@ -11,13 +11,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import sync
 from sync.core.model import Status
 from sync.errors import UsageError
-from sync.pipeline import SyncOptions, SyncReport, write_back_documents
+from sync.pipeline import SyncReport, write_back_documents
 from sync.pull import PullResult, pull
 from sync.runtime import Runtime, open_runtime, source_paths
 from sync.store.lock import run_lock
@@ -54,11 +55,14 @@ class DemoResult:
     pulled: PullResult
 
 
-def examples_dir() -> Path:
+SOURCE_ROOT = Path(sync.__file__).resolve().parents[1]
+
+
+def examples_dir(environ: Mapping[str, str] | None = None, source_root: Path = SOURCE_ROOT) -> Path:
     """The bundled examples: ``$PMSYNC_EXAMPLES``, else ``examples/postmortems`` of the source tree."""
-    env = os.environ.get("PMSYNC_EXAMPLES")
+    env = (os.environ if environ is None else environ).get("PMSYNC_EXAMPLES")
     candidates = [Path(env)] if env else []
-    candidates.append(Path(sync.__file__).resolve().parents[1] / "examples" / "postmortems")
+    candidates.append(source_root / "examples" / "postmortems")
     for candidate in candidates:
         if candidate.is_dir() and any(candidate.glob("*.md")):
             return candidate
@@ -105,13 +109,12 @@ def run_demo(directory: Path | None) -> DemoResult:
     rt = open_runtime(config)
     try:
         documents = source_paths(rt.settings, (), target)
-        options = SyncOptions(write_back=True, max_creates=rt.settings.safety.max_creates, command="demo")
-        first = rt.sync(documents, options)
+        first = rt.sync(documents, rt.sync_options(write_back=True, command="demo"))
         moved = _work_tickets(rt)
         with run_lock(rt.engine):
             pulled = pull(rt.tracker, rt.store, retry=rt.retry)
         # Parse again: the first write-back changed the documents.
-        reread = rt.sync(documents, SyncOptions(dry_run=True, command="demo"))
+        reread = rt.sync(documents, rt.sync_options(dry_run=True, command="demo"))
         write_back_documents(rt.store, (r.postmortem for r in reread.documents if r.ok and r.postmortem))
     finally:
         rt.close()

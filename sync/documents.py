@@ -2,23 +2,57 @@
 
 A file that cannot be read (missing, a permission problem, a directory where a file was
 expected) becomes a ParseResult with an error diagnostic, so one broken file never stops the rest.
+
+Which files are post-mortems is decided here, not in the parser: ``[sources] exclude`` globs are
+never read, and a parsed file without the shape of a post-mortem (:func:`is_postmortem`: no
+summary field and no action-item section — a README.md or SOURCES.md beside the documents) is
+skipped by sync with one info line instead of becoming an incident.
 """
 
 from __future__ import annotations
 
+import fnmatch
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from sync.core.model import ParseResult
+from sync.core.model import ParseResult, PostMortem
 from sync.core.parse import ParseOptions, codes, parse_document
 from sync.core.parse.codes import Collector
 
 log = logging.getLogger(__name__)
 
 
-def discover(paths: Sequence[Path]) -> list[Path]:
-    """Expand the given paths: files as given, directories recursively for ``*.md`` (sorted).
+Excluder = Callable[[Path], bool]
+
+
+def excluder(patterns: Sequence[str]) -> Excluder:
+    """A predicate for ``[sources] exclude``: a pattern without ``/`` matches the file name
+    (``README.md``, ``_*.md``), one with ``/`` the whole path (``*`` crosses directories)."""
+
+    def excluded(path: Path) -> bool:
+        for pattern in patterns:
+            if "/" in pattern:
+                if fnmatch.fnmatchcase(str(path), pattern) or fnmatch.fnmatchcase(str(_identity(path)), pattern):
+                    return True
+            elif fnmatch.fnmatchcase(path.name, pattern):
+                return True
+        return False
+
+    return excluded
+
+
+def is_postmortem(pm: PostMortem) -> bool:
+    """Whether a parsed document has the shape of a post-mortem: a summary field (id, severity,
+    start, end, duration or review date) or an action-item section."""
+    summary: tuple[object, ...] = (pm.incident_id, pm.severity, pm.severity_raw, pm.started_at, pm.ended_at)
+    summary += (pm.duration_minutes, pm.review_date)
+    return any(value is not None for value in summary) or any(section.kind == "actions" for section in pm.sections)
+
+
+def discover(paths: Sequence[Path], exclude: Excluder | None = None) -> list[Path]:
+    """Expand the given paths: files as given, directories recursively for ``*.md`` (sorted),
+    leaving out files ``exclude`` matches.
 
     Duplicates (the same file reached twice) are dropped, keeping the first spelling. Paths that
     do not exist are kept, so :func:`load_documents` reports each as an error diagnostic.
@@ -26,7 +60,10 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     found: list[Path] = []
     seen: set[Path] = set()
     for path in paths:
-        candidates = sorted(p for p in path.rglob("*.md") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*.md") if p.is_file() and not (exclude and exclude(p)))
+        else:
+            candidates = [path]
         for candidate in candidates:
             key = _identity(candidate)
             if key not in seen:
@@ -35,9 +72,11 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     return found
 
 
-def load_documents(paths: Sequence[Path], options: ParseOptions | None = None) -> Iterator[ParseResult]:
+def load_documents(
+    paths: Sequence[Path], options: ParseOptions | None = None, *, exclude: Excluder | None = None
+) -> Iterator[ParseResult]:
     """Read and parse each discovered document, lazily, in order."""
-    for path in discover(paths):
+    for path in discover(paths, exclude):
         try:
             source = path.read_bytes()
         except OSError as exc:

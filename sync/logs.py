@@ -74,5 +74,6 @@ def configure_logging(*, verbose: int = 0, json_lines: bool = False) -> None:
     )
     root.addHandler(handler)
     root.setLevel(level)
-    # Audit lines ("Created PROJ-12 for INC-7#3") are INFO on the sync loggers; show them by default.
-    logging.getLogger("sync.apply").setLevel(logging.INFO)
+    # INFO (the audit lines "Created PROJ-12 for INC-7#3" among them) only with -v: by default they
+    # would tear the backfill progress bar and bury the summary, which already counts every write.
+    logging.getLogger("sync.apply").setLevel(logging.NOTSET)

@@ -6,6 +6,7 @@ collaborator as an argument (tracker, store, policy, clock), so tests drive it d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -13,19 +14,21 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from sync.apply import ApplyResult, apply_plan, resolve_pending_intents
 from sync.core.model import Diagnostic, DiagnosticSeverity, ParseResult, PostMortem, Status
 from sync.core.parse import ParseOptions
 from sync.core.plan import Plan, PlanInput, PlanPolicy, UpsertIncident, incident_key_for, plan, safety_problems
-from sync.core.tickets import Capabilities
+from sync.core.tickets import Capabilities, TicketRef
 from sync.core.writeback import ItemWriteback, status_label
-from sync.documents import load_documents
+from sync.documents import excluder, is_postmortem, load_documents
 from sync.errors import PmsyncError, SafetyAbort
 from sync.pull import PullResult, pull
 from sync.retry import RetryPolicy
 from sync.store.lock import holder_alive, holder_lease, run_lock
 from sync.store.repository import SqlStateStore
+from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
 from sync.writeback import WritebackOutcome, write_back
 
@@ -47,6 +50,47 @@ class SyncOptions:
     pull: bool = True
     lock_timeout: float = 600.0
     command: str = "sync"
+    exclude: tuple[str, ...] = ()
+    doc_status: Literal["report", "push"] = "report"
+
+
+@dataclass(frozen=True)
+class StatusConflict:
+    """A document's Status cell a person changed since pmsync wrote it (issue 18.4).
+
+    ``cell`` is what the document says now, ``written`` what pmsync last wrote, ``ticket_status`` what
+    the tracker says; ``pushed`` when ``[sync] doc_status = "push"`` moved the ticket to ``cell``'s
+    status, ``error`` when that failed or the cell names no status."""
+
+    path: str
+    item_key: str
+    ticket: str
+    cell: str
+    written: Status
+    ticket_status: Status | None
+    pushed: Status | None = None
+    error: str | None = None
+
+    def describe(self) -> str:
+        said = f"'{self.cell}'" if self.cell else "an empty cell"
+        base = (
+            f"{self.path}: {self.item_key} ({self.ticket}): the Status cell says {said} but pmsync wrote "
+            f"'{status_label(self.written)}'"
+        )
+        if self.pushed is not None:
+            return f"{base}; {self.ticket} moved to {self.pushed.value} ([sync] doc_status = push)"
+        if self.error is not None:
+            return f"{base}; not pushed: {self.error}"
+        now = self.ticket_status.value if self.ticket_status else "unknown"
+        return f"{base}; left as the person wrote it (the ticket is {now})"
+
+
+@dataclass
+class WritebackRun:
+    """Every document's write-back outcome and the status conflicts found on the way."""
+
+    outcomes: dict[str, WritebackOutcome] = field(default_factory=dict)
+    conflicts: list[StatusConflict] = field(default_factory=list)
 
 
 @dataclass
@@ -58,6 +102,18 @@ class SyncReport:
     written: dict[str, WritebackOutcome] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    skipped_documents: list[str] = field(default_factory=list)
+    status_conflicts: list[StatusConflict] = field(default_factory=list)
+    before_since: int = 0
+
+    @property
+    def kept_cells(self) -> list[tuple[str, int, str]]:
+        """Ticket cells write-back left alone because they name another ticket: (path, item number, why)."""
+        return [
+            (path, number, reason)
+            for path, outcome in sorted(self.written.items())
+            for number, reason in outcome.skipped
+        ]
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -85,29 +141,46 @@ def _dated_since(pm: PostMortem, since: dt.date) -> bool:
     return moment is None or moment >= since
 
 
+@dataclass
+class ReadDocuments:
+    """What reading the documents gave: every parse result, the plan inputs, their diagnostics, the
+    files skipped as not post-mortems, and how many post-mortems ``since`` left out."""
+
+    results: list[ParseResult] = field(default_factory=list)
+    inputs: list[PlanInput] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    before_since: int = 0
+
+
 def read_documents(
     paths: Sequence[Path],
     options: ParseOptions,
     *,
     since: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
-) -> tuple[list[ParseResult], list[PlanInput], list[Diagnostic]]:
+    exclude: Sequence[str] = (),
+) -> ReadDocuments:
     """Parse every document; only documents without error diagnostics are planned, so a broken
-    document never marks its already-synced items as removed."""
-    results: list[ParseResult] = []
-    inputs: list[PlanInput] = []
-    diagnostics: list[Diagnostic] = []
-    for result in load_documents(paths, options):
-        results.append(result)
-        diagnostics.extend(result.diagnostics)
+    document never marks its already-synced items as removed. A file without the shape of a
+    post-mortem is skipped whole (its parser complaints would only be noise)."""
+    read = ReadDocuments()
+    for result in load_documents(paths, options, exclude=excluder(exclude) if exclude else None):
         if progress is not None:
             progress(1)
+        if result.postmortem is not None and not is_postmortem(result.postmortem):
+            read.skipped.append(result.path)
+            log.info("%s: not a post-mortem (no summary field, no action-item section); skipped", result.path)
+            continue
+        read.results.append(result)
+        read.diagnostics.extend(result.diagnostics)
         if not result.ok or result.postmortem is None:
             continue
         if since is not None and not _dated_since(result.postmortem, since):
+            read.before_since += 1
             continue
-        inputs.append(PlanInput(result.postmortem))
-    return results, inputs, diagnostics
+        read.inputs.append(PlanInput(result.postmortem))
+    return read
 
 
 def run_sync(
@@ -123,9 +196,15 @@ def run_sync(
     progress: Callable[[int], None] | None = None,
 ) -> SyncReport:
     report = SyncReport()
-    results, inputs, diagnostics = read_documents(paths, parse_options, since=options.since, progress=progress)
-    report.documents = results
-    report.diagnostics.extend(diagnostics)
+    read = read_documents(paths, parse_options, since=options.since, progress=progress, exclude=options.exclude)
+    inputs = read.inputs
+    report.documents = read.results
+    report.diagnostics.extend(read.diagnostics)
+    report.skipped_documents = read.skipped
+    report.before_since = read.before_since
+    if options.since is not None and read.before_since and not inputs:
+        # Every post-mortem is older than --since: nothing to backfill, which is not a wrong path.
+        return report
 
     caps = tracker.capabilities
     if options.dry_run:
@@ -162,9 +241,15 @@ def run_sync(
             if options.write_back:
                 # Only documents this run planned: a skipped duplicate must not get another's tickets.
                 planned = {action.postmortem.path for action in current.of_type(UpsertIncident)}
-                report.written = write_back_documents(
-                    store, (i.postmortem for i in inputs if i.postmortem.path in planned)
+                written = write_back_documents(
+                    store,
+                    (i.postmortem for i in inputs if i.postmortem.path in planned),
+                    tracker=tracker,
+                    retry=retry,
+                    doc_status=options.doc_status,
                 )
+                report.written = written.outcomes
+                report.status_conflicts = written.conflicts
                 errors.extend(
                     f"{path}: {outcome.detail}"
                     for path, outcome in report.written.items()
@@ -203,11 +288,25 @@ def _plan(
     return result
 
 
-def write_back_documents(store: SqlStateStore, postmortems: Iterable[PostMortem]) -> dict[str, WritebackOutcome]:
-    """Fill Ticket and Status cells of each document from the state (and pulled statuses)."""
-    outcomes: dict[str, WritebackOutcome] = {}
+def write_back_documents(
+    store: SqlStateStore,
+    postmortems: Iterable[PostMortem],
+    *,
+    tracker: Tracker | None = None,
+    retry: RetryPolicy | None = None,
+    doc_status: Literal["report", "push"] = "report",
+) -> WritebackRun:
+    """Fill Ticket and Status cells of each document from the state (and pulled statuses).
+
+    A Status cell that no longer says what pmsync last wrote there was edited by a person: it is
+    left alone and reported, or with ``doc_status="push"`` (and a ``tracker``) the ticket is moved
+    to the status the cell names, so the tracker records the change."""
+    run = WritebackRun()
+    written = WrittenStatusStore(store.engine, store.tracker)
     for pm in postmortems:
         rows = {row.number: row for row in store.status_rows(incident_key_for(pm)) if row.present}
+        tickets = {number: row.ticket for number, row in rows.items() if row.ticket is not None}
+        last = written.last_written(ref.key for ref in tickets.values())
         updates: list[ItemWriteback] = []
         for item in pm.action_items:
             row = rows.get(item.number)
@@ -216,15 +315,60 @@ def write_back_documents(store: SqlStateStore, postmortems: Iterable[PostMortem]
             web = row.ticket.url if row.ticket.url and row.ticket.url.startswith(("http://", "https://")) else None
             ticket = f"[{row.ticket.key}]({web})" if web else row.ticket.key
             status = row.status or item.status or Status.OPEN
+            previous = last.get(row.ticket.key)
             updates.append(
                 ItemWriteback(
-                    number=item.number, line=item.line, ticket_markdown=ticket, status_label=status_label(status)
+                    number=item.number,
+                    line=item.line,
+                    ticket_markdown=ticket,
+                    status_label=status_label(status),
+                    last_status_label=status_label(previous) if previous is not None else None,
                 )
             )
         if not updates:
             continue
         outcome = write_back(Path(pm.path), pm.content_sha256, updates)
-        outcomes[pm.path] = outcome
+        run.outcomes[pm.path] = outcome
         if outcome.status == "skipped-modified":
             log.warning("%s changed since it was read; not written back", pm.path)
-    return outcomes
+        if outcome.status not in ("written", "unchanged"):
+            continue
+        shown: dict[str, Status] = {}
+        for number in outcome.status_shown:
+            row = rows[number]
+            assert row.ticket is not None  # only items with a ticket get an update
+            shown[row.ticket.key] = row.status or Status.OPEN
+        items = {item.number: item for item in pm.action_items}
+        for number, cell in outcome.status_edited:
+            row = rows[number]
+            ref = tickets[number]
+            conflict = StatusConflict(
+                path=pm.path,
+                item_key=row.item_key,
+                ticket=ref.key,
+                cell=cell,
+                written=last[ref.key],
+                ticket_status=row.status,
+            )
+            if doc_status == "push" and tracker is not None:
+                conflict = _push_status(conflict, items[number].status, ref, tracker, retry or RetryPolicy())
+                if conflict.pushed is not None:
+                    shown[ref.key] = conflict.pushed  # the cell and the ticket agree again
+            run.conflicts.append(conflict)
+            log.warning("%s", conflict.describe())
+        written.record(shown)
+    return run
+
+
+def _push_status(
+    conflict: StatusConflict, wanted: Status | None, ref: TicketRef, tracker: Tracker, retry: RetryPolicy
+) -> StatusConflict:
+    """Move the ticket to the status a person wrote into the document (``[sync] doc_status = "push"``)."""
+    if wanted is None:
+        return dataclasses.replace(conflict, error=f"'{conflict.cell}' names no status pmsync knows")
+    try:
+        retry.retrying()(lambda: tracker.transition(ref, wanted))
+    except PmsyncError as exc:
+        return dataclasses.replace(conflict, error=exc.message)
+    log.info("Moved %s to %s as %s says", ref.key, wanted.value, conflict.path)
+    return dataclasses.replace(conflict, pushed=wanted)

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import Engine
@@ -17,6 +18,8 @@ from sqlalchemy import Engine
 from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
+from sync.documents import excluder
+from sync.extras import require
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
@@ -51,6 +54,16 @@ class Runtime:
     def today(self) -> dt.date:
         """Today in the configured time zone (due dates and overdue flags are calendar dates)."""
         return self.clock().astimezone(self.policy.due_dates.zone).date()
+
+    def sync_options(self, **choices: Any) -> SyncOptions:
+        """Options for a run: what the configuration decides (``[safety] max_creates``, ``[sources]
+        exclude``, ``[sync] doc_status``), then the caller's ``choices`` (``dry_run=True``…)."""
+        configured = {
+            "max_creates": self.settings.safety.max_creates,
+            "exclude": self.settings.sources.exclude,
+            "doc_status": self.settings.sync.doc_status,
+        }
+        return SyncOptions(**{**configured, **choices})
 
     def sync(
         self, paths: Sequence[Path], options: SyncOptions, progress: Callable[[int], None] | None = None
@@ -107,6 +120,8 @@ def open_runtime(
 ) -> Runtime:
     """Load the configuration, migrate the state database and build the tracker."""
     settings = load_settings(config, os.environ if environ is None else environ)
+    if settings.state.url.startswith("postgresql+psycopg:"):
+        require("psycopg", "[state] url = postgresql+psycopg://…")  # the driver is the `postgres` extra
     engine = make_engine(settings.state.url)
     http: httpx.Client | None = None
     pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
@@ -139,11 +154,15 @@ def open_runtime(
 
 def source_paths(settings: Settings, given: Sequence[Path], base: Path) -> list[Path]:
     """The documents to read: the paths given on the command line, else the ``[sources]`` globs
-    (relative ones resolved against ``base``, the configuration file's directory)."""
+    (relative ones resolved against ``base``, the configuration file's directory) less the
+    ``[sources] exclude`` matches; directories given are expanded later, with the same exclusions."""
     if given:
         return list(given)
+    excluded = excluder(settings.sources.exclude)
     found: list[Path] = []
     for pattern in settings.sources.paths:
         full = pattern if os.path.isabs(pattern) else str(base / pattern)
-        found.extend(Path(p) for p in sorted(glob.glob(full, recursive=True)) if Path(p).is_file())
+        found.extend(
+            Path(p) for p in sorted(glob.glob(full, recursive=True)) if Path(p).is_file() and not excluded(Path(p))
+        )
     return list(dict.fromkeys(found))

@@ -5,6 +5,9 @@ reported and left alone), and only through a temp file in the same directory tha
 original's permission bits and renamed over it, so a reader or a crash sees either the old or the new file,
 never a torn one. Temp files are named ``.<name>.pmsync-<random>.tmp``; one left by a killed run is removed by
 the next write-back of the same document.
+
+The three file-system calls that decide durability (fsync, the rename, opening the directory to fsync it) are
+taken from a :class:`FileOps`, so tests inject failures and crashes at exactly those steps.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import logging
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -30,15 +33,33 @@ _TEMP_SUFFIX = ".tmp"
 
 @dataclass(frozen=True)
 class WritebackOutcome:
-    """What happened to one document; ``changed_lines`` and ``skipped`` come from the plan when there was one."""
+    """What happened to one document; ``changed_lines``, ``skipped`` (cells kept because they name another
+    ticket), ``status_shown`` and ``status_edited`` come from the plan when there was one
+    (:class:`~sync.core.writeback.WritebackResult`)."""
 
     status: WritebackStatus
     detail: str
     changed_lines: tuple[int, ...] = ()
     skipped: tuple[tuple[int, str], ...] = ()
+    status_shown: tuple[int, ...] = ()
+    status_edited: tuple[tuple[int, str], ...] = ()
 
 
-def write_back(path: Path, expected_sha256: str, updates: Sequence[ItemWriteback]) -> WritebackOutcome:
+@dataclass(frozen=True)
+class FileOps:
+    """The durability-critical file-system calls: ``os.fsync``, ``os.replace`` and ``os.open`` by default."""
+
+    fsync: Callable[[int], None] = os.fsync
+    replace: Callable[[Path, Path], None] = os.replace
+    open_directory: Callable[[Path], int] = lambda directory: os.open(directory, os.O_RDONLY)
+
+
+OS_FILES = FileOps()
+
+
+def write_back(
+    path: Path, expected_sha256: str, updates: Sequence[ItemWriteback], *, files: FileOps = OS_FILES
+) -> WritebackOutcome:
     """Write ``updates`` into the document at ``path`` if it is still the version hashed as ``expected_sha256``."""
     # Write through a symlink to its target, so the link survives the rename.
     target = Path(os.path.realpath(path))
@@ -58,7 +79,7 @@ def write_back(path: Path, expected_sha256: str, updates: Sequence[ItemWriteback
     if plan.text == text:
         return _outcome("unchanged", f"{path} already up to date", plan)
     try:
-        written = _replace_atomically(target, original, plan.text.encode("utf-8"), mode)
+        written = _replace_atomically(target, original, plan.text.encode("utf-8"), mode, files)
     except OSError as exc:
         return _outcome("failed", f"cannot write {path}: {exc}", plan)
     if not written:
@@ -68,7 +89,14 @@ def write_back(path: Path, expected_sha256: str, updates: Sequence[ItemWriteback
 
 
 def _outcome(status: WritebackStatus, detail: str, plan: WritebackResult) -> WritebackOutcome:
-    return WritebackOutcome(status, detail, changed_lines=plan.changed_lines, skipped=plan.skipped)
+    return WritebackOutcome(
+        status,
+        detail,
+        changed_lines=plan.changed_lines,
+        skipped=plan.skipped,
+        status_shown=plan.status_shown,
+        status_edited=plan.status_edited,
+    )
 
 
 def _temp_prefix(target: Path) -> str:
@@ -82,7 +110,7 @@ def _remove_stale_temps(target: Path) -> None:
             log.info("Removed stale write-back temp file %s", stale)
 
 
-def _replace_atomically(target: Path, original: bytes, data: bytes, mode: int) -> bool:
+def _replace_atomically(target: Path, original: bytes, data: bytes, mode: int, files: FileOps) -> bool:
     """Replace ``target`` with ``data``; False (and nothing written) if it no longer holds ``original``."""
     tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed by the with below; made outside it so failures can remove it
         dir=target.parent, prefix=_temp_prefix(target), suffix=_TEMP_SUFFIX, delete=False
@@ -93,34 +121,29 @@ def _replace_atomically(target: Path, original: bytes, data: bytes, mode: int) -
             os.fchmod(tmp.fileno(), mode)
             tmp.write(data)
             tmp.flush()
-            os.fsync(tmp.fileno())
+            files.fsync(tmp.fileno())
         # Narrow the window for a concurrent edit to the instant between this check and the rename.
         if target.read_bytes() != original:
             tmp_path.unlink()
             return False
-        _commit_replace(tmp_path, target)
+        files.replace(tmp_path, target)  # the single step that makes the new content visible
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp_path.unlink()
         raise
-    _fsync_directory(target.parent)
+    _fsync_directory(target.parent, files)
     return True
 
 
-def _commit_replace(tmp: Path, target: Path) -> None:
-    """The single step that makes the new content visible; kept apart so tests can crash right before it."""
-    os.replace(tmp, target)
-
-
-def _fsync_directory(directory: Path) -> None:
+def _fsync_directory(directory: Path, files: FileOps) -> None:
     """Persist the rename itself; the file is already replaced, so a failure here is only logged."""
     try:
-        fd = os.open(directory, os.O_RDONLY)
+        fd = files.open_directory(directory)
     except OSError as exc:
         log.warning("Could not open %s to fsync it: %s", directory, exc)
         return
     try:
-        os.fsync(fd)
+        files.fsync(fd)
     except OSError as exc:
         log.warning("Could not fsync directory %s: %s", directory, exc)
     finally:

@@ -83,7 +83,7 @@ def _summary(pm: PostMortem) -> list[str]:
             lines.append(f"- **Start:** {_moment(pm.started_at)}")
         if pm.ended_at:
             lines.append(f"- **End:** {_moment(pm.ended_at)}")
-        if duration:
+        if pm.duration_minutes is not None:
             lines.append(f"- **Duration:** {_duration(pm.duration_minutes)}")
     if pm.severity:
         lines.append(f"- **Severity:** {pm.severity.value}")
@@ -156,9 +156,7 @@ def _moment(value: dt.datetime) -> str:
     return f"{utc:%Y-%m-%d %H:%M}{seconds} UTC"
 
 
-def _duration(minutes: int | None) -> str:
-    if minutes is None:
-        return ""
+def _duration(minutes: int) -> str:
     hours, rest = divmod(minutes, 60)
     if hours and rest:
         return f"{hours}h {rest}m"

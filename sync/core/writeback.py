@@ -9,6 +9,10 @@ Pure text in, text out. The contract that makes write-back safe to run on hand-w
 - Tables: the ticket cell is filled when empty (or a placeholder such as ``n/a``), left alone when it already
   names the same ticket, and left alone *and reported* when it names a different one (the human's reference
   wins, and the item's status cell is not touched either). A Status/State column is updated; none is added.
+- A status cell a person changed since pmsync last wrote it (``last_status_label`` given, and the cell no
+  longer says it) is left alone and reported in :attr:`WritebackResult.status_edited`; the caller decides
+  whether the edit wins (``[sync] doc_status``). Cells that end up showing the item's status are listed in
+  :attr:`WritebackResult.status_shown`, so the caller can remember what the document now says.
   Cells keep their padding style; ``\\|`` and pipes inside inline code do not split cells.
 - Lists: `` (<ticket>)`` is appended to the item's first line unless the item already names the ticket;
   checkboxes follow the status (closed → ``[x]``, reopened → ``[ ]``).
@@ -65,28 +69,35 @@ class ItemWriteback:
 
     ``line`` is :attr:`ActionItem.line` (the table row, or the list item's first line);
     ``ticket_markdown`` is what goes into the document (``[PROJ-12](https://…)`` or ``LOC-3``);
-    ``status_label`` is one of :data:`STATUS_LABELS`' values.
+    ``status_label`` is one of :data:`STATUS_LABELS`' values, or ``None`` to leave the status alone;
+    ``last_status_label`` is the label pmsync last wrote into the item's status cell (``None``: never).
     """
 
     number: int
     line: int
     ticket_markdown: str
-    status_label: str
+    status_label: str | None
+    last_status_label: str | None = None
 
     def __post_init__(self) -> None:
-        if self.status_label not in _STATUS_SYNONYMS:
-            raise ValueError(f"status_label must be one of {sorted(_STATUS_SYNONYMS)}, not {self.status_label!r}")
+        for label in (self.status_label, self.last_status_label):
+            if label is not None and label not in _STATUS_SYNONYMS:
+                raise ValueError(f"status_label must be one of {sorted(_STATUS_SYNONYMS)}, not {label!r}")
         if not self.ticket_markdown.strip() or "\n" in self.ticket_markdown or "\r" in self.ticket_markdown:
             raise ValueError(f"ticket_markdown must be one non-empty line, not {self.ticket_markdown!r}")
 
 
 @dataclass(frozen=True)
 class WritebackResult:
-    """The new text, the 1-based numbers of the lines that differ, and the items left alone with why."""
+    """The new text, the 1-based numbers of the lines that differ, the items left alone with why, the
+    items whose status cell now shows their status, and the items whose status cell a person edited
+    (number, the cell's text)."""
 
     text: str
     changed_lines: tuple[int, ...] = ()
     skipped: tuple[tuple[int, str], ...] = ()
+    status_shown: tuple[int, ...] = ()
+    status_edited: tuple[tuple[int, str], ...] = ()
 
 
 def status_label(status: Status) -> str:
@@ -101,6 +112,8 @@ def plan_writeback(text: str, updates: Sequence[ItemWriteback]) -> WritebackResu
     skipped: list[tuple[int, str]] = []
     tables_found = _find_tables(doc.contents, fenced)
     tables: dict[int, tuple[_Table, list[ItemWriteback]]] = {}
+    shown: list[int] = []
+    edited: list[tuple[int, str]] = []
     for update in updates:
         index = update.line - 1
         if not 0 <= index < len(doc.contents):
@@ -121,10 +134,16 @@ def plan_writeback(text: str, updates: Sequence[ItemWriteback]) -> WritebackResu
         else:
             tables.setdefault(table.header, (table, []))[1].append(update)
     for table, table_updates in tables.values():
-        skipped.extend(_write_table(doc, table, table_updates))
+        skipped.extend(_write_table(doc, table, table_updates, shown, edited))
     new_text = doc.render()
     changed = tuple(i + 1 for i, (old, new) in enumerate(zip(doc.original, doc.contents, strict=True)) if old != new)
-    return WritebackResult(text=new_text, changed_lines=changed, skipped=tuple(skipped))
+    return WritebackResult(
+        text=new_text,
+        changed_lines=changed,
+        skipped=tuple(skipped),
+        status_shown=tuple(sorted(shown)),
+        status_edited=tuple(sorted(edited)),
+    )
 
 
 class _Document:
@@ -321,7 +340,13 @@ def _column(header: _Row, names: frozenset[str]) -> int | None:
     return None
 
 
-def _write_table(doc: _Document, table: _Table, updates: Sequence[ItemWriteback]) -> list[tuple[int, str]]:
+def _write_table(
+    doc: _Document,
+    table: _Table,
+    updates: Sequence[ItemWriteback],
+    shown: list[int],
+    edited: list[tuple[int, str]],
+) -> list[tuple[int, str]]:
     rows: dict[int, _Row] = {}
     for i in range(table.header, table.end):
         row = _Row.parse(doc.contents[i])
@@ -342,10 +367,15 @@ def _write_table(doc: _Document, table: _Table, updates: Sequence[ItemWriteback]
             if reason is not None:
                 skipped.append((update.number, reason))
                 continue  # the human's reference wins: its row's status is not ours to set either
-        if status_column is not None:
+        if status_column is not None and update.status_label is not None:
             status = row.cells[status_column].strip() if status_column < len(row.cells) else ""
-            if not _says_status(status, update.status_label):
+            if _says_status(status, update.status_label):
+                shown.append(update.number)
+            elif update.last_status_label is not None and not _says_status(status, update.last_status_label):
+                edited.append((update.number, status))  # a person's edit: never silently reverted
+            else:
                 row.set_cell(status_column, update.status_label)
+                shown.append(update.number)
     for i, row in rows.items():
         doc.contents[i] = row.render()
     return skipped
@@ -408,7 +438,7 @@ def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update:
         body = content.rstrip()
         content = f"{body} ({update.ticket_markdown}){content[len(body) :]}"
     box = match["box"]
-    if box is not None:
+    if box is not None and update.status_label is not None:
         closed = update.status_label in _CLOSED_LABELS
         checked = box[1] in "xX"
         if closed != checked:

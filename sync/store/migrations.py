@@ -41,6 +41,12 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
+def _incident_id_claims(conn: Connection) -> None:
+    # Idempotent on its own (branches' migrations are merged in any order): v1's create_all
+    # already makes the table on a new database.
+    tables.incident_id_claims.create(conn, checkfirst=True)
+
+
 def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
     present = {column["name"] for column in inspect(conn).get_columns(table.name)}
     for name in names:
@@ -71,7 +77,24 @@ def _engine_remote_ready(conn: Connection) -> None:
         conn.exec_driver_sql("DROP TABLE run_locks")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _engine_remote_ready)
+def _reports_nudges_and_publications(conn: Connection) -> None:
+    # Idempotent on its own: other branches append migrations in an order not known here.
+    tables.report_nudges.create(conn, checkfirst=True)
+    tables.report_publications.create(conn, checkfirst=True)
+
+
+def _written_statuses(conn: Connection) -> None:
+    # Idempotent on its own: branches' migrations are merged in an unknown order.
+    tables.written_statuses.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _v1_initial,
+    _incident_id_claims,
+    _engine_remote_ready,
+    _reports_nudges_and_publications,
+    _written_statuses,
+)
 LATEST = len(MIGRATIONS)
 
 

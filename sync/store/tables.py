@@ -233,3 +233,53 @@ local_comments = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- reports: nudges sent and publications to retry (sync.report_publish) ----------------------
+
+report_nudges = Table(
+    "report_nudges",
+    metadata,
+    Column("item_key", String(220), primary_key=True),
+    Column("nudge_window", String(40), primary_key=True),  # "overdue:2026-03-10", "before-due:…"
+    Column("ticket_key", String(200)),
+    Column("state", String(10), nullable=False),  # "sending" (never repeated) | "sent" | "failed"
+    Column("error", Text),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+report_publications = Table(
+    "report_publications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(40), nullable=False),  # "webhook"
+    Column("name", String(200), nullable=False),  # "weekly-2026-04-01"
+    Column("body", Text, nullable=False),
+    Column("state", String(10), nullable=False),  # "pending" | "sent"
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("target", "name", name="uq_report_publications"),
+)
+
+# --- authoring (``pmsync new``) -------------------------------------------------------------
+
+# Incident ids handed out by ``pmsync new``: the primary key is what makes two concurrent runs in
+# one repository take different ids (the second insert of an id fails and it takes the next one).
+incident_id_claims = Table(
+    "incident_id_claims",
+    metadata,
+    Column("incident_id", String(200), primary_key=True),
+    Column("path", Text),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+)
+
+# What pmsync last wrote into a document's Status cell, per ticket (issue 18.4): a cell that no longer
+# says it was edited by a person, and is reported instead of reverted.
+written_statuses = Table(
+    "written_statuses",
+    metadata,
+    Column("tracker", String(20), primary_key=True),
+    Column("ticket_key", String(200), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("written_at", DateTime(timezone=True), nullable=False),
+)

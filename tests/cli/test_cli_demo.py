@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sync.cli import cli
+from sync.demo import examples_dir
+from sync.errors import UsageError
 from tests.conftest import EXAMPLES
 
 
@@ -36,9 +39,14 @@ def test_demo_runs_the_loop_and_a_rerun_creates_nothing(tmp_path: Path) -> None:
     assert {doc.name: doc.read_bytes() for doc in documents}.keys() == written.keys()
 
 
-def test_demo_without_examples_is_a_usage_error(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("PMSYNC_EXAMPLES", str(tmp_path / "nowhere"))
-    monkeypatch.setattr("sync.demo.sync.__file__", str(tmp_path / "x" / "sync" / "__init__.py"))
-    result = CliRunner().invoke(cli, ["demo", str(tmp_path / "d")])
-    assert result.exit_code == 2
-    assert "example post-mortems were not found" in result.output
+def test_without_examples_the_demo_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="example post-mortems were not found") as caught:
+        examples_dir({"PMSYNC_EXAMPLES": str(tmp_path / "nowhere")}, source_root=tmp_path / "installed")
+    assert caught.value.exit_code == 2 and "PMSYNC_EXAMPLES" in (caught.value.hint or "")
+
+
+def test_examples_come_from_the_environment_first(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "pm.md").write_text("# PM\n", encoding="utf-8")
+    assert examples_dir({"PMSYNC_EXAMPLES": str(tmp_path / "mine")}) == tmp_path / "mine"
+    assert examples_dir({}) == EXAMPLES.resolve()  # the source tree's, when nothing is set

@@ -116,7 +116,7 @@ def test_editing_an_item_updates_its_ticket(run: Run, project: Path) -> None:
 def test_plan_is_a_dry_run(run: Run, project: Path) -> None:
     result = run("plan", "--format", "json")
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output.split("\ndry run")[0])
+    payload = json.loads(result.stdout)  # stdout holds the JSON document and nothing else
     creates = [a for a in payload["actions"] if a["action"] == "create"]
     assert [a["key"] for a in creates] == ["INC-100#1", "INC-100#2", "INC-100#3"]
     assert creates[0]["due"] == "2026-03-06"  # P0: the next business day after the review (Thu 5 March)

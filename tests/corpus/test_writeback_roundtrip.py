@@ -18,7 +18,11 @@ from sync.core.writeback import ItemWriteback, plan_writeback
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / ".." / "shared" / "postmortems"
-DOCUMENTS = sorted((ROOT / "examples" / "postmortems").glob("*.md")) + sorted(CORPUS.glob("s0*.md"))
+DOCUMENTS = (
+    sorted((ROOT / "examples" / "postmortems").glob("*.md"))
+    + sorted(CORPUS.glob("s0*.md"))
+    + sorted((ROOT / "tests" / "corpus" / "documents").glob("*.md"))  # real documents of every style
+)
 KEPT = ("number", "text", "owner", "priority", "priority_raw", "deadline", "deadline_raw", "kind", "group")
 
 TicketStyle = Callable[[int], tuple[str, str]]  # item number → (markdown written, key expected)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from sync.core.model import (
     ActionItem,
     ContributingFactor,
+    CostInputs,
     PostMortem,
     PreventionCheck,
     Priority,
     Section,
     Severity,
     Status,
+    TimelineEntry,
     Why,
 )
 
@@ -57,6 +60,17 @@ WHYS = tuple(
 )
 
 
+# Minute by minute enough for a SEV-1 (no gap above 5 minutes between start 14:02 and end 14:30).
+TIMELINE = tuple(
+    TimelineEntry(time=f"14:{minute:02d}", at=dt.datetime(2026, 3, 4, 14, minute, tzinfo=dt.UTC), text=text, line=line)
+    for line, (minute, text) in enumerate(
+        ((2, "Config push"), (5, "Alert"), (10, "Paged"), (15, "Cause found"), (20, "Rollback"), (25, "Recovering"))
+        + ((30, "Resolved"),),
+        start=12,
+    )
+)
+
+
 def complete(**fields: Any) -> PostMortem:
     """A post-mortem that lints clean; ``fields`` override."""
     values: dict[str, Any] = {
@@ -67,16 +81,32 @@ def complete(**fields: Any) -> PostMortem:
         "severity": Severity.SEV2,
         "severity_raw": "SEV-2",
         "started_at": dt.datetime(2026, 3, 4, 14, 2, tzinfo=dt.UTC),
-        "ended_at": dt.datetime(2026, 3, 4, 16, 47, tzinfo=dt.UTC),
+        "ended_at": dt.datetime(2026, 3, 4, 14, 30, tzinfo=dt.UTC),
         "review_date": dt.date(2026, 3, 5),
+        "timeline": TIMELINE,
         "whys": WHYS,
+        "went_well": ("Alert fired in 7 minutes", "Rollback worked first time", "Clear hand-off"),
+        "cost_inputs": CostInputs(revenue_lost=Decimal(42000)),
         "factors": (
             ContributingFactor(name="Insufficient testing", score=3, score_raw="3", line=30),
             ContributingFactor(name="Technical debt", score=0, score_raw="0", line=31),
         ),
         "action_items": (
-            item(1, priority=Priority.P0, priority_raw="P0", text="Add a test for template variables"),
-            item(2, owner="alice@example.com", text="Alert on pool exhaustion"),
+            item(
+                1,
+                priority=Priority.P0,
+                priority_raw="P0",
+                text="Add a test for template variables",
+                deadline=dt.date(2026, 3, 6),
+                deadline_raw="2026-03-06",
+            ),
+            item(
+                2,
+                owner="alice@example.com",
+                text="Alert on pool exhaustion",
+                deadline=dt.date(2026, 3, 12),
+                deadline_raw="2026-03-12",
+            ),
         ),
         "prevention": (
             PreventionCheck(text="Monitoring added/improved for this failure mode", checked=True, line=50),

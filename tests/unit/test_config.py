@@ -98,6 +98,11 @@ def test_missing_config_file(tmp_path: Path, path: Path | None, env: dict[str, s
         ("[state]\nurl = \n", 2),
         ("[safety]\nmax_creates = 5\n[tracker\n", 3),
         ('[state]\nurl = "sqlite:///a.db"\nurl = "sqlite:///b.db"\n', 3),
+        # Issue 18.7: tomllib notices these lines later (or at the end); the broken statement starts here.
+        ("[calendar]\nextra_holidays = [2026-12-24,\n  2026-12-31\n\n[safety]\nmax_creates = 5\n", 2),
+        ('[state]\nurl = """sqlite:///a.db\n\n# a comment\n', 2),
+        ('# header\n\n[owners]\nentries = [\n  { name = "Dana" },\n  { name = "Alice"\n]\n', 4),
+        ('[owners]\nentries = [\n  { name = "Dana" },\n\n[safety]\nmax_creates = 5\n', 2),
     ],
 )
 def test_toml_syntax_error_names_file_and_line(tmp_path: Path, text: str, line: int) -> None:
@@ -106,6 +111,7 @@ def test_toml_syntax_error_names_file_and_line(tmp_path: Path, text: str, line: 
         load_settings(path, {}, cwd=tmp_path)
     assert caught.value.message.startswith(f"{path}:{line}: invalid TOML: ")
     assert f"line {line}" in caught.value.message
+    assert "(at " not in caught.value.message  # tomllib's own location is restated, not repeated
 
 
 def test_unreadable_config_file(tmp_path: Path) -> None:
@@ -220,7 +226,9 @@ def test_local_helpers_use_defaults(tmp_path: Path) -> None:
     assert settings.priority_map().to_tracker(Priority.P0) == "P0"
     assert settings.github_status_map().in_progress_label == "in progress"
     assert isinstance(settings.calendar(), BusinessCalendar)
-    assert settings.calendar().country is None
+    # The documented default (issue 18.1): US public holidays, so P0 items skip Thanksgiving.
+    assert settings.calendar().country == "US"
+    assert not settings.calendar().is_business_day(dt.date(2026, 11, 26))
     assert settings.owner_directory().resolve("@dana").user is None
 
 
@@ -275,7 +283,8 @@ def test_local_helpers_use_defaults(tmp_path: Path) -> None:
             '[calendar]\ncountry = "US"\nsubdivision = "ZZ"\n',
             "[calendar] subdivision: entity `US` does not have subdivision ZZ",
         ),
-        ('[calendar]\nsubdivision = "BY"\n', "[calendar] subdivision: needs country to be set"),
+        ('[calendar]\ncountry = ""\nsubdivision = "BY"\n', "[calendar] subdivision: needs country to be set"),
+        ('[calendar]\nsubdivision = "BY"\n', "[calendar] subdivision: entity `US` does not have subdivision BY"),
         ("[calendar]\nweekend = [0, 1, 2, 3, 4, 5, 6]\n", "[calendar] weekend: cannot cover all seven days"),
         (
             '[calendar]\nweekend = ["funday"]\n',
@@ -301,7 +310,7 @@ def test_local_helpers_use_defaults(tmp_path: Path) -> None:
         ('[compliance]\nenabled = "perhaps"\n', "[compliance] enabled: input should be a valid boolean"),
         ("[parse]\nstatus = { parked = 5 }\n", "[parse] status.parked: input should be 'open'"),
         (GITHUB + 'api_url = "api.github.com"\n', "[tracker] api_url: must be an http(s):// URL"),
-        ("[foo]\nx = 1\n", "[foo]: unknown section (known: calendar, compliance, due_dates"),
+        ("[foo]\nx = 1\n", "[foo]: unknown section (known: authoring, calendar, compliance"),
         ('state = "sqlite:///x.db"\n', "[state]: input should be a valid dictionary"),
     ],
 )
@@ -576,8 +585,32 @@ def test_example_config_validates(tmp_path: Path) -> None:
     settings = load_settings(EXAMPLE, {}, cwd=tmp_path)
     assert isinstance(settings.tracker, LocalTrackerSettings)
     assert settings.calendar().country == "US"
-    assert settings.owner_directory().resolve("dana@example.com").entry is not None
     assert settings.sources.paths == (str(ROOT / "postmortems/**/*.md"),)
+
+
+def test_the_example_shows_the_real_defaults() -> None:
+    # Issue 18.1: the file says it lists the defaults, so loading it must change nothing.
+    from_example = load_settings(EXAMPLE, {}, cwd=ROOT)
+    from_nothing = load_settings(None, {}, cwd=ROOT)
+    assert from_example.model_dump() == from_nothing.model_dump()
+
+
+def _example_blocks(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"^(# >>> example: \w+\n(.*?)^# <<< example: \w+\n)", text, re.S | re.M)
+
+
+def test_example_blocks_validate_when_uncommented(tmp_path: Path) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    blocks = _example_blocks(text)
+    assert len(blocks) == 4
+    for whole, inner in blocks:
+        # The example replaces the empty defaults written right above it.
+        text = re.sub(r"(?:^\w+ = (?:\[\]|\{\})\n)*" + re.escape(whole), _uncomment(inner), text, flags=re.M)
+    settings = load_text(tmp_path, text)
+    assert settings.owner_directory().resolve("dana@example.com").entry is not None
+    assert settings.calendar().extra_holidays == {dt.date(2026, 12, 24), dt.date(2026, 12, 31)}
+    assert [rule.project for rule in settings.routing.rules] == ["PAY", None]
+    assert settings.parse.status == {"parked": Status.WONT_DO, "doing": Status.IN_PROGRESS}
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from sync.core.lint import lint_result, strict
-from sync.core.model import ActionItem, PostMortem, Priority, Severity, Status
+from sync.core.lint import LintOptions, lint_result, strict
+from sync.core.model import ActionItem, DiagnosticSeverity, PostMortem, Priority, Severity, Status
 from sync.core.parse import parse_document
 from tests.conftest import EXAMPLES
 
@@ -102,11 +102,18 @@ EXPECTED: dict[str, tuple[str, Severity, dt.datetime, dt.datetime, dt.date, list
 }
 
 
+# The examples were written before the template's writing rules (timeline cadence, 3-5 things
+# that went well, the cost section) were linted; they show parsing and syncing, and those rules
+# have their own failing and passing examples in examples/lint/.
+WRITING_RULES = frozenset({"LINT116", "LINT161", "LINT171", "LINT181"})
+
+
 def parse(name: str) -> tuple[PostMortem, list[str]]:
     path = EXAMPLES / name
     result = parse_document(path.read_bytes(), str(path))
     assert result.postmortem is not None, result.diagnostics
-    return result.postmortem, [d.format() for d in strict(lint_result(result))]
+    findings = strict(lint_result(result, LintOptions(disabled=WRITING_RULES)))
+    return result.postmortem, [d.format() for d in findings if d.severity is not DiagnosticSeverity.INFO]
 
 
 def test_every_example_is_covered() -> None:

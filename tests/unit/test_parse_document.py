@@ -42,11 +42,19 @@ def test_no_action_section_is_an_error_but_the_model_is_returned() -> None:
     assert not result.ok
 
 
-@pytest.mark.parametrize("front", ["---\n[not, a, mapping]\n---\n", "---\nkey: [unclosed\n---\n"])
-def test_bad_front_matter_warns_and_parsing_continues(front: str) -> None:
-    result = parse_document(front + "# Outage\n\n## Follow-ups\n- Fix it\n", "x.md")
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("---\n[not, a, mapping]\n---\n", 1),
+        ("---\nkey: [unclosed\n---\n", 2),
+        ("---\ntitle: Outage\nteam: a\nbad: : :\n---\n", 4),
+        ('---\nteam: a\nservice: "unterminated\n---\n', 3),
+    ],
+)
+def test_bad_front_matter_names_its_line_and_parsing_continues(front: str, line: int) -> None:
+    result = parse_document(front + "# Outage\n\n## Follow-ups\n- Fix it (P1, @kim)\n", "x.md")
     assert result.postmortem is not None and len(result.postmortem.action_items) == 1
-    assert [d.code for d in result.diagnostics] == ["PM010"]
+    assert [(d.code, d.line) for d in result.diagnostics] == [("PM010", line)]
 
 
 def test_front_matter_fields_and_unknown_keys() -> None:
@@ -69,7 +77,7 @@ def test_front_matter_fields_and_unknown_keys() -> None:
 
 
 def test_unmapped_severity_keeps_raw_and_warns() -> None:
-    result = parse_document("# Outage\n\nSeverity: purple\n\n## Action Items\n- Fix\n", "x.md")
+    result = parse_document("# Outage\n\nSeverity: purple\n\n## Action Items\n- Fix (P1, @kim)\n", "x.md")
     assert result.postmortem is not None
     assert (result.postmortem.severity, result.postmortem.severity_raw) == (None, "purple")
     assert [(d.code, d.line) for d in result.diagnostics] == [("PM032", 3)]

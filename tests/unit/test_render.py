@@ -74,3 +74,15 @@ def test_start_without_end_and_money_with_cents() -> None:
     parsed = parse_document(text, "r.md").postmortem
     assert parsed is not None and parsed.impact.revenue_lost == Decimal("12.50")
     assert parsed.cost_inputs is not None and parsed.cost_inputs.revenue_lost == Decimal("1234.5")
+
+
+def test_impact_text_churn_without_factors_and_no_duration() -> None:
+    pm = minimal(
+        ended_at=dt.datetime(2026, 1, 1, 9, 0, tzinfo=dt.UTC),
+        impact=Impact(text="Checkout slow for EU users"),
+        cost_inputs=CostInputs(churn_users=40),
+    )
+    text = render_markdown(pm)
+    assert "- **Impact:** Checkout slow for EU users" in text
+    assert "- **End:** 2026-01-01 09:00 UTC" in text and "Duration" not in text
+    assert "- Customer churn risk: 40 users\n" in text  # no probability, no LTV: nothing invented

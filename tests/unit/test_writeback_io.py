@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-import sync.writeback as writeback_io
 from sync.core.writeback import ItemWriteback
-from sync.writeback import WritebackOutcome, write_back
+from sync.writeback import OS_FILES, FileOps, WritebackOutcome, write_back
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = "# PM\n\n| # | Action | Status |\n|---|---|---|\n| 1 | Add an alert | Open |\n| 2 | Runbook | Open |\n"
@@ -45,7 +44,9 @@ def doc(tmp_path: Path) -> Path:
 def test_written_replaces_the_document_and_leaves_no_temp(doc: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="sync.writeback")
     outcome = write_back(doc, sha(DOC.encode()), UPDATES)
-    assert outcome == WritebackOutcome("written", f"{doc}: 4 line(s) updated", changed_lines=(3, 4, 5, 6))
+    assert outcome == WritebackOutcome(
+        "written", f"{doc}: 4 line(s) updated", changed_lines=(3, 4, 5, 6), status_shown=(1,)
+    )
     assert doc.read_bytes() == WRITTEN.encode()
     assert temps(doc.parent) == []
     assert f"Wrote back 4 line(s) of {doc}" in caplog.messages
@@ -77,16 +78,14 @@ def test_document_edited_since_parse_is_skipped_and_untouched(doc: Path) -> None
     assert doc.read_bytes() == edited
 
 
-def test_document_edited_while_the_temp_file_is_written_is_skipped(doc: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_fsync = os.fsync
+def test_document_edited_while_the_temp_file_is_written_is_skipped(doc: Path) -> None:
     edited = b"# PM\n\nRewritten by a human meanwhile.\n"
 
     def fsync_while_someone_edits(fd: int) -> None:
         doc.write_bytes(edited)
-        real_fsync(fd)
+        os.fsync(fd)
 
-    monkeypatch.setattr(os, "fsync", fsync_while_someone_edits)
-    outcome = write_back(doc, sha(DOC.encode()), UPDATES)
+    outcome = write_back(doc, sha(DOC.encode()), UPDATES, files=FileOps(fsync=fsync_while_someone_edits))
     assert outcome.status == "skipped-modified"
     assert doc.read_bytes() == edited
     assert temps(doc.parent) == []
@@ -137,14 +136,11 @@ def test_symlink_stays_a_symlink_and_its_target_is_written(doc: Path) -> None:
     assert doc.read_bytes() == WRITTEN.encode()
 
 
-def test_failure_before_the_rename_removes_the_temp_and_keeps_the_original(
-    doc: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_before_the_rename_removes_the_temp_and_keeps_the_original(doc: Path) -> None:
     def refuse(tmp: Path, target: Path) -> None:
         raise PermissionError(13, "Permission denied", str(target))
 
-    monkeypatch.setattr(writeback_io, "_commit_replace", refuse)
-    outcome = write_back(doc, sha(DOC.encode()), UPDATES)
+    outcome = write_back(doc, sha(DOC.encode()), UPDATES, files=FileOps(replace=refuse))
     assert outcome.status == "failed"
     assert "Permission denied" in outcome.detail
     assert outcome.changed_lines == (3, 4, 5, 6)
@@ -152,15 +148,12 @@ def test_failure_before_the_rename_removes_the_temp_and_keeps_the_original(
     assert temps(doc.parent) == []
 
 
-def test_interrupt_before_the_rename_propagates_and_removes_the_temp(
-    doc: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_interrupt_before_the_rename_propagates_and_removes_the_temp(doc: Path) -> None:
     def interrupted(tmp: Path, target: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writeback_io, "_commit_replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        write_back(doc, sha(DOC.encode()), UPDATES)
+        write_back(doc, sha(DOC.encode()), UPDATES, files=FileOps(replace=interrupted))
     assert doc.read_bytes() == DOC.encode()
     assert temps(doc.parent) == []
 
@@ -175,9 +168,9 @@ def test_process_killed_before_the_rename_leaves_the_original_and_the_next_run_c
         import sync.writeback as io
         from sync.core.writeback import ItemWriteback
 
-        io._commit_replace = lambda tmp, target: os._exit(17)
+        crash = io.FileOps(replace=lambda tmp, target: os._exit(17))
         update = ItemWriteback(number=1, line=5, ticket_markdown="LOC-1", status_label="Done")
-        io.write_back(Path(sys.argv[1]), sys.argv[2], [update])
+        io.write_back(Path(sys.argv[1]), sys.argv[2], [update], files=crash)
         """
     )
     killed = subprocess.run(
@@ -203,32 +196,30 @@ def test_stale_temp_is_removed_even_when_the_document_was_edited(doc: Path) -> N
     assert not stale.exists()
 
 
-def test_directory_fsync_failure_is_logged_not_fatal(
-    doc: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    real_fsync = os.fsync
-
+def test_directory_fsync_failure_is_logged_not_fatal(doc: Path, caplog: pytest.LogCaptureFixture) -> None:
     def fsync_files_only(fd: int) -> None:
         if stat.S_ISDIR(os.fstat(fd).st_mode):
             raise OSError(22, "Invalid argument")
-        real_fsync(fd)
+        os.fsync(fd)
 
-    monkeypatch.setattr(os, "fsync", fsync_files_only)
-    assert write_back(doc, sha(DOC.encode()), UPDATES).status == "written"
+    assert write_back(doc, sha(DOC.encode()), UPDATES, files=FileOps(fsync=fsync_files_only)).status == "written"
     assert doc.read_bytes() == WRITTEN.encode()
     assert any(r.levelno == logging.WARNING and "Could not fsync directory" in r.getMessage() for r in caplog.records)
 
 
-def test_directory_that_cannot_be_opened_is_logged_not_fatal(
-    doc: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    real_open = os.open
+def test_directory_that_cannot_be_opened_is_logged_not_fatal(doc: Path, caplog: pytest.LogCaptureFixture) -> None:
+    def refuse(directory: Path) -> int:
+        raise PermissionError(13, "Permission denied", str(directory))
 
-    def open_files_only(path: str | os.PathLike[str], flags: int, *args: int, **kwargs: int) -> int:
-        if Path(path).is_dir():
-            raise PermissionError(13, "Permission denied")
-        return real_open(path, flags, *args, **kwargs)
-
-    monkeypatch.setattr(os, "open", open_files_only)
-    assert write_back(doc, sha(DOC.encode()), UPDATES).status == "written"
+    assert write_back(doc, sha(DOC.encode()), UPDATES, files=FileOps(open_directory=refuse)).status == "written"
+    assert doc.read_bytes() == WRITTEN.encode()
     assert any("Could not open" in r.getMessage() for r in caplog.records)
+
+
+def test_the_default_file_ops_are_the_operating_systems(tmp_path: Path) -> None:
+    fd = OS_FILES.open_directory(tmp_path)
+    try:
+        OS_FILES.fsync(fd)  # a directory opened read-only can be fsynced
+    finally:
+        os.close(fd)
+    assert OS_FILES.replace is os.replace

@@ -147,7 +147,7 @@ def test_empty_or_placeholder_ticket_cell_counts_as_empty(cell: str, expected: s
 def test_cell_naming_the_same_ticket_is_untouched(cell: str, ticket: str) -> None:
     text = f"| Action | Ticket | Status |\n|---|---|---|\n| Do it | {cell} | Open |\n"
     result = apply(text, item(3, ticket, "Open"))
-    assert result == WritebackResult(text=text)
+    assert result == WritebackResult(text=text, status_shown=(1,))
 
 
 @pytest.mark.parametrize("cell", ["PROJ-123", "OTHER-12", "https://bugzilla.example/1", "see below"])

@@ -226,6 +226,27 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
             position = closing + 1
 
 
+def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:
+    """Render a piece of inline Markdown source (one line of a paragraph) like :func:`node_text`."""
+    if not _INLINE_MARKUP.intersection(content) and "[" not in content:
+        return Inline(" ".join(content.split()))
+    env = env if env is not None else {}
+    events = _simple_events(content, env)
+    if events is not None:
+        return _render(events)
+    tokens: list[Token] = []
+    _MD.inline.parse(content, _MD, env, tokens)
+    return render_inline(tokens)
+
+
+def inline_source(node: Node) -> tuple[str, dict[str, Any]]:
+    """The raw inline Markdown of a paragraph/heading node and the document env (link references)."""
+    inline = next((c.token for c in node.children if c.type == "inline" and c.token is not None), None)
+    if inline is None:
+        return "", {}
+    return inline.content, inline.meta.get("env", {})
+
+
 def render_inline(tokens: Sequence[Token]) -> Inline:
     """Render inline tokens to plain text, recording link positions and a leading bold run."""
     return _render(_token_events(tokens))

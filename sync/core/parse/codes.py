@@ -19,6 +19,8 @@ PM034   warning   bad-score                   a contributing-factor score is not
 PM040   info      placeholder-item            a template placeholder row/item was dropped
 PM041   info      empty-item                  an empty row/item was dropped
 PM042   warning   table-without-action-column a table in an action section has no action column
+PM043   warning   no-items-found              an action section has content but no item was recognised
+PM050   warning   incomplete-item             an item states no owner and/or no priority the parser found
 ======  ========  ==========================  ==================================================
 """
 
@@ -42,6 +44,8 @@ BAD_SCORE = ("PM034", DiagnosticSeverity.WARNING, "bad-score")
 PLACEHOLDER_ITEM = ("PM040", DiagnosticSeverity.INFO, "placeholder-item")
 EMPTY_ITEM = ("PM041", DiagnosticSeverity.INFO, "empty-item")
 TABLE_WITHOUT_ACTION = ("PM042", DiagnosticSeverity.WARNING, "table-without-action-column")
+NO_ITEMS_FOUND = ("PM043", DiagnosticSeverity.WARNING, "no-items-found")
+INCOMPLETE_ITEM = ("PM050", DiagnosticSeverity.WARNING, "incomplete-item")
 
 Code = tuple[str, DiagnosticSeverity, str]
 

@@ -64,7 +64,7 @@ _TEXT_DATE = re.compile(
     re.IGNORECASE,
 )
 _DAY_FIRST_DATE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\.?,?\s+(?P<year>\d{{4}})\b", re.IGNORECASE
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\b\.?(?:,?\s+(?P<year>\d{{4}})\b)?", re.IGNORECASE
 )
 _TIME = re.compile(rf"(?<![\d:])T?{_TIME_RE}(?:\s*{_TZ_RE}\b)?", re.IGNORECASE)
 _ZONE_NOTE = re.compile(r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?\(?(?P<tz>UTC|GMT|[A-Z]{3,4})\b")

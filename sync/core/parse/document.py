@@ -160,9 +160,11 @@ class _Parser:
         self.front: dict[str, Any] = {}
         self.metadata: dict[str, Any] = {}
         if front is not None:
-            data, error = load_yaml(front)
+            data, error, error_line = load_yaml(front)
             if error is not None or data is None:
-                diagnostics.add(codes.FRONT_MATTER, 1, error or "front matter is not a mapping")
+                # The YAML body starts on line 2, below the opening "---".
+                line = error_line + 2 if error_line is not None else 1
+                diagnostics.add(codes.FRONT_MATTER, line, error or "front matter is not a mapping")
             else:
                 matter = read_front_matter(data)
                 self.front, self.metadata = matter.fields, matter.metadata
@@ -171,6 +173,7 @@ class _Parser:
         self.blocks: list[Node] = list(root.children)
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
+        self._loose_tables: list[Node] | None = None
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -243,8 +246,10 @@ class _Parser:
                 f"title {title!r} is a placeholder; this is an unfilled template, {len(items)} item(s) dropped",
             )
             items = []
-        has_actions = any(h.effective_kind == "actions" for h in self.headers) or any(
-            label.header.kind == "actions" for label in self.labels
+        has_actions = (
+            any(h.effective_kind == "actions" for h in self.headers)
+            or any(label.header.kind == "actions" for label in self.labels)
+            or bool(self._loose_action_tables())
         )
         if not has_actions:
             self.diagnostics.add(
@@ -335,7 +340,16 @@ class _Parser:
         kinds = self._line_kinds()
         title_lines = {h.line for h in self.headers if h.effective_kind == "title"}
         scanned = scan_fields(
-            (number + 1, raw) for number, raw in enumerate(self.lines) if number not in excluded and raw.strip()
+            sorted(
+                [
+                    *(
+                        (number + 1, raw)
+                        for number, raw in enumerate(self.lines)
+                        if number not in excluded and raw.strip()
+                    ),
+                    *self._table_fields(),
+                ]
+            )
         )
         for found in scanned:
             if found.name is None:
@@ -355,6 +369,26 @@ class _Parser:
                     facts.put("detection", node_text(body).text, first_line(body))
         return facts
 
+    def _table_fields(self) -> list[tuple[int, str]]:
+        """Summary fields kept in a table, as ``Label: value`` lines: a two-column ``| Field | Value |``
+        table, or a one-row table whose header names the fields (``| ID | Severity | Start |``)."""
+        sectioned = self._excluded_lines(tables=False)
+        found: list[tuple[int, str]] = []
+        for node in self.blocks:
+            if node.type != "table" or not node.map or node.map[0] in sectioned:
+                continue
+            rows = [r for part in node.children for r in part.children if r.type == "tr"]
+            cells = [[node_text(c).text for c in row.children] for row in rows]
+            if not cells:
+                continue
+            if all(len(row) == 2 for row in cells):
+                found.extend(
+                    (first_line(row), f"{label}: {value}") for row, (label, value) in zip(rows, cells, strict=True)
+                )
+            elif len(cells) == 2 and len(cells[0]) >= 2:
+                found.extend((first_line(rows[1]), f"{label}: {value}") for label, value in zip(*cells, strict=False))
+        return found
+
     def _put_field(self, facts: _Facts, found: Field) -> None:
         name = found.name
         assert name is not None
@@ -371,10 +405,11 @@ class _Parser:
             return
         facts.put(name, found.value, found.line)
 
-    def _excluded_lines(self) -> set[int]:
+    def _excluded_lines(self, tables: bool = True) -> set[int]:
         excluded: set[int] = set()
+        skipped = ("fence", "code_block", "html_block", "table", "blockquote") if tables else ()
         for node in self.blocks:
-            if node.type in ("fence", "code_block", "html_block", "table", "blockquote") and node.map:
+            if node.type in skipped and node.map:
                 excluded.update(range(node.map[0], node.map[1]))
         for kind in (
             "actions",
@@ -515,7 +550,12 @@ class _Parser:
         for label in self.labels:
             if label.header.kind == "actions":
                 units.append((label.header.line, label))
+        for node in self._loose_action_tables():
+            units.append((first_line(node), node))
         for _, unit in sorted(units, key=lambda u: u[0]):
+            if isinstance(unit, Node):
+                reader.read_table(unit, None)
+                continue
             if isinstance(unit, _LabelSection):
                 for nested in unit.lists:
                     reader.read_list(nested, None, None)
@@ -524,25 +564,72 @@ class _Parser:
             self._read_action_region(reader, header, region)
         return reader.finish(year)
 
+    def _loose_action_tables(self) -> list[Node]:
+        """Tables whose header names an action column ("| Action Item | Owner |") outside any action
+        section (under an empty or unrelated heading): the header says what they hold."""
+        if self._loose_tables is None:
+            candidates = [
+                (index, node)
+                for index, node in enumerate(self.blocks)
+                if node.type == "table" and ItemReader.names_actions(node)
+            ]
+            if candidates:  # most documents have none: skip the section walk
+                covered = {i for _, region in self._regions("actions") for i in region} | self._narrative_blocks()
+                candidates = [(index, node) for index, node in candidates if index not in covered]
+            self._loose_tables = [node for _, node in candidates]
+        return self._loose_tables
+
+    def _narrative_blocks(self) -> set[int]:
+        found: set[int] = set()
+        for kind in ("timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "prevention", "cost"):
+            for _, region in self._regions(kind):
+                found.update(region)
+        return found
+
     def _read_action_region(self, reader: ItemReader, header: Header, region: list[int]) -> None:
         by_block = {h.block: h for h in self.headers if h.block is not None}
         group = None
         skip_depth: int | None = None
+        readable: list[tuple[int, Any]] = []
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
                 if skip_depth is not None and sub.depth > skip_depth:
                     continue
                 skip_depth = None
-                if sub.kind in ("other", "actions"):
+                if sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)
                 else:
                     skip_depth = sub.depth
                 continue
             if skip_depth is not None:
                 continue
-            reader.read_block(self.blocks[index], group)
-        del header
+            readable.append((index, group))
+        # Paragraphs are items only where the author wrote no list or table in the whole section:
+        # beside a list (even one under a sub-heading) they introduce or comment on it.
+        listed = any(self.blocks[index].type in ("bullet_list", "ordered_list", "table") for index, _ in readable)
+        # Beside an action table, a list explains the table (a legend of types or priorities).
+        tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
+        before = (len(reader.drafts), len(self.diagnostics.items))
+        for index, group in readable:
+            node = self.blocks[index]
+            if node.type == "paragraph" and not listed:
+                reader.read_plain(node, group)
+            elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled:
+                continue
+            else:
+                reader.read_block(node, group)
+        written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]
+        # A table with a header and no rows is a section still to be written (a fresh template), not
+        # content the parser failed to read.
+        written = [node for node in written if node.type != "table" or _table_rows(node) > 1]
+        if written and not _says_none(written) and (len(reader.drafts), len(self.diagnostics.items)) == before:
+            self.diagnostics.add(
+                codes.NO_ITEMS_FOUND,
+                header.line,
+                f"section {header.title!r} has content but no action item was recognised",
+                hint="write one item per bullet, checkbox, table row or line",
+            )
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -585,6 +672,20 @@ class _Parser:
         return tuple(sections)
 
 
+# Sub-headings that group the items of an action section by category (the Google SRE book's
+# Prevention / Detection / Mitigation / Process / Fixes) rather than start another section.
+_GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolution"})
+_NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
+
+
+def _says_none(blocks: Sequence[Node]) -> bool:
+    """A section that states it has no items ("_No action items._", "None.", "N/A")."""
+    if len(blocks) != 1 or blocks[0].type != "paragraph":
+        return False
+    text = node_text(blocks[0]).text
+    return len(text) <= 80 and bool(_NONE_STATED.match(text))
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -598,3 +699,8 @@ def _tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(t.strip() for t in re.split(r"[,;]", str(value)) if t.strip())
+
+
+def _table_rows(node: Any) -> int:
+    """Rows of a table, its header row included."""
+    return sum(1 for section in node.children for row in section.children if row.type == "tr")

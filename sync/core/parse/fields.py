@@ -21,7 +21,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FIELD_LABELS: dict[str, str] = {}
 for _field, _labels in {
-    "incident_id": "incident id|incident #|incident number|incident no|incident key|incident ref",
+    "incident_id": "incident id|incident #|incident number|incident no|incident key|incident ref|id",
     "severity": "severity|incident severity|sev|severity level|priority level",
     "range": "date/time|date / time|date and time|incident date/time|incident window|time window",
     "start": "start|start time|started|started at|start date/time|start date|start time (utc)|incident start"
@@ -142,17 +142,24 @@ def read_front_matter(data: Mapping[str, Any]) -> FrontMatter:
     return result
 
 
-def load_yaml(text: str) -> tuple[Mapping[str, Any] | None, str | None]:
-    """Parse front matter; returns (mapping or None, error text or None)."""
+def load_yaml(text: str) -> tuple[Mapping[str, Any] | None, str | None, int | None]:
+    """Parse front matter; returns (mapping or None, error text or None, 0-based line of the error
+    within ``text`` when YAML names one)."""
     try:
         data = yaml.load(text, Loader=_LOADER) if text.strip() else {}  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
-        return None, str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        # Where the broken construct starts (an unclosed bracket or quote) is the line to fix;
+        # without one, where YAML noticed the problem.
+        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        line = mark.line if mark is not None else None
+        problem = getattr(exc, "problem", None)
+        message = str(problem) if problem else (str(exc).splitlines()[0] if str(exc) else "invalid YAML")
+        return None, f"invalid YAML: {message}", line
     if data is None:
-        return {}, None
+        return {}, None, None
     if not isinstance(data, dict):
-        return None, f"front matter is a {type(data).__name__}, not a mapping"
-    return data, None
+        return None, f"front matter is a {type(data).__name__}, not a mapping", None
+    return data, None, None
 
 
 def json_safe(value: Any) -> Any:

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sync.core.model import ActionItem, Priority, Status, TicketLink
 from sync.core.parse import codes
-from sync.core.parse.blocks import Inline, Link, Node, first_line, node_text
+from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.options import ParseOptions
@@ -27,7 +28,15 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
-from sync.core.parse.wording import is_placeholder, reads_as_done
+from sync.core.parse.wording import (
+    is_placeholder,
+    promises_work,
+    reads_as_action,
+    reads_as_done,
+    reads_as_in_progress,
+    reads_as_wont_do,
+    starts_with_past_form,
+)
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
@@ -38,6 +47,43 @@ _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
 _PRIORITY_PREFIX = re.compile(r"^\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
+# "HIGH: split the monolith", "[Critical] …", "Low priority - …": a priority word needs brackets or a separator.
+_PRIORITY_WORD_PREFIX = re.compile(
+    r"^(?:\[(?P<b>[A-Za-z]{3,8}(?: priority)?)\]\s*[:\-–—]?|(?P<w>[A-Za-z]{3,8}(?: priority)?)\s*[:–—]|"
+    r"(?P<d>[A-Za-z]{3,8}(?: priority)?)\s+[-–—])\s+",
+    re.IGNORECASE,
+)
+# "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
+_STATUS_PREFIX = re.compile(
+    r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
+    r"(?P<w>done|todo|to do|wip|in progress|in-progress|wontfix|won't do|won't fix|fixed|completed?)\s*[:\-–—])\s*",
+    re.IGNORECASE,
+)
+_UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP)\s+(?=\S)")
+# A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
+_LEADING_REFERENCE = re.compile(
+    r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
+    re.IGNORECASE,
+)
+_TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
+_LABEL_LEAD = re.compile(r"\s*:\s*(?=\S)")
+_PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
+_LEADING_SEPARATOR = re.compile(r"^\s*[:\-–—|]\s+")
+# "(fixed by adding …)", "(filed https://…)", "(added an @emergency role)": a note saying what became of it.
+_OUTCOME_NOTE = re.compile(
+    r"\s*\((?P<verb>fixed|done|added|completed|resolved|implemented|shipped|landed|merged|filed|tracked in|tracking)"
+    r"\b(?P<rest>[^()]*)\)\s*\.?$",
+    re.IGNORECASE,
+)
+_STRUCK = re.compile(r"^~~(?P<body>.+?)~~\s*")
+# Labelled annotations written into an item: "Priority: P1", "owner: sam", "Owner(s): ana, bo", "Due: 5 Dec".
+_ANNOTATION_LABEL = re.compile(
+    r"(?:(?<=^)|(?<=[\s.;,(—–-]))(?P<label>owner\(s\)|owners?|assignees?|assigned to|dri|priority|prio|status"
+    r"|due date|due|deadline|eta|target date)\s*:\s*",
+    re.IGNORECASE,
+)
+_BARE_PRIORITY = re.compile(r"[\s,;(—–-]+priority\s+(?P<v>p[0-4]|[a-z]+)\)?\.?$", re.IGNORECASE)
+_LABELLED_LINE = re.compile(r"^(?P<label>[A-Za-z][\w ()/'&-]{0,30}?)\s*:\s*(?P<value>\S.*)$")
 _TRAILING_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,80})\)\s*\.?$")
 # A trailing parenthesised list of ticket references: "(DEMO-22)", "(#12, #14)", "([PROJ-3](…))".
 # Link texts are masked with \0 before matching, so a link of any text counts as one reference.
@@ -51,7 +97,9 @@ _PLAIN_OWNER = re.compile(
 )
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
 _OWNER_SENTENCE = re.compile(
-    rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?",
+    rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?"
+    # The name ends the sentence or the clause; "Owner: a very long description …" is prose.
+    r"(?=\s*$|\s*[.;,)]|\s+(?:[—–-]|\())",
     re.IGNORECASE,
 )
 _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is going to|must)\b")
@@ -60,7 +108,7 @@ _TEAM_OWNER = re.compile(
 )
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
-_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*$")
+_UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
 _STATUS_WITH_DATE = re.compile(
@@ -73,6 +121,9 @@ _PART_SPLIT = re.compile(r"[,;]")
 _PRIORITY_WORD = re.compile(r"p[0-4]|[a-z]+")
 _OWNER_ONLY = re.compile(_OWNER_TOKEN)
 _OWNER_PART = re.compile(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", re.IGNORECASE)
+_WORDED_PRIORITY = re.compile(r"(?:priority\s*:?\s*)?(?P<v>p[0-4]|[a-z]+)(?:\s+priority)?", re.IGNORECASE)
+_PART_LABEL = re.compile(r"(?P<label>[a-z][a-z ()]{0,15}?)\s*:\s*(?P<value>\S.{0,60})", re.IGNORECASE)
+_BY_OWNER = re.compile(rf"by\s+(?P<o>{_OWNER_TOKEN})", re.IGNORECASE)
 _PERIOD = re.compile(r"\b(?:Q[1-4]|H[12])\b")
 _ANY_DIGIT = re.compile(r"\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -81,16 +132,32 @@ _COLUMNS: dict[str, str] = {}
 for _role, _names in {
     "number": "#|no|no.|nr|number|id|item #",
     "text": "action|action item|action items|actions|item|task|description|what|follow-up|follow up"
+    "|action item description"
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by",
-    "priority": "priority|prio|pri",
+    "priority": "priority|prio|pri|p|prio.",
     "status": "status|state|done?|progress",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
     "kind": "type|kind|category",
 }.items():
     for _name in _names.split("|"):
         _COLUMNS[_name] = _role
+
+
+_FIELD_ROLES: dict[str, str] = {}
+for _role, _names in {
+    "owner": "owner|owners|owner(s)|assignee|assignees|assigned to|who|dri|responsible|lead",
+    "priority": "priority|prio|pri|p",
+    "status": "status|state|progress",
+    "deadline": "due|due date|deadline|eta|target|target date|by when|when|timeframe|time frame",
+    "ticket": "ticket|tickets|issue|issues|bug|bugs|jira|link|links|tracking|tracking issue|pr|prs|reference"
+    "|references",
+    "description": "description|details|detail|notes|note|why|rationale|context|impact|goal|outcome|scope|summary"
+    "|acceptance criteria|definition of done|action|problem|solution|approach|result",
+}.items():
+    for _name in _names.split("|"):
+        _FIELD_ROLES[_name] = _role
 
 
 @dataclass
@@ -116,6 +183,7 @@ class Draft:
     status_raw: str | None = None
     status: Status | None = None
     status_marked: bool = False
+    status_guessed: bool = False  # read from the wording, which a heading's explicit status overrides
     kind: str | None = None
     number: int | None = None
     tickets: list[TicketLink] = field(default_factory=list)
@@ -130,6 +198,7 @@ class _Text:
     def __init__(self, inline: Inline) -> None:
         self.text = inline.text
         self.links = list(inline.links)
+        self.bold = inline.bold_prefix if inline.bold_prefix and inline.text.startswith(inline.bold_prefix) else None
 
     def cut(self, start: int, end: int) -> None:
         width = end - start
@@ -155,7 +224,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
     name = title
     for match in reversed(list(re.finditer(r"\s*\(([^()]*)\)", title))):
         body = match.group(1).strip()
-        status = options.status(body)
+        status = heading_status(body, options)
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
         if status is not None:
             group.status, group.status_raw = status, body
@@ -171,7 +240,40 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         if ticket is not None:
             group.tickets.append(ticket)
     group.title = name.strip(" :") or None
+    if group.status is None and group.title is not None:
+        # "#### Done", "### Remaining", "Completed actions": the heading itself names the status.
+        bare = _HEADING_FILLER.sub(" ", group.title.lower())
+        status = heading_status(bare, options)
+        if status is not None:
+            group.status, group.status_raw = status, group.title
     return group
+
+
+_HEADING_FILLER = re.compile(
+    r"\b(?:actions?|action items?|items?|tasks?|work|follow[- ]?ups?|so far|already|still|yet|"
+    r"remediations?|improvements?|steps?)\b|[:\-–—]",
+    re.IGNORECASE,
+)
+_STATUS_ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b|&)\s*", re.IGNORECASE)
+
+
+def heading_status(text: str, options: ParseOptions) -> Status | None:
+    """The status a heading or its parenthetical names: "completed", "planned or in-progress".
+    Alternatives that are all still open ("planned or in-progress") read as open; a mix of done
+    and not done names no status."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    found = options.status(text)
+    if found is not None:
+        return found
+    parts = [p for p in _STATUS_ALTERNATIVES.split(text) if p]
+    statuses = {options.status(p.replace("-", " ")) for p in parts}
+    if len(parts) < 2 or None in statuses:
+        return None
+    if len(statuses) == 1:
+        return statuses.pop()
+    return Status.OPEN if statuses <= {Status.OPEN, Status.IN_PROGRESS} else None
 
 
 class ItemReader:
@@ -204,6 +306,24 @@ class ItemReader:
         draft = self.read_text(text, first_line(node))
         self._keep(draft, group)
 
+    def read_plain(self, node: Node, group: Group | None) -> None:
+        """A paragraph in an action section without lists or tables: one item per line when every
+        line reads as an action ("Next steps" written as plain lines), else one per paragraph."""
+        rendered = node_text(node)
+        if rendered.bold_prefix and _LABEL_ACTION.match(rendered.bold_prefix):
+            self.read_paragraph(node, group)
+            return
+        line = first_line(node)
+        content, env = inline_source(node)
+        lines = [render_source(raw, env) for raw in content.split("\n")]
+        # Hard-wrapped prose continues in lower case ("… members in a\nhurry."); separate items do not.
+        wrapped = any(r.text[:1].islower() for r in lines[1:])
+        if len(lines) > 1 and not wrapped and all(_plain_item(r) for r in lines):
+            for offset, one in enumerate(lines):
+                self._keep(self.read_text(_Text(one), line + offset), group)
+        elif _plain_item(rendered):
+            self._keep(self.read_text(_Text(rendered), line), group)
+
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
         siblings: list[Draft] = []
         for item in node.children:
@@ -218,20 +338,38 @@ class ItemReader:
                 for sub in nested:
                     self.read_list(sub, group, parent)
                 continue
-            draft = self.read_text(_Text(node_text(paragraphs[0])), line)
+            content, env = inline_source(paragraphs[0])
+            line_end_tickets, content = self._line_end_references(content, env)
+            head, elaboration = _split_title(paragraphs[0], content if line_end_tickets else None)
+            draft = self.read_text(_Text(head), line)
+            draft.tickets.extend(line_end_tickets)
             draft.parent = parent
             if not self._keep(draft, group):
                 continue
             siblings.append(draft)
+            # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
+            titled = (head.bold_prefix is not None and head.text.startswith(head.bold_prefix)) or (
+                draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
+            )
+            # Lines after a title line and further paragraphs explain the item: fields or description.
+            for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
+                for text, env in source:
+                    self._elaborate(draft, render_source(text, env), line)
             for sub in nested:
-                self._read_nested(sub, draft, group)
+                self._read_nested(sub, draft, group, titled)
         if any(d.status_marked for d in siblings):
             # The list marks status per item, so an unmarked item is one not yet done.
             for draft in siblings:
                 if draft.status is None:
                     draft.status = Status.OPEN
+        elif sum(1 for d in siblings if d.status_raw == "past tense") >= 2:
+            # Lists are written in parallel form: beside "Removed x" and "Verified y", "Updated z" reports
+            # work done too, though "Updated" alone could open a noun phrase.
+            for draft in siblings:
+                if draft.status is None and starts_with_past_form(draft.text):
+                    draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
 
-    def _read_nested(self, node: Node, parent: Draft, group: Group | None) -> None:
+    def _read_nested(self, node: Node, parent: Draft, group: Group | None, titled: bool) -> None:
         entries = [c for c in node.children if c.type == "list_item"]
         rendered = [
             node_text(next(c for c in e.children if c.type == "paragraph"))
@@ -243,6 +381,17 @@ class ItemReader:
             for r in rendered:
                 parent.tickets.extend(self._tickets_of(r.text, r.links))
             return
+        if titled or (rendered and all(_field_line(r) is not None for r in rendered)):
+            # Under a bold title ("1. **Deeper monitoring**") sub-bullets explain the item, and
+            # "- **Owner:** @kim" lines are its fields: neither is an item of its own.
+            for entry, r in zip(entries, rendered, strict=True):
+                self._elaborate(parent, r, first_line(entry))
+                for deeper in (c for c in entry.children if c.type in ("bullet_list", "ordered_list")):
+                    for sub_entry in deeper.children:
+                        sub_para = next((c for c in sub_entry.children if c.type == "paragraph"), None)
+                        if sub_para is not None:
+                            self._elaborate(parent, node_text(sub_para), first_line(sub_entry))
+            return
         if parent.owner is not None and all(not _has_owner_mark(r.text) for r in rendered):
             # Sub-bullets under an owned item describe it (mentimeter's "[Rick]" items).
             description = " ".join(r.text for r in rendered if r.text)
@@ -250,6 +399,72 @@ class ItemReader:
                 parent.extra["description"] = description
             return
         self.read_list(node, group, parent)
+
+    def _line_end_references(self, content: str, env: dict[str, Any]) -> tuple[list[TicketLink], str]:
+        """A " (KEY)" group ending the first line of a hard-wrapped item is a ticket of the item, not
+        words of its sentence (write-back appends there: "… should have (LOC-1)\n  until …")."""
+        if "\n" not in content or not content.split("\n", 1)[0].rstrip().endswith(")"):
+            return [], content
+        first, rest = content.split("\n", 1)
+        group = _LINE_END_GROUP.search(first)
+        if group is None or group.start() == 0:
+            return [], content
+        text = _Text(render_source(first, env))
+        probe = Draft(text="", line=0)
+        if not self._trailing_references(text, probe) or text.text.endswith(")"):
+            return [], content
+        return probe.tickets, first[: group.start()] + "\n" + rest
+
+    def _elaborate(self, draft: Draft, rendered: Inline, line: int) -> None:
+        """Apply one line that explains an item: a known field sets it, anything else is description."""
+        if not rendered.text:
+            return
+        found = _field_line(rendered)
+        if found is not None:
+            role, label, value = found
+            if role == "owner" and draft.owner is None and not is_placeholder(value):
+                draft.owner = value.rstrip(".")
+                return
+            if role == "priority" and draft.priority_raw is None:
+                draft.priority_raw = value.rstrip(".")
+                return
+            if role == "deadline" and draft.deadline_raw is None:
+                draft.deadline_raw = value.rstrip(".")
+                return
+            if role == "status" and not draft.status_marked:
+                draft.status_raw = value
+                draft.status = self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value)) or self.options.status(value)
+                draft.status_marked = draft.status is not None
+                if draft.status is None:
+                    self.diagnostics.add(codes.UNMAPPED_STATUS, line, f"status {value!r} kept as raw text")
+                return
+            if role == "ticket":
+                tickets = self._tickets_of(rendered.text, rendered.links)
+                if tickets:
+                    draft.tickets.extend(tickets)
+                    return
+            if role == "description" and label != "description":
+                draft.extra.setdefault(label, value)
+                return
+            if role == "description":
+                rendered = Inline(value)
+        else:
+            draft.tickets.extend(t for t in self._tickets_of(rendered.text, rendered.links) if t.url)
+        previous = draft.extra.get("description")
+        draft.extra["description"] = f"{previous} {rendered.text}" if previous else rendered.text
+
+    @staticmethod
+    def names_actions(node: Node) -> bool:
+        """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
+        a log of what happened ("| Time | Action |")."""
+        keys = {_column_key(name) for name in _header_cells(node)}
+        return bool(keys & _ACTION_HEADERS) and not keys & _TIME_HEADERS
+
+    def is_action_table(self, node: Node) -> bool:
+        """A table in an action section that has a column holding the action."""
+        if node.type != "table":
+            return False
+        return any(_COLUMNS.get(_column_key(name)) == "text" for name in _header_cells(node))
 
     def read_table(self, node: Node, group: Group | None) -> None:
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
@@ -284,6 +499,8 @@ class ItemReader:
             self.diagnostics.add(codes.EMPTY_ITEM, line, "empty table row dropped")
             return
         draft = self.read_text(_Text(text_cell), line)
+        if "status" in roles and draft.status_guessed:
+            draft.status, draft.status_raw, draft.status_guessed = None, None, False  # the column says, not the wording
         draft.extra.update(extra)
         if (owner := by_role.get("owner")) and owner.text and not is_placeholder(owner.text):
             draft.owner = owner.text
@@ -303,6 +520,13 @@ class ItemReader:
                 self.diagnostics.add(codes.UNMAPPED_STATUS, line, f"status {status.text!r} kept as raw text")
         if (ticket := by_role.get("ticket")) and ticket.text:
             self._read_ticket_cell(draft, ticket)
+        if draft.status is None:
+            # A "Notes" column that says only "Done": the status, when no Status column exists.
+            for value in extra.values():
+                noted = self.options.status(value.rstrip("."))
+                if noted is not None:
+                    draft.status, draft.status_raw, draft.status_marked = noted, value, True
+                    break
         self._keep(draft, group)
 
     def _read_ticket_cell(self, draft: Draft, cell: Inline) -> None:
@@ -324,6 +548,8 @@ class ItemReader:
         text.strip()
         self._checkbox(text, draft)
         self._done_symbol(text, draft)
+        self._struck(text, draft)
+        self._after_title(text, draft)
         # Trailing references first: write-back appends " (<ticket>)" after whatever the author wrote,
         # and the other steps must see the text as it was before.
         while self._trailing_references(text, draft):
@@ -331,6 +557,7 @@ class ItemReader:
         self._leading(text, draft)
         self._leading_ticket(text, draft)
         self._trailing(text, draft)
+        self._annotations(text, draft)
         self._owner_sentence(text, draft)
         self._trailing_tickets(text, draft)
         self._trailing(text, draft)
@@ -338,7 +565,10 @@ class ItemReader:
         body = text.text.strip().rstrip(" —–-,;").strip()
         draft.tickets = [*self._tickets_of(body, text.links), *draft.tickets]
         draft.text = " ".join(body.split())
-        self._wording(draft)
+        label = text.bold.rstrip(":").strip() if text.bold else None
+        labelled = _LABEL_LEAD.match(draft.text, len(label)) if label and draft.text.startswith(label) else None
+        # "**Checked arithmetic:** Replace …": the label names the item, the sentence after it says what to do.
+        self._wording(draft, draft.text[labelled.end() :] if labelled else draft.text)
         return draft
 
     def _checkbox(self, text: _Text, draft: Draft) -> None:
@@ -360,8 +590,56 @@ class ItemReader:
         text.cut(match.start(), match.end())
         text.strip()
 
+    def _struck(self, text: _Text, draft: Draft) -> None:
+        # "~~Rewrite the loader~~": a struck-through entry of a to-do list is one that is done.
+        match = _STRUCK.match(text.text)
+        if match is None or text.text[match.end() :].strip(" .").startswith("~~"):
+            return
+        if not draft.status_marked:
+            draft.status, draft.status_raw, draft.status_marked = Status.DONE, "~~struck~~", True
+        text.cut(match.end("body"), match.end())
+        text.cut(0, 2)
+        text.strip()
+
+    def _after_title(self, text: _Text, draft: Draft) -> None:
+        """ "**Alert** *(pending)* – Deploy …": a parenthetical right after a bold title annotates it."""
+        if not text.bold:
+            return
+        note = _TITLE_NOTE.match(text.text, len(text.bold))
+        if note and not _overlaps_link(text, note.start(), note.end()) and self._apply_parts(note.group("body"), draft):
+            text.cut(note.start(), note.end())
+
     def _leading(self, text: _Text, draft: Draft) -> None:
-        for _ in range(3):
+        for _ in range(6):
+            # Every prefix shape has a separator, bracket or digit early on; plain sentences skip the regexes.
+            head = text.text[:24]
+            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ")):
+                break
+            status = _STATUS_PREFIX.match(text.text) or _UPPER_STATUS_PREFIX.match(text.text)
+            if status is not None:
+                groups = status.groupdict()
+                word = groups.get("w") or groups.get("b") or ""
+                mapped = self.options.status(word.replace("-", " "))
+                if mapped is not None:
+                    if not draft.status_marked:
+                        draft.status, draft.status_raw, draft.status_marked = mapped, word, True
+                    text.cut(0, status.end())
+                    continue
+            reference = _LEADING_REFERENCE.match(text.text)
+            if reference is not None and not _overlaps_link(text, 0, reference.end()):
+                found = text_tickets(reference.group("ref"))
+                if found and all(t.system != "jira" or is_jira_key(t.key) for t in found):
+                    draft.tickets.extend(found)
+                    text.cut(0, reference.end())
+                    continue
+            word_prefix = _PRIORITY_WORD_PREFIX.match(text.text)
+            if word_prefix is not None and draft.priority_raw is None:
+                raw = word_prefix.group("b") or word_prefix.group("w") or word_prefix.group("d")
+                bare = re.sub(r"\s+priority$", "", raw, flags=re.IGNORECASE)
+                if self.options.priority(bare) is not None:
+                    draft.priority_raw = bare
+                    text.cut(0, word_prefix.end())
+                    continue
             paren = _LEADING_PAREN.match(text.text)
             if paren and self._apply_parts(paren.group("body"), draft, allow_owner_phrase=True):
                 text.cut(0, paren.end())
@@ -388,6 +666,9 @@ class ItemReader:
                 ticket = link_ticket(first.text, first.url)
                 draft.tickets.append(ticket or TicketLink(system="other", key=first.text, url=first.url))
                 text.cut(0, first.end)
+                separator = _LEADING_SEPARATOR.match(text.text)
+                if separator:
+                    text.cut(0, separator.end())  # "[#12](…) - Fix x": the dash joins reference and text
                 text.strip()
 
     def _trailing(self, text: _Text, draft: Draft) -> None:
@@ -402,6 +683,8 @@ class ItemReader:
                     draft.owner = bracket.group("body")
                     text.cut(bracket.start(), len(text.text))
                     continue
+            if closing == ")" and self._outcome_note(text, draft):
+                continue
             if closing == ")":
                 paren = _TRAILING_PAREN.search(text.text)
                 if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
@@ -421,6 +704,24 @@ class ItemReader:
                     text.cut(upper.start(), len(text.text))
                     continue
             break
+
+    def _outcome_note(self, text: _Text, draft: Draft) -> bool:
+        """A trailing "(fixed by …)" / "(filed <issue>)" note: done, or tracked (still open)."""
+        note = _OUTCOME_NOTE.search(text.text)
+        if note is None or note.start() == 0 or _inside_link(text, note.start()):
+            return False
+        verb = note.group("verb").lower()
+        if not draft.status_marked:
+            draft.status = Status.OPEN if verb in ("filed", "tracked in", "tracking") else Status.DONE
+            draft.status_raw, draft.status_marked = verb, True
+        links = [ln for ln in text.links if ln.start >= note.start()]
+        if links:
+            draft.tickets.extend(t for t in (link_ticket(ln.text, ln.url) for ln in links) if t is not None)
+        else:
+            draft.tickets.extend(text_tickets(note.group("rest")))
+        text.cut(note.start(), len(text.text))
+        text.strip()
+        return True
 
     def _trailing_references(self, text: _Text, draft: Draft) -> bool:
         """Peel one trailing ``(KEY-1, #2, [link](…))`` group whose every part is a ticket reference."""
@@ -459,6 +760,53 @@ class ItemReader:
         text.cut(group.start(), len(text.text))
         text.strip()
         return True
+
+    def _annotations(self, text: _Text, draft: Draft) -> None:
+        """A tail of labelled annotations: "Add limits. Priority: P1", "Reindex. Owner(s): ana, bo"."""
+        lowered = text.text.lower()
+        if ":" not in lowered and "priority" not in lowered:
+            return  # every annotation names its label with a colon, or is "priority <word>"
+        bare = _BARE_PRIORITY.search(text.text) if "priority" in lowered else None
+        if (
+            bare
+            and draft.priority_raw is None
+            and self.options.priority(bare.group("v")) is not None
+            and not _inside_link(text, bare.start())
+        ):
+            draft.priority_raw = bare.group("v")
+            text.cut(bare.start(), len(text.text))
+            text.strip()
+        labels = [m for m in _ANNOTATION_LABEL.finditer(text.text) if not _inside_link(text, m.start())]
+        if not labels or labels[0].start() == 0:
+            return
+        values: list[tuple[str, str]] = []
+        for position, match in enumerate(labels):
+            end = labels[position + 1].start() if position + 1 < len(labels) else len(text.text)
+            value = text.text[match.end() : end].strip().rstrip(" ,;.)").strip()
+            if not value or len(value) > 60 or len(value.split()) > 6:
+                return  # a label inside prose, not an annotation tail: leave it to the sentence rules
+            values.append((match.group("label").lower(), value))
+        for label, value in values:
+            if label.startswith(("owner", "assignee", "assigned", "dri")):
+                if draft.owner is None:
+                    draft.owner = value
+            elif label in ("priority", "prio"):
+                if draft.priority_raw is None:
+                    draft.priority_raw = value
+            elif label == "status":
+                if not draft.status_marked:
+                    draft.status_raw = value
+                    draft.status = self.options.status(value)
+                    draft.status_marked = draft.status is not None
+                    if draft.status is None:
+                        self.diagnostics.add(codes.UNMAPPED_STATUS, draft.line, f"status {value!r} kept as raw text")
+            elif draft.deadline_raw is None:
+                draft.deadline_raw = value
+        start = labels[0].start()
+        while start > 0 and text.text[start - 1] in " —–-,;(":
+            start -= 1
+        text.cut(start, len(text.text))
+        text.strip()
 
     def _owner_sentence(self, text: _Text, draft: Draft) -> None:
         match = _OWNER_SENTENCE.search(text.text)
@@ -547,6 +895,19 @@ class ItemReader:
         lower = part.lower()
         if self.options.priority(part) is not None and _PRIORITY_WORD.fullmatch(lower):
             return "priority", part
+        worded = _WORDED_PRIORITY.fullmatch(part)
+        if worded and self.options.priority(worded.group("v")) is not None:
+            return "priority", worded.group("v")
+        labelled = _PART_LABEL.fullmatch(part)
+        if labelled:
+            # "priority: high", "owner: x", "due: 5 Dec", "status: blocked": the label says the role,
+            # and a value that maps to nothing is kept raw and reported, not guessed.
+            role = _FIELD_ROLES.get(" ".join(labelled.group("label").lower().split()))
+            if role in ("priority", "owner", "deadline", "status"):
+                return role, labelled.group("value").strip()
+        by_owner = _BY_OWNER.fullmatch(part)
+        if by_owner:
+            return "owner", by_owner.group("o")
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
         if _OWNER_ONLY.fullmatch(part):
@@ -555,7 +916,9 @@ class ItemReader:
         if owner:
             return "owner", owner.group("o").strip()
         due = _DUE.match(part)
-        if due and (parse_date(due.group("d")) or _PERIOD.search(due.group("d"))):
+        if due and (parse_date(due.group("d"), 2000) or _PERIOD.search(due.group("d"))):
+            return "deadline", due.group("d").strip()
+        if due and lower.startswith(("due", "deadline")):
             return "deadline", due.group("d").strip()
         return None
 
@@ -563,6 +926,10 @@ class ItemReader:
         # "(tc, cloudops teams) ramp …": a short leading parenthetical of names is the owner.
         words = body.replace(",", " ").split()
         if draft.owner is not None or not words or len(words) > 6 or _ANY_DIGIT.search(body):
+            return False
+        # Names as teams write them (handles, lower-case slugs, "<x> team"), not a note such as
+        # "(Longer-term)" or "(Optional)".
+        if not all(w.islower() or w.startswith("@") or w.lower() in ("team", "teams") for w in words):
             return False
         draft.owner = body.strip()
         return True
@@ -581,17 +948,24 @@ class ItemReader:
         found.extend(text_tickets(scrubbed))
         return found
 
-    def _wording(self, draft: Draft) -> None:
-        text = draft.text
+    def _wording(self, draft: Draft, text: str) -> None:
+        """Owner and status from the sentence; ``text`` is the sentence after a bold label, if any."""
         if draft.owner is None:
-            subject = _SUBJECT_OWNER.match(text) or _TEAM_OWNER.match(text)
+            subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
             if subject:
                 draft.owner = subject.group("owner")
+        if draft.status is None and reads_as_wont_do(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
+        if draft.status is None and reads_as_in_progress(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
         if draft.status is None:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
-            elif reads_as_done(text):
+                draft.status_guessed = True
+            elif reads_as_done(text) and not promises_work(text):
+                # "has rectified the issue and will implement more tests": the promise is the item.
                 draft.status, draft.status_raw = Status.DONE, "past tense"
+                draft.status_guessed = True
 
     # -- keeping, numbering ---------------------------------------------------------------------
 
@@ -626,7 +1000,7 @@ class ItemReader:
         tickets = list(draft.tickets)
         deadline_raw = draft.deadline_raw
         if group is not None:
-            if status is None and group.status is not None:
+            if (status is None or draft.status_guessed) and group.status is not None:
                 status, status_raw = group.status, group.status_raw
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
@@ -644,6 +1018,19 @@ class ItemReader:
             if deadline is None and not _PERIOD.search(deadline_raw):
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
+        missing = [
+            name
+            for name, absent in (("owner", draft.owner is None), ("priority", draft.priority_raw is None))
+            if absent
+        ]
+        if missing:
+            # Confidence: say what the parser did not find, so a reader can check the item as written.
+            self.diagnostics.add(
+                codes.INCOMPLETE_ITEM,
+                draft.line,
+                f"no {' and no '.join(missing)} found for item {number} {_preview(draft.text)!r}",
+                hint="write it in the item, e.g. '(P1, @owner)', or in an Owner/Priority column",
+            )
         return ActionItem(
             number=number,
             text=draft.text,
@@ -704,3 +1091,92 @@ def _only_reference(rendered: Inline) -> bool:
 
 def _has_owner_mark(text: str) -> bool:
     return bool(_TRAILING_BRACKET.search(text) or _OWNER_ONLY.search(text))
+
+
+# A parenthesised group at the end of a source line; link destinations may nest one level of parentheses.
+_LINE_END_GROUP = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*$")
+_TITLE_REST = re.compile(r"[\s:.\-–—]*(?:\([^()]*\))?[\s.]*")
+_Source = list[tuple[str, dict[str, Any]]]
+
+
+def _source_lines(node: Node) -> _Source:
+    content, env = inline_source(node)
+    return [(line, env) for line in content.split("\n") if line.strip()]
+
+
+def _split_title(node: Node, content: str | None = None) -> tuple[Inline, list[_Source]]:
+    """An item paragraph whose first line is only a bold title ("**Deeper monitoring**", possibly
+    followed by write-back's " (KEY)") keeps that line as the item; the lines after it explain it.
+    ``content`` replaces the paragraph's own source when a reference was taken off it."""
+    source, env = inline_source(node)
+    rendered = node_text(node) if content is None else render_source(content, env)
+    content = source if content is None else content
+    if "\n" not in content or not content.lstrip().startswith(("**", "__")):
+        return rendered, []
+    first, rest = content.split("\n", 1)
+    head = render_source(first.strip(), env)
+    if not head.bold_prefix or not head.text.startswith(head.bold_prefix):
+        return rendered, []
+    if not _TITLE_REST.fullmatch(head.text[len(head.bold_prefix) :]):
+        return rendered, []
+    return head, [[(line, env) for line in rest.split("\n") if line.strip()]]
+
+
+def _field_line(rendered: Inline) -> tuple[str, str, str] | None:
+    """``(role, label, value)`` when a line is a labelled field ("**Owner:** @kim", "Priority: P1")
+    whose label is a known item field."""
+    match = _LABELLED_LINE.match(rendered.text)
+    if match is None:
+        return None
+    label = " ".join(match.group("label").lower().split())
+    role = _FIELD_ROLES.get(label)
+    if role is None:
+        return None
+    return role, label, match.group("value").strip()
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= 40 else text[:39].rstrip() + "…"
+
+
+_MARKED_START = re.compile(
+    r"^(?:\[[ xX✓✔]?\]|[✅✔☑]|~~|\(?P[0-4]\b|\[P[0-4]\]|(?:done|todo|wip)\s*:|"
+    r"[A-Z][A-Z0-9]{1,9}-\d+\s*[:\-–—]|bug\s*#?\s*\d{3,}\s*[:\-–—]|#\d+\s)",
+    re.IGNORECASE,
+)
+
+
+def _plain_item(rendered: Inline) -> bool:
+    """Whether a plain line (no bullet) reads as an action item rather than prose about one."""
+    text = rendered.text.strip()
+    if not text or len(text) > 400:
+        return False
+    if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
+        return True  # "**Monitoring**: alert on queue depth"
+    return bool(_MARKED_START.match(text)) or reads_as_action(text)
+
+
+_ACTION_HEADERS = frozenset(
+    {
+        "action item",
+        "action items",
+        "action",
+        "actions",
+        "follow-up",
+        "follow-ups",
+        "followup",
+        "corrective action",
+        "corrective actions",
+        "remediation",
+        "remediation item",
+        "action item description",
+    }
+)
+
+
+_TIME_HEADERS = frozenset({"time", "date", "timestamp", "datetime", "date/time", "time (utc)", "date and time"})
+
+
+def _header_cells(node: Node) -> list[str]:
+    rows = [r for section in node.children for r in section.children if r.type == "tr"]
+    return [node_text(cell).text for cell in rows[0].children] if rows else []

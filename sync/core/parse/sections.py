@@ -29,10 +29,20 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "actions",
-            r"\baction ?items?\b|\bactionables?\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
-            r"|\bpreventa?tive (?:measures|actions)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
-            r"|\bfuture improvements\b|\bpreventing the issue from happening again\b|\baction plan\b"
-            r"|^actions?$|\bto-?dos?\b",
+            # "Actionables" (a noun) names the items; "Actionable" alone is an adjective (a guideline).
+            r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
+            r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
+            r"|\b(?:future|further) improvements\b"
+            r"|\b(?:immediate|proactive|remedial|resolving|mitigating|planned|long-term|short-term|follow-on)"
+            r" (?:actions?|measures|steps|fixes)\b"
+            r"|\bwhat we(?:'re| are) doing about it\b|\bwhat (?:has been|we(?:'ve| have)) done\b"
+            r"|\bpreventing the issue from happening again\b|\baction plan\b"
+            r"|^actions?$|\bto-?dos?\b"
+            # Post-mortems of launches, deadlines and deals name their commitments in plain words.
+            r"|\bwhat we(?:'ll| will| are|'re)? (?:do|doing|change|changing)\b|\bdo(?:ing)? differently\b"
+            r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
+            r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
+            r"|\bwork items\b|\bchanges we\b",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
         ("timeline", r"\btimeline\b|\bchain of events\b|\bsequence of events\b"),
@@ -150,10 +160,11 @@ def pseudo_heading(node: Node) -> Inline | None:
 
 
 def bare_heading(node: Node, following: Node | None) -> Inline | None:
-    """A one-line paragraph naming a known section, directly followed by a list (doc 16)."""
+    """A one-line paragraph naming a known section, followed by a list (doc 16; a blank line may
+    separate them, as in "Action items" written without '#')."""
     if node.type != "paragraph" or following is None or following.type not in ("bullet_list", "ordered_list"):
         return None
-    if not node.map or not following.map or following.map[0] != node.map[1] or node.map[1] - node.map[0] != 1:
+    if not node.map or not following.map or node.map[1] - node.map[0] != 1:
         return None
     if len(_raw(node)) > 80:
         return None

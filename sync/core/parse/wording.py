@@ -255,11 +255,184 @@ _IMPERATIVES = frozenset(
         "verify",
         "work",
         "write",
+        "adjust",
+        "apply",
+        "ask",
+        "assess",
+        "assign",
+        "backport",
+        "be",
+        "block",
+        "cache",
+        "cap",
+        "capture",
+        "clarify",
+        "collect",
+        "compile",
+        "configure",
+        "consolidate",
+        "contact",
+        "convert",
+        "coordinate",
+        "deliver",
+        "deprecate",
+        "detect",
+        "do",
+        "draft",
+        "drop",
+        "educate",
+        "encrypt",
+        "enhance",
+        "escalate",
+        "expand",
+        "expose",
+        "file",
+        "formalise",
+        "formalize",
+        "harden",
+        "hire",
+        "hold",
+        "host",
+        "include",
+        "inform",
+        "invest",
+        "involve",
+        "isolate",
+        "label",
+        "learn",
+        "lock",
+        "log",
+        "mark",
+        "measure",
+        "merge",
+        "mitigate",
+        "offer",
+        "onboard",
+        "organise",
+        "organize",
+        "out",
+        "perform",
+        "pin",
+        "port",
+        "post",
+        "present",
+        "prototype",
+        "prune",
+        "purge",
+        "put",
+        "rate",
+        "re-enable",
+        "re-evaluate",
+        "reach",
+        "reassess",
+        "rebuild",
+        "record",
+        "redesign",
+        "refine",
+        "release",
+        "rename",
+        "reorganize",
+        "repair",
+        "request",
+        "reset",
+        "resolve",
+        "restore",
+        "retire",
+        "retry",
+        "revert",
+        "revise",
+        "revisit",
+        "rework",
+        "roll",
+        "scale",
+        "secure",
+        "send",
+        "shard",
+        "ship",
+        "shorten",
+        "split",
+        "standardise",
+        "standardize",
+        "streamline",
+        "sunset",
+        "support",
+        "survey",
+        "tag",
+        "tighten",
+        "trace",
+        "transition",
+        "tune",
+        "tweak",
+        "understand",
+        "unify",
+        "upstream",
+        "watch",
+        "wrap",
     ]
 )
-_PASSIVE_DONE = re.compile(r"^(?:[\w./'-]+\s+){1,4}(?:is|are|was|were|has been|have been)\s+(?:now\s+)?(\w+ed)\b", re.I)
+_PASSIVE_DONE = re.compile(
+    r"^(?:[\w./'`*(),-]+\s+){1,10}?(?:is|are|was|were|has been|have been)\s+(?:now\s+|also\s+|already\s+)?"
+    r"(?P<v>[a-z-]+)\b",
+    re.I,
+)
+# Participles that do not end in -ed.
+_IRREGULAR_PARTICIPLES = frozenset(
+    [
+        "withdrawn",
+        "taken",
+        "written",
+        "rewritten",
+        "done",
+        "made",
+        "built",
+        "sent",
+        "shown",
+        "known",
+        "given",
+        "set",
+        "put",
+        "run",
+        "shut",
+        "cut",
+        "begun",
+        "brought",
+        "found",
+        "held",
+        "kept",
+        "left",
+        "lost",
+        "paid",
+        "sold",
+        "spent",
+        "told",
+        "thought",
+        "undone",
+        "upheld",
+    ]
+)
+_SEQUENCE_WORD = re.compile(
+    r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|additionally|finally|lastly|next)\b,?\s*", re.I
+)
+_WE_DID = re.compile(
+    r"^(?:we|they|the team|our team|i)\s+(?:(?:have|has|had)\s+)?(?:(?:also|already|now|recently|just|since|"
+    r"for \w+ \w+)\s+)*(?P<v>[a-z-]+)\b",
+    re.I,
+)
+_WE_ARE_DOING = re.compile(
+    r"^(?:we|they|the team|our team|[\w-]+ team)\s+(?:are|is|am)\s+"
+    r"(?:also\s+|currently\s+|now\s+|actively\s+|still\s+)*(?P<v>[a-z]+ing)\b",
+    re.I,
+)
+_REJECTED = re.compile(
+    r"\b(?:was|were|has been|have been|got)\s+(?:\w+\s+)?(?:rejected|declined|abandoned|cancell?ed|dropped)\b"
+    r"|\bdecided (?:against|not to)\b|\bwon't (?:do|fix)\b",
+    re.I,
+)
+_NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has)\b", re.I)
+_PARTICLES = frozenset(["back", "out", "up", "down", "off", "over", "in"])
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_ANGLED = re.compile(r"<[^<>]{3,}>")  # "<Include the agreed solutions here>": a template's instruction
 _NUMBERED_ITEM = re.compile(r"(?:action )?item\s*#?\d+")
 _PLACEHOLDER_TEXTS = frozenset(
     {
@@ -288,14 +461,40 @@ _PLACEHOLDER_TEXTS = frozenset(
 
 def _is_past_form(word: str) -> bool:
     lower = word.lower()
+    if "-" in lower and not lower.startswith(("re-", "pre-", "un-", "co-")):
+        return False  # "Property-based", "well-tested": compound adjectives, not reports of work
     if lower in _IRREGULAR_PAST:
         return True
     return len(lower) > 4 and lower.endswith("ed") and not lower.endswith("eed")
 
 
+def reads_as_wont_do(text: str) -> bool:
+    """True when the item says it was decided against ("… it was rejected", "decided not to")."""
+    return bool(_REJECTED.search(text))
+
+
+def reads_as_in_progress(text: str) -> bool:
+    """True for "We are improving …", "The team is migrating …" (not "We are going to …")."""
+    match = _WE_ARE_DOING.match(_SEQUENCE_WORD.sub("", text))
+    return bool(match) and match is not None and match.group("v").lower() != "going"
+
+
+def starts_with_past_form(text: str) -> bool:
+    """Whether the first word is a past form ("Updated …"), adjective-like or not."""
+    words = _WORD.findall(text)
+    return bool(words) and _is_past_form(words[0])
+
+
 def reads_as_done(text: str) -> bool:
     """True when the item reports finished work ("Reverted the …", "Issued credits …",
-    "Execution clients implemented a fix …", "EIP-6110 is updated …")."""
+    "Execution clients implemented a fix …", "EIP-6110 is updated …", "We enabled …",
+    "QA now includes …")."""
+    text = _SEQUENCE_WORD.sub("", text)
+    we_did = _WE_DID.match(text)
+    if we_did and _is_past_form(we_did.group("v")) and we_did.group("v").lower() not in ("need", "needed"):
+        return True
+    if _NOW_DOES.match(text):
+        return True
     words = _WORD.findall(text)
     if len(words) < 2:
         return False
@@ -307,21 +506,25 @@ def reads_as_done(text: str) -> bool:
     lowered = [w.lower() for w in words[:5]]
     if lowered[0] in _IMPERATIVES or lowered[0].endswith("ing"):
         return False  # an order or a gerund, whatever follows ("Make sure X are monitored")
-    if _PASSIVE_DONE.match(text):
+    passive = _PASSIVE_DONE.match(text)
+    if passive and (_is_past_form(passive.group("v")) or passive.group("v").lower() in _IRREGULAR_PARTICIPLES):
         return True
     # "<noun phrase> <past verb> <determiner>": a subject that is not itself an order.
     for index in range(1, min(4, len(words) - 1)):
         word = words[index]
         if lowered[index - 1] in _IMPERATIVES or lowered[index - 1] in _DETERMINERS:
             return False
-        if _is_past_form(word) and word.lower() not in _ADJECTIVES and words[index + 1].lower() in _DETERMINERS:
+        following = words[index + 1].lower()
+        if following in _PARTICLES and index + 2 < len(words):
+            following = words[index + 2].lower()  # "validators rolled back their states"
+        if _is_past_form(word) and word.lower() not in _ADJECTIVES and following in _DETERMINERS:
             return True
     return False
 
 
 def is_placeholder(text: str) -> bool:
     """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
-    if _PLACEHOLDER.search(text):
+    if _PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip()):
         return True
     normalized = " ".join(text.lower().split()).strip(" .:")
     return normalized in _PLACEHOLDER_TEXTS or bool(_NUMBERED_ITEM.fullmatch(normalized))
@@ -354,3 +557,42 @@ def is_placeholder_title(title: str) -> bool:
     if re.search(r"\bYYYY\b|\bDD/MM\b|\bMM/DD\b|\byyyy-mm-dd\b|\bYYYY-MM-DD\b", stripped):
         return True
     return bool(re.fullmatch(r"\[[^\]]+\](?:\s*[:\-–]\s*\[[^\]]+\])*", stripped))
+
+
+_COMMITMENT = re.compile(
+    r"^(?:we|i|the team|they)(?:'ll|\s+will|\s+should|\s+need to|\s+must|\s+are going to|\s+plan to|\s+intend to)\b",
+    re.IGNORECASE,
+)
+_SUBJECT_WILL = re.compile(r"^(?:@[\w.-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:will|should|to|must)\b")
+
+
+def reads_as_action(text: str) -> bool:
+    """True when a plain line reads as something to do: an order ("Add alerting …"), a commitment
+    ("We will …") or an owner's promise ("@kim will …"). Description ("The ideal pattern would be …")
+    and reports of what happened are not."""
+    words = _WORD.findall(text)
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in _IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("is", "are", "was", "were", "has")):
+        return True
+    return promises_work(text) or bool(_OUTCOME.search(text) or _NOW_DOES.match(text))
+
+
+def promises_work(text: str) -> bool:
+    """A commitment or obligation in the opening sentence: "We will …", "Back-up systems should be
+    implemented …", "It would be useful to …" (not inside a relative clause: "… that will be …")."""
+    if _COMMITMENT.match(text) or _SUBJECT_WILL.match(text):
+        return True
+    sentence = _FIRST_SENTENCE.match(text)
+    first_sentence = sentence.group(0) if sentence else text
+    return bool(_OBLIGATION.search(first_sentence) or _WOULD_HELP.search(first_sentence))
+
+
+_FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.+", re.S)
+_OBLIGATION = re.compile(
+    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )\b(?:should|must|shall|needs? to|will)\s+(?!not\b)\w+",
+    re.I,
+)
+_WOULD_HELP = re.compile(r"\bit would be (?:useful|good|nice|great|helpful|better|worth)\b", re.I)
+_OUTCOME = re.compile(r"\((?:fixed|done|added|completed|resolved|implemented|filed)\b[^()]*\)\s*\.?$", re.I)

@@ -1,0 +1,192 @@
+"""The quarterly review: exactly the template's six questions, each with its trend.
+
+1. **Top 3 root-cause categories** — sum of contributing-factor scores per category over the
+   quarter's incidents, ties broken by the number of primary (3) scores, then by name.
+2. **MTTD** — mean detection delay (minutes) of the incidents that state one.
+3. **MTTR** — mean incident duration (minutes): as stated, else end − start.
+4. **Action-item completion rate** — items due in the quarter that are done at ``as_of`` / those
+   items not won't-do (a backfilled history has no earlier statuses to measure at the quarter's end).
+5. **Repeat incidents** — the quarter's incidents that repeat an earlier one (see
+   :mod:`reports.repeats`) / the quarter's incidents.
+6. **Cost** — total incident cost per quarter and cost per minute of downtime (total cost /
+   total duration of the incidents that have both).
+
+An incident belongs to the quarter its start (else end) falls in, in the configured time zone.
+A quarter without incidents says so (``has_data`` false, ``note``) instead of showing zeros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Literal
+
+from reports.facts import IncidentFacts, ItemFacts, ReportData, ReportSettings
+from reports.metrics import (
+    counted,
+    in_teams,
+    item_state,
+    parse_quarter,
+    previous_quarter,
+    quarter_bounds,
+    quarter_name,
+    quarter_of,
+)
+from reports.repeats import find_pairs
+from reports.results import CategoryScore, QuarterFacts, QuarterlyReport, Ratio, Trend
+from sync.core.model import Status
+
+QUESTIONS = (
+    "Top 3 root-cause categories",
+    "MTTD (detection delay)",
+    "MTTR (incident duration)",
+    "Action-item completion rate",
+    "Repeat incidents",
+    "Incident cost",
+)
+
+
+def top_categories(incidents: Sequence[IncidentFacts], limit: int = 3) -> list[CategoryScore]:
+    totals: dict[str, int] = defaultdict(int)
+    primary: dict[str, int] = defaultdict(int)
+    for incident in incidents:
+        for category, score in incident.factors:
+            totals[category] += score
+            primary[category] += score == 3
+    ranked = sorted((c for c in totals if totals[c] > 0), key=lambda c: (-totals[c], -primary[c], c))
+    return [CategoryScore(category=c, score=totals[c], primary=primary[c]) for c in ranked[:limit]]
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(statistics.fmean(values), 1) if values else None
+
+
+def quarter_facts(
+    name: str,
+    incidents: Sequence[IncidentFacts],
+    items_due: Sequence[ItemFacts],
+    incident_by_key: Mapping[str, IncidentFacts],
+    as_of: dt.datetime,
+    repeated: set[str],
+    settings: ReportSettings,
+) -> QuarterFacts:
+    zone = settings.zone
+    done = denominator = 0
+    for item in items_due:
+        if not counted(item, as_of):
+            continue
+        incident = incident_by_key.get(item.incident_key)
+        if not in_teams(incident, settings.teams):
+            continue
+        status = item_state(item, incident, as_of, zone).status
+        if status is Status.WONT_DO:
+            continue
+        denominator += 1
+        done += status is Status.DONE
+    delays = [float(i.detection_delay_minutes) for i in incidents if i.detection_delay_minutes is not None]
+    durations = [i.minutes for i in incidents if i.minutes is not None]
+    costed = [i for i in incidents if i.cost_total is not None]
+    cost_total = sum((i.cost_total for i in costed if i.cost_total is not None), Decimal(0)) if costed else None
+    with_both = [(i.cost_total, i.minutes) for i in costed if i.minutes]
+    downtime = sum(m for _c, m in with_both if m)
+    per_minute = (
+        (sum((c for c, _m in with_both if c is not None), Decimal(0)) / downtime).quantize(Decimal("0.01"))
+        if downtime
+        else None
+    )
+    return QuarterFacts(
+        quarter=name,
+        incidents=len(incidents),
+        has_data=bool(incidents) or denominator > 0,
+        note=None if incidents else f"no incidents in {name}",
+        top_categories=top_categories(incidents),
+        mttd_minutes=_mean(delays),
+        mttd_incidents=len(delays),
+        mttr_minutes=_mean([float(d) for d in durations]),
+        mttr_incidents=len(durations),
+        completion=Ratio(numerator=done, denominator=denominator),
+        repeats=Ratio(numerator=sum(1 for i in incidents if i.key in repeated), denominator=len(incidents)),
+        cost_total=cost_total,
+        cost_incidents=len(costed),
+        downtime_minutes=downtime,
+        cost_per_minute=per_minute,
+    )
+
+
+def _trend(
+    question: str,
+    metric: str,
+    unit: Literal["score", "minutes", "ratio", "USD"],
+    values: list[float | None],
+    better: Literal["up", "down"],
+) -> Trend:
+    current, before = (values[-1], values[-2]) if len(values) >= 2 else (values[-1] if values else None, None)
+    change = round(current - before, 4) if current is not None and before is not None else None
+    direction: Literal["up", "down", "flat", "n/a"] = (
+        "n/a" if change is None else "up" if change > 0 else "down" if change < 0 else "flat"
+    )
+    return Trend(
+        question=question, metric=metric, unit=unit, values=values, change=change, direction=direction, better=better
+    )
+
+
+def trends(quarters: Sequence[QuarterFacts]) -> list[Trend]:
+    def top_score(q: QuarterFacts) -> float | None:
+        return float(q.top_categories[0].score) if q.top_categories else None
+
+    return [
+        _trend(
+            QUESTIONS[0],
+            "score of the top category: " + (", ".join(c.category for c in quarters[-1].top_categories) or "none"),
+            "score",
+            [top_score(q) for q in quarters],
+            "down",
+        ),
+        _trend(QUESTIONS[1], "mean minutes", "minutes", [q.mttd_minutes for q in quarters], "down"),
+        _trend(QUESTIONS[2], "mean minutes", "minutes", [q.mttr_minutes for q in quarters], "down"),
+        _trend(QUESTIONS[3], "done / (due − won't do)", "ratio", [q.completion.value for q in quarters], "up"),
+        _trend(QUESTIONS[4], "repeats / incidents", "ratio", [q.repeats.value for q in quarters], "down"),
+        _trend(
+            QUESTIONS[5],
+            "total cost",
+            "USD",
+            [float(q.cost_total) if q.cost_total is not None else None for q in quarters],
+            "down",
+        ),
+    ]
+
+
+def quarterly_report(data: ReportData, as_of: dt.datetime, quarter: str, settings: ReportSettings) -> QuarterlyReport:
+    """The review of ``quarter`` (``2026Q3``) with the ``trend_quarters − 1`` quarters before it."""
+    zone = settings.zone
+    year, number = parse_quarter(quarter)
+    wanted: list[tuple[int, int]] = [(year, number)]
+    for _ in range(max(1, settings.trend_quarters) - 1):
+        wanted.insert(0, previous_quarter(*wanted[0]))
+    bounds = [quarter_bounds(y, q, zone) for y, q in wanted]
+    first_start = bounds[0][0]
+    selected = [i for i in data.incidents if in_teams(i, settings.teams)]
+    repeated = {p.later.key for p in find_pairs(selected, settings, later_from=first_start, first_only=True)}
+    incident_by_key = {i.key: i for i in data.incidents}
+    due_in: dict[str, list[ItemFacts]] = defaultdict(list)
+    for item in data.items:
+        if item.due is not None:
+            due_in[quarter_of(item.due)].append(item)
+    facts: list[QuarterFacts] = []
+    for (y, q), (start, end) in zip(wanted, bounds, strict=True):
+        inside = [
+            i for i in selected if i.occurred_at is not None and start <= i.occurred_at < end and i.occurred_at <= as_of
+        ]
+        name = quarter_name(y, q)
+        facts.append(quarter_facts(name, inside, due_in.get(name, []), incident_by_key, as_of, repeated, settings))
+    return QuarterlyReport(
+        as_of=as_of,
+        timezone=settings.timezone,
+        teams=list(settings.teams),
+        quarter=quarter_name(year, number),
+        quarters=facts,
+        trends=trends(facts),
+    )

@@ -1,0 +1,102 @@
+"""The HTML report of the demo data in headless Chromium: no network request, charts rendered.
+
+Skipped when Chromium is not installed (CI installs it from the Debian packages, see .ci/run).
+A probe copy of the page (the report plus one inline script, and without the Content-Security-
+Policy that would block that script) asks the browser itself: the Resource Timing API lists
+every subresource the page fetched, and each chart's drawn size is measured. A screenshot of the
+unmodified report must show the charts' colours.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sync.cli import cli
+
+CHROMIUM = os.environ.get("PMSYNC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PROBE = """<script>
+window.addEventListener('load', () => {
+  const out = document.createElement('pre');
+  out.id = 'probe';
+  const urls = performance.getEntriesByType('resource').map(e => e.name);
+  const sizes = [...document.querySelectorAll('figure.chart svg')].map(s => {
+    const r = s.getBoundingClientRect(); return Math.round(r.width) + 'x' + Math.round(r.height);
+  });
+  out.textContent = 'resources=' + JSON.stringify(urls) + ' charts=' + sizes.join(',');
+  document.body.appendChild(out);
+});
+</script>"""
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="chromium is not installed"),
+]
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def html_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("chromium-demo")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["demo", str(target)], catch_exceptions=False).exit_code == 0
+    out = target / "report.html"
+    result = runner.invoke(
+        cli,
+        ["--config", str(target / "pmsync.toml"), "report", "quarterly", "--quarter", "2026Q1", "--format", "html"]
+        + ["--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_page_makes_no_request_and_draws_its_charts(html_report: Path, tmp_path: Path) -> None:
+    html = html_report.read_text(encoding="utf-8")
+    probe = tmp_path / "probe.html"
+    without_csp = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    probe.write_text(without_csp.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    result = chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", probe.as_uri())
+    found = re.search(r"resources=(\[.*?\]) charts=([\dx,]*)", result.stdout)
+    assert found, result.stderr[-2000:]
+    assert found.group(1) == "[]"  # not one subresource: no font, no script, no CDN
+    sizes = [tuple(map(int, size.split("x"))) for size in found.group(2).split(",") if size]
+    assert len(sizes) == 4
+    assert all(width > 200 and height > 100 for width, height in sizes)
+
+
+def test_screenshot_shows_the_charts(html_report: Path, tmp_path: Path) -> None:
+    image = pytest.importorskip("matplotlib.image")
+    shot = tmp_path / "report.png"
+    chromium(tmp_path, "--window-size=1200,1800", f"--screenshot={shot}", html_report.as_uri())
+    assert shot.is_file() and shot.stat().st_size > 10_000
+    pixels = image.imread(shot)
+    rgb = pixels[..., :3]
+    # Text and tables are grey; only the charts' bars and lines are strongly coloured.
+    saturated = (rgb.max(axis=-1) - rgb.min(axis=-1)) > 0.3
+    assert int(saturated.sum()) > 5_000

@@ -1,0 +1,128 @@
+"""The corpus scoring rule: an item is right when the parser finds it (its text starts with the
+ground truth's text) with the ground truth's owner, priority, deadline and status; an extracted
+item the ground truth does not list is an extra.
+
+Ground truth is the shared format (``../shared/postmortems/ground_truth.json``): per document
+``file``, ``count_strict``, ``count_lenient`` and ``actions`` of ``text`` / ``owner`` / ``priority``
+/ ``deadline`` / ``status`` / ``tickets``. ``None`` means "the document does not say": the parser
+must not invent a value (an unstated status may be read as open). A deadline written as an ISO date
+must be that date; a deadline in words ("Q4 2025", "in H1") must be found as a deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sync.core.model import ActionItem, Status
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def find_item(items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = ()) -> ActionItem | None:
+    """The first item not yet taken whose text starts with the ground-truth text. A trailing "..."
+    is dropped; an ellipsis inside elides words, so the remaining pieces must follow in order."""
+    skip = set(taken)
+    wanted = re.sub(r"\s*(?:\.\.\.|…)\s*$", "", _collapse(gt_text))
+    pieces = [p.strip() for p in _ELLIPSIS.split(wanted) if p.strip()]
+    for item in items:
+        if id(item) in skip:
+            continue
+        text = _collapse(item.text)
+        if not text.startswith(pieces[0]):
+            continue
+        position = len(pieces[0])
+        for piece in pieces[1:]:
+            found = text.find(piece, position)
+            if found < 0:
+                break
+            position = found + len(piece)
+        else:
+            return item
+    return None
+
+
+def gt_status(raw: str) -> Status:
+    lower = raw.lower()
+    if lower.startswith(("done", "completed")):
+        return Status.DONE
+    if lower.startswith(("open", "todo", "planned")):
+        return Status.OPEN
+    if lower.startswith(("in progress", "in_progress")):
+        return Status.IN_PROGRESS
+    if lower.startswith(("wont", "won't", "cancel")):
+        return Status.WONT_DO
+    raise AssertionError(f"unknown ground-truth status {raw!r}")
+
+
+def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
+    """What the item gets wrong against its ground truth (empty when right)."""
+    wrong: list[str] = []
+    owner = gt.get("owner")
+    if owner is None:
+        if item.owner is not None:
+            wrong.append(f"owner {item.owner!r} invented")
+    elif (item.owner or "").casefold() != owner.replace(" (implied)", "").casefold():
+        wrong.append(f"owner {item.owner!r} != {owner!r}")
+    priority = gt.get("priority")
+    got_priority = item.priority.value if item.priority is not None else None
+    if got_priority != priority:
+        wrong.append(f"priority {got_priority!r} != {priority!r}")
+    deadline = gt.get("deadline")
+    if deadline is None:
+        if item.deadline_raw is not None:
+            wrong.append(f"deadline {item.deadline_raw!r} invented")
+    elif _ISO.match(deadline):
+        if item.deadline != dt.date.fromisoformat(deadline):
+            wrong.append(f"deadline {item.deadline} != {deadline}")
+    elif item.deadline_raw is None:
+        wrong.append(f"deadline {deadline!r} missed")
+    status = gt.get("status")
+    if status is None:
+        if item.status not in (None, Status.OPEN):
+            wrong.append(f"status {item.status} invented")
+    elif item.status is not gt_status(status):
+        wrong.append(f"status {item.status} != {status!r}")
+    return wrong
+
+
+@dataclass
+class DocumentScore:
+    file: str
+    total: int = 0
+    right: int = 0
+    extra: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> DocumentScore:
+    score = DocumentScore(file=entry["file"])
+    taken: list[int] = []
+    listed = [gt for gt in entry["actions"] if not gt["text"].startswith("(prose)")]
+    for gt in listed:
+        score.total += 1
+        item = find_item(items, gt["text"], taken)
+        if item is None:
+            score.problems.append(f"missing {gt['text']!r}")
+            continue
+        taken.append(id(item))
+        wrong = field_errors(item, gt)
+        if wrong:
+            score.problems.append(f"{gt['text'][:50]!r} (line {item.line}): {'; '.join(wrong)}")
+        else:
+            score.right += 1
+    unmatched = [i for i in items if id(i) not in taken]
+    # Items the ground truth counts as acceptable but does not list (lenient count) are no extras.
+    tolerated = max(0, int(entry.get("count_lenient", len(listed))) - len(entry["actions"]))
+    score.extra = max(0, len(unmatched) - tolerated)
+    if score.extra:
+        score.problems.extend(f"extra {i.text[:60]!r} (line {i.line})" for i in unmatched)
+    return score

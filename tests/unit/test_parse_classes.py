@@ -1,0 +1,577 @@
+"""One minimal document per failure class of issue 17: the general rules about how people write
+action items, each checked on the issue's own examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sync.core.model import ActionItem, Diagnostic, Priority, Severity, Status
+from sync.core.parse import parse_document
+
+
+def parse(body: str, heading: str = "## Action Items") -> tuple[tuple[ActionItem, ...], tuple[Diagnostic, ...]]:
+    result = parse_document(f"# Queue outage 2026-03-04\n\n{heading}\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items, result.diagnostics
+
+
+def items(body: str, heading: str = "## Action Items") -> tuple[ActionItem, ...]:
+    return parse(body, heading)[0]
+
+
+def only(body: str, heading: str = "## Action Items") -> ActionItem:
+    found = items(body, heading)
+    assert len(found) == 1, [i.text for i in found]
+    return found[0]
+
+
+# -- numbered items with a bold title and elaboration ------------------------------------------------
+
+
+def test_bold_title_with_paragraph_and_sub_bullets_is_one_item() -> None:
+    found = items(
+        "1. **Deeper monitoring**\n"
+        "   We lacked visibility into the queue.\n"
+        "   - Alert on depth over 1000\n"
+        "   - Dashboard per tenant\n"
+        "2. **Faster rollback**\n"
+        "   - **Description:** Make rollbacks one command.\n"
+        "   - **Owner:** @kim\n"
+        "   - **Priority:** P1\n"
+    )
+    assert [(i.text, i.owner, i.priority, i.line) for i in found] == [
+        ("Deeper monitoring", None, None, 5),
+        ("Faster rollback", "@kim", Priority.P1, 9),
+    ]
+    assert (
+        found[0].extra["description"]
+        == "We lacked visibility into the queue. Alert on depth over 1000 Dashboard per tenant"
+    )
+    assert found[1].extra["description"] == "Make rollbacks one command."
+
+
+def test_bold_lead_in_sentence_keeps_its_first_sentence() -> None:
+    item = only("1. **Better docs.** Write the runbook for failover.\n")
+    assert item.text == "Better docs. Write the runbook for failover."
+
+
+def test_loose_list_paragraphs_after_the_title_elaborate_it() -> None:
+    found = items("1. **Shard the broker**\n\n   One broker per tenant.\n\n2. **Cap fan-out**\n\n   Owner: @ana\n")
+    assert [(i.text, i.owner) for i in found] == [("Shard the broker", None), ("Cap fan-out", "@ana")]
+    assert found[0].extra["description"] == "One broker per tenant."
+
+
+def test_sub_bullets_of_a_plain_item_stay_items() -> None:
+    found = items("- Work with ops to fund GitHub\n    - Turn actions back on\n- Document the build\n")
+    assert [(i.text, i.parent) for i in found] == [
+        ("Work with ops to fund GitHub", None),
+        ("Turn actions back on", 1),
+        ("Document the build", None),
+    ]
+
+
+def test_labelled_field_sub_bullets_are_fields_not_items() -> None:
+    item = only("- Add per-tenant rate limits\n  - Owner: @li\n  - Due: 2026-04-01\n  - Status: in progress\n")
+    assert (item.owner, item.deadline, item.status) == ("@li", dt.date(2026, 4, 1), Status.IN_PROGRESS)
+
+
+# -- status from headings and per-item markers --------------------------------------------------------
+
+
+def test_status_from_headings() -> None:
+    found = items(
+        "### Immediate actions (completed)\n\n- Restart the broker\n\n"
+        "### Planned actions (planned or in-progress)\n\n- Shard the broker\n\n"
+        "#### Done\n\n- Added alerting\n\n#### Remaining\n\n- Move to managed Kafka\n"
+    )
+    assert [(i.text, i.status, i.group) for i in found] == [
+        ("Restart the broker", Status.DONE, "Immediate actions"),
+        ("Shard the broker", Status.OPEN, "Planned actions"),
+        ("Added alerting", Status.DONE, "Done"),
+        ("Move to managed Kafka", Status.OPEN, "Remaining"),
+    ]
+
+
+def test_heading_status_beats_the_past_tense_guess() -> None:
+    item = only("### Remaining\n\n- Automated the backups\n")
+    assert (item.status, item.status_raw) == (Status.OPEN, "Remaining")
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "status"),
+    [
+        ("- ✅ Rotate credentials", "Rotate credentials", Status.DONE),
+        ("- ~~Rewrite the loader~~", "Rewrite the loader", Status.DONE),
+        ("- [x] Upgrade the client", "Upgrade the client", Status.DONE),
+        ("- Patch the kernel (done)", "Patch the kernel", Status.DONE),
+        ("- Audit access — in progress", "Audit access", Status.IN_PROGRESS),
+        ("- DONE: Patch the proxy", "Patch the proxy", Status.DONE),
+        ("- TODO: Patch the gateway", "Patch the gateway", Status.OPEN),
+        ("- [WIP] Patch the gateway", "Patch the gateway", Status.IN_PROGRESS),
+        ("- Runbook: manual certificate renewal", "Runbook: manual certificate renewal", None),
+    ],
+)
+def test_per_item_status_markers(line: str, text: str, status: Status | None) -> None:
+    item = only(line)
+    assert (item.text, item.status) == (text, status)
+
+
+# -- leading tracker references ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "text", "key"),
+    [
+        (
+            "- Bug 1587511 - hard kill instances that fail to stop",
+            "hard kill instances that fail to stop",
+            "Bug 1587511",
+        ),
+        ("- JIRA-12: Move secrets to vault", "Move secrets to vault", "JIRA-12"),
+        ("- #123 Add a retry budget", "Add a retry budget", "#123"),
+        ("- acme/api#9: Add a retry budget", "Add a retry budget", "acme/api#9"),
+    ],
+)
+def test_leading_tracker_reference_is_a_ticket(line: str, text: str, key: str) -> None:
+    item = only(line)
+    assert (item.text, [t.key for t in item.tickets]) == (text, [key])
+
+
+def test_leading_severity_is_not_a_ticket() -> None:
+    item = only("- SEV-1: page the incident commander")
+    assert (item.text, item.tickets) == ("SEV-1: page the incident commander", ())
+
+
+# -- items as plain lines or paragraphs ------------------------------------------------------------------
+
+
+def test_plain_lines_under_future_improvements_are_items() -> None:
+    found = items(
+        "Add alerting on queue depth.\nDocument the failover runbook.\nReview broker capacity quarterly.\n",
+        heading="## Lessons Learned and Future Improvements",
+    )
+    assert [(i.text, i.line) for i in found] == [
+        ("Add alerting on queue depth.", 5),
+        ("Document the failover runbook.", 6),
+        ("Review broker capacity quarterly.", 7),
+    ]
+
+
+def test_paragraphs_under_next_steps_are_items_one_per_paragraph() -> None:
+    found = items(
+        "We will add a canary stage for config pushes\nso that a bad push reaches one pod first.\n\n"
+        "Investigate why the alert fired late.\n",
+        heading="## Next steps",
+    )
+    assert [i.text for i in found] == [
+        "We will add a canary stage for config pushes so that a bad push reaches one pod first.",
+        "Investigate why the alert fired late.",
+    ]
+
+
+def test_prose_in_an_action_section_is_no_item_but_a_warning() -> None:
+    found, diagnostics = parse(
+        "The ideal pattern would be one with quick failover.\nOur engineers are working on it.\n",
+        heading="## Corrective and Preventative Measures",
+    )
+    assert found == ()
+    assert [(d.code, d.line) for d in diagnostics] == [("PM043", 3)]
+
+
+def test_an_empty_action_table_is_a_section_to_write_not_a_warning() -> None:
+    # A fresh template: the header row is there, no row yet. Nothing was missed.
+    found, diagnostics = parse("| # | Action | Owner | Deadline | Priority | Status |\n|---|---|---|---|---|---|\n")
+    assert found == () and [d.code for d in diagnostics] == []
+
+
+def test_a_table_with_rows_but_no_action_column_still_warns() -> None:
+    found, diagnostics = parse("| Owner | Deadline |\n|---|---|\n| @kim | 2026-03-01 |\n")
+    assert found == () and [d.code for d in diagnostics] == ["PM042"]
+
+
+def test_an_intro_paragraph_beside_a_list_is_not_an_item() -> None:
+    found = items("Add these:\n\n- Add a canary\n")
+    assert [i.text for i in found] == ["Add a canary"]
+
+
+def test_a_section_that_says_none_gets_no_warning() -> None:
+    found, diagnostics = parse("None.\n")
+    assert found == () and [d.code for d in diagnostics] == []
+
+
+# -- summary fields in a two-column table -----------------------------------------------------------------
+
+
+def test_summary_fields_in_a_field_value_table() -> None:
+    result = parse_document(
+        "# Queue outage\n\n| Field | Value |\n|---|---|\n| ID | INC-77 |\n| Severity | SEV-2 |\n"
+        "| Start | 2026-03-04 14:02 UTC |\n| End | 2026-03-04 15:10 UTC |\n| Detection | Monitoring alert |\n\n"
+        "## Action Items\n\n- Fix it (P1, @kim)\n",
+        "t.md",
+    )
+    pm = result.postmortem
+    assert pm is not None
+    assert (pm.incident_id, pm.severity, pm.duration_minutes) == ("INC-77", Severity.SEV2, 68)
+    assert pm.started_at == dt.datetime(2026, 3, 4, 14, 2, tzinfo=dt.UTC)
+    assert pm.detection.method is not None and pm.detection.method.value == "monitoring"
+
+
+def test_summary_fields_in_a_one_row_table() -> None:
+    result = parse_document(
+        "# Queue outage\n\n| Incident ID | Severity | Start |\n|---|---|---|\n| INC-9 | SEV-3 | 2026-01-02 |\n\n"
+        "## Action Items\n\n- Fix it (P1, @kim)\n",
+        "t.md",
+    )
+    pm = result.postmortem
+    assert pm is not None and (pm.incident_id, pm.severity_raw) == ("INC-9", "SEV-3")
+
+
+# -- free-text annotations --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- Add rate limits. Priority: P1", {"text": "Add rate limits.", "priority": Priority.P1}),
+        ("- Add tracing, owner: sam", {"text": "Add tracing", "owner": "sam"}),
+        ("- Cache tokens (owner: x, priority: high)", {"text": "Cache tokens", "owner": "x", "priority": Priority.P1}),
+        (
+            "- Retry webhooks (P0, @kofi, due 5 Dec)",
+            {"text": "Retry webhooks", "priority": Priority.P0, "owner": "@kofi", "deadline": dt.date(2026, 12, 5)},
+        ),
+        ("- [P0] Fix the leak", {"text": "Fix the leak", "priority": Priority.P0}),
+        ("- Limit fan-out — @alice", {"text": "Limit fan-out", "owner": "@alice"}),
+        ("- Ship the fix by 2026-03-01", {"text": "Ship the fix", "deadline": dt.date(2026, 3, 1)}),
+        ("- Reindex search. Owner(s): ana, bo", {"text": "Reindex search.", "owner": "ana, bo"}),
+        ("- HIGH: Split the monolith", {"text": "Split the monolith", "priority": Priority.P1}),
+        ("- [Critical] Split the monolith", {"text": "Split the monolith", "priority": Priority.P0}),
+        ("- Add caching (critical)", {"text": "Add caching", "priority": Priority.P0}),
+        ("- Tune GC, priority medium", {"text": "Tune GC", "priority": Priority.P2}),
+        ("- Low priority - tidy dashboards", {"text": "tidy dashboards", "priority": Priority.P2}),
+        ("- High priority alerts for search", {"text": "High priority alerts for search", "priority": None}),
+        ("- Review access (by @ravi)", {"text": "Review access", "owner": "@ravi"}),
+    ],
+)
+def test_free_text_annotations(line: str, expected: dict[str, object]) -> None:
+    item = only(line)
+    for name, value in expected.items():
+        assert getattr(item, name) == value, (name, item)
+
+
+def test_table_column_headed_p_is_the_priority() -> None:
+    item = only("| Action | Owner | P |\n|---|---|---|\n| Add a canary | @dana | P0 |\n")
+    assert (item.text, item.owner, item.priority) == ("Add a canary", "@dana", Priority.P0)
+
+
+# -- confidence diagnostics -------------------------------------------------------------------------------
+
+
+def test_item_without_owner_or_priority_is_a_located_warning() -> None:
+    found, diagnostics = parse("- Fix the leak\n- Add a canary (P1, @dana)\n- Tune GC — @li\n")
+    assert len(found) == 3
+    assert [(d.code, d.line, d.message) for d in diagnostics] == [
+        ("PM050", 5, "incomplete-item: no owner and no priority found for item 1 'Fix the leak'"),
+        ("PM050", 7, "incomplete-item: no priority found for item 3 'Tune GC'"),
+    ]
+
+
+def test_unknown_priority_annotation_and_unreadable_due_date_are_reported() -> None:
+    found, diagnostics = parse("- Add a load test. Priority: P7 — @kim\n- Renew certs (P1, @li, due next blue moon)\n")
+    assert [(i.priority, i.priority_raw) for i in found] == [(None, "P7"), (Priority.P1, "P1")]
+    assert found[1].deadline_raw == "next blue moon" and found[1].deadline is None
+    assert {(d.code, d.line) for d in diagnostics} >= {("PM030", 5), ("PM033", 6)}
+
+
+# -- non-incident post-mortems ----------------------------------------------------------------------------
+
+
+def test_a_missed_deadline_post_mortem_parses_the_same_way() -> None:
+    result = parse_document(
+        "# Post-mortem: Q3 launch slipped six weeks\n\n**Project:** Atlas\n**Date:** 2026-10-02\n\n"
+        "## What went wrong\n\n- Scope grew after kickoff\n\n"
+        "## What we'll do differently\n\n1. **Freeze scope at kickoff** (P1, @pm-lead)\n"
+        "2. Weekly risk review — owner: @eng-manager, due 2026-11-01\n",
+        "launch.md",
+    )
+    pm = result.postmortem
+    assert pm is not None
+    assert [(i.text, i.owner, i.priority, i.deadline) for i in pm.action_items] == [
+        ("Freeze scope at kickoff", "@pm-lead", Priority.P1, None),
+        ("Weekly risk review", "@eng-manager", None, dt.date(2026, 11, 1)),
+    ]
+
+
+def test_a_lost_deal_review_with_next_steps_table() -> None:
+    result = parse_document(
+        "# Lost deal review: Globex renewal\n\n## Next steps\n\n| Task | Who | When |\n|---|---|---|\n"
+        "| Send the pricing survey | @sales-ops | 2026-02-01 |\n",
+        "deal.md",
+    )
+    pm = result.postmortem
+    assert pm is not None
+    assert [(i.text, i.owner, i.deadline) for i in pm.action_items] == [
+        ("Send the pricing survey", "@sales-ops", dt.date(2026, 2, 1))
+    ]
+
+
+# -- rules found on the development corpus (tests/corpus/documents) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## What we're doing about it",
+        "## What has been done",
+        "## Preventive Actions",
+        "## Remedial Measures",
+        "## Resolving actions",
+        "### Immediate Actions",
+        "### Further Improvements",
+    ],
+)
+def test_section_names_for_actions(heading: str) -> None:
+    assert [i.text for i in items("- Add a canary stage", heading=heading)] == ["Add a canary stage"]
+
+
+def test_singular_actionable_is_a_guideline_not_an_action_section() -> None:
+    result = parse_document(
+        "# Retro\n\n### Actionable\n\nWork toward defining the issues.\n\n## Action Items\n\n- Add a canary (P1, @a)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]
+
+
+def test_action_table_is_recognised_by_its_header_outside_any_action_section() -> None:
+    result = parse_document(
+        "# Chain halt\n\n##\n\n| Action Item | Type | Owner | Bug |\n| --- | --- | --- | --- |\n"
+        "| Sync Go versions | Prevention | Core team | DONE |\n"
+        "| Add a version check | Prevention | Core team | TODO. |\n",
+        "t.md",
+    )
+    pm = result.postmortem
+    assert pm is not None and [d.code for d in result.diagnostics if d.severity.value == "error"] == []
+    assert [(i.text, i.owner, i.status) for i in pm.action_items] == [
+        ("Sync Go versions", "Core team", Status.DONE),
+        ("Add a version check", "Core team", Status.OPEN),
+    ]
+
+
+def test_category_sub_headings_group_items() -> None:
+    found = items(
+        "### Prevention\n\n| Action Item | Owner |\n|---|---|\n| Pin dependencies | chinmay |\n\n"
+        "### Detection\n\n- Alert on failing builds\n\n### Mitigation\n\nNone.\n"
+    )
+    assert [(i.text, i.group) for i in found] == [
+        ("Pin dependencies", "Prevention"),
+        ("Alert on failing builds", "Detection"),
+    ]
+
+
+def test_a_list_beside_an_action_table_is_its_legend() -> None:
+    found = items(
+        "Priorities:\n\n* P0 - Critical for the release.\n* P1 - Important.\n\n"
+        "| Action Item | Priority | Status |\n|---|---|---|\n"
+        "| Detect corruption | P0 | DONE |\n| Document recovery | P1 | |\n"
+    )
+    assert [(i.text, i.priority, i.status) for i in found] == [
+        ("Detect corruption", Priority.P0, Status.DONE),
+        ("Document recovery", Priority.P1, None),
+    ]
+
+
+def test_status_word_in_a_notes_column() -> None:
+    item = only("| Action Item | Owner | Notes |\n|---|---|---|\n| Update the dependency | danrubel | Done |\n")
+    assert (item.owner, item.status) == ("danrubel", Status.DONE)
+
+
+def test_status_column_beats_the_wording() -> None:
+    item = only("| Action Item | Status |\n|---|---|\n| Recovery procedures are documented | |\n")
+    assert item.status is None
+
+
+def test_paragraph_items_with_obligations_and_outcome_notes() -> None:
+    found = items(
+        "The monitoring system should notify more people. (filed\nhttps://github.com/acme/site/issues/12)\n\n"
+        "The monitor is configured to check the wrong host. (fixed by adding a\nseparate entry)\n\n"
+        "It would be useful to have a channel for reaching people in a\nhurry. (added an @emergency role)\n\n"
+        "There was a sophisticated vulnerability. Everything is back to normal, with contracts\n"
+        "that will be re-introduced next week.\n",
+        heading="## Follow-up",
+    )
+    assert [(i.text[:30], i.status) for i in found] == [
+        ("The monitoring system should n", Status.OPEN),
+        ("The monitor is configured to c", Status.DONE),
+        ("It would be useful to have a c", Status.DONE),
+    ]
+    assert [t.key for t in found[0].tickets] == ["acme/site#12"]
+
+
+def test_plain_lines_with_should_be_are_items_one_per_line() -> None:
+    found = items(
+        "Regular monitoring of the relayer should be implemented.\n"
+        "Back-up systems should be implemented to distribute rewards.\n",
+        heading="### Recommendations:",
+    )
+    assert [i.line for i in found] == [5, 6]
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("- We enabled branch protection on more repositories.", Status.DONE),
+        ("- We have for several years enabled 2FA for the organisation.", Status.DONE),
+        ("- The `automerge` GitHub Action has been disabled and removed.", Status.DONE),
+        ("- Funds from all strategies containing similar code have been withdrawn.", Status.DONE),
+        ("- Firstly, a small upgrade was released which improved performance.", Status.DONE),
+        ("- validators rolled back their states to the previous block", Status.DONE),
+        ("- QA now includes manual stability testing of each deployment.", Status.DONE),
+        ("- We are improving documentation for new maintainers.", Status.IN_PROGRESS),
+        ("- We are going to improve documentation.", None),
+        ("- GPG signing was proposed; it was rejected due to workflow concerns.", Status.WONT_DO),
+        ("- The team has rectified the issue and will implement more tests.", None),
+        ("- Lastly, we will also be re-evaluating gas pricing.", None),
+        ("- The strategies will be re-written to not use a fee cap.", None),
+    ],
+)
+def test_status_from_tense(line: str, status: Status | None) -> None:
+    assert only(line).status is status
+
+
+def test_parallel_past_tense_in_a_list() -> None:
+    found = items("- Removed all references.\n- Verified historical deployments.\n- Updated cache busters.\n")
+    assert [i.status for i in found] == [Status.DONE, Status.DONE, Status.DONE]
+    assert only("- Updated cache busters for the app.").status is None
+
+
+def test_note_after_a_bold_title() -> None:
+    item = only("- **Alert** *(pending)* – Deploy a new Lambda to watch task definitions.")
+    assert (item.text, item.status) == ("Alert – Deploy a new Lambda to watch task definitions.", Status.OPEN)
+
+
+def test_leading_ticket_link_with_a_dash() -> None:
+    item = only("* [acme/app#27110](https://github.com/acme/app/issues/27110) -\n  Test the plugins on CI")
+    assert (item.text, [t.key for t in item.tickets]) == ("Test the plugins on CI", ["acme/app#27110"])
+
+
+def test_leading_parenthetical_note_is_not_an_owner() -> None:
+    assert only("- (Longer-term) Mirror the artifacts").owner is None
+    assert only("- (tc, cloudops teams) ramp the teams up").owner == "tc, cloudops teams"
+
+
+def test_an_item_ending_with_a_colon_is_spelled_out_by_its_sub_bullets() -> None:
+    item = only(
+        "- A better process for flagging fires quickly:\n  - Alerts for issues gaining votes\n  - More monitoring\n"
+    )
+    assert item.extra["description"] == "Alerts for issues gaining votes More monitoring"
+
+
+def test_bare_action_items_line_separated_from_its_list() -> None:
+    result = parse_document("# Regression\n\nAction items\n\n- P1 Add a test\n- P2 Screenshot test\n", "t.md")
+    assert result.postmortem is not None
+    assert [(i.text, i.priority) for i in result.postmortem.action_items] == [
+        ("Add a test", Priority.P1),
+        ("Screenshot test", Priority.P2),
+    ]
+
+
+# -- edges of the rules above -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("heading", "status"),
+    [
+        ("### Completed / done", Status.DONE),
+        ("### Done and remaining", None),
+        ("### Planned, someday", None),
+        ("### Next (planned)", Status.OPEN),
+    ],
+)
+def test_heading_status_alternatives(heading: str, status: Status | None) -> None:
+    assert only(f"{heading}\n\n- Shard the broker").status is status
+
+
+def test_fields_and_notes_under_a_bold_title() -> None:
+    item, *_ = items(
+        "1. **Faster rollback**\n"
+        "   - **Why:** rollbacks took an hour\n"
+        "   - **Status:** stuck\n"
+        "   - **Tracking:** https://github.com/acme/app/issues/7\n"
+        "   - Steps:\n"
+        "     - one command\n"
+    )
+    assert item.extra["why"] == "rollbacks took an hour"
+    assert (item.status, item.status_raw) == (None, "stuck")
+    assert [t.key for t in item.tickets] == ["acme/app#7"]
+    assert item.extra["description"] == "Steps: one command"
+    _, diagnostics = parse("1. **Faster rollback**\n   - **Status:** stuck\n")
+    assert ("PM031", 6) in {(d.code, d.line) for d in diagnostics}
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("- [x] ~~Rewrite the loader~~", {"text": "Rewrite the loader", "status": Status.DONE, "status_raw": "[x]"}),
+        ("- [blocked] Rewrite the loader", {"text": "Rewrite the loader", "status": Status.OPEN, "owner": None}),
+        (
+            "- Patch the proxy (fixed in [#12](https://github.com/acme/app/pull/12))",
+            {"text": "Patch the proxy", "status": Status.DONE},
+        ),
+        ("- Tune GC. Status: in progress, Priority: P2", {"status": Status.IN_PROGRESS, "priority": Priority.P2}),
+        ("- Tune GC. Status: wobbly", {"status": None, "status_raw": "wobbly"}),
+        ("- [P1] Tune GC. Priority: P0", {"priority": Priority.P1}),
+        ("- Tune GC. Owner: a very long description of who might own this one day", {"owner": None}),
+    ],
+)
+def test_annotation_edges(line: str, expected: dict[str, object]) -> None:
+    item = only(line)
+    for name, value in expected.items():
+        assert getattr(item, name) == value, (name, item)
+
+
+def test_bold_lead_in_plain_lines_are_items() -> None:
+    found = items("**Monitoring**: alert on queue depth\n**Docs**: write the runbook\n", heading="## Next steps")
+    assert [i.text for i in found] == ["Monitoring: alert on queue depth", "Docs: write the runbook"]
+
+
+def test_multi_line_item_that_is_not_a_bold_title_keeps_its_text() -> None:
+    assert only("- **Monitoring** of queues and\n  alerts on depth").text == "Monitoring of queues and alerts on depth"
+
+
+def test_wording_after_a_bold_label() -> None:
+    found = items(
+        "- **Checked arithmetic:** Replace unsafe math with checked operations\n"
+        "- **Invariant-driven fuzzing:** Property-based tests over solver inputs\n"
+        "- **Monitor exceptions:** The error tracking team should watch the dashboard\n"
+    )
+    assert [i.status for i in found] == [None, None, None]
+    assert found[2].owner is None
+
+
+def test_an_intro_paragraph_above_sub_sections_with_lists_is_not_an_item() -> None:
+    found = items(
+        "To prevent recurrence, future designs must enforce numerical safety.\n\n"
+        "### 1. Solver constraints\n\n- **Domain enforcement:** Check the domain before solving\n",
+        heading="## Remediation and architectural lessons",
+    )
+    assert [i.text for i in found] == ["Domain enforcement: Check the domain before solving"]
+
+
+def test_reference_at_the_end_of_a_wrapped_items_first_line_is_a_ticket() -> None:
+    item = only("- We are improving documentation for new maintainers and training (DEMO-5)\n  existing maintainers.")
+    assert item.text == "We are improving documentation for new maintainers and training existing maintainers."
+    assert [t.key for t in item.tickets] == ["DEMO-5"]
+    plain = only("- Keep the cache (for now)\n  until the migration lands.")
+    assert (plain.text, plain.tickets) == ("Keep the cache (for now) until the migration lands.", ())
+
+
+def test_a_log_of_actions_taken_is_not_an_action_table() -> None:
+    result = parse_document(
+        "# Outage\n\n## Response\n\n| Time | Action |\n|---|---|\n| 14:02 | Rolled back the deploy |\n\n"
+        "## Action Items\n\n- Add a canary (P1, @dana)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]
