@@ -173,8 +173,7 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
             click.echo("Nothing to do: every action item already has its ticket.")
         else:
             click.echo(f"No post-mortem documents found at {', '.join(paths) or 'the [sources] paths'}.")
-        for key in plan.pending:
-            click.echo(f"pending {key}: a create may have happened; not planned again until confirmed")
+        _echo_pending(plan)
         return
     # Columns as wide as their longest value (compliance item keys are long), so rows stay aligned.
     key_width = max(len("KEY"), *(len(row["key"]) for row in shown))
@@ -182,8 +181,6 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
     click.echo(
         f"{'ACTION':<16} {'KEY':<{key_width}} {'TICKET':<{ticket_width}} {'PRI':<3} {'DUE':<10} {'ASSIGNEE':<18} WHAT"
     )
-    for key in plan.pending:
-        click.echo(f"{'pending':<16} {key:<{key_width}} a create may have happened; not planned again until confirmed")
     for row in shown:
         what = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
         click.echo(
@@ -191,6 +188,12 @@ def echo_plan(plan: Plan, *, found_documents: bool, paths: Sequence[str]) -> Non
             f"{row.get('priority') or '-':<3} "
             f"{row.get('due') or '-':<10} {_clip(row.get('assignee') or '-', 18):<18} {what}"
         )
+    _echo_pending(plan)
+
+
+def _echo_pending(plan: Plan) -> None:
+    for key in plan.pending:
+        click.echo(f"pending: {key}: a create may have happened; not planned again until confirmed")
 
 
 def _clip(text: str, width: int) -> str:
@@ -260,6 +263,9 @@ def report_json(report: SyncReport, *, command: str, dry_run: bool, calendar: Bu
         if report.applied
         else [],
         "removed_from_docs": list(report.applied.removed) if report.applied else [],
+        "pending": dict(sorted(report.applied.pending.items())) if report.applied else {},
+        "duplicates": list(report.applied.duplicates) if report.applied else [],
+        "conflicts": list(report.applied.conflicts) if report.applied else [],
         "problems": list(report.problems),
         "write_back": [
             {"path": path, "status": o.status, "detail": o.detail, "changed_lines": list(o.changed_lines)}

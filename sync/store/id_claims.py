@@ -16,12 +16,14 @@ from sqlalchemy.exc import IntegrityError
 
 from sync.errors import StateError
 from sync.store import tables
+from sync.store.boundary import state_errors
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 1000
 
 
+@state_errors
 def known_ids(engine: Engine) -> list[str]:
     """Every incident id the state store holds: claimed by ``pmsync new`` or seen in a document."""
     with engine.connect() as conn:
@@ -32,6 +34,7 @@ def known_ids(engine: Engine) -> list[str]:
         return [*claimed, *(value for value in synced if value)]
 
 
+@state_errors
 def claim_id(
     engine: Engine,
     make_id: Callable[[int], str],
@@ -59,6 +62,7 @@ def claim_id(
     )
 
 
+@state_errors
 def record_path(engine: Engine, incident_id: str, path: str) -> None:
     """Note which document the claimed id went into."""
     with engine.begin() as conn:
@@ -69,6 +73,7 @@ def record_path(engine: Engine, incident_id: str, path: str) -> None:
         )
 
 
+@state_errors
 def release_id(engine: Engine, incident_id: str) -> None:
     """Give a claimed id back (its document could not be written)."""
     with engine.begin() as conn:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sync.errors import LockLost, StateError
+from sync.store.boundary import describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +48,7 @@ def _database_errors(what: str) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        origin = getattr(exc, "orig", None) or exc
-        first = (str(origin).strip().splitlines() or [""])[0]
-        raise StateError(
-            f"{what}: {type(origin).__name__}{': ' + first if first else ''}",
-            hint="check that [state] url is reachable",
-        ) from exc
+        raise StateError(f"{what}: {describe_db_error(exc)}", hint="check that [state] url is reachable") from exc
 
 
 def _busy(name: str, timeout: float) -> StateError:

@@ -23,8 +23,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, S
 
 from sync.errors import ConfigError, StateError
 from sync.store import tables
+from sync.store.boundary import describe_db_error
 from sync.store.lock import run_lock
-from sync.store.repository import describe_db_error
 
 Migration = Callable[[Connection], None]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from sync.clock import utc_now
@@ -30,6 +29,7 @@ from sync.core.state import KnownIncident, KnownItem, KnownTicket, StateSnapshot
 from sync.core.tickets import TicketRef
 from sync.errors import StateError
 from sync.store import tables as t
+from sync.store.boundary import state_error_methods
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,6 @@ class RunSummary:
     errors: list[str]
 
 
-def describe_db_error(exc: SQLAlchemyError) -> str:
-    """One line naming a database error without the SQL or its parameters (which may hold
-    document text) — the driver's own first line says what went wrong."""
-    origin = getattr(exc, "orig", None) or exc
-    first = str(origin).strip().splitlines()[0] if str(origin).strip() else ""
-    return f"{type(origin).__name__}: {first}" if first else type(origin).__name__
-
-
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite returns naive datetimes even for timezone-aware columns; everything we store is UTC.
     if value is None or value.tzinfo is not None:
@@ -121,6 +113,7 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
+@state_error_methods
 class SqlStateStore:
     """The state database for one tracker (``tracker`` is the tracker kind, e.g. ``local``)."""
 
@@ -734,25 +727,3 @@ class SqlStateStore:
             )
             for row in rows
         ]
-
-
-def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return method(*args, **kwargs)
-        except SQLAlchemyError as exc:
-            store: SqlStateStore = args[0]
-            raise StateError(
-                f"state database error in {method.__name__}: {describe_db_error(exc)}",
-                hint=f"check that [state] url ({store.engine.url.render_as_string(hide_password=True)}) "
-                "is reachable and migrated",
-            ) from exc
-
-    return wrapper
-
-
-# The store boundary: every public method translates database errors once, here.
-for _name, _member in list(vars(SqlStateStore).items()):
-    if not _name.startswith("_") and callable(_member):
-        setattr(SqlStateStore, _name, _translating(_member))

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, func, select
 from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
 from sync.core.model import Status
 from sync.store import tables as t
+from sync.store.boundary import state_errors
 
 _STATUSES = {status.value: status for status in Status}
 
@@ -100,6 +101,7 @@ def incident_facts(key: str, row: Any) -> IncidentFacts:
     )
 
 
+@state_errors
 def load_report_data(engine: Engine, tracker: str) -> ReportData:
     """Everything the reports need, read in four queries."""
     with engine.connect() as conn:

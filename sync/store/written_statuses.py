@@ -11,20 +11,19 @@ from collections.abc import Callable, Iterable, Mapping
 
 from sqlalchemy import Engine, delete, insert, select
 
+from sync.clock import utc_now
 from sync.core.model import Status
 from sync.store import tables as t
+from sync.store.boundary import state_error_methods
 
 Clock = Callable[[], dt.datetime]
 
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
+@state_error_methods
 class WrittenStatusStore:
     """Read and record the status label last written per ticket, for one tracker."""
 
-    def __init__(self, engine: Engine, tracker: str, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, engine: Engine, tracker: str, *, clock: Clock = utc_now) -> None:
         self.engine = engine
         self.tracker = tracker
         self.clock = clock

@@ -25,6 +25,7 @@ from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.local_tracker import LocalTracker
+from tests.fakes.lagging_tracker import FakeClock, LaggingTracker
 from tests.planning import TODAY, FixedPolicy
 
 TEXTS = [f"Action {name}" for name in ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf")]
@@ -76,5 +77,35 @@ def test_apply_then_replan_is_a_fixed_point(
                 owners = conn.execute(select(tables.tickets.c.owner_key)).scalars().all()
             assert [m for m, count in Counter(markers).items() if count > 1] == []
             assert [o for o, count in Counter(owners).items() if count > 1] == []
+        finally:
+            engine.dispose()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(versions=st.lists(version_strategy, min_size=1, max_size=4))
+def test_the_fixed_point_holds_on_a_tracker_as_weak_as_the_remote_ones(
+    versions: list[list[tuple[str, Priority | None, str | None, dt.date | None]]],
+) -> None:
+    """Same property against the lagging fake: parents attached by a second write, statuses set
+    after the create, batches of three, a search that lags — and no marker on two tickets."""
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{Path(scratch) / 'state.db'}")
+        try:
+            migrate(engine)
+            clock = FakeClock()
+            tracker = LaggingTracker(clock)
+            store = SqlStateStore(engine, tracker.name, clock=clock)
+            policy = FixedPolicy()
+            caps = tracker.capabilities
+            for version in versions:
+                document = [PlanInput(as_document(version))]
+                first = plan(document, store.snapshot(), policy, TODAY, capabilities=caps)
+                result = apply_plan(first, tracker, store, retry=NO_WAIT, run_id=store.start_run("prop"), clock=clock)
+                assert result.failures == {} and result.pending == {}
+                again = plan(document, store.snapshot(), policy, TODAY, capabilities=caps)
+                assert again.tracker_actions == [], again.tracker_actions
+                clock.advance(60)
+            markers = tracker.markers()
+            assert [m for m, count in Counter(markers).items() if count > 1] == []
         finally:
             engine.dispose()

@@ -173,7 +173,6 @@ class _Parser:
         self.blocks: list[Node] = list(root.children)
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
-        self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
         self._loose_tables: list[Node] | None = None
 
     # -- structure ------------------------------------------------------------------------------
