@@ -33,7 +33,7 @@ from sync.core.plan import (
     UpdateTicket,
     UpsertIncident,
 )
-from sync.core.tickets import Marker, TicketRef
+from sync.core.tickets import Marker, TicketDraft, TicketRef
 from sync.errors import PmsyncError, TrackerAuthError, TrackerError, TrackerNotFound
 from sync.retry import RetryPolicy
 from sync.store.repository import SqlStateStore, describe_db_error
@@ -130,7 +130,7 @@ class Applier:
         if existing is not None:
             return existing  # another run (or an earlier action) already did it
         if not self.store.begin_intent(owner_key, self.attempt_id, kind=kind, marker=marker.key):
-            found = self._call(lambda: self.tracker.find_by_marker(marker))
+            found = self._find(marker)
             if found is not None:
                 self.store.record_ticket(owner_key, kind, found, fields=fields, status=status, marker=marker.key)
                 self.result.recovered.append(owner_key)
@@ -148,19 +148,29 @@ class Applier:
             attempts += 1
             if attempts > 1:
                 # The failed attempt may have created the ticket before the error reached us.
-                found = self.tracker.find_by_marker(marker)
+                found = self._find(marker)
                 if found is not None:
                     return found
             return create()
 
         return self._call(attempt)
 
+    def _find(self, marker: Marker) -> TicketRef | None:
+        found = self._call(lambda: self.tracker.find_by_markers([marker])).get(marker, [])
+        return found[0] if found else None
+
+    def _create_single(self, draft: TicketDraft) -> TicketRef:
+        (result,) = self.tracker.create_many([draft])
+        if isinstance(result, TrackerError):
+            raise result
+        return result
+
     def _ensure_parent(self, action: EnsureParent) -> None:
         ref = self._create_once(
             action.incident_key,
             "incident",
             action.draft.marker,
-            lambda: self.tracker.ensure_parent(action.draft),
+            lambda: self._create_single(action.draft),
             None,
             Status.OPEN,
         )
@@ -180,7 +190,7 @@ class Applier:
             action.item_key,
             "item",
             draft.marker,
-            lambda: self.tracker.create(draft),
+            lambda: self._create_single(draft),
             action.fields,
             draft.status,
         )
@@ -206,7 +216,7 @@ class Applier:
         self._call(lambda: self.tracker.update(action.ref, action.changes))
         self.store.record_synced_fields(action.item_key, action.fields)
         self.result.updated.append(action.item_key)
-        changed = [f.name for f in dataclasses.fields(action.changes) if getattr(action.changes, f.name) is not None]
+        changed = action.changes.changed_fields()
         log.info("Updated %s for %s (%s)", action.ref.key, action.item_key, ", ".join(changed))
 
     def _link(self, action: LinkTickets) -> None:
@@ -240,7 +250,8 @@ def resolve_pending_intents(tracker: Tracker, store: SqlStateStore, *, retry: Re
     dropped. Runs under the run lock, so no intent here is in flight elsewhere."""
     recovered: list[str] = []
     for owner_key, kind, marker in store.pending_intent_rows():
-        found = retry.retrying()(lambda m=marker: tracker.find_by_marker(Marker(m)))
+        matches = retry.retrying()(lambda m=marker: tracker.find_by_markers([Marker(m)]))
+        found = next(iter(matches.values()), [None])[0] if any(matches.values()) else None
         if found is None:
             store.drop_intent(owner_key)
             continue

@@ -89,11 +89,11 @@ def describe(action: Any) -> dict[str, Any]:
             "priority": draft.priority.value if draft.priority else None,
             "due": draft.due.isoformat() if draft.due else None,
             "assignee": draft.assignee,
-            "project": draft.project,
+            "project": draft.scope,
             "status": draft.status.value,
         }
     if isinstance(action, UpdateTicket):
-        changed = {k: v for k, v in vars(action.changes).items() if v is not None}
+        changed = action.changes.changed_fields()
         return {
             "action": "update",
             "key": action.item_key,

@@ -180,6 +180,11 @@ class LocalTrackerSettings(_Section):
 
 class _RemoteTrackerSettings(_Section):
     token_env: str = Field(pattern=_ENV_NAME)
+    search_lag_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="How long the tracker's search may lag behind a create; unset: the backend's default.",
+    )
     token_file: Path | None = None
     token: SecretStr | None = Field(
         default=None, description="Filled at load from token_env or token_file; never read from the file."

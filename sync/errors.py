@@ -8,6 +8,9 @@
     ├── ParseError(path, line)       a document that cannot be used at all
     ├── StateError                   the state database is unusable or inconsistent
     ├── SafetyAbort                  the plan looks dangerous; rerun with --force if intended
+    ├── RunStopped                   the run stopped cleanly where it was (state persisted)
+    │   ├── BudgetExhausted(resume_at) a rate-limit wait would exceed the run's time budget
+    │   └── LockLost                 this process no longer holds the run lock (fencing)
     └── TrackerError(tracker, op)    a tracker call failed
         ├── TrackerAuthError         credentials rejected (never retried)
         ├── TrackerNotFound          the ticket or project does not exist
@@ -19,6 +22,8 @@ secrets: trackers build them from operation names and ticket keys, not from requ
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 
 class PmsyncError(Exception):
@@ -56,6 +61,21 @@ class StateError(PmsyncError):
 
 
 class SafetyAbort(PmsyncError):
+    pass
+
+
+class RunStopped(PmsyncError):
+    """The run stopped before finishing, cleanly: everything done so far is recorded, and the
+    next run resumes from there."""
+
+
+class BudgetExhausted(RunStopped):
+    def __init__(self, message: str, *, resume_at: dt.datetime, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint or f"run pmsync again after {resume_at.isoformat(timespec='seconds')}")
+        self.resume_at = resume_at
+
+
+class LockLost(RunStopped):
     pass
 
 

@@ -30,7 +30,7 @@ def pull(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> PullR
     cursor = store.cursor()
     seen = changed = pages = 0
     while pages < MAX_PAGES:
-        page = retry.retrying()(lambda c=cursor: tracker.changed_since(c))
+        page = retry.retrying()(lambda c=cursor: tracker.changed_since(c, None))
         pages += 1
         for ticket in page.tickets:
             owner = store.owner_of_ticket(ticket.ref.key)
@@ -43,9 +43,8 @@ def pull(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> PullR
             if store.record_status(owner_key, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at):
                 changed += 1
                 log.info("%s is now %s (%s)", ticket.ref.key, ticket.status.value, owner_key)
-        moved = page.cursor != cursor
-        store.set_cursor(page.cursor)
-        cursor = page.cursor
-        if not page.tickets or not moved:
+        store.set_cursor(page.next_cursor)
+        cursor = page.next_cursor
+        if not page.more:
             break
     return PullResult(seen=seen, changed=changed, pages=pages)

@@ -1,8 +1,10 @@
 """The one retry layer: a tenacity policy built here and injected (zero wait in tests).
 
 Only :class:`RateLimited` and :class:`TrackerUnavailable` are retried, and ``Retry-After`` is
-honoured. Creates are never retried blindly: :mod:`sync.apply` searches by marker before any new
-attempt, because a create that timed out may well have happened.
+honoured in full: no cap here, because the waits go through the run's pacer
+(``sleep=pacer.wait``), which stops the run cleanly with :class:`sync.errors.BudgetExhausted`
+when a wait would pass the run's budget. Creates are never retried blindly: :mod:`sync.apply`
+searches by marker before any new attempt, because a create that timed out may well have happened.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class RetryPolicy:
         def wait(state: RetryCallState) -> float:
             error = state.outcome.exception() if state.outcome else None
             if isinstance(error, RateLimited) and error.retry_after is not None:
-                return min(float(error.retry_after), self.max_wait)
+                return float(error.retry_after)
             return float(backoff(state)) if self.initial_wait else 0.0
 
         return Retrying(

@@ -11,24 +11,25 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 from sqlalchemy import Engine
 
+from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
+from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
 from sync.retry import RetryPolicy
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
-from sync.trackers import build_tracker
+from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+HTTP_TIMEOUT_SECONDS = 30.0
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Runtime:
     parse_options: ParseOptions
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], dt.datetime] = utc_now
+    http: httpx.Client | None = None
 
     @property
     def today(self) -> dt.date:
@@ -66,6 +68,8 @@ class Runtime:
         )
 
     def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
         self.engine.dispose()
 
 
@@ -103,9 +107,15 @@ def open_runtime(
     """Load the configuration, migrate the state database and build the tracker."""
     settings = load_settings(config, os.environ if environ is None else environ)
     engine = make_engine(settings.state.url)
+    http: httpx.Client | None = None
     try:
         migrate(engine)
-        tracker = build_tracker(settings, engine)
+        # One pacer per run: the adapter spaces its requests with it, and the retry layer's waits
+        # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
+        pacer = BudgetPacer(clock=clock)
+        if settings.tracker.kind != "local":
+            http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+        tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock))
         return Runtime(
             settings=settings,
             engine=engine,
@@ -113,9 +123,13 @@ def open_runtime(
             tracker=tracker,
             policy=policy_for(settings, tracker.name),
             parse_options=parse_options_for(settings),
+            retry=RetryPolicy(sleep=pacer.wait),
             clock=clock,
+            http=http,
         )
     except BaseException:
+        if http is not None:
+            http.close()
         engine.dispose()
         raise
 

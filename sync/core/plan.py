@@ -41,7 +41,7 @@ from typing import Any, Protocol, TypeVar
 
 from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority, Status, TicketLink
 from sync.core.state import KnownItem, StateSnapshot
-from sync.core.tickets import IncidentDraft, LinkKind, Marker, TicketChanges, TicketDraft, TicketRef
+from sync.core.tickets import CLEAR, LinkKind, Marker, TicketChanges, TicketDraft, TicketKind, TicketRef
 
 TITLE_LIMIT = 120
 T = TypeVar("T")
@@ -127,7 +127,7 @@ class UpsertIncident:
 @dataclass(frozen=True)
 class EnsureParent:
     incident_key: str
-    draft: IncidentDraft
+    draft: TicketDraft
 
 
 @dataclass(frozen=True)
@@ -247,7 +247,7 @@ def fields_of(draft: TicketDraft) -> dict[str, Any]:
         "assignee": draft.assignee,
         "due": draft.due.isoformat() if draft.due else None,
         "labels": sorted(draft.labels),
-        "project": draft.project,
+        "project": draft.scope,
     }
 
 
@@ -256,18 +256,21 @@ def fields_sha256(fields: Mapping[str, Any]) -> str:
 
 
 def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketChanges:
-    """Only the fields that differ; ``project`` moves are not applied to existing tickets."""
+    """Only the fields that differ, as a delta; ``project`` moves are not applied to existing
+    tickets. Labels become additions and removals of pmsync's own labels, so a label a person
+    added is never touched; an emptied assignee or due date is an explicit clear."""
     values: dict[str, Any] = {}
-    for name in ("title", "body", "assignee"):
+    for name in ("title", "body"):
         if old.get(name) != new.get(name):
             values[name] = new.get(name) or ""
+    if old.get("assignee") != new.get("assignee"):
+        values["assignee"] = new.get("assignee") or CLEAR
     if old.get("priority") != new.get("priority") and new.get("priority"):
         values["priority"] = Priority(new["priority"])
-    if old.get("due") != new.get("due") and new.get("due"):
-        values["due"] = dt.date.fromisoformat(new["due"])
-    if sorted(old.get("labels") or []) != sorted(new.get("labels") or []):
-        values["labels"] = tuple(new.get("labels") or ())
-    return TicketChanges(**values)
+    if old.get("due") != new.get("due"):
+        values["due"] = dt.date.fromisoformat(new["due"]) if new.get("due") else CLEAR
+    before, after = set(old.get("labels") or ()), set(new.get("labels") or ())
+    return TicketChanges(labels_add=frozenset(after - before), labels_remove=frozenset(before - after), **values)
 
 
 def _item_body(
@@ -293,7 +296,7 @@ def _item_body(
     return "\n".join(lines)
 
 
-def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...]) -> IncidentDraft:
+def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...]) -> TicketDraft:
     title = f"Post-mortem {incident_key}: {pm.title}" if pm.title else f"Post-mortem {incident_key}"
     parts = [f"Follow-up tracking for post-mortem {incident_key}."]
     if pm.severity:
@@ -301,12 +304,13 @@ def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labe
     if pm.started_at:
         parts.append(f"Started: {pm.started_at.isoformat()}")
     parts.append(f"Action items: {len(pm.action_items)}")
-    return IncidentDraft(
+    return TicketDraft(
         marker=Marker(incident_key),
+        kind=TicketKind.INCIDENT,
         title=ticket_title(title),
         body="\n".join(parts),
         labels=tuple(sorted({"pmsync", *labels})),
-        project=project,
+        scope=project,
     )
 
 
@@ -439,7 +443,7 @@ def _plan_incident(
             labels=tuple(sorted({*base_labels, f"priority-{priority.value.lower()}"})),
             assignee=owner.user,
             due=due,
-            project=project,
+            scope=project,
             status=item.status or Status.OPEN,
         )
         record = ItemRecord(
@@ -466,7 +470,7 @@ def _plan_incident(
             priority=extra.priority,
             labels=tuple(sorted({*base_labels, *extra.labels, f"priority-{extra.priority.value.lower()}"})),
             due=extra.due,
-            project=project,
+            scope=project,
         )
         record = ItemRecord(
             key=key,

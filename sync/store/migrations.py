@@ -32,7 +32,12 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _engine_remote_ready(conn: Connection) -> None:
+    """Issue 12: local ticket comments (idempotent on its own: tables are created when missing)."""
+    tables.local_comments.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _engine_remote_ready)
 LATEST = len(MIGRATIONS)
 
 

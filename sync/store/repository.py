@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
+from sync.clock import utc_now
 from sync.core.model import PostMortem, Status
 from sync.core.plan import ItemRecord
 from sync.core.state import KnownIncident, KnownItem, KnownTicket, StateSnapshot
@@ -27,10 +28,6 @@ from sync.store import tables as t
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)

@@ -216,3 +216,12 @@ local_status_log = Table(
     Column("status", String(20), nullable=False),
     Column("changed_at", DateTime(timezone=True), nullable=False),
 )
+
+local_comments = Table(
+    "local_comments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)

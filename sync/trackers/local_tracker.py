@@ -23,7 +23,6 @@ Each public write is one transaction. Tickets carry canonical statuses
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,28 +32,29 @@ from sqlalchemy import Connection, Engine, Row, Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
+from sync.clock import utc_now
 from sync.core.model import Priority, Status
 from sync.core.tickets import (
+    CLEAR,
     Capabilities,
     ChangedPage,
-    IncidentDraft,
     LinkKind,
     Marker,
     Ticket,
     TicketChanges,
     TicketDraft,
+    TicketKind,
     TicketRef,
 )
 from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable
-from sync.store.tables import local_links, local_sequence, local_status_log, local_tickets
+from sync.store.tables import local_comments, local_links, local_sequence, local_status_log, local_tickets
+from sync.trackers.base import CreateResult
 
 __all__ = ["INCIDENT", "ITEM", "LocalTracker"]
 
-log = logging.getLogger(__name__)
-
 NAME: Final = "local"
-ITEM: Final = "item"
-INCIDENT: Final = "incident"
+ITEM: Final = TicketKind.ITEM.value
+INCIDENT: Final = TicketKind.INCIDENT.value
 URL_SCHEME: Final = "local://"
 _TICKET_SEQUENCE: Final = "ticket"
 _CHANGE_SEQUENCE: Final = "change"
@@ -62,6 +62,8 @@ _PREFIX_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,29}")
 _SUPPORTED_DIALECTS = ("sqlite", "postgresql")
 # Well below SQLite's bound-parameter limit; PostgreSQL does not care.
 _FETCH_CHUNK = 500
+PAGE_SIZE: Final = 500
+TITLE_LIMIT: Final = 255
 
 Clock = Callable[[], dt.datetime]
 
@@ -71,10 +73,6 @@ class HasProjectPrefix(Protocol):
 
     @property
     def project_prefix(self) -> str: ...
-
-
-def _system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _as_stored_utc(value: dt.datetime) -> dt.datetime:
@@ -90,7 +88,9 @@ def _as_stored_utc(value: dt.datetime) -> dt.datetime:
 class LocalTracker:
     """Tickets in pmsync's own database, keyed ``<prefix>-<n>``, with URLs ``local://<key>``."""
 
-    def __init__(self, engine: Engine, *, prefix: str = "LOC", clock: Clock = _system_clock) -> None:
+    def __init__(
+        self, engine: Engine, *, prefix: str = "LOC", clock: Clock = utc_now, page_size: int = PAGE_SIZE
+    ) -> None:
         if not _PREFIX_PATTERN.fullmatch(prefix):
             raise ConfigError(
                 f"project_prefix: {prefix!r} is not a valid ticket key prefix",
@@ -101,6 +101,7 @@ class LocalTracker:
         self._engine = engine
         self._prefix = prefix
         self._clock = clock
+        self._page_size = page_size
 
     @classmethod
     def from_settings(cls, settings: HasProjectPrefix, engine: Engine) -> LocalTracker:
@@ -121,23 +122,47 @@ class LocalTracker:
 
     @property
     def capabilities(self) -> Capabilities:
-        """Everything is native here: due dates, parents and links are columns and rows."""
-        return Capabilities(native_due_date=True, native_parent=True, links=True)
+        """Everything is native here: due dates, parents (set at create) and links are columns
+        and rows; tickets can be created in any status; the marker lookup reads the same
+        database the create wrote, so it is consistent."""
+        return Capabilities(
+            native_due_date=True,
+            native_parent=True,
+            links=True,
+            parent_on_create=True,
+            create_in_done_state=True,
+            max_batch=50,
+            consistent_lookup=True,
+            search_lag_seconds=0.0,
+            title_limit=TITLE_LIMIT,
+        )
 
     def ref(self, key: str) -> TicketRef:
-        """The ref of local ticket ``key`` (whether or not it exists)."""
-        return TicketRef(tracker=NAME, key=key, url=f"{URL_SCHEME}{key}")
+        """The ref of local ticket ``key`` (whether or not it exists); its id is the number."""
+        number = key.rsplit("-", 1)[-1]
+        return TicketRef(tracker=NAME, key=key, url=f"{URL_SCHEME}{key}", id=number if number.isdigit() else None)
 
-    def find_by_marker(self, marker: Marker) -> TicketRef | None:
-        """The ticket carrying ``marker``; the column is unique and reads are consistent."""
-        with self._translating("find_by_marker"), self._engine.connect() as conn:
-            return self._find_by_marker(conn, marker)
+    def find_by_markers(self, markers: Sequence[Marker]) -> dict[Marker, list[TicketRef]]:
+        """Every ticket carrying each marker, oldest first; reads are consistent (and the column
+        is unique here, so a list holds at most one ref)."""
+        found: dict[Marker, list[TicketRef]] = {marker: [] for marker in markers}
+        by_key = {marker.key: marker for marker in markers}
+        keys = list(by_key)
+        with self._translating("find_by_markers"), self._engine.connect() as conn:
+            for start in range(0, len(keys), _FETCH_CHUNK):
+                rows = conn.execute(
+                    select(local_tickets.c.key, local_tickets.c.marker_key)
+                    .where(local_tickets.c.marker_key.in_(keys[start : start + _FETCH_CHUNK]))
+                    .order_by(local_tickets.c.number)
+                )
+                for row in rows:
+                    found[by_key[row.marker_key]].append(self.ref(row.key))
+        return found
 
     def get(self, ref: TicketRef) -> Ticket:
-        """One ticket; raises :class:`TrackerNotFound` when it does not exist."""
-        key = self._key_of(ref, "get")
+        """One ticket (by id when the ref has one); raises :class:`TrackerNotFound` when missing."""
         with self._translating("get"), self._engine.connect() as conn:
-            return self._ticket(self._row(conn, key, "get"))
+            return self._ticket(self._row_of(conn, ref, "get"))
 
     def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
         """The tickets that exist among ``refs``, in the order given, each once."""
@@ -151,79 +176,47 @@ class LocalTracker:
                     found[ticket.ref.key] = ticket
         return [found[key] for key in keys if key in found]
 
-    def create(self, draft: TicketDraft) -> TicketRef:
-        """Create an item ticket. A second ticket for the same marker is refused with
-        :class:`TrackerError` (op ``create``): the local backend's own exactly-once safety net."""
-        with self._translating("create"):
-            parent_key = self._key_of(draft.parent, "create") if draft.parent is not None else None
-            try:
-                with self._writing() as conn:
-                    if parent_key is not None:
-                        self._row(conn, parent_key, "create")
-                    ref = self._insert(
-                        conn,
-                        kind=ITEM,
-                        marker=draft.marker,
-                        title=draft.title,
-                        body=draft.body,
-                        status=draft.status,
-                        priority=draft.priority,
-                        assignee=draft.assignee,
-                        due=draft.due,
-                        labels=draft.labels,
-                        project=draft.project,
-                        parent_key=parent_key,
-                    )
-            except IntegrityError as exc:
-                existing = self.find_by_marker(draft.marker)
-                if existing is not None:
-                    raise TrackerError(
-                        f"{existing.key} already carries marker {draft.marker.key}; refusing a second ticket",
-                        tracker=NAME,
-                        op="create",
-                        hint="an earlier run created it: resolve the create with find_by_marker instead",
-                    ) from None
-                raise TrackerError(
-                    f"could not store the ticket for {draft.marker.key} ({exc.orig.__class__.__name__})",
-                    tracker=NAME,
-                    op="create",
-                ) from exc
-        log.info("Created %s for %s", ref.key, draft.marker.key)
-        return ref
+    def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        """One ticket per draft, each in its own transaction. A second ticket for a marker is
+        refused (:class:`TrackerError`, op ``create``): the local backend's own safety net."""
+        return [self._create_one(draft) for draft in drafts]
 
     def update(self, ref: TicketRef, changes: TicketChanges) -> None:
-        """Apply the non-``None`` fields. Values equal to the stored ones are not a change: they
-        neither bump the change sequence nor log a status."""
+        """Apply the delta. Values equal to the stored ones are not a change: they neither bump
+        the change sequence nor log a status."""
         key = self._key_of(ref, "update")
         with self._translating("update"), self._writing() as conn:
-            self._update(conn, key, changes, "update")
+            self._update(conn, key, changes, None, "update")
 
-    def ensure_parent(self, incident: IncidentDraft) -> TicketRef:
-        """The incident's parent ticket, found by its marker or created (``kind="incident"``)."""
-        with self._translating("ensure_parent"):
-            existing = self.find_by_marker(incident.marker)
-            if existing is not None:
-                return existing
-            try:
-                with self._writing() as conn:
-                    ref = self._insert(
-                        conn,
-                        kind=INCIDENT,
-                        marker=incident.marker,
-                        title=incident.title,
-                        body=incident.body,
-                        status=Status.OPEN,
-                        labels=incident.labels,
-                        project=incident.project,
+    def transition(self, ref: TicketRef, status: Status) -> None:
+        """Set the status (a no-op when it already is ``status``)."""
+        key = self._key_of(ref, "transition")
+        with self._translating("transition"), self._writing() as conn:
+            self._update(conn, key, TicketChanges(), status, "transition")
+
+    def attach(self, child: TicketRef, parent: TicketRef) -> None:
+        """Hang ``child`` under ``parent`` (not needed by apply here: parents are set at create)."""
+        child_key, parent_key = self._key_of(child, "attach"), self._key_of(parent, "attach")
+        with self._translating("attach"), self._writing() as conn:
+            self._row(conn, parent_key, "attach")
+            row = self._row(conn, child_key, "attach", lock=True)
+            if row.parent_key != parent_key:
+                conn.execute(
+                    update(local_tickets)
+                    .where(local_tickets.c.key == child_key)
+                    .values(
+                        parent_key=parent_key,
+                        updated_at=self._now(),
+                        change_seq=self._next_value(conn, _CHANGE_SEQUENCE),
                     )
-            except IntegrityError:
-                # Another process created it between our look-up and our insert: theirs wins.
-                winner = self.find_by_marker(incident.marker)
-                if winner is None:
-                    raise
-                return winner
-        log.info("Created %s for %s", ref.key, incident.marker.key)
-        return ref
+                )
+
+    def comment(self, ref: TicketRef, body: str) -> None:
+        """Add a comment to the ticket."""
+        key = self._key_of(ref, "comment")
+        with self._translating("comment"), self._writing() as conn:
+            self._row(conn, key, "comment")
+            conn.execute(insert(local_comments).values(key=key, body=body, created_at=self._now()))
 
     def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
         """Link two tickets. The pair is symmetric and stored once, so relinking is a no-op.
@@ -238,25 +231,25 @@ class LocalTracker:
             missing = sorted({a_key, b_key} - present)
             if missing:
                 raise TrackerNotFound(f"no ticket {', '.join(missing)}", tracker=NAME, op="link")
-            inserted = self._insert_ignoring_conflicts(
-                conn, local_links, {"a_key": a_key, "b_key": b_key, "kind": kind.value}
-            )
-        if inserted:
-            log.info("Linked %s %s %s", a_key, kind.value, b_key)
+            self._insert_ignoring_conflicts(conn, local_links, {"a_key": a_key, "b_key": b_key, "kind": kind.value})
 
-    def changed_since(self, cursor: str | None) -> ChangedPage:
+    def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
         """Managed tickets whose change number is above ``cursor`` (all when ``None``), in change
-        order; the next cursor is the highest number seen, or ``cursor`` itself when none."""
+        order, at most ``page_size`` per page. The local tracker has one scope: ``scope`` is
+        accepted and ignored. The cursor is the highest change number delivered."""
         after = self._parse_cursor(cursor)
         with self._translating("changed_since"), self._engine.connect() as conn:
             rows = conn.execute(
                 select(local_tickets)
                 .where(local_tickets.c.change_seq > after, local_tickets.c.marker_key.is_not(None))
                 .order_by(local_tickets.c.change_seq)
+                .limit(self._page_size + 1)
             ).all()
+        more = len(rows) > self._page_size
+        rows = rows[: self._page_size]
         tickets = tuple(self._ticket(row) for row in rows)
         last = max((int(row.change_seq) for row in rows), default=after)
-        return ChangedPage(tickets=tickets, cursor=str(last))
+        return ChangedPage(tickets=tickets, next_cursor=str(last), more=more)
 
     # --- operations for the people playing the team ----------------------------------------
 
@@ -274,7 +267,7 @@ class LocalTracker:
     def set_status(self, key: str, status: Status) -> Ticket:
         """Move ticket ``key`` to ``status`` (as a person working it would) and return it."""
         with self._translating("set_status"), self._writing() as conn:
-            row = self._update(conn, key, TicketChanges(status=status), "set_status")
+            row = self._update(conn, key, TicketChanges(), status, "set_status")
             return self._ticket(row)
 
     def status_log(self, key: str) -> list[tuple[Status, dt.datetime]]:
@@ -365,6 +358,42 @@ class LocalTracker:
             )
         return value
 
+    def _create_one(self, draft: TicketDraft) -> CreateResult:
+        try:
+            with self._translating("create"):
+                parent_key = self._key_of(draft.parent, "create") if draft.parent is not None else None
+                try:
+                    with self._writing() as conn:
+                        if parent_key is not None:
+                            self._row(conn, parent_key, "create")
+                        return self._insert(conn, draft, parent_key)
+                except IntegrityError as exc:
+                    with self._engine.connect() as conn:
+                        existing = self._find_by_marker(conn, draft.marker)
+                    if existing is not None:
+                        raise TrackerError(
+                            f"{existing.key} already carries marker {draft.marker.key}; refusing a second ticket",
+                            tracker=NAME,
+                            op="create",
+                            hint="an earlier run created it: resolve the create with find_by_markers instead",
+                        ) from None
+                    raise TrackerError(
+                        f"could not store the ticket for {draft.marker.key} ({exc.orig.__class__.__name__})",
+                        tracker=NAME,
+                        op="create",
+                    ) from exc
+        except TrackerError as exc:
+            return exc
+
+    def _row_of(self, conn: Connection, ref: TicketRef, op: str) -> Row[Any]:
+        self._key_of(ref, op)
+        if ref.id is not None and ref.id.isdigit():
+            row = conn.execute(select(local_tickets).where(local_tickets.c.number == int(ref.id))).one_or_none()
+            if row is None:
+                raise TrackerNotFound(f"no ticket {ref.key}", tracker=NAME, op=op)
+            return row
+        return self._row(conn, ref.key, op)
+
     def _row(self, conn: Connection, key: str, op: str, *, lock: bool = False) -> Row[Any]:
         query = select(local_tickets).where(local_tickets.c.key == key)
         if lock:
@@ -400,22 +429,7 @@ class LocalTracker:
         statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
         return conn.execute(statement.returning(*table.primary_key.columns)).first() is not None
 
-    def _insert(
-        self,
-        conn: Connection,
-        *,
-        kind: str,
-        marker: Marker,
-        title: str,
-        body: str,
-        status: Status,
-        labels: tuple[str, ...],
-        project: str | None,
-        priority: Priority | None = None,
-        assignee: str | None = None,
-        due: dt.date | None = None,
-        parent_key: str | None = None,
-    ) -> TicketRef:
+    def _insert(self, conn: Connection, draft: TicketDraft, parent_key: str | None) -> TicketRef:
         number = self._next_value(conn, _TICKET_SEQUENCE)
         key = f"{self._prefix}-{number}"
         now = self._now()
@@ -423,41 +437,49 @@ class LocalTracker:
             insert(local_tickets).values(
                 number=number,
                 key=key,
-                marker_key=marker.key,
-                marker_label=marker.label,
-                kind=kind,
-                title=title,
-                body=body,
-                status=status.value,
-                priority=priority.value if priority is not None else None,
-                assignee=assignee,
-                due=due,
-                labels=list(labels),
-                project=project,
+                marker_key=draft.marker.key,
+                marker_label=draft.marker.label,
+                kind=draft.kind.value,
+                title=draft.title,
+                body=draft.body,
+                status=draft.status.value,
+                priority=draft.priority.value if draft.priority is not None else None,
+                assignee=draft.assignee,
+                due=draft.due,
+                labels=list(draft.labels),
+                project=draft.scope,
                 parent_key=parent_key,
                 created_at=now,
                 updated_at=now,
                 change_seq=self._next_value(conn, _CHANGE_SEQUENCE),
             )
         )
-        conn.execute(insert(local_status_log).values(key=key, status=status.value, changed_at=now))
+        conn.execute(insert(local_status_log).values(key=key, status=draft.status.value, changed_at=now))
         return self.ref(key)
 
-    def _update(self, conn: Connection, key: str, changes: TicketChanges, op: str) -> Row[Any]:
-        """Apply ``changes`` to ticket ``key`` inside ``conn``'s transaction; returns the row as
-        it is afterwards."""
+    def _update(self, conn: Connection, key: str, changes: TicketChanges, status: Status | None, op: str) -> Row[Any]:
+        """Apply ``changes`` (and ``status``) to ticket ``key`` inside ``conn``'s transaction;
+        returns the row as it is afterwards."""
         row = self._row(conn, key, op, lock=True)
+        current = row._mapping
         wanted: dict[str, Any] = {
             "title": changes.title,
             "body": changes.body,
             "priority": changes.priority.value if changes.priority is not None else None,
-            "assignee": changes.assignee,
-            "due": changes.due,
-            "labels": list(changes.labels) if changes.labels is not None else None,
-            "status": changes.status.value if changes.status is not None else None,
+            "status": status.value if status is not None else None,
         }
-        current = row._mapping
         values = {column: value for column, value in wanted.items() if value is not None and value != current[column]}
+        for column in ("assignee", "due"):
+            value = getattr(changes, column)
+            if value is CLEAR and current[column] is not None:
+                values[column] = None
+            elif value is not None and value is not CLEAR and value != current[column]:
+                values[column] = value
+        if changes.labels_add or changes.labels_remove:
+            labels = [label for label in current["labels"] if label not in changes.labels_remove]
+            labels.extend(sorted(changes.labels_add - set(labels)))
+            if labels != list(current["labels"]):
+                values["labels"] = labels
         if not values:
             return row
         now = self._now()
@@ -466,7 +488,6 @@ class LocalTracker:
         conn.execute(update(local_tickets).where(local_tickets.c.key == key).values(**values))
         if "status" in values:
             conn.execute(insert(local_status_log).values(key=key, status=values["status"], changed_at=now))
-        log.info("Updated %s: %s", key, ", ".join(sorted(set(values) - {"updated_at", "change_seq"})))
         return conn.execute(select(local_tickets).where(local_tickets.c.key == key)).one()
 
     def _ticket(self, row: Row[Any]) -> Ticket:
@@ -481,6 +502,11 @@ class LocalTracker:
             status_raw=status.value,
             updated_at=_as_stored_utc(fields["updated_at"]),
             marker=Marker(marker_key) if marker_key is not None else None,
+            kind=TicketKind(fields["kind"]),
+            body=fields["body"],
+            priority=Priority(fields["priority"]) if fields["priority"] is not None else None,
+            scope=fields["project"],
+            created_at=_as_stored_utc(fields["created_at"]),
             assignee=fields["assignee"],
             due=fields["due"],
             labels=tuple(fields["labels"]),

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sync.cli import cli
-from sync.core.tickets import Marker, TicketDraft
+from sync.core.tickets import Marker, TicketDraft, TicketRef
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.trackers.local_tracker import LocalTracker
@@ -208,7 +208,10 @@ def test_backfill_adopts_tickets_the_document_names(run: Run, project: Path) -> 
     # A ticket the team filed by hand before pmsync was adopted.
     engine = make_engine(f"sqlite:///{project / 'state.db'}")
     migrate(engine)
-    existing = LocalTracker(engine).create(TicketDraft(marker=Marker("filed-by-hand"), title="Canary", body="")).key
+    by_hand = TicketDraft(marker=Marker("filed-by-hand"), title="Canary", body="")
+    (created,) = LocalTracker(engine).create_many([by_hand])
+    assert isinstance(created, TicketRef)
+    existing = created.key
     engine.dispose()
     old = project / "old"
     doc = write_doc(old / "inc-050.md", incident="INC-050").read_text(encoding="utf-8")
@@ -278,7 +281,7 @@ def test_a_failing_pull_keeps_the_sync_summary(run: Run, monkeypatch: pytest.Mon
     from sync.errors import TrackerUnavailable
     from sync.trackers.local_tracker import LocalTracker as Local
 
-    def unavailable(self: Local, cursor: str | None) -> object:
+    def unavailable(self: Local, cursor: str | None, scope: str | None) -> object:
         raise TrackerUnavailable("503 from the tracker", tracker="local", op="changed_since")
 
     monkeypatch.setattr(Local, "changed_since", unavailable)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import subprocess
 import sys
@@ -18,13 +17,13 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.engine import create_mock_engine
 
 from sync.core.model import Priority, Status
-from sync.core.tickets import IncidentDraft, LinkKind, Marker, TicketChanges, TicketDraft, TicketRef
+from sync.core.tickets import LinkKind, Marker, TicketChanges, TicketDraft, TicketKind, TicketRef
 from sync.errors import ConfigError, TrackerError, TrackerNotFound
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.tables import local_links, local_sequence, local_status_log, local_tickets
 from sync.trackers.local_tracker import LocalTracker
-from tests.contract.tracker_contract import TrackerContract
+from tests.contract.tracker_contract import TrackerContract, create_one, find_one
 from tests.databases import PgSchemas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -92,8 +91,14 @@ class TestLocalTrackerContract(TrackerContract):
         self.local = LocalTracker(engine, clock=clock)
         return self.local
 
+    exact_changes = True
+
     def set_remote_status(self, ref: TicketRef, status: Status) -> None:
         self.local.set_status(ref.key, status)
+
+    def add_remote_label(self, ref: TicketRef, label: str) -> None:
+        labels = self.local.get(ref).labels
+        self.local.update(ref, TicketChanges(labels_add=frozenset({*labels, label})))
 
 
 def item(incident_key: str, number: int, **overrides: object) -> TicketDraft:
@@ -126,7 +131,7 @@ class Settings:
 
 def test_from_settings_uses_the_project_prefix(engine: Engine, incident_key: str) -> None:
     tracker = LocalTracker.from_settings(Settings(project_prefix="OPS"), engine)
-    ref = tracker.create(item(incident_key, 1))
+    ref = create_one(tracker, item(incident_key, 1))
     assert ref.key.startswith("OPS-")
     assert ref.url == f"local://{ref.key}"
     assert tracker.prefix == "OPS"
@@ -158,7 +163,7 @@ def test_capabilities_are_all_native(sqlite_engine: Engine) -> None:
 def test_a_naive_clock_is_refused(sqlite_engine: Engine, incident_key: str) -> None:
     tracker = LocalTracker(sqlite_engine, clock=lambda: dt.datetime(2024, 5, 2, 9, 30))
     with pytest.raises(ValueError, match="aware"):
-        tracker.create(item(incident_key, 1))
+        create_one(tracker, item(incident_key, 1))
     assert tracker.list_tickets() == []
 
 
@@ -182,7 +187,7 @@ def test_an_unmigrated_database_is_a_tracker_error(unmigrated_url: str, incident
         assert excinfo.value.op == "get"
         assert "migrated" in (excinfo.value.hint or "")
         with pytest.raises(TrackerError) as excinfo:
-            tracker.create(item(incident_key, 1))
+            create_one(tracker, item(incident_key, 1))
         assert excinfo.value.op == "create"
     finally:
         engine.dispose()
@@ -193,8 +198,10 @@ def test_an_unmigrated_database_is_a_tracker_error(unmigrated_url: str, incident
 
 def test_keys_on_a_fresh_database_start_at_one(sqlite_engine: Engine, incident_key: str) -> None:
     tracker = LocalTracker(sqlite_engine)
-    refs = [tracker.create(item(incident_key, n)) for n in (1, 2)]
-    parent = tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="t", body="b"))
+    refs = [create_one(tracker, item(incident_key, n)) for n in (1, 2)]
+    parent = create_one(
+        tracker, TicketDraft(kind=TicketKind.INCIDENT, marker=Marker(incident_key), title="t", body="b")
+    )
     assert [ref.key for ref in [*refs, parent]] == ["LOC-1", "LOC-2", "LOC-3"]
 
 
@@ -202,7 +209,9 @@ def test_two_instances_on_one_database_share_the_sequence(engine: Engine, incide
     first = LocalTracker(engine, prefix="OPS")
     second = LocalTracker(engine, prefix="OPS")
     other = LocalTracker(engine, prefix="NET")
-    refs = [(first if n % 3 == 0 else second if n % 3 == 1 else other).create(item(incident_key, n)) for n in range(9)]
+    refs = [
+        create_one((first if n % 3 == 0 else second if n % 3 == 1 else other), item(incident_key, n)) for n in range(9)
+    ]
     numbers = [number_of(ref) for ref in refs]
     assert numbers == list(range(numbers[0], numbers[0] + 9))
     assert [ref.key.split("-")[0] for ref in refs[:3]] == ["OPS", "OPS", "NET"]
@@ -219,7 +228,7 @@ url, tag, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 engine = make_engine(url)
 tracker = LocalTracker(engine, prefix="MP")
 for n in range(count):
-    print(tracker.create(TicketDraft(marker=Marker(f"{tag}#{n}"), title="t", body="b")).key, flush=True)
+    print(tracker.create_many([TicketDraft(marker=Marker(f"{tag}#{n}"), title="t", body="b")])[0].key, flush=True)
 engine.dispose()
 """
 
@@ -258,8 +267,8 @@ def test_a_sequence_row_is_created_on_first_use_and_bumped_after(sqlite_engine: 
     tracker = LocalTracker(sqlite_engine)
     with sqlite_engine.connect() as conn:
         assert conn.execute(select(local_sequence)).all() == []
-    tracker.create(item(incident_key, 1))
-    tracker.create(item(incident_key, 2))
+    create_one(tracker, item(incident_key, 1))
+    create_one(tracker, item(incident_key, 2))
     with sqlite_engine.connect() as conn:
         values = {row.name: row.value for row in conn.execute(select(local_sequence))}
     assert values == {"ticket": 2, "change": 2}
@@ -284,72 +293,38 @@ def test_a_taken_number_fails_the_create_without_blaming_the_marker(sqlite_engin
         )
     tracker = LocalTracker(sqlite_engine)
     with pytest.raises(TrackerError, match="could not store") as excinfo:
-        tracker.create(item(incident_key, 1))
+        create_one(tracker, item(incident_key, 1))
     assert excinfo.value.op == "create"
-    assert tracker.find_by_marker(Marker(f"{incident_key}#1")) is None
+    assert find_one(tracker, Marker(f"{incident_key}#1")) is None
     # The failed create rolled its number back, so the parent runs into the same taken number.
     with pytest.raises(TrackerError) as excinfo:
-        tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="P", body=""))
-    assert excinfo.value.op == "ensure_parent"
-    assert tracker.find_by_marker(Marker(incident_key)) is None
+        create_one(tracker, TicketDraft(kind=TicketKind.INCIDENT, marker=Marker(incident_key), title="P", body=""))
+    assert excinfo.value.op == "create"
+    assert find_one(tracker, Marker(incident_key)) is None
 
 
 # --- exactly-once safety net -----------------------------------------------------------------
 
 
 def test_a_second_create_for_one_marker_is_refused(tracker: LocalTracker, incident_key: str) -> None:
-    first = tracker.create(item(incident_key, 1))
+    first = create_one(tracker, item(incident_key, 1))
     with pytest.raises(TrackerError) as excinfo:
-        tracker.create(item(incident_key, 1, title="again"))
+        create_one(tracker, item(incident_key, 1, title="again"))
     assert excinfo.value.op == "create"
     assert first.key in excinfo.value.message
     assert f"{incident_key}#1" in excinfo.value.message
-    assert "find_by_marker" in (excinfo.value.hint or "")
+    assert "find_by_markers" in (excinfo.value.hint or "")
     assert not isinstance(excinfo.value, TrackerNotFound)
     mine = [t for t in tracker.list_tickets() if t.marker == Marker(f"{incident_key}#1")]
     assert [t.ref.key for t in mine] == [first.key]
     assert mine[0].title != "again"
 
 
-def test_ensure_parent_returns_an_existing_ticket_with_that_marker(tracker: LocalTracker, incident_key: str) -> None:
-    parent = tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="Parent", body=""))
-    again = tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="Renamed", body=""))
-    assert again == parent
-    assert tracker.get(parent).title == "Parent"
-    assert [t.ref for t in tracker.list_tickets(kind="incident") if t.marker == Marker(incident_key)] == [parent]
-
-
-def test_racing_ensure_parent_calls_agree_on_one_parent(engine: Engine, incident_key: str) -> None:
-    workers = 4
-    barrier = threading.Barrier(workers)
-    results: list[TicketRef] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        tracker = LocalTracker(engine)
-        barrier.wait()
-        try:
-            results.append(tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="P", body="")))
-        except BaseException as exc:  # collected and asserted on below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert len(results) == workers
-    assert len({ref.key for ref in results}) == 1
-    parents = [t for t in LocalTracker(engine).list_tickets(kind="incident") if t.marker == Marker(incident_key)]
-    assert len(parents) == 1
-
-
 def test_create_under_a_missing_parent_is_not_found(tracker: LocalTracker, incident_key: str) -> None:
     with pytest.raises(TrackerNotFound) as excinfo:
-        tracker.create(item(incident_key, 1, parent=TicketRef("local", "LOC-999999")))
+        create_one(tracker, item(incident_key, 1, parent=TicketRef("local", "LOC-999999")))
     assert excinfo.value.op == "create"
-    assert tracker.find_by_marker(Marker(f"{incident_key}#1")) is None
+    assert find_one(tracker, Marker(f"{incident_key}#1")) is None
 
 
 @pytest.mark.parametrize(
@@ -359,7 +334,7 @@ def test_create_under_a_missing_parent_is_not_found(tracker: LocalTracker, incid
         lambda t: t.fetch([TicketRef("github", "o/r#1")]),
         lambda t: t.update(TicketRef("jira", "LOC-1"), TicketChanges(title="x")),
         lambda t: t.link(TicketRef("jira", "A-1"), TicketRef("local", "LOC-1"), LinkKind.RELATES),
-        lambda t: t.create(item("INC-x", 1, parent=TicketRef("jira", "A-1"))),
+        lambda t: create_one(t, item("INC-x", 1, parent=TicketRef("jira", "A-1"))),
     ],
     ids=["get", "fetch", "update", "link", "create-parent"],
 )
@@ -374,11 +349,19 @@ def test_refs_of_another_tracker_are_refused(sqlite_engine: Engine, call: object
 
 
 def test_a_ticket_round_trips_every_field(tracker: LocalTracker, clock: FakeClock, incident_key: str) -> None:
-    parent = tracker.ensure_parent(
-        IncidentDraft(marker=Marker(incident_key), title="PM", body="all of it", labels=("pm",), project="OPS")
+    parent = create_one(
+        tracker,
+        TicketDraft(
+            kind=TicketKind.INCIDENT,
+            marker=Marker(incident_key),
+            title="PM",
+            body="all of it",
+            labels=("pm",),
+            scope="OPS",
+        ),
     )
-    draft = item(incident_key, 1, parent=parent, priority=Priority.P0, project="OPS", status=Status.IN_PROGRESS)
-    ticket = tracker.get(tracker.create(draft))
+    draft = item(incident_key, 1, parent=parent, priority=Priority.P0, scope="OPS", status=Status.IN_PROGRESS)
+    ticket = tracker.get(create_one(tracker, draft))
     assert ticket.ref.url == f"local://{ticket.ref.key}"
     assert ticket.parent == parent
     assert ticket.status is Status.IN_PROGRESS
@@ -400,13 +383,13 @@ def test_a_ticket_round_trips_every_field(tracker: LocalTracker, clock: FakeCloc
 def test_a_clock_in_another_zone_is_stored_as_utc(engine: Engine, incident_key: str) -> None:
     cest = dt.timezone(dt.timedelta(hours=2))
     tracker = LocalTracker(engine, clock=lambda: dt.datetime(2024, 5, 2, 11, 30, tzinfo=cest))
-    ticket = tracker.get(tracker.create(item(incident_key, 1)))
+    ticket = tracker.get(create_one(tracker, item(incident_key, 1)))
     assert ticket.updated_at == START
     assert ticket.updated_at.tzinfo == dt.UTC
 
 
 def test_update_stores_body_and_priority(tracker: LocalTracker, incident_key: str) -> None:
-    ref = tracker.create(item(incident_key, 1))
+    ref = create_one(tracker, item(incident_key, 1))
     tracker.update(ref, TicketChanges(body="new body", priority=Priority.P2))
     raw = tracker.get(ref).raw
     assert (raw["body"], raw["priority"]) == ("new body", "P2")
@@ -416,12 +399,13 @@ def test_an_update_to_the_same_values_is_not_a_change(
     tracker: LocalTracker, clock: FakeClock, incident_key: str
 ) -> None:
     draft = item(incident_key, 1)
-    ref = tracker.create(draft)
+    ref = create_one(tracker, draft)
     before = tracker.get(ref)
-    cursor = tracker.changed_since(None).cursor
-    tracker.update(ref, TicketChanges(title=draft.title, labels=draft.labels, status=Status.OPEN, assignee="alice"))
+    cursor = tracker.changed_since(None, None).next_cursor
+    tracker.update(ref, TicketChanges(title=draft.title, labels_add=frozenset(draft.labels), assignee="alice"))
+    tracker.transition(ref, Status.OPEN)
     tracker.update(ref, TicketChanges())
-    assert tracker.changed_since(cursor).tickets == ()
+    assert tracker.changed_since(cursor, None).tickets == ()
     assert tracker.get(ref).updated_at == before.updated_at
     assert len(tracker.status_log(ref.key)) == 1
 
@@ -434,28 +418,11 @@ def test_update_and_set_status_of_a_missing_key_are_not_found(tracker: LocalTrac
     assert excinfo.value.op == "set_status"
 
 
-def test_writes_log_one_audit_line_each(
-    tracker: LocalTracker, incident_key: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO, logger="sync.trackers.local_tracker")
-    a = tracker.create(item(incident_key, 1))
-    b = tracker.create(item(incident_key, 2))
-    tracker.update(a, TicketChanges(title="changed", assignee="alice"))
-    tracker.link(a, b, LinkKind.RELATES)
-    tracker.link(b, a, LinkKind.RELATES)
-    assert [record.getMessage() for record in caplog.records] == [
-        f"Created {a.key} for {incident_key}#1",
-        f"Created {b.key} for {incident_key}#2",
-        f"Updated {a.key}: title",
-        f"Linked {min(a.key, b.key)} relates {max(a.key, b.key)}",
-    ]
-
-
 # --- status history ----------------------------------------------------------------------------
 
 
 def test_set_status_logs_history(tracker: LocalTracker, clock: FakeClock, incident_key: str) -> None:
-    key = tracker.create(item(incident_key, 1)).key
+    key = create_one(tracker, item(incident_key, 1)).key
     created_at = clock.readings[-1]
     started = tracker.set_status(key, Status.IN_PROGRESS)
     started_at = clock.readings[-1]
@@ -473,15 +440,15 @@ def test_set_status_logs_history(tracker: LocalTracker, clock: FakeClock, incide
 
 
 def test_update_of_status_logs_it_too(tracker: LocalTracker, incident_key: str) -> None:
-    ref = tracker.create(item(incident_key, 1))
-    tracker.update(ref, TicketChanges(status=Status.WONT_DO))
+    ref = create_one(tracker, item(incident_key, 1))
+    tracker.transition(ref, Status.WONT_DO)
     tracker.update(ref, TicketChanges(title="no status here"))
     assert [status for status, _at in tracker.status_log(ref.key)] == [Status.OPEN, Status.WONT_DO]
 
 
 def test_status_logs_are_per_ticket(tracker: LocalTracker, engine: Engine, incident_key: str) -> None:
-    a = tracker.create(item(incident_key, 1))
-    b = tracker.create(item(incident_key, 2))
+    a = create_one(tracker, item(incident_key, 1))
+    b = create_one(tracker, item(incident_key, 2))
     tracker.set_status(a.key, Status.DONE)
     assert [s for s, _ in tracker.status_log(b.key)] == [Status.OPEN]
     with engine.connect() as conn:
@@ -500,7 +467,7 @@ def test_status_log_of_a_missing_key_is_not_found(tracker: LocalTracker) -> None
 def test_a_link_is_stored_once_and_seen_from_both_ends(
     tracker: LocalTracker, engine: Engine, incident_key: str
 ) -> None:
-    a, b, c = (tracker.create(item(incident_key, n)) for n in (1, 2, 3))
+    a, b, c = (create_one(tracker, item(incident_key, n)) for n in (1, 2, 3))
     tracker.link(a, b, LinkKind.RELATES)
     tracker.link(b, a, LinkKind.RELATES)
     tracker.link(c, a, LinkKind.RELATES)
@@ -517,7 +484,7 @@ def test_a_link_is_stored_once_and_seen_from_both_ends(
 
 
 def test_a_ticket_cannot_be_linked_to_itself(tracker: LocalTracker, incident_key: str) -> None:
-    a = tracker.create(item(incident_key, 1))
+    a = create_one(tracker, item(incident_key, 1))
     with pytest.raises(TrackerError, match="itself"):
         tracker.link(a, a, LinkKind.RELATES)
     assert tracker.links_of(a.key) == []
@@ -529,11 +496,13 @@ def test_links_of_a_missing_key_is_not_found(tracker: LocalTracker) -> None:
 
 
 def test_children_of_lists_the_items_under_a_parent(tracker: LocalTracker, incident_key: str) -> None:
-    parent = tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="P", body=""))
-    other = tracker.ensure_parent(IncidentDraft(marker=Marker(f"{incident_key}-b"), title="Q", body=""))
-    kids = [tracker.create(item(incident_key, n, parent=parent)) for n in (1, 2)]
-    tracker.create(item(f"{incident_key}-b", 1, parent=other))
-    tracker.create(item(incident_key, 3))
+    parent = create_one(tracker, TicketDraft(kind=TicketKind.INCIDENT, marker=Marker(incident_key), title="P", body=""))
+    other = create_one(
+        tracker, TicketDraft(kind=TicketKind.INCIDENT, marker=Marker(f"{incident_key}-b"), title="Q", body="")
+    )
+    kids = [create_one(tracker, item(incident_key, n, parent=parent)) for n in (1, 2)]
+    create_one(tracker, item(f"{incident_key}-b", 1, parent=other))
+    create_one(tracker, item(incident_key, 3))
     assert [t.ref for t in tracker.children_of(parent.key)] == kids
     assert tracker.children_of(kids[0].key) == []
     with pytest.raises(TrackerNotFound):
@@ -542,8 +511,8 @@ def test_children_of_lists_the_items_under_a_parent(tracker: LocalTracker, incid
 
 def test_list_tickets_filters_by_status_and_kind(sqlite_engine: Engine, incident_key: str) -> None:
     tracker = LocalTracker(sqlite_engine)
-    parent = tracker.ensure_parent(IncidentDraft(marker=Marker(incident_key), title="P", body=""))
-    a, b, c = (tracker.create(item(incident_key, n, parent=parent)) for n in (1, 2, 3))
+    parent = create_one(tracker, TicketDraft(kind=TicketKind.INCIDENT, marker=Marker(incident_key), title="P", body=""))
+    a, b, c = (create_one(tracker, item(incident_key, n, parent=parent)) for n in (1, 2, 3))
     tracker.set_status(b.key, Status.DONE)
     tracker.set_status(c.key, Status.DONE)
 
@@ -560,7 +529,7 @@ def test_list_tickets_filters_by_status_and_kind(sqlite_engine: Engine, incident
 
 
 def test_fetch_keeps_the_requested_order_in_chunks(tracker: LocalTracker, incident_key: str) -> None:
-    a, b = (tracker.create(item(incident_key, n)) for n in (1, 2))
+    a, b = (create_one(tracker, item(incident_key, n)) for n in (1, 2))
     missing = [TicketRef("local", f"NOPE-{n}") for n in range(1200)]
     tickets = tracker.fetch([b, *missing, a, b])
     assert [t.ref for t in tickets] == [b, a]
@@ -570,42 +539,42 @@ def test_fetch_keeps_the_requested_order_in_chunks(tracker: LocalTracker, incide
 
 
 def test_changed_since_on_an_empty_database(sqlite_engine: Engine) -> None:
-    page = LocalTracker(sqlite_engine).changed_since(None)
-    assert (page.tickets, page.cursor) == ((), "0")
-    assert LocalTracker(sqlite_engine).changed_since("0").cursor == "0"
+    page = LocalTracker(sqlite_engine).changed_since(None, None)
+    assert (page.tickets, page.next_cursor) == ((), "0")
+    assert LocalTracker(sqlite_engine).changed_since("0", None).next_cursor == "0"
 
 
 def test_cursor_is_monotonic_and_stable(tracker: LocalTracker, incident_key: str) -> None:
-    cursors = [int(tracker.changed_since(None).cursor)]
+    cursors = [int(tracker.changed_since(None, None).next_cursor)]
     refs: list[TicketRef] = []
     for n in range(1, 4):
-        refs.append(tracker.create(item(incident_key, n)))
-        cursors.append(int(tracker.changed_since(str(cursors[-1])).cursor))
+        refs.append(create_one(tracker, item(incident_key, n)))
+        cursors.append(int(tracker.changed_since(str(cursors[-1]), None).next_cursor))
     tracker.update(refs[0], TicketChanges(title="first, retitled"))
-    cursors.append(int(tracker.changed_since(str(cursors[-1])).cursor))
+    cursors.append(int(tracker.changed_since(str(cursors[-1]), None).next_cursor))
     tracker.set_status(refs[1].key, Status.DONE)
-    cursors.append(int(tracker.changed_since(str(cursors[-1])).cursor))
+    cursors.append(int(tracker.changed_since(str(cursors[-1]), None).next_cursor))
     assert cursors == sorted(set(cursors)), "each write moves the cursor forward"
-    assert tracker.changed_since(str(cursors[-1])).cursor == str(cursors[-1])
+    assert tracker.changed_since(str(cursors[-1]), None).next_cursor == str(cursors[-1])
 
 
 def test_changed_since_orders_by_change_and_reports_each_ticket_once(tracker: LocalTracker, incident_key: str) -> None:
-    a, b, c = (tracker.create(item(incident_key, n)) for n in (1, 2, 3))
-    cursor = tracker.changed_since(None).cursor
+    a, b, c = (create_one(tracker, item(incident_key, n)) for n in (1, 2, 3))
+    cursor = tracker.changed_since(None, None).next_cursor
     tracker.set_status(c.key, Status.IN_PROGRESS)
     tracker.update(a, TicketChanges(assignee="dave"))
     tracker.set_status(c.key, Status.DONE)
-    page = tracker.changed_since(cursor)
+    page = tracker.changed_since(cursor, None)
     assert [t.ref for t in page.tickets] == [a, c]
     assert page.tickets[1].status is Status.DONE
     assert b not in [t.ref for t in page.tickets]
 
 
 def test_links_do_not_count_as_changes(tracker: LocalTracker, incident_key: str) -> None:
-    a, b = (tracker.create(item(incident_key, n)) for n in (1, 2))
-    cursor = tracker.changed_since(None).cursor
+    a, b = (create_one(tracker, item(incident_key, n)) for n in (1, 2))
+    cursor = tracker.changed_since(None, None).next_cursor
     tracker.link(a, b, LinkKind.RELATES)
-    assert tracker.changed_since(cursor).tickets == ()
+    assert tracker.changed_since(cursor, None).tickets == ()
 
 
 def test_tickets_without_a_marker_are_not_managed(sqlite_engine: Engine, incident_key: str) -> None:
@@ -625,15 +594,15 @@ def test_tickets_without_a_marker_are_not_managed(sqlite_engine: Engine, inciden
             )
         )
     tracker = LocalTracker(sqlite_engine)
-    mine = tracker.create(item(incident_key, 1))
-    assert [t.ref for t in tracker.changed_since(None).tickets] == [mine]
+    mine = create_one(tracker, item(incident_key, 1))
+    assert [t.ref for t in tracker.changed_since(None, None).tickets] == [mine]
     assert tracker.get(TicketRef("local", "LOC-100")).marker is None
 
 
 @pytest.mark.parametrize("cursor", ["", "abc", "-1", "2024-05-02T09:30:00Z", "1.5"])
 def test_a_foreign_cursor_is_refused(sqlite_engine: Engine, cursor: str) -> None:
     with pytest.raises(TrackerError, match="cursor") as excinfo:
-        LocalTracker(sqlite_engine).changed_since(cursor)
+        LocalTracker(sqlite_engine).changed_since(cursor, None)
     assert excinfo.value.op == "changed_since"
     assert excinfo.value.hint
 
@@ -642,7 +611,7 @@ def test_concurrent_read_then_write_updates_neither_fail_nor_lose_history(engine
     # update() reads the ticket before writing it. On SQLite a deferred transaction doing that fails
     # at once when another writer commits in between; on PostgreSQL two such updates could both log
     # the same change without a row lock. Threads hammering one ticket expose either mistake.
-    key = LocalTracker(engine).create(item(incident_key, 1)).key
+    key = create_one(LocalTracker(engine), item(incident_key, 1)).key
     workers, rounds = 4, 15
     barrier = threading.Barrier(workers)
     errors: list[BaseException] = []

@@ -9,20 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from sync.apply import ApplyResult, apply_plan, resolve_pending_intents
-from sync.core.model import PostMortem, Priority
+from sync.core.model import PostMortem, Priority, Status
 from sync.core.plan import PlanInput, plan
 from sync.core.tickets import (
     Capabilities,
     ChangedPage,
-    IncidentDraft,
     LinkKind,
     Marker,
     Ticket,
     TicketChanges,
     TicketDraft,
+    TicketKind,
     TicketRef,
 )
 from sync.retry import NO_WAIT
@@ -30,6 +30,7 @@ from sync.store.engine import make_engine
 from sync.store.lock import run_lock
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
+from sync.trackers.base import CreateResult, Tracker
 from sync.trackers.local_tracker import LocalTracker
 from tests.planning import TODAY, FixedPolicy, doc, item
 
@@ -49,7 +50,7 @@ class SimulatedCrash(BaseException):
 class CrashingTracker:
     """Delegates to a real tracker and dies at one step."""
 
-    def __init__(self, inner: LocalTracker, point: str, die: Callable[[], None]) -> None:
+    def __init__(self, inner: Tracker, point: str, die: Callable[[], None]) -> None:
         self.inner = inner
         self.point = point
         self.die = die
@@ -63,8 +64,8 @@ class CrashingTracker:
     def capabilities(self) -> Capabilities:
         return self.inner.capabilities
 
-    def find_by_marker(self, marker: Marker) -> TicketRef | None:
-        return self.inner.find_by_marker(marker)
+    def find_by_markers(self, markers: Sequence[Marker]) -> Mapping[Marker, list[TicketRef]]:
+        return self.inner.find_by_markers(markers)
 
     def get(self, ref: TicketRef) -> Ticket:
         return self.inner.get(ref)
@@ -72,32 +73,40 @@ class CrashingTracker:
     def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
         return self.inner.fetch(refs)
 
-    def create(self, draft: TicketDraft) -> TicketRef:
-        if self.point == "before-create":
-            self.die()
-        if self.point == "after-parent":
-            self.die()
-        if self.point == "after-first-item" and self.items_created == 1:
-            self.die()
-        ref = self.inner.create(draft)
-        self.items_created += 1
-        if self.point == "after-create":
-            self.die()
-        return ref
+    def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        results: list[CreateResult] = []
+        for draft in drafts:
+            item = draft.kind is TicketKind.ITEM
+            if item and self.point in ("before-create", "after-parent"):
+                self.die()
+            if item and self.point == "after-first-item" and self.items_created == 1:
+                self.die()
+            results.extend(self.inner.create_many([draft]))
+            if item:
+                self.items_created += 1
+                if self.point == "after-create":
+                    self.die()
+        return results
 
     def update(self, ref: TicketRef, changes: TicketChanges) -> None:
         self.inner.update(ref, changes)
 
-    def ensure_parent(self, incident: IncidentDraft) -> TicketRef:
-        return self.inner.ensure_parent(incident)
+    def transition(self, ref: TicketRef, status: Status) -> None:
+        self.inner.transition(ref, status)
+
+    def attach(self, child: TicketRef, parent: TicketRef) -> None:
+        self.inner.attach(child, parent)
+
+    def comment(self, ref: TicketRef, body: str) -> None:
+        self.inner.comment(ref, body)
 
     def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
         if self.point == "before-link":
             self.die()
         self.inner.link(a, b, kind)
 
-    def changed_since(self, cursor: str | None) -> ChangedPage:
-        return self.inner.changed_since(cursor)
+    def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
+        return self.inner.changed_since(cursor, scope)
 
 
 def documents() -> list[PostMortem]:

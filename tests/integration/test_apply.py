@@ -105,12 +105,14 @@ class FlakyTracker(CrashingTracker):
         self.error = error
         self.calls = 0
 
-    def create(self, draft):  # type: ignore[no-untyped-def]
-        self.calls += 1
-        ref = self.inner.create(draft)
-        if self.calls == 1:
-            raise self.error
-        return ref
+    def create_many(self, drafts):  # type: ignore[no-untyped-def]
+        results = []
+        for draft in drafts:
+            self.calls += 1
+            results.extend(self.inner.create_many([draft]))
+            if self.calls == 1:
+                raise self.error
+        return results
 
 
 @pytest.mark.parametrize(
@@ -129,14 +131,14 @@ def test_retried_create_checks_the_marker_first(db_url: str, engine: Engine, err
 
     result = run_once(db_url, wrap)
     assert result.failures == {}
-    assert wrappers[0].calls == len(EXPECTED_ITEMS)  # no second create for the timed-out one
+    assert wrappers[0].calls == len(EXPECTED_ITEMS) + 2  # no second create for the timed-out one
     assert_exactly_once(engine)
 
 
 def test_auth_failure_stops_tracker_calls_but_records_documents(engine: Engine) -> None:
     class Rejecting(CrashingTracker):
-        def ensure_parent(self, incident):  # type: ignore[no-untyped-def]
-            raise TrackerAuthError("401 Unauthorized", tracker="local", op="ensure_parent")
+        def create_many(self, drafts):  # type: ignore[no-untyped-def]
+            raise TrackerAuthError("401 Unauthorized", tracker="local", op="create")
 
     store = SqlStateStore(engine, "local")
     tracker = Rejecting(LocalTracker(engine), "", lambda: None)

@@ -74,7 +74,7 @@ def test_first_run_creates_parent_then_each_item_then_links() -> None:
     first = creates[0].draft
     assert first.assignee == "dana"
     assert first.due == dt.date(2026, 3, 6)  # review date + policy
-    assert first.project == "OPS"
+    assert first.scope == "OPS"
     assert "priority-p0" in first.labels and "pmsync" in first.labels and "team-payments" in first.labels
     assert first.marker.key == "INC-1#1"
     assert result.of_type(LinkTickets) == [LinkTickets("INC-1#1", "INC-1#2")]

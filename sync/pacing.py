@@ -1,0 +1,110 @@
+"""``BudgetPacer``: the one piece that decides when the next tracker request may go.
+
+It spaces writes (``min_write_interval``), waits out rate-limit windows it learnt from response
+headers (``Retry-After``; ``X-RateLimit-Remaining: 0`` until ``X-RateLimit-Reset``) and never
+waits past the run's budget: instead it raises :class:`sync.errors.BudgetExhausted` naming when
+to resume, and the run stops cleanly with everything so far recorded. Clock and sleep are
+injected, so tests run in zero time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import time
+from collections.abc import Callable, Mapping
+
+from sync.clock import Clock, utc_now
+from sync.errors import BudgetExhausted
+
+
+def _parse_moment(value: str, now: dt.datetime) -> dt.datetime | None:
+    """A reset/Retry-After value: delta seconds, epoch seconds, ISO 8601 or an HTTP date."""
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None:
+        # Epoch seconds are large; anything below a year's worth of seconds is a delay.
+        if number > 10**9:
+            return dt.datetime.fromtimestamp(number, dt.UTC)
+        return now + dt.timedelta(seconds=max(number, 0.0))
+    try:
+        moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = email.utils.parsedate_to_datetime(text)
+        except (TypeError, ValueError):
+            return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+class BudgetPacer:
+    """Spaces requests and enforces one run's time budget (see the module docstring)."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock = utc_now,
+        sleep: Callable[[float], None] = time.sleep,
+        min_write_interval: float = 0.0,
+        budget_seconds: float = 900.0,
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._min_write_interval = min_write_interval
+        self._deadline = clock() + dt.timedelta(seconds=budget_seconds)
+        self._last_write: dt.datetime | None = None
+        self._blocked_until: dt.datetime | None = None
+        self.waited = 0.0
+
+    @property
+    def deadline(self) -> dt.datetime:
+        """When the run's budget runs out."""
+        return self._deadline
+
+    def before_request(self, *, write: bool) -> None:
+        """Wait for a learnt rate-limit window and, for writes, the spacing interval."""
+        now = self._clock()
+        until = self._blocked_until
+        if write and self._last_write is not None and self._min_write_interval:
+            spaced = self._last_write + dt.timedelta(seconds=self._min_write_interval)
+            until = spaced if until is None or spaced > until else until
+        if until is not None and until > now:
+            self._wait_until(until, now)
+        if write:
+            self._last_write = self._clock()
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Remember a window to wait out before the next request."""
+        lowered = {name.lower(): value for name, value in headers.items()}
+        now = self._clock()
+        until: dt.datetime | None = None
+        if "retry-after" in lowered:
+            until = _parse_moment(lowered["retry-after"], now)
+        remaining = lowered.get("x-ratelimit-remaining")
+        reset = lowered.get("x-ratelimit-reset")
+        if remaining is not None and reset is not None and remaining.strip() in {"0", "0.0"}:
+            reset_at = _parse_moment(reset, now)
+            if reset_at is not None and (until is None or reset_at > until):
+                until = reset_at
+        if until is not None and (self._blocked_until is None or until > self._blocked_until):
+            self._blocked_until = until
+
+    def wait(self, seconds: float) -> None:
+        """Sleep ``seconds``, or stop the run when that passes the budget."""
+        now = self._clock()
+        self._wait_until(now + dt.timedelta(seconds=max(seconds, 0.0)), now)
+
+    def _wait_until(self, until: dt.datetime, now: dt.datetime) -> None:
+        if until > self._deadline:
+            raise BudgetExhausted(
+                f"the tracker asks to wait until {until.isoformat(timespec='seconds')}, "
+                f"past this run's budget ({self._deadline.isoformat(timespec='seconds')}); stopped cleanly",
+                resume_at=until,
+            )
+        seconds = (until - now).total_seconds()
+        if seconds > 0:
+            self._sleep(seconds)
+            self.waited += seconds
