@@ -37,7 +37,13 @@ def _engine_remote_ready(conn: Connection) -> None:
     tables.local_comments.create(conn, checkfirst=True)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _engine_remote_ready)
+def _github_write_ledger(conn: Connection) -> None:
+    """Issue 14: times of GitHub writes, so consecutive runs share the secondary-limit budget
+    (idempotent on its own: the table is created when missing)."""
+    tables.tracker_writes.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _engine_remote_ready, _github_write_ledger)
 LATEST = len(MIGRATIONS)
 
 

@@ -40,7 +40,25 @@ def _local(settings: Settings, deps: TrackerDeps) -> Tracker:
     return LocalTracker.from_settings(settings.tracker, deps.engine)  # type: ignore[arg-type]
 
 
-REGISTRY: dict[str, Factory] = {"local": _local}
+def _github(settings: Settings, deps: TrackerDeps) -> Tracker:
+    # Imported here so that configurations without GitHub never import PyGithub.
+    from sync.config import GitHubTrackerSettings
+    from sync.store.write_ledger import SqlWriteLedger
+    from sync.trackers.github_pacing import GitHubWritePacer, WriteLimits
+    from sync.trackers.github_tracker import GitHubTracker
+
+    tracker = settings.tracker
+    assert isinstance(tracker, GitHubTrackerSettings)
+    limits = WriteLimits(tracker.writes_per_minute, tracker.writes_per_hour, tracker.write_interval_seconds)
+    ledger = SqlWriteLedger(deps.engine, f"github:{tracker.api_url}")
+    pacer = GitHubWritePacer(deps.pacer, ledger, deps.clock, limits)
+    repos = [rule.project for rule in settings.routing.rules if rule.project]
+    if settings.routing.default_project:
+        repos.append(settings.routing.default_project)
+    return GitHubTracker.from_settings(tracker, http=deps.http, pacer=pacer, clock=deps.clock, repos=repos)
+
+
+REGISTRY: dict[str, Factory] = {"local": _local, "github": _github}
 
 
 def build_tracker(settings: Settings, deps: TrackerDeps) -> Tracker:

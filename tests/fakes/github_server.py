@@ -289,7 +289,7 @@ class FakeGitHub:
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
         split = urlsplit(h.path)
-        path = unquote(split.path)
+        path = split.path  # still percent-encoded: a label name may hold a '/'
         if self.path_prefix and path.startswith(self.path_prefix):
             path = path[len(self.path_prefix) :]
         length = int(h.headers.get("Content-Length") or 0)
@@ -418,7 +418,8 @@ class FakeGitHub:
             match = pattern.fullmatch(path)
             if match:
                 handler = methods.get(method)
-                return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern.pattern), handler, match.groupdict()
+                groups = {k: unquote(v) for k, v in match.groupdict().items()}
+                return re.sub(r"\(\?P<(\w+)>[^)]*\)", r"{\1}", pattern.pattern), handler, groups
         return path, None, {}
 
     # --- helpers -------------------------------------------------------------------------------
@@ -1013,13 +1014,13 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Route]]] = [
     (re.compile(_R + r"/issues"), {"GET": list_issues, "POST": create_issue}),
     (re.compile(_I), {"GET": get_issue, "PATCH": patch_issue}),
     (re.compile(_I + r"/labels"), {"POST": add_labels}),
-    (re.compile(_I + r"/labels/(?P<name>.+)"), {"DELETE": remove_label}),
+    (re.compile(_I + r"/labels/(?P<name>[^/]+)"), {"DELETE": remove_label}),
     (re.compile(_I + r"/sub_issues"), {"GET": list_sub_issues, "POST": add_sub_issue}),
     (re.compile(_I + r"/parent"), {"GET": get_parent}),
     (re.compile(_I + r"/comments"), {"GET": list_comments, "POST": create_comment}),
     (re.compile(_I + r"/issue-field-values"), {"POST": post_field_values}),
     (re.compile(_R + r"/labels"), {"GET": list_labels, "POST": create_label}),
-    (re.compile(_R + r"/labels/(?P<name>.+)"), {"GET": get_label}),
+    (re.compile(_R + r"/labels/(?P<name>[^/]+)"), {"GET": get_label}),
     (re.compile(_R + r"/milestones"), {"GET": list_milestones, "POST": create_milestone}),
     (re.compile(_R), {"GET": get_repo}),
     (re.compile(r"/orgs/(?P<org>[^/]+)/issue-fields"), {"GET": list_issue_fields}),
