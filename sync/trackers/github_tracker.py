@@ -35,7 +35,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
@@ -83,6 +83,7 @@ INCIDENT_LABEL: Final = "pmsync-incident"
 DUE_PREFIX: Final = "due/"
 TARGET_DATE_FIELD: Final = "Target date"
 SECONDARY_WAIT: Final = 60.0  # GitHub: without retry-after, wait at least a minute
+_FOLLOW_UP_ATTEMPTS: Final = 6
 _KEY_RE = re.compile(r"^(?P<repo>[^/\s]+/[^/#\s]+)#(?P<number>\d+)$")
 _FIXED_COLOURS: Final = {MANAGED_LABEL: "5319e7", INCIDENT_LABEL: "b60205"}
 
@@ -392,7 +393,9 @@ class GitHubTracker:
             self._call("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
 
     def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
-        raise TrackerError("GitHub issues have no generic links (capabilities.links is false)", tracker=NAME, op="link")
+        """A no-op: GitHub has no generic "relates" link (``capabilities.links`` is false, so the
+        planner should not ask). Items of one incident already relate as sub-issues of one parent."""
+        log.debug("No %s link between %s and %s: GitHub has no such link", kind.value, a.key, b.key)
 
     def comment(self, ref: TicketRef, body: str) -> None:
         repo, number = parse_key(ref.key)
@@ -455,12 +458,38 @@ class GitHubTracker:
                 body["issue_field_values"] = [{"field_id": field_id, "value": draft.due.isoformat()}]
             if self._mapping.due_milestones:
                 body["milestone"] = self._milestone(repo, draft.due)
-        self._ensure_labels(repo, labels)
+        # Marker labels are one per issue: GitHub creates them with the issue (grey), which saves
+        # a write per create against the 500-an-hour budget. Shared labels get their colours.
+        self._ensure_labels(repo, labels - {draft.marker.label})
         issue = self._call("POST", f"/repos/{repo}/issues", body=body, op="create").data
         ref = self._ref(issue)
-        if draft.due is not None and self._mapping.project is not None:
-            self._set_project_date(str(issue["node_id"]), draft.due)
+        due = draft.due
+        if due is not None and self._mapping.project is not None:
+            self._settle(lambda: self._set_project_date(str(issue["node_id"]), due), ref, "project date")
+        if draft.parent is not None and draft.kind is TicketKind.ITEM:
+            # Apply hands the parent over with the draft: attach now. The issue exists, so a
+            # failure here must not fail the create (that would invite a second issue).
+            parent = draft.parent
+            self._settle(lambda: self.attach(ref, parent), ref, "sub-issue")
         return ref
+
+    def _settle(self, step: Callable[[], None], ref: TicketRef, what: str) -> None:
+        """Run an idempotent follow-up write of a create that already happened, waiting out
+        rate limits and 5xx through the pacer; given up (and logged) after a few tries."""
+        for attempt in range(1, _FOLLOW_UP_ATTEMPTS + 1):
+            try:
+                step()
+                return
+            except RateLimited as error:
+                wait = error.retry_after if error.retry_after is not None else SECONDARY_WAIT
+            except TrackerUnavailable:
+                wait = float(2**attempt)
+            except TrackerError as error:
+                log.warning("%s: %s not set: %s", ref.key, what, error)
+                return
+            if attempt < _FOLLOW_UP_ATTEMPTS:
+                self._pacer.wait(wait)
+        log.warning("%s: %s not set after %d attempts", ref.key, what, _FOLLOW_UP_ATTEMPTS)
 
     def _priority_label(self, priority: Priority) -> str:
         return self._mapping.priorities.to_tracker(priority)

@@ -1,0 +1,104 @@
+"""Acceptance (issue 14): whole syncs against the fake GitHub server, in-process, on its clock."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.contract.github_fixtures import REPO, assert_clean, start
+from tests.fakes.github_server import FakeGitHub
+from tests.integration.github_project import sync, write_project
+
+LIST = "GET /repos/{owner}/{repo}/issues"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def markers(fake: FakeGitHub) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for issue in fake.repo_issues(REPO):
+        found.update(label for label in issue.labels if label.startswith("pmsync-") and label != "pmsync-incident")
+    return found
+
+
+def assert_ticketed_once(fake: FakeGitHub, incidents: int, *, attached: bool = True) -> int:
+    """Every item and parent exactly once; returns how many items are not a sub-issue."""
+    issues = fake.repo_issues(REPO)
+    parents = [i for i in issues if "pmsync-incident" in i.labels]
+    items = [i for i in issues if "pmsync-incident" not in i.labels]
+    assert len(parents) == incidents
+    assert len(items) == 3 * incidents
+    assert set(markers(fake).values()) == {1}, "every marker on exactly one issue"
+    loose = sum(1 for i in items if i.parent_id is None)
+    if not attached:
+        return loose
+    for parent in parents:
+        assert len(parent.sub_issue_ids) == 3
+        children = [fake.issues[i] for i in parent.sub_issue_ids]
+        incident = parent.title.split("(")[-1].rstrip(")") if "(" in parent.title else ""
+        assert all(incident in (c.body or "") for c in children)
+        assert all(f"acme/ops#{c.number}" in (parent.body or "") for c in children), "task list in the body"
+    return loose
+
+
+def test_120_items_then_a_resync_that_creates_nothing(fake: FakeGitHub, tmp_path: Path) -> None:
+    config = write_project(tmp_path, fake, incidents=40)
+    began = fake.clock.now()
+    first = sync(config, fake)
+    assert first.applied is not None and not first.applied.failures, first.applied.failures
+    assert len(first.applied.created) == 120
+    assert_ticketed_once(fake, 40)
+    issue = next(i for i in fake.repo_issues(REPO) if "P1" in (i.body or "") and "pmsync-incident" not in i.labels)
+    assert "due/2026-03-20" in issue.labels and "**Due:** 2026-03-20" in (issue.body or "")
+    assert issue.assignees == ["alicej"]
+
+    posts = fake.counter["POST /repos/{owner}/{repo}/issues"]
+    second = sync(config, fake)
+    assert second.applied is not None and second.applied.created == []
+    assert fake.counter["POST /repos/{owner}/{repo}/issues"] == posts
+    assert_clean(fake)
+    writes = sum(n for k, n in fake.counter.items() if not k.startswith("GET"))
+    print(f"writes: {writes}, simulated minutes: {(fake.clock.now() - began).total_seconds() / 60:.0f}")
+
+
+def test_idle_resync_costs_one_304_per_repository(fake: FakeGitHub, tmp_path: Path) -> None:
+    config = write_project(tmp_path, fake, incidents=5)
+    sync(config, fake)
+    sync(config, fake)  # settles the pull cursor's ETag
+    fake.counter.clear()
+    fake.statuses.clear()
+    report = sync(config, fake)
+    assert report.applied is not None and report.applied.created == []
+    assert fake.counter[LIST] == 1
+    assert fake.statuses[304] == 1
+    writes = [k for k in fake.counter if not k.startswith("GET")]
+    assert writes == []
+    assert_clean(fake)
+
+
+def test_secondary_limits_and_5xx_at_20_percent(fake: FakeGitHub, tmp_path: Path) -> None:
+    config = write_project(tmp_path, fake, incidents=40)
+    fake.fault_rate = 0.2
+    for _ in range(6):
+        report = sync(config, fake)
+        if report.applied is not None and not report.applied.failures and len(fake.repo_issues(REPO)) == 160:
+            break
+    fake.fault_rate = 0.0
+    report = sync(config, fake)
+    assert fake.injected > 50
+    # A create that committed and then timed out is recovered by apply through its marker, which
+    # skips the adapter's sub-issue attach: until apply plans attach actions of its own (issue 12),
+    # such an item stays outside its parent. Counted and printed, not hidden.
+    loose = assert_ticketed_once(fake, 40, attached=False)
+    assert_clean(fake)
+    print(f"faults injected: {fake.injected}, duplicates: 0, lost: 0, not attached after recovery: {loose}")
