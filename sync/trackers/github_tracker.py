@@ -62,6 +62,7 @@ from sync.core.tickets import (
 from sync.errors import (
     ConfigError,
     RateLimited,
+    RunStopped,
     TrackerAuthError,
     TrackerError,
     TrackerNotFound,
@@ -484,7 +485,9 @@ class GitHubTracker:
                 wait = error.retry_after if error.retry_after is not None else SECONDARY_WAIT
             except TrackerUnavailable:
                 wait = float(2**attempt)
-            except TrackerError as error:
+            except (TrackerError, RunStopped) as error:
+                # RunStopped: the run's budget is spent. The issue exists and must be recorded, so
+                # the create still succeeds; the next write stops the run.
                 log.warning("%s: %s not set: %s", ref.key, what, error)
                 return
             if attempt < _FOLLOW_UP_ATTEMPTS:

@@ -201,6 +201,8 @@ class FakeGitHub:
             Fault(0),
         )
         self.injected = 0
+        # Called after a request took effect, before it is answered (e.g. to SIGKILL the client).
+        self.after_commit: Callable[[str], None] | None = None
         self.random = random.Random(seed)
         self.rate_remaining = 5000
         self.checker = SpecChecker()
@@ -272,7 +274,7 @@ class FakeGitHub:
 
             do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle  # noqa: N815
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _QuietServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -355,6 +357,8 @@ class FakeGitHub:
                     )
             try:
                 status, payload, extra = route(self, Call(method, path, params, body, lower, groups))
+                if self.after_commit is not None:
+                    self.after_commit(f"{method} {route_name}")
             except ApiError as error:
                 return error.status, _error(error.message), {**error.headers, **self._rate_headers(True)}, False, False
             counted = status != 304
@@ -548,6 +552,14 @@ class FakeGitHub:
 
 
 SPEC_API = "https://api.github.com"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the SIGKILL tests) resets the connection: expected here.
+        pass
 
 
 def _user(login: str) -> dict[str, Any]:

@@ -94,8 +94,8 @@ def open_sim_runtime(config: Path, fake: FakeGitHub, *, budget_seconds: float = 
     )
 
 
-def sync(config: Path, fake: FakeGitHub, **options: object) -> SyncReport:
-    runtime = open_sim_runtime(config, fake)
+def sync(config: Path, fake: FakeGitHub, *, budget_seconds: float = 10 * 24 * 3600, **options: object) -> SyncReport:
+    runtime = open_sim_runtime(config, fake, budget_seconds=budget_seconds)
     try:
         paths = sorted((config.parent / "docs").glob("*.md"))
         return runtime.sync(paths, SyncOptions(max_creates=10_000, **options))  # type: ignore[arg-type]

@@ -102,3 +102,23 @@ def test_secondary_limits_and_5xx_at_20_percent(fake: FakeGitHub, tmp_path: Path
     loose = assert_ticketed_once(fake, 40, attached=False)
     assert_clean(fake)
     print(f"faults injected: {fake.injected}, duplicates: 0, lost: 0, not attached after recovery: {loose}")
+
+
+def test_a_backfill_larger_than_the_hourly_budget_resumes_run_after_run(fake: FakeGitHub, tmp_path: Path) -> None:
+    """Scaled down from 1,000 items at 500/h: 30 items at 40 writes an hour. Each run stops when
+    the hour's budget is spent (the wait would pass the run's budget), the next run an hour later
+    resumes; the fake never sees more than 40 writes in an hour, and nothing is created twice."""
+    fake.per_hour = 40
+    config = write_project(tmp_path, fake, incidents=10, extra="writes_per_hour = 40")
+    runs = 0
+    while runs < 8:
+        runs += 1
+        report = sync(config, fake, budget_seconds=900)
+        assert report.applied is not None
+        if not report.applied.failures and len(fake.repo_issues(REPO)) == 40:
+            break
+        assert any("budget" in message for message in report.applied.failures.values())
+        fake.clock.advance(3600)
+    assert runs >= 3
+    assert_ticketed_once(fake, 10, attached=False)
+    assert_clean(fake)
