@@ -201,6 +201,7 @@ class FakeGitHub:
             Fault(0),
         )
         self.injected = 0
+        self.per_page_cap = 100  # lower it to make the adapter page
         # Called after a request took effect, before it is answered (e.g. to SIGKILL the client).
         self.after_commit: Callable[[str], None] | None = None
         self.random = random.Random(seed)
@@ -334,7 +335,7 @@ class FakeGitHub:
             route_name, route, groups = self._route(method, path)
             self.counter[f"{method} {route_name}"] += 1
             if lower.get("authorization", "") not in (f"token {self.token}", f"Bearer {self.token}"):
-                return 401, _error("Bad credentials"), self._rate_headers(False), False, False
+                return 401, _error("Bad credentials"), self._rate_headers(False), True, False
             fault = self._take_fault(f"{method} {path}")
             if fault is not None and fault.status:
                 self.injected += 1
@@ -360,7 +361,15 @@ class FakeGitHub:
                 if self.after_commit is not None:
                     self.after_commit(f"{method} {route_name}")
             except ApiError as error:
-                return error.status, _error(error.message), {**error.headers, **self._rate_headers(True)}, False, False
+                # GitHub answers 403 for a missing permission on any endpoint, listed or not.
+                generic = error.status == 403
+                return (
+                    error.status,
+                    _error(error.message),
+                    {**error.headers, **self._rate_headers(True)},
+                    generic,
+                    False,
+                )
             counted = status != 304
             extra = {**extra, **self._rate_headers(counted)}
             if fault is not None:  # status 0: commit, then drop the connection
@@ -600,7 +609,7 @@ def _error(message: str, docs: str = DOCS) -> dict[str, Any]:
 
 def _page(fake: FakeGitHub, call: Call, items: list[Any], path: str) -> tuple[int, Any, dict[str, str]]:
     """Paginate with a ``Link`` header and answer ``If-None-Match`` with 304 when nothing changed."""
-    per_page = min(int(call.params.get("per_page", 30)), 100)
+    per_page = min(int(call.params.get("per_page", 30)), 100, fake.per_page_cap)
     page = int(call.params.get("page", 1))
     chunk = items[(page - 1) * per_page : page * per_page]
     etag = 'W/"' + hashlib.sha256(json.dumps(chunk, sort_keys=True).encode()).hexdigest()[:32] + '"'

@@ -11,8 +11,9 @@ Two documented exemptions, both HTTP rules the description does not repeat per o
 - a ``304 Not Modified`` answer to a conditional ``GET`` (``If-None-Match``) where the operation does not
   list 304: RFC 9110 allows it on any GET, and GitHub sends it (its rate-limit docs rely on it); the
   check is then that the request was a conditional GET and the answer has no body;
-- an injected fault (403/429 secondary limit, 5xx) on an operation that does not list that status:
-  the body must still be GitHub's ``basic-error`` shape (``message``, ``documentation_url``).
+- an injected fault (403/429 secondary limit, 5xx), or GitHub's generic 401/403 for bad credentials
+  or a missing permission, on an operation that does not list that status: the body must still be
+  GitHub's ``basic-error`` shape (``message``, ``documentation_url``).
 """
 
 from __future__ import annotations
