@@ -1,202 +1,468 @@
 """Apply: the only loop that writes to a tracker. Exactly-once by construction (DESIGN.md §4).
 
-For every create: (1) an intent row is committed, (2) the tracker call is made, (3) the ticket ref
-is committed and the intent cleared in one transaction. A run that dies after (1) leaves an intent
-without a ticket; the next run finds it, searches the tracker for the item's marker and adopts
-what it finds before creating anything. The caller holds the run lock (``sync.store.lock``), so
-an intent is never "in flight" in another process while we resolve it.
+Creates (items and incident parents alike) go in batches of ``capabilities.max_batch``:
+
+1. the whole batch's intents are committed in one transaction, as this run (the *holder*);
+2. one ``create_many`` call is made (the run lock is checked first: fencing);
+3. each element's ref is recorded and its intent cleared in one transaction; a failed element is
+   retried alone — after a marker lookup when the failure was ambiguous (a time-out may have
+   created the ticket).
+
+An intent that is already there when we come to create is *held*: by a live run (someone is
+creating it right now: skip and report), or by a dead one (settle it by marker lookup). A lookup
+miss proves absence only on a consistent backend or once the backend's lag bound has passed since
+the create was attempted; until then the item is **pending** — reported, never created again.
+Lookups return every match: the oldest ticket is kept, the others are reported as duplicates.
+
+Updates carry deltas. For every field pmsync writes, the store keeps the value it wrote; a field
+a person changed in the tracker since then is left alone and reported as a conflict.
 
 Each action is isolated: a :class:`PmsyncError` is recorded against its item (and persisted for
-the next run) and the loop goes on; anything else is a crash and propagates.
+the next run) and the loop goes on; :class:`RunStopped` (the run lock was lost, or a rate-limit
+wait would pass the run's budget) ends the loop cleanly with everything so far recorded; anything
+else is a crash and propagates. One INFO audit line per remote write.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import logging
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, assert_never
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from sync.core.model import Status
+from sync.clock import Clock, utc_now
 from sync.core.plan import (
+    Action,
     AdoptTicket,
+    AttachToParent,
     CreateTicket,
     EnsureParent,
     LinkTickets,
     Plan,
     RekeyItem,
     ReportRemoved,
+    TransitionTicket,
     UpdateTicket,
     UpsertIncident,
 )
-from sync.core.tickets import Marker, TicketDraft, TicketRef
-from sync.errors import PmsyncError, TrackerAuthError, TrackerError, TrackerNotFound
+from sync.core.tickets import (
+    MARKER_LABEL_PREFIX,
+    Capabilities,
+    Marker,
+    Ticket,
+    TicketChanges,
+    TicketDraft,
+    TicketKind,
+    TicketRef,
+)
+from sync.errors import (
+    PmsyncError,
+    RateLimited,
+    RunStopped,
+    TrackerAuthError,
+    TrackerError,
+    TrackerNotFound,
+    TrackerUnavailable,
+)
 from sync.retry import RetryPolicy
-from sync.store.repository import SqlStateStore, describe_db_error
-from sync.trackers.base import Tracker
+from sync.store.repository import IntentClaim, IntentRow, SqlStateStore
+from sync.trackers.base import CreateResult, Tracker
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+Creation = EnsureParent | CreateTicket
+StateOnly = (UpsertIncident, ReportRemoved, RekeyItem)
 
 
 @dataclass
 class ApplyResult:
     created: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     adopted: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     linked: int = 0
+    attached: int = 0
+    transitioned: int = 0
     removed: list[str] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    pending: dict[str, str] = field(default_factory=dict)
+    duplicates: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    stopped: str | None = None
+
+
+def _never(_holder: str) -> bool:
+    return False
+
+
+class IntentSettler:
+    """Settles intents a run finds already written: by lookup, within the lag rule."""
+
+    def __init__(
+        self,
+        tracker: Tracker,
+        store: SqlStateStore,
+        result: ApplyResult,
+        *,
+        retry: RetryPolicy,
+        holder: str,
+        is_alive: Callable[[str], bool],
+        clock: Clock,
+    ) -> None:
+        self.tracker = tracker
+        self.store = store
+        self.result = result
+        self.retry = retry
+        self.holder = holder
+        self.is_alive = is_alive
+        self.clock = clock
+
+    @property
+    def caps(self) -> Capabilities:
+        return self.tracker.capabilities
+
+    def lookup(self, owner_key: str, marker: Marker) -> TicketRef | None:
+        """The oldest ticket carrying ``marker``; any others are reported as duplicates."""
+        found = self.retry.retrying()(lambda: self.tracker.find_by_markers([marker])).get(marker, [])
+        if not found:
+            return None
+        kept, *others = found
+        if others:
+            message = (
+                f"{owner_key}: {', '.join(ref.key for ref in others)} also carry marker {marker.key}; "
+                f"kept the oldest, {kept.key}"
+            )
+            self.result.duplicates.append(message)
+            log.warning("Duplicate tickets for %s", message)
+        return kept
+
+    def bound_passed(self, attempted_at: dt.datetime) -> bool:
+        """Whether a lookup miss now proves the create never happened."""
+        if self.caps.consistent_lookup:
+            return True
+        return self.clock() - attempted_at >= dt.timedelta(seconds=self.caps.search_lag_seconds)
+
+    def pending(self, owner_key: str, why: str) -> None:
+        self.result.pending[owner_key] = why
+        log.warning("%s is pending: %s", owner_key, why)
+
+    def recover(self, row: IntentRow, ref: TicketRef, fields: Mapping[str, Any] | None) -> None:
+        """Record a ticket found for an intent, with its current status at once (so a pull that
+        ran between the crash and now cannot leave it without status or history)."""
+        ticket = self.retry.retrying()(lambda: self.tracker.get(ref))
+        attached = None
+        if row.kind == TicketKind.ITEM.value and self.caps.native_parent:
+            attached = ticket.parent is not None
+        then = row.then_status if row.then_status is not None and row.then_status is not ticket.status else None
+        self.store.record_ticket(
+            row.owner_key,
+            row.kind,
+            ticket.ref,
+            fields=fields,
+            status=None,
+            marker=row.marker,
+            scope=ticket.scope,
+            attached=attached,
+            pending_status=then,
+        )
+        if row.kind == TicketKind.ITEM.value:
+            self.store.record_status(row.owner_key, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at)
+        self.result.recovered.append(row.owner_key)
+        log.info("Recovered %s for %s (created by an interrupted attempt)", ticket.ref.key, row.owner_key)
+
+    def settle(self, row: IntentRow, fields: Mapping[str, Any] | None = None) -> bool:
+        """Settle a held intent. True when the create provably never happened and the intent is
+        now this run's (the caller may create); False when recorded, pending or skipped."""
+        if row.holder != self.holder and self.is_alive(row.holder):
+            self.pending(row.owner_key, "another pmsync run is creating its ticket right now")
+            return False
+        ref = self.lookup(row.owner_key, Marker(row.marker))
+        if ref is not None:
+            self.recover(row, ref, fields)
+            return False
+        if not self.bound_passed(row.attempted_at):
+            resume = row.attempted_at + dt.timedelta(seconds=self.caps.search_lag_seconds)
+            self.pending(
+                row.owner_key,
+                "a create may have happened and the tracker's search lags behind creates; "
+                f"confirmed (or retried) by a run after {resume.isoformat(timespec='seconds')}",
+            )
+            return False
+        if row.holder == self.holder:
+            return True
+        if self.store.take_over_intent(row.owner_key, row.holder, self.holder):
+            return True
+        self.pending(row.owner_key, "another pmsync run took over its create")
+        return False
 
 
 class Applier:
     """Executes one plan against one tracker and the state store."""
 
-    def __init__(self, tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy, run_id: int) -> None:
+    def __init__(
+        self,
+        tracker: Tracker,
+        store: SqlStateStore,
+        *,
+        retry: RetryPolicy,
+        run_id: int,
+        holder: str,
+        fence: Callable[[], None] = lambda: None,
+        is_alive: Callable[[str], bool] = _never,
+        clock: Clock = utc_now,
+    ) -> None:
         self.tracker = tracker
         self.store = store
         self.retry = retry
         self.run_id = run_id
-        self.attempt_id = uuid.uuid4().hex
+        self.holder = holder
+        self.fence = fence
         self.result = ApplyResult()
+        self.settler = IntentSettler(
+            tracker, store, self.result, retry=retry, holder=holder, is_alive=is_alive, clock=clock
+        )
         self._auth_failed: str | None = None
+
+    @property
+    def caps(self) -> Capabilities:
+        return self.tracker.capabilities
 
     def _call(self, fn: Callable[[], T]) -> T:
         """An idempotent tracker call, retried on rate limits and outages."""
         return self.retry.retrying()(fn)
 
+    def _write(self, fn: Callable[[], T]) -> T:
+        """A remote write: fenced by the run lock, then retried like any idempotent call."""
+
+        def fenced() -> T:
+            self.fence()
+            return fn()
+
+        return self._call(fenced)
+
     def run(self, plan: Plan) -> ApplyResult:
-        for action in plan.actions:
-            key = _owner_key(action)
-            if self._auth_failed and not isinstance(action, UpsertIncident | ReportRemoved | RekeyItem):
-                self._fail(key, f"skipped: {self._auth_failed}")
-                continue
-            try:
-                self._dispatch(action)
-            except TrackerAuthError as exc:
-                # Every further call would fail the same way and could lock the account.
-                self._auth_failed = exc.message
-                self._fail(key, exc.message)
-            except PmsyncError as exc:
-                self._fail(key, exc.message)
-            except SQLAlchemyError as exc:
-                # One item's database trouble must not take the batch down; if the database itself
-                # is gone, recording the failure raises and ends the run.
-                self._fail(key, f"state database error: {describe_db_error(exc)}")
-            else:
-                if key and not isinstance(action, UpsertIncident | ReportRemoved):
-                    self.store.clear_failure(key)
+        actions = list(plan.actions)
+        for key in plan.pending:
+            self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
+        index = 0
+        try:
+            while index < len(actions):
+                action = actions[index]
+                if isinstance(action, EnsureParent | CreateTicket):
+                    batch = self._batch(actions, index)
+                    self._isolated([_owner_key(a) for a in batch], functools.partial(self._create_batch, batch))
+                    index += len(batch)
+                    continue
+                state_only = isinstance(action, StateOnly)
+                self._isolated([_owner_key(action)], functools.partial(self._dispatch, action), state_only=state_only)
+                index += 1
+        except RunStopped as exc:
+            self.result.stopped = exc.message + (f" ({exc.hint})" if exc.hint else "")
+            log.error("Run stopped: %s", self.result.stopped)
         return self.result
+
+    def _batch(self, actions: Sequence[Action], start: int) -> list[Creation]:
+        """Consecutive creates of one kind, at most ``max_batch``."""
+        first = actions[start]
+        kind = type(first)
+        batch: list[Creation] = []
+        for action in actions[start : start + self.caps.max_batch]:
+            if type(action) is not kind:
+                break
+            batch.append(action)  # type: ignore[arg-type]
+        return batch
+
+    def _isolated(self, keys: list[str], step: Callable[[], None], *, state_only: bool = False) -> None:
+        if self._auth_failed and not state_only:
+            for key in keys:
+                self._fail(key, f"skipped: {self._auth_failed}")
+            return
+        try:
+            step()
+        except RunStopped:
+            raise
+        except TrackerAuthError as exc:
+            # Every further call would fail the same way and could lock the account.
+            self._auth_failed = exc.message
+            for key in keys:
+                self._fail(key, exc.message)
+        except PmsyncError as exc:
+            for key in keys:
+                self._fail(key, exc.message)
+        else:
+            for key in keys:
+                if key and not state_only and key not in self.result.failures and key not in self.result.pending:
+                    self.store.clear_failure(key)
 
     def _fail(self, key: str, message: str) -> None:
         log.error("%s: %s", key, message)
         self.result.failures[key] = message
         self.store.record_failure(key, self.run_id, message)
 
-    def _dispatch(self, action: Any) -> None:
-        if isinstance(action, UpsertIncident):
-            self.store.upsert_incident(action.incident_key, action.postmortem, action.items, seen_on=action.seen_on)
-        elif isinstance(action, EnsureParent):
-            self._ensure_parent(action)
-        elif isinstance(action, CreateTicket):
-            self._create(action)
-        elif isinstance(action, AdoptTicket):
-            self._adopt(action)
-        elif isinstance(action, UpdateTicket):
-            self._update(action)
-        elif isinstance(action, RekeyItem):
-            self.store.rekey_item(action.old_key, action.new_key)
-            log.info("Renumbered %s -> %s (ticket kept)", action.old_key, action.new_key)
-        elif isinstance(action, LinkTickets):
-            self._link(action)
-        elif isinstance(action, ReportRemoved):
-            self.result.removed.append(action.item_key)
-            where = f" (ticket {action.ticket.key} left as is)" if action.ticket else ""
-            log.warning("%s is no longer in its document%s", action.item_key, where)
-        else:  # pragma: no cover - the Action union is closed
-            raise TypeError(f"unknown plan action {action!r}")
+    def _dispatch(self, action: Action) -> None:
+        match action:
+            case UpsertIncident():
+                self.store.upsert_incident(action.incident_key, action.postmortem, action.items, seen_on=action.seen_on)
+            case EnsureParent() | CreateTicket():
+                self._create_batch([action])
+            case AdoptTicket():
+                self._adopt(action)
+            case UpdateTicket():
+                self._update(action)
+            case RekeyItem():
+                self.store.rekey_item(action.old_key, action.new_key)
+                log.info("Renumbered %s -> %s (ticket kept)", action.old_key, action.new_key)
+            case LinkTickets():
+                self._link(action)
+            case AttachToParent():
+                self._attach(action)
+            case TransitionTicket():
+                self._transition(action)
+            case ReportRemoved():
+                self.result.removed.append(action.item_key)
+                where = f" (ticket {action.ticket.key} left as is)" if action.ticket else ""
+                log.warning("%s is no longer in its document%s", action.item_key, where)
+            case _:
+                assert_never(action)
 
     # --- exactly-once creation ------------------------------------------------------------
 
-    def _create_once(
-        self, owner_key: str, kind: str, marker: Marker, create: Callable[[], TicketRef], fields: Any, status: Status
-    ) -> TicketRef:
-        existing = self.store.ticket_for(owner_key)
-        if existing is not None:
-            return existing  # another run (or an earlier action) already did it
-        if not self.store.begin_intent(owner_key, self.attempt_id, kind=kind, marker=marker.key):
-            found = self._find(marker)
-            if found is not None:
-                self.store.record_ticket(owner_key, kind, found, fields=fields, status=status, marker=marker.key)
-                self.result.recovered.append(owner_key)
-                log.info("Recovered %s for %s after an interrupted run", found.key, owner_key)
-                return found
-        ref = self._create_with_marker_check(marker, create)
-        self.store.record_ticket(owner_key, kind, ref, fields=fields, status=status, marker=marker.key)
-        return ref
-
-    def _create_with_marker_check(self, marker: Marker, create: Callable[[], TicketRef]) -> TicketRef:
-        attempts = 0
-
-        def attempt() -> TicketRef:
-            nonlocal attempts
-            attempts += 1
-            if attempts > 1:
-                # The failed attempt may have created the ticket before the error reached us.
-                found = self._find(marker)
-                if found is not None:
-                    return found
-            return create()
-
-        return self._call(attempt)
-
-    def _find(self, marker: Marker) -> TicketRef | None:
-        found = self._call(lambda: self.tracker.find_by_markers([marker])).get(marker, [])
-        return found[0] if found else None
-
-    def _create_single(self, draft: TicketDraft) -> TicketRef:
-        (result,) = self.tracker.create_many([draft])
-        if isinstance(result, TrackerError):
-            raise result
-        return result
-
-    def _ensure_parent(self, action: EnsureParent) -> None:
-        ref = self._create_once(
-            action.incident_key,
-            "incident",
-            action.draft.marker,
-            lambda: self._create_single(action.draft),
-            None,
-            Status.OPEN,
-        )
-        log.info("Parent %s for incident %s", ref.key, action.incident_key)
-
-    def _create(self, action: CreateTicket) -> None:
-        parent = self.store.ticket_for(action.incident_key)
-        if parent is None:
+    def _create_batch(self, batch: Sequence[Creation]) -> None:
+        ready: list[tuple[Creation, TicketDraft]] = []
+        for action in batch:
+            draft = self._draft_with_parent(action)
+            if draft is not None:
+                ready.append((action, draft))
+        if not ready:
+            return
+        claims = [
+            IntentClaim(
+                owner_key=_owner_key(action),
+                kind=draft.kind.value,
+                marker=draft.marker.key,
+                then_status=action.then_status if isinstance(action, CreateTicket) else None,
+            )
+            for action, draft in ready
+        ]
+        outcome = self.store.claim_intents(claims, self.holder)
+        held = {row.owner_key: row for row in outcome.held}
+        mine = set(outcome.claimed)
+        for action, _draft in ready:
+            row = held.get(_owner_key(action))
+            if row is not None and self.settler.settle(row, _fields(action)):
+                mine.add(row.owner_key)
+        todo = [(action, draft) for action, draft in ready if _owner_key(action) in mine]
+        if not todo:
+            return
+        self.fence()
+        try:
+            results = self.tracker.create_many([draft for _action, draft in todo])
+        except (RateLimited, TrackerUnavailable) as exc:
+            # Each element is retried alone (after a marker check where it could have happened).
+            results = [exc] * len(todo)
+        except TrackerError:
+            for action, _draft in todo:
+                self.store.drop_intent(_owner_key(action), self.holder)  # refused: nothing was created
+            raise
+        if len(results) != len(todo):
             raise TrackerError(
-                "the incident's parent ticket could not be created; retried next run",
+                f"create_many answered {len(results)} results for {len(todo)} drafts",
                 tracker=self.tracker.name,
                 op="create",
             )
-        draft = dataclasses.replace(action.draft, parent=parent)
-        before = len(self.result.recovered)
-        ref = self._create_once(
-            action.item_key,
-            "item",
-            draft.marker,
-            lambda: self._create_single(draft),
-            action.fields,
-            draft.status,
-        )
-        if len(self.result.recovered) == before:
-            self.result.created.append(action.item_key)
-            log.info("Created %s for %s", ref.key, action.item_key)
+        for (action, draft), outcome_ in zip(todo, results, strict=True):
+            try:
+                self._settle_create(action, draft, outcome_)
+            except RunStopped:
+                raise
+            except TrackerAuthError:
+                raise
+            except PmsyncError as exc:
+                self._fail(_owner_key(action), exc.message)
+
+    def _draft_with_parent(self, action: Creation) -> TicketDraft | None:
+        if isinstance(action, EnsureParent):
+            return action.draft
+        parent = self.store.ticket_for(action.incident_key)
+        if parent is None:
+            if action.incident_key in self.result.pending:
+                self.settler.pending(action.item_key, "its incident's parent ticket is not confirmed yet")
+            else:
+                self._fail(action.item_key, "the incident's parent ticket could not be created; retried next run")
+            return None
+        on_create = self.caps.native_parent and self.caps.parent_on_create
+        return dataclasses.replace(action.draft, parent=parent if on_create else None)
+
+    def _settle_create(self, action: Creation, draft: TicketDraft, outcome: CreateResult) -> None:
+        key = _owner_key(action)
+        attempt = 1
+        while not isinstance(outcome, TicketRef):
+            error = outcome
+            if not isinstance(error, RateLimited | TrackerUnavailable):
+                self.store.drop_intent(key, self.holder)  # refused: nothing was created
+                raise error
+            if attempt >= self.retry.attempts:
+                if isinstance(error, TrackerUnavailable):
+                    self.settler.pending(key, f"the create may have happened ({error.message}); settled next run")
+                    return
+                self.store.drop_intent(key, self.holder)
+                raise error
+            self.retry.pause(attempt, error)
+            attempt += 1
+            if isinstance(error, TrackerUnavailable) or self.caps.consistent_lookup:
+                # The failed attempt may have created the ticket before the error reached us (a
+                # 429 should mean it did not; where a lookup is cheap and exact, check anyway).
+                found = self.settler.lookup(key, draft.marker)
+                if found is not None:
+                    row = IntentRow(key, draft.kind.value, draft.marker.key, self.holder, self.settler.clock(), None)
+                    self.settler.recover(_with_then(row, action), found, _fields(action))
+                    return
+                if not self.caps.consistent_lookup:
+                    self.settler.pending(
+                        key,
+                        f"the create timed out and the tracker's search lags up to "
+                        f"{self.caps.search_lag_seconds:.0f}s; confirmed or retried by a later run",
+                    )
+                    return
+            self.store.touch_intent(key)
+            self.fence()
+            (outcome,) = self.tracker.create_many([draft])
+        self._record_created(action, draft, outcome)
+
+    def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
+        key = _owner_key(action)
+        if isinstance(action, EnsureParent):
+            self.store.record_ticket(
+                key,
+                TicketKind.INCIDENT.value,
+                ref,
+                fields=None,
+                status=None,
+                marker=draft.marker.key,
+                scope=draft.scope,
+            )
+            self.result.parents.append(key)
+        else:
+            self.store.record_ticket(
+                key,
+                TicketKind.ITEM.value,
+                ref,
+                fields=action.fields,
+                status=draft.status,
+                marker=draft.marker.key,
+                scope=draft.scope,
+                attached=(draft.parent is not None) if self.caps.native_parent else None,
+                pending_status=action.then_status,
+            )
+            self.result.created.append(key)
+        log.info("Created %s for %s", ref.key, key)
+
+    # --- the other actions ----------------------------------------------------------------
 
     def _adopt(self, action: AdoptTicket) -> None:
         try:
@@ -204,63 +470,194 @@ class Applier:
         except TrackerNotFound:
             # A typo or a ticket from elsewhere: the item still gets a ticket, and the user hears of it.
             log.warning("%s names %s, which does not exist; creating a ticket instead", action.item_key, action.ref.key)
-            self._create(action.fallback)
+            self._create_batch([action.fallback])
             return
         self.store.record_ticket(
-            action.item_key, "item", ticket.ref, fields=action.fields, status=ticket.status, adopted=True
+            action.item_key,
+            TicketKind.ITEM.value,
+            ticket.ref,
+            fields=action.fields,
+            status=ticket.status,
+            adopted=True,
+            scope=ticket.scope,
         )
         self.result.adopted.append(action.item_key)
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
 
     def _update(self, action: UpdateTicket) -> None:
-        self._call(lambda: self.tracker.update(action.ref, action.changes))
-        self.store.record_synced_fields(action.item_key, action.fields)
-        self.result.updated.append(action.item_key)
-        changed = action.changes.changed_fields()
-        log.info("Updated %s for %s (%s)", action.ref.key, action.item_key, ", ".join(changed))
+        current = self._call(lambda: self.tracker.get(action.ref))
+        changes, kept = _without_conflicts(action, current, self.caps)
+        for name, (document, written, now) in kept.items():
+            message = (
+                f"{action.item_key} {name}: changed in the tracker since pmsync wrote it; left as is "
+                f"(document: {document!r}, last written: {written!r}, tracker: {now!r})"
+            )
+            self.result.conflicts.append(message)
+            log.warning("Conflict: %s", message)
+        if not changes.is_empty():
+            self._write(lambda: self.tracker.update(action.ref, changes))
+            self.result.updated.append(action.item_key)
+            log.info("Updated %s for %s (%s)", action.ref.key, action.item_key, ", ".join(changes.changed_fields()))
+        # What pmsync has now written: the new values, except where a person's value was kept.
+        written = {**action.previous, **{k: v for k, v in action.fields.items() if k not in kept}}
+        self.store.record_synced_fields(action.item_key, written)
 
     def _link(self, action: LinkTickets) -> None:
         a = self.store.ticket_for(action.a_key)
         b = self.store.ticket_for(action.b_key)
         if a is None or b is None or self.store.has_link(a, b):
             return
-        self._call(lambda: self.tracker.link(a, b, action.kind))
+        self._write(lambda: self.tracker.link(a, b, action.kind))
         if self.store.record_link(a, b):
             self.result.linked += 1
+            log.info("Linked %s %s %s", a.key, action.kind.value, b.key)
+
+    def _attach(self, action: AttachToParent) -> None:
+        child = self.store.ticket_for(action.item_key)
+        parent = self.store.ticket_for(action.incident_key)
+        if child is None or parent is None:
+            return  # not created (failed or pending): planned again with the create
+        self._write(lambda: self.tracker.attach(child, parent))
+        self.store.mark_attached(action.item_key)
+        self.result.attached += 1
+        log.info("Attached %s to %s", child.key, parent.key)
+
+    def _transition(self, action: TransitionTicket) -> None:
+        ref = self.store.ticket_for(action.item_key)
+        if ref is None:
+            return  # not created (failed or pending): planned again with the create
+        self._write(lambda: self.tracker.transition(ref, action.status))
+        self.store.clear_pending_status(action.item_key)
+        self.result.transitioned += 1
+        log.info("Moved %s to %s for %s", ref.key, action.status.value, action.item_key)
 
 
-def _owner_key(action: Any) -> str:
-    for name in ("item_key", "incident_key", "new_key"):
-        value = getattr(action, name, None)
-        if isinstance(value, str):
-            return value
-    if isinstance(action, LinkTickets):
-        return f"{action.a_key}~{action.b_key}"
-    return ""
+def _with_then(row: IntentRow, action: Creation) -> IntentRow:
+    then = action.then_status if isinstance(action, CreateTicket) else None
+    return dataclasses.replace(row, then_status=then)
 
 
-def apply_plan(plan: Plan, tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy, run_id: int) -> ApplyResult:
-    """Execute ``plan``; the caller holds the run lock."""
-    return Applier(tracker, store, retry=retry, run_id=run_id).run(plan)
+def _fields(action: Creation) -> Mapping[str, Any] | None:
+    return action.fields if isinstance(action, CreateTicket) else None
 
 
-def resolve_pending_intents(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> list[str]:
-    """Settle creates an earlier run may have made before dying (DESIGN.md §4), before planning:
-    a ticket carrying the intent's marker is recorded for its owner, an intent with none is
-    dropped. Runs under the run lock, so no intent here is in flight elsewhere."""
-    recovered: list[str] = []
-    for owner_key, kind, marker in store.pending_intent_rows():
-        matches = retry.retrying()(lambda m=marker: tracker.find_by_markers([Marker(m)]))
-        found = next(iter(matches.values()), [None])[0] if any(matches.values()) else None
-        if found is None:
-            store.drop_intent(owner_key)
+def _current_value(name: str, ticket: Ticket, caps: Capabilities) -> tuple[bool, Any]:
+    """``(readable, value)`` of a field as the tracker has it now, in the stored JSON form."""
+    if name == "title":
+        return True, ticket.title
+    if name == "body":
+        return ticket.body is not None, ticket.body
+    if name == "assignee":
+        return True, ticket.assignee
+    if name == "priority":
+        return ticket.priority is not None, ticket.priority.value if ticket.priority else None
+    if name == "due":
+        return caps.native_due_date, ticket.due.isoformat() if ticket.due else None
+    return False, None  # pragma: no cover - only the names above are checked
+
+
+_CHECKED = ("title", "body", "priority", "assignee", "due")
+
+
+def _without_conflicts(
+    action: UpdateTicket, ticket: Ticket, caps: Capabilities
+) -> tuple[TicketChanges, dict[str, tuple[Any, Any, Any]]]:
+    """The update minus every field a person changed since pmsync last wrote it (three-way:
+    document, last written, tracker now), and those fields. A field pmsync has no record of
+    writing is not checked. The marker label is never removed."""
+    changes = action.changes
+    kept: dict[str, tuple[Any, Any, Any]] = {}
+    values: dict[str, Any] = {}
+    for name in _CHECKED:
+        wanted = getattr(changes, name)
+        if wanted is None:
             continue
+        readable, now = _current_value(name, ticket, caps)
+        if name in action.previous and readable and now != action.previous[name]:
+            kept[name] = (action.fields.get(name), action.previous[name], now)
+            continue
+        values[name] = wanted
+    remove = frozenset(label for label in changes.labels_remove if not label.startswith(MARKER_LABEL_PREFIX))
+    trimmed = TicketChanges(labels_add=changes.labels_add, labels_remove=remove, **values)
+    return trimmed, kept
+
+
+def _owner_key(action: Action) -> str:
+    match action:
+        case LinkTickets():
+            return f"{action.a_key}~{action.b_key}"
+        case RekeyItem():
+            return action.new_key
+        case UpsertIncident() | EnsureParent():
+            return action.incident_key
+        case _:
+            return action.item_key
+
+
+def apply_plan(
+    plan: Plan,
+    tracker: Tracker,
+    store: SqlStateStore,
+    *,
+    retry: RetryPolicy,
+    run_id: int,
+    holder: str = "",
+    fence: Callable[[], None] = lambda: None,
+    is_alive: Callable[[str], bool] = _never,
+    clock: Clock = utc_now,
+) -> ApplyResult:
+    """Execute ``plan``. ``holder`` names this run in its intents; ``fence`` raises
+    :class:`sync.errors.LockLost` when the run lock is gone; ``is_alive`` tells whether another
+    holder still runs."""
+    applier = Applier(
+        tracker,
+        store,
+        retry=retry,
+        run_id=run_id,
+        holder=holder or f"run-{run_id}",
+        fence=fence,
+        is_alive=is_alive,
+        clock=clock,
+    )
+    return applier.run(plan)
+
+
+@dataclass(frozen=True)
+class SettleReport:
+    recovered: list[str]
+    pending: dict[str, str]
+    duplicates: list[str]
+    dropped: list[str]
+
+
+def resolve_pending_intents(
+    tracker: Tracker,
+    store: SqlStateStore,
+    *,
+    retry: RetryPolicy,
+    holder: str = "",
+    is_alive: Callable[[str], bool] = _never,
+    clock: Clock = utc_now,
+) -> SettleReport:
+    """Settle creates earlier runs may have made before dying (DESIGN.md §4), before planning:
+    a ticket carrying the intent's marker is recorded (the oldest; duplicates reported) with its
+    status fetched at once; a miss drops the intent only on a consistent backend or once the lag
+    bound has passed since the attempt (the planner then plans the create again); otherwise the
+    item stays pending. Intents of live runs are left alone."""
+    result = ApplyResult()
+    settler = IntentSettler(tracker, store, result, retry=retry, holder=holder, is_alive=is_alive, clock=clock)
+    dropped: list[str] = []
+    for row in store.intents():
         try:
-            store.record_ticket(owner_key, kind, found, fields=None, status=None, marker=marker)
+            if settler.settle(row) and store.drop_intent(row.owner_key, settler.holder):
+                dropped.append(row.owner_key)
+        except RunStopped:
+            raise
+        except TrackerAuthError:
+            raise
         except PmsyncError as exc:
-            log.error("%s: %s", owner_key, exc.message)
-            store.drop_intent(owner_key)
-            continue
-        recovered.append(owner_key)
-        log.info("Recovered %s for %s after an interrupted run", found.key, owner_key)
-    return recovered
+            log.error("%s: %s", row.owner_key, exc.message)
+            result.pending[row.owner_key] = exc.message
+    return SettleReport(
+        recovered=result.recovered, pending=result.pending, duplicates=result.duplicates, dropped=dropped
+    )

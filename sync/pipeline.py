@@ -7,7 +7,9 @@ collaborator as an argument (tracker, store, policy, clock), so tests drive it d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +18,13 @@ from sync.apply import ApplyResult, apply_plan, resolve_pending_intents
 from sync.core.model import Diagnostic, DiagnosticSeverity, ParseResult, PostMortem, Status
 from sync.core.parse import ParseOptions
 from sync.core.plan import Plan, PlanInput, PlanPolicy, UpsertIncident, incident_key_for, plan, safety_problems
+from sync.core.tickets import Capabilities
 from sync.core.writeback import ItemWriteback, status_label
 from sync.documents import load_documents
 from sync.errors import PmsyncError, SafetyAbort
 from sync.pull import PullResult, pull
 from sync.retry import RetryPolicy
-from sync.store.lock import run_lock
+from sync.store.lock import holder_alive, holder_lease, run_lock
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
 from sync.writeback import WritebackOutcome, write_back
@@ -124,22 +127,33 @@ def run_sync(
     report.documents = results
     report.diagnostics.extend(diagnostics)
 
+    caps = tracker.capabilities
     if options.dry_run:
-        report.plan = _plan(inputs, store, policy, today, options, report)
+        report.plan = _plan(inputs, store, policy, today, options, report, caps)
         return report
 
-    with run_lock(store.engine, timeout=options.lock_timeout):
-        recovered = resolve_pending_intents(tracker, store, retry=retry)
+    holder = uuid.uuid4().hex
+    alive = functools.partial(holder_alive, store.engine)
+    with run_lock(store.engine, timeout=options.lock_timeout) as lock, holder_lease(store.engine, holder):
+        settled = resolve_pending_intents(tracker, store, retry=retry, holder=holder, is_alive=alive)
         # Plan inside the lock: a concurrent run's creates must be visible to this plan.
-        current = _plan(inputs, store, policy, today, options, report)
+        current = _plan(inputs, store, policy, today, options, report, caps)
         report.plan = current
         run_id = store.start_run(options.command)
         errors: list[str] = []
         try:
-            report.applied = apply_plan(current, tracker, store, retry=retry, run_id=run_id)
-            report.applied.recovered[:0] = recovered
+            report.applied = apply_plan(
+                current, tracker, store, retry=retry, run_id=run_id, holder=holder, fence=lock.check, is_alive=alive
+            )
+            report.applied.recovered[:0] = settled.recovered
+            report.applied.duplicates[:0] = settled.duplicates
+            for key, why in settled.pending.items():
+                report.applied.pending.setdefault(key, why)
             errors.extend(f"{key}: {message}" for key, message in report.applied.failures.items())
-            if options.pull:
+            if report.applied.stopped:
+                report.problems.append(f"run stopped: {report.applied.stopped}")
+                errors.append(f"stopped: {report.applied.stopped}")
+            elif options.pull:
                 try:
                     report.pulled = pull(tracker, store, retry=retry)
                 except PmsyncError as exc:
@@ -176,9 +190,10 @@ def _plan(
     today: dt.date,
     options: SyncOptions,
     report: SyncReport,
+    capabilities: Capabilities,
 ) -> Plan:
     snapshot = store.snapshot()
-    result = plan(inputs, snapshot, policy, today, adopt=options.adopt)
+    result = plan(inputs, snapshot, policy, today, adopt=options.adopt, capabilities=capabilities)
     report.diagnostics.extend(result.diagnostics)
     problems = safety_problems(result, snapshot, documents=len(inputs), max_creates=options.max_creates)
     if problems and not options.force and not options.dry_run:

@@ -1,8 +1,11 @@
 """Pull: ticket status back from the tracker into the status history, incrementally.
 
-One ``changed_since(cursor)`` call per page (batched by the adapter), stopping when a page comes
-back empty or the cursor stops moving. The cursor is saved after each page, so an interrupted pull
-resumes where it stopped and never re-reads everything.
+Per tracker scope (project / repository: routing may send incidents to several), one
+``changed_since(cursor, scope)`` call per page until the adapter says no more pages follow. The
+cursor is opaque and owned by the adapter; it is saved after each page, so an interrupted pull
+resumes where it stopped. Tickets are matched to items by their immutable id (a Jira issue moved
+to another project keeps it), and history appends are idempotent, so re-delivered tickets are
+harmless.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sync.core.tickets import TicketKind
 from sync.retry import RetryPolicy
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
@@ -27,24 +31,25 @@ class PullResult:
 
 
 def pull(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> PullResult:
-    cursor = store.cursor()
     seen = changed = pages = 0
-    while pages < MAX_PAGES:
-        page = retry.retrying()(lambda c=cursor: tracker.changed_since(c, None))
-        pages += 1
-        for ticket in page.tickets:
-            owner = store.owner_of_ticket(ticket.ref.key)
-            if owner is None:
-                continue  # not ours (or a parent created by a run that crashed before recording it)
-            owner_key, kind, _status = owner
-            seen += 1
-            if kind != "item":
-                continue
-            if store.record_status(owner_key, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at):
-                changed += 1
-                log.info("%s is now %s (%s)", ticket.ref.key, ticket.status.value, owner_key)
-        store.set_cursor(page.next_cursor)
-        cursor = page.next_cursor
-        if not page.more:
-            break
+    for scope in store.scopes():
+        cursor = store.cursor(scope)
+        for _ in range(MAX_PAGES):
+            page = retry.retrying()(lambda c=cursor, s=scope: tracker.changed_since(c, s))
+            pages += 1
+            for ticket in page.tickets:
+                owner = store.owner_of_ticket(ticket.ref)
+                if owner is None:
+                    continue  # not ours (or a parent created by a run that crashed before recording it)
+                owner_key, kind, _status = owner
+                seen += 1
+                if kind != TicketKind.ITEM.value:
+                    continue
+                if store.record_status(owner_key, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at):
+                    changed += 1
+                    log.info("%s is now %s (%s)", ticket.ref.key, ticket.status.value, owner_key)
+            store.set_cursor(page.next_cursor, scope)
+            cursor = page.next_cursor
+            if not page.more:
+                break
     return PullResult(seen=seen, changed=changed, pages=pages)

@@ -27,7 +27,18 @@ class RetryPolicy:
     max_wait: float = 60.0
     sleep: Callable[[float], None] | None = None
 
-    def retrying(self) -> Retrying:
+    def pause(self, attempt: int, error: BaseException) -> None:
+        """Wait before retry number ``attempt`` (1-based) after ``error``, as :meth:`retrying`
+        would: ``Retry-After`` when given, else exponential backoff."""
+        if isinstance(error, RateLimited) and error.retry_after is not None:
+            seconds = float(error.retry_after)
+        elif self.initial_wait:
+            seconds = min(self.initial_wait * 2 ** (attempt - 1), self.max_wait)
+        else:
+            seconds = 0.0
+        (self.sleep or time.sleep)(seconds)
+
+    def retrying(self, only: tuple[type[BaseException], ...] = RETRYABLE) -> Retrying:
         backoff = wait_exponential(multiplier=self.initial_wait, max=self.max_wait)
 
         def wait(state: RetryCallState) -> float:
@@ -37,7 +48,7 @@ class RetryPolicy:
             return float(backoff(state)) if self.initial_wait else 0.0
 
         return Retrying(
-            retry=retry_if_exception_type(RETRYABLE),
+            retry=retry_if_exception_type(only),
             stop=stop_after_attempt(self.attempts),
             wait=wait,
             reraise=True,
@@ -46,3 +57,4 @@ class RetryPolicy:
 
 
 NO_WAIT = RetryPolicy(attempts=3, initial_wait=0.0, sleep=lambda _seconds: None)
+"""For tests: three attempts, no waiting."""

@@ -1,30 +1,35 @@
-"""Plan: ``(post-mortems, known state, policy, today) -> Plan``. Pure and deterministic.
+"""Plan: ``(post-mortems, known state, policy, today, capabilities) -> Plan``. Pure and deterministic.
 
 Algorithm
 ---------
 1. Each document gets an *incident key*: its incident id, else a slug of its file name (the parser
    never invents ids; the key only has to be stable). A second document with a key already used in
    the batch is rejected with an error diagnostic — merging two documents' items would be a guess.
-2. Per document: :class:`UpsertIncident` (state only: the post-mortem and all its item records),
-   then :class:`EnsureParent` unless the state already holds the incident's parent ticket.
-3. Per action item (and per compliance action the policy adds), key ``<incident_key>#<n>``; the
-   draft (title, body, priority, assignee, due, labels, project) is decided here, nowhere else:
-   - known and ticketed: compare the draft's fields with the fields last written to the tracker and
-     emit :class:`UpdateTicket` with only the changed ones (nothing when equal);
-   - the document names a ticket of this tracker: :class:`AdoptTicket` (backfills never duplicate);
-   - an item of the same incident that disappeared from the document has the same text and a ticket:
-     :class:`RekeyItem` (the item was renumbered; its ticket follows it);
-   - otherwise :class:`CreateTicket`.
-4. Items the state knows as present but the document no longer lists: :class:`ReportRemoved`.
-   Removed items are reported, never closed.
-5. Consecutive item tickets of an incident are linked (:class:`LinkTickets`), only for pairs where
-   at least one side is created in this plan, so existing links are not re-requested on every run.
+2. Per document, the decisions are made by separate functions, each unit-tested alone:
+   - **drafts** (:func:`_drafts`): one draft per action item (and per compliance action the
+     policy adds), key ``<incident_key>#<n>``; title, body, priority, assignee, due, labels and
+     scope are decided here, nowhere else;
+   - **matching** (:func:`_match_known`): which known ticketed item each drafted item is (same
+     number and text, then same text, then same number);
+   - **renumbering** (:func:`_renumbering`): known items that moved get :class:`RekeyItem`; one
+     whose number is reused keeps its ticket under a tombstone key; removed ones are listed;
+   - **adoption** (:func:`_ticket_actions`): known and ticketed → :class:`UpdateTicket` with only
+     the changed fields; the document names a ticket of this tracker → :class:`AdoptTicket`;
+     otherwise :class:`CreateTicket` (an item whose create may have happened — an unconfirmed
+     intent — is *pending*: never planned again until settled);
+   - **removal** (:class:`ReportRemoved`): items the document no longer lists, reported, never closed;
+   - **linking** (:func:`_links`): consecutive item tickets, when the tracker has links, only for
+     pairs with a new side or a link the state has no record of.
+3. The incident's parent (:class:`EnsureParent`) only when it has items and no parent yet.
+4. Capabilities shape the plan: a backend that cannot create in a done state gets a create and a
+   :class:`TransitionTicket`; one that needs a second write for parents gets :class:`AttachToParent`.
 
 Invariants
 ----------
 - No I/O, no clock: ``today`` is an argument and only dates items whose document gives no date.
 - Applying a plan and planning again over the same documents yields no tracker actions.
-- Order: incident records and parents before the items under them; creates before links.
+- Order (by phase, stable): renumbering, incident records, parents, creates and adoptions,
+  attaches, transitions, updates, links, reports — so apply can batch consecutive creates.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import json
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,11 +45,31 @@ from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
 
 from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority, Status, TicketLink
-from sync.core.state import KnownItem, StateSnapshot
-from sync.core.tickets import CLEAR, LinkKind, Marker, TicketChanges, TicketDraft, TicketKind, TicketRef
+from sync.core.state import KnownItem, KnownTicket, StateSnapshot
+from sync.core.tickets import (
+    CLEAR,
+    Capabilities,
+    LinkKind,
+    Marker,
+    TicketChanges,
+    TicketDraft,
+    TicketKind,
+    TicketRef,
+)
 
-TITLE_LIMIT = 120
+DEFAULT_TITLE_LIMIT = 255
 T = TypeVar("T")
+
+# What the planner assumes when the caller names no backend: everything native (the local tracker).
+FULL_CAPABILITIES = Capabilities(
+    native_due_date=True,
+    native_parent=True,
+    links=True,
+    parent_on_create=True,
+    create_in_done_state=True,
+    consistent_lookup=True,
+    search_lag_seconds=0.0,
+)
 
 
 # --- policy: the decisions that come from configuration ----------------------------------------
@@ -132,10 +157,30 @@ class EnsureParent:
 
 @dataclass(frozen=True)
 class CreateTicket:
+    """Create the item's ticket; ``then_status`` is set by a second write afterwards (backends
+    that cannot create in a done state)."""
+
     item_key: str
     incident_key: str
     draft: TicketDraft
     fields: Mapping[str, Any]
+    then_status: Status | None = None
+
+
+@dataclass(frozen=True)
+class AttachToParent:
+    """Hang the item's ticket under its incident's parent (backends needing a second write)."""
+
+    item_key: str
+    incident_key: str
+
+
+@dataclass(frozen=True)
+class TransitionTicket:
+    """Set the status the document gave at creation, after the create (status on create)."""
+
+    item_key: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -150,10 +195,15 @@ class AdoptTicket:
 
 @dataclass(frozen=True)
 class UpdateTicket:
+    """Write ``changes`` (a delta). ``previous`` is what pmsync last wrote: apply compares it
+    with the tracker's current values, and leaves alone (and reports) any field a person changed
+    since — the three-way check."""
+
     item_key: str
     ref: TicketRef
     changes: TicketChanges
     fields: Mapping[str, Any]
+    previous: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -176,8 +226,34 @@ class ReportRemoved:
 
 
 Action = (
-    UpsertIncident | EnsureParent | CreateTicket | AdoptTicket | UpdateTicket | RekeyItem | LinkTickets | ReportRemoved
+    UpsertIncident
+    | EnsureParent
+    | CreateTicket
+    | AdoptTicket
+    | UpdateTicket
+    | RekeyItem
+    | LinkTickets
+    | ReportRemoved
+    | AttachToParent
+    | TransitionTicket
 )
+
+# Apply runs actions in this order; within a phase, the documents' order.
+_PHASES: tuple[tuple[type, ...], ...] = (
+    (RekeyItem,),
+    (UpsertIncident,),
+    (EnsureParent,),
+    (CreateTicket, AdoptTicket),
+    (AttachToParent,),
+    (TransitionTicket,),
+    (UpdateTicket,),
+    (LinkTickets,),
+    (ReportRemoved,),
+)
+
+
+def _phase(action: Action) -> int:
+    return next(n for n, kinds in enumerate(_PHASES) if isinstance(action, kinds))
 
 
 @dataclass(frozen=True)
@@ -185,6 +261,7 @@ class Plan:
     actions: tuple[Action, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     unchanged: tuple[str, ...] = field(default=())
+    pending: tuple[str, ...] = field(default=())  # creates that may have happened, not confirmed yet
 
     def of_type(self, kind: type[T]) -> list[T]:
         return [action for action in self.actions if isinstance(action, kind)]
@@ -222,20 +299,16 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).casefold().encode("utf-8")).hexdigest()
 
 
-def ticket_title(text: str) -> str:
-    """A ticket summary from an action's text: the lead-in before ':' when it is a title, else the
-    first sentence, cut at a word boundary."""
+def ticket_title(text: str, limit: int = DEFAULT_TITLE_LIMIT) -> str:
+    """A ticket title: the whole item text (never cut at a colon or a sentence end), shortened
+    only when longer than the tracker's ``limit``, at a word boundary, with an ellipsis. The
+    ticket body always carries the full text."""
     text = " ".join(text.split())
-    head, sep, _rest = text.partition(": ")
-    if sep and 3 <= len(head) <= 80 and "://" not in head:
-        text = head
-    else:
-        sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
-        text = sentence.rstrip(".")
-    if len(text) <= TITLE_LIMIT:
+    if len(text) <= limit:
         return text
-    cut = text[: TITLE_LIMIT - 1].rsplit(" ", 1)[0]
-    return cut + "…"
+    head = text[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else head
+    return cut.rstrip(" ,;:") + "…"
 
 
 def fields_of(draft: TicketDraft) -> dict[str, Any]:
@@ -249,10 +322,6 @@ def fields_of(draft: TicketDraft) -> dict[str, Any]:
         "labels": sorted(draft.labels),
         "project": draft.scope,
     }
-
-
-def fields_sha256(fields: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
 
 
 def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketChanges:
@@ -296,8 +365,10 @@ def _item_body(
     return "\n".join(lines)
 
 
-def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...]) -> TicketDraft:
-    title = f"Post-mortem {incident_key}: {pm.title}" if pm.title else f"Post-mortem {incident_key}"
+def _incident_draft(
+    pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...], limit: int
+) -> TicketDraft:
+    title = f"{incident_key}: {pm.title}" if pm.title else f"{incident_key}: post-mortem follow-ups"
     parts = [f"Follow-up tracking for post-mortem {incident_key}."]
     if pm.severity:
         parts.append(f"Severity: {pm.severity.value}")
@@ -307,7 +378,7 @@ def _incident_draft(pm: PostMortem, incident_key: str, project: str | None, labe
     return TicketDraft(
         marker=Marker(incident_key),
         kind=TicketKind.INCIDENT,
-        title=ticket_title(title),
+        title=ticket_title(title, limit),
         body="\n".join(parts),
         labels=tuple(sorted({"pmsync", *labels})),
         scope=project,
@@ -325,6 +396,26 @@ def _adoptable(item: ActionItem, policy: PlanPolicy) -> TicketRef | None:
 # --- the planner --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Drafted:
+    """One item as the document (or the policy) wants its ticket."""
+
+    key: str
+    record: ItemRecord
+    draft: TicketDraft
+    source: ActionItem | None  # None for items the policy added
+
+
+@dataclass
+class _Out:
+    """What planning accumulates across incidents."""
+
+    actions: list[Action] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    pending: list[str] = field(default_factory=list)
+
+
 def plan(
     inputs: Iterable[PlanInput],
     state: StateSnapshot,
@@ -332,12 +423,11 @@ def plan(
     today: dt.date,
     *,
     adopt: bool = True,
+    capabilities: Capabilities = FULL_CAPABILITIES,
 ) -> Plan:
     """Decide every action needed to bring the tracker in line with the documents."""
-    actions: list[Action] = []
-    diagnostics: list[Diagnostic] = []
-    unchanged: list[str] = []
-    keyed = [(_incident_key(entry.postmortem, state, diagnostics), entry.postmortem) for entry in inputs]
+    out = _Out()
+    keyed = [(_incident_key(entry.postmortem, state, out.diagnostics), entry.postmortem) for entry in inputs]
     winners: dict[str, PostMortem] = {}
     for incident, pm in keyed:
         current = winners.get(incident)
@@ -349,7 +439,7 @@ def plan(
     for incident, pm in keyed:
         winner = winners[incident]
         if pm is not winner:
-            diagnostics.append(
+            out.diagnostics.append(
                 Diagnostic(
                     path=pm.path,
                     severity=DiagnosticSeverity.ERROR,
@@ -359,8 +449,14 @@ def plan(
                 )
             )
             continue
-        _plan_incident(pm, incident, state, policy, today, adopt, actions, diagnostics, unchanged)
-    return Plan(actions=tuple(actions), diagnostics=tuple(diagnostics), unchanged=tuple(unchanged))
+        _plan_incident(pm, incident, state, policy, today, adopt=adopt, capabilities=capabilities, out=out)
+    ordered = sorted(out.actions, key=_phase)
+    return Plan(
+        actions=tuple(ordered),
+        diagnostics=tuple(out.diagnostics),
+        unchanged=tuple(out.unchanged),
+        pending=tuple(out.pending),
+    )
 
 
 def _incident_key(pm: PostMortem, state: StateSnapshot, diagnostics: list[Diagnostic]) -> str:
@@ -394,17 +490,53 @@ def _plan_incident(
     state: StateSnapshot,
     policy: PlanPolicy,
     today: dt.date,
+    *,
     adopt: bool,
-    actions: list[Action],
-    diagnostics: list[Diagnostic],
-    unchanged: list[str],
+    capabilities: Capabilities,
+    out: _Out,
 ) -> None:
     known_incident = state.incidents.get(incident)
     reference = policy.reference(pm) or (known_incident.first_seen if known_incident else today)
     project, route_labels = policy.route(pm)
     base_labels = ("pmsync", *route_labels)
+    drafts = _drafts(pm, incident, policy, reference, project, base_labels, capabilities, out.diagnostics)
 
-    drafts: list[tuple[str, ItemRecord, TicketDraft, ActionItem | None]] = []
+    known_items = state.items_of(incident)
+    claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
+    moves, removed = _renumbering(drafts, known_items, claims)
+    # Renumbering first: rows and tickets move before the document's items are recorded.
+    out.actions.extend(_rekeys(moves))
+    out.actions.append(
+        UpsertIncident(incident_key=incident, postmortem=pm, items=tuple(d.record for d in drafts), seen_on=today)
+    )
+    if drafts and (known_incident is None or known_incident.parent is None):
+        # No parent for an incident without items: an empty parent ticket is noise.
+        if incident in state.pending:
+            out.pending.append(incident)
+        else:
+            draft = _incident_draft(pm, incident, project, base_labels, capabilities.title_limit)
+            out.actions.append(EnsureParent(incident_key=incident, draft=draft))
+
+    news = _ticket_actions(pm, drafts, claims, state, policy, adopt=adopt, capabilities=capabilities, out=out)
+    for final, gone in removed:
+        out.actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
+    if capabilities.links:
+        ticket_of = {key: known.ticket.ref.key for key, known in claims.items() if known.ticket is not None}
+        out.actions.extend(_links(news, ticket_of, state.links))
+
+
+def _drafts(
+    pm: PostMortem,
+    incident: str,
+    policy: PlanPolicy,
+    reference: dt.date,
+    project: str | None,
+    base_labels: tuple[str, ...],
+    capabilities: Capabilities,
+    diagnostics: list[Diagnostic],
+) -> list[Drafted]:
+    """One draft per action item (duplicate numbers rejected) and per item the policy adds."""
+    drafts: list[Drafted] = []
     numbers: set[int] = set()
     for item in pm.action_items:
         if item.number in numbers:
@@ -437,7 +569,7 @@ def _plan_incident(
             )
         draft = TicketDraft(
             marker=Marker(key),
-            title=ticket_title(item.text),
+            title=ticket_title(item.text, capabilities.title_limit),
             body=_item_body(item, pm, incident, policy.adoptable),
             priority=priority,
             labels=tuple(sorted({*base_labels, f"priority-{priority.value.lower()}"})),
@@ -459,13 +591,12 @@ def _plan_incident(
             doc_status=item.status,
             line=item.line,
         )
-        drafts.append((key, record, draft, item))
-
+        drafts.append(Drafted(key, record, draft, item))
     for extra in policy.extra_items(pm, reference):
         key = item_key(incident, extra.suffix)
         draft = TicketDraft(
             marker=Marker(key),
-            title=ticket_title(extra.title),
+            title=ticket_title(extra.title, capabilities.title_limit),
             body=extra.body,
             priority=extra.priority,
             labels=tuple(sorted({*base_labels, *extra.labels, f"priority-{extra.priority.value.lower()}"})),
@@ -485,15 +616,23 @@ def _plan_incident(
             doc_status=None,
             line=None,
         )
-        drafts.append((key, record, draft, None))
+        drafts.append(Drafted(key, record, draft, None))
+    return drafts
 
-    planned_keys = {key for key, _, _, _ in drafts}
-    known_items = state.items_of(incident)
-    claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
+
+def _renumbering(
+    drafts: Sequence[Drafted], known_items: Sequence[KnownItem], claims: Mapping[str, KnownItem]
+) -> tuple[dict[str, str], list[tuple[str, KnownItem]]]:
+    """Moves (old key → new key) and removed items (final key, item).
+
+    A claimed item that changed number moves to its new key. An unclaimed item whose number is
+    now used by another item keeps its ticket under a tombstone key, so its history survives and
+    its text can reclaim the ticket if it returns. Unclaimed items still marked present are
+    removed from the document (reported) — unless they never had a ticket and their key is
+    simply reused."""
+    planned_keys = {d.key for d in drafts}
     claimed = {known.key for known in claims.values()}
     moves = {old.key: key for key, old in claims.items() if old.key != key}
-    # An unclaimed item whose number is now used by another item keeps its ticket under a
-    # tombstone key, so its history survives and its text can reclaim the ticket if it returns.
     removed: list[tuple[str, KnownItem]] = []
     for gone in known_items:
         if gone.key in claimed:
@@ -504,65 +643,133 @@ def _plan_incident(
             moves[gone.key] = final
         if gone.present and (gone.ticket is not None or gone.key not in planned_keys):
             removed.append((final, gone))
-    # Renumbering first: rows and tickets move before the document's items are recorded.
-    actions.extend(_rekeys(moves))
-    actions.append(
-        UpsertIncident(incident_key=incident, postmortem=pm, items=tuple(r for _, r, _, _ in drafts), seen_on=today)
-    )
-    if known_incident is None or known_incident.parent is None:
-        actions.append(EnsureParent(incident_key=incident, draft=_incident_draft(pm, incident, project, base_labels)))
+    return moves, removed
 
+
+def _ticket_actions(
+    pm: PostMortem,
+    drafts: Sequence[Drafted],
+    claims: Mapping[str, KnownItem],
+    state: StateSnapshot,
+    policy: PlanPolicy,
+    *,
+    adopt: bool,
+    capabilities: Capabilities,
+    out: _Out,
+) -> list[tuple[str, bool]]:
+    """Update, adopt or create per drafted item; returns ``(key, is new)`` in document order for
+    linking (pending items are left out: they are neither new nor known yet)."""
     owned = {known.ticket.ref.key: known.key for known in state.items.values() if known.ticket is not None}
     used_markers = {known.ticket.marker for known in state.items.values() if known.ticket and known.ticket.marker}
-    created_or_known: list[tuple[str, bool]] = []
-    for key, record, draft, source in drafts:
+    attach_later = capabilities.native_parent and not capabilities.parent_on_create
+    linkable: list[tuple[str, bool]] = []
+    for drafted in drafts:
+        key, draft = drafted.key, drafted.draft
         fields = fields_of(draft)
         known = claims.get(key)
         if known is not None and known.ticket is not None:
-            changes = changes_between(known.ticket.synced_fields or {}, fields)
-            if changes.is_empty():
-                unchanged.append(key)
-            else:
-                actions.append(UpdateTicket(item_key=key, ref=known.ticket.ref, changes=changes, fields=fields))
-            created_or_known.append((key, False))
+            out.actions.extend(_known_ticket_actions(drafted, known, known.ticket, fields, attach_later, out))
+            linkable.append((key, False))
             continue
-        ref = _adoptable(source, policy) if (adopt and source is not None) else None
-        owner_of_ref = owned.get(ref.key) if ref is not None else None
-        if ref is not None and owner_of_ref is not None and owner_of_ref != key:
-            diagnostics.append(
-                Diagnostic(
-                    path=pm.path,
-                    line=record.line,
-                    severity=DiagnosticSeverity.WARNING,
-                    code="PLAN004",
-                    message=f"{key} names {ref.key}, which already tracks {owner_of_ref}; a new ticket is created",
-                    hint="point the item at its own ticket, or remove the reference",
-                )
-            )
-            ref = None
+        if key in state.pending:
+            out.pending.append(key)
+            continue
+        ref = _adoption(drafted, owned, policy, adopt=adopt, diagnostics=out.diagnostics, path=pm.path)
         marker = _free_marker(key, used_markers)
         used_markers.add(marker.key)
+        then_status: Status | None = None
+        if draft.status is not Status.OPEN and not capabilities.create_in_done_state:
+            then_status, draft = draft.status, dataclasses.replace(draft, status=Status.OPEN)
         create = CreateTicket(
-            item_key=key, incident_key=incident, draft=dataclasses.replace(draft, marker=marker), fields=fields
+            item_key=key,
+            incident_key=drafted.record.incident_key,
+            draft=dataclasses.replace(draft, marker=marker),
+            fields=fields,
+            then_status=then_status,
         )
-        actions.append(create if ref is None else AdoptTicket(item_key=key, ref=ref, fields=fields, fallback=create))
-        created_or_known.append((key, True))
+        adoption = AdoptTicket(item_key=key, ref=ref, fields=fields, fallback=create) if ref is not None else None
+        out.actions.append(adoption or create)
+        if ref is None and attach_later:
+            out.actions.append(AttachToParent(item_key=key, incident_key=drafted.record.incident_key))
+        if ref is None and then_status is not None:
+            out.actions.append(TransitionTicket(item_key=key, status=then_status))
+        linkable.append((key, True))
+    return linkable
 
-    for final, gone in removed:
-        actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
 
-    ticket_of = {key: known.ticket.ref.key for key, known in claims.items() if known.ticket is not None}
-    for (a_key, a_new), (b_key, b_new) in zip(created_or_known, created_or_known[1:], strict=False):
-        # Known pairs are linked again only when the state has no record of the link (a run that
-        # died before linking, or a link call that failed), so a steady state plans no link calls.
+def _known_ticket_actions(
+    drafted: Drafted, known: KnownItem, ticket: KnownTicket, fields: Mapping[str, Any], attach_later: bool, out: _Out
+) -> list[Action]:
+    """A ticketed item: only the fields that changed since pmsync last wrote them, plus any
+    second write a crash left owed (attach, status after create)."""
+    actions: list[Action] = []
+    changes = changes_between(ticket.synced_fields or {}, fields)
+    if changes.is_empty():
+        out.unchanged.append(drafted.key)
+    else:
+        actions.append(
+            UpdateTicket(
+                item_key=drafted.key,
+                ref=ticket.ref,
+                changes=changes,
+                fields=fields,
+                previous=dict(ticket.synced_fields or {}),
+            )
+        )
+    if attach_later and ticket.attached is False:
+        actions.append(AttachToParent(item_key=drafted.key, incident_key=known.incident_key))
+    if ticket.pending_status is not None:
+        actions.append(TransitionTicket(item_key=drafted.key, status=ticket.pending_status))
+    return actions
+
+
+def _adoption(
+    drafted: Drafted,
+    owned: Mapping[str, str],
+    policy: PlanPolicy,
+    *,
+    adopt: bool,
+    diagnostics: list[Diagnostic],
+    path: str,
+) -> TicketRef | None:
+    """The ticket of this tracker the document names for the item, unless it already tracks
+    another item (reported) or adoption is off."""
+    if not adopt or drafted.source is None:
+        return None
+    ref = _adoptable(drafted.source, policy)
+    if ref is None:
+        return None
+    owner = owned.get(ref.key)
+    if owner is not None and owner != drafted.key:
+        diagnostics.append(
+            Diagnostic(
+                path=path,
+                line=drafted.record.line,
+                severity=DiagnosticSeverity.WARNING,
+                code="PLAN004",
+                message=f"{drafted.key} names {ref.key}, which already tracks {owner}; a new ticket is created",
+                hint="point the item at its own ticket, or remove the reference",
+            )
+        )
+        return None
+    return ref
+
+
+def _links(
+    items: Sequence[tuple[str, bool]], ticket_of: Mapping[str, str], known_links: frozenset[tuple[str, ...]]
+) -> list[LinkTickets]:
+    """Consecutive items are linked. Known pairs are linked again only when the state has no
+    record of the link (a run that died before linking, or a link call that failed), so a steady
+    state plans no link calls."""
+    links: list[LinkTickets] = []
+    for (a_key, a_new), (b_key, b_new) in itertools.pairwise(items):
         pair = tuple(sorted((ticket_of.get(a_key, ""), ticket_of.get(b_key, ""))))
-        if a_new or b_new or pair not in state.links:
-            actions.append(LinkTickets(a_key=a_key, b_key=b_key))
+        if a_new or b_new or pair not in known_links:
+            links.append(LinkTickets(a_key=a_key, b_key=b_key))
+    return links
 
 
-def _match_known(
-    drafts: Sequence[tuple[str, ItemRecord, TicketDraft, ActionItem | None]], known: Sequence[KnownItem]
-) -> dict[str, KnownItem]:
+def _match_known(drafts: Sequence[Drafted], known: Sequence[KnownItem]) -> dict[str, KnownItem]:
     """Which ticketed known item each planned item is.
 
     In order: the same number with the same text; then the same text (items still in the
@@ -582,21 +789,21 @@ def _match_known(
         claims[key] = old
         taken.add(old.key)
 
-    for key, record, _draft, _source in drafts:
-        same = by_key.get(key)
-        if same is not None and same.text_sha256 == record.text_sha256:
-            claim(key, same)
-    for key, record, _draft, _source in drafts:
-        if key in claims:
+    for drafted in drafts:
+        same = by_key.get(drafted.key)
+        if same is not None and same.text_sha256 == drafted.record.text_sha256:
+            claim(drafted.key, same)
+    for drafted in drafts:
+        if drafted.key in claims:
             continue
-        for old in by_text.get(record.text_sha256, []):
+        for old in by_text.get(drafted.record.text_sha256, []):
             if old.key not in taken:
-                claim(key, old)
+                claim(drafted.key, old)
                 break
-    for key, _record, _draft, _source in drafts:
-        same = by_key.get(key)
-        if key not in claims and same is not None and same.present and same.key not in taken:
-            claim(key, same)
+    for drafted in drafts:
+        same = by_key.get(drafted.key)
+        if drafted.key not in claims and same is not None and same.present and same.key not in taken:
+            claim(drafted.key, same)
     return claims
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.core.model import Status
 from sync.core.tickets import TicketRef
 
 
@@ -19,6 +20,8 @@ class KnownTicket:
     synced_fields: Mapping[str, Any] | None = None
     adopted: bool = False
     marker: str | None = None
+    attached: bool | None = None  # False: the item still has to be attached to its parent
+    pending_status: Status | None = None  # a status still to set after the create
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class StateSnapshot:
     incidents: Mapping[str, KnownIncident] = field(default_factory=dict)
     items: Mapping[str, KnownItem] = field(default_factory=dict)
     links: frozenset[tuple[str, ...]] = frozenset()  # sorted pairs of linked ticket keys
+    pending: frozenset[str] = frozenset()  # owner keys whose create may have happened (intents)
 
     def items_of(self, incident_key: str) -> list[KnownItem]:
         return sorted(

@@ -1,8 +1,18 @@
-"""A run lock so that two ``pmsync sync`` processes never apply at the same time.
+"""A run lock so that two ``pmsync sync`` processes never apply at the same time, and holder
+leases that say whether the run that wrote an intent is still alive.
 
 The lock dies with its holder — no expiry to wait out after a crash: on PostgreSQL a session-level
 advisory lock (released when the connection closes), on SQLite an ``flock`` on a file beside the
 database (released when the process exits). A second run waits up to ``timeout`` seconds.
+
+**Fencing.** Holding the lock when the run started is not enough: the PostgreSQL session may be
+killed (the lock silently released) or the lock file removed and recreated by an operator. The
+``with`` block yields a :class:`RunLock` whose :meth:`RunLock.check` apply calls before every
+remote write; it raises :class:`sync.errors.LockLost` when the lock is no longer ours.
+
+**Holder leases** (:func:`holder_lease`, :func:`holder_alive`) use the same mechanism under a
+per-run name: an intent written by a run whose lease is still held is "being created right now"
+and is left alone, even when the run lock is not used at all.
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from sync.errors import StateError
+from sync.errors import LockLost, StateError
 
 log = logging.getLogger(__name__)
 
@@ -37,26 +47,50 @@ def _busy(name: str, timeout: float) -> StateError:
     )
 
 
+class RunLock:
+    """A held run lock; :meth:`check` is the fence apply calls before each remote write."""
+
+    def __init__(self, name: str, still_held: Callable[[], bool]) -> None:
+        self.name = name
+        self._still_held = still_held
+
+    def check(self) -> None:
+        """Raise :class:`LockLost` unless this process still holds the lock."""
+        try:
+            held = self._still_held()
+        except Exception:  # a dead session or a vanished file: either way, not ours any more
+            held = False
+        if not held:
+            raise LockLost(
+                f"this run no longer holds the {self.name!r} lock; stopped before the next tracker write",
+                hint="another pmsync run may be working now; run again once it has finished",
+            )
+
+
+NO_LOCK = RunLock("none", lambda: True)
+"""The fence of a run that takes no lock (tests racing runs without one; in-memory databases)."""
+
+
 @contextlib.contextmanager
 def run_lock(
     engine: Engine, name: str = "sync", *, timeout: float = 600.0, sleep: Callable[[float], None] = time.sleep
-) -> Iterator[None]:
+) -> Iterator[RunLock]:
     """Hold the named run lock for the duration of the ``with`` block."""
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        with _pg_lock(engine, name, timeout, sleep):
-            yield
+        with _pg_lock(engine, name, timeout, sleep) as lock:
+            yield lock
         return
     database = engine.url.database
     if not database or database == ":memory:":
-        yield  # a private in-memory database cannot be shared by two processes
+        yield NO_LOCK  # a private in-memory database cannot be shared by two processes
         return
-    with _file_lock(Path(f"{database}.lock"), name, timeout, sleep):
-        yield
+    with _file_lock(Path(f"{database}.lock"), name, timeout, sleep) as lock:
+        yield lock
 
 
 @contextlib.contextmanager
-def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[None]:
+def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[RunLock]:
     key = _lock_id(name)
     with engine.connect() as conn:
         deadline = time.monotonic() + timeout
@@ -66,15 +100,30 @@ def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float],
                 raise _busy(name, timeout)
             sleep(POLL_SECONDS)
         conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+
+        def still_held() -> bool:
+            # On the lock's own session: a killed session raises, a released lock is absent.
+            held = conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND pid = pg_backend_pid() AND classid::bigint = :hi AND objid::bigint = :lo"
+                ),
+                # A bigint advisory key is shown as its high and low 32 bits.
+                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
+            ).scalar_one()
             conn.commit()
+            return bool(held)
+
+        try:
+            yield RunLock(name, still_held)
+        finally:
+            with contextlib.suppress(Exception):  # a killed session already released it
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[None]:
+def _file_lock(path: Path, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[RunLock]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + timeout
@@ -86,9 +135,86 @@ def _file_lock(path: Path, name: str, timeout: float, sleep: Callable[[float], N
                 if time.monotonic() >= deadline:
                     raise _busy(name, timeout) from None
                 sleep(POLL_SECONDS)
+
+        def still_held() -> bool:
+            # The flock is ours for as long as the descriptor is open; it only stops excluding
+            # others when the file at the path is no longer the one we locked.
+            return os.fstat(fd).st_ino == os.stat(path).st_ino
+
         try:
-            yield
+            yield RunLock(name, still_held)
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+# --- holder leases ------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def holder_lease(engine: Engine, holder: str) -> Iterator[None]:
+    """Hold ``holder``'s liveness lease for the ``with`` block (one per run)."""
+    backend = engine.url.get_backend_name()
+    if backend == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _lock_id(f"holder:{holder}")})
+            conn.commit()
+            try:
+                yield
+            finally:
+                with contextlib.suppress(Exception):
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_id(f"holder:{holder}")})
+                    conn.commit()
+        return
+    path = _lease_path(engine, holder)
+    if path is None:
+        yield
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def holder_alive(engine: Engine, holder: str) -> bool:
+    """Whether the run ``holder`` still holds its lease (is alive). A run that died released it."""
+    backend = engine.url.get_backend_name()
+    if backend == "postgresql":
+        key = _lock_id(f"holder:{holder}")
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one()
+            if got:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+        return not got
+    path = _lease_path(engine, holder)
+    if path is None or not path.exists():
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def _lease_path(engine: Engine, holder: str) -> Path | None:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        return None  # one process only: every other holder is a dead run of this process's past
+    return Path(f"{database}.holder-{holder}.lock")

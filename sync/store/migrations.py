@@ -1,8 +1,16 @@
-"""A small versioned migration scheme (instead of Alembic's runtime machinery).
+"""A small versioned migration scheme, by hand: Alembic is not used (and not a dependency).
 
-Each migration is a function applied once, in order, inside one transaction with its version row.
-Processes migrate one at a time (the run lock), and the version table's primary key is the second
-line of defence: a loser's insert fails and it re-reads the applied versions.
+Why not Alembic: pmsync's schema is small and changes rarely; its migrations must run inside the
+run lock on both SQLite and PostgreSQL at every start-up, and several branches add migrations
+that are merged in an unknown order. A tuple of idempotent functions does that in a page, while
+Alembic would add a revision graph, an ``env.py``, a script directory shipped as package data
+and SQLite batch-mode rewrites for the same result.
+
+Each migration is a function applied once, in order, inside one transaction with its version
+row, and is idempotent on its own (tables created with ``checkfirst``, columns added only when
+missing), so it is safe whatever ran before it. Processes migrate one at a time (the run lock),
+and the version table's primary key is the second line of defence: a loser's insert fails and it
+re-reads the applied versions.
 """
 
 from __future__ import annotations
@@ -10,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, insert, inspect, select
+from sqlalchemy import Connection, Engine, Table, insert, inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from sync.errors import StateError
@@ -32,9 +40,34 @@ def _enable_wal(engine: Engine) -> None:
             conn.exec_driver_sql("PRAGMA journal_mode=WAL")
 
 
+def _add_missing_columns(conn: Connection, table: Table, names: tuple[str, ...]) -> None:
+    present = {column["name"] for column in inspect(conn).get_columns(table.name)}
+    for name in names:
+        if name not in present:
+            column = table.c[name]
+            kind = column.type.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {name} {kind}")
+
+
 def _engine_remote_ready(conn: Connection) -> None:
-    """Issue 12: local ticket comments (idempotent on its own: tables are created when missing)."""
-    tables.local_comments.create(conn, checkfirst=True)
+    """Issue 12: stable ticket ids, scopes, attach and status-after-create bookkeeping, intent
+    attempt times, per-scope pull cursors, local comments; drops the unused ``run_locks`` table
+    and ``action_items.fields_sha256`` (it only ever held the text hash)."""
+    for table in (tables.local_comments, tables.pull_scope_cursors):
+        table.create(conn, checkfirst=True)
+    _add_missing_columns(conn, tables.tickets, ("ticket_id", "scope", "attached", "pending_status"))
+    _add_missing_columns(conn, tables.create_intents, ("attempted_at", "then_status"))
+    inspector = inspect(conn)
+    if "fields_sha256" in {column["name"] for column in inspector.get_columns("action_items")}:
+        conn.exec_driver_sql("ALTER TABLE action_items DROP COLUMN fields_sha256")
+    if inspector.has_table("pull_cursors"):
+        conn.exec_driver_sql(
+            "INSERT INTO pull_scope_cursors (tracker, scope, cursor, updated_at) "
+            "SELECT tracker, '', cursor, updated_at FROM pull_cursors"
+        )
+        conn.exec_driver_sql("DROP TABLE pull_cursors")
+    if inspector.has_table("run_locks"):
+        conn.exec_driver_sql("DROP TABLE run_locks")
 
 
 def _github_write_ledger(conn: Connection) -> None:

@@ -2,15 +2,20 @@
 
 Each public write is one short transaction, so a crash loses at most the step in flight and the
 create-intent rows say which step that was (DESIGN.md §4).
+
+This is the store boundary: every public method translates SQLAlchemy's errors into
+:class:`sync.errors.StateError` (one located line, never the SQL or its parameters), so nothing
+above it knows SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
@@ -45,6 +50,36 @@ class StatusRow:
     ticket: TicketRef | None
     status: Status | None
     status_raw: str | None
+    pending: bool = False  # a create may have happened; not confirmed yet (see sync.apply)
+
+
+@dataclass(frozen=True)
+class IntentClaim:
+    """One create about to be attempted."""
+
+    owner_key: str
+    kind: str
+    marker: str
+    then_status: Status | None = None
+
+
+@dataclass(frozen=True)
+class IntentRow:
+    """A recorded intent: a create that may or may not have happened."""
+
+    owner_key: str
+    kind: str
+    marker: str
+    holder: str
+    attempted_at: dt.datetime
+    then_status: Status | None
+
+
+@dataclass
+class ClaimOutcome:
+    claimed: list[str] = field(default_factory=list)
+    done: dict[str, TicketRef] = field(default_factory=dict)
+    held: list[IntentRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,6 +159,8 @@ class SqlStateStore:
                         synced_fields=ticket.synced_fields,
                         adopted=ticket.adopted,
                         marker=ticket.marker,
+                        attached=ticket.attached,
+                        pending_status=Status(ticket.pending_status) if ticket.pending_status else None,
                     )
                     if ticket is not None
                     else None,
@@ -134,13 +171,18 @@ class SqlStateStore:
                     select(t.links.c.a_key, t.links.c.b_key).where(t.links.c.tracker == self.tracker)
                 )
             )
-        return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links)
+            pending = frozenset(
+                conn.execute(
+                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
+                ).scalars()
+            )
+        return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links, pending=pending)
 
     def _owned(self, owner_key: str) -> ColumnElement[bool]:
         return and_(t.tickets.c.tracker == self.tracker, t.tickets.c.owner_key == owner_key)
 
     def _ref(self, row: Any) -> TicketRef:
-        return TicketRef(tracker=row.tracker, key=row.ticket_key, url=row.url)
+        return TicketRef(tracker=row.tracker, key=row.ticket_key, url=row.url, id=row.ticket_id)
 
     # --- documents and items ----------------------------------------------------------------
 
@@ -191,7 +233,6 @@ class SqlStateStore:
                     "deadline": item.deadline,
                     "due": item.due,
                     "doc_status": item.doc_status.value if item.doc_status else None,
-                    "fields_sha256": item.text_sha256,
                     "present": True,
                     "removed_at": None,
                     "updated_at": now,
@@ -234,48 +275,96 @@ class SqlStateStore:
             row = conn.execute(select(t.tickets).where(self._owned(owner_key))).first()
         return self._ref(row) if row is not None else None
 
-    def begin_intent(self, owner_key: str, attempt_id: str, *, kind: str, marker: str) -> bool:
-        """Record the intent to create a ticket for ``owner_key``.
+    def claim_intents(self, claims: Sequence[IntentClaim], holder: str) -> ClaimOutcome:
+        """Record the intent to create a ticket for each claim, in one transaction, as ``holder``.
 
-        Returns ``False`` when an intent already exists: an earlier run died between recording its
-        intent and recording the ticket, so the caller must search by marker before creating.
+        Per claim, exactly one of: *claimed* (our intent is written: go ahead and create),
+        *done* (a ticket is already recorded: another run finished it), or *held* (an intent
+        exists: someone may be creating it right now, or died doing so). The intent is written
+        before the ticket check, so a run that records its ticket concurrently is always seen:
+        either our insert waits for its commit and then finds its ticket, or it finds our intent.
         """
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(t.create_intents).values(
-                        owner_key=owner_key,
-                        tracker=self.tracker,
-                        attempt_id=attempt_id,
-                        kind=kind,
-                        marker=marker,
-                        created_at=self.clock(),
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        outcome = ClaimOutcome()
+        now = self.clock()
+        with self.engine.begin() as conn:
+            for claim in claims:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(t.create_intents).values(
+                                owner_key=claim.owner_key,
+                                tracker=self.tracker,
+                                attempt_id=holder,
+                                kind=claim.kind,
+                                marker=claim.marker,
+                                created_at=now,
+                                attempted_at=now,
+                                then_status=claim.then_status.value if claim.then_status else None,
+                            )
+                        )
+                except IntegrityError:
+                    row = conn.execute(select(t.create_intents).where(self._intent(claim.owner_key))).first()
+                    if row is None:  # pragma: no cover - the intent vanished between insert and read
+                        continue
+                    outcome.held.append(self._intent_row(row))
+                    continue
+                ticket = conn.execute(select(t.tickets).where(self._owned(claim.owner_key))).first()
+                if ticket is not None:
+                    conn.execute(delete(t.create_intents).where(self._intent(claim.owner_key)))
+                    outcome.done[claim.owner_key] = self._ref(ticket)
+                else:
+                    outcome.claimed.append(claim.owner_key)
+        return outcome
 
-    def pending_intents(self) -> list[str]:
-        return [owner for owner, _kind, _marker in self.pending_intent_rows()]
+    def take_over_intent(self, owner_key: str, old_holder: str, new_holder: str) -> bool:
+        """Make a dead run's intent ours (compare-and-set on the holder); False when another run
+        got there first."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(t.create_intents)
+                .where(self._intent(owner_key), t.create_intents.c.attempt_id == old_holder)
+                .values(attempt_id=new_holder, attempted_at=self.clock())
+            ).rowcount
+        return bool(changed)
 
-    def pending_intent_rows(self) -> list[tuple[str, str, str]]:
-        """``(owner_key, kind, marker)`` of creates that may or may not have happened."""
+    def touch_intent(self, owner_key: str) -> None:
+        """Note that the create is attempted again now (the lag bound counts from here)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(t.create_intents).where(self._intent(owner_key)).values(attempted_at=self.clock()))
+
+    def intents(self) -> list[IntentRow]:
+        """Creates that may or may not have happened, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(t.create_intents.c.owner_key, t.create_intents.c.kind, t.create_intents.c.marker)
+                select(t.create_intents)
                 .where(t.create_intents.c.tracker == self.tracker)
                 .order_by(t.create_intents.c.id)
             ).all()
-        return [(row.owner_key, row.kind, row.marker) for row in rows]
+        return [self._intent_row(row) for row in rows]
 
-    def drop_intent(self, owner_key: str) -> None:
+    def pending_intents(self) -> list[str]:
+        return [row.owner_key for row in self.intents()]
+
+    def drop_intent(self, owner_key: str, holder: str | None = None) -> bool:
+        """Forget an intent (only ``holder``'s, when given); True when one was dropped."""
         with self.engine.begin() as conn:
-            conn.execute(
-                delete(t.create_intents).where(
-                    and_(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key == owner_key)
-                )
-            )
+            query = delete(t.create_intents).where(self._intent(owner_key))
+            if holder is not None:
+                query = query.where(t.create_intents.c.attempt_id == holder)
+            return bool(conn.execute(query).rowcount)
+
+    def _intent(self, owner_key: str) -> ColumnElement[bool]:
+        return and_(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key == owner_key)
+
+    def _intent_row(self, row: Any) -> IntentRow:
+        return IntentRow(
+            owner_key=row.owner_key,
+            kind=row.kind,
+            marker=row.marker,
+            holder=row.attempt_id,
+            attempted_at=_aware(row.attempted_at or row.created_at),  # type: ignore[arg-type]
+            then_status=Status(row.then_status) if row.then_status else None,
+        )
 
     def record_ticket(
         self,
@@ -287,6 +376,9 @@ class SqlStateStore:
         status: Status | None,
         marker: str | None = None,
         adopted: bool = False,
+        scope: str | None = None,
+        attached: bool | None = None,
+        pending_status: Status | None = None,
     ) -> None:
         """Store the ticket for ``owner_key`` and clear its intent, in one transaction."""
         now = self.clock()
@@ -295,9 +387,13 @@ class SqlStateStore:
             values = {
                 "kind": kind,
                 "ticket_key": ref.key,
+                "ticket_id": ref.id,
                 "url": ref.url,
                 "adopted": adopted,
                 "marker": marker,
+                "scope": scope,
+                "attached": attached,
+                "pending_status": pending_status.value if pending_status else None,
                 "synced_fields": dict(fields) if fields is not None else None,
                 "updated_at": now,
             }
@@ -324,13 +420,19 @@ class SqlStateStore:
                 )
             else:
                 conn.execute(update(t.tickets).where(t.tickets.c.id == existing.id).values(**values))
-            conn.execute(
-                delete(t.create_intents).where(
-                    and_(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key == owner_key)
-                )
-            )
+            conn.execute(delete(t.create_intents).where(self._intent(owner_key)))
             if kind == "item" and status is not None and existing is None:
                 self._append_history(conn, owner_key, ref.key, status, status.value, now, changed_at=now)
+
+    def mark_attached(self, owner_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(t.tickets).where(self._owned(owner_key)).values(attached=True, updated_at=self.clock()))
+
+    def clear_pending_status(self, owner_key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.tickets).where(self._owned(owner_key)).values(pending_status=None, updated_at=self.clock())
+            )
 
     def record_synced_fields(self, owner_key: str, fields: Mapping[str, Any]) -> None:
         with self.engine.begin() as conn:
@@ -366,27 +468,57 @@ class SqlStateStore:
 
     # --- status from the tracker --------------------------------------------------------------
 
-    def owner_of_ticket(self, ticket_key: str) -> tuple[str, str, Status | None] | None:
-        """``(owner_key, kind, last status)`` for a ticket key of this tracker."""
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.tickets.c.owner_key, t.tickets.c.kind, t.tickets.c.status).where(
-                    and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_key == ticket_key)
+    def owner_of_ticket(self, ref: TicketRef) -> tuple[str, str, Status | None] | None:
+        """``(owner_key, kind, last status)`` of a ticket of this tracker, matched by its immutable
+        id when known (so a Jira issue moved to another project, which changes its key, is
+        followed: the stored key and URL are updated), else by key."""
+        with self.engine.begin() as conn:
+            row = None
+            if ref.id is not None:
+                row = conn.execute(
+                    select(t.tickets).where(and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_id == ref.id))
+                ).first()
+            if row is None:
+                row = conn.execute(
+                    select(t.tickets).where(
+                        and_(t.tickets.c.tracker == self.tracker, t.tickets.c.ticket_key == ref.key)
+                    )
+                ).first()
+            if row is None:
+                return None
+            if row.ticket_key != ref.key or (ref.id is not None and row.ticket_id != ref.id):
+                conn.execute(
+                    update(t.tickets)
+                    .where(t.tickets.c.id == row.id)
+                    .values(ticket_key=ref.key, url=ref.url or row.url, ticket_id=ref.id or row.ticket_id)
                 )
-            ).first()
-        if row is None:
-            return None
         return row.owner_key, row.kind, Status(row.status) if row.status else None
 
     def record_status(
         self, owner_key: str, ticket_key: str, status: Status, status_raw: str, changed_at: dt.datetime | None
     ) -> bool:
-        """Append to the status history when the status changed; returns whether it did."""
+        """Append to the status history when the status changed; returns whether it did.
+
+        Idempotent on (ticket, status, change time): a re-delivered ticket (pull pages overlap,
+        a cursor with a safety margin) appends nothing, even when a later change was recorded
+        in between."""
         now = self.clock()
         with self.engine.begin() as conn:
             row = conn.execute(select(t.tickets.c.status, t.tickets.c.status_raw).where(self._owned(owner_key))).first()
             if row is not None and row.status == status.value and row.status_raw == status_raw:
                 return False
+            history = t.status_history.c
+            if changed_at is not None:
+                seen = conn.execute(
+                    select(history.id).where(
+                        history.tracker == self.tracker,
+                        history.ticket_key == ticket_key,
+                        history.status == status.value,
+                        history.changed_at == changed_at,
+                    )
+                ).first()
+                if seen is not None:
+                    return False
             conn.execute(
                 update(t.tickets)
                 .where(self._owned(owner_key))
@@ -436,22 +568,38 @@ class SqlStateStore:
             for row in rows
         ]
 
-    def cursor(self) -> str | None:
+    def scopes(self) -> list[str | None]:
+        """The scopes (projects / repositories) this tracker's tickets live in; ``None`` is the
+        tracker's default scope and is always included."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(t.tickets.c.scope).where(t.tickets.c.tracker == self.tracker).distinct()
+            ).scalars()
+            named = sorted({scope for scope in found if scope})
+        return [None, *named]
+
+    def cursor(self, scope: str | None = None) -> str | None:
+        """The pull cursor of ``scope`` (``None``: the default scope)."""
         with self.engine.connect() as conn:
             return conn.execute(
-                select(t.pull_cursors.c.cursor).where(t.pull_cursors.c.tracker == self.tracker)
+                select(t.pull_scope_cursors.c.cursor).where(
+                    t.pull_scope_cursors.c.tracker == self.tracker, t.pull_scope_cursors.c.scope == (scope or "")
+                )
             ).scalar_one_or_none()
 
-    def set_cursor(self, cursor: str) -> None:
+    def set_cursor(self, cursor: str, scope: str | None = None) -> None:
         now = self.clock()
+        where = and_(t.pull_scope_cursors.c.tracker == self.tracker, t.pull_scope_cursors.c.scope == (scope or ""))
         with self.engine.begin() as conn:
             changed = conn.execute(
-                update(t.pull_cursors)
-                .where(t.pull_cursors.c.tracker == self.tracker)
-                .values(cursor=cursor, updated_at=now)
+                update(t.pull_scope_cursors).where(where).values(cursor=cursor, updated_at=now)
             ).rowcount
             if not changed:
-                conn.execute(insert(t.pull_cursors).values(tracker=self.tracker, cursor=cursor, updated_at=now))
+                conn.execute(
+                    insert(t.pull_scope_cursors).values(
+                        tracker=self.tracker, scope=scope or "", cursor=cursor, updated_at=now
+                    )
+                )
 
     # --- runs and failures ---------------------------------------------------------------------
 
@@ -528,6 +676,7 @@ class SqlStateStore:
         query = select(
             t.action_items,
             t.tickets.c.ticket_key,
+            t.tickets.c.ticket_id,
             t.tickets.c.url,
             t.tickets.c.status,
             t.tickets.c.status_raw,
@@ -541,6 +690,11 @@ class SqlStateStore:
             query = query.where(t.action_items.c.incident_key == incident_key)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(t.action_items.c.incident_key, t.action_items.c.number)).all()
+            pending = set(
+                conn.execute(
+                    select(t.create_intents.c.owner_key).where(t.create_intents.c.tracker == self.tracker)
+                ).scalars()
+            )
         return [
             StatusRow(
                 item_key=row.item_key,
@@ -551,9 +705,34 @@ class SqlStateStore:
                 priority=row.priority,
                 due=row.due,
                 present=row.present,
-                ticket=TicketRef(tracker=self.tracker, key=row.ticket_key, url=row.url) if row.ticket_key else None,
+                ticket=TicketRef(tracker=self.tracker, key=row.ticket_key, url=row.url, id=row.ticket_id)
+                if row.ticket_key
+                else None,
                 status=Status(row.status) if row.status else None,
                 status_raw=row.status_raw,
+                pending=row.item_key in pending and not row.ticket_key,
             )
             for row in rows
         ]
+
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except SQLAlchemyError as exc:
+            store: SqlStateStore = args[0]
+            raise StateError(
+                f"state database error in {method.__name__}: {describe_db_error(exc)}",
+                hint=f"check that [state] url ({store.engine.url.render_as_string(hide_password=True)}) "
+                "is reachable and migrated",
+            ) from exc
+
+    return wrapper
+
+
+# The store boundary: every public method translates database errors once, here.
+for _name, _member in list(vars(SqlStateStore).items()):
+    if not _name.startswith("_") and callable(_member):
+        setattr(SqlStateStore, _name, _translating(_member))

@@ -64,7 +64,6 @@ action_items = Table(
     Column("deadline", Date),
     Column("due", Date),
     Column("doc_status", String(20)),
-    Column("fields_sha256", String(64), nullable=False),
     Column("present", Boolean, nullable=False, default=True),
     Column("removed_at", DateTime(timezone=True)),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -87,6 +86,14 @@ tickets = Table(
     Column("status_raw", Text),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
+    # Issue 12: the tracker's immutable id (pull follows a ticket whose key changed), its scope
+    # (project / repository: pull cursors are per scope), whether an item hangs under its parent
+    # (False: an attach write is still owed), and a status owed by a second write after a create
+    # on a backend that cannot create in that state.
+    Column("ticket_id", String(200)),
+    Column("scope", String(200)),
+    Column("attached", Boolean),
+    Column("pending_status", String(20)),
     UniqueConstraint("tracker", "owner_key", name="uq_tickets_owner"),
     UniqueConstraint("tracker", "ticket_key", name="uq_tickets_key"),
 )
@@ -97,10 +104,16 @@ create_intents = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("owner_key", String(220), nullable=False),
     Column("tracker", String(20), nullable=False),
+    # The holder: the run (process) that wrote the intent. While it lives, nobody else touches
+    # the intent; a dead holder's intent is settled by marker lookup (sync.apply).
     Column("attempt_id", String(64), nullable=False),
     Column("kind", String(10), nullable=False),
     Column("marker", String(240), nullable=False),  # what to search for if the run dies
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Issue 12: when the create was last attempted (the search-lag bound counts from here), and
+    # the status to set after the create when the backend cannot create in it.
+    Column("attempted_at", DateTime(timezone=True)),
+    Column("then_status", String(20)),
     UniqueConstraint("tracker", "owner_key", name="uq_create_intents_owner"),
 )
 
@@ -152,20 +165,15 @@ item_failures = Table(
     Column("last_failed_at", DateTime(timezone=True), nullable=False),
 )
 
-pull_cursors = Table(
-    "pull_cursors",
+# One pull cursor per tracker scope (project / repository; "" for the tracker's default), since
+# routing sends incidents to several. Replaces the one-per-tracker ``pull_cursors`` table.
+pull_scope_cursors = Table(
+    "pull_scope_cursors",
     metadata,
     Column("tracker", String(20), primary_key=True),
+    Column("scope", String(200), primary_key=True),
     Column("cursor", Text, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
-)
-
-run_locks = Table(
-    "run_locks",
-    metadata,
-    Column("name", String(60), primary_key=True),
-    Column("holder", String(64), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
 # --- the embedded local tracker (sync.trackers.local_tracker) -------------------------------

@@ -234,14 +234,15 @@ class LocalTracker:
             self._insert_ignoring_conflicts(conn, local_links, {"a_key": a_key, "b_key": b_key, "kind": kind.value})
 
     def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
-        """Managed tickets whose change number is above ``cursor`` (all when ``None``), in change
-        order, at most ``page_size`` per page. The local tracker has one scope: ``scope`` is
-        accepted and ignored. The cursor is the highest change number delivered."""
+        """Managed tickets of ``scope`` (the ``project`` they were created with; ``None``: those
+        without one) whose change number is above ``cursor`` (all when ``None``), in change order,
+        at most ``page_size`` per page. The cursor is the highest change number delivered."""
         after = self._parse_cursor(cursor)
+        in_scope = local_tickets.c.project.is_(None) if scope is None else local_tickets.c.project == scope
         with self._translating("changed_since"), self._engine.connect() as conn:
             rows = conn.execute(
                 select(local_tickets)
-                .where(local_tickets.c.change_seq > after, local_tickets.c.marker_key.is_not(None))
+                .where(local_tickets.c.change_seq > after, local_tickets.c.marker_key.is_not(None), in_scope)
                 .order_by(local_tickets.c.change_seq)
                 .limit(self._page_size + 1)
             ).all()

@@ -15,7 +15,7 @@ from sync.store import tables
 from sync.store.engine import make_engine
 from sync.store.lock import run_lock
 from sync.store.migrations import LATEST, current_version, migrate
-from sync.store.repository import SqlStateStore
+from sync.store.repository import IntentClaim, SqlStateStore
 
 TODAY = dt.date(2026, 3, 10)
 
@@ -72,15 +72,29 @@ def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore
 
 def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) -> None:
     store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")], seen_on=TODAY)
-    assert store.begin_intent("INC-1#1", "attempt-1", kind="item", marker="INC-1#1") is True
-    assert (
-        store.begin_intent("INC-1#1", "attempt-2", kind="item", marker="INC-1#1") is False
-    )  # a second run cannot own it too
+    claim = IntentClaim("INC-1#1", "item", "INC-1#1", then_status=Status.DONE)
+    assert store.claim_intents([claim], "run-1").claimed == ["INC-1#1"]
+    second = store.claim_intents([claim], "run-2")  # a second run cannot own it too
+    assert second.claimed == [] and [row.holder for row in second.held] == ["run-1"]
     assert store.pending_intents() == ["INC-1#1"]
-    assert store.pending_intent_rows() == [("INC-1#1", "item", "INC-1#1")]
-    ref = TicketRef("local", "LOC-1", "local://LOC-1")
+    (row,) = store.intents()
+    assert (row.owner_key, row.kind, row.marker, row.holder, row.then_status) == (
+        "INC-1#1",
+        "item",
+        "INC-1#1",
+        "run-1",
+        Status.DONE,
+    )
+    assert row.attempted_at.tzinfo is not None
+    assert store.snapshot().pending == frozenset({"INC-1#1"})
+    assert store.take_over_intent("INC-1#1", "run-0", "run-2") is False  # compare-and-set on the holder
+    assert store.take_over_intent("INC-1#1", "run-1", "run-2") is True
+    assert store.drop_intent("INC-1#1", "run-1") is False  # only the holder's own
+    ref = TicketRef("local", "LOC-1", "local://LOC-1", id="1")
     store.record_ticket("INC-1#1", "item", ref, fields={"title": "A"}, status=Status.OPEN)
     assert store.pending_intents() == []
+    done = store.claim_intents([claim], "run-3")
+    assert done.done == {"INC-1#1": ref} and done.claimed == [] and store.pending_intents() == []
     assert store.ticket_for("INC-1#1") == ref
     known = store.snapshot().items["INC-1#1"].ticket
     assert known is not None and known.synced_fields == {"title": "A"}
@@ -97,8 +111,11 @@ def test_status_history_appends_only_changes(store: SqlStateStore) -> None:
     history = store.history("INC-1#1")
     assert [h.status for h in history] == [Status.OPEN, Status.IN_PROGRESS, Status.DONE]
     assert history[1].changed_at == changed_at
-    assert store.owner_of_ticket("LOC-1") == ("INC-1#1", "item", Status.DONE)
-    assert store.owner_of_ticket("LOC-404") is None
+    assert store.owner_of_ticket(TicketRef("local", "LOC-1")) == ("INC-1#1", "item", Status.DONE)
+    assert store.owner_of_ticket(TicketRef("local", "LOC-404")) is None
+    # Re-delivered and stale deliveries append nothing.
+    assert store.record_status("INC-1#1", "LOC-1", Status.IN_PROGRESS, "in_progress", changed_at) is False
+    assert len(store.history("INC-1#1")) == 3
 
 
 def test_rekey_moves_ticket_and_history(store: SqlStateStore) -> None:
@@ -114,7 +131,10 @@ def test_cursor_runs_links_and_failures(store: SqlStateStore) -> None:
     assert store.cursor() is None
     store.set_cursor("10")
     store.set_cursor("12")
+    store.set_cursor("p-7", "OPS")
     assert store.cursor() == "12"
+    assert store.cursor("OPS") == "p-7"
+    assert store.scopes() == [None]  # scopes come from tickets
     run = store.start_run("sync")
     store.finish_run(run, created=2, updated=1, unchanged=3, errors=["INC-1#2: boom"])
     (summary,) = store.runs()

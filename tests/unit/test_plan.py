@@ -198,17 +198,27 @@ def test_doc_status_becomes_the_initial_ticket_status() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "title"),
+    ("text", "limit", "title"),
     [
-        ("Add canary stage", "Add canary stage"),
-        ("API compatibility layer: Modify the check to be nullable.", "API compatibility layer"),
-        ("Start incidents earlier. We should declare incidents sooner.", "Start incidents earlier"),
-        ("Uptime and alerting issue: https://github.com/x/y/issues/611", "Uptime and alerting issue"),
-        ("word " * 40, ("word " * 23).strip() + "…"),
+        ("Add canary stage", 255, "Add canary stage"),
+        # Issue 18.2: never cut at a colon or a sentence end.
+        ("Runbook: manual certificate renewal", 255, "Runbook: manual certificate renewal"),
+        ("Send `Cache-Control: no-store` on /api", 255, "Send `Cache-Control: no-store` on /api"),
+        ("DONE: rotate the keys", 255, "DONE: rotate the keys"),
+        (
+            "Start incidents earlier. We should declare  incidents sooner.",
+            255,
+            "Start incidents earlier. We should declare incidents sooner.",
+        ),
+        # Shortened only at the tracker's limit, at a word boundary.
+        ("word " * 40, 120, ("word " * 23).strip() + "…"),
+        ("Uptime and alerting: https://github.com/x/y/issues/611", 30, "Uptime and alerting:…"[:-2] + "…"),
+        ("x" * 50, 10, "x" * 9 + "…"),
     ],
 )
-def test_ticket_title(text: str, title: str) -> None:
-    assert ticket_title(text) == title
+def test_ticket_title(text: str, limit: int, title: str) -> None:
+    assert ticket_title(text, limit) == title
+    assert len(ticket_title(text, limit)) <= limit
 
 
 def test_safety_valve() -> None:
