@@ -552,9 +552,12 @@ class GitHubTracker:
             self._milestones[(repo, title)] = int(created["number"])
         return self._milestones[(repo, title)]
 
-    def _set_project_date(self, content_id: str, due: dt.date) -> None:
+    def project_field(self) -> tuple[str, str]:
+        """The configured Projects v2 board's node id and its date field's id (looked up once);
+        :class:`sync.errors.TrackerNotFound` when either is missing."""
         project = self._mapping.project
-        assert project is not None
+        if project is None:
+            raise TrackerNotFound("no Projects v2 board is configured", tracker=NAME, op="project")
         if self._project is None:
             query = (
                 "query($org: String!, $number: Int!, $field: String!) { organization(login: $org) {"
@@ -569,6 +572,25 @@ class GitHubTracker:
                     op="project",
                 )
             self._project = (str(found["id"]), str(found["field"]["id"]))
+        return self._project
+
+    def target_date_field(self, repo: str) -> int | None:
+        """The id of the organisation's "Target date" issue field, or ``None`` without one."""
+        return self._target_field(repo)
+
+    def diagnose(self) -> list[Any]:
+        """``pmsync doctor``'s findings for this connection (:func:`sync.trackers.github_doctor.diagnose`)."""
+        from sync.trackers.github_doctor import diagnose
+
+        return list(diagnose(self))
+
+    def read(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """One paced, translated GET (for ``pmsync doctor``)."""
+        return self._call("GET", path, params=params, op="doctor").data
+
+    def _set_project_date(self, content_id: str, due: dt.date) -> None:
+        self.project_field()
+        assert self._project is not None
         project_id, field_id = self._project
         add = (
             "mutation($project: ID!, $contentId: ID!) { addProjectV2ItemById("

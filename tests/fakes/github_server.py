@@ -1020,7 +1020,7 @@ def _repo_json(repo: FakeRepo) -> dict[str, Any]:
         "pushed_at": now,
         "created_at": now,
         "updated_at": now,
-        "permissions": {"admin": False, "maintain": False, "push": repo.push, "triage": True, "pull": True},
+        "permissions": {"admin": False, "maintain": False, "push": repo.push, "triage": repo.push, "pull": True},
         "network_count": 0,
         "subscribers_count": 0,
         "forks": 0,
