@@ -17,7 +17,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TextIO
 
 from sync.trackers.base import Clock, Pacer
 
@@ -122,3 +122,26 @@ class GitHubWritePacer:
 
     def wait(self, seconds: float) -> None:
         self._inner.wait(seconds)
+
+
+class TerminalProgress:
+    """One status line on a terminal per write during long runs (backfills): writes this run,
+    writes in the last hour against the limit, and when the hour's window next has room."""
+
+    def __init__(self, stream: TextIO, ledger: WriteLedger, limits: WriteLimits) -> None:
+        self._stream = stream
+        self._ledger = ledger
+        self._limits = limits
+
+    def __call__(self, writes: int, at: dt.datetime) -> None:
+        hour = sorted(self._ledger.recent(at - HOUR))
+        line = f"GitHub writes: {writes} this run, {len(hour)}/{self._limits.per_hour} in the last hour"
+        if len(hour) >= self._limits.per_hour:
+            opens = hour[-self._limits.per_hour] + HOUR
+            line += f"; budget spent, next write at {opens.strftime('%H:%M')} UTC"
+        else:
+            left = self._limits.per_hour - len(hour)
+            finish = at + dt.timedelta(seconds=left * max(self._limits.min_interval, 60 / self._limits.per_minute))
+            line += f"; {left} more possible this hour (by {finish.strftime('%H:%M')} UTC at full pace)"
+        self._stream.write("\r" + line.ljust(100))
+        self._stream.flush()

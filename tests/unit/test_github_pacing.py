@@ -98,3 +98,19 @@ def test_memory_ledger_forgets_after_an_hour() -> None:
     ledger.record(T0)
     ledger.record(at(3601))
     assert ledger.recent(T0 - dt.timedelta(days=1)) == [at(3601)]
+
+
+def test_terminal_progress_says_where_the_hour_stands() -> None:
+    import io
+
+    from sync.trackers.github_pacing import TerminalProgress
+
+    ledger = MemoryWriteLedger()
+    stream = io.StringIO()
+    progress = TerminalProgress(stream, ledger, WriteLimits(per_hour=2))
+    ledger.record(T0)
+    progress(1, T0)
+    assert "1/2 in the last hour; 1 more possible this hour" in stream.getvalue()
+    ledger.record(at(1))
+    progress(2, at(1))
+    assert "budget spent, next write at 10:00 UTC" in stream.getvalue()
