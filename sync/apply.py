@@ -62,6 +62,7 @@ from sync.errors import (
     PmsyncError,
     RateLimited,
     RunStopped,
+    StateError,
     TrackerAuthError,
     TrackerError,
     TrackerNotFound,
@@ -302,7 +303,11 @@ class Applier:
     def _fail(self, key: str, message: str) -> None:
         log.error("%s: %s", key, message)
         self.result.failures[key] = message
-        self.store.record_failure(key, self.run_id, message)
+        try:
+            self.store.record_failure(key, self.run_id, message)
+        except StateError as exc:
+            # Not persisted for the next run, but reported in this one; the run goes on.
+            log.error("%s: could not record the failure: %s", key, exc.message)
 
     def _dispatch(self, action: Action) -> None:
         match action:

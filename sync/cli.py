@@ -15,11 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from sync.errors import PmsyncError
 from sync.logs import configure_logging
-from sync.store.repository import describe_db_error
 
 log = logging.getLogger(__name__)
 
@@ -47,12 +45,6 @@ class PmsyncGroup(click.Group):
             if exc.hint:
                 click.echo(f"hint: {exc.hint}", err=True)
             ctx.exit(exc.exit_code)
-        except SQLAlchemyError as exc:
-            if ctx.find_root().params.get("verbose"):
-                log.exception("state database error")
-            click.echo(f"error: state database error: {describe_db_error(exc)}", err=True)
-            click.echo("hint: check [state] url and that the database is reachable and writable", err=True)
-            ctx.exit(1)
 
 
 @click.group(cls=PmsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -144,6 +144,12 @@ def summary_line(report: SyncReport) -> str:
         parts.append(f"recovered {len(applied.recovered)}")
     if applied and applied.removed:
         parts.append(f"removed from docs {len(applied.removed)}")
+    if applied and applied.pending:
+        parts.append(f"pending {len(applied.pending)}")
+    if applied and applied.duplicates:
+        parts.append(f"duplicates found {len(applied.duplicates)}")
+    if applied and applied.conflicts:
+        parts.append(f"conflicts {len(applied.conflicts)}")
     if report.input_problems:
         parts.append(f"input problems {len(report.input_problems)}")
     if report.pulled:
@@ -161,6 +167,12 @@ def _echo_report(report: SyncReport) -> None:
             click.echo(f"failed: {key}: {message}", err=True)
         for key in report.applied.removed:
             click.echo(f"warning: {key} is no longer in its document; its ticket was left open", err=True)
+        for key, why in sorted(report.applied.pending.items()):
+            click.echo(f"pending: {key}: {why}", err=True)
+        for message in report.applied.duplicates:
+            click.echo(f"warning: duplicate tickets: {message}", err=True)
+        for message in report.applied.conflicts:
+            click.echo(f"conflict: {message}", err=True)
     for problem in report.problems:
         click.echo(f"error: {problem}", err=True)
     for path, outcome in sorted(report.written.items()):
@@ -341,6 +353,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
                 "due": row.due.isoformat() if row.due else None,
                 "status": row.status.value if row.status else None,
                 "overdue": late,
+                "pending": row.pending,
                 "in_document": row.present,
                 "text": row.text,
             }
@@ -352,6 +365,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
         click.echo("No action items." if not overdue else "Nothing overdue.")
     for r in records:
         flag = "OVERDUE" if r["overdue"] else ("removed" if not r["in_document"] else "")
+        flag = "pending" if r["pending"] else flag
         text = r["text"] if len(r["text"]) <= 60 else r["text"][:59] + "…"
         click.echo(
             f"{r['item']:<26} {r['ticket'] or '-':<10} {r['priority'] or '-':<3} {r['due'] or '-':<10} "

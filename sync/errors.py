@@ -5,7 +5,6 @@
     PmsyncError                      exit 1 unless stated
     ├── ConfigError                  exit 2: bad or missing configuration (names the key)
     ├── UsageError                   exit 2: bad command-line input
-    ├── ParseError(path, line)       a document that cannot be used at all
     ├── StateError                   the state database is unusable or inconsistent
     ├── SafetyAbort                  the plan looks dangerous; rerun with --force if intended
     ├── RunStopped                   the run stopped cleanly where it was (state persisted)
@@ -17,7 +16,9 @@
         ├── RateLimited(retry_after) the tracker asked us to slow down (retried)
         └── TrackerUnavailable       network error or 5xx (retried)
 
-Every user-facing error carries a ``hint`` naming the next thing to try. Messages never contain
+Documents never raise: a document that cannot be used is an error *diagnostic* (a value, with
+its path and line), so one broken file never hides the rest. Every user-facing error carries a
+``hint`` naming the next thing to try. Messages never contain
 secrets: trackers build them from operation names and ticket keys, not from request headers.
 """
 
@@ -46,14 +47,6 @@ class ConfigError(PmsyncError):
 
 class UsageError(PmsyncError):
     exit_code = 2
-
-
-class ParseError(PmsyncError):
-    def __init__(self, message: str, *, path: str, line: int | None = None, hint: str | None = None) -> None:
-        where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}", hint=hint)
-        self.path = path
-        self.line = line
 
 
 class StateError(PmsyncError):

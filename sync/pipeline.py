@@ -147,8 +147,7 @@ def run_sync(
             )
             report.applied.recovered[:0] = settled.recovered
             report.applied.duplicates[:0] = settled.duplicates
-            for key, why in settled.pending.items():
-                report.applied.pending.setdefault(key, why)
+            report.applied.pending.update(settled.pending)  # the settling run knows why
             errors.extend(f"{key}: {message}" for key, message in report.applied.failures.items())
             if report.applied.stopped:
                 report.problems.append(f"run stopped: {report.applied.stopped}")

@@ -9,8 +9,6 @@ from sqlalchemy.engine import make_url
 
 from sync.errors import ConfigError
 
-DEFAULT_URL = "sqlite:///pmsync.db"
-
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` (``sqlite:///file.db`` or ``postgresql+psycopg://…``).

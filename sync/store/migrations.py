@@ -19,11 +19,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from sqlalchemy import Connection, Engine, Table, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
-from sync.errors import StateError
+from sync.errors import ConfigError, StateError
 from sync.store import tables
 from sync.store.lock import run_lock
+from sync.store.repository import describe_db_error
 
 Migration = Callable[[Connection], None]
 
@@ -93,12 +94,25 @@ def migrate(engine: Engine, *, lock_timeout: float = 120.0) -> int:
 
     Migrations run under the run lock: SQLite does not make ``CREATE TABLE`` part of the
     transaction, so two first runs racing on a new database would otherwise trip over each
-    other's half-created schema."""
-    if current_version(engine) == LATEST:
+    other's half-created schema. A database that cannot be opened at all is a configuration
+    error naming where it was looked for."""
+    try:
+        version = current_version(engine)
+    except OperationalError as exc:
+        where = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+        shown = where or engine.url.render_as_string(hide_password=True)
+        raise ConfigError(
+            f"[state] url: cannot open the state database {shown} ({describe_db_error(exc)})",
+            hint="check that its directory exists and is writable, or the server is reachable",
+        ) from exc
+    if version == LATEST:
         return LATEST
-    with run_lock(engine, "migrate", timeout=lock_timeout):
-        _enable_wal(engine)
-        return _migrate_locked(engine)
+    try:
+        with run_lock(engine, "migrate", timeout=lock_timeout):
+            _enable_wal(engine)
+            return _migrate_locked(engine)
+    except SQLAlchemyError as exc:
+        raise StateError(f"migrating the state database failed: {describe_db_error(exc)}") from exc
 
 
 def _migrate_locked(engine: Engine) -> int:

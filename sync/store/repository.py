@@ -657,11 +657,20 @@ class SqlStateStore:
                 .values(run_id=run_id, error=error, attempts=t.item_failures.c.attempts + 1, last_failed_at=now)
             ).rowcount
             if not changed:
-                conn.execute(
-                    insert(t.item_failures).values(
-                        owner_key=owner_key, run_id=run_id, error=error, attempts=1, last_failed_at=now
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(t.item_failures).values(
+                                owner_key=owner_key, run_id=run_id, error=error, attempts=1, last_failed_at=now
+                            )
+                        )
+                except IntegrityError:
+                    # A concurrent run recorded it first (runs without the lock): count ours too.
+                    conn.execute(
+                        update(t.item_failures)
+                        .where(t.item_failures.c.owner_key == owner_key)
+                        .values(run_id=run_id, error=error, attempts=t.item_failures.c.attempts + 1, last_failed_at=now)
                     )
-                )
 
     def clear_failure(self, owner_key: str) -> None:
         with self.engine.begin() as conn:

@@ -13,9 +13,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from sync.cli import cli
-from sync.core.tickets import Marker, TicketDraft, TicketRef
+from sync.core.tickets import ChangedPage, Marker, TicketDraft, TicketRef
+from sync.errors import TrackerError
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
+from sync.trackers import REGISTRY
 from sync.trackers.local_tracker import LocalTracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,19 +275,25 @@ def test_an_unusable_state_database_is_a_clear_error(run: Run, project: Path) ->
     bad = project / "bad-db.toml"
     bad.write_text('[state]\nurl = "sqlite:////nonexistent-dir/x/state.db"\n', encoding="utf-8")
     result = run("sync", str(project / "docs"), config=bad)
-    assert result.exit_code == 1
-    assert "state database error" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2  # a configuration error (issue 18.7)
+    assert "cannot open the state database /nonexistent-dir/x/state.db" in result.output
+    assert "Traceback" not in result.output
+
+
+class PullRefusingTracker(LocalTracker):
+    """The local tracker, except that its change feed answers 403 (a tracker-side failure)."""
+
+    def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
+        raise TrackerError("503 from the tracker", tracker="local", op="changed_since")
 
 
 def test_a_failing_pull_keeps_the_sync_summary(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sync.errors import TrackerUnavailable
-    from sync.trackers.local_tracker import LocalTracker as Local
-
-    def unavailable(self: Local, cursor: str | None, scope: str | None) -> object:
-        raise TrackerUnavailable("503 from the tracker", tracker="local", op="changed_since")
-
-    monkeypatch.setattr(Local, "changed_since", unavailable)
-    monkeypatch.setattr("sync.retry.time.sleep", lambda _seconds: None)  # the retries back off for real
+    # Injected the way every backend is: through the tracker registry.
+    monkeypatch.setitem(
+        REGISTRY,
+        "local",
+        lambda settings, deps: PullRefusingTracker(deps.engine, prefix=settings.tracker.project_prefix),
+    )
     result = run("sync")
     assert result.exit_code == 1
     assert "error: pull failed" in result.output and "503" in result.output

@@ -226,8 +226,7 @@ def run_cycle(
             )
             result.recovered[:0] = settled.recovered
             result.duplicates[:0] = settled.duplicates
-            for key, why in settled.pending.items():
-                result.pending.setdefault(key, why)
+            result.pending.update(settled.pending)
             if do_pull and not result.stopped:
                 pull(tracker, store, retry=NO_WAIT)
             return result

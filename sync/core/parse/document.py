@@ -171,7 +171,6 @@ class _Parser:
         self.blocks: list[Node] = list(root.children)
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
-        self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -225,12 +224,6 @@ class _Parser:
             region = self._region(header)
             covered.update(region)
             yield header, region
-
-    def _consume(self, indices: Sequence[int]) -> None:
-        for index in indices:
-            node = self.blocks[index]
-            if node.map:
-                self.consumed.update(range(node.map[0], node.map[1]))
 
     # -- the run --------------------------------------------------------------------------------
 

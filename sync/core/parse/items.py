@@ -112,7 +112,6 @@ class Draft:
     line: int
     owner: str | None = None
     deadline_raw: str | None = None
-    deadline_text: str | None = None
     priority_raw: str | None = None
     status_raw: str | None = None
     status: Status | None = None
