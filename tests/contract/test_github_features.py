@@ -230,3 +230,21 @@ def test_body_round_trip_and_labels() -> None:
     assert split_body("Text\n\n<!-- pmsync:begin -->\nmarker removed by a person")[1] is None
     assert label_colour("pmsync") == "5319e7" and label_colour("team-a") == label_colour("TEAM-A")
     assert _PullCursor.decode(_PullCursor(since="x", etag="y").encode()) == _PullCursor(since="x", etag="y")
+
+
+def test_github_enterprise_server_paths() -> None:
+    """GHES serves REST under ``/api/v3`` and GraphQL at ``/api/graphql``."""
+    from tests.fakes.github_server import SimClock
+
+    ghes = FakeGitHub(SimClock(), path_prefix="/api/v3").serve()
+    try:
+        ghes.add_repo(REPO)
+        ghes.add_project("acme", 7, "Due date")
+        assert ghes.url.endswith("/api/v3")
+        rig = rig_with(ghes, project=ProjectField("acme", 7, "Due date"))
+        ref = create_one(rig.tracker, draft())  # type: ignore[arg-type]
+        assert rig.tracker.get(ref).due == DUE
+        assert list(ghes.project_items.values()) == [{"PVTF_due": DUE.isoformat()}]
+        assert_clean(ghes)
+    finally:
+        ghes.close()

@@ -295,6 +295,8 @@ class FakeGitHub:
         path = split.path  # still percent-encoded: a label name may hold a '/'
         if self.path_prefix and path.startswith(self.path_prefix):
             path = path[len(self.path_prefix) :]
+        elif self.path_prefix and path == self.path_prefix.removesuffix("/v3") + "/graphql":
+            path = "/graphql"  # GitHub Enterprise Server: REST under /api/v3, GraphQL at /api/graphql
         length = int(h.headers.get("Content-Length") or 0)
         raw = h.rfile.read(length) if length else b""
         headers = dict(h.headers.items())

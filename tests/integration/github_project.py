@@ -21,7 +21,7 @@ TOKEN_ENV = "PMSYNC_GITHUB_TOKEN"
 DOC = """\
 ---
 incident_id: {incident}
-team: payments
+team: {team}
 ---
 # Post-mortem: Checkout API returned 502s after config push ({incident})
 
@@ -40,12 +40,20 @@ team: payments
 """
 
 
-def write_project(root: Path, fake: FakeGitHub, incidents: int, *, extra: str = "") -> Path:
+def write_project(
+    root: Path, fake: FakeGitHub, incidents: int, *, extra: str = "", teams: tuple[str, ...] = ("payments",)
+) -> Path:
+    """Documents for ``incidents`` incidents of 3 items each, their teams taken in turn; a team
+    other than ``payments`` is routed to the repository ``acme/<team>``."""
     docs = root / "docs"
     docs.mkdir(parents=True, exist_ok=True)
     for n in range(incidents):
         incident = f"INC-{1000 + n}"
-        (docs / f"{incident.lower()}.md").write_text(DOC.format(incident=incident), encoding="utf-8")
+        team = teams[n % len(teams)]
+        (docs / f"{incident.lower()}.md").write_text(DOC.format(incident=incident, team=team), encoding="utf-8")
+    routes = ", ".join(
+        f'{{ match = {{ team = "{team}" }}, project = "acme/{team}" }}' for team in teams if team != "payments"
+    )
     config = root / "pmsync.toml"
     config.write_text(
         f"""
@@ -61,6 +69,9 @@ repo = "acme/ops"
 api_url = "{fake.url}"
 token_env = "{TOKEN_ENV}"
 {extra}
+
+[routing]
+rules = [{routes}]
 
 [owners]
 entries = [

@@ -73,3 +73,28 @@ def test_sigkill_at_random_requests_then_a_finishing_sync(fake: FakeGitHub, tmp_
     assert len(markers) == len(set(markers)) == 12, "9 items and 3 parents, each marker on one issue"
     assert_clean(fake)
     print(f"kills: {kills}, issues: {len(issues)}, duplicates: 0")
+
+
+@pytest.mark.slow
+def test_two_sync_processes_at_once_make_each_issue_once(fake: FakeGitHub, tmp_path: Path) -> None:
+    config = write_project(tmp_path, fake, incidents=4, extra="write_interval_seconds = 0.0")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), TOKEN_ENV: fake.token}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "sync", "--config", str(config), "sync"],
+            cwd=config.parent,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [proc.communicate(timeout=300) for proc in procs]
+    assert all(p.returncode in (0, 1) for p in procs), outputs
+    issues = fake.repo_issues(REPO)
+    markers = [label for issue in issues for label in issue.labels if label.startswith("pmsync-")]
+    markers = [label for label in markers if label != "pmsync-incident"]
+    assert len(markers) == len(set(markers)) == 16, "12 items and 4 parents, none twice"
+    assert all(issue.parent_id is not None for issue in issues if "pmsync-incident" not in issue.labels)
+    assert_clean(fake)

@@ -71,18 +71,20 @@ def test_120_items_then_a_resync_that_creates_nothing(fake: FakeGitHub, tmp_path
     print(f"writes: {writes}, simulated minutes: {(fake.clock.now() - began).total_seconds() / 60:.0f}")
 
 
-def test_idle_resync_costs_one_304_per_repository(fake: FakeGitHub, tmp_path: Path) -> None:
-    config = write_project(tmp_path, fake, incidents=5)
+@pytest.mark.parametrize("incidents", [2, 12])
+def test_idle_resync_costs_one_304_per_repository(fake: FakeGitHub, tmp_path: Path, incidents: int) -> None:
+    fake.add_repo("acme/search")
+    config = write_project(tmp_path, fake, incidents=incidents, teams=("payments", "search"))
     sync(config, fake)
-    sync(config, fake)  # settles the pull cursor's ETag
+    assert len(fake.repo_issues("acme/search")) == 4 * (incidents // 2), "routed to the second repository"
+    sync(config, fake)  # settles the pull cursors' ETags
     fake.counter.clear()
     fake.statuses.clear()
     report = sync(config, fake)
     assert report.applied is not None and report.applied.created == []
-    assert fake.counter[LIST] == 1
-    assert fake.statuses[304] == 1
-    writes = [k for k in fake.counter if not k.startswith("GET")]
-    assert writes == []
+    assert fake.counter[LIST] == 2, "one request per repository, whatever the number of issues"
+    assert fake.statuses == Counter({304: 2})
+    assert sum(fake.counter.values()) == 2
     assert_clean(fake)
 
 
