@@ -248,3 +248,14 @@ def test_github_enterprise_server_paths() -> None:
         assert_clean(ghes)
     finally:
         ghes.close()
+
+
+def test_an_exhausted_primary_limit_is_waited_out_until_reset(fake: FakeGitHub) -> None:
+    rig = rig_with(fake)
+    ref = create_one(rig.tracker, draft())  # type: ignore[arg-type]
+    fake.rate_remaining = 1  # the next answer says x-ratelimit-remaining: 0
+    rig.tracker.get(ref)
+    before = rig.clock.now()
+    rig.tracker.get(ref)
+    reset = dt.datetime.fromtimestamp(int(before.timestamp()) // 3600 * 3600 + 3600, dt.UTC)
+    assert rig.clock.now() >= reset, "the second request waited for x-ratelimit-reset"
