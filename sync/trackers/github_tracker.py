@@ -174,6 +174,7 @@ class GitHubTracker:
         self._target_fields: dict[str, int | None] = {}  # org -> "Target date" field id
         self._milestones: dict[tuple[str, str], int] = {}
         self._project: tuple[str, str] | None = None  # (project node id, field id)
+        self._parent_bodies: dict[str, tuple[str, Footer | None]] = {}  # parent key -> text, footer
         self.requests = 0
 
     @classmethod
@@ -378,20 +379,33 @@ class GitHubTracker:
         parent_repo, parent_number = parse_key(parent.key)
         parent_path = f"/repos/{parent_repo}/issues/{parent_number}"
         child_repo, child_number = parse_key(child.key)
-        current = self._call("GET", f"/repos/{child_repo}/issues/{child_number}", op="attach").data
+        child_path = f"/repos/{child_repo}/issues/{child_number}"
         wanted = f"/repos/{parent_repo}/issues/{parent_number}"
-        attached_to = str(current.get("parent_issue_url") or "")
-        if not attached_to.endswith(wanted):
-            body: dict[str, Any] = {"sub_issue_id": int(current["id"])}
-            if attached_to:
-                body["replace_parent"] = True
-            self._call("POST", f"{parent_path}/sub_issues", body=body, op="attach")
-        parent_issue = self._call("GET", parent_path, op="attach").data
-        text, footer = split_body(parent_issue.get("body"))
+        # Apply only asks for attaches it has not recorded, so try the write at once (no read
+        # first); a 422 means "already has a parent" (ours after a lost answer, or another).
+        child_id = child.id or str(self._call("GET", child_path, op="attach").data["id"])
+        try:
+            self._call("POST", f"{parent_path}/sub_issues", body={"sub_issue_id": int(child_id)}, op="attach")
+        except TrackerError as error:
+            if isinstance(error, RateLimited | TrackerUnavailable | TrackerNotFound | TrackerAuthError):
+                raise
+            attached_to = str(self._call("GET", child_path, op="attach").data.get("parent_issue_url") or "")
+            if not attached_to:
+                raise
+            if not attached_to.endswith(wanted):
+                body = {"sub_issue_id": int(child_id), "replace_parent": True}
+                self._call("POST", f"{parent_path}/sub_issues", body=body, op="attach")
+        # The parent's body is read once per run: its items are attached one after another, and
+        # a read before every task-list write would double the requests (and the fault exposure).
+        cached = self._parent_bodies.get(parent.key)
+        if cached is None:
+            cached = split_body(self._call("GET", parent_path, op="attach").data.get("body"))
+        text, footer = cached
         if footer is not None and child.key not in footer.tasks:
-            tasks = (*footer.tasks, child.key)
-            new = Footer(footer.marker, footer.due, footer.priority, tasks)
+            new = Footer(footer.marker, footer.due, footer.priority, (*footer.tasks, child.key))
             self._call("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
+            footer = new
+        self._parent_bodies[parent.key] = (text, footer)
 
     def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
         """A no-op: GitHub has no generic "relates" link (``capabilities.links`` is false, so the

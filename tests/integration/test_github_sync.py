@@ -93,11 +93,18 @@ def test_secondary_limits_and_5xx_at_20_percent(fake: FakeGitHub, tmp_path: Path
     fake.fault_rate = 0.2
     report = sync(config, fake)
     assert report.applied is not None
-    assert report.applied.failures == {} and report.applied.stopped is None
+    assert report.applied.stopped is None
+    # Every create went through; an attach that met faults on all its tries is the only failure
+    # allowed, and it is owed to the next run (below), never a second issue.
+    assert all(message.startswith("github attach:") for message in report.applied.failures.values())
     # A create that timed out after it committed is recovered through its marker, not made again.
     ticketed = {key for key in [*report.applied.created, *report.applied.recovered] if "#" in key}
-    assert len(ticketed) == 120 and report.applied.attached == 120
+    assert len(ticketed) == 120
+    assert_ticketed_once(fake, 40, attached=False)
+    print(f"attaches left to the next run: {len(report.applied.failures)}")
     fake.fault_rate = 0.0
+    again = sync(config, fake)
+    assert again.applied is not None and again.applied.failures == {} and again.applied.created == []
     assert fake.injected > 50
     loose = assert_ticketed_once(fake, 40)
     assert loose == 0
