@@ -228,10 +228,30 @@ class Applier:
             tracker, store, self.result, retry=retry, holder=holder, is_alive=is_alive, clock=clock
         )
         self._auth_failed: str | None = None
+        self._current: dict[str, Ticket] = {}
 
     @property
     def caps(self) -> Capabilities:
         return self.tracker.capabilities
+
+    def _prefetch(self, actions: Sequence[Action]) -> None:
+        """The tracker's current values of every ticket about to be updated, in as few requests
+        as the adapter can make (the three-way check needs them)."""
+        refs = [action.ref for action in actions if isinstance(action, UpdateTicket)]
+        if not refs:
+            return
+        try:
+            tickets = self._call(lambda: self.tracker.fetch(refs))
+        except RunStopped:
+            raise
+        except TrackerAuthError as exc:
+            self._auth_failed = exc.message  # every tracker action of the run is skipped and reported
+            return
+        except PmsyncError as exc:
+            log.warning("Could not fetch the tickets to update in one go (%s); fetching one by one", exc.message)
+            return
+        self._current = {ticket.ref.key: ticket for ticket in tickets}
+        self._current.update({ticket.ref.id: ticket for ticket in tickets if ticket.ref.id})
 
     def _call(self, fn: Callable[[], T]) -> T:
         """An idempotent tracker call, retried on rate limits and outages."""
@@ -252,6 +272,7 @@ class Applier:
             self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
         index = 0
         try:
+            self._prefetch(actions)
             while index < len(actions):
                 action = actions[index]
                 if isinstance(action, EnsureParent | CreateTicket):
@@ -338,13 +359,15 @@ class Applier:
     # --- exactly-once creation ------------------------------------------------------------
 
     def _create_batch(self, batch: Sequence[Creation]) -> None:
-        ready: list[tuple[Creation, TicketDraft]] = []
-        for action in batch:
-            draft = self._draft_with_parent(action)
-            if draft is not None:
-                ready.append((action, draft))
+        ready = [(action, draft) for action in batch if (draft := self._draft_with_parent(action)) is not None]
+        todo = self._claim(ready)
+        if todo:
+            self._send(todo)
+
+    def _claim(self, ready: Sequence[tuple[Creation, TicketDraft]]) -> list[tuple[Creation, TicketDraft]]:
+        """Write the batch's intents in one transaction; the drafts this run may create now."""
         if not ready:
-            return
+            return []
         claims = [
             IntentClaim(
                 owner_key=_owner_key(action),
@@ -361,10 +384,16 @@ class Applier:
             row = held.get(_owner_key(action))
             if row is not None and self.settler.settle(row, _fields(action)):
                 mine.add(row.owner_key)
-        todo = [(action, draft) for action, draft in ready if _owner_key(action) in mine]
-        if not todo:
-            return
-        self.fence()
+        return [(action, draft) for action, draft in ready if _owner_key(action) in mine]
+
+    def _send(self, todo: Sequence[tuple[Creation, TicketDraft]]) -> None:
+        """One ``create_many`` call for claimed drafts, then each element settled on its own."""
+        try:
+            self.fence()
+        except RunStopped:
+            for action, _draft in todo:
+                self.store.drop_intent(_owner_key(action), self.holder)  # nothing was sent
+            raise
         try:
             results = self.tracker.create_many([draft for _action, draft in todo])
         except (RateLimited, TrackerUnavailable) as exc:
@@ -380,12 +409,10 @@ class Applier:
                 tracker=self.tracker.name,
                 op="create",
             )
-        for (action, draft), outcome_ in zip(todo, results, strict=True):
+        for (action, draft), outcome in zip(todo, results, strict=True):
             try:
-                self._settle_create(action, draft, outcome_)
-            except RunStopped:
-                raise
-            except TrackerAuthError:
+                self._settle_create(action, draft, outcome)
+            except (RunStopped, TrackerAuthError):
                 raise
             except PmsyncError as exc:
                 self._fail(_owner_key(action), exc.message)
@@ -436,8 +463,20 @@ class Applier:
                     return
             self.store.touch_intent(key)
             self.fence()
-            (outcome,) = self.tracker.create_many([draft])
+            outcome = self._create_one(draft)
         self._record_created(action, draft, outcome)
+
+    def _create_one(self, draft: TicketDraft) -> CreateResult:
+        """A lone retry: a whole-call failure is this element's failure."""
+        try:
+            (outcome,) = self.tracker.create_many([draft])
+        except (RateLimited, TrackerUnavailable) as exc:
+            return exc
+        except TrackerAuthError:
+            raise
+        except TrackerError as exc:
+            return exc
+        return outcome
 
     def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
         key = _owner_key(action)
@@ -490,7 +529,9 @@ class Applier:
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
 
     def _update(self, action: UpdateTicket) -> None:
-        current = self._call(lambda: self.tracker.get(action.ref))
+        current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
+        if current is None:
+            current = self._call(lambda: self.tracker.get(action.ref))
         changes, kept = _without_conflicts(action, current, self.caps)
         for name, (document, written, now) in kept.items():
             message = (
@@ -656,10 +697,14 @@ def resolve_pending_intents(
         try:
             if settler.settle(row) and store.drop_intent(row.owner_key, settler.holder):
                 dropped.append(row.owner_key)
-        except RunStopped:
+        except (RunStopped, TrackerAuthError):
             raise
-        except TrackerAuthError:
-            raise
+        except StateError as exc:
+            # The ticket found cannot be recorded for this item (it already tracks another):
+            # keeping the intent would leave the item pending forever. The planner then creates
+            # it under a fresh marker, so nothing is duplicated.
+            log.error("%s: %s; the interrupted create is forgotten", row.owner_key, exc.message)
+            store.drop_intent(row.owner_key)
         except PmsyncError as exc:
             log.error("%s: %s", row.owner_key, exc.message)
             result.pending[row.owner_key] = exc.message

@@ -15,12 +15,14 @@ import click
 from sync.core.model import Diagnostic, DiagnosticSeverity
 from sync.core.plan import (
     AdoptTicket,
+    AttachToParent,
     CreateTicket,
     EnsureParent,
     LinkTickets,
     Plan,
     RekeyItem,
     ReportRemoved,
+    TransitionTicket,
     UpdateTicket,
     UpsertIncident,
 )
@@ -113,6 +115,10 @@ def describe(action: Any) -> dict[str, Any]:
             "ticket": action.ticket.key if action.ticket else None,
             "detail": "reported, not closed",
         }
+    if isinstance(action, AttachToParent):
+        return {"action": "attach", "key": action.item_key, "detail": f"under the parent of {action.incident_key}"}
+    if isinstance(action, TransitionTicket):
+        return {"action": "set-status", "key": action.item_key, "detail": f"to {action.status.value} after creating"}
     raise TypeError(action)  # pragma: no cover
 
 
@@ -124,6 +130,8 @@ def echo_plan(plan: Plan, fmt: str) -> None:
     shown = [row for row in rows if row["action"] != "record"]
     if not shown:
         click.echo("Nothing to do: every action item already has its ticket.")
+    for key in plan.pending:
+        click.echo(f"pending          {key:<28} a create may have happened; not planned again until confirmed")
     for row in shown:
         extra = row.get("title") or row.get("detail") or ", ".join(row.get("fields", []))
         ticket = row.get("ticket") or ""

@@ -40,6 +40,7 @@ from pydantic import (
     ConfigDict,
     Field,
     NonNegativeInt,
+    PositiveFloat,
     PositiveInt,
     PrivateAttr,
     SecretStr,
@@ -423,6 +424,10 @@ class SafetySettings(_Section):
     """``[safety]``: the plan aborts above this many creates unless ``--force``."""
 
     max_creates: PositiveInt = 50
+    max_wait_seconds: PositiveFloat = Field(
+        default=900.0,
+        description="A run stops cleanly (and says when to resume) rather than wait longer than this for rate limits.",
+    )
 
 
 class ComplianceSettings(_Section):

@@ -45,6 +45,7 @@ class Runtime:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], dt.datetime] = utc_now
     http: httpx.Client | None = None
+    pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
 
     @property
     def today(self) -> dt.date:
@@ -108,11 +109,12 @@ def open_runtime(
     settings = load_settings(config, os.environ if environ is None else environ)
     engine = make_engine(settings.state.url)
     http: httpx.Client | None = None
+    pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
     try:
         migrate(engine)
         # One pacer per run: the adapter spaces its requests with it, and the retry layer's waits
         # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
-        pacer = BudgetPacer(clock=clock)
+        pacer = BudgetPacer(clock=clock, budget_seconds=settings.safety.max_wait_seconds)
         if settings.tracker.kind != "local":
             http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
         tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock))
@@ -126,6 +128,7 @@ def open_runtime(
             retry=RetryPolicy(sleep=pacer.wait),
             clock=clock,
             http=http,
+            pacer=pacer,
         )
     except BaseException:
         if http is not None:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from sync.errors import LockLost, StateError
 
@@ -38,6 +39,20 @@ POLL_SECONDS = 0.2
 def _lock_id(name: str) -> int:
     # Advisory locks take a signed 64-bit key.
     return int.from_bytes(hashlib.sha256(f"pmsync:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextlib.contextmanager
+def _database_errors(what: str) -> Iterator[None]:
+    """Locks talk to the database directly: their errors leave as :class:`StateError` too."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        origin = getattr(exc, "orig", None) or exc
+        first = (str(origin).strip().splitlines() or [""])[0]
+        raise StateError(
+            f"{what}: {type(origin).__name__}{': ' + first if first else ''}",
+            hint="check that [state] url is reachable",
+        ) from exc
 
 
 def _busy(name: str, timeout: float) -> StateError:
@@ -92,14 +107,17 @@ def run_lock(
 @contextlib.contextmanager
 def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[RunLock]:
     key = _lock_id(name)
-    with engine.connect() as conn:
-        deadline = time.monotonic() + timeout
-        while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
-            conn.rollback()
-            if time.monotonic() >= deadline:
-                raise _busy(name, timeout)
-            sleep(POLL_SECONDS)
-        conn.commit()
+    with _database_errors(f"taking the {name!r} lock"):
+        conn = engine.connect()
+    try:
+        with _database_errors(f"taking the {name!r} lock"):
+            deadline = time.monotonic() + timeout
+            while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
+                conn.rollback()
+                if time.monotonic() >= deadline:
+                    raise _busy(name, timeout)
+                sleep(POLL_SECONDS)
+            conn.commit()
 
         def still_held() -> bool:
             # On the lock's own session: a killed session raises, a released lock is absent.
@@ -120,6 +138,9 @@ def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float],
             with contextlib.suppress(Exception):  # a killed session already released it
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
                 conn.commit()
+    finally:
+        with contextlib.suppress(Exception):
+            conn.close()
 
 
 @contextlib.contextmanager
@@ -157,15 +178,19 @@ def holder_lease(engine: Engine, holder: str) -> Iterator[None]:
     """Hold ``holder``'s liveness lease for the ``with`` block (one per run)."""
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _lock_id(f"holder:{holder}")})
+        key = _lock_id(f"holder:{holder}")
+        with _database_errors("taking the run's holder lease"):
+            conn = engine.connect()
+            conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
             conn.commit()
-            try:
-                yield
-            finally:
-                with contextlib.suppress(Exception):
-                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_id(f"holder:{holder}")})
-                    conn.commit()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                conn.commit()
+            with contextlib.suppress(Exception):
+                conn.close()
         return
     path = _lease_path(engine, holder)
     if path is None:
@@ -189,7 +214,7 @@ def holder_alive(engine: Engine, holder: str) -> bool:
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
         key = _lock_id(f"holder:{holder}")
-        with engine.connect() as conn:
+        with _database_errors("checking another run's holder lease"), engine.connect() as conn:
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one()
             if got:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
@@ -207,6 +232,9 @@ def holder_alive(engine: Engine, holder: str) -> bool:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return True
+        # A dead run's lease file (it was killed before it could remove it): tidy up.
+        with contextlib.suppress(OSError):
+            path.unlink()
         fcntl.flock(fd, fcntl.LOCK_UN)
         return False
     finally:

@@ -10,11 +10,12 @@ above it knows SQLAlchemy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +179,16 @@ class SqlStateStore:
             )
         return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links, pending=pending)
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction that reads first. On SQLite it takes the write lock up front
+        (``BEGIN IMMEDIATE``): a deferred one fails at once when another process committed
+        between its read and its write, and its savepoints would commit on release."""
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite" and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
     def _owned(self, owner_key: str) -> ColumnElement[bool]:
         return and_(t.tickets.c.tracker == self.tracker, t.tickets.c.owner_key == owner_key)
 
@@ -286,7 +297,7 @@ class SqlStateStore:
         """
         outcome = ClaimOutcome()
         now = self.clock()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             for claim in claims:
                 try:
                     with conn.begin_nested():
@@ -382,7 +393,7 @@ class SqlStateStore:
     ) -> None:
         """Store the ticket for ``owner_key`` and clear its intent, in one transaction."""
         now = self.clock()
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             existing = conn.execute(select(t.tickets.c.id).where(self._owned(owner_key))).first()
             values = {
                 "kind": kind,

@@ -9,7 +9,8 @@ What makes it weak (each one a way real Jira / GitHub behave):
 - **changed_since re-delivers**: the cursor is a timestamp minus a safety margin, pages are small
   (``page_size``) and overlap;
 - **a create can time out after it committed**: markers in ``timeout_after_commit`` are created and
-  then answered with :class:`TrackerUnavailable` (once each);
+  then answered with :class:`TrackerUnavailable` (once each); ``refuse_once`` answers a draft
+  with a given error without creating it (a per-item 429 or validation error in a bulk call);
 - parents need a second write (``attach``), tickets cannot be created in a done state, batches of
   ``max_batch``.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -98,10 +100,12 @@ class LaggingTracker:
         self.page_size = page_size
         self.margin = dt.timedelta(seconds=margin_seconds)
         self.timeout_after_commit: set[str] = set()
+        self.refuse_once: dict[str, TrackerError] = {}  # marker -> the error its next create meets
         self.tickets: dict[int, _Stored] = {}
         self.links: set[tuple[int, int]] = set()
         self.lookups = 0
         self.create_calls = 0
+        self.reads: Counter[str] = Counter()
         self._lock = threading.RLock()
 
     # --- the Tracker protocol -----------------------------------------------------------------
@@ -136,10 +140,12 @@ class LaggingTracker:
 
     def get(self, ref: TicketRef) -> Ticket:
         with self._lock:
+            self.reads["get"] += 1
             return self._ticket(self._find(ref, "get"))
 
     def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
         with self._lock:
+            self.reads["fetch"] += 1
             out: list[Ticket] = []
             for ref in dict.fromkeys(refs):
                 try:
@@ -264,6 +270,9 @@ class LaggingTracker:
         return waited or self.lookups - stored.lookups_at_create > self.lag_lookups
 
     def _create(self, draft: TicketDraft) -> CreateResult:
+        refused = self.refuse_once.pop(draft.marker.key, None)
+        if refused is not None:
+            return refused
         if draft.parent is not None:
             return TrackerError("parents are attached, not set at create", tracker=NAME, op="create")
         if draft.status is not Status.OPEN:

@@ -238,6 +238,8 @@ def run_once(
     url: str,
     tracker_wrapper: Callable[[LocalTracker], object] | None = None,
     docs: Callable[[], list[PostMortem]] = documents,
+    *,
+    lock: bool = True,
 ) -> ApplyResult:
     """One run against the local tracker (optionally wrapped)."""
 
@@ -245,7 +247,7 @@ def run_once(
         local = LocalTracker(engine)
         return tracker_wrapper(local) if tracker_wrapper else local  # type: ignore[return-value]
 
-    return run_cycle(url, make, docs)
+    return run_cycle(url, make, docs, lock=lock)
 
 
 def _hard_exit() -> None:
@@ -256,6 +258,11 @@ def _hard_exit() -> None:
 if __name__ == "__main__":
     db_url = sys.argv[1]
     point = sys.argv[2] if len(sys.argv) > 2 else ""
+    use_lock = point != "no-lock"
+    point = "" if point == "no-lock" else point
     wrapper = (lambda local: CrashingTracker(local, point, _hard_exit)) if point else None
-    result = run_once(db_url, wrapper)
-    print(f"created={len(result.created)} recovered={len(result.recovered)} failures={len(result.failures)}")
+    result = run_once(db_url, wrapper, lock=use_lock)
+    print(
+        f"created={len(result.created)} recovered={len(result.recovered)} failures={len(result.failures)} "
+        f"pending={len(result.pending)}"
+    )

@@ -17,7 +17,7 @@ from sync.apply import apply_plan, resolve_pending_intents
 from sync.core.model import PostMortem, Priority, Status
 from sync.core.plan import PlanInput, plan
 from sync.core.tickets import Marker, TicketChanges, TicketDraft, TicketRef
-from sync.errors import LockLost, RateLimited
+from sync.errors import LockLost, RateLimited, TrackerError
 from sync.pacing import BudgetPacer
 from sync.pull import pull
 from sync.retry import NO_WAIT, RetryPolicy
@@ -72,7 +72,9 @@ def test_a_person_s_label_and_due_date_survive_a_document_edit_on_the_lagging_tr
         person_due = dt.date(2026, 5, 15)
         fake.edit(ref, due=person_due, labels=[*fake.get(ref).labels, "customer-facing"])
 
+        fake.reads.clear()
         result = run_cycle(url, const(fake), edited_documents, clock=clock)
+        assert fake.reads == {"fetch": 1}  # the tickets to update are read in one request
         ticket = fake.get(ref)
         assert ticket.due == person_due  # the person's date is kept...
         assert any("INC-1#1 due" in c and "2026-05-15" in c for c in result.conflicts)  # ...and reported
@@ -360,3 +362,39 @@ def test_each_remote_write_is_logged_once(tmp_path: Path, caplog: pytest.LogCapt
     caplog.clear()
     run_cycle(url, LocalTracker)
     assert [r.getMessage() for r in caplog.records if r.levelno == logging.INFO] == []  # nothing written
+
+
+def test_a_failed_element_of_a_batch_is_retried_alone(tmp_path: Path) -> None:
+    clock = FakeClock()
+    fake = LaggingTracker(clock, max_batch=3)
+    fake.refuse_once["INC-1#2"] = RateLimited("429 for this element", tracker=NAME, op="create", retry_after=1)
+    fake.refuse_once["INC-1#3"] = TrackerError("summary: too long", tracker=NAME, op="create")
+    url = fresh_url(tmp_path)
+    result = run_cycle(url, const(fake), clock=clock)
+    assert sorted(result.created) == ["INC-1#1", "INC-1#2", "INC-2#1"]
+    assert "too long" in result.failures["INC-1#3"]
+    assert fake.create_calls == 4  # parents, items (one batch of 3 and one of 1)... and INC-1#2 alone
+    assert sorted(fake.markers()) == ["INC-1", "INC-1#1", "INC-1#2", "INC-2", "INC-2#1"]
+    engine, store = store_of(url, NAME)
+    try:
+        assert store.pending_intents() == []  # the refused one left no intent behind
+    finally:
+        engine.dispose()
+    rerun = run_cycle(url, const(fake), clock=clock)
+    assert rerun.created == ["INC-1#3"] and rerun.failures == {}
+
+
+def test_an_intent_whose_ticket_already_tracks_another_item_is_forgotten(tmp_path: Path) -> None:
+    url = fresh_url(tmp_path)
+    engine, store = store_of(url, "local")
+    try:
+        local = LocalTracker(engine)
+        (ref,) = local.create_many([TicketDraft(marker=Marker("INC-1#1"), title="A", body="")])
+        assert isinstance(ref, TicketRef)
+        store.record_ticket("INC-9#4", "item", ref, fields=None, status=Status.OPEN)
+        store.claim_intents([IntentClaim("INC-1#1", "item", "INC-1#1")], "dead-run")
+        report = resolve_pending_intents(local, store, retry=NO_WAIT, holder="me")
+        assert report.recovered == [] and report.pending == {}
+        assert store.pending_intents() == []
+    finally:
+        engine.dispose()

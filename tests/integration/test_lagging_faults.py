@@ -4,10 +4,16 @@ Marker search lags behind creates, nothing refuses a second ticket with the same
 can time out after it committed, pull re-delivers. Every test injects faults, reruns until nothing
 is pending, and counts: duplicate tickets (markers carried by more than one ticket) and lost items
 (items without a recorded ticket). Each prints ``faults injected: N, duplicates: D, lost: L``.
+
+The lagging fake lives in one process, so its "processes" are threads, each with its own state
+database connection, run lock attempt and holder lease — the same isolation two processes have
+(file locks and advisory locks are per descriptor / per session). The local tracker's races are
+real processes (``tests/integration/test_apply.py``).
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +29,7 @@ from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
+from sync.trackers.local_tracker import LocalTracker
 from tests.fakes.lagging_tracker import NAME, FakeClock, LaggingTracker
 from tests.integration.apply_harness import SimulatedCrash, StepCrasher, run_cycle
 
@@ -60,11 +67,15 @@ def count(url: str, fake: LaggingTracker) -> tuple[int, int]:
 
 
 def fresh_url(tmp_path: Path, name: str) -> str:
-    url = f"sqlite:///{tmp_path / f'{name}.db'}"
-    engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
-    return url
+    """A migrated, empty SQLite database (copied from one migrated template: hundreds of runs)."""
+    template = tmp_path / "template.db"
+    if not template.exists():
+        engine = make_engine(f"sqlite:///{template}")
+        migrate(engine)
+        engine.dispose()
+    target = tmp_path / f"{name}.db"
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
 
 
 def clean_run_calls() -> int:
@@ -254,3 +265,42 @@ def test_a_pull_between_a_crash_and_its_recovery_keeps_status_and_history(tmp_pa
 def tracker_of(tracker: Tracker | StepCrasher) -> Callable[[Engine], Tracker]:
     """The tracker factory ``run_cycle`` takes, always answering ``tracker``."""
     return lambda _engine: tracker  # type: ignore[return-value]
+
+
+def local_crasher(step: int, after: bool) -> Callable[[Engine], Tracker]:
+    return lambda engine: StepCrasher(LocalTracker(engine), step, after=after)  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-call", "after-call"])
+def test_crash_at_every_step_then_at_every_step_of_the_rerun_on_the_local_tracker(tmp_path: Path, after: bool) -> None:
+    probe_url = fresh_url(tmp_path, "probe")
+    probe_engine = make_engine(probe_url)
+    probe = StepCrasher(LocalTracker(probe_engine))
+    run_cycle(probe_url, tracker_of(probe))
+    probe_engine.dispose()
+    faults = duplicates = lost = 0
+    for first in range(1, probe.calls + 1):
+        for second in range(probe.calls + 1):
+            url = fresh_url(tmp_path, f"local-{first}-{second}-{after}")
+            with pytest.raises(SimulatedCrash):
+                run_cycle(url, local_crasher(first, after))
+            faults += 1
+            if second:
+                try:
+                    run_cycle(url, local_crasher(second, after))
+                except SimulatedCrash:
+                    faults += 1
+            rerun = run_cycle(url, LocalTracker)
+            assert rerun.pending == {} and rerun.failures == {}
+            engine = make_engine(url)
+            try:
+                with engine.connect() as conn:
+                    markers = conn.execute(select(tables.local_tickets.c.marker_key)).scalars().all()
+                    owned = set(conn.execute(select(tables.tickets.c.owner_key)).scalars())
+            finally:
+                engine.dispose()
+            duplicates += len(markers) - len(set(markers))
+            lost += len(OWNERS - owned)
+    print(f"faults injected: {faults}, duplicates: {duplicates}, lost: {lost}")
+    assert faults > probe.calls * probe.calls
+    assert (duplicates, lost) == (0, 0)

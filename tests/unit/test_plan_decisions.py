@@ -20,6 +20,7 @@ from sync.core.plan import (
     TransitionTicket,
     UpdateTicket,
     _adoption,
+    _free_marker,
     _links,
     _match_known,
     _renumbering,
@@ -212,3 +213,9 @@ def test_an_update_carries_what_pmsync_last_wrote_and_clears_explicitly() -> Non
     assert update.changes.labels_add == frozenset({"priority-p1"})
     assert update.changes.labels_remove == frozenset({"priority-p2"})
     assert update.changes.changed_fields() == ["body", "priority", "assignee", "due", "labels"]  # body: the owner line
+
+
+def test_a_marker_is_never_reused() -> None:
+    assert _free_marker("INC-1#1", set()) == Marker("INC-1#1")
+    assert _free_marker("INC-1#1", {"INC-1#1"}) == Marker("INC-1#1~2")
+    assert _free_marker("INC-1#1", {"INC-1#1", "INC-1#1~2"}) == Marker("INC-1#1~3")
