@@ -35,7 +35,7 @@ def doctor(ctx: click.Context) -> None:
         click.echo(f"ok       tracker: {settings.tracker.kind} needs no remote checks")
         return
     with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as http:
-        findings: list[Finding] = import_module(module).diagnose(settings, http=http)
+        findings: list[Finding] = import_module(module).check(settings, http=http)
     for finding in findings:
         for line in render(finding):
             click.echo(line)

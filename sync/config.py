@@ -278,6 +278,17 @@ class GitHubTrackerSettings(_RemoteTrackerSettings):
     labels: StrList = Field(default=("postmortem",), description="Labels put on every issue pmsync creates.")
     priorities: dict[PriorityKey, str] = Field(default_factory=dict, description="Priority → label.")
     in_progress_labels: StrList = DEFAULT_IN_PROGRESS_LABELS
+    issue_type: str | None = Field(default=None, description="Issue type of item issues (organisation issue types).")
+    parent_issue_type: str | None = Field(default=None, description="Issue type of the per-incident parent issue.")
+    due_labels: bool = Field(default=True, description="Put a due/YYYY-MM-DD label on every issue with a due date.")
+    due_milestones: bool = Field(default=False, description="Also put each issue in a milestone per due date.")
+    project_org: str | None = Field(default=None, description="Organisation of a Projects v2 board with a date field.")
+    project_number: int | None = Field(default=None, ge=1, description="Number of that Projects v2 board.")
+    project_date_field: str = Field(default="Due date", min_length=1, description="Its DATE field for the due date.")
+    close_done: bool = Field(default=True, description="Close an issue when its document marks the item done.")
+    writes_per_minute: int = Field(default=80, ge=1, le=80, description="GitHub's secondary limit: at most 80.")
+    writes_per_hour: int = Field(default=500, ge=1, le=500, description="GitHub's secondary limit: at most 500.")
+    write_interval_seconds: float = Field(default=1.0, ge=0.0, description="Pause between writes (GitHub: >= 1 s).")
 
     @field_validator("api_url")
     @classmethod

@@ -94,6 +94,12 @@ def _service_tables(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _github_write_ledger(conn: Connection) -> None:
+    """Issue 14: times of GitHub writes, so consecutive runs share the secondary-limit budget
+    (idempotent on its own: the table is created when missing)."""
+    tables.tracker_writes.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
@@ -101,6 +107,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _reports_nudges_and_publications,
     _written_statuses,
     _service_tables,
+    _github_write_ledger,
 )
 LATEST = len(MIGRATIONS)
 

@@ -573,14 +573,15 @@ class SqlStateStore:
         ]
 
     def scopes(self) -> list[str | None]:
-        """The scopes (projects / repositories) this tracker's tickets live in; ``None`` is the
-        tracker's default scope and is always included."""
+        """The scopes (projects / repositories) this tracker's tickets live in; ``None`` (the
+        tracker's default scope) when some ticket has no scope, or there are none yet. Not both:
+        when every ticket names its scope, ``None`` would pull the default one twice."""
         with self.engine.connect() as conn:
-            found = conn.execute(
-                select(t.tickets.c.scope).where(t.tickets.c.tracker == self.tracker).distinct()
-            ).scalars()
-            named = sorted({scope for scope in found if scope})
-        return [None, *named]
+            found = list(
+                conn.execute(select(t.tickets.c.scope).where(t.tickets.c.tracker == self.tracker).distinct()).scalars()
+            )
+        named = sorted({scope for scope in found if scope})
+        return [None, *named] if not named or any(not scope for scope in found) else named
 
     def cursor(self, scope: str | None = None) -> str | None:
         """The pull cursor of ``scope`` (``None``: the default scope)."""

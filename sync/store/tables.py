@@ -319,3 +319,15 @@ webhook_marks = Table(
     Column("ticket_key", String(200), primary_key=True),
     Column("updated_at", DateTime(timezone=True), nullable=False),
 )
+
+# --- the GitHub adapter's write ledger (sync.trackers.github_pacing) --------------------------------
+
+tracker_writes = Table(
+    "tracker_writes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # One budget per API host and token owner, e.g. "github:https://api.github.com".
+    Column("budget", String(200), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_tracker_writes_budget_at", "budget", "at"),
+)

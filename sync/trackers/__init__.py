@@ -8,6 +8,7 @@ uses ``engine`` (its tickets live in the state database).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -51,7 +52,27 @@ def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
     )
 
 
-REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira}
+def _github(settings: Settings, deps: TrackerDeps) -> Tracker:
+    # Imported here so that configurations without GitHub never import PyGithub.
+    from sync.config import GitHubTrackerSettings
+    from sync.store.write_ledger import SqlWriteLedger
+    from sync.trackers.github_pacing import GitHubWritePacer, TerminalProgress, WriteLimits
+    from sync.trackers.github_tracker import GitHubTracker
+
+    tracker = settings.tracker
+    assert isinstance(tracker, GitHubTrackerSettings)
+    limits = WriteLimits(tracker.writes_per_minute, tracker.writes_per_hour, tracker.write_interval_seconds)
+    ledger = SqlWriteLedger(deps.engine, f"github:{tracker.api_url}")
+    # On a terminal (a backfill by hand) show where the hour's write budget stands.
+    progress = TerminalProgress(sys.stderr, ledger, limits) if sys.stderr.isatty() else None
+    pacer = GitHubWritePacer(deps.pacer, ledger, deps.clock, limits, progress=progress)
+    repos = [rule.project for rule in settings.routing.rules if rule.project]
+    if settings.routing.default_project:
+        repos.append(settings.routing.default_project)
+    return GitHubTracker.from_settings(tracker, http=deps.http, pacer=pacer, clock=deps.clock, repos=repos)
+
+
+REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira, "github": _github}
 
 
 def build_tracker(settings: Settings, deps: TrackerDeps) -> Tracker:

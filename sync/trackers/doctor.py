@@ -1,6 +1,6 @@
 """``pmsync doctor``'s vocabulary: what a check found, and where each tracker kind's checks live.
 
-Each backend ships one module with ``diagnose(settings, *, http) -> list[Finding]`` and registers
+Each backend ships one module with ``check(settings, *, http) -> list[Finding]`` and registers
 it in :data:`CHECK_MODULES` under its ``[tracker] kind`` (one line per backend), so adding a
 backend's checks never touches another backend's code. Findings are values, printed by
 :mod:`sync.cli_doctor`; a problem always says how to fix it.
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 CHECK_MODULES: dict[str, str] = {
     "jira": "sync.trackers.jira_doctor",
+    "github": "sync.trackers.github_doctor",
 }
 
 

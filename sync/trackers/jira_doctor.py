@@ -239,3 +239,7 @@ def _done_category(client: JiraHttp) -> Finding:
     if not done:
         return problem("workflow", "no status in the done category", "give the workflow a status in the Done category")
     return ok("workflow", f"done category: {', '.join(str(n) for n in done)}")
+
+
+# The entry point ``pmsync doctor`` calls (sync.trackers.doctor.CHECK_MODULES).
+check = diagnose

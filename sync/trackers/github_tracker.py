@@ -1,0 +1,800 @@
+"""GitHub issues (github.com or GitHub Enterprise Server) as pmsync's tracker.
+
+Built on PyGithub's ``Requester`` (authentication, connection pooling, GHES base URLs, error
+classes), called directly because PyGithub lacks what pmsync needs here: conditional requests,
+``type`` and ``issue_field_values`` on create, the ``Link``-paged label-filtered list. PyGithub's
+own retry is off (``retry=None``): the engine's one retry layer decides, and PyGithub's would
+not retry a 429 without ``retry-after`` nor a PATCH anyway. Its write throttle is off too: the
+injected pacer (:mod:`sync.trackers.github_pacing`) spaces writes on the injected clock.
+
+How pmsync's model maps onto GitHub:
+
+- ticket key ``owner/repo#number``; ``TicketRef.id`` is the issue's database id, which the
+  sub-issue call needs (``sub_issue_id``) and which survives a transfer;
+- marker: the label ``pmsync-<digest>`` and a hidden comment in the body footer
+  (:mod:`sync.trackers.github_body`). Recovery lists ``GET /repos/{o}/{r}/issues?labels=<marker
+  label>&state=all``, which GitHub serves from its database, not the lagging search index: the
+  lookup is consistent (``tests/contract/test_github_tracker.py`` shows it against the fake's lag);
+- due date: GitHub issues have none. Always in the body footer and a ``due/YYYY-MM-DD`` label;
+  also the organisation's "Target date" issue field when the organisation has it (detected with
+  ``GET /orgs/{org}/issue-fields``), a milestone per due date when ``due_milestones``, and a
+  Projects v2 date field when ``project`` is configured;
+- parent: one tracking issue per incident; items hang under it as sub-issues (a second write,
+  :meth:`attach`) and are listed as a task list in its body footer;
+- status: ``closed``+``completed`` is done, ``closed``+``not_planned`` won't do, open with an
+  ``in_progress_labels`` label is in progress;
+- pull: ``GET /repos/{o}/{r}/issues?labels=pmsync&state=all&since=…`` with the last ETag, so an
+  idle cycle costs one 304 (free of rate limit) per repository.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+from urllib.parse import quote
+
+import requests
+from github import Auth, Github
+from github.Requester import Requester
+
+from mappings.priorities import PriorityMap
+from mappings.statuses import GitHubStatusMap
+from sync.core.model import Priority, Status
+from sync.core.tickets import (
+    CLEAR,
+    Capabilities,
+    ChangedPage,
+    LinkKind,
+    Marker,
+    Ticket,
+    TicketChanges,
+    TicketDraft,
+    TicketKind,
+    TicketRef,
+)
+from sync.errors import (
+    ConfigError,
+    RateLimited,
+    RunStopped,
+    TrackerAuthError,
+    TrackerError,
+    TrackerNotFound,
+    TrackerUnavailable,
+)
+from sync.trackers.base import Clock, CreateResult, Pacer
+from sync.trackers.github_body import Footer, render_body, split_body
+
+if TYPE_CHECKING:
+    from sync.config import GitHubTrackerSettings
+
+__all__ = ["GitHubMapping", "GitHubTracker", "ProjectField"]
+
+log = logging.getLogger(__name__)
+
+NAME: Final = "github"
+MANAGED_LABEL: Final = "pmsync"
+INCIDENT_LABEL: Final = "pmsync-incident"
+DUE_PREFIX: Final = "due/"
+TARGET_DATE_FIELD: Final = "Target date"
+SECONDARY_WAIT: Final = 60.0  # GitHub: without retry-after, wait at least a minute
+_FOLLOW_UP_ATTEMPTS: Final = 6
+_KEY_RE = re.compile(r"^(?P<repo>[^/\s]+/[^/#\s]+)#(?P<number>\d+)$")
+_FIXED_COLOURS: Final = {MANAGED_LABEL: "5319e7", INCIDENT_LABEL: "b60205"}
+
+
+@dataclass(frozen=True)
+class ProjectField:
+    """A Projects v2 date field to set the due date in: the organisation, project number, field name."""
+
+    org: str
+    number: int
+    field: str = "Due date"
+
+
+@dataclass(frozen=True)
+class GitHubMapping:
+    """What the settings decide about how tickets look (everything but the connection)."""
+
+    repo: str
+    repos: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    priorities: PriorityMap = field(default_factory=lambda: PriorityMap.for_tracker("github"))
+    statuses: GitHubStatusMap = field(default_factory=GitHubStatusMap)
+    issue_type: str | None = None
+    parent_issue_type: str | None = None
+    due_labels: bool = True
+    due_milestones: bool = False
+    project: ProjectField | None = None
+    close_done: bool = True
+
+    @property
+    def all_repos(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys((self.repo, *self.repos)))
+
+
+@dataclass
+class _Answer:
+    status: int
+    headers: Mapping[str, str]
+    data: Any
+
+
+@dataclass
+class _PullCursor:
+    """The opaque ``changed_since`` cursor: ``since`` (GitHub's own ``updated_at`` values, so no
+    clock skew), the ETag of the request with that ``since``, and paging state."""
+
+    since: str | None = None
+    etag: str | None = None
+    page: int = 1
+    high: str | None = None
+
+    def encode(self) -> str:
+        raw = json.dumps({k: v for k, v in self.__dict__.items() if v is not None}, sort_keys=True)
+        return "gh1:" + base64.urlsafe_b64encode(raw.encode()).decode()
+
+    @classmethod
+    def decode(cls, text: str | None) -> _PullCursor:
+        if not text:
+            return cls()
+        if not text.startswith("gh1:"):
+            raise TrackerError("unreadable pull cursor; it is reset", tracker=NAME, op="pull")
+        values = json.loads(base64.urlsafe_b64decode(text[4:]))
+        return cls(**values)
+
+
+def label_colour(name: str) -> str:
+    """A stable colour per label, so every repository shows pmsync's labels alike."""
+    return _FIXED_COLOURS.get(name) or hashlib.sha256(name.lower().encode()).hexdigest()[:6]
+
+
+def parse_key(key: str) -> tuple[str, int]:
+    match = _KEY_RE.match(key)
+    if match is None:
+        raise TrackerNotFound(f"{key!r} is not a GitHub issue key (owner/repo#number)", tracker=NAME, op="get")
+    return match["repo"], int(match["number"])
+
+
+class GitHubTracker:
+    """:class:`sync.trackers.base.Tracker` on GitHub issues (see the module docstring)."""
+
+    def __init__(self, client: Requester, mapping: GitHubMapping, pacer: Pacer, clock: Clock) -> None:
+        self._client = client
+        self._mapping = mapping
+        self._pacer = pacer
+        self._clock = clock
+        self._labels: dict[str, set[str]] = {}  # repo -> lower-case names known to exist
+        self._target_fields: dict[str, int | None] = {}  # org -> "Target date" field id
+        self._milestones: dict[tuple[str, str], int] = {}
+        self._project: tuple[str, str] | None = None  # (project node id, field id)
+        self._parent_bodies: dict[str, tuple[str, Footer | None]] = {}  # parent key -> text, footer
+        self.requests = 0
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: GitHubTrackerSettings,
+        *,
+        http: object | None = None,
+        pacer: Pacer,
+        clock: Clock,
+        repos: Sequence[str] = (),
+    ) -> GitHubTracker:
+        """A tracker for ``[tracker] kind = "github"``. ``http`` is unused: PyGithub keeps its own
+        ``requests`` pool; ``repos`` are the routing targets besides ``[tracker] repo``."""
+        token = settings.token.get_secret_value() if settings.token is not None else ""
+        if not token:
+            raise ConfigError("[tracker] token: field required", hint=f"export {settings.token_env}=<token>")
+        github = Github(
+            auth=Auth.Token(token),
+            base_url=settings.api_url,
+            timeout=30,
+            retry=None,
+            seconds_between_requests=None,
+            seconds_between_writes=None,
+            per_page=100,
+        )
+        project = None
+        if settings.project_org and settings.project_number:
+            project = ProjectField(settings.project_org, settings.project_number, settings.project_date_field)
+        mapping = GitHubMapping(
+            repo=settings.repo,
+            repos=tuple(repos),
+            labels=tuple(settings.labels),
+            priorities=PriorityMap.for_tracker("github", settings.priorities),
+            statuses=GitHubStatusMap(in_progress_labels=tuple(settings.in_progress_labels)),
+            issue_type=settings.issue_type,
+            parent_issue_type=settings.parent_issue_type,
+            due_labels=settings.due_labels,
+            due_milestones=settings.due_milestones,
+            project=project,
+            close_done=settings.close_done,
+        )
+        return cls(github.requester, mapping, pacer, clock)
+
+    # --- the Tracker protocol -------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return NAME
+
+    @property
+    def mapping(self) -> GitHubMapping:
+        return self._mapping
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """Sub-issues are native but need a second write; no generic links; the label-filtered
+        issues list is consistent; one issue per create call; titles up to 256 characters."""
+        where = "the body footer and a due/YYYY-MM-DD label"
+        extras = ["the organisation's Target date field when it has one"]
+        if self._mapping.due_milestones:
+            extras.append("a milestone per due date")
+        if self._mapping.project is not None:
+            extras.append(f"the Projects v2 field {self._mapping.project.field!r}")
+        return Capabilities(
+            native_due_date=False,
+            native_parent=True,
+            links=False,
+            due_date_note=f"GitHub issues have no due date: kept in {where}; also {', '.join(extras)}",
+            parent_on_create=False,
+            create_in_done_state=False,
+            max_batch=1,
+            consistent_lookup=True,
+            search_lag_seconds=60.0,
+            title_limit=256,
+        )
+
+    def find_by_markers(self, markers: Sequence[Marker]) -> Mapping[Marker, list[TicketRef]]:
+        found: dict[Marker, list[TicketRef]] = {}
+        for marker in markers:
+            issues: list[dict[str, Any]] = []
+            for repo in self._mapping.all_repos:
+                params = {"labels": marker.label, "state": "all", "per_page": "100"}
+                issues += [i for i in self._list(f"/repos/{repo}/issues", params, op="find") if _marker_of(i) == marker]
+            issues.sort(key=lambda i: (str(i["created_at"]), int(i["id"])))
+            found[marker] = [self._ref(i) for i in issues]
+        return found
+
+    def get(self, ref: TicketRef) -> Ticket:
+        repo, number = parse_key(ref.key)
+        return self._ticket(self._call("GET", f"/repos/{repo}/issues/{number}", op="get").data)
+
+    def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
+        tickets = []
+        for ref in refs:
+            try:
+                tickets.append(self.get(ref))
+            except TrackerNotFound:
+                continue
+        return tickets
+
+    def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        results: list[CreateResult] = []
+        for draft in drafts:
+            try:
+                results.append(self._create(draft))
+            except TrackerAuthError:
+                if not results:
+                    raise
+                results.append(TrackerAuthError("credentials rejected", tracker=NAME, op="create"))
+            except TrackerError as error:
+                results.append(error)
+        return results
+
+    def update(self, ref: TicketRef, changes: TicketChanges) -> None:
+        repo, number = parse_key(ref.key)
+        path = f"/repos/{repo}/issues/{number}"
+        current = self._call("GET", path, op="update").data
+        text, footer = split_body(current.get("body"))
+        marker = footer.marker if footer else _marker_of(current)
+        labels = {str(x["name"]) for x in current.get("labels") or ()}
+        add = set(changes.labels_add)
+        remove = set(changes.labels_remove) - {MANAGED_LABEL}
+        if marker is not None:
+            remove.discard(marker.label)
+        patch: dict[str, Any] = {}
+        if changes.title is not None:
+            patch["title"] = changes.title
+        if changes.assignee is CLEAR:
+            patch["assignees"] = []
+        elif changes.assignee is not None:
+            patch["assignees"] = [changes.assignee]
+        due = footer.due if footer else None
+        priority = footer.priority if footer else None
+        if changes.due is CLEAR:
+            due = None
+        elif changes.due is not None:
+            due = changes.due
+        if changes.priority is not None:
+            priority = changes.priority
+            remove |= {x for x in labels if x in self._mapping.priorities.labels} - {self._priority_label(priority)}
+            add.add(self._priority_label(priority))
+        if changes.due is not None and self._mapping.due_labels:
+            remove |= {x for x in labels if x.startswith(DUE_PREFIX)}
+            if due is not None:
+                add.add(_due_label(due))
+                remove.discard(_due_label(due))
+        if changes.body is not None or changes.due is not None or changes.priority is not None:
+            if marker is not None:
+                new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
+                patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
+            elif changes.body is not None:
+                patch["body"] = changes.body
+        if changes.due is not None and due is not None and self._mapping.due_milestones:
+            patch["milestone"] = self._milestone(repo, due)
+        elif changes.due is CLEAR and self._mapping.due_milestones:
+            patch["milestone"] = None
+        if patch:
+            self._call("PATCH", path, body=patch, op="update")
+        if changes.due is not None:
+            self._set_target_date(repo, number, due)
+        add -= labels
+        if add:
+            self._ensure_labels(repo, add)
+            self._call("POST", f"{path}/labels", body={"labels": sorted(add)}, op="update")
+        for name in sorted(remove & labels):
+            try:
+                self._call("DELETE", f"{path}/labels/{quote(name, safe='')}", op="update")
+            except TrackerNotFound:
+                continue  # someone removed it meanwhile: the wanted state holds
+
+    def transition(self, ref: TicketRef, status: Status) -> None:
+        repo, number = parse_key(ref.key)
+        path = f"/repos/{repo}/issues/{number}"
+        current = self._ticket(self._call("GET", path, op="transition").data)
+        if current.status is status:
+            return
+        in_progress = self._mapping.statuses.in_progress_label
+        if status in (Status.DONE, Status.WONT_DO):
+            if not self._mapping.close_done:
+                log.info("Left %s open: [tracker] close_done is false", ref.key)
+                return
+            reason = "completed" if status is Status.DONE else "not_planned"
+            self._call("PATCH", path, body={"state": "closed", "state_reason": reason}, op="transition")
+            return
+        if current.status in (Status.DONE, Status.WONT_DO):
+            self._call("PATCH", path, body={"state": "open", "state_reason": "reopened"}, op="transition")
+        if status is Status.IN_PROGRESS:
+            self._ensure_labels(repo, {in_progress})
+            self._call("POST", f"{path}/labels", body={"labels": [in_progress]}, op="transition")
+        else:
+            for label in current.labels:
+                if self._mapping.statuses.is_in_progress_label(label):
+                    try:
+                        self._call("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
+                    except TrackerNotFound:
+                        continue
+
+    def attach(self, child: TicketRef, parent: TicketRef) -> None:
+        """``child`` becomes a sub-issue of ``parent`` (``sub_issue_id`` is the child's database
+        id, not its number) and is listed in the parent's task list."""
+        parent_repo, parent_number = parse_key(parent.key)
+        parent_path = f"/repos/{parent_repo}/issues/{parent_number}"
+        child_repo, child_number = parse_key(child.key)
+        child_path = f"/repos/{child_repo}/issues/{child_number}"
+        wanted = f"/repos/{parent_repo}/issues/{parent_number}"
+        # Apply only asks for attaches it has not recorded, so try the write at once (no read
+        # first); a 422 means "already has a parent" (ours after a lost answer, or another).
+        child_id = child.id or str(self._call("GET", child_path, op="attach").data["id"])
+        try:
+            self._call("POST", f"{parent_path}/sub_issues", body={"sub_issue_id": int(child_id)}, op="attach")
+        except TrackerError as error:
+            if isinstance(error, RateLimited | TrackerUnavailable | TrackerNotFound | TrackerAuthError):
+                raise
+            attached_to = str(self._call("GET", child_path, op="attach").data.get("parent_issue_url") or "")
+            if not attached_to:
+                raise
+            if not attached_to.endswith(wanted):
+                body = {"sub_issue_id": int(child_id), "replace_parent": True}
+                self._call("POST", f"{parent_path}/sub_issues", body=body, op="attach")
+        # The parent's body is read once per run: its items are attached one after another, and
+        # a read before every task-list write would double the requests (and the fault exposure).
+        cached = self._parent_bodies.get(parent.key)
+        if cached is None:
+            cached = split_body(self._call("GET", parent_path, op="attach").data.get("body"))
+        text, footer = cached
+        if footer is not None and child.key not in footer.tasks:
+            new = Footer(footer.marker, footer.due, footer.priority, (*footer.tasks, child.key))
+            self._call("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
+            footer = new
+        self._parent_bodies[parent.key] = (text, footer)
+
+    def link(self, a: TicketRef, b: TicketRef, kind: LinkKind) -> None:
+        """A no-op: GitHub has no generic "relates" link (``capabilities.links`` is false, so the
+        planner should not ask). Items of one incident already relate as sub-issues of one parent."""
+        log.debug("No %s link between %s and %s: GitHub has no such link", kind.value, a.key, b.key)
+
+    def comment(self, ref: TicketRef, body: str) -> None:
+        repo, number = parse_key(ref.key)
+        self._call("POST", f"/repos/{repo}/issues/{number}/comments", body={"body": body}, op="comment")
+
+    def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
+        """One page of managed issues updated since the cursor. An idle cycle is one conditional
+        request answered 304. After a page that moved ``since`` forward, one more request with
+        the new ``since`` (``more``) records its ETag, so the next idle cycle is a 304 again."""
+        repo = scope or self._mapping.repo
+        state = _PullCursor.decode(cursor)
+        params = {"labels": MANAGED_LABEL, "state": "all", "sort": "updated", "direction": "asc", "per_page": "100"}
+        if state.since:
+            params["since"] = state.since
+        if state.page > 1:
+            params["page"] = str(state.page)
+        conditional = state.etag if state.page == 1 else None
+        answer = self._call("GET", f"/repos/{repo}/issues", params=params, etag=conditional, op="pull")
+        if answer.status == 304:
+            return ChangedPage(tickets=(), next_cursor=state.encode(), more=False)
+        issues = [i for i in answer.data or () if "pull_request" not in i]
+        tickets = tuple(self._ticket(i) for i in issues)
+        high = max([state.high or "", *(str(i["updated_at"]) for i in issues)]) or None
+        if 'rel="next"' in str(answer.headers.get("link", "")):
+            nxt = _PullCursor(since=state.since, page=state.page + 1, high=high)
+            return ChangedPage(tickets=tickets, next_cursor=nxt.encode(), more=True)
+        if high is None or high == state.since:
+            # Same request next time: keep its ETag, so an idle cycle is a 304.
+            etag = answer.headers.get("etag") if state.page == 1 else None
+            return ChangedPage(tickets, _PullCursor(since=state.since, etag=etag).encode(), more=False)
+        # since moved: the boundary issue comes again once, and that answer's ETag is kept.
+        return ChangedPage(tickets, _PullCursor(since=high).encode(), more=True)
+
+    # --- creating -----------------------------------------------------------------------------
+
+    def _create(self, draft: TicketDraft) -> TicketRef:
+        repo = draft.scope or self._mapping.repo
+        incident = draft.kind is TicketKind.INCIDENT
+        labels = {MANAGED_LABEL, draft.marker.label, *self._mapping.labels, *draft.labels}
+        if incident:
+            labels.add(INCIDENT_LABEL)
+        if draft.priority is not None:
+            labels.add(self._priority_label(draft.priority))
+        if draft.due is not None and self._mapping.due_labels:
+            labels.add(_due_label(draft.due))
+        footer = Footer(draft.marker, draft.due, draft.priority)
+        body: dict[str, Any] = {
+            "title": draft.title[: self.capabilities.title_limit],
+            "body": render_body(draft.body, footer),
+            "labels": sorted(labels),
+        }
+        if draft.assignee:
+            body["assignees"] = [draft.assignee]
+        issue_type = self._mapping.parent_issue_type if incident else self._mapping.issue_type
+        if issue_type:
+            body["type"] = issue_type
+        if draft.due is not None:
+            field_id = self._target_field(repo)
+            if field_id is not None:
+                body["issue_field_values"] = [{"field_id": field_id, "value": draft.due.isoformat()}]
+            if self._mapping.due_milestones:
+                body["milestone"] = self._milestone(repo, draft.due)
+        # Marker labels are one per issue: GitHub creates them with the issue (grey), which saves
+        # a write per create against the 500-an-hour budget. Shared labels get their colours.
+        self._ensure_labels(repo, labels - {draft.marker.label})
+        issue = self._call("POST", f"/repos/{repo}/issues", body=body, op="create").data
+        ref = self._ref(issue)
+        due = draft.due
+        if due is not None and self._mapping.project is not None:
+            self._settle(lambda: self._set_project_date(str(issue["node_id"]), due), ref, "project date")
+        if draft.parent is not None and draft.kind is TicketKind.ITEM:
+            # Apply hands the parent over with the draft: attach now. The issue exists, so a
+            # failure here must not fail the create (that would invite a second issue).
+            parent = draft.parent
+            self._settle(lambda: self.attach(ref, parent), ref, "sub-issue")
+        return ref
+
+    def _settle(self, step: Callable[[], None], ref: TicketRef, what: str) -> None:
+        """Run an idempotent follow-up write of a create that already happened, waiting out
+        rate limits and 5xx through the pacer; given up (and logged) after a few tries."""
+        for attempt in range(1, _FOLLOW_UP_ATTEMPTS + 1):
+            try:
+                step()
+                return
+            except RateLimited as error:
+                wait = error.retry_after if error.retry_after is not None else SECONDARY_WAIT
+            except TrackerUnavailable:
+                wait = float(2**attempt)
+            except (TrackerError, RunStopped) as error:
+                # RunStopped: the run's budget is spent. The issue exists and must be recorded, so
+                # the create still succeeds; the next write stops the run.
+                log.warning("%s: %s not set: %s", ref.key, what, error)
+                return
+            if attempt < _FOLLOW_UP_ATTEMPTS:
+                self._pacer.wait(wait)
+        log.warning("%s: %s not set after %d attempts", ref.key, what, _FOLLOW_UP_ATTEMPTS)
+
+    def _priority_label(self, priority: Priority) -> str:
+        return self._mapping.priorities.to_tracker(priority)
+
+    def _ensure_labels(self, repo: str, names: set[str]) -> None:
+        """Create missing labels with stable colours (GitHub would create them grey)."""
+        known = self._labels.get(repo)
+        if known is None:
+            known = {
+                str(x["name"]).lower() for x in self._list(f"/repos/{repo}/labels", {"per_page": "100"}, op="labels")
+            }
+            self._labels[repo] = known
+        for name in sorted(names):
+            if name.lower() in known:
+                continue
+            body = {"name": name, "color": label_colour(name), "description": _label_description(name)}
+            try:
+                self._call("POST", f"/repos/{repo}/labels", body=body, op="labels")
+            except TrackerError as error:
+                if "already_exists" not in str(error) and "422" not in str(error):
+                    raise
+            known.add(name.lower())
+
+    def _target_field(self, repo: str) -> int | None:
+        """The organisation's "Target date" issue field, detected once per organisation."""
+        org = repo.split("/")[0]
+        if org not in self._target_fields:
+            try:
+                fields = self._call("GET", f"/orgs/{org}/issue-fields", op="issue fields").data
+            except (TrackerNotFound, TrackerAuthError):
+                fields = []
+            ids = [
+                int(f["id"])
+                for f in fields or ()
+                if f.get("name") == TARGET_DATE_FIELD and f.get("data_type") == "date"
+            ]
+            self._target_fields[org] = ids[0] if ids else None
+        return self._target_fields[org]
+
+    def _set_target_date(self, repo: str, number: int, due: dt.date | None) -> None:
+        field_id = self._target_field(repo)
+        if field_id is None or due is None:
+            return
+        values = {"issue_field_values": [{"field_id": field_id, "value": due.isoformat()}]}
+        self._call("POST", f"/repos/{repo}/issues/{number}/issue-field-values", body=values, op="update")
+
+    def _milestone(self, repo: str, due: dt.date) -> int:
+        title = f"Due {due.isoformat()}"
+        if (repo, title) not in self._milestones:
+            for milestone in self._list(
+                f"/repos/{repo}/milestones", {"state": "all", "per_page": "100"}, op="milestone"
+            ):
+                self._milestones[(repo, str(milestone["title"]))] = int(milestone["number"])
+        if (repo, title) not in self._milestones:
+            body = {"title": title, "due_on": f"{due.isoformat()}T00:00:00Z", "description": "Created by pmsync"}
+            created = self._call("POST", f"/repos/{repo}/milestones", body=body, op="milestone").data
+            self._milestones[(repo, title)] = int(created["number"])
+        return self._milestones[(repo, title)]
+
+    def project_field(self) -> tuple[str, str]:
+        """The configured Projects v2 board's node id and its date field's id (looked up once);
+        :class:`sync.errors.TrackerNotFound` when either is missing."""
+        project = self._mapping.project
+        if project is None:
+            raise TrackerNotFound("no Projects v2 board is configured", tracker=NAME, op="project")
+        if self._project is None:
+            query = (
+                "query($org: String!, $number: Int!, $field: String!) { organization(login: $org) {"
+                " projectV2(number: $number) { id field(name: $field) { ... on ProjectV2FieldCommon { id name } } } } }"
+            )
+            data = self._graphql(query, {"org": project.org, "number": project.number, "field": project.field})
+            found = ((data.get("organization") or {}).get("projectV2")) or {}
+            if not found.get("id") or not (found.get("field") or {}).get("id"):
+                raise TrackerNotFound(
+                    f"project {project.org}#{project.number} or its field {project.field!r} not found",
+                    tracker=NAME,
+                    op="project",
+                )
+            self._project = (str(found["id"]), str(found["field"]["id"]))
+        return self._project
+
+    def target_date_field(self, repo: str) -> int | None:
+        """The id of the organisation's "Target date" issue field, or ``None`` without one."""
+        return self._target_field(repo)
+
+    def diagnose(self) -> list[Any]:
+        """``pmsync doctor``'s findings for this connection (:func:`sync.trackers.github_doctor.diagnose`)."""
+        from sync.trackers.github_doctor import diagnose
+
+        return list(diagnose(self))
+
+    def read(self, path: str, params: dict[str, str] | None = None) -> Any:
+        """One paced, translated GET (for ``pmsync doctor``)."""
+        return self._call("GET", path, params=params, op="doctor").data
+
+    def _set_project_date(self, content_id: str, due: dt.date) -> None:
+        self.project_field()
+        assert self._project is not None
+        project_id, field_id = self._project
+        add = (
+            "mutation($project: ID!, $contentId: ID!) { addProjectV2ItemById("
+            "input: {projectId: $project, contentId: $contentId}) { item { id } } }"
+        )
+        item = self._graphql(add, {"project": project_id, "contentId": content_id}, write=True)
+        item_id = item["addProjectV2ItemById"]["item"]["id"]
+        update = (
+            "mutation($project: ID!, $itemId: ID!, $fieldId: ID!, $date: Date!) { updateProjectV2ItemFieldValue("
+            "input: {projectId: $project, itemId: $itemId, fieldId: $fieldId, value: {date: $date}})"
+            " { projectV2Item { id } } }"
+        )
+        self._graphql(
+            update, {"project": project_id, "itemId": item_id, "fieldId": field_id, "date": due.isoformat()}, write=True
+        )
+
+    def _graphql(self, query: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
+        answer = self._call(
+            "POST", self._client.graphql_url, body={"query": query, "variables": variables}, op="graphql", write=write
+        )
+        data = answer.data or {}
+        if data.get("errors") and not data.get("data"):
+            raise TrackerError(str(data["errors"][0].get("message", "GraphQL error")), tracker=NAME, op="graphql")
+        result: dict[str, Any] = data.get("data") or {}
+        return result
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def _ref(self, issue: Mapping[str, Any]) -> TicketRef:
+        repo = _repo_of(issue)
+        return TicketRef(tracker=NAME, key=f"{repo}#{issue['number']}", url=str(issue["html_url"]), id=str(issue["id"]))
+
+    def _ticket(self, issue: Mapping[str, Any]) -> Ticket:
+        labels = tuple(str(x["name"]) for x in issue.get("labels") or ())
+        text, footer = split_body(issue.get("body"))
+        marker = footer.marker if footer else None
+        mapped = self._mapping.statuses.to_canonical(str(issue["state"]), issue.get("state_reason"), labels)
+        assignee = issue.get("assignee") or {}
+        parent = None
+        parent_url = issue.get("parent_issue_url")
+        if parent_url:
+            match = re.search(r"/repos/([^/]+/[^/]+)/issues/(\d+)$", str(parent_url))
+            if match:
+                parent = TicketRef(tracker=NAME, key=f"{match[1]}#{match[2]}")
+        incident = INCIDENT_LABEL in labels or (marker is not None and "#" not in marker.key)
+        return Ticket(
+            ref=self._ref(issue),
+            title=str(issue["title"]),
+            status=mapped.status,
+            status_raw=mapped.raw,
+            updated_at=_parse_time(str(issue["updated_at"])),
+            marker=marker,
+            kind=TicketKind.INCIDENT if incident else TicketKind.ITEM,
+            body=text if footer is not None else None,
+            priority=(footer.priority if footer else None) or self._mapping.priorities.from_labels(labels),
+            assignee=assignee.get("login") if isinstance(assignee, Mapping) else None,
+            due=footer.due if footer else _due_from_labels(labels),
+            labels=labels,
+            parent=parent,
+            scope=_repo_of(issue),
+            created_at=_parse_time(str(issue["created_at"])),
+            raw=issue,
+        )
+
+    # --- HTTP: the one place library exceptions become pmsync's -------------------------------
+
+    def _list(self, path: str, params: dict[str, str], *, op: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        url: str | None = path
+        query: dict[str, str] | None = params
+        while url is not None:
+            answer = self._call("GET", url, params=query, op=op)
+            items += list(answer.data or ())
+            url = _next_link(str(answer.headers.get("link", "")))
+            query = None  # the next link carries the query
+        return items
+
+    def _call(
+        self,
+        method: str,
+        url: str,
+        *,
+        op: str,
+        params: dict[str, str] | None = None,
+        body: Any = None,
+        etag: str | None = None,
+        write: bool | None = None,
+    ) -> _Answer:
+        is_write = method != "GET" if write is None else write
+        self._pacer.before_request(write=is_write)
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        if etag:
+            headers["If-None-Match"] = etag
+        self.requests += 1
+        try:
+            if method == "GET":
+                status, raw_headers, output = self._client.requestJson(method, url, parameters=params, headers=headers)
+            else:
+                status, raw_headers, output = self._client.requestJson(method, url, headers=headers, input=body)
+        except requests.RequestException as error:
+            # A time-out or a lost connection: a write may or may not have happened.
+            raise TrackerUnavailable(f"{type(error).__name__} talking to GitHub", tracker=NAME, op=op) from None
+        lowered = {str(k).lower(): str(v) for k, v in raw_headers.items()}
+        try:
+            data = json.loads(output) if output else None
+        except ValueError:
+            raise TrackerUnavailable(f"HTTP {status}: an answer that is not JSON", tracker=NAME, op=op) from None
+        if status >= 400:
+            raise _translate(status, lowered, data, op, self._clock())
+        self._pacer.observe(lowered)
+        return _Answer(status, lowered, data)
+
+
+def _translate(status: int, headers: Mapping[str, str], data: Any, op: str, now: dt.datetime) -> TrackerError:
+    body = data if isinstance(data, dict) else {}
+    message = str(body.get("message") or f"HTTP {status}")
+    if status == 401:
+        return TrackerAuthError(
+            "the token was rejected", tracker=NAME, op=op, hint="check the token named by [tracker] token_env"
+        )
+    limited = "rate limit" in message.lower() or headers.get("x-ratelimit-remaining") == "0"
+    if status == 429 or (status == 403 and (limited or "retry-after" in headers)):
+        return RateLimited(message, tracker=NAME, op=op, retry_after=_retry_after(headers, now))
+    if status in (404, 410):
+        return TrackerNotFound(message, tracker=NAME, op=op)
+    if status == 403:
+        return TrackerAuthError(
+            message, tracker=NAME, op=op, hint="the token needs Issues: read and write on this repository"
+        )
+    if status >= 500:
+        return TrackerUnavailable(f"HTTP {status}: {message}", tracker=NAME, op=op)
+    return TrackerError(f"HTTP {status}: {message}", tracker=NAME, op=op)
+
+
+def _retry_after(headers: Mapping[str, str], now: dt.datetime) -> float:
+    """``retry-after``; else the primary limit's reset; else GitHub's advice: at least a minute."""
+    if "retry-after" in headers:
+        try:
+            return max(float(headers["retry-after"]), 0.0)
+        except ValueError:
+            pass
+    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
+        try:
+            reset = float(headers["x-ratelimit-reset"])
+        except ValueError:
+            return SECONDARY_WAIT
+        return max(reset - now.timestamp(), 1.0)
+    return SECONDARY_WAIT
+
+
+def _next_link(link: str) -> str | None:
+    match = re.search(r'<([^>]+)>;\s*rel="next"', link)
+    return match[1] if match else None
+
+
+def _repo_of(issue: Mapping[str, Any]) -> str:
+    match = re.search(r"/repos/([^/]+/[^/]+)$", str(issue["repository_url"]))
+    if match is None:
+        raise TrackerError("issue without a repository URL", tracker=NAME, op="read")
+    return match[1]
+
+
+def _marker_of(issue: Mapping[str, Any]) -> Marker | None:
+    _text, footer = split_body(issue.get("body"))
+    return footer.marker if footer else None
+
+
+def _due_label(due: dt.date) -> str:
+    return f"{DUE_PREFIX}{due.isoformat()}"
+
+
+def _due_from_labels(labels: Sequence[str]) -> dt.date | None:
+    for label in labels:
+        if label.startswith(DUE_PREFIX):
+            try:
+                return dt.date.fromisoformat(label[len(DUE_PREFIX) :])
+            except ValueError:
+                continue
+    return None
+
+
+def _label_description(name: str) -> str:
+    if name == MANAGED_LABEL:
+        return "Managed by pmsync (post-mortem follow-up)"
+    if name.startswith("pmsync-"):
+        return "pmsync marker: identifies one action item"
+    if name.startswith(DUE_PREFIX):
+        return "Due date of a post-mortem action item"
+    return "Added by pmsync"
+
+
+def _parse_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
