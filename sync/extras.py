@@ -10,7 +10,7 @@ extra           libraries                          needed by
 ==============  =================================  =====================================================
 ``postgres``    psycopg                            ``[state] url = "postgresql+psycopg://…"``
 ``jira``        jira                               ``[tracker] kind = "jira"``
-``github``      PyGithub (``github``)              ``[tracker] kind = "github"``
+``github``      PyGithub (``github``), requests    ``[tracker] kind = "github"``
 ``reports``     matplotlib                         charts in ``pmsync report``
 ``service``     schedule, prometheus_client        ``pmsync serve``
 ``all``         every one of the above             the Docker image's ``EXTRAS`` build argument
@@ -32,6 +32,7 @@ EXTRA_OF: Mapping[str, str] = {
     "psycopg": "postgres",
     "jira": "jira",
     "github": "github",
+    "requests": "github",  # PyGithub's transport, whose errors the GitHub adapter translates
     "matplotlib": "reports",
     "schedule": "service",
     "prometheus_client": "service",

@@ -32,7 +32,8 @@ class PullResult:
 
 def pull(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> PullResult:
     seen = changed = pages = 0
-    for scope in store.scopes():
+    scopes = [None] if tracker.capabilities.pull_spans_scopes else store.scopes()
+    for scope in scopes:
         cursor = store.cursor(scope)
         for _ in range(MAX_PAGES):
             page = retry.retrying()(lambda c=cursor, s=scope: tracker.changed_since(c, s))

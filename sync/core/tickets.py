@@ -185,6 +185,9 @@ class Capabilities:
       may miss creates younger than ``search_lag_seconds`` (the bound, configurable as
       ``[tracker] search_lag_seconds``), and a miss is no proof of absence until then.
     - ``title_limit``: the longest title the tracker accepts (characters).
+    - ``pull_spans_scopes``: one ``changed_since`` pass over the default scope (``None``) already
+      delivers the tickets of every scope (Jira's JQL spans projects), so pull asks for no other;
+      otherwise pull walks each scope the state knows (GitHub: one repository at a time).
     """
 
     native_due_date: bool
@@ -197,6 +200,7 @@ class Capabilities:
     consistent_lookup: bool = False
     search_lag_seconds: float = 60.0
     title_limit: int = 255
+    pull_spans_scopes: bool = False
 
     def __post_init__(self) -> None:
         if self.max_batch < 1:

@@ -235,6 +235,7 @@ class JiraTracker:
             consistent_lookup=False,
             search_lag_seconds=self._mapping.search_lag_seconds,
             title_limit=TITLE_LIMIT,
+            pull_spans_scopes=True,
         )
 
     @property
