@@ -173,7 +173,6 @@ class _Parser:
         self.blocks: list[Node] = list(root.children)
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
-        self.consumed: set[int] = set()  # lines read by a section reader, not scanned for fields
         self._loose_tables: list[Node] | None = None
 
     # -- structure ------------------------------------------------------------------------------
@@ -228,12 +227,6 @@ class _Parser:
             region = self._region(header)
             covered.update(region)
             yield header, region
-
-    def _consume(self, indices: Sequence[int]) -> None:
-        for index in indices:
-            node = self.blocks[index]
-            if node.map:
-                self.consumed.update(range(node.map[0], node.map[1]))
 
     # -- the run --------------------------------------------------------------------------------
 
@@ -386,8 +379,6 @@ class _Parser:
                 continue
             rows = [r for part in node.children for r in part.children if r.type == "tr"]
             cells = [[node_text(c).text for c in row.children] for row in rows]
-            if not cells:
-                continue
             if all(len(row) == 2 for row in cells):
                 found.extend(
                     (first_line(row), f"{label}: {value}") for row, (label, value) in zip(rows, cells, strict=True)
