@@ -205,3 +205,63 @@ def test_an_empty_list_item_is_dropped_with_an_info_on_its_line() -> None:
 def test_a_checkbox_wins_over_a_status_prefix_which_is_still_peeled_off() -> None:
     item = only("- [x] WIP: Fix the cache (P1, @ann)")
     assert (item.text, item.status, item.status_raw) == ("Fix the cache", Status.DONE, "[x]")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # The first column of an action table without an action header holds the action.
+        ("| | Owner |\n|---|---|\n| Fix the cache | @ann |", {"text": "Fix the cache", "owner": "@ann", "line": 7}),
+        # Two columns of one role: the first one is read.
+        (
+            "| Action | Owner | Assignee |\n|---|---|---|\n| Fix the cache | @ann | @bo |",
+            {"text": "Fix the cache", "owner": "@ann", "extra": {}},
+        ),
+        # A done symbol beside a checked box is peeled off; the checkbox stays the status.
+        ("- [x] ✅ Fix the cache (P1, @ann)", {"text": "Fix the cache", "status": Status.DONE, "status_raw": "[x]"}),
+        # A leading owner is not overwritten by a later owner label or owner sentence.
+        (
+            "- (@ann) Fix the cache, owner: @bo, due: 2024-05-01",
+            {"text": "Fix the cache", "owner": "@ann", "deadline": dt.date(2024, 5, 1)},
+        ),
+        (
+            "- (@ann) Fix the cache and rewrite the pipeline for the new layer. Owner: Ann Lee",
+            {"text": "Fix the cache and rewrite the pipeline for the new layer.", "owner": "@ann"},
+        ),
+        (
+            "- Fix the cache and rewrite the pipeline for the new layer. Owner: Ann Lee",
+            {"text": "Fix the cache and rewrite the pipeline for the new layer.", "owner": "Ann Lee"},
+        ),
+        # An owner sentence followed by more prose: the sentence goes, the prose stays; a leading owner wins.
+        (
+            "- Fix the cache; owner: Ann Lee — we should also rewrite the entire pipeline for the new layer soon",
+            {
+                "text": "Fix the cache — we should also rewrite the entire pipeline for the new layer soon",
+                "owner": "Ann Lee",
+            },
+        ),
+        (
+            "- (@ann) Fix the cache; owner: Ann Lee — we should also rewrite the whole pipeline for the new layer soon",
+            {
+                "text": "Fix the cache — we should also rewrite the whole pipeline for the new layer soon",
+                "owner": "@ann",
+            },
+        ),
+        # A sub-bullet labelled with something that is no item field describes an owned item.
+        (
+            "- Fix the cache (P1, @ann)\n  - Cost: two days of work",
+            {"extra": {"description": "Cost: two days of work"}},
+        ),
+        # An unclosed bold run opening a wrapped item is no title: the lines form one item.
+        ("- **not closed\n  second line (P1, @ann)", {"text": "**not closed second line", "owner": "@ann"}),
+        # A labelled sub-bullet whose label is no item field is kept under its label.
+        (
+            "- Fix the cache (P1, @ann)\n  - Note: check the TTL",
+            {"text": "Fix the cache", "extra": {"note": "check the TTL"}},
+        ),
+    ],
+)
+def test_tables_symbols_owners_and_sub_bullets(body: str, expected: dict[str, Any]) -> None:
+    item = only(body)
+    for name, value in expected.items():
+        assert getattr(item, name) == value, name

@@ -14,12 +14,13 @@ from sync.core.model import DiagnosticSeverity, FactorCategory, PostMortem, Prio
 from sync.core.parse import parse_document
 from sync.core.parse.blocks import Inline, inline_source, inline_tokens, node_text, parse_tree
 from sync.core.parse.codes import Collector
-from sync.core.parse.dates import parse_time, period_end, timezone_for
+from sync.core.parse.dates import deadline_phrase, parse_time, period_end, timezone_for
 from sync.core.parse.fields import impact_numbers
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import from_url, merge
 from sync.core.parse.retrospective import read_checks, read_cost, read_factors, read_whys
 from sync.core.parse.sections import pseudo_heading
+from sync.core.parse.wording import reads_as_action
 
 ACTIONS = "## Action Items\n\n- Fix the cache (P1, @ann)\n"
 
@@ -283,3 +284,38 @@ def test_a_failure_inside_the_parser_is_reported_as_an_error_diagnostic(caplog: 
     assert diagnostic.message == "internal-error: RuntimeError: synonym table unavailable"
     assert diagnostic.hint == "please report this document"
     assert [r.getMessage() for r in caplog.records] == ["parser failed on pm.md"]
+
+
+# -- deadlines, wording, sections without content -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("Finish the migration in H1", "in H1"),
+        ("Finish the migration H1", None),  # a bare period without a preposition is too weak
+        ("Finish the migration 2024-05-01", None),
+    ],
+)
+def test_deadline_phrases_need_a_preposition(text: str, phrase: str | None) -> None:
+    found = deadline_phrase(text)
+    assert (found.group(0) if found else None) == phrase
+
+
+@pytest.mark.parametrize("text", ["", "— …"])
+def test_a_line_without_words_does_not_read_as_an_action(text: str) -> None:
+    assert reads_as_action(text) is False
+
+
+def test_an_empty_cost_section_states_no_cost() -> None:
+    result = parse_document("# Outage\n\n## Cost\n\n" + ACTIONS, "pm.md")
+    assert result.postmortem is not None
+    assert result.postmortem.cost is None
+    assert result.diagnostics == ()
+
+
+def test_whys_in_a_paragraph_skip_continuation_lines() -> None:
+    pm = postmortem(
+        "# Outage\n\n## Five Whys\n\nWhy 1: the cache expired\nnobody noticed\nWhy 2: no alert\n\n" + ACTIONS
+    )
+    assert [(w.number, w.text, w.line) for w in pm.whys] == [(1, "the cache expired", 5), (2, "no alert", 7)]
