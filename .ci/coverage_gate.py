@@ -18,10 +18,30 @@ from typing import Any
 # prefix of the file paths → minimum percent ("" is the whole code base).
 FLOORS: Mapping[str, float] = {
     "": 90.0,
-    "sync/core/": 96.0,
+    # plan.py and tickets.py (96 %) are being rewritten; every other file of sync/core has its own floor.
+    "sync/core/": 99.0,
+    "sync/core/authoring.py": 100.0,
+    "sync/core/model.py": 100.0,
+    "sync/core/render.py": 100.0,
+    "sync/core/state.py": 100.0,
     "sync/core/writeback.py": 100.0,
+    "sync/core/lint/": 100.0,
+    "sync/core/parse/__init__.py": 100.0,
+    "sync/core/parse/blocks.py": 100.0,
+    "sync/core/parse/codes.py": 100.0,
+    "sync/core/parse/dates.py": 100.0,
+    "sync/core/parse/document.py": 100.0,
+    "sync/core/parse/fields.py": 100.0,
+    # Short of 100 by one branch: _trailing's cap of 8 annotations peeled in one pass (a 9th stays).
+    "sync/core/parse/items.py": 99.9,
+    "sync/core/parse/options.py": 100.0,
+    "sync/core/parse/refs.py": 100.0,
+    "sync/core/parse/retrospective.py": 100.0,
+    "sync/core/parse/sections.py": 100.0,
+    "sync/core/parse/timeline.py": 100.0,
+    "sync/core/parse/wording.py": 100.0,
     "mappings/": 100.0,
-    # Add "reports/metrics.py": 100.0 once reports/ has landed with its tests.
+    "reports/metrics.py": 100.0,
 }
 
 

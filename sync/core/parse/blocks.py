@@ -7,7 +7,7 @@ each document is parsed exactly once; everything downstream walks the resulting 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,9 +118,9 @@ def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
             children = node.children
             stack.append(children)
         elif nesting == -1:
-            if len(stack) > 1:
-                stack.pop()
-                children = stack[-1]
+            # markdown-it's block tokens are balanced: every close pops what its open pushed.
+            stack.pop()
+            children = stack[-1]
         else:
             if token.type == "inline":
                 token.meta["env"] = env
@@ -289,7 +289,7 @@ def _render(events: Sequence[_Event]) -> Inline:
             out.append(" ")
         elif kind in ("link", "autolink"):
             link_stack.append((value, len(out.text), kind == "autolink"))
-        elif kind == "link_close" and link_stack:
+        elif kind == "link_close":  # both event sources pair every close with its open
             href, start, autolink = link_stack.pop()
             start = min(start + (1 if out.text[start : start + 1] == " " else 0), len(out.text))
             end = len(out.text.rstrip(" "))
@@ -298,23 +298,12 @@ def _render(events: Sequence[_Event]) -> Inline:
             if bold_depth == 0 and not seen_content and out.bold_prefix is None:
                 bold_start = len(out.text)
             bold_depth += 1
-        elif kind == "strong_close":
+        else:  # "strong_close", the last kind of event
             bold_depth = max(0, bold_depth - 1)
             if bold_depth == 0 and bold_start is not None and out.bold_prefix is None:
                 out.bold_prefix = out.text[bold_start:].strip()
                 bold_start = None
             seen_content = True
-    stripped = out.text.lstrip(" ")
-    shift = len(out.text) - len(stripped)
-    if shift:
-        out.links = [Link(ln.text, ln.url, ln.start - shift, ln.end - shift, ln.autolink) for ln in out.links]
-    out.text = stripped.rstrip(" ")
+    # Inline.append never lets the text start with a space, so only the end needs trimming.
+    out.text = out.text.rstrip(" ")
     return out
-
-
-def walk(nodes: Iterable[Node]) -> Iterable[Node]:
-    """Depth-first over nodes and their block children."""
-    for node in nodes:
-        yield node
-        if node.type not in ("inline", "text"):
-            yield from walk(node.children)

@@ -379,8 +379,6 @@ class _Parser:
                 continue
             rows = [r for part in node.children for r in part.children if r.type == "tr"]
             cells = [[node_text(c).text for c in row.children] for row in rows]
-            if not cells:
-                continue
             if all(len(row) == 2 for row in cells):
                 found.extend(
                     (first_line(row), f"{label}: {value}") for row, (label, value) in zip(rows, cells, strict=True)
@@ -426,13 +424,13 @@ class _Parser:
             for _, region in self._regions(kind):
                 for index in region:
                     node = self.blocks[index]
-                    if node.map:
-                        excluded.update(range(node.map[0], node.map[1]))
+                    assert node.map is not None  # markdown-it maps every block token
+                    excluded.update(range(node.map[0], node.map[1]))
         for label in self.labels:
             if label.header.kind in ("actions", "timeline", "context") or label.header.title.lower() == "context":
                 for nested in label.lists:
-                    if nested.map:
-                        excluded.update(range(nested.map[0], nested.map[1]))
+                    assert nested.map is not None
+                    excluded.update(range(nested.map[0], nested.map[1]))
         return excluded
 
     def _line_kinds(self) -> dict[int, str]:

@@ -56,7 +56,8 @@ _PRIORITY_WORD_PREFIX = re.compile(
 # "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
 _STATUS_PREFIX = re.compile(
     r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
-    r"(?P<w>done|todo|to do|wip|in progress|in-progress|wontfix|won't do|won't fix|fixed|completed?)\s*[:\-–—])\s*",
+    r"(?P<w>done|todo|to do|wip|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
+    r"\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
 _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP)\s+(?=\S)")
@@ -326,9 +327,7 @@ class ItemReader:
 
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
         siblings: list[Draft] = []
-        for item in node.children:
-            if item.type != "list_item":
-                continue
+        for item in node.children:  # a list's children are all list items
             paragraphs = [c for c in item.children if c.type == "paragraph"]
             nested = [c for c in item.children if c.type in ("bullet_list", "ordered_list")]
             line = first_line(item)
@@ -467,9 +466,8 @@ class ItemReader:
         return any(_COLUMNS.get(_column_key(name)) == "text" for name in _header_cells(node))
 
     def read_table(self, node: Node, group: Group | None) -> None:
+        # A table always has its header row (markdown-it makes no table without one).
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
-        if not rows:
-            return
         header = [node_text(cell).text for cell in rows[0].children]
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles:
@@ -744,9 +742,8 @@ class ItemReader:
             return False  # "(SEV-1)", "(RFC-7231)": standards and severities, not tickets
         found: list[TicketLink] = []
         for link in inner:
+            # An http(s) autolink is a ticket of system "other" at worst: link_ticket takes any URL text.
             ticket = link_ticket(link.url if link.autolink else link.text, link.url)
-            if ticket is None and link.autolink and link.url.startswith(("http://", "https://")):
-                ticket = TicketLink(system="other", key=link.url, url=link.url)
             if ticket is None:
                 return False
             found.append(ticket)
@@ -939,8 +936,6 @@ class ItemReader:
         scrubbed = text
         for link in sorted(links, key=lambda ln: ln.start, reverse=True):
             ticket = link_ticket(link.text, link.url) if not link.autolink else link_ticket(link.url, link.url)
-            if ticket is None and link.autolink and link.url.startswith("http"):
-                ticket = TicketLink(system="other", key=link.url, url=link.url)
             if ticket is not None:
                 found.insert(0, ticket)
             if 0 <= link.start <= link.end <= len(scrubbed):

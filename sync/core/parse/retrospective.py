@@ -94,9 +94,8 @@ def read_factors(blocks: Sequence[Node], diagnostics: Collector) -> list[Contrib
 
 
 def _factor_table(node: Node, diagnostics: Collector) -> list[ContributingFactor]:
+    # A table always has its header row (markdown-it makes no table without one).
     rows = [r for section in node.children for r in section.children if r.type == "tr"]
-    if not rows:
-        return []
     header = [node_text(c).text.lower() for c in rows[0].children]
     name_col = next((i for i, h in enumerate(header) if re.search(r"factor|name|category|cause", h)), 0)
     score_col = next((i for i, h in enumerate(header) if re.search(r"score|rating|weight|severity", h)), None)

@@ -147,10 +147,8 @@ def pseudo_heading(node: Node) -> Inline | None:
     rendered = render_inline(tokens)
     if not rendered.bold_prefix:
         return None
-    rest = rendered.text[len(rendered.bold_prefix) :] if rendered.text.startswith(rendered.bold_prefix) else None
-    if rest is None:
-        return None
-    rest = _FOOTNOTE.sub("", rest).strip()
+    # The first token opens the bold run, so the rendered text starts with it.
+    rest = _FOOTNOTE.sub("", rendered.text[len(rendered.bold_prefix) :]).strip()
     if rest not in ("", ":"):
         return None
     label = rendered.bold_prefix.rstrip(":").strip()

@@ -97,8 +97,7 @@ class TimelineReader:
         if self._pending_heading is not None:
             self._flush_heading(text)
             return
-        if not node.map:
-            return
+        assert node.map is not None  # markdown-it maps every paragraph
         current: list[str] = []
         start = 0
         when = ""
