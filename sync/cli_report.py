@@ -186,7 +186,12 @@ def report_cmd(
             failed = _link_parents(rt, data, as_of, settings, messages) or failed
         text = RENDERERS[fmt](report)
         if out is not None:
-            write_file(out, text)
+            try:
+                write_file(out, text)
+            except OSError as exc:
+                raise UsageError(
+                    f"--out: cannot write {out}: {exc.strerror or exc}", hint="choose a writable path"
+                ) from None
             messages.append(f"wrote {out}")
         else:
             click.echo(text, nl=False)
@@ -246,7 +251,8 @@ def _publish(
     messages.extend(f"wrote {path}" for path in outcome.files)
     messages.extend(f"published {posted}" for posted in outcome.posted)
     messages.extend(
-        f"error: publishing {where} failed: {error} (retried by the next --publish)"
+        f"error: publishing {where} failed: {error}"
+        + ("" if where.startswith("file:") else " (retried by the next --publish)")
         for where, error in sorted(outcome.failed.items())
     )
     return bool(outcome.failed)

@@ -172,3 +172,28 @@ def test_a_failed_publication_is_reported_and_the_files_are_still_written(demo: 
     assert code == 1
     assert "error: publishing issue:OPS-1/weekly-2026-05-01 failed" in err  # no such ticket
     assert [p.name for p in out.iterdir()] == ["weekly-2026-05-01.csv"]
+
+
+def test_an_unwritable_out_path_is_a_usage_error_not_a_traceback(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(demo, "report", "weekly", "--out", str(blocker / "weekly.md"))
+    assert code == 2
+    assert f"error: --out: cannot write {blocker / 'weekly.md'}" in err
+    assert out == ""
+
+
+def test_an_unwritable_output_dir_is_reported_and_the_posts_still_go_out(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    config = tmp_path / "pmsync.toml"
+    config.write_text(
+        demo.read_text(encoding="utf-8")
+        + f'\n[reports]\noutput_dir = "{blocker / "reports"}"\nformats = ["csv"]\npublish_issue = "DEMO-1"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(config, "report", "weekly", "--publish", "--as-of", "2026-05-02")
+    assert code == 1
+    assert f"error: publishing file:{blocker / 'reports' / 'weekly-2026-05-02.csv'} failed" in err
+    assert "published issue:DEMO-1/weekly-2026-05-02" in err  # the comment was still made
+    assert "Traceback" not in err
