@@ -197,3 +197,14 @@ def test_an_unwritable_output_dir_is_reported_and_the_posts_still_go_out(demo: P
     assert f"error: publishing file:{blocker / 'reports' / 'weekly-2026-05-02.csv'} failed" in err
     assert "published issue:DEMO-1/weekly-2026-05-02" in err  # the comment was still made
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["report", "weekly"], ["new", "A title"], ["status"]])
+def test_a_state_database_that_cannot_be_opened_names_its_path_and_exits_2(tmp_path: Path, command: list[str]) -> None:
+    config = tmp_path / "pmsync.toml"
+    database = tmp_path / "missing-folder" / "state.db"
+    config.write_text(f'[state]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
+    code, out, err = run(config, *command, *(["--dir", str(tmp_path / "pm")] if command[0] == "new" else []))
+    assert code == 2
+    assert f"cannot open the state database {database}" in err
+    assert not (tmp_path / "pm").exists()

@@ -273,8 +273,9 @@ def test_an_unusable_state_database_is_a_clear_error(run: Run, project: Path) ->
     bad = project / "bad-db.toml"
     bad.write_text('[state]\nurl = "sqlite:////nonexistent-dir/x/state.db"\n', encoding="utf-8")
     result = run("sync", str(project / "docs"), config=bad)
-    assert result.exit_code == 1
-    assert "state database error" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2  # a configuration error (issue 18): the path is named
+    assert "cannot open the state database /nonexistent-dir/x/state.db" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_a_failing_pull_keeps_the_sync_summary(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
