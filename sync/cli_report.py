@@ -162,9 +162,9 @@ def report_cmd(
         report = build_report(kind, data, as_of, quarter, settings)
         messages: list[str] = []
         if nudge:
-            plan = plan_nudges(
-                item_states(data, now, settings), now, settings, set() if dry_run else used_windows(rt.engine)
-            )
+            # The dry run reads the record too: it shows who *would* be nudged, and a window used
+            # before would not be nudged again.
+            plan = plan_nudges(item_states(data, now, settings), now, settings, used_windows(rt.engine))
             if dry_run:
                 report = overdue_report(data, as_of, settings, plan.nudges)
                 messages.append(

@@ -102,9 +102,11 @@ def test_nudge_dry_run_then_nudges_once_on_the_tickets(demo: Path, tmp_path: Pat
     assert code == 0, err
     assert f"nudged {len(due)}, failed 0" in err
     assert [n["item"] for n in json.loads(out)["nudges"]] == [n["item"] for n in due]
-    # A second run (a restart) repeats none; the dry run still lists them all (it ignores the record).
+    # A second run (a restart) repeats none, and the dry run says so: nobody would be nudged again.
     code, out, err = run(config, "report", "overdue", "--nudge", "--format", "json")
     assert "nudged 0, failed 0" in err and json.loads(out)["nudges"] == []
+    code, out, err = run(config, "report", "overdue", "--nudge", "--dry-run", "--format", "json")
+    assert code == 0 and "dry run: 0 nudge(s) due" in err and json.loads(out)["nudges"] == []
     rt = open_runtime(config)
     try:
         with rt.engine.connect() as conn:
