@@ -644,6 +644,7 @@ class _Parser:
         reader = TimelineReader(self.options.default_timezone, year)
         if started is not None:
             reader.current_date = started.date()
+            reader.reference = started
         for header, region in self._regions("timeline"):
             from sync.core.parse.dates import zone_note
 
