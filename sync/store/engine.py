@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from sync.errors import ConfigError
+from sync.extras import require
 
 DEFAULT_URL = "sqlite:///pmsync.db"
 
@@ -37,6 +38,10 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if backend == "postgresql":
+        if parsed.get_driver_name() == "psycopg":
+            # Every command that opens the state (pmsync new too), not only the runtime: one line
+            # naming the extra instead of a traceback.
+            require("psycopg", "[state] url = postgresql+psycopg://…")
         return create_engine(url, pool_pre_ping=True)
     raise ConfigError(f"[state] url: unsupported database {backend!r}; expected sqlite or postgresql")
 

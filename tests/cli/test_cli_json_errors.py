@@ -43,3 +43,15 @@ def test_a_configuration_error_is_a_json_error_too(tmp_path: Path, command: list
     result = CliRunner().invoke(cli, ["--config", str(config), *command, "--format", "json"])
     assert result.exit_code == 2
     assert "max_creates" in json.loads(result.stdout)["error"]["message"]
+
+
+def test_pmsync_new_without_the_postgres_extra_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if `pmsync[postgres]` were not installed
+    config = tmp_path / "pmsync.toml"
+    config.write_text('[state]\nurl = "postgresql+psycopg://pm@127.0.0.1:5432/pm"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--config", str(config), "new", "Outage", "--dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "needs the optional dependency 'psycopg'" in result.stderr
+    assert "pip install 'pmsync[postgres]'" in result.stderr
