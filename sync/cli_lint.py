@@ -33,7 +33,7 @@ from sync.core.lint import (
     valid_rules,
 )
 from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority
-from sync.documents import load_documents
+from sync.documents import excluder, is_postmortem, load_documents
 from sync.errors import UsageError
 from sync.git_history import GitCheckout, pick_base
 from sync.runtime import parse_options_for, source_paths
@@ -162,7 +162,16 @@ def lint(
         )
         found: list[Diagnostic] = []
         documents = 0
-        for result in load_documents(targets, parse_options_for(settings)) if targets else ():
+        exclude = excluder(settings.sources.exclude) if settings.sources.exclude else None
+        for result in load_documents(targets, parse_options_for(settings), exclude=exclude) if targets else ():
+            if result.postmortem is not None and not is_postmortem(result.postmortem):
+                # As sync does: a README.md beside the post-mortems is not one, and must not fail
+                # the lint of the folder (or a CI job running `lint --changed`).
+                click.echo(
+                    f"info: {result.path}: not a post-mortem (no summary field, no action-item section); skipped",
+                    err=True,
+                )
+                continue
             documents += 1
             found.extend(lint_result(result, options))
         diagnostics = sort_diagnostics(strict(found) if strict_mode else found)
