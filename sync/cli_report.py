@@ -162,6 +162,9 @@ def report_cmd(
             data = load_report_data(rt.engine, rt.tracker.name)
             report = build_report(kind, data, as_of, quarter, settings)
             messages: list[str] = []
+            if not data.incidents:
+                # A first run before any sync: say why every number is empty.
+                messages.append("note: the state database holds no post-mortems yet; run `pmsync sync` first")
             if nudge:
                 # The dry run reads the record too: it shows who *would* be nudged, and a window used
                 # before would not be nudged again.

@@ -210,3 +210,14 @@ def test_a_state_database_that_cannot_be_opened_names_its_path_and_exits_2(tmp_p
     assert code == 2
     assert f"cannot open the state database {database}" in err
     assert not (tmp_path / "pm").exists()
+
+
+def test_a_report_over_an_empty_state_says_why_it_is_empty(tmp_path: Path) -> None:
+    config = tmp_path / "pmsync.toml"
+    config.write_text(f'[state]\nurl = "sqlite:///{tmp_path / "state.db"}"\n', encoding="utf-8")
+    code, out, err = run(config, "report", "weekly", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["completion"]["items"] == 0
+    assert "holds no post-mortems yet; run `pmsync sync` first" in err
+    _, _, err = run(config, "report", "weekly")  # the text format says it too
+    assert "run `pmsync sync` first" in err
