@@ -21,7 +21,7 @@ FLOORS: Mapping[str, float] = {
     "sync/core/": 96.0,
     "sync/core/writeback.py": 100.0,
     "mappings/": 100.0,
-    # Add "reports/metrics.py": 100.0 once reports/ has landed with its tests.
+    "reports/": 100.0,  # pure metrics and renderers, all of it covered since they landed
 }
 
 
