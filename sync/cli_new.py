@@ -145,6 +145,10 @@ def _moment(option: str, value: str | None, timezone: str) -> dt.datetime | None
     return moment
 
 
+def _one_line(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value is not None else None
+
+
 def _shown(path: Path) -> str:
     # Relative to the working directory when inside it: the path a person types next.
     try:
@@ -203,13 +207,15 @@ def new(
         if started is not None and ended is not None and ended < started:
             raise UsageError("--end is before --start")
         draft = Draft(
-            title=" ".join(title.split()),
+            title=_one_line(title) or title,
             severity=Severity(severity.upper()) if severity else None,
             started_at=started,
             ended_at=ended,
-            team=team,
-            service=service,
-            industry=industry,
+            # One line each: a line break in a value would start a new line of the template
+            # (a section heading, an action item) inside the summary.
+            team=_one_line(team),
+            service=_one_line(service),
+            industry=_one_line(industry),
         )
         created = create_postmortem(settings, settings.state.url, draft, directory=directory)
         if output_format == "json":
