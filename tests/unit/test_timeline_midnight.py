@@ -89,3 +89,20 @@ def test_lint_sees_no_gap_in_a_minute_by_minute_night_timeline() -> None:
     result = parse_document(text, "t.md")
     assert result.postmortem is not None
     assert [d for d in lint(result.postmortem) if d.code == "LINT161"] == []
+
+
+def test_a_date_heading_names_the_day_of_the_times_after_it() -> None:
+    # The headings decide, whatever the entries before them or the start say.
+    text = (
+        "# Outage\n\n- **Start:** 2026-03-02 10:00 UTC\n\n## Timeline\n\n### 2026-03-02\n\n- 10:00 alert\n\n"
+        "### 2026-03-01\n\n- 09:00 the change that caused it\n- 23:50 second change\n- 00:10 next day\n\n"
+        "## Action Items\n\n- Fix it (@x, P0)\n"
+    )
+    result = parse_document(text, "t.md")
+    assert result.postmortem is not None
+    assert [entry.at for entry in result.postmortem.timeline] == [
+        dt.datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
+        dt.datetime(2026, 3, 1, 9, 0, tzinfo=UTC),
+        dt.datetime(2026, 3, 1, 23, 50, tzinfo=UTC),
+        dt.datetime(2026, 3, 2, 0, 10, tzinfo=UTC),
+    ]

@@ -90,6 +90,7 @@ class TimelineReader:
             self._add(match.group("when"), match.group("text"), line)
         elif _DATE_LINE.match(title) or parse_date(title, self.year):
             self.current_date = parse_date(title, self.year) or self.current_date
+            self._day_given()
 
     def _flush_heading(self, text: str) -> None:
         if self._pending_heading is not None:
@@ -121,6 +122,7 @@ class TimelineReader:
                 current.append(cleaned)
             elif _DATE_LINE.match(cleaned):
                 self.current_date = parse_date(cleaned) or self.current_date
+                self._day_given()
         if current:
             self._add(when, " ".join(current), start)
 
@@ -174,6 +176,12 @@ class TimelineReader:
                 at += shift
         self._last_at = at
         return at
+
+    def _day_given(self) -> None:
+        # A date heading or line names the day of the bare times after it: no guessing from the
+        # entries before it or from the start.
+        self._last_at = None
+        self.reference = None
 
     def _day_shift(self, at: dt.datetime) -> dt.timedelta:
         """A bare time's day, told from the entry before it (or the incident's start)."""
