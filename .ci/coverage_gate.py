@@ -41,7 +41,7 @@ FLOORS: Mapping[str, float] = {
     "sync/core/parse/timeline.py": 100.0,
     "sync/core/parse/wording.py": 100.0,
     "mappings/": 100.0,
-    "reports/metrics.py": 100.0,
+    "reports/": 100.0,  # pure metrics and renderers, all of it covered since they landed
 }
 
 

@@ -38,6 +38,7 @@ from reports.results import ClusterIncident, EarlierItem, PairLink, RepeatCluste
 from sync.core.model import Status
 
 SIMILAR = "similar root cause"
+UNTRACKED = "no ticket yet"  # status_then of an item whose ticket was created after the repeat
 NAMED = "names the earlier incident"
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -240,8 +241,10 @@ def _earlier_items(pairs: Sequence[RepeatPair], items: Mapping[str, list[ItemFac
             if (item.key, pair.later.key) in seen or not item.present:
                 continue
             seen.add((item.key, pair.later.key))
-            if item.opened_at is not None and item.opened_at > moment:
-                continue  # its ticket did not exist yet
+            # An item whose ticket came later (a backfill, or pmsync adopted after the repeat) is
+            # still listed: the earlier incident's actions are the point of the report; its status
+            # then is unknown, not "open".
+            tracked = item.opened_at is None or item.opened_at <= moment
             status = status_at(item, moment)
             rows.append(
                 EarlierItem(
@@ -249,8 +252,8 @@ def _earlier_items(pairs: Sequence[RepeatPair], items: Mapping[str, list[ItemFac
                     item=item.key,
                     ticket=item.ticket,
                     text=item.text,
-                    status_then=status.value,
-                    fixed_but_recurred=status is Status.DONE and done_since(item, moment) is not None,
+                    status_then=status.value if tracked else UNTRACKED,
+                    fixed_but_recurred=tracked and status is Status.DONE and done_since(item, moment) is not None,
                 )
             )
     return rows

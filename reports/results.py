@@ -167,7 +167,9 @@ class EarlierItem(Result):
     item: str
     ticket: str | None
     text: str
-    status_then: str = Field(description="status when the repeat happened")
+    status_then: str = Field(
+        description="status when the repeat happened, or 'no ticket yet' when its ticket was created after it"
+    )
     fixed_but_recurred: bool
 
 

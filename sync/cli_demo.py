@@ -40,9 +40,13 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
             f"{incident:<22} {len(mine):>5} {count[Status.DONE]:>5} {count[Status.WONT_DO]:>5} "
             f"{count[Status.IN_PROGRESS]:>5} {count[Status.OPEN]:>5} {overdue:>7}"
         )
+    # The reports' definition (issue 15): done / (all − won't do), won't-do shown apart, so that
+    # the demo and `pmsync report weekly` print the same rate.
     done = sum(1 for row in rows if row.status is Status.DONE)
-    rate = 100.0 * done / len(rows) if rows else 0.0
-    click.echo(f"completion rate: {done}/{len(rows)} items done ({rate:.0f}%)")
+    wont = sum(1 for row in rows if row.status is Status.WONT_DO)
+    counted = len(rows) - wont
+    rate = f"{100.0 * done / counted:.0f}%" if counted else "–"
+    click.echo(f"completion rate: {done}/{counted} items done ({rate}); won't do: {wont} (left out of the rate)")
     click.echo("")
     click.echo(f"documents (with Ticket and Status written back): {result.directory / 'postmortems'}")
     click.echo(f"state database: {result.database}")

@@ -20,6 +20,7 @@ from pathlib import Path
 import click
 
 from mappings.due_dates import reference_date, resolve_due
+from sync.cli_sync import json_errors
 from sync.config import Settings, load_settings
 from sync.core.lint import (
     DueDateFor,
@@ -32,7 +33,7 @@ from sync.core.lint import (
     valid_rules,
 )
 from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority
-from sync.documents import load_documents
+from sync.documents import excluder, is_postmortem, load_documents
 from sync.errors import UsageError
 from sync.git_history import GitCheckout, pick_base
 from sync.runtime import parse_options_for, source_paths
@@ -134,45 +135,55 @@ def lint(
     base: str | None,
 ) -> None:
     """Check post-mortems (files, or directories searched for *.md) for completeness and blame."""
-    if not paths and not changed:
-        raise UsageError("no documents to lint", hint="pass files or directories, or --changed")
-    if base is not None and not changed:
-        raise UsageError("--base only applies with --changed", hint="add --changed")
-    disabled = _disabled(disable)
-    settings = load_settings(_config_path(ctx))
-    priority = Priority(default_priority) if default_priority else settings.default_priority
-    checkout = GitCheckout.find(Path.cwd())
-    if changed:
-        if checkout is None:
-            raise UsageError("--changed needs a git checkout", hint="run it inside the repository, or pass paths")
-        ref, note = pick_base(checkout, base)
-        if note:
-            click.echo(f"note: {note}", err=True)
-        targets = changed_documents(checkout, ref, paths, settings)
-        log.info("%s post-mortems changed against %s", len(targets), ref)
-    else:
-        targets = list(paths)
-    options = LintOptions(
-        default_priority=priority,
-        disabled=disabled,
-        due_date=_due_date_for(settings, priority),
-        first_commit=checkout.first_commit if checkout is not None else None,
-    )
-    found: list[Diagnostic] = []
-    documents = 0
-    for result in load_documents(targets, parse_options_for(settings)) if targets else ():
-        documents += 1
-        found.extend(lint_result(result, options))
-    diagnostics = sort_diagnostics(strict(found) if strict_mode else found)
-    log.debug("Linted %s documents: %s diagnostics", documents, len(diagnostics))
-    if output_format == "json":
-        click.echo(json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2, ensure_ascii=False))
-    else:
-        for diagnostic in diagnostics:
-            click.echo(diagnostic.format())
-        click.echo(summary_line(diagnostics, documents))
-    if any(d.severity is DiagnosticSeverity.ERROR for d in diagnostics):
-        ctx.exit(1)
+    with json_errors(output_format == "json"):
+        if not paths and not changed:
+            raise UsageError("no documents to lint", hint="pass files or directories, or --changed")
+        if base is not None and not changed:
+            raise UsageError("--base only applies with --changed", hint="add --changed")
+        disabled = _disabled(disable)
+        settings = load_settings(_config_path(ctx))
+        priority = Priority(default_priority) if default_priority else settings.default_priority
+        checkout = GitCheckout.find(Path.cwd())
+        if changed:
+            if checkout is None:
+                raise UsageError("--changed needs a git checkout", hint="run it inside the repository, or pass paths")
+            ref, note = pick_base(checkout, base)
+            if note:
+                click.echo(f"note: {note}", err=True)
+            targets = changed_documents(checkout, ref, paths, settings)
+            log.info("%s post-mortems changed against %s", len(targets), ref)
+        else:
+            targets = list(paths)
+        options = LintOptions(
+            default_priority=priority,
+            disabled=disabled,
+            due_date=_due_date_for(settings, priority),
+            first_commit=checkout.first_commit if checkout is not None else None,
+        )
+        found: list[Diagnostic] = []
+        documents = 0
+        exclude = excluder(settings.sources.exclude) if settings.sources.exclude else None
+        for result in load_documents(targets, parse_options_for(settings), exclude=exclude) if targets else ():
+            if result.postmortem is not None and not is_postmortem(result.postmortem):
+                # As sync does: a README.md beside the post-mortems is not one, and must not fail
+                # the lint of the folder (or a CI job running `lint --changed`).
+                click.echo(
+                    f"info: {result.path}: not a post-mortem (no summary field, no action-item section); skipped",
+                    err=True,
+                )
+                continue
+            documents += 1
+            found.extend(lint_result(result, options))
+        diagnostics = sort_diagnostics(strict(found) if strict_mode else found)
+        log.debug("Linted %s documents: %s diagnostics", documents, len(diagnostics))
+        if output_format == "json":
+            click.echo(json.dumps([d.model_dump(mode="json") for d in diagnostics], indent=2, ensure_ascii=False))
+        else:
+            for diagnostic in diagnostics:
+                click.echo(diagnostic.format())
+            click.echo(summary_line(diagnostics, documents))
+        if any(d.severity is DiagnosticSeverity.ERROR for d in diagnostics):
+            ctx.exit(1)
 
 
 commands = [lint]

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from sync.cli_sync import json_errors
 from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.authoring import NewDocument, check_template, file_name, fill_template, format_id, next_sequence
@@ -144,6 +145,10 @@ def _moment(option: str, value: str | None, timezone: str) -> dt.datetime | None
     return moment
 
 
+def _one_line(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value is not None else None
+
+
 def _shown(path: Path) -> str:
     # Relative to the working directory when inside it: the path a person types next.
     try:
@@ -192,29 +197,32 @@ def new(
     output_format: str,
 ) -> None:
     """Start a post-mortem from the template, with the next incident id."""
-    if not title.strip():
-        raise UsageError("the title is empty", hint='pmsync new "Checkout API returned 502s"')
-    config = ctx.find_root().params.get("config")
-    settings = load_settings(Path(config) if config else None)
-    timezone = settings.due_dates.timezone
-    started, ended = _moment("--start", start, timezone), _moment("--end", end, timezone)
-    if started is not None and ended is not None and ended < started:
-        raise UsageError("--end is before --start")
-    draft = Draft(
-        title=" ".join(title.split()),
-        severity=Severity(severity.upper()) if severity else None,
-        started_at=started,
-        ended_at=ended,
-        team=team,
-        service=service,
-        industry=industry,
-    )
-    created = create_postmortem(settings, settings.state.url, draft, directory=directory)
-    if output_format == "json":
-        click.echo(json.dumps({"path": str(created.path), "incident_id": created.incident_id}))
-        return
-    click.echo(_shown(created.path))
-    click.echo(f"next: write it, then `pmsync lint {_shown(created.path)}`", err=True)
+    with json_errors(output_format == "json"):
+        if not title.strip():
+            raise UsageError("the title is empty", hint='pmsync new "Checkout API returned 502s"')
+        config = ctx.find_root().params.get("config")
+        settings = load_settings(Path(config) if config else None)
+        timezone = settings.due_dates.timezone
+        started, ended = _moment("--start", start, timezone), _moment("--end", end, timezone)
+        if started is not None and ended is not None and ended < started:
+            raise UsageError("--end is before --start")
+        draft = Draft(
+            title=_one_line(title) or title,
+            severity=Severity(severity.upper()) if severity else None,
+            started_at=started,
+            ended_at=ended,
+            # One line each: a line break in a value would start a new line of the template
+            # (a section heading, an action item) inside the summary.
+            team=_one_line(team),
+            service=_one_line(service),
+            industry=_one_line(industry),
+        )
+        created = create_postmortem(settings, settings.state.url, draft, directory=directory)
+        if output_format == "json":
+            click.echo(json.dumps({"path": str(created.path), "incident_id": created.incident_id}))
+            return
+        click.echo(_shown(created.path))
+        click.echo(f"next: write it, then `pmsync lint {_shown(created.path)}`", err=True)
 
 
 commands = [new]

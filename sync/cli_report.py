@@ -22,7 +22,7 @@ from reports.render_markdown import render_markdown
 from reports.render_text import render_text
 from reports.repeats import find_pairs, repeats_report
 from reports.results import QuarterlyReport
-from sync.cli_sync import config_path
+from sync.cli_sync import config_path, json_errors
 from sync.config import Settings
 from sync.core.tickets import TicketRef
 from sync.errors import UsageError
@@ -146,59 +146,70 @@ def report_cmd(
 ) -> None:
     """Reports over the state database: weekly completion, overdue items (and nudges), repeat
     incidents, the quarterly review. Status comes from the tracker's history only."""
-    if nudge and kind != "overdue":
-        raise UsageError("--nudge goes with `pmsync report overdue`")
-    if dry_run and not nudge:
-        raise UsageError("--dry-run goes with --nudge")
-    if link_parents and kind != "repeats":
-        raise UsageError("--link-parents goes with `pmsync report repeats`")
-    rt = open_runtime(config_path(ctx))
-    failed = False
-    try:
-        settings = report_settings(rt.settings, teams)
-        now = rt.clock()
-        as_of = parse_as_of(as_of_text, now, settings)
-        data = load_report_data(rt.engine, rt.tracker.name)
-        report = build_report(kind, data, as_of, quarter, settings)
-        messages: list[str] = []
-        if nudge:
-            plan = plan_nudges(
-                item_states(data, now, settings), now, settings, set() if dry_run else used_windows(rt.engine)
-            )
-            if dry_run:
-                report = overdue_report(data, as_of, settings, plan.nudges)
-                messages.append(
-                    f"dry run: {len(plan.nudges)} nudge(s) due"
-                    + (" (quiet hours now: none would be sent)" if plan.quiet else "")
-                )
-                messages.extend(nudge_lines(plan.nudges))
+    with json_errors(fmt == "json"):
+        if nudge and kind != "overdue":
+            raise UsageError("--nudge goes with `pmsync report overdue`")
+        if dry_run and not nudge:
+            raise UsageError("--dry-run goes with --nudge")
+        if link_parents and kind != "repeats":
+            raise UsageError("--link-parents goes with `pmsync report repeats`")
+        rt = open_runtime(config_path(ctx))
+        failed = False
+        try:
+            settings = report_settings(rt.settings, teams)
+            now = rt.clock()
+            as_of = parse_as_of(as_of_text, now, settings)
+            data = load_report_data(rt.engine, rt.tracker.name)
+            report = build_report(kind, data, as_of, quarter, settings)
+            messages: list[str] = []
+            if not data.incidents:
+                # A first run before any sync: say why every number is empty.
+                messages.append("note: the state database holds no post-mortems yet; run `pmsync sync` first")
+            if nudge:
+                # The dry run reads the record too: it shows who *would* be nudged, and a window used
+                # before would not be nudged again.
+                plan = plan_nudges(item_states(data, now, settings), now, settings, used_windows(rt.engine))
+                if dry_run:
+                    report = overdue_report(data, as_of, settings, plan.nudges)
+                    messages.append(
+                        f"dry run: {len(plan.nudges)} nudge(s) due"
+                        + (" (quiet hours now: none would be sent)" if plan.quiet else "")
+                    )
+                    messages.extend(nudge_lines(plan.nudges))
+                else:
+                    sent = send_nudges(
+                        rt.engine, plan, rt.tracker, tracker=rt.tracker.name, retry=rt.retry, clock=rt.clock
+                    )
+                    report = overdue_report(data, as_of, settings, sent.sent)
+                    messages.append(
+                        "quiet hours: no nudges sent"
+                        if plan.quiet
+                        else f"nudged {len(sent.sent)}, failed {len(sent.failed)}, without a ticket {len(sent.skipped)}"
+                    )
+                    messages.extend(f"nudge failed: {item}: {error}" for item, error in sorted(sent.failed.items()))
+                    failed = failed or bool(sent.failed)
+            if link_parents:
+                failed = _link_parents(rt, data, as_of, settings, messages) or failed
+            text = RENDERERS[fmt](report)
+            if out is not None:
+                try:
+                    write_file(out, text)
+                except OSError as exc:
+                    raise UsageError(
+                        f"--out: cannot write {out}: {exc.strerror or exc}", hint="choose a writable path"
+                    ) from None
+                messages.append(f"wrote {out}")
             else:
-                sent = send_nudges(rt.engine, plan, rt.tracker, tracker=rt.tracker.name, retry=rt.retry, clock=rt.clock)
-                report = overdue_report(data, as_of, settings, sent.sent)
-                messages.append(
-                    "quiet hours: no nudges sent"
-                    if plan.quiet
-                    else f"nudged {len(sent.sent)}, failed {len(sent.failed)}, without a ticket {len(sent.skipped)}"
-                )
-                messages.extend(f"nudge failed: {item}: {error}" for item, error in sorted(sent.failed.items()))
-                failed = failed or bool(sent.failed)
-        if link_parents:
-            failed = _link_parents(rt, data, as_of, settings, messages) or failed
-        text = RENDERERS[fmt](report)
-        if out is not None:
-            write_file(out, text)
-            messages.append(f"wrote {out}")
-        else:
-            click.echo(text, nl=False)
-        if do_publish:
-            failed = _publish(rt, kind, report, as_of, settings, messages) or failed
-        for message in messages:
-            # stderr, so that JSON on stdout stays one valid document
-            click.echo(message, err=True)
-    finally:
-        rt.close()
-    if failed:
-        ctx.exit(1)
+                click.echo(text, nl=False)
+            if do_publish:
+                failed = _publish(rt, kind, report, as_of, settings, messages) or failed
+            for message in messages:
+                # stderr, so that JSON on stdout stays one valid document
+                click.echo(message, err=True)
+        finally:
+            rt.close()
+        if failed:
+            ctx.exit(1)
 
 
 def _link_parents(rt: Any, data: ReportData, as_of: dt.datetime, settings: ReportSettings, messages: list[str]) -> bool:
@@ -246,7 +257,8 @@ def _publish(
     messages.extend(f"wrote {path}" for path in outcome.files)
     messages.extend(f"published {posted}" for posted in outcome.posted)
     messages.extend(
-        f"error: publishing {where} failed: {error} (retried by the next --publish)"
+        f"error: publishing {where} failed: {error}"
+        + ("" if where.startswith("file:") else " (retried by the next --publish)")
         for where, error in sorted(outcome.failed.items())
     )
     return bool(outcome.failed)

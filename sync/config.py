@@ -713,7 +713,12 @@ def load_settings(
     base = config_path.parent if config_path else cwd
 
     problems: list[str] = []
+    file_has_tracker = "tracker" in raw
     origins = apply_env_overrides(raw, env, problems)
+    tracker_raw = raw.get("tracker")
+    if not file_has_tracker and isinstance(tracker_raw, dict) and "kind" not in tracker_raw:
+        # PMSYNC_TRACKER__PROJECT_PREFIX alone overrides a key of the default tracker (local).
+        tracker_raw["kind"] = "local"
     reject_secret_keys(raw, (), origins, problems)
     settings: Settings | None = None
     try:

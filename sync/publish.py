@@ -70,12 +70,22 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
-def write_report_files(output_dir: Path, name: str, rendered: Mapping[str, str]) -> list[Path]:
-    """``<output_dir>/<name>.<ext>`` per format; returns the paths written."""
+def write_report_files(
+    output_dir: Path, name: str, rendered: Mapping[str, str], failed: dict[str, str] | None = None
+) -> list[Path]:
+    """``<output_dir>/<name>.<ext>`` per format; returns the paths written. A file that cannot be
+    written is put in ``failed`` (``"file:<path>"`` → reason) when given, so that the other files
+    and the posts still happen; without ``failed`` the ``OSError`` propagates."""
     written: list[Path] = []
     for fmt, text in rendered.items():
         path = output_dir / f"{name}.{EXTENSIONS[fmt]}"
-        write_atomically(path, text)
+        try:
+            write_atomically(path, text)
+        except OSError as exc:
+            if failed is None:
+                raise
+            failed[f"file:{path}"] = str(exc.strerror or exc)
+            continue
         written.append(path)
     return written
 
@@ -188,8 +198,10 @@ def publish(
     clock: Callable[[], dt.datetime],
 ) -> PublishOutcome:
     """Write the files, then post this report — and every earlier one still pending — to each
-    target (``webhook``, ``issue:OPS-1``). Posting failures are collected, never raised."""
-    outcome = PublishOutcome(files=write_report_files(output_dir, name, rendered))
+    target (``webhook``, ``issue:OPS-1``). File and posting failures are collected, never raised."""
+    outcome = PublishOutcome()
+    # An unwritable output_dir is reported like a failed post; the posts still go out.
+    outcome.files = write_report_files(output_dir, name, rendered, outcome.failed)
     for target, post in targets.items():
         _record(engine, target, name, markdown, clock())
         with engine.connect() as conn:

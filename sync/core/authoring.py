@@ -46,6 +46,10 @@ def id_fields(id_format: str) -> list[tuple[str, str, str]]:
         raise ValueError(f"unknown field {{{unknown[0]}}} in {id_format!r}; use {{seq}}, {{year}}, {{month}}, {{day}}")
     if fields.count("seq") != 1:
         raise ValueError(f"{id_format!r} needs {{seq}} exactly once (e.g. INC-{{year}}-{{seq:04d}})")
+    if "day" not in fields and not any(char.isalpha() for literal, _, _, _ in parts for char in literal):
+        # Ids are found in the documents' text: without a word such as INC- (or the full date),
+        # every number there ("500 errors for 3000 users") would look like one.
+        raise ValueError(f"{id_format!r} needs a fixed part with a letter (e.g. INC-{{year}}-{{seq:04d}})")
     if any(conversion for _, name, _, conversion in parts if name is not None):
         raise ValueError(f"{id_format!r}: conversions such as !r are not supported")
     try:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from sync.errors import ConfigError
+from sync.extras import require
 
 
 def make_engine(url: str) -> Engine:
@@ -22,6 +24,7 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"[state] url: not a database URL ({exc.__class__.__name__})") from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
+        _check_sqlite_folder(parsed.database)
         engine = create_engine(url, connect_args={"timeout": 60})
 
         @event.listens_for(engine, "connect")
@@ -33,5 +36,22 @@ def make_engine(url: str) -> Engine:
 
         return engine
     if backend == "postgresql":
+        if parsed.get_driver_name() == "psycopg":
+            # Every command that opens the state (pmsync new too), not only the runtime: one line
+            # naming the extra instead of a traceback.
+            require("psycopg", "[state] url = postgresql+psycopg://…")
         return create_engine(url, pool_pre_ping=True)
     raise ConfigError(f"[state] url: unsupported database {backend!r}; expected sqlite or postgresql")
+
+
+def _check_sqlite_folder(database: str | None) -> None:
+    # SQLite creates the file but not its folder, and then says only "unable to open database
+    # file": a configuration mistake, so name the path and exit 2 like any other.
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    folder = Path(database).expanduser().parent
+    if not folder.is_dir():
+        raise ConfigError(
+            f"[state] url: cannot open the state database {database}: the folder {folder} does not exist",
+            hint="create the folder, or point [state] url at another file",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -50,3 +51,19 @@ def test_examples_come_from_the_environment_first(tmp_path: Path) -> None:
     (tmp_path / "mine" / "pm.md").write_text("# PM\n", encoding="utf-8")
     assert examples_dir({"PMSYNC_EXAMPLES": str(tmp_path / "mine")}) == tmp_path / "mine"
     assert examples_dir({}) == EXAMPLES.resolve()  # the source tree's, when nothing is set
+
+
+def test_the_demo_prints_the_reports_completion_rate(tmp_path: Path) -> None:
+    # done / (all − won't do), as `pmsync report weekly` computes it: one rate, not two.
+    runner = CliRunner()
+    demo = runner.invoke(cli, ["demo", str(tmp_path)], catch_exceptions=False)
+    assert demo.exit_code == 0, demo.output
+    line = re.search(r"completion rate: (\d+)/(\d+) items done \((\d+)%\); won't do: (\d+)", demo.output)
+    assert line is not None, demo.output
+    done, counted, percent, wont = (int(g) for g in line.groups())
+    assert wont > 0  # the demo's team drops some items
+    report = runner.invoke(cli, ["--config", str(tmp_path / "pmsync.toml"), "report", "weekly", "--format", "json"])
+    completion = json.loads(report.stdout)["completion"]
+    assert (completion["completion"]["numerator"], completion["completion"]["denominator"]) == (done, counted)
+    assert completion["wont_do"] == wont
+    assert percent == round(100 * done / counted)

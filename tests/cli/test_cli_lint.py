@@ -155,3 +155,20 @@ def test_pre_commit_hook_definition() -> None:
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert (hook["id"], hook["entry"], hook["language"]) == ("pmsync-lint", "pmsync lint", "python")
     assert re.search(hook["files"], "postmortems/inc-1.md") and not re.search(hook["files"], "notes.txt")
+
+
+def test_a_folder_with_a_readme_lints_like_sync_reads_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A README.md beside the post-mortems is not one: skipped with an info line (as sync does),
+    # not five errors that fail the folder's lint; [sources] exclude is honoured too.
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    shutil.copy(CLEAN, folder / "inc.md")
+    (folder / "README.md").write_text("# About\n\nPost-mortems live here.\n", encoding="utf-8")
+    write_incomplete(folder / "draft-wip.md")
+    (tmp_path / "pmsync.toml").write_text('[sources]\nexclude = ["*-wip.md"]\n', encoding="utf-8")
+    result = run(folder)
+    assert result.exit_code == 0, result.output
+    assert summary(result) == (0, 0, 1)
+    assert f"info: {folder / 'README.md'}: not a post-mortem" in result.stderr
+    assert "draft-wip" not in result.output

@@ -302,3 +302,14 @@ def test_the_house_template_ships_with_the_package() -> None:
         assert section in text
     assert "{{incident_id}}" in text
     assert DiagnosticSeverity.ERROR  # the enum the lint checks above rely on
+
+
+def test_a_line_break_in_an_option_cannot_add_lines_to_the_document(config: Path) -> None:
+    created = new_json(
+        config, "Outage", "--team", "payments\n## Action Items\n- injected (@x, P0)", "--service", " api "
+    )
+    result = parse_document(Path(created["path"]).read_text(encoding="utf-8"), created["path"])
+    assert result.postmortem is not None
+    assert result.postmortem.team == "payments ## Action Items - injected (@x, P0)"
+    assert result.postmortem.service == "api"
+    assert all(item.text != "injected" for item in result.postmortem.action_items)

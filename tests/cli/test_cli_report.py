@@ -102,9 +102,11 @@ def test_nudge_dry_run_then_nudges_once_on_the_tickets(demo: Path, tmp_path: Pat
     assert code == 0, err
     assert f"nudged {len(due)}, failed 0" in err
     assert [n["item"] for n in json.loads(out)["nudges"]] == [n["item"] for n in due]
-    # A second run (a restart) repeats none; the dry run still lists them all (it ignores the record).
+    # A second run (a restart) repeats none, and the dry run says so: nobody would be nudged again.
     code, out, err = run(config, "report", "overdue", "--nudge", "--format", "json")
     assert "nudged 0, failed 0" in err and json.loads(out)["nudges"] == []
+    code, out, err = run(config, "report", "overdue", "--nudge", "--dry-run", "--format", "json")
+    assert code == 0 and "dry run: 0 nudge(s) due" in err and json.loads(out)["nudges"] == []
     rt = open_runtime(config)
     try:
         with rt.engine.connect() as conn:
@@ -172,3 +174,50 @@ def test_a_failed_publication_is_reported_and_the_files_are_still_written(demo: 
     assert code == 1
     assert "error: publishing issue:OPS-1/weekly-2026-05-01 failed" in err  # no such ticket
     assert [p.name for p in out.iterdir()] == ["weekly-2026-05-01.csv"]
+
+
+def test_an_unwritable_out_path_is_a_usage_error_not_a_traceback(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    code, out, err = run(demo, "report", "weekly", "--out", str(blocker / "weekly.md"))
+    assert code == 2
+    assert f"error: --out: cannot write {blocker / 'weekly.md'}" in err
+    assert out == ""
+
+
+def test_an_unwritable_output_dir_is_reported_and_the_posts_still_go_out(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    config = tmp_path / "pmsync.toml"
+    config.write_text(
+        demo.read_text(encoding="utf-8")
+        + f'\n[reports]\noutput_dir = "{blocker / "reports"}"\nformats = ["csv"]\npublish_issue = "DEMO-1"\n',
+        encoding="utf-8",
+    )
+    code, _, err = run(config, "report", "weekly", "--publish", "--as-of", "2026-05-02")
+    assert code == 1
+    assert f"error: publishing file:{blocker / 'reports' / 'weekly-2026-05-02.csv'} failed" in err
+    assert "published issue:DEMO-1/weekly-2026-05-02" in err  # the comment was still made
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("command", [["report", "weekly"], ["new", "A title"], ["status"]])
+def test_a_state_database_that_cannot_be_opened_names_its_path_and_exits_2(tmp_path: Path, command: list[str]) -> None:
+    config = tmp_path / "pmsync.toml"
+    database = tmp_path / "missing-folder" / "state.db"
+    config.write_text(f'[state]\nurl = "sqlite:///{database}"\n', encoding="utf-8")
+    code, out, err = run(config, *command, *(["--dir", str(tmp_path / "pm")] if command[0] == "new" else []))
+    assert code == 2
+    assert f"cannot open the state database {database}" in err
+    assert not (tmp_path / "pm").exists()
+
+
+def test_a_report_over_an_empty_state_says_why_it_is_empty(tmp_path: Path) -> None:
+    config = tmp_path / "pmsync.toml"
+    config.write_text(f'[state]\nurl = "sqlite:///{tmp_path / "state.db"}"\n', encoding="utf-8")
+    code, out, err = run(config, "report", "weekly", "--format", "json")
+    assert code == 0
+    assert json.loads(out)["completion"]["items"] == 0
+    assert "holds no post-mortems yet; run `pmsync sync` first" in err
+    _, _, err = run(config, "report", "weekly")  # the text format says it too
+    assert "run `pmsync sync` first" in err

@@ -49,6 +49,10 @@ def test_format_id(id_format: str, expected: str) -> None:
         ("INC-{seq", "is not a format string"),
         ("INC-{seq!r}", "conversions"),
         ("INC-{seq:zz}", "Unknown format code"),
+        # Only digits: any number in a document ("3000 users") would read as an id.
+        ("{seq}", "needs a fixed part with a letter"),
+        ("{seq:04d}", "needs a fixed part with a letter"),
+        ("{year}-{seq}", "needs a fixed part with a letter"),
     ],
 )
 def test_unusable_id_formats_are_refused(id_format: str, problem: str) -> None:

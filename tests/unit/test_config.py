@@ -379,6 +379,16 @@ def test_env_override_can_switch_the_tracker(tmp_path: Path) -> None:
     assert isinstance(settings.tracker, GitHubTrackerSettings) and settings.tracker.repo == "org/repo"
 
 
+def test_env_override_of_one_key_of_the_default_tracker(tmp_path: Path) -> None:
+    # No [tracker] anywhere: the variable changes a key of the default (local) tracker instead of
+    # failing with "[tracker] kind: field required".
+    settings = load_settings(None, {"PMSYNC_TRACKER__PROJECT_PREFIX": "OPS"}, cwd=tmp_path)
+    assert isinstance(settings.tracker, LocalTrackerSettings) and settings.tracker.project_prefix == "OPS"
+    # A [tracker] table in the file still has to say which tracker it is.
+    lines = problems(tmp_path, '[tracker]\nproject_prefix = "OPS"\n', {})
+    assert any(line.startswith("[tracker] kind: field required") for line in lines), lines
+
+
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

@@ -382,6 +382,33 @@ def test_a_list_beside_an_action_table_is_its_legend() -> None:
     ]
 
 
+def test_a_list_of_actions_beside_an_action_table_is_read_not_dropped() -> None:
+    # Only a list that defines terms is a legend; actions written as a list next to a table of
+    # more actions are items (they used to vanish without a diagnostic).
+    found = items(
+        "- [x] Roll back the release (@ana, P0)\n- Add a canary stage, owner: bo\n\n"
+        "| Action Item | Priority |\n|---|---|\n| Detect corruption | P0 |\n"
+    )
+    assert [(i.text, i.owner, i.status) for i in found] == [
+        ("Roll back the release", "@ana", Status.DONE),
+        ("Add a canary stage", "bo", Status.OPEN),  # a list with checkboxes: unticked is open
+        ("Detect corruption", None, None),
+    ]
+
+
+@pytest.mark.parametrize(
+    "legend",
+    [
+        "* P0 - Critical for the release.\n* P1 - Important.\n",
+        "- **Prevent**: stop it from happening again\n- **Detect** — notice it sooner\n",
+        "- Mitigate – reduce the time to recover\n",
+    ],
+)
+def test_term_definitions_beside_an_action_table_stay_a_legend(legend: str) -> None:
+    found = items(f"{legend}\n| Action Item | Priority |\n|---|---|\n| Detect corruption | P0 |\n")
+    assert [i.text for i in found] == ["Detect corruption"]
+
+
 def test_status_word_in_a_notes_column() -> None:
     item = only("| Action Item | Owner | Notes |\n|---|---|---|\n| Update the dependency | danrubel | Done |\n")
     assert (item.owner, item.status) == ("danrubel", Status.DONE)

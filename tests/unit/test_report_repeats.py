@@ -121,8 +121,8 @@ def test_report_lists_earlier_items_fixed_but_recurred() -> None:
         item("INC-10#3", incident="INC-10", text="Runbook", history=[("done", "2026-05-01 09:00")]),
         # removed from the document: not listed
         item("INC-10#4", incident="INC-10", present=False),
-        # its ticket was created after the repeat: not listed
-        item("INC-10#5", incident="INC-10", opened="2026-04-10 00:00"),
+        # its ticket was created after the repeat (a backfill): listed, its status then unknown
+        item("INC-10#5", incident="INC-10", opened="2026-04-10 00:00", history=[("done", "2026-04-10 00:00")]),
     )
     report = repeats_report(ReportData(incidents=tuple(corpus()), items=items), at("2026-06-01 00:00"), SETTINGS)
     assert report.incidents == 6
@@ -131,7 +131,12 @@ def test_report_lists_earlier_items_fixed_but_recurred() -> None:
     assert [i.incident for i in cluster.incidents] == ["INC-10", "INC-15"]
     assert cluster.links[0].shared_factors == ["change_management"]
     rows = [(e.item, e.status_then, e.fixed_but_recurred) for e in cluster.earlier_items]
-    assert rows == [("INC-10#1", "done", True), ("INC-10#2", "open", False), ("INC-10#3", "open", False)]
+    assert rows == [
+        ("INC-10#1", "done", True),
+        ("INC-10#2", "open", False),
+        ("INC-10#3", "open", False),
+        ("INC-10#5", "no ticket yet", False),
+    ]
 
 
 def test_three_incidents_form_one_cluster() -> None:

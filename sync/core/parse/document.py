@@ -606,14 +606,16 @@ class _Parser:
         # Paragraphs are items only where the author wrote no list or table in the whole section:
         # beside a list (even one under a sub-heading) they introduce or comment on it.
         listed = any(self.blocks[index].type in ("bullet_list", "ordered_list", "table") for index, _ in readable)
-        # Beside an action table, a list explains the table (a legend of types or priorities).
+        # Beside an action table, a list that defines terms explains the table (a legend of types
+        # or priorities: "P0 - critical…"); any other list holds items and is read as such, never
+        # dropped without a word.
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
         for index, group in readable:
             node = self.blocks[index]
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
-            elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled:
+            elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
                 continue
             else:
                 reader.read_block(node, group)
@@ -633,6 +635,7 @@ class _Parser:
         reader = TimelineReader(self.options.default_timezone, year)
         if started is not None:
             reader.current_date = started.date()
+            reader.reference = started
         for header, region in self._regions("timeline"):
             from sync.core.parse.dates import zone_note
 
@@ -697,6 +700,18 @@ def _tags(value: Any) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v).strip() for v in value if str(v).strip())
     return tuple(t.strip() for t in re.split(r"[,;]", str(value)) if t.strip())
+
+
+# "P0 - Critical for …", "Prevent: stop it happening", "**Detect** — notice it sooner": a short
+# term (one or two words, no sentence punctuation) and a separator, then its definition.
+_LEGEND_ENTRY = re.compile(r"^\**[\w/+.()-]+(?: [\w/+.()-]+)?\**\s*(?:[-–—]|:)\s+\S")
+
+
+def _is_legend(node: Any) -> bool:
+    """A list whose every entry defines a term (see ``_LEGEND_ENTRY``)."""
+    # An entry that does not open with a paragraph (an empty "-") is no definition.
+    texts = [node_text(entry.children[0]).text for entry in node.children if entry.children[:1]]
+    return len(texts) == len(node.children) and all(_LEGEND_ENTRY.match(text) for text in texts)
 
 
 def _table_rows(node: Any) -> int:

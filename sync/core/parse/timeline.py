@@ -31,6 +31,11 @@ _HEADING_ONLY = re.compile(
 _DATE_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}\b")
 _MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})\b")
 _COMPACT_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}\s+(\d{2})(\d{2})\b")
+# How far a bare time may go back before it is read as past midnight; smaller steps back are an
+# author listing two events out of order.
+_ROLLOVER = dt.timedelta(hours=12)
+_FIRST_ROLLOVER = dt.timedelta(hours=18)
+_DAY = dt.timedelta(days=1)
 
 
 class TimelineReader:
@@ -43,6 +48,9 @@ class TimelineReader:
         self.current_date: dt.date | None = None
         self.entries: list[TimelineEntry] = []
         self._pending_heading: tuple[str, str, int] | None = None
+        self._last_at: dt.datetime | None = None
+        # The incident's start, when known: where a timeline of bare times begins.
+        self.reference: dt.datetime | None = None
 
     def read_block(self, node: Node, lines: Sequence[str]) -> None:
         """Read one block of a timeline section (``lines`` is the document, 0-based)."""
@@ -82,6 +90,7 @@ class TimelineReader:
             self._add(match.group("when"), match.group("text"), line)
         elif _DATE_LINE.match(title) or parse_date(title, self.year):
             self.current_date = parse_date(title, self.year) or self.current_date
+            self._day_given()
 
     def _flush_heading(self, text: str) -> None:
         if self._pending_heading is not None:
@@ -112,6 +121,7 @@ class TimelineReader:
                 current.append(cleaned)
             elif _DATE_LINE.match(cleaned):
                 self.current_date = parse_date(cleaned) or self.current_date
+                self._day_given()
         if current:
             self._add(when, " ".join(current), start)
 
@@ -149,6 +159,7 @@ class TimelineReader:
                     date = dt.date(year, int(short.group(1)), int(short.group(2)))
                 except ValueError:
                     date = None
+        dated = date is not None
         if date is not None:
             self.current_date = date
         date = date or self.current_date
@@ -156,4 +167,30 @@ class TimelineReader:
         if date is None or timed is None:
             return None
         clock, tz = timed
-        return dt.datetime.combine(date, clock, tzinfo=timezone_for(tz or self.zone, self.default_timezone))
+        at = dt.datetime.combine(date, clock, tzinfo=timezone_for(tz or self.zone, self.default_timezone))
+        if not dated:
+            shift = self._day_shift(at)
+            if shift:
+                self.current_date = date + shift
+                at += shift
+        self._last_at = at
+        return at
+
+    def _day_given(self) -> None:
+        # A date heading or line names the day of the bare times after it: no guessing from the
+        # entries before it or from the start.
+        self._last_at = None
+        self.reference = None
+
+    def _day_shift(self, at: dt.datetime) -> dt.timedelta:
+        """A bare time's day, told from the entry before it (or the incident's start)."""
+        if self._last_at is not None:
+            # Far before the previous entry (23:58, then 00:02): past midnight.
+            return _DAY if at < self._last_at - _ROLLOVER else dt.timedelta(0)
+        if self.reference is None:
+            return dt.timedelta(0)
+        # The first entry against the start: 00:02 after a start at 23:50 is the next day, 23:50
+        # before a start at 00:05 the evening before; events a few hours before the start stay.
+        if at < self.reference - _FIRST_ROLLOVER:
+            return _DAY
+        return -_DAY if at > self.reference + _FIRST_ROLLOVER else dt.timedelta(0)
