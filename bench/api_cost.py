@@ -1,9 +1,11 @@
 """API cost of keeping tickets in sync: requests pmsync sends, beside the lower bound and a naive
 client, measured in the same run against a fake tracker on loopback with injected latency.
 
-Run: ``python bench/api_cost.py [--backend jira] [--sizes 100,1000,10000] [--latency 0.05]
-[--big-latency 0.005] [--out bench/RESULTS.md]``. Sizes above 1,000 use ``--big-latency``
-(a naive client makes ~50,000 sequential requests at N = 10,000; at 50 ms that is 40 minutes).
+Run: ``python bench/api_cost.py [--backend jira|github] [--sizes 100,1000,10000] [--latency 0.05]
+[--big-latency 0.005] [--github-incidents 40] [--out bench/RESULTS.md]``. Each backend writes its
+own section of the results file; the sections of backends not run this time are kept. Sizes
+above 1,000 use ``--big-latency`` (a naive client makes ~50,000 sequential requests at
+N = 10,000; at 50 ms that is 40 minutes).
 
 Per size N (N items, 50 per incident): the initial sync, an idle re-sync, and pulls after 1 %,
 10 % and 100 % of the items were changed by people. The naive client creates one issue per
@@ -216,7 +218,7 @@ BACKENDS: dict[str, Backend] = {"jira": JiraBackend()}
 
 def render(rows: list[Row], command: str) -> str:
     lines = [
-        "# API cost",
+        "## jira",
         "",
         f"Measured by `{command}` on {dt.date.today().isoformat()}: requests counted by the fake's",
         "per-endpoint counter, wall time with the injected per-request latency shown.",
@@ -242,22 +244,57 @@ def render(rows: list[Row], command: str) -> str:
     return "\n".join(lines)
 
 
+def render_github(incidents: int, command: str) -> str:
+    """The GitHub section: request counts on the fake's simulated clock (``bench/api_cost_github.py``)."""
+    from bench.api_cost_github import github_rows
+
+    lines = [
+        "## github",
+        "",
+        f"Measured by `{command}` on {dt.date.today().isoformat()} against the fake GitHub on its simulated",
+        "clock (request counts, not wall time). *Counted* leaves out 304 answers, which GitHub does not",
+        "charge to the rate limit.",
+        "",
+        "| scenario | requests | counted | writes | note |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for row in github_rows(incidents):
+        lines.append(f"| {row.scenario} | {row.requests:,} | {row.counted:,} | {row.writes:,} | {row.note} |")
+    return "\n".join([*lines, ""])
+
+
+def merge_sections(existing: str, fresh: dict[str, str]) -> str:
+    """``existing`` with the ``## <backend>`` sections in ``fresh`` replaced (or appended)."""
+    head, *parts = existing.split("\n## ") if existing else ("# API cost\n",)
+    sections = {part.split("\n", 1)[0].strip(): "## " + part for part in parts}
+    sections.update(fresh)
+    return "\n".join([head.rstrip("\n") + "\n", *(sections[name].rstrip("\n") + "\n" for name in sorted(sections))])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", action="append", choices=sorted(BACKENDS))
+    parser.add_argument("--backend", action="append", choices=sorted([*BACKENDS, "github"]))
+    parser.add_argument("--github-incidents", type=int, default=40)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--big-latency", type=float, default=0.005)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     args = parser.parse_args(argv)
-    rows: list[Row] = []
-    for name in args.backend or sorted(BACKENDS):
+    command = ("python bench/api_cost.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    fresh: dict[str, str] = {}
+    for name in args.backend or sorted([*BACKENDS, "github"]):
+        if name == "github":
+            print(f"github: {args.github_incidents} incidents on the simulated clock ...", file=sys.stderr)
+            fresh[name] = render_github(args.github_incidents, command)
+            continue
+        rows: list[Row] = []
         for n in (int(s) for s in args.sizes.split(",")):
             latency = args.latency if n <= 1000 else args.big_latency
             print(f"{name}: N = {n:,} at {latency * 1000:.0f} ms ...", file=sys.stderr)
             rows += BACKENDS[name].rows(n, latency)
-    command = "python bench/api_cost.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = render(rows, command.strip())
+        fresh[name] = render(rows, command)
+    existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    text = merge_sections(existing, fresh)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 0
