@@ -263,7 +263,7 @@ def test_command_jobs_run_pmsync_in_a_child_and_fail_on_its_exit_code(
 
 
 def test_a_database_outage_is_a_failed_run_not_a_dead_loop(tmp_path: Path) -> None:
-    broken = make_engine(f"sqlite:///{tmp_path / 'missing' / 'state.db'}")
+    broken = outage_engine(tmp_path)
     ran: list[str] = []
     run, observed = runner(broken, [Job("pull", lambda: ran.append("pull"), Every(dt.timedelta(minutes=1)))])
     (outcome,) = run.run_once()
@@ -286,3 +286,13 @@ class ForgetfulLedger:
 def test_a_job_whose_end_cannot_be_recorded_still_reports_its_outcome() -> None:
     run = JobRunner([Job("pull", lambda: None, Every(dt.timedelta(minutes=1)))], ForgetfulLedger(), clock=lambda: NOW)  # type: ignore[arg-type]
     assert [o.outcome for o in run.run_once()] == ["ok"]
+
+
+def outage_engine(tmp_path: Path) -> Engine:
+    """An engine whose database went away after start-up (its folder removed): every connection
+    fails as in an outage, while make_engine's start-up check still passed."""
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    engine = make_engine(f"sqlite:///{folder / 'state.db'}")
+    folder.rmdir()
+    return engine

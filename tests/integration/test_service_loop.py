@@ -136,7 +136,7 @@ def test_readiness(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_readiness_without_a_database(tmp_path: Path) -> None:
-    broken = make_engine(f"sqlite:///{tmp_path / 'missing' / 'state.db'}")
+    broken = outage_engine(tmp_path)
     service = Service(
         runtime(broken, LocalTracker(broken)),
         base_dir=tmp_path,
@@ -297,3 +297,13 @@ def test_rate_limit_remaining_comes_from_the_tracker_http_responses() -> None:
         client.get("https://example.atlassian.net/rest/api/3/myself")  # unreadable: ignored
     assert metrics.registry.get_sample_value("pmsync_tracker_rate_limit_remaining", {"tracker": "jira"}) == 4999
     assert not watch_rate_limits(None, metrics, "local")
+
+
+def outage_engine(tmp_path: Path) -> Engine:
+    """An engine whose database went away after start-up (its folder removed): every connection
+    fails as in an outage, while make_engine's start-up check still passed."""
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    engine = make_engine(f"sqlite:///{folder / 'state.db'}")
+    folder.rmdir()
+    return engine
