@@ -23,7 +23,6 @@ from reports.render_text import render_text
 from reports.repeats import find_pairs, repeats_report
 from reports.results import QuarterlyReport
 from sync.cli_sync import config_path, json_errors
-from sync.config import Settings
 from sync.core.tickets import TicketRef
 from sync.errors import UsageError
 from sync.publish import (
@@ -38,7 +37,7 @@ from sync.publish import (
 )
 from sync.publish import write_atomically as write_file
 from sync.repeat_links import link_repeat_parents
-from sync.runtime import open_runtime
+from sync.runtime import open_runtime, report_settings
 from sync.store.lock import run_lock
 from sync.store.snapshot import load_report_data
 
@@ -58,21 +57,6 @@ RENDERERS: dict[str, Callable[[AnyReport], str]] = {
     "json": render_json,
     "csv": render_csv,
 }
-
-
-def report_settings(settings: Settings, teams: tuple[str, ...]) -> ReportSettings:
-    r = settings.reports
-    return ReportSettings(
-        timezone=settings.due_dates.timezone,
-        review_hours=r.review_hours,
-        ageing_buckets=tuple(r.ageing_buckets),
-        repeat_similarity=r.repeat_similarity,
-        repeat_window_days=r.repeat_window_days,
-        trend_quarters=r.trend_quarters,
-        teams=teams,
-        nudge_days_before=r.nudge_days_before,
-        quiet_hours=r.quiet_hours,
-    )
 
 
 def parse_as_of(text: str | None, now: dt.datetime, settings: ReportSettings) -> dt.datetime:

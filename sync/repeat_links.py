@@ -13,11 +13,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reports.repeats import RepeatPair
+from reports.facts import ReportSettings
+from reports.repeats import RepeatPair, find_pairs
 from sync.core.tickets import LinkKind
 from sync.errors import PmsyncError
 from sync.retry import RetryPolicy
+from sync.store.lock import run_lock
 from sync.store.repository import SqlStateStore
+from sync.store.snapshot import load_report_data
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
@@ -57,4 +60,18 @@ def link_repeat_parents(
         store.record_link(earlier, later)
         outcome.linked.append((earlier.key, later.key))
         log.info("Linked %s and %s: %s repeats %s", earlier.key, later.key, pair.later.label, pair.earlier.label)
+    return outcome
+
+
+def link_repeats(
+    tracker: Tracker, store: SqlStateStore, settings: ReportSettings, *, retry: RetryPolicy
+) -> LinkOutcome:
+    """After a sync: find the repeat pairs among every incident the state knows and link their
+    parents (``sync`` does this on trackers with links; ``pmsync report repeats --link-parents``
+    does it on demand). Failures are logged, never fatal to the sync that already happened."""
+    data = load_report_data(store.engine, tracker.name)
+    with run_lock(store.engine):
+        outcome = link_repeat_parents(find_pairs(data.incidents, settings), tracker, store, retry=retry)
+    for pair, error in sorted(outcome.failed.items()):
+        log.warning("Linking repeat incidents %s failed: %s", pair, error)
     return outcome

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine
 
+from reports.facts import ReportSettings
 from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
@@ -23,6 +24,7 @@ from sync.extras import require
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
+from sync.repeat_links import link_repeats
 from sync.retry import RetryPolicy
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
@@ -68,8 +70,9 @@ class Runtime:
     def sync(
         self, paths: Sequence[Path], options: SyncOptions, progress: Callable[[int], None] | None = None
     ) -> SyncReport:
-        """One sync run over ``paths`` with this runtime's tracker, store and policy."""
-        return run_sync(
+        """One sync run over ``paths`` with this runtime's tracker, store and policy; then, on
+        trackers with links, the parent tickets of repeat incidents are linked (once per pair)."""
+        report = run_sync(
             paths,
             tracker=self.tracker,
             store=self.store,
@@ -80,11 +83,30 @@ class Runtime:
             retry=self.retry,
             progress=progress,
         )
+        if not options.dry_run and self.tracker.capabilities.links and report.applied is not None:
+            link_repeats(self.tracker, self.store, report_settings(self.settings), retry=self.retry)
+        return report
 
     def close(self) -> None:
         if self.http is not None:
             self.http.close()
         self.engine.dispose()
+
+
+def report_settings(settings: Settings, teams: tuple[str, ...] = ()) -> ReportSettings:
+    """``[reports]`` and ``[due_dates] timezone`` as the pure reports see them."""
+    r = settings.reports
+    return ReportSettings(
+        timezone=settings.due_dates.timezone,
+        review_hours=r.review_hours,
+        ageing_buckets=tuple(r.ageing_buckets),
+        repeat_similarity=r.repeat_similarity,
+        repeat_window_days=r.repeat_window_days,
+        trend_quarters=r.trend_quarters,
+        teams=teams,
+        nudge_days_before=r.nudge_days_before,
+        quiet_hours=r.quiet_hours,
+    )
 
 
 def parse_options_for(settings: Settings) -> ParseOptions:
