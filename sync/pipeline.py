@@ -31,6 +31,7 @@ from sync.store.repository import SqlStateStore
 from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
 from sync.writeback import WritebackOutcome, write_back
+from sync.writeback_pr import PublishResult, PullRequestWriter
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class WritebackRun:
 
     outcomes: dict[str, WritebackOutcome] = field(default_factory=dict)
     conflicts: list[StatusConflict] = field(default_factory=list)
+    pull_request: PublishResult | None = None
 
 
 @dataclass
@@ -295,12 +297,18 @@ def write_back_documents(
     tracker: Tracker | None = None,
     retry: RetryPolicy | None = None,
     doc_status: Literal["report", "push"] = "report",
+    pull_request: PullRequestWriter | None = None,
 ) -> WritebackRun:
     """Fill Ticket and Status cells of each document from the state (and pulled statuses).
 
     A Status cell that no longer says what pmsync last wrote there was edited by a person: it is
     left alone and reported, or with ``doc_status="push"`` (and a ``tracker``) the ticket is moved
-    to the status the cell names, so the tracker records the change."""
+    to the status the cell names, so the tracker records the change.
+
+    With ``pull_request`` the documents on disk are left alone: the new contents are committed to a
+    branch of the docs repository with one pull request (:mod:`sync.writeback_pr`). What the cells
+    show is then not recorded as written, since nobody has merged it yet; a failed publish marks every
+    proposed document failed."""
     run = WritebackRun()
     written = WrittenStatusStore(store.engine, store.tracker)
     for pm in postmortems:
@@ -327,7 +335,10 @@ def write_back_documents(
             )
         if not updates:
             continue
-        outcome = write_back(Path(pm.path), pm.content_sha256, updates)
+        if pull_request is not None:
+            outcome = pull_request.propose(Path(pm.path), pm.content_sha256, updates)
+        else:
+            outcome = write_back(Path(pm.path), pm.content_sha256, updates)
         run.outcomes[pm.path] = outcome
         if outcome.status == "skipped-modified":
             log.warning("%s changed since it was read; not written back", pm.path)
@@ -356,8 +367,26 @@ def write_back_documents(
                     shown[ref.key] = conflict.pushed  # the cell and the ticket agree again
             run.conflicts.append(conflict)
             log.warning("%s", conflict.describe())
-        written.record(shown)
+        if pull_request is None:
+            written.record(shown)
+    if pull_request is not None:
+        _publish(pull_request, run)
     return run
+
+
+def _publish(pull_request: PullRequestWriter, run: WritebackRun) -> None:
+    try:
+        run.pull_request = pull_request.publish()
+    except PmsyncError as exc:
+        for path, outcome in run.outcomes.items():
+            if outcome.status == "written":
+                run.outcomes[path] = dataclasses.replace(
+                    outcome, status="failed", detail=f"pull request not updated: {exc.message}"
+                )
+        log.error("Write-back pull request failed: %s", exc.message)
+        return
+    if run.pull_request.pull_url is not None:
+        log.info("Write-back pull request: %s", run.pull_request.pull_url)
 
 
 def _push_status(
