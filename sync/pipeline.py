@@ -53,6 +53,7 @@ class SyncOptions:
     command: str = "sync"
     exclude: tuple[str, ...] = ()
     doc_status: Literal["report", "push"] = "report"
+    write_back_mode: Literal["files", "pr"] = "files"
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class SyncReport:
     skipped_documents: list[str] = field(default_factory=list)
     status_conflicts: list[StatusConflict] = field(default_factory=list)
     before_since: int = 0
+    pull_request: PublishResult | None = None
 
     @property
     def kept_cells(self) -> list[tuple[str, int, str]]:
@@ -196,7 +198,10 @@ def run_sync(
     options: SyncOptions,
     retry: RetryPolicy,
     progress: Callable[[int], None] | None = None,
+    pull_request: PullRequestWriter | None = None,
 ) -> SyncReport:
+    """``pull_request``: with ``options.write_back``, propose the cells in a pull request instead of
+    editing the files (``[writeback] mode = "pr"``)."""
     report = SyncReport()
     read = read_documents(paths, parse_options, since=options.since, progress=progress, exclude=options.exclude)
     inputs = read.inputs
@@ -249,8 +254,10 @@ def run_sync(
                     tracker=tracker,
                     retry=retry,
                     doc_status=options.doc_status,
+                    pull_request=pull_request,
                 )
                 report.written = written.outcomes
+                report.pull_request = written.pull_request
                 report.status_conflicts = written.conflicts
                 errors.extend(
                     f"{path}: {outcome.detail}"

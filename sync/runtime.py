@@ -29,6 +29,7 @@ from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
+from sync.writeback_pr import pull_request_writer
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,7 @@ class Runtime:
             "max_creates": self.settings.safety.max_creates,
             "exclude": self.settings.sources.exclude,
             "doc_status": self.settings.sync.doc_status,
+            "write_back_mode": self.settings.writeback.mode,
         }
         return SyncOptions(**{**configured, **choices})
 
@@ -69,6 +71,10 @@ class Runtime:
         self, paths: Sequence[Path], options: SyncOptions, progress: Callable[[int], None] | None = None
     ) -> SyncReport:
         """One sync run over ``paths`` with this runtime's tracker, store and policy."""
+        pull_request = None
+        if options.write_back and options.write_back_mode == "pr" and not options.dry_run:
+            assert self.pacer is not None  # open_runtime always gives one
+            pull_request = pull_request_writer(self.settings, self.pacer)
         return run_sync(
             paths,
             tracker=self.tracker,
@@ -79,6 +85,7 @@ class Runtime:
             options=options,
             retry=self.retry,
             progress=progress,
+            pull_request=pull_request,
         )
 
     def close(self) -> None:

@@ -18,18 +18,22 @@ import base64
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-import requests
-from github.Requester import Requester
-
+from sync.config import GitHubTrackerSettings, Settings
 from sync.core.writeback import ItemWriteback, plan_writeback
-from sync.errors import PmsyncError, TrackerAuthError, TrackerError
+from sync.errors import ConfigError, PmsyncError, TrackerAuthError, TrackerError
+from sync.extras import require
+from sync.logs import register_secret
 from sync.writeback import WritebackOutcome
+
+if TYPE_CHECKING:
+    from github.Requester import Requester
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,8 @@ class RequesterRest:
         self._pacer.before_request(write=method != "GET")
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         op = f"{method} {path.split('?')[0]}"
+        import requests  # the `github` extra, only imported by a run that writes a pull request
+
         try:
             if method == "GET":
                 status, _, output = self._client.requestJson(method, path, parameters=params, headers=headers)
@@ -247,3 +253,53 @@ class PullRequestWriter:
         )
         log.info("Committed write-back of %d document(s) to %s", len(files), self.target.branch)
         return str(commit["sha"])
+
+
+def pull_request_writer(
+    settings: Settings, pacer: Pacer, environ: Mapping[str, str] | None = None
+) -> PullRequestWriter:
+    """The writer ``[writeback] mode = "pr"`` (or ``--write-back-pr``) uses, from the configuration."""
+    section = settings.writeback
+    tracker = settings.tracker if isinstance(settings.tracker, GitHubTrackerSettings) else None
+    repo = section.repo or (tracker.repo if tracker else None)
+    if repo is None:
+        raise ConfigError(
+            "[writeback] repo: field required for a pull request when the tracker is not GitHub",
+            hint='set [writeback] repo = "owner/name" (the docs repository)',
+        )
+    github_module = require("github", '[writeback] mode = "pr"')
+    token = _token(section.token_file, section.token_env, tracker, os.environ if environ is None else environ)
+    register_secret(token)  # redacted from every log line from here on
+    api_url = section.api_url or (tracker.api_url if tracker else "https://api.github.com")
+    github = github_module.Github(
+        auth=github_module.Auth.Token(token),
+        base_url=api_url.rstrip("/"),
+        timeout=30,
+        retry=None,  # the run's pacer and the engine's retry layer decide, as for the tracker
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    target = PullRequestTarget(repo=repo, branch=section.branch, base=section.base)
+    return PullRequestWriter(RequesterRest(github.requester, pacer), target, section.root)
+
+
+def _token(
+    token_file: Path | None, token_env: str | None, tracker: GitHubTrackerSettings | None, env: Mapping[str, str]
+) -> str:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"[writeback] token_file: cannot read {token_file}: {type(exc).__name__}") from None
+    elif token_env is not None:
+        token = (env.get(token_env) or "").strip()
+    elif tracker is not None and tracker.token is not None:
+        token = tracker.token.get_secret_value()
+    else:
+        token = ""
+    if not token:
+        raise ConfigError(
+            "[writeback] token: field required for a pull request",
+            hint="set [writeback] token_env or token_file, or use the GitHub tracker's token",
+        )
+    return token
