@@ -271,6 +271,17 @@ def report_json(report: SyncReport, *, command: str, dry_run: bool, calendar: Bu
             {"path": path, "status": o.status, "detail": o.detail, "changed_lines": list(o.changed_lines)}
             for path, o in sorted(report.written.items())
         ],
+        "write_back_pull_request": (
+            {
+                "url": report.pull_request.pull_url,
+                "opened": report.pull_request.opened,
+                "commits": report.pull_request.commits,
+                "rebuilt": report.pull_request.rebuilt,
+                "files": list(report.pull_request.files),
+            }
+            if report.pull_request
+            else None
+        ),
         "ticket_cells_kept": [{"path": p, "number": n, "reason": r} for p, n, r in report.kept_cells],
         "status_conflicts": [
             {
@@ -311,6 +322,10 @@ def _echo_report(report: SyncReport, *, summary_to_stderr: bool = False) -> None
     for path, outcome in sorted(report.written.items()):
         if outcome.status in ("skipped-modified", "failed"):
             click.echo(f"write-back {outcome.status}: {path}: {outcome.detail}", err=True)
+    if report.pull_request is not None and report.pull_request.pull_url is not None:
+        pr = report.pull_request
+        what = "opened" if pr.opened else (f"updated ({plural(pr.commits, 'commit')})" if pr.commits else "unchanged")
+        click.echo(f"write-back pull request {what}: {pr.pull_url}", err=True)
     for path, number, reason in report.kept_cells:
         click.echo(f"write-back kept: {path}: item {number}: {reason} (the document's reference wins)", err=True)
     for conflict in report.status_conflicts:
@@ -336,6 +351,7 @@ def _sync(
     since: dt.date | None,
     lock_timeout: float,
     fmt: str = "table",
+    write_back_mode: str | None = None,
 ) -> None:
     as_json = fmt == "json"
     with json_errors(as_json), runtime(ctx) as rt:
@@ -355,6 +371,8 @@ def _sync(
             since=since,
             lock_timeout=lock_timeout,
             command=command,
+            # --write-back-pr beats [writeback] mode for this run; otherwise the configuration decides.
+            **({"write_back_mode": write_back_mode} if write_back_mode else {}),
         )
         verbose = bool(ctx.find_root().params.get("verbose"))
         # With -v the INFO lines are the progress; a bar would be torn by them.
@@ -421,6 +439,11 @@ def plan_cmd(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
 @PATHS
 @click.option("--dry-run", is_flag=True, help="Print the plan and stop.")
 @click.option("--write-back", is_flag=True, help="Fill the Ticket and Status cells of each document.")
+@click.option(
+    "--write-back-pr",
+    is_flag=True,
+    help="Fill them in a pull request on the docs repository (GitHub) instead of on disk; see [writeback].",
+)
 @click.option("--force", is_flag=True, help="Apply even when the safety valve objects.")
 @FORMAT
 @LOCK_TIMEOUT
@@ -430,6 +453,7 @@ def sync_cmd(
     paths: tuple[Path, ...],
     dry_run: bool,
     write_back: bool,
+    write_back_pr: bool,
     force: bool,
     fmt: str,
     lock_timeout: float,
@@ -440,11 +464,12 @@ def sync_cmd(
         paths,
         command="sync",
         dry_run=dry_run,
-        write_back=write_back,
+        write_back=write_back or write_back_pr,
         force=force,
         since=None,
         lock_timeout=lock_timeout,
         fmt=fmt,
+        write_back_mode="pr" if write_back_pr else None,
     )
 
 

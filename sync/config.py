@@ -579,6 +579,29 @@ class SyncSettings(_Section):
     )
 
 
+class WritebackSettings(_Section):
+    """``[writeback]``: where ``pmsync sync --write-back`` puts the filled Ticket/Status cells."""
+
+    mode: Literal["files", "pr"] = Field(
+        default="files",
+        description="'files': edit the documents in place; 'pr': commit them to a branch of the docs repository "
+        "on GitHub and open or update one pull request.",
+    )
+    repo: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$",
+        description="The docs repository (owner/name); unset: [tracker] repo when the tracker is GitHub.",
+    )
+    branch: str = Field(default="pmsync/write-back", min_length=1, description="The branch pmsync owns.")
+    base: str = Field(default="main", min_length=1, description="The branch the pull request targets.")
+    root: Path = Field(default=Path("."), description="The local checkout's root (relative to this file).")
+    api_url: str | None = Field(default=None, description="GitHub API URL; unset: [tracker] api_url or GitHub's.")
+    token_env: str | None = Field(
+        default=None, pattern=_ENV_NAME, description="Token variable; unset: the GitHub tracker's token."
+    )
+    token_file: Path | None = None
+
+
 class Settings(_Section):
     """All of pmsync's configuration. Build it with :func:`load_settings`."""
 
@@ -597,6 +620,7 @@ class Settings(_Section):
     authoring: AuthoringSettings = AuthoringSettings()
     sync: SyncSettings = SyncSettings()
     service: ServiceSettings = ServiceSettings()
+    writeback: WritebackSettings = WritebackSettings()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -785,6 +809,10 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
             "github_webhook_secret_file": _rebase(service.github_webhook_secret_file, base),
             "jira_webhook_secret_file": _rebase(service.jira_webhook_secret_file, base),
         }
+    )
+    writeback = settings.writeback
+    update["writeback"] = writeback.model_copy(
+        update={"root": _rebase(writeback.root, base), "token_file": _rebase(writeback.token_file, base)}
     )
     return settings.model_copy(update=update)
 

@@ -31,6 +31,7 @@ from sync.store.repository import SqlStateStore
 from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
 from sync.writeback import WritebackOutcome, write_back
+from sync.writeback_pr import PublishResult, PullRequestWriter
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ class SyncOptions:
     command: str = "sync"
     exclude: tuple[str, ...] = ()
     doc_status: Literal["report", "push"] = "report"
+    write_back_mode: Literal["files", "pr"] = "files"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class WritebackRun:
 
     outcomes: dict[str, WritebackOutcome] = field(default_factory=dict)
     conflicts: list[StatusConflict] = field(default_factory=list)
+    pull_request: PublishResult | None = None
 
 
 @dataclass
@@ -105,6 +108,7 @@ class SyncReport:
     skipped_documents: list[str] = field(default_factory=list)
     status_conflicts: list[StatusConflict] = field(default_factory=list)
     before_since: int = 0
+    pull_request: PublishResult | None = None
 
     @property
     def kept_cells(self) -> list[tuple[str, int, str]]:
@@ -194,7 +198,10 @@ def run_sync(
     options: SyncOptions,
     retry: RetryPolicy,
     progress: Callable[[int], None] | None = None,
+    pull_request: PullRequestWriter | None = None,
 ) -> SyncReport:
+    """``pull_request``: with ``options.write_back``, propose the cells in a pull request instead of
+    editing the files (``[writeback] mode = "pr"``)."""
     report = SyncReport()
     read = read_documents(paths, parse_options, since=options.since, progress=progress, exclude=options.exclude)
     inputs = read.inputs
@@ -247,8 +254,10 @@ def run_sync(
                     tracker=tracker,
                     retry=retry,
                     doc_status=options.doc_status,
+                    pull_request=pull_request,
                 )
                 report.written = written.outcomes
+                report.pull_request = written.pull_request
                 report.status_conflicts = written.conflicts
                 errors.extend(
                     f"{path}: {outcome.detail}"
@@ -295,12 +304,18 @@ def write_back_documents(
     tracker: Tracker | None = None,
     retry: RetryPolicy | None = None,
     doc_status: Literal["report", "push"] = "report",
+    pull_request: PullRequestWriter | None = None,
 ) -> WritebackRun:
     """Fill Ticket and Status cells of each document from the state (and pulled statuses).
 
     A Status cell that no longer says what pmsync last wrote there was edited by a person: it is
     left alone and reported, or with ``doc_status="push"`` (and a ``tracker``) the ticket is moved
-    to the status the cell names, so the tracker records the change."""
+    to the status the cell names, so the tracker records the change.
+
+    With ``pull_request`` the documents on disk are left alone: the new contents are committed to a
+    branch of the docs repository with one pull request (:mod:`sync.writeback_pr`). What the cells
+    show is then not recorded as written, since nobody has merged it yet; a failed publish marks every
+    proposed document failed."""
     run = WritebackRun()
     written = WrittenStatusStore(store.engine, store.tracker)
     for pm in postmortems:
@@ -327,7 +342,10 @@ def write_back_documents(
             )
         if not updates:
             continue
-        outcome = write_back(Path(pm.path), pm.content_sha256, updates)
+        if pull_request is not None:
+            outcome = pull_request.propose(Path(pm.path), pm.content_sha256, updates)
+        else:
+            outcome = write_back(Path(pm.path), pm.content_sha256, updates)
         run.outcomes[pm.path] = outcome
         if outcome.status == "skipped-modified":
             log.warning("%s changed since it was read; not written back", pm.path)
@@ -356,8 +374,26 @@ def write_back_documents(
                     shown[ref.key] = conflict.pushed  # the cell and the ticket agree again
             run.conflicts.append(conflict)
             log.warning("%s", conflict.describe())
-        written.record(shown)
+        if pull_request is None:
+            written.record(shown)
+    if pull_request is not None:
+        _publish(pull_request, run)
     return run
+
+
+def _publish(pull_request: PullRequestWriter, run: WritebackRun) -> None:
+    try:
+        run.pull_request = pull_request.publish()
+    except PmsyncError as exc:
+        for path, outcome in run.outcomes.items():
+            if outcome.status == "written":
+                run.outcomes[path] = dataclasses.replace(
+                    outcome, status="failed", detail=f"pull request not updated: {exc.message}"
+                )
+        log.error("Write-back pull request failed: %s", exc.message)
+        return
+    if run.pull_request.pull_url is not None:
+        log.info("Write-back pull request: %s", run.pull_request.pull_url)
 
 
 def _push_status(

@@ -31,6 +31,7 @@ from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
+from sync.writeback_pr import pull_request_writer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ class Runtime:
             "max_creates": self.settings.safety.max_creates,
             "exclude": self.settings.sources.exclude,
             "doc_status": self.settings.sync.doc_status,
+            "write_back_mode": self.settings.writeback.mode,
         }
         return SyncOptions(**{**configured, **choices})
 
@@ -72,6 +74,10 @@ class Runtime:
     ) -> SyncReport:
         """One sync run over ``paths`` with this runtime's tracker, store and policy; then, on
         trackers with links, the parent tickets of repeat incidents are linked (once per pair)."""
+        pull_request = None
+        if options.write_back and options.write_back_mode == "pr" and not options.dry_run:
+            assert self.pacer is not None  # open_runtime always gives one
+            pull_request = pull_request_writer(self.settings, self.pacer)
         report = run_sync(
             paths,
             tracker=self.tracker,
@@ -82,6 +88,7 @@ class Runtime:
             options=options,
             retry=self.retry,
             progress=progress,
+            pull_request=pull_request,
         )
         if not options.dry_run and self.tracker.capabilities.links and report.applied is not None:
             link_repeats(self.tracker, self.store, report_settings(self.settings), retry=self.retry)

@@ -244,6 +244,7 @@ class JobBook:
             raise JobFailed("no post-mortem documents match [sources] paths", hint="check [sources] paths")
         options = SyncOptions(
             write_back=self.write_back,
+            write_back_mode=rt.settings.writeback.mode,  # "pr": the service proposes, never edits the checkout
             max_creates=rt.settings.safety.max_creates,
             lock_timeout=self.lock_timeout,
             command="serve",

@@ -23,6 +23,7 @@ Every request and answer is checked by :class:`tests.fakes.openapi_check.SpecChe
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
@@ -119,6 +120,11 @@ class FakeRepo:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # lower-case name -> label
     milestones: dict[int, dict[str, Any]] = field(default_factory=dict)
     next_number: int = 1
+    # Git data for write-back as a pull request: trees are {path: text}, addressed by a content hash.
+    trees: dict[str, dict[str, str]] = field(default_factory=dict)
+    commits: dict[str, dict[str, Any]] = field(default_factory=dict)  # sha -> {"tree", "parents", "message"}
+    refs: dict[str, str] = field(default_factory=dict)  # "heads/main" -> commit sha
+    pulls: list[dict[str, Any]] = field(default_factory=list)
 
 
 class ApiError(Exception):
@@ -223,6 +229,36 @@ class FakeGitHub:
     def add_project(self, org: str, number: int, field_name: str = "Due") -> None:
         self.projects[(org, number)] = {"id": f"PVT_{org}_{number}", "field": {"id": "PVTF_due", "name": field_name}}
 
+    def commit_files(self, full_name: str, branch: str, files: dict[str, str], message: str = "edit") -> str:
+        """A person pushes ``files`` (path -> text) onto ``branch`` (created from nothing if missing)."""
+        owner, name = full_name.split("/")
+        with self.lock:
+            repo = self.repos[(owner, name)]
+            parent = repo.refs.get(f"heads/{branch}")
+            tree = dict(repo.trees[repo.commits[parent]["tree"]]) if parent else {}
+            tree.update(files)
+            sha = _new_commit(repo, _store_tree(repo, tree), [parent] if parent else [], message)
+            repo.refs[f"heads/{branch}"] = sha
+            return sha
+
+    def file_at(self, full_name: str, ref: str, path: str) -> str | None:
+        owner, name = full_name.split("/")
+        repo = self.repos[(owner, name)]
+        return repo.trees[repo.commits[repo.refs[f"heads/{ref}"]]["tree"]].get(path)
+
+    def merge_pull(self, full_name: str, number: int) -> None:
+        """A person merges the pull request (its head's files land on the base branch as a merge commit)."""
+        owner, name = full_name.split("/")
+        with self.lock:
+            repo = self.repos[(owner, name)]
+            pr = next(p for p in repo.pulls if p["number"] == number)
+            head = repo.refs[f"heads/{pr['head']}"]
+            base = repo.refs[f"heads/{pr['base']}"]
+            tree = dict(repo.trees[repo.commits[base]["tree"]])
+            tree.update(repo.trees[repo.commits[head]["tree"]])
+            repo.refs[f"heads/{pr['base']}"] = _new_commit(repo, _store_tree(repo, tree), [base, head], "Merge")
+            pr.update(state="closed", merged_at=self.clock.now())
+
     def fail_next(self, status: int, *, retry_after: int | None = None, match: str = "", times: int = 1) -> None:
         for _ in range(times):
             self.faults.append(Fault(status, retry_after, match))
@@ -302,7 +338,7 @@ class FakeGitHub:
         headers = dict(h.headers.items())
         query = parse_qsl(split.query, keep_blank_values=True)
         method = h.command.upper()
-        spec_request = SpecRequest(method.lower(), path, query, headers, raw or None)
+        spec_request = SpecRequest(method.lower(), _one_segment(path), query, headers, raw or None)
         status, payload, extra, injected, drop = self._dispatch(method, path, dict(query), raw, headers)
         data = b"" if payload is None else json.dumps(payload).encode()
         if path != "/graphql":
@@ -1031,6 +1067,293 @@ def _repo_json(repo: FakeRepo) -> dict[str, Any]:
     }
 
 
+# --- git data and pulls (write-back as a pull request) ----------------------------------------------
+
+
+# GitHub's ``{ref}`` (``heads/<branch>``) and contents ``{path}`` span several URL segments, which an
+# OpenAPI path template cannot say: the spec check sees those slashes encoded, as one segment.
+_MULTI_SEGMENT = re.compile(r"^(?P<head>/repos/[^/]+/[^/]+/(?:git/refs?|contents)/)(?P<rest>.+)$")
+
+
+def _one_segment(path: str) -> str:
+    match = _MULTI_SEGMENT.match(path)
+    return match["head"] + match["rest"].replace("/", "%2F") if match else path
+
+
+def _store_tree(repo: FakeRepo, files: dict[str, str]) -> str:
+    sha = hashlib.sha1(json.dumps(sorted(files.items())).encode()).hexdigest()  # noqa: S324 - an id, as git
+    repo.trees[sha] = dict(files)
+    return sha
+
+
+def _new_commit(repo: FakeRepo, tree: str, parents: list[str], message: str) -> str:
+    sha = hashlib.sha1(json.dumps([tree, parents, message, len(repo.commits)]).encode()).hexdigest()  # noqa: S324
+    repo.commits[sha] = {"tree": tree, "parents": parents, "message": message}
+    return sha
+
+
+def _api(fake: FakeGitHub, repo: FakeRepo, rest: str) -> str:
+    return f"{fake.base}/repos/{repo.owner}/{repo.name}{rest}"
+
+
+def _ref_json(fake: FakeGitHub, repo: FakeRepo, ref: str) -> dict[str, Any]:
+    sha = repo.refs[ref]
+    return {
+        "ref": f"refs/{ref}",
+        "node_id": f"REF_{ref}",
+        "url": _api(fake, repo, f"/git/refs/{ref}"),
+        "object": {"type": "commit", "sha": sha, "url": _api(fake, repo, f"/git/commits/{sha}")},
+    }
+
+
+def _commit_json(fake: FakeGitHub, repo: FakeRepo, sha: str) -> dict[str, Any]:
+    commit = repo.commits[sha]
+    person = {"name": "pmsync", "email": "pmsync@example.com", "date": _iso(fake.clock.now())}
+    return {
+        "sha": sha,
+        "node_id": f"C_{sha[:8]}",
+        "url": _api(fake, repo, f"/git/commits/{sha}"),
+        "html_url": f"https://github.com/{repo.owner}/{repo.name}/commit/{sha}",
+        "author": person,
+        "committer": person,
+        "message": commit["message"],
+        "tree": {"sha": commit["tree"], "url": _api(fake, repo, f"/git/trees/{commit['tree']}")},
+        "parents": [
+            {"sha": p, "url": _api(fake, repo, f"/git/commits/{p}"), "html_url": f"https://github.com/c/{p}"}
+            for p in commit["parents"]
+        ],
+        "verification": {
+            "verified": False,
+            "reason": "unsigned",
+            "signature": None,
+            "payload": None,
+            "verified_at": None,
+        },
+    }
+
+
+def get_git_ref(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    if call.groups["ref"] not in repo.refs:
+        raise ApiError(404, "Not Found")
+    return 200, _ref_json(fake, repo, call.groups["ref"]), {}
+
+
+def _writable(repo: FakeRepo) -> None:
+    if not repo.push:
+        raise ApiError(403, "Resource not accessible by integration")
+
+
+def create_git_ref(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    _writable(repo)
+    ref = call.body["ref"].removeprefix("refs/")
+    if ref in repo.refs:
+        raise ApiError(422, "Reference already exists")
+    if call.body["sha"] not in repo.commits:
+        raise ApiError(422, "Object does not exist")
+    repo.refs[ref] = call.body["sha"]
+    return 201, _ref_json(fake, repo, ref), {}
+
+
+def _descends(repo: FakeRepo, sha: str, ancestor: str) -> bool:
+    todo = [sha]
+    while todo:
+        current = todo.pop()
+        if current == ancestor:
+            return True
+        todo.extend(repo.commits[current]["parents"])
+    return False
+
+
+def update_git_ref(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    _writable(repo)
+    ref = call.groups["ref"]
+    if ref not in repo.refs or call.body["sha"] not in repo.commits:
+        raise ApiError(422, "Reference does not exist")
+    if not call.body.get("force") and not _descends(repo, call.body["sha"], repo.refs[ref]):
+        raise ApiError(422, "Update is not a fast forward")
+    repo.refs[ref] = call.body["sha"]
+    return 200, _ref_json(fake, repo, ref), {}
+
+
+def get_git_commit(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    if call.groups["sha"] not in repo.commits:
+        raise ApiError(404, "Not Found")
+    return 200, _commit_json(fake, repo, call.groups["sha"]), {}
+
+
+def create_git_commit(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    _writable(repo)
+    if call.body["tree"] not in repo.trees or any(p not in repo.commits for p in call.body.get("parents", [])):
+        raise ApiError(422, "Tree or parent does not exist")
+    sha = _new_commit(repo, call.body["tree"], list(call.body.get("parents", [])), call.body["message"])
+    return 201, _commit_json(fake, repo, sha), {}
+
+
+def create_git_tree(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    _writable(repo)
+    base = call.body.get("base_tree")
+    files = dict(repo.trees[base]) if base else {}
+    for entry in call.body["tree"]:
+        if entry.get("type") != "blob" or "content" not in entry:
+            raise ApiError(422, "the fake only takes blob entries with content")
+        files[entry["path"]] = entry["content"]
+    sha = _store_tree(repo, files)
+    entries = [
+        {"path": path, "mode": "100644", "type": "blob", "sha": hashlib.sha1(text.encode()).hexdigest()}  # noqa: S324
+        for path, text in sorted(files.items())
+    ]
+    return 201, {"sha": sha, "url": _api(fake, repo, f"/git/trees/{sha}"), "tree": entries, "truncated": False}, {}
+
+
+def get_contents(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    ref = call.params.get("ref") or "main"
+    sha = ref if ref in repo.commits else repo.refs.get(f"heads/{ref}")
+    path = call.groups["path"]
+    text = repo.trees[repo.commits[sha]["tree"]].get(path) if sha else None
+    if text is None:
+        raise ApiError(404, "Not Found")
+    data = text.encode()
+    blob = hashlib.sha1(data).hexdigest()  # noqa: S324
+    url = _api(fake, repo, f"/contents/{path}")
+    html = f"https://github.com/{repo.owner}/{repo.name}/blob/{ref}/{path}"
+    return (
+        200,
+        {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": base64.b64encode(data).decode(),
+            "sha": blob,
+            "url": url,
+            "git_url": _api(fake, repo, f"/git/blobs/{blob}"),
+            "html_url": html,
+            "download_url": None,
+            "_links": {"git": _api(fake, repo, f"/git/blobs/{blob}"), "html": html, "self": url},
+        },
+        {},
+    )
+
+
+def _pull_json(fake: FakeGitHub, repo: FakeRepo, pr: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    url = _api(fake, repo, f"/pulls/{pr['number']}")
+    issue = _api(fake, repo, f"/issues/{pr['number']}")
+    html = f"https://github.com/{repo.owner}/{repo.name}/pull/{pr['number']}"
+    user = _user(repo.owner)
+
+    def side(ref: str) -> dict[str, Any]:
+        sha = repo.refs.get(f"heads/{ref}", "0" * 40)
+        return {"label": f"{repo.owner}:{ref}", "ref": ref, "repo": _repo_json(repo), "sha": sha, "user": user}
+
+    body: dict[str, Any] = {
+        "_links": {
+            name: {"href": href}
+            for name, href in {
+                "comments": issue + "/comments",
+                "commits": url + "/commits",
+                "statuses": url + "/statuses",
+                "html": html,
+                "issue": issue,
+                "review_comments": url + "/comments",
+                "review_comment": _api(fake, repo, "/pulls/comments{/number}"),
+                "self": url,
+            }.items()
+        },
+        "assignee": None,
+        "labels": [],
+        "base": side(pr["base"]),
+        "head": side(pr["head"]),
+        "body": pr["body"],
+        "closed_at": _iso(pr["merged_at"]),
+        "comments_url": issue + "/comments",
+        "commits_url": url + "/commits",
+        "created_at": _iso(pr["created_at"]),
+        "diff_url": html + ".diff",
+        "html_url": html,
+        "id": pr["id"],
+        "node_id": f"PR_{pr['id']}",
+        "issue_url": issue,
+        "merge_commit_sha": None,
+        "merged_at": _iso(pr["merged_at"]),
+        "milestone": None,
+        "number": pr["number"],
+        "patch_url": html + ".patch",
+        "review_comment_url": _api(fake, repo, "/pulls/comments{/number}"),
+        "review_comments_url": url + "/comments",
+        "statuses_url": _api(fake, repo, "/statuses/" + side(pr["head"])["sha"]),
+        "state": pr["state"],
+        "locked": False,
+        "title": pr["title"],
+        "updated_at": _iso(pr["created_at"]),
+        "url": url,
+        "user": user,
+        "author_association": "OWNER",
+        "auto_merge": None,
+    }
+    if full:
+        body.update(
+            additions=0,
+            changed_files=0,
+            comments=0,
+            commits=1,
+            deletions=0,
+            mergeable=None,
+            mergeable_state="unknown",
+            merged=pr["merged_at"] is not None,
+            maintainer_can_modify=False,
+            merged_by=None,
+            review_comments=0,
+        )
+    return body
+
+
+def list_pulls(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    state = call.params.get("state", "open")
+    head = call.params.get("head")
+    base = call.params.get("base")
+    found = [
+        _pull_json(fake, repo, pr, full=False)
+        for pr in repo.pulls
+        if state in ("all", pr["state"])
+        and (head is None or head == f"{repo.owner}:{pr['head']}")
+        and (base is None or base == pr["base"])
+    ]
+    return _page(fake, call, found, f"/repos/{repo.owner}/{repo.name}/pulls")
+
+
+def create_pull(fake: FakeGitHub, call: Call) -> tuple[int, Any, dict[str, str]]:
+    repo = fake._repo(call)
+    _writable(repo)
+    head, base = call.body["head"].split(":")[-1], call.body["base"]
+    if f"heads/{head}" not in repo.refs or f"heads/{base}" not in repo.refs:
+        raise ApiError(422, "Validation Failed")
+    if any(pr["state"] == "open" and pr["head"] == head and pr["base"] == base for pr in repo.pulls):
+        raise ApiError(422, f"A pull request already exists for {repo.owner}:{head}.")
+    pr = {
+        "number": repo.next_number,
+        "id": fake._new_id(),
+        "head": head,
+        "base": base,
+        "title": call.body["title"],
+        "body": call.body.get("body"),
+        "state": "open",
+        "created_at": fake.clock.now(),
+        "merged_at": None,
+    }
+    repo.next_number += 1
+    repo.pulls.append(pr)
+    return 201, _pull_json(fake, repo, pr, full=True), {}
+
+
 _R = r"/repos/(?P<owner>[^/]+)/(?P<repo>[^/]+)"
 _I = _R + r"/issues/(?P<number>\d+)"
 ROUTES: list[tuple[re.Pattern[str], dict[str, Route]]] = [
@@ -1045,6 +1368,14 @@ ROUTES: list[tuple[re.Pattern[str], dict[str, Route]]] = [
     (re.compile(_R + r"/labels"), {"GET": list_labels, "POST": create_label}),
     (re.compile(_R + r"/labels/(?P<name>[^/]+)"), {"GET": get_label}),
     (re.compile(_R + r"/milestones"), {"GET": list_milestones, "POST": create_milestone}),
+    (re.compile(_R + r"/git/ref/(?P<ref>heads/.+)"), {"GET": get_git_ref}),
+    (re.compile(_R + r"/git/refs"), {"POST": create_git_ref}),
+    (re.compile(_R + r"/git/refs/(?P<ref>heads/.+)"), {"PATCH": update_git_ref}),
+    (re.compile(_R + r"/git/commits"), {"POST": create_git_commit}),
+    (re.compile(_R + r"/git/commits/(?P<sha>[0-9a-f]{40})"), {"GET": get_git_commit}),
+    (re.compile(_R + r"/git/trees"), {"POST": create_git_tree}),
+    (re.compile(_R + r"/contents/(?P<path>.+)"), {"GET": get_contents}),
+    (re.compile(_R + r"/pulls"), {"GET": list_pulls, "POST": create_pull}),
     (re.compile(_R), {"GET": get_repo}),
     (re.compile(r"/orgs/(?P<org>[^/]+)/issue-fields"), {"GET": list_issue_fields}),
     (re.compile(r"/orgs/(?P<org>[^/]+)/issue-types"), {"GET": list_issue_types}),

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Paths pmsync's GitHub adapter uses beyond /work/shared/specs/github-issues.prism-compat.openapi.json, trimmed the same
-# way (see /work/shared/specs/README.md): repository permissions for doctor, org issue fields and their values.
+# way (see /work/shared/specs/README.md): repository permissions for doctor, org issue fields and their values;
+# the git data, contents, and pulls paths of write-back as a pull request (sync/writeback_pr.py).
 # Usage: GH_SRC=<unzipped full/api.github.com.json.gz> ./build_github_extra.sh
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,7 +12,10 @@ python3 "$SPECS/trim_openapi.py" "$GH_SRC" /tmp/github-extra.openapi.json --stri
  --info 'title=GitHub v3 REST API (pmsync extra paths)' \
  --provenance 'npm @octokit/openapi@23.0.2 generated/api.github.com.json; x-octokit stripped' \
  --path "$R:get" --path '/orgs/{org}/issue-fields:get' \
- --path "$R/issues/{issue_number}/issue-field-values:get,post"
+ --path "$R/issues/{issue_number}/issue-field-values:get,post" \
+ --path "$R/git/ref/{ref}:get" --path "$R/git/refs:post" --path "$R/git/refs/{ref}:patch" \
+ --path "$R/git/commits:post" --path "$R/git/commits/{commit_sha}:get" --path "$R/git/trees:post" \
+ --path "$R/contents/{path}:get" --path "$R/pulls:get,post"
 python3 "$SPECS/trim_openapi.py" /tmp/github-extra.openapi.json github-extra.prism-compat.openapi.json \
  --path-regex '.*' --fix-nullable-without-type --indent 0 \
  --provenance 'github-extra.openapi.json with --fix-nullable-without-type'

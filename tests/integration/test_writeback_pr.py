@@ -1,0 +1,197 @@
+"""Write-back as a pull request (issue 16, build item 7) against the fake GitHub server: one PR with the
+filled cells, no write when nothing is new, one more commit for a new cell, a fresh PR after a merge, the
+branch rebuilt when the base moved, and a refused PR reported with the documents on disk untouched."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from github import Auth, Github
+from sqlalchemy import Engine
+
+from sync.core.model import Status
+from sync.core.parse import ParseOptions
+from sync.pacing import BudgetPacer
+from sync.pipeline import SyncOptions, WritebackRun, read_documents, run_sync, write_back_documents
+from sync.retry import NO_WAIT
+from sync.store.repository import SqlStateStore
+from sync.trackers.local_tracker import LocalTracker
+from sync.writeback_pr import PullRequestTarget, PullRequestWriter, RequesterRest
+from tests.cli.test_cli_sync import write_doc
+from tests.contract.github_fixtures import assert_clean
+from tests.fakes.github_server import FakeGitHub, SimClock
+from tests.planning import TODAY, FixedPolicy
+
+DOCS = "acme/docs"
+TOKEN = "ghp_secretDocsToken123"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeGitHub]:
+    server = FakeGitHub(SimClock(), token=TOKEN).serve()
+    server.add_repo(DOCS)
+    yield server
+    server.close()
+    assert_clean(server)
+
+
+class Rig:
+    def __init__(self, engine: Engine, fake: FakeGitHub, root: Path) -> None:
+        self.fake = fake
+        self.root = root
+        self.store = SqlStateStore(engine, "local")
+        self.local = LocalTracker(engine)
+        self.doc = write_doc(root / "docs" / "inc-100.md")
+        fake.commit_files(DOCS, "main", {"docs/inc-100.md": self.doc.read_text(encoding="utf-8")})
+        clock = fake.clock
+        assert isinstance(clock, SimClock)
+        # One pacer across the runs: simulated time only passes while it spaces the writes.
+        self.pacer = BudgetPacer(clock=clock.now, sleep=clock.sleep, min_write_interval=1.0, budget_seconds=3600)
+
+    def sync(self) -> None:
+        report = run_sync(
+            [self.doc],
+            tracker=self.local,
+            store=self.store,
+            policy=FixedPolicy(),
+            parse_options=ParseOptions(),
+            today=TODAY,
+            options=SyncOptions(),
+            retry=NO_WAIT,
+        )
+        assert report.failed == 0
+
+    def write_back(self) -> WritebackRun:
+        github = Github(auth=Auth.Token(TOKEN), base_url=self.fake.url, retry=None, timeout=10)
+        writer = PullRequestWriter(RequesterRest(github.requester, self.pacer), PullRequestTarget(DOCS), self.root)
+        pms = [i.postmortem for i in read_documents([self.doc], ParseOptions()).inputs]
+        return write_back_documents(self.store, pms, tracker=self.local, retry=NO_WAIT, pull_request=writer)
+
+    def writes(self) -> int:
+        return sum(n for key, n in self.fake.counter.items() if not key.startswith("GET"))
+
+    def pulls(self) -> list[dict[str, object]]:
+        return self.fake.repos[("acme", "docs")].pulls
+
+    def branch_doc(self) -> str:
+        text = self.fake.file_at(DOCS, "pmsync/write-back", "docs/inc-100.md")
+        assert text is not None
+        return text
+
+
+def test_first_run_opens_one_pull_request_and_leaves_the_disk_alone(
+    engine: Engine, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    before = rig.doc.read_bytes()
+    run = rig.write_back()
+    assert run.outcomes[str(rig.doc)].status == "written"
+    assert run.pull_request is not None and run.pull_request.opened and run.pull_request.commits == 1
+    [pr] = rig.pulls()
+    assert (pr["state"], pr["head"], pr["base"]) == ("open", "pmsync/write-back", "main")
+    assert run.pull_request.pull_url == f"https://github.com/acme/docs/pull/{pr['number']}"
+    assert "| LOC-2 |" in rig.branch_doc() and "| LOC-2 |" not in before.decode()
+    assert rig.doc.read_bytes() == before  # the documents on disk are not edited in PR mode
+    assert fake.file_at(DOCS, "main", "docs/inc-100.md") == before.decode()
+    # Only the table changed (a Ticket column added: header, delimiter, 3 rows); the rest byte-identical.
+    new, old = rig.branch_doc().split("\n"), before.decode().split("\n")
+    assert len(new) == len(old) and sum(a != b for a, b in zip(new, old, strict=True)) == 5
+
+    # Nothing new: no write at all, still one pull request.
+    writes = rig.writes()
+    again = rig.write_back()
+    assert rig.writes() == writes and len(rig.pulls()) == 1
+    assert again.pull_request is not None and again.pull_request.commits == 0
+
+    # A ticket closed since: one more commit on the same branch and pull request.
+    ref = rig.local.ref("LOC-4")
+    rig.local.transition(ref, Status.DONE)
+    rig.sync()
+    head = fake.repos[("acme", "docs")].refs["heads/pmsync/write-back"]
+    third = rig.write_back()
+    assert third.pull_request is not None and (third.pull_request.commits, third.pull_request.opened) == (1, False)
+    assert len(rig.pulls()) == 1
+    repo = fake.repos[("acme", "docs")]
+    assert repo.commits[repo.refs["heads/pmsync/write-back"]]["parents"] == [head]
+    assert "| Done | LOC-4 |" in rig.branch_doc()
+
+
+def test_a_merged_pull_request_leads_to_a_fresh_one(engine: Engine, fake: FakeGitHub, tmp_path: Path) -> None:
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    rig.write_back()
+    [first] = rig.pulls()
+    fake.merge_pull(DOCS, int(str(first["number"])))
+    merged = fake.file_at(DOCS, "main", "docs/inc-100.md")
+    assert merged is not None
+    rig.doc.write_text(merged, encoding="utf-8")  # the checkout pulled the merge
+    writes = rig.writes()
+    assert rig.write_back().pull_request is not None and rig.writes() == writes  # merged: nothing to propose
+    rig.local.transition(rig.local.ref("LOC-4"), Status.DONE)
+    rig.sync()
+    run = rig.write_back()
+    assert run.pull_request is not None and run.pull_request.opened and run.pull_request.rebuilt
+    assert [p["state"] for p in rig.pulls()] == ["closed", "open"]
+    repo = fake.repos[("acme", "docs")]
+    assert repo.commits[repo.refs["heads/pmsync/write-back"]]["parents"] == [repo.refs["heads/main"]]
+
+
+def test_a_base_edit_rebuilds_the_branch_from_the_new_base(engine: Engine, fake: FakeGitHub, tmp_path: Path) -> None:
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    rig.write_back()
+    edited = rig.doc.read_text(encoding="utf-8") + "\nA note added on main.\n"
+    fake.commit_files(DOCS, "main", {"docs/inc-100.md": edited})
+    # The checkout has not pulled yet: its copy is not the base's, so nothing stale is pushed.
+    writes = rig.writes()
+    stale = rig.write_back()
+    assert stale.outcomes[str(rig.doc)].status == "skipped-modified" and rig.writes() == writes
+    rig.doc.write_text(edited, encoding="utf-8")
+    run = rig.write_back()
+    assert run.pull_request is not None and run.pull_request.rebuilt and not run.pull_request.opened
+    assert len(rig.pulls()) == 1
+    repo = fake.repos[("acme", "docs")]
+    assert repo.commits[repo.refs["heads/pmsync/write-back"]]["parents"] == [repo.refs["heads/main"]]
+    assert rig.branch_doc().endswith("A note added on main.\n") and "| LOC-2 |" in rig.branch_doc()
+
+
+def test_a_refused_pull_request_is_reported_and_nothing_leaks(
+    engine: Engine, fake: FakeGitHub, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    before = rig.doc.read_bytes()
+    fake.fail_next(403, match="POST /repos/acme/docs/pulls")
+    run = rig.write_back()
+    outcome = run.outcomes[str(rig.doc)]
+    assert (
+        outcome.status == "failed"
+        and "pull request not updated: github POST /repos/acme/docs/pulls: HTTP 403" in outcome.detail
+    )
+    assert run.pull_request is None and rig.pulls() == []
+    assert rig.doc.read_bytes() == before
+    assert TOKEN not in caplog.text and TOKEN not in outcome.detail
+    # The next run opens it (the branch is there, with no open pull request: rebuilt from base).
+    retried = rig.write_back()
+    assert retried.pull_request is not None and retried.pull_request.opened and len(rig.pulls()) == 1
+
+
+def test_a_document_outside_the_root_or_missing_on_base_fails_alone(
+    engine: Engine, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    rig = Rig(engine, fake, tmp_path / "checkout")
+    rig.sync()
+    outside = PullRequestWriter(
+        RequesterRest(Github(auth=Auth.Token(TOKEN), base_url=fake.url).requester, BudgetPacer()),
+        PullRequestTarget(DOCS),
+        tmp_path / "elsewhere",
+    )
+    assert outside.propose(rig.doc, "0" * 64, []).status == "failed"
+    fake.repos[("acme", "docs")].refs.pop("heads/main")
+    run = rig.write_back()
+    assert run.outcomes[str(rig.doc)].status == "failed" and "no branch main" in run.outcomes[str(rig.doc)].detail
