@@ -255,6 +255,7 @@ def run_sync(
                     retry=retry,
                     doc_status=options.doc_status,
                     pull_request=pull_request,
+                    fence=lock.check,
                 )
                 report.written = written.outcomes
                 report.pull_request = written.pull_request
@@ -305,6 +306,7 @@ def write_back_documents(
     retry: RetryPolicy | None = None,
     doc_status: Literal["report", "push"] = "report",
     pull_request: PullRequestWriter | None = None,
+    fence: Callable[[], None] = lambda: None,
 ) -> WritebackRun:
     """Fill Ticket and Status cells of each document from the state (and pulled statuses).
 
@@ -369,7 +371,7 @@ def write_back_documents(
                 ticket_status=row.status,
             )
             if doc_status == "push" and tracker is not None:
-                conflict = _push_status(conflict, items[number].status, ref, tracker, retry or RetryPolicy())
+                conflict = _push_status(conflict, items[number].status, ref, tracker, retry or RetryPolicy(), fence)
                 if conflict.pushed is not None:
                     shown[ref.key] = conflict.pushed  # the cell and the ticket agree again
             run.conflicts.append(conflict)
@@ -397,13 +399,24 @@ def _publish(pull_request: PullRequestWriter, run: WritebackRun) -> None:
 
 
 def _push_status(
-    conflict: StatusConflict, wanted: Status | None, ref: TicketRef, tracker: Tracker, retry: RetryPolicy
+    conflict: StatusConflict,
+    wanted: Status | None,
+    ref: TicketRef,
+    tracker: Tracker,
+    retry: RetryPolicy,
+    fence: Callable[[], None],
 ) -> StatusConflict:
     """Move the ticket to the status a person wrote into the document (``[sync] doc_status = "push"``)."""
     if wanted is None:
         return dataclasses.replace(conflict, error=f"'{conflict.cell}' names no status pmsync knows")
+
+    def fenced() -> None:
+        # A remote write like apply's: fenced by the run lock (another run may hold it now).
+        fence()
+        tracker.transition(ref, wanted)
+
     try:
-        retry.retrying()(lambda: tracker.transition(ref, wanted))
+        retry.retrying()(fenced)
     except PmsyncError as exc:
         return dataclasses.replace(conflict, error=exc.message)
     log.info("Moved %s to %s as %s says", ref.key, wanted.value, conflict.path)

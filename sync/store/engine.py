@@ -2,14 +2,50 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect, make_url
 
 from sync.errors import ConfigError
 from sync.extras import require
+
+
+class _UtcSqliteDateTime(sqlite.DATETIME):
+    """SQLite's datetime for ``DateTime(timezone=True)`` columns, storing instants.
+
+    SQLite has no zone type and SQLAlchemy writes an aware value's wall time, dropping its
+    offset: a Jira time at ``+0200`` or a clock in another zone was stored shifted by its
+    offset and read back as UTC. Aware values are converted to UTC before they are written (in
+    rows and in comparisons alike), and read back aware."""
+
+    cache_ok = True
+
+    def bind_processor(self, dialect: Dialect) -> Callable[[Any], Any] | None:
+        inner = super().bind_processor(dialect)
+
+        def process(value: Any) -> Any:
+            if isinstance(value, dt.datetime) and value.tzinfo is not None:
+                value = value.astimezone(dt.UTC)
+            return inner(value) if inner is not None else value
+
+        return process
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], Any] | None:
+        inner = super().result_processor(dialect, coltype)
+        aware = bool(self.timezone)
+
+        def process(value: Any) -> Any:
+            value = inner(value) if inner is not None else value
+            if aware and isinstance(value, dt.datetime) and value.tzinfo is None:
+                value = value.replace(tzinfo=dt.UTC)
+            return value
+
+        return process
 
 
 def make_engine(url: str) -> Engine:
@@ -26,6 +62,9 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         _check_sqlite_folder(parsed.database)
         engine = create_engine(url, connect_args={"timeout": 60})
+        # This engine's dialect only (an instance attribute): every DateTime column, whichever
+        # table declares it, stores instants (see _UtcSqliteDateTime).
+        engine.dialect.colspecs = {**engine.dialect.colspecs, DateTime: _UtcSqliteDateTime}
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from sync.errors import LockLost, StateError
@@ -40,6 +40,14 @@ POLL_SECONDS = 0.2
 def _lock_id(name: str) -> int:
     # Advisory locks take a signed 64-bit key.
     return int.from_bytes(hashlib.sha256(f"pmsync:{name}".encode()).digest()[:8], "big", signed=True)
+
+
+def _schema_lock_id(conn: Connection, name: str) -> int:
+    """The advisory key of ``name`` in this connection's schema. Advisory locks are per
+    database, not per schema: two deployments in two schemas of one database must neither
+    serialise on each other's run lock nor see each other's holders as alive."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one_or_none() or ""
+    return _lock_id(f"{schema}:{name}")
 
 
 @contextlib.contextmanager
@@ -102,11 +110,11 @@ def run_lock(
 
 @contextlib.contextmanager
 def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float], None]) -> Iterator[RunLock]:
-    key = _lock_id(name)
     with _database_errors(f"taking the {name!r} lock"):
         conn = engine.connect()
     try:
         with _database_errors(f"taking the {name!r} lock"):
+            key = _schema_lock_id(conn, name)
             deadline = time.monotonic() + timeout
             while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
                 conn.rollback()
@@ -174,9 +182,9 @@ def holder_lease(engine: Engine, holder: str) -> Iterator[None]:
     """Hold ``holder``'s liveness lease for the ``with`` block (one per run)."""
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        key = _lock_id(f"holder:{holder}")
         with _database_errors("taking the run's holder lease"):
             conn = engine.connect()
+            key = _schema_lock_id(conn, f"holder:{holder}")
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
             conn.commit()
         try:
@@ -209,8 +217,8 @@ def holder_alive(engine: Engine, holder: str) -> bool:
     """Whether the run ``holder`` still holds its lease (is alive). A run that died released it."""
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
-        key = _lock_id(f"holder:{holder}")
         with _database_errors("checking another run's holder lease"), engine.connect() as conn:
+            key = _schema_lock_id(conn, f"holder:{holder}")
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one()
             if got:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

@@ -435,7 +435,12 @@ class GitHubTracker:
         tickets = tuple(self._ticket(i) for i in issues)
         high = max([state.high or "", *(str(i["updated_at"]) for i in issues)]) or None
         if 'rel="next"' in str(answer.headers.get("link", "")):
-            nxt = _PullCursor(since=state.since, page=state.page + 1, high=high)
+            # The next page starts at this page's newest change, not at page + 1: an issue
+            # updated between two requests moves to the end and every one after it moves up a
+            # place, so a page number would skip one for good. Page numbers only while a whole
+            # page shares one update time.
+            moved = high is not None and high != state.since
+            nxt = _PullCursor(since=high) if moved else _PullCursor(since=state.since, page=state.page + 1, high=high)
             return ChangedPage(tickets=tickets, next_cursor=nxt.encode(), more=True)
         if high is None or high == state.since:
             # Same request next time: keep its ETag, so an idle cycle is a 304.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import httpx
@@ -56,7 +56,8 @@ class JiraAuth:
     """Cloud: e-mail + API token as basic auth. Data Center: a personal access token as Bearer
     (``email`` None), or basic with a user name."""
 
-    token: str
+    # Out of repr: a dataclass shows its fields in tracebacks with locals, debuggers and logs.
+    token: str = field(repr=False)
     email: str | None = None
 
     def header(self) -> str:

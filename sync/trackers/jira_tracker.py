@@ -462,7 +462,18 @@ class JiraTracker:
         tickets = tuple(self._ticket(issue) for issue in issues)
         newest = max((m for m in (state.newest, *(t.updated_at for t in tickets)) if m is not None), default=None)
         if not last:
-            following = _Cursor(since=state.since, zone=state.zone, page=token, start=start, newest=newest, began=began)
+            # Go on from this page's newest change, not from an offset or token: an issue
+            # updated between two requests moves to the end and shifts the next one out of an
+            # offset's page for good. (JQL rounds it down to the minute: that minute comes again.)
+            # Offsets while the page spans less than a minute, where that would not move on.
+            floor = newest
+            oldest = min((t.updated_at for t in tickets if t.updated_at is not None), default=None)
+            if floor is not None and oldest is not None and floor - oldest >= dt.timedelta(minutes=1):
+                following = _Cursor(since=floor, zone=state.zone, newest=newest, began=began)
+            else:
+                following = _Cursor(
+                    since=state.since, zone=state.zone, page=token, start=start, newest=newest, began=began
+                )
             return ChangedPage(tickets=tickets, next_cursor=following.encode(), more=True)
         return ChangedPage(tickets=tickets, next_cursor=self._next_since(state, newest, began).encode(), more=False)
 

@@ -211,6 +211,26 @@ class TrackerContract:
         assert isinstance(results[1], TrackerError)
         assert tracker.get(results[0]).marker == good.marker
 
+    def test_failures_first_and_between_do_not_shift_refs_to_other_drafts(
+        self, tracker: Tracker, incident_key: str
+    ) -> None:
+        if tracker.capabilities.max_batch < 3:
+            pytest.skip("no batches of three on this backend")
+        missing_parent = self.missing_ref(create_one(tracker, self.draft(incident_key, 9)))
+        drafts = [
+            self.draft(incident_key, 1, parent=missing_parent),
+            self.draft(incident_key, 2),
+            self.draft(incident_key, 3, parent=missing_parent),
+            self.draft(incident_key, 4),
+        ][: tracker.capabilities.max_batch]
+        results = tracker.create_many(drafts)
+        assert len(results) == len(drafts)
+        assert isinstance(results[0], TrackerError) and isinstance(results[2], TrackerError)
+        assert isinstance(results[1], TicketRef)
+        assert tracker.get(results[1]).marker == drafts[1].marker
+        for draft, result in list(zip(drafts, results, strict=True))[3:]:
+            assert isinstance(result, TicketRef) and tracker.get(result).marker == draft.marker
+
     def test_find_by_markers_finds_every_created_ticket(self, tracker: Tracker, incident_key: str) -> None:
         first = create_one(tracker, self.draft(incident_key, 1))
         second = create_one(tracker, self.draft(incident_key, 2))

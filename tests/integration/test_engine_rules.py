@@ -22,7 +22,7 @@ from sync.pacing import BudgetPacer
 from sync.pull import pull
 from sync.retry import NO_WAIT, RetryPolicy
 from sync.store.engine import make_engine
-from sync.store.lock import holder_alive, holder_lease, run_lock
+from sync.store.lock import _schema_lock_id, holder_alive, holder_lease, run_lock
 from sync.store.migrations import migrate
 from sync.store.repository import IntentClaim, SqlStateStore
 from sync.trackers.base import Tracker
@@ -242,11 +242,15 @@ def test_the_advisory_lock_fence_notices_a_killed_session(pg_url: str) -> None:
         with run_lock(engine, timeout=1) as lock:
             lock.check()
             with engine.connect() as admin:
+                # Only the session holding this schema's run lock: other test runs sharing the
+                # database keep theirs.
+                key = _schema_lock_id(admin, "sync")
                 admin.execute(
                     text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                        "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
-                    )
+                        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                        "AND pid <> pg_backend_pid() AND classid::bigint = :hi AND objid::bigint = :lo"
+                    ),
+                    {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
                 )
                 admin.commit()
             with pytest.raises(LockLost):
