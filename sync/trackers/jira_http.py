@@ -139,10 +139,10 @@ class JiraHttp:
             reason = response.headers.get("ratelimit-reason", "rate limited")
             return RateLimited(f"{where}{reason}", tracker=NAME, op=op, retry_after=retry_after)
         if status == 503 and retry_after is not None:
-            # Jira sends Retry-After with some 503s: wait exactly that long, like a 429.
-            return RateLimited(
-                f"{where}unavailable, retry after {retry_after:g}s", tracker=NAME, op=op, retry_after=retry_after
-            )
+            # Jira sends Retry-After with some 503s. The pacer has already taken the wait from the
+            # header; unlike a 429, a 503 does not promise that a write was not processed, so it
+            # stays "unavailable" and a create is confirmed by marker before it is sent again.
+            return TrackerUnavailable(f"{where}unavailable, retry after {retry_after:g}s", tracker=NAME, op=op)
         if status >= 500:
             return TrackerUnavailable(f"{where}HTTP {status}", tracker=NAME, op=op)
         if status == 401:

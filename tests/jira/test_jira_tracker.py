@@ -132,7 +132,7 @@ def test_a_create_that_committed_then_lost_its_answer_is_unknown_not_failed(
     ("fault", "error", "text"),
     [
         (Fault("429", retry_after=7, reason="jira-per-issue-on-write"), RateLimited, "jira-per-issue-on-write"),
-        (Fault("503", retry_after=4), RateLimited, "unavailable"),
+        (Fault("503", retry_after=4), TrackerUnavailable, "unavailable, retry after 4s"),
         (Fault("500"), TrackerUnavailable, "HTTP 500"),
         (Fault("drop"), TrackerUnavailable, "may still have happened"),
         (Fault("403"), TrackerAuthError, "permission"),
