@@ -177,6 +177,24 @@ class SourcesSettings(_Section):
         description="Globs of files never read: a pattern without '/' matches the file name (README.md), "
         "one with '/' the path relative to the config file's directory.",
     )
+    document_url: str | None = Field(
+        default=None,
+        description="Address of a post-mortem for ticket bodies and Jira remote links; {path} is the "
+        "document's path relative to the config file's directory. Unset: bodies name the path.",
+    )
+    # The config file's directory (set when the file is loaded): what {path} is relative to.
+    _root: str | None = PrivateAttr(default=None)
+
+    @property
+    def root(self) -> str | None:
+        return self._root
+
+    @field_validator("document_url")
+    @classmethod
+    def _url_with_path(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://\S+$", value.strip()):
+            raise ValueError("must be an http(s):// URL, with {path} where the document's path goes")
+        return value.strip() if value is not None else None
 
 
 class StateSettings(_Section):
@@ -246,6 +264,10 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
     )
     epic_link_field: str | None = Field(
         default=None, min_length=1, description="Data Center: the Epic Link field (id or name) for items under an Epic."
+    )
+    close_done: bool = Field(
+        default=False,
+        description="Transition an issue to done (won't do) when its document newly marks the item so.",
     )
 
     @field_validator("url")
@@ -814,7 +836,9 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
     update["writeback"] = writeback.model_copy(
         update={"root": _rebase(writeback.root, base), "token_file": _rebase(writeback.token_file, base)}
     )
-    return settings.model_copy(update=update)
+    settings = settings.model_copy(update=update)
+    settings.sources._root = os.path.abspath(base)
+    return settings
 
 
 def _resolve_token(settings: Settings, env: Mapping[str, str], problems: list[str]) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from mappings.compliance import ComplianceRule, compliance_actions
 from mappings.due_dates import DueDatePolicy, reference_date, resolve_due
 from mappings.owners import OwnerDirectory
 from mappings.routing import Router
+from sync.core.bodies import document_link
 from sync.core.model import ActionItem, PostMortem, Priority, TicketLink
 from sync.core.plan import ExtraItem, OwnerDecision
 from sync.core.tickets import TicketRef
@@ -27,6 +29,14 @@ class MappingPolicy:
     router: Router
     compliance_rules: Sequence[ComplianceRule] = ()
     ticket_key_pattern: str = r"[A-Z][A-Z0-9]*-\d+"
+    document_url: str | None = None  # [sources] document_url, "{path}" relative to document_root
+    document_root: str | None = None  # the config file's directory
+    close_done: bool = False  # [tracker] close_done
+
+    def document_link(self, pm: PostMortem) -> str:
+        # Absolute on both sides, so the link does not depend on the directory pmsync ran from.
+        path = os.path.abspath(pm.path) if self.document_root else pm.path
+        return document_link(self.document_url, path, self.document_root)
 
     def reference(self, pm: PostMortem) -> dt.date | None:
         return reference_date(pm, self.due_dates.timezone)

@@ -138,6 +138,9 @@ def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
         owners=settings.owner_directory(),
         router=settings.router(),
         compliance_rules=settings.compliance_rules(),
+        document_url=settings.sources.document_url,
+        document_root=settings.sources.root,
+        close_done=bool(getattr(settings.tracker, "close_done", False)),
     )
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from sync.core.bodies import document_link
 from sync.core.model import ActionItem, PostMortem, Priority, TicketLink
 from sync.core.plan import ExtraItem, OwnerDecision
 from sync.core.tickets import TicketRef
@@ -16,9 +17,21 @@ TODAY = dt.date(2026, 3, 10)
 class FixedPolicy:
     """A policy with fixed answers, so plan tests test the planner only."""
 
-    def __init__(self, extra: Sequence[ExtraItem] = (), users: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        extra: Sequence[ExtraItem] = (),
+        users: dict[str, str] | None = None,
+        *,
+        close_done: bool = False,
+        document_url: str | None = None,
+    ) -> None:
         self.extra = list(extra)
         self.users = users if users is not None else {"@dana": "dana"}
+        self.close_done = close_done
+        self.document_url = document_url
+
+    def document_link(self, pm: PostMortem) -> str:
+        return document_link(self.document_url, pm.path)
 
     def due(self, item: ActionItem, reference: dt.date) -> tuple[dt.date | None, Priority]:
         priority = item.priority or Priority.P2

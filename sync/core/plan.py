@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
 
+from sync.core.bodies import incident_body, item_body, ticket_labels
 from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMortem, Priority, Status, TicketLink
 from sync.core.state import KnownItem, KnownTicket, StateSnapshot
 from sync.core.tickets import (
@@ -118,6 +119,15 @@ class PlanPolicy(Protocol):
 
     def adoptable(self, link: TicketLink) -> TicketRef | None:
         """The link as a ticket of the configured tracker, when it points into it."""
+        ...
+
+    def document_link(self, pm: PostMortem) -> str:
+        """The post-mortem's address for ticket bodies (``[sources] document_url``), else its path."""
+        ...
+
+    @property
+    def close_done(self) -> bool:
+        """``[tracker] close_done``: a document newly marking an item done transitions its ticket."""
         ...
 
 
@@ -342,47 +352,29 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketCha
     return TicketChanges(labels_add=frozenset(after - before), labels_remove=frozenset(before - after), **values)
 
 
-def _item_body(
-    item: ActionItem, pm: PostMortem, incident_key: str, own: Callable[[TicketLink], TicketRef | None]
-) -> str:
-    # No item number here: renumbering rows must not rewrite every ticket below them.
-    lines = [item.text, "", f"Action item from post-mortem {incident_key}"]
-    if pm.title:
-        lines.append(f"Incident: {pm.title}")
-    if pm.severity:
-        lines.append(f"Severity: {pm.severity.value}")
-    if item.owner:
-        lines.append(f"Owner (as written): {item.owner}")
-    if item.deadline_raw and item.deadline is None:
-        lines.append(f"Deadline (as written): {item.deadline_raw}")
-    if item.kind:
-        lines.append(f"Type: {item.kind}")
-    for ticket in item.tickets:
-        if own(ticket) is None:
-            # References into this tracker are pmsync's own (written back, or adopted): listing
-            # them would change the body, and so update the ticket, after every write-back.
-            lines.append(f"Related: {ticket.url or ticket.key}")
-    return "\n".join(lines)
+def _related(item: ActionItem, own: Callable[[TicketLink], TicketRef | None]) -> list[str]:
+    # References into this tracker are pmsync's own (written back, or adopted): listing them
+    # would change the body, and so update the ticket, after every write-back.
+    return [ticket.url or ticket.key for ticket in item.tickets if own(ticket) is None]
 
 
 def _incident_draft(
-    pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...], limit: int
+    pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...], limit: int, link: str
 ) -> TicketDraft:
     title = f"{incident_key}: {pm.title}" if pm.title else f"{incident_key}: post-mortem follow-ups"
-    parts = [f"Follow-up tracking for post-mortem {incident_key}."]
-    if pm.severity:
-        parts.append(f"Severity: {pm.severity.value}")
-    if pm.started_at:
-        parts.append(f"Started: {pm.started_at.isoformat()}")
-    parts.append(f"Action items: {len(pm.action_items)}")
     return TicketDraft(
         marker=Marker(incident_key),
         kind=TicketKind.INCIDENT,
         title=ticket_title(title, limit),
-        body="\n".join(parts),
-        labels=tuple(sorted({"pmsync", *labels})),
+        body=incident_body(pm, incident_key, link=link),
+        labels=ticket_labels(labels, pm),
         scope=project,
+        document_url=link if _is_url(link) else None,
     )
+
+
+def _is_url(text: str) -> bool:
+    return text.startswith(("https://", "http://"))
 
 
 def _adoptable(item: ActionItem, policy: PlanPolicy) -> TicketRef | None:
@@ -514,7 +506,8 @@ def _plan_incident(
         if incident in state.pending:
             out.pending.append(incident)
         else:
-            draft = _incident_draft(pm, incident, project, base_labels, capabilities.title_limit)
+            link = policy.document_link(pm)
+            draft = _incident_draft(pm, incident, project, base_labels, capabilities.title_limit, link)
             out.actions.append(EnsureParent(incident_key=incident, draft=draft))
 
     news = _ticket_actions(pm, drafts, claims, state, policy, adopt=adopt, capabilities=capabilities, out=out)
@@ -538,6 +531,7 @@ def _drafts(
     """One draft per action item (duplicate numbers rejected) and per item the policy adds."""
     drafts: list[Drafted] = []
     numbers: set[int] = set()
+    link = policy.document_link(pm)
     for item in pm.action_items:
         if item.number in numbers:
             diagnostics.append(
@@ -570,9 +564,11 @@ def _drafts(
         draft = TicketDraft(
             marker=Marker(key),
             title=ticket_title(item.text, capabilities.title_limit),
-            body=_item_body(item, pm, incident, policy.adoptable),
+            body=item_body(
+                item, pm, incident, due=due, priority=priority, link=link, related=_related(item, policy.adoptable)
+            ),
             priority=priority,
-            labels=tuple(sorted({*base_labels, f"priority-{priority.value.lower()}"})),
+            labels=ticket_labels(base_labels, pm, priority),
             assignee=owner.user,
             due=due,
             scope=project,
@@ -599,7 +595,7 @@ def _drafts(
             title=ticket_title(extra.title, capabilities.title_limit),
             body=extra.body,
             priority=extra.priority,
-            labels=tuple(sorted({*base_labels, *extra.labels, f"priority-{extra.priority.value.lower()}"})),
+            labels=ticket_labels((*base_labels, *extra.labels), pm, extra.priority),
             due=extra.due,
             scope=project,
         )
@@ -668,7 +664,11 @@ def _ticket_actions(
         fields = fields_of(draft)
         known = claims.get(key)
         if known is not None and known.ticket is not None:
-            out.actions.extend(_known_ticket_actions(drafted, known, known.ticket, fields, attach_later, out))
+            out.actions.extend(
+                _known_ticket_actions(
+                    drafted, known, known.ticket, fields, attach_later, out, close_done=policy.close_done
+                )
+            )
             linkable.append((key, False))
             continue
         if key in state.pending:
@@ -697,11 +697,22 @@ def _ticket_actions(
     return linkable
 
 
+_CLOSED = (Status.DONE, Status.WONT_DO)
+
+
 def _known_ticket_actions(
-    drafted: Drafted, known: KnownItem, ticket: KnownTicket, fields: Mapping[str, Any], attach_later: bool, out: _Out
+    drafted: Drafted,
+    known: KnownItem,
+    ticket: KnownTicket,
+    fields: Mapping[str, Any],
+    attach_later: bool,
+    out: _Out,
+    *,
+    close_done: bool = False,
 ) -> list[Action]:
     """A ticketed item: only the fields that changed since pmsync last wrote them, plus any
-    second write a crash left owed (attach, status after create)."""
+    second write a crash left owed (attach, status after create), plus — with ``close_done`` —
+    a transition when the document newly marks the item done or won't do."""
     actions: list[Action] = []
     changes = changes_between(ticket.synced_fields or {}, fields)
     if changes.is_empty():
@@ -720,6 +731,11 @@ def _known_ticket_actions(
         actions.append(AttachToParent(item_key=drafted.key, incident_key=known.incident_key))
     if ticket.pending_status is not None:
         actions.append(TransitionTicket(item_key=drafted.key, status=ticket.pending_status))
+    elif close_done and (said := drafted.record.doc_status) in _CLOSED and said is not known.doc_status:
+        # Once per document change: the state records what the document said, so a ticket a
+        # person reopened is not closed again while the document stays the same. The adapter
+        # leaves a ticket already in that state alone.
+        actions.append(TransitionTicket(item_key=drafted.key, status=said))
     return actions
 
 

@@ -32,6 +32,7 @@ class KnownItem:
     text_sha256: str
     present: bool
     ticket: KnownTicket | None = None
+    doc_status: Status | None = None  # the Status cell the document gave at the last run
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,9 @@ class TicketDraft:
     scope: str | None = None
     parent: TicketRef | None = None
     status: Status = Status.OPEN
+    # The post-mortem's URL when ``[sources] document_url`` gives one: Jira also attaches it as a
+    # remote link (stable globalId, so a repeated create step adds it once).
+    document_url: str | None = None
 
 
 class Clear(enum.Enum):

@@ -148,6 +148,7 @@ class SqlStateStore:
                     number=row.number,
                     text_sha256=row.text_sha256,
                     present=row.present,
+                    doc_status=Status(row.doc_status) if row.doc_status else None,
                     ticket=KnownTicket(
                         ref=self._ref(ticket),
                         synced_fields=ticket.synced_fields,

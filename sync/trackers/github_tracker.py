@@ -82,6 +82,7 @@ NAME: Final = "github"
 MANAGED_LABEL: Final = "pmsync"
 INCIDENT_LABEL: Final = "pmsync-incident"
 DUE_PREFIX: Final = "due/"
+PLANNER_PRIORITY_PREFIX: Final = "priority-"
 TARGET_DATE_FIELD: Final = "Target date"
 SECONDARY_WAIT: Final = 60.0  # GitHub: without retry-after, wait at least a minute
 _FOLLOW_UP_ATTEMPTS: Final = 6
@@ -296,8 +297,8 @@ class GitHubTracker:
         text, footer = split_body(current.get("body"))
         marker = footer.marker if footer else _marker_of(current)
         labels = {str(x["name"]) for x in current.get("labels") or ()}
-        add = set(changes.labels_add)
-        remove = set(changes.labels_remove) - {MANAGED_LABEL}
+        add = {x for x in changes.labels_add if not x.startswith(PLANNER_PRIORITY_PREFIX)}
+        remove = {x for x in changes.labels_remove if not x.startswith(PLANNER_PRIORITY_PREFIX)} - {MANAGED_LABEL}
         if marker is not None:
             remove.discard(marker.label)
         patch: dict[str, Any] = {}
@@ -454,7 +455,9 @@ class GitHubTracker:
     def _create(self, draft: TicketDraft) -> TicketRef:
         repo = draft.scope or self._mapping.repo
         incident = draft.kind is TicketKind.INCIDENT
-        labels = {MANAGED_LABEL, draft.marker.label, *self._mapping.labels, *draft.labels}
+        # The planner's priority-* labels: GitHub carries the priority as its own mapped label.
+        own = {x for x in draft.labels if not x.startswith(PLANNER_PRIORITY_PREFIX)}
+        labels = {MANAGED_LABEL, draft.marker.label, *self._mapping.labels, *own}
         if incident:
             labels.add(INCIDENT_LABEL)
         if draft.priority is not None:
@@ -663,7 +666,9 @@ class GitHubTracker:
             updated_at=_parse_time(str(issue["updated_at"])),
             marker=marker,
             kind=TicketKind.INCIDENT if incident else TicketKind.ITEM,
-            body=text if footer is not None else None,
+            # Without pmsync's footer the whole body is a person's: reported as it is, so the
+            # three-way check sees the edit instead of overwriting it.
+            body=text,
             priority=(footer.priority if footer else None) or self._mapping.priorities.from_labels(labels),
             assignee=assignee.get("login") if isinstance(assignee, Mapping) else None,
             due=footer.due if footer else _due_from_labels(labels),

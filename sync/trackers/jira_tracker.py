@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import re
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
@@ -68,6 +69,7 @@ RECONCILE_LIMIT: Final = 50
 CLOCK_SKEW: Final = dt.timedelta(minutes=1)
 PROPERTY: Final = "pmsync"
 MANAGED_LABEL: Final = "pmsync"
+log = logging.getLogger(__name__)
 TITLE_LIMIT: Final = 255
 
 Clock = Callable[[], dt.datetime]
@@ -611,7 +613,19 @@ class JiraTracker:
                     results[n] = error
                 return [r for r in results if r is not None]
             self._record_bulk(answer or {}, drafts, positions, results)
+        for draft, result in zip(drafts, results, strict=True):
+            if draft.document_url and isinstance(result, TicketRef):
+                self._link_document(result, draft)
         return [r for r in results if r is not None]
+
+    def _link_document(self, ref: TicketRef, draft: TicketDraft) -> None:
+        # In the create step: the issue exists whatever happens here, so a failed link is a
+        # warning, not a failed create (which would make apply look for a duplicate).
+        assert draft.document_url is not None
+        try:
+            self.add_document_link(ref, draft.document_url, f"Post-mortem: {draft.title}")
+        except TrackerError as error:
+            log.warning("%s: remote link to the post-mortem not added: %s", ref.key, error)
 
     def _record_bulk(
         self,

@@ -396,6 +396,21 @@ def test_document_remote_link_is_stable(cloud: RunningFake, clock: TestClock, ht
     assert len(links) == 1 and links[0]["object"]["title"] == "Post-mortem INC-1 (renamed)"
 
 
+def test_a_draft_with_a_document_url_gets_its_remote_link_in_the_create_step(
+    cloud: RunningFake, clock: TestClock, http: httpx.Client
+) -> None:
+    tracker = make_tracker(cloud, clock, http)
+    url = "https://github.com/acme/pm/blob/main/inc-1.md"
+    parent, plain = tracker.create_many([TicketDraft(**{**incident().__dict__, "document_url": url}), draft(1)])
+    assert isinstance(parent, TicketRef) and isinstance(plain, TicketRef)
+    assert [link["globalId"] for link in cloud.fake.issue(parent.key).remote_links] == [f"pmsync:{url}"]
+    assert cloud.fake.issue(plain.key).remote_links == []
+    # A refused link is a warning: the issue exists, so the create must not look failed.
+    cloud.fake.inject(Fault("403", route="POST /rest/api/3/issue/{issueIdOrKey}/remotelink"))
+    (again,) = tracker.create_many([TicketDraft(**{**incident("INC-2").__dict__, "document_url": url})])
+    assert isinstance(again, TicketRef) and cloud.fake.issue(again.key).remote_links == []
+
+
 # --- construction ------------------------------------------------------------------------------------
 
 

@@ -41,7 +41,9 @@ def state_after(result_plan: object, tracker: str = "local") -> StateSnapshot:
                 action.incident_key, action.postmortem.path, "0" * 64, TODAY, parent=None
             )
             for record in action.items:
-                items[record.key] = KnownItem(record.key, record.incident_key, record.number, record.text_sha256, True)
+                items[record.key] = KnownItem(
+                    record.key, record.incident_key, record.number, record.text_sha256, True, None, record.doc_status
+                )
         elif isinstance(action, EnsureParent):
             n += 1
             known = incidents[action.incident_key]
@@ -53,7 +55,13 @@ def state_after(result_plan: object, tracker: str = "local") -> StateSnapshot:
             ref = action.ref if isinstance(action, AdoptTicket) else TicketRef(tracker, f"T-{n}")
             old = items[action.item_key]
             items[action.item_key] = KnownItem(
-                old.key, old.incident_key, old.number, old.text_sha256, True, KnownTicket(ref, action.fields)
+                old.key,
+                old.incident_key,
+                old.number,
+                old.text_sha256,
+                True,
+                KnownTicket(ref, action.fields),
+                old.doc_status,
             )
     links = set()
     for action in result_plan.actions:  # type: ignore[attr-defined]
@@ -310,7 +318,10 @@ def test_a_renamed_document_without_an_id_keeps_its_tickets() -> None:
     )
     moved = before.model_copy(update={"path": "pm/db-failover.md"})
     after = plan([PlanInput(moved)], known, policy, TODAY)
-    assert after.tracker_actions == []
+    # Same tickets; only the body's link to the document follows it to its new path.
+    (update,) = after.tracker_actions
+    assert isinstance(update, UpdateTicket) and update.changes.changed_fields() == ["body"]
+    assert update.changes.body is not None and "Post-mortem: pm/db-failover.md" in update.changes.body
     assert [d.code for d in after.diagnostics] == ["PLAN005"]
 
 
