@@ -572,7 +572,13 @@ class Applier:
         ref = self.store.ticket_for(action.item_key)
         if ref is None:
             return  # not created (failed or pending): planned again with the create
-        self._write(lambda: self.tracker.transition(ref, action.status))
+        try:
+            self._write(lambda: self.tracker.transition(ref, action.status))
+        except PmsyncError:
+            # The document's status was recorded with the plan: forget it, or the next run would
+            # see nothing new in the document and never try this transition again.
+            self.store.forget_doc_status(action.item_key)
+            raise
         self.store.clear_pending_status(action.item_key)
         self.result.transitioned += 1
         log.info("Moved %s to %s for %s", ref.key, action.status.value, action.item_key)

@@ -36,6 +36,7 @@ import logging
 import os
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -774,6 +775,7 @@ def load_settings(
     if settings is not None:
         settings = _rebase_paths(settings, base)
         settings = _resolve_token(settings, env, problems)
+        _register_state_password(settings.state.url)
         _load_side_files(settings, problems)
     if problems or settings is None:
         where = str(config_path) if config_path else "defaults (no config file)"
@@ -839,6 +841,14 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
     settings = settings.model_copy(update=update)
     settings.sources._root = os.path.abspath(base)
     return settings
+
+
+def _register_state_password(url: str) -> None:
+    # A password in the database URL (set through PMSYNC_STATE__URL, never the file) is a secret
+    # like a token: the log filter redacts it wherever it would appear.
+    password = urllib.parse.urlsplit(url).password
+    if password:
+        register_secret(urllib.parse.unquote(password))
 
 
 def _resolve_token(settings: Settings, env: Mapping[str, str], problems: list[str]) -> Settings:

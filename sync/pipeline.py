@@ -245,7 +245,8 @@ def run_sync(
                     # The creates above are recorded; a failed pull must not hide their summary.
                     report.problems.append(f"pull failed: {exc.message}")
                     errors.append(f"pull: {exc.message}")
-            if options.write_back:
+            if options.write_back and not report.applied.stopped:
+                # A stopped run (lock lost, budget spent) writes nothing more; the next run writes back.
                 # Only documents this run planned: a skipped duplicate must not get another's tickets.
                 planned = {action.postmortem.path for action in current.of_type(UpsertIncident)}
                 written = write_back_documents(

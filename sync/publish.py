@@ -121,7 +121,7 @@ def webhook_url(settings: ReportsSettings, environ: Mapping[str, str]) -> str | 
 class Webhook:
     """A Slack-compatible incoming webhook. 429 and 5xx/network errors are retried by ``retry``."""
 
-    url: str
+    url: str = field(repr=False)  # a secret: it carries the webhook's token
     client: httpx.Client
     retry: RetryPolicy
 

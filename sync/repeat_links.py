@@ -64,13 +64,18 @@ def link_repeat_parents(
 
 
 def link_repeats(
-    tracker: Tracker, store: SqlStateStore, settings: ReportSettings, *, retry: RetryPolicy
+    tracker: Tracker,
+    store: SqlStateStore,
+    settings: ReportSettings,
+    *,
+    retry: RetryPolicy,
+    lock_timeout: float = 600.0,
 ) -> LinkOutcome:
     """After a sync: find the repeat pairs among every incident the state knows and link their
     parents (``sync`` does this on trackers with links; ``pmsync report repeats --link-parents``
     does it on demand). Failures are logged, never fatal to the sync that already happened."""
     data = load_report_data(store.engine, tracker.name)
-    with run_lock(store.engine):
+    with run_lock(store.engine, timeout=lock_timeout):
         outcome = link_repeat_parents(find_pairs(data.incidents, settings), tracker, store, retry=retry)
     for pair, error in sorted(outcome.failed.items()):
         log.warning("Linking repeat incidents %s failed: %s", pair, error)

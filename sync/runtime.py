@@ -20,6 +20,7 @@ from sync.clock import utc_now
 from sync.config import Settings, load_settings
 from sync.core.parse import ParseOptions
 from sync.documents import excluder
+from sync.errors import PmsyncError
 from sync.extras import require
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
@@ -90,8 +91,18 @@ class Runtime:
             progress=progress,
             pull_request=pull_request,
         )
-        if not options.dry_run and self.tracker.capabilities.links and report.applied is not None:
-            link_repeats(self.tracker, self.store, report_settings(self.settings), retry=self.retry)
+        applied = report.applied
+        if not options.dry_run and self.tracker.capabilities.links and applied is not None and not applied.stopped:
+            try:
+                link_repeats(
+                    self.tracker,
+                    self.store,
+                    report_settings(self.settings),
+                    retry=self.retry,
+                    lock_timeout=options.lock_timeout,
+                )
+            except PmsyncError as exc:  # the sync itself is done and recorded; linking waits a run
+                log.warning("Linking repeat incidents skipped: %s", exc.message)
         return report
 
     def close(self) -> None:

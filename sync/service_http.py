@@ -63,8 +63,8 @@ class Routes:
     metrics: Callable[[], tuple[bytes, str]]
     sink: EventSink
     counter: DeliveryCounter
-    github_secret: bytes | None = None
-    jira_secret: bytes | None = None
+    github_secret: bytes | None = field(default=None, repr=False)
+    jira_secret: bytes | None = field(default=None, repr=False)
     github_map: GitHubStatusMap = field(default_factory=GitHubStatusMap)
     jira_map: JiraStatusMap = field(default_factory=JiraStatusMap)
 

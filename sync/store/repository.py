@@ -433,6 +433,16 @@ class SqlStateStore:
         with self.engine.begin() as conn:
             conn.execute(update(t.tickets).where(self._owned(owner_key)).values(attached=True, updated_at=self.clock()))
 
+    def forget_doc_status(self, item_key: str) -> None:
+        """Forget what the document's Status cell said, so the next plan sees it as new (a
+        ``close_done`` transition that failed is planned again)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(t.action_items)
+                .where(t.action_items.c.item_key == item_key)
+                .values(doc_status=None, updated_at=self.clock())
+            )
+
     def clear_pending_status(self, owner_key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(

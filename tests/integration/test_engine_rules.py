@@ -402,3 +402,35 @@ def test_an_intent_whose_ticket_already_tracks_another_item_is_forgotten(tmp_pat
         assert store.pending_intents() == []
     finally:
         engine.dispose()
+
+
+def test_a_stopped_run_writes_nothing_back(tmp_path: Path) -> None:
+    # The budget ran out mid-run: what was created is recorded, and the documents are left for the
+    # next run to write back (a run that lost its lock must not touch them either).
+    from sync.core.parse import ParseOptions
+    from sync.pipeline import SyncOptions, run_sync
+    from tests.cli.test_cli_sync import write_doc
+
+    clock = FakeClock()
+    fake = RateLimitedTracker(clock)
+    url = fresh_url(tmp_path)
+    engine, store = store_of(url, NAME, clock)
+    doc = write_doc(tmp_path / "inc-100.md")
+    before = doc.read_bytes()
+    try:
+        pacer = BudgetPacer(clock=clock, sleep=lambda seconds: clock.advance(seconds), budget_seconds=900)
+        report = run_sync(
+            [doc],
+            tracker=fake,
+            store=store,
+            policy=FixedPolicy(),
+            parse_options=ParseOptions(),
+            today=TODAY,
+            options=SyncOptions(write_back=True, pull=False),
+            retry=RetryPolicy(attempts=3, initial_wait=1.0, sleep=pacer.wait),
+        )
+        assert report.applied is not None and report.applied.stopped is not None
+        assert report.applied.created, "creates before the stop are recorded"
+        assert report.written == {} and doc.read_bytes() == before
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ from sync.retry import RetryPolicy
 from sync.runtime import Runtime, open_runtime
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_tracker import JiraTracker
-from tests.fakes.jira_server import FakeIssue, FakeJira, RunningFake, serve
+from tests.fakes.jira_server import FakeIssue, FakeJira, Fault, RunningFake, serve
 from tests.jira.corpus import write_config, write_corpus
 from tests.jira.support import RecordingPacer, TestClock
 
@@ -143,6 +143,28 @@ def test_close_done_transitions_once_and_leaves_a_reopened_issue_open(
         clock.advance(60)
         runtime.sync(paths, SyncOptions(pull=False))
         assert fake.fake.issue(done.key).status == "To Do", "the same document does not close a reopened issue again"
+    finally:
+        runtime.close()
+
+
+def test_a_failed_close_done_transition_is_tried_again_next_run(
+    tmp_path: Path, fake: RunningFake, clock: TestClock
+) -> None:
+    paths = write_corpus(tmp_path / "docs", incidents=1, items=1)
+    runtime = runtime_for(tmp_path, fake, clock, close_done=True)
+    try:
+        runtime.sync(paths, SyncOptions())
+        doc = paths[0]
+        doc.write_text(doc.read_text(encoding="utf-8").replace("| Open |", "| Done |"), encoding="utf-8")
+        api = "3" if fake.fake.flavour == "cloud" else "2"
+        fake.fake.inject(Fault("403", route=f"POST /rest/api/{api}/issue/{{issueIdOrKey}}/transitions"))
+        clock.advance(60)
+        failed = runtime.sync(paths, SyncOptions(pull=False))
+        assert failed.failed == 1
+        assert by_summary(fake.fake, "Harden path 1 ").status != "Done"
+        clock.advance(60)
+        runtime.sync(paths, SyncOptions(pull=False))  # the same document: the transition is planned again
+        assert by_summary(fake.fake, "Harden path 1 ").status == "Done"
     finally:
         runtime.close()
 
