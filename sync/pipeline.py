@@ -380,12 +380,13 @@ def write_back_documents(
         if pull_request is None:
             written.record(shown)
     if pull_request is not None:
-        _publish(pull_request, run)
+        _publish(pull_request, run, fence)
     return run
 
 
-def _publish(pull_request: PullRequestWriter, run: WritebackRun) -> None:
+def _publish(pull_request: PullRequestWriter, run: WritebackRun, fence: Callable[[], None]) -> None:
     try:
+        fence()  # GitHub writes, like apply's: only while this run still holds the lock
         run.pull_request = pull_request.publish()
     except PmsyncError as exc:
         for path, outcome in run.outcomes.items():

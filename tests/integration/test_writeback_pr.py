@@ -5,7 +5,7 @@ branch rebuilt when the base moved, and a refused PR reported with the documents
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from sync.core.model import Status
 from sync.core.parse import ParseOptions
+from sync.errors import LockLost
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, WritebackRun, read_documents, run_sync, write_back_documents
 from sync.retry import NO_WAIT
@@ -64,11 +65,13 @@ class Rig:
         )
         assert report.failed == 0
 
-    def write_back(self) -> WritebackRun:
+    def write_back(self, fence: Callable[[], None] = lambda: None) -> WritebackRun:
         github = Github(auth=Auth.Token(TOKEN), base_url=self.fake.url, retry=None, timeout=10)
         writer = PullRequestWriter(RequesterRest(github.requester, self.pacer), PullRequestTarget(DOCS), self.root)
         pms = [i.postmortem for i in read_documents([self.doc], ParseOptions()).inputs]
-        return write_back_documents(self.store, pms, tracker=self.local, retry=NO_WAIT, pull_request=writer)
+        return write_back_documents(
+            self.store, pms, tracker=self.local, retry=NO_WAIT, pull_request=writer, fence=fence
+        )
 
     def writes(self) -> int:
         return sum(n for key, n in self.fake.counter.items() if not key.startswith("GET"))
@@ -179,6 +182,19 @@ def test_a_refused_pull_request_is_reported_and_nothing_leaks(
     # The next run opens it (the branch is there, with no open pull request: rebuilt from base).
     retried = rig.write_back()
     assert retried.pull_request is not None and retried.pull_request.opened and len(rig.pulls()) == 1
+
+
+def test_a_run_that_lost_its_lock_opens_no_pull_request(engine: Engine, fake: FakeGitHub, tmp_path: Path) -> None:
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    writes = rig.writes()
+
+    def lost() -> None:
+        raise LockLost("the run lock was lost", hint="another run holds it now")
+
+    run = rig.write_back(fence=lost)
+    assert run.outcomes[str(rig.doc)].status == "failed" and "lock was lost" in run.outcomes[str(rig.doc)].detail
+    assert rig.writes() == writes and rig.pulls() == []
 
 
 def test_a_document_outside_the_root_or_missing_on_base_fails_alone(
