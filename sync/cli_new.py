@@ -14,7 +14,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from importlib import resources
 from pathlib import Path
 
@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Draft:
-    """What the command line says about the incident."""
+    """What the command line says about the incident: :class:`NewDocument`'s fields before the id
+    is claimed and the date known (the names match, and are passed on by name)."""
 
     title: str
     severity: Severity | None = None
@@ -106,15 +107,7 @@ def create_postmortem(
         first = next_sequence(id_format, today, [*_document_texts(settings, directory), *known_ids(engine)])
         incident_id, _ = claim_id(engine, lambda seq: format_id(id_format, today, seq), first, clock=clock)
         document = NewDocument(
-            title=draft.title,
-            incident_id=incident_id,
-            today=today,
-            severity=draft.severity,
-            started_at=draft.started_at,
-            ended_at=draft.ended_at,
-            team=draft.team,
-            service=draft.service,
-            industry=draft.industry,
+            incident_id=incident_id, today=today, **{f.name: getattr(draft, f.name) for f in fields(draft)}
         )
         path = directory / file_name(incident_id, draft.title)
         try:
