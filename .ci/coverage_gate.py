@@ -1,5 +1,6 @@
-"""Per-package branch-coverage floors (DESIGN.md: 90 % overall, 100 % aimed at on sync/core, mappings and
-reports metrics). Reads the JSON report of ``coverage json`` and fails listing every package below its floor.
+"""Per-package branch-coverage floors (docs/architecture.md, "Quality gates": 90 % overall, 100 % aimed at on
+sync/core, mappings and reports metrics).
+Reads the JSON report of ``coverage json`` and fails listing every package below its floor.
 
 Usage: ``python .ci/coverage_gate.py coverage.json``. Coverage of a package is (covered lines + covered
 branches) / (lines + branches) over the files under its prefix, as ``coverage report`` computes it. A prefix

@@ -1,4 +1,4 @@
-"""Apply: the only loop that writes to a tracker. Exactly-once by construction (DESIGN.md §4).
+"""Apply: the only loop that writes to a tracker. Exactly-once by construction (docs/architecture.md, "Exactly once").
 
 Creates (items and incident parents alike) go in batches of ``capabilities.max_batch``:
 
@@ -691,7 +691,7 @@ def resolve_pending_intents(
     is_alive: Callable[[str], bool] = _never,
     clock: Clock = utc_now,
 ) -> SettleReport:
-    """Settle creates earlier runs may have made before dying (DESIGN.md §4), before planning:
+    """Settle creates earlier runs may have made before dying (docs/architecture.md, "Exactly once"), before planning:
     a ticket carrying the intent's marker is recorded (the oldest; duplicates reported) with its
     status fetched at once; a miss drops the intent only on a consistent backend or once the lag
     bound has passed since the attempt (the planner then plans the create again); otherwise the

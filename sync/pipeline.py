@@ -30,8 +30,8 @@ from sync.store.lock import holder_alive, holder_lease, run_lock
 from sync.store.repository import SqlStateStore
 from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
-from sync.writeback import WritebackOutcome, write_back
-from sync.writeback_pr import PublishResult, PullRequestWriter
+from sync.writeback.files import WritebackOutcome, write_back
+from sync.writeback.pull_request import PublishResult, PullRequestWriter
 
 log = logging.getLogger(__name__)
 
@@ -316,7 +316,7 @@ def write_back_documents(
     to the status the cell names, so the tracker records the change.
 
     With ``pull_request`` the documents on disk are left alone: the new contents are committed to a
-    branch of the docs repository with one pull request (:mod:`sync.writeback_pr`). What the cells
+    branch of the docs repository with one pull request (:mod:`sync.writeback.pull_request`). What the cells
     show is then not recorded as written, since nobody has merged it yet; a failed publish marks every
     proposed document failed."""
     run = WritebackRun()

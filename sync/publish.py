@@ -30,7 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from reports.nudges import NudgePlan, window_key
 from reports.results import Nudge
-from sync.config import ReportsSettings
+from sync.config.models import ReportsSettings
 from sync.core.tickets import TicketRef
 from sync.errors import ConfigError, PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret

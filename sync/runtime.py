@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from reports.facts import ReportSettings
 from sync.clock import utc_now
-from sync.config import Settings, load_settings
+from sync.config.loading import load_settings
+from sync.config.models import Settings
 from sync.core.parse import ParseOptions
 from sync.documents import excluder
 from sync.errors import PmsyncError
@@ -32,7 +33,7 @@ from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
-from sync.writeback_pr import pull_request_writer
+from sync.writeback.pull_request import pull_request_writer
 
 log = logging.getLogger(__name__)
 

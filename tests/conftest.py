@@ -11,8 +11,7 @@ import pytest
 from tests.databases import PG_URL_ENV, PgSchemas
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "postmortems"
+CORPUS = ROOT / "tests" / "corpus" / "shared"
 EXAMPLES = ROOT / "examples" / "postmortems"
 
 

@@ -1,6 +1,6 @@
 """Starting a post-mortem: incident ids from a format, and the template filled from what is known.
 
-Pure. ``pmsync new`` (``sync/cli_new.py``) reads the ids already in use (documents, state store),
+Pure. ``pmsync new`` (``sync/cli/new.py``) reads the ids already in use (documents, state store),
 asks :func:`next_sequence` for the next number, claims the id in the store
 (``sync/store/id_claims.py``) and writes :func:`fill_template`'s text.
 

@@ -1,7 +1,7 @@
 """``SqlStateStore``: every read and write of pmsync's state, on SQLite or PostgreSQL.
 
 Each public write is one short transaction, so a crash loses at most the step in flight and the
-create-intent rows say which step that was (DESIGN.md §4).
+create-intent rows say which step that was (docs/architecture.md, "Exactly once").
 
 This is the store boundary: every public method translates SQLAlchemy's errors into
 :class:`sync.errors.StateError` (one located line, never the SQL or its parameters), so nothing

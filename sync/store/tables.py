@@ -284,7 +284,7 @@ written_statuses = Table(
     Column("written_at", DateTime(timezone=True), nullable=False),
 )
 
-# --- the service (sync.service): job slots and webhook deliveries --------------------------------
+# --- the service (sync.service.app): job slots and webhook deliveries --------------------------------
 
 service_job_runs = Table(
     "service_job_runs",

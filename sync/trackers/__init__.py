@@ -21,7 +21,7 @@ from sync.trackers.base import Clock, Pacer, Tracker
 from sync.trackers.local_tracker import LocalTracker
 
 if TYPE_CHECKING:
-    from sync.config import Settings
+    from sync.config.models import Settings
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
 
 def _github(settings: Settings, deps: TrackerDeps) -> Tracker:
     # Imported here so that configurations without GitHub never import PyGithub.
-    from sync.config import GitHubTrackerSettings
+    from sync.config.models import GitHubTrackerSettings
     from sync.store.write_ledger import SqlWriteLedger
     from sync.trackers.github_pacing import GitHubWritePacer, TerminalProgress, WriteLimits
     from sync.trackers.github_tracker import GitHubTracker

@@ -3,7 +3,7 @@
 Each backend ships one module with ``check(settings, *, http) -> list[Finding]`` and registers
 it in :data:`CHECK_MODULES` under its ``[tracker] kind`` (one line per backend), so adding a
 backend's checks never touches another backend's code. Findings are values, printed by
-:mod:`sync.cli_doctor`; a problem always says how to fix it.
+:mod:`sync.cli.doctor`; a problem always says how to fix it.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from sync.clock import utc_now
-from sync.config import GitHubTrackerSettings, Settings
+from sync.config.models import GitHubTrackerSettings, Settings
 from sync.errors import TrackerAuthError, TrackerError, TrackerNotFound
 from sync.pacing import BudgetPacer
 from sync.trackers import doctor

@@ -72,7 +72,7 @@ from sync.trackers.base import Clock, CreateResult, Pacer
 from sync.trackers.github_body import Footer, render_body, split_body
 
 if TYPE_CHECKING:
-    from sync.config import GitHubTrackerSettings
+    from sync.config.models import GitHubTrackerSettings
 
 __all__ = ["GitHubMapping", "GitHubTracker", "ProjectField"]
 

@@ -19,7 +19,7 @@ from sync.trackers.doctor import Finding, ok, problem
 from sync.trackers.jira_http import JiraAuth, JiraHttp
 
 if TYPE_CHECKING:
-    from sync.config import JiraTrackerSettings, Settings
+    from sync.config.models import JiraTrackerSettings, Settings
 
 # Fields pmsync sets on every item; ``parent`` only where it is how items hang under incidents.
 _WANTED_FIELDS = ("duedate", "priority", "labels", "assignee")

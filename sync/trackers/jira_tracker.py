@@ -75,7 +75,7 @@ TITLE_LIMIT: Final = 255
 Clock = Callable[[], dt.datetime]
 
 if TYPE_CHECKING:
-    from sync.config import JiraTrackerSettings
+    from sync.config.models import JiraTrackerSettings
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.demo import examples_dir
 from sync.errors import UsageError
 from tests.conftest import EXAMPLES

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 from tests.contract.github_fixtures import assert_clean, start
 from tests.fakes.github_server import FakeGitHub
 from tests.integration.github_project import TOKEN_ENV, write_project

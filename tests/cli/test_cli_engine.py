@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.core.tickets import TicketChanges
 from sync.store.engine import make_engine
 from sync.store.lock import holder_lease

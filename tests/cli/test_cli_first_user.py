@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from sync.cli import cli
+from sync.cli.main import cli
 from tests.cli.test_cli_sync import write_doc
 from tests.conftest import EXAMPLES
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.core.lint import RULES
 from sync.git_history import GitCheckout
 from tests.conftest import ROOT

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from sync.cli import cli
-from sync.cli_new import Draft, create_postmortem
-from sync.config import load_settings
+from sync.cli.main import cli
+from sync.cli.new import Draft, create_postmortem
+from sync.config.loading import load_settings
 from sync.core.lint import lint_result
 from sync.core.model import DiagnosticSeverity, Severity
 from sync.core.parse import parse_document

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "postmortems"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "shared"
 S01 = CORPUS / "s01-template-checkout-502.md"
 S04 = CORPUS / "s04-remediation-bullets.md"
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.runtime import open_runtime
 from sync.store.tables import local_comments
 

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.service_store import DeliveryLedger, JobRun, SlotLedger
@@ -221,7 +221,7 @@ def test_leader_takeover_on_postgresql(tmp_path: Path, servers: list[Server], pg
 
 
 def test_serve_without_the_service_extra_names_it() -> None:
-    from sync.cli_serve import require_service_modules
+    from sync.cli.serve import require_service_modules
     from sync.errors import ConfigError
 
     require_service_modules()  # installed here

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.core.tickets import ChangedPage, Marker, TicketDraft, TicketRef
 from sync.errors import TrackerError
 from sync.store.engine import make_engine

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.store.engine import make_engine
 from sync.store.repository import SqlStateStore
 from sync.trackers.local_tracker import LocalTracker

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 from tests.cli.test_cli_sync import write_doc
 from tests.contract.github_fixtures import assert_clean
 from tests.fakes.github_server import FakeGitHub, RealClock

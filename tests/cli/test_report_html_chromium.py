@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 
 CHROMIUM = os.environ.get("PMSYNC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [

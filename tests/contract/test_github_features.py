@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from pydantic import SecretStr
 
-from sync.config import GitHubTrackerSettings
+from sync.config.models import GitHubTrackerSettings
 from sync.core.model import Priority, Status
 from sync.core.tickets import CLEAR, Marker, TicketChanges, TicketKind, TicketRef
 from sync.errors import ConfigError, RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable

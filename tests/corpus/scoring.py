@@ -2,7 +2,7 @@
 ground truth's text) with the ground truth's owner, priority, deadline and status; an extracted
 item the ground truth does not list is an extra.
 
-Ground truth is the shared format (``../shared/postmortems/ground_truth.json``): per document
+Ground truth is the shared format (``tests/corpus/shared/ground_truth.json``): per document
 ``file``, ``count_strict``, ``count_lenient`` and ``actions`` of ``text`` / ``owner`` / ``priority``
 / ``deadline`` / ``status`` / ``tickets``. ``None`` means "the document does not say": the parser
 must not invent a value (an unstated status may be read as open). A deadline written as an ISO date

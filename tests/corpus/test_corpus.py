@@ -1,5 +1,5 @@
-"""The parser against the shared corpus, read in place: ground_truth.json for the real documents,
-SOURCES.md's prose ground truth for s01–s04, and the public templates."""
+"""The parser against the shared corpus (``tests/corpus/shared``, see its README): ground_truth.json for the
+real documents, SOURCES.md's prose ground truth for s01–s04, and the public templates."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from sync.core.model import (
 from sync.core.parse import parse_document
 from tests.corpus.scoring import find_item, gt_status, score_document
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "postmortems"
+CORPUS = Path(__file__).resolve().parent / "shared"
 GROUND_TRUTH: list[dict[str, Any]] = (
     json.loads((CORPUS / "ground_truth.json").read_text(encoding="utf-8")) if CORPUS.is_dir() else []
 )
@@ -37,7 +37,7 @@ UTC = dt.UTC
 
 
 def test_shared_corpus_is_present() -> None:
-    # Without ../shared every parametrised test below would collect nothing and pass silently.
+    # Without the corpus folder every parametrised test below would collect nothing and pass silently.
     assert (CORPUS / "ground_truth.json").is_file(), (
         f"the shared corpus is missing at {CORPUS.resolve()}: the corpus tests cannot run without it"
     )

@@ -17,7 +17,7 @@ from sync.core.parse import parse_document
 from sync.core.writeback import ItemWriteback, plan_writeback
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPUS = ROOT / ".." / "shared" / "postmortems"
+CORPUS = ROOT / "tests" / "corpus" / "shared"
 DOCUMENTS = (
     sorted((ROOT / "examples" / "postmortems").glob("*.md"))
     + sorted(CORPUS.glob("s0*.md"))

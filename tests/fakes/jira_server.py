@@ -6,12 +6,12 @@ Two flavours:
   ADF descriptions, users by ``accountId``, ``/search/jql`` paged by ``nextPageToken``/``isLast``
   (no ``total``; only ids unless ``fields`` is given), ``/issue/bulkfetch``, ``parent`` for every
   hierarchy level. **Every request and every answer is validated with openapi-core against
-  ``shared/specs/jira-platform.prism-compat.openapi.json``** (Atlassian's ``swagger-v3.v3.json``);
+  ``tests/fakes/specs/jira-platform.prism-compat.openapi.json``** (Atlassian's ``swagger-v3.v3.json``);
   each violation is collected in :attr:`FakeJira.violations` and the ``fake_jira`` fixtures assert
   there are none at teardown. Injected faults (429, 503, 5xx, dropped connections) are answers
   the description does not list for most operations, so only their *requests* are validated.
 - ``datacenter``: Jira Data Center REST v2 (``/rest/api/2``). No machine-readable description of
-  it is in ``shared/specs``; this flavour follows the v2 shapes of Atlassian's Jira Data Center
+  it is in ``tests/fakes/specs``; this flavour follows the v2 shapes of Atlassian's Jira Data Center
   REST reference (10.x/11.x, "Jira Server platform REST API"): ``description`` is a wiki-markup
   string, users are ``{"name": ...}``, ``/rest/api/2/search`` pages with ``startAt``/``total``,
   the personal access token travels as ``Authorization: Bearer``, there is no ``bulkfetch``, and
@@ -53,7 +53,7 @@ from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "specs" / "jira-platform.prism-compat.openapi.json"
+SPEC = Path(__file__).resolve().parent / "specs" / "jira-platform.prism-compat.openapi.json"
 SPEC_HOST = "https://your-domain.atlassian.net"
 
 Flavour = Literal["cloud", "datacenter"]

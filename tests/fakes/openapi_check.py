@@ -1,4 +1,4 @@
-"""Hold a fake's traffic to an official OpenAPI description (``/work/shared/specs``).
+"""Hold a fake's traffic to an official OpenAPI description (``tests/fakes/specs``, see its README).
 
 Every request the code under test sends and every answer a fake gives goes through
 :meth:`SpecChecker.check`; violations are collected (not raised inside the server thread) and a test
@@ -32,8 +32,8 @@ from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.templating.responses.exceptions import ResponseNotFound
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-SHARED_SPECS = Path(__file__).resolve().parents[2].parent / "shared" / "specs"
-GITHUB_SPEC = SHARED_SPECS / "github-issues.prism-compat.openapi.json"
+SPECS = Path(__file__).resolve().parent / "specs"
+GITHUB_SPEC = SPECS / "github-issues.prism-compat.openapi.json"
 GITHUB_EXTRA_SPEC = Path(__file__).resolve().parent / "specs" / "github-extra.prism-compat.openapi.json"
 SPEC_HOST = "https://api.github.com"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync.config import load_settings
+from sync.config.loading import load_settings
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport
 from sync.retry import RetryPolicy

@@ -13,11 +13,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from sync.config import Settings
+from sync.config.models import Settings
 from sync.runtime import Runtime, parse_options_for, policy_for
+from sync.service.webhooks import sign
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
-from sync.webhooks import sign
 
 GITHUB_SECRET = "gh-hook-secret-5f1e9a"
 JIRA_SECRET = "jira-hook-secret-8c2d4b"

@@ -14,7 +14,7 @@ from reports.facts import ReportSettings
 from reports.metrics import item_states, weekly_report
 from reports.nudges import NudgePlan, plan_nudges
 from reports.results import Nudge
-from sync.config import ReportsSettings
+from sync.config.models import ReportsSettings
 from sync.core.model import PostMortem, Priority, Status
 from sync.core.plan import ItemRecord
 from sync.core.tickets import TicketRef

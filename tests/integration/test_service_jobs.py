@@ -15,10 +15,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from sync.core.tickets import TicketDraft, TicketRef
-from sync.leader import SoleLeadership
 from sync.pipeline import SyncOptions
-from sync.service import JobBook, JobFailed, Service, command_job
-from sync.service_schedule import Daily, Every, Job, JobOutcome, JobRunner, ServiceStopping
+from sync.service.app import JobBook, JobFailed, Service, command_job
+from sync.service.leader import SoleLeadership
+from sync.service.schedule import Daily, Every, Job, JobOutcome, JobRunner, ServiceStopping
 from sync.store import tables
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
@@ -230,7 +230,7 @@ def test_report_jobs_are_scheduled_only_when_provided(engine: Engine, tmp_path: 
 
 
 def test_report_jobs_run_the_report_commands_when_installed(engine: Engine, tmp_path: Path) -> None:
-    from sync.cli import cli
+    from sync.cli.main import cli
 
     book = JobBook(runtime(engine, LocalTracker(engine)), tmp_path)
     names = [job.name for job in book.jobs()]
@@ -254,7 +254,7 @@ def test_command_jobs_run_pmsync_in_a_child_and_fail_on_its_exit_code(
         ok()
         failing = command_job(book, ["status", "INC-NOPE"])
         assert failing is not None
-        with caplog.at_level("INFO", logger="sync.service"), pytest.raises(JobFailed, match="exited 2"):
+        with caplog.at_level("INFO", logger="sync.service.app"), pytest.raises(JobFailed, match="exited 2"):
             failing()
         assert any("no action items are known for incident 'INC-NOPE'" in m for m in caplog.messages)
         assert command_job(book, ["no-such-command"]) is None

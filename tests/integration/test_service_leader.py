@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from sync.leader import FileLeadership, PgLeadership, SoleLeadership, leadership_for
+from sync.service.leader import FileLeadership, PgLeadership, SoleLeadership, leadership_for
 from sync.store.engine import make_engine
 from tests.databases import PgSchemas
 

@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine
 
-from sync.cli import cli
+from sync.cli.main import cli
 from sync.errors import RateLimited, TrackerNotFound
-from sync.leader import SoleLeadership
-from sync.service import GuardedTracker, Service
-from sync.service_metrics import ItemCounts, ServiceMetrics
-from sync.service_schedule import ServiceStopping
+from sync.service.app import GuardedTracker, Service
+from sync.service.leader import SoleLeadership
+from sync.service.metrics import ItemCounts, ServiceMetrics
+from sync.service.schedule import ServiceStopping
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.service_store import SlotLedger
@@ -285,7 +285,7 @@ def test_guarded_tracker_counts_calls_errors_and_rate_limit() -> None:
 def test_rate_limit_remaining_comes_from_the_tracker_http_responses() -> None:
     import httpx
 
-    from sync.service import watch_rate_limits
+    from sync.service.app import watch_rate_limits
 
     metrics = ServiceMetrics(lambda: ItemCounts({}, 0), clock=lambda: dt.datetime.now(dt.UTC))
     answers = iter([{"X-RateLimit-Remaining": "4999"}, {}, {"x-ratelimit-remaining": "n/a"}])

@@ -13,15 +13,15 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from sync.config import Settings
+from sync.config.models import Settings
 from sync.core.model import Status
 from sync.core.tickets import TicketRef
-from sync.leader import SoleLeadership
-from sync.service import Service
-from sync.service_http import Routes
+from sync.service.app import Service
+from sync.service.http import Routes
+from sync.service.leader import SoleLeadership
+from sync.service.webhooks import WebhookProcessor
 from sync.store.repository import SqlStateStore
 from sync.store.service_store import DeliveryLedger
-from sync.webhooks import WebhookProcessor
 from tests.integration.service_harness import (
     GITHUB_SECRET,
     JIRA_SECRET,
@@ -224,7 +224,7 @@ def test_a_delivery_for_another_tracker_is_ignored(engine: Engine) -> None:
     ledger = DeliveryLedger(engine)
     processor = WebhookProcessor(SqlStateStore(engine, "github"), ledger)
     from mappings.statuses import JiraStatusMap
-    from sync.webhooks import jira_event
+    from sync.service.webhooks import jira_event
 
     event = jira_event({}, json.dumps(jira_payload()).encode(), JiraStatusMap())
     assert processor.apply(event) == "other_tracker"

@@ -20,7 +20,7 @@ from sync.pipeline import SyncOptions, WritebackRun, read_documents, run_sync, w
 from sync.retry import NO_WAIT
 from sync.store.repository import SqlStateStore
 from sync.trackers.local_tracker import LocalTracker
-from sync.writeback_pr import PullRequestTarget, PullRequestWriter, RequesterRest
+from sync.writeback.pull_request import PullRequestTarget, PullRequestWriter, RequesterRest
 from tests.cli.test_cli_sync import write_doc
 from tests.contract.github_fixtures import assert_clean
 from tests.fakes.github_server import FakeGitHub, SimClock

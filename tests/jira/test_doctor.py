@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from sync.cli import cli
+from sync.cli.main import cli
 from tests.fakes.jira_server import FakeJira, RunningFake, serve
 from tests.jira.corpus import write_config
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from sync.config import JiraTrackerSettings
+from sync.config.models import JiraTrackerSettings
 from sync.core.model import Priority, Status
 from sync.core.tickets import Marker, TicketChanges, TicketDraft, TicketKind, TicketRef
 from sync.errors import ConfigError, RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable

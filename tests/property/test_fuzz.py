@@ -21,7 +21,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sync.config import Settings, load_settings
+from sync.config.loading import load_settings
+from sync.config.models import Settings
 from sync.core.parse import parse_document
 from sync.errors import ConfigError
 

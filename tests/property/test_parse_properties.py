@@ -31,7 +31,7 @@ from sync.core.parse import blocks, parse_document
 from sync.core.render import render_markdown
 from sync.core.writeback import ItemWriteback, plan_writeback
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "postmortems"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "shared"
 S01_LINES = (CORPUS / "s01-template-checkout-502.md").read_text(encoding="utf-8").split("\n")
 FAST = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MEDIUM = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from mappings.calendar import BusinessCalendar
-from sync.config import (
+from sync.config.loading import load_settings
+from sync.config.models import (
     DEFAULT_STATE_URL,
     GitHubTrackerSettings,
     JiraTrackerSettings,
     LocalTrackerSettings,
     Settings,
-    load_settings,
 )
 from sync.core.model import Priority, Severity, Status
 from sync.errors import ConfigError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import load_settings
+from sync.config.loading import load_settings
 from sync.core.model import PostMortem
 from sync.errors import ConfigError
 from sync.runtime import policy_for

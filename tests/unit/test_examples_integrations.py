@@ -13,7 +13,7 @@ import click
 import pytest
 import yaml
 
-from sync.cli import cli
+from sync.cli.main import cli
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -1,4 +1,4 @@
-"""Packaging: the top-level packages come from pmsync alone (DESIGN.md section 2), the base install depends
+"""Packaging: the top-level packages come from pmsync alone (docs/architecture.md, "Layers"), the base install depends
 on exactly what the code imports, and features behind an extra fail with one line naming it (issue 18.10)."""
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class _NoExtras:
             raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
         return None
 sys.meta_path.insert(0, _NoExtras())
-from sync.cli import main
+from sync.cli.main import main
 main(sys.argv[1:])
 """
 

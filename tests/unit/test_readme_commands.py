@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from sync.cli import cli
+from sync.cli.main import cli
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

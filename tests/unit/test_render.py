@@ -10,7 +10,7 @@ from sync.core.model import ActionItem, CostInputs, Impact, PostMortem, Priority
 from sync.core.parse import parse_document
 from sync.core.render import render_markdown
 
-CORPUS = Path(__file__).resolve().parents[1] / ".." / ".." / "shared" / "postmortems"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "shared"
 
 
 def minimal(**fields: object) -> PostMortem:

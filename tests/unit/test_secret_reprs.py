@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from sync.config import load_settings
+from sync.config.loading import load_settings
 from sync.logs import redact
 from sync.publish import Webhook
 from sync.retry import RetryPolicy
@@ -25,7 +25,7 @@ def test_the_report_webhook_url_is_not_in_its_repr() -> None:
 def test_webhook_signing_secrets_are_not_in_the_routes_repr() -> None:
     import dataclasses
 
-    from sync.service_http import Routes
+    from sync.service.http import Routes
 
     fields = {f.name: f for f in dataclasses.fields(Routes)}
     assert fields["github_secret"].repr is False and fields["jira_secret"].repr is False

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from sync.service_http import MAX_BODY, Listener, Routes, parse_listen
-from sync.webhooks import StatusEvent
+from sync.service.http import MAX_BODY, Listener, Routes, parse_listen
+from sync.service.webhooks import StatusEvent
 
 
 class Sink:

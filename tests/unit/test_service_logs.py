@@ -13,7 +13,7 @@ import pytest
 
 from sync.errors import PmsyncError
 from sync.logs import RUN_ID, JsonLinesFormatter, RedactingFilter
-from sync.service import load_secret
+from sync.service.app import load_secret
 
 log = logging.getLogger("sync.test_service_logs")
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from mappings.calendar import BusinessCalendar
-from sync.config import load_settings
+from sync.config.loading import load_settings
 from sync.errors import ConfigError
-from sync.service_schedule import Daily, Every, QuarterStart, Weekly
+from sync.service.schedule import Daily, Every, QuarterStart, Weekly
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

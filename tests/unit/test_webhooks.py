@@ -10,7 +10,15 @@ import pytest
 
 from mappings.statuses import GitHubStatusMap, JiraStatusMap
 from sync.core.model import Status
-from sync.webhooks import BadPayload, NotAStatusEvent, github_event, jira_event, parse_time, sign, signature_valid
+from sync.service.webhooks import (
+    BadPayload,
+    NotAStatusEvent,
+    github_event,
+    jira_event,
+    parse_time,
+    sign,
+    signature_valid,
+)
 
 # GitHub's documented test vector (docs: "Validating webhook deliveries").
 GITHUB_SECRET = b"It's a Secret to Everybody"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sync.core.writeback import ItemWriteback
-from sync.writeback import OS_FILES, FileOps, WritebackOutcome, write_back
+from sync.writeback.files import OS_FILES, FileOps, WritebackOutcome, write_back
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = "# PM\n\n| # | Action | Status |\n|---|---|---|\n| 1 | Add an alert | Open |\n| 2 | Runbook | Open |\n"
@@ -42,7 +42,7 @@ def doc(tmp_path: Path) -> Path:
 
 
 def test_written_replaces_the_document_and_leaves_no_temp(doc: Path, caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.INFO, logger="sync.writeback")
+    caplog.set_level(logging.INFO, logger="sync.writeback.files")
     outcome = write_back(doc, sha(DOC.encode()), UPDATES)
     assert outcome == WritebackOutcome(
         "written", f"{doc}: 4 line(s) updated", changed_lines=(3, 4, 5, 6), status_shown=(1,)
@@ -165,7 +165,7 @@ def test_process_killed_before_the_rename_leaves_the_original_and_the_next_run_c
         """
         import os, sys
         from pathlib import Path
-        import sync.writeback as io
+        import sync.writeback.files as io
         from sync.core.writeback import ItemWriteback
 
         crash = io.FileOps(replace=lambda tmp, target: os._exit(17))

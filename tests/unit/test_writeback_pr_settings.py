@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import Settings, load_settings
+from sync.config.loading import load_settings
+from sync.config.models import Settings
 from sync.errors import ConfigError
 from sync.pacing import BudgetPacer
-from sync.writeback_pr import pull_request_writer
+from sync.writeback.pull_request import pull_request_writer
 
 GITHUB = """
 [tracker]

@@ -1,12 +1,12 @@
 #!/bin/bash
-# Paths pmsync's GitHub adapter uses beyond /work/shared/specs/github-issues.prism-compat.openapi.json, trimmed the same
-# way (see /work/shared/specs/README.md): repository permissions for doctor, org issue fields and their values;
-# the git data, contents, and pulls paths of write-back as a pull request (sync/writeback_pr.py).
+# Paths pmsync's GitHub adapter uses beyond github-issues.prism-compat.openapi.json (beside this script), trimmed the same
+# way (see README.md here): repository permissions for doctor, org issue fields and their values;
+# the git data, contents, and pulls paths of write-back as a pull request (sync/writeback/pull_request.py).
 # Usage: GH_SRC=<unzipped full/api.github.com.json.gz> ./build_github_extra.sh
 set -euo pipefail
 cd "$(dirname "$0")"
-SPECS=${SPECS:-/work/shared/specs}
-GH_SRC=${GH_SRC:?set GH_SRC to the unzipped $SPECS/full/api.github.com.json.gz}
+SPECS=$(pwd)
+GH_SRC=${GH_SRC:?set GH_SRC to generated/api.github.com.json of the npm package @octokit/openapi@23.0.2}
 R='/repos/{owner}/{repo}'
 python3 "$SPECS/trim_openapi.py" "$GH_SRC" /tmp/github-extra.openapi.json --strip-key x-octokit \
  --info 'title=GitHub v3 REST API (pmsync extra paths)' \

@@ -1,0 +1,1 @@
+"""The ``pmsync`` command line: one module per area of commands, the group in :mod:`sync.cli.main.main`."""

@@ -1,0 +1,1 @@
+"""``pmsync serve``: the scheduler, HTTP listener, metrics, webhooks and leader election."""

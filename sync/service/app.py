@@ -1,0 +1,460 @@
+"""``pmsync serve``: the scheduled loop, one leader among replicas, webhooks, health and metrics.
+
+::
+
+    main thread ── leader? ── schedule ticks ── JobRunner ── sync / pull / report jobs (one at a time)
+         │                                        └── claims each (job, slot) in the database first
+    http thread ── /healthz /readyz /metrics /hooks/github /hooks/jira ── bounded queue
+    webhook worker ── dedup, ordering, status history
+
+Stopping (SIGTERM/SIGINT): the stop flag is set; the tracker call in flight and its state write
+finish, the next tracker call raises :class:`~sync.service.schedule.ServiceStopping` (the run
+unwinds like a crash between two steps, which the sync is built to resume from), the run lock
+and the leadership are released, queued webhook deliveries are applied, and the process exits 0.
+A watchdog ends the process (exit 1) if that takes longer than ``[service] stop_timeout_seconds``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sync.config.models import Settings
+from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
+from sync.logs import register_secret
+from sync.pipeline import SyncOptions
+from sync.pull import pull
+from sync.runtime import Runtime, source_paths
+from sync.service.http import Listener, Routes
+from sync.service.leader import Leadership, leadership_for
+from sync.service.metrics import ItemCounts, ServiceMetrics
+from sync.service.schedule import (
+    Daily,
+    Every,
+    Job,
+    JobOutcome,
+    JobRunner,
+    QuarterStart,
+    ServiceStopping,
+    Trigger,
+    Weekly,
+)
+from sync.service.webhooks import WebhookProcessor
+from sync.store.lock import run_lock
+from sync.store.service_store import DeliveryLedger, SlotLedger, database_reachable
+from sync.trackers.base import Tracker
+
+log = logging.getLogger(__name__)
+
+# Jobs beyond sync and pull: name → factory(job book) returning the job's callable, or None when
+# this installation cannot run it (then the job is not scheduled).
+JobFactory = Callable[["JobBook"], Callable[[], object] | None]
+
+COMMAND_TIMEOUT_SECONDS = 1800.0
+
+
+class JobFailed(PmsyncError):
+    """A job finished but reported failures (logged and counted; the loop goes on)."""
+
+
+# --- the tracker as the service sees it -------------------------------------------------------
+
+
+class GuardedTracker:
+    """Counts every tracker call for ``/metrics`` and refuses to start one once a stop was asked.
+
+    Refusing *before* a call — never interrupting one — is what makes a stop clean: the call in
+    flight and the state write after it complete, and what is left is what a crash between two
+    steps leaves, which the next run resolves.
+
+    A transparent proxy rather than a second implementation of the protocol: every public method
+    of the wrapped tracker is guarded, whatever the protocol's version; other attributes
+    (``name``, ``capabilities``) pass through. Use :meth:`wrap` to get it typed as a tracker."""
+
+    def __init__(self, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> None:
+        self.inner = inner
+        self.metrics = metrics
+        self.stop = stop
+
+    @classmethod
+    def wrap(cls, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> Tracker:
+        return cast(Tracker, cls(inner, metrics, stop))
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self.inner, name)
+        if name.startswith("_") or not callable(attribute):
+            return attribute
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            return self._call(name, lambda: attribute(*args, **kwargs))
+
+        return guarded
+
+    def _call(self, operation: str, call: Callable[[], Any]) -> Any:
+        if self.stop.is_set():
+            raise ServiceStopping(operation)
+        tracker = self.inner.name
+        if self.metrics is not None:
+            self.metrics.tracker_call(tracker, operation)
+        try:
+            return call()
+        except Exception as exc:
+            if self.metrics is not None:
+                retryable = isinstance(exc, RateLimited | TrackerUnavailable)
+                self.metrics.tracker_error(tracker, type(exc).__name__, retryable=retryable)
+            raise
+        finally:
+            # Adapters that read rate-limit headers may expose the last value they saw.
+            remaining = getattr(self.inner, "rate_limit_remaining", None)
+            if self.metrics is not None and isinstance(remaining, int | float):
+                self.metrics.rate_limit(tracker, remaining)
+
+
+def watch_rate_limits(http: object, metrics: ServiceMetrics, tracker: str) -> bool:
+    """Feed ``pmsync_tracker_rate_limit_remaining`` from the ``X-RateLimit-Remaining`` header of
+    every response the tracker's HTTP client receives (Jira and GitHub both send it). ``http`` is
+    the runtime's shared ``httpx.Client`` when there is one; returns whether it was hooked."""
+    hooks = getattr(http, "event_hooks", None)
+    if not isinstance(hooks, dict):
+        return False
+
+    def observe(response: Any) -> None:
+        value = response.headers.get("x-ratelimit-remaining")
+        try:
+            metrics.rate_limit(tracker, float(value))
+        except (TypeError, ValueError):
+            return  # absent or not a number: nothing to report
+
+    hooks = {**hooks, "response": [*hooks.get("response", []), observe]}
+    http.event_hooks = hooks  # type: ignore[attr-defined]
+    return True
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+
+def load_secret(env_name: str, file: Path | None, environ: Mapping[str, str]) -> bytes | None:
+    """A webhook secret from its file (wins) or environment variable; ``None`` when unset.
+
+    Registered with the log redactor so it can never appear in a log line."""
+    if file is not None:
+        try:
+            value = file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
+            raise PmsyncError(f"[service] webhook secret file {file}: cannot read: {reason}") from None
+    else:
+        value = (environ.get(env_name) or "").strip()
+    if not value:
+        return None
+    register_secret(value)
+    return value.encode("utf-8")
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def item_counts(runtime: Runtime) -> ItemCounts:
+    """Items by ticket status and the overdue ones, as ``pmsync status`` counts them."""
+    today = runtime.today
+    by_status: dict[str, int] = {}
+    overdue = 0
+    for row in runtime.store.status_rows():
+        if not row.present:
+            continue
+        status = row.status.value if row.status else "no_ticket"
+        by_status[status] = by_status.get(status, 0) + 1
+        closed = row.status is not None and row.status.is_closed
+        if row.due is not None and row.due < today and not closed:
+            overdue += 1
+    return ItemCounts(by_status, overdue)
+
+
+def command_job(book: JobBook, args: Sequence[str]) -> Callable[[], object] | None:
+    """A job that runs ``pmsync [--config FILE] ARGS…`` in a child process, or ``None`` when this
+    installation has no such command.
+
+    The report commands own their rendering, publishing and nudge bookkeeping; running them as
+    the CLI does keeps the service from depending on their internals, and a child process keeps
+    their logging set-up out of the service's JSON lines."""
+    from sync.cli.main import cli  # lazily: sync.cli.main imports the command modules, this one among them
+
+    if args[0] not in cli.commands:
+        return None
+    command = [sys.executable, "-m", "sync"]
+    if book.config is not None:
+        command += ["--config", str(book.config)]
+    command += list(args)
+
+    def run() -> None:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS, cwd=book.base_dir, check=False
+        )
+        for line in done.stderr.splitlines():
+            log.info("%s: %s", args[0], line)
+        if done.returncode != 0:
+            raise JobFailed(f"`pmsync {' '.join(args)}` exited {done.returncode}")
+
+    return run
+
+
+def _report(*args: str) -> JobFactory:
+    return lambda book: command_job(book, args)
+
+
+# The reports package's commands, scheduled when the installed pmsync has them.
+JOB_FACTORIES: dict[str, JobFactory] = {
+    "weekly_report": _report("report", "weekly", "--publish"),
+    "quarterly_review": _report("report", "quarterly", "--publish"),
+    "overdue_nudges": _report("report", "overdue", "--nudge"),
+}
+
+
+@dataclass
+class JobBook:
+    """Builds the jobs of ``[schedule]`` for one runtime."""
+
+    runtime: Runtime
+    base_dir: Path
+    config: Path | None = None
+    write_back: bool = False
+    lock_timeout: float = 600.0
+    factories: Mapping[str, JobFactory] = field(default_factory=lambda: JOB_FACTORIES)
+
+    def sync(self) -> None:
+        rt = self.runtime
+        paths = source_paths(rt.settings, (), self.base_dir)
+        if not paths:
+            raise JobFailed("no post-mortem documents match [sources] paths", hint="check [sources] paths")
+        options = SyncOptions(
+            write_back=self.write_back,
+            write_back_mode=rt.settings.writeback.mode,  # "pr": the service proposes, never edits the checkout
+            max_creates=rt.settings.safety.max_creates,
+            lock_timeout=self.lock_timeout,
+            command="serve",
+        )
+        report = rt.sync(paths, options)
+        created = len(report.applied.created) if report.applied else 0
+        updated = len(report.applied.updated) if report.applied else 0
+        log.info("sync: %d documents, created %d, updated %d, failed %d", len(paths), created, updated, report.failed)
+        if report.failed:
+            failures = dict(report.applied.failures) if report.applied else {}
+            for key, message in sorted(failures.items()):
+                log.warning("sync failed for %s: %s", key, message, extra={"item": key})
+            raise JobFailed(f"sync finished with {report.failed} failures: {'; '.join(report.problems)[:500]}")
+
+    def pull(self) -> None:
+        rt = self.runtime
+        with run_lock(rt.engine, timeout=self.lock_timeout):
+            result = pull(rt.tracker, rt.store, retry=rt.retry)
+        log.info(
+            "pull: %d changed tickets in %d requests, status changes %d", result.seen, result.pages, result.changed
+        )
+
+    def jobs(self) -> list[Job]:
+        schedule = self.runtime.settings.schedule
+        zone = ZoneInfo(schedule.timezone)
+        jobs = [
+            Job("sync", self.sync, Every(schedule.sync_interval), jitter=min(schedule.jitter, schedule.sync_interval)),
+            Job("pull", self.pull, Every(schedule.pull_interval), jitter=min(schedule.jitter, schedule.pull_interval)),
+        ]
+        calendar_jobs: dict[str, tuple[bool, Trigger]] = {
+            "weekly_report": (
+                schedule.weekly_report,
+                Weekly(schedule.weekly_report_day, schedule.weekly_report_time, zone),
+            ),
+            "quarterly_review": (
+                schedule.quarterly_review,
+                QuarterStart(schedule.quarterly_review_time, zone, self.runtime.settings.calendar()),
+            ),
+            "overdue_nudges": (schedule.overdue_nudges, Daily(schedule.overdue_nudges_time, zone)),
+        }
+        for name, (enabled, trigger) in calendar_jobs.items():
+            factory = self.factories.get(name)
+            run = factory(self) if enabled and factory is not None else None
+            if run is not None:
+                jobs.append(Job(name, run, trigger))
+            elif enabled:
+                log.info("job %s is not available in this installation; not scheduled", name)
+        return jobs
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class Service:
+    """One replica: the listener, the webhook worker and, while leading, the scheduler."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        *,
+        base_dir: Path,
+        environ: Mapping[str, str] | None = None,
+        listen: str | None = None,
+        write_back: bool = False,
+        leadership: Leadership | None = None,
+        rng: random.Random | None = None,
+        factories: Mapping[str, JobFactory] | None = None,
+        config: Path | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+        exit_process: Callable[[int], object] = os._exit,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.settings: Settings = runtime.settings
+        self.stop_event = threading.Event()
+        self.stopped = threading.Event()
+        self.monotonic = monotonic
+        self.exit_process = exit_process
+        self.started = monotonic()
+        self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
+        self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
+        watch_rate_limits(getattr(runtime, "http", None), self.metrics, runtime.tracker.name)
+        # The jobs see the guarded tracker; everything else in the runtime is shared.
+        self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
+        self.holder = _holder()
+        self.ledger = SlotLedger(runtime.engine, self.holder, clock=runtime.clock)
+        book = JobBook(
+            self.runtime,
+            base_dir,
+            config=config,
+            write_back=write_back,
+            factories=JOB_FACTORIES if factories is None else factories,
+        )
+        self.jobs = book.jobs()
+        self.runner = JobRunner(self.jobs, self.ledger, self.metrics, clock=runtime.clock)
+        self.leadership = leadership or leadership_for(runtime.engine)
+        self.rng = rng or random.Random()
+        service = self.settings.service
+        self.processor = WebhookProcessor(
+            runtime.store,
+            DeliveryLedger(runtime.engine, clock=runtime.clock),
+            ignore_senders=frozenset(service.ignore_senders),
+            capacity=service.webhook_queue_size,
+            observer=self.metrics,
+        )
+        self.routes = Routes(
+            ready=self.ready,
+            metrics=self.metrics.render,
+            sink=self.processor,
+            counter=self.metrics,
+            github_secret=load_secret(service.github_webhook_secret_env, service.github_webhook_secret_file, env),
+            jira_secret=load_secret(service.jira_webhook_secret_env, service.jira_webhook_secret_file, env),
+            github_map=self.settings.github_status_map(),
+            jira_map=self.settings.jira_status_map(),
+        )
+        self.listen = listen or service.listen
+        self.listener: Listener | None = None
+
+    # -- health ---------------------------------------------------------------------------------
+
+    def ready(self) -> tuple[bool, str]:
+        """``/readyz``: the database answers and the last sync (by any replica) is recent."""
+        if not database_reachable(self.runtime.engine):
+            return False, "state database unreachable"
+        limit = 3 * self.settings.schedule.sync_interval
+        last = self.ledger.last_success("sync")
+        if last is None:
+            if dt.timedelta(seconds=self.monotonic() - self.started) <= limit:
+                return True, "starting: no sync yet"
+            return False, f"no successful sync in {limit}"
+        age = self.runtime.clock() - last
+        if age > limit:
+            return False, f"last sync {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)"
+        return True, f"last sync {int(age.total_seconds())}s ago"
+
+    # -- running --------------------------------------------------------------------------------
+
+    def request_stop(self, signum: int | None = None, _frame: FrameType | None = None) -> None:
+        if not self.stop_event.is_set():
+            log.warning("stopping (%s)", signal.Signals(signum).name if signum else "requested")
+        self.stop_event.set()
+
+    def install_signal_handlers(self) -> None:
+        signal.signal(signal.SIGTERM, self.request_stop)
+        signal.signal(signal.SIGINT, self.request_stop)
+
+    def run_once(self) -> list[JobOutcome]:
+        """Every due job once (cron, Kubernetes CronJob); no listener, no leader election: the
+        slot claims keep a slot that already ran from running again."""
+        try:
+            return self.runner.run_once()
+        except ServiceStopping:
+            return []
+
+    def start_listener(self) -> tuple[str, int]:
+        self.listener = Listener(self.routes, self.listen)
+        self.listener.start()
+        self.processor.start()
+        return self.listener.address
+
+    def serve(self) -> None:
+        """Serve until stopped: the listener on every replica, the schedule on the leader."""
+        if self.listener is None:
+            self.start_listener()
+        scheduler: Any = None
+        lease = self.settings.service.lease_seconds
+        try:
+            while not self.stop_event.is_set():
+                leading = self.leadership.check()
+                self.metrics.leader.set(1 if leading else 0)
+                if not leading:
+                    if scheduler is not None:
+                        log.warning("no longer the leader; the schedule stops here")
+                        scheduler = None
+                    self.stop_event.wait(lease)
+                    continue
+                if scheduler is None:
+                    scheduler = self.runner.scheduler(self.rng)
+                try:
+                    scheduler.run_pending()
+                except ServiceStopping:
+                    break
+                idle = scheduler.idle_seconds
+                self.stop_event.wait(max(0.05, min(lease, idle if idle is not None else lease)))
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        timeout = self.settings.service.stop_timeout_seconds
+        self.leadership.release()
+        self.metrics.leader.set(0)
+        self.processor.stop(timeout=min(5.0, timeout))
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
+        self.stopped.set()
+        log.info("stopped")
+
+    def start_watchdog(self) -> None:
+        """After a stop request, end the process if the clean stop takes too long."""
+        timeout = self.settings.service.stop_timeout_seconds
+
+        def watch() -> None:
+            self.stop_event.wait()
+            if self.stopped.wait(timeout):
+                return
+            log.error("did not stop within %.0fs; exiting now (the next run resumes safely)", timeout)
+            self.exit_process(1)
+
+        threading.Thread(target=watch, name="pmsync-stop-watchdog", daemon=True).start()

@@ -1,0 +1,305 @@
+"""Write-back as a pull request: the filled Ticket/Status cells go onto a branch of the docs repository on
+GitHub, with ONE open pull request, instead of into the files on disk.
+
+Only the GitHub REST API is used (git data, contents, pulls), so the machine needs no git remote
+credentials. The new file contents come from the same pure planner as the on-disk write-back
+(:func:`sync.core.writeback.plan_writeback`), applied to the document *as it is on the base branch*;
+a base copy that differs from the one pmsync parsed is skipped (its line numbers may no longer match).
+
+Idempotent: a run whose files equal the open pull request's branch sends no write. New cells add one
+commit to that branch. When the base branch moved on (or the last pull request was merged or closed),
+the branch is rebuilt from the current base (force-moved: it is pmsync's own branch) and a pull request
+is opened if none is open; a stale edit is never pushed on top of an old base.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote
+
+from sync.config.models import GitHubTrackerSettings, Settings
+from sync.core.writeback import ItemWriteback, plan_writeback
+from sync.errors import ConfigError, PmsyncError, TrackerAuthError, TrackerError
+from sync.extras import require
+from sync.logs import register_secret
+from sync.writeback.files import WritebackOutcome
+
+if TYPE_CHECKING:
+    from github.Requester import Requester
+
+log = logging.getLogger(__name__)
+
+NAME = "github"
+_MAX_ANCESTRY = 50  # commits walked back from the branch head looking for the base
+
+
+class Pacer(Protocol):
+    def before_request(self, *, write: bool) -> None: ...
+
+
+class GitHubRest(Protocol):
+    """One JSON request; ``None`` for a 404 when ``missing_ok``."""
+
+    def call(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> Any: ...
+
+
+class RequesterRest:
+    """:class:`GitHubRest` over PyGithub's ``Requester`` (built like the tracker's: its own retries off,
+    every request through the run's pacer). The token stays inside the requester."""
+
+    def __init__(self, client: Requester, pacer: Pacer) -> None:
+        self._client = client
+        self._pacer = pacer
+
+    def call(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> Any:
+        self._pacer.before_request(write=method != "GET")
+        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
+        op = f"{method} {path.split('?')[0]}"
+        import requests  # the `github` extra, only imported by a run that writes a pull request
+
+        try:
+            if method == "GET":
+                status, _, output = self._client.requestJson(method, path, parameters=params, headers=headers)
+            else:
+                status, _, output = self._client.requestJson(method, path, headers=headers, input=body)
+        except requests.RequestException as error:
+            raise TrackerError(f"{type(error).__name__} talking to GitHub", tracker=NAME, op=op) from None
+        try:
+            data = json.loads(output) if output else None
+        except ValueError:
+            data = None
+        if status == 404:
+            return None
+        if status >= 400:
+            message = data.get("message") if isinstance(data, dict) else None
+            text = f"HTTP {status}: {message or 'error'}"
+            if status in (401, 403):
+                raise TrackerAuthError(
+                    text, tracker=NAME, op=op, hint="the token needs contents and pull-request write"
+                )
+            raise TrackerError(text, tracker=NAME, op=op)
+        return data
+
+
+@dataclass(frozen=True)
+class PullRequestTarget:
+    repo: str  # owner/name of the docs repository
+    branch: str = "pmsync/write-back"
+    base: str = "main"
+    title: str = "pmsync: fill Ticket and Status cells"
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """``pull_url`` of the open pull request (``None``: nothing to propose); ``commits`` pushed this run;
+    ``opened`` when this run opened it; ``rebuilt`` when the branch was rebuilt from the base."""
+
+    pull_url: str | None
+    commits: int = 0
+    opened: bool = False
+    rebuilt: bool = False
+    files: tuple[str, ...] = ()
+
+
+@dataclass
+class PullRequestWriter:
+    """Collects each document's new content (:meth:`propose`), then commits them and opens or updates
+    the pull request (:meth:`publish`). ``root`` is the local directory that is the repository's root."""
+
+    rest: GitHubRest
+    target: PullRequestTarget
+    root: Path
+    _base_sha: str | None = None
+    _desired: dict[str, str] = field(default_factory=dict)
+
+    def _repo(self, rest: str) -> str:
+        return f"/repos/{self.target.repo}{rest}"
+
+    def _ref(self, branch: str) -> str | None:
+        data = self.rest.call("GET", self._repo(f"/git/ref/heads/{quote(branch, safe='/')}"))
+        return None if data is None else str(data["object"]["sha"])
+
+    def _content(self, path: str, ref: str) -> str | None:
+        data = self.rest.call("GET", self._repo(f"/contents/{quote(path)}"), params={"ref": ref})
+        if data is None:
+            return None
+        if not isinstance(data, dict) or data.get("encoding") != "base64":
+            raise TrackerError(f"{path} is not a file GitHub can return inline", tracker=NAME, op="GET contents")
+        return base64.b64decode(data["content"]).decode("utf-8")
+
+    def repo_path(self, path: Path) -> str | None:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return None
+
+    def propose(self, path: Path, expected_sha256: str, updates: Sequence[ItemWriteback]) -> WritebackOutcome:
+        """Plan ``updates`` against the base branch's copy of ``path``; nothing is written yet."""
+        where = self.repo_path(path)
+        if where is None:
+            return WritebackOutcome("failed", f"{path} is outside [writeback] root {self.root}")
+        try:
+            if self._base_sha is None:
+                self._base_sha = self._ref(self.target.base)
+                if self._base_sha is None:
+                    return WritebackOutcome("failed", f"{self.target.repo} has no branch {self.target.base}")
+            text = self._content(where, self._base_sha)
+        except PmsyncError as exc:
+            return WritebackOutcome("failed", f"{path}: {exc.message}")
+        if text is None:
+            return WritebackOutcome("failed", f"{where} is not on {self.target.repo}@{self.target.base}")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != expected_sha256:
+            return WritebackOutcome(
+                "skipped-modified",
+                f"{where} on {self.target.base} differs from {path}; update the checkout and run again",
+            )
+        plan = plan_writeback(text, updates)
+        if plan.text == text:
+            detail, status = f"{where} already up to date on {self.target.base}", "unchanged"
+        else:
+            self._desired[where] = plan.text
+            detail, status = f"{where}: {len(plan.changed_lines)} line(s) proposed", "written"
+        return WritebackOutcome(
+            "written" if status == "written" else "unchanged",
+            detail,
+            changed_lines=plan.changed_lines,
+            skipped=plan.skipped,
+            status_shown=plan.status_shown,
+            status_edited=plan.status_edited,
+        )
+
+    def publish(self) -> PublishResult:
+        """Commit what :meth:`propose` collected and open or update the one pull request."""
+        if not self._desired or self._base_sha is None:
+            return PublishResult(None)
+        owner = self.target.repo.split("/")[0]
+        pulls = self.rest.call(
+            "GET",
+            self._repo("/pulls"),
+            params={"state": "open", "head": f"{owner}:{self.target.branch}", "base": self.target.base},
+        )
+        open_pull = pulls[0] if pulls else None
+        head = self._ref(self.target.branch)
+        if open_pull is not None and head is not None and self._descends(head, self._base_sha):
+            differing = {p: t for p, t in self._desired.items() if self._content(p, head) != t}
+            if not differing:
+                return PublishResult(str(open_pull["html_url"]))
+            commit = self._commit(head, differing)
+            self.rest.call("PATCH", self._repo(f"/git/refs/heads/{self.target.branch}"), body={"sha": commit})
+            return PublishResult(str(open_pull["html_url"]), commits=1, files=tuple(sorted(differing)))
+        # No open pull request, or the base moved on: rebuild the branch from the current base.
+        commit = self._commit(self._base_sha, self._desired)
+        if head is None:
+            self.rest.call(
+                "POST", self._repo("/git/refs"), body={"ref": f"refs/heads/{self.target.branch}", "sha": commit}
+            )
+        else:
+            self.rest.call(
+                "PATCH", self._repo(f"/git/refs/heads/{self.target.branch}"), body={"sha": commit, "force": True}
+            )
+        files = tuple(sorted(self._desired))
+        if open_pull is not None:
+            return PublishResult(str(open_pull["html_url"]), commits=1, rebuilt=True, files=files)
+        created = self.rest.call(
+            "POST",
+            self._repo("/pulls"),
+            body={
+                "title": self.target.title,
+                "head": self.target.branch,
+                "base": self.target.base,
+                "body": "Ticket and Status cells filled by `pmsync sync --write-back-pr`:\n\n"
+                + "\n".join(f"- `{p}`" for p in files),
+            },
+        )
+        return PublishResult(str(created["html_url"]), commits=1, opened=True, rebuilt=head is not None, files=files)
+
+    def _descends(self, sha: str, ancestor: str) -> bool:
+        """Whether ``ancestor`` is on the first-parent chain of ``sha`` (pmsync's commits have one parent)."""
+        current: str | None = sha
+        for _ in range(_MAX_ANCESTRY):
+            if current is None:
+                return False
+            if current == ancestor:
+                return True
+            data = self.rest.call("GET", self._repo(f"/git/commits/{current}"))
+            parents = data["parents"] if data else []
+            current = str(parents[0]["sha"]) if len(parents) == 1 else None
+        return False
+
+    def _commit(self, parent: str, files: dict[str, str]) -> str:
+        parent_commit = self.rest.call("GET", self._repo(f"/git/commits/{parent}"))
+        tree = self.rest.call(
+            "POST",
+            self._repo("/git/trees"),
+            body={
+                "base_tree": parent_commit["tree"]["sha"],
+                "tree": [
+                    {"path": path, "mode": "100644", "type": "blob", "content": text}
+                    for path, text in sorted(files.items())
+                ],
+            },
+        )
+        message = "pmsync: fill Ticket and Status cells\n\n" + "\n".join(sorted(files))
+        commit = self.rest.call(
+            "POST", self._repo("/git/commits"), body={"message": message, "tree": tree["sha"], "parents": [parent]}
+        )
+        log.info("Committed write-back of %d document(s) to %s", len(files), self.target.branch)
+        return str(commit["sha"])
+
+
+def pull_request_writer(
+    settings: Settings, pacer: Pacer, environ: Mapping[str, str] | None = None
+) -> PullRequestWriter:
+    """The writer ``[writeback] mode = "pr"`` (or ``--write-back-pr``) uses, from the configuration."""
+    section = settings.writeback
+    tracker = settings.tracker if isinstance(settings.tracker, GitHubTrackerSettings) else None
+    repo = section.repo or (tracker.repo if tracker else None)
+    if repo is None:
+        raise ConfigError(
+            "[writeback] repo: field required for a pull request when the tracker is not GitHub",
+            hint='set [writeback] repo = "owner/name" (the docs repository)',
+        )
+    github_module = require("github", '[writeback] mode = "pr"')
+    token = _token(section.token_file, section.token_env, tracker, os.environ if environ is None else environ)
+    register_secret(token)  # redacted from every log line from here on
+    api_url = section.api_url or (tracker.api_url if tracker else "https://api.github.com")
+    github = github_module.Github(
+        auth=github_module.Auth.Token(token),
+        base_url=api_url.rstrip("/"),
+        timeout=30,
+        retry=None,  # the run's pacer and the engine's retry layer decide, as for the tracker
+        seconds_between_requests=None,
+        seconds_between_writes=None,
+    )
+    target = PullRequestTarget(repo=repo, branch=section.branch, base=section.base)
+    return PullRequestWriter(RequesterRest(github.requester, pacer), target, section.root)
+
+
+def _token(
+    token_file: Path | None, token_env: str | None, tracker: GitHubTrackerSettings | None, env: Mapping[str, str]
+) -> str:
+    if token_file is not None:
+        try:
+            token = token_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"[writeback] token_file: cannot read {token_file}: {type(exc).__name__}") from None
+    elif token_env is not None:
+        token = (env.get(token_env) or "").strip()
+    elif tracker is not None and tracker.token is not None:
+        token = tracker.token.get_secret_value()
+    else:
+        token = ""
+    if not token:
+        raise ConfigError(
+            "[writeback] token: field required for a pull request",
+            hint="set [writeback] token_env or token_file, or use the GitHub tracker's token",
+        )
+    return token
