@@ -149,10 +149,18 @@ class LocalTrackerSettings(_Section):
 
     kind: Literal["local"] = "local"
     project_prefix: str = Field(default="LOC", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+    link_items: bool = Field(
+        default=False,
+        description="Chain an incident's item tickets with links; off by default: they already share a parent.",
+    )
 
 
 class _RemoteTrackerSettings(_Section):
     token_env: str = Field(pattern=_ENV_NAME)
+    link_items: bool = Field(
+        default=False,
+        description="Chain an incident's item tickets with links; off by default: they already share a parent.",
+    )
     search_lag_seconds: float | None = Field(
         default=None,
         ge=0,
