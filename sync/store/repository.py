@@ -174,13 +174,22 @@ class SqlStateStore:
         return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links, pending=pending)
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def _writing(self, *, durable: bool = False) -> Iterator[Connection]:
         """A write transaction that reads first. On SQLite it takes the write lock up front
         (``BEGIN IMMEDIATE``): a deferred one fails at once when another process committed
-        between its read and its write, and its savepoints would commit on release."""
+        between its read and its write, and its savepoints would commit on release.
+
+        ``durable``: on SQLite the commit is synced to disk even against power loss (``synchronous
+        = FULL`` for this transaction; the engine commits without a sync otherwise, see
+        :func:`sync.store.engine.make_engine`). For the writes a remote create relies on: the
+        intent must outlive anything that may follow the request."""
         with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite" and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if conn.dialect.name == "sqlite":
+                dbapi = conn.connection.dbapi_connection
+                if not getattr(dbapi, "in_transaction", True):
+                    if durable:
+                        dbapi.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
     def _owned(self, owner_key: str) -> ColumnElement[bool]:
@@ -291,7 +300,7 @@ class SqlStateStore:
         """
         outcome = ClaimOutcome()
         now = self.clock()
-        with self._writing() as conn:
+        with self._writing(durable=True) as conn:
             for claim in claims:
                 try:
                     with conn.begin_nested():
@@ -324,7 +333,7 @@ class SqlStateStore:
     def take_over_intent(self, owner_key: str, old_holder: str, new_holder: str) -> bool:
         """Make a dead run's intent ours (compare-and-set on the holder); False when another run
         got there first."""
-        with self.engine.begin() as conn:
+        with self._writing(durable=True) as conn:
             changed = conn.execute(
                 update(t.create_intents)
                 .where(self._intent(owner_key), t.create_intents.c.attempt_id == old_holder)
@@ -334,7 +343,7 @@ class SqlStateStore:
 
     def touch_intent(self, owner_key: str) -> None:
         """Note that the create is attempted again now (the lag bound counts from here)."""
-        with self.engine.begin() as conn:
+        with self._writing(durable=True) as conn:
             conn.execute(update(t.create_intents).where(self._intent(owner_key)).values(attempted_at=self.clock()))
 
     def intents(self) -> list[IntentRow]:
