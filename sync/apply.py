@@ -322,10 +322,10 @@ class Applier:
                 self._fail(key, exc.message)
         else:
             for key in keys:
-                if key in self._failed_before and not state_only and key not in self.result.failures:
-                    if key not in self.result.pending:
-                        self.store.clear_failure(key)
-                        self._failed_before.discard(key)
+                settled = key not in self.result.failures and key not in self.result.pending
+                if key in self._failed_before and not state_only and settled:
+                    self.store.clear_failure(key)
+                    self._failed_before.discard(key)
 
     def _fail(self, key: str, message: str) -> None:
         log.error("%s: %s", key, message)
