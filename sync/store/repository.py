@@ -219,11 +219,14 @@ class SqlStateStore:
             "updated_at": now,
         }
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(t.postmortems.c.incident_key).where(t.postmortems.c.incident_key == incident_key)
-            ).first()
+            exists = conn.execute(select(t.postmortems).where(t.postmortems.c.incident_key == incident_key)).first()
             if exists:
-                conn.execute(update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values))
+                # Unchanged rows are not written again: an idle sync of 10,000 items rewrote every
+                # one of them (issue 26). ``updated_at`` says when something last changed.
+                if _changed(exists, values):
+                    conn.execute(
+                        update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values)
+                    )
             else:
                 conn.execute(
                     insert(t.postmortems).values(
@@ -252,9 +255,10 @@ class SqlStateStore:
                     "updated_at": now,
                 }
                 if item.key in current:
-                    conn.execute(
-                        update(t.action_items).where(t.action_items.c.item_key == item.key).values(**item_values)
-                    )
+                    if _changed(current[item.key], item_values):
+                        conn.execute(
+                            update(t.action_items).where(t.action_items.c.item_key == item.key).values(**item_values)
+                        )
                 else:
                     conn.execute(insert(t.action_items).values(item_key=item.key, **item_values))
             for key, row in current.items():
@@ -748,3 +752,18 @@ class SqlStateStore:
             )
             for row in rows
         ]
+
+
+def _changed(row: Any, values: Mapping[str, Any]) -> bool:
+    """Whether writing ``values`` would change ``row`` (``updated_at`` aside; instants compared as
+    instants, since SQLite hands them back in UTC)."""
+    for name, value in values.items():
+        if name == "updated_at":
+            continue
+        stored = getattr(row, name)
+        if isinstance(value, dt.datetime) and isinstance(stored, dt.datetime):
+            if _aware(stored) != _aware(value):
+                return True
+        elif stored != value:
+            return True
+    return False
