@@ -8,10 +8,12 @@ above 1,000 use ``--big-latency`` (a naive client makes ~50,000 sequential reque
 N = 10,000; at 50 ms that is 40 minutes).
 
 Per size N (N items, 50 per incident): the initial sync, an idle re-sync, and pulls after 1 %,
-10 % and 100 % of the items were changed by people. The naive client creates one issue per
-request and pulls by one GET per ticket with no cursor. Backends register in :data:`BACKENDS`
-(one class per backend: how to serve its fake, build pmsync's tracker, count creates, and run
-the naive client); the Jira rows run the fake Jira Cloud (``tests/fakes/jira_server.py``).
+10 % and 100 % of the items were changed by people. Each is timed as the user runs it: the whole
+``pmsync`` command as a process, start-up and loading included, beside the naive client
+(``bench/naive_jira.py``, also a process: one create request per issue, one GET per ticket per
+pull, no cursor) against the same fake with the same latency. Backends register in
+:data:`BACKENDS`; the Jira rows run the fake Jira Cloud (``tests/fakes/jira_server.py``) on the
+real clock with its search index 3 s behind writes.
 """
 
 from __future__ import annotations
@@ -19,28 +21,23 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-import httpx
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sync.pipeline import SyncOptions  # noqa: E402
-from sync.pull import pull  # noqa: E402
-from sync.retry import RetryPolicy  # noqa: E402
-from sync.runtime import Runtime, open_runtime  # noqa: E402
-from sync.trackers.jira_tracker import JiraTracker  # noqa: E402
 from tests.fakes.jira_server import FakeJira, RunningFake, serve  # noqa: E402
 from tests.jira.corpus import write_config, write_corpus  # noqa: E402
-from tests.jira.support import RecordingPacer, TestClock  # noqa: E402
 
 ITEMS_PER_INCIDENT = 50
 CHANGE_SHARES = (0.01, 0.10, 1.00)
@@ -58,6 +55,7 @@ class Row:
     naive_seconds: float | None
     latency: float
     note: str = ""
+    cpu: float | None = None  # pmsync's CPU seconds (user + system)
 
 
 class Backend(Protocol):
@@ -69,134 +67,113 @@ class Backend(Protocol):
 # --- Jira ---------------------------------------------------------------------------------------
 
 
-class NaiveJira:
-    """What a straightforward client does: POST /issue per item, GET /issue per ticket per pull."""
+def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of ``command`` as a process, start-up and loading included (the CPU
+    figure says what the wall time would be on a machine that is not shared)."""
+    before = os.times()
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=3600)
+    seconds = time.perf_counter() - started
+    after = os.times()
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-2000:]}")
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    return seconds, cpu
 
-    def __init__(self, running: RunningFake, http: httpx.Client) -> None:
-        self.url = f"{running.url}/rest/api/3"
-        self.http = http
-        self.auth = (running.fake.email, running.fake.token)
-        self.keys: list[str] = []
 
-    def create(self, incidents: int, per_incident: int) -> None:
-        for i in range(incidents):
-            parent = self._create({"summary": f"INC-{i}", "issuetype": {"name": "Epic"}})
-            for n in range(per_incident):
-                fields = {"summary": f"Item {n} of INC-{i}", "issuetype": {"name": "Task"}, "parent": {"key": parent}}
-                self.keys.append(self._create(fields))
+class SteppedClock:
+    """Real time plus an offset the bench moves forward between phases, shared by the fake and
+    (through libfaketime's ``faketime``) the pmsync process, so each phase starts with every
+    earlier change older than the pull's safety margin, as it is in a steady state."""
 
-    def _create(self, fields: dict[str, object]) -> str:
-        body = {"fields": {"project": {"key": "OPS"}, **fields}}
-        answer = self.http.post(f"{self.url}/issue", json=body, auth=self.auth)
-        answer.raise_for_status()
-        return str(answer.json()["key"])
+    def __init__(self) -> None:
+        self.offset = 0
 
-    def pull(self) -> None:
-        for key in self.keys:
-            self.http.get(f"{self.url}/issue/{key}", params={"fields": "status,updated"}, auth=self.auth)
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.offset)
+
+    def wrap(self, command: list[str]) -> list[str]:
+        return ["faketime", "-f", f"+{self.offset}s", *command]
 
 
 class JiraBackend:
+    """pmsync (``python -m sync``) and the naive client (``bench/naive_jira.py``), each as the user
+    runs it: a process against the fake Jira Cloud on loopback, real clock, same latency, the
+    fake's search index lagging 3 s behind writes."""
+
     name = "jira"
+    lag = 3.0
 
     @contextmanager
-    def _fake(self, latency: float, clock: TestClock) -> Iterator[RunningFake]:
+    def _fake(self, latency: float, clock: SteppedClock) -> Iterator[RunningFake]:
         # Request validation against the description is the tests' job; here it would only add
         # CPU time to every request and blur the latency figures.
-        running = serve(FakeJira("cloud", clock=clock, index_lag=3.0, latency=latency, validate=False))
+        running = serve(FakeJira("cloud", clock=clock, index_lag=self.lag, latency=latency, validate=False))
         try:
             yield running
         finally:
             running.close()
 
-    def _runtime(self, root: Path, running: RunningFake, clock: TestClock) -> Runtime:
-        runtime = open_runtime(write_config(root, running.url), environ={"PMSYNC_JIRA_TOKEN": running.fake.token})
-        pacer = RecordingPacer(clock)
-        http = runtime.http or httpx.Client(timeout=30.0)
-        runtime.http = http
-        runtime.tracker = JiraTracker.from_settings(runtime.settings.tracker, http=http, pacer=pacer, clock=clock)
-        runtime.retry = RetryPolicy(attempts=8, sleep=pacer.wait)
-        return runtime
-
     def rows(self, n: int, latency: float) -> list[Row]:
         incidents = max(1, n // ITEMS_PER_INCIDENT)
         per_incident = n // incidents
         rows: list[Row] = []
-        clock = TestClock(dt.datetime.now(dt.UTC).replace(microsecond=0))
+        clock = SteppedClock()
         with tempfile.TemporaryDirectory() as tmp, self._fake(latency, clock) as running:
             root = Path(tmp)
             fake = running.fake
-            paths = write_corpus(root / "docs", incidents=incidents, items=per_incident)
-            runtime = self._runtime(root, running, clock)
+            env = {**os.environ, "PMSYNC_JIRA_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
+            write_corpus(root / "docs", incidents=incidents, items=per_incident)
+            config = write_config(root, running.url, lag=self.lag)
+            pmsync = [sys.executable, "-m", "sync", "--config", str(config)]
 
-            def measure(run: Callable[[], object]) -> tuple[int, float, int]:
+            def measure(command: list[str]) -> tuple[int, float, float]:
                 fake.reset_counts()
-                started = time.perf_counter()
-                run()
-                bulk = fake.requests["POST /rest/api/3/issue/bulk"]
-                return fake.total_requests(), time.perf_counter() - started, bulk
+                seconds, cpu = _timed(clock.wrap(command), env)
+                return fake.total_requests(), seconds, cpu
 
-            try:
-                options = SyncOptions(max_creates=n * 2 + 10, pull=False)
-                total, seconds, bulk = measure(lambda: runtime.sync(paths, options))
-                bound = math.ceil(incidents * per_incident / 50) + math.ceil(incidents / 50)
-                rows.append(
-                    Row(self.name, "initial sync: create requests", n, bulk, bound, None, seconds, None, latency)
-                )
-                links = fake.requests["POST /rest/api/3/issueLink"]
-                rows.append(
-                    Row(
-                        self.name,
-                        "initial sync: all requests",
-                        n,
-                        total,
-                        bound,
-                        None,
-                        seconds,
-                        None,
-                        latency,
-                        f"{links} issue links (Jira has no bulk link call)",
-                    )
-                )
-                clock.advance(300)
-                measure(lambda: runtime.sync(paths, SyncOptions(max_creates=0)))  # settles the first pull
-                clock.advance(300)
-                total, seconds, _ = measure(lambda: runtime.sync(paths, SyncOptions(max_creates=0)))
-                rows.append(Row(self.name, "idle re-sync", n, total, 1, None, seconds, None, latency))
-                items = sorted((i for i in fake.issues.values() if i.issuetype.name == "Task"), key=lambda i: int(i.id))
-                for share in CHANGE_SHARES:
-                    k = max(1, round(len(items) * share))
-                    clock.advance(300)
-                    for issue in items[:k]:
-                        fake.human_transition(issue.key, "In Progress" if issue.status != "In Progress" else "Done")
-                    clock.advance(60)
-                    total, seconds, _ = measure(lambda: pull(runtime.tracker, runtime.store, retry=runtime.retry))
-                    rows.append(
-                        Row(
-                            self.name,
-                            f"pull after {share:.0%} changed",
-                            n,
-                            total,
-                            math.ceil(k / 100),
-                            None,
-                            seconds,
-                            None,
-                            latency,
-                        )
-                    )
-            finally:
-                runtime.close()
-        naive_latency = latency
-        with self._fake(naive_latency, clock) as running, httpx.Client(timeout=30.0) as http:
-            naive = NaiveJira(running, http)
+            def step() -> None:
+                time.sleep(self.lag + 0.5)  # the fake's index catches up in real time
+                clock.offset += 300
+
+            total, seconds, cpu = measure([*pmsync, "sync"])
+            bulk = fake.requests["POST /rest/api/3/issue/bulk"]
+            bound = math.ceil(incidents * per_incident / 50) + math.ceil(incidents / 50)
+            rows.append(
+                Row(self.name, "initial sync: create requests", n, bulk, bound, None, seconds, None, latency, cpu=cpu)
+            )
+            rows.append(
+                Row(self.name, "initial sync: all requests", n, total, bound, None, seconds, None, latency, cpu=cpu)
+            )
+            step()
+            measure([*pmsync, "sync"])  # settles the first pull
+            step()
+            total, seconds, cpu = measure([*pmsync, "sync"])
+            rows.append(Row(self.name, "idle re-sync", n, total, 1, None, seconds, None, latency, cpu=cpu))
+            items = sorted((i for i in fake.issues.values() if i.issuetype.name == "Task"), key=lambda i: int(i.id))
+            for share in CHANGE_SHARES:
+                k = max(1, round(len(items) * share))
+                step()
+                for issue in items[:k]:
+                    fake.human_transition(issue.key, "In Progress" if issue.status != "In Progress" else "Done")
+                time.sleep(self.lag + 0.5)
+                total, seconds, cpu = measure([*pmsync, "pull"])
+                scenario = f"pull after {share:.0%} changed"
+                bound = math.ceil(k / 100)
+                rows.append(Row(self.name, scenario, n, total, bound, None, seconds, None, latency, cpu=cpu))
+        with tempfile.TemporaryDirectory() as tmp, self._fake(latency, SteppedClock()) as running:
+            keys = Path(tmp) / "keys.txt"
+            env = {**os.environ, "PMSYNC_JIRA_TOKEN": running.fake.token}
+            naive = [sys.executable, str(ROOT / "bench" / "naive_jira.py")]
+            common = ["--url", running.url, "--keys", str(keys)]
             running.fake.reset_counts()
-            started = time.perf_counter()
-            naive.create(incidents, per_incident)
-            create_seconds, create_total = time.perf_counter() - started, running.fake.total_requests()
+            create_seconds, _cpu = _timed(
+                [*naive, "create", *common, "--incidents", str(incidents), "--per-incident", str(per_incident)], env
+            )
+            create_total = running.fake.total_requests()
             running.fake.reset_counts()
-            started = time.perf_counter()
-            naive.pull()
-            pull_seconds, pull_total = time.perf_counter() - started, running.fake.total_requests()
+            pull_seconds, _cpu = _timed([*naive, "pull", *common], env)
+            pull_total = running.fake.total_requests()
         merged = []
         for row in rows:
             if row.scenario.startswith("initial sync"):
@@ -220,19 +197,23 @@ def render(rows: list[Row], command: str) -> str:
     lines = [
         "## jira",
         "",
-        f"Measured by `{command}` on {dt.date.today().isoformat()}: requests counted by the fake's",
-        "per-endpoint counter, wall time with the injected per-request latency shown.",
+        f"Measured by `{command}` on {dt.date.today().isoformat()} (load average {os.getloadavg()[0]:.1f} on",
+        f"{os.cpu_count()} cores at the end): requests counted by the fake's per-endpoint counter; wall",
+        "seconds of the whole command as a process (start-up included) with the injected per-request",
+        "latency shown; *pmsync CPU s* is that process's user + system time.",
         "",
         "| backend | scenario | N | pmsync requests | lower bound | naive requests | pmsync s | naive s "
-        "| latency | note |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| pmsync / naive | pmsync CPU s | latency | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         naive = "-" if r.naive is None else str(r.naive)
         naive_s = "-" if r.naive_seconds is None else f"{r.naive_seconds:.1f}"
+        ratio = "-" if not r.naive_seconds else f"{r.seconds / r.naive_seconds:.2f}"
+        cpu = "-" if r.cpu is None else f"{r.cpu:.1f}"
         lines.append(
             f"| {r.backend} | {r.scenario} | {r.n:,} | {r.requests:,} | {r.lower_bound:,} | {naive} | "
-            f"{r.seconds:.1f} | {naive_s} | {r.latency * 1000:.0f} ms | {r.note} |"
+            f"{r.seconds:.1f} | {naive_s} | {ratio} | {cpu} | {r.latency * 1000:.0f} ms | {r.note} |"
         )
     lines += [
         "",
@@ -272,6 +253,8 @@ def merge_sections(existing: str, fresh: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if shutil.which("faketime") is None:
+        raise SystemExit("bench/api_cost.py needs libfaketime's faketime command: apt-get install faketime")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", action="append", choices=sorted([*BACKENDS, "github"]))
     parser.add_argument("--github-incidents", type=int, default=40)

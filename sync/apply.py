@@ -229,6 +229,10 @@ class Applier:
         )
         self._auth_failed: str | None = None
         self._current: dict[str, Ticket] = {}
+        # Failures earlier runs recorded, read once: a success clears only those, instead of one
+        # DELETE transaction per successful item (issue 26: a commit per item dominated big runs).
+        # Runs are serialised by the run lock, so no other run records one meanwhile.
+        self._failed_before: set[str] = set(store.failures())
 
     @property
     def caps(self) -> Capabilities:
@@ -318,8 +322,10 @@ class Applier:
                 self._fail(key, exc.message)
         else:
             for key in keys:
-                if key and not state_only and key not in self.result.failures and key not in self.result.pending:
+                settled = key not in self.result.failures and key not in self.result.pending
+                if key in self._failed_before and not state_only and settled:
                     self.store.clear_failure(key)
+                    self._failed_before.discard(key)
 
     def _fail(self, key: str, message: str) -> None:
         log.error("%s: %s", key, message)

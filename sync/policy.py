@@ -32,6 +32,7 @@ class MappingPolicy:
     document_url: str | None = None  # [sources] document_url, "{path}" relative to document_root
     document_root: str | None = None  # the config file's directory
     close_done: bool = False  # [tracker] close_done
+    link_items: bool = False  # [tracker] link_items
 
     def document_link(self, pm: PostMortem) -> str:
         # Absolute on both sides, so the link does not depend on the directory pmsync ran from.

@@ -153,6 +153,7 @@ def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
         document_url=settings.sources.document_url,
         document_root=settings.sources.root,
         close_done=bool(getattr(settings.tracker, "close_done", False)),
+        link_items=bool(getattr(settings.tracker, "link_items", False)),  # GitHub issues have no links
     )
 
 

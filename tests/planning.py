@@ -23,11 +23,13 @@ class FixedPolicy:
         users: dict[str, str] | None = None,
         *,
         close_done: bool = False,
+        link_items: bool = True,  # the engine tests exercise links; the shipped default (off) has its own
         document_url: str | None = None,
     ) -> None:
         self.extra = list(extra)
         self.users = users if users is not None else {"@dana": "dana"}
         self.close_done = close_done
+        self.link_items = link_items
         self.document_url = document_url
 
     def document_link(self, pm: PostMortem) -> str:

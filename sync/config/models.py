@@ -149,6 +149,10 @@ class LocalTrackerSettings(_Section):
 
     kind: Literal["local"] = "local"
     project_prefix: str = Field(default="LOC", pattern=r"^[A-Z][A-Z0-9]{0,9}$")
+    link_items: bool = Field(
+        default=False,
+        description="Chain an incident's item tickets with links; off by default: they already share a parent.",
+    )
 
 
 class _RemoteTrackerSettings(_Section):
@@ -184,6 +188,10 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     token_env: str = Field(default="PMSYNC_JIRA_TOKEN", pattern=_ENV_NAME)
     link_type: str = Field(default="Relates", min_length=1)
+    link_items: bool = Field(
+        default=False,
+        description="Chain an incident's item tickets with links; off by default: they already share a parent.",
+    )
     priorities: dict[PriorityKey, str] = Field(default_factory=dict)
     wont_do_resolutions: StrList = tuple(sorted(DEFAULT_WONT_DO_RESOLUTIONS))
     statuses: dict[str, StatusValue] = Field(

@@ -18,8 +18,8 @@ Algorithm
      otherwise :class:`CreateTicket` (an item whose create may have happened — an unconfirmed
      intent — is *pending*: never planned again until settled);
    - **removal** (:class:`ReportRemoved`): items the document no longer lists, reported, never closed;
-   - **linking** (:func:`_links`): consecutive item tickets, when the tracker has links, only for
-     pairs with a new side or a link the state has no record of.
+   - **linking** (:func:`_links`): with ``[tracker] link_items`` on, consecutive item tickets, when
+     the tracker has links, only for pairs with a new side or a link the state has no record of.
 3. The incident's parent (:class:`EnsureParent`) only when it has items and no parent yet.
 4. Capabilities shape the plan: a backend that cannot create in a done state gets a create and a
    :class:`TransitionTicket`; one that needs a second write for parents gets :class:`AttachToParent`.
@@ -128,6 +128,12 @@ class PlanPolicy(Protocol):
     @property
     def close_done(self) -> bool:
         """``[tracker] close_done``: a document newly marking an item done transitions its ticket."""
+        ...
+
+    @property
+    def link_items(self) -> bool:
+        """``[tracker] link_items``: chain an incident's item tickets with links (they already share
+        a parent, so the chain adds a request per item and no information; opt-in)."""
         ...
 
 
@@ -513,7 +519,7 @@ def _plan_incident(
     news = _ticket_actions(pm, drafts, claims, state, policy, adopt=adopt, capabilities=capabilities, out=out)
     for final, gone in removed:
         out.actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
-    if capabilities.links:
+    if capabilities.links and policy.link_items:
         ticket_of = {key: known.ticket.ref.key for key, known in claims.items() if known.ticket is not None}
         out.actions.extend(_links(news, ticket_of, state.links))
 

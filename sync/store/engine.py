@@ -73,6 +73,15 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA busy_timeout=60000")
             cursor.close()
 
+        @event.listens_for(engine, "checkout")
+        def _sqlite_sync_normal(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+            # In WAL mode, NORMAL commits without an fsync and stays durable across a crash of the
+            # process; only power loss can undo the last commits. Writes that must survive even
+            # that (an intent, before the create it announces is sent) ask for FULL on their own
+            # connection (SqlStateStore's durable writes); every checkout starts from NORMAL
+            # again. Issue 26: an fsync per commit was most of a big run's time.
+            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
         return engine
     if backend == "postgresql":
         if parsed.get_driver_name() == "psycopg":

@@ -100,6 +100,13 @@ def _github_write_ledger(conn: Connection) -> None:
     tables.tracker_writes.create(conn, checkfirst=True)
 
 
+def _lookup_indexes(conn: Connection) -> None:
+    """Issue 26: the pull's per-ticket lookups (by ticket id; history by ticket and change time)
+    scanned whole tables, so a pull cost grew with the square of the tickets (idempotent)."""
+    for index in (*tables.tickets.indexes, *tables.status_history.indexes):
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
@@ -108,6 +115,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _written_statuses,
     _service_tables,
     _github_write_ledger,
+    _lookup_indexes,
 )
 LATEST = len(MIGRATIONS)
 

@@ -174,13 +174,22 @@ class SqlStateStore:
         return StateSnapshot(tracker=self.tracker, incidents=incidents, items=items, links=links, pending=pending)
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[Connection]:
+    def _writing(self, *, durable: bool = False) -> Iterator[Connection]:
         """A write transaction that reads first. On SQLite it takes the write lock up front
         (``BEGIN IMMEDIATE``): a deferred one fails at once when another process committed
-        between its read and its write, and its savepoints would commit on release."""
+        between its read and its write, and its savepoints would commit on release.
+
+        ``durable``: on SQLite the commit is synced to disk even against power loss (``synchronous
+        = FULL`` for this transaction; the engine commits without a sync otherwise, see
+        :func:`sync.store.engine.make_engine`). For the writes a remote create relies on: the
+        intent must outlive anything that may follow the request."""
         with self.engine.begin() as conn:
-            if conn.dialect.name == "sqlite" and not getattr(conn.connection.dbapi_connection, "in_transaction", True):
-                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            if conn.dialect.name == "sqlite":
+                dbapi = conn.connection.dbapi_connection
+                if not getattr(dbapi, "in_transaction", True):
+                    if durable:
+                        dbapi.execute("PRAGMA synchronous=FULL")  # type: ignore[union-attr]
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
     def _owned(self, owner_key: str) -> ColumnElement[bool]:
@@ -210,11 +219,14 @@ class SqlStateStore:
             "updated_at": now,
         }
         with self.engine.begin() as conn:
-            exists = conn.execute(
-                select(t.postmortems.c.incident_key).where(t.postmortems.c.incident_key == incident_key)
-            ).first()
+            exists = conn.execute(select(t.postmortems).where(t.postmortems.c.incident_key == incident_key)).first()
             if exists:
-                conn.execute(update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values))
+                # Unchanged rows are not written again: an idle sync of 10,000 items rewrote every
+                # one of them (issue 26). ``updated_at`` says when something last changed.
+                if _changed(exists, values):
+                    conn.execute(
+                        update(t.postmortems).where(t.postmortems.c.incident_key == incident_key).values(**values)
+                    )
             else:
                 conn.execute(
                     insert(t.postmortems).values(
@@ -243,9 +255,10 @@ class SqlStateStore:
                     "updated_at": now,
                 }
                 if item.key in current:
-                    conn.execute(
-                        update(t.action_items).where(t.action_items.c.item_key == item.key).values(**item_values)
-                    )
+                    if _changed(current[item.key], item_values):
+                        conn.execute(
+                            update(t.action_items).where(t.action_items.c.item_key == item.key).values(**item_values)
+                        )
                 else:
                     conn.execute(insert(t.action_items).values(item_key=item.key, **item_values))
             for key, row in current.items():
@@ -291,7 +304,7 @@ class SqlStateStore:
         """
         outcome = ClaimOutcome()
         now = self.clock()
-        with self._writing() as conn:
+        with self._writing(durable=True) as conn:
             for claim in claims:
                 try:
                     with conn.begin_nested():
@@ -324,7 +337,7 @@ class SqlStateStore:
     def take_over_intent(self, owner_key: str, old_holder: str, new_holder: str) -> bool:
         """Make a dead run's intent ours (compare-and-set on the holder); False when another run
         got there first."""
-        with self.engine.begin() as conn:
+        with self._writing(durable=True) as conn:
             changed = conn.execute(
                 update(t.create_intents)
                 .where(self._intent(owner_key), t.create_intents.c.attempt_id == old_holder)
@@ -334,7 +347,7 @@ class SqlStateStore:
 
     def touch_intent(self, owner_key: str) -> None:
         """Note that the create is attempted again now (the lag bound counts from here)."""
-        with self.engine.begin() as conn:
+        with self._writing(durable=True) as conn:
             conn.execute(update(t.create_intents).where(self._intent(owner_key)).values(attempted_at=self.clock()))
 
     def intents(self) -> list[IntentRow]:
@@ -739,3 +752,18 @@ class SqlStateStore:
             )
             for row in rows
         ]
+
+
+def _changed(row: Any, values: Mapping[str, Any]) -> bool:
+    """Whether writing ``values`` would change ``row`` (``updated_at`` aside; instants compared as
+    instants, since SQLite hands them back in UTC)."""
+    for name, value in values.items():
+        if name == "updated_at":
+            continue
+        stored = getattr(row, name)
+        if isinstance(value, dt.datetime) and isinstance(stored, dt.datetime):
+            if _aware(stored) != _aware(value):
+                return True
+        elif stored != value:
+            return True
+    return False

@@ -96,6 +96,8 @@ tickets = Table(
     Column("pending_status", String(20)),
     UniqueConstraint("tracker", "owner_key", name="uq_tickets_owner"),
     UniqueConstraint("tracker", "ticket_key", name="uq_tickets_key"),
+    # A pull matches each ticket by its immutable id first (issue 26: a scan per ticket was quadratic).
+    Index("ix_tickets_ticket_id", "tracker", "ticket_id"),
 )
 
 create_intents = Table(
@@ -139,6 +141,8 @@ status_history = Table(
     Column("observed_at", DateTime(timezone=True), nullable=False),
     Column("changed_at", DateTime(timezone=True)),
     Index("ix_status_history_item", "item_key", "observed_at"),
+    # A pull asks, per ticket, whether this status change is already recorded (issue 26).
+    Index("ix_status_history_ticket", "tracker", "ticket_key", "changed_at"),
 )
 
 sync_runs = Table(

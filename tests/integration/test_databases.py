@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from sync.store.engine import make_engine
 from sync.store.migrations import LATEST, current_version, migrate
@@ -63,3 +63,28 @@ def test_pg_schemas_are_distinct_and_dropped(pg_schemas: PgSchemas) -> None:
     finally:
         pg_schemas.drop(second)
         admin.dispose()
+
+
+def test_the_pull_lookups_are_indexed_on_a_database_made_before_the_indexes(db_url: str) -> None:
+    """Issue 26: matching a pulled ticket by id and asking whether its change is recorded scanned
+    whole tables (a pull cost grew with the square of the tickets); an older database gains the
+    indexes when migrated."""
+    engine = make_engine(db_url)
+    try:
+        migrate(engine)
+        with engine.begin() as conn:
+            for name in ("ix_tickets_ticket_id", "ix_status_history_ticket"):
+                conn.exec_driver_sql(f"DROP INDEX {name}")
+            conn.exec_driver_sql(f"DELETE FROM pmsync_schema_version WHERE version = {LATEST}")
+        assert migrate(engine) == LATEST
+        with engine.connect() as conn:
+            inspector = inspect(conn)
+            found = {
+                ix["name"]: ix["column_names"]
+                for table in ("tickets", "status_history")
+                for ix in inspector.get_indexes(table)
+            }
+        assert found["ix_tickets_ticket_id"] == ["tracker", "ticket_id"]
+        assert found["ix_status_history_ticket"] == ["tracker", "ticket_key", "changed_at"]
+    finally:
+        engine.dispose()

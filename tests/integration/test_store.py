@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, select
 
 from sync.core.model import ActionItem, PostMortem, Priority, Status
 from sync.core.plan import ItemRecord, sha256_text
@@ -68,6 +68,33 @@ def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore
     assert snapshot.items["INC-1#1"].present and not snapshot.items["INC-1#2"].present
     assert snapshot.items["INC-1#1"].text_sha256 == sha256_text("A edited")
     assert snapshot.incidents["INC-1"].path == "INC-1.md"
+
+
+def test_an_unchanged_document_writes_nothing_and_a_changed_one_is_written(engine: Engine) -> None:
+    """Issue 26: an idle sync rewrote every item row of every document."""
+    times = iter(dt.datetime(2026, 3, 10, hour, tzinfo=dt.UTC) for hour in range(1, 20))
+    store = SqlStateStore(engine, "local", clock=lambda: next(times))
+    items = [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B")]
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+
+    def stamps() -> list[tuple[str, dt.datetime]]:
+        with engine.connect() as conn:
+            found = [("pm", conn.execute(select(tables.postmortems.c.updated_at)).scalar_one())]
+            found += list(conn.execute(select(tables.action_items.c.item_key, tables.action_items.c.updated_at)))
+        return [(str(key), when.replace(tzinfo=None)) for key, when in found]
+
+    first = stamps()
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+    assert stamps() == first
+    edited = [record("INC-1#1", 1, "A"), record("INC-1#2", 2, "B edited")]
+    store.upsert_incident("INC-1", postmortem(), edited, seen_on=TODAY)
+    after = dict(stamps())
+    assert after["INC-1#1"] == dict(first)["INC-1#1"] and after["INC-1#2"] > dict(first)["INC-1#2"]
+    assert after["pm"] == dict(first)["pm"]
+    renamed = postmortem().model_copy(update={"title": "t2"})
+    store.upsert_incident("INC-1", renamed, edited, seen_on=TODAY)
+    assert dict(stamps())["pm"] > after["pm"]
+    assert store.snapshot().items["INC-1#2"].text_sha256 == sha256_text("B edited")
 
 
 def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) -> None:
