@@ -67,6 +67,7 @@ from sync.errors import (
     TrackerError,
     TrackerNotFound,
     TrackerUnavailable,
+    WorkflowBlocked,
 )
 from sync.retry import RetryPolicy
 from sync.store.repository import IntentClaim, IntentRow, SqlStateStore
@@ -514,7 +515,7 @@ class Applier:
         except TrackerNotFound:
             # A typo or a ticket from elsewhere: the item still gets a ticket, and the user hears of it.
             log.warning("%s names %s, which does not exist; creating a ticket instead", action.item_key, action.ref.key)
-            self._create_batch([action.fallback])
+            self._create_fallback(action.fallback)
             return
         self.store.record_ticket(
             action.item_key,
@@ -527,6 +528,17 @@ class Applier:
         )
         self.result.adopted.append(action.item_key)
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
+
+    def _create_fallback(self, create: CreateTicket) -> None:
+        """The create an adoption falls back to gets what the planner gives every create: the
+        attach to the incident's parent and the status after the create, in this same run."""
+        self._create_batch([create])
+        if create.item_key not in self.result.created and create.item_key not in self.result.recovered:
+            return  # failed or pending: planned again (as a create) by the next run
+        if self.caps.native_parent and not self.caps.parent_on_create:
+            self._attach(AttachToParent(item_key=create.item_key, incident_key=create.incident_key))
+        if create.then_status is not None:
+            self._transition(TransitionTicket(item_key=create.item_key, status=create.then_status))
 
     def _update(self, action: UpdateTicket) -> None:
         current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
@@ -574,6 +586,11 @@ class Applier:
             return  # not created (failed or pending): planned again with the create
         try:
             self._write(lambda: self.tracker.transition(ref, action.status))
+        except WorkflowBlocked:
+            # Trying again changes nothing until the workflow or the document does: the status
+            # stays owed, and is tried again when the document's status changes or on a later day.
+            self.store.mark_blocked(action.item_key, action.status, self.settler.clock().date())
+            raise
         except PmsyncError:
             # The document's status was recorded with the plan: forget it, or the next run would
             # see nothing new in the document and never try this transition again.

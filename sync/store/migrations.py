@@ -100,6 +100,12 @@ def _github_write_ledger(conn: Connection) -> None:
     tables.tracker_writes.create(conn, checkfirst=True)
 
 
+def _observation_times(conn: Connection) -> None:
+    """Issue 23: when the tracker changed the recorded status, and a workflow-blocked day per
+    ticket (idempotent on its own: columns are added only when missing)."""
+    _add_missing_columns(conn, tables.tickets, ("status_changed_at", "blocked_on"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
@@ -108,6 +114,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _written_statuses,
     _service_tables,
     _github_write_ledger,
+    _observation_times,
 )
 LATEST = len(MIGRATIONS)
 

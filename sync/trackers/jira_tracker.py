@@ -17,8 +17,11 @@ How each protocol call maps to Jira, and why:
   re-delivered rather than lost.
 - ``fetch``: ``POST /issue/bulkfetch`` (≤ 100 ids or keys) on Cloud; a ``key in (…)`` JQL with
   ``validateQuery=warn`` on DC, which has no bulkfetch.
-- ``transition``: the transition is chosen by the status category it leads to (never by name,
-  names differ per workflow); won't-do sets the first configured won't-do resolution.
+- ``transition``: a walk through the workflow to the wanted status category, chosen by the
+  categories transitions lead to (never by name, names differ per workflow), re-reading the
+  offered transitions after each step (:mod:`sync.trackers.jira_workflow`). The step into a done
+  status sends a resolution when its screen has the field: won't do's configured resolution, else
+  "Done". No path at all is :class:`~sync.errors.WorkflowBlocked`.
 - Parents: Cloud takes ``parent`` at create for every hierarchy level; DC takes the Epic Link
   field for epics and ``parent`` only for sub-tasks.
 """
@@ -53,10 +56,11 @@ from sync.core.tickets import (
     TicketKind,
     TicketRef,
 )
-from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable
+from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable, WorkflowBlocked
 from sync.trackers.base import CreateResult, Pacer
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_http import NAME, Deployment, JiraAuth, JiraHttp, describe_errors
+from sync.trackers.jira_workflow import MAX_STEPS, StatusNode, Step, WorkflowGraph, parse_transitions
 
 __all__ = ["DEFAULT_SEARCH_LAG_SECONDS", "JiraMapping", "JiraTracker"]
 
@@ -71,6 +75,13 @@ PROPERTY: Final = "pmsync"
 MANAGED_LABEL: Final = "pmsync"
 log = logging.getLogger(__name__)
 TITLE_LIMIT: Final = 255
+_TARGET_CATEGORY: Final = {
+    Status.OPEN: "new",
+    Status.IN_PROGRESS: "indeterminate",
+    Status.DONE: "done",
+    Status.WONT_DO: "done",
+}
+_CATEGORY_LABELS: Final = {"new": "to-do", "indeterminate": "in-progress", "done": "done"}
 
 Clock = Callable[[], dt.datetime]
 
@@ -176,6 +187,8 @@ class JiraTracker:
         # Ids this instance wrote lately, with when: Cloud's search reconciles them
         # (read-after-write), so a pull or lookup right after a write sees it despite index lag.
         self._written: dict[str, dt.datetime] = {}
+        # The workflows walked in this run, per (project, issue type): what each status offers.
+        self._workflows: dict[tuple[str, str], WorkflowGraph] = {}
 
     @classmethod
     def from_settings(
@@ -685,33 +698,101 @@ class JiraTracker:
         self._wrote(ref.id)
 
     def transition(self, ref: TicketRef, status: Status) -> None:
+        """Walk the workflow to ``status``'s category (:mod:`sync.trackers.jira_workflow`): one
+        transition at a time, re-reading what is offered after each, the resolution set on the
+        step into a done status when its screen asks for one (or for won't do)."""
         current = self.get(ref)
         if current.status is status:
             return
         ident = ref.id or ref.key
-        answer = self._client.request("GET", f"/issue/{ident}/transitions", op="transition", subject=ref.key)
-        category = {
-            Status.OPEN: "new",
-            Status.IN_PROGRESS: "indeterminate",
-            Status.DONE: "done",
-            Status.WONT_DO: "done",
-        }[status]
-        options = answer.get("transitions") or []
-        chosen = next(
-            (t for t in options if ((t.get("to") or {}).get("statusCategory") or {}).get("key") == category), None
+        fields: Mapping[str, Any] = (current.raw or {}).get("fields") or {}
+        node = StatusNode.from_json(fields.get("status") or {})
+        project = (fields.get("project") or {}).get("key") or current.scope or self._mapping.project
+        issuetype = str((fields.get("issuetype") or {}).get("name") or "?")
+        graph = self._workflows.setdefault((project, issuetype), WorkflowGraph())
+        category = _TARGET_CATEGORY[status]
+        wanted = {Status.DONE, Status.WONT_DO} if category == "done" else {status}
+
+        def goal(target: StatusNode) -> bool:
+            return self._mapping.statuses.to_canonical(target.category, target.name, None).status in wanted
+
+        start = node
+        for _ in range(MAX_STEPS):
+            if not graph.known(node.id) or graph.next_step(node.id, goal, category) is not None:
+                answer = self._client.request(
+                    "GET",
+                    f"/issue/{ident}/transitions",
+                    op="transition",
+                    subject=ref.key,
+                    params={"expand": "transitions.fields"},
+                )
+                graph.learn(node, parse_transitions(answer))
+            step = graph.next_step(node.id, goal, category)
+            if step is None:
+                raise self._blocked(ref, project, issuetype, graph, start, node, category)
+            final = goal(step.to)
+            body: dict[str, Any] = {"transition": {"id": step.id}}
+            resolution = self._resolution(step, status) if final else None
+            if resolution is not None:
+                body["fields"] = {"resolution": {"name": resolution}}
+            self._client.request("POST", f"/issue/{ident}/transitions", op="transition", subject=ref.key, body=body)
+            self._wrote(ref.id)
+            node = step.to
+            if final:
+                return
+        raise WorkflowBlocked(
+            f"{ref.key}: no '{category}' status within {MAX_STEPS} transitions from {start.name!r} "
+            f"(stopped at {node.name!r})",
+            tracker=NAME,
+            op="transition",
+            hint="shorten the workflow's way to a done status, or map a status with [tracker] statuses",
         )
-        if chosen is None:
-            raise TrackerError(
-                f"{ref.key}: the workflow offers no transition to a '{category}' status from {current.status_raw!r}",
-                tracker=NAME,
-                op="transition",
-                hint="add such a transition to the workflow, or map statuses with [tracker] statuses",
-            )
-        body: dict[str, Any] = {"transition": {"id": str(chosen["id"])}}
+
+    def _blocked(
+        self,
+        ref: TicketRef,
+        project: str,
+        issuetype: str,
+        graph: WorkflowGraph,
+        start: StatusNode,
+        node: StatusNode,
+        category: str,
+    ) -> WorkflowBlocked:
+        where = "" if node == start else f"; left in {node.name!r}"
+        return WorkflowBlocked(
+            f"{ref.key}: the {project} workflow for {issuetype} has no path from {start.name!r} to a "
+            f"{_CATEGORY_LABELS[category]} status (statuses explored: {', '.join(graph.explored())}){where}",
+            tracker=NAME,
+            op="transition",
+            hint="add a transition towards a done status to the workflow, or map a status with [tracker] "
+            "statuses; `pmsync doctor` shows what the workflow reaches. pmsync tries again when the "
+            "document changes, or on a later day",
+        )
+
+    def _resolution(self, step: Step, status: Status) -> str | None:
+        """The resolution to send with the step into a done status: none when its screen has no
+        Resolution field (Jira refuses a field not on the screen; the workflow sets its own), else
+        a won't-do one for won't do, else "Done" (or the first the screen allows that is not won't do)."""
+        if step.resolution == "none" or (step.resolution == "optional" and status is not Status.WONT_DO):
+            if status is Status.WONT_DO:
+                log.warning(
+                    "The transition %r into %r has no resolution on its screen: closed without a won't-do resolution",
+                    step.name,
+                    step.to.name,
+                )
+            return None
+        if step.resolution is None and status is not Status.WONT_DO:
+            return None  # the screen is unknown: send nothing it could refuse
+        allowed = step.resolutions
+        statuses = self._mapping.statuses
         if status is Status.WONT_DO:
-            body["fields"] = {"resolution": {"name": self._mapping.wont_do_resolution}}
-        self._client.request("POST", f"/issue/{ident}/transitions", op="transition", subject=ref.key, body=body)
-        self._wrote(ref.id)
+            preferred = self._mapping.wont_do_resolution
+            if not allowed or preferred in allowed:
+                return preferred
+            return next((name for name in allowed if statuses.is_wont_do(name)), allowed[0])
+        if not allowed or "Done" in allowed:
+            return "Done"
+        return next((name for name in allowed if not statuses.is_wont_do(name)), allowed[0])
 
     def attach(self, child: TicketRef, parent: TicketRef) -> None:
         fields = self._parent_fields(parent, subtask=False)
