@@ -29,6 +29,7 @@ How each protocol call maps to Jira, and why:
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -81,6 +82,7 @@ _TARGET_CATEGORY: Final = {
     Status.DONE: "done",
     Status.WONT_DO: "done",
 }
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _CATEGORY_LABELS: Final = {"new": "to-do", "indeterminate": "in-progress", "done": "done"}
 
 Clock = Callable[[], dt.datetime]
@@ -180,7 +182,7 @@ class JiraTracker:
         self._mapping = mapping
         self._pacer = pacer
         self._clock = clock
-        self._users: dict[str, str] = {}  # what a draft named -> accountId / user name, per run
+        self._users: dict[str, str | None] = {}  # an e-mail a draft named -> accountId / user name, per run
         self._users_back: dict[str, str] = {}
         self._field_ids: dict[str, str] | None = None
         self._zone: str | None = None
@@ -189,6 +191,7 @@ class JiraTracker:
         self._written: dict[str, dt.datetime] = {}
         # The workflows walked in this run, per (project, issue type): what each status offers.
         self._workflows: dict[tuple[str, str], WorkflowGraph] = {}
+        self._refused_assignee: set[int] = set()  # drafts of the current batch refused for their assignee
 
     @classmethod
     def from_settings(
@@ -528,26 +531,33 @@ class JiraTracker:
             )
         return found
 
-    def _account(self, who: str) -> str:
-        """A draft's assignee as Jira wants it: Cloud ``accountId``, DC user ``name``. An owner
-        directory gives it directly; an e-mail or name is looked up once per run (exactly one
-        match, else an error naming the candidates' count)."""
+    def _account(self, who: str) -> str | None:
+        """A draft's assignee as Jira wants it: Cloud ``accountId``, DC user ``name``, or ``None``
+        (unassigned). An owner directory value is used as written, whatever its shape (account
+        ids come in several); only an e-mail address is looked up, once per run. A lookup that
+        finds no single user leaves the ticket unassigned with a warning: an owner never blocks
+        a create."""
         if who in self._users:
             return self._users[who]
-        if self.deployment == "cloud" and re.fullmatch(r"[0-9a-f]{24}|\d+:[0-9a-f-]{36}", who):
+        if not _EMAIL.fullmatch(who):
             return who
         params = {"query": who} if self.deployment == "cloud" else {"username": who}
-        users = self._client.request("GET", "/user/search", op="assign", params=params) or []
-        if self.deployment == "datacenter":
-            exact = [u for u in users if u.get("name") == who]
-            users = exact or users
+        try:
+            users = self._client.request("GET", "/user/search", op="assign", params=params) or []
+        except (TrackerNotFound, TrackerUnavailable) as error:
+            log.warning("Owner %s not looked up (%s); the ticket is left unassigned", who, error.message)
+            return None
+        exact = [u for u in users if str(u.get("emailAddress") or "").casefold() == who.casefold()]
+        users = exact or users
         if len(users) != 1:
-            raise TrackerError(
-                f"{len(users)} Jira users match owner {who!r}, need exactly one",
-                tracker=NAME,
-                op="assign",
-                hint="map the owner to an account in [owners] (jira = account id on Cloud, user name on DC)",
+            log.warning(
+                "%d Jira users match owner %s, need exactly one; the ticket is left unassigned "
+                "(map the owner in [owners]: jira = account id on Cloud, user name on DC)",
+                len(users),
+                who,
             )
+            self._users[who] = None
+            return None
         account = str(users[0].get("accountId") if self.deployment == "cloud" else users[0].get("name"))
         self._users[who] = account
         self._users_back[account] = who
@@ -577,8 +587,9 @@ class JiraTracker:
             fields["duedate"] = draft.due.isoformat()
         if draft.priority is not None:
             fields["priority"] = {"name": mapping.priorities.to_tracker(draft.priority)}
-        if draft.assignee:
-            fields["assignee"] = self._user_json(self._account(draft.assignee))
+        account = self._account(draft.assignee) if draft.assignee else None
+        if account is not None:
+            fields["assignee"] = self._user_json(account)
         if draft.parent is not None and not incident:
             fields.update(self._parent_fields(draft.parent, subtask=bool(mapping.subtask_issue_type)))
         for name, value in mapping.extra_fields.items():
@@ -605,6 +616,25 @@ class JiraTracker:
             return []
         if len(drafts) > MAX_BATCH:
             raise ValueError(f"create_many takes at most {MAX_BATCH} drafts")
+        results = self._create_batch(drafts)
+        # An element Jira refused for its assignee alone (an account the site does not know) was
+        # not created: it is created unassigned, so an owner never blocks a create.
+        refused = [n for n, result in enumerate(results) if n in self._refused_assignee]
+        if refused:
+            for n in refused:
+                log.warning(
+                    "%s: Jira refused the assignee %r (%s); created unassigned",
+                    drafts[n].marker.key,
+                    drafts[n].assignee,
+                    results[n],
+                )
+            again = self._create_batch([dataclasses.replace(drafts[n], assignee=None) for n in refused])
+            for n, result in zip(refused, again, strict=True):
+                results[n] = result
+        return results
+
+    def _create_batch(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        self._refused_assignee = set()
         results: list[CreateResult | None] = [None] * len(drafts)
         bodies: list[dict[str, Any]] = []
         positions: list[int] = []
@@ -650,7 +680,11 @@ class JiraTracker:
         failed: dict[int, str] = {}
         for error in answer.get("errors") or []:
             number = int(error.get("failedElementNumber", -1))
-            failed[number] = describe_errors(error.get("elementErrors")) or f"HTTP {error.get('status')}"
+            details = error.get("elementErrors") or {}
+            failed[number] = describe_errors(details) or f"HTTP {error.get('status')}"
+            only_assignee = set((details.get("errors") or {}) if isinstance(details, dict) else ()) == {"assignee"}
+            if only_assignee and 0 <= number < len(positions) and drafts[positions[number]].assignee:
+                self._refused_assignee.add(positions[number])
         created = iter(answer.get("issues") or [])
         for sent, n in enumerate(positions):
             if sent in failed:
@@ -682,7 +716,9 @@ class JiraTracker:
         if changes.assignee is CLEAR:
             fields["assignee"] = None
         elif changes.assignee is not None:
-            fields["assignee"] = self._user_json(self._account(changes.assignee))
+            account = self._account(changes.assignee)
+            if account is not None:
+                fields["assignee"] = self._user_json(account)
         if changes.due is CLEAR:
             fields["duedate"] = None
         elif changes.due is not None:
@@ -694,6 +730,8 @@ class JiraTracker:
         label_ops += [{"remove": _label(x)} for x in sorted(changes.labels_remove)]
         if label_ops:
             body["update"] = {"labels": label_ops}
+        if not body:
+            return  # only an assignee nobody could be found for: nothing to write
         self._client.request("PUT", f"/issue/{ref.id or ref.key}", op="update", subject=ref.key, body=body)
         self._wrote(ref.id)
 

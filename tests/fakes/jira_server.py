@@ -321,11 +321,15 @@ class FakeJira:
         self.transitions_made: list[tuple[str, str]] = []  # (issue key, transition id) in order
         self._snapshots: dict[str, list[FakeIssue]] = {}  # issue id -> what the search index holds
         self.links: list[tuple[str, str, str]] = []  # (type name, outward issue id, inward issue id)
+        # Account ids of every shape Atlassian hands out: 24 hex digits (older accounts), the
+        # ``557058:<uuid>`` and ``712020:<uuid>`` prefixed forms, and the description's own example
+        # (not hex at all). pmsync must pass them on as written, never judge them by their shape.
         self.users = [
             FakeUser("5b10ac8d82e05b22cc7d4ef5", "alice", "alice@example.com", "Alice Jones"),
             FakeUser("5b10a2844c20165700ede21g", "bob", "bob@example.com", "Bob Stone"),
-            FakeUser("5b10a0000000000000000003", "carol", "carol@example.com", "Carol Diaz"),
-            FakeUser("5b10a0000000000000000004", "carol2", "carol.d@example.com", "Carol Diaz"),
+            FakeUser("557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", "carol", "carol@example.com", "Carol Diaz"),
+            FakeUser("712020:0e3c1c44-7a0e-4d5e-9a57-3b1a8b7c2f10", "carol2", "carol.d@example.com", "Carol Diaz"),
+            FakeUser("qm:6f3b2a1c-0d4e-4f5a-8b9c-1d2e3f4a5b6c:1a2b3c4d", "dana.ext", "dana@partner.example", "Dana"),
         ]
         self.required_fields: dict[str, str] = {}  # custom field id -> name, required on create
         self.custom_fields: dict[str, str] = {EPIC_LINK_FIELD: "Epic Link", "customfield_10050": "Team"}
