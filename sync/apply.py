@@ -230,6 +230,7 @@ class Applier:
         )
         self._auth_failed: str | None = None
         self._current: dict[str, Ticket] = {}
+        self._today = clock().date()
 
     @property
     def caps(self) -> Capabilities:
@@ -269,6 +270,7 @@ class Applier:
 
     def run(self, plan: Plan) -> ApplyResult:
         actions = list(plan.actions)
+        self._today = plan.today or self.settler.clock().date()
         for key in plan.pending:
             self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
         index = 0
@@ -589,7 +591,7 @@ class Applier:
         except WorkflowBlocked:
             # Trying again changes nothing until the workflow or the document does: the status
             # stays owed, and is tried again when the document's status changes or on a later day.
-            self.store.mark_blocked(action.item_key, action.status, self.settler.clock().date())
+            self.store.mark_blocked(action.item_key, action.status, self._today)
             raise
         except PmsyncError:
             # The document's status was recorded with the plan: forget it, or the next run would

@@ -272,6 +272,7 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...] = ()
     unchanged: tuple[str, ...] = field(default=())
     pending: tuple[str, ...] = field(default=())  # creates that may have happened, not confirmed yet
+    today: dt.date | None = None  # the day planned for: apply dates a workflow-blocked transition with it
 
     def of_type(self, kind: type[T]) -> list[T]:
         return [action for action in self.actions if isinstance(action, kind)]
@@ -448,6 +449,7 @@ def plan(
         diagnostics=tuple(out.diagnostics),
         unchanged=tuple(out.unchanged),
         pending=tuple(out.pending),
+        today=today,
     )
 
 

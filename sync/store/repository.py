@@ -518,8 +518,9 @@ class SqlStateStore:
         """Make an observation the ticket's current status and append it to the history; returns
         whether the current status changed.
 
-        An observation older than the recorded one (by the tracker's change time) is stale — a
-        lagging search index serves issues as they were — and changes nothing. A fresh one that
+        An observation that is not newer than the recorded one (by the tracker's change time) but
+        says something else is stale — a lagging search index serves issues as they were — and
+        changes nothing. A fresh one that
         disagrees with the record repairs it, even when the history already holds it (a stale
         copy recorded after it by an older pmsync). Idempotent on (ticket, status, change time):
         a re-delivered ticket appends nothing."""
@@ -531,8 +532,9 @@ class SqlStateStore:
                 )
             ).first()
             recorded_at = _aware(row.status_changed_at) if row is not None else None
-            if changed_at is not None and recorded_at is not None and changed_at < recorded_at:
-                return False
+            stale = changed_at is not None and recorded_at is not None and changed_at <= recorded_at
+            if stale and row is not None and (row.status, row.status_raw) != (status.value, status_raw):
+                return False  # not newer than what is recorded: a lagging index's copy (ties keep the record)
             if row is not None and row.status == status.value and row.status_raw == status_raw:
                 if changed_at is not None and (recorded_at is None or changed_at > recorded_at):
                     conn.execute(update(t.tickets).where(self._owned(owner_key)).values(status_changed_at=changed_at))

@@ -641,7 +641,7 @@ class FakeJira:
         snapshot at least ``index_lag`` old, so a changed issue is found *as it was* for a while."""
         for issue in self.issues.values():
             history = self._snapshots.setdefault(issue.id, [])
-            if not history or history[-1].updated != issue.updated or history[-1].key != issue.key:
+            if not history or history[-1] != issue:
                 history.append(copy.deepcopy(issue))
 
     def _indexed(self, issue: FakeIssue, now: dt.datetime, reconciled: set[str]) -> FakeIssue | None:
