@@ -67,6 +67,7 @@ from sync.errors import (
     TrackerError,
     TrackerNotFound,
     TrackerUnavailable,
+    WorkflowBlocked,
 )
 from sync.retry import RetryPolicy
 from sync.store.repository import IntentClaim, IntentRow, SqlStateStore
@@ -233,6 +234,7 @@ class Applier:
         # DELETE transaction per successful item (issue 26: a commit per item dominated big runs).
         # Runs are serialised by the run lock, so no other run records one meanwhile.
         self._failed_before: set[str] = set(store.failures())
+        self._today = clock().date()
 
     @property
     def caps(self) -> Capabilities:
@@ -272,6 +274,7 @@ class Applier:
 
     def run(self, plan: Plan) -> ApplyResult:
         actions = list(plan.actions)
+        self._today = plan.today or self.settler.clock().date()
         for key in plan.pending:
             self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
         index = 0
@@ -520,7 +523,7 @@ class Applier:
         except TrackerNotFound:
             # A typo or a ticket from elsewhere: the item still gets a ticket, and the user hears of it.
             log.warning("%s names %s, which does not exist; creating a ticket instead", action.item_key, action.ref.key)
-            self._create_batch([action.fallback])
+            self._create_fallback(action.fallback)
             return
         self.store.record_ticket(
             action.item_key,
@@ -533,6 +536,17 @@ class Applier:
         )
         self.result.adopted.append(action.item_key)
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
+
+    def _create_fallback(self, create: CreateTicket) -> None:
+        """The create an adoption falls back to gets what the planner gives every create: the
+        attach to the incident's parent and the status after the create, in this same run."""
+        self._create_batch([create])
+        if create.item_key not in self.result.created and create.item_key not in self.result.recovered:
+            return  # failed or pending: planned again (as a create) by the next run
+        if self.caps.native_parent and not self.caps.parent_on_create:
+            self._attach(AttachToParent(item_key=create.item_key, incident_key=create.incident_key))
+        if create.then_status is not None:
+            self._transition(TransitionTicket(item_key=create.item_key, status=create.then_status))
 
     def _update(self, action: UpdateTicket) -> None:
         current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
@@ -580,6 +594,11 @@ class Applier:
             return  # not created (failed or pending): planned again with the create
         try:
             self._write(lambda: self.tracker.transition(ref, action.status))
+        except WorkflowBlocked:
+            # Trying again changes nothing until the workflow or the document does: the status
+            # stays owed, and is tried again when the document's status changes or on a later day.
+            self.store.mark_blocked(action.item_key, action.status, self._today)
+            raise
         except PmsyncError:
             # The document's status was recorded with the plan: forget it, or the next run would
             # see nothing new in the document and never try this transition again.

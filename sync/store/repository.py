@@ -156,6 +156,7 @@ class SqlStateStore:
                         marker=ticket.marker,
                         attached=ticket.attached,
                         pending_status=Status(ticket.pending_status) if ticket.pending_status else None,
+                        blocked_on=ticket.blocked_on,
                     )
                     if ticket is not None
                     else None,
@@ -459,7 +460,9 @@ class SqlStateStore:
     def clear_pending_status(self, owner_key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
-                update(t.tickets).where(self._owned(owner_key)).values(pending_status=None, updated_at=self.clock())
+                update(t.tickets)
+                .where(self._owned(owner_key))
+                .values(pending_status=None, blocked_on=None, updated_at=self.clock())
             )
 
     def record_synced_fields(self, owner_key: str, fields: Mapping[str, Any]) -> None:
@@ -525,17 +528,38 @@ class SqlStateStore:
     def record_status(
         self, owner_key: str, ticket_key: str, status: Status, status_raw: str, changed_at: dt.datetime | None
     ) -> bool:
-        """Append to the status history when the status changed; returns whether it did.
+        """Make an observation the ticket's current status and append it to the history; returns
+        whether the current status changed.
 
-        Idempotent on (ticket, status, change time): a re-delivered ticket (pull pages overlap,
-        a cursor with a safety margin) appends nothing, even when a later change was recorded
-        in between."""
+        An observation that is not newer than the recorded one (by the tracker's change time) but
+        says something else is stale — a lagging search index serves issues as they were — and
+        changes nothing. A fresh one that
+        disagrees with the record repairs it, even when the history already holds it (a stale
+        copy recorded after it by an older pmsync). Idempotent on (ticket, status, change time):
+        a re-delivered ticket appends nothing."""
         now = self.clock()
         with self.engine.begin() as conn:
-            row = conn.execute(select(t.tickets.c.status, t.tickets.c.status_raw).where(self._owned(owner_key))).first()
+            row = conn.execute(
+                select(t.tickets.c.status, t.tickets.c.status_raw, t.tickets.c.status_changed_at).where(
+                    self._owned(owner_key)
+                )
+            ).first()
+            recorded_at = _aware(row.status_changed_at) if row is not None else None
+            stale = changed_at is not None and recorded_at is not None and changed_at <= recorded_at
+            if stale and row is not None and (row.status, row.status_raw) != (status.value, status_raw):
+                return False  # not newer than what is recorded: a lagging index's copy (ties keep the record)
             if row is not None and row.status == status.value and row.status_raw == status_raw:
+                if changed_at is not None and (recorded_at is None or changed_at > recorded_at):
+                    conn.execute(update(t.tickets).where(self._owned(owner_key)).values(status_changed_at=changed_at))
                 return False
+            conn.execute(
+                update(t.tickets)
+                .where(self._owned(owner_key))
+                # Without the tracker's time, the observation is as new as now.
+                .values(status=status.value, status_raw=status_raw, status_changed_at=changed_at or now, updated_at=now)
+            )
             history = t.status_history.c
+            seen = None
             if changed_at is not None:
                 seen = conn.execute(
                     select(history.id).where(
@@ -545,15 +569,18 @@ class SqlStateStore:
                         history.changed_at == changed_at,
                     )
                 ).first()
-                if seen is not None:
-                    return False
+            if seen is None:
+                self._append_history(conn, owner_key, ticket_key, status, status_raw, now, changed_at=changed_at)
+        return True
+
+    def mark_blocked(self, owner_key: str, status: Status, day: dt.date) -> None:
+        """The tracker's workflow cannot reach ``status`` now: owe it, and do not try again on ``day``."""
+        with self.engine.begin() as conn:
             conn.execute(
                 update(t.tickets)
                 .where(self._owned(owner_key))
-                .values(status=status.value, status_raw=status_raw, updated_at=now)
+                .values(pending_status=status.value, blocked_on=day, updated_at=self.clock())
             )
-            self._append_history(conn, owner_key, ticket_key, status, status_raw, now, changed_at=changed_at)
-        return True
 
     def _append_history(
         self,
