@@ -70,7 +70,7 @@ from sync.errors import (
     WorkflowBlocked,
 )
 from sync.retry import RetryPolicy
-from sync.store.repository import IntentClaim, IntentRow, SqlStateStore
+from sync.store.repository import IntentClaim, IntentRow, NewTicket, SqlStateStore
 from sync.trackers.base import CreateResult, Tracker
 
 log = logging.getLogger(__name__)
@@ -418,7 +418,25 @@ class Applier:
                 tracker=self.tracker.name,
                 op="create",
             )
+        # The elements created at once are recorded together, in one transaction; the others are
+        # settled one by one (retries, marker checks).
+        created = [
+            (action, draft, ref)
+            for (action, draft), ref in zip(todo, results, strict=True)
+            if isinstance(ref, TicketRef)
+        ]
+        refused = self.store.record_tickets(
+            [_new_ticket(action, draft, ref, self.caps) for action, draft, ref in created]
+        )
+        for action, _draft, ref in created:
+            key = _owner_key(action)
+            if key in refused:
+                self._fail(key, refused[key].message)
+            else:
+                self._count_created(action, ref)
         for (action, draft), outcome in zip(todo, results, strict=True):
+            if isinstance(outcome, TicketRef):
+                continue
             try:
                 self._settle_create(action, draft, outcome)
             except (RunStopped, TrackerAuthError):
@@ -488,31 +506,23 @@ class Applier:
         return outcome
 
     def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
+        entry = _new_ticket(action, draft, ref, self.caps)
+        self.store.record_ticket(
+            entry.owner_key,
+            entry.kind,
+            entry.ref,
+            fields=entry.fields,
+            status=entry.status,
+            marker=entry.marker,
+            scope=entry.scope,
+            attached=entry.attached,
+            pending_status=entry.pending_status,
+        )
+        self._count_created(action, ref)
+
+    def _count_created(self, action: Creation, ref: TicketRef) -> None:
         key = _owner_key(action)
-        if isinstance(action, EnsureParent):
-            self.store.record_ticket(
-                key,
-                TicketKind.INCIDENT.value,
-                ref,
-                fields=None,
-                status=None,
-                marker=draft.marker.key,
-                scope=draft.scope,
-            )
-            self.result.parents.append(key)
-        else:
-            self.store.record_ticket(
-                key,
-                TicketKind.ITEM.value,
-                ref,
-                fields=action.fields,
-                status=draft.status,
-                marker=draft.marker.key,
-                scope=draft.scope,
-                attached=(draft.parent is not None) if self.caps.native_parent else None,
-                pending_status=action.then_status,
-            )
-            self.result.created.append(key)
+        (self.result.parents if isinstance(action, EnsureParent) else self.result.created).append(key)
         log.info("Created %s for %s", ref.key, key)
 
     # --- the other actions ----------------------------------------------------------------
@@ -607,6 +617,25 @@ class Applier:
         self.store.clear_pending_status(action.item_key)
         self.result.transitioned += 1
         log.info("Moved %s to %s for %s", ref.key, action.status.value, action.item_key)
+
+
+def _new_ticket(action: Creation, draft: TicketDraft, ref: TicketRef, caps: Capabilities) -> NewTicket:
+    """What to record for a ticket just created for ``action``."""
+    if isinstance(action, EnsureParent):
+        return NewTicket(
+            _owner_key(action), TicketKind.INCIDENT.value, ref, None, None, marker=draft.marker.key, scope=draft.scope
+        )
+    return NewTicket(
+        _owner_key(action),
+        TicketKind.ITEM.value,
+        ref,
+        action.fields,
+        draft.status,
+        marker=draft.marker.key,
+        scope=draft.scope,
+        attached=(draft.parent is not None) if caps.native_parent else None,
+        pending_status=action.then_status,
+    )
 
 
 def _with_then(row: IntentRow, action: Creation) -> IntentRow:
