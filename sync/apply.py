@@ -67,9 +67,10 @@ from sync.errors import (
     TrackerError,
     TrackerNotFound,
     TrackerUnavailable,
+    WorkflowBlocked,
 )
 from sync.retry import RetryPolicy
-from sync.store.repository import IntentClaim, IntentRow, SqlStateStore
+from sync.store.repository import IntentClaim, IntentRow, NewTicket, SqlStateStore
 from sync.trackers.base import CreateResult, Tracker
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,7 @@ class Applier:
         # DELETE transaction per successful item (issue 26: a commit per item dominated big runs).
         # Runs are serialised by the run lock, so no other run records one meanwhile.
         self._failed_before: set[str] = set(store.failures())
+        self._today = clock().date()
 
     @property
     def caps(self) -> Capabilities:
@@ -272,6 +274,7 @@ class Applier:
 
     def run(self, plan: Plan) -> ApplyResult:
         actions = list(plan.actions)
+        self._today = plan.today or self.settler.clock().date()
         for key in plan.pending:
             self.settler.pending(key, "a create may have happened and is not confirmed yet; never created again")
         index = 0
@@ -415,7 +418,25 @@ class Applier:
                 tracker=self.tracker.name,
                 op="create",
             )
+        # The elements created at once are recorded together, in one transaction; the others are
+        # settled one by one (retries, marker checks).
+        created = [
+            (action, draft, ref)
+            for (action, draft), ref in zip(todo, results, strict=True)
+            if isinstance(ref, TicketRef)
+        ]
+        refused = self.store.record_tickets(
+            [_new_ticket(action, draft, ref, self.caps) for action, draft, ref in created]
+        )
+        for action, _draft, ref in created:
+            key = _owner_key(action)
+            if key in refused:
+                self._fail(key, refused[key].message)
+            else:
+                self._count_created(action, ref)
         for (action, draft), outcome in zip(todo, results, strict=True):
+            if isinstance(outcome, TicketRef):
+                continue
             try:
                 self._settle_create(action, draft, outcome)
             except (RunStopped, TrackerAuthError):
@@ -485,31 +506,23 @@ class Applier:
         return outcome
 
     def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
+        entry = _new_ticket(action, draft, ref, self.caps)
+        self.store.record_ticket(
+            entry.owner_key,
+            entry.kind,
+            entry.ref,
+            fields=entry.fields,
+            status=entry.status,
+            marker=entry.marker,
+            scope=entry.scope,
+            attached=entry.attached,
+            pending_status=entry.pending_status,
+        )
+        self._count_created(action, ref)
+
+    def _count_created(self, action: Creation, ref: TicketRef) -> None:
         key = _owner_key(action)
-        if isinstance(action, EnsureParent):
-            self.store.record_ticket(
-                key,
-                TicketKind.INCIDENT.value,
-                ref,
-                fields=None,
-                status=None,
-                marker=draft.marker.key,
-                scope=draft.scope,
-            )
-            self.result.parents.append(key)
-        else:
-            self.store.record_ticket(
-                key,
-                TicketKind.ITEM.value,
-                ref,
-                fields=action.fields,
-                status=draft.status,
-                marker=draft.marker.key,
-                scope=draft.scope,
-                attached=(draft.parent is not None) if self.caps.native_parent else None,
-                pending_status=action.then_status,
-            )
-            self.result.created.append(key)
+        (self.result.parents if isinstance(action, EnsureParent) else self.result.created).append(key)
         log.info("Created %s for %s", ref.key, key)
 
     # --- the other actions ----------------------------------------------------------------
@@ -520,7 +533,7 @@ class Applier:
         except TrackerNotFound:
             # A typo or a ticket from elsewhere: the item still gets a ticket, and the user hears of it.
             log.warning("%s names %s, which does not exist; creating a ticket instead", action.item_key, action.ref.key)
-            self._create_batch([action.fallback])
+            self._create_fallback(action.fallback)
             return
         self.store.record_ticket(
             action.item_key,
@@ -533,6 +546,17 @@ class Applier:
         )
         self.result.adopted.append(action.item_key)
         log.info("Adopted %s for %s", ticket.ref.key, action.item_key)
+
+    def _create_fallback(self, create: CreateTicket) -> None:
+        """The create an adoption falls back to gets what the planner gives every create: the
+        attach to the incident's parent and the status after the create, in this same run."""
+        self._create_batch([create])
+        if create.item_key not in self.result.created and create.item_key not in self.result.recovered:
+            return  # failed or pending: planned again (as a create) by the next run
+        if self.caps.native_parent and not self.caps.parent_on_create:
+            self._attach(AttachToParent(item_key=create.item_key, incident_key=create.incident_key))
+        if create.then_status is not None:
+            self._transition(TransitionTicket(item_key=create.item_key, status=create.then_status))
 
     def _update(self, action: UpdateTicket) -> None:
         current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
@@ -580,6 +604,11 @@ class Applier:
             return  # not created (failed or pending): planned again with the create
         try:
             self._write(lambda: self.tracker.transition(ref, action.status))
+        except WorkflowBlocked:
+            # Trying again changes nothing until the workflow or the document does: the status
+            # stays owed, and is tried again when the document's status changes or on a later day.
+            self.store.mark_blocked(action.item_key, action.status, self._today)
+            raise
         except PmsyncError:
             # The document's status was recorded with the plan: forget it, or the next run would
             # see nothing new in the document and never try this transition again.
@@ -588,6 +617,25 @@ class Applier:
         self.store.clear_pending_status(action.item_key)
         self.result.transitioned += 1
         log.info("Moved %s to %s for %s", ref.key, action.status.value, action.item_key)
+
+
+def _new_ticket(action: Creation, draft: TicketDraft, ref: TicketRef, caps: Capabilities) -> NewTicket:
+    """What to record for a ticket just created for ``action``."""
+    if isinstance(action, EnsureParent):
+        return NewTicket(
+            _owner_key(action), TicketKind.INCIDENT.value, ref, None, None, marker=draft.marker.key, scope=draft.scope
+        )
+    return NewTicket(
+        _owner_key(action),
+        TicketKind.ITEM.value,
+        ref,
+        action.fields,
+        draft.status,
+        marker=draft.marker.key,
+        scope=draft.scope,
+        attached=(draft.parent is not None) if caps.native_parent else None,
+        pending_status=action.then_status,
+    )
 
 
 def _with_then(row: IntentRow, action: Creation) -> IntentRow:

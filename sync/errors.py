@@ -103,3 +103,9 @@ class RateLimited(TrackerError):
 
 class TrackerUnavailable(TrackerError):
     pass
+
+
+class WorkflowBlocked(TrackerError):
+    """The tracker's workflow offers no path to the wanted status from where the ticket is: trying
+    again changes nothing until the workflow (or what the document wants) does, so apply records
+    it and does not retry it in every run."""

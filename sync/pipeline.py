@@ -68,17 +68,15 @@ class StatusConflict:
     item_key: str
     ticket: str
     cell: str
-    written: Status
+    written: Status | None  # None: pmsync never wrote it (the author's own Done, issue 23.2)
     ticket_status: Status | None
     pushed: Status | None = None
     error: str | None = None
 
     def describe(self) -> str:
         said = f"'{self.cell}'" if self.cell else "an empty cell"
-        base = (
-            f"{self.path}: {self.item_key} ({self.ticket}): the Status cell says {said} but pmsync wrote "
-            f"'{status_label(self.written)}'"
-        )
+        wrote = f"pmsync wrote '{status_label(self.written)}'" if self.written else "the ticket cannot follow yet"
+        base = f"{self.path}: {self.item_key} ({self.ticket}): the Status cell says {said} but {wrote}"
         if self.pushed is not None:
             return f"{base}; {self.ticket} moved to {self.pushed.value} ([sync] doc_status = push)"
         if self.error is not None:
@@ -368,7 +366,7 @@ def write_back_documents(
                 item_key=row.item_key,
                 ticket=ref.key,
                 cell=cell,
-                written=last[ref.key],
+                written=last.get(ref.key),
                 ticket_status=row.status,
             )
             if doc_status == "push" and tracker is not None:

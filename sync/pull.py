@@ -3,9 +3,9 @@
 Per tracker scope (project / repository: routing may send incidents to several), one
 ``changed_since(cursor, scope)`` call per page until the adapter says no more pages follow. The
 cursor is opaque and owned by the adapter; it is saved after each page, so an interrupted pull
-resumes where it stopped. Tickets are matched to items by their immutable id (a Jira issue moved
-to another project keeps it), and history appends are idempotent, so re-delivered tickets are
-harmless.
+resumes where it stopped. Each page is recorded in one transaction. Tickets are matched to items
+by their immutable id (a Jira issue moved to another project keeps it), and history appends are
+idempotent, so re-delivered tickets are harmless.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sync.core.tickets import TicketKind
 from sync.retry import RetryPolicy
 from sync.store.repository import SqlStateStore
 from sync.trackers.base import Tracker
@@ -38,17 +37,12 @@ def pull(tracker: Tracker, store: SqlStateStore, *, retry: RetryPolicy) -> PullR
         for _ in range(MAX_PAGES):
             page = retry.retrying()(lambda c=cursor, s=scope: tracker.changed_since(c, s))
             pages += 1
-            for ticket in page.tickets:
-                owner = store.owner_of_ticket(ticket.ref)
-                if owner is None:
-                    continue  # not ours (or a parent created by a run that crashed before recording it)
-                owner_key, kind, _status = owner
+            for observed in store.observe_page(page.tickets):
                 seen += 1
-                if kind != TicketKind.ITEM.value:
-                    continue
-                if store.record_status(owner_key, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at):
+                if observed.changed:
                     changed += 1
-                    log.info("%s is now %s (%s)", ticket.ref.key, ticket.status.value, owner_key)
+                    ticket = observed.ticket
+                    log.info("%s is now %s (%s)", ticket.ref.key, ticket.status.value, observed.owner_key)
             store.set_cursor(page.next_cursor, scope)
             cursor = page.next_cursor
             if not page.more:

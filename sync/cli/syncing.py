@@ -289,7 +289,7 @@ def report_json(report: SyncReport, *, command: str, dry_run: bool, calendar: Bu
                 "item": c.item_key,
                 "ticket": c.ticket,
                 "cell": c.cell,
-                "written": c.written.value,
+                "written": c.written.value if c.written else None,
                 "ticket_status": c.ticket_status.value if c.ticket_status else None,
                 "pushed": c.pushed.value if c.pushed else None,
                 "error": c.error,

@@ -278,6 +278,7 @@ class Plan:
     diagnostics: tuple[Diagnostic, ...] = ()
     unchanged: tuple[str, ...] = field(default=())
     pending: tuple[str, ...] = field(default=())  # creates that may have happened, not confirmed yet
+    today: dt.date | None = None  # the day planned for: apply dates a workflow-blocked transition with it
 
     def of_type(self, kind: type[T]) -> list[T]:
         return [action for action in self.actions if isinstance(action, kind)]
@@ -454,6 +455,7 @@ def plan(
         diagnostics=tuple(out.diagnostics),
         unchanged=tuple(out.unchanged),
         pending=tuple(out.pending),
+        today=today,
     )
 
 
@@ -516,7 +518,9 @@ def _plan_incident(
             draft = _incident_draft(pm, incident, project, base_labels, capabilities.title_limit, link)
             out.actions.append(EnsureParent(incident_key=incident, draft=draft))
 
-    news = _ticket_actions(pm, drafts, claims, state, policy, adopt=adopt, capabilities=capabilities, out=out)
+    news = _ticket_actions(
+        pm, drafts, claims, state, policy, adopt=adopt, capabilities=capabilities, out=out, today=today
+    )
     for final, gone in removed:
         out.actions.append(ReportRemoved(item_key=final, ticket=gone.ticket.ref if gone.ticket else None))
     if capabilities.links and policy.link_items:
@@ -658,6 +662,7 @@ def _ticket_actions(
     adopt: bool,
     capabilities: Capabilities,
     out: _Out,
+    today: dt.date | None = None,
 ) -> list[tuple[str, bool]]:
     """Update, adopt or create per drafted item; returns ``(key, is new)`` in document order for
     linking (pending items are left out: they are neither new nor known yet)."""
@@ -672,7 +677,7 @@ def _ticket_actions(
         if known is not None and known.ticket is not None:
             out.actions.extend(
                 _known_ticket_actions(
-                    drafted, known, known.ticket, fields, attach_later, out, close_done=policy.close_done
+                    drafted, known, known.ticket, fields, attach_later, out, close_done=policy.close_done, today=today
                 )
             )
             linkable.append((key, False))
@@ -715,10 +720,14 @@ def _known_ticket_actions(
     out: _Out,
     *,
     close_done: bool = False,
+    today: dt.date | None = None,
 ) -> list[Action]:
     """A ticketed item: only the fields that changed since pmsync last wrote them, plus any
     second write a crash left owed (attach, status after create), plus — with ``close_done`` —
-    a transition when the document newly marks the item done or won't do."""
+    a transition when the document newly marks the item done or won't do. A status the tracker's
+    workflow could not reach (``blocked_on``) is tried again only when the document's status
+    changed or on a later day: a workflow edit is invisible without trying, and an idle sync must
+    not pay for it every run."""
     actions: list[Action] = []
     changes = changes_between(ticket.synced_fields or {}, fields)
     if changes.is_empty():
@@ -735,9 +744,14 @@ def _known_ticket_actions(
         )
     if attach_later and ticket.attached is False:
         actions.append(AttachToParent(item_key=drafted.key, incident_key=known.incident_key))
+    said = drafted.record.doc_status
     if ticket.pending_status is not None:
-        actions.append(TransitionTicket(item_key=drafted.key, status=ticket.pending_status))
-    elif close_done and (said := drafted.record.doc_status) in _CLOSED and said is not known.doc_status:
+        blocked = ticket.blocked_on is not None and (today is None or ticket.blocked_on >= today)
+        if ticket.blocked_on is not None and said is not None and said is not known.doc_status:
+            actions.append(TransitionTicket(item_key=drafted.key, status=said))  # the document now wants this
+        elif not blocked:
+            actions.append(TransitionTicket(item_key=drafted.key, status=ticket.pending_status))
+    elif close_done and said in _CLOSED and said is not known.doc_status:
         # Once per document change: the state records what the document said, so a ticket a
         # person reopened is not closed again while the document stays the same. The adapter
         # leaves a ticket already in that state alone.

@@ -21,7 +21,8 @@ class KnownTicket:
     adopted: bool = False
     marker: str | None = None
     attached: bool | None = None  # False: the item still has to be attached to its parent
-    pending_status: Status | None = None  # a status still to set after the create
+    pending_status: Status | None = None  # a status still to set (after the create, or blocked)
+    blocked_on: dt.date | None = None  # the day the tracker's workflow could not reach pending_status
 
 
 @dataclass(frozen=True)

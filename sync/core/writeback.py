@@ -11,11 +11,13 @@ Pure text in, text out. The contract that makes write-back safe to run on hand-w
   wins, and the item's status cell is not touched either). A Status/State column is updated; none is added.
 - A status cell a person changed since pmsync last wrote it (``last_status_label`` given, and the cell no
   longer says it) is left alone and reported in :attr:`WritebackResult.status_edited`; the caller decides
-  whether the edit wins (``[sync] doc_status``). Cells that end up showing the item's status are listed in
+  whether the edit wins (``[sync] doc_status``). So is a closed status (Done, Won't do, ``[x]``) pmsync
+  never wrote, where the ticket is still open: the author's Done is never turned back into Open — until
+  the ticket follows, it is a status conflict. Cells that end up showing the item's status are listed in
   :attr:`WritebackResult.status_shown`, so the caller can remember what the document now says.
   Cells keep their padding style; ``\\|`` and pipes inside inline code do not split cells.
 - Lists: `` (<ticket>)`` is appended to the item's first line unless the item already names the ticket;
-  checkboxes follow the status (closed → ``[x]``, reopened → ``[ ]``).
+  checkboxes follow the status (closed → ``[x]``; reopened → ``[ ]`` only where pmsync ticked it).
 - Lines inside fenced code blocks are never touched.
 - Applying the result again with the same updates changes nothing (idempotent).
 """
@@ -124,7 +126,7 @@ def plan_writeback(text: str, updates: Sequence[ItemWriteback]) -> WritebackResu
             continue
         content = doc.contents[index]
         if _LIST_ITEM.match(content):
-            _write_list_item(doc, fenced, index, update)
+            _write_list_item(doc, fenced, index, update, edited)
             continue
         table = next((t for t in tables_found if t.header <= index < t.end), None)
         if table is None:
@@ -373,6 +375,11 @@ def _write_table(
                 shown.append(update.number)
             elif update.last_status_label is not None and not _says_status(status, update.last_status_label):
                 edited.append((update.number, status))  # a person's edit: never silently reverted
+            elif update.last_status_label is None and _is_closed(status):
+                # The author's own Done / Won't do: never turned back into Open (a status conflict
+                # while the ticket cannot follow), nor reworded while the ticket is closed too.
+                if update.status_label not in _CLOSED_LABELS:
+                    edited.append((update.number, status))
             else:
                 row.set_cell(status_column, update.status_label)
                 shown.append(update.number)
@@ -413,6 +420,11 @@ def _escape_pipes(text: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\\|", text)
 
 
+def _is_closed(cell: str) -> bool:
+    """Whether a status cell says Done or Won't do (or a synonym)."""
+    return any(_says_status(cell, label) for label in _CLOSED_LABELS)
+
+
 def _says_status(cell: str, label: str) -> bool:
     words = cell.strip("*_~ ").lower().replace("\u2019", "'")
     return any(re.match(rf"{re.escape(s)}(?![\w'-])", words) for s in _STATUS_SYNONYMS[label])
@@ -429,7 +441,9 @@ def _names_ticket(text: str, ticket_markdown: str) -> bool:
 # --- lists --------------------------------------------------------------------------------------------------
 
 
-def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update: ItemWriteback) -> None:
+def _write_list_item(
+    doc: _Document, fenced: frozenset[int], index: int, update: ItemWriteback, edited: list[tuple[int, str]]
+) -> None:
     content = doc.contents[index]
     match = _LIST_ITEM.match(content)
     assert match is not None
@@ -441,7 +455,10 @@ def _write_list_item(doc: _Document, fenced: frozenset[int], index: int, update:
     if box is not None and update.status_label is not None:
         closed = update.status_label in _CLOSED_LABELS
         checked = box[1] in "xX"
-        if closed != checked:
+        if checked and not closed and update.last_status_label not in _CLOSED_LABELS:
+            # A tick pmsync did not put there is the author's (or a person's since): it stays.
+            edited.append((update.number, box))
+        elif closed != checked:
             start = match.start("box")
             content = content[:start] + ("[x]" if closed else "[ ]") + content[start + 3 :]
     doc.contents[index] = content

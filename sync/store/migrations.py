@@ -103,8 +103,16 @@ def _github_write_ledger(conn: Connection) -> None:
 def _lookup_indexes(conn: Connection) -> None:
     """Issue 26: the pull's per-ticket lookups (by ticket id; history by ticket and change time)
     scanned whole tables, so a pull cost grew with the square of the tickets (idempotent)."""
+    wanted = {"ix_tickets_ticket_id", "ix_status_history_ticket"}
     for index in (*tables.tickets.indexes, *tables.status_history.indexes):
-        index.create(conn, checkfirst=True)
+        if index.name in wanted:
+            index.create(conn, checkfirst=True)
+
+
+def _observation_times(conn: Connection) -> None:
+    """Issue 23: when the tracker changed the recorded status, and a workflow-blocked day per
+    ticket (idempotent on its own: columns are added only when missing)."""
+    _add_missing_columns(conn, tables.tickets, ("status_changed_at", "blocked_on"))
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -116,6 +124,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _service_tables,
     _github_write_ledger,
     _lookup_indexes,
+    _observation_times,
 )
 LATEST = len(MIGRATIONS)
 

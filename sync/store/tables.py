@@ -94,6 +94,11 @@ tickets = Table(
     Column("scope", String(200)),
     Column("attached", Boolean),
     Column("pending_status", String(20)),
+    # Issue 23: the tracker's own change time of the recorded status (an older observation, e.g.
+    # a lagging search index's stale copy, never replaces it), and the day a transition was found
+    # impossible in the tracker's workflow (not tried again that day unless the document changes).
+    Column("status_changed_at", DateTime(timezone=True)),
+    Column("blocked_on", Date),
     UniqueConstraint("tracker", "owner_key", name="uq_tickets_owner"),
     UniqueConstraint("tracker", "ticket_key", name="uq_tickets_key"),
     # A pull matches each ticket by its immutable id first (issue 26: a scan per ticket was quadratic).

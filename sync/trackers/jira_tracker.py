@@ -17,8 +17,11 @@ How each protocol call maps to Jira, and why:
   re-delivered rather than lost.
 - ``fetch``: ``POST /issue/bulkfetch`` (≤ 100 ids or keys) on Cloud; a ``key in (…)`` JQL with
   ``validateQuery=warn`` on DC, which has no bulkfetch.
-- ``transition``: the transition is chosen by the status category it leads to (never by name,
-  names differ per workflow); won't-do sets the first configured won't-do resolution.
+- ``transition``: a walk through the workflow to the wanted status category, chosen by the
+  categories transitions lead to (never by name, names differ per workflow), re-reading the
+  offered transitions after each step (:mod:`sync.trackers.jira_workflow`). The step into a done
+  status sends a resolution when its screen has the field: won't do's configured resolution, else
+  "Done". No path at all is :class:`~sync.errors.WorkflowBlocked`.
 - Parents: Cloud takes ``parent`` at create for every hierarchy level; DC takes the Epic Link
   field for epics and ``parent`` only for sub-tasks.
 """
@@ -26,6 +29,7 @@ How each protocol call maps to Jira, and why:
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -53,10 +57,11 @@ from sync.core.tickets import (
     TicketKind,
     TicketRef,
 )
-from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable
+from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable, WorkflowBlocked
 from sync.trackers.base import CreateResult, Pacer
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_http import NAME, Deployment, JiraAuth, JiraHttp, describe_errors
+from sync.trackers.jira_workflow import MAX_STEPS, StatusNode, Step, WorkflowGraph, parse_transitions
 
 __all__ = ["DEFAULT_SEARCH_LAG_SECONDS", "JiraMapping", "JiraTracker"]
 
@@ -71,6 +76,14 @@ PROPERTY: Final = "pmsync"
 MANAGED_LABEL: Final = "pmsync"
 log = logging.getLogger(__name__)
 TITLE_LIMIT: Final = 255
+_TARGET_CATEGORY: Final = {
+    Status.OPEN: "new",
+    Status.IN_PROGRESS: "indeterminate",
+    Status.DONE: "done",
+    Status.WONT_DO: "done",
+}
+_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_CATEGORY_LABELS: Final = {"new": "to-do", "indeterminate": "in-progress", "done": "done"}
 
 Clock = Callable[[], dt.datetime]
 
@@ -169,13 +182,16 @@ class JiraTracker:
         self._mapping = mapping
         self._pacer = pacer
         self._clock = clock
-        self._users: dict[str, str] = {}  # what a draft named -> accountId / user name, per run
+        self._users: dict[str, str | None] = {}  # an e-mail a draft named -> accountId / user name, per run
         self._users_back: dict[str, str] = {}
         self._field_ids: dict[str, str] | None = None
         self._zone: str | None = None
         # Ids this instance wrote lately, with when: Cloud's search reconciles them
         # (read-after-write), so a pull or lookup right after a write sees it despite index lag.
         self._written: dict[str, dt.datetime] = {}
+        # The workflows walked in this run, per (project, issue type): what each status offers.
+        self._workflows: dict[tuple[str, str], WorkflowGraph] = {}
+        self._refused_assignee: set[int] = set()  # drafts of the current batch refused for their assignee
 
     @classmethod
     def from_settings(
@@ -515,26 +531,33 @@ class JiraTracker:
             )
         return found
 
-    def _account(self, who: str) -> str:
-        """A draft's assignee as Jira wants it: Cloud ``accountId``, DC user ``name``. An owner
-        directory gives it directly; an e-mail or name is looked up once per run (exactly one
-        match, else an error naming the candidates' count)."""
+    def _account(self, who: str) -> str | None:
+        """A draft's assignee as Jira wants it: Cloud ``accountId``, DC user ``name``, or ``None``
+        (unassigned). An owner directory value is used as written, whatever its shape (account
+        ids come in several); only an e-mail address is looked up, once per run. A lookup that
+        finds no single user leaves the ticket unassigned with a warning: an owner never blocks
+        a create."""
         if who in self._users:
             return self._users[who]
-        if self.deployment == "cloud" and re.fullmatch(r"[0-9a-f]{24}|\d+:[0-9a-f-]{36}", who):
+        if not _EMAIL.fullmatch(who):
             return who
         params = {"query": who} if self.deployment == "cloud" else {"username": who}
-        users = self._client.request("GET", "/user/search", op="assign", params=params) or []
-        if self.deployment == "datacenter":
-            exact = [u for u in users if u.get("name") == who]
-            users = exact or users
+        try:
+            users = self._client.request("GET", "/user/search", op="assign", params=params) or []
+        except (TrackerNotFound, TrackerUnavailable) as error:
+            log.warning("Owner %s not looked up (%s); the ticket is left unassigned", who, error.message)
+            return None
+        exact = [u for u in users if str(u.get("emailAddress") or "").casefold() == who.casefold()]
+        users = exact or users
         if len(users) != 1:
-            raise TrackerError(
-                f"{len(users)} Jira users match owner {who!r}, need exactly one",
-                tracker=NAME,
-                op="assign",
-                hint="map the owner to an account in [owners] (jira = account id on Cloud, user name on DC)",
+            log.warning(
+                "%d Jira users match owner %s, need exactly one; the ticket is left unassigned "
+                "(map the owner in [owners]: jira = account id on Cloud, user name on DC)",
+                len(users),
+                who,
             )
+            self._users[who] = None
+            return None
         account = str(users[0].get("accountId") if self.deployment == "cloud" else users[0].get("name"))
         self._users[who] = account
         self._users_back[account] = who
@@ -564,8 +587,9 @@ class JiraTracker:
             fields["duedate"] = draft.due.isoformat()
         if draft.priority is not None:
             fields["priority"] = {"name": mapping.priorities.to_tracker(draft.priority)}
-        if draft.assignee:
-            fields["assignee"] = self._user_json(self._account(draft.assignee))
+        account = self._account(draft.assignee) if draft.assignee else None
+        if account is not None:
+            fields["assignee"] = self._user_json(account)
         if draft.parent is not None and not incident:
             fields.update(self._parent_fields(draft.parent, subtask=bool(mapping.subtask_issue_type)))
         for name, value in mapping.extra_fields.items():
@@ -592,6 +616,25 @@ class JiraTracker:
             return []
         if len(drafts) > MAX_BATCH:
             raise ValueError(f"create_many takes at most {MAX_BATCH} drafts")
+        results = self._create_batch(drafts)
+        # An element Jira refused for its assignee alone (an account the site does not know) was
+        # not created: it is created unassigned, so an owner never blocks a create.
+        refused = [n for n, result in enumerate(results) if n in self._refused_assignee]
+        if refused:
+            for n in refused:
+                log.warning(
+                    "%s: Jira refused the assignee %r (%s); created unassigned",
+                    drafts[n].marker.key,
+                    drafts[n].assignee,
+                    results[n],
+                )
+            again = self._create_batch([dataclasses.replace(drafts[n], assignee=None) for n in refused])
+            for n, result in zip(refused, again, strict=True):
+                results[n] = result
+        return results
+
+    def _create_batch(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        self._refused_assignee = set()
         results: list[CreateResult | None] = [None] * len(drafts)
         bodies: list[dict[str, Any]] = []
         positions: list[int] = []
@@ -637,7 +680,11 @@ class JiraTracker:
         failed: dict[int, str] = {}
         for error in answer.get("errors") or []:
             number = int(error.get("failedElementNumber", -1))
-            failed[number] = describe_errors(error.get("elementErrors")) or f"HTTP {error.get('status')}"
+            details = error.get("elementErrors") or {}
+            failed[number] = describe_errors(details) or f"HTTP {error.get('status')}"
+            only_assignee = set((details.get("errors") or {}) if isinstance(details, dict) else ()) == {"assignee"}
+            if only_assignee and 0 <= number < len(positions) and drafts[positions[number]].assignee:
+                self._refused_assignee.add(positions[number])
         created = iter(answer.get("issues") or [])
         for sent, n in enumerate(positions):
             if sent in failed:
@@ -669,7 +716,9 @@ class JiraTracker:
         if changes.assignee is CLEAR:
             fields["assignee"] = None
         elif changes.assignee is not None:
-            fields["assignee"] = self._user_json(self._account(changes.assignee))
+            account = self._account(changes.assignee)
+            if account is not None:
+                fields["assignee"] = self._user_json(account)
         if changes.due is CLEAR:
             fields["duedate"] = None
         elif changes.due is not None:
@@ -681,37 +730,107 @@ class JiraTracker:
         label_ops += [{"remove": _label(x)} for x in sorted(changes.labels_remove)]
         if label_ops:
             body["update"] = {"labels": label_ops}
+        if not body:
+            return  # only an assignee nobody could be found for: nothing to write
         self._client.request("PUT", f"/issue/{ref.id or ref.key}", op="update", subject=ref.key, body=body)
         self._wrote(ref.id)
 
     def transition(self, ref: TicketRef, status: Status) -> None:
+        """Walk the workflow to ``status``'s category (:mod:`sync.trackers.jira_workflow`): one
+        transition at a time, re-reading what is offered after each, the resolution set on the
+        step into a done status when its screen asks for one (or for won't do)."""
         current = self.get(ref)
         if current.status is status:
             return
         ident = ref.id or ref.key
-        answer = self._client.request("GET", f"/issue/{ident}/transitions", op="transition", subject=ref.key)
-        category = {
-            Status.OPEN: "new",
-            Status.IN_PROGRESS: "indeterminate",
-            Status.DONE: "done",
-            Status.WONT_DO: "done",
-        }[status]
-        options = answer.get("transitions") or []
-        chosen = next(
-            (t for t in options if ((t.get("to") or {}).get("statusCategory") or {}).get("key") == category), None
+        fields: Mapping[str, Any] = (current.raw or {}).get("fields") or {}
+        node = StatusNode.from_json(fields.get("status") or {})
+        project = (fields.get("project") or {}).get("key") or current.scope or self._mapping.project
+        issuetype = str((fields.get("issuetype") or {}).get("name") or "?")
+        graph = self._workflows.setdefault((project, issuetype), WorkflowGraph())
+        category = _TARGET_CATEGORY[status]
+        wanted = {Status.DONE, Status.WONT_DO} if category == "done" else {status}
+
+        def goal(target: StatusNode) -> bool:
+            return self._mapping.statuses.to_canonical(target.category, target.name, None).status in wanted
+
+        start = node
+        for _ in range(MAX_STEPS):
+            if not graph.known(node.id) or graph.next_step(node.id, goal, category) is not None:
+                answer = self._client.request(
+                    "GET",
+                    f"/issue/{ident}/transitions",
+                    op="transition",
+                    subject=ref.key,
+                    params={"expand": "transitions.fields"},
+                )
+                graph.learn(node, parse_transitions(answer))
+            step = graph.next_step(node.id, goal, category)
+            if step is None:
+                raise self._blocked(ref, project, issuetype, graph, start, node, category)
+            final = goal(step.to)
+            body: dict[str, Any] = {"transition": {"id": step.id}}
+            resolution = self._resolution(step, status) if final else None
+            if resolution is not None:
+                body["fields"] = {"resolution": {"name": resolution}}
+            self._client.request("POST", f"/issue/{ident}/transitions", op="transition", subject=ref.key, body=body)
+            self._wrote(ref.id)
+            node = step.to
+            if final:
+                return
+        raise WorkflowBlocked(
+            f"{ref.key}: no '{category}' status within {MAX_STEPS} transitions from {start.name!r} "
+            f"(stopped at {node.name!r})",
+            tracker=NAME,
+            op="transition",
+            hint="shorten the workflow's way to a done status, or map a status with [tracker] statuses",
         )
-        if chosen is None:
-            raise TrackerError(
-                f"{ref.key}: the workflow offers no transition to a '{category}' status from {current.status_raw!r}",
-                tracker=NAME,
-                op="transition",
-                hint="add such a transition to the workflow, or map statuses with [tracker] statuses",
-            )
-        body: dict[str, Any] = {"transition": {"id": str(chosen["id"])}}
+
+    def _blocked(
+        self,
+        ref: TicketRef,
+        project: str,
+        issuetype: str,
+        graph: WorkflowGraph,
+        start: StatusNode,
+        node: StatusNode,
+        category: str,
+    ) -> WorkflowBlocked:
+        where = "" if node == start else f"; left in {node.name!r}"
+        return WorkflowBlocked(
+            f"{ref.key}: the {project} workflow for {issuetype} has no path from {start.name!r} to a "
+            f"{_CATEGORY_LABELS[category]} status (statuses explored: {', '.join(graph.explored())}){where}",
+            tracker=NAME,
+            op="transition",
+            hint="add a transition towards a done status to the workflow, or map a status with [tracker] "
+            "statuses; `pmsync doctor` shows what the workflow reaches. pmsync tries again when the "
+            "document changes, or on a later day",
+        )
+
+    def _resolution(self, step: Step, status: Status) -> str | None:
+        """The resolution to send with the step into a done status: none when its screen has no
+        Resolution field (Jira refuses a field not on the screen; the workflow sets its own), else
+        a won't-do one for won't do, else "Done" (or the first the screen allows that is not won't do)."""
+        if step.resolution == "none" or (step.resolution == "optional" and status is not Status.WONT_DO):
+            if status is Status.WONT_DO:
+                log.warning(
+                    "The transition %r into %r has no resolution on its screen: closed without a won't-do resolution",
+                    step.name,
+                    step.to.name,
+                )
+            return None
+        if step.resolution is None and status is not Status.WONT_DO:
+            return None  # the screen is unknown: send nothing it could refuse
+        allowed = step.resolutions
+        statuses = self._mapping.statuses
         if status is Status.WONT_DO:
-            body["fields"] = {"resolution": {"name": self._mapping.wont_do_resolution}}
-        self._client.request("POST", f"/issue/{ident}/transitions", op="transition", subject=ref.key, body=body)
-        self._wrote(ref.id)
+            preferred = self._mapping.wont_do_resolution
+            if not allowed or preferred in allowed:
+                return preferred
+            return next((name for name in allowed if statuses.is_wont_do(name)), allowed[0])
+        if not allowed or "Done" in allowed:
+            return "Done"
+        return next((name for name in allowed if not statuses.is_wont_do(name)), allowed[0])
 
     def attach(self, child: TicketRef, parent: TicketRef) -> None:
         fields = self._parent_fields(parent, subtask=False)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from sync.core.model import Status
-from sync.core.tickets import TicketRef
+from sync.core.tickets import TicketDraft, TicketRef
 from sync.trackers.base import Tracker
 from tests.contract.tracker_contract import TrackerContract
 from tests.fakes.jira_server import RunningFake
@@ -27,6 +27,15 @@ class TestJiraTrackerContract(TrackerContract):
         self.fake = served.fake
         self.clock = clock
         yield make_tracker(served, clock, http)
+
+    @staticmethod
+    def person(name: str) -> str:
+        # Cloud knows people by account id, Data Center by user name: an e-mail is what both look up.
+        return f"{name}@example.com"
+
+    @staticmethod
+    def draft(incident_key: str, number: int, **overrides: object) -> TicketDraft:
+        return TrackerContract.draft(incident_key, number, **{"assignee": "alice@example.com", **overrides})
 
     def settle(self) -> None:
         self.clock.advance(self.fake.index_lag + 1)

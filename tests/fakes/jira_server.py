@@ -18,9 +18,15 @@ Two flavours:
   ``parent`` is only accepted for sub-tasks (epics take the "Epic Link" custom field). Those
   rules are checked by hand and reported as violations the same way.
 
-Index lag: ``/search/jql`` (and DC ``/search``) sees an issue only ``index_lag`` seconds after it
-was created, measured on the injectable ``clock`` (no real waiting in tests); ``reconcileIssues``
-ids are read-after-write consistent, as on Jira Cloud.
+Index lag: ``/search/jql`` (and DC ``/search``) serves each issue as it was ``index_lag`` seconds
+ago, measured on the injectable ``clock`` (no real waiting in tests): a new issue is not found for
+that long, and a changed one is found with its old fields — status and ``updated`` included — a
+stale snapshot. ``reconcileIssues`` ids are read-after-write consistent, as on Jira Cloud.
+
+Workflows (``workflow=``, see :data:`WORKFLOWS`): ``any`` (every status to every status), ``linear``
+(To Do → In Progress → Done), ``no_done`` (Done unreachable) and ``resolution_screen`` (linear,
+the transition into Done requires a resolution). Transitions are offered per status, with their
+screen's fields under ``expand=transitions.fields``.
 
 Faults: :meth:`FakeJira.inject` queues a fault for the next matching request; :meth:`chaos`
 turns a share of all answers into faults at random (seeded). ``drop`` closes the connection
@@ -32,6 +38,7 @@ without an answer (what a client sees after its read time-out); ``commit_drop`` 
 from __future__ import annotations
 
 import base64
+import copy
 import datetime as dt
 import json
 import random
@@ -149,13 +156,57 @@ STATUSES = {
 }
 _CATEGORY_IDS = {"new": 2, "indeterminate": 4, "done": 3}
 _CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
-# Transition ids are strings on the wire; their names are deliberately not the status names, so an
-# adapter that picks transitions by name instead of by target category is caught.
-TRANSITIONS = (
-    ("11", "Back to backlog", "To Do"),
-    ("21", "Start work", "In Progress"),
-    ("31", "Ship it", "Done"),
-)
+RESOLUTIONS = ("Done", "Won't Do", "Duplicate", "Cannot Reproduce", "Declined")
+
+
+@dataclass(frozen=True)
+class FakeTransition:
+    """One workflow transition. Ids are strings on the wire; names are deliberately not the status
+    names, so an adapter that picks transitions by name instead of by target category is caught.
+    ``resolution``: whether the transition shows a screen with the Resolution field, and whether
+    it is required there (Jira answers 400 when a transition request leaves a required field out,
+    or sets a field its screen does not show)."""
+
+    id: str
+    name: str
+    to: str
+    resolution: Literal["none", "optional", "required"] = "none"
+
+
+# Workflows: ``from status -> transitions offered there``; the key ``None`` holds global
+# transitions (offered from every status but their own target).
+Workflow = dict[str | None, tuple[FakeTransition, ...]]
+WORKFLOWS: dict[str, Workflow] = {
+    # Jira's simplified (team-managed) workflow: any status to any status.
+    "any": {
+        None: (
+            FakeTransition("11", "Back to backlog", "To Do"),
+            FakeTransition("21", "Start work", "In Progress"),
+            FakeTransition("31", "Ship it", "Done", resolution="optional"),
+        )
+    },
+    # The classic company-managed one: To Do -> In Progress -> Done, and back.
+    "linear": {
+        "To Do": (FakeTransition("11", "Start work", "In Progress"),),
+        "In Progress": (FakeTransition("21", "Stop work", "To Do"), FakeTransition("31", "Ship it", "Done")),
+        "Done": (FakeTransition("41", "Reopen", "To Do"),),
+    },
+    # Done cannot be reached at all (a review step that only a plugin may leave).
+    "no_done": {
+        "To Do": (FakeTransition("11", "Start work", "In Progress"),),
+        "In Progress": (FakeTransition("21", "Stop work", "To Do"), FakeTransition("51", "Review", "In Review")),
+        "In Review": (FakeTransition("61", "Rework", "In Progress"),),
+    },
+    # Linear, with a screen on the way to Done that requires a resolution.
+    "resolution_screen": {
+        "To Do": (FakeTransition("11", "Start work", "In Progress"),),
+        "In Progress": (
+            FakeTransition("21", "Stop work", "To Do"),
+            FakeTransition("31", "Resolve", "Done", resolution="required"),
+        ),
+        "Done": (FakeTransition("41", "Reopen", "To Do"),),
+    },
+}
 PRIORITIES = ("Highest", "High", "Medium", "Low", "Lowest")
 
 
@@ -253,6 +304,7 @@ class FakeJira:
         token: str = "secret-token",
         latency: float = 0.0,
         validate: bool = True,
+        workflow: str = "any",
     ) -> None:
         self.flavour: Flavour = flavour
         self.api = "/rest/api/3" if flavour == "cloud" else "/rest/api/2"
@@ -265,12 +317,19 @@ class FakeJira:
         self.base_url = "http://127.0.0.1"
         self.projects = {key: str(10000 + n) for n, key in enumerate(projects)}
         self.issues: dict[str, FakeIssue] = {}
+        self.workflow: Workflow = WORKFLOWS[workflow]
+        self.transitions_made: list[tuple[str, str]] = []  # (issue key, transition id) in order
+        self._snapshots: dict[str, list[FakeIssue]] = {}  # issue id -> what the search index holds
         self.links: list[tuple[str, str, str]] = []  # (type name, outward issue id, inward issue id)
+        # Account ids of every shape Atlassian hands out: 24 hex digits (older accounts), the
+        # ``557058:<uuid>`` and ``712020:<uuid>`` prefixed forms, and the description's own example
+        # (not hex at all). pmsync must pass them on as written, never judge them by their shape.
         self.users = [
             FakeUser("5b10ac8d82e05b22cc7d4ef5", "alice", "alice@example.com", "Alice Jones"),
             FakeUser("5b10a2844c20165700ede21g", "bob", "bob@example.com", "Bob Stone"),
-            FakeUser("5b10a0000000000000000003", "carol", "carol@example.com", "Carol Diaz"),
-            FakeUser("5b10a0000000000000000004", "carol2", "carol.d@example.com", "Carol Diaz"),
+            FakeUser("557058:f58131cb-b67d-43c7-b30d-6b58d40bd077", "carol", "carol@example.com", "Carol Diaz"),
+            FakeUser("712020:0e3c1c44-7a0e-4d5e-9a57-3b1a8b7c2f10", "carol2", "carol.d@example.com", "Carol Diaz"),
+            FakeUser("qm:6f3b2a1c-0d4e-4f5a-8b9c-1d2e3f4a5b6c:1a2b3c4d", "dana.ext", "dana@partner.example", "Dana"),
         ]
         self.required_fields: dict[str, str] = {}  # custom field id -> name, required on create
         self.custom_fields: dict[str, str] = {EPIC_LINK_FIELD: "Epic Link", "customfield_10050": "Team"}
@@ -324,6 +383,7 @@ class FakeJira:
     def human_transition(self, key: str, status: str, resolution: str | None = None) -> None:
         """A person moves the issue in Jira's UI."""
         with self._lock:
+            self._reindex()  # the index holds the issue as it was until it catches up
             issue = self.issue(key)
             issue.status = status
             issue.resolution = resolution if STATUSES[status].category == "done" else None
@@ -334,6 +394,7 @@ class FakeJira:
     def human_edit(self, key: str, **fields: Any) -> None:
         """A person edits fields (``summary``, ``labels``, ``priority``, ``duedate``, ``assignee``)."""
         with self._lock:
+            self._reindex()  # the index holds the issue as it was until it catches up
             issue = self.issue(key)
             for name, value in fields.items():
                 setattr(issue, name, value)
@@ -342,6 +403,7 @@ class FakeJira:
     def move(self, key: str, project: str) -> str:
         """Move an issue to another project: new key, same id; the old key keeps resolving."""
         with self._lock:
+            self._reindex()  # the index holds the issue as it was until it catches up
             issue = self.issue(key)
             self._next_number[project] += 1
             issue.old_keys.append(issue.key)
@@ -574,8 +636,22 @@ class FakeJira:
 
     # --- search ----------------------------------------------------------------------------------
 
-    def _visible(self, issue: FakeIssue, now: dt.datetime, reconciled: set[str]) -> bool:
-        return issue.id in reconciled or (now - issue.created).total_seconds() >= self.index_lag
+    def _reindex(self) -> None:
+        """Queue a snapshot of every issue changed since its last one: search serves the newest
+        snapshot at least ``index_lag`` old, so a changed issue is found *as it was* for a while."""
+        for issue in self.issues.values():
+            history = self._snapshots.setdefault(issue.id, [])
+            if not history or history[-1] != issue:
+                history.append(copy.deepcopy(issue))
+
+    def _indexed(self, issue: FakeIssue, now: dt.datetime, reconciled: set[str]) -> FakeIssue | None:
+        """The issue as search sees it: current when reconciled (read-after-write) or without lag,
+        else its newest snapshot old enough to be indexed, else not at all (created too lately)."""
+        if issue.id in reconciled or not self.index_lag:
+            return issue
+        horizon = now - dt.timedelta(seconds=self.index_lag)
+        indexed = [snap for snap in self._snapshots.get(issue.id, []) if snap.updated <= horizon]
+        return indexed[-1] if indexed else None
 
     def _jql(self, jql: str, reconciled: set[str]) -> list[FakeIssue]:
         text = jql.strip()
@@ -588,7 +664,9 @@ class FakeJira:
             text = text[: match.start()]
         predicates = [self._clause(part) for part in re.split(r"\s+AND\s+", text, flags=re.IGNORECASE) if part]
         now = self.clock()
-        hits = [i for i in self.issues.values() if self._visible(i, now, reconciled) and all(p(i) for p in predicates)]
+        self._reindex()
+        views = (self._indexed(i, now, reconciled) for i in list(self.issues.values()))
+        hits = [i for i in views if i is not None and all(p(i) for p in predicates)]
         keyfunc: Callable[[FakeIssue], Any] = {
             "created": lambda i: (i.created, int(i.id)),
             "updated": lambda i: (i.updated, int(i.id)),
@@ -717,6 +795,7 @@ class FakeJira:
                     # for them; an empty body is what HTTP 204 means, so it is no violation.
                     if not e.startswith("request ") and not (data is None and "MissingData" in e)
                 ]
+            self._reindex()
             if fault is not None:  # commit_drop: the work is done, the answer is lost
                 self.faults_injected += 1
                 return Answer(0, drop=True)
@@ -864,30 +943,67 @@ class FakeJira:
         issue.updated = self.clock()
         return Answer(204)
 
-    def _transitions(self, issueIdOrKey: str, **_: Any) -> Answer:  # noqa: N803
-        self._get_issue(issueIdOrKey)
-        return Answer(
-            200,
-            {
-                "transitions": [
-                    {"id": tid, "name": name, "to": self._status_json(target), "hasScreen": False, "isGlobal": True}
-                    for tid, name, target in TRANSITIONS
-                ]
-            },
-        )
+    def offered(self, status: str) -> list[FakeTransition]:
+        """The transitions the workflow offers from ``status``."""
+        local = self.workflow.get(status, ())
+        shared = tuple(t for t in self.workflow.get(None, ()) if t.to != status)
+        return [*local, *shared]
+
+    def _transition_fields(self, transition: FakeTransition) -> dict[str, Any]:
+        if transition.resolution == "none":
+            return {}
+        resolution = {
+            "key": "resolution",
+            "name": "Resolution",
+            "required": transition.resolution == "required",
+            "operations": ["set"],
+            "schema": {"type": "resolution", "system": "resolution"},
+            "allowedValues": [{"id": str(10000 + n), "name": name} for n, name in enumerate(RESOLUTIONS)],
+        }
+        return {"resolution": resolution}
+
+    def _transitions(self, issueIdOrKey: str, query: dict[str, str], **_: Any) -> Answer:  # noqa: N803
+        issue = self._get_issue(issueIdOrKey)
+        expand = "transitions.fields" in self._list_param(query.get("expand"))
+        offered = []
+        for transition in self.offered(issue.status):
+            item: dict[str, Any] = {
+                "id": transition.id,
+                "name": transition.name,
+                "to": self._status_json(transition.to),
+                "hasScreen": transition.resolution != "none",
+                "isGlobal": transition in self.workflow.get(None, ()),
+                "isInitial": False,
+                "isAvailable": True,
+                "isConditional": False,
+            }
+            if expand:
+                item["fields"] = self._transition_fields(transition)
+            offered.append(item)
+        return Answer(200, {"transitions": offered})
 
     def _do_transition(self, issueIdOrKey: str, payload: dict[str, Any], **_: Any) -> Answer:  # noqa: N803
         issue = self._get_issue(issueIdOrKey)
         wanted = (payload.get("transition") or {}).get("id")
         if not isinstance(wanted, str):
             self.violations.append(f"transition id must be a string, got {wanted!r}")
-        target = next((t for tid, _n, t in TRANSITIONS if tid == str(wanted)), None)
-        if target is None:
+        chosen = next((t for t in self.offered(issue.status) if t.id == str(wanted)), None)
+        if chosen is None:
             raise _error(400, transition=f"Transition id '{wanted}' is not valid for this issue.")
-        issue.status = target
-        resolution = ((payload.get("fields") or {}).get("resolution") or {}).get("name")
-        issue.resolution = (resolution or "Done") if STATUSES[target].category == "done" else None
+        fields = payload.get("fields") or {}
+        resolution = (fields.get("resolution") or {}).get("name")
+        if "resolution" in fields and chosen.resolution == "none":
+            # Jira refuses a field that is not on the transition's screen (or there is none).
+            raise _error(400, resolution="Field 'resolution' cannot be set. It is not on the appropriate screen.")
+        if chosen.resolution == "required" and not resolution:
+            raise _error(400, resolution="Resolution is required.")
+        if resolution is not None and resolution not in RESOLUTIONS:
+            raise _error(400, resolution=f"Resolution '{resolution}' is not valid.")
+        issue.status = chosen.to
+        # Without a screen, the workflow's post function sets "Done" on the way into a done status.
+        issue.resolution = (resolution or "Done") if STATUSES[chosen.to].category == "done" else None
         issue.updated = self.clock()
+        self.transitions_made.append((issue.key, chosen.id))
         return Answer(204)
 
     def _comment(self, issueIdOrKey: str, payload: dict[str, Any], **_: Any) -> Answer:  # noqa: N803

@@ -39,7 +39,8 @@ def test_s02_checkboxes_follow_the_status_and_get_their_tickets() -> None:
         20: (
             "- [x] P2: Document how to run backfills without blocking the nightly load — @data-platform "
             "(done 2026-04-22)",
-            "- [ ] P2: Document how to run backfills without blocking the nightly load — @data-platform "
+            # Issue 23.2: the author's tick stays while the ticket is open (a status conflict).
+            "- [x] P2: Document how to run backfills without blocking the nightly load — @data-platform "
             "(done 2026-04-22) (PROJ-2)",
         ),
         21: (
@@ -48,7 +49,22 @@ def test_s02_checkboxes_follow_the_status_and_get_their_tickets() -> None:
             "(PROJ-3)",
         ),
     }
+    assert result.status_edited == ((2, "[x]"),)
     assert apply(result.text, *updates).text == result.text
+
+
+def test_a_tick_pmsync_put_there_follows_a_reopened_ticket_and_an_authors_tick_stays() -> None:
+    text = "## Action items\n\n- [x] Rotate the keys\n- [x] Page the owner\n- [ ] Add the alert\n"
+    ours = ItemWriteback(number=1, line=3, ticket_markdown="OPS-1", status_label="Open", last_status_label="Done")
+    authors = ItemWriteback(number=2, line=4, ticket_markdown="OPS-2", status_label="In progress")
+    edited = ItemWriteback(number=3, line=5, ticket_markdown="OPS-3", status_label="Open", last_status_label="Open")
+    result = apply(text, ours, authors, edited)
+    assert result.text.splitlines()[2:] == [
+        "- [ ] Rotate the keys (OPS-1)",
+        "- [x] Page the owner (OPS-2)",
+        "- [ ] Add the alert (OPS-3)",
+    ]
+    assert result.status_edited == ((2, "[x]"),)
 
 
 def test_s04_numbered_remediation_items_get_their_tickets() -> None:
@@ -75,26 +91,31 @@ def test_22_items_already_naming_their_bugzilla_bug_only_get_their_checkbox_set(
     result = apply(text, item(first, "PROJ-1", "Open", 1), item(third, adopted, "Done", 3))
     changed = diff_lines(text, result.text)
     assert set(changed) == {first, third}
-    assert changed[first][1] == changed[first][0].replace("- [x]", "- [ ]", 1) + " (PROJ-1)"
+    # The author ticked it; the ticket is open: the tick stays, reported (issue 23.2).
+    assert changed[first][1] == changed[first][0] + " (PROJ-1)"
+    assert result.status_edited == ((1, "[x]"),)
     assert changed[third][1] == changed[third][0].replace("- [ ]", "- [x]", 1)  # the link is already there
 
 
 @pytest.mark.parametrize(
-    ("box", "status", "expected"),
+    ("box", "status", "last", "expected"),
     [
-        ("[ ]", "Open", "[ ]"),
-        ("[ ]", "In progress", "[ ]"),
-        ("[ ]", "Done", "[x]"),
-        ("[ ]", "Won't do", "[x]"),
-        ("[x]", "Done", "[x]"),
-        ("[X]", "Won't do", "[X]"),  # already ticked: the human's capital X stays
-        ("[x]", "Open", "[ ]"),  # reopened in the tracker
-        ("[X]", "In progress", "[ ]"),
+        ("[ ]", "Open", None, "[ ]"),
+        ("[ ]", "In progress", None, "[ ]"),
+        ("[ ]", "Done", None, "[x]"),
+        ("[ ]", "Won't do", None, "[x]"),
+        ("[x]", "Done", None, "[x]"),
+        ("[X]", "Won't do", None, "[X]"),  # already ticked: the human's capital X stays
+        ("[x]", "Open", "Done", "[ ]"),  # pmsync ticked it, then the ticket was reopened
+        ("[X]", "In progress", "Won't do", "[ ]"),
+        ("[x]", "Open", None, "[x]"),  # the author's tick is never undone (issue 23.2)
+        ("[x]", "In progress", "Open", "[x]"),  # nor a person's since pmsync wrote Open
     ],
 )
-def test_checkbox_follows_the_status(box: str, status: str, expected: str) -> None:
+def test_checkbox_follows_the_status(box: str, status: str, last: str | None, expected: str) -> None:
     text = f"## Action items\n- {box} Add an alert LOC-3\n"
-    assert apply(text, item(2, "LOC-3", status)).text == f"## Action items\n- {expected} Add an alert LOC-3\n"
+    update = ItemWriteback(number=1, line=2, ticket_markdown="LOC-3", status_label=status, last_status_label=last)
+    assert apply(text, update).text == f"## Action items\n- {expected} Add an alert LOC-3\n"
 
 
 @pytest.mark.parametrize("marker", ["-", "*", "+", "1.", "12)", "  -", "\t*"])

@@ -172,7 +172,9 @@ def test_cell_naming_another_ticket_wins_and_is_reported(cell: str) -> None:
         ("**Completed**", "Done", "**Completed**"),
         ("WIP", "In progress", "WIP"),
         ("won’t fix", "Won't do", "won’t fix"),
-        ("Closed", "Open", "Open"),  # reopened
+        ("Closed", "Open", "Closed"),  # the author's own: never reopened by pmsync (issue 23.2)
+        ("Won't do", "In progress", "Won't do"),
+        ("Won't do", "Done", "Won't do"),  # both closed: the author's words stay
         ("Not started", "In progress", "In progress"),
     ],
 )
@@ -180,6 +182,16 @@ def test_status_cell(cell: str, label: str, expected: str) -> None:
     text = f"| Action | Ticket | Status |\n|---|---|---|\n| Do it | LOC-3 | {cell} |\n"
     result = apply(text, item(3, "LOC-3", label))
     assert result.text.split("\n")[2] == f"| Do it | LOC-3 | {expected} |"
+
+
+def test_a_closed_status_pmsync_wrote_follows_a_reopened_ticket_and_an_authors_is_a_conflict() -> None:
+    text = "| # | Action | Ticket | Status |\n|---|---|---|---|\n| 1 | A | LOC-1 | Done |\n| 2 | B | LOC-2 | Done |\n"
+    ours = ItemWriteback(number=1, line=3, ticket_markdown="LOC-1", status_label="Open", last_status_label="Done")
+    authors = ItemWriteback(number=2, line=4, ticket_markdown="LOC-2", status_label="Open")
+    result = apply(text, ours, authors)
+    assert result.text.split("\n")[2:4] == ["| 1 | A | LOC-1 | Open |", "| 2 | B | LOC-2 | Done |"]
+    assert result.status_edited == ((2, "Done"),)
+    assert result.status_shown == (1,)
 
 
 # --- bytes that must survive ---------------------------------------------------------------------------------
