@@ -22,7 +22,7 @@ from sync.config.models import Settings
 from sync.core.parse import ParseOptions
 from sync.documents import excluder
 from sync.errors import PmsyncError
-from sync.extras import require
+from sync.extras import require, require_tracker
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
@@ -166,6 +166,7 @@ def open_runtime(
     settings = load_settings(config, os.environ if environ is None else environ)
     if settings.state.url.startswith("postgresql+psycopg:"):
         require("psycopg", "[state] url = postgresql+psycopg://…")  # the driver is the `postgres` extra
+    require_tracker(settings.tracker.kind)  # one line naming the extra, before the adapter's imports
     engine = make_engine(settings.state.url)
     http: httpx.Client | None = None
     pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
