@@ -519,6 +519,7 @@ def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
     """Fetch ticket statuses changed since the last pull into the status history."""
     with json_errors(fmt == "json"), runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
         result = pull_statuses(rt.tracker, rt.store, retry=rt.retry)
+        rt.check_state()
     if fmt == "json":
         click.echo(json.dumps({"tickets_seen": result.seen, "requests": result.pages, "changed": result.changed}))
         return
