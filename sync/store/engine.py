@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import ArgumentError
 
 from sync.errors import ConfigError, StateError
 from sync.extras import require
@@ -157,12 +158,19 @@ class DatabaseFile:
     device: int
     inode: int
 
+    @staticmethod
+    def path_of(url: str) -> Path | None:
+        """The file a ``sqlite:///`` URL names; None for another database or an in-memory one."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:  # make_engine reports a malformed URL
+            return None
+        return _sqlite_file(parsed.database) if parsed.get_backend_name() == "sqlite" else None
+
     @classmethod
     def of(cls, engine: Engine) -> DatabaseFile | None:
         """The database file behind ``engine`` now; None when it is not a SQLite file (nothing to watch)."""
-        if engine.url.get_backend_name() != "sqlite":
-            return None
-        path = _sqlite_file(engine.url.database)
+        path = cls.path_of(engine.url.render_as_string(hide_password=False))
         if path is None:
             return None
         try:
