@@ -192,6 +192,6 @@ class DatabaseFile:
             what = "replaced by another file"
         raise StateError(
             f"the state database {self.path} was {what} during this run: what the run recorded is lost",
-            hint="restore it from a backup before the next run; tickets made on Jira or GitHub carry markers, "
-            "so a later run adopts them instead of creating them again",
+            hint="restore it from a backup before the next run: a run on an empty state creates again every "
+            "ticket its documents do not name in their Ticket cells (write-back fills them; named ones are adopted)",
         )
