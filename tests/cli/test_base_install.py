@@ -115,6 +115,9 @@ def test_the_readme_first_command_and_the_local_loop(base: Base) -> None:
         ("status", "--format", "json"),
         ("tickets", "list"),
         ("doctor",),
+        ("report", "quarterly"),
+        ("report", "overdue", "--format", "md"),
+        ("report", "repeats", "--format", "json"),
         ("new", "Checkout returned 502s", "--dir", str(base.work / "new")),
     ):
         _clean(base.run(*args, config=base.config))
