@@ -175,8 +175,8 @@ def _state_url_from_env(
 def _has_password(url: str) -> bool:
     try:
         return bool(urllib.parse.urlsplit(url.strip()).password)
-    except ValueError:
-        return False
+    except ValueError:  # malformed (an unclosed IPv6 bracket…): still no password in the file
+        return re.match(r"^[A-Za-z0-9+.-]+://[^/@:]*:[^/@]+@", url.strip()) is not None
 
 
 def _register_state_password(url: str) -> None:

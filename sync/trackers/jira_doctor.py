@@ -152,7 +152,7 @@ def _hierarchy(
     if subtask is not None:
         if not subtask.get("subtask"):
             return problem(check, f"{subtask.get('name')!r} is not a sub-task type", "name a sub-task issue type")
-        return ok(check, f"each item is {_a(subtask.get('name'))} sub-task of {_a(parent.get('name'))}")
+        return ok(check, f"each item is {_a(subtask.get('name'))} under {_a(parent.get('name'))}")
     if tracker.deployment == "datacenter":
         if not tracker.epic_link_field:
             return problem(

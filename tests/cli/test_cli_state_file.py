@@ -261,6 +261,19 @@ def test_a_password_in_the_file_is_refused_without_showing_it(tmp_path: Path) ->
     assert result.exit_code == 2 and PASSWORD not in result.output
 
 
+def test_a_password_in_a_malformed_url_is_refused_too(tmp_path: Path) -> None:
+    config = _project(tmp_path, f'url = "postgresql+psycopg://pmsync:{PASSWORD}@[::1/pmsync"')
+    with pytest.raises(ConfigError, match=r"\[state\] url: holds a password") as caught:
+        load_settings(config, {}, cwd=tmp_path)
+    assert PASSWORD not in caught.value.message
+
+
+def test_only_sqlite_urls_name_a_file() -> None:
+    assert DatabaseFile.path_of("sqlite:////srv/pm/pmsync.db") == Path("/srv/pm/pmsync.db")
+    assert DatabaseFile.path_of("postgresql+psycopg://pm@db/pm") is None
+    assert DatabaseFile.path_of("not a url") is None
+
+
 def test_a_url_with_a_password_comes_from_the_environment(tmp_path: Path) -> None:
     url = f"postgresql+psycopg://pmsync:{PASSWORD}@db.example.com/pmsync"
     settings = load_settings(None, {"PMSYNC_STATE__URL": url}, cwd=tmp_path)
@@ -282,3 +295,14 @@ def test_url_env_unset_is_a_config_error(tmp_path: Path) -> None:
         load_settings(config, {}, cwd=tmp_path)
     with pytest.raises(ConfigError, match=r"\[state\] url_env: string should match pattern"):
         load_settings(_project(tmp_path, 'url_env = "not a name"'), {}, cwd=tmp_path)
+
+
+def test_the_service_pull_job_fails_when_its_state_file_is_lost(losing: Path, tmp_path: Path) -> None:
+    from sync.service.app import JobBook
+
+    rt = open_runtime(losing, environ={})
+    try:
+        with pytest.raises(StateError, match="was removed during this run"):
+            JobBook(rt, base_dir=tmp_path, factories={}).pull()
+    finally:
+        rt.close()
