@@ -73,7 +73,8 @@ def examples_dir(environ: Mapping[str, str] | None = None, source_root: Path = S
 
 
 def prepare(directory: Path | None, examples: Path) -> Path:
-    target = directory or Path(tempfile.mkdtemp(prefix="pmsync-demo-"))
+    # Absolute, so that every path the demo prints works from wherever the next command runs.
+    target = Path(os.path.abspath(directory or tempfile.mkdtemp(prefix="pmsync-demo-")))
     docs = target / "postmortems"
     docs.mkdir(parents=True, exist_ok=True)
     for source in sorted(examples.glob("*.md")):
@@ -82,7 +83,7 @@ def prepare(directory: Path | None, examples: Path) -> Path:
             shutil.copyfile(source, destination)
     config = target / "pmsync.toml"
     if not config.exists():
-        config.write_text(CONFIG.format(db=(target / "pmsync.db").resolve()), encoding="utf-8")
+        config.write_text(CONFIG.format(db=target / "pmsync.db"), encoding="utf-8")
     return target
 
 

@@ -22,13 +22,13 @@ from sync.config.models import Settings
 from sync.core.parse import ParseOptions
 from sync.documents import excluder
 from sync.errors import PmsyncError
-from sync.extras import require
+from sync.extras import require, require_tracker
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
 from sync.repeat_links import link_repeats
 from sync.retry import RetryPolicy
-from sync.store.engine import make_engine
+from sync.store.engine import DatabaseFile, make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
 from sync.trackers import TrackerDeps, build_tracker
@@ -54,6 +54,13 @@ class Runtime:
     clock: Callable[[], dt.datetime] = utc_now
     http: httpx.Client | None = None
     pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
+    database_file: DatabaseFile | None = None  # the SQLite file opened, to notice it vanish mid-run
+
+    def check_state(self) -> None:
+        """Raise :class:`~sync.errors.StateError` when the SQLite state file was removed or replaced
+        since the runtime opened it; call it before reporting that a run's work is recorded."""
+        if self.database_file is not None:
+            self.database_file.check()
 
     @property
     def today(self) -> dt.date:
@@ -104,6 +111,7 @@ class Runtime:
                 )
             except PmsyncError as exc:  # the sync itself is done and recorded; linking waits a run
                 log.warning("Linking repeat incidents skipped: %s", exc.message)
+        self.check_state()  # before anything reports the run as recorded (issue 22)
         return report
 
     def close(self) -> None:
@@ -167,11 +175,13 @@ def open_runtime(
     settings = load_settings(config, os.environ if environ is None else environ)
     if settings.state.url.startswith("postgresql+psycopg:"):
         require("psycopg", "[state] url = postgresql+psycopg://…")  # the driver is the `postgres` extra
+    require_tracker(settings.tracker.kind)  # one line naming the extra, before the adapter's imports
     engine = make_engine(settings.state.url)
     http: httpx.Client | None = None
     pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)
     try:
         migrate(engine)
+        database_file = DatabaseFile.of(engine)
         # One pacer per run: the adapter spaces its requests with it, and the retry layer's waits
         # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
         pacer = BudgetPacer(clock=clock, budget_seconds=settings.safety.max_wait_seconds)
@@ -189,6 +199,7 @@ def open_runtime(
             clock=clock,
             http=http,
             pacer=pacer,
+            database_file=database_file,
         )
     except BaseException:
         if http is not None:

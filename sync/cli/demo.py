@@ -8,8 +8,10 @@ import click
 
 from sync.cli.syncing import summary_line
 from sync.core.model import Status
+from sync.core.tickets import TicketKind
 from sync.demo import run_demo
 from sync.runtime import open_runtime
+from sync.trackers.local_tracker import LocalTracker
 
 
 @click.command("demo")
@@ -27,18 +29,25 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
     try:
         rows = [row for row in rt.store.status_rows() if row.present]
         today = rt.today
+        tracker = rt.tracker
+        assert isinstance(tracker, LocalTracker)  # the demo's configuration
+        tickets = {kind: len(tracker.list_tickets(kind=kind.value)) for kind in TicketKind}
     finally:
         rt.close()
     click.echo("")
-    click.echo(f"{'incident':<22} {'items':>5} {'done':>5} {'wont':>5} {'doing':>5} {'open':>5} {'overdue':>7}")
+    # The action items of each incident by status (its parent ticket is not counted); the
+    # headers are the statuses' names, as `pmsync status` prints them.
+    click.echo(
+        f"{'INCIDENT':<22} {'ITEMS':>5} {'DONE':>5} {'WONT_DO':>7} {'IN_PROGRESS':>11} {'OPEN':>5} {'OVERDUE':>7}"
+    )
     incidents = sorted({row.incident_key for row in rows})
     for incident in incidents:
         mine = [row for row in rows if row.incident_key == incident]
         count = {status: sum(1 for row in mine if row.status is status) for status in Status}
         overdue = sum(1 for row in mine if row.due and row.due < today and not (row.status and row.status.is_closed))
         click.echo(
-            f"{incident:<22} {len(mine):>5} {count[Status.DONE]:>5} {count[Status.WONT_DO]:>5} "
-            f"{count[Status.IN_PROGRESS]:>5} {count[Status.OPEN]:>5} {overdue:>7}"
+            f"{incident:<22} {len(mine):>5} {count[Status.DONE]:>5} {count[Status.WONT_DO]:>7} "
+            f"{count[Status.IN_PROGRESS]:>11} {count[Status.OPEN]:>5} {overdue:>7}"
         )
     # The reports' definition (issue 15): done / (all − won't do), won't-do shown apart, so that
     # the demo and `pmsync report weekly` print the same rate.
@@ -47,6 +56,10 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
     counted = len(rows) - wont
     rate = f"{100.0 * done / counted:.0f}%" if counted else "–"
     click.echo(f"completion rate: {done}/{counted} items done ({rate}); won't do: {wont} (left out of the rate)")
+    click.echo(
+        f"tickets: {sum(tickets.values())} = {tickets[TicketKind.ITEM]} for action items "
+        f"+ {tickets[TicketKind.INCIDENT]} incident parents (one per post-mortem)"
+    )
     click.echo("")
     click.echo(f"documents (with Ticket and Status written back): {result.directory / 'postmortems'}")
     click.echo(f"state database: {result.database}")

@@ -3,7 +3,8 @@
 Output is compiler style, one ``path:line: severity code message`` per line sorted by path and
 line, then a summary; ``--format json`` prints a JSON array of diagnostics instead. Exit 0 when no
 errors (warnings allowed unless ``--strict``), 1 when any document has an error, 2 for a usage
-error (an unknown ``--disable`` rule, an unknown ``--base``, ``--changed`` outside git).
+error (an unknown ``--disable`` rule, an unknown ``--base``, ``--changed`` outside git, or a path
+that does not exist: its located PM005 line is printed and the other paths are still linted).
 
 The configuration gives the parser's synonyms and the due-date policy that LINT107 names; git (at
 this edge, :mod:`sync.git_history`) gives the changed files and, for LINT116, first-commit times.
@@ -20,7 +21,7 @@ from pathlib import Path
 import click
 
 from mappings.due_dates import reference_date, resolve_due
-from sync.cli.syncing import json_errors
+from sync.cli.syncing import exit_code_with_missing, json_errors
 from sync.config.loading import load_settings
 from sync.config.models import Settings
 from sync.core.lint import (
@@ -96,7 +97,7 @@ def _config_path(ctx: click.Context) -> Path | None:
 
 
 @click.command("lint")
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "output_format",
@@ -183,8 +184,8 @@ def lint(
             for diagnostic in diagnostics:
                 click.echo(diagnostic.format())
             click.echo(summary_line(diagnostics, documents))
-        if any(d.severity is DiagnosticSeverity.ERROR for d in diagnostics):
-            ctx.exit(1)
+        failed = any(d.severity is DiagnosticSeverity.ERROR for d in diagnostics)
+        ctx.exit(exit_code_with_missing(1 if failed else 0, paths if not changed else ()))
 
 
 commands = [lint]

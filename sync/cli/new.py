@@ -4,7 +4,8 @@ The id's sequence continues from the highest id of the configured shape found in
 (``[sources] paths`` and the target directory) and in the state database, and is claimed there
 (``sync.store.id_claims``) before the file is written, so two people starting a post-mortem at the
 same moment get different ids. The file is created exclusively: an existing file is never
-overwritten. Prints the path (``--format json``: ``{"path", "incident_id"}``).
+overwritten. Prints the document's absolute path (``--format json``: ``{"path", "incident_id"}``).
+Without a configuration file, a state database that does not exist yet is not created for the claim.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ from sync.cli.syncing import json_errors
 from sync.clock import utc_now
 from sync.config.loading import load_settings
 from sync.config.models import Settings
+from sync.config.sources import find_config
 from sync.core.authoring import NewDocument, check_template, file_name, fill_template, format_id, next_sequence
 from sync.core.model import Severity
 from sync.core.parse.dates import parse_datetime
 from sync.errors import ConfigError, PmsyncError, UsageError
 from sync.runtime import source_paths
-from sync.store.engine import make_engine
+from sync.store.engine import DatabaseFile, make_engine
 from sync.store.id_claims import claim_id, known_ids, record_path, release_id
 from sync.store.migrations import migrate
 
@@ -91,22 +93,28 @@ def _document_texts(settings: Settings, directory: Path) -> Iterator[str]:
 
 def create_postmortem(
     settings: Settings,
-    engine_url: str,
+    engine_url: str | None,
     draft: Draft,
     *,
     directory: Path | None = None,
     clock: Callable[[], dt.datetime] = utc_now,
 ) -> Created:
-    """Claim the next incident id and write the new document; returns where and which id."""
+    """Claim the next incident id and write the new document; returns where (an absolute path) and
+    which id. With ``engine_url`` None no state database is used: the id follows the documents only."""
     template = load_template(settings)
-    directory = directory or settings.authoring.dir
+    directory = Path(os.path.abspath(directory or settings.authoring.dir))
     today = clock().astimezone(settings.due_date_policy().zone).date()
     id_format = settings.authoring.id_format
-    engine = make_engine(engine_url)
+    engine = make_engine(engine_url) if engine_url is not None else None
     try:
-        migrate(engine)
-        first = next_sequence(id_format, today, [*_document_texts(settings, directory), *known_ids(engine)])
-        incident_id, _ = claim_id(engine, lambda seq: format_id(id_format, today, seq), first, clock=clock)
+        if engine is not None:
+            migrate(engine)
+        claimed = [*known_ids(engine)] if engine is not None else []
+        first = next_sequence(id_format, today, [*_document_texts(settings, directory), *claimed])
+        if engine is not None:
+            incident_id, _ = claim_id(engine, lambda seq: format_id(id_format, today, seq), first, clock=clock)
+        else:
+            incident_id = format_id(id_format, today, first)
         document = NewDocument(
             incident_id=incident_id, today=today, **{f.name: getattr(draft, f.name) for f in fields(draft)}
         )
@@ -116,18 +124,33 @@ def create_postmortem(
             with path.open("x", encoding="utf-8") as out:
                 out.write(fill_template(template, document))
         except FileExistsError:
-            release_id(engine, incident_id)
+            if engine is not None:
+                release_id(engine, incident_id)
             raise UsageError(
                 f"refusing to overwrite {path}", hint="move the existing file away, or pass another --dir"
             ) from None
         except OSError as exc:
-            release_id(engine, incident_id)
+            if engine is not None:
+                release_id(engine, incident_id)
             raise PmsyncError(f"cannot write {path}: {exc.strerror}", hint="check --dir and its permissions") from None
-        record_path(engine, incident_id, str(path))
+        if engine is not None:
+            record_path(engine, incident_id, str(path))
         log.info("Created %s as %s", path, incident_id)
         return Created(path=path, incident_id=incident_id)
     finally:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
+
+
+def claim_url(settings: Settings, config_file: Path | None) -> str | None:
+    """The state database ids are claimed in: the configured one, except that without a
+    configuration file a SQLite file that does not exist yet is not created just to hold a claim
+    (``pmsync new`` in any folder leaves only the document behind; ``sync`` creates the state)."""
+    url = settings.state.url
+    if config_file is not None:
+        return url
+    database = DatabaseFile.path_of(url)
+    return None if database is not None and not database.exists() else url
 
 
 def _moment(option: str, value: str | None, timezone: str) -> dt.datetime | None:
@@ -141,14 +164,6 @@ def _moment(option: str, value: str | None, timezone: str) -> dt.datetime | None
 
 def _one_line(value: str | None) -> str | None:
     return " ".join(value.split()) or None if value is not None else None
-
-
-def _shown(path: Path) -> str:
-    # Relative to the working directory when inside it: the path a person types next.
-    try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
 
 
 @click.command("new")
@@ -195,7 +210,8 @@ def new(
         if not title.strip():
             raise UsageError("the title is empty", hint='pmsync new "Checkout API returned 502s"')
         config = ctx.find_root().params.get("config")
-        settings = load_settings(Path(config) if config else None)
+        config_file = find_config(Path(config) if config else None, os.environ, Path.cwd())
+        settings = load_settings(config_file)
         timezone = settings.due_dates.timezone
         started, ended = _moment("--start", start, timezone), _moment("--end", end, timezone)
         if started is not None and ended is not None and ended < started:
@@ -211,12 +227,13 @@ def new(
             service=_one_line(service),
             industry=_one_line(industry),
         )
-        created = create_postmortem(settings, settings.state.url, draft, directory=directory)
+        created = create_postmortem(settings, claim_url(settings, config_file), draft, directory=directory)
+        # The same absolute path in both formats: it works from any folder the next command runs in.
         if output_format == "json":
             click.echo(json.dumps({"path": str(created.path), "incident_id": created.incident_id}))
             return
-        click.echo(_shown(created.path))
-        click.echo(f"next: write it, then `pmsync lint {_shown(created.path)}`", err=True)
+        click.echo(str(created.path))
+        click.echo(f"next: write it, then `pmsync lint {created.path}`", err=True)
 
 
 commands = [new]

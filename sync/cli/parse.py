@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from sync.cli.syncing import exit_code_with_missing
 from sync.core.model import DiagnosticSeverity, ParseResult
 from sync.documents import load_documents
 
@@ -29,8 +30,9 @@ _TEXT_WIDTH = 60
 def parse(ctx: click.Context, paths: Sequence[Path], output_format: str, array: bool) -> None:
     """Parse post-mortem documents (files, or directories searched for *.md).
 
-    Diagnostics go to stderr as ``path:line: severity code message``. Exits 1 when any document
-    has an error diagnostic; the other documents are still parsed and printed.
+    Diagnostics go to stderr as 'path:line: severity code message'. Exits 1 when any document
+    has an error diagnostic, 2 when a path given does not exist; the other documents are still
+    parsed and printed.
     """
     failed = False
     collected: list[ParseResult] = []
@@ -46,15 +48,14 @@ def parse(ctx: click.Context, paths: Sequence[Path], output_format: str, array: 
             click.echo(_table(result))
     if output_format == "json" and array:
         click.echo(json.dumps([r.model_dump(mode="json") for r in collected], ensure_ascii=False, indent=2))
-    if failed:
-        ctx.exit(1)
+    ctx.exit(exit_code_with_missing(1 if failed else 0, paths))
 
 
 @click.command("schema")
 @click.argument("which", type=click.Choice(["parse", "report"]), default="parse")
 def schema(which: str) -> None:
-    """Print a JSON Schema: of ``pmsync parse --format json`` output (one document; the default)
-    or, with ``report``, of ``pmsync report … --format json``."""
+    """Print a JSON Schema: of 'pmsync parse --format json' output (one document; the default)
+    or, with 'report', of 'pmsync report … --format json'."""
     if which == "report":
         from reports.render_json import report_schema
 

@@ -23,7 +23,7 @@ def require_service_modules(find: Callable[[str], object | None] = importlib.uti
     missing = [name for name in SERVICE_MODULES if find(name) is None]
     if missing:
         raise ConfigError(
-            f"pmsync serve needs the service extra; not installed: {', '.join(missing)}",
+            f"pmsync serve needs pmsync[service]: not installed: {', '.join(missing)}",
             hint="pip install 'pmsync[service]' (or 'pmsync[all]')",
         )
 

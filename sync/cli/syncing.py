@@ -81,6 +81,19 @@ def _paths(ctx: click.Context, rt: Runtime, given: Sequence[Path]) -> list[Path]
     return paths
 
 
+def missing_paths(paths: Sequence[Path]) -> list[Path]:
+    """The paths given on the command line that do not exist. Every command that reads documents
+    (parse, lint, plan, sync, backfill) treats one alike: reading it gives the located
+    ``path: error PM005 … No such file or directory`` line, the rest of the batch still runs, and the
+    command exits 2 (a usage error) at the end."""
+    return [path for path in paths if not path.exists()]
+
+
+def exit_code_with_missing(code: int, paths: Sequence[Path]) -> int:
+    """``code``, raised to a usage error's when a path given does not exist (see :func:`missing_paths`)."""
+    return max(code, UsageError.exit_code) if missing_paths(paths) else code
+
+
 def echo_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
     for diagnostic in sorted(diagnostics, key=lambda d: (d.path, d.line or 0)):
         if diagnostic.severity is not DiagnosticSeverity.INFO:
@@ -208,6 +221,8 @@ def summary_counts(report: SyncReport) -> dict[str, int]:
         "updated": len(applied.updated) if applied else 0,
         "unchanged": len(report.plan.unchanged) if report.plan else 0,
         "failed": report.failed,
+        # "created" counts action items; an incident's parent ticket is created once, beside them.
+        "parents_created": len(applied.parents) if applied else 0,
         "adopted": len(applied.adopted) if applied else 0,
         "recovered": len(applied.recovered) if applied else 0,
         "removed_from_docs": len(applied.removed) if applied else 0,
@@ -228,6 +243,7 @@ def summary_line(report: SyncReport) -> str:
     parts = [f"created {counts['created']}", f"updated {counts['updated']}", f"unchanged {counts['unchanged']}"]
     parts.append(f"failed {counts['failed']}")
     optional = (
+        ("parents_created", "parent tickets created", False),
         ("adopted", "adopted", False),
         ("recovered", "recovered", False),
         ("removed_from_docs", "removed from docs", False),
@@ -384,10 +400,12 @@ def _sync(
         ):
             report = rt.sync(documents, options, progress=bar.update)
         _echo_skipped(report)
+        exit_code = exit_code_with_missing(report.exit_code, paths)
         if as_json:
             # The human-readable messages still go to stderr, for the person watching the job.
             _echo_messages_only(report, dry_run=dry_run)
-            click.echo(json.dumps(report_json(report, command=command, dry_run=dry_run, calendar=calendar), indent=2))
+            document = report_json(report, command=command, dry_run=dry_run, calendar=calendar)
+            click.echo(json.dumps({**document, "exit_code": exit_code}, indent=2))
         elif dry_run:
             found = any(r.postmortem is not None for r in report.documents) or bool(report.skipped_documents)
             if report.plan is not None:
@@ -396,7 +414,7 @@ def _sync(
             click.echo("dry run: nothing was changed")
         else:
             _echo_report(report)
-        ctx.exit(report.exit_code)
+        ctx.exit(exit_code)
 
 
 def _echo_messages_only(report: SyncReport, *, dry_run: bool) -> None:
@@ -519,6 +537,7 @@ def pull_cmd(ctx: click.Context, fmt: str, lock_timeout: float) -> None:
     """Fetch ticket statuses changed since the last pull into the status history."""
     with json_errors(fmt == "json"), runtime(ctx) as rt, run_lock(rt.engine, timeout=lock_timeout):
         result = pull_statuses(rt.tracker, rt.store, retry=rt.retry)
+        rt.check_state()
     if fmt == "json":
         click.echo(json.dumps({"tickets_seen": result.seen, "requests": result.pages, "changed": result.changed}))
         return

@@ -14,10 +14,13 @@ Every model forbids unknown keys and is frozen. Problems are collected and raise
 Secrets never live in the file: a ``token``/``password``/``secret`` key is an error. Tracker tokens
 come from the environment variable named by ``token_env``, or from ``token_file`` (which wins when
 set); they are stripped, held as :class:`~pydantic.SecretStr` and registered with the log redactor.
+A ``[state] url`` holding a password is refused in the file: it comes from ``PMSYNC_STATE__URL`` or
+the variable ``[state] url_env`` names.
 No error message ever contains a secret's value — messages are built from key names only.
 
 Relative paths in the file (``token_file``, ``owners.file``, ``compliance.rules_file``,
-``sources.paths``, ``sources.exclude``, ``reports.output_dir``) are relative to the file's directory,
+``sources.paths``, ``sources.exclude``, ``reports.output_dir``, a SQLite ``state.url``) are relative
+to the file's directory (without a file, to the working directory),
 so a config checked into a repository works from any working directory.
 
 One way to read settings, and it is not pydantic-settings (no longer a dependency): the file and the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
@@ -14,7 +15,7 @@ from pydantic import (
     ValidationError,
 )
 
-from sync.config.models import GitHubTrackerSettings, JiraTrackerSettings, Settings, read_owner_file
+from sync.config.models import _ENV_NAME, GitHubTrackerSettings, JiraTrackerSettings, Settings, read_owner_file
 from sync.config.sources import (
     apply_env_overrides,
     find_config,
@@ -48,6 +49,7 @@ def load_settings(
     problems: list[str] = []
     file_has_tracker = "tracker" in raw
     origins = apply_env_overrides(raw, env, problems)
+    _state_url_from_env(raw, env, origins, problems)
     tracker_raw = raw.get("tracker")
     if not file_has_tracker and isinstance(tracker_raw, dict) and "kind" not in tracker_raw:
         # PMSYNC_TRACKER__PROJECT_PREFIX alone overrides a key of the default tracker (local).
@@ -110,6 +112,7 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
             }
         ),
     }
+    update["state"] = settings.state.model_copy(update={"url": _rebase_sqlite_url(settings.state.url, base)})
     tracker = settings.tracker
     if isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings):
         update["tracker"] = tracker.model_copy(update={"token_file": _rebase(tracker.token_file, base)})
@@ -127,6 +130,53 @@ def _rebase_paths(settings: Settings, base: Path) -> Settings:
     settings = settings.model_copy(update=update)
     settings.sources._root = os.path.abspath(base)
     return settings
+
+
+def _rebase_sqlite_url(url: str, base: Path) -> str:
+    """``sqlite:///pmsync.db`` → ``sqlite:////<base>/pmsync.db``: a relative database file is relative to
+    the configuration file like every other path, so a run from another folder finds the same state
+    instead of silently starting a second, empty one (issue 22)."""
+    # Parsed by hand: sync.config does no database access, and the engine (sync.store) checks the URL.
+    match = re.match(r"^(sqlite(?:\+\w+)?:///)([^?]*)(\?.*)?$", url)
+    if match is None:
+        return url
+    prefix, database, query = match.groups()
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return url
+    path = Path(database).expanduser()
+    return f"{prefix}{path if path.is_absolute() else base / path}{query or ''}"
+
+
+def _state_url_from_env(
+    raw: dict[str, Any], env: Mapping[str, str], origins: dict[tuple[str, ...], str], problems: list[str]
+) -> None:
+    """``[state] url_env`` names the variable holding the URL; a password in a URL written in the file
+    is refused like a token would be (secrets never live in the file), without echoing it."""
+    section = raw.get("state")
+    if not isinstance(section, dict):
+        return
+    name = section.get("url_env")
+    if isinstance(name, str) and ("state", "url") not in origins:  # PMSYNC_STATE__URL still wins
+        value = (env.get(name) or "").strip()
+        if value:
+            section["url"] = value
+            origins[("state", "url")] = name
+        elif re.match(_ENV_NAME, name):  # a malformed name is reported by the model
+            problems.append(f"[state] url_env: {name} is not set; export {name}=<database URL>")
+    url = section.get("url")
+    if isinstance(url, str) and ("state", "url") not in origins and _has_password(url):
+        section.pop("url")  # so that no later message can show it
+        problems.append(
+            "[state] url: holds a password, and secrets are not read from configuration; put the URL in the "
+            "environment: PMSYNC_STATE__URL, or the variable named by [state] url_env (or use ~/.pgpass)"
+        )
+
+
+def _has_password(url: str) -> bool:
+    try:
+        return bool(urllib.parse.urlsplit(url.strip()).password)
+    except ValueError:  # malformed (an unclosed IPv6 bracket…): still no password in the file
+        return re.match(r"^[A-Za-z0-9+.-]+://[^/@:]*:[^/@]+@", url.strip()) is not None
 
 
 def _register_state_password(url: str) -> None:

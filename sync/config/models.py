@@ -131,9 +131,18 @@ class SourcesSettings(_Section):
 
 
 class StateSettings(_Section):
-    """``[state]``: the state database (SQLite file or PostgreSQL)."""
+    """``[state]``: the state database (SQLite file or PostgreSQL).
+
+    A relative SQLite path is relative to the configuration file's directory (the working directory
+    without a file), as every path in the file is. A URL holding a password comes from the
+    environment only: ``PMSYNC_STATE__URL``, or the variable ``url_env`` names."""
 
     url: str = DEFAULT_STATE_URL
+    url_env: str | None = Field(
+        default=None,
+        pattern=_ENV_NAME,
+        description="Name of an environment variable holding the URL (one with a password); wins over url.",
+    )
 
     @field_validator("url")
     @classmethod

@@ -263,6 +263,7 @@ class JobBook:
         rt = self.runtime
         with run_lock(rt.engine, timeout=self.lock_timeout):
             result = pull(rt.tracker, rt.store, retry=rt.retry)
+        rt.check_state()  # a state file removed or replaced under the service fails the job (issue 22)
         log.info(
             "pull: %d changed tickets in %d requests, status changes %d", result.seen, result.pages, result.changed
         )

@@ -152,23 +152,31 @@ def _hierarchy(
     if subtask is not None:
         if not subtask.get("subtask"):
             return problem(check, f"{subtask.get('name')!r} is not a sub-task type", "name a sub-task issue type")
-        return ok(check, f"items are {subtask.get('name')} sub-tasks of a {parent.get('name')}")
+        return ok(check, f"each item is {_a(subtask.get('name'))} under {_a(parent.get('name'))}")
     if tracker.deployment == "datacenter":
         if not tracker.epic_link_field:
             return problem(
                 check,
-                f"Data Center puts items under a {parent.get('name')} through the Epic Link field, which is not set",
+                f"Data Center puts items under {_a(parent.get('name'))} through the Epic Link field, which is not set",
                 'set [tracker] epic_link_field = "Epic Link" (or its customfield id), or use subtask_issue_type',
             )
-        return ok(check, f"items are {item.get('name')}s linked to a {parent.get('name')} by {tracker.epic_link_field}")
+        linked = f"linked to {_a(parent.get('name'))} by {tracker.epic_link_field}"
+        return ok(check, f"each item is {_a(item.get('name'))} {linked}")
     levels = (item.get("hierarchyLevel"), parent.get("hierarchyLevel"))
     if None not in levels and levels[1] != levels[0] + 1:  # type: ignore[operator]
         return problem(
             check,
-            f"a {item.get('name')} (level {levels[0]}) cannot sit under a {parent.get('name')} (level {levels[1]})",
+            f"{_a(item.get('name'))} (level {levels[0]}) cannot sit under {_a(parent.get('name'))} (level {levels[1]})",
             "choose a parent_issue_type one level above issue_type (e.g. Epic above Task)",
         )
-    return ok(check, f"items are {item.get('name')}s under a {parent.get('name')}")
+    return ok(check, f"each item is {_a(item.get('name'))} under {_a(parent.get('name'))}")
+
+
+def _a(name: object) -> str:
+    """``an Epic``, ``a Task``: issue type names are nouns in the findings' sentences."""
+    text = str(name)
+    vowel = bool(text) and text[0].lower() in "aeiou"
+    return f"{'an' if vowel else 'a'} {text}"
 
 
 def _create_screen(client: JiraHttp, tracker: JiraTrackerSettings, project: str, kind: dict[str, Any]) -> list[Finding]:

@@ -53,5 +53,5 @@ def test_pmsync_new_without_the_postgres_extra_names_it(tmp_path: Path, monkeypa
     config.write_text('[state]\nurl = "postgresql+psycopg://pm@127.0.0.1:5432/pm"\n', encoding="utf-8")
     result = CliRunner().invoke(cli, ["--config", str(config), "new", "Outage", "--dir", str(tmp_path)])
     assert result.exit_code == 2
-    assert "needs the optional dependency 'psycopg'" in result.stderr
+    assert "needs pmsync[postgres]: the optional dependency 'psycopg' is not installed" in result.stderr
     assert "pip install 'pmsync[postgres]'" in result.stderr

@@ -137,8 +137,10 @@ def test_text_output_is_the_path_and_the_next_step_goes_to_stderr(
     monkeypatch.chdir(config.parent)
     result = new(config, "Checkout 502s")
     assert result.exit_code == 0, result.output
-    assert result.stdout == "postmortems/inc-0001-checkout-502s.md\n"
-    assert "pmsync lint postmortems/inc-0001-checkout-502s.md" in result.stderr
+    # The same absolute path as --format json prints (issue 22), whatever the working directory.
+    path = config.parent / "postmortems" / "inc-0001-checkout-502s.md"
+    assert result.stdout == f"{path}\n"
+    assert f"pmsync lint {path}" in result.stderr
 
 
 def lint_codes(path: Path) -> dict[str, set[str]]:

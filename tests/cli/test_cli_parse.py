@@ -70,7 +70,7 @@ def test_empty_file_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_missing_file_is_reported_and_others_continue(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["parse", "--format", "json", str(tmp_path / "nope.md"), str(S04)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a path that does not exist is a usage error, as in lint, plan and sync
     assert "error PM005 unreadable" in result.stderr
     assert json.loads(result.stdout.splitlines()[1])["postmortem"]["incident_id"] == "INC-7730"
 

@@ -227,6 +227,6 @@ def test_serve_without_the_service_extra_names_it() -> None:
     require_service_modules()  # installed here
     with pytest.raises(ConfigError) as caught:
         require_service_modules(lambda name: None if name == "prometheus_client" else object())
-    assert caught.value.message == "pmsync serve needs the service extra; not installed: prometheus_client"
+    assert caught.value.message == "pmsync serve needs pmsync[service]: not installed: prometheus_client"
     assert caught.value.hint == "pip install 'pmsync[service]' (or 'pmsync[all]')"
     assert caught.value.exit_code == 2

@@ -53,7 +53,7 @@ def test_a_healthy_cloud_site_passes_every_check(tmp_path: Path, cloud: RunningF
     code, out = doctor(tmp_path, cloud)
     assert code == 0, out
     assert "ok       reachability" in out and "ok       credentials: signed in as pmsync bot" in out
-    assert "items are Tasks under a Epic" in out
+    assert "each item is a Task under an Epic" in out
     assert "all checks passed" in out
     assert cloud.fake.requests["POST /rest/api/3/issue/bulk"] == 0, "doctor never writes"
 

@@ -63,7 +63,8 @@ def test_no_file_means_defaults(tmp_path: Path) -> None:
     settings = load_settings(None, {}, cwd=tmp_path)
     assert isinstance(settings.tracker, LocalTrackerSettings)
     assert settings.tracker.project_prefix == "LOC"
-    assert settings.state.url == DEFAULT_STATE_URL
+    # The default file, in the working directory when there is no configuration file to be relative to.
+    assert settings.state.url == DEFAULT_STATE_URL.replace("///", f"///{tmp_path}/")
     assert settings.sources.paths == (str(tmp_path / "postmortems/**/*.md"),)
     assert settings.safety.max_creates == 50
     assert settings.default_priority is Priority.P2

@@ -122,7 +122,8 @@ def test_a_postgres_url_without_the_extra_names_it(tmp_path: Path) -> None:
     (tmp_path / "pmsync.toml").write_text('[state]\nurl = "postgresql+psycopg://u@127.0.0.1:1/x"\n', encoding="utf-8")
     done = _run_without_extras(tmp_path, "status")
     assert done.returncode == 2
-    assert "error: [state] url = postgresql+psycopg://… needs the optional dependency 'psycopg'" in done.stderr
+    expected = "error: [state] url = postgresql+psycopg://… needs pmsync[postgres]: the optional dependency 'psycopg'"
+    assert expected in done.stderr
     assert "hint: pip install 'pmsync[postgres]'" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -136,7 +137,7 @@ def test_require_names_the_extra_when_missing(monkeypatch: pytest.MonkeyPatch) -
     with pytest.raises(MissingExtra) as caught:
         require("matplotlib.pyplot", "charts in pmsync report")
     assert isinstance(caught.value, ConfigError) and caught.value.exit_code == 2
-    expected = "charts in pmsync report needs the optional dependency 'matplotlib', which is not installed"
+    expected = "charts in pmsync report needs pmsync[reports]: the optional dependency 'matplotlib' is not installed"
     assert caught.value.message == expected
     assert caught.value.hint == "pip install 'pmsync[reports]' (or 'pmsync[all]')"
     assert (caught.value.module, caught.value.extra) == ("matplotlib", "reports")
@@ -168,5 +169,5 @@ def test_dockerfile_installs_the_service_extras() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     match = re.search(r"^ARG EXTRAS=(\S+)$", text, re.M)
     assert match, "the Dockerfile chooses its extras with ARG EXTRAS=…"
-    assert set(match.group(1).split(",")) == {"postgres", "jira", "github", "service"}
+    assert set(match.group(1).split(",")) == {"postgres", "github", "service"}
     assert '"pmsync[${EXTRAS}]"' in text
