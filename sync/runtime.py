@@ -79,7 +79,9 @@ class Runtime:
         pull_request = None
         if options.write_back and options.write_back_mode == "pr" and not options.dry_run:
             assert self.pacer is not None  # open_runtime always gives one
-            pull_request = pull_request_writer(self.settings, self.pacer)
+            pull_request = pull_request_writer(
+                self.settings, self.pacer, http=self.http, retry=self.retry, clock=self.clock
+            )
         report = run_sync(
             paths,
             tracker=self.tracker,
@@ -174,8 +176,8 @@ def open_runtime(
         # One pacer per run: the adapter spaces its requests with it, and the retry layer's waits
         # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
         pacer = BudgetPacer(clock=clock, budget_seconds=settings.safety.max_wait_seconds)
-        if settings.tracker.kind != "local":
-            http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+        # Shared by the tracker and the write-back pull request; opens no connection until used.
+        http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
         tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock))
         return Runtime(
             settings=settings,

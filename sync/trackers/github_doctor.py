@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import httpx
+
 from sync.clock import utc_now
 from sync.config.models import GitHubTrackerSettings, Settings
 from sync.errors import TrackerAuthError, TrackerError, TrackerNotFound
@@ -189,7 +191,7 @@ def _project(tracker: GitHubTracker) -> list[Finding]:
     return [Finding(check, Level.OK, f"due dates also go into the field {project.field!r}")]
 
 
-def check(settings: Settings, *, http: object | None = None) -> list[doctor.Finding]:
+def check(settings: Settings, *, http: httpx.Client | None = None) -> list[doctor.Finding]:
     """``pmsync doctor``'s entry point (:data:`sync.trackers.doctor.CHECK_MODULES`): the findings
     of :func:`diagnose` for the configured connection, in the doctor's vocabulary. A missing
     optional feature stays a note (not a problem): pmsync works without it."""
