@@ -334,31 +334,34 @@ class GitHubTracker:
                 continue  # someone removed it meanwhile: the wanted state holds
 
     def transition(self, ref: TicketRef, status: Status) -> None:
+        """Write what :meth:`mappings.statuses.GitHubStatusMap.state_for` says ``status`` is: a
+        state and state reason, and the in-progress label on an open issue."""
         repo, number = parse_key(ref.key)
         path = f"/repos/{repo}/issues/{number}"
         current = self._ticket(self._http.request("GET", path, op="transition").data)
         if current.status is status:
             return
-        in_progress = self._mapping.statuses.in_progress_label
-        if status in (Status.DONE, Status.WONT_DO):
+        statuses = self._mapping.statuses
+        target = statuses.state_for(status)
+        if target.state == "closed":
             if not self._mapping.close_done:
                 log.info("Left %s open: [tracker] close_done is false", ref.key)
                 return
-            reason = "completed" if status is Status.DONE else "not_planned"
-            self._http.request("PATCH", path, body={"state": "closed", "state_reason": reason}, op="transition")
+            body = {"state": target.state, "state_reason": target.state_reason}
+            self._http.request("PATCH", path, body=body, op="transition")
             return
-        if current.status in (Status.DONE, Status.WONT_DO):
+        if current.status.is_closed:
             self._http.request("PATCH", path, body={"state": "open", "state_reason": "reopened"}, op="transition")
-        if status is Status.IN_PROGRESS:
-            self._ensure_labels(repo, {in_progress})
-            self._http.request("POST", f"{path}/labels", body={"labels": [in_progress]}, op="transition")
-        else:
-            for label in current.labels:
-                if self._mapping.statuses.is_in_progress_label(label):
-                    try:
-                        self._http.request("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
-                    except TrackerNotFound:
-                        continue
+        if target.in_progress:
+            self._ensure_labels(repo, {statuses.in_progress_label})
+            self._http.request("POST", f"{path}/labels", body={"labels": [statuses.in_progress_label]}, op="transition")
+            return
+        for label in current.labels:
+            if statuses.is_in_progress_label(label):
+                try:
+                    self._http.request("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
+                except TrackerNotFound:
+                    continue
 
     def attach(self, child: TicketRef, parent: TicketRef) -> None:
         """``child`` becomes a sub-issue of ``parent`` (``sub_issue_id`` is the child's database
