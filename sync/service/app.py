@@ -36,6 +36,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sync.config.models import Settings
+from sync.core.model import is_overdue
 from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
 from sync.pipeline import SyncOptions
@@ -161,9 +162,7 @@ def item_counts(runtime: Runtime) -> ItemCounts:
             continue
         status = row.status.value if row.status else "no_ticket"
         by_status[status] = by_status.get(status, 0) + 1
-        closed = row.status is not None and row.status.is_closed
-        if row.due is not None and row.due < today and not closed:
-            overdue += 1
+        overdue += is_overdue(row.due, row.status, today)
     return ItemCounts(by_status, overdue)
 
 
