@@ -40,11 +40,12 @@ import httpx
 
 from mappings.priorities import PriorityMap
 from mappings.statuses import GitHubStatusMap
-from sync.core.model import Priority, Status
+from sync.core.model import Status
 from sync.core.tickets import (
     CLEAR,
     Capabilities,
     ChangedPage,
+    Clearable,
     LinkKind,
     Marker,
     Ticket,
@@ -277,57 +278,22 @@ class GitHubTracker:
         return results
 
     def update(self, ref: TicketRef, changes: TicketChanges) -> None:
+        """Read the issue, decide the edit (:func:`plan_update`, pure), then send it: one PATCH,
+        the Target date, the labels to add in one request, each label to remove."""
         repo, number = parse_key(ref.key)
         path = f"/repos/{repo}/issues/{number}"
-        current = self._http.request("GET", path, op="update").data
-        text, footer = split_body(current.get("body"))
-        marker = footer.marker if footer else _marker_of(current)
-        labels = {str(x["name"]) for x in current.get("labels") or ()}
-        add = {x for x in changes.labels_add if not x.startswith(PLANNER_PRIORITY_PREFIX)}
-        remove = {x for x in changes.labels_remove if not x.startswith(PLANNER_PRIORITY_PREFIX)} - {MANAGED_LABEL}
-        if marker is not None:
-            remove.discard(marker.label)
-        patch: dict[str, Any] = {}
-        if changes.title is not None:
-            patch["title"] = changes.title
-        if changes.assignee is CLEAR:
-            patch["assignees"] = []
-        elif changes.assignee is not None:
-            patch["assignees"] = [changes.assignee]
-        due = footer.due if footer else None
-        priority = footer.priority if footer else None
-        if changes.due is CLEAR:
-            due = None
-        elif changes.due is not None:
-            due = changes.due
-        if changes.priority is not None:
-            priority = changes.priority
-            remove |= {x for x in labels if x in self._mapping.priorities.labels} - {self._priority_label(priority)}
-            add.add(self._priority_label(priority))
-        if changes.due is not None and self._mapping.due_labels:
-            remove |= {x for x in labels if x.startswith(DUE_PREFIX)}
-            if due is not None:
-                add.add(_due_label(due))
-                remove.discard(_due_label(due))
-        if changes.body is not None or changes.due is not None or changes.priority is not None:
-            if marker is not None:
-                new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
-                patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
-            elif changes.body is not None:
-                patch["body"] = changes.body
-        if changes.due is not None and due is not None and self._mapping.due_milestones:
-            patch["milestone"] = self._milestone(repo, due)
-        elif changes.due is CLEAR and self._mapping.due_milestones:
-            patch["milestone"] = None
+        edit = plan_update(self._http.request("GET", path, op="update").data, changes, self._mapping)
+        patch = dict(edit.patch)
+        if edit.milestone is not None:
+            patch["milestone"] = self._milestone(repo, edit.milestone)
         if patch:
             self._http.request("PATCH", path, body=patch, op="update")
-        if changes.due is not None:
-            self._set_target_date(repo, number, due)
-        add -= labels
-        if add:
-            self._ensure_labels(repo, add)
-            self._http.request("POST", f"{path}/labels", body={"labels": sorted(add)}, op="update")
-        for name in sorted(remove & labels):
+        if edit.target_date is not None:
+            self._set_target_date(repo, number, edit.target_date)
+        if edit.add:
+            self._ensure_labels(repo, set(edit.add))
+            self._http.request("POST", f"{path}/labels", body={"labels": sorted(edit.add)}, op="update")
+        for name in sorted(edit.remove):
             try:
                 self._http.request("DELETE", f"{path}/labels/{quote(name, safe='')}", op="update")
             except TrackerNotFound:
@@ -450,7 +416,7 @@ class GitHubTracker:
         if incident:
             labels.add(INCIDENT_LABEL)
         if draft.priority is not None:
-            labels.add(self._priority_label(draft.priority))
+            labels.add(self._mapping.priorities.to_tracker(draft.priority))
         if draft.due is not None and self._mapping.due_labels:
             labels.add(_due_label(draft.due))
         footer = Footer(draft.marker, draft.due, draft.priority)
@@ -494,9 +460,6 @@ class GitHubTracker:
             # RunStopped: the run's budget is spent. The issue exists and must be recorded, so
             # the create still succeeds; the next write stops the run.
             log.warning("%s: %s not set: %s", ref.key, what, error)
-
-    def _priority_label(self, priority: Priority) -> str:
-        return self._mapping.priorities.to_tracker(priority)
 
     def _ensure_labels(self, repo: str, names: set[str]) -> None:
         """Create missing labels with stable colours (GitHub would create them grey)."""
@@ -670,6 +633,88 @@ class GitHubTracker:
             url = _next_link(str(answer.headers.get("link", "")))
             query = None  # the next link carries the query
         return items
+
+
+@dataclass(frozen=True)
+class IssueEdit:
+    """What :meth:`GitHubTracker.update` sends, decided by :func:`plan_update`: the PATCH body,
+    the due date whose milestone to set (its number is looked up then), the Target date to set,
+    and the labels to add and to remove (each already checked against the issue's labels)."""
+
+    patch: Mapping[str, Any]
+    milestone: dt.date | None = None
+    target_date: dt.date | None = None
+    add: frozenset[str] = frozenset()
+    remove: frozenset[str] = frozenset()
+
+
+def plan_update(current: Mapping[str, Any], changes: TicketChanges, mapping: GitHubMapping) -> IssueEdit:
+    """The edit that applies ``changes`` to the issue ``current`` (as GitHub returned it). Due date
+    and priority live in pmsync's body footer and in labels, so they rewrite the footer (when the
+    body has one) and swap their labels; pmsync's own labels are never removed."""
+    text, footer = split_body(current.get("body"))
+    marker = footer.marker if footer else _marker_of(current)
+    due = _changed(changes.due, footer.due if footer else None)
+    priority = changes.priority if changes.priority is not None else (footer.priority if footer else None)
+    patch = _field_patch(changes)
+    if changes.body is not None or changes.due is not None or changes.priority is not None:
+        if marker is not None:
+            new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
+            patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
+        elif changes.body is not None:
+            patch["body"] = changes.body
+    milestone = None
+    if mapping.due_milestones and changes.due is CLEAR:
+        patch["milestone"] = None
+    elif mapping.due_milestones and changes.due is not None:
+        milestone = due
+    labels = {str(x["name"]) for x in current.get("labels") or ()}
+    add, remove = _label_swaps(labels, changes, mapping, due)
+    if marker is not None:
+        remove.discard(marker.label)
+    return IssueEdit(
+        patch=patch,
+        milestone=milestone,
+        target_date=due if changes.due is not None else None,
+        add=frozenset(add - labels),
+        remove=frozenset(remove & labels),
+    )
+
+
+def _changed(change: dt.date | Clearable | None, current: dt.date | None) -> dt.date | None:
+    if change is CLEAR:
+        return None
+    return current if change is None else change
+
+
+def _field_patch(changes: TicketChanges) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    if changes.title is not None:
+        patch["title"] = changes.title
+    if changes.assignee is CLEAR:
+        patch["assignees"] = []
+    elif changes.assignee is not None:
+        patch["assignees"] = [changes.assignee]
+    return patch
+
+
+def _label_swaps(
+    labels: set[str], changes: TicketChanges, mapping: GitHubMapping, due: dt.date | None
+) -> tuple[set[str], set[str]]:
+    """Labels to add and remove: the delta's own (less the planner's ``priority-*`` labels, as
+    GitHub carries the priority as its mapped label), the priority's and the due date's."""
+    add = {x for x in changes.labels_add if not x.startswith(PLANNER_PRIORITY_PREFIX)}
+    remove = {x for x in changes.labels_remove if not x.startswith(PLANNER_PRIORITY_PREFIX)} - {MANAGED_LABEL}
+    if changes.priority is not None:
+        wanted = mapping.priorities.to_tracker(changes.priority)
+        remove |= {x for x in labels if x in mapping.priorities.labels} - {wanted}
+        add.add(wanted)
+    if changes.due is not None and mapping.due_labels:
+        remove |= {x for x in labels if x.startswith(DUE_PREFIX)}
+        if due is not None:
+            add.add(_due_label(due))
+            remove.discard(_due_label(due))
+    return add, remove
 
 
 def _next_link(link: str) -> str | None:
