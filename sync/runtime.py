@@ -6,7 +6,6 @@ import datetime as dt
 import glob
 import logging
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,9 +141,8 @@ def parse_options_for(settings: Settings) -> ParseOptions:
 
 
 def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
-    prefix = getattr(settings.tracker, "project_prefix", None)
     return MappingPolicy(
-        ticket_key_pattern=rf"{re.escape(prefix)}-\d+" if prefix else r"[A-Z][A-Z0-9]*-\d+",
+        ticket_key_pattern=settings.tracker.ticket_key_pattern,
         tracker=tracker,
         calendar=settings.calendar(),
         due_dates=settings.due_date_policy(),
@@ -154,7 +152,7 @@ def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
         compliance_rules=settings.compliance_rules(),
         document_url=settings.sources.document_url,
         document_root=settings.sources.root,
-        close_done=bool(getattr(settings.tracker, "close_done", False)),
+        close_done=settings.tracker.close_done,
     )
 
 

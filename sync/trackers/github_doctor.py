@@ -197,11 +197,11 @@ def check(settings: Settings, *, http: httpx.Client | None = None) -> list[docto
     optional feature stays a note (not a problem): pmsync works without it."""
     tracker = settings.tracker
     assert isinstance(tracker, GitHubTrackerSettings)
-    repos = [rule.project for rule in settings.routing.rules if rule.project]
-    if settings.routing.default_project:
-        repos.append(settings.routing.default_project)
     # Read-only checks never write, so the write pacing of a sync is not needed here.
-    github = GitHubTracker.from_settings(tracker, http=http, pacer=BudgetPacer(), clock=utc_now, repos=repos)
+    pacer = BudgetPacer()
+    github = GitHubTracker.from_settings(
+        tracker, http=http, pacer=pacer, clock=utc_now, repos=settings.routed_projects()
+    )
     return [_as_doctor_finding(finding) for finding in diagnose(github)]
 
 
