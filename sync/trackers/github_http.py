@@ -30,6 +30,7 @@ import httpx
 from sync.errors import RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.pacing import rate_limit_wait, requests_left
 from sync.trackers.base import Clock, Pacer
+from sync.trackers.transport import send
 
 __all__ = ["API_VERSION", "SECONDARY_WAIT", "GitHubAnswer", "GitHubHttp", "graphql_url"]
 
@@ -113,16 +114,7 @@ class GitHubHttp:
         if etag:
             headers["If-None-Match"] = etag
         target = url if url.startswith(("http://", "https://")) else urljoin(self.api_url + "/", url.lstrip("/"))
-        try:
-            response = self._http.request(method, target, params=params, json=body, headers=headers)
-        except httpx.TimeoutException as exc:
-            raise TrackerUnavailable(
-                f"no answer in time ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from None
-        except httpx.TransportError as exc:
-            raise TrackerUnavailable(
-                f"connection failed ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from None
+        response = send(self._http, method, target, tracker=NAME, op=op, params=params, json=body, headers=headers)
         lowered = {name.lower(): value for name, value in response.headers.items()}
         self._pacer.observe(lowered)
         left = requests_left(lowered)

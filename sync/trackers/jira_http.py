@@ -23,6 +23,7 @@ from sync.clock import utc_now
 from sync.errors import RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.pacing import rate_limit_wait, requests_left
 from sync.trackers.base import Clock, Pacer
+from sync.trackers.transport import send
 
 NAME = "jira"
 Deployment = Literal["cloud", "datacenter"]
@@ -100,18 +101,8 @@ class JiraHttp:
         if body is not None:
             headers["Content-Type"] = "application/json"
             content = json.dumps(body).encode()
-        try:
-            response = self._http.request(
-                method, f"{self.url}{self.api}{path}", params=params, content=content, headers=headers
-            )
-        except httpx.TimeoutException as exc:
-            raise TrackerUnavailable(
-                f"no answer in time ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from exc
-        except httpx.TransportError as exc:
-            raise TrackerUnavailable(
-                f"connection failed ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from exc
+        url = f"{self.url}{self.api}{path}"
+        response = send(self._http, method, url, tracker=NAME, op=op, params=params, content=content, headers=headers)
         self._pacer.observe(response.headers)
         # Cloud sends it on some answers, Data Center never: the last value stays until then.
         left = requests_left(response.headers)
