@@ -38,20 +38,16 @@ import random
 import re
 import threading
 import time
-import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
-from openapi_core import OpenAPI
-from openapi_core.datatypes import RequestParameters
-from werkzeug.datastructures import Headers, ImmutableMultiDict
+from tests.fakes.openapi_check import Description, SpecRequest, SpecResponse
 
 SPEC = Path(__file__).resolve().parent / "specs" / "jira-platform.prism-compat.openapi.json"
 SPEC_HOST = "https://your-domain.atlassian.net"
@@ -75,60 +71,17 @@ def jira_time(moment: dt.datetime) -> str:
 
 # --- spec validation --------------------------------------------------------------------------
 
-
-@lru_cache(maxsize=1)
-def _openapi() -> OpenAPI:
-    return OpenAPI.from_file_path(str(SPEC))
+CLOUD_DESCRIPTION = Description(SPEC)
 
 
-_VALIDATION_LOCK = threading.Lock()
-
-
-@dataclass
-class _SpecRequest:
-    method: str
-    path: str
-    query: list[tuple[str, str]]
-    headers: dict[str, str]
-    body: bytes | None
-    host_url: str = SPEC_HOST
-    parameters: RequestParameters = field(init=False)
-
-    def __post_init__(self) -> None:
-        # openapi-core writes the resolved path parameters into this object: keep one instance.
-        self.parameters = RequestParameters(query=ImmutableMultiDict(self.query), header=Headers(self.headers))
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("content-type", "application/json" if self.body else "").lower()
-
-
-@dataclass
-class _SpecResponse:
-    status_code: int
-    data: bytes | None
-    headers: Headers = field(default_factory=lambda: Headers({"Content-Type": "application/json"}))
-    content_type: str = "application/json"
-
-
-def _describe(error: Exception) -> str:
-    cause = error.__cause__
-    details = getattr(cause, "schema_errors", None) or getattr(error, "schema_errors", None)
-    if details:
-        return f"{type(error).__name__}: " + "; ".join(str(getattr(e, "message", e)) for e in details)
-    return f"{type(error).__name__}: {cause or error}"
-
-
-def spec_errors(request: _SpecRequest, response: _SpecResponse | None) -> list[str]:
+def spec_errors(request: SpecRequest, response: SpecResponse | None) -> list[str]:
     """openapi-core's findings for one exchange (``response`` None: the request only)."""
-    with _VALIDATION_LOCK, warnings.catch_warnings():
-        # openapi-core warns that it cannot check the OAuth2 scheme; basic auth is what we send.
-        warnings.simplefilter("ignore")
-        api = _openapi()
-        found = [f"request {_describe(e)}" for e in api.iter_request_errors(request)]
-        if response is not None:
-            found += [f"response {_describe(e)}" for e in api.iter_response_errors(request, response)]
-        return found
+    findings = CLOUD_DESCRIPTION.check(request, response)
+    found = [f"request {problem}" for problem in findings.request]
+    found += [f"response {problem}" for problem in findings.response]
+    if findings.undeclared:
+        found.append(f"response: status {response.status_code if response else '?'} not in the description")
+    return found
 
 
 # --- state ------------------------------------------------------------------------------------
@@ -683,7 +636,7 @@ class FakeJira:
         found = self.route_of(method, path)
         route = found[0] if found else f"{method} {path}"
         lowered = {k.lower(): v for k, v in headers.items()}
-        spec_request = _SpecRequest(method.lower(), path, query, lowered, body or None)
+        spec_request = SpecRequest(method.lower(), path, query, lowered, body or None, host_url=SPEC_HOST)
         if self.latency:
             time.sleep(self.latency)
         with self._lock:
@@ -709,7 +662,7 @@ class FakeJira:
                     answer = Answer(400, {"errorMessages": [f"Bad request: {error}"], "errors": {}})
             if self.validate and found and not answer.drop:
                 data = json.dumps(answer.body).encode() if answer.body is not None else None
-                response = _SpecResponse(answer.status, data)
+                response = SpecResponse(answer.status, data)
                 self.violations += [
                     f"{route} -> {answer.status}: {e}"
                     for e in spec_errors(spec_request, response)
