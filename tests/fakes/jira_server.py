@@ -10,13 +10,14 @@ Two flavours:
   each violation is collected in :attr:`FakeJira.violations` and the ``fake_jira`` fixtures assert
   there are none at teardown. Injected faults (429, 503, 5xx, dropped connections) are answers
   the description does not list for most operations, so only their *requests* are validated.
-- ``datacenter``: Jira Data Center REST v2 (``/rest/api/2``). No machine-readable description of
-  it is in ``tests/fakes/specs``; this flavour follows the v2 shapes of Atlassian's Jira Data Center
-  REST reference (10.x/11.x, "Jira Server platform REST API"): ``description`` is a wiki-markup
+- ``datacenter``: Jira Data Center REST v2 (``/rest/api/2``), validated the same way against
+  ``tests/fakes/specs/jira-datacenter-v2.openapi.json`` (Atlassian publishes no machine-readable
+  description of it: that file is the subset pmsync uses, written from Atlassian's Jira Data Center
+  REST reference, 10.x/11.x, "Jira Server platform REST API"): ``description`` is a wiki-markup
   string, users are ``{"name": ...}``, ``/rest/api/2/search`` pages with ``startAt``/``total``,
   the personal access token travels as ``Authorization: Bearer``, there is no ``bulkfetch``, and
-  ``parent`` is only accepted for sub-tasks (epics take the "Epic Link" custom field). Those
-  rules are checked by hand and reported as violations the same way.
+  ``parent`` is only accepted for sub-tasks (epics take the "Epic Link" custom field). The rules
+  the description cannot say are checked by hand and reported as violations the same way.
 
 Index lag: ``/search/jql`` (and DC ``/search``) sees an issue only ``index_lag`` seconds after it
 was created, measured on the injectable ``clock`` (no real waiting in tests); ``reconcileIssues``
@@ -50,7 +51,9 @@ from zoneinfo import ZoneInfo
 from tests.fakes.openapi_check import Description, SpecRequest, SpecResponse
 
 SPEC = Path(__file__).resolve().parent / "specs" / "jira-platform.prism-compat.openapi.json"
+DC_SPEC = Path(__file__).resolve().parent / "specs" / "jira-datacenter-v2.openapi.json"
 SPEC_HOST = "https://your-domain.atlassian.net"
+DC_SPEC_HOST = "https://jira.example.com"
 
 Flavour = Literal["cloud", "datacenter"]
 FaultKind = Literal["429", "503", "500", "403", "drop", "commit_drop"]
@@ -71,12 +74,15 @@ def jira_time(moment: dt.datetime) -> str:
 
 # --- spec validation --------------------------------------------------------------------------
 
-CLOUD_DESCRIPTION = Description(SPEC)
+DESCRIPTIONS: dict[Flavour, tuple[Description, str]] = {
+    "cloud": (Description(SPEC), SPEC_HOST),
+    "datacenter": (Description(DC_SPEC), DC_SPEC_HOST),
+}
 
 
-def spec_errors(request: SpecRequest, response: SpecResponse | None) -> list[str]:
+def spec_errors(flavour: Flavour, request: SpecRequest, response: SpecResponse | None) -> list[str]:
     """openapi-core's findings for one exchange (``response`` None: the request only)."""
-    findings = CLOUD_DESCRIPTION.check(request, response)
+    findings = DESCRIPTIONS[flavour][0].check(request, response)
     found = [f"request {problem}" for problem in findings.request]
     found += [f"response {problem}" for problem in findings.response]
     if findings.undeclared:
@@ -214,7 +220,7 @@ class FakeJira:
         self.email = email
         self.token = token
         self.latency = latency
-        self.validate = validate and flavour == "cloud"
+        self.validate = validate
         self.base_url = "http://127.0.0.1"
         self.projects = {key: str(10000 + n) for n, key in enumerate(projects)}
         self.issues: dict[str, FakeIssue] = {}
@@ -636,13 +642,14 @@ class FakeJira:
         found = self.route_of(method, path)
         route = found[0] if found else f"{method} {path}"
         lowered = {k.lower(): v for k, v in headers.items()}
-        spec_request = SpecRequest(method.lower(), path, query, lowered, body or None, host_url=SPEC_HOST)
+        host = DESCRIPTIONS[self.flavour][1]
+        spec_request = SpecRequest(method.lower(), path, query, lowered, body or None, host_url=host)
         if self.latency:
             time.sleep(self.latency)
         with self._lock:
             self.requests[route] += 1
             if self.validate and found:
-                self.violations += [f"{route}: {e}" for e in spec_errors(spec_request, None)]
+                self.violations += [f"{route}: {e}" for e in spec_errors(self.flavour, spec_request, None)]
             self._check_dc_request(route, lowered, body)
             fault = self._take_fault(route)
             if fault is not None and fault.kind != "commit_drop":
@@ -665,7 +672,7 @@ class FakeJira:
                 response = SpecResponse(answer.status, data)
                 self.violations += [
                     f"{route} -> {answer.status}: {e}"
-                    for e in spec_errors(spec_request, response)
+                    for e in spec_errors(self.flavour, spec_request, response)
                     # Jira answers 201/204 without a body although the description lists `schema: {}`
                     # for them; an empty body is what HTTP 204 means, so it is no violation.
                     if not e.startswith("request ") and not (data is None and "MissingData" in e)
