@@ -177,7 +177,7 @@ def _project(tracker: GitHubTracker) -> list[Finding]:
         return []
     check = f"project {project.org}#{project.number}"
     try:
-        tracker.project_field()
+        tracker.project_field(project)
     except TrackerError as error:
         return [
             Finding(

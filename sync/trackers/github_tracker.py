@@ -441,9 +441,9 @@ class GitHubTracker:
         self._ensure_labels(repo, labels - {draft.marker.label})
         issue = self._http.request("POST", f"/repos/{repo}/issues", body=body, op="create").data
         ref = self._ref(issue)
-        due = draft.due
-        if due is not None and self._mapping.project is not None:
-            self._settle(lambda: self._set_project_date(str(issue["node_id"]), due), ref, "project date")
+        due, project = draft.due, self._mapping.project
+        if due is not None and project is not None:
+            self._settle(lambda: self._set_project_date(project, str(issue["node_id"]), due), ref, "project date")
         if draft.parent is not None and draft.kind is TicketKind.ITEM:
             # Apply hands the parent over with the draft: attach now. The issue exists, so a
             # failure here must not fail the create (that would invite a second issue).
@@ -516,12 +516,9 @@ class GitHubTracker:
             self._milestones[(repo, title)] = int(created["number"])
         return self._milestones[(repo, title)]
 
-    def project_field(self) -> tuple[str, str]:
-        """The configured Projects v2 board's node id and its date field's id (looked up once);
+    def project_field(self, project: ProjectField) -> tuple[str, str]:
+        """The Projects v2 board's node id and its date field's id (looked up once);
         :class:`sync.errors.TrackerNotFound` when either is missing."""
-        project = self._mapping.project
-        if project is None:
-            raise TrackerNotFound("no Projects v2 board is configured", tracker=NAME, op="project")
         if self._project is None:
             query = (
                 "query($org: String!, $number: Int!, $field: String!) { organization(login: $org) {"
@@ -552,10 +549,8 @@ class GitHubTracker:
         """One GET through the tracker's transport (for ``pmsync doctor``)."""
         return self._http.request("GET", path, params=params, op="doctor").data
 
-    def _set_project_date(self, content_id: str, due: dt.date) -> None:
-        self.project_field()
-        assert self._project is not None
-        project_id, field_id = self._project
+    def _set_project_date(self, project: ProjectField, content_id: str, due: dt.date) -> None:
+        project_id, field_id = self.project_field(project)
         add = (
             "mutation($project: ID!, $contentId: ID!) { addProjectV2ItemById("
             "input: {projectId: $project, contentId: $contentId}) { item { id } } }"
@@ -723,10 +718,8 @@ def _next_link(link: str) -> str | None:
 
 
 def _repo_of(issue: Mapping[str, Any]) -> str:
-    match = re.search(r"/repos/([^/]+/[^/]+)$", str(issue["repository_url"]))
-    if match is None:
-        raise TrackerError("issue without a repository URL", tracker=NAME, op="read")
-    return match[1]
+    # ``repository_url`` is required in GitHub's issue schema: ``{api}/repos/{owner}/{repo}``.
+    return "/".join(str(issue["repository_url"]).rstrip("/").split("/")[-2:])
 
 
 def _marker_of(issue: Mapping[str, Any]) -> Marker | None:
