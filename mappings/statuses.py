@@ -11,7 +11,7 @@ operator can add an override, rather than pmsync guessing that unknown means fin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -20,15 +20,11 @@ from sync.core.model import Status
 
 __all__ = [
     "DEFAULT_IN_PROGRESS_LABELS",
-    "DEFAULT_JIRA_TRANSITIONS",
     "DEFAULT_WONT_DO_RESOLUTIONS",
     "GitHubState",
     "GitHubStatusMap",
     "JiraStatusMap",
-    "JiraTransition",
-    "JiraTransitionOption",
     "MappedStatus",
-    "local_status",
 ]
 
 DEFAULT_WONT_DO_RESOLUTIONS: frozenset[str] = frozenset(
@@ -36,19 +32,8 @@ DEFAULT_WONT_DO_RESOLUTIONS: frozenset[str] = frozenset(
 )
 DEFAULT_IN_PROGRESS_LABELS: tuple[str, ...] = ("in progress",)
 
-DEFAULT_JIRA_TRANSITIONS: Mapping[Status, tuple[str, ...]] = MappingProxyType(
-    {
-        Status.OPEN: ("Reopen", "Reopen Issue", "To Do", "Open", "Backlog"),
-        Status.IN_PROGRESS: ("Start Progress", "In Progress", "Start"),
-        Status.DONE: ("Done", "Resolve Issue", "Close Issue", "Resolve", "Close"),
-        Status.WONT_DO: ("Won't Do", "Done", "Resolve Issue", "Close Issue", "Resolve", "Close"),
-    }
-)
 _JIRA_CATEGORIES: Mapping[str, Status] = MappingProxyType(
     {"new": Status.OPEN, "indeterminate": Status.IN_PROGRESS, "done": Status.DONE}
-)
-_TARGET_CATEGORY: Mapping[Status, str] = MappingProxyType(
-    {Status.OPEN: "new", Status.IN_PROGRESS: "indeterminate", Status.DONE: "done", Status.WONT_DO: "done"}
 )
 
 
@@ -67,42 +52,19 @@ class MappedStatus:
 
 
 @dataclass(frozen=True)
-class JiraTransition:
-    """What to look for to move a Jira issue to a canonical status: transition names in order of
-    preference, the status category the transition must lead to, and the resolution to set."""
-
-    names: tuple[str, ...]
-    category: str
-    resolution: str | None = None
-
-
-@dataclass(frozen=True)
-class JiraTransitionOption:
-    """One transition Jira offers for an issue (``GET …/transitions``): its id, name and the
-    status category key of the status it leads to."""
-
-    id: str
-    name: str
-    to_category: str
-
-
-@dataclass(frozen=True)
 class JiraStatusMap:
     """Jira status ↔ canonical. ``status_overrides`` maps a status *name* to a canonical status
     and beats the category (for workflows that put, say, "Blocked" in the ``done`` category).
-    ``transitions`` replaces the preferred transition names per status, over the defaults."""
+    Which transition reaches a status is the adapter's business: it follows the workflow."""
 
     wont_do_resolutions: frozenset[str] = DEFAULT_WONT_DO_RESOLUTIONS
     status_overrides: Mapping[str, Status] = field(default_factory=dict)
-    transitions: Mapping[Status, tuple[str, ...]] = field(default_factory=dict)
-    wont_do_resolution: str = "Won't Do"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "wont_do_resolutions", frozenset(self.wont_do_resolutions))
         object.__setattr__(
             self, "status_overrides", MappingProxyType({_fold(k): v for k, v in self.status_overrides.items()})
         )
-        object.__setattr__(self, "transitions", MappingProxyType({**DEFAULT_JIRA_TRANSITIONS, **self.transitions}))
 
     def is_wont_do(self, resolution: str | None) -> bool:
         """Whether ``resolution`` says the work was deliberately not done."""
@@ -122,22 +84,6 @@ class JiraStatusMap:
         if status is Status.DONE and self.is_wont_do(resolution):
             return MappedStatus(Status.WONT_DO, raw)
         return MappedStatus(status, raw)
-
-    def transition_for(self, status: Status) -> JiraTransition:
-        """The transition to look for to reach ``status``."""
-        resolution = self.wont_do_resolution if status is Status.WONT_DO else None
-        return JiraTransition(self.transitions[status], _TARGET_CATEGORY[status], resolution)
-
-    def pick_transition(self, status: Status, available: Sequence[JiraTransitionOption]) -> JiraTransitionOption | None:
-        """Choose among the transitions Jira offers: a preferred name first, else the first one
-        leading to the right category; ``None`` when the workflow offers no way there."""
-        wanted = self.transition_for(status)
-        by_name = {_fold(option.name): option for option in available}
-        for name in wanted.names:
-            option = by_name.get(_fold(name))
-            if option is not None and option.to_category.lower() == wanted.category:
-                return option
-        return next((o for o in available if o.to_category.lower() == wanted.category), None)
 
 
 GitHubIssueState = Literal["open", "closed"]
@@ -200,12 +146,3 @@ class GitHubStatusMap:
         if status is Status.WONT_DO:
             return GitHubState("closed", "not_planned", in_progress=False)
         return GitHubState("open", None, in_progress=status is Status.IN_PROGRESS)
-
-
-def local_status(raw: str) -> MappedStatus:
-    """The local tracker stores canonical values; anything else falls back to ``open``."""
-    key = re.sub(r"[-\s]+", "_", raw.strip().lower())
-    try:
-        return MappedStatus(Status(key), raw)
-    except ValueError:
-        return MappedStatus(Status.OPEN, raw, recognised=False)

@@ -38,7 +38,7 @@ from reports.results import (
     Timeliness,
     WeeklyReport,
 )
-from sync.core.model import Status
+from sync.core.model import Status, is_overdue
 
 NONE_GROUP = "(none)"
 NO_DUE_GROUP = "(no due date)"
@@ -133,7 +133,7 @@ def item_state(
         status=status,
         done_at=done_at,
         done_on=done_on,
-        overdue=due is not None and due < today and not status.is_closed,
+        overdue=is_overdue(due, status, today),
         on_time=done_on <= due if done_on is not None and due is not None else None,
     )
 

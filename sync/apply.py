@@ -1,4 +1,6 @@
-"""Apply: the only loop that writes to a tracker. Exactly-once by construction (docs/architecture.md, "Exactly once").
+"""Apply: the loop that carries a plan's writes (creates, updates, links, transitions) to the tracker. Exactly-once
+by construction (docs/architecture.md, "Exactly once"). The other tracker writes are single recorded calls: write-back's
+status push (:mod:`sync.pipeline`), repeat-incident links (:mod:`sync.repeat_links`), comments (:mod:`sync.publish`).
 
 Creates (items and incident parents alike) go in batches of ``capabilities.max_batch``:
 

@@ -40,6 +40,39 @@ def _parse_moment(value: str, now: dt.datetime) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+def window_end(headers: Mapping[str, str], now: dt.datetime) -> dt.datetime | None:
+    """When the rate-limit window a response announces ends: ``Retry-After``, or
+    ``X-RateLimit-Reset`` when ``X-RateLimit-Remaining`` is 0, whichever is later; ``None`` when
+    it announces none. The one place pmsync reads these headers (names in any case)."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    until: dt.datetime | None = None
+    if "retry-after" in lowered:
+        until = _parse_moment(lowered["retry-after"], now)
+    remaining = lowered.get("x-ratelimit-remaining")
+    reset = lowered.get("x-ratelimit-reset")
+    if remaining is not None and reset is not None and remaining.strip() in {"0", "0.0"}:
+        reset_at = _parse_moment(reset, now)
+        if reset_at is not None and (until is None or reset_at > until):
+            until = reset_at
+    return until
+
+
+def rate_limit_wait(headers: Mapping[str, str], now: dt.datetime) -> float | None:
+    """Seconds until :func:`window_end` (0 when it has passed); ``None`` without a window. What
+    a :class:`sync.errors.RateLimited` carries as ``retry_after``."""
+    until = window_end(headers, now)
+    return None if until is None else max((until - now).total_seconds(), 0.0)
+
+
+def requests_left(headers: Mapping[str, str]) -> float | None:
+    """``X-RateLimit-Remaining`` as a number; ``None`` when absent or unreadable."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    try:
+        return float(lowered["x-ratelimit-remaining"])
+    except (KeyError, ValueError):
+        return None
+
+
 class BudgetPacer:
     """Spaces requests and enforces one run's time budget (see the module docstring)."""
 
@@ -78,17 +111,8 @@ class BudgetPacer:
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Remember a window to wait out before the next request."""
-        lowered = {name.lower(): value for name, value in headers.items()}
         now = self._clock()
-        until: dt.datetime | None = None
-        if "retry-after" in lowered:
-            until = _parse_moment(lowered["retry-after"], now)
-        remaining = lowered.get("x-ratelimit-remaining")
-        reset = lowered.get("x-ratelimit-reset")
-        if remaining is not None and reset is not None and remaining.strip() in {"0", "0.0"}:
-            reset_at = _parse_moment(reset, now)
-            if reset_at is not None and (until is None or reset_at > until):
-                until = reset_at
+        until = window_end(headers, now)
         if until is not None and (self._blocked_until is None or until > self._blocked_until):
             self._blocked_until = until
 

@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,7 @@ from sync.errors import PmsyncError, SafetyAbort
 from sync.pull import PullResult, pull
 from sync.retry import RetryPolicy
 from sync.store.lock import holder_alive, holder_lease, run_lock
-from sync.store.repository import SqlStateStore
+from sync.store.repository import SqlStateStore, StatusRow
 from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
 from sync.writeback.files import WritebackOutcome, write_back
@@ -321,26 +321,8 @@ def write_back_documents(
     written = WrittenStatusStore(store.engine, store.tracker)
     for pm in postmortems:
         rows = {row.number: row for row in store.status_rows(incident_key_for(pm)) if row.present}
-        tickets = {number: row.ticket for number, row in rows.items() if row.ticket is not None}
-        last = written.last_written(ref.key for ref in tickets.values())
-        updates: list[ItemWriteback] = []
-        for item in pm.action_items:
-            row = rows.get(item.number)
-            if row is None or row.ticket is None:
-                continue
-            web = row.ticket.url if row.ticket.url and row.ticket.url.startswith(("http://", "https://")) else None
-            ticket = f"[{row.ticket.key}]({web})" if web else row.ticket.key
-            status = row.status or item.status or Status.OPEN
-            previous = last.get(row.ticket.key)
-            updates.append(
-                ItemWriteback(
-                    number=item.number,
-                    line=item.line,
-                    ticket_markdown=ticket,
-                    status_label=status_label(status),
-                    last_status_label=status_label(previous) if previous is not None else None,
-                )
-            )
+        last = written.last_written(row.ticket.key for row in rows.values() if row.ticket is not None)
+        updates = cell_updates(pm, rows, last)
         if not updates:
             continue
         if pull_request is not None:
@@ -352,34 +334,81 @@ def write_back_documents(
             log.warning("%s changed since it was read; not written back", pm.path)
         if outcome.status not in ("written", "unchanged"):
             continue
-        shown: dict[str, Status] = {}
-        for number in outcome.status_shown:
-            row = rows[number]
-            assert row.ticket is not None  # only items with a ticket get an update
-            shown[row.ticket.key] = row.status or Status.OPEN
-        items = {item.number: item for item in pm.action_items}
-        for number, cell in outcome.status_edited:
-            row = rows[number]
-            ref = tickets[number]
-            conflict = StatusConflict(
-                path=pm.path,
-                item_key=row.item_key,
-                ticket=ref.key,
-                cell=cell,
-                written=last.get(ref.key),
-                ticket_status=row.status,
-            )
-            if doc_status == "push" and tracker is not None:
-                conflict = _push_status(conflict, items[number].status, ref, tracker, retry or RetryPolicy(), fence)
-                if conflict.pushed is not None:
-                    shown[ref.key] = conflict.pushed  # the cell and the ticket agree again
-            run.conflicts.append(conflict)
-            log.warning("%s", conflict.describe())
+        shown = shown_statuses(rows, outcome)
+        edited = edited_cells(pm, rows, last, outcome)
+        if doc_status == "push" and tracker is not None:
+            edited = [_push_status(cell, tracker, retry or RetryPolicy(), fence, shown) for cell in edited]
+        for cell in edited:
+            run.conflicts.append(cell.conflict)
+            log.warning("%s", cell.conflict.describe())
         if pull_request is None:
             written.record(shown)
     if pull_request is not None:
         _publish(pull_request, run, fence)
     return run
+
+
+def cell_updates(pm: PostMortem, rows: Mapping[int, StatusRow], last: Mapping[str, Status]) -> list[ItemWriteback]:
+    """The Ticket and Status cells each item with a ticket should show (pure): the ticket as a
+    link when it has a web address, and its status (else the document's, else open)."""
+    updates: list[ItemWriteback] = []
+    for item in pm.action_items:
+        row = rows.get(item.number)
+        if row is None or row.ticket is None:
+            continue
+        web = row.ticket.url if row.ticket.url and row.ticket.url.startswith(("http://", "https://")) else None
+        previous = last.get(row.ticket.key)
+        updates.append(
+            ItemWriteback(
+                number=item.number,
+                line=item.line,
+                ticket_markdown=f"[{row.ticket.key}]({web})" if web else row.ticket.key,
+                status_label=status_label(row.status or item.status or Status.OPEN),
+                last_status_label=status_label(previous) if previous is not None else None,
+            )
+        )
+    return updates
+
+
+def shown_statuses(rows: Mapping[int, StatusRow], outcome: WritebackOutcome) -> dict[str, Status]:
+    """Ticket key → the status its Status cell now shows (what the next run compares against)."""
+    shown: dict[str, Status] = {}
+    for number in outcome.status_shown:
+        row = rows[number]
+        assert row.ticket is not None  # only items with a ticket get an update
+        shown[row.ticket.key] = row.status or Status.OPEN
+    return shown
+
+
+@dataclass(frozen=True)
+class EditedCell:
+    """A Status cell a person changed: the conflict to report, the status the cell names (``None``
+    when pmsync knows no such status) and the ticket it concerns."""
+
+    conflict: StatusConflict
+    wanted: Status | None
+    ref: TicketRef
+
+
+def edited_cells(
+    pm: PostMortem, rows: Mapping[int, StatusRow], last: Mapping[str, Status], outcome: WritebackOutcome
+) -> list[EditedCell]:
+    """The Status cells that no longer say what pmsync last wrote there (pure)."""
+    items = {item.number: item for item in pm.action_items}
+    cells: list[EditedCell] = []
+    for number, cell in outcome.status_edited:
+        row = rows[number]
+        assert row.ticket is not None  # only items with a ticket get an update
+        conflict = StatusConflict(
+            path=pm.path,
+            item_key=row.item_key,
+            ticket=row.ticket.key,
+            cell=cell,
+            written=last.get(row.ticket.key),
+            ticket_status=row.status,
+        )
+        cells.append(EditedCell(conflict, items[number].status, row.ticket))
+    return cells
 
 
 def _publish(pull_request: PullRequestWriter, run: WritebackRun, fence: Callable[[], None]) -> None:
@@ -399,25 +428,24 @@ def _publish(pull_request: PullRequestWriter, run: WritebackRun, fence: Callable
 
 
 def _push_status(
-    conflict: StatusConflict,
-    wanted: Status | None,
-    ref: TicketRef,
-    tracker: Tracker,
-    retry: RetryPolicy,
-    fence: Callable[[], None],
-) -> StatusConflict:
-    """Move the ticket to the status a person wrote into the document (``[sync] doc_status = "push"``)."""
+    cell: EditedCell, tracker: Tracker, retry: RetryPolicy, fence: Callable[[], None], shown: dict[str, Status]
+) -> EditedCell:
+    """Move the ticket to the status a person wrote into the document (``[sync] doc_status = "push"``);
+    once it is there, the cell and the ticket agree again (``shown``)."""
+    wanted = cell.wanted
     if wanted is None:
-        return dataclasses.replace(conflict, error=f"'{conflict.cell}' names no status pmsync knows")
+        error = f"'{cell.conflict.cell}' names no status pmsync knows"
+        return dataclasses.replace(cell, conflict=dataclasses.replace(cell.conflict, error=error))
 
     def fenced() -> None:
         # A remote write like apply's: fenced by the run lock (another run may hold it now).
         fence()
-        tracker.transition(ref, wanted)
+        tracker.transition(cell.ref, wanted)
 
     try:
         retry.retrying()(fenced)
     except PmsyncError as exc:
-        return dataclasses.replace(conflict, error=exc.message)
-    log.info("Moved %s to %s as %s says", ref.key, wanted.value, conflict.path)
-    return dataclasses.replace(conflict, pushed=wanted)
+        return dataclasses.replace(cell, conflict=dataclasses.replace(cell.conflict, error=exc.message))
+    log.info("Moved %s to %s as %s says", cell.ref.key, wanted.value, cell.conflict.path)
+    shown[cell.ref.key] = wanted
+    return dataclasses.replace(cell, conflict=dataclasses.replace(cell.conflict, pushed=wanted))

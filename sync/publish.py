@@ -30,10 +30,12 @@ from sqlalchemy.exc import IntegrityError
 
 from reports.nudges import NudgePlan, window_key
 from reports.results import Nudge
+from sync.clock import utc_now
 from sync.config.models import ReportsSettings
 from sync.core.tickets import TicketRef
 from sync.errors import ConfigError, PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
+from sync.pacing import rate_limit_wait
 from sync.retry import RetryPolicy
 from sync.store import tables as t
 
@@ -135,8 +137,7 @@ class Webhook:
             # The URL is a secret: name the error's type, never the request.
             raise TrackerUnavailable(type(exc).__name__, tracker=WEBHOOK, op="post") from None
         if response.status_code == 429:
-            after = response.headers.get("Retry-After")
-            retry_after = float(after) if after and after.replace(".", "", 1).isdigit() else None
+            retry_after = rate_limit_wait(response.headers, utc_now())
             raise RateLimited("rate limited", tracker=WEBHOOK, op="post", retry_after=retry_after)
         if response.status_code >= 500:
             raise TrackerUnavailable(f"HTTP {response.status_code}", tracker=WEBHOOK, op="post")

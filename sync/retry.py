@@ -1,4 +1,6 @@
-"""The one retry layer: a tenacity policy built here and injected (zero wait in tests).
+"""The one retry policy: a tenacity policy built here and injected (zero wait in tests). Every retried remote
+call goes through it: apply's tracker calls, pull, write-back's status push and pull request, repeat-incident
+links, GitHub's follow-up writes of a create, report publishing. The HTTP edges themselves never retry.
 
 Only :class:`RateLimited` and :class:`TrackerUnavailable` are retried, and ``Retry-After`` is
 honoured in full: no cap here, because the waits go through the run's pacer

@@ -6,7 +6,6 @@ import datetime as dt
 import glob
 import logging
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,7 +85,9 @@ class Runtime:
         pull_request = None
         if options.write_back and options.write_back_mode == "pr" and not options.dry_run:
             assert self.pacer is not None  # open_runtime always gives one
-            pull_request = pull_request_writer(self.settings, self.pacer)
+            pull_request = pull_request_writer(
+                self.settings, self.pacer, http=self.http, retry=self.retry, clock=self.clock
+            )
         report = run_sync(
             paths,
             tracker=self.tracker,
@@ -148,9 +149,8 @@ def parse_options_for(settings: Settings) -> ParseOptions:
 
 
 def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
-    prefix = getattr(settings.tracker, "project_prefix", None)
     return MappingPolicy(
-        ticket_key_pattern=rf"{re.escape(prefix)}-\d+" if prefix else r"[A-Z][A-Z0-9]*-\d+",
+        ticket_key_pattern=settings.tracker.ticket_key_pattern,
         tracker=tracker,
         calendar=settings.calendar(),
         due_dates=settings.due_date_policy(),
@@ -160,8 +160,8 @@ def policy_for(settings: Settings, tracker: str) -> MappingPolicy:
         compliance_rules=settings.compliance_rules(),
         document_url=settings.sources.document_url,
         document_root=settings.sources.root,
-        close_done=bool(getattr(settings.tracker, "close_done", False)),
-        link_items=bool(getattr(settings.tracker, "link_items", False)),  # GitHub issues have no links
+        close_done=settings.tracker.close_done,
+        link_items=settings.tracker.link_items,
     )
 
 
@@ -185,8 +185,8 @@ def open_runtime(
         # One pacer per run: the adapter spaces its requests with it, and the retry layer's waits
         # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
         pacer = BudgetPacer(clock=clock, budget_seconds=settings.safety.max_wait_seconds)
-        if settings.tracker.kind != "local":
-            http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+        # Shared by the tracker and the write-back pull request; opens no connection until used.
+        http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
         tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock))
         return Runtime(
             settings=settings,

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from sync.cli.syncing import summary_line
-from sync.core.model import Status
+from sync.core.model import Status, is_overdue
 from sync.core.tickets import TicketKind
 from sync.demo import run_demo
 from sync.runtime import open_runtime
@@ -44,7 +44,7 @@ def demo(ctx: click.Context, directory: Path | None) -> None:
     for incident in incidents:
         mine = [row for row in rows if row.incident_key == incident]
         count = {status: sum(1 for row in mine if row.status is status) for status in Status}
-        overdue = sum(1 for row in mine if row.due and row.due < today and not (row.status and row.status.is_closed))
+        overdue = sum(is_overdue(row.due, row.status, today) for row in mine)
         click.echo(
             f"{incident:<22} {len(mine):>5} {count[Status.DONE]:>5} {count[Status.WONT_DO]:>7} "
             f"{count[Status.IN_PROGRESS]:>11} {count[Status.OPEN]:>5} {overdue:>7}"

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from mappings.calendar import BusinessCalendar
-from sync.core.model import Diagnostic, DiagnosticSeverity
+from sync.core.model import Diagnostic, DiagnosticSeverity, is_overdue
 from sync.core.plan import (
     AdoptTicket,
     AttachToParent,
@@ -562,8 +562,7 @@ def status_cmd(ctx: click.Context, incident: str | None, overdue: bool, fmt: str
             raise UsageError(f"no action items are known for incident {incident!r}", hint="run `pmsync sync` first")
     records: list[dict[str, Any]] = []
     for row in rows:
-        closed = row.status is not None and row.status.is_closed
-        late = bool(row.due and row.due < today and not closed and row.present)
+        late = row.present and is_overdue(row.due, row.status, today)
         if overdue and not late:
             continue
         records.append(

@@ -7,7 +7,7 @@ import logging
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import yaml
 from pydantic import (
@@ -163,8 +163,30 @@ class LocalTrackerSettings(_Section):
         description="Chain an incident's item tickets with links; off by default: they already share a parent.",
     )
 
+    @property
+    def default_project(self) -> str:
+        """Where tickets go unless routing says otherwise: the key prefix."""
+        return self.project_prefix
+
+    @property
+    def ticket_key_pattern(self) -> str:
+        """What a ticket key of this tracker looks like in a document's Ticket cell."""
+        return rf"{re.escape(self.project_prefix)}-\d+"
+
+    @property
+    def close_done(self) -> bool:
+        """Local tickets follow their document's status: there is nothing to close."""
+        return False
+
+    def priority_map(self) -> PriorityMap:
+        return PriorityMap.for_tracker("local")
+
 
 class _RemoteTrackerSettings(_Section):
+    # Keys of any project, as routing may send tickets to several (GitHub's owner/repo#N
+    # references are recognised by the parser on their own).
+    ticket_key_pattern: ClassVar[str] = r"[A-Z][A-Z0-9]*-\d+"
+
     token_env: str = Field(pattern=_ENV_NAME)
     search_lag_seconds: float | None = Field(
         default=None,
@@ -239,6 +261,18 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
             raise ValueError("email: field required for deployment = 'cloud' (the account the API token belongs to)")
         return self
 
+    @property
+    def default_project(self) -> str:
+        """Where tickets go unless routing says otherwise: the project key."""
+        return self.project
+
+    def priority_map(self) -> PriorityMap:
+        """Canonical priority ↔ Jira priority names, ``priorities`` over the defaults."""
+        return PriorityMap.for_tracker("jira", self.priorities)
+
+    def status_map(self) -> JiraStatusMap:
+        return JiraStatusMap(wont_do_resolutions=frozenset(self.wont_do_resolutions), status_overrides=self.statuses)
+
 
 class GitHubTrackerSettings(_RemoteTrackerSettings):
     """``[tracker] kind = "github"``: GitHub issues in one repository."""
@@ -280,6 +314,23 @@ class GitHubTrackerSettings(_RemoteTrackerSettings):
     def _at_least_one(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         GitHubStatusMap(in_progress_labels=value)
         return value
+
+    @property
+    def default_project(self) -> str:
+        """Where issues go unless routing says otherwise: the repository."""
+        return self.repo
+
+    def priority_map(self) -> PriorityMap:
+        """Canonical priority ↔ GitHub labels, ``priorities`` over the defaults."""
+        return PriorityMap.for_tracker("github", self.priorities)
+
+    def status_map(self) -> GitHubStatusMap:
+        return GitHubStatusMap(in_progress_labels=self.in_progress_labels)
+
+    @property
+    def link_items(self) -> bool:
+        """GitHub issues have no links to chain (``link_items`` is a Jira and local setting)."""
+        return False
 
 
 TrackerSettings = Annotated[
@@ -625,16 +676,13 @@ class Settings(_Section):
         """Owners from ``[owners]`` (inline, then ``file``), resolving to this tracker's accounts."""
         return OwnerDirectory((e.to_entry() for e in self.owners.all_entries()), tracker=self.tracker.kind)
 
-    def default_project(self) -> str | None:
+    def default_project(self) -> str:
         """``[routing] default_project``, else the tracker's own project / repository / prefix."""
-        if self.routing.default_project:
-            return self.routing.default_project
-        tracker = self.tracker
-        if isinstance(tracker, JiraTrackerSettings):
-            return tracker.project
-        if isinstance(tracker, GitHubTrackerSettings):
-            return tracker.repo
-        return tracker.project_prefix
+        return self.routing.default_project or self.tracker.default_project
+
+    def routed_projects(self) -> tuple[str, ...]:
+        """Every project (repository) tickets may go to: the default one, then the rules' own."""
+        return tuple(dict.fromkeys([self.default_project(), *(r.project for r in self.routing.rules if r.project)]))
 
     def router(self) -> Router:
         rules = [
@@ -651,25 +699,17 @@ class Settings(_Section):
 
     def priority_map(self) -> PriorityMap:
         """Canonical priority ↔ the configured tracker's names or labels."""
-        tracker = self.tracker
-        overrides = tracker.priorities if isinstance(tracker, JiraTrackerSettings | GitHubTrackerSettings) else None
-        return PriorityMap.for_tracker(tracker.kind, overrides)
+        return self.tracker.priority_map()
 
     def jira_status_map(self) -> JiraStatusMap:
-        """Jira status mapping (defaults when the tracker is not Jira)."""
+        """Jira status mapping (defaults when the tracker is not Jira: webhooks may still come)."""
         tracker = self.tracker
-        if not isinstance(tracker, JiraTrackerSettings):
-            return JiraStatusMap()
-        return JiraStatusMap(
-            wont_do_resolutions=frozenset(tracker.wont_do_resolutions), status_overrides=tracker.statuses
-        )
+        return tracker.status_map() if isinstance(tracker, JiraTrackerSettings) else JiraStatusMap()
 
     def github_status_map(self) -> GitHubStatusMap:
-        """GitHub status mapping (defaults when the tracker is not GitHub)."""
+        """GitHub status mapping (defaults when the tracker is not GitHub: webhooks may still come)."""
         tracker = self.tracker
-        if not isinstance(tracker, GitHubTrackerSettings):
-            return GitHubStatusMap()
-        return GitHubStatusMap(in_progress_labels=tracker.in_progress_labels)
+        return tracker.status_map() if isinstance(tracker, GitHubTrackerSettings) else GitHubStatusMap()
 
     def compliance_rules(self) -> tuple[ComplianceRule, ...]:
         return self.compliance.rules()

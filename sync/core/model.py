@@ -51,6 +51,12 @@ class Status(StrEnum):
         return self in (Status.DONE, Status.WONT_DO)
 
 
+def is_overdue(due: dt.date | None, status: Status | None, today: dt.date) -> bool:
+    """The one definition of overdue: due before ``today`` (a calendar date in the configured time
+    zone) and not closed. An item whose status is not known yet (no ticket) counts as open."""
+    return due is not None and due < today and not (status is not None and status.is_closed)
+
+
 class DetectionMethod(StrEnum):
     MONITORING = "monitoring"
     CUSTOMER = "customer"

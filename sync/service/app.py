@@ -36,6 +36,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sync.config.models import Settings
+from sync.core.model import is_overdue
 from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
 from sync.pipeline import SyncOptions
@@ -120,30 +121,11 @@ class GuardedTracker:
                 self.metrics.tracker_error(tracker, type(exc).__name__, retryable=retryable)
             raise
         finally:
-            # Adapters that read rate-limit headers may expose the last value they saw.
+            # The Jira and GitHub adapters expose the X-RateLimit-Remaining of their last answer
+            # that carried one (None before it); the local tracker has no such limit.
             remaining = getattr(self.inner, "rate_limit_remaining", None)
             if self.metrics is not None and isinstance(remaining, int | float):
                 self.metrics.rate_limit(tracker, remaining)
-
-
-def watch_rate_limits(http: object, metrics: ServiceMetrics, tracker: str) -> bool:
-    """Feed ``pmsync_tracker_rate_limit_remaining`` from the ``X-RateLimit-Remaining`` header of
-    every response the tracker's HTTP client receives (Jira and GitHub both send it). ``http`` is
-    the runtime's shared ``httpx.Client`` when there is one; returns whether it was hooked."""
-    hooks = getattr(http, "event_hooks", None)
-    if not isinstance(hooks, dict):
-        return False
-
-    def observe(response: Any) -> None:
-        value = response.headers.get("x-ratelimit-remaining")
-        try:
-            metrics.rate_limit(tracker, float(value))
-        except (TypeError, ValueError):
-            return  # absent or not a number: nothing to report
-
-    hooks = {**hooks, "response": [*hooks.get("response", []), observe]}
-    http.event_hooks = hooks  # type: ignore[attr-defined]
-    return True
 
 
 # --- secrets ----------------------------------------------------------------------------------
@@ -180,9 +162,7 @@ def item_counts(runtime: Runtime) -> ItemCounts:
             continue
         status = row.status.value if row.status else "no_ticket"
         by_status[status] = by_status.get(status, 0) + 1
-        closed = row.status is not None and row.status.is_closed
-        if row.due is not None and row.due < today and not closed:
-            overdue += 1
+        overdue += is_overdue(row.due, row.status, today)
     return ItemCounts(by_status, overdue)
 
 
@@ -330,7 +310,6 @@ class Service:
         self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
         self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
-        watch_rate_limits(getattr(runtime, "http", None), self.metrics, runtime.tracker.name)
         # The jobs see the guarded tracker; everything else in the runtime is shared.
         self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
         self.holder = _holder()

@@ -16,7 +16,6 @@ old leader finishing its job) cannot run one slot twice.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import logging
 import os
 from pathlib import Path
@@ -24,14 +23,11 @@ from typing import Protocol
 
 from sqlalchemy import Connection, Engine, text
 
+from sync.store.lock import advisory_key
+
 log = logging.getLogger(__name__)
 
 LEADER_LOCK = "service-leader"
-
-
-def _lock_key(name: str) -> int:
-    # Advisory locks take a signed 64-bit key; a distinct name from the run lock's.
-    return int.from_bytes(hashlib.sha256(f"pmsync:{name}".encode()).digest()[:8], "big", signed=True)
 
 
 class Leadership(Protocol):
@@ -70,10 +66,7 @@ class PgLeadership:
             log.warning("cannot reach the database to elect a leader", exc_info=True)
             return False
         try:
-            # Advisory locks are per database, not per schema: two deployments in two schemas of
-            # one database must not share a leader.
-            schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-            self.key = _lock_key(f"{self.name}:{schema}")
+            self.key = advisory_key(conn, self.name)  # per schema, like the run lock's
             held = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar_one())
             conn.commit()
         except Exception:

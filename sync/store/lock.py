@@ -37,17 +37,15 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.2
 
 
-def _lock_id(name: str) -> int:
-    # Advisory locks take a signed 64-bit key.
-    return int.from_bytes(hashlib.sha256(f"pmsync:{name}".encode()).digest()[:8], "big", signed=True)
-
-
-def _schema_lock_id(conn: Connection, name: str) -> int:
-    """The advisory key of ``name`` in this connection's schema. Advisory locks are per
+def advisory_key(conn: Connection, name: str) -> int:
+    """The PostgreSQL advisory-lock key of ``name`` in this connection's schema: the run lock, the
+    holders' leases and the service's leader lock all take theirs here. Advisory locks are per
     database, not per schema: two deployments in two schemas of one database must neither
-    serialise on each other's run lock nor see each other's holders as alive."""
+    serialise on each other's locks nor see each other's holders as alive. Advisory locks take a
+    signed 64-bit key: the first 8 bytes of a SHA-256 of ``pmsync:<schema>:<name>``."""
     schema = conn.execute(text("SELECT current_schema()")).scalar_one_or_none() or ""
-    return _lock_id(f"{schema}:{name}")
+    digest = hashlib.sha256(f"pmsync:{schema}:{name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
 
 
 @contextlib.contextmanager
@@ -114,7 +112,7 @@ def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float],
         conn = engine.connect()
     try:
         with _database_errors(f"taking the {name!r} lock"):
-            key = _schema_lock_id(conn, name)
+            key = advisory_key(conn, name)
             deadline = time.monotonic() + timeout
             while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one():
                 conn.rollback()
@@ -184,7 +182,7 @@ def holder_lease(engine: Engine, holder: str) -> Iterator[None]:
     if backend == "postgresql":
         with _database_errors("taking the run's holder lease"):
             conn = engine.connect()
-            key = _schema_lock_id(conn, f"holder:{holder}")
+            key = advisory_key(conn, f"holder:{holder}")
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": key})
             conn.commit()
         try:
@@ -218,7 +216,7 @@ def holder_alive(engine: Engine, holder: str) -> bool:
     backend = engine.url.get_backend_name()
     if backend == "postgresql":
         with _database_errors("checking another run's holder lease"), engine.connect() as conn:
-            key = _schema_lock_id(conn, f"holder:{holder}")
+            key = advisory_key(conn, f"holder:{holder}")
             got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar_one()
             if got:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})

@@ -10,17 +10,20 @@ observed it; the document's Status column (``action_items.doc_status``) is never
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
 
 from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
-from sync.core.model import Status
+from sync.core.model import PostMortem, Status
 from sync.store import tables as t
 from sync.store.boundary import state_errors
+
+log = logging.getLogger(__name__)
 
 _STATUSES = {status.value: status for status in Status}
 
@@ -32,19 +35,6 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def _texts(values: Iterable[Any], field: str) -> list[str]:
-    return [str(v.get(field) or "") for v in values if isinstance(v, Mapping)]
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
 def _flatten(value: Any) -> list[str]:
     if isinstance(value, Mapping):
         return [text for v in value.values() for text in _flatten(v)]
@@ -53,50 +43,61 @@ def _flatten(value: Any) -> list[str]:
     return [str(value)] if value is not None else []
 
 
-def incident_facts(key: str, row: Any) -> IncidentFacts:
-    """One ``postmortems`` row (its ``data`` is the parsed document as JSON, without sections)."""
+def stored_postmortem(row: Any) -> PostMortem:
+    """A ``postmortems`` row's ``data`` (the parsed document as JSON, without sections) read back
+    through the model. Keys the model no longer has (the computed ``cost``, a field since removed)
+    are left out; a row that does not read back is reported from its columns alone."""
     data: Mapping[str, Any] = row.data if isinstance(row.data, Mapping) else {}
-    whys = _texts(data.get("whys") or (), "text")
-    factors_raw = [f for f in data.get("factors") or () if isinstance(f, Mapping)]
-    factors = tuple(
-        (str(f["category"]), int(f["score"]))
-        for f in factors_raw
-        if f.get("category") and isinstance(f.get("score"), int)
-    )
-    notes = _texts(factors_raw, "notes")
-    detection = data.get("detection") if isinstance(data.get("detection"), Mapping) else {}
-    cost = data.get("cost") if isinstance(data.get("cost"), Mapping) else None
-    impact = data.get("impact") if isinstance(data.get("impact"), Mapping) else {}
+    values = {name: value for name, value in data.items() if name in PostMortem.model_fields}
+    values.setdefault("path", row.path)
+    values.setdefault("content_sha256", row.content_sha256)
+    try:
+        return PostMortem.model_validate(values)
+    except ValidationError as exc:
+        log.warning(
+            "%s: its stored copy does not read back (%d problems); reported from its columns",
+            row.path,
+            exc.error_count(),
+        )
+        return PostMortem(path=row.path, content_sha256=row.content_sha256)
+
+
+def incident_facts(key: str, row: Any) -> IncidentFacts:
+    """One ``postmortems`` row as the reports see it (:func:`stored_postmortem`)."""
+    pm = stored_postmortem(row)
+    whys = [why.text for why in pm.whys]
+    notes = [factor.notes for factor in pm.factors if factor.notes]
     mentions = [
-        str(row.title or ""),
+        row.title or "",
         *whys,
         *notes,
-        *_texts(data.get("timeline") or (), "text"),
-        *_texts(data.get("action_items") or (), "text"),
-        *_texts(data.get("prevention") or (), "text"),
-        *[str(w) for w in data.get("went_well") or ()],
-        str(impact.get("text") or "") if isinstance(impact, Mapping) else "",
-        *_flatten(data.get("metadata") or {}),
-        *[str(tag) for tag in data.get("tags") or ()],
+        *(entry.text for entry in pm.timeline),
+        *(item.text for item in pm.action_items),
+        *(check.text for check in pm.prevention),
+        *pm.went_well,
+        pm.impact.text or "",
+        *_flatten(pm.metadata),
+        *pm.tags,
     ]
-    delay = detection.get("delay_minutes") if isinstance(detection, Mapping) else None
-    duration = data.get("duration_minutes")
+    cost = pm.cost
     return IncidentFacts(
         key=key,
         incident_id=row.incident_id,
         title=row.title,
         severity=row.severity,
-        team=data.get("team"),
-        service=data.get("service"),
+        team=pm.team,
+        service=pm.service,
         started_at=_aware(row.started_at),
         ended_at=_aware(row.ended_at),
-        duration_minutes=duration if isinstance(duration, int) else None,
+        duration_minutes=pm.duration_minutes,
         review_date=row.review_date,
-        detection_delay_minutes=delay if isinstance(delay, int) else None,
-        factors=factors,
+        detection_delay_minutes=pm.detection.delay_minutes,
+        factors=tuple(
+            (f.category.value, f.score) for f in pm.factors if f.category is not None and f.score is not None
+        ),
         root_cause_text="\n".join([*whys, *notes]),
         mentions_text="\n".join(m for m in mentions if m),
-        cost_total=_decimal(cost.get("total")) if cost is not None else None,
+        cost_total=cost.total if cost is not None else None,
         path=row.path,
     )
 

@@ -2,8 +2,9 @@
 
 A backend registers one factory here: ``REGISTRY["jira"] = _jira`` where ``_jira(settings, deps)``
 returns ``JiraTracker.from_settings(settings.tracker, http=deps.http, pacer=deps.pacer,
-clock=deps.clock)``. :class:`TrackerDeps` carries what the run injects; only the local tracker
-uses ``engine`` (its tickets live in the state database).
+clock=deps.clock)``. Factories import their backend (and its settings class) when called, so a
+configuration never imports a backend it does not use. :class:`TrackerDeps` carries what the run
+injects; only the local tracker uses ``engine`` (its tickets live in the state database).
 """
 
 from __future__ import annotations
@@ -38,38 +39,38 @@ Factory = Callable[["Settings", TrackerDeps], Tracker]
 
 
 def _local(settings: Settings, deps: TrackerDeps) -> Tracker:
-    return LocalTracker.from_settings(settings.tracker, deps.engine)  # type: ignore[arg-type]
+    from sync.config.models import LocalTrackerSettings
+
+    tracker = settings.tracker
+    assert isinstance(tracker, LocalTrackerSettings)  # the registry is keyed by kind
+    return LocalTracker.from_settings(tracker, deps.engine)
 
 
 def _jira(settings: Settings, deps: TrackerDeps) -> Tracker:
+    from sync.config.models import JiraTrackerSettings
     from sync.trackers.jira_tracker import JiraTracker
 
-    return JiraTracker.from_settings(
-        settings.tracker,  # type: ignore[arg-type]
-        http=deps.http,
-        pacer=deps.pacer,
-        clock=deps.clock,
-    )
+    tracker = settings.tracker
+    assert isinstance(tracker, JiraTrackerSettings)  # the registry is keyed by kind
+    return JiraTracker.from_settings(tracker, http=deps.http, pacer=deps.pacer, clock=deps.clock)
 
 
 def _github(settings: Settings, deps: TrackerDeps) -> Tracker:
-    # Imported here so that configurations without GitHub never import PyGithub.
     from sync.config.models import GitHubTrackerSettings
     from sync.store.write_ledger import SqlWriteLedger
     from sync.trackers.github_pacing import GitHubWritePacer, TerminalProgress, WriteLimits
     from sync.trackers.github_tracker import GitHubTracker
 
     tracker = settings.tracker
-    assert isinstance(tracker, GitHubTrackerSettings)
+    assert isinstance(tracker, GitHubTrackerSettings)  # the registry is keyed by kind
     limits = WriteLimits(tracker.writes_per_minute, tracker.writes_per_hour, tracker.write_interval_seconds)
     ledger = SqlWriteLedger(deps.engine, f"github:{tracker.api_url}")
     # On a terminal (a backfill by hand) show where the hour's write budget stands.
     progress = TerminalProgress(sys.stderr, ledger, limits) if sys.stderr.isatty() else None
     pacer = GitHubWritePacer(deps.pacer, ledger, deps.clock, limits, progress=progress)
-    repos = [rule.project for rule in settings.routing.rules if rule.project]
-    if settings.routing.default_project:
-        repos.append(settings.routing.default_project)
-    return GitHubTracker.from_settings(tracker, http=deps.http, pacer=pacer, clock=deps.clock, repos=repos)
+    return GitHubTracker.from_settings(
+        tracker, http=deps.http, pacer=pacer, clock=deps.clock, repos=settings.routed_projects()
+    )
 
 
 REGISTRY: dict[str, Factory] = {"local": _local, "jira": _jira, "github": _github}

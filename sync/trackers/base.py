@@ -5,20 +5,24 @@ Construction, in two steps so tests inject fakes::
     tracker = JiraTracker.from_settings(settings, http=http_client, pacer=pacer, clock=clock)
     tracker = JiraTracker(client, mapping, pacer, clock)   # what from_settings returns
 
-``from_settings`` builds the library client from ``[tracker]`` settings and the injected
-``http`` (an ``httpx.Client``, or whatever the adapter's library needs it wrapped in);
-``__init__`` receives the client, the status/priority mapping, the :class:`Pacer` and the clock.
+``from_settings`` builds the adapter's HTTP edge (:mod:`sync.trackers.jira_http`,
+:mod:`sync.trackers.github_http`) from ``[tracker]`` settings on the run's injected
+``httpx.Client``; ``__init__`` receives that edge, the status/priority mapping and the
+:class:`Pacer` (and the clock where the adapter needs one).
 Adapters are never built from the state database engine (the local tracker is the exception
 that proves it: its "client" is the engine).
 
 Rules every adapter follows:
 
-- Library exceptions are translated to :mod:`sync.errors` in one place per adapter.
-- Every remote call goes through ``pacer.before_request(write=...)`` first and reports the
-  response's headers to ``pacer.observe(headers)``; a 429/403-rate-limit becomes
-  :class:`sync.errors.RateLimited` with ``retry_after``.
-- Nothing here retries a create: :mod:`sync.apply` owns the one retry layer and searches by
-  marker before any second attempt, because a create that timed out may have happened.
+- Transport errors and error answers are translated to :mod:`sync.errors` in one place per
+  adapter: its HTTP edge.
+- The edge sends every remote call through ``pacer.before_request(write=...)`` first and reports
+  every answer's headers, error answers included, to ``pacer.observe(headers)``; a
+  429/403-rate-limit becomes :class:`sync.errors.RateLimited` with ``retry_after``. It keeps the
+  last ``X-RateLimit-Remaining`` it saw, which the adapter exposes as ``rate_limit_remaining``
+  (the service's metric).
+- Retries go through :mod:`sync.retry` only. A create is never retried blindly: :mod:`sync.apply`
+  searches by marker before any second attempt, because a create that timed out may have happened.
 - Adapters do not log their writes: apply logs one INFO audit line per remote write.
 """
 

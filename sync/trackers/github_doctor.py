@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+import httpx
+
 from sync.clock import utc_now
 from sync.config.models import GitHubTrackerSettings, Settings
 from sync.errors import TrackerAuthError, TrackerError, TrackerNotFound
@@ -175,7 +177,7 @@ def _project(tracker: GitHubTracker) -> list[Finding]:
         return []
     check = f"project {project.org}#{project.number}"
     try:
-        tracker.project_field()
+        tracker.project_field(project)
     except TrackerError as error:
         return [
             Finding(
@@ -189,17 +191,17 @@ def _project(tracker: GitHubTracker) -> list[Finding]:
     return [Finding(check, Level.OK, f"due dates also go into the field {project.field!r}")]
 
 
-def check(settings: Settings, *, http: object | None = None) -> list[doctor.Finding]:
+def check(settings: Settings, *, http: httpx.Client | None = None) -> list[doctor.Finding]:
     """``pmsync doctor``'s entry point (:data:`sync.trackers.doctor.CHECK_MODULES`): the findings
     of :func:`diagnose` for the configured connection, in the doctor's vocabulary. A missing
     optional feature stays a note (not a problem): pmsync works without it."""
     tracker = settings.tracker
     assert isinstance(tracker, GitHubTrackerSettings)
-    repos = [rule.project for rule in settings.routing.rules if rule.project]
-    if settings.routing.default_project:
-        repos.append(settings.routing.default_project)
     # Read-only checks never write, so the write pacing of a sync is not needed here.
-    github = GitHubTracker.from_settings(tracker, http=http, pacer=BudgetPacer(), clock=utc_now, repos=repos)
+    pacer = BudgetPacer()
+    github = GitHubTracker.from_settings(
+        tracker, http=http, pacer=pacer, clock=utc_now, repos=settings.routed_projects()
+    )
     return [_as_doctor_finding(finding) for finding in diagnose(github)]
 
 

@@ -1,11 +1,7 @@
 """GitHub issues (github.com or GitHub Enterprise Server) as pmsync's tracker.
 
-Built on PyGithub's ``Requester`` (authentication, connection pooling, GHES base URLs, error
-classes), called directly because PyGithub lacks what pmsync needs here: conditional requests,
-``type`` and ``issue_field_values`` on create, the ``Link``-paged label-filtered list. PyGithub's
-own retry is off (``retry=None``): the engine's one retry layer decides, and PyGithub's would
-not retry a 429 without ``retry-after`` nor a PATCH anyway. Its write throttle is off too: the
-injected pacer (:mod:`sync.trackers.github_pacing`) spaces writes on the injected clock.
+Every request goes through :class:`sync.trackers.github_http.GitHubHttp` (the pacer, the error
+translation, why httpx); the follow-up writes of a create are retried through :mod:`sync.retry`.
 
 How pmsync's model maps onto GitHub:
 
@@ -40,17 +36,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import quote
 
-import requests
-from github import Auth, Github
-from github.Requester import Requester
+import httpx
 
 from mappings.priorities import PriorityMap
 from mappings.statuses import GitHubStatusMap
-from sync.core.model import Priority, Status
+from sync.core.model import Status
 from sync.core.tickets import (
     CLEAR,
     Capabilities,
     ChangedPage,
+    Clearable,
     LinkKind,
     Marker,
     Ticket,
@@ -68,8 +63,10 @@ from sync.errors import (
     TrackerNotFound,
     TrackerUnavailable,
 )
+from sync.retry import RetryPolicy
 from sync.trackers.base import Clock, CreateResult, Pacer
 from sync.trackers.github_body import Footer, render_body, split_body
+from sync.trackers.github_http import TIMEOUT, GitHubHttp
 
 if TYPE_CHECKING:
     from sync.config.models import GitHubTrackerSettings
@@ -84,7 +81,6 @@ INCIDENT_LABEL: Final = "pmsync-incident"
 DUE_PREFIX: Final = "due/"
 PLANNER_PRIORITY_PREFIX: Final = "priority-"
 TARGET_DATE_FIELD: Final = "Target date"
-SECONDARY_WAIT: Final = 60.0  # GitHub: without retry-after, wait at least a minute
 _FOLLOW_UP_ATTEMPTS: Final = 6
 _KEY_RE = re.compile(r"^(?P<repo>[^/\s]+/[^/#\s]+)#(?P<number>\d+)$")
 _FIXED_COLOURS: Final = {MANAGED_LABEL: "5319e7", INCIDENT_LABEL: "b60205"}
@@ -118,13 +114,6 @@ class GitHubMapping:
     @property
     def all_repos(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys((self.repo, *self.repos)))
-
-
-@dataclass
-class _Answer:
-    status: int
-    headers: Mapping[str, str]
-    data: Any
 
 
 @dataclass
@@ -166,41 +155,34 @@ def parse_key(key: str) -> tuple[str, int]:
 class GitHubTracker:
     """:class:`sync.trackers.base.Tracker` on GitHub issues (see the module docstring)."""
 
-    def __init__(self, client: Requester, mapping: GitHubMapping, pacer: Pacer, clock: Clock) -> None:
-        self._client = client
+    def __init__(self, http: GitHubHttp, mapping: GitHubMapping, pacer: Pacer) -> None:
+        self._http = http
         self._mapping = mapping
-        self._pacer = pacer
-        self._clock = clock
+        # The follow-up writes of a create (sub-issue, project date) wait through the run's pacer.
+        self._follow_up = RetryPolicy(attempts=_FOLLOW_UP_ATTEMPTS, sleep=pacer.wait)
         self._labels: dict[str, set[str]] = {}  # repo -> lower-case names known to exist
         self._target_fields: dict[str, int | None] = {}  # org -> "Target date" field id
         self._milestones: dict[tuple[str, str], int] = {}
         self._project: tuple[str, str] | None = None  # (project node id, field id)
         self._parent_bodies: dict[str, tuple[str, Footer | None]] = {}  # parent key -> text, footer
-        self.requests = 0
 
     @classmethod
     def from_settings(
         cls,
         settings: GitHubTrackerSettings,
         *,
-        http: object | None = None,
+        http: httpx.Client | None = None,
         pacer: Pacer,
         clock: Clock,
         repos: Sequence[str] = (),
     ) -> GitHubTracker:
-        """A tracker for ``[tracker] kind = "github"``. ``http`` is unused: PyGithub keeps its own
-        ``requests`` pool; ``repos`` are the routing targets besides ``[tracker] repo``."""
+        """A tracker for ``[tracker] kind = "github"`` on the run's ``http`` client (its own
+        without one); ``repos`` are the routing targets besides ``[tracker] repo``."""
         token = settings.token.get_secret_value() if settings.token is not None else ""
         if not token:
             raise ConfigError("[tracker] token: field required", hint=f"export {settings.token_env}=<token>")
-        github = Github(
-            auth=Auth.Token(token),
-            base_url=settings.api_url,
-            timeout=30,
-            retry=None,
-            seconds_between_requests=None,
-            seconds_between_writes=None,
-            per_page=100,
+        client = GitHubHttp(
+            http or httpx.Client(timeout=TIMEOUT), api_url=settings.api_url, token=token, pacer=pacer, clock=clock
         )
         project = None
         if settings.project_org and settings.project_number:
@@ -209,8 +191,8 @@ class GitHubTracker:
             repo=settings.repo,
             repos=tuple(repos),
             labels=tuple(settings.labels),
-            priorities=PriorityMap.for_tracker("github", settings.priorities),
-            statuses=GitHubStatusMap(in_progress_labels=tuple(settings.in_progress_labels)),
+            priorities=settings.priority_map(),
+            statuses=settings.status_map(),
             issue_type=settings.issue_type,
             parent_issue_type=settings.parent_issue_type,
             due_labels=settings.due_labels,
@@ -218,7 +200,7 @@ class GitHubTracker:
             project=project,
             close_done=settings.close_done,
         )
-        return cls(github.requester, mapping, pacer, clock)
+        return cls(client, mapping, pacer)
 
     # --- the Tracker protocol -------------------------------------------------------------------
 
@@ -229,6 +211,11 @@ class GitHubTracker:
     @property
     def mapping(self) -> GitHubMapping:
         return self._mapping
+
+    @property
+    def rate_limit_remaining(self) -> float | None:
+        """``X-RateLimit-Remaining`` of the last answer that had it (the service's metric)."""
+        return self._http.rate_limit_remaining
 
     @property
     def capabilities(self) -> Capabilities:
@@ -266,7 +253,7 @@ class GitHubTracker:
 
     def get(self, ref: TicketRef) -> Ticket:
         repo, number = parse_key(ref.key)
-        return self._ticket(self._call("GET", f"/repos/{repo}/issues/{number}", op="get").data)
+        return self._ticket(self._http.request("GET", f"/repos/{repo}/issues/{number}", op="get").data)
 
     def fetch(self, refs: Sequence[TicketRef]) -> list[Ticket]:
         tickets = []
@@ -291,88 +278,56 @@ class GitHubTracker:
         return results
 
     def update(self, ref: TicketRef, changes: TicketChanges) -> None:
+        """Read the issue, decide the edit (:func:`plan_update`, pure), then send it: one PATCH,
+        the Target date, the labels to add in one request, each label to remove."""
         repo, number = parse_key(ref.key)
         path = f"/repos/{repo}/issues/{number}"
-        current = self._call("GET", path, op="update").data
-        text, footer = split_body(current.get("body"))
-        marker = footer.marker if footer else _marker_of(current)
-        labels = {str(x["name"]) for x in current.get("labels") or ()}
-        add = {x for x in changes.labels_add if not x.startswith(PLANNER_PRIORITY_PREFIX)}
-        remove = {x for x in changes.labels_remove if not x.startswith(PLANNER_PRIORITY_PREFIX)} - {MANAGED_LABEL}
-        if marker is not None:
-            remove.discard(marker.label)
-        patch: dict[str, Any] = {}
-        if changes.title is not None:
-            patch["title"] = changes.title
-        if changes.assignee is CLEAR:
-            patch["assignees"] = []
-        elif changes.assignee is not None:
-            patch["assignees"] = [changes.assignee]
-        due = footer.due if footer else None
-        priority = footer.priority if footer else None
-        if changes.due is CLEAR:
-            due = None
-        elif changes.due is not None:
-            due = changes.due
-        if changes.priority is not None:
-            priority = changes.priority
-            remove |= {x for x in labels if x in self._mapping.priorities.labels} - {self._priority_label(priority)}
-            add.add(self._priority_label(priority))
-        if changes.due is not None and self._mapping.due_labels:
-            remove |= {x for x in labels if x.startswith(DUE_PREFIX)}
-            if due is not None:
-                add.add(_due_label(due))
-                remove.discard(_due_label(due))
-        if changes.body is not None or changes.due is not None or changes.priority is not None:
-            if marker is not None:
-                new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
-                patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
-            elif changes.body is not None:
-                patch["body"] = changes.body
-        if changes.due is not None and due is not None and self._mapping.due_milestones:
-            patch["milestone"] = self._milestone(repo, due)
-        elif changes.due is CLEAR and self._mapping.due_milestones:
-            patch["milestone"] = None
+        edit = plan_update(self._http.request("GET", path, op="update").data, changes, self._mapping)
+        patch = dict(edit.patch)
+        if edit.milestone is not None:
+            patch["milestone"] = self._milestone(repo, edit.milestone)
         if patch:
-            self._call("PATCH", path, body=patch, op="update")
-        if changes.due is not None:
-            self._set_target_date(repo, number, due)
-        add -= labels
-        if add:
-            self._ensure_labels(repo, add)
-            self._call("POST", f"{path}/labels", body={"labels": sorted(add)}, op="update")
-        for name in sorted(remove & labels):
+            self._http.request("PATCH", path, body=patch, op="update")
+        if edit.target_date is not None:
+            self._set_target_date(repo, number, edit.target_date)
+        if edit.add:
+            self._ensure_labels(repo, set(edit.add))
+            self._http.request("POST", f"{path}/labels", body={"labels": sorted(edit.add)}, op="update")
+        for name in sorted(edit.remove):
             try:
-                self._call("DELETE", f"{path}/labels/{quote(name, safe='')}", op="update")
+                self._http.request("DELETE", f"{path}/labels/{quote(name, safe='')}", op="update")
             except TrackerNotFound:
                 continue  # someone removed it meanwhile: the wanted state holds
 
     def transition(self, ref: TicketRef, status: Status) -> None:
+        """Write what :meth:`mappings.statuses.GitHubStatusMap.state_for` says ``status`` is: a
+        state and state reason, and the in-progress label on an open issue."""
         repo, number = parse_key(ref.key)
         path = f"/repos/{repo}/issues/{number}"
-        current = self._ticket(self._call("GET", path, op="transition").data)
+        current = self._ticket(self._http.request("GET", path, op="transition").data)
         if current.status is status:
             return
-        in_progress = self._mapping.statuses.in_progress_label
-        if status in (Status.DONE, Status.WONT_DO):
+        statuses = self._mapping.statuses
+        target = statuses.state_for(status)
+        if target.state == "closed":
             if not self._mapping.close_done:
                 log.info("Left %s open: [tracker] close_done is false", ref.key)
                 return
-            reason = "completed" if status is Status.DONE else "not_planned"
-            self._call("PATCH", path, body={"state": "closed", "state_reason": reason}, op="transition")
+            body = {"state": target.state, "state_reason": target.state_reason}
+            self._http.request("PATCH", path, body=body, op="transition")
             return
-        if current.status in (Status.DONE, Status.WONT_DO):
-            self._call("PATCH", path, body={"state": "open", "state_reason": "reopened"}, op="transition")
-        if status is Status.IN_PROGRESS:
-            self._ensure_labels(repo, {in_progress})
-            self._call("POST", f"{path}/labels", body={"labels": [in_progress]}, op="transition")
-        else:
-            for label in current.labels:
-                if self._mapping.statuses.is_in_progress_label(label):
-                    try:
-                        self._call("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
-                    except TrackerNotFound:
-                        continue
+        if current.status.is_closed:
+            self._http.request("PATCH", path, body={"state": "open", "state_reason": "reopened"}, op="transition")
+        if target.in_progress:
+            self._ensure_labels(repo, {statuses.in_progress_label})
+            self._http.request("POST", f"{path}/labels", body={"labels": [statuses.in_progress_label]}, op="transition")
+            return
+        for label in current.labels:
+            if statuses.is_in_progress_label(label):
+                try:
+                    self._http.request("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
+                except TrackerNotFound:
+                    continue
 
     def attach(self, child: TicketRef, parent: TicketRef) -> None:
         """``child`` becomes a sub-issue of ``parent`` (``sub_issue_id`` is the child's database
@@ -384,27 +339,27 @@ class GitHubTracker:
         wanted = f"/repos/{parent_repo}/issues/{parent_number}"
         # Apply only asks for attaches it has not recorded, so try the write at once (no read
         # first); a 422 means "already has a parent" (ours after a lost answer, or another).
-        child_id = child.id or str(self._call("GET", child_path, op="attach").data["id"])
+        child_id = child.id or str(self._http.request("GET", child_path, op="attach").data["id"])
         try:
-            self._call("POST", f"{parent_path}/sub_issues", body={"sub_issue_id": int(child_id)}, op="attach")
+            self._http.request("POST", f"{parent_path}/sub_issues", body={"sub_issue_id": int(child_id)}, op="attach")
         except TrackerError as error:
             if isinstance(error, RateLimited | TrackerUnavailable | TrackerNotFound | TrackerAuthError):
                 raise
-            attached_to = str(self._call("GET", child_path, op="attach").data.get("parent_issue_url") or "")
+            attached_to = str(self._http.request("GET", child_path, op="attach").data.get("parent_issue_url") or "")
             if not attached_to:
                 raise
             if not attached_to.endswith(wanted):
                 body = {"sub_issue_id": int(child_id), "replace_parent": True}
-                self._call("POST", f"{parent_path}/sub_issues", body=body, op="attach")
+                self._http.request("POST", f"{parent_path}/sub_issues", body=body, op="attach")
         # The parent's body is read once per run: its items are attached one after another, and
         # a read before every task-list write would double the requests (and the fault exposure).
         cached = self._parent_bodies.get(parent.key)
         if cached is None:
-            cached = split_body(self._call("GET", parent_path, op="attach").data.get("body"))
+            cached = split_body(self._http.request("GET", parent_path, op="attach").data.get("body"))
         text, footer = cached
         if footer is not None and child.key not in footer.tasks:
             new = Footer(footer.marker, footer.due, footer.priority, (*footer.tasks, child.key))
-            self._call("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
+            self._http.request("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
             footer = new
         self._parent_bodies[parent.key] = (text, footer)
 
@@ -415,7 +370,7 @@ class GitHubTracker:
 
     def comment(self, ref: TicketRef, body: str) -> None:
         repo, number = parse_key(ref.key)
-        self._call("POST", f"/repos/{repo}/issues/{number}/comments", body={"body": body}, op="comment")
+        self._http.request("POST", f"/repos/{repo}/issues/{number}/comments", body={"body": body}, op="comment")
 
     def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
         """One page of managed issues updated since the cursor. An idle cycle is one conditional
@@ -429,7 +384,7 @@ class GitHubTracker:
         if state.page > 1:
             params["page"] = str(state.page)
         conditional = state.etag if state.page == 1 else None
-        answer = self._call("GET", f"/repos/{repo}/issues", params=params, etag=conditional, op="pull")
+        answer = self._http.request("GET", f"/repos/{repo}/issues", params=params, etag=conditional, op="pull")
         if answer.status == 304:
             return ChangedPage(tickets=(), next_cursor=state.encode(), more=False)
         issues = [i for i in answer.data or () if "pull_request" not in i]
@@ -461,7 +416,7 @@ class GitHubTracker:
         if incident:
             labels.add(INCIDENT_LABEL)
         if draft.priority is not None:
-            labels.add(self._priority_label(draft.priority))
+            labels.add(self._mapping.priorities.to_tracker(draft.priority))
         if draft.due is not None and self._mapping.due_labels:
             labels.add(_due_label(draft.due))
         footer = Footer(draft.marker, draft.due, draft.priority)
@@ -484,11 +439,11 @@ class GitHubTracker:
         # Marker labels are one per issue: GitHub creates them with the issue (grey), which saves
         # a write per create against the 500-an-hour budget. Shared labels get their colours.
         self._ensure_labels(repo, labels - {draft.marker.label})
-        issue = self._call("POST", f"/repos/{repo}/issues", body=body, op="create").data
+        issue = self._http.request("POST", f"/repos/{repo}/issues", body=body, op="create").data
         ref = self._ref(issue)
-        due = draft.due
-        if due is not None and self._mapping.project is not None:
-            self._settle(lambda: self._set_project_date(str(issue["node_id"]), due), ref, "project date")
+        due, project = draft.due, self._mapping.project
+        if due is not None and project is not None:
+            self._settle(lambda: self._set_project_date(project, str(issue["node_id"]), due), ref, "project date")
         if draft.parent is not None and draft.kind is TicketKind.ITEM:
             # Apply hands the parent over with the draft: attach now. The issue exists, so a
             # failure here must not fail the create (that would invite a second issue).
@@ -497,27 +452,14 @@ class GitHubTracker:
         return ref
 
     def _settle(self, step: Callable[[], None], ref: TicketRef, what: str) -> None:
-        """Run an idempotent follow-up write of a create that already happened, waiting out
-        rate limits and 5xx through the pacer; given up (and logged) after a few tries."""
-        for attempt in range(1, _FOLLOW_UP_ATTEMPTS + 1):
-            try:
-                step()
-                return
-            except RateLimited as error:
-                wait = error.retry_after if error.retry_after is not None else SECONDARY_WAIT
-            except TrackerUnavailable:
-                wait = float(2**attempt)
-            except (TrackerError, RunStopped) as error:
-                # RunStopped: the run's budget is spent. The issue exists and must be recorded, so
-                # the create still succeeds; the next write stops the run.
-                log.warning("%s: %s not set: %s", ref.key, what, error)
-                return
-            if attempt < _FOLLOW_UP_ATTEMPTS:
-                self._pacer.wait(wait)
-        log.warning("%s: %s not set after %d attempts", ref.key, what, _FOLLOW_UP_ATTEMPTS)
-
-    def _priority_label(self, priority: Priority) -> str:
-        return self._mapping.priorities.to_tracker(priority)
+        """Run an idempotent follow-up write of a create that already happened, retried through
+        the pacer on rate limits and 5xx; given up (and logged) when that fails too."""
+        try:
+            self._follow_up.retrying()(step)
+        except (TrackerError, RunStopped) as error:
+            # RunStopped: the run's budget is spent. The issue exists and must be recorded, so
+            # the create still succeeds; the next write stops the run.
+            log.warning("%s: %s not set: %s", ref.key, what, error)
 
     def _ensure_labels(self, repo: str, names: set[str]) -> None:
         """Create missing labels with stable colours (GitHub would create them grey)."""
@@ -532,7 +474,7 @@ class GitHubTracker:
                 continue
             body = {"name": name, "color": label_colour(name), "description": _label_description(name)}
             try:
-                self._call("POST", f"/repos/{repo}/labels", body=body, op="labels")
+                self._http.request("POST", f"/repos/{repo}/labels", body=body, op="labels")
             except TrackerError as error:
                 if "already_exists" not in str(error) and "422" not in str(error):
                     raise
@@ -543,7 +485,7 @@ class GitHubTracker:
         org = repo.split("/")[0]
         if org not in self._target_fields:
             try:
-                fields = self._call("GET", f"/orgs/{org}/issue-fields", op="issue fields").data
+                fields = self._http.request("GET", f"/orgs/{org}/issue-fields", op="issue fields").data
             except (TrackerNotFound, TrackerAuthError):
                 fields = []
             ids = [
@@ -559,7 +501,7 @@ class GitHubTracker:
         if field_id is None or due is None:
             return
         values = {"issue_field_values": [{"field_id": field_id, "value": due.isoformat()}]}
-        self._call("POST", f"/repos/{repo}/issues/{number}/issue-field-values", body=values, op="update")
+        self._http.request("POST", f"/repos/{repo}/issues/{number}/issue-field-values", body=values, op="update")
 
     def _milestone(self, repo: str, due: dt.date) -> int:
         title = f"Due {due.isoformat()}"
@@ -570,16 +512,13 @@ class GitHubTracker:
                 self._milestones[(repo, str(milestone["title"]))] = int(milestone["number"])
         if (repo, title) not in self._milestones:
             body = {"title": title, "due_on": f"{due.isoformat()}T00:00:00Z", "description": "Created by pmsync"}
-            created = self._call("POST", f"/repos/{repo}/milestones", body=body, op="milestone").data
+            created = self._http.request("POST", f"/repos/{repo}/milestones", body=body, op="milestone").data
             self._milestones[(repo, title)] = int(created["number"])
         return self._milestones[(repo, title)]
 
-    def project_field(self) -> tuple[str, str]:
-        """The configured Projects v2 board's node id and its date field's id (looked up once);
+    def project_field(self, project: ProjectField) -> tuple[str, str]:
+        """The Projects v2 board's node id and its date field's id (looked up once);
         :class:`sync.errors.TrackerNotFound` when either is missing."""
-        project = self._mapping.project
-        if project is None:
-            raise TrackerNotFound("no Projects v2 board is configured", tracker=NAME, op="project")
         if self._project is None:
             query = (
                 "query($org: String!, $number: Int!, $field: String!) { organization(login: $org) {"
@@ -607,13 +546,11 @@ class GitHubTracker:
         return list(diagnose(self))
 
     def read(self, path: str, params: dict[str, str] | None = None) -> Any:
-        """One paced, translated GET (for ``pmsync doctor``)."""
-        return self._call("GET", path, params=params, op="doctor").data
+        """One GET through the tracker's transport (for ``pmsync doctor``)."""
+        return self._http.request("GET", path, params=params, op="doctor").data
 
-    def _set_project_date(self, content_id: str, due: dt.date) -> None:
-        self.project_field()
-        assert self._project is not None
-        project_id, field_id = self._project
+    def _set_project_date(self, project: ProjectField, content_id: str, due: dt.date) -> None:
+        project_id, field_id = self.project_field(project)
         add = (
             "mutation($project: ID!, $contentId: ID!) { addProjectV2ItemById("
             "input: {projectId: $project, contentId: $contentId}) { item { id } } }"
@@ -630,8 +567,8 @@ class GitHubTracker:
         )
 
     def _graphql(self, query: str, variables: dict[str, Any], *, write: bool = False) -> dict[str, Any]:
-        answer = self._call(
-            "POST", self._client.graphql_url, body={"query": query, "variables": variables}, op="graphql", write=write
+        answer = self._http.request(
+            "POST", self._http.graphql_url, body={"query": query, "variables": variables}, op="graphql", write=write
         )
         data = answer.data or {}
         if data.get("errors") and not data.get("data"):
@@ -679,90 +616,100 @@ class GitHubTracker:
             raw=issue,
         )
 
-    # --- HTTP: the one place library exceptions become pmsync's -------------------------------
+    # --- paging -------------------------------------------------------------------------------
 
     def _list(self, path: str, params: dict[str, str], *, op: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         url: str | None = path
         query: dict[str, str] | None = params
         while url is not None:
-            answer = self._call("GET", url, params=query, op=op)
+            answer = self._http.request("GET", url, params=query, op=op)
             items += list(answer.data or ())
             url = _next_link(str(answer.headers.get("link", "")))
             query = None  # the next link carries the query
         return items
 
-    def _call(
-        self,
-        method: str,
-        url: str,
-        *,
-        op: str,
-        params: dict[str, str] | None = None,
-        body: Any = None,
-        etag: str | None = None,
-        write: bool | None = None,
-    ) -> _Answer:
-        is_write = method != "GET" if write is None else write
-        self._pacer.before_request(write=is_write)
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
-        if etag:
-            headers["If-None-Match"] = etag
-        self.requests += 1
-        try:
-            if method == "GET":
-                status, raw_headers, output = self._client.requestJson(method, url, parameters=params, headers=headers)
-            else:
-                status, raw_headers, output = self._client.requestJson(method, url, headers=headers, input=body)
-        except requests.RequestException as error:
-            # A time-out or a lost connection: a write may or may not have happened.
-            raise TrackerUnavailable(f"{type(error).__name__} talking to GitHub", tracker=NAME, op=op) from None
-        lowered = {str(k).lower(): str(v) for k, v in raw_headers.items()}
-        try:
-            data = json.loads(output) if output else None
-        except ValueError:
-            raise TrackerUnavailable(f"HTTP {status}: an answer that is not JSON", tracker=NAME, op=op) from None
-        if status >= 400:
-            raise _translate(status, lowered, data, op, self._clock())
-        self._pacer.observe(lowered)
-        return _Answer(status, lowered, data)
+
+@dataclass(frozen=True)
+class IssueEdit:
+    """What :meth:`GitHubTracker.update` sends, decided by :func:`plan_update`: the PATCH body,
+    the due date whose milestone to set (its number is looked up then), the Target date to set,
+    and the labels to add and to remove (each already checked against the issue's labels)."""
+
+    patch: Mapping[str, Any]
+    milestone: dt.date | None = None
+    target_date: dt.date | None = None
+    add: frozenset[str] = frozenset()
+    remove: frozenset[str] = frozenset()
 
 
-def _translate(status: int, headers: Mapping[str, str], data: Any, op: str, now: dt.datetime) -> TrackerError:
-    body = data if isinstance(data, dict) else {}
-    message = str(body.get("message") or f"HTTP {status}")
-    if status == 401:
-        return TrackerAuthError(
-            "the token was rejected", tracker=NAME, op=op, hint="check the token named by [tracker] token_env"
-        )
-    limited = "rate limit" in message.lower() or headers.get("x-ratelimit-remaining") == "0"
-    if status == 429 or (status == 403 and (limited or "retry-after" in headers)):
-        return RateLimited(message, tracker=NAME, op=op, retry_after=_retry_after(headers, now))
-    if status in (404, 410):
-        return TrackerNotFound(message, tracker=NAME, op=op)
-    if status == 403:
-        return TrackerAuthError(
-            message, tracker=NAME, op=op, hint="the token needs Issues: read and write on this repository"
-        )
-    if status >= 500:
-        return TrackerUnavailable(f"HTTP {status}: {message}", tracker=NAME, op=op)
-    return TrackerError(f"HTTP {status}: {message}", tracker=NAME, op=op)
+def plan_update(current: Mapping[str, Any], changes: TicketChanges, mapping: GitHubMapping) -> IssueEdit:
+    """The edit that applies ``changes`` to the issue ``current`` (as GitHub returned it). Due date
+    and priority live in pmsync's body footer and in labels, so they rewrite the footer (when the
+    body has one) and swap their labels; pmsync's own labels are never removed."""
+    text, footer = split_body(current.get("body"))
+    marker = footer.marker if footer else _marker_of(current)
+    due = _changed(changes.due, footer.due if footer else None)
+    priority = changes.priority if changes.priority is not None else (footer.priority if footer else None)
+    patch = _field_patch(changes)
+    if changes.body is not None or changes.due is not None or changes.priority is not None:
+        if marker is not None:
+            new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
+            patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
+        elif changes.body is not None:
+            patch["body"] = changes.body
+    milestone = None
+    if mapping.due_milestones and changes.due is CLEAR:
+        patch["milestone"] = None
+    elif mapping.due_milestones and changes.due is not None:
+        milestone = due
+    labels = {str(x["name"]) for x in current.get("labels") or ()}
+    add, remove = _label_swaps(labels, changes, mapping, due)
+    if marker is not None:
+        remove.discard(marker.label)
+    return IssueEdit(
+        patch=patch,
+        milestone=milestone,
+        target_date=due if changes.due is not None else None,
+        add=frozenset(add - labels),
+        remove=frozenset(remove & labels),
+    )
 
 
-def _retry_after(headers: Mapping[str, str], now: dt.datetime) -> float:
-    """``retry-after``; else the primary limit's reset; else GitHub's advice: at least a minute."""
-    if "retry-after" in headers:
-        try:
-            return max(float(headers["retry-after"]), 0.0)
-        except ValueError:
-            pass
-    if headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in headers:
-        try:
-            reset = float(headers["x-ratelimit-reset"])
-        except ValueError:
-            return SECONDARY_WAIT
-        return max(reset - now.timestamp(), 1.0)
-    return SECONDARY_WAIT
+def _changed(change: dt.date | Clearable | None, current: dt.date | None) -> dt.date | None:
+    if change is CLEAR:
+        return None
+    return current if change is None else change
+
+
+def _field_patch(changes: TicketChanges) -> dict[str, Any]:
+    patch: dict[str, Any] = {}
+    if changes.title is not None:
+        patch["title"] = changes.title
+    if changes.assignee is CLEAR:
+        patch["assignees"] = []
+    elif changes.assignee is not None:
+        patch["assignees"] = [changes.assignee]
+    return patch
+
+
+def _label_swaps(
+    labels: set[str], changes: TicketChanges, mapping: GitHubMapping, due: dt.date | None
+) -> tuple[set[str], set[str]]:
+    """Labels to add and remove: the delta's own (less the planner's ``priority-*`` labels, as
+    GitHub carries the priority as its mapped label), the priority's and the due date's."""
+    add = {x for x in changes.labels_add if not x.startswith(PLANNER_PRIORITY_PREFIX)}
+    remove = {x for x in changes.labels_remove if not x.startswith(PLANNER_PRIORITY_PREFIX)} - {MANAGED_LABEL}
+    if changes.priority is not None:
+        wanted = mapping.priorities.to_tracker(changes.priority)
+        remove |= {x for x in labels if x in mapping.priorities.labels} - {wanted}
+        add.add(wanted)
+    if changes.due is not None and mapping.due_labels:
+        remove |= {x for x in labels if x.startswith(DUE_PREFIX)}
+        if due is not None:
+            add.add(_due_label(due))
+            remove.discard(_due_label(due))
+    return add, remove
 
 
 def _next_link(link: str) -> str | None:
@@ -771,10 +718,8 @@ def _next_link(link: str) -> str | None:
 
 
 def _repo_of(issue: Mapping[str, Any]) -> str:
-    match = re.search(r"/repos/([^/]+/[^/]+)$", str(issue["repository_url"]))
-    if match is None:
-        raise TrackerError("issue without a repository URL", tracker=NAME, op="read")
-    return match[1]
+    # ``repository_url`` is required in GitHub's issue schema: ``{api}/repos/{owner}/{repo}``.
+    return "/".join(str(issue["repository_url"]).rstrip("/").split("/")[-2:])
 
 
 def _marker_of(issue: Mapping[str, Any]) -> Marker | None:

@@ -19,8 +19,11 @@ from typing import Any, Literal
 
 import httpx
 
+from sync.clock import utc_now
 from sync.errors import RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
-from sync.trackers.base import Pacer
+from sync.pacing import rate_limit_wait, requests_left
+from sync.trackers.base import Clock, Pacer
+from sync.trackers.transport import send
 
 NAME = "jira"
 Deployment = Literal["cloud", "datacenter"]
@@ -28,16 +31,6 @@ Deployment = Literal["cloud", "datacenter"]
 _WRITE_METHODS = frozenset({"POST", "PUT", "DELETE"})
 # POSTs that only read: they must not be spaced like writes.
 _READ_POSTS = ("/search/jql", "/search", "/issue/bulkfetch")
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        return None
 
 
 def describe_errors(body: Any) -> str:
@@ -69,13 +62,24 @@ class JiraAuth:
 class JiraHttp:
     """Sends one request to ``{url}/rest/api/{3|2}{path}`` and returns the decoded JSON."""
 
-    def __init__(self, http: httpx.Client, *, url: str, deployment: Deployment, auth: JiraAuth, pacer: Pacer) -> None:
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        url: str,
+        deployment: Deployment,
+        auth: JiraAuth,
+        pacer: Pacer,
+        clock: Clock = utc_now,
+    ) -> None:
         self._http = http
         self.url = url.rstrip("/")
         self.deployment: Deployment = deployment
         self.api = "/rest/api/3" if deployment == "cloud" else "/rest/api/2"
         self._headers = {"Authorization": auth.header(), "Accept": "application/json"}
         self._pacer = pacer
+        self._clock = clock
+        self.rate_limit_remaining: float | None = None
 
     def request(
         self,
@@ -97,19 +101,12 @@ class JiraHttp:
         if body is not None:
             headers["Content-Type"] = "application/json"
             content = json.dumps(body).encode()
-        try:
-            response = self._http.request(
-                method, f"{self.url}{self.api}{path}", params=params, content=content, headers=headers
-            )
-        except httpx.TimeoutException as exc:
-            raise TrackerUnavailable(
-                f"no answer in time ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from exc
-        except httpx.TransportError as exc:
-            raise TrackerUnavailable(
-                f"connection failed ({type(exc).__name__}); it may still have happened", tracker=NAME, op=op
-            ) from exc
+        url = f"{self.url}{self.api}{path}"
+        response = send(self._http, method, url, tracker=NAME, op=op, params=params, content=content, headers=headers)
         self._pacer.observe(response.headers)
+        # Cloud sends it on some answers, Data Center never: the last value stays until then.
+        left = requests_left(response.headers)
+        self.rate_limit_remaining = self.rate_limit_remaining if left is None else left
         if answer_400 and response.status_code == 400:
             try:
                 body = response.json()
@@ -134,7 +131,7 @@ class JiraHttp:
             body = None
         detail = describe_errors(body) or f"HTTP {status}"
         where = f"{subject}: " if subject else ""
-        retry_after = _retry_after(response.headers)
+        retry_after = rate_limit_wait(response.headers, self._clock())
         if status == 429:
             reason = response.headers.get("ratelimit-reason", "rate limited")
             return RateLimited(f"{where}{reason}", tracker=NAME, op=op, retry_after=retry_after)

@@ -240,6 +240,11 @@ class JiraTracker:
         return self._client.deployment
 
     @property
+    def rate_limit_remaining(self) -> float | None:
+        """``X-RateLimit-Remaining`` of the last answer that had it (the service's metric)."""
+        return self._client.rate_limit_remaining
+
+    @property
     def capabilities(self) -> Capabilities:
         """Jira has due dates, parents at create (``parent`` / Epic Link) and links; issues are
         created in the workflow's initial status; bulk create takes 50; search lags."""

@@ -16,24 +16,25 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
+import httpx
+
+from sync.clock import utc_now
 from sync.config.models import GitHubTrackerSettings, Settings
 from sync.core.writeback import ItemWriteback, plan_writeback
-from sync.errors import ConfigError, PmsyncError, TrackerAuthError, TrackerError
-from sync.extras import require
+from sync.errors import ConfigError, PmsyncError, TrackerError, TrackerNotFound
 from sync.logs import register_secret
+from sync.retry import RetryPolicy
+from sync.trackers.base import Clock, Pacer
+from sync.trackers.github_http import TIMEOUT, GitHubHttp
 from sync.writeback.files import WritebackOutcome
-
-if TYPE_CHECKING:
-    from github.Requester import Requester
 
 log = logging.getLogger(__name__)
 
@@ -41,52 +42,30 @@ NAME = "github"
 _MAX_ANCESTRY = 50  # commits walked back from the branch head looking for the base
 
 
-class Pacer(Protocol):
-    def before_request(self, *, write: bool) -> None: ...
-
-
 class GitHubRest(Protocol):
-    """One JSON request; ``None`` for a 404 when ``missing_ok``."""
+    """One JSON request; ``None`` for a 404."""
 
     def call(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> Any: ...
 
 
-class RequesterRest:
-    """:class:`GitHubRest` over PyGithub's ``Requester`` (built like the tracker's: its own retries off,
-    every request through the run's pacer). The token stays inside the requester."""
+class RetriedRest:
+    """:class:`GitHubRest` on GitHub's one HTTP edge (:class:`sync.trackers.github_http.GitHubHttp`:
+    paced, every answer observed, errors translated as for the tracker), each call retried on rate
+    limits and 5xx by the run's :class:`sync.retry.RetryPolicy`. A retried write is harmless: trees
+    and commits are addressed by content, moving a ref is idempotent, and a second branch or pull
+    request is refused (422), which fails this publish and is found by the next run."""
 
-    def __init__(self, client: Requester, pacer: Pacer) -> None:
-        self._client = client
-        self._pacer = pacer
+    def __init__(self, http: GitHubHttp, retry: RetryPolicy) -> None:
+        self._http = http
+        self._retry = retry
 
     def call(self, method: str, path: str, *, params: dict[str, str] | None = None, body: Any = None) -> Any:
-        self._pacer.before_request(write=method != "GET")
-        headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
         op = f"{method} {path.split('?')[0]}"
-        import requests  # the `github` extra, only imported by a run that writes a pull request
-
         try:
-            if method == "GET":
-                status, _, output = self._client.requestJson(method, path, parameters=params, headers=headers)
-            else:
-                status, _, output = self._client.requestJson(method, path, headers=headers, input=body)
-        except requests.RequestException as error:
-            raise TrackerError(f"{type(error).__name__} talking to GitHub", tracker=NAME, op=op) from None
-        try:
-            data = json.loads(output) if output else None
-        except ValueError:
-            data = None
-        if status == 404:
+            answer = self._retry.retrying()(self._http.request, method, path, op=op, params=params, body=body)
+        except TrackerNotFound:
             return None
-        if status >= 400:
-            message = data.get("message") if isinstance(data, dict) else None
-            text = f"HTTP {status}: {message or 'error'}"
-            if status in (401, 403):
-                raise TrackerAuthError(
-                    text, tracker=NAME, op=op, hint="the token needs contents and pull-request write"
-                )
-            raise TrackerError(text, tracker=NAME, op=op)
-        return data
+        return answer.data
 
 
 @dataclass(frozen=True)
@@ -256,9 +235,16 @@ class PullRequestWriter:
 
 
 def pull_request_writer(
-    settings: Settings, pacer: Pacer, environ: Mapping[str, str] | None = None
+    settings: Settings,
+    pacer: Pacer,
+    environ: Mapping[str, str] | None = None,
+    *,
+    http: httpx.Client | None = None,
+    retry: RetryPolicy | None = None,
+    clock: Clock = utc_now,
 ) -> PullRequestWriter:
-    """The writer ``[writeback] mode = "pr"`` (or ``--write-back-pr``) uses, from the configuration."""
+    """The writer ``[writeback] mode = "pr"`` (or ``--write-back-pr``) uses, from the configuration,
+    on the run's ``http`` client, pacer and ``retry`` policy (its own client without one)."""
     section = settings.writeback
     tracker = settings.tracker if isinstance(settings.tracker, GitHubTrackerSettings) else None
     repo = section.repo or (tracker.repo if tracker else None)
@@ -267,20 +253,20 @@ def pull_request_writer(
             "[writeback] repo: field required for a pull request when the tracker is not GitHub",
             hint='set [writeback] repo = "owner/name" (the docs repository)',
         )
-    github_module = require("github", '[writeback] mode = "pr"')
     token = _token(section.token_file, section.token_env, tracker, os.environ if environ is None else environ)
     register_secret(token)  # redacted from every log line from here on
     api_url = section.api_url or (tracker.api_url if tracker else "https://api.github.com")
-    github = github_module.Github(
-        auth=github_module.Auth.Token(token),
-        base_url=api_url.rstrip("/"),
-        timeout=30,
-        retry=None,  # the run's pacer and the engine's retry layer decide, as for the tracker
-        seconds_between_requests=None,
-        seconds_between_writes=None,
+    client = GitHubHttp(
+        http or httpx.Client(timeout=TIMEOUT),
+        api_url=api_url,
+        token=token,
+        pacer=pacer,
+        clock=clock,
+        rejected_hint="check [writeback] token_env or token_file (else the GitHub tracker's token is used)",
+        forbidden_hint="the token needs contents and pull-request write",
     )
     target = PullRequestTarget(repo=repo, branch=section.branch, base=section.base)
-    return PullRequestWriter(RequesterRest(github.requester, pacer), target, section.root)
+    return PullRequestWriter(RetriedRest(client, retry or RetryPolicy(sleep=pacer.wait)), target, section.root)
 
 
 def _token(

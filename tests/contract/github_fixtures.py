@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from github import Auth, Github
-
 from sync.pacing import BudgetPacer
+from sync.trackers.github_http import GitHubHttp
 from sync.trackers.github_pacing import GitHubWritePacer, MemoryWriteLedger, WriteLimits
 from sync.trackers.github_tracker import GitHubMapping, GitHubTracker
 from tests.fakes.github_server import FakeGitHub, SimClock
@@ -40,15 +39,8 @@ def build_tracker(
     )
     ledger = ledger or MemoryWriteLedger()
     pacer = GitHubWritePacer(inner, ledger, clock.now, limits)
-    github = Github(
-        auth=Auth.Token(fake.token),
-        base_url=fake.url,
-        retry=None,
-        timeout=10,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-    )
-    tracker = GitHubTracker(github.requester, mapping or GitHubMapping(repo=REPO), pacer, clock.now)
+    http = GitHubHttp(fake.client(), api_url=fake.url, token=fake.token, pacer=pacer, clock=clock.now)
+    tracker = GitHubTracker(http, mapping or GitHubMapping(repo=REPO), pacer)
     return Rig(fake, clock, tracker, pacer, ledger)
 
 

@@ -202,6 +202,32 @@ def test_errors_are_translated(fake: FakeGitHub) -> None:
         rig.tracker.create_many([draft(5)])  # type: ignore[list-item]
 
 
+def test_an_error_answer_is_observed_before_it_is_raised(fake: FakeGitHub) -> None:
+    """Issue 25: the tracker raised before it showed an error answer to the pacer, so a
+    Retry-After on a 403 was never waited out by the next request; the service's rate-limit
+    metric reads what the last answer said."""
+    rig = rig_with(fake)
+    ref = create_one(rig.tracker, draft())  # type: ignore[arg-type]
+    assert rig.tracker.rate_limit_remaining == fake.rate_remaining
+    fake.fail_next(403, retry_after=7)
+    with pytest.raises(RateLimited):
+        rig.tracker.get(ref)
+    slept = rig.clock.slept
+    rig.tracker.get(ref)
+    assert rig.clock.slept - slept == pytest.approx(7.0)
+
+
+def test_follow_up_writes_are_retried_through_the_retry_policy(fake: FakeGitHub) -> None:
+    rig = rig_with(fake)
+    parent = create_one(rig.tracker, draft(1, kind=TicketKind.INCIDENT))  # type: ignore[arg-type]
+    fake.fail_next(502, match="sub_issues", times=2)
+    child = create_one(rig.tracker, dataclasses.replace(draft(2), parent=parent))  # type: ignore[arg-type]
+    assert rig.tracker.get(child).parent == TicketRef("github", parent.key)
+    fake.fail_next(502, match="sub_issues", times=6)  # every attempt: logged, the create stands
+    orphan = create_one(rig.tracker, dataclasses.replace(draft(3), parent=parent))  # type: ignore[arg-type]
+    assert rig.tracker.get(orphan).parent is None
+
+
 def test_from_settings_needs_a_token_and_builds_the_mapping() -> None:
     settings = GitHubTrackerSettings(
         kind="github", repo="acme/ops", project_org="acme", project_number=3, issue_type="Task"

@@ -65,9 +65,7 @@ def test_marker_lookup_is_consistent_while_search_lags(rig: Rig) -> None:
     draft = TrackerContract.draft("INC-lag", 1)
     ref = create_one(rig.tracker, draft)
     assert rig.tracker.find_by_markers([draft.marker])[draft.marker] == [ref]
-    search = rig.tracker._call(  # noqa: SLF001 - asks the lagging index the same question
-        "GET", "/search/issues", params={"q": f"repo:{REPO} label:{draft.marker.label}"}, op="search"
-    ).data
+    search = rig.tracker.read("/search/issues", {"q": f"repo:{REPO} label:{draft.marker.label}"})
     assert search["total_count"] == 0
     assert rig.tracker.capabilities.consistent_lookup
     assert Marker("INC-lag#1").label in rig.fake.repo_issues(REPO)[0].labels

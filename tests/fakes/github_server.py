@@ -38,6 +38,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+import httpx
 from werkzeug.datastructures import Headers
 
 from tests.fakes.openapi_check import SpecChecker, SpecRequest, SpecResponse
@@ -214,6 +215,7 @@ class FakeGitHub:
         self.rate_remaining = 5000
         self.checker = SpecChecker()
         self._server: ThreadingHTTPServer | None = None
+        self._clients: list[httpx.Client] = []
         self.base = SPEC_API  # the served URL once serve() ran; API URLs in answers point back here
         self._thread: threading.Thread | None = None
 
@@ -318,7 +320,15 @@ class FakeGitHub:
         self.base = self.url
         return self
 
+    def client(self, timeout: float = 10.0) -> httpx.Client:
+        """An HTTP client for the code under test, closed with the fake."""
+        client = httpx.Client(timeout=timeout)
+        self._clients.append(client)
+        return client
+
     def close(self) -> None:
+        for client in self._clients:
+            client.close()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -1,12 +1,15 @@
 """Hold a fake's traffic to an official OpenAPI description (``tests/fakes/specs``, see its README).
 
-Every request the code under test sends and every answer a fake gives goes through
-:meth:`SpecChecker.check`; violations are collected (not raised inside the server thread) and a test
-asserts there are none at teardown. Sources: ``github-issues.prism-compat.openapi.json`` (the shared,
-trimmed GitHub description) plus ``specs/github-extra.prism-compat.openapi.json`` beside this file
-(more paths trimmed from the same full description by ``specs/build_github_extra.sh``).
+One openapi-core adapter for every fake: :class:`SpecRequest` / :class:`SpecResponse` (openapi-core's
+protocols over a captured exchange) and :class:`Description` (one or more OpenAPI documents that
+together describe an API; thread-safe, findings as short strings). The Jira fake validates with a
+:class:`Description` directly; the GitHub fake through :class:`SpecChecker`, which adds GitHub's
+exemptions below. Violations are collected (not raised inside the server thread) and a test asserts
+there are none at teardown. GitHub sources: ``github-issues.prism-compat.openapi.json`` (the trimmed
+GitHub description) plus ``github-extra.prism-compat.openapi.json`` (more paths trimmed from the
+same full description by ``specs/build_github_extra.sh``).
 
-Two documented exemptions, both HTTP rules the description does not repeat per operation:
+Two documented exemptions for GitHub, both HTTP rules the description does not repeat per operation:
 
 - a ``304 Not Modified`` answer to a conditional ``GET`` (``If-None-Match``) where the operation does not
   list 304: RFC 9110 allows it on any GET, and GitHub sends it (its rate-limit docs rely on it); the
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import json
 import threading
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -34,8 +38,11 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 SPECS = Path(__file__).resolve().parent / "specs"
 GITHUB_SPEC = SPECS / "github-issues.prism-compat.openapi.json"
-GITHUB_EXTRA_SPEC = Path(__file__).resolve().parent / "specs" / "github-extra.prism-compat.openapi.json"
+GITHUB_EXTRA_SPEC = SPECS / "github-extra.prism-compat.openapi.json"
 SPEC_HOST = "https://api.github.com"
+
+# openapi-core keeps state while it validates: one validation at a time across every fake.
+_LOCK = threading.Lock()
 
 
 @dataclass
@@ -51,24 +58,74 @@ class SpecRequest:
     parameters: RequestParameters = field(init=False)
 
     def __post_init__(self) -> None:
+        # openapi-core writes the resolved path parameters into this object: keep one instance.
         self.parameters = RequestParameters(query=ImmutableMultiDict(self.query), header=Headers(self.headers))
 
     @property
     def content_type(self) -> str:
-        return (self.headers.get("Content-Type") or self.headers.get("content-type") or "application/json").lower()
+        given = self.headers.get("Content-Type") or self.headers.get("content-type")
+        return (given or ("application/json" if self.body else "")).lower()
 
 
 @dataclass
 class SpecResponse:
     status_code: int
     data: bytes | None
-    headers: Headers
+    headers: Headers = field(default_factory=lambda: Headers({"Content-Type": "application/json"}))
     content_type: str = "application/json"
 
 
 @cache
 def _load(path: Path) -> OpenAPI:
     return OpenAPI.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What validating one exchange found: request and response problems, and whether the answer's
+    status is one the operation does not list (``undeclared``; its body is then not checked)."""
+
+    request: list[str]
+    response: list[str]
+    undeclared: bool = False
+
+
+class Description:
+    """One API as one or more OpenAPI documents; an operation is looked up in each in turn."""
+
+    def __init__(self, *paths: Path) -> None:
+        self._specs = [_load(p) for p in paths]
+
+    def covers(self, request: SpecRequest) -> bool:
+        with _LOCK, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return self._spec_for(request) is not None
+
+    def check(self, request: SpecRequest, response: SpecResponse | None = None) -> Findings:
+        """Validate ``request`` and, when given, ``response``."""
+        with _LOCK, warnings.catch_warnings():
+            # openapi-core warns that it cannot check some security schemes (OAuth2): not our concern.
+            warnings.simplefilter("ignore")
+            spec = self._spec_for(request)
+            if spec is None:
+                return Findings(["no operation in the description"], [])
+            found = [describe(e) for e in spec.iter_request_errors(request)]
+            if response is None:
+                return Findings(found, [])
+            problems = list(spec.iter_response_errors(request, response))
+        undeclared = any(isinstance(e, ResponseNotFound) for e in problems)
+        return Findings(found, [describe(e) for e in problems if not isinstance(e, ResponseNotFound)], undeclared)
+
+    def _spec_for(self, request: SpecRequest) -> OpenAPI | None:
+        for spec in self._specs:
+            try:
+                spec.validate_request(request)
+            except PathNotFound:
+                continue
+            except Exception:  # noqa: BLE001 - the path exists; validation proper happens in check()
+                return spec
+            return spec
+        return None
 
 
 @cache
@@ -82,7 +139,7 @@ class SpecChecker:
     """Validates request/response pairs against the GitHub description; collects violations."""
 
     def __init__(self, specs: tuple[Path, ...] = (GITHUB_SPEC, GITHUB_EXTRA_SPEC)) -> None:
-        self._specs = [_load(p) for p in specs]
+        self._description = Description(*specs)
         self._lock = threading.Lock()
         self.violations: list[str] = []
         self.checked = 0
@@ -95,31 +152,16 @@ class SpecChecker:
         with self._lock:
             self.checked += 1
         where = f"{request.method.upper()} {request.path}"
-        spec = self._spec_for(request)
-        if spec is None:
+        if not self._description.covers(request):
             self._record(f"{where}: no operation in the description")
             return
-        try:
-            spec.validate_request(request)
-        except Exception as error:  # noqa: BLE001 - any validation failure is a finding
-            self._record(f"{where}: request: {_describe(error)}")
-        try:
-            spec.validate_response(request, response)
-        except ResponseNotFound:
+        findings = self._description.check(request, response)
+        for problem in findings.request:
+            self._record(f"{where}: request: {problem}")
+        for problem in findings.response:
+            self._record(f"{where} -> {response.status_code}: response: {problem}")
+        if findings.undeclared:
             self._check_undeclared(where, request, response, injected)
-        except Exception as error:  # noqa: BLE001
-            self._record(f"{where} -> {response.status_code}: response: {_describe(error)}")
-
-    def _spec_for(self, request: SpecRequest) -> OpenAPI | None:
-        for spec in self._specs:
-            try:
-                spec.validate_request(request)
-            except PathNotFound:
-                continue
-            except Exception:  # noqa: BLE001 - the path exists; validation proper happens in check()
-                return spec
-            return spec
-        return None
 
     def _check_undeclared(self, where: str, request: SpecRequest, response: SpecResponse, injected: bool) -> None:
         if response.status_code == 304:
@@ -136,8 +178,8 @@ class SpecChecker:
         self._record(f"{where} -> {response.status_code}: status not in the description")
 
 
-def _describe(error: Exception) -> str:
-    """The schema errors (path and message), not the whole offending value."""
+def describe(error: BaseException) -> str:
+    """The error's type and its schema errors (path and message), not the whole offending value."""
     found: list[str] = []
     seen: set[int] = set()
     pending: list[BaseException | None] = [error]
@@ -149,7 +191,9 @@ def _describe(error: Exception) -> str:
         for sub in getattr(current, "schema_errors", None) or ():
             found.extend(_leaves(sub))
         pending.extend([current.__cause__, current.__context__])
-    return "; ".join(found or [f"{type(error).__name__}: {str(error)[:300]}"])[:2000]
+    if found:
+        return f"{type(error).__name__}: " + "; ".join(found)[:2000]
+    return f"{type(error).__name__}: {str(error)[:300]}"
 
 
 def _leaves(error: Any) -> list[str]:

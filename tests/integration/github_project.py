@@ -92,7 +92,8 @@ def open_sim_runtime(config: Path, fake: FakeGitHub, *, budget_seconds: float = 
     engine = make_engine(settings.state.url)
     migrate(engine)
     pacer = BudgetPacer(clock=clock.now, sleep=clock.sleep, budget_seconds=budget_seconds)
-    tracker = build_tracker(settings, TrackerDeps(engine=engine, http=None, pacer=pacer, clock=clock.now))
+    http = fake.client()
+    tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock.now))
     return Runtime(
         settings=settings,
         engine=engine,
@@ -102,6 +103,8 @@ def open_sim_runtime(config: Path, fake: FakeGitHub, *, budget_seconds: float = 
         parse_options=parse_options_for(settings),
         retry=RetryPolicy(attempts=8, sleep=pacer.wait),
         clock=clock.now,
+        http=http,
+        pacer=pacer,
     )
 
 

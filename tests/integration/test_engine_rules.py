@@ -22,7 +22,7 @@ from sync.pacing import BudgetPacer
 from sync.pull import pull
 from sync.retry import NO_WAIT, RetryPolicy
 from sync.store.engine import make_engine
-from sync.store.lock import _schema_lock_id, holder_alive, holder_lease, run_lock
+from sync.store.lock import advisory_key, holder_alive, holder_lease, run_lock
 from sync.store.migrations import migrate
 from sync.store.repository import IntentClaim, SqlStateStore
 from sync.trackers.base import Tracker
@@ -244,7 +244,7 @@ def test_the_advisory_lock_fence_notices_a_killed_session(pg_url: str) -> None:
             with engine.connect() as admin:
                 # Only the session holding this schema's run lock: other test runs sharing the
                 # database keep theirs.
-                key = _schema_lock_id(admin, "sync")
+                key = advisory_key(admin, "sync")
                 admin.execute(
                     text(
                         "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "

@@ -283,20 +283,31 @@ def test_guarded_tracker_counts_calls_errors_and_rate_limit() -> None:
 
 
 def test_rate_limit_remaining_comes_from_the_tracker_http_responses() -> None:
+    """The gauge follows what the adapter's HTTP edge saw on its last answer that said it."""
     import httpx
 
-    from sync.service.app import watch_rate_limits
+    from sync.pacing import BudgetPacer
+    from sync.trackers.base import TicketRef
+    from sync.trackers.github_http import GitHubHttp
+    from sync.trackers.github_tracker import GitHubMapping, GitHubTracker
 
     metrics = ServiceMetrics(lambda: ItemCounts({}, 0), clock=lambda: dt.datetime.now(dt.UTC))
     answers = iter([{"X-RateLimit-Remaining": "4999"}, {}, {"x-ratelimit-remaining": "n/a"}])
-    transport = httpx.MockTransport(lambda request: httpx.Response(200, headers=next(answers)))
+    transport = httpx.MockTransport(lambda request: httpx.Response(201, json={}, headers=next(answers)))
+    pacer = BudgetPacer()
     with httpx.Client(transport=transport) as client:
-        assert watch_rate_limits(client, metrics, "jira")
-        client.get("https://example.atlassian.net/rest/api/3/myself")
-        client.get("https://example.atlassian.net/rest/api/3/myself")  # no header: the last value stays
-        client.get("https://example.atlassian.net/rest/api/3/myself")  # unreadable: ignored
-    assert metrics.registry.get_sample_value("pmsync_tracker_rate_limit_remaining", {"tracker": "jira"}) == 4999
-    assert not watch_rate_limits(None, metrics, "local")
+        edge = GitHubHttp(
+            client, api_url="https://api.github.com", token="t", pacer=pacer, clock=lambda: dt.datetime.now(dt.UTC)
+        )
+        tracker = GuardedTracker.wrap(
+            GitHubTracker(edge, GitHubMapping(repo="acme/ops"), pacer), metrics, threading.Event()
+        )
+        ref = TicketRef("github", "acme/ops#1")
+        tracker.comment(ref, "one")
+        assert metrics.registry.get_sample_value("pmsync_tracker_rate_limit_remaining", {"tracker": "github"}) == 4999
+        tracker.comment(ref, "two")  # no header: the last value stays
+        tracker.comment(ref, "three")  # unreadable: ignored
+    assert metrics.registry.get_sample_value("pmsync_tracker_rate_limit_remaining", {"tracker": "github"}) == 4999
 
 
 def outage_engine(tmp_path: Path) -> Engine:

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from github import Auth, Github
 from sqlalchemy import Engine
 
 from sync.core.model import Status
@@ -19,8 +18,9 @@ from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, WritebackRun, read_documents, run_sync, write_back_documents
 from sync.retry import NO_WAIT
 from sync.store.repository import SqlStateStore
+from sync.trackers.github_http import GitHubHttp
 from sync.trackers.local_tracker import LocalTracker
-from sync.writeback.pull_request import PullRequestTarget, PullRequestWriter, RequesterRest
+from sync.writeback.pull_request import PullRequestTarget, PullRequestWriter, RetriedRest
 from tests.cli.test_cli_sync import write_doc
 from tests.contract.github_fixtures import assert_clean
 from tests.fakes.github_server import FakeGitHub, SimClock
@@ -66,12 +66,17 @@ class Rig:
         assert report.failed == 0
 
     def write_back(self, fence: Callable[[], None] = lambda: None) -> WritebackRun:
-        github = Github(auth=Auth.Token(TOKEN), base_url=self.fake.url, retry=None, timeout=10)
-        writer = PullRequestWriter(RequesterRest(github.requester, self.pacer), PullRequestTarget(DOCS), self.root)
+        writer = PullRequestWriter(self.rest(), PullRequestTarget(DOCS), self.root)
         pms = [i.postmortem for i in read_documents([self.doc], ParseOptions()).inputs]
         return write_back_documents(
             self.store, pms, tracker=self.local, retry=NO_WAIT, pull_request=writer, fence=fence
         )
+
+    def rest(self) -> RetriedRest:
+        clock = self.fake.clock
+        assert isinstance(clock, SimClock)
+        http = GitHubHttp(self.fake.client(), api_url=self.fake.url, token=TOKEN, pacer=self.pacer, clock=clock.now)
+        return RetriedRest(http, NO_WAIT)
 
     def writes(self) -> int:
         return sum(n for key, n in self.fake.counter.items() if not key.startswith("GET"))
@@ -169,19 +174,33 @@ def test_a_refused_pull_request_is_reported_and_nothing_leaks(
     rig = Rig(engine, fake, tmp_path)
     rig.sync()
     before = rig.doc.read_bytes()
-    fake.fail_next(403, match="POST /repos/acme/docs/pulls")
+    fake.fail_next(403, match="POST /repos/acme/docs/pulls", times=3)  # NO_WAIT's three attempts
     run = rig.write_back()
     outcome = run.outcomes[str(rig.doc)]
-    assert (
-        outcome.status == "failed"
-        and "pull request not updated: github POST /repos/acme/docs/pulls: HTTP 403" in outcome.detail
-    )
+    assert outcome.status == "failed"
+    assert "pull request not updated: github POST /repos/acme/docs/pulls: You have exceeded" in outcome.detail
     assert run.pull_request is None and rig.pulls() == []
     assert rig.doc.read_bytes() == before
     assert TOKEN not in caplog.text and TOKEN not in outcome.detail
     # The next run opens it (the branch is there, with no open pull request: rebuilt from base).
     retried = rig.write_back()
     assert retried.pull_request is not None and retried.pull_request.opened and len(rig.pulls()) == 1
+
+
+def test_a_secondary_rate_limit_is_waited_out_through_the_pacer_and_retried(
+    engine: Engine, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """Issue 25: the pull request's requests went through a caller of their own that never raised
+    RateLimited, never fed the pacer and never retried; now they share the tracker's edge."""
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    clock = fake.clock
+    assert isinstance(clock, SimClock)
+    fake.fail_next(403, retry_after=30, match="POST /repos/acme/docs/pulls")
+    slept = clock.slept
+    run = rig.write_back()
+    assert run.pull_request is not None and run.pull_request.opened and len(rig.pulls()) == 1
+    assert clock.slept - slept >= 30, "the pacer learnt Retry-After from the refused answer"
 
 
 def test_a_run_that_lost_its_lock_opens_no_pull_request(engine: Engine, fake: FakeGitHub, tmp_path: Path) -> None:
@@ -203,7 +222,7 @@ def test_a_document_outside_the_root_or_missing_on_base_fails_alone(
     rig = Rig(engine, fake, tmp_path / "checkout")
     rig.sync()
     outside = PullRequestWriter(
-        RequesterRest(Github(auth=Auth.Token(TOKEN), base_url=fake.url).requester, BudgetPacer()),
+        rig.rest(),
         PullRequestTarget(DOCS),
         tmp_path / "elsewhere",
     )

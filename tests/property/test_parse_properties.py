@@ -28,8 +28,8 @@ from sync.core.model import (
     Why,
 )
 from sync.core.parse import blocks, parse_document
-from sync.core.render import render_markdown
 from sync.core.writeback import ItemWriteback, plan_writeback
+from tests.markdown import render_markdown
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "shared"
 S01_LINES = (CORPUS / "s01-template-checkout-502.md").read_text(encoding="utf-8").split("\n")

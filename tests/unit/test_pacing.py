@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from sync.errors import BudgetExhausted, RateLimited, TrackerUnavailable
-from sync.pacing import BudgetPacer
+from sync.pacing import BudgetPacer, rate_limit_wait, requests_left
 from sync.retry import RetryPolicy
 
 START = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -118,3 +118,27 @@ def test_pause_follows_the_same_rules() -> None:
     retry.pause(1, RateLimited("x", tracker="t", op="o", retry_after=7))
     RetryPolicy(initial_wait=0.0, sleep=time.sleep).pause(2, TrackerUnavailable("x", tracker="t", op="o"))
     assert time.slept == [1.0, 3.0, 7.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Retry-After": "7"}, 7.0),
+        ({"retry-after": "Tue, 10 Mar 2026 09:01:00 GMT"}, 60.0),  # an HTTP date
+        ({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(int(START.timestamp()) + 90)}, 90.0),
+        ({"Retry-After": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "2026-03-10T09:00:30Z"}, 30.0),
+        ({"X-RateLimit-Remaining": "12", "X-RateLimit-Reset": str(int(START.timestamp()) + 90)}, None),
+        ({"Retry-After": "soon"}, None),
+        ({"Retry-After": "Tue, 10 Mar 2026 08:00:00 GMT"}, 0.0),  # already passed
+        ({}, None),
+    ],
+)
+def test_rate_limit_wait_is_read_in_one_place(headers: dict[str, str], seconds: float | None) -> None:
+    """Issue 25: Retry-After was parsed four ways (GitHub, Jira, the webhook publisher, the pacer)."""
+    assert rate_limit_wait(headers, START) == seconds
+
+
+def test_requests_left() -> None:
+    assert requests_left({"X-RateLimit-Remaining": "4999"}) == 4999
+    assert requests_left({"x-ratelimit-remaining": "n/a"}) is None
+    assert requests_left({}) is None

@@ -9,9 +9,7 @@ from mappings.statuses import (
     GitHubState,
     GitHubStatusMap,
     JiraStatusMap,
-    JiraTransitionOption,
     MappedStatus,
-    local_status,
 )
 from sync.core.model import Status
 
@@ -61,56 +59,6 @@ def test_jira_overrides_by_status_name_and_resolutions() -> None:
 
 
 @pytest.mark.parametrize(
-    ("status", "first_name", "category", "resolution"),
-    [
-        (Status.OPEN, "Reopen", "new", None),
-        (Status.IN_PROGRESS, "Start Progress", "indeterminate", None),
-        (Status.DONE, "Done", "done", None),
-        (Status.WONT_DO, "Won't Do", "done", "Won't Do"),
-    ],
-)
-def test_jira_transition_for(status: Status, first_name: str, category: str, resolution: str | None) -> None:
-    transition = JIRA.transition_for(status)
-    assert transition.names[0] == first_name
-    assert (transition.category, transition.resolution) == (category, resolution)
-
-
-def test_jira_transition_overrides_merge_over_defaults() -> None:
-    mapping = JiraStatusMap(transitions={Status.DONE: ("Ship it",)}, wont_do_resolution="Declined")
-    assert mapping.transition_for(Status.DONE).names == ("Ship it",)
-    assert mapping.transition_for(Status.OPEN).names[0] == "Reopen"
-    assert mapping.transition_for(Status.WONT_DO).resolution == "Declined"
-
-
-OPTIONS = [
-    JiraTransitionOption("11", "Start progress", "indeterminate"),
-    JiraTransitionOption("21", "Finish", "done"),
-    JiraTransitionOption("31", "Close Issue", "done"),
-    JiraTransitionOption("41", "Back to backlog", "new"),
-    JiraTransitionOption("51", "Done", "indeterminate"),  # misleading name: leads to a non-done status
-]
-
-
-@pytest.mark.parametrize(
-    ("status", "expected_id"),
-    [
-        (Status.IN_PROGRESS, "11"),  # by name, case-insensitively
-        (Status.DONE, "31"),  # "Done" is offered but leads elsewhere; "Close Issue" is next by name
-        (Status.WONT_DO, "31"),
-        (Status.OPEN, "41"),  # no name matches: first transition into the "new" category
-    ],
-)
-def test_jira_pick_transition(status: Status, expected_id: str) -> None:
-    chosen = JIRA.pick_transition(status, OPTIONS)
-    assert chosen is not None and chosen.id == expected_id
-
-
-def test_jira_pick_transition_none_when_workflow_offers_no_way() -> None:
-    assert JIRA.pick_transition(Status.DONE, [JiraTransitionOption("1", "Start", "indeterminate")]) is None
-    assert JIRA.pick_transition(Status.OPEN, []) is None
-
-
-@pytest.mark.parametrize(
     ("state", "reason", "labels", "expected"),
     [
         ("open", None, (), MappedStatus(Status.OPEN, "open")),
@@ -157,23 +105,3 @@ def test_github_custom_in_progress_labels() -> None:
     assert mapping.to_canonical("open", None, ["in progress"]).status is Status.OPEN
     with pytest.raises(ValueError, match="at least one"):
         GitHubStatusMap(in_progress_labels=())
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("open", MappedStatus(Status.OPEN, "open")),
-        ("in_progress", MappedStatus(Status.IN_PROGRESS, "in_progress")),
-        ("In Progress", MappedStatus(Status.IN_PROGRESS, "In Progress")),
-        ("done", MappedStatus(Status.DONE, "done")),
-        ("wont_do", MappedStatus(Status.WONT_DO, "wont_do")),
-        ("cancelled", MappedStatus(Status.OPEN, "cancelled", recognised=False)),
-    ],
-)
-def test_local_status(raw: str, expected: MappedStatus) -> None:
-    assert local_status(raw) == expected
-
-
-@pytest.mark.parametrize("status", list(Status))
-def test_local_round_trip(status: Status) -> None:
-    assert local_status(status.value).status is status

@@ -1,7 +1,7 @@
-"""Render a PostMortem as house-template Markdown (``postmortem-template.md``).
-
-Used by ``pmsync demo`` to write example documents and by the round-trip property test:
-``parse_document(render_markdown(pm))`` gives back every field rendered here. Fields the
+"""Render a PostMortem as house-template Markdown (``postmortem-template.md``), for the parser's
+round-trip property test: ``parse_document(render_markdown(pm))`` gives back every field rendered
+here (``tests/property/test_parse_properties.py``). A test helper: pmsync itself never renders a
+whole document (write-back edits cells in place). Fields the
 template has no place for (item kind/group/parent, metadata, sections) are not rendered.
 """
 
