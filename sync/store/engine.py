@@ -13,6 +13,10 @@ from sqlalchemy.engine import Dialect, make_url
 
 from sync.errors import ConfigError
 from sync.extras import require
+from sync.logs import scrub_parameters
+
+# No table may hold a secret (a tracker's error text echoing a token): every engine's parameters are scrubbed.
+event.listen(Engine, "before_cursor_execute", scrub_parameters, retval=True)
 
 
 class _UtcSqliteDateTime(sqlite.DATETIME):
