@@ -50,6 +50,21 @@ def is_postmortem(pm: PostMortem) -> bool:
     return any(value is not None for value in summary) or any(section.kind == "actions" for section in pm.sections)
 
 
+def source_roots(patterns: Sequence[str], base: str | None) -> tuple[Path, ...] | None:
+    """The folders ``[sources] paths`` name: each glob's directory part before its first wildcard,
+    relative ones against ``base`` (the config file's directory). Write-back writes only inside
+    them (a document that is a symlink to a file elsewhere is left alone); None without a base."""
+    if base is None:
+        return None
+    roots: list[Path] = []
+    for pattern in patterns:
+        parts = Path(pattern).parts
+        fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts))
+        root = Path(base, *parts[:fixed])
+        roots.append(root if fixed < len(parts) else root.parent)
+    return tuple(dict.fromkeys(roots))
+
+
 def discover(paths: Sequence[Path], exclude: Excluder | None = None) -> list[Path]:
     """Expand the given paths: files as given, directories recursively for ``*.md`` (sorted),
     leaving out files ``exclude`` matches.
