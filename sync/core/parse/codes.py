@@ -8,6 +8,7 @@ PM002   error     binary                      the input contains NUL bytes; noth
 PM003   error     empty                       the document is empty or whitespace only
 PM004   error     internal-error              the parser failed on this input (a bug; report it)
 PM005   error     unreadable                  the file is missing or cannot be read (sync.documents)
+PM006   error     over-budget                 too large, nested too deep or too slow to parse (sync.documents)
 PM010   warning   front-matter-invalid        YAML front matter is not a mapping, not YAML, or too large
 PM011   error     front-matter-id-lost        front matter naming the incident id cannot be read
 PM020   error     no-action-section           no action-item section anywhere in the document
@@ -34,6 +35,7 @@ BINARY = ("PM002", DiagnosticSeverity.ERROR, "binary")
 EMPTY = ("PM003", DiagnosticSeverity.ERROR, "empty")
 INTERNAL = ("PM004", DiagnosticSeverity.ERROR, "internal-error")
 UNREADABLE = ("PM005", DiagnosticSeverity.ERROR, "unreadable")
+OVER_BUDGET = ("PM006", DiagnosticSeverity.ERROR, "over-budget")
 FRONT_MATTER = ("PM010", DiagnosticSeverity.WARNING, "front-matter-invalid")
 FRONT_MATTER_ID_LOST = ("PM011", DiagnosticSeverity.ERROR, "front-matter-id-lost")
 NO_ACTION_SECTION = ("PM020", DiagnosticSeverity.ERROR, "no-action-section")
