@@ -68,7 +68,7 @@ def test_a_link_inside_the_source_root_is_written_through(tmp_path: Path) -> Non
     (docs / "2026" / "pm.md").write_text(DOC, encoding="utf-8")
     (docs / "latest").mkdir()
     (docs / "latest" / "pm.md").symlink_to(docs / "2026" / "pm.md")
-    assert write_back(docs / "latest" / "pm.md", SHA, UPDATES, roots=[docs]).status == "written"
+    assert write_back(docs / "latest" / "pm.md", SHA, UPDATES, roots=[tmp_path / "other", docs]).status == "written"
     assert "LOC-1" in (docs / "2026" / "pm.md").read_text(encoding="utf-8")
 
 
