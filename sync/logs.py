@@ -30,19 +30,25 @@ _secrets: set[str] = set()
 _ordered: tuple[str, ...] = ()
 _encoded: tuple[bytes, ...] = ()
 _lock = threading.Lock()
-# Long enough to hold base64 of a registered secret (at least 4 characters, so 8 base64 characters);
-# both alphabets (standard and URL-safe), padding optional.
-_BASE64_RUN = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+_base64_run = re.compile(r"[A-Za-z0-9+/_-]{8,}={0,2}")
+
+
+def _runs_of(shortest: int) -> re.Pattern[str]:
+    """Base64 runs (either alphabet, padding optional) long enough to encode ``shortest`` bytes: words
+    shorter than the shortest secret's encoding are never decoded."""
+    least = max(4 * shortest // 3, 4)
+    return re.compile(rf"[A-Za-z0-9+/_-]{{{least},}}={{0,2}}")
 
 
 def register_secret(value: str) -> None:
     """Make :func:`redact` replace ``value`` (values shorter than 4 characters are ignored)."""
-    global _ordered, _encoded
+    global _ordered, _encoded, _base64_run
     if len(value) >= 4:
         with _lock:
             _secrets.add(value)
             _ordered = tuple(sorted(_secrets, key=len, reverse=True))
             _encoded = tuple(secret.encode("utf-8", "surrogatepass") for secret in _ordered)
+            _base64_run = _runs_of(len(_encoded[-1]))
 
 
 def _hides_secret(run: str, secrets: tuple[bytes, ...]) -> bool:
@@ -68,7 +74,7 @@ def redact(text: str) -> str:
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, REDACTED)
-    return _BASE64_RUN.sub(lambda run: REDACTED if _hides_secret(run.group(0), encoded) else run.group(0), text)
+    return _base64_run.sub(lambda run: REDACTED if _hides_secret(run.group(0), encoded) else run.group(0), text)
 
 
 def _scrub_value(value: Any) -> Any:
