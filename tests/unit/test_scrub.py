@@ -116,3 +116,27 @@ def test_errors_are_scrubbed_as_they_are_built() -> None:
 def test_service_answers_are_scrubbed() -> None:
     response = Response.json(500, error=f"tracker said {SECRET}")
     assert json.loads(response.body) == {"error": f"tracker said {REDACTED}"}
+
+
+def test_an_unexpected_error_is_one_scrubbed_line_and_its_traceback_needs_v() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from sync.cli.main import cli
+
+    @click.command("scrub-test-failure")
+    def failing() -> None:
+        raise RuntimeError(f"tracker echoed Authorization: token {SECRET}")
+
+    cli.add_command(failing)
+    try:
+        quiet = CliRunner().invoke(cli, ["scrub-test-failure"])
+        loud = CliRunner().invoke(cli, ["-v", "scrub-test-failure"])
+    finally:
+        cli.commands.pop("scrub-test-failure")
+    assert quiet.exit_code == 1 and loud.exit_code == 1
+    assert quiet.stderr.splitlines() == [
+        f"error: unexpected RuntimeError: tracker echoed Authorization: token {REDACTED}",
+        "hint: rerun with -v for the traceback, and please report it",
+    ]
+    assert "Traceback" in loud.stderr and SECRET not in loud.stderr
