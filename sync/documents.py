@@ -3,6 +3,13 @@
 A file that cannot be read (missing, a permission problem, a directory where a file was
 expected) becomes a ParseResult with an error diagnostic, so one broken file never stops the rest.
 
+Every document is parsed within a budget (:class:`Budget`): a file larger than ``max_bytes``, or
+whose lists and quotes nest deeper than ``max_nesting`` (measured on the raw lines, in linear time,
+before any parse), or whose parse takes longer than ``max_seconds`` becomes a ``PM006 over-budget``
+error diagnostic instead, so one pathological or hostile document never stalls a run: the batch
+goes on. The time limit needs a POSIX interval timer and applies on the main thread (the CLI); the
+size and nesting limits apply everywhere (the service's scheduled runs too).
+
 Which files are post-mortems is decided here, not in the parser: ``[sources] exclude`` globs are
 never read, and a parsed file without the shape of a post-mortem (:func:`is_postmortem`: no
 summary field and no action-item section — a README.md or SOURCES.md beside the documents) is
@@ -11,10 +18,17 @@ skipped by sync with one info line instead of becoming an incident.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
+import re
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from sync.core.model import ParseResult, PostMortem
 from sync.core.parse import ParseOptions, codes, parse_document
@@ -50,6 +64,21 @@ def is_postmortem(pm: PostMortem) -> bool:
     return any(value is not None for value in summary) or any(section.kind == "actions" for section in pm.sections)
 
 
+def source_roots(patterns: Sequence[str], base: str | None) -> tuple[Path, ...] | None:
+    """The folders ``[sources] paths`` name: each glob's directory part before its first wildcard,
+    relative ones against ``base`` (the config file's directory). Write-back writes only inside
+    them (a document that is a symlink to a file elsewhere is left alone); None without a base."""
+    if base is None:
+        return None
+    roots: list[Path] = []
+    for pattern in patterns:
+        parts = Path(pattern).parts
+        fixed = next((i for i, part in enumerate(parts) if any(c in part for c in "*?[")), len(parts))
+        root = Path(base, *parts[:fixed])
+        roots.append(root if fixed < len(parts) else root.parent)
+    return tuple(dict.fromkeys(roots))
+
+
 def discover(paths: Sequence[Path], exclude: Excluder | None = None) -> list[Path]:
     """Expand the given paths: files as given, directories recursively for ``*.md`` (sorted),
     leaving out files ``exclude`` matches.
@@ -72,10 +101,103 @@ def discover(paths: Sequence[Path], exclude: Excluder | None = None) -> list[Pat
     return found
 
 
+@dataclass(frozen=True)
+class Budget:
+    """What one document may cost. Far above any real post-mortem (the largest in the corpus is
+    under 100 KB and nests 4 levels; a 10,000-row action table is 0.7 MB and parses in seconds)."""
+
+    max_bytes: int = 5 * 1024 * 1024
+    max_nesting: int = 64
+    max_seconds: float = 60.0
+
+
+DEFAULT_BUDGET = Budget()
+
+# One level of block nesting at the start of a line: a quote marker, or a list marker followed by a
+# blank. Possessive, so a line of blanks is consumed once.
+_MARKER = re.compile(r"[ \t]*+(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$))")
+
+
+def nesting(text: str) -> tuple[int, int]:
+    """(deepest block nesting, its 1-based line): list and quote markers opening a line, plus the
+    indentation before them in steps of two columns. Linear in ``text``; lines without a marker
+    (code, prose) count as flat."""
+    deepest, where = 0, 0
+    for number, line in enumerate(text.split("\n"), 1):
+        markers, position = 0, 0
+        while (match := _MARKER.match(line, position)) is not None:
+            markers += 1
+            position = match.end()
+        if markers:
+            indent = len(line) - len(line.lstrip(" \t"))
+            depth = markers + indent // 2
+            if depth > deepest:
+                deepest, where = depth, number
+    return deepest, where
+
+
+class _OutOfTime(BaseException):
+    """Raised by the interval timer inside a parse; a BaseException so the parser's own
+    ``except Exception`` (its "never raises" contract) does not turn it into a bug report."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise :class:`_OutOfTime` in this thread after ``seconds``, where a POSIX interval timer can
+    (the main thread); elsewhere no limit. A timer already running (a caller's) is restored."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(_signum: int, _frame: FrameType | None) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    started = time.monotonic()
+    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if earlier:
+            signal.setitimer(signal.ITIMER_REAL, max(earlier - (time.monotonic() - started), 0.001))
+
+
+def _over_budget(path: Path, detail: str, line: int | None = None) -> ParseResult:
+    log.info("%s: %s; not parsed", path, detail)
+    diagnostics = Collector(str(path))
+    diagnostics.add(
+        codes.OVER_BUDGET,
+        line,
+        f"{detail}; not parsed",
+        hint="split the document, or check it is the post-mortem meant to be here",
+    )
+    return ParseResult(path=str(path), postmortem=None, diagnostics=tuple(diagnostics.items))
+
+
+def parse_within(source: bytes, path: Path, options: ParseOptions | None, budget: Budget) -> ParseResult:
+    """:func:`parse_document` within ``budget`` (see the module's docstring)."""
+    if len(source) > budget.max_bytes:
+        return _over_budget(path, f"{len(source):,} bytes is more than the {budget.max_bytes:,} a document may have")
+    depth, line = nesting(source.decode("utf-8", "replace"))
+    if depth > budget.max_nesting:
+        return _over_budget(path, f"lists or quotes nest {depth} levels deep, more than {budget.max_nesting}", line)
+    try:
+        with _time_limit(budget.max_seconds):
+            return parse_document(source, str(path), options)
+    except _OutOfTime:
+        return _over_budget(path, f"parsing took more than {budget.max_seconds:g} s")
+
+
 def load_documents(
-    paths: Sequence[Path], options: ParseOptions | None = None, *, exclude: Excluder | None = None
+    paths: Sequence[Path],
+    options: ParseOptions | None = None,
+    *,
+    exclude: Excluder | None = None,
+    budget: Budget = DEFAULT_BUDGET,
 ) -> Iterator[ParseResult]:
-    """Read and parse each discovered document, lazily, in order."""
+    """Read and parse each discovered document, lazily, in order, each within ``budget``."""
     for path in discover(paths, exclude):
         try:
             source = path.read_bytes()
@@ -88,7 +210,7 @@ def load_documents(
             )
             yield ParseResult(path=str(path), postmortem=None, diagnostics=tuple(diagnostics.items))
             continue
-        yield parse_document(source, str(path), options)
+        yield parse_within(source, path, options, budget)
 
 
 def _identity(path: Path) -> Path:

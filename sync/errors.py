@@ -19,12 +19,16 @@
 Documents never raise: a document that cannot be used is an error *diagnostic* (a value, with
 its path and line), so one broken file never hides the rest. Every user-facing error carries a
 ``hint`` naming the next thing to try. Messages never contain
-secrets: trackers build them from operation names and ticket keys, not from request headers.
+secrets: trackers build them from operation names and ticket keys, and whatever else they quote (a
+tracker's error body, which may echo the request's ``Authorization`` header) is scrubbed of every
+registered secret here, as the error is built, before anything can store or print it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+
+from sync.logs import redact
 
 
 class PmsyncError(Exception):
@@ -33,9 +37,10 @@ class PmsyncError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = redact(hint) if hint is not None else None
 
     def __str__(self) -> str:
         return self.message

@@ -54,6 +54,7 @@ class SyncOptions:
     exclude: tuple[str, ...] = ()
     doc_status: Literal["report", "push"] = "report"
     write_back_mode: Literal["files", "pr"] = "files"
+    source_roots: tuple[Path, ...] | None = None  # write-back writes only inside these (sync.documents.source_roots)
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ def run_sync(
                     doc_status=options.doc_status,
                     pull_request=pull_request,
                     fence=lock.check,
+                    roots=options.source_roots,
                 )
                 report.written = written.outcomes
                 report.pull_request = written.pull_request
@@ -306,6 +308,7 @@ def write_back_documents(
     doc_status: Literal["report", "push"] = "report",
     pull_request: PullRequestWriter | None = None,
     fence: Callable[[], None] = lambda: None,
+    roots: Sequence[Path] | None = None,
 ) -> WritebackRun:
     """Fill Ticket and Status cells of each document from the state (and pulled statuses).
 
@@ -328,7 +331,7 @@ def write_back_documents(
         if pull_request is not None:
             outcome = pull_request.propose(Path(pm.path), pm.content_sha256, updates)
         else:
-            outcome = write_back(Path(pm.path), pm.content_sha256, updates)
+            outcome = write_back(Path(pm.path), pm.content_sha256, updates, roots=roots)
         run.outcomes[pm.path] = outcome
         if outcome.status == "skipped-modified":
             log.warning("%s changed since it was read; not written back", pm.path)

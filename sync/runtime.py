@@ -19,7 +19,7 @@ from sync.clock import utc_now
 from sync.config.loading import load_settings
 from sync.config.models import Settings
 from sync.core.parse import ParseOptions
-from sync.documents import excluder
+from sync.documents import excluder, source_roots
 from sync.errors import PmsyncError
 from sync.extras import require, require_tracker
 from sync.pacing import BudgetPacer
@@ -74,6 +74,7 @@ class Runtime:
             "exclude": self.settings.sources.exclude,
             "doc_status": self.settings.sync.doc_status,
             "write_back_mode": self.settings.writeback.mode,
+            "source_roots": source_roots(self.settings.sources.paths, self.settings.sources.root),
         }
         return SyncOptions(**{**configured, **choices})
 

@@ -7,9 +7,10 @@ failed, 2 configuration or usage error. Tracebacks are shown only with ``-v``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import click
 
 from sync.errors import PmsyncError
-from sync.logs import configure_logging
+from sync.logs import RedactingStream, configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,15 @@ class PmsyncGroup(click.Group):
             if exc.hint:
                 click.echo(f"hint: {exc.hint}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bug still ends in one line (and the exit code 1)
+            # Printed here, through the scrubbed stderr, rather than by the interpreter after it.
+            if ctx.find_root().params.get("verbose"):
+                log.exception("unexpected error")
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc}", err=True)
+            click.echo("hint: rerun with -v for the traceback, and please report it", err=True)
+            ctx.exit(1)
 
 
 @click.group(cls=PmsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -63,6 +73,9 @@ class PmsyncGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, json_logs: bool, config: Path | None) -> None:
     """pmsync: every post-mortem action item gets exactly one ticket, and gets done."""
+    # Every line a command prints (summaries, errors, JSON, doctor's checks) is scrubbed of the
+    # registered secrets on its way out; logging is installed on the scrubbed stderr too.
+    ctx.with_resource(_scrubbed_output())
     configure_logging(verbose=verbose, json_lines=json_logs)
     ctx.ensure_object(dict)
 
@@ -70,6 +83,19 @@ def cli(ctx: click.Context, verbose: int, json_logs: bool, config: Path | None) 
 for _name in _COMMAND_MODULES:
     for _command in import_module(_name).commands:
         cli.add_command(_command)
+
+
+@contextlib.contextmanager
+def _scrubbed_output() -> Iterator[None]:
+    """Standard output and error replaced by :class:`RedactingStream` for the command's lifetime."""
+    stdout, stderr = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = RedactingStream(stdout), RedactingStream(stderr)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = stdout, stderr
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -25,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 
 from mappings.statuses import GitHubStatusMap, JiraStatusMap
+from sync.logs import redact
 from sync.service.webhooks import BadPayload, NotAStatusEvent, StatusEvent, github_event, jira_event, signature_valid
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class Response:
 
     @classmethod
     def json(cls, code: int, /, **fields: object) -> Response:
-        return cls(code, json.dumps(fields).encode())
+        return cls(code, redact(json.dumps(fields)).encode())  # answers never carry a secret
 
 
 class Readiness(Protocol):

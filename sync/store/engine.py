@@ -17,6 +17,10 @@ from sqlalchemy.exc import ArgumentError
 
 from sync.errors import ConfigError, StateError
 from sync.extras import require
+from sync.logs import scrub_parameters
+
+# No table may hold a secret (a tracker's error text echoing a token): every engine's parameters are scrubbed.
+event.listen(Engine, "before_cursor_execute", scrub_parameters, retval=True)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 

@@ -6,6 +6,13 @@ original's permission bits and renamed over it, so a reader or a crash sees eith
 never a torn one. Temp files are named ``.<name>.pmsync-<random>.tmp``; one left by a killed run is removed by
 the next write-back of the same document.
 
+Writes stay inside the documents' folders: a document is written (and temp files beside it created or
+removed) only when its real path lies inside the real path of its source root — the folder of
+``[sources] paths`` it is found under (:func:`sync.documents.source_roots`), else (a path given on the
+command line elsewhere) its own folder. A document that is a symlink to a file elsewhere (``/etc/…``,
+another checkout), or found in a symlinked sub-folder that leads out of its source root, is reported as
+failed and left alone; a link that stays inside is written through.
+
 The three file-system calls that decide durability (fsync, the rename, opening the directory to fsync it) are
 taken from a :class:`FileOps`, so tests inject failures and crashes at exactly those steps.
 """
@@ -58,11 +65,22 @@ OS_FILES = FileOps()
 
 
 def write_back(
-    path: Path, expected_sha256: str, updates: Sequence[ItemWriteback], *, files: FileOps = OS_FILES
+    path: Path,
+    expected_sha256: str,
+    updates: Sequence[ItemWriteback],
+    *,
+    files: FileOps = OS_FILES,
+    roots: Sequence[Path] | None = None,
 ) -> WritebackOutcome:
-    """Write ``updates`` into the document at ``path`` if it is still the version hashed as ``expected_sha256``."""
+    """Write ``updates`` into the document at ``path`` if it is still the version hashed as ``expected_sha256``
+    and its real path is inside its source root among ``roots`` (see the module's docstring)."""
     # Write through a symlink to its target, so the link survives the rename.
     target = Path(os.path.realpath(path))
+    if _root_of(path, roots) not in target.parents:
+        log.warning("%s leads outside the documents folder (to %s); not written back", path, target)
+        return WritebackOutcome(
+            "failed", f"{path} is a link to {target}, outside the documents folder; not written back"
+        )
     _remove_stale_temps(target)
     try:
         original = target.read_bytes()
@@ -86,6 +104,15 @@ def write_back(
         return _outcome("skipped-modified", f"{path} changed during write-back; run pmsync sync again", plan)
     log.info("Wrote back %d line(s) of %s", len(plan.changed_lines), path)
     return _outcome("written", f"{path}: {len(plan.changed_lines)} line(s) updated", plan)
+
+
+def _root_of(path: Path, roots: Sequence[Path] | None) -> Path:
+    """The real folder ``path`` must stay inside: the source root it is spelled under, else its own folder."""
+    spelled = Path(os.path.abspath(path))
+    for root in roots or ():
+        if Path(os.path.abspath(root)) in spelled.parents:
+            return Path(os.path.realpath(root))
+    return Path(os.path.realpath(spelled.parent))
 
 
 def _outcome(status: WritebackStatus, detail: str, plan: WritebackResult) -> WritebackOutcome:

@@ -147,13 +147,28 @@ def lint(pm: PostMortem, options: LintOptions | None = None) -> list[Diagnostic]
     return sort_diagnostics(d for d in found if _enabled(d, options))
 
 
-def _replaced(parsed: Diagnostic, findings: list[Diagnostic]) -> bool:
+def _replacements(findings: Iterable[Diagnostic]) -> tuple[frozenset[tuple[str, int | None]], frozenset[str]]:
+    """What the rule findings say, indexed once: (parser slug, line) pairs, and the parser slugs a
+    finding replaces on any line. A lookup per parser diagnostic keeps lint linear in the document
+    (a 10,000-row table has as many parser diagnostics as findings)."""
+    at_line: set[tuple[str, int | None]] = set()
+    anywhere: set[str] = set()
+    for finding in findings:
+        slug = _slug(finding)
+        parser_slug = _PARSER_SLUGS.get(slug)
+        if parser_slug is None:
+            continue
+        at_line.add((parser_slug, finding.line))
+        if slug in _ANY_LINE:
+            anywhere.add(parser_slug)
+    return frozenset(at_line), frozenset(anywhere)
+
+
+def _replaced(parsed: Diagnostic, replacements: tuple[frozenset[tuple[str, int | None]], frozenset[str]]) -> bool:
     """Whether a rule finding says what ``parsed`` says (the rule's code is kept instead)."""
+    at_line, anywhere = replacements
     slug = _slug(parsed)
-    return any(
-        _PARSER_SLUGS.get(_slug(finding)) == slug and (finding.line == parsed.line or _slug(finding) in _ANY_LINE)
-        for finding in findings
-    )
+    return slug in anywhere or (slug, parsed.line) in at_line
 
 
 def _at_parser_line(finding: Diagnostic, parsed: Iterable[Diagnostic]) -> Diagnostic:
@@ -177,7 +192,8 @@ def lint_result(result: ParseResult, options: LintOptions | None = None) -> list
     options = options or LintOptions()
     everything = replace(options, disabled=frozenset())
     findings = lint(result.postmortem, everything) if result.postmortem is not None else []
-    kept = [d for d in result.diagnostics if d.code not in _COVERED_BY_RULES and not _replaced(d, findings)]
+    replacements = _replacements(findings)
+    kept = [d for d in result.diagnostics if d.code not in _COVERED_BY_RULES and not _replaced(d, replacements)]
     findings = [_at_parser_line(finding, result.diagnostics) for finding in findings]
     return sort_diagnostics(d for d in [*kept, *findings] if _enabled(d, options))
 

@@ -41,9 +41,11 @@ _PERSON_FIELDS = frozenset(
         "on_call",
     }
 )
+# Matched against a stripped line; possessive quantifiers keep it linear in the line's length (a run
+# of blanks may otherwise be split between neighbouring ``\s*`` in quadratically many ways).
 _FIELD_LINE = re.compile(
-    r"^\s*(?:[-*+]\s+)?[*_]*\s*(authors?|responders?|attendees?|participants|thanks|owners?|"
-    r"incident[ _-]commanders?|reviewers?|on[ _-]call)\s*[*_]*\s*:\s*[*_]*\s*(?P<value>.+?)\s*$",
+    r"(?:[-*+]\s++)?+[*_]*+\s*+(authors?|responders?|attendees?|participants|thanks|owners?|"
+    r"incident[ _-]commanders?|reviewers?|on[ _-]call)\s*+[*_]*+\s*+:\s*+[*_]*+\s*+(?P<value>.+)",
     re.IGNORECASE,
 )
 _HANDLE = re.compile(r"(?<![\w@.])@[A-Za-z0-9][\w.-]*[A-Za-z0-9_]|(?<![\w@.])@[A-Za-z0-9]")
@@ -222,7 +224,7 @@ def document_persons(pm: PostMortem) -> frozenset[str]:
         found.update(_names_in_value(value))
     for section in pm.sections:
         for line in section.text.splitlines():
-            field = _FIELD_LINE.match(line)
+            field = _FIELD_LINE.fullmatch(line.strip()) if ":" in line else None
             if field:
                 found.update(_names_in_value(field.group("value")))
     return frozenset(name for name in found if len(name) >= 2 and name.lower() not in _NOT_NAMES)

@@ -7,7 +7,7 @@ missing value (the parser never invents one either), they only say what is missi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from sync.core.lint import catalog
 from sync.core.lint.options import LintOptions
@@ -171,25 +171,40 @@ def check_sev1_priority(pm: PostMortem) -> list[Diagnostic]:
     return [catalog.SEV1_WITHOUT_P0.at(pm.path, line, "a SEV-1 incident has no P0 action item")]
 
 
-def _item_patterns(box: str) -> list[re.Pattern[str]]:
-    patterns = [item for trigger, item in _PREVENTION_KEYWORDS if trigger.search(box)]
-    if patterns:
-        return patterns
-    words = {w.lower() for w in re.findall(r"[A-Za-z]{5,}", box)} - _FILLER_WORDS
-    # A crude stem (first five letters) so "automate" in the box matches "automation" in an item.
-    return [re.compile(r"\b" + re.escape(word[:5]), re.IGNORECASE) for word in sorted(words)]
+class _ItemWords:
+    """What the action items say, indexed once so that every prevention box is checked in time
+    independent of the number of items: which keyword patterns occur in some item, and the first
+    five letters of every word (lower case) the items contain."""
+
+    def __init__(self, items: Iterable[ActionItem]) -> None:
+        texts = "\n".join(item.text for item in items)
+        self.keywords = frozenset(item for _, item in _PREVENTION_KEYWORDS if item.search(texts))
+        self.stems = frozenset(m.group(0).lower() for m in _STEM.finditer(texts))
+
+    def addresses(self, box: str) -> bool:
+        triggered = [item for trigger, item in _PREVENTION_KEYWORDS if trigger.search(box)]
+        if triggered:
+            return any(item in self.keywords for item in triggered)
+        words = {w.lower() for w in _BOX_WORD.findall(box)} - _FILLER_WORDS
+        # A crude stem (first five letters) so "automate" in the box matches "automation" in an item.
+        # A box without a meaningful word asks for nothing an item could address.
+        return not words or any(word[:5] in self.stems for word in words)
+
+
+# Five letters at the start of a word (after a non-word character), as ``\bstem`` finds them.
+_STEM = re.compile(r"\b[A-Za-z]{5}")
+_BOX_WORD = re.compile(r"[A-Za-z]{5,}")
 
 
 def check_prevention(pm: PostMortem) -> list[Diagnostic]:
     """An unchecked recurrence-prevention box needs an action item that addresses it."""
     found: list[Diagnostic] = []
+    words: _ItemWords | None = None
     for box in pm.prevention:
         if box.checked:
             continue
-        patterns = _item_patterns(box.text)
-        if not patterns:
-            continue
-        if any(pattern.search(item.text) for pattern in patterns for item in pm.action_items):
+        words = words or _ItemWords(pm.action_items)
+        if words.addresses(box.text):
             continue
         found.append(
             catalog.UNTRACKED_PREVENTION.at(

@@ -8,9 +8,10 @@ Fenced code, HTML comments and inline code are blanked out: they are not prose.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -29,9 +30,9 @@ _BLOCK_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{
 _BLOCK_OPENER = re.compile(
     r"^\s*(?:\*\*|__|[A-Z][A-Za-z0-9 /()&'-]{0,40}:(?:\s|$)|\d{1,2}:\d{2}\b|\d{4}-\d{2}-\d{2}\b)"
 )
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# Possessive quantifiers: neighbouring optional blanks must not be re-split on a long line.
+_TABLE_RULE = re.compile(r"^\s*+\|?+\s*+:?+-{2,}+:?+\s*+(?:\|\s*+:?+-{2,}+:?+\s*+)*+\|?+\s*+$")
 _SETEXT_RULE = re.compile(r"^\s*(=+|-+)\s*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _INLINE_CODE = re.compile(r"(`+)[^`]*?\1")
 _LINK_TARGET = re.compile(r"(?<=\])\([^)\s]*\)")
 _EMPHASIS = re.compile(r"\*+|(?<!\w)_+|_+(?!\w)")
@@ -46,27 +47,60 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group(0))
 
 
+def _without_comments(text: str) -> str:
+    """``text`` with HTML comments blanked. Scanned with ``str.find`` rather than a lazy regex, which
+    rescans to the end from every ``<!--`` when no ``-->`` follows (quadratic)."""
+    pieces: list[str] = []
+    position = 0
+    while True:
+        start = text.find("<!--", position)
+        end = text.find("-->", start + 4) if start >= 0 else -1
+        if end < 0:
+            pieces.append(text[position:])
+            return "".join(pieces)
+        end += 3
+        pieces.append(text[position:start])
+        pieces.append(re.sub(r"[^\n]", " ", text[start:end]))
+        position = end
+
+
 def _prose(text: str) -> str:
-    text = _COMMENT.sub(_blank, text)
+    text = _without_comments(text)
     text = _INLINE_CODE.sub(_blank, text)
     return _LINK_TARGET.sub(_blank, text)
 
 
 @dataclass
 class _Block:
-    """Consecutive source lines of one paragraph, list item or cell, joined by single spaces."""
+    """Consecutive source lines of one paragraph, list item or cell, joined by single spaces.
 
-    text: str = ""
-    starts: tuple[tuple[int, int], ...] = ()  # (offset in text, source line)
+    Parts are collected in lists and looked up by bisection: a paragraph of thousands of wrapped
+    lines costs time linear in its length, not quadratic."""
+
+    parts: list[str] = field(default_factory=list)
+    offsets: list[int] = field(default_factory=list)  # offset in text where each source line starts
+    lines: list[int] = field(default_factory=list)  # that source line
+    length: int = 0
+    _text: str | None = None
 
     def add(self, line: int, content: str) -> None:
-        if self.text:
-            self.text += " "
-        self.starts += ((len(self.text), line),)
-        self.text += content
+        if self.parts:
+            self.parts.append(" ")
+            self.length += 1
+        self.offsets.append(self.length)
+        self.lines.append(line)
+        self.parts.append(content)
+        self.length += len(content)
+        self._text = None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "".join(self.parts)
+        return self._text
 
     def line_at(self, offset: int) -> int:
-        return max(line for start, line in self.starts if start <= offset)
+        return self.lines[max(bisect.bisect_right(self.offsets, offset) - 1, 0)]
 
 
 def _blocks(text: str, first_line: int, skip_lines: Container[int]) -> Iterator[_Block]:
@@ -107,9 +141,21 @@ def _blocks(text: str, first_line: int, skip_lines: Container[int]) -> Iterator[
         yield block
 
 
+_LONGEST_ABBREVIATION = max(len(word) for word in _ABBREVIATIONS)
+_WORD_TAIL = re.compile(r"[\w.]*$")
+
+
 def _ends_in_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"[\w.]*$", text[:dot])
-    return word is not None and word.group(0).lower().rstrip(".") in _ABBREVIATIONS
+    """Whether the word (``[\\w.]`` run) before ``text[dot]`` is an abbreviation, dots after it
+    aside. Only a short window before the dot is examined: a longer word is no abbreviation, and
+    searching the whole text before every full stop would be quadratic."""
+    end = dot
+    while end > 0 and text[end - 1] == ".":
+        end -= 1
+    window = text[max(0, end - _LONGEST_ABBREVIATION - 1) : end]
+    word = _WORD_TAIL.search(window)
+    assert word is not None  # the pattern also matches the empty tail
+    return len(word.group(0)) <= _LONGEST_ABBREVIATION and word.group(0).lower() in _ABBREVIATIONS
 
 
 def sentences(text: str, first_line: int, skip_lines: Container[int] = ()) -> Iterator[Sentence]:

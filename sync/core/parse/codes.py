@@ -8,7 +8,9 @@ PM002   error     binary                      the input contains NUL bytes; noth
 PM003   error     empty                       the document is empty or whitespace only
 PM004   error     internal-error              the parser failed on this input (a bug; report it)
 PM005   error     unreadable                  the file is missing or cannot be read (sync.documents)
-PM010   warning   front-matter-invalid        YAML front matter is not a mapping or not YAML
+PM006   error     over-budget                 too large, nested too deep or too slow to parse (sync.documents)
+PM010   warning   front-matter-invalid        YAML front matter is not a mapping, not YAML, or too large
+PM011   error     front-matter-id-lost        front matter naming the incident id cannot be read
 PM020   error     no-action-section           no action-item section anywhere in the document
 PM021   warning   unfilled-template           the title is a placeholder; items were dropped
 PM030   warning   unmapped-priority           a priority value maps to no Priority (raw kept)
@@ -33,7 +35,9 @@ BINARY = ("PM002", DiagnosticSeverity.ERROR, "binary")
 EMPTY = ("PM003", DiagnosticSeverity.ERROR, "empty")
 INTERNAL = ("PM004", DiagnosticSeverity.ERROR, "internal-error")
 UNREADABLE = ("PM005", DiagnosticSeverity.ERROR, "unreadable")
+OVER_BUDGET = ("PM006", DiagnosticSeverity.ERROR, "over-budget")
 FRONT_MATTER = ("PM010", DiagnosticSeverity.WARNING, "front-matter-invalid")
+FRONT_MATTER_ID_LOST = ("PM011", DiagnosticSeverity.ERROR, "front-matter-id-lost")
 NO_ACTION_SECTION = ("PM020", DiagnosticSeverity.ERROR, "no-action-section")
 UNFILLED_TEMPLATE = ("PM021", DiagnosticSeverity.WARNING, "unfilled-template")
 UNMAPPED_PRIORITY = ("PM030", DiagnosticSeverity.WARNING, "unmapped-priority")

@@ -35,7 +35,8 @@ from sync.core.parse.blocks import (
 )
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
-from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
+from sync.core.parse.fields import Field, impact_numbers, scan_fields
+from sync.core.parse.front_matter import json_safe, read_front_matter
 from sync.core.parse.items import ItemReader, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.retrospective import read_bullets, read_checks, read_cost, read_factors, read_whys
@@ -160,14 +161,8 @@ class _Parser:
         self.front: dict[str, Any] = {}
         self.metadata: dict[str, Any] = {}
         if front is not None:
-            data, error, error_line = load_yaml(front)
-            if error is not None or data is None:
-                # The YAML body starts on line 2, below the opening "---".
-                line = error_line + 2 if error_line is not None else 1
-                diagnostics.add(codes.FRONT_MATTER, line, error or "front matter is not a mapping")
-            else:
-                matter = read_front_matter(data)
-                self.front, self.metadata = matter.fields, matter.metadata
+            matter = read_front_matter(front, diagnostics)
+            self.front, self.metadata = matter.fields, matter.metadata
         self.lines = body.split("\n")
         root, _ = parse_tree(body)
         self.blocks: list[Node] = list(root.children)

@@ -1,23 +1,18 @@
-"""Summary fields: YAML front matter and ``Key: value`` lines wherever a document puts them
+"""Summary fields: ``Key: value`` lines wherever a document puts them
 (plain lines, ``**Key:** value`` paragraphs, ``- **Key**: value`` bullets, ``## Key: value``
 headings, and MoJ's colon-less ``Resolved 2024-07-25 16:19``).
 
 Labels are matched against a fixed vocabulary; the first occurrence of a field wins, because
-documents restate values further down (often less precisely).
+documents restate values further down (often less precisely). YAML front matter is read by
+:mod:`sync.core.parse.front_matter`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import yaml
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _FIELD_LABELS: dict[str, str] = {}
 for _field, _labels in {
@@ -64,14 +59,6 @@ class Field:
     line: int
 
 
-@dataclass
-class FrontMatter:
-    """Front matter split into known fields and the rest (→ ``PostMortem.metadata``)."""
-
-    fields: dict[str, Any] = field(default_factory=dict)
-    metadata: dict[str, Any] = field(default_factory=dict)
-
-
 def clean_line(raw: str) -> str:
     """A source line with list/heading markers, emphasis, footnotes and link syntax removed."""
     text = raw
@@ -99,80 +86,6 @@ def scan_fields(lines: Iterable[tuple[int, str]]) -> list[Field]:
             continue
         found.append(Field(label=label, name=_FIELD_LABELS.get(label), value=value, line=number))
     return found
-
-
-def read_front_matter(data: Mapping[str, Any]) -> FrontMatter:
-    """Map front-matter keys onto model fields; unknown keys go to metadata (JSON-safe values)."""
-    result = FrontMatter()
-    aliases = {
-        "incident_id": "incident_id",
-        "id": "incident_id",
-        "incident": "incident_id",
-        "title": "title",
-        "severity": "severity",
-        "sev": "severity",
-        "started": "start",
-        "start": "start",
-        "started_at": "start",
-        "start_time": "start",
-        "ended": "end",
-        "end": "end",
-        "ended_at": "end",
-        "end_time": "end",
-        "review_date": "review_date",
-        "reviewed": "review_date",
-        "review": "review_date",
-        "duration": "duration",
-        "duration_minutes": "duration",
-        "detection": "detection",
-        "detection_delay": "delay",
-        "detection_delay_minutes": "delay",
-        "impact": "impact",
-        "team": "team",
-        "service": "service",
-        "industry": "industry",
-        "tags": "tags",
-    }
-    for key, value in data.items():
-        name = aliases.get(str(key).strip().lower().replace("-", "_").replace(" ", "_"))
-        if name is not None and name not in result.fields and value is not None:
-            result.fields[name] = value
-        else:
-            result.metadata[str(key)] = json_safe(value)
-    return result
-
-
-def load_yaml(text: str) -> tuple[Mapping[str, Any] | None, str | None, int | None]:
-    """Parse front matter; returns (mapping or None, error text or None, 0-based line of the error
-    within ``text`` when YAML names one)."""
-    try:
-        data = yaml.load(text, Loader=_LOADER) if text.strip() else {}  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        # Where the broken construct starts (an unclosed bracket or quote) is the line to fix;
-        # without one, where YAML noticed the problem.
-        mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-        line = mark.line if mark is not None else None
-        problem = getattr(exc, "problem", None)
-        message = str(problem) if problem else (str(exc).splitlines()[0] if str(exc) else "invalid YAML")
-        return None, f"invalid YAML: {message}", line
-    if data is None:
-        return {}, None, None
-    if not isinstance(data, dict):
-        return None, f"front matter is a {type(data).__name__}, not a mapping", None
-    return data, None, None
-
-
-def json_safe(value: Any) -> Any:
-    """Front-matter values as JSON-compatible data (dates → ISO strings)."""
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        return [json_safe(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
 
 
 _USERS = re.compile(
