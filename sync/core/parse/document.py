@@ -33,6 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
+from sync.core.parse.candidates import read_candidates
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
@@ -250,6 +251,7 @@ class _Parser:
             any(h.effective_kind == "actions" for h in self.headers)
             or any(label.header.kind == "actions" for label in self.labels)
             or bool(self._loose_action_tables())
+            or bool(items)  # found under a heading that only leans towards actions, or in prose
         )
         if not has_actions:
             self.diagnostics.add(
@@ -306,7 +308,7 @@ class _Parser:
         h1 = next((h for h in headings if h.level == 1), None)
         first = h1 or (headings[0] if headings else None)
         chosen: Header | None = None
-        if first is not None and first.kind == "other":
+        if first is not None and (first.kind == "other" or _names_incident(first)):
             chosen = first
             if is_generic_title(first.title):
                 later = [h for h in headings if h.line > first.line]
@@ -541,7 +543,7 @@ class _Parser:
     # -- actions and timeline -------------------------------------------------------------------
 
     def _action_items(self, year: int | None) -> list[ActionItem]:
-        reader = ItemReader(self.options, self.diagnostics)
+        reader = ItemReader(self.options, self.diagnostics, self.lines)
         units: list[tuple[int, Any]] = []
         for header, region in self._regions("actions"):
             units.append((header.line, (header, region)))
@@ -560,7 +562,19 @@ class _Parser:
                 continue
             header, region = unit
             self._read_action_region(reader, header, region)
+        read_candidates(reader, self.blocks, self.headers, self._structural_blocks())
         return reader.finish(year)
+
+    def _structural_blocks(self) -> set[int]:
+        """Blocks the structural pass read or deliberately passed over: action regions (with their
+        sub-headings), loose action tables, lists holding an action label section."""
+        covered = {i for _, region in self._regions("actions") for i in region}
+        covered.update(i for i, node in enumerate(self.blocks) if node in self._loose_action_tables())
+        for label in self.labels:
+            covered.update(
+                i for i, node in enumerate(self.blocks) if node.map and label.header.line - 1 in range(*node.map)
+            )
+        return covered
 
     def _loose_action_tables(self) -> list[Node]:
         """Tables whose header names an action column ("| Action Item | Owner |") outside any action
@@ -677,6 +691,12 @@ class _Parser:
 # Prevention / Detection / Mitigation / Process / Fixes) rather than start another section.
 _GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolution"})
 _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
+
+
+def _names_incident(header: Header) -> bool:
+    """An H1 written as a sentence names the incident even when a section word occurs in it ("SSO
+    logins rejected after identity-provider metadata refresh"); a section name is a few words."""
+    return header.level == 1 and header.kind != "actions" and len(header.title.split()) >= 5
 
 
 def _says_none(blocks: Sequence[Node]) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.core.model import ActionItem, Priority, Status, TicketLink
+from sync.core.model import ActionItem, Confidence, Priority, Status, TicketLink
 from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
@@ -191,6 +191,7 @@ class Draft:
     extra: dict[str, str] = field(default_factory=dict)
     parent: Draft | None = None
     group: Group | None = None
+    confidence: Confidence = "high"
 
 
 class _Text:
@@ -280,9 +281,10 @@ def heading_status(text: str, options: ParseOptions) -> Status | None:
 class ItemReader:
     """Reads action items out of the blocks of one document's action sections."""
 
-    def __init__(self, options: ParseOptions, diagnostics: Collector) -> None:
+    def __init__(self, options: ParseOptions, diagnostics: Collector, lines: Sequence[str] = ()) -> None:
         self.options = options
         self.diagnostics = diagnostics
+        self.lines = lines  # the document's source lines (for what the syntax tree does not keep)
         self.drafts: list[Draft] = []
 
     # -- block dispatch -------------------------------------------------------------------------
@@ -476,10 +478,26 @@ class ItemReader:
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
+        closed = self._source(first_line(rows[0])).endswith("|")
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
             cells = [node_text(cell) for cell in row.children]
+            raw = self._source(line)
+            if closed and raw and not raw.endswith("|") and sum(1 for c in cells if c.text) < len(header):
+                # "| unterminated" below a table: GFM pads it into a row, but the author closed every
+                # other row; half a row is a typo or a fragment, not an action to ticket.
+                self.diagnostics.add(
+                    codes.BROKEN_TABLE_ROW,
+                    line,
+                    f"table row {raw[:60]!r} is not closed with '|' and fills {sum(1 for c in cells if c.text)} of "
+                    f"{len(header)} cells; not read as an item",
+                    hint="close the row with '|' and fill its cells, or remove it",
+                )
+                continue
             self._read_row(header, roles, cells, line, group)
+
+    def _source(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     def _read_row(
         self, header: list[str], roles: list[str | None], cells: list[Inline], line: int, group: Group | None
@@ -1018,7 +1036,18 @@ class ItemReader:
             for name, absent in (("owner", draft.owner is None), ("priority", draft.priority_raw is None))
             if absent
         ]
-        if missing:
+        if draft.confidence == "low":
+            ticketed = self.options.uncertain == "ticket"
+            self.diagnostics.add(
+                codes.UNCERTAIN_ITEM,
+                draft.line,
+                f"item {number} {_preview(draft.text)!r} (line {draft.line}), add it to the action table or mark it"
+                + ("" if ticketed else " (not ticketed)"),
+                hint="put it in the action-item section as a row, checkbox or bullet, or give it an owner and "
+                "a priority or due date, e.g. '(P1, @owner)'"
+                + ("" if ticketed else '; [parse] uncertain = "ticket" tickets uncertain items too'),
+            )
+        elif missing:
             # Confidence: say what the parser did not find, so a reader can check the item as written.
             self.diagnostics.add(
                 codes.INCOMPLETE_ITEM,
@@ -1042,6 +1071,7 @@ class ItemReader:
             parent=parent,
             extra=draft.extra,
             line=draft.line,
+            confidence=draft.confidence,
         )
 
 

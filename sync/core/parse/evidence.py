@@ -1,0 +1,218 @@
+"""Evidence that a section holds action items and that a block states one, and how strongly.
+
+Items are found in two passes. The structural pass reads every block of a section whose heading names
+actions in so many words ("Action Items", "Follow-ups", "Remediation": :func:`sections.classify_title`).
+The candidate pass (:mod:`sync.core.parse.candidates`) looks further: at sections whose heading only
+*leans* towards actions (a stem such as "prevent" or "improv", a question such as "How do we stop this
+happening again?", a heading with a typo, or one that combines two topics) and at commitments written
+as prose anywhere outside the narrative ("Over the next month we will …"). Each candidate is scored on
+the evidence below; what is kept carries ``confidence`` ``high`` or ``low``, and a low item is asked
+about rather than ticketed.
+
+Evidence for: the heading's strength, a checkbox or status marker, an owner, a date, a priority, a
+ticket reference, commitment or imperative phrasing. Against: a leading timestamp (a timeline entry),
+narrative of what happened, a lesson stated as a fact, quoted logs or code, a question.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sync.core.parse.sections import classify_title, normalize_title
+from sync.core.parse.wording import promises_work, reads_as_action
+
+STRONG = 2
+LEANING = 1
+NEUTRAL = 0
+NARRATIVE = -1
+
+# Stems of words that say "what we will do about it" in a heading. Matched against each word of the
+# heading after a light stemming, and with one typo allowed on words of five letters or more.
+_ACTION_STEMS = (
+    "action",
+    "actionabl",
+    "followup",
+    "remedi",
+    "remediat",
+    "prevent",
+    "improv",
+    "fix",
+    "todo",
+    "correct",
+    "recommend",
+    "commit",
+    "mitigat",
+    "harden",
+    "safeguard",
+    "countermeasur",
+    "resolution",
+    "respons",
+    "plan",
+    "next",
+    "futur",
+    "forward",
+    "avoid",
+    "recurr",
+    "task",
+    "step",
+)
+# Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
+# "How will we make sure this does not happen again?", "What comes next".
+_ACTION_PHRASES = re.compile(
+    r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
+    r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin the future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
+    r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
+    r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+)
+# Headings whose sections tell the story or explain it: their prose is never read for commitments.
+_NARRATIVE_KINDS = frozenset(
+    {"timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "root_cause", "impact", "detection"}
+)
+_NARRATIVE_WORDS = re.compile(
+    r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs?\b|\bbackground\b|\bcontext\b"
+    r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
+)
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
+_NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning"})
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    word = word.replace("-", "").replace("'", "")
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _near(word: str, stem: str) -> bool:
+    """``word`` starts with ``stem``, or does so after one edit (a typo: "remidiation", "acton")."""
+    if word.startswith(stem):
+        return True
+    if len(stem) < 6 or len(word) < 5:
+        return False
+    head = word[: len(stem) + 1]
+    return _one_edit(head[: len(stem)], stem) or _one_edit(head, stem) or _one_edit(head[: len(stem) - 1], stem)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one substitution, insertion, deletion or adjacent swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:index] + long[index + 1 :] == short for index in range(len(long)))
+
+
+@functools.lru_cache(maxsize=4096)  # a corpus repeats the same few dozen headings
+def heading_strength(title: str) -> int:
+    """How strongly a heading means "actions": :data:`STRONG` (named in so many words), :data:`LEANING`
+    (a stem, a question or a phrase that points there, possibly misspelt), :data:`NEUTRAL`, or
+    :data:`NARRATIVE` (a section that tells or explains what happened)."""
+    kind = classify_title(title)
+    if kind == "actions":
+        return STRONG
+    normalized = normalize_title(title) or " ".join(title.lower().split())
+    if kind == "prevention" and _CHECKLIST.search(normalized):
+        return NARRATIVE  # the template's "Recurrence Prevention" checklist is read as one (PostMortem.prevention)
+    words = [_stem(w) for w in _WORD.findall(normalized)]
+    if kind in _NARRATIVE_KINDS:
+        return NARRATIVE
+    if _ACTION_PHRASES.search(normalized):
+        return LEANING
+    # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
+    for word in words if len(words) <= 6 else ():
+        if word in _NOT_ACTION_WORDS:
+            continue
+        if any(_near(word, stem) for stem in _ACTION_STEMS):
+            # A misspelt "Acton Items" is as plain as the correct spelling.
+            if kind == "other" and len(words) <= 3 and _one_edit(word, "action") and word != "action":
+                return STRONG
+            return LEANING
+    if kind in ("lessons", "summary", "supporting", "cost") or _NARRATIVE_WORDS.search(normalized):
+        return NARRATIVE
+    return NEUTRAL
+
+
+# -- evidence of one candidate -------------------------------------------------------------------
+
+# Prose that commits to or reports starting an action: "we will", "we are going to", "we have begun",
+# "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
+_COMMITS = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+)"
+    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team)"
+    r"(?:'ll|\s+(?:will|shall|are going to|is going to|am going to|plan to|are planning to|intend to|aim to"
+    r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
+    r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
+    r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling)))"
+    r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+# Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
+_GENERIC = re.compile(
+    r"\bcontinue to\b|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
+    r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
+    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b",
+    re.IGNORECASE,
+)
+_NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
+
+
+def commits_in_prose(text: str) -> bool:
+    """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
+    match = _COMMITS.search(text)
+    if match is None or match.group("verb").lower() in _NOT_ACTION_VERBS:
+        return False
+    return not _GENERIC.search(text)
+
+
+# What a narrative or a lesson says: it explains, it does not commit.
+_LESSON = re.compile(
+    r"^(?:we (?:learned|learnt|realized|realised|noticed|found|saw|observed|discovered)|it (?:is|was) "
+    r"(?:important|clear|unclear)|this (?:shows|showed|highlights|demonstrates)|lesson)",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\b|\[\d{1,2}:\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{1,2}:\d{2})",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"`[^`]{25,}`|\b(?:ERROR|WARN|INFO|DEBUG|Traceback)\b|[{};]\s*$|^\s*\$ ")
+
+
+def commits(text: str) -> bool:
+    """A line that reads as an action item's wording: an order, an obligation or a commitment."""
+    return commits_in_prose(text) or promises_work(text)
+
+
+def item_evidence(
+    text: str,
+    *,
+    owner: bool = False,
+    date: bool = False,
+    priority: bool = False,
+    ticket: bool = False,
+    marked: bool = False,
+) -> int:
+    """Points for and against one candidate: each field it states and its phrasing count for it;
+    a timestamp, a lesson, quoted code or a question count against it."""
+    score = sum((owner, date, priority, ticket, marked))
+    if reads_as_action(text) or commits(text):
+        score += 1
+    if _TIMESTAMP.match(text):
+        score -= 2
+    if _LESSON.match(text) or _CODE.search(text):
+        score -= 1
+    if text.rstrip().endswith("?"):
+        score -= 1
+    if len(text) > 500:
+        score -= 1
+    return score
