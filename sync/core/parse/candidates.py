@@ -17,10 +17,12 @@ key of its tickets) does not move when a candidate appears or goes.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from sync.core.model import Status
 from sync.core.parse.blocks import Inline, Node, first_line, inline_source, last_line, node_text, render_source
 from sync.core.parse.evidence import (
     LEANING,
@@ -30,14 +32,19 @@ from sync.core.parse.evidence import (
     commits_in_prose,
     heading_strength,
     item_evidence,
+    prose_status,
+    reports_action,
 )
-from sync.core.parse.items import Draft, ItemReader, _Text
+from sync.core.parse.items import Draft, Group, ItemReader, _Text, parse_group
+from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_done
 
-# Enough evidence for a ticket without asking: e.g. an order with an owner and a date, or a checkbox
-# with an owner.
-_HIGH = 3
+# Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
+# order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
+# counts against (a timestamp, a lesson, quoted code, a question). A candidate needs _KEEP points (one
+# more beside the document's own action list) and is high from _HIGH: enough for a ticket without asking.
+_KEEP = 2
+_HIGH = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
 _INTRODUCES = re.compile(r":\s*$")
 
@@ -47,6 +54,7 @@ class _Region:
     header: Header | None
     strength: int
     blocks: list[int]
+    parent: int = NEUTRAL  # the strength of the heading above, for a sub-heading that names one action
 
 
 def read_candidates(
@@ -54,23 +62,23 @@ def read_candidates(
     blocks: Sequence[Node],
     headers: Sequence[Header],
     covered: set[int],
+    options: ParseOptions,
 ) -> None:
     """Add the candidates of every block outside ``covered`` (the blocks the structural pass read)."""
-    # A document's own action list is its record: beside it, a leaning section's bullets are discussion
-    # ("How can we improve" in a retrospective) unless they state a field, and prose commitments repeat
-    # what the list holds.
-    listed = bool(reader.drafts)
+    # A document's own action list is its record: beside it, the bar is higher (a retrospective's "How
+    # can we improve" notes are discussion, prose commitments repeat what the list holds).
+    # So is an action section left empty (a template's): the document says where its actions go.
+    listed = bool(reader.drafts) or any(h.effective_kind == "actions" for h in headers)
     for region in _regions(blocks, headers):
         if region.strength == NARRATIVE:
             continue
-        nodes = [(index, blocks[index]) for index in region.blocks]
-        if region.strength >= LEANING and not any(index in covered for index, _ in nodes):
-            _read_leaning(reader, region, [node for _, node in nodes], listed)
-        if listed:
+        nodes = [blocks[index] for index in region.blocks if index not in covered]
+        if len(nodes) < len(region.blocks):
+            continue  # the structural pass read this region
+        if _titles_one_action(region, nodes):
+            _read_titled_block(reader, region, nodes, listed)
             continue
-        for _, node in nodes:
-            if node.type == "paragraph":
-                _read_sentences(reader, node)
+        _read_region(reader, region, nodes, listed, options)
 
 
 def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]:
@@ -90,87 +98,273 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = NEUTRAL
         elif header.effective_kind == "actions":
             own = STRONG
-        strength = own if own != NEUTRAL or not stack else stack[-1][1]
+        parent = stack[-1][1] if stack else NEUTRAL
+        strength = own if own != NEUTRAL or not stack else parent
         stack.append((header, strength))
         assert header.block is not None
         end = starts[position + 1].block if position + 1 < len(starts) else len(blocks)
         assert end is not None
-        regions.append(_Region(header, strength, list(range(header.block + 1, end))))
+        regions.append(_Region(header, strength, list(range(header.block + 1, end)), parent))
     return regions
 
 
-def _read_leaning(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
+def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
+    """A sub-heading of an action-leaning section over prose only: the heading names one action and the
+    prose explains it ("### Faster deployment revert" under "## How are we going to do better?")."""
+    return (
+        region.header is not None
+        and region.header.level > 0
+        and region.parent >= LEANING
+        and heading_strength(region.header.title) == NEUTRAL
+        and bool(nodes)
+        and all(node.type == "paragraph" for node in nodes)
+        and len(region.header.title.split()) <= 10
+    )
+
+
+def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
+    assert region.header is not None
+    prose = " ".join(node_text(node).text for node in nodes)
+    status = prose_status(prose)
+    if status is None:
+        return  # prose that neither commits nor reports is commentary, not an action
+    draft = reader.read_text(_Text(Inline(region.header.title)), region.header.line)
+    if not draft.text:
+        return
+    score = region.parent + 1 + _fields(draft)
+    if score < _bar(listed):
+        return
+    if draft.status is None:
+        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
+    draft.confidence = "high" if score >= _HIGH else "low"
+    reader.drafts.append(draft)
+
+
+def _read_region(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions) -> None:
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
-    done_heading = region.header is not None and _reports_work(region.header.title)
-    for node in nodes:
-        if node.type == "paragraph" and structured:
-            continue  # beside a list, a paragraph introduces or comments on it
-        before = len(reader.drafts)
+    reports = region.header is not None and _reports_work(region.header.title)
+    group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
+    if group is not None and group.status is None:
+        group = None
+    label: Group | None = None
+    explained = False
+    for position, node in enumerate(nodes):
         if node.type == "paragraph":
-            reader.read_plain(node, None)
-        else:
-            reader.read_block(node, None)
-        fresh = reader.drafts[before:]
-        del reader.drafts[before:]
-        for draft in fresh:
-            score = _score(draft)
-            if done_heading and reads_as_done(draft.text):
-                score += 1
-            if score < 1 or (listed and not _states_field(draft)):
+            found = label_group(node, group)
+            if found is not None:
+                label = found  # "The following action items are already completed:" sets the next list's status
                 continue
-            draft.confidence = "high" if score >= _HIGH else "low"
-            reader.drafts.append(draft)
+            following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
+                # "We've established guiding criteria for disabling the system:" over a list of the
+                # criteria: the line is the action, the list spells it out.
+                _keep_scored(
+                    reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
+                )
+                explained = True
+                continue
+            if structured:
+                if region.strength >= STRONG or not listed:
+                    _read_sentences(reader, node, region.strength, listed, reports)
+                continue
+            if region.strength >= STRONG:
+                _keep_scored(
+                    reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
+                )
+            else:
+                _read_sentences(reader, node, region.strength, listed, reports)
+            continue
+        if node.type in ("bullet_list", "ordered_list", "table"):
+            if explained:
+                explained = False
+                continue
+            _keep_scored(reader, functools.partial(reader.read_block, node, label or group), region, listed, reports)
+            label = None
+
+
+_INTRODUCTION = re.compile(r"\b(?:following|below|these|as follows|include|includes|including)\b", re.IGNORECASE)
+
+
+def _names_one(node: Node) -> bool:
+    """A line ending in ':' that itself commits to or reports one action, rather than introducing several."""
+    text = node_text(node).text.strip()
+    if not text.endswith(":") or len(text) > 300 or _INTRODUCTION.search(text):
+        return False
+    return commits_in_prose(text) or reports_action(text)
+
+
+def _read_paragraph(reader: ItemReader, node: Node, group: Group | None) -> None:
+    """A paragraph under a heading that says "actions": one item, read as a plain line would be, else the
+    paragraph's first sentence."""
+    before = len(reader.drafts)
+    reader.read_plain(node, group)
+    if len(reader.drafts) > before:
+        return
+    text = node_text(node).text
+    first = _SENTENCE.split(text, maxsplit=1)[0]
+    draft = reader.read_text(_Text(Inline(first)), first_line(node))
+    if draft.text:
+        draft.group = group
+        reader.drafts.append(draft)
+
+
+def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, listed: bool, reports: bool) -> None:
+    before = len(reader.drafts)
+    read()
+    fresh = reader.drafts[before:]
+    del reader.drafts[before:]
+    for draft in fresh:
+        score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
+        if score < _bar(listed):
+            continue
+        _status_from_tense(draft)
+        draft.confidence = "high" if score >= _HIGH else "low"
+        reader.drafts.append(draft)
+
+
+def _bar(listed: bool) -> int:
+    return _KEEP + 1 if listed else _KEEP
 
 
 def _reports_work(title: str) -> bool:
     lowered = title.lower()
-    return bool(re.search(r"\bwhat (?:we|was|has been|have been)\b.*\b(?:did|done|changed)\b|\bresol|\bfix", lowered))
-
-
-def _states_field(draft: Draft) -> bool:
-    return (
-        draft.owner is not None
-        or draft.deadline_raw is not None
-        or draft.priority_raw is not None
-        or bool(draft.tickets)
-        or draft.status_marked
+    return bool(
+        # Not "Resolution" or "How it was fixed": they tell how the incident ended, which is no action item.
+        re.search(r"\bwhat (?:we|was|has been|have been)\b.*\b(?:did|done|changed)\b|\brespon|\btaken\b", lowered)
     )
 
 
-def _score(draft: Draft) -> int:
-    return item_evidence(
-        draft.text,
-        owner=draft.owner is not None,
-        date=draft.deadline_raw is not None,
-        priority=draft.priority_raw is not None,
-        ticket=bool(draft.tickets),
-        marked=draft.status_marked,
+def _phrasing(text: str, reports: bool) -> int:
+    """A commitment by the writers counts double; so does a report of work under a "what we did" heading."""
+    if commits_in_prose(text) or (reports and reports_action(text)):
+        return 2
+    return 1 if item_evidence(text) > 0 else 0
+
+
+def _against(text: str) -> int:
+    return min(0, item_evidence(text))
+
+
+def _fields(draft: Draft) -> int:
+    return sum(
+        (
+            draft.owner is not None,
+            draft.deadline_raw is not None,
+            draft.priority_raw is not None,
+            bool(draft.tickets),
+            draft.status_marked,
+        )
     )
 
 
-def _read_sentences(reader: ItemReader, node: Node) -> None:
+def _status_from_tense(draft: Draft) -> None:
+    if draft.status is not None and not draft.status_guessed:
+        return
+    status = prose_status(draft.text)
+    if status is not None and (draft.status is None or _STATUSES[status] is not Status.OPEN):
+        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
+
+
+_STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
+_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
+_LABEL_STATUS = re.compile(
+    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|"
+    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
+    re.IGNORECASE,
+)
+_LABEL_WORDS = {
+    "taken": Status.DONE,
+    "implemented": Status.DONE,
+    "finished": Status.DONE,
+    "completed": Status.DONE,
+    "done": Status.DONE,
+    "in progress": Status.IN_PROGRESS,
+    "ongoing": Status.IN_PROGRESS,
+    "underway": Status.IN_PROGRESS,
+    "planned": Status.OPEN,
+    "pending": Status.OPEN,
+    "remaining": Status.OPEN,
+    "to do": Status.OPEN,
+    "next": Status.OPEN,
+}
+
+
+def label_status(text: str) -> Status | None:
+    """The status a label line before a list names: "Finished:", "Planned", "The following action items
+    are already completed:" (a short line ending in ':' or a bold label)."""
+    text = " ".join(text.split()).strip("*_ ")
+    if not text or len(text.split()) > 12:
+        return None
+    match = _LABEL_STATUS.search(text)
+    if match is None:
+        return None
+    word = match.group(0).lower()
+    return _LABEL_WORDS.get(word.removeprefix("already ").removeprefix("still ").replace("open", "to do"))
+
+
+def label_group(node: Node, group: Group | None) -> Group | None:
+    """A label line before a list that names the list's status, as a group carrying it (else None)."""
+    rendered = node_text(node)
+    text = rendered.text.strip()
+    bold = bool(rendered.bold_prefix) and text.startswith(rendered.bold_prefix or "")
+    if not (text.endswith(":") or (bold and len(text) <= len(rendered.bold_prefix or "") + 1)):
+        return None
+    status = label_status(text.rstrip(":"))
+    if status is None:
+        return None
+    base = group or Group()
+    return Group(
+        title=base.title,
+        status=status,
+        status_raw=text.rstrip(":"),
+        deadline_raw=base.deadline_raw,
+        tickets=list(base.tickets),
+    )
+
+
+def _read_sentences(reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool) -> None:
     """Committing sentences of a paragraph no item was read from."""
     start, end = first_line(node), last_line(node)
     if any(start <= draft.line <= end for draft in reader.drafts):
         return
     content, env = inline_source(node)
     rendered = render_source(content, env) if content else node_text(node)
-    if _INTRODUCES.search(rendered.text):
-        return  # "We will do the following:" introduces a list, it is no item itself
     for sentence in _SENTENCE.split(rendered.text):
-        if not commits_in_prose(sentence) or item_evidence(sentence) < 1:
+        labelled = _STATUS_LABEL.match(sentence)
+        status = label_status(labelled.group("label")) if labelled else None
+        if status is not None and labelled is not None:
+            sentence = sentence[labelled.end() :]  # "Action planned: We will expand …"
+        if _INTRODUCES.search(sentence) and not commits_in_prose(sentence.rstrip(":")):
+            continue  # "We will do the following:" introduces a list; it is no item itself
+        if not (commits_in_prose(sentence) or (reports and reports_action(sentence))):
             continue
+        score = max(strength, 0) + 2 + _against(sentence)
         draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
-        if not draft.text:
+        score += _fields(draft)
+        if not draft.text or score < _bar(listed):
             continue
-        draft.confidence = "low"
+        if status is not None:
+            draft.status, draft.status_raw, draft.status_marked = (
+                status,
+                labelled.group("label") if labelled else None,
+                True,
+            )
+        _status_from_tense(draft)
+        draft.confidence = "high" if score >= _HIGH + 1 else "low"
         reader.drafts.append(draft)
 
 
 def _line_of(content: str, sentence: str, start: int) -> int:
     """The source line a sentence starts on (its first words located in the paragraph's source)."""
-    probe = " ".join(sentence.split()[:3])
-    for offset, raw in enumerate(content.split("\n")):
-        if probe and probe.split()[0] in raw:
+    words = sentence.split()[:3]
+    lines = content.split("\n")
+    flat = " ".join(lines)
+    position = flat.find(" ".join(words)) if words else -1
+    if position < 0:
+        return start
+    consumed = 0
+    for offset, raw in enumerate(lines):
+        consumed += len(raw) + 1
+        if position < consumed:
             return start + offset
     return start

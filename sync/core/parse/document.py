@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import read_candidates
+from sync.core.parse.candidates import label_group, read_candidates
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
@@ -562,7 +562,7 @@ class _Parser:
                 continue
             header, region = unit
             self._read_action_region(reader, header, region)
-        read_candidates(reader, self.blocks, self.headers, self._structural_blocks())
+        read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
         return reader.finish(year)
 
     def _structural_blocks(self) -> set[int]:
@@ -625,8 +625,16 @@ class _Parser:
         # dropped without a word.
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
+        label: Any = None
         for index, group in readable:
             node = self.blocks[index]
+            found = label_group(node, group) if node.type == "paragraph" else None
+            if found is not None:
+                # "The following action items are already completed:": the status of the list below it.
+                label = found
+                continue
+            if node.type in ("bullet_list", "ordered_list", "table") and label is not None:
+                group, label = label, None
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):

@@ -55,7 +55,6 @@ _ACTION_STEMS = (
     "avoid",
     "recurr",
     "task",
-    "step",
 )
 # Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
 # "How will we make sure this does not happen again?", "What comes next".
@@ -67,13 +66,14 @@ _ACTION_PHRASES = re.compile(
 )
 # Headings whose sections tell the story or explain it: their prose is never read for commitments.
 _NARRATIVE_KINDS = frozenset(
-    {"timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "root_cause", "impact", "detection"}
+    {"timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "root_cause", "impact", "detection", "cost"}
 )
 _NARRATIVE_WORDS = re.compile(
     r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs?\b|\bbackground\b|\bcontext\b"
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
 )
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
 _NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning"})
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s")
@@ -116,7 +116,18 @@ def _one_edit(a: str, b: str) -> bool:
 def heading_strength(title: str) -> int:
     """How strongly a heading means "actions": :data:`STRONG` (named in so many words), :data:`LEANING`
     (a stem, a question or a phrase that points there, possibly misspelt), :data:`NEUTRAL`, or
-    :data:`NARRATIVE` (a section that tells or explains what happened)."""
+    :data:`NARRATIVE` (a section that tells or explains what happened). A heading that combines two
+    topics ("Recovery and next steps") is as strong as its stronger part."""
+    whole = _strength(title)
+    if whole >= STRONG:
+        return whole
+    parts = [p for p in _COMBINED.split(title) if p.strip()]
+    if len(parts) < 2:
+        return whole
+    return max(whole, *(_strength(part) for part in parts))
+
+
+def _strength(title: str) -> int:
     kind = classify_title(title)
     if kind == "actions":
         return STRONG
@@ -126,18 +137,16 @@ def heading_strength(title: str) -> int:
     words = [_stem(w) for w in _WORD.findall(normalized)]
     if kind in _NARRATIVE_KINDS:
         return NARRATIVE
+    # "Actions planned", "Action taken", "Acton items": a short heading whose noun is "action(s)".
+    if len(words) <= 4 and any(_one_edit(w, "action") for w in words):
+        return STRONG
     if _ACTION_PHRASES.search(normalized):
         return LEANING
     # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
     for word in words if len(words) <= 6 else ():
-        if word in _NOT_ACTION_WORDS:
-            continue
-        if any(_near(word, stem) for stem in _ACTION_STEMS):
-            # A misspelt "Acton Items" is as plain as the correct spelling.
-            if kind == "other" and len(words) <= 3 and _one_edit(word, "action") and word != "action":
-                return STRONG
+        if word not in _NOT_ACTION_WORDS and any(_near(word, stem) for stem in _ACTION_STEMS):
             return LEANING
-    if kind in ("lessons", "summary", "supporting", "cost") or _NARRATIVE_WORDS.search(normalized):
+    if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized):
         return NARRATIVE
     return NEUTRAL
 
@@ -149,7 +158,7 @@ def heading_strength(title: str) -> int:
 _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team)"
-    r"(?:'ll|\s+(?:will|shall|are going to|is going to|am going to|plan to|are planning to|intend to|aim to"
+    r"(?:'ll|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
     r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling)))"
@@ -168,10 +177,61 @@ _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "tr
 
 def commits_in_prose(text: str) -> bool:
     """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
+    text = text.replace("\u2019", "'")
     match = _COMMITS.search(text)
-    if match is None or match.group("verb").lower() in _NOT_ACTION_VERBS:
+    if match is None:
+        return False
+    verb = match.group("verb").lower()
+    if verb == "be":
+        # "we'll be making use of …", "we will be activating …": a commitment; "we will be more careful": none.
+        following = text[match.end() :].split(None, 1)
+        if not following or not following[0].lower().endswith("ing"):
+            return False
+    elif verb in _NOT_ACTION_VERBS:
         return False
     return not _GENERIC.search(text)
+
+
+_WE_REPORT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:step|first|then|so|and|now|also|finally|later|afterwards)\s+)"
+    r"(?:we|i|the team|our team)(?:'ve|\s+have|\s+has)?\s+(?:(?:also|already|now|then|immediately|"
+    r"quickly|promptly|since|subsequently|first)\s+)*(?P<verb>[a-z]+ed|made|built|wrote|took|set|put|ran|sent|"
+    r"began|rebuilt|shut|cut|moved|rolled)\b",
+    re.IGNORECASE,
+)
+_NOT_REPORTS = frozenset({"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected"})
+
+
+def reports_action(text: str) -> bool:
+    """A sentence reporting an action taken by its writers: "We immediately rotated …", "I moved …"."""
+    match = _WE_REPORT.search(text.replace("\u2019", "'"))
+    return match is not None and match.group("verb").lower() not in _NOT_REPORTS
+
+
+# Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
+_OPEN_WORK = re.compile(
+    r"\b(?:need to|needs to|must|should|will|'ll|going to|plan to|priorit(?:y|ies)|next step|to be done)\b", re.I
+)
+
+
+def prose_status(text: str) -> str | None:
+    """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
+    text = text.replace("\u2019", "'")
+    if _BEGUN.search(text):
+        return "in_progress"
+    if _OPEN_WORK.search(text):
+        return "open"
+    if reports_action(text) or _NOW_DONE.search(text):
+        return "done"
+    return None
+
+
+_BEGUN = re.compile(
+    r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
+    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|[a-z]+ing)\b",
+    re.IGNORECASE,
+)
+_NOW_DONE = re.compile(r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b", re.IGNORECASE)
 
 
 # What a narrative or a lesson says: it explains, it does not commit.

@@ -895,7 +895,12 @@ class ItemReader:
             elif role == "deadline" and draft.deadline_raw is None:
                 draft.deadline_raw = value
             elif role == "status":
-                if draft.status is None or not draft.status_marked:
+                # "- [ ] Split the traffic (in progress)": the word refines an unchecked box.
+                refines = draft.status_raw == "[ ]" and self.options.status(value) in (
+                    Status.IN_PROGRESS,
+                    Status.WONT_DO,
+                )
+                if draft.status is None or not draft.status_marked or refines:
                     draft.status_raw = value
                     draft.status = self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value)) or self.options.status(
                         value
@@ -1013,7 +1018,9 @@ class ItemReader:
         tickets = list(draft.tickets)
         deadline_raw = draft.deadline_raw
         if group is not None:
-            if (status is None or draft.status_guessed) and group.status is not None:
+            # A "planned" group does not undo what an item's own words say ("We are redesigning …").
+            keeps_own = draft.status_guessed and group.status is Status.OPEN and status is Status.IN_PROGRESS
+            if (status is None or draft.status_guessed) and group.status is not None and not keeps_own:
                 status, status_raw = group.status, group.status_raw
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
