@@ -48,6 +48,35 @@ def _line(score: SetScore) -> str:
     )
 
 
+def _pct(entry: dict[str, int]) -> str:
+    return f"{entry['right']} / {entry['total']} ({100.0 * entry['right'] / max(entry['total'], 1):.1f} %)"
+
+
+def markdown() -> str:
+    """The recorded scores as the tables of bench/PARSER.md."""
+    rows = [
+        "| batch | documents | blind: right / true | blind extra | commit "
+        "| after fixes: right / true | after extra | commit |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    details: list[str] = []
+    for batch, entry in sorted(recorded().items()):
+        blind, after = entry["blind"], entry.get("after")
+        documents = entry.get("documents", {})
+        rows.append(
+            f"| {batch} | {len(documents.get('blind', {}))} | {_pct(blind)} | {blind['extra']} | {blind['commit']} | "
+            + (f"{_pct(after)} | {after['extra']} | {after['commit']} |" if after else "| | |")
+        )
+        details.append(f"\n### {batch} per document\n")
+        details.append("| document | blind right / true | blind extra | after right / true | after extra |")
+        details.append("|---|---|---|---|---|")
+        for name, (right, total, extra) in sorted(documents.get("blind", {}).items()):
+            later = documents.get("after", {}).get(name)
+            tail = f"{later[0]} / {later[1]} | {later[2]} |" if later else " | |"
+            details.append(f"| {name.removesuffix('.md')} | {right} / {total} | {extra} | {tail}")
+    return "\n".join([*rows, *details])
+
+
 def _commit() -> str:
     head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=ROOT, capture_output=True, text=True)
     dirty = subprocess.run(["git", "status", "--porcelain", "--", "sync"], cwd=ROOT, capture_output=True, text=True)
@@ -57,8 +86,12 @@ def _commit() -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--documents", action="store_true", help="per-document lines")
+    parser.add_argument("--markdown", action="store_true", help="the blind-score tables of bench/PARSER.md")
     parser.add_argument("--record", nargs=2, metavar=("KIND", "BATCH"), help="store 'blind' or 'after' for BATCH")
     args = parser.parse_args()
+    if args.markdown:
+        print(markdown())
+        return 0
     sets = [*corpus_sets(), *blind_sets()]
     for score in sets:
         print(_line(score))
