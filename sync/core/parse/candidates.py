@@ -29,11 +29,16 @@ from sync.core.parse.evidence import (
     NARRATIVE,
     NEUTRAL,
     STRONG,
+    advises_others,
+    announces_items,
     commits_in_prose,
     heading_strength,
     item_evidence,
+    ongoing_work,
     prose_status,
     reports_action,
+    reports_done_work,
+    worded_deadline,
 )
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, parse_group
 from sync.core.parse.options import ParseOptions
@@ -69,6 +74,9 @@ def read_candidates(
     # can we improve" notes are discussion, prose commitments repeat what the list holds).
     # So is an action section left empty (a template's): the document says where its actions go.
     listed = bool(reader.drafts) or any(h.effective_kind == "actions" for h in headers)
+    before = len(reader.drafts)
+    found = False
+    prose: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         if region.strength == NARRATIVE:
             continue
@@ -78,7 +86,17 @@ def read_candidates(
         if _titles_one_action(region, nodes):
             _read_titled_block(reader, region, nodes, listed)
             continue
+        if region.strength < STRONG and not any(node.type in _STRUCTURED for node in nodes):
+            prose.append((region, nodes))
+            _read_region(reader, region, nodes, listed, options, "commit")
+            continue
         _read_region(reader, region, nodes, listed, options)
+        found = found or len(reader.drafts) > before
+    # Reports of work done in prose outside the sections that hold items are read only when no section
+    # held any: a document that lists its actions restates them ("as detailed below, we have begun …").
+    if not found:
+        for region, nodes in prose:
+            _read_region(reader, region, nodes, listed, options, "report")
 
 
 def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]:
@@ -116,31 +134,42 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
         and region.header.level > 0
         and region.parent >= LEANING
         and heading_strength(region.header.title) == NEUTRAL
-        and bool(nodes)
-        and all(node.type == "paragraph" for node in nodes)
+        and any(node.type == "paragraph" for node in nodes)
+        and all(node.type in ("paragraph", "fence", "code_block", "blockquote", "html_block") for node in nodes)
         and len(region.header.title.split()) <= 10
     )
 
 
 def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
     assert region.header is not None
-    prose = " ".join(node_text(node).text for node in nodes)
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
     status = prose_status(prose)
-    if status is None:
+    if status is None and region.parent < STRONG:
         return  # prose that neither commits nor reports is commentary, not an action
-    draft = reader.read_text(_Text(Inline(region.header.title)), region.header.line)
+    title = _NUMBERING.sub("", region.header.title)
+    handle = _TRAILING_HANDLE.search(title)
+    if handle is not None:
+        title = title[: handle.start()]  # "Cron cleanup scheduled `@malte_j`": the owner, in code
+    draft = reader.read_text(_Text(Inline(title)), region.header.line)
     if not draft.text:
         return
+    if handle is not None and draft.owner is None:
+        draft.owner = handle.group("owner")
+    if status is None and _ENDS_DONE.search(draft.text):
+        status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
     score = region.parent + 1 + _fields(draft)
     if score < _bar(listed):
         return
-    if draft.status is None:
+    if draft.status is None and status is not None:
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
     draft.confidence = "high" if score >= _HIGH else "low"
     reader.drafts.append(draft)
 
 
-def _read_region(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions) -> None:
+def _read_region(
+    reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions, mode: str = "all"
+) -> None:
+    """``mode``: which prose sentences to take: "commit" (promises), "report" (work done or ongoing), "all"."""
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
     reports = region.header is not None and _reports_work(region.header.title)
     group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
@@ -148,11 +177,24 @@ def _read_region(reader: ItemReader, region: _Region, nodes: list[Node], listed:
         group = None
     label: Group | None = None
     explained = False
+    named: _Region | None = None  # a label line naming actions ("Some possible actions in the future:")
     for position, node in enumerate(nodes):
+        if mode == "report":
+            if node.type == "paragraph":
+                _read_sentences(reader, node, region.strength, listed, reports, mode)
+            continue  # the first reading ("commit") took every other kind of candidate
         if node.type == "paragraph":
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
+                continue
+            strength = _label_strength(node)
+            if strength > region.strength:
+                named = _Region(region.header, strength, region.blocks, region.parent)
+                continue
+            if _STATUS_MARK.match(node_text(node).text):
+                # "**DONE**: Alex added …", "**TODO** …": a paragraph opened by a status marker is an item.
+                _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
             if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
@@ -165,24 +207,46 @@ def _read_region(reader: ItemReader, region: _Region, nodes: list[Node], listed:
                 continue
             if structured:
                 if region.strength >= STRONG or not listed:
-                    _read_sentences(reader, node, region.strength, listed, reports)
+                    _read_sentences(reader, node, region.strength, listed, reports, mode)
                 continue
             if region.strength >= STRONG:
                 _keep_scored(
                     reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
                 )
-            else:
-                _read_sentences(reader, node, region.strength, listed, reports)
+            elif not listed:
+                # Beside the document's own action list, prose outside an action section repeats it.
+                _read_sentences(reader, node, region.strength, listed, reports, mode)
             continue
         if node.type in ("bullet_list", "ordered_list", "table"):
             if explained:
                 explained = False
                 continue
-            _keep_scored(reader, functools.partial(reader.read_block, node, label or group), region, listed, reports)
-            label = None
+            read = functools.partial(reader.read_block, node, label or group)
+            _keep_scored(reader, read, named or region, listed, reports)
+            label = named = None
 
 
 _INTRODUCTION = re.compile(r"\b(?:following|below|these|as follows|include|includes|including)\b", re.IGNORECASE)
+
+
+_STRUCTURED = ("bullet_list", "ordered_list", "table")
+_STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
+
+
+def _label_strength(node: Node) -> int:
+    """How strongly a short line ending in ':' names actions, as a heading would ("Next steps:",
+    "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
+    text = node_text(node).text.strip()
+    if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text):
+        return NEUTRAL
+    title = text.rstrip(":")
+    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())):
+        return STRONG
+    return heading_strength(title)
+
+
+def _one_edit_action(word: str) -> bool:
+    return word in ("action", "actions", "actionables", "todo", "todos", "followups")
 
 
 def _names_one(node: Node) -> bool:
@@ -214,6 +278,8 @@ def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, 
     fresh = reader.drafts[before:]
     del reader.drafts[before:]
     for draft in fresh:
+        if announces_items(draft.text) and not _fields(draft):
+            continue  # "In the future, there are several key actions we need to take"
         score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
         if score < _bar(listed):
             continue
@@ -229,8 +295,7 @@ def _bar(listed: bool) -> int:
 def _reports_work(title: str) -> bool:
     lowered = title.lower()
     return bool(
-        # Not "Resolution" or "How it was fixed": they tell how the incident ended, which is no action item.
-        re.search(r"\bwhat (?:we|was|has been|have been)\b.*\b(?:did|done|changed)\b|\brespon|\btaken\b", lowered)
+        re.search(r"\bwhat (?:we|was|has been|have been)\b.*\b(?:did|done|changed)\b|\brespon|\btaken\b|\bfix", lowered)
     )
 
 
@@ -265,6 +330,9 @@ def _status_from_tense(draft: Draft) -> None:
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
 
 
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
+_TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
+_ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 _LABEL_STATUS = re.compile(
@@ -322,7 +390,9 @@ def label_group(node: Node, group: Group | None) -> Group | None:
     )
 
 
-def _read_sentences(reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool) -> None:
+def _read_sentences(
+    reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool, mode: str = "all"
+) -> None:
     """Committing sentences of a paragraph no item was read from."""
     start, end = first_line(node), last_line(node)
     if any(start <= draft.line <= end for draft in reader.drafts):
@@ -336,10 +406,16 @@ def _read_sentences(reader: ItemReader, node: Node, strength: int, listed: bool,
             sentence = sentence[labelled.end() :]  # "Action planned: We will expand …"
         if _INTRODUCES.search(sentence) and not commits_in_prose(sentence.rstrip(":")):
             continue  # "We will do the following:" introduces a list; it is no item itself
-        if not (commits_in_prose(sentence) or (reports and reports_action(sentence))):
+        if announces_items(sentence) or advises_others(sentence):
+            continue
+        promise = commits_in_prose(sentence)
+        report = ongoing_work(sentence) or reports_done_work(sentence) or (reports and reports_action(sentence))
+        if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
         score = max(strength, 0) + 2 + _against(sentence)
         draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
+        if draft.deadline_raw is None:
+            draft.deadline_raw = worded_deadline(sentence)  # kept in the text: it is part of the sentence
         score += _fields(draft)
         if not draft.text or score < _bar(listed):
             continue

@@ -46,7 +46,6 @@ _ACTION_STEMS = (
     "harden",
     "safeguard",
     "countermeasur",
-    "resolution",
     "respons",
     "plan",
     "next",
@@ -167,7 +166,8 @@ _COMMITS = re.compile(
 )
 # Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
 _GENERIC = re.compile(
-    r"\bcontinue to\b|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
+    r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
+    r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
     r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b",
     re.IGNORECASE,
@@ -203,9 +203,89 @@ _NOT_REPORTS = frozenset({"decided", "noticed", "learned", "realized", "realised
 
 
 def reports_action(text: str) -> bool:
-    """A sentence reporting an action taken by its writers: "We immediately rotated …", "I moved …"."""
-    match = _WE_REPORT.search(text.replace("\u2019", "'"))
-    return match is not None and match.group("verb").lower() not in _NOT_REPORTS
+    """A sentence reporting an action taken: "We immediately rotated …", "I moved …", "torchtriton has
+    been removed …", "A fix is now in place"."""
+    text = text.replace("\u2019", "'")
+    match = _WE_REPORT.search(text)
+    if match is not None and match.group("verb").lower() not in _NOT_REPORTS:
+        return True
+    return bool(_PASSIVE_REPORT.search(text) or _IN_PLACE.search(text))
+
+
+# "has been removed", "have been revoked": the present perfect passive reports work done (a plain past
+# passive, "was deployed", is as often the story of the incident).
+_PASSIVE_REPORT = re.compile(
+    r"\b(?:has|have) (?:now |also |already )?been (?:[a-z]+ly )?[a-z]+(?:ed|en|wn|ut|et)\b", re.I
+)
+_IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
+_ONGOING = re.compile(
+    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b", re.I
+)
+
+
+def ongoing_work(text: str) -> bool:
+    """ "Work is also ongoing to scan all of our services …": work in progress, said without a subject."""
+    return bool(_ONGOING.search(text))
+
+
+_WE_PERFECT = re.compile(
+    r"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
+    re.I,
+)
+
+
+def reports_done_work(text: str) -> bool:
+    """The present perfect of the writers ("we have revoked …", "we've established …") or a passive one
+    ("has been removed"): work reported as done, wherever it is written."""
+    text = text.replace("\u2019", "'")
+    match = _WE_PERFECT.search(text)
+    if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
+        return True
+    passive = _PASSIVE_REPORT.search(text)
+    if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
+        passive = None  # "could have been prevented", "users whose tokens have been revoked"
+    return bool(passive or _IN_PLACE.search(text))
+
+
+_HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|that|who|if)\b[^.;]{0,60}$", re.I)
+# A time frame written in words in a prose commitment ("later this year", "in the coming weeks", "ASAP").
+_WORDED_DEADLINE = re.compile(
+    r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
+    r"|(?:this|next) (?:year|quarter|month|week)|in the (?:coming|next) (?:days|weeks|months)|asap"
+    r"|as soon as possible|in the near future)\b",
+    re.IGNORECASE,
+)
+
+
+def worded_deadline(text: str) -> str | None:
+    match = _WORDED_DEADLINE.search(text)
+    return match.group(0) if match else None
+
+
+# Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation
+# to readers, not a commitment of the team.
+_ADVICE = re.compile(
+    r"^(?:if [^,]{1,80},\s*)?(?:(?:package |application |plugin )?(?:maintainers|users|developers|customers|operators|"
+    r"readers|everyone|you|projects|teams)(?: and (?:\w+ )?\w+)?|you)\s+(?:should|can|could|must|may|need to)\b",
+    re.IGNORECASE,
+)
+
+
+def advises_others(text: str) -> bool:
+    return bool(_ADVICE.match(text.strip()))
+
+
+# A sentence announcing items rather than being one: "In the future, there are several key actions we
+# need to take", "We will do the following:".
+_ANNOUNCES = re.compile(
+    r"\b(?:there are|here are|below are)\b.{0,40}\b(?:actions|steps|items|things|changes|improvements)\b"
+    r"|\b(?:the following|as follows)\b",
+    re.IGNORECASE,
+)
+
+
+def announces_items(text: str) -> bool:
+    return bool(_ANNOUNCES.search(text))
 
 
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
@@ -217,7 +297,7 @@ _OPEN_WORK = re.compile(
 def prose_status(text: str) -> str | None:
     """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
     text = text.replace("\u2019", "'")
-    if _BEGUN.search(text):
+    if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
     if _OPEN_WORK.search(text):
         return "open"

@@ -18,6 +18,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
+from sync.core.parse.evidence import advises_others
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -56,11 +57,11 @@ _PRIORITY_WORD_PREFIX = re.compile(
 # "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
 _STATUS_PREFIX = re.compile(
     r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
-    r"(?P<w>done|todo|to do|wip|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
+    r"(?P<w>done|todo|to do|wip|doing|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
     r"\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
-_UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP)\s+(?=\S)")
+_UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
@@ -107,6 +108,8 @@ _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is
 _TEAM_OWNER = re.compile(
     r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
 )
+_NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
+_NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
@@ -328,6 +331,13 @@ class ItemReader:
             self._keep(self.read_text(_Text(rendered), line), group)
 
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
+        if parent is None and _completion_checklist(node):
+            self.diagnostics.add(
+                codes.NOT_AN_ITEM,
+                first_line(node),
+                'a checklist about the document itself ("Sections above are filled out"): not read as items',
+            )
+            return
         siblings: list[Draft] = []
         for item in node.children:  # a list's children are all list items
             paragraphs = [c for c in item.children if c.type == "paragraph"]
@@ -629,7 +639,7 @@ class ItemReader:
         for _ in range(6):
             # Every prefix shape has a separator, bracket or digit early on; plain sentences skip the regexes.
             head = text.text[:24]
-            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ")):
+            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ", "DOING ")):
                 break
             status = _STATUS_PREFIX.match(text.text) or _UPPER_STATUS_PREFIX.match(text.text)
             if status is not None:
@@ -972,6 +982,17 @@ class ItemReader:
             subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
             if subject:
                 draft.owner = subject.group("owner")
+            else:
+                # "Nóva to send the list …", "Platform to add alerts": a name (not an order such as
+                # "Switch to …") as the subject of "to <verb>".
+                named = _NAME_TO_VERB.match(draft.text)
+                if (
+                    named
+                    and named.group("owner").lower() not in _NOT_NAMES
+                    and not reads_as_action(named.group("owner"))
+                    and reads_as_action(named.group("rest"))
+                ):
+                    draft.owner = named.group("owner")
         if draft.status is None and reads_as_wont_do(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
@@ -993,6 +1014,10 @@ class ItemReader:
             return False
         if is_placeholder(draft.text):
             self.diagnostics.add(codes.PLACEHOLDER_ITEM, draft.line, f"template placeholder {draft.text!r} dropped")
+            return False
+        if advises_others(draft.text) and draft.owner is None and not draft.tickets and not draft.status_marked:
+            # "Package maintainers should enable 2FA": a recommendation to readers, not the team's commitment.
+            self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"advice to readers {_preview(draft.text)!r} dropped")
             return False
         draft.group = group
         self.drafts.append(draft)
@@ -1176,6 +1201,29 @@ _MARKED_START = re.compile(
     r"[A-Z][A-Z0-9]{1,9}-\d+\s*[:\-–—]|bug\s*#?\s*\d{3,}\s*[:\-–—]|#\d+\s)",
     re.IGNORECASE,
 )
+
+
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(?:above|below|this (?:document|report|post-?mortem)|report|post-?mortem|sections?|write-?up)\b", re.IGNORECASE
+)
+_STATIVE = re.compile(r"\b(?:is|are|has been|have been|has|have|was|were)\b", re.IGNORECASE)
+
+
+def _completion_checklist(node: Node) -> bool:
+    """A checkbox list that states what is true of the incident and its document ("Incident has been dealt
+    with", "Sections above are filled out"): the document's own completion checklist, no work to ticket."""
+    texts: list[str] = []
+    for entry in node.children:
+        paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+        if paragraph is None:
+            return False
+        texts.append(node_text(paragraph).text)
+    if not texts or not all(_CHECKBOX.match(t) for t in texts):
+        return False
+    bodies = [_CHECKBOX.sub("", t) for t in texts]
+    if any(reads_as_action(b) for b in bodies) or not all(_STATIVE.search(b) for b in bodies):
+        return False
+    return sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) >= 2
 
 
 def _plain_item(rendered: Inline) -> bool:

@@ -72,6 +72,8 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "canceled": Status.WONT_DO,
         "dropped": Status.WONT_DO,
         "obsolete": Status.WONT_DO,
+        "failed": Status.WONT_DO,  # an attempt that failed and was given up ("**FAILED**" in a status column)
+        "abandoned": Status.WONT_DO,
     }
 )
 

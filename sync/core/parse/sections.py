@@ -21,6 +21,7 @@ PSEUDO_DEPTH = 7
 _FOOTNOTE = re.compile(r"\s*\^?\[?\[\d+\]\]?\^?|\s*\^\d+\^|\^")
 _NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.)]\s+", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
+_EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
 
 # Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
 # Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
@@ -111,7 +112,7 @@ def clean_title(text: str) -> str:
 
 def normalize_title(text: str) -> str:
     """Lower-case title without numbering, parentheticals, footnotes or punctuation noise."""
-    text = clean_title(text)
+    text = _EMOJI.sub(" ", clean_title(text)).strip()  # ":ballot_box_with_check: Follow-up tasks"
     text = _NUMBERING.sub("", text)
     text = _PARENS.sub("", text)
     text = text.replace("&", " and ").replace("\u2019", "'")
