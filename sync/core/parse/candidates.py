@@ -43,6 +43,7 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
+from sync.core.parse.wording import reads_as_done
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -300,10 +301,11 @@ def _reports_work(title: str) -> bool:
 
 
 def _phrasing(text: str, reports: bool) -> int:
-    """A commitment by the writers counts double; so does a report of work under a "what we did" heading."""
+    """A commitment by the writers counts double; so does a report of work under a "what we did" heading.
+    An order, an obligation, or a report with its subject left out ("Migrated the Asia node …") counts once."""
     if commits_in_prose(text) or (reports and reports_action(text)):
         return 2
-    return 1 if item_evidence(text) > 0 else 0
+    return 1 if item_evidence(text) > 0 or reads_as_done(text) else 0
 
 
 def _against(text: str) -> int:
@@ -336,12 +338,13 @@ _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|d
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 _LABEL_STATUS = re.compile(
-    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|"
+    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
     r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
     re.IGNORECASE,
 )
 _LABEL_WORDS = {
     "taken": Status.DONE,
+    "in place": Status.DONE,
     "implemented": Status.DONE,
     "finished": Status.DONE,
     "completed": Status.DONE,

@@ -156,11 +156,12 @@ def _strength(title: str) -> int:
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+)"
-    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team)"
+    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the [A-Z]{2,6})"
     r"(?:'ll|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
-    r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling)))"
+    r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
+    r"|exploring|evaluating|working)))"
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
@@ -265,7 +266,8 @@ def worded_deadline(text: str) -> str | None:
 # Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation
 # to readers, not a commitment of the team.
 _ADVICE = re.compile(
-    r"^(?:if [^,]{1,80},\s*)?(?:(?:package |application |plugin )?(?:maintainers|users|developers|customers|operators|"
+    r"^if you\b|^(?:if [^,]{1,80},\s*)?(?:(?:package |application |plugin )?"
+    r"(?:maintainers|users|developers|customers|operators|"
     r"readers|everyone|you|projects|teams)(?: and (?:\w+ )?\w+)?|you)\s+(?:should|can|could|must|may|need to)\b",
     re.IGNORECASE,
 )
@@ -299,11 +301,23 @@ def prose_status(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
-    if _OPEN_WORK.search(text):
+    done = _DONE_FIRST.search(text)
+    work = _OPEN_WORK.search(text)
+    # "I have revoked the token and will …": what the sentence opens with is the state of the item.
+    if done is not None and (work is None or done.start() < work.start()):
+        return "done"
+    if work is not None:
         return "open"
     if reports_action(text) or _NOW_DONE.search(text):
         return "done"
     return None
+
+
+_DONE_FIRST = re.compile(
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*"
+    r"[a-z]+(?:ed|en|wn|ut)\b|^\S+(?: \S+){0,5} (?:is|are) now\b",
+    re.IGNORECASE,
+)
 
 
 _BEGUN = re.compile(

@@ -139,7 +139,8 @@ for _role, _names in {
     "|action item description"
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
-    "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by",
+    "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
+    "|completion date|target completion|planned date|due on",
     "priority": "priority|prio|pri|p|prio.",
     "status": "status|state|done?|progress",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",

@@ -35,7 +35,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
             r"|\b(?:future|further) improvements\b"
             r"|\b(?:immediate|proactive|remedial|resolving|mitigating|planned|long-term|short-term|follow-on)"
-            r" (?:actions?|measures|steps|fixes)\b"
+            r" (?:actions?|measures|steps|fixes|improvements)\b"
             r"|\bwhat we(?:'re| are) doing about it\b|\bwhat (?:has been|we(?:'ve| have)) done\b"
             r"|\bpreventing the issue from happening again\b|\baction plan\b"
             r"|^actions?$|\bto-?dos?\b"

@@ -415,12 +415,13 @@ _SEQUENCE_WORD = re.compile(
     r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|additionally|finally|lastly|next)\b,?\s*", re.I
 )
 _WE_DID = re.compile(
-    r"^(?:we|they|the team|our team|i)\s+(?:(?:have|has|had)\s+)?(?:(?:also|already|now|recently|just|since|"
+    r"^(?:we|they|the team|our team|i)(?:['’]ve\s+|\s+(?:(?:have|has|had)\s+)?)"
+    r"(?:(?:also|already|now|recently|just|since|"
     r"for \w+ \w+)\s+)*(?P<v>[a-z-]+)\b",
     re.I,
 )
 _WE_ARE_DOING = re.compile(
-    r"^(?:we|they|the team|our team|[\w-]+ team)\s+(?:are|is|am)\s+"
+    r"^(?:we|they|the team|our team|[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
     r"(?:also\s+|currently\s+|now\s+|actively\s+|still\s+)*(?P<v>[a-z]+ing)\b",
     re.I,
 )
