@@ -112,11 +112,12 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
     for position, header in enumerate(starts):
         while stack and stack[-1][0].depth >= header.depth:
             stack.pop()
-        own = heading_strength(header.title)
         if header.effective_kind == "title":
             own = NEUTRAL
         elif header.effective_kind == "actions":
             own = STRONG
+        else:
+            own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
         stack.append((header, strength))
@@ -171,6 +172,8 @@ def _read_region(
     reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions, mode: str = "all"
 ) -> None:
     """``mode``: which prose sentences to take: "commit" (promises), "report" (work done or ongoing), "all"."""
+    if listed and region.strength <= NEUTRAL:
+        return  # beside the document's own action list, a neutral section's bullets and prose are no items
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
     reports = region.header is not None and _reports_work(region.header.title)
     group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None

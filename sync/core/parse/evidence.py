@@ -90,8 +90,8 @@ def _near(word: str, stem: str) -> bool:
     """``word`` starts with ``stem``, or does so after one edit (a typo: "remidiation", "acton")."""
     if word.startswith(stem):
         return True
-    if len(stem) < 6 or len(word) < 5:
-        return False
+    if len(stem) < 6 or len(word) < 5 or (word[0] != stem[0] and word[1:3] != stem[1:3]):
+        return False  # a typo keeps the word's start, in one of its first letters at least
     head = word[: len(stem) + 1]
     return _one_edit(head[: len(stem)], stem) or _one_edit(head, stem) or _one_edit(head[: len(stem) - 1], stem)
 
