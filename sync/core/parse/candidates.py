@@ -109,6 +109,7 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
     assert first is not None
     regions.append(_Region(None, NEUTRAL, list(range(first))))
     stack: list[tuple[Header, int]] = []
+    sibling: tuple[Header, int] | None = None
     for position, header in enumerate(starts):
         while stack and stack[-1][0].depth >= header.depth:
             stack.pop()
@@ -120,6 +121,11 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
+        if own == LEANING and sibling is not None and sibling[0].depth == header.depth and sibling[1] >= STRONG:
+            # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
+            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section.
+            strength = STRONG
+        sibling = (header, strength)
         stack.append((header, strength))
         assert header.block is not None
         end = starts[position + 1].block if position + 1 < len(starts) else len(blocks)
@@ -142,28 +148,38 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
     )
 
 
-def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
-    assert region.header is not None
+def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
+    """The item a sub-heading over prose names ("### 2) Alerts configured `@dma`"): the title is the
+    item, the owner a trailing handle, the status what the title or the prose reports (kept by the caller)."""
     prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
     status = prose_status(prose)
-    if status is None and region.parent < STRONG:
-        return  # prose that neither commits nor reports is commentary, not an action
-    title = _NUMBERING.sub("", region.header.title)
+    title = _TRAILING_KIND.sub("", _NUMBERING.sub("", header.title))
     handle = _TRAILING_HANDLE.search(title)
     if handle is not None:
         title = title[: handle.start()]  # "Cron cleanup scheduled `@malte_j`": the owner, in code
-    draft = reader.read_text(_Text(Inline(title)), region.header.line)
+    draft = reader.read_text(_Text(Inline(title)), header.line)
     if not draft.text:
-        return
+        return None
     if handle is not None and draft.owner is None:
         draft.owner = handle.group("owner")
     if status is None and _ENDS_DONE.search(draft.text):
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
+    if draft.status is None and status is not None:
+        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
+    return draft
+
+
+def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
+    assert region.header is not None
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
+    if prose_status(prose) is None and region.parent < STRONG:
+        return  # prose that neither commits nor reports is commentary, not an action
+    draft = titled_item(reader, region.header, nodes)
+    if draft is None:
+        return
     score = region.parent + 1 + _fields(draft)
     if score < _bar(listed):
         return
-    if draft.status is None and status is not None:
-        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
     draft.confidence = "high" if score >= _HIGH else "low"
     reader.drafts.append(draft)
 
@@ -285,6 +301,8 @@ def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, 
         if announces_items(draft.text) and not _fields(draft):
             continue  # "In the future, there are several key actions we need to take"
         score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
+        if draft.bold_title:
+            score += 1  # "1. **Coordinate-snapped cache** — …": a titled entry is written as an item
         if score < _bar(listed):
             continue
         _status_from_tense(draft)
@@ -336,6 +354,7 @@ def _status_from_tense(draft: Draft) -> None:
 
 
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
+_TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")

@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates
+from sync.core.parse.candidates import label_group, read_candidates, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
@@ -603,6 +603,13 @@ class _Parser:
         group = None
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
+        titled = self._titled_items(region, by_block)
+        for titled_header, nodes in titled:
+            draft = titled_item(reader, titled_header, nodes)
+            if draft is not None:
+                reader.drafts.append(draft)
+        if titled:
+            return
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -652,6 +659,29 @@ class _Parser:
                 f"section {header.title!r} has content but no action item was recognised",
                 hint="write one item per bullet, checkbox, table row or line",
             )
+
+    def _titled_items(self, region: list[int], by_block: dict[int, Header]) -> list[tuple[Header, list[Node]]]:
+        """Sub-headings that are the items of an action section: every sub-heading names one action and
+        holds only prose about it ("### 1) Streaming processes reduces `@nova` [mitigation]")."""
+        found: list[tuple[Header, list[Node]]] = []
+        current: tuple[Header, list[Node]] | None = None
+        for index in region:
+            sub = by_block.get(index)
+            if sub is not None:
+                if sub.level == 0 or sub.kind != "other" or len(sub.title.split()) > 12:
+                    return []
+                current = (sub, [])
+                found.append(current)
+                continue
+            node = self.blocks[index]
+            if current is None:
+                if node.type != "paragraph":
+                    return []  # a list or table before any sub-heading: the section lists its items
+                continue
+            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block"):
+                return []
+            current[1].append(node)
+        return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)

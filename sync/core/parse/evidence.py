@@ -47,7 +47,6 @@ _ACTION_STEMS = (
     "safeguard",
     "countermeasur",
     "respons",
-    "plan",
     "next",
     "futur",
     "forward",
@@ -72,6 +71,7 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
 )
 _WORD = re.compile(r"[a-z][a-z'-]*")
+_READER = re.compile(r"\byou(?:r|rs|'re)?\b")
 _COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
 _NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning"})
@@ -134,8 +134,8 @@ def _strength(title: str) -> int:
     if kind == "prevention" and _CHECKLIST.search(normalized):
         return NARRATIVE  # the template's "Recurrence Prevention" checklist is read as one (PostMortem.prevention)
     words = [_stem(w) for w in _WORD.findall(normalized)]
-    if kind in _NARRATIVE_KINDS:
-        return NARRATIVE
+    if kind in _NARRATIVE_KINDS or _READER.search(normalized):
+        return NARRATIVE  # "Are you affected?", "If you find evidence of compromise": guidance for readers
     # "Actions planned", "Action taken", "Acton items": a short heading whose noun is "action(s)".
     if len(words) <= 4 and any(_one_edit(w, "action") for w in words):
         return STRONG

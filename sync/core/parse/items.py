@@ -196,6 +196,7 @@ class Draft:
     parent: Draft | None = None
     group: Group | None = None
     confidence: Confidence = "high"
+    bold_title: bool = False  # the entry opens with a bold title ("1. **Deeper monitoring** — …")
 
 
 class _Text:
@@ -360,7 +361,8 @@ class ItemReader:
                 continue
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
-            titled = (head.bold_prefix is not None and head.text.startswith(head.bold_prefix)) or (
+            draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            titled = draft.bold_title or (
                 draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
@@ -484,8 +486,11 @@ class ItemReader:
         header = [node_text(cell).text for cell in rows[0].children]
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles:
-            if roles and roles[0] is None:
-                roles[0] = "text"  # the first unnamed column of an action table is the action
+            unnamed = next((i for i, role in enumerate(roles) if role is None), None)
+            if unnamed is not None and (unnamed == 0 or roles[0] in ("ticket", "number")):
+                # The first unnamed column of an action table is the action ("| Issue | Control | State |":
+                # the issue link names the ticket, the column after it the work).
+                roles[unnamed] = "text"
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
@@ -1016,7 +1021,7 @@ class ItemReader:
         if is_placeholder(draft.text):
             self.diagnostics.add(codes.PLACEHOLDER_ITEM, draft.line, f"template placeholder {draft.text!r} dropped")
             return False
-        if advises_others(draft.text) and draft.owner is None and not draft.tickets and not draft.status_marked:
+        if advises_others(draft.text) and draft.owner is None and not draft.status_marked:
             # "Package maintainers should enable 2FA": a recommendation to readers, not the team's commitment.
             self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"advice to readers {_preview(draft.text)!r} dropped")
             return False

@@ -434,6 +434,7 @@ _NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has)\b", re.I)
 _PARTICLES = frozenset(["back", "out", "up", "down", "off", "over", "in"])
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`[^`]+`")
 _BRACED_CONTENT = re.compile(r"\{\{\s*(?:[^{}\s]+\s+){4,}[^{}]*?(?:\}\}|$)[^{}]*")
 _ANGLED = re.compile(r"<[^<>]{3,}>")  # "<Include the agreed solutions here>": a template's instruction
 _NUMBERED_ITEM = re.compile(r"(?:action )?item\s*#?\d+")
@@ -527,6 +528,7 @@ def reads_as_done(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
+    text = _CODE_SPAN.sub("`code`", text)  # "Replaced `${{ }}` interpolation": code, not a placeholder
     if _PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip()):
         # "{{ Start writing after action reports for future outages }}": a template's braces around an
         # item the author did write are residue around content, not a placeholder.
