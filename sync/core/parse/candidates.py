@@ -40,7 +40,7 @@ from sync.core.parse.evidence import (
     reports_done_work,
     worded_deadline,
 )
-from sync.core.parse.items import Draft, Group, ItemReader, _Text, parse_group
+from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
 from sync.core.parse.wording import reads_as_done
@@ -359,40 +359,6 @@ _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
-_LABEL_STATUS = re.compile(
-    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
-    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
-    re.IGNORECASE,
-)
-_LABEL_WORDS = {
-    "taken": Status.DONE,
-    "in place": Status.DONE,
-    "implemented": Status.DONE,
-    "finished": Status.DONE,
-    "completed": Status.DONE,
-    "done": Status.DONE,
-    "in progress": Status.IN_PROGRESS,
-    "ongoing": Status.IN_PROGRESS,
-    "underway": Status.IN_PROGRESS,
-    "planned": Status.OPEN,
-    "pending": Status.OPEN,
-    "remaining": Status.OPEN,
-    "to do": Status.OPEN,
-    "next": Status.OPEN,
-}
-
-
-def label_status(text: str) -> Status | None:
-    """The status a label line before a list names: "Finished:", "Planned", "The following action items
-    are already completed:" (a short line ending in ':' or a bold label)."""
-    text = " ".join(text.split()).strip("*_ ")
-    if not text or len(text.split()) > 12:
-        return None
-    match = _LABEL_STATUS.search(text)
-    if match is None:
-        return None
-    word = match.group(0).lower()
-    return _LABEL_WORDS.get(word.removeprefix("already ").removeprefix("still ").replace("open", "to do"))
 
 
 def label_group(node: Node, group: Group | None) -> Group | None:

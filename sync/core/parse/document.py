@@ -668,7 +668,8 @@ class _Parser:
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
-                if sub.level == 0 or sub.kind != "other" or len(sub.title.split()) > 12:
+                numbered = bool(_NUMBERED_TITLE.match(sub.title))
+                if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
                     return []
                 current = (sub, [])
                 found.append(current)
@@ -729,6 +730,9 @@ class _Parser:
 # Prevention / Detection / Mitigation / Process / Fixes) rather than start another section.
 _GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolution"})
 _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
+
+
+_NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 
 
 def _names_incident(header: Header) -> bool:

@@ -121,8 +121,8 @@ def heading_strength(title: str) -> int:
     if whole >= STRONG:
         return whole
     parts = [p for p in _COMBINED.split(title) if p.strip()]
-    if len(parts) < 2:
-        return whole
+    if len(parts) < 2 or len(title.split()) > 6:
+        return whole  # a long heading names a topic ("Lack of vendor, product and fixed data")
     return max(whole, *(_strength(part) for part in parts))
 
 
@@ -155,8 +155,9 @@ def _strength(title: str) -> int:
 # Prose that commits to or reports starting an action: "we will", "we are going to", "we have begun",
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+)"
-    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the [A-Z]{2,6})"
+    r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
+    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ )?\w+,?\s+)"
+    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
     r"(?:'ll|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"

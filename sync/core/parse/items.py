@@ -251,9 +251,50 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         # "#### Done", "### Remaining", "Completed actions": the heading itself names the status.
         bare = _HEADING_FILLER.sub(" ", group.title.lower())
         status = heading_status(bare, options)
+        if status is None and not re.search(r"[,/]|\bor\b", group.title):
+            # "The following action items are already completed": a sentence naming one status (a
+            # heading of alternatives, "Planned, someday", names none).
+            status = label_status(group.title)
         if status is not None:
             group.status, group.status_raw = status, group.title
     return group
+
+
+_LABEL_STATUS = re.compile(
+    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
+    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
+    re.IGNORECASE,
+)
+_LABEL_WORDS = {
+    "taken": Status.DONE,
+    "in place": Status.DONE,
+    "implemented": Status.DONE,
+    "finished": Status.DONE,
+    "completed": Status.DONE,
+    "done": Status.DONE,
+    "in progress": Status.IN_PROGRESS,
+    "ongoing": Status.IN_PROGRESS,
+    "underway": Status.IN_PROGRESS,
+    "planned": Status.OPEN,
+    "pending": Status.OPEN,
+    "remaining": Status.OPEN,
+    "to do": Status.OPEN,
+    "next": Status.OPEN,
+}
+
+
+def label_status(text: str) -> Status | None:
+    """The status a label line before a list names: "Finished:", "Planned", "The following action items
+    are already completed:" (a short line ending in ':' or a bold label)."""
+    text = " ".join(text.split()).strip("*_ ")
+    if not text or len(text.split()) > 12:
+        return None
+    found = {
+        _LABEL_WORDS.get(word.lower().removeprefix("already ").removeprefix("still ").replace("open", "to do"))
+        for word in _LABEL_STATUS.findall(text)
+    }
+    # "Done and remaining" names two statuses, so none for the whole list.
+    return found.pop() if len(found) == 1 else None
 
 
 _HEADING_FILLER = re.compile(
