@@ -14,12 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sync.core.model import ActionItem, Status
+from sync.core.model import ActionItem, ParseResult, Status
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
@@ -179,12 +180,37 @@ def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetS
     result = SetScore(name)
     for entry in truth:
         path = _document_path(base, str(entry["file"]))
-        parsed = parse_document(path.read_bytes(), str(entry["file"]))
+        try:
+            parsed = _bounded(lambda p=path, e=entry: parse_document(p.read_bytes(), str(e["file"])))
+        except TimeoutError:
+            # A parser that does not finish extracts nothing: scored as such, and said.
+            score = score_document(entry, ())
+            score.problems.insert(0, f"parser did not finish within {LIMIT_SECONDS} s")
+            result.documents.append(score)
+            continue
         items = parsed.postmortem.action_items if parsed.postmortem is not None else ()
         result.documents.append(score_document(entry, items))
         result.items += len(items)
         result.low += sum(1 for item in items if item.confidence == "low")
     return result
+
+
+LIMIT_SECONDS = 20
+
+
+def _bounded(call: Callable[[], ParseResult]) -> ParseResult:
+    """``call()``, or TimeoutError after LIMIT_SECONDS of wall time (SIGALRM: main thread, Unix)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(LIMIT_SECONDS)
+    try:
+        return call()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _truth(path: Path) -> list[dict[str, Any]]:
