@@ -181,7 +181,7 @@ def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetS
     for entry in truth:
         path = _document_path(base, str(entry["file"]))
         try:
-            parsed = _bounded(lambda p=path, e=entry: parse_document(p.read_bytes(), str(e["file"])))
+            parsed = bounded(lambda p=path, e=entry: parse_document(p.read_bytes(), str(e["file"])))
         except TimeoutError:
             # A parser that does not finish extracts nothing: scored as such, and said.
             score = score_document(entry, ())
@@ -198,7 +198,7 @@ def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetS
 LIMIT_SECONDS = 20
 
 
-def _bounded(call: Callable[[], ParseResult]) -> ParseResult:
+def bounded(call: Callable[[], ParseResult]) -> ParseResult:
     """``call()``, or TimeoutError after LIMIT_SECONDS of wall time (SIGALRM: main thread, Unix)."""
 
     def expire(signum: int, frame: object) -> None:

@@ -19,6 +19,7 @@ from sync.core.parse.evidence import (
     prose_status,
 )
 from sync.pipeline import planned_items
+from tests.corpus.scoring import bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -262,3 +263,13 @@ def test_braced_template_text_around_an_item_is_kept() -> None:
         "2. {{ summary }}\n"
     )
     assert [i.text for i in items(text)] == ["{{ Start writing after action reports for future outages }}"]
+
+
+def test_a_parenthetical_of_many_links_does_not_hang_the_parser() -> None:
+    # A real post-mortem (batch 10) hung the parser: masked links in a row split in exponentially many
+    # ways when the trailing group was tried as a list of ticket references.
+    links = ", ".join(f"[idea {n}](http://example.com/{n})" for n in range(12))
+    text = f"# Outage\n\n## Action Items\n\n- research migration tests ( {links} and more )\n"
+    result = bounded(lambda: parse(text))
+    assert result.postmortem is not None
+    assert result.postmortem.action_items[0].text.startswith("research migration tests")

@@ -91,7 +91,11 @@ _TRAILING_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,80})\)\s*\.?$")
 # Link texts are masked with \0 before matching, so a link of any text counts as one reference.
 _TRAILING_GROUP = re.compile(r"\s*\((?P<body>[^()]{1,400})\)\s*\.?$")
 _REFERENCE = r"\0+|#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]{1,9}-\d+|bug\s*#?\s*\d+|https?://[^\s,;()]+"
-_REFERENCE_LIST = re.compile(rf"\s*(?:{_REFERENCE})(?:\s*[,;/&]?\s*(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE)
+# References are separated by punctuation or space, never by nothing: with an optional separator two masked
+# links in a row ("\0\0\0\0") split in exponentially many ways before a failed match gives up.
+_REFERENCE_LIST = re.compile(
+    rf"\s*(?:{_REFERENCE})(?:(?:\s*[,;/&]\s*|\s+)(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE
+)
 _JIRA_LIKE = re.compile(r"\b(?P<project>[A-Z][A-Z0-9]{1,9})-\d+\b")
 # A name, a team slug or "<x> team": not a lower-case word such as "optional" or "stretch goal".
 _PLAIN_OWNER = re.compile(
