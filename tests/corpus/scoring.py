@@ -12,6 +12,7 @@ must be that date; a deadline in words ("Q4 2025", "in H1") must be found as a d
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import signal
@@ -181,7 +182,7 @@ def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetS
     for entry in truth:
         path = _document_path(base, str(entry["file"]))
         try:
-            parsed = bounded(lambda p=path, e=entry: parse_document(p.read_bytes(), str(e["file"])))
+            parsed = bounded(functools.partial(parse_document, path.read_bytes(), str(entry["file"])))
         except TimeoutError:
             # A parser that does not finish extracts nothing: scored as such, and said.
             score = score_document(entry, ())
