@@ -109,7 +109,7 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
     assert first is not None
     regions.append(_Region(None, NEUTRAL, list(range(first))))
     stack: list[tuple[Header, int]] = []
-    sibling: tuple[Header, int] | None = None
+    siblings: dict[int, int] = {}  # the strength of the last heading at each depth still open
     for position, header in enumerate(starts):
         while stack and stack[-1][0].depth >= header.depth:
             stack.pop()
@@ -121,11 +121,13 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
-        if own == LEANING and sibling is not None and sibling[0].depth == header.depth and sibling[1] >= STRONG:
+        sibling = siblings.get(header.depth)
+        if own == LEANING and sibling is not None and sibling >= STRONG:
             # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
             # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section.
             strength = STRONG
-        sibling = (header, strength)
+        siblings = {depth: value for depth, value in siblings.items() if depth < header.depth}
+        siblings[header.depth] = strength
         stack.append((header, strength))
         assert header.block is not None
         end = starts[position + 1].block if position + 1 < len(starts) else len(blocks)
@@ -246,7 +248,11 @@ def _read_region(
             label = named = None
 
 
-_INTRODUCTION = re.compile(r"\b(?:following|below|these|as follows|include|includes|including)\b", re.IGNORECASE)
+_INTRODUCTION = re.compile(
+    r"\b(?:following|below|these|as follows|include|includes|including)\b"
+    r"|\b(?:a couple|a few|some|several|two|three|four) (?:of )?(?:things|ideas|changes|steps|actions|measures)\b",
+    re.IGNORECASE,
+)
 
 
 _STRUCTURED = ("bullet_list", "ordered_list", "table")

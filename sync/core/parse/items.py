@@ -67,6 +67,7 @@ _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
     re.IGNORECASE,
 )
+_LINK_STATUS = re.compile(r"\s*\((?P<s>[A-Za-z][\w' -]{1,20})\)\s*$")
 _TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
 _LABEL_LEAD = re.compile(r"\s*:\s*(?=\S)")
 _PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
@@ -239,7 +240,9 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
         if status is not None:
             group.status, group.status_raw = status, body
-        elif re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE):
+        elif re.search(
+            r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE
+        ) or _TIME_FRAME.fullmatch(body):
             group.deadline_raw = re.sub(r"^(?:target|due|deadline)\s*:?\s*", "", body, flags=re.IGNORECASE)
         elif not inner_links:
             continue
@@ -301,6 +304,12 @@ def label_status(text: str) -> Status | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
+_TIME_FRAME = re.compile(
+    r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
+    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)",
+    re.IGNORECASE,
+)
 _HEADING_FILLER = re.compile(
     r"\b(?:actions?|action items?|items?|tasks?|work|follow[- ]?ups?|so far|already|still|yet|"
     r"remediations?|improvements?|steps?)\b|[:\-–—]",
@@ -737,6 +746,24 @@ class ItemReader:
         first = min(text.links, key=lambda ln: ln.start, default=None)
         if first is None or first.start != 0:
             return
+        # "[GH-101 (Done)][gh-101]: create …", "[Done][ref]: …": a status inside a leading reference's text.
+        noted = _LINK_STATUS.search(first.text)
+        status = self.options.status(noted.group("s")) if noted else None
+        if status is None and label_status(first.text) is not None and len(first.text.split()) <= 2:
+            status, noted = label_status(first.text), None
+            if text.text[first.end :].strip():
+                if not draft.status_marked:
+                    draft.status, draft.status_raw, draft.status_marked = status, first.text, True
+                text.cut(0, first.end)
+                separator = _LEADING_SEPARATOR.match(text.text)
+                if separator:
+                    text.cut(0, separator.end())
+                text.strip()
+            return
+        if noted is not None and status is not None and is_ticketish_text(first.text[: noted.start()]):
+            if not draft.status_marked:
+                draft.status, draft.status_raw, draft.status_marked = status, noted.group("s"), True
+            first = Link(first.text[: noted.start()].strip(), first.url, first.start, first.end, first.autolink)
         if first.autolink or is_ticketish_text(first.text):
             rest = text.text[first.end :]
             if rest.strip():
@@ -963,8 +990,10 @@ class ItemReader:
                 )
                 if draft.status is None or not draft.status_marked or refines:
                     draft.status_raw = value
-                    draft.status = self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value)) or self.options.status(
-                        value
+                    draft.status = (
+                        self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value))
+                        or self.options.status(value)
+                        or label_status(value)
                     )
                     draft.status_marked = draft.status is not None
                 done_on = _STATUS_WITH_DATE.match(value)
@@ -991,6 +1020,8 @@ class ItemReader:
             return "owner", by_owner.group("o")
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
+        if label_status(part) is not None and len(part.split()) <= 3:
+            return "status", part  # "(Already planned)", "(already done)"
         if _OWNER_ONLY.fullmatch(part):
             return "owner", part
         owner = _OWNER_PART.fullmatch(part)
