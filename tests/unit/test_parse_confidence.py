@@ -273,3 +273,30 @@ def test_a_parenthetical_of_many_links_does_not_hang_the_parser() -> None:
     result = bounded(lambda: parse(text))
     assert result.postmortem is not None
     assert result.postmortem.action_items[0].text.startswith("research migration tests")
+
+
+def test_a_team_announcing_the_list_owns_its_items() -> None:
+    text = (
+        "# Halt\n\n## Next steps\n\nThe development team will conduct the following actions to improve the\n"
+        "incident response:\n\n- Build a status page\n- Spin up chain monitoring (@ops)\n"
+    )
+    assert [i.owner for i in items(text)] == ["development team", "@ops"]
+
+
+def test_status_inside_a_leading_reference_and_an_already_planned_note() -> None:
+    text = (
+        "# Outage\n\n### Remediation Items\n\n- [GH-101 (Done)](https://github.com/o/r/issues/101): create a domain\n"
+        "- [Done](https://example.com/pr/7): move the store\n- (Already planned) Set up on-call rotations\n"
+    )
+    got = [(i.text, i.status) for i in items(text)]
+    assert got == [
+        ("create a domain", Status.DONE),
+        ("move the store", Status.DONE),
+        ("Set up on-call rotations", Status.OPEN),
+    ]
+
+
+def test_a_time_frame_in_words_is_the_group_deadline() -> None:
+    text = "# Outage\n\n## Actions\n\n### Immediate (this week)\n\n- Rotate the keys\n"
+    (item,) = items(text)
+    assert (item.deadline_raw, item.group) == ("this week", "Immediate")

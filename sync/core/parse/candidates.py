@@ -371,20 +371,30 @@ def label_group(node: Node, group: Group | None) -> Group | None:
     """A label line before a list that names the list's status, as a group carrying it (else None)."""
     rendered = node_text(node)
     text = rendered.text.strip()
+    base = group or Group()
+    team = _TEAM_WILL.match(text)
+    if team is not None and len(text) <= 200 and _INTRODUCTION.search(text):
+        # "The development team will conduct the following actions:": the owner of the list below.
+        return Group(base.title, base.status, base.status_raw, base.deadline_raw, list(base.tickets), team.group("t"))
     bold = bool(rendered.bold_prefix) and text.startswith(rendered.bold_prefix or "")
     if not (text.endswith(":") or (bold and len(text) <= len(rendered.bold_prefix or "") + 1)):
         return None
     status = label_status(text.rstrip(":"))
     if status is None:
         return None
-    base = group or Group()
     return Group(
         title=base.title,
         status=status,
         status_raw=text.rstrip(":"),
         deadline_raw=base.deadline_raw,
         tickets=list(base.tickets),
+        owner=base.owner,
     )
+
+
+_TEAM_WILL = re.compile(
+    r"^(?:the |our )?(?P<t>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)? team) (?:will|is going to|shall)\b", re.IGNORECASE
+)
 
 
 def _read_sentences(

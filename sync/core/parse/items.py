@@ -179,6 +179,7 @@ class Group:
     status_raw: str | None = None
     deadline_raw: str | None = None
     tickets: list[TicketLink] = field(default_factory=list)
+    owner: str | None = None  # "The development team will conduct the following actions:" before a list
 
 
 @dataclass
@@ -1132,6 +1133,7 @@ class ItemReader:
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
             tickets.extend(group.tickets)
+        owner = draft.owner if draft.owner is not None or group is None else group.owner
         priority: Priority | None = None
         if draft.priority_raw is not None:
             priority = self.options.priority(draft.priority_raw)
@@ -1146,9 +1148,7 @@ class ItemReader:
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
         missing = [
-            name
-            for name, absent in (("owner", draft.owner is None), ("priority", draft.priority_raw is None))
-            if absent
+            name for name, absent in (("owner", owner is None), ("priority", draft.priority_raw is None)) if absent
         ]
         if draft.confidence == "low":
             ticketed = self.options.uncertain == "ticket"
@@ -1172,7 +1172,7 @@ class ItemReader:
         return ActionItem(
             number=number,
             text=draft.text,
-            owner=draft.owner,
+            owner=owner,
             deadline=deadline,
             deadline_raw=deadline_raw,
             priority=priority,
