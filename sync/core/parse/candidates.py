@@ -190,6 +190,11 @@ def _read_region(
     reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions, mode: str = "all"
 ) -> None:
     """``mode``: which prose sentences to take: "commit" (promises), "report" (work done or ongoing), "all"."""
+    if mode != "report":
+        if region.header is not None and region.header.level == 0 and _FIXES.match(region.header.title):
+            _read_fixes(reader, nodes[:1], region.header.title)  # "**Fixes:**" over a list
+            return
+        _read_fix_labels(reader, nodes)
     if listed and region.strength <= NEUTRAL:
         return  # beside the document's own action list, a neutral section's bullets and prose are no items
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
@@ -246,6 +251,49 @@ def _read_region(
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports)
             label = named = None
+
+
+_FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
+_FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|actions? taken)$", re.IGNORECASE)
+
+
+def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
+    """ "**Fix:** `Card.vue` now sanitizes titles …", "**Fixes:**" over a list: under a bug's or a cause's
+    own heading, a bold label naming the fix states work done (unless its words promise it)."""
+    for position, node in enumerate(nodes):
+        if node.type != "paragraph":
+            continue
+        rendered = node_text(node)
+        label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
+        if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _FIX_LABEL.match(label):
+            continue
+        rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
+        if rest:
+            before = len(reader.drafts)
+            first = _SENTENCE.split(rest, maxsplit=1)[0]
+            draft = reader.read_text(_Text(Inline(first)), first_line(node))
+            if draft.text:
+                reader.drafts.append(draft)
+            _as_fixes(reader.drafts[before:], label)
+        else:
+            _read_fixes(reader, nodes[position + 1 : position + 2], label)
+
+
+def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
+    before = len(reader.drafts)
+    for node in nodes:
+        if node.type in _STRUCTURED:
+            reader.read_block(node, None)
+    _as_fixes(reader.drafts[before:], label)
+
+
+def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
+    for draft in drafts:
+        if draft.status is None:
+            status = prose_status(draft.text)
+            draft.status = _STATUSES[status] if status is not None else Status.DONE
+            draft.status_raw, draft.status_guessed = label, True
+        draft.confidence = "low"
 
 
 _INTRODUCTION = re.compile(
