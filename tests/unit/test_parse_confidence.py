@@ -314,3 +314,21 @@ def test_fix_labels_under_a_bugs_heading_state_work_done() -> None:
         ("`VGL_BASE` raised 3.2M → 4M", Status.DONE, "low"),
         ("We will add a retry on AA24", Status.OPEN, "low"),
     ]
+
+
+def test_what_the_evidence_does_not_support_is_left_out() -> None:
+    text = (
+        "# Outage\n\n## How are we going to do better?\n\n### 1) Faster revert\n\nIt rained that day.\n\n"
+        "### 2) `@nova`\n\nWe need to revert faster.\n\n## Notes\n\n**Fix:** —\n\n"
+        "We will `rotate every key in the cluster before the next release, all of them`.\n\n"
+        "We learned that we will need more disks.\n"
+    )
+    # Prose that neither commits nor reports names no action; a title or a fix of nothing but a handle
+    # holds no text; a sentence quoting code or stating a lesson is below the bar.
+    assert items(text) == ()
+
+
+def test_a_sentence_keeps_its_own_source_line() -> None:
+    text = "# Outage\n\n## Summary\n\nThe cache fell over.\nLater, we will add a circuit breaker (P1, @kim).\n"
+    (item,) = items(text)
+    assert (item.line, item.owner, item.confidence) == (6, "@kim", "low")

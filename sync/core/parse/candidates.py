@@ -260,30 +260,26 @@ _FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|ac
 def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
     """ "**Fix:** `Card.vue` now sanitizes titles …", "**Fixes:**" over a list: under a bug's or a cause's
     own heading, a bold label naming the fix states work done (unless its words promise it)."""
-    for position, node in enumerate(nodes):
+    for node in nodes:
         if node.type != "paragraph":
             continue
         rendered = node_text(node)
         label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
         if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _FIX_LABEL.match(label):
             continue
+        # A bold label alone on its line is a pseudo-heading, read as a region ("**Fixes:**" over a list).
         rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
-        if rest:
-            before = len(reader.drafts)
-            first = _SENTENCE.split(rest, maxsplit=1)[0]
-            draft = reader.read_text(_Text(Inline(first)), first_line(node))
-            if draft.text:
-                reader.drafts.append(draft)
-            _as_fixes(reader.drafts[before:], label)
-        else:
-            _read_fixes(reader, nodes[position + 1 : position + 2], label)
+        first = _SENTENCE.split(rest, maxsplit=1)[0]
+        draft = reader.read_text(_Text(Inline(first)), first_line(node))
+        if draft.text:
+            reader.drafts.append(draft)
+            _as_fixes([draft], label)
 
 
 def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
     before = len(reader.drafts)
     for node in nodes:
-        if node.type in _STRUCTURED:
-            reader.read_block(node, None)
+        reader.read_block(node, None)  # a list or table; a paragraph holds no item of a "Fixes" label
     _as_fixes(reader.drafts[before:], label)
 
 

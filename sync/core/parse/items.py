@@ -747,20 +747,10 @@ class ItemReader:
         first = min(text.links, key=lambda ln: ln.start, default=None)
         if first is None or first.start != 0:
             return
-        # "[GH-101 (Done)][gh-101]: create …", "[Done][ref]: …": a status inside a leading reference's text.
+        # "[GH-101 (Done)][gh-101]: create …": a status inside a leading reference's text ("[Done](…): …"
+        # is read earlier, as a status prefix of the rendered text).
         noted = _LINK_STATUS.search(first.text)
         status = self.options.status(noted.group("s")) if noted else None
-        if status is None and label_status(first.text) is not None and len(first.text.split()) <= 2:
-            status, noted = label_status(first.text), None
-            if text.text[first.end :].strip():
-                if not draft.status_marked:
-                    draft.status, draft.status_raw, draft.status_marked = status, first.text, True
-                text.cut(0, first.end)
-                separator = _LEADING_SEPARATOR.match(text.text)
-                if separator:
-                    text.cut(0, separator.end())
-                text.strip()
-            return
         if noted is not None and status is not None and is_ticketish_text(first.text[: noted.start()]):
             if not draft.status_marked:
                 draft.status, draft.status_raw, draft.status_marked = status, noted.group("s"), True
