@@ -162,7 +162,7 @@ _COMMITS = re.compile(
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
     r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
-    r"|exploring|evaluating|working)))"
+    r"|exploring|evaluating|working|investigating|looking into|planning)))"
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
@@ -201,7 +201,9 @@ _WE_REPORT = re.compile(
     r"began|rebuilt|shut|cut|moved|rolled)\b",
     re.IGNORECASE,
 )
-_NOT_REPORTS = frozenset({"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected"})
+_NOT_REPORTS = frozenset(
+    {"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected", "caused", "experienced"}
+)
 
 
 def reports_action(text: str) -> bool:
@@ -303,6 +305,8 @@ def prose_status(text: str) -> str | None:
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
     done = _DONE_FIRST.search(text)
+    if done is not None and any(word in done.group(0).lower().split() for word in _NOT_REPORTS):
+        done = None  # "the downtime we have caused": no work reported
     work = _OPEN_WORK.search(text)
     # "I have revoked the token and will …": what the sentence opens with is the state of the item.
     if done is not None and (work is None or done.start() < work.start()):
@@ -323,7 +327,7 @@ _DONE_FIRST = re.compile(
 
 _BEGUN = re.compile(
     r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
-    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|[a-z]+ing)\b",
+    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
 _NOW_DONE = re.compile(r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b", re.IGNORECASE)
