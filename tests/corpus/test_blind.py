@@ -3,13 +3,17 @@ after its fixes (``tests/corpus/blind/scores.json``, written by ``bench/parser_s
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from sync.core.model import ActionItem
+from sync.core.parse import parse_document
 from tests.corpus.scoring import SetScore, blind_batches, blind_sets, corpus_sets, recorded
 
 RECORDED: dict[str, Any] = recorded()
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _problems(score: SetScore) -> list[str]:
@@ -42,3 +46,14 @@ def test_blind_batch_keeps_its_recorded_score(score: SetScore) -> None:
     after = RECORDED.get(score.name, {}).get("after") or RECORDED[score.name]["blind"]
     assert score.right >= after["right"], (score.name, score.right, after, _problems(score))
     assert score.extra <= after["extra"], (score.name, score.extra, after, _problems(score))
+
+
+def test_house_template_documents_are_read_with_confidence() -> None:
+    # Issue 27: low-confidence items at most 10 % on documents written in the house template.
+    paths = sorted((ROOT / "tests/corpus/shared").glob("s0*.md")) + sorted((ROOT / "examples/postmortems").glob("*.md"))
+    found: list[ActionItem] = []
+    for path in paths:
+        postmortem = parse_document(path.read_bytes(), str(path)).postmortem
+        found.extend(postmortem.action_items if postmortem is not None else ())
+    assert len(paths) >= 10 and found
+    assert sum(1 for item in found if item.confidence == "low") <= 0.10 * len(found)
