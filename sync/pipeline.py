@@ -182,8 +182,17 @@ def read_documents(
         if since is not None and not _dated_since(result.postmortem, since):
             read.before_since += 1
             continue
-        read.inputs.append(PlanInput(result.postmortem))
+        read.inputs.append(PlanInput(planned_items(result.postmortem, options)))
     return read
+
+
+def planned_items(pm: PostMortem, options: ParseOptions) -> PostMortem:
+    """The post-mortem as planned: low-confidence items (reported by the parser as PM051) stay out
+    unless ``[parse] uncertain = "ticket"``. They are numbered after every other item, so leaving them
+    out renumbers nothing."""
+    if options.uncertain == "ticket" or all(item.confidence == "high" for item in pm.action_items):
+        return pm
+    return pm.model_copy(update={"action_items": tuple(i for i in pm.action_items if i.confidence == "high")})
 
 
 def run_sync(

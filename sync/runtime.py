@@ -146,6 +146,7 @@ def parse_options_for(settings: Settings) -> ParseOptions:
         status_synonyms={**base.status_synonyms, **settings.parse.status},
         severity_synonyms={**base.severity_synonyms, **settings.parse.severity},
         default_timezone=settings.due_dates.timezone,
+        uncertain=settings.parse.uncertain,
     )
 
 

@@ -38,6 +38,7 @@ from sync.core.model import ActionItem, Diagnostic, DiagnosticSeverity, PostMort
 from sync.documents import excluder, is_postmortem, load_documents
 from sync.errors import UsageError
 from sync.git_history import GitCheckout, pick_base
+from sync.pipeline import planned_items
 from sync.runtime import parse_options_for, source_paths
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,8 @@ def lint(
         found: list[Diagnostic] = []
         documents = 0
         exclude = excluder(settings.sources.exclude) if settings.sources.exclude else None
-        for result in load_documents(targets, parse_options_for(settings), exclude=exclude) if targets else ():
+        parse_options = parse_options_for(settings)
+        for result in load_documents(targets, parse_options, exclude=exclude) if targets else ():
             if result.postmortem is not None and not is_postmortem(result.postmortem):
                 # As sync does: a README.md beside the post-mortems is not one, and must not fail
                 # the lint of the folder (or a CI job running `lint --changed`).
@@ -175,6 +177,9 @@ def lint(
                 )
                 continue
             documents += 1
+            if result.postmortem is not None:
+                # An uncertain item is asked about (PM051), not held to the rules of an item to ticket.
+                result = result.model_copy(update={"postmortem": planned_items(result.postmortem, parse_options)})
             found.extend(lint_result(result, options))
         diagnostics = sort_diagnostics(strict(found) if strict_mode else found)
         log.debug("Linted %s documents: %s diagnostics", documents, len(diagnostics))

@@ -78,7 +78,11 @@ def _table(result: ParseResult) -> str:
         priority = item.priority.value if item.priority else "-"
         status = item.status.value if item.status else "-"
         deadline = item.deadline.isoformat() if item.deadline else "-"
-        lines.append(f"  #{item.number:<3} {item.owner or '-':<20} {priority:<3} {status:<11} {deadline:<10} {text}")
+        # "?" marks a low-confidence item (asked about, not ticketed by default).
+        mark = "?" if item.confidence == "low" else " "
+        lines.append(
+            f" {mark}#{item.number:<3} {item.owner or '-':<20} {priority:<3} {status:<11} {deadline:<10} {text}"
+        )
     return "\n".join(lines)
 
 

@@ -542,6 +542,10 @@ class ParseSettings(_Section):
     priority: dict[str, PriorityKey] = Field(default_factory=dict)
     status: dict[str, StatusValue] = Field(default_factory=dict)
     severity: dict[str, SeverityValue] = Field(default_factory=dict)
+    uncertain: Literal["ask", "ticket"] = Field(
+        default="ask",
+        description="Low-confidence items: 'ask' lists them (plan, sync, lint) and tickets none; 'ticket' too.",
+    )
 
     @field_validator("priority", "status", "severity")
     @classmethod

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+Confidence = Literal["high", "low"]
 
 
 class Frozen(BaseModel):
@@ -131,6 +133,11 @@ class ActionItem(Frozen):
     parent: int | None = Field(default=None, description="Number of the item this one is nested under.")
     extra: dict[str, str] = Field(default_factory=dict, description="Unrecognised table columns.")
     line: int = Field(ge=1, description="1-based source line of the item.")
+    confidence: Confidence = Field(
+        default="high",
+        description="'high': written where and as action items are; 'low': a candidate the parser is unsure of "
+        '(asked about, not ticketed unless [parse] uncertain = "ticket").',
+    )
 
 
 class TimelineEntry(Frozen):

@@ -12,12 +12,16 @@ must be that date; a deadline in words ("Q4 2025", "in H1") must be found as a d
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sync.core.model import ActionItem, Status
+from sync.core.model import ActionItem, ParseResult, Status
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
@@ -126,3 +130,115 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
     if score.extra:
         score.problems.extend(f"extra {i.text[:60]!r} (line {i.line})" for i in unmatched)
     return score
+
+
+# -- corpora and blind batches ---------------------------------------------------------------------
+
+CORPUS_ROOT = Path(__file__).resolve().parent
+BLIND_ROOT = CORPUS_ROOT / "blind"
+RECORD = BLIND_ROOT / "scores.json"
+
+
+@dataclass
+class SetScore:
+    """One corpus or blind batch: the sum of its documents' scores, and how many items were low."""
+
+    name: str
+    documents: list[DocumentScore] = field(default_factory=list)
+    low: int = 0
+    items: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.documents)
+
+    @property
+    def right(self) -> int:
+        return sum(d.right for d in self.documents)
+
+    @property
+    def extra(self) -> int:
+        return sum(d.extra for d in self.documents)
+
+    def summary(self) -> dict[str, int]:
+        return {"right": self.right, "total": self.total, "extra": self.extra, "low": self.low, "items": self.items}
+
+
+def _document_path(base: Path, name: str) -> Path:
+    path = base / name
+    if path.is_file():
+        return path
+    found = sorted(base.rglob(Path(name).name))
+    if not found:
+        raise FileNotFoundError(f"{name} listed in {base / 'ground_truth.json'} is not in {base}")
+    return found[0]
+
+
+def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetScore:
+    """Parse every document a ground truth lists (paths relative to ``base``) and score it."""
+    from sync.core.parse import parse_document  # the scoring rule itself needs no parser
+
+    result = SetScore(name)
+    for entry in truth:
+        path = _document_path(base, str(entry["file"]))
+        try:
+            parsed = bounded(functools.partial(parse_document, path.read_bytes(), str(entry["file"])))
+        except TimeoutError:
+            # A parser that does not finish extracts nothing: scored as such, and said.
+            score = score_document(entry, ())
+            score.problems.insert(0, f"parser did not finish within {LIMIT_SECONDS} s")
+            result.documents.append(score)
+            continue
+        items = parsed.postmortem.action_items if parsed.postmortem is not None else ()
+        result.documents.append(score_document(entry, items))
+        result.items += len(items)
+        result.low += sum(1 for item in items if item.confidence == "low")
+    return result
+
+
+LIMIT_SECONDS = 20
+
+
+def bounded(call: Callable[[], ParseResult]) -> ParseResult:
+    """``call()``, or TimeoutError after LIMIT_SECONDS of wall time (SIGALRM: main thread, Unix)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(LIMIT_SECONDS)
+    try:
+        return call()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _truth(path: Path) -> list[dict[str, Any]]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return list(data["documents"] if isinstance(data, dict) else data)
+
+
+def corpus_sets() -> list[SetScore]:
+    """The regression corpora: the shared corpus and the development corpus (both must stay at 100 %)."""
+    return [
+        score_set("shared", CORPUS_ROOT / "shared", _truth(CORPUS_ROOT / "shared" / "ground_truth.json")),
+        score_set("documents", CORPUS_ROOT, _truth(CORPUS_ROOT / "ground_truth.json")),
+    ]
+
+
+def blind_batches() -> list[Path]:
+    """Blind batch folders (``blind/batch-NN``) that hold a ground truth, in order."""
+    if not BLIND_ROOT.is_dir():
+        return []
+    return sorted(p for p in BLIND_ROOT.glob("batch-*") if (p / "ground_truth.json").is_file())
+
+
+def blind_sets() -> list[SetScore]:
+    return [score_set(batch.name, batch, _truth(batch / "ground_truth.json")) for batch in blind_batches()]
+
+
+def recorded() -> dict[str, Any]:
+    """``blind/scores.json``: per batch, the blind score (before any change made after seeing it) and
+    the score after the fixes, each with the commit it was measured at."""
+    return dict(json.loads(RECORD.read_text(encoding="utf-8"))) if RECORD.is_file() else {}

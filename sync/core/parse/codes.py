@@ -22,7 +22,10 @@ PM040   info      placeholder-item            a template placeholder row/item wa
 PM041   info      empty-item                  an empty row/item was dropped
 PM042   warning   table-without-action-column a table in an action section has no action column
 PM043   warning   no-items-found              an action section has content but no item was recognised
+PM044   warning   broken-table-row            a table row not closed with '|' that fills only some cells
+PM045   info      not-an-item                 advice to readers or a document checklist in an action section
 PM050   warning   incomplete-item             an item states no owner and/or no priority the parser found
+PM051   warning   uncertain                   a low-confidence item: asked about, not ticketed by default
 ======  ========  ==========================  ==================================================
 """
 
@@ -49,7 +52,10 @@ PLACEHOLDER_ITEM = ("PM040", DiagnosticSeverity.INFO, "placeholder-item")
 EMPTY_ITEM = ("PM041", DiagnosticSeverity.INFO, "empty-item")
 TABLE_WITHOUT_ACTION = ("PM042", DiagnosticSeverity.WARNING, "table-without-action-column")
 NO_ITEMS_FOUND = ("PM043", DiagnosticSeverity.WARNING, "no-items-found")
+BROKEN_TABLE_ROW = ("PM044", DiagnosticSeverity.WARNING, "broken-table-row")
+NOT_AN_ITEM = ("PM045", DiagnosticSeverity.INFO, "not-an-item")
 INCOMPLETE_ITEM = ("PM050", DiagnosticSeverity.WARNING, "incomplete-item")
+UNCERTAIN_ITEM = ("PM051", DiagnosticSeverity.WARNING, "uncertain")
 
 Code = tuple[str, DiagnosticSeverity, str]
 

@@ -33,6 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
+from sync.core.parse.candidates import label_group, read_candidates, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -245,6 +246,7 @@ class _Parser:
             any(h.effective_kind == "actions" for h in self.headers)
             or any(label.header.kind == "actions" for label in self.labels)
             or bool(self._loose_action_tables())
+            or bool(items)  # found under a heading that only leans towards actions, or in prose
         )
         if not has_actions:
             self.diagnostics.add(
@@ -301,7 +303,7 @@ class _Parser:
         h1 = next((h for h in headings if h.level == 1), None)
         first = h1 or (headings[0] if headings else None)
         chosen: Header | None = None
-        if first is not None and first.kind == "other":
+        if first is not None and (first.kind == "other" or _names_incident(first)):
             chosen = first
             if is_generic_title(first.title):
                 later = [h for h in headings if h.line > first.line]
@@ -536,7 +538,7 @@ class _Parser:
     # -- actions and timeline -------------------------------------------------------------------
 
     def _action_items(self, year: int | None) -> list[ActionItem]:
-        reader = ItemReader(self.options, self.diagnostics)
+        reader = ItemReader(self.options, self.diagnostics, self.lines)
         units: list[tuple[int, Any]] = []
         for header, region in self._regions("actions"):
             units.append((header.line, (header, region)))
@@ -555,7 +557,19 @@ class _Parser:
                 continue
             header, region = unit
             self._read_action_region(reader, header, region)
+        read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
         return reader.finish(year)
+
+    def _structural_blocks(self) -> set[int]:
+        """Blocks the structural pass read or deliberately passed over: action regions (with their
+        sub-headings), loose action tables, lists holding an action label section."""
+        covered = {i for _, region in self._regions("actions") for i in region}
+        covered.update(i for i, node in enumerate(self.blocks) if node in self._loose_action_tables())
+        for label in self.labels:
+            covered.update(
+                i for i, node in enumerate(self.blocks) if node.map and label.header.line - 1 in range(*node.map)
+            )
+        return covered
 
     def _loose_action_tables(self) -> list[Node]:
         """Tables whose header names an action column ("| Action Item | Owner |") outside any action
@@ -584,6 +598,13 @@ class _Parser:
         group = None
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
+        titled = self._titled_items(region, by_block)
+        for titled_header, nodes in titled:
+            draft = titled_item(reader, titled_header, nodes)
+            if draft is not None:
+                reader.drafts.append(draft)
+        if titled:
+            return
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -606,8 +627,16 @@ class _Parser:
         # dropped without a word.
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
+        label: Any = None
         for index, group in readable:
             node = self.blocks[index]
+            found = label_group(node, group) if node.type == "paragraph" else None
+            if found is not None:
+                # "The following action items are already completed:": the status of the list below it.
+                label = found
+                continue
+            if node.type in ("bullet_list", "ordered_list", "table") and label is not None:
+                group, label = label, None
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
@@ -625,6 +654,30 @@ class _Parser:
                 f"section {header.title!r} has content but no action item was recognised",
                 hint="write one item per bullet, checkbox, table row or line",
             )
+
+    def _titled_items(self, region: list[int], by_block: dict[int, Header]) -> list[tuple[Header, list[Node]]]:
+        """Sub-headings that are the items of an action section: every sub-heading names one action and
+        holds only prose about it ("### 1) Streaming processes reduces `@nova` [mitigation]")."""
+        found: list[tuple[Header, list[Node]]] = []
+        current: tuple[Header, list[Node]] | None = None
+        for index in region:
+            sub = by_block.get(index)
+            if sub is not None:
+                numbered = bool(_NUMBERED_TITLE.match(sub.title))
+                if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
+                    return []
+                current = (sub, [])
+                found.append(current)
+                continue
+            node = self.blocks[index]
+            if current is None:
+                if node.type != "paragraph":
+                    return []  # a list or table before any sub-heading: the section lists its items
+                continue
+            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block"):
+                return []
+            current[1].append(node)
+        return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -672,6 +725,15 @@ class _Parser:
 # Prevention / Detection / Mitigation / Process / Fixes) rather than start another section.
 _GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolution"})
 _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
+
+
+_NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+
+
+def _names_incident(header: Header) -> bool:
+    """An H1 written as a sentence names the incident even when a section word occurs in it ("SSO
+    logins rejected after identity-provider metadata refresh"); a section name is a few words."""
+    return header.level == 1 and header.kind != "actions" and len(header.title.split()) >= 5
 
 
 def _says_none(blocks: Sequence[Node]) -> bool:

@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.core.model import ActionItem, Priority, Status, TicketLink
+from sync.core.model import ActionItem, Confidence, Priority, Status, TicketLink
 from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
+from sync.core.parse.evidence import advises_others
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -56,16 +57,17 @@ _PRIORITY_WORD_PREFIX = re.compile(
 # "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
 _STATUS_PREFIX = re.compile(
     r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
-    r"(?P<w>done|todo|to do|wip|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
+    r"(?P<w>done|todo|to do|wip|doing|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
     r"\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
-_UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP)\s+(?=\S)")
+_UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
     re.IGNORECASE,
 )
+_LINK_STATUS = re.compile(r"\s*\((?P<s>[A-Za-z][\w' -]{1,20})\)\s*$")
 _TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
 _LABEL_LEAD = re.compile(r"\s*:\s*(?=\S)")
 _PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
@@ -90,7 +92,11 @@ _TRAILING_PAREN = re.compile(r"\s*\((?P<body>[^()]{1,80})\)\s*\.?$")
 # Link texts are masked with \0 before matching, so a link of any text counts as one reference.
 _TRAILING_GROUP = re.compile(r"\s*\((?P<body>[^()]{1,400})\)\s*\.?$")
 _REFERENCE = r"\0+|#\d+|[\w.-]+/[\w.-]+#\d+|[A-Z][A-Z0-9]{1,9}-\d+|bug\s*#?\s*\d+|https?://[^\s,;()]+"
-_REFERENCE_LIST = re.compile(rf"\s*(?:{_REFERENCE})(?:\s*[,;/&]?\s*(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE)
+# References are separated by punctuation or space, never by nothing: with an optional separator two masked
+# links in a row ("\0\0\0\0") split in exponentially many ways before a failed match gives up.
+_REFERENCE_LIST = re.compile(
+    rf"\s*(?:{_REFERENCE})(?:(?:\s*[,;/&]\s*|\s+)(?:and\s+)?(?:{_REFERENCE}))*\s*", re.IGNORECASE
+)
 _JIRA_LIKE = re.compile(r"\b(?P<project>[A-Z][A-Z0-9]{1,9})-\d+\b")
 # A name, a team slug or "<x> team": not a lower-case word such as "optional" or "stretch goal".
 _PLAIN_OWNER = re.compile(
@@ -107,6 +113,8 @@ _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is
 _TEAM_OWNER = re.compile(
     r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
 )
+_NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
+_NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
@@ -136,7 +144,8 @@ for _role, _names in {
     "|action item description"
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
-    "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by",
+    "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
+    "|completion date|target completion|planned date|due on",
     "priority": "priority|prio|pri|p|prio.",
     "status": "status|state|done?|progress",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
@@ -170,6 +179,7 @@ class Group:
     status_raw: str | None = None
     deadline_raw: str | None = None
     tickets: list[TicketLink] = field(default_factory=list)
+    owner: str | None = None  # "The development team will conduct the following actions:" before a list
 
 
 @dataclass
@@ -191,6 +201,8 @@ class Draft:
     extra: dict[str, str] = field(default_factory=dict)
     parent: Draft | None = None
     group: Group | None = None
+    confidence: Confidence = "high"
+    bold_title: bool = False  # the entry opens with a bold title ("1. **Deeper monitoring** — …")
 
 
 class _Text:
@@ -229,7 +241,9 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
         if status is not None:
             group.status, group.status_raw = status, body
-        elif re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE):
+        elif re.search(
+            r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE
+        ) or _TIME_FRAME.fullmatch(body):
             group.deadline_raw = re.sub(r"^(?:target|due|deadline)\s*:?\s*", "", body, flags=re.IGNORECASE)
         elif not inner_links:
             continue
@@ -245,11 +259,58 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         # "#### Done", "### Remaining", "Completed actions": the heading itself names the status.
         bare = _HEADING_FILLER.sub(" ", group.title.lower())
         status = heading_status(bare, options)
+        if status is None and not re.search(r"[,/]|\bor\b", group.title):
+            # "The following action items are already completed": a sentence naming one status (a
+            # heading of alternatives, "Planned, someday", names none).
+            status = label_status(group.title)
         if status is not None:
             group.status, group.status_raw = status, group.title
     return group
 
 
+_LABEL_STATUS = re.compile(
+    r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
+    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
+    re.IGNORECASE,
+)
+_LABEL_WORDS = {
+    "taken": Status.DONE,
+    "in place": Status.DONE,
+    "implemented": Status.DONE,
+    "finished": Status.DONE,
+    "completed": Status.DONE,
+    "done": Status.DONE,
+    "in progress": Status.IN_PROGRESS,
+    "ongoing": Status.IN_PROGRESS,
+    "underway": Status.IN_PROGRESS,
+    "planned": Status.OPEN,
+    "pending": Status.OPEN,
+    "remaining": Status.OPEN,
+    "to do": Status.OPEN,
+    "next": Status.OPEN,
+}
+
+
+def label_status(text: str) -> Status | None:
+    """The status a label line before a list names: "Finished:", "Planned", "The following action items
+    are already completed:" (a short line ending in ':' or a bold label)."""
+    text = " ".join(text.split()).strip("*_ ")
+    if not text or len(text.split()) > 12:
+        return None
+    found = {
+        _LABEL_WORDS.get(word.lower().removeprefix("already ").removeprefix("still ").replace("open", "to do"))
+        for word in _LABEL_STATUS.findall(text)
+    }
+    # "Done and remaining" names two statuses, so none for the whole list.
+    return found.pop() if len(found) == 1 else None
+
+
+# "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
+_TIME_FRAME = re.compile(
+    r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
+    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)",
+    re.IGNORECASE,
+)
 _HEADING_FILLER = re.compile(
     r"\b(?:actions?|action items?|items?|tasks?|work|follow[- ]?ups?|so far|already|still|yet|"
     r"remediations?|improvements?|steps?)\b|[:\-–—]",
@@ -280,9 +341,10 @@ def heading_status(text: str, options: ParseOptions) -> Status | None:
 class ItemReader:
     """Reads action items out of the blocks of one document's action sections."""
 
-    def __init__(self, options: ParseOptions, diagnostics: Collector) -> None:
+    def __init__(self, options: ParseOptions, diagnostics: Collector, lines: Sequence[str] = ()) -> None:
         self.options = options
         self.diagnostics = diagnostics
+        self.lines = lines  # the document's source lines (for what the syntax tree does not keep)
         self.drafts: list[Draft] = []
 
     # -- block dispatch -------------------------------------------------------------------------
@@ -326,6 +388,13 @@ class ItemReader:
             self._keep(self.read_text(_Text(rendered), line), group)
 
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
+        if parent is None and _completion_checklist(node):
+            self.diagnostics.add(
+                codes.NOT_AN_ITEM,
+                first_line(node),
+                'a checklist about the document itself ("Sections above are filled out"): not read as items',
+            )
+            return
         siblings: list[Draft] = []
         for item in node.children:  # a list's children are all list items
             paragraphs = [c for c in item.children if c.type == "paragraph"]
@@ -347,7 +416,8 @@ class ItemReader:
                 continue
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
-            titled = (head.bold_prefix is not None and head.text.startswith(head.bold_prefix)) or (
+            draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            titled = draft.bold_title or (
                 draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
@@ -471,15 +541,34 @@ class ItemReader:
         header = [node_text(cell).text for cell in rows[0].children]
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles:
-            if roles and roles[0] is None:
-                roles[0] = "text"  # the first unnamed column of an action table is the action
+            unnamed = next((i for i, role in enumerate(roles) if role is None), None)
+            if unnamed is not None and (unnamed == 0 or roles[0] in ("ticket", "number")):
+                # The first unnamed column of an action table is the action ("| Issue | Control | State |":
+                # the issue link names the ticket, the column after it the work).
+                roles[unnamed] = "text"
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
+        closed = self._source(first_line(rows[0])).endswith("|")
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
             cells = [node_text(cell) for cell in row.children]
+            raw = self._source(line)
+            if closed and raw and not raw.endswith("|") and sum(1 for c in cells if c.text) < len(header):
+                # "| unterminated" below a table: GFM pads it into a row, but the author closed every
+                # other row; half a row is a typo or a fragment, not an action to ticket.
+                self.diagnostics.add(
+                    codes.BROKEN_TABLE_ROW,
+                    line,
+                    f"table row {raw[:60]!r} is not closed with '|' and fills {sum(1 for c in cells if c.text)} of "
+                    f"{len(header)} cells; not read as an item",
+                    hint="close the row with '|' and fill its cells, or remove it",
+                )
+                continue
             self._read_row(header, roles, cells, line, group)
+
+    def _source(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
 
     def _read_row(
         self, header: list[str], roles: list[str | None], cells: list[Inline], line: int, group: Group | None
@@ -611,7 +700,7 @@ class ItemReader:
         for _ in range(6):
             # Every prefix shape has a separator, bracket or digit early on; plain sentences skip the regexes.
             head = text.text[:24]
-            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ")):
+            if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ", "DOING ")):
                 break
             status = _STATUS_PREFIX.match(text.text) or _UPPER_STATUS_PREFIX.match(text.text)
             if status is not None:
@@ -658,6 +747,14 @@ class ItemReader:
         first = min(text.links, key=lambda ln: ln.start, default=None)
         if first is None or first.start != 0:
             return
+        # "[GH-101 (Done)][gh-101]: create …": a status inside a leading reference's text ("[Done](…): …"
+        # is read earlier, as a status prefix of the rendered text).
+        noted = _LINK_STATUS.search(first.text)
+        status = self.options.status(noted.group("s")) if noted else None
+        if noted is not None and status is not None and is_ticketish_text(first.text[: noted.start()]):
+            if not draft.status_marked:
+                draft.status, draft.status_raw, draft.status_marked = status, noted.group("s"), True
+            first = Link(first.text[: noted.start()].strip(), first.url, first.start, first.end, first.autolink)
         if first.autolink or is_ticketish_text(first.text):
             rest = text.text[first.end :]
             if rest.strip():
@@ -877,10 +974,17 @@ class ItemReader:
             elif role == "deadline" and draft.deadline_raw is None:
                 draft.deadline_raw = value
             elif role == "status":
-                if draft.status is None or not draft.status_marked:
+                # "- [ ] Split the traffic (in progress)": the word refines an unchecked box.
+                refines = draft.status_raw == "[ ]" and self.options.status(value) in (
+                    Status.IN_PROGRESS,
+                    Status.WONT_DO,
+                )
+                if draft.status is None or not draft.status_marked or refines:
                     draft.status_raw = value
-                    draft.status = self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value)) or self.options.status(
-                        value
+                    draft.status = (
+                        self.options.status(_STATUS_WITH_DATE.sub(r"\g<s>", value))
+                        or self.options.status(value)
+                        or label_status(value)
                     )
                     draft.status_marked = draft.status is not None
                 done_on = _STATUS_WITH_DATE.match(value)
@@ -907,6 +1011,8 @@ class ItemReader:
             return "owner", by_owner.group("o")
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
+        if label_status(part) is not None and len(part.split()) <= 3:
+            return "status", part  # "(Already planned)", "(already done)"
         if _OWNER_ONLY.fullmatch(part):
             return "owner", part
         owner = _OWNER_PART.fullmatch(part)
@@ -949,6 +1055,17 @@ class ItemReader:
             subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
             if subject:
                 draft.owner = subject.group("owner")
+            else:
+                # "Nóva to send the list …", "Platform to add alerts": a name (not an order such as
+                # "Switch to …") as the subject of "to <verb>".
+                named = _NAME_TO_VERB.match(draft.text)
+                if (
+                    named
+                    and named.group("owner").lower() not in _NOT_NAMES
+                    and not reads_as_action(named.group("owner"))
+                    and reads_as_action(named.group("rest"))
+                ):
+                    draft.owner = named.group("owner")
         if draft.status is None and reads_as_wont_do(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
@@ -970,6 +1087,10 @@ class ItemReader:
             return False
         if is_placeholder(draft.text):
             self.diagnostics.add(codes.PLACEHOLDER_ITEM, draft.line, f"template placeholder {draft.text!r} dropped")
+            return False
+        if advises_others(draft.text) and draft.owner is None and not draft.status_marked:
+            # "Package maintainers should enable 2FA": a recommendation to readers, not the team's commitment.
+            self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"advice to readers {_preview(draft.text)!r} dropped")
             return False
         draft.group = group
         self.drafts.append(draft)
@@ -995,11 +1116,14 @@ class ItemReader:
         tickets = list(draft.tickets)
         deadline_raw = draft.deadline_raw
         if group is not None:
-            if (status is None or draft.status_guessed) and group.status is not None:
+            # A "planned" group does not undo what an item's own words say ("We are redesigning …").
+            keeps_own = draft.status_guessed and group.status is Status.OPEN and status is Status.IN_PROGRESS
+            if (status is None or draft.status_guessed) and group.status is not None and not keeps_own:
                 status, status_raw = group.status, group.status_raw
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
             tickets.extend(group.tickets)
+        owner = draft.owner if draft.owner is not None or group is None else group.owner
         priority: Priority | None = None
         if draft.priority_raw is not None:
             priority = self.options.priority(draft.priority_raw)
@@ -1014,11 +1138,20 @@ class ItemReader:
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
         missing = [
-            name
-            for name, absent in (("owner", draft.owner is None), ("priority", draft.priority_raw is None))
-            if absent
+            name for name, absent in (("owner", owner is None), ("priority", draft.priority_raw is None)) if absent
         ]
-        if missing:
+        if draft.confidence == "low":
+            ticketed = self.options.uncertain == "ticket"
+            self.diagnostics.add(
+                codes.UNCERTAIN_ITEM,
+                draft.line,
+                f"item {number} {_preview(draft.text)!r} (line {draft.line}), add it to the action table or mark it"
+                + ("" if ticketed else " (not ticketed)"),
+                hint="put it in the action-item section as a row, checkbox or bullet, or give it an owner and "
+                "a priority or due date, e.g. '(P1, @owner)'"
+                + ("" if ticketed else '; [parse] uncertain = "ticket" tickets uncertain items too'),
+            )
+        elif missing:
             # Confidence: say what the parser did not find, so a reader can check the item as written.
             self.diagnostics.add(
                 codes.INCOMPLETE_ITEM,
@@ -1029,7 +1162,7 @@ class ItemReader:
         return ActionItem(
             number=number,
             text=draft.text,
-            owner=draft.owner,
+            owner=owner,
             deadline=deadline,
             deadline_raw=deadline_raw,
             priority=priority,
@@ -1042,6 +1175,7 @@ class ItemReader:
             parent=parent,
             extra=draft.extra,
             line=draft.line,
+            confidence=draft.confidence,
         )
 
 
@@ -1139,6 +1273,29 @@ _MARKED_START = re.compile(
     r"[A-Z][A-Z0-9]{1,9}-\d+\s*[:\-–—]|bug\s*#?\s*\d{3,}\s*[:\-–—]|#\d+\s)",
     re.IGNORECASE,
 )
+
+
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"\b(?:above|below|this (?:document|report|post-?mortem)|report|post-?mortem|sections?|write-?up)\b", re.IGNORECASE
+)
+_STATIVE = re.compile(r"\b(?:is|are|has been|have been|has|have|was|were)\b", re.IGNORECASE)
+
+
+def _completion_checklist(node: Node) -> bool:
+    """A checkbox list that states what is true of the incident and its document ("Incident has been dealt
+    with", "Sections above are filled out"): the document's own completion checklist, no work to ticket."""
+    texts: list[str] = []
+    for entry in node.children:
+        paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+        if paragraph is None:
+            return False
+        texts.append(node_text(paragraph).text)
+    if not texts or not all(_CHECKBOX.match(t) for t in texts):
+        return False
+    bodies = [_CHECKBOX.sub("", t) for t in texts]
+    if any(reads_as_action(b) for b in bodies) or not all(_STATIVE.search(b) for b in bodies):
+        return False
+    return sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) >= 2
 
 
 def _plain_item(rendered: Inline) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
 from sync.core.model import Priority, Severity, Status
 
@@ -71,6 +72,8 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "canceled": Status.WONT_DO,
         "dropped": Status.WONT_DO,
         "obsolete": Status.WONT_DO,
+        "failed": Status.WONT_DO,  # an attempt that failed and was given up ("**FAILED**" in a status column)
+        "abandoned": Status.WONT_DO,
     }
 )
 
@@ -106,6 +109,9 @@ class ParseOptions:
     status_synonyms: Mapping[str, Status] = field(default_factory=lambda: DEFAULT_STATUS_SYNONYMS)
     severity_synonyms: Mapping[str, Severity] = field(default_factory=lambda: DEFAULT_SEVERITY_SYNONYMS)
     default_timezone: str = "UTC"
+    # ``[parse] uncertain``: "ask" lists low-confidence items and leaves them out of planning;
+    # "ticket" plans them like the others (the parser reports them either way).
+    uncertain: Literal["ask", "ticket"] = "ask"
 
     def priority(self, raw: str) -> Priority | None:
         """Map a priority cell or prefix (``P1``, ``High``) to a Priority, or None."""

@@ -21,6 +21,7 @@ PSEUDO_DEPTH = 7
 _FOOTNOTE = re.compile(r"\s*\^?\[?\[\d+\]\]?\^?|\s*\^\d+\^|\^")
 _NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.)]\s+", re.IGNORECASE)
 _PARENS = re.compile(r"\s*\([^)]*\)")
+_EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
 
 # Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
 # Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
@@ -34,7 +35,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
             r"|\b(?:future|further) improvements\b"
             r"|\b(?:immediate|proactive|remedial|resolving|mitigating|planned|long-term|short-term|follow-on)"
-            r" (?:actions?|measures|steps|fixes)\b"
+            r" (?:actions?|measures|steps|fixes|improvements)\b"
             r"|\bwhat we(?:'re| are) doing about it\b|\bwhat (?:has been|we(?:'ve| have)) done\b"
             r"|\bpreventing the issue from happening again\b|\baction plan\b"
             r"|^actions?$|\bto-?dos?\b"
@@ -111,7 +112,7 @@ def clean_title(text: str) -> str:
 
 def normalize_title(text: str) -> str:
     """Lower-case title without numbering, parentheticals, footnotes or punctuation noise."""
-    text = clean_title(text)
+    text = _EMOJI.sub(" ", clean_title(text)).strip()  # ":ballot_box_with_check: Follow-up tasks"
     text = _NUMBERING.sub("", text)
     text = _PARENS.sub("", text)
     text = text.replace("&", " and ").replace("\u2019", "'")

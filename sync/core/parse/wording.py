@@ -142,6 +142,7 @@ _IRREGULAR_PAST = frozenset(
 )
 _IMPERATIVES = frozenset(
     [
+        "patch",
         "add",
         "adopt",
         "align",
@@ -414,12 +415,13 @@ _SEQUENCE_WORD = re.compile(
     r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|additionally|finally|lastly|next)\b,?\s*", re.I
 )
 _WE_DID = re.compile(
-    r"^(?:we|they|the team|our team|i)\s+(?:(?:have|has|had)\s+)?(?:(?:also|already|now|recently|just|since|"
+    r"^(?:we|they|the team|our team|i)(?:['’]ve\s+|\s+(?:(?:have|has|had)\s+)?)"
+    r"(?:(?:also|already|now|recently|just|since|"
     r"for \w+ \w+)\s+)*(?P<v>[a-z-]+)\b",
     re.I,
 )
 _WE_ARE_DOING = re.compile(
-    r"^(?:we|they|the team|our team|[\w-]+ team)\s+(?:are|is|am)\s+"
+    r"^(?:we|they|the team|our team|[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
     r"(?:also\s+|currently\s+|now\s+|actively\s+|still\s+)*(?P<v>[a-z]+ing)\b",
     re.I,
 )
@@ -432,6 +434,8 @@ _NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has)\b", re.I)
 _PARTICLES = frozenset(["back", "out", "up", "down", "off", "over", "in"])
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"`[^`]+`")
+_BRACED_CONTENT = re.compile(r"\{\{\s*(?:[^{}\s]+\s+){4,}[^{}]*?(?:\}\}|$)[^{}]*")
 _ANGLED = re.compile(r"<[^<>]{3,}>")  # "<Include the agreed solutions here>": a template's instruction
 _NUMBERED_ITEM = re.compile(r"(?:action )?item\s*#?\d+")
 _PLACEHOLDER_TEXTS = frozenset(
@@ -524,8 +528,15 @@ def reads_as_done(text: str) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
+    text = _CODE_SPAN.sub("`code`", text)  # "Replaced `${{ }}` interpolation": code, not a placeholder
     if _PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip()):
-        return True
+        # "{{ Start writing after action reports for future outages }}": a template's braces around an
+        # item the author did write are residue around content, not a placeholder.
+        return not _BRACED_CONTENT.fullmatch(text.strip())
+    return _placeholder_text(text)
+
+
+def _placeholder_text(text: str) -> bool:
     normalized = " ".join(text.lower().split()).strip(" .:")
     return normalized in _PLACEHOLDER_TEXTS or bool(_NUMBERED_ITEM.fullmatch(normalized))
 

@@ -1,0 +1,497 @@
+"""The candidate pass: items outside the sections that name actions in so many words.
+
+The structural pass (``document._Parser._action_items``) has read every block of the action sections.
+This pass segments the rest of the document into candidate blocks — list items, table rows, checkbox
+lines, plain lines and the sentences of paragraphs — and keeps those the evidence supports
+(:mod:`sync.core.parse.evidence`):
+
+- under a heading that leans towards actions ("Prevention", "What comes next?", "Remidiation"), a list
+  item, row or line is kept when it reads as an action or states a field (owner, date, priority, ticket,
+  status); it is ``high`` when the evidence is ample, else ``low``;
+- anywhere but the narrative (timeline, what happened, root cause, impact, lessons), a sentence that
+  commits to an action ("Over the next month we will …", "We have started to …") is a ``low`` candidate.
+
+Candidates are numbered after the items of the structural pass, so that a document's numbering (the
+key of its tickets) does not move when a candidate appears or goes.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sync.core.model import Status
+from sync.core.parse.blocks import Inline, Node, first_line, inline_source, last_line, node_text, render_source
+from sync.core.parse.evidence import (
+    LEANING,
+    NARRATIVE,
+    NEUTRAL,
+    STRONG,
+    advises_others,
+    announces_items,
+    commits_in_prose,
+    heading_strength,
+    item_evidence,
+    ongoing_work,
+    prose_status,
+    reports_action,
+    reports_done_work,
+    worded_deadline,
+)
+from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
+from sync.core.parse.options import ParseOptions
+from sync.core.parse.sections import Header
+from sync.core.parse.wording import reads_as_done
+
+# Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
+# order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
+# counts against (a timestamp, a lesson, quoted code, a question). A candidate needs _KEEP points (one
+# more beside the document's own action list) and is high from _HIGH: enough for a ticket without asking.
+_KEEP = 2
+_HIGH = 4
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
+_INTRODUCES = re.compile(r":\s*$")
+
+
+@dataclass
+class _Region:
+    header: Header | None
+    strength: int
+    blocks: list[int]
+    parent: int = NEUTRAL  # the strength of the heading above, for a sub-heading that names one action
+
+
+def read_candidates(
+    reader: ItemReader,
+    blocks: Sequence[Node],
+    headers: Sequence[Header],
+    covered: set[int],
+    options: ParseOptions,
+) -> None:
+    """Add the candidates of every block outside ``covered`` (the blocks the structural pass read)."""
+    # A document's own action list is its record: beside it, the bar is higher (a retrospective's "How
+    # can we improve" notes are discussion, prose commitments repeat what the list holds).
+    # So is an action section left empty (a template's): the document says where its actions go.
+    listed = bool(reader.drafts) or any(h.effective_kind == "actions" for h in headers)
+    before = len(reader.drafts)
+    found = False
+    prose: list[tuple[_Region, list[Node]]] = []
+    for region in _regions(blocks, headers):
+        if region.strength == NARRATIVE:
+            continue
+        nodes = [blocks[index] for index in region.blocks if index not in covered]
+        if len(nodes) < len(region.blocks):
+            continue  # the structural pass read this region
+        if _titles_one_action(region, nodes):
+            _read_titled_block(reader, region, nodes, listed)
+            continue
+        if region.strength < STRONG and not any(node.type in _STRUCTURED for node in nodes):
+            prose.append((region, nodes))
+            _read_region(reader, region, nodes, listed, options, "commit")
+            continue
+        _read_region(reader, region, nodes, listed, options)
+        found = found or len(reader.drafts) > before
+    # Reports of work done in prose outside the sections that hold items are read only when no section
+    # held any: a document that lists its actions restates them ("as detailed below, we have begun …").
+    if not found:
+        for region, nodes in prose:
+            _read_region(reader, region, nodes, listed, options, "report")
+
+
+def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]:
+    """The direct blocks of each heading (up to the next heading of any depth), with the heading's
+    strength; a neutral sub-heading takes its parent's ("### Monitoring" under "## Prevention")."""
+    starts = [h for h in headers if h.block is not None]
+    regions: list[_Region] = []
+    first = starts[0].block if starts else len(blocks)
+    assert first is not None
+    regions.append(_Region(None, NEUTRAL, list(range(first))))
+    stack: list[tuple[Header, int]] = []
+    siblings: dict[int, int] = {}  # the strength of the last heading at each depth still open
+    for position, header in enumerate(starts):
+        while stack and stack[-1][0].depth >= header.depth:
+            stack.pop()
+        if header.effective_kind == "title":
+            own = NEUTRAL
+        elif header.effective_kind == "actions":
+            own = STRONG
+        else:
+            own = heading_strength(header.title)
+        parent = stack[-1][1] if stack else NEUTRAL
+        strength = own if own != NEUTRAL or not stack else parent
+        sibling = siblings.get(header.depth)
+        if own == LEANING and sibling is not None and sibling >= STRONG:
+            # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
+            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section.
+            strength = STRONG
+        siblings = {depth: value for depth, value in siblings.items() if depth < header.depth}
+        siblings[header.depth] = strength
+        stack.append((header, strength))
+        assert header.block is not None
+        end = starts[position + 1].block if position + 1 < len(starts) else len(blocks)
+        assert end is not None
+        regions.append(_Region(header, strength, list(range(header.block + 1, end)), parent))
+    return regions
+
+
+def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
+    """A sub-heading of an action-leaning section over prose only: the heading names one action and the
+    prose explains it ("### Faster deployment revert" under "## How are we going to do better?")."""
+    return (
+        region.header is not None
+        and region.header.level > 0
+        and region.parent >= LEANING
+        and heading_strength(region.header.title) == NEUTRAL
+        and any(node.type == "paragraph" for node in nodes)
+        and all(node.type in ("paragraph", "fence", "code_block", "blockquote", "html_block") for node in nodes)
+        and len(region.header.title.split()) <= 10
+    )
+
+
+def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
+    """The item a sub-heading over prose names ("### 2) Alerts configured `@dma`"): the title is the
+    item, the owner a trailing handle, the status what the title or the prose reports (kept by the caller)."""
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
+    status = prose_status(prose)
+    title = _TRAILING_KIND.sub("", _NUMBERING.sub("", header.title))
+    handle = _TRAILING_HANDLE.search(title)
+    if handle is not None:
+        title = title[: handle.start()]  # "Cron cleanup scheduled `@malte_j`": the owner, in code
+    draft = reader.read_text(_Text(Inline(title)), header.line)
+    if not draft.text:
+        return None
+    if handle is not None and draft.owner is None:
+        draft.owner = handle.group("owner")
+    if status is None and _ENDS_DONE.search(draft.text):
+        status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
+    if draft.status is None and status is not None:
+        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
+    return draft
+
+
+def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
+    assert region.header is not None
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
+    if prose_status(prose) is None and region.parent < STRONG:
+        return  # prose that neither commits nor reports is commentary, not an action
+    draft = titled_item(reader, region.header, nodes)
+    if draft is None:
+        return
+    score = region.parent + 1 + _fields(draft)
+    if score < _bar(listed):
+        return
+    draft.confidence = "high" if score >= _HIGH else "low"
+    reader.drafts.append(draft)
+
+
+def _read_region(
+    reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions, mode: str = "all"
+) -> None:
+    """``mode``: which prose sentences to take: "commit" (promises), "report" (work done or ongoing), "all"."""
+    if mode != "report":
+        if region.header is not None and region.header.level == 0 and _FIXES.match(region.header.title):
+            _read_fixes(reader, nodes[:1], region.header.title)  # "**Fixes:**" over a list
+            return
+        _read_fix_labels(reader, nodes)
+    if listed and region.strength <= NEUTRAL:
+        return  # beside the document's own action list, a neutral section's bullets and prose are no items
+    structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
+    reports = region.header is not None and _reports_work(region.header.title)
+    group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
+    if group is not None and group.status is None:
+        group = None
+    label: Group | None = None
+    explained = False
+    named: _Region | None = None  # a label line naming actions ("Some possible actions in the future:")
+    for position, node in enumerate(nodes):
+        if mode == "report":
+            if node.type == "paragraph":
+                _read_sentences(reader, node, region.strength, listed, reports, mode)
+            continue  # the first reading ("commit") took every other kind of candidate
+        if node.type == "paragraph":
+            found = label_group(node, group)
+            if found is not None:
+                label = found  # "The following action items are already completed:" sets the next list's status
+                continue
+            strength = _label_strength(node)
+            if strength > region.strength:
+                named = _Region(region.header, strength, region.blocks, region.parent)
+                continue
+            if _STATUS_MARK.match(node_text(node).text):
+                # "**DONE**: Alex added …", "**TODO** …": a paragraph opened by a status marker is an item.
+                _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
+                continue
+            following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
+                # "We've established guiding criteria for disabling the system:" over a list of the
+                # criteria: the line is the action, the list spells it out.
+                _keep_scored(
+                    reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
+                )
+                explained = True
+                continue
+            if structured:
+                if region.strength >= STRONG or not listed:
+                    _read_sentences(reader, node, region.strength, listed, reports, mode)
+                continue
+            if region.strength >= STRONG:
+                _keep_scored(
+                    reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
+                )
+            elif not listed:
+                # Beside the document's own action list, prose outside an action section repeats it.
+                _read_sentences(reader, node, region.strength, listed, reports, mode)
+            continue
+        if node.type in ("bullet_list", "ordered_list", "table"):
+            if explained:
+                explained = False
+                continue
+            read = functools.partial(reader.read_block, node, label or group)
+            _keep_scored(reader, read, named or region, listed, reports)
+            label = named = None
+
+
+_FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
+_FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|actions? taken)$", re.IGNORECASE)
+
+
+def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
+    """ "**Fix:** `Card.vue` now sanitizes titles …", "**Fixes:**" over a list: under a bug's or a cause's
+    own heading, a bold label naming the fix states work done (unless its words promise it)."""
+    for node in nodes:
+        if node.type != "paragraph":
+            continue
+        rendered = node_text(node)
+        label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
+        if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _FIX_LABEL.match(label):
+            continue
+        # A bold label alone on its line is a pseudo-heading, read as a region ("**Fixes:**" over a list).
+        rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
+        first = _SENTENCE.split(rest, maxsplit=1)[0]
+        draft = reader.read_text(_Text(Inline(first)), first_line(node))
+        if draft.text:
+            reader.drafts.append(draft)
+            _as_fixes([draft], label)
+
+
+def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
+    before = len(reader.drafts)
+    for node in nodes:
+        reader.read_block(node, None)  # a list or table; a paragraph holds no item of a "Fixes" label
+    _as_fixes(reader.drafts[before:], label)
+
+
+def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
+    for draft in drafts:
+        if draft.status is None:
+            status = prose_status(draft.text)
+            draft.status = _STATUSES[status] if status is not None else Status.DONE
+            draft.status_raw, draft.status_guessed = label, True
+        draft.confidence = "low"
+
+
+_INTRODUCTION = re.compile(
+    r"\b(?:following|below|these|as follows|include|includes|including)\b"
+    r"|\b(?:a couple|a few|some|several|two|three|four) (?:of )?(?:things|ideas|changes|steps|actions|measures)\b",
+    re.IGNORECASE,
+)
+
+
+_STRUCTURED = ("bullet_list", "ordered_list", "table")
+_STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
+
+
+def _label_strength(node: Node) -> int:
+    """How strongly a short line ending in ':' names actions, as a heading would ("Next steps:",
+    "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
+    text = node_text(node).text.strip()
+    if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text):
+        return NEUTRAL
+    title = text.rstrip(":")
+    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())):
+        return STRONG
+    return heading_strength(title)
+
+
+def _one_edit_action(word: str) -> bool:
+    return word in ("action", "actions", "actionables", "todo", "todos", "followups")
+
+
+def _names_one(node: Node) -> bool:
+    """A line ending in ':' that itself commits to or reports one action, rather than introducing several."""
+    text = node_text(node).text.strip()
+    if not text.endswith(":") or len(text) > 300 or _INTRODUCTION.search(text):
+        return False
+    return commits_in_prose(text) or reports_action(text)
+
+
+def _read_paragraph(reader: ItemReader, node: Node, group: Group | None) -> None:
+    """A paragraph under a heading that says "actions": one item, read as a plain line would be, else the
+    paragraph's first sentence."""
+    before = len(reader.drafts)
+    reader.read_plain(node, group)
+    if len(reader.drafts) > before:
+        return
+    text = node_text(node).text
+    first = _SENTENCE.split(text, maxsplit=1)[0]
+    draft = reader.read_text(_Text(Inline(first)), first_line(node))
+    if draft.text:
+        draft.group = group
+        reader.drafts.append(draft)
+
+
+def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, listed: bool, reports: bool) -> None:
+    before = len(reader.drafts)
+    read()
+    fresh = reader.drafts[before:]
+    del reader.drafts[before:]
+    for draft in fresh:
+        if announces_items(draft.text) and not _fields(draft):
+            continue  # "In the future, there are several key actions we need to take"
+        score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
+        if draft.bold_title:
+            score += 1  # "1. **Coordinate-snapped cache** — …": a titled entry is written as an item
+        if score < _bar(listed):
+            continue
+        _status_from_tense(draft)
+        draft.confidence = "high" if score >= _HIGH else "low"
+        reader.drafts.append(draft)
+
+
+def _bar(listed: bool) -> int:
+    return _KEEP + 1 if listed else _KEEP
+
+
+def _reports_work(title: str) -> bool:
+    lowered = title.lower()
+    return bool(
+        re.search(r"\bwhat (?:we|was|has been|have been)\b.*\b(?:did|done|changed)\b|\brespon|\btaken\b|\bfix", lowered)
+    )
+
+
+def _phrasing(text: str, reports: bool) -> int:
+    """A commitment by the writers counts double; so does a report of work under a "what we did" heading.
+    An order, an obligation, or a report with its subject left out ("Migrated the Asia node …") counts once."""
+    if commits_in_prose(text) or (reports and reports_action(text)):
+        return 2
+    return 1 if item_evidence(text) > 0 or reads_as_done(text) else 0
+
+
+def _against(text: str) -> int:
+    return min(0, item_evidence(text))
+
+
+def _fields(draft: Draft) -> int:
+    return sum(
+        (
+            draft.owner is not None,
+            draft.deadline_raw is not None,
+            draft.priority_raw is not None,
+            bool(draft.tickets),
+            draft.status_marked,
+        )
+    )
+
+
+def _status_from_tense(draft: Draft) -> None:
+    if draft.status is not None and not draft.status_guessed:
+        return
+    status = prose_status(draft.text)
+    if status is not None and (draft.status is None or _STATUSES[status] is not Status.OPEN):
+        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
+
+
+_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
+_TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
+_TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
+_ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
+_STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
+_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
+
+
+def label_group(node: Node, group: Group | None) -> Group | None:
+    """A label line before a list that names the list's status, as a group carrying it (else None)."""
+    rendered = node_text(node)
+    text = rendered.text.strip()
+    base = group or Group()
+    team = _TEAM_WILL.match(text)
+    if team is not None and len(text) <= 200 and _INTRODUCTION.search(text):
+        # "The development team will conduct the following actions:": the owner of the list below.
+        return Group(base.title, base.status, base.status_raw, base.deadline_raw, list(base.tickets), team.group("t"))
+    bold = bool(rendered.bold_prefix) and text.startswith(rendered.bold_prefix or "")
+    if not (text.endswith(":") or (bold and len(text) <= len(rendered.bold_prefix or "") + 1)):
+        return None
+    status = label_status(text.rstrip(":"))
+    if status is None:
+        return None
+    return Group(
+        title=base.title,
+        status=status,
+        status_raw=text.rstrip(":"),
+        deadline_raw=base.deadline_raw,
+        tickets=list(base.tickets),
+        owner=base.owner,
+    )
+
+
+_TEAM_WILL = re.compile(
+    r"^(?:the |our )?(?P<t>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)? team) (?:will|is going to|shall)\b", re.IGNORECASE
+)
+
+
+def _read_sentences(
+    reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool, mode: str = "all"
+) -> None:
+    """Committing sentences of a paragraph no item was read from."""
+    start, end = first_line(node), last_line(node)
+    if any(start <= draft.line <= end for draft in reader.drafts):
+        return
+    content, env = inline_source(node)
+    rendered = render_source(content, env) if content else node_text(node)
+    for sentence in _SENTENCE.split(rendered.text):
+        labelled = _STATUS_LABEL.match(sentence)
+        status = label_status(labelled.group("label")) if labelled else None
+        if status is not None and labelled is not None:
+            sentence = sentence[labelled.end() :]  # "Action planned: We will expand …"
+        if _INTRODUCES.search(sentence) and not commits_in_prose(sentence.rstrip(":")):
+            continue  # "We will do the following:" introduces a list; it is no item itself
+        if announces_items(sentence) or advises_others(sentence):
+            continue
+        promise = commits_in_prose(sentence)
+        report = ongoing_work(sentence) or reports_done_work(sentence) or (reports and reports_action(sentence))
+        if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
+            continue
+        score = max(strength, 0) + 2 + _against(sentence)
+        draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
+        if draft.deadline_raw is None:
+            draft.deadline_raw = worded_deadline(sentence)  # kept in the text: it is part of the sentence
+        score += _fields(draft)
+        if not draft.text or score < _bar(listed):
+            continue
+        if status is not None:
+            draft.status, draft.status_raw, draft.status_marked = (
+                status,
+                labelled.group("label") if labelled else None,
+                True,
+            )
+        _status_from_tense(draft)
+        draft.confidence = "high" if score >= _HIGH + 1 else "low"
+        reader.drafts.append(draft)
+
+
+def _line_of(content: str, sentence: str, start: int) -> int:
+    """The source line a sentence starts on (its first words located in the paragraph's source)."""
+    words = sentence.split()[:3]
+    lines = content.split("\n")
+    flat = " ".join(lines)
+    position = flat.find(" ".join(words)) if words else -1
+    if position < 0:
+        return start
+    consumed = 0
+    for offset, raw in enumerate(lines):
+        consumed += len(raw) + 1
+        if position < consumed:
+            return start + offset
+    return start

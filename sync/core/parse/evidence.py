@@ -1,0 +1,377 @@
+"""Evidence that a section holds action items and that a block states one, and how strongly.
+
+Items are found in two passes. The structural pass reads every block of a section whose heading names
+actions in so many words ("Action Items", "Follow-ups", "Remediation": :func:`sections.classify_title`).
+The candidate pass (:mod:`sync.core.parse.candidates`) looks further: at sections whose heading only
+*leans* towards actions (a stem such as "prevent" or "improv", a question such as "How do we stop this
+happening again?", a heading with a typo, or one that combines two topics) and at commitments written
+as prose anywhere outside the narrative ("Over the next month we will …"). Each candidate is scored on
+the evidence below; what is kept carries ``confidence`` ``high`` or ``low``, and a low item is asked
+about rather than ticketed.
+
+Evidence for: the heading's strength, a checkbox or status marker, an owner, a date, a priority, a
+ticket reference, commitment or imperative phrasing. Against: a leading timestamp (a timeline entry),
+narrative of what happened, a lesson stated as a fact, quoted logs or code, a question.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from sync.core.parse.sections import classify_title, normalize_title
+from sync.core.parse.wording import promises_work, reads_as_action
+
+STRONG = 2
+LEANING = 1
+NEUTRAL = 0
+NARRATIVE = -1
+
+# Stems of words that say "what we will do about it" in a heading. Matched against each word of the
+# heading after a light stemming, and with one typo allowed on words of five letters or more.
+_ACTION_STEMS = (
+    "action",
+    "actionabl",
+    "followup",
+    "remedi",
+    "remediat",
+    "prevent",
+    "improv",
+    "fix",
+    "todo",
+    "correct",
+    "recommend",
+    "commit",
+    "mitigat",
+    "harden",
+    "safeguard",
+    "countermeasur",
+    "respons",
+    "next",
+    "futur",
+    "forward",
+    "avoid",
+    "recurr",
+    "task",
+)
+# Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
+# "How will we make sure this does not happen again?", "What comes next".
+_ACTION_PHRASES = re.compile(
+    r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
+    r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin the future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
+    r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
+    r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+)
+# Headings whose sections tell the story or explain it: their prose is never read for commitments.
+_NARRATIVE_KINDS = frozenset(
+    {"timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "root_cause", "impact", "detection", "cost"}
+)
+_NARRATIVE_WORDS = re.compile(
+    r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs?\b|\bbackground\b|\bcontext\b"
+    r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
+)
+_WORD = re.compile(r"[a-z][a-z'-]*")
+_READER = re.compile(r"\byou(?:r|rs|'re)?\b")
+_COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
+_CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
+_NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning"})
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s")
+
+
+def _stem(word: str) -> str:
+    word = word.replace("-", "").replace("'", "")
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _near(word: str, stem: str) -> bool:
+    """``word`` starts with ``stem``, or does so after one edit (a typo: "remidiation", "acton")."""
+    if word.startswith(stem):
+        return True
+    if len(stem) < 6 or len(word) < 5 or (word[0] != stem[0] and word[1:3] != stem[1:3]):
+        return False  # a typo keeps the word's start, in one of its first letters at least
+    head = word[: len(stem) + 1]
+    return _one_edit(head[: len(stem)], stem) or _one_edit(head, stem) or _one_edit(head[: len(stem) - 1], stem)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one substitution, insertion, deletion or adjacent swap."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:index] + long[index + 1 :] == short for index in range(len(long)))
+
+
+@functools.lru_cache(maxsize=4096)  # a corpus repeats the same few dozen headings
+def heading_strength(title: str) -> int:
+    """How strongly a heading means "actions": :data:`STRONG` (named in so many words), :data:`LEANING`
+    (a stem, a question or a phrase that points there, possibly misspelt), :data:`NEUTRAL`, or
+    :data:`NARRATIVE` (a section that tells or explains what happened). A heading that combines two
+    topics ("Recovery and next steps") is as strong as its stronger part."""
+    whole = _strength(title)
+    if whole >= STRONG:
+        return whole
+    parts = [p for p in _COMBINED.split(title) if p.strip()]
+    if len(parts) < 2 or len(title.split()) > 6:
+        return whole  # a long heading names a topic ("Lack of vendor, product and fixed data")
+    return max(whole, *(_strength(part) for part in parts))
+
+
+def _strength(title: str) -> int:
+    kind = classify_title(title)
+    if kind == "actions":
+        return STRONG
+    normalized = normalize_title(title) or " ".join(title.lower().split())
+    if kind == "prevention" and _CHECKLIST.search(normalized):
+        return NARRATIVE  # the template's "Recurrence Prevention" checklist is read as one (PostMortem.prevention)
+    words = [_stem(w) for w in _WORD.findall(normalized)]
+    if kind in _NARRATIVE_KINDS or _READER.search(normalized):
+        return NARRATIVE  # "Are you affected?", "If you find evidence of compromise": guidance for readers
+    # "Actions planned", "Action taken", "Acton items": a short heading whose noun is "action(s)".
+    if len(words) <= 4 and any(_one_edit(w, "action") for w in words):
+        return STRONG
+    if _ACTION_PHRASES.search(normalized):
+        return LEANING
+    # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
+    for word in words if len(words) <= 6 else ():
+        if word not in _NOT_ACTION_WORDS and any(_near(word, stem) for stem in _ACTION_STEMS):
+            return LEANING
+    if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized):
+        return NARRATIVE
+    return NEUTRAL
+
+
+# -- evidence of one candidate -------------------------------------------------------------------
+
+# Prose that commits to or reports starting an action: "we will", "we are going to", "we have begun",
+# "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
+_COMMITS = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
+    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ )?\w+,?\s+)"
+    r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
+    r"(?:'ll|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
+    r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
+    r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
+    r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
+    r"|exploring|evaluating|working|investigating|looking into|planning)))"
+    r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+# Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
+_GENERIC = re.compile(
+    r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
+    r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
+    r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
+    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b",
+    re.IGNORECASE,
+)
+_NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
+
+
+def commits_in_prose(text: str) -> bool:
+    """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
+    text = text.replace("\u2019", "'")
+    match = _COMMITS.search(text)
+    if match is None:
+        return False
+    verb = match.group("verb").lower()
+    if verb == "be":
+        # "we'll be making use of …", "we will be activating …": a commitment; "we will be more careful": none.
+        following = text[match.end() :].split(None, 1)
+        if not following or not following[0].lower().endswith("ing"):
+            return False
+    elif verb in _NOT_ACTION_VERBS:
+        return False
+    return not _GENERIC.search(text)
+
+
+_WE_REPORT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:step|first|then|so|and|now|also|finally|later|afterwards)\s+)"
+    r"(?:we|i|the team|our team)(?:'ve|\s+have|\s+has)?\s+(?:(?:also|already|now|then|immediately|"
+    r"quickly|promptly|since|subsequently|first)\s+)*(?P<verb>[a-z]+ed|made|built|wrote|took|set|put|ran|sent|"
+    r"began|rebuilt|shut|cut|moved|rolled)\b",
+    re.IGNORECASE,
+)
+_NOT_REPORTS = frozenset(
+    {"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected", "caused", "experienced"}
+)
+
+
+def reports_action(text: str) -> bool:
+    """A sentence reporting an action taken: "We immediately rotated …", "I moved …", "torchtriton has
+    been removed …", "A fix is now in place"."""
+    text = text.replace("\u2019", "'")
+    match = _WE_REPORT.search(text)
+    if match is not None and match.group("verb").lower() not in _NOT_REPORTS:
+        return True
+    return bool(_PASSIVE_REPORT.search(text) or _IN_PLACE.search(text))
+
+
+# "has been removed", "have been revoked": the present perfect passive reports work done (a plain past
+# passive, "was deployed", is as often the story of the incident).
+_PASSIVE_REPORT = re.compile(
+    r"\b(?:has|have) (?:now |also |already )?been (?:[a-z]+ly )?[a-z]+(?:ed|en|wn|ut|et)\b", re.I
+)
+_IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
+_ONGOING = re.compile(
+    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b", re.I
+)
+
+
+def ongoing_work(text: str) -> bool:
+    """ "Work is also ongoing to scan all of our services …": work in progress, said without a subject."""
+    return bool(_ONGOING.search(text))
+
+
+_WE_PERFECT = re.compile(
+    r"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
+    re.I,
+)
+
+
+def reports_done_work(text: str) -> bool:
+    """The present perfect of the writers ("we have revoked …", "we've established …") or a passive one
+    ("has been removed"): work reported as done, wherever it is written."""
+    text = text.replace("\u2019", "'")
+    match = _WE_PERFECT.search(text)
+    if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
+        return True
+    passive = _PASSIVE_REPORT.search(text)
+    if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
+        passive = None  # "could have been prevented", "users whose tokens have been revoked"
+    return bool(passive or _IN_PLACE.search(text))
+
+
+_HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|that|who|if)\b[^.;]{0,60}$", re.I)
+# A time frame written in words in a prose commitment ("later this year", "in the coming weeks", "ASAP").
+_WORDED_DEADLINE = re.compile(
+    r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
+    r"|(?:this|next) (?:year|quarter|month|week)|in the (?:coming|next) (?:days|weeks|months)|asap"
+    r"|as soon as possible|in the near future)\b",
+    re.IGNORECASE,
+)
+
+
+def worded_deadline(text: str) -> str | None:
+    match = _WORDED_DEADLINE.search(text)
+    return match.group(0) if match else None
+
+
+# Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation
+# to readers, not a commitment of the team.
+_ADVICE = re.compile(
+    r"^if you\b|^(?:if [^,]{1,80},\s*)?(?:(?:package |application |plugin )?"
+    r"(?:maintainers|users|developers|customers|operators|"
+    r"readers|everyone|you|projects|teams)(?: and (?:\w+ )?\w+)?|you)\s+(?:should|can|could|must|may|need to)\b",
+    re.IGNORECASE,
+)
+
+
+def advises_others(text: str) -> bool:
+    return bool(_ADVICE.match(text.strip()))
+
+
+# A sentence announcing items rather than being one: "In the future, there are several key actions we
+# need to take", "We will do the following:".
+_ANNOUNCES = re.compile(
+    r"\b(?:there are|here are|below are)\b.{0,40}\b(?:actions|steps|items|things|changes|improvements)\b"
+    r"|\b(?:the following|as follows)\b",
+    re.IGNORECASE,
+)
+
+
+def announces_items(text: str) -> bool:
+    return bool(_ANNOUNCES.search(text))
+
+
+# Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
+_OPEN_WORK = re.compile(
+    r"\b(?:need to|needs to|must|should|will|'ll|going to|plan to|priorit(?:y|ies)|next step|to be done)\b", re.I
+)
+
+
+def prose_status(text: str) -> str | None:
+    """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
+    text = text.replace("\u2019", "'")
+    if _BEGUN.search(text) or ongoing_work(text):
+        return "in_progress"
+    done = _DONE_FIRST.search(text)
+    if done is not None and any(word in done.group(0).lower().split() for word in _NOT_REPORTS):
+        done = None  # "the downtime we have caused": no work reported
+    work = _OPEN_WORK.search(text)
+    # "I have revoked the token and will …": what the sentence opens with is the state of the item.
+    if done is not None and (work is None or done.start() < work.start()):
+        return "done"
+    if work is not None:
+        return "open"
+    if reports_action(text) or _NOW_DONE.search(text):
+        return "done"
+    return None
+
+
+_DONE_FIRST = re.compile(
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*"
+    r"[a-z]+(?:ed|en|wn|ut)\b|^\S+(?: \S+){0,5} (?:is|are) now\b",
+    re.IGNORECASE,
+)
+
+
+_BEGUN = re.compile(
+    r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
+    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
+    re.IGNORECASE,
+)
+_NOW_DONE = re.compile(r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b", re.IGNORECASE)
+
+
+# What a narrative or a lesson says: it explains, it does not commit.
+_LESSON = re.compile(
+    r"^(?:we (?:learned|learnt|realized|realised|noticed|found|saw|observed|discovered)|it (?:is|was) "
+    r"(?:important|clear|unclear)|this (?:shows|showed|highlights|demonstrates)|lesson)",
+    re.IGNORECASE,
+)
+_TIMESTAMP = re.compile(
+    r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\b|\[\d{1,2}:\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{1,2}:\d{2})",
+    re.IGNORECASE,
+)
+_CODE = re.compile(r"`[^`]{25,}`|\b(?:ERROR|WARN|INFO|DEBUG|Traceback)\b|[{};]\s*$|^\s*\$ ")
+
+
+def commits(text: str) -> bool:
+    """A line that reads as an action item's wording: an order, an obligation or a commitment."""
+    return commits_in_prose(text) or promises_work(text)
+
+
+def item_evidence(
+    text: str,
+    *,
+    owner: bool = False,
+    date: bool = False,
+    priority: bool = False,
+    ticket: bool = False,
+    marked: bool = False,
+) -> int:
+    """Points for and against one candidate: each field it states and its phrasing count for it;
+    a timestamp, a lesson, quoted code or a question count against it."""
+    score = sum((owner, date, priority, ticket, marked))
+    if reads_as_action(text) or commits(text):
+        score += 1
+    if _TIMESTAMP.match(text):
+        score -= 2
+    if _LESSON.match(text) or _CODE.search(text):
+        score -= 1
+    if text.rstrip().endswith("?"):
+        score -= 1
+    if len(text) > 500:
+        score -= 1
+    return score
