@@ -6,7 +6,7 @@
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" pmsync --config /work/pmsync.toml sync --write-back
 #
 # Which optional features to install (the service needs `service`; add `reports` for charts).
-ARG EXTRAS=postgres,github,service
+ARG EXTRAS=postgres,service
 
 # Build stage: wheels for pmsync and its runtime dependencies only (no test or dev extras).
 FROM python:3.11-slim AS build

@@ -9,15 +9,13 @@ without the extra gets one clear line naming it instead of a traceback:
 extra           libraries                          needed by
 ==============  =================================  =====================================================
 ``postgres``    psycopg                            ``[state] url = "postgresql+psycopg://…"``
-``github``      PyGithub (``github``), requests    ``[tracker] kind = "github"``
 ``reports``     matplotlib                         charts in ``pmsync report``
 ``service``     schedule, prometheus_client        ``pmsync serve``
 ``all``         every one of the above             the Docker image's ``EXTRAS`` build argument
 ==============  =================================  =====================================================
 
-Jira needs no extra: its adapter speaks the REST API over httpx (a base dependency), so the ``jira``
-client library is not used. A configured tracker's libraries are checked when the configuration is
-used (:func:`require_tracker`), before any of its modules is imported.
+No tracker needs an extra: the Jira and GitHub adapters speak their REST APIs over httpx (a base
+dependency), so neither the ``jira`` client library nor PyGithub is used.
 """
 
 from __future__ import annotations
@@ -28,20 +26,15 @@ from types import ModuleType
 
 from sync.errors import ConfigError
 
-__all__ = ["EXTRA_OF", "TRACKER_NEEDS", "MissingExtra", "require", "require_tracker"]
+__all__ = ["EXTRA_OF", "MissingExtra", "require"]
 
 # Top-level import name → the extra that installs it.
 EXTRA_OF: Mapping[str, str] = {
     "psycopg": "postgres",
-    "github": "github",
-    "requests": "github",  # PyGithub's transport, whose errors the GitHub adapter translates
     "matplotlib": "reports",
     "schedule": "service",
     "prometheus_client": "service",
 }
-
-# ``[tracker] kind`` → the optional modules its adapter (and its doctor checks) import at module level.
-TRACKER_NEEDS: Mapping[str, tuple[str, ...]] = {"github": ("github", "requests")}
 
 
 class MissingExtra(ConfigError):
@@ -59,7 +52,7 @@ class MissingExtra(ConfigError):
 
 def require(module: str, feature: str, *, extra: str | None = None) -> ModuleType:
     """Import ``module`` now; if it (not one of its own dependencies) is missing, raise :class:`MissingExtra`
-    naming the extra that installs it. ``feature`` says what needed it, e.g. ``'[tracker] kind = "github"'``."""
+    naming the extra that installs it. ``feature`` says what needed it, e.g. ``'[service]'``."""
     top = module.split(".", 1)[0]
     name = extra or EXTRA_OF.get(top)
     if name is None:
@@ -71,10 +64,3 @@ def require(module: str, feature: str, *, extra: str | None = None) -> ModuleTyp
         if exc.name is not None and exc.name.split(".", 1)[0] != top:
             raise
         raise MissingExtra(top, name, feature) from None
-
-
-def require_tracker(kind: str) -> None:
-    """Raise :class:`MissingExtra` when the ``[tracker] kind`` configured needs an extra that is not
-    installed; call it before importing the tracker's adapter (``plan``, ``sync``, ``doctor``…)."""
-    for module in TRACKER_NEEDS.get(kind, ()):
-        require(module, f'[tracker] kind = "{kind}"')

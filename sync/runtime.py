@@ -21,7 +21,7 @@ from sync.config.models import Settings
 from sync.core.parse import ParseOptions
 from sync.documents import excluder, source_roots
 from sync.errors import PmsyncError
-from sync.extras import require, require_tracker
+from sync.extras import require
 from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, SyncReport, run_sync
 from sync.policy import MappingPolicy
@@ -177,7 +177,6 @@ def open_runtime(
     settings = load_settings(config, os.environ if environ is None else environ)
     if settings.state.url.startswith("postgresql+psycopg:"):
         require("psycopg", "[state] url = postgresql+psycopg://…")  # the driver is the `postgres` extra
-    require_tracker(settings.tracker.kind)  # one line naming the extra, before the adapter's imports
     engine = make_engine(settings.state.url)
     http: httpx.Client | None = None
     pacer: BudgetPacer | None = None  # the run's pacer (also the retry layer's sleep)

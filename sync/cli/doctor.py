@@ -15,7 +15,6 @@ import httpx
 
 from sync.cli.syncing import config_path
 from sync.config.loading import load_settings
-from sync.extras import require_tracker
 from sync.runtime import HTTP_TIMEOUT_SECONDS
 from sync.trackers.doctor import CHECK_MODULES, Finding
 
@@ -35,7 +34,6 @@ def doctor(ctx: click.Context) -> None:
     if module is None:
         click.echo(f"ok       tracker: {settings.tracker.kind} needs no remote checks")
         return
-    require_tracker(settings.tracker.kind)  # the checks import the adapter
     with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as http:
         findings: list[Finding] = import_module(module).check(settings, http=http)
     for finding in findings:

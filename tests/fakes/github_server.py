@@ -1,6 +1,6 @@
 """A stateful fake of the GitHub REST API (the parts pmsync uses), on a real loopback HTTP server.
 
-Real sockets, so PyGithub talks to it unchanged and a ``pmsync`` subprocess can be SIGKILLed mid-call.
+Real sockets, so any HTTP client talks to it unchanged and a ``pmsync`` subprocess can be SIGKILLed mid-call.
 It keeps issues, labels, milestones, sub-issues, comments, org issue fields and issue types; answers
 ``If-None-Match`` with 304 (which does not count against the rate limit); pages with ``Link`` headers;
 serves a minimal GraphQL endpoint for one Projects v2 date field.

@@ -169,5 +169,5 @@ def test_dockerfile_installs_the_service_extras() -> None:
     text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
     match = re.search(r"^ARG EXTRAS=(\S+)$", text, re.M)
     assert match, "the Dockerfile chooses its extras with ARG EXTRAS=…"
-    assert set(match.group(1).split(",")) == {"postgres", "github", "service"}
+    assert set(match.group(1).split(",")) == {"postgres", "service"}
     assert '"pmsync[${EXTRAS}]"' in text
