@@ -120,8 +120,8 @@ def weekly_layout(report: WeeklyReport) -> Layout:
     t = report.timeliness
     return Layout(
         title="Weekly action-item report",
-        subtitle=f"{_when(report.as_of, report.timezone)}, week from {report.period_start.isoformat()}, "
-        f"{_scope(report.teams)}",
+        subtitle=f"{_when(report.as_of, report.timezone)}, week {report.period_start.isoformat()} to "
+        f"{report.as_of.astimezone(ZoneInfo(report.timezone)).date().isoformat()}, {_scope(report.teams)}",
         sections=(
             Section(
                 "Summary",
@@ -228,9 +228,6 @@ def quarterly_layout(report: QuarterlyReport) -> Layout:
     quarters = report.quarters
     current = quarters[-1]
 
-    def row(label: str, values: Sequence[str]) -> tuple[str, ...]:
-        return (label, *values)
-
     notes = tuple(q.note for q in quarters if q.note)
     trend_rows = tuple(
         (
@@ -260,15 +257,16 @@ def quarterly_layout(report: QuarterlyReport) -> Layout:
                         )
                         or "no scored contributing factors"
                     ),
+                    *(f"{current.quarter}: {note}" for note in current.ties),
                 ),
                 tables=(
                     Table(
-                        ("quarter", "1st", "2nd", "3rd"),
+                        ("quarter", "top 3 (score; ties all listed)", "ties"),
                         tuple(
-                            row(
+                            (
                                 q.quarter,
-                                [f"{c.category} ({c.score})" for c in q.top_categories]
-                                + ["–"] * (3 - len(q.top_categories)),
+                                ", ".join(f"{c.category} ({c.score})" for c in q.top_categories) or "–",
+                                "; ".join(q.ties) or "–",
                             )
                             for q in quarters
                         ),

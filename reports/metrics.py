@@ -11,6 +11,10 @@ Definitions (the README's "Reports" section repeats them):
   when it was done again) falls on or before the due date, in the configured time zone.
 - **overdue**: not done or won't-do at ``as_of`` and due before ``as_of``'s date.
 - **quarters** are calendar quarters in the configured time zone.
+- **this week** is the ``weekly_days`` (7) calendar days ending with ``as_of``'s date, in the
+  configured time zone. An item was **closed** in the week when its current closed spell (done or
+  won't do) began in it; it **became overdue** in the week when the first day it was overdue (the
+  day after its due date) falls in it.
 """
 
 from __future__ import annotations
@@ -115,6 +119,16 @@ def done_since(item: ItemFacts, as_of: dt.datetime) -> dt.datetime | None:
             break
         # A move away from done (reopened) ends the spell; done again starts a new one.
         since = (since or change.at) if change.status is Status.DONE else None
+    return since
+
+
+def closed_since(item: ItemFacts, as_of: dt.datetime) -> dt.datetime | None:
+    """When the item's current closed spell (done or won't do, in any order) began."""
+    since: dt.datetime | None = None
+    for change in item.history:
+        if change.at > as_of:
+            break
+        since = (since or change.at) if change.status.is_closed else None
     return since
 
 
@@ -333,15 +347,26 @@ def selected_incidents(data: ReportData, as_of: dt.datetime, settings: ReportSet
     ]
 
 
+def week_start(today: dt.date, settings: ReportSettings) -> dt.date:
+    """The first day of the ``weekly_days`` days ending with ``today`` (both included)."""
+    return today - dt.timedelta(days=max(1, settings.weekly_days) - 1)
+
+
 def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings) -> WeeklyReport:
     """The weekly completion report as of ``as_of`` (an aware datetime)."""
     zone = settings.zone
     today = local_date(as_of, zone)
-    period_start = today - dt.timedelta(days=settings.weekly_days)
+    period_start = week_start(today, settings)
     states = item_states(data, as_of, settings)
     window_start = dt.datetime.combine(period_start, dt.time(0), tzinfo=zone)
-    closed = sum(1 for s in states if s.done_at is not None and s.done_at >= window_start)
-    became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= period_start)
+    closed = sum(
+        1
+        for s in states
+        if s.status.is_closed and (since := closed_since(s.item, as_of)) is not None and since >= window_start
+    )
+    # Overdue from the day after the due date: that day falls in the week.
+    first_late_due = period_start - dt.timedelta(days=1)
+    became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= first_late_due)
     return WeeklyReport(
         as_of=as_of,
         timezone=settings.timezone,

@@ -207,7 +207,9 @@ class QuarterFacts(Result):
     incidents: int
     has_data: bool
     note: str | None = Field(description="'no incidents in 2026Q2' when there is nothing to measure")
-    top_categories: list[CategoryScore]
+    top_categories: list[CategoryScore] = Field(description="the top 3 by score, and every category tied with the 3rd")
+    category_scores: list[CategoryScore] = Field(description="every category that scored, highest first")
+    ties: list[str] = Field(description="'tie at score 5: monitoring, testing' for each shared score in the top")
     mttd_minutes: float | None
     mttd_incidents: int
     mttr_minutes: float | None
@@ -237,7 +239,9 @@ class QuarterlyReport(Result):
     teams: list[str]
     quarter: str
     quarters: list[QuarterFacts] = Field(description="oldest first; the last one is the reviewed quarter")
-    trends: list[Trend] = Field(description="the template's six questions, in its order")
+    trends: list[Trend] = Field(
+        description="the template's six questions, in its order; question 1 has one trend per top category"
+    )
 
 
 Report = Annotated[

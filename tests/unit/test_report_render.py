@@ -60,7 +60,7 @@ def test_golden_markdown_says_what_matters() -> None:
     # 6 items: 2 done, 1 won't do → 2 / (6 − 1); one of the two done items was late (reopened, done again)
     assert "Completion: 40 % (2/5)" in weekly
     assert "On time: 50 % (1/2)" in weekly
-    assert "| INC-2026-0101#2 | T-INC-2026-0101#2 | alice | P1 | 2026-01-18 | 92 | in_progress |" in weekly
+    assert "| INC-2026-0101#2 | T-INC-2026-0101#2 | alice | P1 | 2026-01-18 | 92 | in\\_progress |" in weekly
     repeats = (GOLDEN / "repeats.md").read_text(encoding="utf-8")
     assert "INC-2026-0415 repeats INC-2026-0101" in repeats
     assert "fixed but recurred" in repeats
@@ -154,3 +154,62 @@ def test_empty_reports_render() -> None:
         assert "no data" in render_html(report) or isinstance(report, type(repeats_report(empty, AS_OF, SETTINGS)))
     assert "Nothing is overdue." in render_text(overdue_report(empty, AS_OF, SETTINGS))
     assert "no incidents in 2026Q2" in render_markdown(quarterly_report(empty, AS_OF, "2026Q2", SETTINGS))
+
+
+def hostile_overdue() -> AnyReport:
+    """Overdue items whose texts and owners carry spreadsheet formulas and Markdown specials."""
+    from tests.unit.report_fixtures import incident, item
+
+    texts = [
+        '=HYPERLINK("http://evil.example","click")',
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+2",
+        "-2+3",
+        "\tTabbed",
+        "\rReturn",
+        "*urgent* fix | the <b>pool</b> [link](x) `code` ~gone~ a_b",
+    ]
+    data = ReportData(
+        incidents=(incident("INC-1"),),
+        items=tuple(item(f"INC-1#{n}", due="2026-03-01", text=t) for n, t in enumerate(texts, start=1)),
+    )
+    return overdue_report(data, AS_OF, SETTINGS)
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised() -> None:
+    """Issue 24 item 5: OWASP's rule — a leading ' makes the cell text in a spreadsheet."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(render_csv(hostile_overdue()), newline="")))
+    header, body = rows[0], rows[1:]
+    texts = [row[header.index("text")] for row in body]
+    assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
+    assert '\'=HYPERLINK("http://evil.example","click")' in texts
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in texts
+    assert {"'+1+2", "'-2+3", "'\tTabbed", "'\nReturn"} <= set(texts)  # a bare CR would split the row
+    # plain numbers stay numbers for BI tools
+    assert all(row[header.index("days_overdue")].isdigit() for row in body)
+
+
+def test_neutralise_leaves_numbers_and_ordinary_text_alone() -> None:
+    from reports.render_csv import neutralise
+
+    assert [neutralise(c) for c in ("-3", "-0.25", "1e-05", "ok", "", "a=b")] == [
+        "-3",
+        "-0.25",
+        "1e-05",
+        "ok",
+        "",
+        "a=b",
+    ]
+    assert neutralise("-3 days") == "'-3 days"
+
+
+def test_markdown_escapes_its_specials() -> None:
+    """Issue 24 item 5: a cell's *, |, <tag>, [link] and backticks show as written."""
+    md = render_markdown(hostile_overdue())
+    row = next(line for line in md.splitlines() if "urgent" in line)
+    assert "\\*urgent\\* fix \\| the &lt;b&gt;pool&lt;/b&gt; \\[link\\](x) \\`code\\` \\~gone\\~ a\\_b" in row
+    assert row.count(" | ") == 7  # the escaped pipe did not add a column
+    assert "<b>" not in md
