@@ -66,7 +66,6 @@ def generate(seed: int = 7) -> ReportData:
                 detection_delay_minutes=rng.randint(1, 90),
                 factors=factors,
                 root_cause_text=text,
-                mentions_text="",
                 cost_total=Decimal(rng.randint(0, 100_000)),
             )
         )

@@ -336,6 +336,7 @@ def repeats_layout(report: RepeatsReport) -> Layout:
             *(
                 f"{link.later} repeats {link.earlier}: {link.reason}, similarity {link.similarity:.2f}, "
                 f"shared primary factors: {', '.join(link.shared_factors) or 'none'}"
+                + (f"; named in {'; '.join(link.found_in)}" if link.found_in else "")
                 for link in cluster.links
             ),
         ]

@@ -33,7 +33,7 @@ from reports.results import (
 Row = tuple[str, ...]
 METRIC_HEADER: Row = ("section", "group", "metric", "value", "numerator", "denominator")
 ITEM_HEADER: Row = ("item", "incident", "ticket", "owner", "priority", "team", "due", "days_overdue", "status", "text")
-PAIR_HEADER: Row = ("cluster", "earlier", "later", "reason", "similarity", "shared_factors")
+PAIR_HEADER: Row = ("cluster", "earlier", "later", "reason", "similarity", "shared_factors", "found_in")
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -143,6 +143,7 @@ def repeat_rows(r: RepeatsReport) -> Iterator[Row]:
                 link.reason,
                 str(link.similarity),
                 ";".join(link.shared_factors),
+                " | ".join(link.found_in),
             )
 
 

@@ -159,7 +159,13 @@ class PairLink(Result):
     later: str
     shared_factors: list[str]
     similarity: float
-    reason: str = Field(description="'similar root cause' or 'names the earlier incident'")
+    reason: str = Field(
+        description="'similar root cause', 'names the earlier incident' or 'the earlier incident names it'"
+    )
+    found_in: list[str] = Field(
+        default_factory=list,
+        description="every place either document names the other: 'INC-7: section \"Related incidents\", line 40'",
+    )
 
 
 class EarlierItem(Result):

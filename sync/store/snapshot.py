@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
+from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange, TextSource
 from sync.core.model import Status
 from sync.store import tables as t
 from sync.store.boundary import state_errors
@@ -53,6 +53,40 @@ def _flatten(value: Any) -> list[str]:
     return [str(value)] if value is not None else []
 
 
+def document_texts(
+    title: str | None, data: Mapping[str, Any], whys: list[str], notes: list[str], impact: Any
+) -> tuple[TextSource, ...]:
+    """Every text of the document, each with its place: the title, the front matter, then each
+    section as written (stored since issue 28). A document stored before that has no sections:
+    its parsed fields stand in for them, without line numbers."""
+    texts = [TextSource("title", str(title or ""))]
+    meta = [*_flatten(data.get("metadata") or {}), *[str(tag) for tag in data.get("tags") or ()]]
+    texts.append(TextSource("front matter", "\n".join(meta)))
+    sections = [s for s in data.get("sections") or () if isinstance(s, Mapping)]
+    if sections:
+        texts.extend(
+            TextSource(f'section "{s.get("title") or "(untitled)"}"', str(s.get("text") or ""), _line(s.get("line")))
+            for s in sections
+        )
+    else:
+        fields = {
+            "5 whys": whys,
+            "contributing factors": notes,
+            "timeline": _texts(data.get("timeline") or (), "text"),
+            "action items": _texts(data.get("action_items") or (), "text"),
+            "prevention": _texts(data.get("prevention") or (), "text"),
+            "what went well": [str(w) for w in data.get("went_well") or ()],
+            "impact": [str(impact.get("text") or "")] if isinstance(impact, Mapping) else [],
+        }
+        texts.extend(TextSource(place, "\n".join(values)) for place, values in fields.items())
+    return tuple(t for t in texts if t.text)
+
+
+def _line(value: Any) -> int | None:
+    # A section's text starts on the line after its heading.
+    return value + 1 if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def incident_facts(key: str, row: Any) -> IncidentFacts:
     """One ``postmortems`` row (its ``data`` is the parsed document as JSON, without sections)."""
     data: Mapping[str, Any] = row.data if isinstance(row.data, Mapping) else {}
@@ -67,18 +101,7 @@ def incident_facts(key: str, row: Any) -> IncidentFacts:
     detection = data.get("detection") if isinstance(data.get("detection"), Mapping) else {}
     cost = data.get("cost") if isinstance(data.get("cost"), Mapping) else None
     impact = data.get("impact") if isinstance(data.get("impact"), Mapping) else {}
-    mentions = [
-        str(row.title or ""),
-        *whys,
-        *notes,
-        *_texts(data.get("timeline") or (), "text"),
-        *_texts(data.get("action_items") or (), "text"),
-        *_texts(data.get("prevention") or (), "text"),
-        *[str(w) for w in data.get("went_well") or ()],
-        str(impact.get("text") or "") if isinstance(impact, Mapping) else "",
-        *_flatten(data.get("metadata") or {}),
-        *[str(tag) for tag in data.get("tags") or ()],
-    ]
+    texts = document_texts(row.title, data, whys, notes, impact)
     delay = detection.get("delay_minutes") if isinstance(detection, Mapping) else None
     duration = data.get("duration_minutes")
     return IncidentFacts(
@@ -95,7 +118,7 @@ def incident_facts(key: str, row: Any) -> IncidentFacts:
         detection_delay_minutes=delay if isinstance(delay, int) else None,
         factors=factors,
         root_cause_text="\n".join([*whys, *notes]),
-        mentions_text="\n".join(m for m in mentions if m),
+        texts=texts,
         cost_total=_decimal(cost.get("total")) if cost is not None else None,
         path=row.path,
     )

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
+from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange, TextSource
 from sync.core.model import Status
 
 
@@ -71,7 +71,7 @@ def incident(
         detection_delay_minutes=delay,
         factors=tuple(factors),
         root_cause_text=root_cause,
-        mentions_text=mentions or root_cause,
+        texts=(TextSource("text", mentions or root_cause),),
         cost_total=Decimal(cost) if cost is not None else None,
     )
 
