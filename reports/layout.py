@@ -24,9 +24,23 @@ AnyReport = WeeklyReport | OverdueReport | QuarterlyReport | RepeatsReport
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cell that links to ``url`` (a ticket on the tracker); renderers without links show ``text``."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Cell = str | Link
+
+
+@dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -95,13 +109,23 @@ def group_table(label: str, groups: Sequence[GroupCompletion]) -> Table:
     )
 
 
+OVERDUE_ROWS = 50  # the weekly report's overdue table: the most overdue, then "and N more"
+
+
+def ticket_cell(ticket: str | None, url: str | None) -> Cell:
+    if ticket is None:
+        return "–"
+    # Only a web address becomes a link: a tracker URL of another scheme is shown as text.
+    return Link(ticket, url) if url and url.startswith(("https://", "http://")) else ticket
+
+
 def overdue_table(rows: Sequence[OverdueItem]) -> Table:
     return Table(
         headers=("item", "ticket", "owner", "priority", "due", "days overdue", "status", "action"),
         rows=tuple(
             (
                 r.item,
-                r.ticket or "–",
+                ticket_cell(r.ticket, r.url),
                 r.owner or "–",
                 r.priority or "–",
                 r.due.isoformat(),
@@ -111,6 +135,26 @@ def overdue_table(rows: Sequence[OverdueItem]) -> Table:
             )
             for r in rows
         ),
+    )
+
+
+def _capped_lines(count: int) -> tuple[str, ...]:
+    if count == 0:
+        return ("Nothing is overdue.",)
+    if count > OVERDUE_ROWS:
+        return (
+            f"The {OVERDUE_ROWS} most overdue, and {count - OVERDUE_ROWS} more "
+            "(all of them: `pmsync report overdue`, or --format csv or json).",
+        )
+    return ()
+
+
+def overdue_groups(label: str, groups: Sequence[GroupCompletion]) -> Table:
+    """Groups with overdue items, most overdue first."""
+    late = sorted((g for g in groups if g.overdue), key=lambda g: (-g.overdue, g.group.casefold()))
+    return Table(
+        headers=(label, "overdue", "open", "items"),
+        rows=tuple((g.group, str(g.overdue), str(g.open + g.in_progress), str(g.items)) for g in late),
     )
 
 
@@ -132,10 +176,39 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                 chart="completion_by_quarter",
             ),
             Section(
+                "Completion trend (last 12 weeks)",
+                lines=("Completion at the end of each week, from the tickets' status history.",)
+                if report.completion_trend
+                else ("No history yet.",),
+                tables=(
+                    Table(
+                        ("week ending", "items", "completion"),
+                        tuple(
+                            (w.week_end.isoformat(), str(w.items), w.completion.percent())
+                            for w in report.completion_trend
+                        ),
+                    ),
+                )
+                if report.completion_trend
+                else (),
+                chart="completion_trend_weeks",
+            ),
+            Section(
                 f"Overdue ({len(report.overdue)})",
-                lines=() if report.overdue else ("Nothing is overdue.",),
-                tables=(overdue_table(report.overdue),) if report.overdue else (),
+                lines=_capped_lines(len(report.overdue)),
+                tables=(overdue_table(report.overdue[:OVERDUE_ROWS]),) if report.overdue else (),
                 chart="overdue_by_priority",
+            ),
+            Section(
+                "Overdue by team and by owner",
+                lines=() if report.overdue else ("Nothing is overdue.",),
+                tables=(
+                    overdue_groups("team", b.team),
+                    overdue_groups("owner", b.owner),
+                )
+                if report.overdue
+                else (),
+                chart="overdue_by_team_and_owner",
             ),
             Section(
                 "Ageing of open items",

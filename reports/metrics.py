@@ -354,6 +354,8 @@ def week_start(today: dt.date, settings: ReportSettings) -> dt.date:
 
 def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings) -> WeeklyReport:
     """The weekly completion report as of ``as_of`` (an aware datetime)."""
+    from reports.trend import completion_trend  # it builds on this module's helpers
+
     zone = settings.zone
     today = local_date(as_of, zone)
     period_start = week_start(today, settings)
@@ -380,6 +382,7 @@ def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings
         time_to_close=time_to_close(states),
         breakdowns=breakdowns(states),
         timeliness=timeliness(selected_incidents(data, as_of, settings), settings),
+        completion_trend=completion_trend(data, as_of, settings),
     )
 
 

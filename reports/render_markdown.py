@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reports.layout import AnyReport, Layout, Table, layout_of
+from reports.layout import AnyReport, Cell, Layout, Link, Table, layout_of
 
 # Inline specials only: every line starts with "- ", "| " or "#", so "-", "+" and "#" inside
 # text cannot start a list or heading, and "(" or "!" mean nothing without the escaped "[".
@@ -22,10 +22,18 @@ def escape(text: str) -> str:
     return "".join(_ENTITIES.get(c, c) for c in folded)
 
 
+def cell_markdown(cell: Cell) -> str:
+    if isinstance(cell, Link):
+        # Spaces, parentheses and pipes in the address would end the link or the table cell.
+        target = "".join(f"%{ord(c):02X}" if c in " ()|<>" else c for c in cell.url)
+        return f"[{escape(cell.text)}]({target})"
+    return escape(cell)
+
+
 def table_markdown(table: Table) -> list[str]:
     out = ["| " + " | ".join(escape(h) for h in table.headers) + " |"]
     out.append("|" + "|".join("---" for _ in table.headers) + "|")
-    out.extend("| " + " | ".join(escape(c) for c in row) + " |" for row in table.rows)
+    out.extend("| " + " | ".join(cell_markdown(c) for c in row) + " |" for row in table.rows)
     return out
 
 

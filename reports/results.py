@@ -118,6 +118,12 @@ class Timeliness(Result):
     late: list[LateReview]
 
 
+class WeekCompletion(Result):
+    week_end: dt.date
+    items: int = Field(description="items counted at the week's end")
+    completion: Ratio = Field(description="done / (items − won't do) at the week's end, from the status history")
+
+
 class WeeklyReport(Result):
     kind: Literal["weekly"] = "weekly"
     as_of: dt.datetime
@@ -132,6 +138,9 @@ class WeeklyReport(Result):
     time_to_close: list[CloseTime]
     breakdowns: Breakdowns
     timeliness: Timeliness
+    completion_trend: list[WeekCompletion] = Field(
+        default_factory=list, description="the last 12 weeks, oldest first; the last one ends at as_of"
+    )
 
 
 class Nudge(Result):

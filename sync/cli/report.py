@@ -17,6 +17,7 @@ from reports.metrics import in_teams, item_states, local_date, overdue_report, q
 from reports.nudges import plan_nudges
 from reports.quarterly import quarterly_report
 from reports.render_csv import render_csv
+from reports.render_html import render_html
 from reports.render_json import render_json
 from reports.render_markdown import render_markdown
 from reports.render_text import render_text
@@ -41,19 +42,11 @@ from sync.runtime import open_runtime, report_settings
 from sync.store.lock import run_lock
 from sync.store.snapshot import load_report_data
 
-
-def _render_html(report: AnyReport) -> str:
-    # matplotlib is imported only for HTML.
-    from reports.render_html import render_html
-
-    return render_html(report)
-
-
 RENDERERS: dict[str, Callable[[AnyReport], str]] = {
     "table": render_text,
     "md": render_markdown,
     "markdown": render_markdown,
-    "html": _render_html,
+    "html": render_html,
     "json": render_json,
     "csv": render_csv,
 }

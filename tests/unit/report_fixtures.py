@@ -26,6 +26,7 @@ def item(
     opened: str | None = "2026-01-01 09:00",
     present: bool = True,
     text: str = "Do the thing",
+    url: str | None = None,
 ) -> ItemFacts:
     return ItemFacts(
         key=key,
@@ -37,7 +38,7 @@ def item(
         due=dt.date.fromisoformat(due) if due else None,
         present=present,
         ticket=f"T-{key}",
-        url=None,
+        url=url,
         history=tuple(StatusChange(status=Status(s), at=at(when)) for s, when in history),
         opened_at=at(opened) if opened else None,
     )
