@@ -27,16 +27,16 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Literal
 
-from reports.facts import IncidentFacts, ItemFacts, ReportData, ReportSettings
+from reports.facts import IncidentFacts, ReportData, ReportSettings
 from reports.metrics import (
     counted,
     in_teams,
-    item_state,
     parse_quarter,
     previous_quarter,
     quarter_bounds,
     quarter_name,
     quarter_of,
+    status_at,
 )
 from reports.repeats import find_pairs
 from reports.results import CategoryScore, QuarterFacts, QuarterlyReport, Ratio, Trend
@@ -88,28 +88,34 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(statistics.fmean(values), 1) if values else None
 
 
-def quarter_facts(
-    name: str,
-    incidents: Sequence[IncidentFacts],
-    items_due: Sequence[ItemFacts],
-    incident_by_key: Mapping[str, IncidentFacts],
-    as_of: dt.datetime,
-    repeated: set[str],
-    settings: ReportSettings,
-) -> QuarterFacts:
-    zone = settings.zone
-    done = denominator = 0
-    for item in items_due:
-        if not counted(item, as_of):
+def due_completion(data: ReportData, as_of: dt.datetime, settings: ReportSettings) -> dict[str, tuple[int, int]]:
+    """Per quarter of the due date: (items done at ``as_of``, items not won't-do) among the counted
+    items of the selected teams. :mod:`sync.store.report_queries` computes the same in SQL."""
+    incident_by_key = {i.key: i for i in data.incidents}
+    done: dict[str, int] = defaultdict(int)
+    denominator: dict[str, int] = defaultdict(int)
+    for item in data.items:
+        if item.due is None or not counted(item, as_of):
             continue
         incident = incident_by_key.get(item.incident_key)
         if not in_teams(incident, settings.teams):
             continue
-        status = item_state(item, incident, as_of, zone).status
+        status = status_at(item, as_of)
         if status is Status.WONT_DO:
             continue
-        denominator += 1
-        done += status is Status.DONE
+        name = quarter_of(item.due)
+        denominator[name] += 1
+        done[name] += status is Status.DONE
+    return {name: (done[name], denominator[name]) for name in denominator}
+
+
+def quarter_facts(
+    name: str,
+    incidents: Sequence[IncidentFacts],
+    completion: tuple[int, int],
+    repeated: set[str],
+) -> QuarterFacts:
+    done, denominator = completion
     scores = category_scores(incidents)
     delays = [float(i.detection_delay_minutes) for i in incidents if i.detection_delay_minutes is not None]
     durations = [i.minutes for i in incidents if i.minutes is not None]
@@ -194,8 +200,16 @@ def trends(quarters: Sequence[QuarterFacts]) -> list[Trend]:
     ]
 
 
-def quarterly_report(data: ReportData, as_of: dt.datetime, quarter: str, settings: ReportSettings) -> QuarterlyReport:
-    """The review of ``quarter`` (``2026Q3``) with the ``trend_quarters − 1`` quarters before it."""
+def quarterly_report(
+    data: ReportData,
+    as_of: dt.datetime,
+    quarter: str,
+    settings: ReportSettings,
+    completions: Mapping[str, tuple[int, int]] | None = None,
+) -> QuarterlyReport:
+    """The review of ``quarter`` (``2026Q3``) with the ``trend_quarters − 1`` quarters before it.
+    ``completions`` (per due quarter, see :func:`due_completion`) is computed from ``data.items``
+    unless given — the state database gives it without loading the items."""
     zone = settings.zone
     year, number = parse_quarter(quarter)
     wanted: list[tuple[int, int]] = [(year, number)]
@@ -205,18 +219,14 @@ def quarterly_report(data: ReportData, as_of: dt.datetime, quarter: str, setting
     first_start = bounds[0][0]
     selected = [i for i in data.incidents if in_teams(i, settings.teams)]
     repeated = {p.later.key for p in find_pairs(selected, settings, later_from=first_start, first_only=True)}
-    incident_by_key = {i.key: i for i in data.incidents}
-    due_in: dict[str, list[ItemFacts]] = defaultdict(list)
-    for item in data.items:
-        if item.due is not None:
-            due_in[quarter_of(item.due)].append(item)
+    completions = due_completion(data, as_of, settings) if completions is None else completions
     facts: list[QuarterFacts] = []
     for (y, q), (start, end) in zip(wanted, bounds, strict=True):
         inside = [
             i for i in selected if i.occurred_at is not None and start <= i.occurred_at < end and i.occurred_at <= as_of
         ]
         name = quarter_name(y, q)
-        facts.append(quarter_facts(name, inside, due_in.get(name, []), incident_by_key, as_of, repeated, settings))
+        facts.append(quarter_facts(name, inside, completions.get(name, (0, 0)), repeated))
     return QuarterlyReport(
         as_of=as_of,
         timezone=settings.timezone,

@@ -10,10 +10,19 @@ from typing import Any
 
 import click
 import httpx
+from sqlalchemy import Engine
 
 from reports.facts import ReportData, ReportSettings
 from reports.layout import AnyReport
-from reports.metrics import in_teams, item_states, local_date, overdue_report, quarter_of, weekly_report
+from reports.metrics import (
+    in_teams,
+    item_states,
+    local_date,
+    overdue_report,
+    parse_quarter,
+    quarter_of,
+    weekly_report,
+)
 from reports.nudges import plan_nudges
 from reports.quarterly import quarterly_report
 from reports.render_csv import render_csv
@@ -40,8 +49,10 @@ from sync.publish import write_atomically as write_file
 from sync.repeat_links import link_repeat_parents
 from sync.runtime import open_runtime, report_settings
 from sync.store.lock import run_lock
+from sync.store.report_queries import has_postmortems, quarterly_report_sql, weekly_report_sql
 from sync.store.snapshot import load_report_data
 
+AGGREGATED = frozenset({"weekly", "quarterly"})
 RENDERERS: dict[str, Callable[[AnyReport], str]] = {
     "table": render_text,
     "md": render_markdown,
@@ -70,16 +81,32 @@ def parse_as_of(text: str | None, now: dt.datetime, settings: ReportSettings) ->
 def build_report(
     kind: str, data: ReportData, as_of: dt.datetime, quarter: str | None, settings: ReportSettings
 ) -> AnyReport:
+    """A report from the state loaded into Python (overdue and repeats; tests of the others)."""
     if kind == "weekly":
         return weekly_report(data, as_of, settings)
     if kind == "overdue":
         return overdue_report(data, as_of, settings)
     if kind == "repeats":
         return repeats_report(data, as_of, settings)
+    return quarterly_report(data, as_of, reviewed_quarter(quarter, as_of, settings), settings)
+
+
+def reviewed_quarter(quarter: str | None, as_of: dt.datetime, settings: ReportSettings) -> str:
+    text = quarter or quarter_of(local_date(as_of, settings.zone))
     try:
-        return quarterly_report(data, as_of, quarter or quarter_of(local_date(as_of, settings.zone)), settings)
+        parse_quarter(text)
     except ValueError as exc:
         raise UsageError(f"--quarter: {exc}", hint="e.g. --quarter 2026Q3") from None
+    return text
+
+
+def aggregated_report(
+    kind: str, engine: Engine, tracker: str, as_of: dt.datetime, quarter: str | None, settings: ReportSettings
+) -> AnyReport:
+    """The weekly and quarterly reports, counted in the database: 100,000 items are never loaded."""
+    if kind == "weekly":
+        return weekly_report_sql(engine, tracker, as_of, settings)
+    return quarterly_report_sql(engine, tracker, as_of, reviewed_quarter(quarter, as_of, settings), settings)
 
 
 @click.command("report")
@@ -136,10 +163,16 @@ def report_cmd(
             settings = report_settings(rt.settings, teams)
             now = rt.clock()
             as_of = parse_as_of(as_of_text, now, settings)
-            data = load_report_data(rt.engine, rt.tracker.name)
-            report = build_report(kind, data, as_of, quarter, settings)
+            if kind in AGGREGATED:
+                report = aggregated_report(kind, rt.engine, rt.tracker.name, as_of, quarter, settings)
+                data = ReportData()
+                empty = not has_postmortems(rt.engine)
+            else:
+                data = load_report_data(rt.engine, rt.tracker.name)
+                report = build_report(kind, data, as_of, quarter, settings)
+                empty = not data.incidents
             messages: list[str] = []
-            if not data.incidents:
+            if empty:
                 # A first run before any sync: say why every number is empty.
                 messages.append("note: the state database holds no post-mortems yet; run `pmsync sync` first")
             if nudge:
