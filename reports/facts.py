@@ -115,6 +115,7 @@ class ReportSettings:
     weekly_days: int = 7
     teams: tuple[str, ...] = field(default_factory=tuple)  # only these teams (empty: all)
     nudge_days_before: int = 2
+    nudge_every_days: int = 0  # remind overdue items again this often (0: once)
     quiet_hours: tuple[int, int] | None = (20, 8)
 
     @property

@@ -144,7 +144,7 @@ def _capped_lines(count: int) -> tuple[str, ...]:
     if count > OVERDUE_ROWS:
         return (
             f"The {OVERDUE_ROWS} most overdue, and {count - OVERDUE_ROWS} more "
-            "(all of them: `pmsync report overdue`, or --format csv or json).",
+            "(all of them: `pmsync report overdue`, or --format json).",
         )
     return ()
 
@@ -194,8 +194,8 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                 chart="completion_trend_weeks",
             ),
             Section(
-                f"Overdue ({len(report.overdue)})",
-                lines=_capped_lines(len(report.overdue)),
+                f"Overdue ({report.completion.overdue})",
+                lines=_capped_lines(report.completion.overdue),
                 tables=(overdue_table(report.overdue[:OVERDUE_ROWS]),) if report.overdue else (),
                 chart="overdue_by_priority",
             ),

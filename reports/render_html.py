@@ -7,7 +7,6 @@ deterministic.
 from __future__ import annotations
 
 import html
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,10 +59,13 @@ def _completion_trend_weeks(report: WeeklyReport) -> str:
 
 
 def _overdue_by_priority(report: WeeklyReport | OverdueReport) -> str:
-    counts = Counter(o.priority or "(none)" for o in report.overdue)
-    labels = sorted(counts)
+    groups = report.breakdowns.priority if isinstance(report, WeeklyReport) else report.by_priority
+    late = [g for g in groups if g.overdue]
     return svg.bars(
-        "Overdue items by priority", labels, [Series("overdue", [float(counts[p]) for p in labels])], "items"
+        "Overdue items by priority",
+        [g.group for g in late],
+        [Series("overdue", [float(g.overdue) for g in late])],
+        "items",
     )
 
 

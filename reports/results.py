@@ -133,7 +133,10 @@ class WeeklyReport(Result):
     completion: Completion
     closed_in_period: int
     became_overdue_in_period: int
-    overdue: list[OverdueItem]
+    overdue: list[OverdueItem] = Field(
+        description="most overdue first; every one in JSON (completion.overdue counts them), the first 50 in the "
+        "other formats"
+    )
     ageing: Ageing
     time_to_close: list[CloseTime]
     breakdowns: Breakdowns
@@ -149,6 +152,7 @@ class Nudge(Result):
     owner: str | None
     due: dt.date
     window: str = Field(description="'before-due' or 'overdue'")
+    spell: int = Field(default=0, description="overdue: which reminder (every nudge_every_days days) this is, from 0")
     message: str
 
 

@@ -41,6 +41,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import ColumnElement
 
 from reports.facts import IncidentFacts, ReportData, ReportSettings
@@ -151,6 +152,15 @@ def _temporary_tables(conn: Connection) -> Iterator[None]:
 
 
 def _fill_items(conn: Connection, tracker: str, as_of: dt.datetime, settings: ReportSettings) -> None:
+    conn.execute(
+        insert(report_items).from_select(
+            [c.name for c in report_items.columns], _item_rows(conn, tracker, as_of, settings)
+        )
+    )
+
+
+def _item_rows(conn: Connection, tracker: str, as_of: dt.datetime, settings: ReportSettings) -> Select[Any]:
+    """One row per counted item, in ``report_items``' columns (the due cut-offs must be filled)."""
     zone = settings.zone
     today = local_date(as_of, zone)
     sh, ai, tk, pm = t.status_history, t.action_items, t.tickets, t.postmortems
@@ -215,7 +225,7 @@ def _fill_items(conn: Connection, tracker: str, as_of: dt.datetime, settings: Re
     closed = status.in_(_CLOSED)
     is_done = status == Status.DONE.value
     opened = tk.c.created_at
-    rows = select(
+    values: list[ColumnElement[Any]] = [
         ai.c.item_key,
         func.coalesce(pm.c.incident_id, ai.c.incident_key),
         ai.c.priority,
@@ -233,7 +243,8 @@ def _fill_items(conn: Connection, tracker: str, as_of: dt.datetime, settings: Re
         case((is_done & ai.c.due.is_not(None), case((current.c.done_since < due_cutoffs.c.cutoff, 1), else_=0))),
         case((~closed & opened.is_not(None), _days(conn, at, opened))),
         case((is_done & opened.is_not(None), _days(conn, current.c.done_since, opened))),
-    ).select_from(
+    ]
+    rows = select(*(value.label(c.name) for value, c in zip(values, report_items.columns, strict=True))).select_from(
         ai.outerjoin(tk, (tk.c.owner_key == ai.c.item_key) & (tk.c.tracker == tracker) & (tk.c.kind == "item"))
         .outerjoin(current, current.c.item_key == ai.c.item_key)
         .outerjoin(pm, pm.c.incident_key == ai.c.incident_key)
@@ -242,7 +253,7 @@ def _fill_items(conn: Connection, tracker: str, as_of: dt.datetime, settings: Re
     rows = rows.where(ai.c.present == true(), opened.is_(None) | (opened <= at))
     if settings.teams:
         rows = rows.where(func.lower(_team()).in_([team.casefold() for team in settings.teams]))
-    conn.execute(insert(report_items).from_select([c.name for c in report_items.columns], rows))
+    return rows
 
 
 def _tallies(conn: Connection, column: Any | None) -> dict[Any, Tally]:
@@ -349,8 +360,12 @@ def _timeliness_incidents(conn: Connection, as_of: dt.datetime, settings: Report
 
 
 @state_errors
-def weekly_report_sql(engine: Engine, tracker: str, as_of: dt.datetime, settings: ReportSettings) -> WeeklyReport:
-    """:func:`reports.metrics.weekly_report`, aggregated in the database."""
+def weekly_report_sql(
+    engine: Engine, tracker: str, as_of: dt.datetime, settings: ReportSettings, overdue_limit: int | None = None
+) -> WeeklyReport:
+    """:func:`reports.metrics.weekly_report`, aggregated in the database. With ``overdue_limit``
+    only the most overdue items are listed (what Markdown, HTML and the terminal show); their
+    number is ``completion.overdue`` either way."""
     zone = settings.zone
     today = local_date(as_of, zone)
     period_start = week_start(today, settings)
@@ -373,6 +388,25 @@ def weekly_report_sql(engine: Engine, tracker: str, as_of: dt.datetime, settings
                 func.count(case(((ri.c.overdue == 1) & (ri.c.due >= period_start - dt.timedelta(days=1)), 1))),
             )
         ).one()
+        key_order = ri.c.item_key.collate("C") if conn.dialect.name == "postgresql" else ri.c.item_key
+        overdue_rows = (
+            select(
+                ri.c.item_key,
+                ri.c.incident,
+                ri.c.ticket,
+                ri.c.url,
+                ri.c.owner,
+                ri.c.priority,
+                ri.c.team,
+                ri.c.due,
+                ri.c.status,
+                ri.c.text,
+            )
+            .where(ri.c.overdue == 1)
+            # reports.metrics.overdue_items' order, by code point as Python compares
+            .order_by(ri.c.due, func.coalesce(ri.c.priority, "P9"), key_order)
+            .limit(overdue_limit)
+        )
         overdue = [
             OverdueItem.model_construct(
                 item=item,
@@ -387,30 +421,14 @@ def weekly_report_sql(engine: Engine, tracker: str, as_of: dt.datetime, settings
                 status=status,
                 text=text,
             )
-            for item, incident, ticket, url, owner, priority, team, due, status, text in conn.execute(
-                select(
-                    ri.c.item_key,
-                    ri.c.incident,
-                    ri.c.ticket,
-                    ri.c.url,
-                    ri.c.owner,
-                    ri.c.priority,
-                    ri.c.team,
-                    ri.c.due,
-                    ri.c.status,
-                    ri.c.text,
-                ).where(ri.c.overdue == 1)
-            ).all()
+            for item, incident, ticket, url, owner, priority, team, due, status, text in conn.execute(overdue_rows)
         ]
-        overdue.sort(key=lambda r: (-r.days_overdue, r.priority or "P9", r.item))
         ages = [
             None if days is None else _whole_days(days)
-            for (days,) in conn.execute(select(ri.c.age_days).where(ri.c.status.not_in(_CLOSED))).all()
+            for (days,) in conn.execute(select(ri.c.age_days).where(ri.c.status.not_in(_CLOSED)))
         ]
         close_days: dict[str, list[float]] = defaultdict(list)
-        for priority, days in conn.execute(
-            select(ri.c.priority, ri.c.close_days).where(ri.c.close_days.is_not(None))
-        ).all():
+        for priority, days in conn.execute(select(ri.c.priority, ri.c.close_days).where(ri.c.close_days.is_not(None))):
             close_days[priority or NONE_GROUP].append(max(0.0, _exact(days)))
         trend = _trend(conn, tracker, as_of, settings)
         incidents = _timeliness_incidents(conn, as_of, settings)
@@ -437,24 +455,25 @@ def quarterly_report_sql(
 ) -> QuarterlyReport:
     """:func:`reports.quarterly.quarterly_report`: the incidents are read (repeat detection needs
     their text); the items are only counted, per due quarter, in the database."""
-    ri = report_items
     with engine.connect() as conn:
         incidents = tuple(
             incident_facts(row.incident_key, row)
             for row in conn.execute(select(t.postmortems).order_by(t.postmortems.c.incident_key))
         )
         with _temporary_tables(conn):
-            _fill_items(conn, tracker, as_of, settings)
+            rows = _item_rows(conn, tracker, as_of, settings).subquery()
+            status, due = rows.c[report_items.c.status.name], rows.c[report_items.c.due.name]
             done: dict[str, int] = defaultdict(int)
             denominator: dict[str, int] = defaultdict(int)
-            for due, status, n in conn.execute(
-                select(ri.c.due, ri.c.status, func.count())
-                .where(ri.c.due.is_not(None), ri.c.status != Status.WONT_DO.value)
-                .group_by(ri.c.due, ri.c.status)
+            # Counted straight from the derived rows: no temporary copy of the items.
+            for day, value, n in conn.execute(
+                select(due, status, func.count())
+                .where(due.is_not(None), status != Status.WONT_DO.value)
+                .group_by(due, status)
             ).all():
-                name = quarter_of(due)
+                name = quarter_of(day)
                 denominator[name] += n
-                done[name] += n if status == Status.DONE.value else 0
+                done[name] += n if value == Status.DONE.value else 0
     completions = {name: (done[name], denominator[name]) for name in denominator}
     return quarterly_report(ReportData(incidents=incidents), as_of, quarter, settings, completions)
 

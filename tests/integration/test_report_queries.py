@@ -128,3 +128,14 @@ def test_another_trackers_history_is_not_read(engine: Engine) -> None:
     report = weekly_report_sql(engine, "local", at("2026-04-20 12:00"), ReportSettings())
     # Under the local tracker the item has no ticket and no history: open, and overdue.
     assert (report.completion.open, report.completion.overdue) == (1, 1)
+
+
+def test_a_limited_overdue_list_is_the_most_overdue_and_the_count_stays(engine: Engine) -> None:
+    incidents, items = random_data(3)
+    write_report_data(engine, incidents, items)
+    as_of = at("2026-10-15 12:00")
+    full = weekly_report_sql(engine, "local", as_of, ReportSettings())
+    short = weekly_report_sql(engine, "local", as_of, ReportSettings(), overdue_limit=5)
+    assert len(full.overdue) > 5
+    assert short.overdue == full.overdue[:5]
+    assert short.completion.overdue == full.completion.overdue == len(full.overdue)
