@@ -229,7 +229,8 @@ def slack_payload(message: ChatMessage, rules: ChatRules) -> dict[str, Any]:
 
 # --- Microsoft Teams ---------------------------------------------------------------------------
 
-_TEAMS_MARKDOWN = re.compile(r"([\\`*_\[\]()#+!|~<>-])")
+# Inline specials: "-", "#" and "+" only act at a line's start, and "(" only after an escaped "]".
+_TEAMS_MARKDOWN = re.compile(r"([\\`*_\[\]~<>])")
 
 
 def teams_escape(text: str) -> str:
