@@ -103,3 +103,31 @@ def test_screenshot_shows_the_weekly_charts(demo_config: Path, tmp_path: Path) -
     assert shot.is_file() and shot.stat().st_size > 10_000
     # Text and tables are grey or black; only the charts' bars, lines and links are coloured.
     assert saturated_pixels(shot) > 5_000
+
+
+def test_pmsync_serve_shows_the_published_reports_at_reports(tmp_path: Path) -> None:
+    """Issue 28 §5: the service serves the reports its schedule publishes; a browser opens the
+    index, follows it to the weekly report, and the report draws its charts."""
+    from tests.cli.test_cli_serve import Server, write_config
+    from tests.integration.service_harness import wait_for
+
+    out = tmp_path / "published"
+    config = write_config(tmp_path, f"sqlite:///{tmp_path / 'state.db'}", overdue_nudges="false")
+    config.write_text(
+        config.read_text(encoding="utf-8") + f'\n[reports]\noutput_dir = "{out}"\nformats = ["html", "markdown"]\n',
+        encoding="utf-8",
+    )
+    server = Server(config)
+    try:
+        base = server.base
+        assert wait_for(lambda: any(out.glob("weekly-*.html")), timeout=120), server.lines[-20:]
+        index = chromium(tmp_path, "--virtual-time-budget=3000", "--dump-dom", base + "/reports/").stdout
+        (name,) = re.findall(r'href="(weekly-[0-9-]+\.html)"', index[: index.index("All reports")])
+        page = chromium(tmp_path, "--virtual-time-budget=3000", "--dump-dom", f"{base}/reports/{name}").stdout
+        assert "Weekly action-item report" in page
+        assert page.count("<svg") == 5
+        shot = tmp_path / "served.png"
+        chromium(tmp_path, "--window-size=1200,1600", f"--screenshot={shot}", f"{base}/reports/{name}")
+        assert saturated_pixels(shot) > 5_000
+    finally:
+        server.close()
