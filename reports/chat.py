@@ -209,13 +209,13 @@ def slack_payload(message: ChatMessage, rules: ChatRules) -> dict[str, Any]:
     lines: list[str] = []
     shown = 0
     for item in message.items[: rules.max_items]:
-        line = _slack_item(item)
-        if len("\n".join([*lines, line])) > SLACK_SECTION_CHARS:
+        line = _slack_item(item)[:SLACK_SECTION_CHARS]
+        if lines and len("\n".join([*lines, line])) > SLACK_SECTION_CHARS:
             if len(blocks) >= SLACK_BLOCKS - 2:
                 break
             blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})
             lines = []
-        lines.append(line[:SLACK_SECTION_CHARS])
+        lines.append(line)
         shown += 1
     if lines:
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)}})

@@ -65,7 +65,7 @@ def check_slack(body: Any) -> str:
     for block in blocks:
         assert block["type"] in {"section", "context", "header"}
         if block["type"] == "section":
-            assert block["text"]["type"] == "mrkdwn" and len(block["text"]["text"]) <= 3000
+            assert block["text"]["type"] == "mrkdwn" and 0 < len(block["text"]["text"]) <= 3000
             texts.append(block["text"]["text"])
         elif block["type"] == "context":
             assert all(e["type"] == "mrkdwn" for e in block["elements"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from reports.chat import (
     ChatItem,
@@ -142,3 +143,46 @@ def test_a_published_report_is_a_summary_never_a_markdown_table() -> None:
     )
     text = check_slack(body)
     assert "Completion: 40 % (2/5)" in text and "<https://x/w.html|open>" in text
+
+
+def test_wording_edges_and_payloads_without_people_or_report_link() -> None:
+    today = ChatItem("INC-1#1", None, "local://T-1", None, None, dt.date(2026, 5, 20), 0, "Do it")
+    escalation = ChatMessage(ChatTarget("slack", "slack"), "payments", True, (Person("Nobody"),), (today,))
+    rules = ChatRules()  # no report_url
+    slack = check_slack(slack_payload(escalation, rules))
+    assert "Escalation for team payments" in slack and "due today (2026-05-20)" in slack
+    assert "INC-1#1" in slack and "local://" not in slack  # not a web address: no link
+    assert slack_payload(escalation, rules)["blocks"][-1]["type"] == "section"  # no report link block
+    teams = teams_payload(replace(escalation, target=ChatTarget("teams", "teams")), rules)
+    card = teams["attachments"][0]["content"]
+    assert card["msteams"]["entities"] == [] and "actions" not in card and len(card["body"]) == 2
+    google = check_google_chat(google_chat_payload(replace(escalation, target=ChatTarget("g", "google_chat")), rules))
+    assert "Full report" not in google and "<users/" not in google
+    # One line longer than a Slack section: it is cut to fit, and the next line starts a new block.
+    long = slack_payload(message(3, text="w" * 2990), RULES)
+    check_slack(long)
+    assert len([b for b in long["blocks"] if b["type"] == "section"]) == 4
+
+
+def test_a_long_summary_is_cut_and_an_empty_one_has_no_body() -> None:
+    lines = [f"line {n} " + "v" * 200 for n in range(40)]
+    cut = report_summary("T", "s", lines, None)
+    text = check_slack(cut)
+    assert text.endswith("…") and "Full report" not in text
+    assert [b["type"] for b in report_summary("T", "s", [], None)["blocks"]] == ["header", "context"]
+
+
+def test_slack_stays_within_fifty_blocks() -> None:
+    many = slack_payload(message(120, text="q" * 2900), ChatRules(max_items=120, report_url="https://r.example/"))
+    check_slack(many)
+    assert len(many["blocks"]) <= 50
+    assert "…and" in many["blocks"][-1]["elements"][0]["text"]
+
+
+def test_every_service_formats_through_one_entry_point() -> None:
+    from reports.chat import payload
+
+    for kind, check in (("slack", check_slack), ("teams", check_teams), ("google_chat", check_google_chat)):
+        check(payload(message(kind=kind), RULES))
+    empty = slack_payload(replace(message(), items=()), RULES)
+    assert [b["type"] for b in empty["blocks"]] == ["section", "context"]  # no empty section

@@ -134,3 +134,7 @@ def test_a_related_incidents_section_in_a_stored_document_links_the_repeat() -> 
         ),
         ("INC-2026-0202", "INC-2026-0303", ['INC-2026-0303: section "5 Whys", line 17']),
     ]
+
+
+def test_an_id_without_letters_or_digits_is_never_matched() -> None:
+    assert places("--- and ---", {"---": 1}) == []

@@ -277,3 +277,12 @@ def test_svg_axes_are_round_and_empty_charts_say_no_data() -> None:
     gap = svg.line("t", ["a", "b", "c"], svg.Series("s", [1.0, None, 2.0]), "u")
     assert gap.count("M") == 2  # the line breaks where a value is missing
     assert "&lt;b&gt;" in svg.horizontal_bars("t", ["<b>"], [1.0], "u")
+
+
+def test_an_overdue_item_without_a_ticket_shows_a_dash() -> None:
+    from reports.layout import ticket_cell
+
+    assert ticket_cell(None, "https://x") == "–"
+    from reports.svg import _nice_max
+
+    assert _nice_max(0) == 4.0 and _nice_max(-1) == 4.0
