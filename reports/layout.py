@@ -110,6 +110,7 @@ def group_table(label: str, groups: Sequence[GroupCompletion]) -> Table:
 
 
 OVERDUE_ROWS = 50  # the weekly report's overdue table: the most overdue, then "and N more"
+LATE_ROWS = 50  # its late reviews, likewise
 
 
 def ticket_cell(ticket: str | None, url: str | None) -> Cell:
@@ -249,6 +250,11 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                 lines=(
                     f"Reviewed within {t.window_hours} h of the incident's end: {t.within.percent()}; "
                     f"{t.missing_dates} without an end time or review date",
+                    *(
+                        (f"The {LATE_ROWS} most delayed reviews, and {len(t.late) - LATE_ROWS} more (--format json).",)
+                        if len(t.late) > LATE_ROWS
+                        else ()
+                    ),
                 ),
                 tables=(
                     Table(
@@ -260,7 +266,7 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                                 r.review_date.isoformat(),
                                 _num(r.hours),
                             )
-                            for r in t.late
+                            for r in t.late[:LATE_ROWS]
                         ),
                     ),
                 )

@@ -286,3 +286,25 @@ def test_an_overdue_item_without_a_ticket_shows_a_dash() -> None:
     from reports.svg import _nice_max
 
     assert _nice_max(0) == 4.0 and _nice_max(-1) == 4.0
+
+
+def test_late_reviews_are_capped_too() -> None:
+    from reports.layout import LATE_ROWS
+    from tests.unit.report_fixtures import incident
+
+    late = tuple(
+        incident(f"INC-{n}", start="2026-03-01 10:00", end="2026-03-01 11:00", review="2026-03-05")
+        for n in range(LATE_ROWS + 3)
+    )
+    md = render_markdown(weekly_report(ReportData(incidents=late), AS_OF, SETTINGS))
+    assert f"The {LATE_ROWS} most delayed reviews, and 3 more" in md
+    assert sum(1 for line in md.splitlines() if line.startswith("| INC-")) == LATE_ROWS
+
+
+def test_html_needs_no_plotting_library(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22 §2: the HTML report, charts included, on the base install (no matplotlib)."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # how Python spells "not importable"
+    html = render_html(reports()["weekly"])
+    assert html.count("<svg") == 5
