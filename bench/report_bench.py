@@ -147,15 +147,16 @@ def _sql(dialect: str) -> dict[str, str]:
       SELECT item_key, status, {moment} AS moment,
              row_number() OVER (PARTITION BY item_key ORDER BY {moment}, id) AS seq
       FROM status_history WHERE tracker = 'local' AND status IN {STATUSES} AND {moment} <= {ph}),
-    s AS (SELECT item_key, max(seq) AS last,
-                 max(CASE WHEN status <> 'done' THEN seq END) AS not_done,
-                 max(CASE WHEN status NOT IN ('done','wont_do') THEN seq END) AS not_closed
-          FROM h GROUP BY item_key),
-    f AS (SELECT h.item_key, max(CASE WHEN h.seq = s.last THEN h.status END) AS status,
-                 min(CASE WHEN h.status = 'done' AND h.seq > coalesce(s.not_done, 0) THEN h.moment END) AS done_since,
-                 min(CASE WHEN h.status IN ('done','wont_do') AND h.seq > coalesce(s.not_closed, 0)
-                     THEN h.moment END) AS closed_since
-          FROM h JOIN s ON s.item_key = h.item_key GROUP BY h.item_key)
+    s AS (SELECT h.*, max(seq) OVER (PARTITION BY item_key) AS last,
+                 max(CASE WHEN status <> 'done' THEN seq END) OVER (PARTITION BY item_key) AS not_done,
+                 max(CASE WHEN status NOT IN ('done','wont_do') THEN seq END) OVER (PARTITION BY item_key)
+                   AS not_closed
+          FROM h),
+    f AS (SELECT item_key, max(CASE WHEN seq = last THEN status END) AS status,
+                 min(CASE WHEN status = 'done' AND seq > coalesce(not_done, 0) THEN moment END) AS done_since,
+                 min(CASE WHEN status IN ('done','wont_do') AND seq > coalesce(not_closed, 0)
+                     THEN moment END) AS closed_since
+          FROM s GROUP BY item_key)
     SELECT a.item_key, coalesce(p.incident_id, a.incident_key) AS incident, a.priority, a.owner, a.due,
            t.ticket_key AS ticket, t.url, a.text, {team} AS team, p.severity,
            coalesce(f.status, 'open') AS status, t.created_at AS opened_at, f.done_since, f.closed_since
