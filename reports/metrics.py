@@ -389,11 +389,11 @@ def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings
     period_start = week_start(today, settings)
     states = item_states(data, as_of, settings)
     window_start = dt.datetime.combine(period_start, dt.time(0), tzinfo=zone)
-    closed = sum(
-        1
+    closed_now = [
+        s
         for s in states
         if s.status.is_closed and (since := closed_since(s.item, as_of)) is not None and since >= window_start
-    )
+    ]
     # Overdue from the day after the due date: that day falls in the week.
     first_late_due = period_start - dt.timedelta(days=1)
     became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= first_late_due)
@@ -403,7 +403,8 @@ def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings
         period_start=period_start,
         teams=list(settings.teams),
         completion=completion(states),
-        closed_in_period=closed,
+        closed_in_period=len(closed_now),
+        wont_do_in_period=sum(1 for s in closed_now if s.status is Status.WONT_DO),
         became_overdue_in_period=became_overdue,
         overdue=overdue_items(states, today),
         ageing=ageing(states, as_of, settings.ageing_buckets),

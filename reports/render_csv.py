@@ -82,6 +82,7 @@ def _groups(section: str, groups: Sequence[GroupCompletion]) -> Iterator[Row]:
 def weekly_rows(r: WeeklyReport) -> Iterator[Row]:
     yield from _completion_rows("summary", "all", r.completion)
     yield _count("summary", "all", "closed_in_period", r.closed_in_period)
+    yield _count("summary", "all", "wont_do_in_period", r.wont_do_in_period)
     yield _count("summary", "all", "became_overdue_in_period", r.became_overdue_in_period)
     for bucket in r.ageing.buckets:
         yield _count("ageing", bucket.label, "open_items", bucket.count)

@@ -131,7 +131,8 @@ class WeeklyReport(Result):
     period_start: dt.date
     teams: list[str]
     completion: Completion
-    closed_in_period: int
+    closed_in_period: int = Field(description="done or won't do in the week (the current closed spell began in it)")
+    wont_do_in_period: int = Field(default=0, description="of those, won't do")
     became_overdue_in_period: int
     overdue: list[OverdueItem] = Field(
         description="most overdue first; every one in JSON (completion.overdue counts them), the first 50 in the "

@@ -383,9 +383,12 @@ def weekly_report_sql(
             owner=_groups(_tallies(conn, ri.c.owner)),
             quarter=_groups(by_due, quarter_of, NO_DUE_GROUP),
         )
-        closed, became_overdue = conn.execute(
+        closed, wont_do, became_overdue = conn.execute(
             select(
                 func.count(case((ri.c.closed_since >= _instant(window_start), 1))),
+                func.count(
+                    case(((ri.c.closed_since >= _instant(window_start)) & (ri.c.status == Status.WONT_DO.value), 1))
+                ),
                 func.count(case(((ri.c.overdue == 1) & (ri.c.due >= period_start - dt.timedelta(days=1)), 1))),
             )
         ).one()
@@ -440,6 +443,7 @@ def weekly_report_sql(
         teams=list(settings.teams),
         completion=completion_of(overall.get(None, Counter())),
         closed_in_period=closed,
+        wont_do_in_period=wont_do,
         became_overdue_in_period=became_overdue,
         overdue=overdue,
         ageing=ageing_of(ages, settings.ageing_buckets),

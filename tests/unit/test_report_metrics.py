@@ -278,5 +278,5 @@ def test_this_week_is_the_seven_days_ending_at_as_of() -> None:
     )
     report = weekly_report(data, as_of, UTC)
     assert report.period_start == dt.date(2026, 9, 23)
-    assert report.closed_in_period == 2
+    assert (report.closed_in_period, report.wont_do_in_period) == (2, 1)
     assert report.became_overdue_in_period == 2
