@@ -173,7 +173,8 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                 lines=(
                     *completion_lines(c),
                     f"This week: {report.closed_in_period} closed "
-                    f"({report.closed_in_period - report.wont_do_in_period} done, {report.wont_do_in_period} won't do), "
+                    f"({report.closed_in_period - report.wont_do_in_period} done, "
+                    f"{report.wont_do_in_period} won't do), "
                     f"{report.became_overdue_in_period} became overdue",
                 ),
                 chart="completion_by_quarter",
