@@ -302,17 +302,38 @@ def baseline(kind: str, url: str) -> None:
 # --- the runs ------------------------------------------------------------------------------
 
 
+# A tiny launcher between this process and each measured one: a child's peak RSS counts the
+# memory it had before exec, so one forked straight from this (large) process would be charged
+# with it. The launcher is a bare interpreter (-S: no site), forks, execs the command and
+# writes the command's CPU seconds, peak RSS and exit code to the file named first.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(f"{usage.ru_utime + usage.ru_stime} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak RSS (MB) of one child process."""
-    began = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
-    assert child.stderr is not None
-    errors = child.stderr.read()
-    _pid, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {errors.decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    """Wall seconds, CPU seconds and peak RSS (MB) of one command."""
+    with tempfile.NamedTemporaryFile("r", suffix=".usage") as usage:
+        began = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, usage.name, *argv],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=ROOT,
+            check=False,
+        )
+        wall = time.perf_counter() - began
+        cpu, rss, code = usage.read().split()
+    if done.returncode != 0 or int(code) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-2000:]}")
+    return wall, float(cpu), int(rss) / 1024
 
 
 def bench(url: str, label: str, folder: Path, rows: list[str]) -> None:
