@@ -5,7 +5,7 @@
 #   # write-back into a bind-mounted docs checkout: run as its owner
 #   docker run --rm --user "$(id -u):$(id -g)" -v "$PWD:/work" pmsync --config /work/pmsync.toml sync --write-back
 #
-# Which optional features to install (the service needs `service`; add `reports` for charts).
+# Which optional features to install (the service needs `service`; `postgres` for a PostgreSQL state).
 ARG EXTRAS=postgres,service
 
 # Build stage: wheels for pmsync and its runtime dependencies only (no test or dev extras).

@@ -43,6 +43,16 @@ class ItemFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class TextSource:
+    """A piece of a document's text, searched for other incidents' ids: where it is (``title``,
+    ``front matter``, ``section "Related incidents"``) and its first line in the file, if known."""
+
+    place: str
+    text: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentFacts:
     """One post-mortem, reduced to what the reports use."""
 
@@ -59,7 +69,7 @@ class IncidentFacts:
     detection_delay_minutes: int | None = None
     factors: tuple[tuple[str, int], ...] = ()  # (canonical category, score 0–3)
     root_cause_text: str = ""  # the 5 whys and factor notes: what repeat detection compares
-    mentions_text: str = ""  # every narrative text, searched for earlier incidents' ids
+    texts: tuple[TextSource, ...] = ()  # the whole document's text, searched for other incidents' ids
     cost_total: Decimal | None = None
     path: str | None = None
 
@@ -105,6 +115,7 @@ class ReportSettings:
     weekly_days: int = 7
     teams: tuple[str, ...] = field(default_factory=tuple)  # only these teams (empty: all)
     nudge_days_before: int = 2
+    nudge_every_days: int = 0  # remind overdue items again this often (0: once)
     quiet_hours: tuple[int, int] | None = (20, 8)
 
     @property

@@ -24,9 +24,23 @@ AnyReport = WeeklyReport | OverdueReport | QuarterlyReport | RepeatsReport
 
 
 @dataclass(frozen=True)
+class Link:
+    """A cell that links to ``url`` (a ticket on the tracker); renderers without links show ``text``."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+Cell = str | Link
+
+
+@dataclass(frozen=True)
 class Table:
     headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -95,13 +109,24 @@ def group_table(label: str, groups: Sequence[GroupCompletion]) -> Table:
     )
 
 
+OVERDUE_ROWS = 50  # the weekly report's overdue table: the most overdue, then "and N more"
+LATE_ROWS = 50  # its late reviews, likewise
+
+
+def ticket_cell(ticket: str | None, url: str | None) -> Cell:
+    if ticket is None:
+        return "–"
+    # Only a web address becomes a link: a tracker URL of another scheme is shown as text.
+    return Link(ticket, url) if url and url.startswith(("https://", "http://")) else ticket
+
+
 def overdue_table(rows: Sequence[OverdueItem]) -> Table:
     return Table(
         headers=("item", "ticket", "owner", "priority", "due", "days overdue", "status", "action"),
         rows=tuple(
             (
                 r.item,
-                r.ticket or "–",
+                ticket_cell(r.ticket, r.url),
                 r.owner or "–",
                 r.priority or "–",
                 r.due.isoformat(),
@@ -114,28 +139,80 @@ def overdue_table(rows: Sequence[OverdueItem]) -> Table:
     )
 
 
+def _capped_lines(count: int) -> tuple[str, ...]:
+    if count == 0:
+        return ("Nothing is overdue.",)
+    if count > OVERDUE_ROWS:
+        return (
+            f"The {OVERDUE_ROWS} most overdue, and {count - OVERDUE_ROWS} more "
+            "(all of them: `pmsync report overdue`, or --format json).",
+        )
+    return ()
+
+
+def overdue_groups(label: str, groups: Sequence[GroupCompletion]) -> Table:
+    """Groups with overdue items, most overdue first."""
+    late = sorted((g for g in groups if g.overdue), key=lambda g: (-g.overdue, g.group.casefold()))
+    return Table(
+        headers=(label, "overdue", "open", "items"),
+        rows=tuple((g.group, str(g.overdue), str(g.open + g.in_progress), str(g.items)) for g in late),
+    )
+
+
 def weekly_layout(report: WeeklyReport) -> Layout:
     c = report.completion
     b = report.breakdowns
     t = report.timeliness
     return Layout(
         title="Weekly action-item report",
-        subtitle=f"{_when(report.as_of, report.timezone)}, week from {report.period_start.isoformat()}, "
-        f"{_scope(report.teams)}",
+        subtitle=f"{_when(report.as_of, report.timezone)}, week {report.period_start.isoformat()} to "
+        f"{report.as_of.astimezone(ZoneInfo(report.timezone)).date().isoformat()}, {_scope(report.teams)}",
         sections=(
             Section(
                 "Summary",
                 lines=(
                     *completion_lines(c),
-                    f"This week: {report.closed_in_period} closed, {report.became_overdue_in_period} became overdue",
+                    f"This week: {report.closed_in_period} closed "
+                    f"({report.closed_in_period - report.wont_do_in_period} done, "
+                    f"{report.wont_do_in_period} won't do), "
+                    f"{report.became_overdue_in_period} became overdue",
                 ),
                 chart="completion_by_quarter",
             ),
             Section(
-                f"Overdue ({len(report.overdue)})",
-                lines=() if report.overdue else ("Nothing is overdue.",),
-                tables=(overdue_table(report.overdue),) if report.overdue else (),
+                "Completion trend (last 12 weeks)",
+                lines=("Completion at the end of each week, from the tickets' status history.",)
+                if report.completion_trend
+                else ("No history yet.",),
+                tables=(
+                    Table(
+                        ("week ending", "items", "completion"),
+                        tuple(
+                            (w.week_end.isoformat(), str(w.items), w.completion.percent())
+                            for w in report.completion_trend
+                        ),
+                    ),
+                )
+                if report.completion_trend
+                else (),
+                chart="completion_trend_weeks",
+            ),
+            Section(
+                f"Overdue ({report.completion.overdue})",
+                lines=_capped_lines(report.completion.overdue),
+                tables=(overdue_table(report.overdue[:OVERDUE_ROWS]),) if report.overdue else (),
                 chart="overdue_by_priority",
+            ),
+            Section(
+                "Overdue by team and by owner",
+                lines=() if report.overdue else ("Nothing is overdue.",),
+                tables=(
+                    overdue_groups("team", b.team),
+                    overdue_groups("owner", b.owner),
+                )
+                if report.overdue
+                else (),
+                chart="overdue_by_team_and_owner",
             ),
             Section(
                 "Ageing of open items",
@@ -176,6 +253,11 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                 lines=(
                     f"Reviewed within {t.window_hours} h of the incident's end: {t.within.percent()}; "
                     f"{t.missing_dates} without an end time or review date",
+                    *(
+                        (f"The {LATE_ROWS} most delayed reviews, and {len(t.late) - LATE_ROWS} more (--format json).",)
+                        if len(t.late) > LATE_ROWS
+                        else ()
+                    ),
                 ),
                 tables=(
                     Table(
@@ -187,7 +269,7 @@ def weekly_layout(report: WeeklyReport) -> Layout:
                                 r.review_date.isoformat(),
                                 _num(r.hours),
                             )
-                            for r in t.late
+                            for r in t.late[:LATE_ROWS]
                         ),
                     ),
                 )
@@ -228,9 +310,6 @@ def quarterly_layout(report: QuarterlyReport) -> Layout:
     quarters = report.quarters
     current = quarters[-1]
 
-    def row(label: str, values: Sequence[str]) -> tuple[str, ...]:
-        return (label, *values)
-
     notes = tuple(q.note for q in quarters if q.note)
     trend_rows = tuple(
         (
@@ -260,15 +339,16 @@ def quarterly_layout(report: QuarterlyReport) -> Layout:
                         )
                         or "no scored contributing factors"
                     ),
+                    *(f"{current.quarter}: {note}" for note in current.ties),
                 ),
                 tables=(
                     Table(
-                        ("quarter", "1st", "2nd", "3rd"),
+                        ("quarter", "top 3 (score; ties all listed)", "ties"),
                         tuple(
-                            row(
+                            (
                                 q.quarter,
-                                [f"{c.category} ({c.score})" for c in q.top_categories]
-                                + ["–"] * (3 - len(q.top_categories)),
+                                ", ".join(f"{c.category} ({c.score})" for c in q.top_categories) or "–",
+                                "; ".join(q.ties) or "–",
                             )
                             for q in quarters
                         ),
@@ -338,6 +418,7 @@ def repeats_layout(report: RepeatsReport) -> Layout:
             *(
                 f"{link.later} repeats {link.earlier}: {link.reason}, similarity {link.similarity:.2f}, "
                 f"shared primary factors: {', '.join(link.shared_factors) or 'none'}"
+                + (f"; named in {'; '.join(link.found_in)}" if link.found_in else "")
                 for link in cluster.links
             ),
         ]

@@ -11,6 +11,10 @@ Definitions (the README's "Reports" section repeats them):
   when it was done again) falls on or before the due date, in the configured time zone.
 - **overdue**: not done or won't-do at ``as_of`` and due before ``as_of``'s date.
 - **quarters** are calendar quarters in the configured time zone.
+- **this week** is the ``weekly_days`` (7) calendar days ending with ``as_of``'s date, in the
+  configured time zone. An item was **closed** in the week when its current closed spell (done or
+  won't do) began in it; it **became overdue** in the week when the first day it was overdue (the
+  day after its due date) falls in it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -118,6 +122,16 @@ def done_since(item: ItemFacts, as_of: dt.datetime) -> dt.datetime | None:
     return since
 
 
+def closed_since(item: ItemFacts, as_of: dt.datetime) -> dt.datetime | None:
+    """When the item's current closed spell (done or won't do, in any order) began."""
+    since: dt.datetime | None = None
+    for change in item.history:
+        if change.at > as_of:
+            break
+        since = (since or change.at) if change.status.is_closed else None
+    return since
+
+
 def item_state(
     item: ItemFacts, incident: IncidentFacts | None, as_of: dt.datetime, zone: ZoneInfo, today: dt.date | None = None
 ) -> ItemState:
@@ -167,13 +181,22 @@ def item_states(data: ReportData, as_of: dt.datetime, settings: ReportSettings) 
 # --- aggregates ------------------------------------------------------------------------------
 
 
+Tally = Counter[tuple[Status, bool, bool | None]]  # (status, overdue, on time) → items
+
+
 def completion(states: Iterable[ItemState]) -> Completion:
     """Counts and rates of ``states`` (evaluated at one ``as_of``)."""
-    counts: dict[Status, int] = dict.fromkeys(Status, 0)
-    overdue = done_with_due = on_time = 0
     # One C-level tally of (status, overdue, on time) instead of per-item branching: 100,000 items
     # are counted six times over (overall and five breakdowns).
-    for (status, late, punctual), n in Counter((s.status, s.overdue, s.on_time) for s in states).items():
+    return completion_of(Counter((s.status, s.overdue, s.on_time) for s in states))
+
+
+def completion_of(tally: Tally) -> Completion:
+    """Counts and rates from a tally of (status, overdue, on time) — the in-memory path and the
+    database's GROUP BY (:mod:`sync.store.report_queries`) both end here."""
+    counts: dict[Status, int] = dict.fromkeys(Status, 0)
+    overdue = done_with_due = on_time = 0
+    for (status, late, punctual), n in tally.items():
         counts[status] += n
         overdue += n if late else 0
         if punctual is not None:
@@ -194,7 +217,7 @@ def completion(states: Iterable[ItemState]) -> Completion:
     )
 
 
-def _group_sort_key(name: str) -> tuple[int, str]:
+def group_sort_key(name: str) -> tuple[int, str]:
     return (1 if name.startswith("(") else 0, name.casefold())
 
 
@@ -204,11 +227,15 @@ def breakdown(
     groups: dict[str, list[ItemState]] = defaultdict(list)
     for state in states:
         groups[key(state) or missing].append(state)
-    return [_group(name, groups[name]) for name in sorted(groups, key=_group_sort_key)]
+    return [_group(name, groups[name]) for name in sorted(groups, key=group_sort_key)]
 
 
 def _group(name: str, states: list[ItemState]) -> GroupCompletion:
     return GroupCompletion(group=name, **dict(completion(states)))
+
+
+def group_of(name: str, tally: Tally) -> GroupCompletion:
+    return GroupCompletion(group=name, **dict(completion_of(tally)))
 
 
 def breakdowns(states: Sequence[ItemState]) -> Breakdowns:
@@ -246,17 +273,26 @@ def overdue_items(states: Iterable[ItemState], today: dt.date) -> list[OverdueIt
 
 def ageing(states: Iterable[ItemState], as_of: dt.datetime, bounds: Sequence[int]) -> Ageing:
     """Open items by age in whole days: ``0–b1``, ``b1+1–b2``, …, ``> bn``."""
+    return ageing_of(
+        (
+            None if state.item.opened_at is None else int((as_of - state.item.opened_at).total_seconds() // _DAY)
+            for state in states
+            if not state.status.is_closed
+        ),
+        bounds,
+    )
+
+
+def ageing_of(ages: Iterable[int | None], bounds: Sequence[int]) -> Ageing:
+    """Buckets of the open items' ages in whole days (``None``: no ticket yet, age unknown)."""
     edges = sorted(set(bounds))
     counts = [0] * (len(edges) + 1)
     unknown = open_items = 0
-    for state in states:
-        if state.status.is_closed:
-            continue
+    for age in ages:
         open_items += 1
-        if state.item.opened_at is None:
+        if age is None:
             unknown += 1
             continue
-        age = int((as_of - state.item.opened_at).total_seconds() // _DAY)
         index = next((i for i, edge in enumerate(edges) if age <= edge), len(edges))
         counts[index] += 1
     buckets: list[AgeBucket] = []
@@ -275,6 +311,11 @@ def time_to_close(states: Iterable[ItemState]) -> list[CloseTime]:
         if state.done_at is not None and state.item.opened_at is not None:
             elapsed = max(0.0, (state.done_at - state.item.opened_at).total_seconds() / _DAY)
             days[state.item.priority or NONE_GROUP].append(elapsed)
+    return close_times(days)
+
+
+def close_times(days: Mapping[str, Sequence[float]]) -> list[CloseTime]:
+    """Per priority: how many closed, and the mean and median of their days to close."""
     return [
         CloseTime(
             priority=priority,
@@ -282,7 +323,8 @@ def time_to_close(states: Iterable[ItemState]) -> list[CloseTime]:
             mean_days=round(statistics.fmean(values), 2),
             median_days=round(statistics.median(values), 2),
         )
-        for priority, values in sorted(days.items(), key=lambda kv: _group_sort_key(kv[0]))
+        for priority, values in sorted(days.items(), key=lambda kv: group_sort_key(kv[0]))
+        if values
     ]
 
 
@@ -333,28 +375,43 @@ def selected_incidents(data: ReportData, as_of: dt.datetime, settings: ReportSet
     ]
 
 
+def week_start(today: dt.date, settings: ReportSettings) -> dt.date:
+    """The first day of the ``weekly_days`` days ending with ``today`` (both included)."""
+    return today - dt.timedelta(days=max(1, settings.weekly_days) - 1)
+
+
 def weekly_report(data: ReportData, as_of: dt.datetime, settings: ReportSettings) -> WeeklyReport:
     """The weekly completion report as of ``as_of`` (an aware datetime)."""
+    from reports.trend import completion_trend  # it builds on this module's helpers
+
     zone = settings.zone
     today = local_date(as_of, zone)
-    period_start = today - dt.timedelta(days=settings.weekly_days)
+    period_start = week_start(today, settings)
     states = item_states(data, as_of, settings)
     window_start = dt.datetime.combine(period_start, dt.time(0), tzinfo=zone)
-    closed = sum(1 for s in states if s.done_at is not None and s.done_at >= window_start)
-    became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= period_start)
+    closed_now = [
+        s
+        for s in states
+        if s.status.is_closed and (since := closed_since(s.item, as_of)) is not None and since >= window_start
+    ]
+    # Overdue from the day after the due date: that day falls in the week.
+    first_late_due = period_start - dt.timedelta(days=1)
+    became_overdue = sum(1 for s in states if s.overdue and s.item.due is not None and s.item.due >= first_late_due)
     return WeeklyReport(
         as_of=as_of,
         timezone=settings.timezone,
         period_start=period_start,
         teams=list(settings.teams),
         completion=completion(states),
-        closed_in_period=closed,
+        closed_in_period=len(closed_now),
+        wont_do_in_period=sum(1 for s in closed_now if s.status is Status.WONT_DO),
         became_overdue_in_period=became_overdue,
         overdue=overdue_items(states, today),
         ageing=ageing(states, as_of, settings.ageing_buckets),
         time_to_close=time_to_close(states),
         breakdowns=breakdowns(states),
         timeliness=timeliness(selected_incidents(data, as_of, settings), settings),
+        completion_trend=completion_trend(data, as_of, settings),
     )
 
 

@@ -1,9 +1,12 @@
 """Overdue nudges, decided purely: who gets a reminder now, in which window.
 
-An open item with a due date has two windows: ``before-due:<due>`` from ``days_before`` days
-before the due date, and ``overdue:<due>`` once the date has passed. At most one nudge per item
-per window — the caller passes the windows already used (the state store remembers them, so a
-restart never repeats one) — and none at all during quiet hours, in the configured time zone.
+An open item with a due date has a ``before-due:<due>`` window from ``days_before`` days before
+the due date, and overdue windows once the date has passed: ``overdue:<due>`` for its first
+``every_days`` days overdue, then ``overdue:<due>:1``, ``:2``, … for each further ``every_days``
+(``[reports] nudge_every_days``; 0: one overdue window only), so an item long overdue is reminded
+again instead of never. At most one nudge per item per window — the caller passes the windows
+already used (the state store remembers them, so a restart never repeats one) — and none at all
+during quiet hours, in the configured time zone.
 A changed due date opens new windows.
 """
 
@@ -24,9 +27,11 @@ class NudgePlan:
     nudges: tuple[Nudge, ...]
 
 
-def nudge_window(due: dt.date, today: dt.date, days_before: int) -> str | None:
+def nudge_window(due: dt.date, today: dt.date, days_before: int, every_days: int = 0) -> str | None:
     if due < today:
-        return f"overdue:{due.isoformat()}"
+        # The first window keeps the key it had before cadences existed: no second first nudge.
+        spell = ((today - due).days - 1) // every_days if every_days > 0 else 0
+        return f"overdue:{due.isoformat()}" + (f":{spell}" if spell else "")
     if days_before > 0 and today >= due - dt.timedelta(days=days_before):
         return f"before-due:{due.isoformat()}"
     return None
@@ -66,7 +71,7 @@ def plan_nudges(
         due = state.item.due
         if due is None or state.status.is_closed:
             continue
-        window = nudge_window(due, today, settings.nudge_days_before)
+        window = nudge_window(due, today, settings.nudge_days_before, settings.nudge_every_days)
         if window is None or (state.item.key, window) in already:
             continue
         nudges.append(
@@ -76,6 +81,7 @@ def plan_nudges(
                 owner=state.item.owner,
                 due=due,
                 window=window.split(":", 1)[0],
+                spell=int(window.rsplit(":", 1)[1]) if window.count(":") == 2 else 0,
                 message=_message(state, window, today),
             )
         )
@@ -84,5 +90,5 @@ def plan_nudges(
 
 
 def window_key(nudge: Nudge) -> str:
-    """The stored window of a nudge: ``overdue:2026-03-10``."""
-    return f"{nudge.window}:{nudge.due.isoformat()}"
+    """The stored window of a nudge: ``overdue:2026-03-10`` (``overdue:2026-03-10:2`` for the third)."""
+    return f"{nudge.window}:{nudge.due.isoformat()}" + (f":{nudge.spell}" if nudge.spell else "")

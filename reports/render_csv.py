@@ -4,13 +4,18 @@
   denominator`` (rates as fractions with their numerator and denominator);
 - overdue: one row per overdue item;
 - repeats: one row per repeat pair.
+
+Cells are neutralised against formula injection (OWASP's rule): a cell that starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``, so a spreadsheet shows it as
+text instead of running it. Plain numbers (``-3``, ``0.25``) are left as they are.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 
 from reports.layout import AnyReport
@@ -28,7 +33,25 @@ from reports.results import (
 Row = tuple[str, ...]
 METRIC_HEADER: Row = ("section", "group", "metric", "value", "numerator", "denominator")
 ITEM_HEADER: Row = ("item", "incident", "ticket", "owner", "priority", "team", "due", "days_overdue", "status", "text")
-PAIR_HEADER: Row = ("cluster", "earlier", "later", "reason", "similarity", "shared_factors")
+PAIR_HEADER: Row = ("cluster", "earlier", "later", "reason", "similarity", "shared_factors", "found_in")
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def neutralise(cell: str) -> str:
+    """``=HYPERLINK(…)`` → ``'=HYPERLINK(…)``; numbers and every other cell unchanged."""
+    if cell.startswith(_FORMULA_START) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _safe(rows: Iterable[Row]) -> Iterator[Row]:
+    for row in rows:
+        # A bare carriage return is not quoted by the csv module (it quotes only the line
+        # terminator, "\n") and would split the row in a reader: make it a newline, which is.
+        yield tuple(neutralise(cell).replace("\r\n", "\n").replace("\r", "\n") for cell in row)
 
 
 def _plain(value: float | int | Decimal | None) -> str:
@@ -59,6 +82,7 @@ def _groups(section: str, groups: Sequence[GroupCompletion]) -> Iterator[Row]:
 def weekly_rows(r: WeeklyReport) -> Iterator[Row]:
     yield from _completion_rows("summary", "all", r.completion)
     yield _count("summary", "all", "closed_in_period", r.closed_in_period)
+    yield _count("summary", "all", "wont_do_in_period", r.wont_do_in_period)
     yield _count("summary", "all", "became_overdue_in_period", r.became_overdue_in_period)
     for bucket in r.ageing.buckets:
         yield _count("ageing", bucket.label, "open_items", bucket.count)
@@ -83,7 +107,9 @@ def weekly_rows(r: WeeklyReport) -> Iterator[Row]:
 def quarterly_rows(r: QuarterlyReport) -> Iterator[Row]:
     for q in r.quarters:
         yield _count(q.quarter, "all", "incidents", q.incidents)
-        for rank, c in enumerate(q.top_categories, start=1):
+        for c in q.top_categories:
+            # Competition ranking: tied categories share a rank (1, 1, 3).
+            rank = 1 + sum(1 for other in q.top_categories if other.score > c.score)
             yield _count(q.quarter, c.category, f"root_cause_rank_{rank}_score", c.score)
         yield (q.quarter, "all", "mttd_minutes", _plain(q.mttd_minutes), "", str(q.mttd_incidents))
         yield (q.quarter, "all", "mttr_minutes", _plain(q.mttr_minutes), "", str(q.mttr_incidents))
@@ -118,6 +144,7 @@ def repeat_rows(r: RepeatsReport) -> Iterator[Row]:
                 link.reason,
                 str(link.similarity),
                 ";".join(link.shared_factors),
+                " | ".join(link.found_in),
             )
 
 
@@ -126,14 +153,14 @@ def render_csv(report: AnyReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     if isinstance(report, WeeklyReport):
         writer.writerow(METRIC_HEADER)
-        writer.writerows(weekly_rows(report))
+        writer.writerows(_safe(weekly_rows(report)))
     elif isinstance(report, QuarterlyReport):
         writer.writerow(METRIC_HEADER)
-        writer.writerows(quarterly_rows(report))
+        writer.writerows(_safe(quarterly_rows(report)))
     elif isinstance(report, OverdueReport):
         writer.writerow(ITEM_HEADER)
-        writer.writerows(_item_row(o) for o in report.overdue)
+        writer.writerows(_safe(_item_row(o) for o in report.overdue))
     else:
         writer.writerow(PAIR_HEADER)
-        writer.writerows(repeat_rows(report))
+        writer.writerows(_safe(repeat_rows(report)))
     return buffer.getvalue()

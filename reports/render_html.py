@@ -1,20 +1,19 @@
-"""One self-contained HTML file: the layout's tables plus charts drawn by matplotlib as inline
-SVG. No script, no stylesheet link, no font or CDN request: the file opens offline.
-
-matplotlib is imported only when a chart is drawn (it is the heaviest dependency and only this
-renderer needs it). Output is deterministic: a fixed SVG id salt and no creation date.
+"""One self-contained HTML file: the layout's tables plus charts as inline SVG written by
+:mod:`reports.svg`. No script, no stylesheet link, no font or CDN request: the file opens offline,
+and it needs nothing beyond the base install. Ticket keys link to the tracker. Output is
+deterministic.
 """
 
 from __future__ import annotations
 
 import html
-import io
-from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from reports.layout import AnyReport, Layout, Section, Table, layout_of
-from reports.results import OverdueReport, QuarterlyReport, WeeklyReport
+from reports import svg
+from reports.layout import AnyReport, Cell, Layout, Link, Section, Table, layout_of
+from reports.results import GroupCompletion, OverdueReport, QuarterlyReport, Ratio, WeeklyReport
+from reports.svg import Series
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:72rem;color:#1f2328;
@@ -24,128 +23,128 @@ h2{border-bottom:1px solid #d1d9e0;padding-bottom:.3rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.8rem 0;font-size:.9rem}
 th,td{border:1px solid #d1d9e0;padding:.3rem .6rem;text-align:left;vertical-align:top}
 th{background:#f6f8fa}tr:nth-child(even) td{background:#fbfcfd}
-figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto}
+figure.chart{margin:1rem 0}figure.chart svg{max-width:100%;height:auto;display:block;margin-bottom:.5rem}
+a{color:#0969da}
 """
 
-_COLOURS = ("#0969da", "#bf3989", "#1a7f37", "#9a6700", "#8250df")
 
-
-def _figure(width: float = 6.4, height: float = 3.2) -> Any:
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), layout="tight")
-
-
-def _svg(fig: Any) -> str:
-    import matplotlib
-
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "pmsync", "svg.fonttype": "path"}):
-        fig.savefig(buffer, format="svg", metadata={"Date": None})
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
-def _bars(
-    labels: Sequence[str], values: Sequence[float | None], title: str, ylabel: str, *, annotate: Sequence[str] = ()
-) -> str:
-    fig = _figure()
-    ax = fig.add_subplot()
-    heights = [v if v is not None else 0.0 for v in values]
-    bars = ax.bar(range(len(labels)), heights, color=_COLOURS[0])
-    ax.set_xticks(range(len(labels)), labels)
-    ax.set_title(title)
-    ax.set_ylabel(ylabel)
-    for bar, text in zip(bars, annotate, strict=False):
-        ax.annotate(text, (bar.get_x() + bar.get_width() / 2, bar.get_height()), ha="center", va="bottom", fontsize=8)
-    if not labels:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-    return _svg(fig)
-
-
-def _completion_by_quarter(report: Any) -> str:
-    groups = [g for g in report.breakdowns.quarter if not g.group.startswith("(")]
-    return _bars(
-        [g.group for g in groups],
-        [(g.completion.value or 0.0) * 100 for g in groups],
-        "Completion by due quarter (%)",
-        "% done",
-        annotate=[f"{g.completion.numerator}/{g.completion.denominator}" for g in groups],
+def _percent_series(name: str, ratios: Sequence[Ratio]) -> Series:
+    return Series(
+        name,
+        [r.value * 100 if r.value is not None else None for r in ratios],
+        [f"{r.numerator}/{r.denominator}" for r in ratios],
     )
 
 
-def _overdue_by_priority(report: Any) -> str:
-    counts = Counter(o.priority or "(none)" for o in report.overdue)
-    labels = sorted(counts)
-    return _bars(labels, [float(counts[p]) for p in labels], "Overdue items by priority", "items")
+def _completion_by_quarter(report: WeeklyReport) -> str:
+    groups = [g for g in report.breakdowns.quarter if not g.group.startswith("(")]
+    return svg.bars(
+        "Completion by due quarter (%)",
+        [g.group for g in groups],
+        [_percent_series("completion", [g.completion for g in groups])],
+        "% done",
+        top=100,
+    )
+
+
+def _completion_trend_weeks(report: WeeklyReport) -> str:
+    weeks = report.completion_trend
+    return svg.line(
+        "Completion at the end of each week (%)",
+        [w.week_end.strftime("%m-%d") for w in weeks],
+        _percent_series("completion", [w.completion for w in weeks]),
+        "% done",
+        top=100,
+    )
+
+
+def _overdue_by_priority(report: WeeklyReport | OverdueReport) -> str:
+    groups = report.breakdowns.priority if isinstance(report, WeeklyReport) else report.by_priority
+    late = [g for g in groups if g.overdue]
+    return svg.bars(
+        "Overdue items by priority",
+        [g.group for g in late],
+        [Series("overdue", [float(g.overdue) for g in late])],
+        "items",
+    )
+
+
+_TOP_GROUPS = 15
+
+
+def _overdue_groups(title: str, groups: Sequence[GroupCompletion]) -> str:
+    late = sorted((g for g in groups if g.overdue), key=lambda g: (-g.overdue, g.group.casefold()))
+    shown = late[:_TOP_GROUPS]
+    more = f" (top {_TOP_GROUPS} of {len(late)})" if len(late) > _TOP_GROUPS else ""
+    return svg.horizontal_bars(title + more, [g.group for g in shown], [float(g.overdue) for g in shown], "overdue")
+
+
+def _overdue_by_team_and_owner(report: WeeklyReport) -> str:
+    return _overdue_groups("Overdue items by team", report.breakdowns.team) + _overdue_groups(
+        "Overdue items by owner", report.breakdowns.owner
+    )
 
 
 def _completion_trend(report: QuarterlyReport) -> str:
-    fig = _figure()
-    ax = fig.add_subplot()
-    names = [q.quarter for q in report.quarters]
-    values = [q.completion.value * 100 if q.completion.value is not None else float("nan") for q in report.quarters]
-    positions = list(range(len(names)))
-    ax.plot(positions, values, marker="o", color=_COLOURS[0])
-    ax.set_xticks(positions, names)
-    ax.set_xlim(-0.5, len(names) - 0.5)
-    ax.set_ylim(0, 105)
-    ax.set_title("Action-item completion per quarter (%)")
-    for x, q in enumerate(report.quarters):
-        ax.annotate(f"{q.completion.numerator}/{q.completion.denominator}", (x, 2), ha="center", fontsize=8)
-    return _svg(fig)
+    return svg.line(
+        "Action-item completion per quarter (%)",
+        [q.quarter for q in report.quarters],
+        _percent_series("completion", [q.completion for q in report.quarters]),
+        "% done",
+        top=100,
+    )
 
 
 def _mttd_mttr(report: QuarterlyReport) -> str:
-    fig = _figure()
-    ax = fig.add_subplot()
-    names = [q.quarter for q in report.quarters]
-    positions = range(len(names))
-    ax.bar([p - 0.2 for p in positions], [q.mttd_minutes or 0 for q in report.quarters], 0.4, label="MTTD")
-    ax.bar([p + 0.2 for p in positions], [q.mttr_minutes or 0 for q in report.quarters], 0.4, label="MTTR")
-    ax.set_xticks(list(positions), names)
-    ax.set_ylabel("minutes")
-    ax.set_title("MTTD and MTTR per quarter")
-    ax.legend()
-    return _svg(fig)
+    return svg.bars(
+        "MTTD and MTTR per quarter",
+        [q.quarter for q in report.quarters],
+        [
+            Series("MTTD", [q.mttd_minutes for q in report.quarters]),
+            Series("MTTR", [q.mttr_minutes for q in report.quarters]),
+        ],
+        "minutes",
+    )
 
 
 def _root_causes(report: QuarterlyReport) -> str:
-    """Grouped bars: each quarter's score of every category that made some quarter's top 3."""
-    fig = _figure()
-    ax = fig.add_subplot()
-    names = [q.quarter for q in report.quarters]
-    totals: dict[str, int] = {}
+    """Grouped bars: every category in any quarter's top 3 (ties included), with its real score in
+    every quarter — a category outside one quarter's top 3 still shows what it scored there."""
+    shown: list[str] = []
     for q in report.quarters:
-        for c in q.top_categories:
-            totals[c.category] = totals.get(c.category, 0) + c.score
-    categories = sorted(totals, key=lambda c: (-totals[c], c))[:5]
-    width = 0.8 / max(1, len(categories))
-    for n, category in enumerate(categories):
-        scores = [next((c.score for c in q.top_categories if c.category == category), 0) for q in report.quarters]
-        offsets = [x - 0.4 + width * (n + 0.5) for x in range(len(names))]
-        ax.bar(offsets, scores, width, label=category, color=_COLOURS[n % len(_COLOURS)])
-    ax.set_xticks(list(range(len(names))), names)
-    ax.set_title("Top root-cause categories per quarter (sum of factor scores)")
-    if categories:
-        ax.legend(fontsize=8)
-    else:
-        ax.text(0.5, 0.5, "no data", ha="center", va="center", transform=ax.transAxes)
-    return _svg(fig)
+        shown.extend(c.category for c in q.top_categories if c.category not in shown)
+    series = [
+        Series(
+            category,
+            [
+                float(next((c.score for c in q.category_scores if c.category == category), 0)) if q.incidents else None
+                for q in report.quarters
+            ],
+        )
+        for category in shown
+    ]
+    return svg.bars(
+        "Top root-cause categories per quarter (sum of factor scores)",
+        [q.quarter for q in report.quarters],
+        series,
+        "score",
+    )
 
 
 def _cost(report: QuarterlyReport) -> str:
-    return _bars(
-        [q.quarter for q in report.quarters],
-        [float(q.cost_total) if q.cost_total is not None else None for q in report.quarters],
+    return svg.bars(
         "Incident cost per quarter",
+        [q.quarter for q in report.quarters],
+        [Series("cost", [float(q.cost_total) if q.cost_total is not None else None for q in report.quarters])],
         "USD",
     )
 
 
 _CHARTS: dict[str, Callable[[Any], str]] = {
     "completion_by_quarter": _completion_by_quarter,
+    "completion_trend_weeks": _completion_trend_weeks,
     "overdue_by_priority": _overdue_by_priority,
+    "overdue_by_team_and_owner": _overdue_by_team_and_owner,
     "completion_trend": _completion_trend,
     "mttd_mttr": _mttd_mttr,
     "root_causes": _root_causes,
@@ -153,9 +152,15 @@ _CHARTS: dict[str, Callable[[Any], str]] = {
 }
 
 
+def _cell_html(cell: Cell) -> str:
+    if isinstance(cell, Link):
+        return f'<a href="{html.escape(cell.url, quote=True)}">{html.escape(cell.text)}</a>'
+    return html.escape(cell)
+
+
 def _table_html(table: Table) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in table.headers)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
+    body = "".join("<tr>" + "".join(f"<td>{_cell_html(c)}</td>" for c in row) + "</tr>" for row in table.rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reports.layout import AnyReport, Layout, Table, layout_of
+from reports.layout import AnyReport, Cell, Layout, Table, layout_of
 
 _MAX_CELL = 60
 
 
-def _cell(text: str) -> str:
-    text = " ".join(text.split())
+def _cell(cell: Cell) -> str:
+    text = " ".join(str(cell).split())
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 

@@ -6,7 +6,9 @@ Two incidents are a **repeat pair** (the later one repeats the earlier one) when
   texts (the 5 whys and the factor notes) are lexically similar: the cosine of their TF-IDF
   vectors is at least ``[reports] repeat_similarity`` (default 0.35), and the later one happened
   within ``repeat_window_days`` of the earlier one; or
-- the later document names the earlier incident's id anywhere in its text.
+- either document names the other's incident id anywhere in its text (see
+  :mod:`reports.mentions`: prose, a "Related incidents" section, a link), whatever the window.
+  Every place an id was found is reported with the pair.
 
 Text normalisation: lower case, words of letters and digits, English stop words and tokens shorter
 than three characters dropped, a light suffix stemmer (``-ing``, ``-ed``, ``-es``, ``-s``) so
@@ -33,6 +35,7 @@ from functools import lru_cache
 from operator import mul
 
 from reports.facts import IncidentFacts, ItemFacts, ReportData, ReportSettings
+from reports.mentions import mentions_of
 from reports.metrics import done_since, in_teams, status_at
 from reports.results import ClusterIncident, EarlierItem, PairLink, RepeatCluster, RepeatsReport
 from sync.core.model import Status
@@ -40,9 +43,9 @@ from sync.core.model import Status
 SIMILAR = "similar root cause"
 UNTRACKED = "no ticket yet"  # status_then of an item whose ticket was created after the repeat
 NAMED = "names the earlier incident"
+NAMED_BACK = "the earlier incident names it"
 
 _WORD = re.compile(r"[a-z0-9]+")
-_ID_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+")
 _STOP_WORDS = """
 a about above after again against all also am an and any are as at be because been before being
 below between both but by can could did do does doing down during each few for from further had has
@@ -109,6 +112,7 @@ class RepeatPair:
     shared_factors: tuple[str, ...]
     similarity: float
     reason: str
+    found_in: tuple[str, ...] = ()  # where either document names the other
 
 
 def _moment(incident: IncidentFacts) -> dt.datetime:
@@ -146,13 +150,23 @@ class _Search:
     ids: dict[str, int] = field(default_factory=dict)
     moments: list[dt.datetime] = field(default_factory=list)
     found: dict[tuple[int, int], RepeatPair] = field(default_factory=dict)
+    # later index → earlier index → (reason, places): every mention, in either direction
+    named: dict[int, dict[int, tuple[str, list[str]]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for vector in self.vectors:
             for term in vector:
                 self.df[term] += 1
-        self.ids = {i.incident_id.casefold(): index for index, i in enumerate(self.ordered) if i.incident_id}
         self.moments = [_moment(i) for i in self.ordered]
+        labels = [i.label for i in self.ordered]
+        named: dict[int, dict[int, tuple[str, list[str]]]] = defaultdict(dict)
+        for naming, targets in mentions_of(list(self.ordered)).items():
+            for target, places in targets.items():
+                later, earlier = max(naming, target), min(naming, target)
+                reason, known = named[later].get(earlier, (NAMED if naming == later else NAMED_BACK, []))
+                known.extend(f"{labels[naming]}: {place}" for place in places)
+                named[later][earlier] = (reason, known)
+        self.named = dict(named)
 
     def index(self, position: int) -> None:
         for factor in self.ordered[position].primary_factors:
@@ -162,7 +176,10 @@ class _Search:
     def pair(self, earlier_index: int, later_index: int, score: float, reason: str) -> None:
         earlier, later = self.ordered[earlier_index], self.ordered[later_index]
         shared = tuple(sorted(earlier.primary_factors & later.primary_factors))
-        self.found[(earlier_index, later_index)] = RepeatPair(earlier, later, shared, round(score, 3), reason)
+        _reason, places = self.named.get(later_index, {}).get(earlier_index, ("", []))
+        self.found[(earlier_index, later_index)] = RepeatPair(
+            earlier, later, shared, round(score, 3), reason, tuple(places)
+        )
 
     def search(self, later_index: int) -> None:
         later, vector = self.ordered[later_index], self.vectors[later_index]
@@ -184,10 +201,9 @@ class _Search:
                 self.pair(earlier_index, later_index, score, SIMILAR)
                 if self.first_only:
                     return
-        for token in _ID_TOKEN.findall(later.mentions_text):
-            earlier_index = self.ids.get(token.casefold(), later_index)
-            if earlier_index < later_index and (earlier_index, later_index) not in self.found:
-                self.pair(earlier_index, later_index, cosine(self.vectors[earlier_index], vector), NAMED)
+        for earlier_index, (reason, _places) in sorted(self.named.get(later_index, {}).items(), reverse=True):
+            if (earlier_index, later_index) not in self.found:
+                self.pair(earlier_index, later_index, cosine(self.vectors[earlier_index], vector), reason)
                 if self.first_only:
                     return
 
@@ -286,6 +302,7 @@ def repeat_clusters(
                         shared_factors=list(p.shared_factors),
                         similarity=p.similarity,
                         reason=p.reason,
+                        found_in=list(p.found_in),
                     )
                     for p in pairs
                 ],

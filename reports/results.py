@@ -118,6 +118,12 @@ class Timeliness(Result):
     late: list[LateReview]
 
 
+class WeekCompletion(Result):
+    week_end: dt.date
+    items: int = Field(description="items counted at the week's end")
+    completion: Ratio = Field(description="done / (items − won't do) at the week's end, from the status history")
+
+
 class WeeklyReport(Result):
     kind: Literal["weekly"] = "weekly"
     as_of: dt.datetime
@@ -125,13 +131,20 @@ class WeeklyReport(Result):
     period_start: dt.date
     teams: list[str]
     completion: Completion
-    closed_in_period: int
+    closed_in_period: int = Field(description="done or won't do in the week (the current closed spell began in it)")
+    wont_do_in_period: int = Field(default=0, description="of those, won't do")
     became_overdue_in_period: int
-    overdue: list[OverdueItem]
+    overdue: list[OverdueItem] = Field(
+        description="most overdue first; every one in JSON (completion.overdue counts them), the first 50 in the "
+        "other formats"
+    )
     ageing: Ageing
     time_to_close: list[CloseTime]
     breakdowns: Breakdowns
     timeliness: Timeliness
+    completion_trend: list[WeekCompletion] = Field(
+        default_factory=list, description="the last 12 weeks, oldest first; the last one ends at as_of"
+    )
 
 
 class Nudge(Result):
@@ -140,6 +153,7 @@ class Nudge(Result):
     owner: str | None
     due: dt.date
     window: str = Field(description="'before-due' or 'overdue'")
+    spell: int = Field(default=0, description="overdue: which reminder (every nudge_every_days days) this is, from 0")
     message: str
 
 
@@ -159,7 +173,13 @@ class PairLink(Result):
     later: str
     shared_factors: list[str]
     similarity: float
-    reason: str = Field(description="'similar root cause' or 'names the earlier incident'")
+    reason: str = Field(
+        description="'similar root cause', 'names the earlier incident' or 'the earlier incident names it'"
+    )
+    found_in: list[str] = Field(
+        default_factory=list,
+        description="every place either document names the other: 'INC-7: section \"Related incidents\", line 40'",
+    )
 
 
 class EarlierItem(Result):
@@ -207,7 +227,9 @@ class QuarterFacts(Result):
     incidents: int
     has_data: bool
     note: str | None = Field(description="'no incidents in 2026Q2' when there is nothing to measure")
-    top_categories: list[CategoryScore]
+    top_categories: list[CategoryScore] = Field(description="the top 3 by score, and every category tied with the 3rd")
+    category_scores: list[CategoryScore] = Field(description="every category that scored, highest first")
+    ties: list[str] = Field(description="'tie at score 5: monitoring, testing' for each shared score in the top")
     mttd_minutes: float | None
     mttd_incidents: int
     mttr_minutes: float | None
@@ -237,7 +259,9 @@ class QuarterlyReport(Result):
     teams: list[str]
     quarter: str
     quarters: list[QuarterFacts] = Field(description="oldest first; the last one is the reviewed quarter")
-    trends: list[Trend] = Field(description="the template's six questions, in its order")
+    trends: list[Trend] = Field(
+        description="the template's six questions, in its order; question 1 has one trend per top category"
+    )
 
 
 Report = Annotated[

@@ -9,7 +9,6 @@ without the extra gets one clear line naming it instead of a traceback:
 extra           libraries                          needed by
 ==============  =================================  =====================================================
 ``postgres``    psycopg                            ``[state] url = "postgresql+psycopg://…"``
-``reports``     matplotlib                         charts in ``pmsync report``
 ``service``     schedule, prometheus_client        ``pmsync serve``
 ``all``         every one of the above             the Docker image's ``EXTRAS`` build argument
 ==============  =================================  =====================================================
@@ -31,7 +30,6 @@ __all__ = ["EXTRA_OF", "MissingExtra", "require"]
 # Top-level import name → the extra that installs it.
 EXTRA_OF: Mapping[str, str] = {
     "psycopg": "postgres",
-    "matplotlib": "reports",
     "schedule": "service",
     "prometheus_client": "service",
 }

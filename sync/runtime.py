@@ -134,6 +134,7 @@ def report_settings(settings: Settings, teams: tuple[str, ...] = ()) -> ReportSe
         trend_quarters=r.trend_quarters,
         teams=teams,
         nudge_days_before=r.nudge_days_before,
+        nudge_every_days=r.nudge_every_days,
         quiet_hours=r.quiet_hours,
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,27 +11,42 @@ from typing import Any
 
 import click
 import httpx
+from sqlalchemy import Engine
 
+from reports.chat import ChatRules, ChatTarget, Person, plan_chat, report_summary
 from reports.facts import ReportData, ReportSettings
-from reports.layout import AnyReport
-from reports.metrics import in_teams, item_states, local_date, overdue_report, quarter_of, weekly_report
+from reports.layout import OVERDUE_ROWS, AnyReport, layout_of
+from reports.metrics import (
+    in_teams,
+    item_states,
+    local_date,
+    overdue_report,
+    parse_quarter,
+    quarter_of,
+    weekly_report,
+)
 from reports.nudges import plan_nudges
 from reports.quarterly import quarterly_report
 from reports.render_csv import render_csv
+from reports.render_html import render_html
 from reports.render_json import render_json
 from reports.render_markdown import render_markdown
 from reports.render_text import render_text
 from reports.repeats import find_pairs, repeats_report
 from reports.results import QuarterlyReport
 from sync.cli.syncing import config_path, json_errors
+from sync.config.models import Settings
 from sync.core.tickets import TicketRef
 from sync.errors import UsageError
 from sync.publish import (
     WEBHOOK,
     IssueComment,
     Webhook,
+    chat_reminded,
+    chat_webhooks,
     nudge_lines,
     publish,
+    send_chat,
     send_nudges,
     used_windows,
     webhook_url,
@@ -39,21 +55,15 @@ from sync.publish import write_atomically as write_file
 from sync.repeat_links import link_repeat_parents
 from sync.runtime import open_runtime, report_settings
 from sync.store.lock import run_lock
+from sync.store.report_queries import has_postmortems, quarterly_report_sql, weekly_report_sql
 from sync.store.snapshot import load_report_data
 
-
-def _render_html(report: AnyReport) -> str:
-    # matplotlib is imported only for HTML.
-    from reports.render_html import render_html
-
-    return render_html(report)
-
-
+AGGREGATED = frozenset({"weekly", "quarterly"})
 RENDERERS: dict[str, Callable[[AnyReport], str]] = {
     "table": render_text,
     "md": render_markdown,
     "markdown": render_markdown,
-    "html": _render_html,
+    "html": render_html,
     "json": render_json,
     "csv": render_csv,
 }
@@ -77,16 +87,40 @@ def parse_as_of(text: str | None, now: dt.datetime, settings: ReportSettings) ->
 def build_report(
     kind: str, data: ReportData, as_of: dt.datetime, quarter: str | None, settings: ReportSettings
 ) -> AnyReport:
+    """A report from the state loaded into Python (overdue and repeats; tests of the others)."""
     if kind == "weekly":
         return weekly_report(data, as_of, settings)
     if kind == "overdue":
         return overdue_report(data, as_of, settings)
     if kind == "repeats":
         return repeats_report(data, as_of, settings)
+    return quarterly_report(data, as_of, reviewed_quarter(quarter, as_of, settings), settings)
+
+
+def reviewed_quarter(quarter: str | None, as_of: dt.datetime, settings: ReportSettings) -> str:
+    text = quarter or quarter_of(local_date(as_of, settings.zone))
     try:
-        return quarterly_report(data, as_of, quarter or quarter_of(local_date(as_of, settings.zone)), settings)
+        parse_quarter(text)
     except ValueError as exc:
         raise UsageError(f"--quarter: {exc}", hint="e.g. --quarter 2026Q3") from None
+    return text
+
+
+def aggregated_report(
+    kind: str,
+    engine: Engine,
+    tracker: str,
+    as_of: dt.datetime,
+    quarter: str | None,
+    settings: ReportSettings,
+    formats: set[str],
+) -> AnyReport:
+    """The weekly and quarterly reports, counted in the database: 100,000 items are never loaded.
+    Only JSON lists every overdue item; the other formats show the first ``OVERDUE_ROWS``."""
+    if kind == "weekly":
+        limit = None if "json" in formats else OVERDUE_ROWS
+        return weekly_report_sql(engine, tracker, as_of, settings, overdue_limit=limit)
+    return quarterly_report_sql(engine, tracker, as_of, reviewed_quarter(quarter, as_of, settings), settings)
 
 
 @click.command("report")
@@ -143,10 +177,17 @@ def report_cmd(
             settings = report_settings(rt.settings, teams)
             now = rt.clock()
             as_of = parse_as_of(as_of_text, now, settings)
-            data = load_report_data(rt.engine, rt.tracker.name)
-            report = build_report(kind, data, as_of, quarter, settings)
+            if kind in AGGREGATED:
+                formats = {fmt, *(rt.settings.reports.formats if do_publish else ())}
+                report = aggregated_report(kind, rt.engine, rt.tracker.name, as_of, quarter, settings, formats)
+                data = ReportData()
+                empty = not has_postmortems(rt.engine)
+            else:
+                data = load_report_data(rt.engine, rt.tracker.name)
+                report = build_report(kind, data, as_of, quarter, settings)
+                empty = not data.incidents
             messages: list[str] = []
-            if not data.incidents:
+            if empty:
                 # A first run before any sync: say why every number is empty.
                 messages.append("note: the state database holds no post-mortems yet; run `pmsync sync` first")
             if nudge:
@@ -172,6 +213,8 @@ def report_cmd(
                     )
                     messages.extend(f"nudge failed: {item}: {error}" for item, error in sorted(sent.failed.items()))
                     failed = failed or bool(sent.failed)
+            if nudge and rt.settings.reports.chat:
+                failed = _chat(rt, data, now, settings, dry_run, messages) or failed
             if link_parents:
                 failed = _link_parents(rt, data, as_of, settings, messages) or failed
             text = RENDERERS[fmt](report)
@@ -196,6 +239,54 @@ def report_cmd(
             ctx.exit(1)
 
 
+def chat_rules(settings: Settings, data: ReportData) -> ChatRules:
+    """``[reports]`` chat settings, with the people ``[owners]`` names for the data's owners."""
+    reports = settings.reports
+    directory = settings.owner_directory()
+    by_name = {entry.name: entry for entry in settings.owners.all_entries()}
+    people: dict[str, Person] = {}
+    for owner in {item.owner for item in data.items if item.owner}:
+        match = directory.resolve(owner)
+        entry = by_name.get(match.entry.name) if match.entry is not None else None
+        if entry is not None:
+            people[owner] = Person(entry.name, slack=entry.slack, teams=entry.teams, google_chat=entry.google_chat)
+    return ChatRules(
+        every_days=reports.nudge_every_days,
+        escalate_after_days=reports.escalate_after_days,
+        max_items=reports.chat_max_items,
+        report_url=reports.report_url,
+        people=people,
+    )
+
+
+def _chat(
+    rt: Any, data: ReportData, now: dt.datetime, settings: ReportSettings, dry_run: bool, messages: list[str]
+) -> bool:
+    reports = rt.settings.reports
+    rules = chat_rules(rt.settings, data)
+    targets = [ChatTarget(t.name, t.kind, t.team, t.group) for t in reports.chat]
+    plan = plan_chat(item_states(data, now, settings), now, settings, rules, targets, chat_reminded(rt.engine))
+    if dry_run:
+        messages.append(
+            f"dry run: {len(plan.messages)} chat message(s) due"
+            + (" (quiet hours now: none would be sent)" if plan.quiet else "")
+        )
+        messages.extend(
+            f"chat {m.target.name}: {m.audience}{' (escalation)' if m.escalation else ''}: "
+            + ", ".join(i.item for i in m.items)
+            for m in plan.messages
+        )
+        return False
+    with httpx.Client() as client:
+        webhooks = chat_webhooks(reports, os.environ, client, rt.retry)
+        outcome = send_chat(rt.engine, plan, webhooks, rules, today=local_date(now, settings.zone), clock=rt.clock)
+    if plan.quiet:
+        messages.append("quiet hours: no chat messages sent")
+    messages.extend(f"chat: sent to {where}" for where in outcome.sent)
+    messages.extend(f"chat failed: {where}: {error}" for where, error in sorted(outcome.failed.items()))
+    return bool(outcome.failed)
+
+
 def _link_parents(rt: Any, data: ReportData, as_of: dt.datetime, settings: ReportSettings, messages: list[str]) -> bool:
     incidents = [
         i for i in data.incidents if in_teams(i, settings.teams) and (i.occurred_at is None or i.occurred_at <= as_of)
@@ -213,6 +304,15 @@ def _link_parents(rt: Any, data: ReportData, as_of: dt.datetime, settings: Repor
     return bool(outcome.failed)
 
 
+def summary_payload(report: AnyReport, name: str, reports: Any) -> dict[str, Any]:
+    """The published report as a chat message: the layout's lines (no tables) and a link to the
+    HTML file where ``[reports] report_url`` says the reports are served."""
+    layout = layout_of(report)
+    lines = [line for section in layout.sections for line in section.lines][:12]
+    link = f"{reports.report_url.rstrip('/')}/{name}.html" if reports.report_url and "html" in reports.formats else None
+    return report_summary(layout.title, layout.subtitle, lines, link or reports.report_url)
+
+
 def _publish(
     rt: Any, kind: str, report: AnyReport, as_of: dt.datetime, settings: ReportSettings, messages: list[str]
 ) -> bool:
@@ -224,8 +324,11 @@ def _publish(
     name = f"{kind}-{period}"
     with httpx.Client() as client:
         targets: dict[str, Callable[[str], None]] = {}
+        bodies: dict[str, str] = {}
         if url:
             targets[WEBHOOK] = Webhook(url, client, rt.retry).post
+            # A chat gets the headline figures and a link, never the Markdown tables.
+            bodies[WEBHOOK] = json.dumps(summary_payload(report, name, reports))
         if reports.publish_issue:
             ref = TicketRef(tracker=rt.tracker.name, key=reports.publish_issue)
             targets[f"issue:{reports.publish_issue}"] = IssueComment(rt.tracker, ref, rt.retry).post
@@ -237,6 +340,7 @@ def _publish(
             output_dir=reports.output_dir,
             targets=targets,
             clock=rt.clock,
+            bodies=bodies,
         )
     messages.extend(f"wrote {path}" for path in outcome.files)
     messages.extend(f"published {posted}" for posted in outcome.posted)

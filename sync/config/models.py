@@ -419,6 +419,11 @@ class OwnerEntrySettings(_Section):
     emails: StrList = ()
     jira: str | None = None
     github: str | None = None
+    # Chat mentions in nudges: a Slack member id ("U…"), a Teams UPN or Entra object id, a
+    # Google Chat user ("users/123…").
+    slack: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]+$")
+    teams: str | None = None
+    google_chat: str | None = Field(default=None, pattern=r"^users/\S+$")
 
     def to_entry(self) -> OwnerEntry:
         return OwnerEntry(self.name, self.handles, self.emails, self.jira, self.github)
@@ -515,6 +520,27 @@ class ServiceSettings(_Section):
     stop_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
 
 
+class ChatTargetSettings(_Section):
+    """``[[reports.chat]]``: one chat channel's incoming webhook for nudges. The URL is a secret:
+    named by ``url_env`` (a variable) or ``url_file``, never written in the file."""
+
+    kind: Literal["slack", "teams", "google_chat"]
+    url_env: str | None = Field(default=None, pattern=_ENV_NAME)
+    url_file: Path | None = None
+    team: str | None = Field(default=None, description="This team's channel; unset: the default channel.")
+    group: Literal["owner", "team"] = Field(default="owner", description="One message per owner, or per team.")
+
+    @model_validator(mode="after")
+    def _one_url(self) -> ChatTargetSettings:
+        if (self.url_env is None) == (self.url_file is None):
+            raise ValueError("set exactly one of url_env and url_file")
+        return self
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind}:{self.team}" if self.team else self.kind
+
+
 class ReportsSettings(_Section):
     """``[reports]``: where ``pmsync report`` writes and in which formats."""
 
@@ -532,7 +558,24 @@ class ReportsSettings(_Section):
     webhook_url_file: Path | None = None
     publish_issue: str | None = None
     nudge_days_before: int = Field(default=2, ge=0)
+    nudge_every_days: int = Field(default=7, ge=0, description="Remind an overdue item again this often; 0: once.")
+    escalate_after_days: int = Field(default=14, ge=0, description="Overdue this long: to the team channel; 0: never.")
     quiet_hours: tuple[Annotated[int, Field(ge=0, le=23)], Annotated[int, Field(ge=0, le=23)]] | None = (20, 8)
+    chat: tuple[ChatTargetSettings, ...] = ()
+    chat_max_items: PositiveInt = 20
+    report_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://",
+        description="Where the full reports are read (e.g. pmsync serve's /reports/).",
+    )
+
+    @field_validator("chat")
+    @classmethod
+    def _distinct_channels(cls, value: tuple[ChatTargetSettings, ...]) -> tuple[ChatTargetSettings, ...]:
+        names = [target.name for target in value]
+        if len(names) != len(set(names)):
+            raise ValueError("two [[reports.chat]] entries for the same kind and team")
+        return value
 
 
 class ParseSettings(_Section):

@@ -45,6 +45,7 @@ from sync.runtime import Runtime, source_paths
 from sync.service.http import Listener, Routes
 from sync.service.leader import Leadership, leadership_for
 from sync.service.metrics import ItemCounts, ServiceMetrics
+from sync.service.reports_route import ReportsRoute
 from sync.service.schedule import (
     Daily,
     Every,
@@ -342,6 +343,7 @@ class Service:
             jira_secret=load_secret(service.jira_webhook_secret_env, service.jira_webhook_secret_file, env),
             github_map=self.settings.github_status_map(),
             jira_map=self.settings.jira_status_map(),
+            pages=ReportsRoute(self.settings.reports.output_dir),
         )
         self.listen = listen or service.listen
         self.listener: Listener | None = None

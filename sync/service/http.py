@@ -68,6 +68,7 @@ class Routes:
     jira_secret: bytes | None = field(default=None, repr=False)
     github_map: GitHubStatusMap = field(default_factory=GitHubStatusMap)
     jira_map: JiraStatusMap = field(default_factory=JiraStatusMap)
+    pages: Callable[[str, str], Response | None] | None = None  # (method, path) → answer; /reports/
 
     def handle(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Response:
         """Answer one request. ``headers`` keys are lower-case."""
@@ -84,6 +85,8 @@ class Routes:
             if method != "POST":
                 return Response.json(405, error="POST only")
             return self._hook(route.rsplit("/", 1)[1], headers, body)
+        if self.pages is not None and (page := self.pages(method, route)) is not None:
+            return page
         return Response.json(404, error="not found")
 
     def _hook(self, source: str, headers: Mapping[str, str], body: bytes) -> Response:

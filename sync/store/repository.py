@@ -240,7 +240,8 @@ class SqlStateStore:
     ) -> None:
         """Record a post-mortem and its items; items no longer listed are marked absent (kept)."""
         now = self.clock()
-        data = json.loads(pm.model_dump_json(exclude={"sections"}))
+        # Sections included: the repeats report searches every paragraph for other incidents' ids.
+        data = json.loads(pm.model_dump_json())
         values = {
             "path": pm.path,
             "content_sha256": pm.content_sha256,

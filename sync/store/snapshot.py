@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Engine, func, select
 
-from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
+from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange, TextSource
 from sync.core.model import PostMortem, Status
 from sync.store import tables as t
 from sync.store.boundary import state_errors
@@ -44,9 +44,10 @@ def _flatten(value: Any) -> list[str]:
 
 
 def stored_postmortem(row: Any) -> PostMortem:
-    """A ``postmortems`` row's ``data`` (the parsed document as JSON, without sections) read back
-    through the model. Keys the model no longer has (the computed ``cost``, a field since removed)
-    are left out; a row that does not read back is reported from its columns alone."""
+    """A ``postmortems`` row's ``data`` (the parsed document as JSON, with its sections since
+    issue 28) read back through the model. Keys the model no longer has (the computed ``cost``, a
+    field since removed) are left out; a row that does not read back is reported from its columns
+    alone."""
     data: Mapping[str, Any] = row.data if isinstance(row.data, Mapping) else {}
     values = {name: value for name, value in data.items() if name in PostMortem.model_fields}
     values.setdefault("path", row.path)
@@ -62,23 +63,34 @@ def stored_postmortem(row: Any) -> PostMortem:
         return PostMortem(path=row.path, content_sha256=row.content_sha256)
 
 
+def document_texts(title: str | None, pm: PostMortem) -> tuple[TextSource, ...]:
+    """Every text of the document, each with its place: the title, the front matter, then each
+    section as written (stored since issue 28). A document stored before that has no sections:
+    its parsed fields stand in for them, without line numbers."""
+    texts = [TextSource("title", title or "")]
+    texts.append(TextSource("front matter", "\n".join([*_flatten(pm.metadata), *pm.tags])))
+    if pm.sections:
+        # A section's text starts on the line after its heading.
+        texts.extend(TextSource(f'section "{s.title or "(untitled)"}"', s.text, s.line + 1) for s in pm.sections)
+    else:
+        fields = {
+            "5 whys": [why.text for why in pm.whys],
+            "contributing factors": [factor.notes for factor in pm.factors if factor.notes],
+            "timeline": [entry.text for entry in pm.timeline],
+            "action items": [item.text for item in pm.action_items],
+            "prevention": [check.text for check in pm.prevention],
+            "what went well": list(pm.went_well),
+            "impact": [pm.impact.text or ""],
+        }
+        texts.extend(TextSource(place, "\n".join(values)) for place, values in fields.items())
+    return tuple(text for text in texts if text.text)
+
+
 def incident_facts(key: str, row: Any) -> IncidentFacts:
     """One ``postmortems`` row as the reports see it (:func:`stored_postmortem`)."""
     pm = stored_postmortem(row)
     whys = [why.text for why in pm.whys]
     notes = [factor.notes for factor in pm.factors if factor.notes]
-    mentions = [
-        row.title or "",
-        *whys,
-        *notes,
-        *(entry.text for entry in pm.timeline),
-        *(item.text for item in pm.action_items),
-        *(check.text for check in pm.prevention),
-        *pm.went_well,
-        pm.impact.text or "",
-        *_flatten(pm.metadata),
-        *pm.tags,
-    ]
     cost = pm.cost
     return IncidentFacts(
         key=key,
@@ -96,7 +108,7 @@ def incident_facts(key: str, row: Any) -> IncidentFacts:
             (f.category.value, f.score) for f in pm.factors if f.category is not None and f.score is not None
         ),
         root_cause_text="\n".join([*whys, *notes]),
-        mentions_text="\n".join(m for m in mentions if m),
+        texts=document_texts(row.title, pm),
         cost_total=cost.total if cost is not None else None,
         path=row.path,
     )

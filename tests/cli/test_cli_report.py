@@ -221,3 +221,22 @@ def test_a_report_over_an_empty_state_says_why_it_is_empty(tmp_path: Path) -> No
     assert "holds no post-mortems yet; run `pmsync sync` first" in err
     _, _, err = run(config, "report", "weekly")  # the text format says it too
     assert "run `pmsync sync` first" in err
+
+
+def test_report_files_get_the_usual_permissions(demo: Path, tmp_path: Path) -> None:
+    """Issue 24 item 6: a report written with --out is readable by others as umask allows, not
+    the temporary file's private 0600."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "weekly.md"
+        code, _out, err = run(demo, "report", "weekly", "--format", "md", "--out", str(out))
+        assert code == 0, err
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        os.umask(0o027)
+        code, _out, err = run(demo, "report", "weekly", "--format", "md", "--out", str(out))
+        assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)

@@ -304,3 +304,33 @@ def test_publish_as_a_comment_on_a_tracker_issue(engine: Engine, tmp_path: Path)
     second = publish(engine, name="w2", rendered={}, markdown="# w2", output_dir=tmp_path, targets=target, clock=clock)
     assert second.posted == ["issue:OPS-1/w1", "issue:OPS-1/w2"]
     assert commenter.comments == [("OPS-1", "# w1"), ("OPS-1", "# w2")]
+
+
+def test_chat_send_records_before_posting_and_retries_a_failed_post(engine: Engine) -> None:
+    """Issue 28 §6: a chat post that fails leaves its items due again; a sent one is not repeated."""
+    from reports.chat import ChatItem, ChatMessage, ChatPlan, ChatRules, ChatTarget
+    from sync.publish import chat_reminded, send_chat
+    from tests.cli.chat_receiver import check_slack, receiver
+
+    target = ChatTarget("slack", "slack")
+    chat_item = ChatItem("INC-7#1", "OPS-1", None, "dana", "payments", dt.date(2026, 4, 1), 11, "Alert")
+    plan = ChatPlan(quiet=False, messages=(ChatMessage(target, "dana", False, (), (chat_item,)),))
+    today = dt.date(2026, 4, 12)
+    with receiver() as hooks, httpx.Client() as client:
+        hook = Webhook(hooks.url + "/slack", client, NO_WAIT, name="slack")
+        hooks.status["/slack"] = 500
+        failed = send_chat(engine, plan, {"slack": hook}, ChatRules(), today=today, clock=lambda: NOW)
+        assert list(failed.failed) == ["slack: dana"] and failed.sent == []
+        assert chat_reminded(engine) == {}  # a failed post does not count as a reminder
+        hooks.status["/slack"] = 200
+        sent = send_chat(engine, plan, {"slack": hook}, ChatRules(), today=today, clock=lambda: NOW)
+        posts = len(hooks.posts)
+        assert sent.sent == ["slack: dana (1 item(s))"]
+        assert chat_reminded(engine) == {"INC-7#1": today}
+        again = send_chat(engine, plan, {"slack": hook}, ChatRules(), today=today, clock=lambda: NOW)
+        assert again.sent == [] and len(hooks.posts) == posts  # claimed already: never twice
+        check_slack(hooks.bodies("/slack")[-1])
+        missing = send_chat(engine, plan, {}, ChatRules(), today=today, clock=lambda: NOW)
+        assert missing.unconfigured == ["slack: dana"]
+        quiet = send_chat(engine, ChatPlan(quiet=True), {"slack": hook}, ChatRules(), today=today, clock=lambda: NOW)
+        assert quiet.sent == [] and len(hooks.posts) == posts

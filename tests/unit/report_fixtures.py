@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange
+from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange, TextSource
 from sync.core.model import Status
 
 
@@ -26,6 +26,7 @@ def item(
     opened: str | None = "2026-01-01 09:00",
     present: bool = True,
     text: str = "Do the thing",
+    url: str | None = None,
 ) -> ItemFacts:
     return ItemFacts(
         key=key,
@@ -37,7 +38,7 @@ def item(
         due=dt.date.fromisoformat(due) if due else None,
         present=present,
         ticket=f"T-{key}",
-        url=None,
+        url=url,
         history=tuple(StatusChange(status=Status(s), at=at(when)) for s, when in history),
         opened_at=at(opened) if opened else None,
     )
@@ -71,7 +72,7 @@ def incident(
         detection_delay_minutes=delay,
         factors=tuple(factors),
         root_cause_text=root_cause,
-        mentions_text=mentions or root_cause,
+        texts=(TextSource("text", mentions or root_cause),),
         cost_total=Decimal(cost) if cost is not None else None,
     )
 

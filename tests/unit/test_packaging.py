@@ -133,14 +133,14 @@ def test_require_returns_the_module_when_installed() -> None:
 
 
 def test_require_names_the_extra_when_missing(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "matplotlib", None)  # how Python spells "not importable"
+    monkeypatch.setitem(sys.modules, "schedule", None)  # how Python spells "not importable"
     with pytest.raises(MissingExtra) as caught:
-        require("matplotlib.pyplot", "charts in pmsync report")
+        require("schedule", "pmsync serve")
     assert isinstance(caught.value, ConfigError) and caught.value.exit_code == 2
-    expected = "charts in pmsync report needs pmsync[reports]: the optional dependency 'matplotlib' is not installed"
+    expected = "pmsync serve needs pmsync[service]: the optional dependency 'schedule' is not installed"
     assert caught.value.message == expected
-    assert caught.value.hint == "pip install 'pmsync[reports]' (or 'pmsync[all]')"
-    assert (caught.value.module, caught.value.extra) == ("matplotlib", "reports")
+    assert caught.value.hint == "pip install 'pmsync[service]' (or 'pmsync[all]')"
+    assert (caught.value.module, caught.value.extra) == ("schedule", "service")
 
 
 def test_require_does_not_hide_a_broken_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

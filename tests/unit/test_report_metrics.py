@@ -41,7 +41,7 @@ def test_empty_data_has_zero_denominators_not_zero_percent() -> None:
     assert report.time_to_close == []
     assert report.timeliness.within.denominator == 0
     assert report.breakdowns.priority == []
-    assert report.period_start == dt.date(2026, 3, 25)
+    assert report.period_start == dt.date(2026, 3, 26)  # 7 days: 03-26 … 04-01
 
 
 def test_all_wont_do_is_no_completion_rate_and_shown_apart() -> None:
@@ -258,3 +258,25 @@ def test_team_filter_selects_items_and_incidents() -> None:
     assert report.timeliness.within.denominator == 1
     assert report.teams == ["Payments"]
     assert weekly_report(data, AS_OF, UTC).completion.items == 3
+
+
+def test_this_week_is_the_seven_days_ending_at_as_of() -> None:
+    """Issue 28 §3: --as-of 2026-09-29 is the week 09-23 … 09-29, not from 09-22 (8 days)."""
+    as_of = at("2026-09-29 23:59")
+    data = ReportData(
+        incidents=(incident("INC-1"),),
+        items=(
+            item("INC-1#1", history=[("done", "2026-09-22 12:00")]),  # the day before the week
+            item("INC-1#2", history=[("done", "2026-09-23 00:00")]),  # its first moment
+            item("INC-1#3", history=[("wont_do", "2026-09-25 10:00")]),  # won't do counts as closed
+            item("INC-1#4", history=[("done", "2026-09-01 10:00"), ("wont_do", "2026-09-26 10:00")]),  # closed before
+            item("INC-1#5", due="2026-09-21"),  # overdue since 09-22: before the week
+            item("INC-1#6", due="2026-09-22"),  # overdue since 09-23: in the week
+            item("INC-1#7", due="2026-09-28"),  # overdue since 09-29
+            item("INC-1#8", due="2026-09-29"),  # due today: not overdue yet
+        ),
+    )
+    report = weekly_report(data, as_of, UTC)
+    assert report.period_start == dt.date(2026, 9, 23)
+    assert (report.closed_in_period, report.wont_do_in_period) == (2, 1)
+    assert report.became_overdue_in_period == 2

@@ -67,3 +67,28 @@ def test_quiet_hours_are_in_the_configured_zone() -> None:
     assert not plan_nudges(item_states(DATA, now, SETTINGS), now, SETTINGS, set()).quiet
     berlin = ReportSettings(timezone="Europe/Berlin", quiet_hours=(20, 8))
     assert plan_nudges(item_states(DATA, now, berlin), now, berlin, set()).quiet
+
+
+@pytest.mark.parametrize(
+    ("today", "window"),
+    [
+        ("2026-04-11", "overdue:2026-04-10"),  # day 1 overdue: the first window, as it always was
+        ("2026-04-17", "overdue:2026-04-10"),  # day 7
+        ("2026-04-18", "overdue:2026-04-10:1"),  # day 8: reminded again
+        ("2026-06-10", "overdue:2026-04-10:8"),  # long overdue: still reminded every 7 days
+    ],
+)
+def test_a_long_overdue_item_is_reminded_every_n_days(today: str, window: str) -> None:
+    """Issue 28 §6: a long-overdue item was never reminded again."""
+    assert nudge_window(dt.date(2026, 4, 10), dt.date.fromisoformat(today), 2, every_days=7) == window
+
+
+def test_the_cadence_opens_a_new_window_after_the_first_was_used() -> None:
+    settings = ReportSettings(nudge_days_before=2, quiet_hours=None, nudge_every_days=7)
+    now = at("2026-04-20 12:00")  # INC-1#1 is 10 days overdue: its second window
+    (first,) = [
+        n for n in plan_nudges(item_states(DATA, now, settings), now, settings, set()).nudges if n.item == "INC-1#1"
+    ]
+    assert window_key(first) == "overdue:2026-04-10:1"
+    again = plan_nudges(item_states(DATA, now, settings), now, settings, {("INC-1#1", "overdue:2026-04-10:1")})
+    assert "INC-1#1" not in [n.item for n in again.nudges]

@@ -96,13 +96,14 @@ def test_six_questions_per_quarter_with_trends() -> None:
         60,
         Decimal("50.00"),
     )
-    assert [t.question for t in report.trends] == list(QUESTIONS)
+    assert [t.question for t in report.trends] == [QUESTIONS[0]] * 3 + list(QUESTIONS[1:])
+    assert q2.ties == ["tie at score 5: monitoring, testing"]
     by_question = {t.question: t for t in report.trends}
     mttr = by_question["MTTR (incident duration)"]
     assert (mttr.values, mttr.change, mttr.direction, mttr.better) == ([None, 100.0, 90.0], -10.0, "down", "down")
     assert by_question["Action-item completion rate"].direction == "up"
     assert by_question["Incident cost"].values == [None, 1000.0, 3000.0]
-    assert by_question["Top 3 root-cause categories"].metric.endswith("monitoring, testing, capacity")
+    assert [t.metric for t in report.trends[:3]] == ["score: monitoring", "score: testing", "score: capacity"]
 
 
 def test_quarters_follow_the_time_zone() -> None:
@@ -117,7 +118,7 @@ def test_a_quarter_without_any_data_says_so_and_trends_are_not_applicable() -> N
     assert only.note == "no incidents in 2026Q3"
     assert only.cost_total is None and only.cost_per_minute is None
     assert all(t.direction == "n/a" for t in report.trends)
-    assert report.trends[0].metric.endswith("none")
+    assert report.trends[0].metric == "score: no scored contributing factors"
 
 
 def test_bad_quarter_is_a_value_error() -> None:
@@ -144,3 +145,50 @@ def test_team_filter_and_removed_items_and_unusable_durations() -> None:
     search = quarterly_report(extra, AS_OF, "2026Q2", ReportSettings(trend_quarters=1, teams=("search",)))
     assert (search.quarters[0].incidents, search.quarters[0].mttr_incidents) == (1, 0)
     assert search.quarters[0].completion == Ratio(numerator=0, denominator=1)
+
+
+def quarter_of_incidents(*quarters: list[list[tuple[str, int]]]) -> ReportData:
+    """One incident per factor list, in 2026Q1, Q2 and Q3 (one list of incidents per quarter)."""
+    months = ("02", "05", "08")
+    return ReportData(
+        incidents=tuple(
+            incident(f"{q}-{n}", start=f"2026-{months[q]}-1{n} 10:00", factors=factors)
+            for q, incidents in enumerate(quarters)
+            for n, factors in enumerate(incidents)
+        )
+    )
+
+
+def test_a_third_category_is_kept_and_others_are_not_drawn_as_zero() -> None:
+    """Issue 28 §2: each quarter keeps its own third category; a category outside a quarter's
+    top 3 still shows its real score there."""
+    data = quarter_of_incidents(
+        [[("monitoring", 3), ("testing", 2), ("capacity", 1), ("process", 1)]],  # tie for 3rd
+        [[("tech_debt", 3), ("monitoring", 2), ("process", 2), ("capacity", 1)]],
+    )
+    report = quarterly_report(data, at("2026-07-01 00:00"), "2026Q2", ReportSettings(trend_quarters=2))
+    q1, q2 = report.quarters
+    assert [(c.category, c.score) for c in q1.top_categories] == [
+        ("monitoring", 3),
+        ("testing", 2),
+        ("capacity", 1),
+        ("process", 1),
+    ]
+    assert q1.ties == ["tie at score 1: capacity, process"]
+    assert [(c.category, c.score) for c in q2.top_categories] == [("tech_debt", 3), ("monitoring", 2), ("process", 2)]
+    assert {c.category: c.score for c in q2.category_scores}["capacity"] == 1  # outside the top 3, not 0
+
+
+def test_trend_compares_each_category_with_itself() -> None:
+    """Issue 28 §2: "monitoring 7 → tech debt 6" is not an improvement: tech debt went 0 → 6."""
+    data = quarter_of_incidents(
+        [[("monitoring", 3)], [("monitoring", 2)], [("monitoring", 2)]],
+        [[("tech_debt", 3)], [("tech_debt", 3)], [("monitoring", 1)]],
+    )
+    report = quarterly_report(data, at("2026-07-01 00:00"), "2026Q2", ReportSettings(trend_quarters=2))
+    first = report.trends[:2]
+    assert [(t.metric, t.values, t.direction) for t in first] == [
+        ("score: tech_debt", [0.0, 6.0], "up"),
+        ("score: monitoring", [7.0, 1.0], "down"),
+    ]
+    assert all(t.better == "down" for t in first)
