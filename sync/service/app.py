@@ -16,6 +16,7 @@ A watchdog ends the process (exit 1) if that takes longer than ``[service] stop_
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import logging
@@ -25,6 +26,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -36,7 +38,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sync.config.models import Settings
-from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
+from sync.errors import LockLost, PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
 from sync.pipeline import SyncOptions
 from sync.pull import pull
@@ -50,13 +52,14 @@ from sync.service.schedule import (
     Job,
     JobOutcome,
     JobRunner,
+    LeadershipLost,
     QuarterStart,
     ServiceStopping,
     Trigger,
     Weekly,
 )
 from sync.service.webhooks import WebhookProcessor
-from sync.store.lock import run_lock
+from sync.store.lock import RunLock, run_lock
 from sync.store.service_store import DeliveryLedger, SlotLedger, database_reachable
 from sync.trackers.base import Tracker
 
@@ -91,10 +94,24 @@ class GuardedTracker:
         self.inner = inner
         self.metrics = metrics
         self.stop = stop
+        # The leader's fence (a RunLock check, raising LockLost once leadership is gone), set
+        # while the service leads; ``None`` for ``--once``, which runs without an election.
+        self.fence: Callable[[], None] | None = None
 
     @classmethod
     def wrap(cls, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> Tracker:
         return cast(Tracker, cls(inner, metrics, stop))
+
+    def check(self, operation: str) -> None:
+        """Raise :class:`ServiceStopping` once a stop was asked, :class:`LeadershipLost` once the
+        leader lock is gone; both unwind the job before ``operation`` starts."""
+        if self.stop.is_set():
+            raise ServiceStopping(operation)
+        if self.fence is not None:
+            try:
+                self.fence()
+            except LockLost as exc:
+                raise LeadershipLost(exc.message) from None
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.inner, name)
@@ -107,8 +124,7 @@ class GuardedTracker:
         return guarded
 
     def _call(self, operation: str, call: Callable[[], Any]) -> Any:
-        if self.stop.is_set():
-            raise ServiceStopping(operation)
+        self.check(operation)
         tracker = self.inner.name
         if self.metrics is not None:
             self.metrics.tracker_call(tracker, operation)
@@ -203,15 +219,57 @@ def command_job(book: JobBook, args: Sequence[str]) -> Callable[[], object] | No
     command += list(args)
 
     def run() -> None:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS, cwd=book.base_dir, check=False
-        )
-        for line in done.stderr.splitlines():
-            log.info("%s: %s", args[0], line)
-        if done.returncode != 0:
-            raise JobFailed(f"`pmsync {' '.join(args)}` exited {done.returncode}")
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
+            child = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                text=True,
+                cwd=book.base_dir,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            )
+            try:
+                returncode = _wait(child, book.check)
+            finally:
+                stderr.seek(0)
+                for line in stderr.read().splitlines():
+                    log.info("%s: %s", args[0], line)
+        if returncode != 0:
+            raise JobFailed(f"`pmsync {' '.join(args)}` exited {returncode}")
 
     return run
+
+
+PR_SET_PDEATHSIG = 1
+CHILD_POLL_SECONDS = 0.2
+
+
+def _die_with_parent() -> None:
+    # In the child, before exec: a SIGKILLed service takes its report job along, so the next
+    # leader re-running the interrupted slot never overlaps it (no report sent twice at once).
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _wait(child: subprocess.Popen[str], check: Callable[[str], None]) -> int:
+    """Wait for a job's child process, checking the stop flag and the leader fence meanwhile: on
+    either the child is ended (SIGTERM, then SIGKILL) before the exception propagates."""
+    deadline = time.monotonic() + COMMAND_TIMEOUT_SECONDS
+    try:
+        while True:
+            try:
+                return child.wait(timeout=CHILD_POLL_SECONDS)
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise JobFailed(f"no answer within {COMMAND_TIMEOUT_SECONDS:.0f}s") from None
+                check("child job")
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
 
 
 def _report(*args: str) -> JobFactory:
@@ -236,6 +294,8 @@ class JobBook:
     write_back: bool = False
     lock_timeout: float = 600.0
     factories: Mapping[str, JobFactory] = field(default_factory=lambda: JOB_FACTORIES)
+    # Raises to stop a running job (the service's stop flag and leader fence).
+    check: Callable[[str], None] = lambda _operation: None
 
     def sync(self) -> None:
         rt = self.runtime
@@ -328,7 +388,8 @@ class Service:
         self.exit_process = exit_process
         self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
-        self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
+        self.guard = GuardedTracker(runtime.tracker, self.metrics, self.stop_event)
+        self.tracker = cast(Tracker, self.guard)
         watch_rate_limits(getattr(runtime, "http", None), self.metrics, runtime.tracker.name)
         # The jobs see the guarded tracker; everything else in the runtime is shared.
         self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
@@ -340,10 +401,13 @@ class Service:
             config=config,
             write_back=write_back,
             factories=JOB_FACTORIES if factories is None else factories,
+            check=self.guard.check,
         )
         self.jobs = book.jobs()
         self.runner = JobRunner(self.jobs, self.ledger, self.metrics, clock=runtime.clock)
         self.leadership = leadership or leadership_for(runtime.engine)
+        # Read at each scrape: 1 only while the lock is confirmed, so never on two replicas.
+        self.metrics.leader.set_function(lambda: 1.0 if self.leadership.held() else 0.0)
         self.rng = rng or random.Random()
         service = self.settings.service
         self.processor = WebhookProcessor(
@@ -414,31 +478,41 @@ class Service:
             self.start_listener()
         scheduler: Any = None
         lease = self.settings.service.lease_seconds
+        recovered_at = -lease
+        self.guard.fence = RunLock("service-leader", self.leadership.held).check
         try:
             while not self.stop_event.is_set():
                 leading = self.leadership.check()
-                self.metrics.leader.set(1 if leading else 0)
                 if not leading:
                     if scheduler is not None:
                         log.warning("no longer the leader; the schedule stops here")
                         scheduler = None
                     self.stop_event.wait(lease)
                     continue
-                if scheduler is None:
-                    scheduler = self.runner.scheduler(self.rng)
                 try:
+                    if scheduler is None:
+                        scheduler = self.runner.scheduler(self.rng)
+                        self.runner.abandon_orphans()
+                    if self.monotonic() - recovered_at >= lease / 2:
+                        # A slot a dead leader left half-done runs again now, not at its next slot.
+                        recovered_at = self.monotonic()
+                        self.runner.recover()
                     scheduler.run_pending()
                 except ServiceStopping:
                     break
+                except LeadershipLost:
+                    log.warning("lost the leader lock during a job; the job stopped, the schedule stops here")
+                    scheduler = None
+                    continue
                 idle = scheduler.idle_seconds
                 self.stop_event.wait(max(0.05, min(lease, idle if idle is not None else lease)))
         finally:
+            self.guard.fence = None
             self.shutdown()
 
     def shutdown(self) -> None:
         timeout = self.settings.service.stop_timeout_seconds
         self.leadership.release()
-        self.metrics.leader.set(0)
         self.processor.stop(timeout=min(5.0, timeout))
         if self.listener is not None:
             self.listener.stop()

@@ -36,13 +36,19 @@ class ScriptedLeadership:
         self.answers = list(answers)
         self.checks = 0
         self.released = 0
+        self.leading = False
 
     def check(self) -> bool:
         self.checks += 1
-        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        self.leading = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return self.leading
+
+    def held(self) -> bool:
+        return self.leading
 
     def release(self) -> None:
         self.released += 1
+        self.leading = False
 
 
 def fast_settings(docs: Path) -> object:
