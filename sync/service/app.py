@@ -3,9 +3,15 @@
 ::
 
     main thread ── leader? ── schedule ticks ── JobRunner ── sync / pull / report jobs (one at a time)
-         │                                        └── claims each (job, slot) in the database first
-    http thread ── /healthz /readyz /metrics /hooks/github /hooks/jira ── bounded queue
-    webhook worker ── dedup, ordering, status history
+         │                      │                 └── claims each (job, slot) in the database first
+         │                      └── interrupted slots (dead holder, stopped) taken over and run at once
+    http thread ── /healthz /readyz /metrics /hooks/github /hooks/jira ── spool on local disk (bounded)
+    webhook worker ── spool, oldest first ── dedup, ordering, status history (waits out an outage)
+    database monitor ── up/down for /healthz, /metrics and the worker
+
+While leading, every tracker call of a job is fenced by the leader lock (a
+:class:`~sync.store.lock.RunLock` check, as apply fences writes with the run lock): a replica that
+lost the lock stops its job before the next call and steps down.
 
 Stopping (SIGTERM/SIGINT): the stop flag is set; the tracker call in flight and its state write
 finish, the next tracker call raises :class:`~sync.service.schedule.ServiceStopping` (the run
@@ -46,6 +52,7 @@ from sync.runtime import Runtime, source_paths
 from sync.service.http import Listener, Routes
 from sync.service.leader import Leadership, leadership_for
 from sync.service.metrics import ItemCounts, ServiceMetrics
+from sync.service.outage import DatabaseMonitor, DatabaseStatus
 from sync.service.schedule import (
     Daily,
     Every,
@@ -58,9 +65,10 @@ from sync.service.schedule import (
     Trigger,
     Weekly,
 )
+from sync.service.spool import DeliverySpool
 from sync.service.webhooks import WebhookProcessor
 from sync.store.lock import RunLock, run_lock
-from sync.store.service_store import DeliveryLedger, SlotLedger, database_reachable
+from sync.store.service_store import DeliveryLedger, SlotLedger, database_problem
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
@@ -379,6 +387,7 @@ class Service:
         config: Path | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         exit_process: Callable[[int], object] = os._exit,
+        spool_dir: Path | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
         self.settings: Settings = runtime.settings
@@ -407,21 +416,35 @@ class Service:
         self.runner = JobRunner(self.jobs, self.ledger, self.metrics, clock=runtime.clock)
         self.leadership = leadership or leadership_for(runtime.engine)
         # Read at each scrape: 1 only while the lock is confirmed, so never on two replicas.
-        self.metrics.leader.set_function(lambda: 1.0 if self.leadership.held() else 0.0)
+        self.scheduling = False  # the schedule loop runs (serve, not --once or listener only)
+        self.metrics.leader.set_function(lambda: 1.0 if self.leading() else 0.0)
         self.rng = rng or random.Random()
         service = self.settings.service
+        self.database = DatabaseStatus(runtime.clock)
+        self.last_sync: dt.datetime | None = None  # as the database monitor last read it
+        self.monitor = DatabaseMonitor(self._probe, self.database, min(5.0, service.lease_seconds))
+        self.spool = DeliverySpool(
+            base_dir / (spool_dir or service.spool_dir),  # an absolute path stays as it is
+            max_count=service.webhook_queue_size,
+            max_bytes=service.spool_max_bytes,
+        )
         self.processor = WebhookProcessor(
             runtime.store,
             DeliveryLedger(runtime.engine, clock=runtime.clock),
+            self.spool,
             ignore_senders=frozenset(service.ignore_senders),
-            capacity=service.webhook_queue_size,
             observer=self.metrics,
+            database=self.database,
         )
+        self.metrics.database_up.set_function(lambda: 1.0 if self.database.up else 0.0)
+        self.metrics.spool_depth.set_function(lambda: self.spool.depth)
+        self.metrics.spool_bytes.set_function(lambda: self.spool.bytes)
         self.routes = Routes(
             ready=self.ready,
             metrics=self.metrics.render,
             sink=self.processor,
             counter=self.metrics,
+            health=self.health,
             github_secret=load_secret(service.github_webhook_secret_env, service.github_webhook_secret_file, env),
             jira_secret=load_secret(service.jira_webhook_secret_env, service.jira_webhook_secret_file, env),
             github_map=self.settings.github_status_map(),
@@ -433,19 +456,46 @@ class Service:
     # -- health ---------------------------------------------------------------------------------
 
     def ready(self) -> tuple[bool, str]:
-        """``/readyz``: the database answers and the last sync (by any replica) is recent."""
-        if not database_reachable(self.runtime.engine):
-            return False, "state database unreachable"
+        """``/readyz``: this replica can accept webhook deliveries — its spool is open and has room,
+        whether or not the database is up (deliveries wait in the spool during an outage)."""
+        spool = self.spool
+        if self.listener is None:
+            return False, "not listening yet"
+        if spool.full:
+            return False, f"delivery spool full ({spool.depth} deliveries, {spool.bytes} bytes)"
+        if not self.database.up:
+            return True, f"accepting deliveries; state database down, {spool.depth} spooled"
+        return True, "accepting deliveries"
+
+    def health(self) -> dict[str, object]:
+        """``/healthz`` detail: the database as last seen, the spool, leadership, the last sync."""
         limit = 3 * self.settings.schedule.sync_interval
-        last = self.ledger.last_success("sync")
-        if last is None:
-            if dt.timedelta(seconds=self.monotonic() - self.started) <= limit:
-                return True, "starting: no sync yet"
-            return False, f"no successful sync in {limit}"
-        age = self.runtime.clock() - last
-        if age > limit:
-            return False, f"last sync {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)"
-        return True, f"last sync {int(age.total_seconds())}s ago"
+        age = None if self.last_sync is None else self.runtime.clock() - self.last_sync
+        return {
+            **self.database.detail(),
+            "spool": {
+                "depth": self.spool.depth,
+                "bytes": self.spool.bytes,
+                "max_deliveries": self.spool.max_count,
+                "max_bytes": self.spool.max_bytes,
+            },
+            "leader": self.leading(),
+            "last_sync_age_seconds": None if age is None else int(age.total_seconds()),
+            "sync_overdue": age is not None and age > limit,
+        }
+
+    def leading(self) -> bool:
+        """Whether this replica runs the schedule at this instant (its lock confirmed now)."""
+        return self.scheduling and self.leadership.held()
+
+    def _probe(self) -> str | None:
+        problem = database_problem(self.runtime.engine)
+        if problem is None:
+            try:
+                self.last_sync = self.ledger.last_success("sync")
+            except Exception as exc:  # gone again between the two queries
+                return type(exc).__name__
+        return problem
 
     # -- running --------------------------------------------------------------------------------
 
@@ -467,9 +517,18 @@ class Service:
             return []
 
     def start_listener(self) -> tuple[str, int]:
-        self.listener = Listener(self.routes, self.listen)
+        self.spool.open()
+        service = self.settings.service
+        self.listener = Listener(
+            self.routes,
+            self.listen,
+            request_timeout=service.request_timeout_seconds,
+            max_connections=service.max_connections,
+        )
         self.listener.start()
         self.processor.start()
+        self.monitor.check()
+        self.monitor.start()
         return self.listener.address
 
     def serve(self) -> None:
@@ -480,6 +539,7 @@ class Service:
         lease = self.settings.service.lease_seconds
         recovered_at = -lease
         self.guard.fence = RunLock("service-leader", self.leadership.held).check
+        self.scheduling = True
         try:
             while not self.stop_event.is_set():
                 leading = self.leadership.check()
@@ -507,16 +567,19 @@ class Service:
                 idle = scheduler.idle_seconds
                 self.stop_event.wait(max(0.05, min(lease, idle if idle is not None else lease)))
         finally:
+            self.scheduling = False
             self.guard.fence = None
             self.shutdown()
 
     def shutdown(self) -> None:
         timeout = self.settings.service.stop_timeout_seconds
         self.leadership.release()
-        self.processor.stop(timeout=min(5.0, timeout))
         if self.listener is not None:
-            self.listener.stop()
+            self.listener.stop()  # no new deliveries; the spooled ones are applied (or kept) below
             self.listener = None
+        self.processor.stop(timeout=min(5.0, timeout))
+        self.monitor.stop()
+        self.spool.close()
         self.stopped.set()
         log.info("stopped")
 

@@ -202,15 +202,16 @@ def _job_run(row: Any) -> JobRun:
     )
 
 
-def database_reachable(engine: Engine) -> bool:
-    """Whether a trivial query succeeds (``/readyz``)."""
+def database_problem(engine: Engine) -> str | None:
+    """``None`` when a trivial query succeeds, else a one-line reason (the service's probe; the
+    service logs changes of state, not every failed probe)."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception:  # any driver or network error means "not ready"
-        log.warning("state database unreachable", exc_info=True)
-        return False
-    return True
+    except Exception as exc:  # any driver or network error means "down"
+        log.debug("state database probe failed", exc_info=True)
+        return type(exc).__name__
+    return None
 
 
 class DeliveryLedger:
@@ -237,6 +238,19 @@ class DeliveryLedger:
             return False
         return True
 
+    def outcome(self, source: str, delivery_id: str) -> str | None:
+        """The recorded outcome of a delivery (``received`` while it is being applied), or ``None``."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(t.webhook_deliveries.c.outcome).where(
+                    and_(
+                        t.webhook_deliveries.c.source == source,
+                        t.webhook_deliveries.c.delivery_id == delivery_id[:200],
+                    )
+                )
+            ).scalar_one_or_none()
+        return value
+
     def set_outcome(self, source: str, delivery_id: str, outcome: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
@@ -257,21 +271,28 @@ class DeliveryLedger:
         return [(row.source, row.delivery_id, row.ticket_key, row.outcome) for row in rows]
 
     def advance(
-        self, tracker: str, ticket_key: str, updated_at: dt.datetime, *, not_before: dt.datetime | None
+        self,
+        tracker: str,
+        ticket_key: str,
+        updated_at: dt.datetime,
+        *,
+        not_before: dt.datetime | None,
+        resumed: bool = False,
     ) -> bool:
         """Move the ticket's mark to ``updated_at`` if that is newer than the mark and than
         ``not_before`` (the newest change the status history already knows); ``False`` when the
-        event is older than what is known, so it must not be applied."""
-        if not_before is not None and updated_at <= not_before:
+        event is older than what is known, so it must not be applied. ``resumed``: the same
+        delivery was being applied when the database went away, so its own time (already the
+        mark, perhaps already in the history) is not "older"."""
+        if not_before is not None and (updated_at < not_before if resumed else updated_at <= not_before):
             return False
         where = and_(t.webhook_marks.c.tracker == tracker, t.webhook_marks.c.ticket_key == ticket_key)
+        newer = t.webhook_marks.c.updated_at <= updated_at if resumed else t.webhook_marks.c.updated_at < updated_at
         for _attempt in range(2):
             with self.engine.begin() as conn:
                 # Atomic compare-and-set: two replicas racing on one ticket cannot both move it.
                 moved = conn.execute(
-                    update(t.webhook_marks)
-                    .where(and_(where, t.webhook_marks.c.updated_at < updated_at))
-                    .values(updated_at=updated_at)
+                    update(t.webhook_marks).where(and_(where, newer)).values(updated_at=updated_at)
                 ).rowcount
                 if moved:
                     return True

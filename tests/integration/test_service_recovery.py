@@ -260,6 +260,7 @@ def test_pg_held_is_false_the_moment_the_leader_session_is_killed(pg_url: str) -
         assert not a.held()
         b.release()
         assert not b.held()
+        a.release()  # closes its dead connection
     finally:
         engine.dispose()
 
