@@ -44,6 +44,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sync.config.models import Settings
+from sync.core.tickets import Capabilities
 from sync.errors import LockLost, PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
 from sync.pipeline import SyncOptions
@@ -87,6 +88,10 @@ class JobFailed(PmsyncError):
 # --- the tracker as the service sees it -------------------------------------------------------
 
 
+# Trackers whose create_many writes each draft on its own (the embedded one: a transaction each).
+ONE_WRITE_PER_DRAFT = frozenset({"local"})
+
+
 class GuardedTracker:
     """Counts every tracker call for ``/metrics`` and refuses to start one once a stop was asked.
 
@@ -96,7 +101,9 @@ class GuardedTracker:
 
     A transparent proxy rather than a second implementation of the protocol: every public method
     of the wrapped tracker is guarded, whatever the protocol's version; other attributes
-    (``name``, ``capabilities``) pass through. Use :meth:`wrap` to get it typed as a tracker."""
+    (``name``, ``capabilities``) pass through — except that a tracker whose batch create is a loop
+    of separate writes is given one draft per call, so that the leader fence stands before each
+    write. Use :meth:`wrap` to get it typed as a tracker."""
 
     def __init__(self, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> None:
         self.inner = inner
@@ -109,6 +116,15 @@ class GuardedTracker:
     @classmethod
     def wrap(cls, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> Tracker:
         return cast(Tracker, cls(inner, metrics, stop))
+
+    @property
+    def capabilities(self) -> Capabilities:
+        caps: Capabilities = self.inner.capabilities
+        if self.inner.name in ONE_WRITE_PER_DRAFT and caps.max_batch > 1:
+            # Its "batch" is a loop of separate writes: sent one draft per call, each write is
+            # fenced, at no cost (no request is saved by batching).
+            return dataclasses.replace(caps, max_batch=1)
+        return caps
 
     def check(self, operation: str) -> None:
         """Raise :class:`ServiceStopping` once a stop was asked, :class:`LeadershipLost` once the
