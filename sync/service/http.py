@@ -101,19 +101,19 @@ class Routes:
         """Answer one request. ``headers`` keys are lower-case."""
         route = path.split("?", 1)[0]
         allowed = ALLOWED.get(route)
-        if allowed is None:
-            return Response.json(404, error="not found")
-        if method != allowed:
+        if allowed is not None and method != allowed:
             return Response.json(405, headers=(("Allow", allowed),), error=f"{method} not allowed; use {allowed}")
-        if route == "/healthz":
+        if method == "GET" and route == "/healthz":
             return Response(200, json.dumps({"status": "alive", **self.health()}).encode())
-        if route == "/readyz":
+        if method == "GET" and route == "/readyz":
             ok, reason = self.ready()
             return Response.json(200 if ok else 503, status="ready" if ok else "not ready", reason=reason)
-        if route == "/metrics":
+        if method == "GET" and route == "/metrics":
             payload, content_type = self.metrics()
             return Response(200, payload, content_type)
-        return self._hook(route.rsplit("/", 1)[1], headers, body)
+        if route in ("/hooks/github", "/hooks/jira"):
+            return self._hook(route.rsplit("/", 1)[1], headers, body)
+        return Response.json(404, error="not found")
 
     def _hook(self, source: str, headers: Mapping[str, str], body: bytes) -> Response:
         if source == "github":
@@ -174,6 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.rfile.close()  # the plain socket file: replaced by one that honours the deadline
         self.rfile = io.BufferedReader(_DeadlineReader(self.connection, time.monotonic() + self.request_timeout))
 
     def handle_one_request(self) -> None:
