@@ -275,8 +275,10 @@ def _die_with_parent() -> None:
 
 
 def _wait(child: subprocess.Popen[str], check: Callable[[str], None]) -> int:
-    """Wait for a job's child process, checking the stop flag and the leader fence meanwhile: on
-    either the child is ended (SIGTERM, then SIGKILL) before the exception propagates."""
+    """Wait for a job's child process, checking the leader fence meanwhile. Leadership lost (or
+    no answer in time): the child is ended (SIGTERM, then SIGKILL) before the exception
+    propagates — the next leader runs the slot again and must not overlap it. A stop request
+    lets it finish, like a tracker call in flight (the stop watchdog bounds the wait)."""
     deadline = time.monotonic() + COMMAND_TIMEOUT_SECONDS
     try:
         while True:
@@ -285,7 +287,11 @@ def _wait(child: subprocess.Popen[str], check: Callable[[str], None]) -> int:
             except subprocess.TimeoutExpired:
                 if time.monotonic() > deadline:
                     raise JobFailed(f"no answer within {COMMAND_TIMEOUT_SECONDS:.0f}s") from None
-                check("child job")
+                try:
+                    check("child job")
+                except ServiceStopping:
+                    log.info("stopping once the job's child process has finished")
+                    return child.wait()
     except BaseException:
         child.terminate()
         try:
@@ -411,7 +417,6 @@ class Service:
         self.stopped = threading.Event()
         self.monotonic = monotonic
         self.exit_process = exit_process
-        self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
         self.guard = GuardedTracker(runtime.tracker, self.metrics, self.stop_event)
         self.tracker = cast(Tracker, self.guard)

@@ -332,3 +332,14 @@ def test_job_outcome_of_recover_is_observed(engine: Engine) -> None:
     run.recover()
     assert [(o.job, o.outcome) for o in observed] == [("pull", "ok")]
     assert isinstance(ledger(engine, "x").runs()[0], JobRun)
+
+
+def test_a_stop_lets_a_child_job_finish_like_a_call_in_flight(engine: Engine, tmp_path: Path) -> None:
+    stop = threading.Event()
+    guard = GuardedTracker(LocalTracker(engine), None, stop)
+    marker = tmp_path / "child-ran-to-the-end"
+    script = f"import time, pathlib; time.sleep(1.5); pathlib.Path({str(marker)!r}).write_text('x')"
+    child = subprocess.Popen([sys.executable, "-c", script], text=True)
+    threading.Timer(0.3, stop.set).start()
+    assert _wait(child, guard.check) == 0
+    assert marker.exists()  # not cut short: a report half-posted would be posted again on resume
