@@ -155,7 +155,10 @@ class FileLeadership:
 
     def check(self) -> bool:
         if self._fd is not None:
-            return True
+            if self.held():
+                return True
+            log.warning("lost the leader lock: %s was removed or replaced", self.path)
+            self.release()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
