@@ -76,13 +76,18 @@ class DatabaseMonitor:
         self.status = status
         self.interval = interval
         self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._stop.clear()
-        threading.Thread(target=self._run, name="pmsync-db-monitor", daemon=True).start()
+        self._thread = threading.Thread(target=self._run, name="pmsync-db-monitor", daemon=True)
+        self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop probing; waits for a probe in flight, so that no connection outlives the service."""
         self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def check(self) -> None:
         error = self.probe()
