@@ -438,6 +438,7 @@ class Service:
         self.leadership = leadership or leadership_for(runtime.engine)
         # Read at each scrape: 1 only while the lock is confirmed, so never on two replicas.
         self.scheduling = False  # the schedule loop runs (serve, not --once or listener only)
+        self.led = False  # whether the loop's last round found this replica leading
         self.metrics.leader.set_function(lambda: 1.0 if self.leading() else 0.0)
         self.rng = rng or random.Random()
         service = self.settings.service
@@ -500,7 +501,8 @@ class Service:
                 "max_deliveries": self.spool.max_count,
                 "max_bytes": self.spool.max_bytes,
             },
-            "leader": self.leading(),
+            # As of the schedule loop's last round: a liveness probe must not wait on the database.
+            "leader": self.led,
             "last_sync_age_seconds": None if age is None else int(age.total_seconds()),
             "sync_overdue": age is not None and age > limit,
         }
@@ -563,7 +565,7 @@ class Service:
         self.scheduling = True
         try:
             while not self.stop_event.is_set():
-                leading = self.leadership.check()
+                leading = self.led = self.leadership.check()
                 if not leading:
                     if scheduler is not None:
                         log.warning("no longer the leader; the schedule stops here")
@@ -584,11 +586,12 @@ class Service:
                 except LeadershipLost:
                     log.warning("lost the leader lock during a job; the job stopped, the schedule stops here")
                     scheduler = None
+                    self.led = False
                     continue
                 idle = scheduler.idle_seconds
                 self.stop_event.wait(max(0.05, min(lease, idle if idle is not None else lease)))
         finally:
-            self.scheduling = False
+            self.scheduling = self.led = False
             self.guard.fence = None
             self.shutdown()
 

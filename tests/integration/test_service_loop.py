@@ -82,6 +82,7 @@ def test_the_schedule_runs_while_leading_and_stops_on_request(engine: Engine, do
         assert wait_for(lambda: {r.job for r in ledger.runs() if r.outcome == "ok"} == {"sync", "pull"})
         assert leadership.checks >= 3  # followed twice, then led
         assert service.metrics.registry.get_sample_value("pmsync_leader") == 1.0
+        assert service.health()["leader"] is True  # /healthz: as of the last round, no query
     finally:
         service.request_stop()
         thread.join(10)
