@@ -32,12 +32,18 @@ def require_service_modules(find: Callable[[str], object | None] = importlib.uti
 @click.option("--once", is_flag=True, help="Run every due job once and exit (cron, Kubernetes CronJob).")
 @click.option("--listen", metavar="HOST:PORT", help="Override [service] listen (health, metrics, webhooks).")
 @click.option("--write-back", is_flag=True, help="Scheduled syncs fill the Ticket and Status cells of each document.")
+@click.option(
+    "--spool-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Override [service] spool_dir: this replica's folder for webhook deliveries not applied yet.",
+)
 @click.pass_context
-def serve_cmd(ctx: click.Context, once: bool, listen: str | None, write_back: bool) -> None:
+def serve_cmd(ctx: click.Context, once: bool, listen: str | None, write_back: bool, spool_dir: Path | None) -> None:
     """Run the schedule of [schedule], serve /healthz, /readyz, /metrics and the webhooks.
 
     Replicas on one PostgreSQL elect one scheduler; every replica answers health checks and
-    webhooks. SIGTERM or SIGINT stops after the tracker call in flight (exit 0)."""
+    webhooks, which it spools on local disk until applied (also while the database is down).
+    SIGTERM or SIGINT stops after the tracker call in flight (exit 0)."""
     require_service_modules()
     from sync.service.app import Service  # the service's dependencies load only for this command
 
@@ -47,7 +53,14 @@ def serve_cmd(ctx: click.Context, once: bool, listen: str | None, write_back: bo
     path = config_path(ctx)
     base_dir = path.resolve().parent if path else None
     with runtime(ctx) as rt:
-        service = Service(rt, base_dir=base_dir or Path.cwd(), config=path, listen=listen, write_back=write_back)
+        service = Service(
+            rt,
+            base_dir=base_dir or Path.cwd(),
+            config=path,
+            listen=listen,
+            write_back=write_back,
+            spool_dir=spool_dir.resolve() if spool_dir else None,  # relative to where the command runs
+        )
         if once:
             outcomes = service.run_once()
             for outcome in outcomes:

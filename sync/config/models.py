@@ -515,9 +515,20 @@ class ServiceSettings(_Section):
     ignore_senders: StrList = Field(
         default=(), description="pmsync's own accounts (GitHub login, Jira accountId): their events are echoes."
     )
-    webhook_queue_size: PositiveInt = 1000
+    webhook_queue_size: PositiveInt = Field(
+        default=1000, description="Deliveries waiting in the spool at most; beyond that 503 (the sender retries)."
+    )
+    spool_dir: Path = Field(
+        default=Path(".pmsync/spool"),
+        description="This replica's own folder for accepted deliveries not applied yet (relative: to the config file).",
+    )
+    spool_max_bytes: PositiveInt = 64 * 1024 * 1024
     lease_seconds: Annotated[float, Field(gt=0)] = 15.0
     stop_timeout_seconds: Annotated[float, Field(gt=0)] = 30.0
+    request_timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+        default=10.0, description="A client has this long to send its whole request (headers and body)."
+    )
+    max_connections: PositiveInt = Field(default=64, description="Open connections at most; beyond that 503.")
 
 
 class ChatTargetSettings(_Section):

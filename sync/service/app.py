@@ -3,9 +3,15 @@
 ::
 
     main thread ── leader? ── schedule ticks ── JobRunner ── sync / pull / report jobs (one at a time)
-         │                                        └── claims each (job, slot) in the database first
-    http thread ── /healthz /readyz /metrics /hooks/github /hooks/jira ── bounded queue
-    webhook worker ── dedup, ordering, status history
+         │                      │                 └── claims each (job, slot) in the database first
+         │                      └── interrupted slots (dead holder, stopped) taken over and run at once
+    http thread ── /healthz /readyz /metrics /hooks/github /hooks/jira ── spool on local disk (bounded)
+    webhook worker ── spool, oldest first ── dedup, ordering, status history (waits out an outage)
+    database monitor ── up/down for /healthz, /metrics and the worker
+
+While leading, every tracker call of a job is fenced by the leader lock (a
+:class:`~sync.store.lock.RunLock` check, as apply fences writes with the run lock): a replica that
+lost the lock stops its job before the next call and steps down.
 
 Stopping (SIGTERM/SIGINT): the stop flag is set; the tracker call in flight and its state write
 finish, the next tracker call raises :class:`~sync.service.schedule.ServiceStopping` (the run
@@ -16,6 +22,7 @@ A watchdog ends the process (exit 1) if that takes longer than ``[service] stop_
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import logging
@@ -25,6 +32,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -37,7 +45,8 @@ from zoneinfo import ZoneInfo
 
 from sync.config.models import Settings
 from sync.core.model import is_overdue
-from sync.errors import PmsyncError, RateLimited, TrackerUnavailable
+from sync.core.tickets import Capabilities
+from sync.errors import LockLost, PmsyncError, RateLimited, TrackerUnavailable
 from sync.logs import register_secret
 from sync.pipeline import SyncOptions
 from sync.pull import pull
@@ -45,6 +54,7 @@ from sync.runtime import Runtime, source_paths
 from sync.service.http import Listener, Routes
 from sync.service.leader import Leadership, leadership_for
 from sync.service.metrics import ItemCounts, ServiceMetrics
+from sync.service.outage import DatabaseMonitor, DatabaseStatus
 from sync.service.reports_route import ReportsRoute
 from sync.service.schedule import (
     Daily,
@@ -52,14 +62,16 @@ from sync.service.schedule import (
     Job,
     JobOutcome,
     JobRunner,
+    LeadershipLost,
     QuarterStart,
     ServiceStopping,
     Trigger,
     Weekly,
 )
+from sync.service.spool import DeliverySpool
 from sync.service.webhooks import WebhookProcessor
-from sync.store.lock import run_lock
-from sync.store.service_store import DeliveryLedger, SlotLedger, database_reachable
+from sync.store.lock import RunLock, run_lock
+from sync.store.service_store import DeliveryLedger, SlotLedger, database_problem
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
@@ -78,6 +90,10 @@ class JobFailed(PmsyncError):
 # --- the tracker as the service sees it -------------------------------------------------------
 
 
+# Trackers whose create_many writes each draft on its own (the embedded one: a transaction each).
+ONE_WRITE_PER_DRAFT = frozenset({"local"})
+
+
 class GuardedTracker:
     """Counts every tracker call for ``/metrics`` and refuses to start one once a stop was asked.
 
@@ -87,16 +103,41 @@ class GuardedTracker:
 
     A transparent proxy rather than a second implementation of the protocol: every public method
     of the wrapped tracker is guarded, whatever the protocol's version; other attributes
-    (``name``, ``capabilities``) pass through. Use :meth:`wrap` to get it typed as a tracker."""
+    (``name``, ``capabilities``) pass through — except that a tracker whose batch create is a loop
+    of separate writes is given one draft per call, so that the leader fence stands before each
+    write. Use :meth:`wrap` to get it typed as a tracker."""
 
     def __init__(self, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> None:
         self.inner = inner
         self.metrics = metrics
         self.stop = stop
+        # The leader's fence (a RunLock check, raising LockLost once leadership is gone), set
+        # while the service leads; ``None`` for ``--once``, which runs without an election.
+        self.fence: Callable[[], None] | None = None
 
     @classmethod
     def wrap(cls, inner: Tracker, metrics: ServiceMetrics | None, stop: threading.Event) -> Tracker:
         return cast(Tracker, cls(inner, metrics, stop))
+
+    @property
+    def capabilities(self) -> Capabilities:
+        caps: Capabilities = self.inner.capabilities
+        if self.inner.name in ONE_WRITE_PER_DRAFT and caps.max_batch > 1:
+            # Its "batch" is a loop of separate writes: sent one draft per call, each write is
+            # fenced, at no cost (no request is saved by batching).
+            return dataclasses.replace(caps, max_batch=1)
+        return caps
+
+    def check(self, operation: str) -> None:
+        """Raise :class:`ServiceStopping` once a stop was asked, :class:`LeadershipLost` once the
+        leader lock is gone; both unwind the job before ``operation`` starts."""
+        if self.stop.is_set():
+            raise ServiceStopping(operation)
+        if self.fence is not None:
+            try:
+                self.fence()
+            except LockLost as exc:
+                raise LeadershipLost(exc.message) from None
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.inner, name)
@@ -109,8 +150,7 @@ class GuardedTracker:
         return guarded
 
     def _call(self, operation: str, call: Callable[[], Any]) -> Any:
-        if self.stop.is_set():
-            raise ServiceStopping(operation)
+        self.check(operation)
         tracker = self.inner.name
         if self.metrics is not None:
             self.metrics.tracker_call(tracker, operation)
@@ -184,15 +224,63 @@ def command_job(book: JobBook, args: Sequence[str]) -> Callable[[], object] | No
     command += list(args)
 
     def run() -> None:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT_SECONDS, cwd=book.base_dir, check=False
-        )
-        for line in done.stderr.splitlines():
-            log.info("%s: %s", args[0], line)
-        if done.returncode != 0:
-            raise JobFailed(f"`pmsync {' '.join(args)}` exited {done.returncode}")
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
+            child = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                text=True,
+                cwd=book.base_dir,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,  # noqa: PLW1509
+            )
+            try:
+                returncode = _wait(child, book.check)
+            finally:
+                stderr.seek(0)
+                for line in stderr.read().splitlines():
+                    log.info("%s: %s", args[0], line)
+        if returncode != 0:
+            raise JobFailed(f"`pmsync {' '.join(args)}` exited {returncode}")
 
     return run
+
+
+PR_SET_PDEATHSIG = 1
+CHILD_POLL_SECONDS = 0.2
+
+
+def _die_with_parent() -> None:
+    # In the child, before exec: a SIGKILLed service takes its report job along, so the next
+    # leader re-running the interrupted slot never overlaps it (no report sent twice at once).
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _wait(child: subprocess.Popen[str], check: Callable[[str], None]) -> int:
+    """Wait for a job's child process, checking the leader fence meanwhile. Leadership lost (or
+    no answer in time): the child is ended (SIGTERM, then SIGKILL) before the exception
+    propagates — the next leader runs the slot again and must not overlap it. A stop request
+    lets it finish, like a tracker call in flight (the stop watchdog bounds the wait)."""
+    deadline = time.monotonic() + COMMAND_TIMEOUT_SECONDS
+    try:
+        while True:
+            try:
+                return child.wait(timeout=CHILD_POLL_SECONDS)
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise JobFailed(f"no answer within {COMMAND_TIMEOUT_SECONDS:.0f}s") from None
+                try:
+                    check("child job")
+                except ServiceStopping:
+                    log.info("stopping once the job's child process has finished")
+                    return child.wait()
+    except BaseException:
+        child.terminate()
+        try:
+            child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
 
 
 def _report(*args: str) -> JobFactory:
@@ -217,6 +305,8 @@ class JobBook:
     write_back: bool = False
     lock_timeout: float = 600.0
     factories: Mapping[str, JobFactory] = field(default_factory=lambda: JOB_FACTORIES)
+    # Raises to stop a running job (the service's stop flag and leader fence).
+    check: Callable[[str], None] = lambda _operation: None
 
     def sync(self) -> None:
         rt = self.runtime
@@ -301,6 +391,7 @@ class Service:
         config: Path | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         exit_process: Callable[[int], object] = os._exit,
+        spool_dir: Path | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
         self.settings: Settings = runtime.settings
@@ -308,9 +399,9 @@ class Service:
         self.stopped = threading.Event()
         self.monotonic = monotonic
         self.exit_process = exit_process
-        self.started = monotonic()
         self.metrics = ServiceMetrics(lambda: item_counts(runtime), clock=runtime.clock)
-        self.tracker = GuardedTracker.wrap(runtime.tracker, self.metrics, self.stop_event)
+        self.guard = GuardedTracker(runtime.tracker, self.metrics, self.stop_event)
+        self.tracker = cast(Tracker, self.guard)
         # The jobs see the guarded tracker; everything else in the runtime is shared.
         self.runtime = dataclasses.replace(runtime, tracker=self.tracker)
         self.holder = _holder()
@@ -321,24 +412,42 @@ class Service:
             config=config,
             write_back=write_back,
             factories=JOB_FACTORIES if factories is None else factories,
+            check=self.guard.check,
         )
         self.jobs = book.jobs()
         self.runner = JobRunner(self.jobs, self.ledger, self.metrics, clock=runtime.clock)
         self.leadership = leadership or leadership_for(runtime.engine)
+        # Read at each scrape: 1 only while the lock is confirmed, so never on two replicas.
+        self.scheduling = False  # the schedule loop runs (serve, not --once or listener only)
+        self.led = False  # whether the loop's last round found this replica leading
+        self.metrics.leader.set_function(lambda: 1.0 if self.leading() else 0.0)
         self.rng = rng or random.Random()
         service = self.settings.service
+        self.database = DatabaseStatus(runtime.clock)
+        self.last_sync: dt.datetime | None = None  # as the database monitor last read it
+        self.monitor = DatabaseMonitor(self._probe, self.database, min(5.0, service.lease_seconds))
+        self.spool = DeliverySpool(
+            base_dir / (spool_dir or service.spool_dir),  # an absolute path stays as it is
+            max_count=service.webhook_queue_size,
+            max_bytes=service.spool_max_bytes,
+        )
         self.processor = WebhookProcessor(
             runtime.store,
             DeliveryLedger(runtime.engine, clock=runtime.clock),
+            self.spool,
             ignore_senders=frozenset(service.ignore_senders),
-            capacity=service.webhook_queue_size,
             observer=self.metrics,
+            database=self.database,
         )
+        self.metrics.database_up.set_function(lambda: 1.0 if self.database.up else 0.0)
+        self.metrics.spool_depth.set_function(lambda: self.spool.depth)
+        self.metrics.spool_bytes.set_function(lambda: self.spool.bytes)
         self.routes = Routes(
             ready=self.ready,
             metrics=self.metrics.render,
             sink=self.processor,
             counter=self.metrics,
+            health=self.health,
             github_secret=load_secret(service.github_webhook_secret_env, service.github_webhook_secret_file, env),
             jira_secret=load_secret(service.jira_webhook_secret_env, service.jira_webhook_secret_file, env),
             github_map=self.settings.github_status_map(),
@@ -351,19 +460,47 @@ class Service:
     # -- health ---------------------------------------------------------------------------------
 
     def ready(self) -> tuple[bool, str]:
-        """``/readyz``: the database answers and the last sync (by any replica) is recent."""
-        if not database_reachable(self.runtime.engine):
-            return False, "state database unreachable"
+        """``/readyz``: this replica can accept webhook deliveries — its spool is open and has room,
+        whether or not the database is up (deliveries wait in the spool during an outage)."""
+        spool = self.spool
+        if self.listener is None:
+            return False, "not listening yet"
+        if spool.full:
+            return False, f"delivery spool full ({spool.depth} deliveries, {spool.bytes} bytes)"
+        if not self.database.up:
+            return True, f"accepting deliveries; state database down, {spool.depth} spooled"
+        return True, "accepting deliveries"
+
+    def health(self) -> dict[str, object]:
+        """``/healthz`` detail: the database as last seen, the spool, leadership, the last sync."""
         limit = 3 * self.settings.schedule.sync_interval
-        last = self.ledger.last_success("sync")
-        if last is None:
-            if dt.timedelta(seconds=self.monotonic() - self.started) <= limit:
-                return True, "starting: no sync yet"
-            return False, f"no successful sync in {limit}"
-        age = self.runtime.clock() - last
-        if age > limit:
-            return False, f"last sync {int(age.total_seconds())}s ago (limit {int(limit.total_seconds())}s)"
-        return True, f"last sync {int(age.total_seconds())}s ago"
+        age = None if self.last_sync is None else self.runtime.clock() - self.last_sync
+        return {
+            **self.database.detail(),
+            "spool": {
+                "depth": self.spool.depth,
+                "bytes": self.spool.bytes,
+                "max_deliveries": self.spool.max_count,
+                "max_bytes": self.spool.max_bytes,
+            },
+            # As of the schedule loop's last round: a liveness probe must not wait on the database.
+            "leader": self.led,
+            "last_sync_age_seconds": None if age is None else int(age.total_seconds()),
+            "sync_overdue": age is not None and age > limit,
+        }
+
+    def leading(self) -> bool:
+        """Whether this replica runs the schedule at this instant (its lock confirmed now)."""
+        return self.scheduling and self.leadership.held()
+
+    def _probe(self) -> str | None:
+        problem = database_problem(self.runtime.engine)
+        if problem is None:
+            try:
+                self.last_sync = self.ledger.last_success("sync")
+            except Exception as exc:  # gone again between the two queries
+                return type(exc).__name__
+        return problem
 
     # -- running --------------------------------------------------------------------------------
 
@@ -385,9 +522,18 @@ class Service:
             return []
 
     def start_listener(self) -> tuple[str, int]:
-        self.listener = Listener(self.routes, self.listen)
+        self.spool.open()
+        service = self.settings.service
+        self.listener = Listener(
+            self.routes,
+            self.listen,
+            request_timeout=service.request_timeout_seconds,
+            max_connections=service.max_connections,
+        )
         self.listener.start()
         self.processor.start()
+        self.monitor.check()
+        self.monitor.start()
         return self.listener.address
 
     def serve(self) -> None:
@@ -396,35 +542,50 @@ class Service:
             self.start_listener()
         scheduler: Any = None
         lease = self.settings.service.lease_seconds
+        recovered_at = -lease
+        self.guard.fence = RunLock("service-leader", self.leadership.held).check
+        self.scheduling = True
         try:
             while not self.stop_event.is_set():
-                leading = self.leadership.check()
-                self.metrics.leader.set(1 if leading else 0)
+                leading = self.led = self.leadership.check()
                 if not leading:
                     if scheduler is not None:
                         log.warning("no longer the leader; the schedule stops here")
                         scheduler = None
                     self.stop_event.wait(lease)
                     continue
-                if scheduler is None:
-                    scheduler = self.runner.scheduler(self.rng)
                 try:
+                    if scheduler is None:
+                        scheduler = self.runner.scheduler(self.rng)
+                        self.runner.abandon_orphans()
+                    if self.monotonic() - recovered_at >= lease / 2:
+                        # A slot a dead leader left half-done runs again now, not at its next slot.
+                        recovered_at = self.monotonic()
+                        self.runner.recover()
                     scheduler.run_pending()
                 except ServiceStopping:
                     break
+                except LeadershipLost:
+                    log.warning("lost the leader lock during a job; the job stopped, the schedule stops here")
+                    scheduler = None
+                    self.led = False
+                    continue
                 idle = scheduler.idle_seconds
                 self.stop_event.wait(max(0.05, min(lease, idle if idle is not None else lease)))
         finally:
+            self.scheduling = self.led = False
+            self.guard.fence = None
             self.shutdown()
 
     def shutdown(self) -> None:
         timeout = self.settings.service.stop_timeout_seconds
         self.leadership.release()
-        self.metrics.leader.set(0)
-        self.processor.stop(timeout=min(5.0, timeout))
         if self.listener is not None:
-            self.listener.stop()
+            self.listener.stop()  # no new deliveries; the spooled ones are applied (or kept) below
             self.listener = None
+        self.processor.stop(timeout=min(5.0, timeout))
+        self.monitor.stop()
+        self.spool.close()
         self.stopped.set()
         log.info("stopped")
 

@@ -11,6 +11,13 @@ metrics and webhooks.
 Leadership is not the only guard: each job slot is claimed in the database before it runs
 (:class:`~sync.store.service_store.SlotLedger`), so even two leaders for a moment (a partitioned
 old leader finishing its job) cannot run one slot twice.
+
+**Fencing.** :meth:`Leadership.held` confirms the lock *now* (on PostgreSQL: the leader session
+still holds the advisory lock, the run lock's own check), without taking it. The service puts it
+before every tracker call of a job (a :class:`~sync.store.lock.RunLock` fence, as apply does with
+the run lock) and reads it for ``pmsync_leader`` at each scrape, so a replica that lost its lock
+makes no further tracker call and reports 0 at once; the server grants the lock to one session
+at a time, hence 1 on at most one replica.
 """
 
 from __future__ import annotations
@@ -18,12 +25,13 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy import Connection, Engine, text
 
-from sync.store.lock import advisory_key
+from sync.store.lock import advisory_key, advisory_lock_held, file_lock_held
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +43,10 @@ class Leadership(Protocol):
 
     def check(self) -> bool:
         """Whether this replica leads now; acquires leadership when it is free."""
+        ...
+
+    def held(self) -> bool:
+        """Whether this replica holds leadership at this instant (never acquires; thread-safe)."""
         ...
 
     def release(self) -> None:
@@ -50,16 +62,36 @@ class PgLeadership:
         self.name = name
         self.key: int | None = None  # known after the first check (it depends on the schema)
         self._conn: Connection | None = None
+        # The connection is shared by the schedule loop, the job fence and metrics scrapes.
+        self._guard = threading.Lock()
+
+    def held(self) -> bool:
+        # A scrape must not wait behind a slow (re)connect: not confirmed in time is not held.
+        if not self._guard.acquire(timeout=1.0):
+            return False
+        try:
+            return self._confirmed()
+        finally:
+            self._guard.release()
+
+    def _confirmed(self) -> bool:
+        if self._conn is None or self.key is None:
+            return False
+        try:
+            return advisory_lock_held(self._conn, self.key)
+        except Exception:  # the session (and with it the lock) is gone
+            return False
 
     def check(self) -> bool:
+        with self._guard:
+            return self._check()
+
+    def _check(self) -> bool:
         if self._conn is not None:
-            try:
-                self._conn.execute(text("SELECT 1"))
-                self._conn.commit()
+            if self._confirmed():
                 return True
-            except Exception:  # the connection (and with it the lock) is gone
-                log.warning("lost the leader lock: its database connection failed", exc_info=True)
-                self._discard()
+            log.warning("lost the leader lock: its session ended or no longer holds it")
+            self._discard()
         try:
             conn = self.engine.connect()
         except Exception:
@@ -81,6 +113,10 @@ class PgLeadership:
         return True
 
     def release(self) -> None:
+        with self._guard:
+            self._release()
+
+    def _release(self) -> None:
         if self._conn is None:
             return
         try:
@@ -110,7 +146,10 @@ class FileLeadership:
 
     def check(self) -> bool:
         if self._fd is not None:
-            return True
+            if self.held():
+                return True
+            log.warning("lost the leader lock: %s was removed or replaced", self.path)
+            self.release()
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -120,6 +159,13 @@ class FileLeadership:
         self._fd = fd
         log.info("this replica is now the scheduler leader")
         return True
+
+    def held(self) -> bool:
+        fd = self._fd
+        try:
+            return fd is not None and file_lock_held(fd, self.path)
+        except OSError:  # closed meanwhile, or the file was removed
+            return False
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
@@ -132,6 +178,9 @@ class SoleLeadership:
     """A private (in-memory) database has one process: it leads."""
 
     def check(self) -> bool:
+        return True
+
+    def held(self) -> bool:
         return True
 
     def release(self) -> None:

@@ -49,6 +49,11 @@ class ServiceMetrics:
             "pmsync_webhook_deliveries", "Webhook deliveries by outcome.", ["source", "outcome"], registry=r
         )
         self.leader = Gauge("pmsync_leader", "1 when this replica runs the schedule.", registry=r)
+        self.database_up = Gauge("pmsync_database_up", "1 while the state database answers.", registry=r)
+        self.spool_depth = Gauge(
+            "pmsync_webhook_spool_depth", "Webhook deliveries accepted, not applied yet.", registry=r
+        )
+        self.spool_bytes = Gauge("pmsync_webhook_spool_bytes", "Bytes those deliveries take on disk.", registry=r)
         r.register(_ItemCollector(items))
 
     # JobObserver

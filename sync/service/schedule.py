@@ -6,7 +6,11 @@ quarterly review, the date for daily nudges — or nothing when no slot is due y
 the runner claims the slot in the state database (:class:`~sync.store.service_store.SlotLedger`),
 whose primary key makes every slot run at most once across replicas, restarts and ``--once``
 invocations from cron; a slot missed while nobody was leading is caught up when the next leader
-looks (the weekly report still goes out on Tuesday if Monday's leader was down).
+looks (the weekly report still goes out on Tuesday if Monday's leader was down). A slot runs under
+its holder's lease; one whose holder died part-way (or that was stopped) is *interrupted*, and
+:meth:`JobRunner.recover` takes it over and runs it again at once rather than at the next slot
+(a weekly report is re-run in its own week only, so it is sent once: the report commands record
+each publication and nudge).
 
 The ``schedule`` library drives the ticks (jittered first run, then every interval); jobs run one
 at a time on the scheduler's thread, and a per-job lock keeps a job from overlapping itself even
@@ -16,6 +20,7 @@ loop goes on.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import random
@@ -46,6 +51,12 @@ class ServiceStopping(BaseException):
     A ``BaseException`` on purpose: the sync loop isolates ``Exception``s per item and goes on,
     but a stop must unwind the run (after the call and state write in flight completed), leaving
     at most a create intent that the next run resolves by marker."""
+
+
+class LeadershipLost(BaseException):
+    """Raised before a tracker call (or while a job's child process runs) once this replica no
+    longer holds the leader lock: the job unwinds like a crash between two steps — the same
+    fence the run lock puts before every remote write — and the replica steps down."""
 
 
 class Trigger(Protocol):
@@ -185,19 +196,69 @@ class JobRunner:
             slot = job.trigger.slot(self.clock())
             if slot is None:
                 return None
-            try:
-                claimed = self.ledger.claim(job.name, slot)
-            except Exception as exc:  # the database is down: count it, try again at the next tick
-                outcome = JobOutcome(job.name, slot, "failed", 0.0, f"cannot claim the slot: {type(exc).__name__}")
-                log.error("job %s: cannot claim slot %s: %s", job.name, slot, exc, extra={"job": job.name})
-                self.observer.job_finished(outcome)
-                return outcome
-            if not claimed:
-                log.debug("job %s slot %s already ran", job.name, slot)
-                return None
-            return self._run(job, slot)
+            with contextlib.ExitStack() as held:
+                try:
+                    held.enter_context(self.ledger.lease())  # before the claim: a claimed slot is never lease-less
+                    claimed = self.ledger.claim(job.name, slot)
+                except Exception as exc:  # the database is down: count it, try again at the next tick
+                    return self._unclaimed(job, slot, exc)
+                if not claimed:
+                    log.debug("job %s slot %s already ran", job.name, slot)
+                    return None
+                return self._run(job, slot)
         finally:
             lock.release()
+
+    def _unclaimed(self, job: Job, slot: str, exc: Exception) -> JobOutcome:
+        outcome = JobOutcome(job.name, slot, "failed", 0.0, f"cannot claim the slot: {type(exc).__name__}")
+        log.error("job %s: cannot claim slot %s: %s", job.name, slot, exc, extra={"job": job.name})
+        self.observer.job_finished(outcome)
+        return outcome
+
+    def recover(self) -> list[JobOutcome]:
+        """Take over and run every interrupted slot (its holder died part-way, or it was stopped)
+        that is still its job's newest; for calendar jobs only while the slot is still current
+        (last week's report is not sent this week). Returns what ran."""
+        outcomes = []
+        now = self.clock()
+        for job in self.jobs:
+            lock = self._running[job.name]
+            if not lock.acquire(blocking=False):
+                continue
+            try:
+                with contextlib.ExitStack() as held:
+                    try:
+                        run = self.ledger.interrupted(job.name)
+                        if run is None or not (isinstance(job.trigger, Every) or job.trigger.slot(now) == run.slot):
+                            continue
+                        held.enter_context(self.ledger.lease())
+                        if not self.ledger.take_over(run):
+                            continue
+                    except Exception as exc:  # the database is down: the next round looks again
+                        log.warning("job %s: cannot look for an interrupted slot: %s", job.name, exc)
+                        continue
+                    log.warning(
+                        "job %s: slot %s was interrupted (%s by %s); running it again now",
+                        job.name,
+                        run.slot,
+                        run.outcome,
+                        run.holder,
+                        extra={"job": job.name},
+                    )
+                    outcomes.append(self._run(job, run.slot))
+            finally:
+                lock.release()
+        return outcomes
+
+    def abandon_orphans(self) -> None:
+        """Close slots left ``running`` for ever by dead holders that later slots superseded."""
+        try:
+            for run in self.ledger.abandon_orphans():
+                log.info(
+                    "job %s: slot %s of dead holder %s superseded; marked abandoned", run.job, run.slot, run.holder
+                )
+        except Exception as exc:  # bookkeeping only: the next leader tries again
+            log.warning("cannot tidy interrupted slots: %s", exc)
 
     def _finish(self, job: Job, slot: str, outcome: str, error: str | None = None) -> None:
         try:
@@ -212,11 +273,12 @@ class JobRunner:
         log.info("job %s started (slot %s)", job.name, slot, extra={"job": job.name})
         try:
             job.run()
-        except ServiceStopping:
-            outcome = JobOutcome(job.name, slot, "stopped", self.monotonic() - started)
-            self._finish(job, slot, "stopped")
+        except (ServiceStopping, LeadershipLost) as stop:
+            why = "leadership lost" if isinstance(stop, LeadershipLost) else None
+            outcome = JobOutcome(job.name, slot, "stopped", self.monotonic() - started, why)
+            self._finish(job, slot, "stopped", why)
             self.observer.job_finished(outcome)
-            log.warning("job %s stopped before it finished (slot %s)", job.name, slot)
+            log.warning("job %s stopped before it finished (slot %s)%s", job.name, slot, f": {why}" if why else "")
             raise
         except Exception as exc:  # a failing job must not stop the loop
             message = f"{type(exc).__name__}: {exc}"
@@ -233,8 +295,9 @@ class JobRunner:
         return outcome
 
     def run_once(self) -> list[JobOutcome]:
-        """Every due job once, in registration order (``pmsync serve --once``)."""
-        outcomes = []
+        """Every interrupted slot, then every due job once, in registration order (``pmsync
+        serve --once``)."""
+        outcomes = self.recover()
         for job in self.jobs:
             outcome = self.run_if_due(job)
             if outcome is not None:

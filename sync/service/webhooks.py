@@ -2,12 +2,16 @@
 
 Flow: the HTTP handler verifies the signature over the **raw** body (HMAC-SHA256, constant-time
 compare) and answers 401 without recording anything when it does not match; it parses the event,
-answers 202 and ignores it when it is not one that carries an issue's status; otherwise it puts
-the event on a bounded queue (429 when full — the sender retries, and the polling pull catches
-anything that never comes back) and answers 202. One worker thread per replica applies events:
+answers 202 and ignores it when it is not one that carries an issue's status; otherwise it stores
+the event durably in this replica's spool on local disk (:mod:`sync.service.spool`; 503 when the
+spool is full — the sender retries, and the polling pull catches anything that never comes back)
+and answers 202 — whether or not the state database is up. One worker thread per replica applies
+spooled events, oldest first; while the database is down it waits and retries the same event, so
+deliveries are applied in order once it returns:
 
 1. the delivery id is recorded once (``X-GitHub-Delivery``; Jira's
-   ``X-Atlassian-Webhook-Identifier``, else ``timestamp`` + issue id) — a redelivery changes nothing;
+   ``X-Atlassian-Webhook-Identifier``, else ``timestamp`` + issue id) — a redelivery changes nothing,
+   while a delivery whose application the outage cut short (still ``received``) is resumed;
 2. events caused by pmsync's own accounts (``[service] ignore_senders``) are echoes and ignored;
 3. the ticket is looked up by tracker + id/key
    (:meth:`~sync.store.service_store.DeliveryLedger.find_ticket`); tickets pmsync does not manage
@@ -16,6 +20,9 @@ anything that never comes back) and answers 202. One worker thread per replica a
    applied (or than the newest change the history holds) is dropped;
 5. the payload's status is mapped with :mod:`mappings.statuses` and appended to the history when
    it changed (the same writer the pull uses).
+
+The spool file is removed only after its delivery is recorded: a crash in between replays it,
+which step 1 makes harmless — each delivery is applied exactly once.
 """
 
 from __future__ import annotations
@@ -25,15 +32,18 @@ import hashlib
 import hmac
 import json
 import logging
-import queue
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mappings.statuses import GitHubStatusMap, JiraStatusMap, MappedStatus
 from sync.core.model import Status
+from sync.service.outage import DatabaseStatus, is_outage
 from sync.store.service_store import DeliveryLedger
+
+if TYPE_CHECKING:
+    from sync.service.spool import DeliverySpool
 
 log = logging.getLogger(__name__)
 
@@ -186,36 +196,43 @@ class _NoObserver:
 
 
 class WebhookProcessor:
-    """The bounded queue and the worker that applies deliveries to the status history."""
+    """The worker that applies spooled deliveries to the status history."""
 
     def __init__(
         self,
         store: StatusHistory,
         ledger: DeliveryLedger,
+        spool: DeliverySpool,
         *,
         ignore_senders: frozenset[str] = frozenset(),
-        capacity: int = 1000,
         observer: DeliveryObserver | None = None,
+        database: DatabaseStatus | None = None,
+        retry_seconds: float = 2.0,
     ) -> None:
         self.store = store
         self.ledger = ledger
+        self.spool = spool
         self.ignore_senders = ignore_senders
         self.observer = observer or _NoObserver()
-        self._queue: queue.Queue[StatusEvent | None] = queue.Queue(maxsize=capacity)
+        self.database = database or DatabaseStatus(lambda: dt.datetime.now(dt.UTC))
+        self.retry_seconds = retry_seconds
         self._thread: threading.Thread | None = None
+        self._draining = threading.Event()  # stop once the spool is empty
+        self._stopping = threading.Event()  # stop now; what is left stays spooled
 
     def submit(self, event: StatusEvent) -> bool:
-        """Queue an event; ``False`` when the queue is full (answer 429)."""
-        try:
-            self._queue.put_nowait(event)
-        except queue.Full:
-            self.observer.delivery(event.source, "refused_queue_full")
+        """Spool an event durably; ``False`` when the spool is full (answer 503)."""
+        stored = self.spool.put(event)
+        if stored == "full":
+            self.observer.delivery(event.source, "refused_spool_full")
             return False
+        if stored == "duplicate":
+            self.observer.delivery(event.source, "duplicate")
         return True
 
     @property
     def pending(self) -> int:
-        return self._queue.qsize()
+        return self.spool.depth
 
     def apply(self, event: StatusEvent) -> str:
         """Apply one event; returns its outcome (``applied``, ``unchanged``, ``duplicate``, ``echo``,
@@ -223,8 +240,11 @@ class WebhookProcessor:
         # The one lookup of a delivery's ticket: tracker + id when the state keeps ids, else key.
         found = self.ledger.find_ticket(event.tracker, event.keys, event.tracker_id)
         ticket_key = found[0] if found else None
+        resumed = False
         if not self.ledger.record_delivery(event.source, event.delivery_id, ticket_key, "received"):
-            return self._done(event, "duplicate", ticket_key)
+            if self.ledger.outcome(event.source, event.delivery_id) != "received":
+                return self._done(event, "duplicate", ticket_key)
+            resumed = True  # an earlier attempt was cut short (database outage, crash): finish it
         if event.tracker != self.store.tracker:
             return self._finish(event, "other_tracker", ticket_key)
         if event.sender is not None and event.sender in self.ignore_senders:
@@ -235,7 +255,7 @@ class WebhookProcessor:
         if kind != "item":
             return self._finish(event, "not_an_item", key)
         newest = self.ledger.newest_change(event.tracker, key)
-        if not self.ledger.advance(event.tracker, key, event.updated_at, not_before=newest):
+        if not self.ledger.advance(event.tracker, key, event.updated_at, not_before=newest, resumed=resumed):
             return self._finish(event, "stale", key)
         changed = self.store.record_status(owner_key, key, event.mapped.status, event.mapped.raw, event.updated_at)
         if changed:
@@ -262,23 +282,40 @@ class WebhookProcessor:
         self._thread.start()
 
     def stop(self, timeout: float) -> None:
-        """Finish the events already queued (up to ``timeout``), then stop the worker."""
+        """Apply the deliveries already spooled (up to ``timeout``), then stop the worker; what is
+        left stays on disk for the next start."""
         if self._thread is None:
             return
-        try:
-            self._queue.put(None, timeout=timeout)
-        except queue.Full:
-            log.warning("webhook queue still full at stop; the pull will catch the rest")
-            return
+        self._draining.set()
         self._thread.join(timeout)
+        if self._thread.is_alive():
+            log.warning("%d webhook deliveries left in the spool at stop; applied at the next start", self.pending)
+            self._stopping.set()
+            self._thread.join(timeout)
 
     def _work(self) -> None:
-        while True:
-            event = self._queue.get()
-            if event is None:
-                return
+        while not self._stopping.is_set():
+            entry = self.spool.oldest(timeout=0.2)
+            if entry is None:
+                if self._draining.is_set():
+                    return
+                continue
+            if not self.database.up:
+                if self._draining.is_set():
+                    return  # stopping during an outage: the spool keeps the rest for the next start
+                # Returns early when the probe sees it back; otherwise the delivery is tried anyway.
+                self.database.wait_up(self.retry_seconds)
+            event = entry.event
             try:
                 self.apply(event)
-            except Exception:  # one bad delivery must not stop the worker; the pull catches up
+            except Exception as exc:
+                if is_outage(exc):
+                    # Keep it (and everything after it) spooled, in order, until the database answers.
+                    self.database.mark(False, type(exc).__name__)
+                    continue
+                # One bad delivery must not stop the worker; the pull catches up.
                 log.exception("applying %s delivery %s failed", event.source, event.delivery_id)
                 self.observer.delivery(event.source, "failed")
+            else:
+                self.database.mark(True)
+            self.spool.remove(entry)

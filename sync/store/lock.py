@@ -88,6 +88,27 @@ NO_LOCK = RunLock("none", lambda: True)
 """The fence of a run that takes no lock (tests racing runs without one; in-memory databases)."""
 
 
+def advisory_lock_held(conn: Connection, key: int) -> bool:
+    """Whether the session of ``conn`` holds the advisory lock ``key`` (the fence of a PostgreSQL
+    lock: the run lock's and the service leader's). A killed session raises."""
+    held = conn.execute(
+        text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND pid = pg_backend_pid() AND classid::bigint = :hi AND objid::bigint = :lo"
+        ),
+        # A bigint advisory key is shown as its high and low 32 bits.
+        {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
+    ).scalar_one()
+    conn.commit()
+    return bool(held)
+
+
+def file_lock_held(fd: int, path: Path) -> bool:
+    """Whether the ``flock`` held on ``fd`` still excludes others: it is ours for as long as the
+    descriptor is open, and stops excluding once the file at ``path`` is not the one locked."""
+    return os.fstat(fd).st_ino == os.stat(path).st_ino
+
+
 @contextlib.contextmanager
 def run_lock(
     engine: Engine, name: str = "sync", *, timeout: float = 600.0, sleep: Callable[[float], None] = time.sleep
@@ -121,21 +142,8 @@ def _pg_lock(engine: Engine, name: str, timeout: float, sleep: Callable[[float],
                 sleep(POLL_SECONDS)
             conn.commit()
 
-        def still_held() -> bool:
-            # On the lock's own session: a killed session raises, a released lock is absent.
-            held = conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                    "AND pid = pg_backend_pid() AND classid::bigint = :hi AND objid::bigint = :lo"
-                ),
-                # A bigint advisory key is shown as its high and low 32 bits.
-                {"hi": (key >> 32) & 0xFFFFFFFF, "lo": key & 0xFFFFFFFF},
-            ).scalar_one()
-            conn.commit()
-            return bool(held)
-
         try:
-            yield RunLock(name, still_held)
+            yield RunLock(name, lambda: advisory_lock_held(conn, key))
         finally:
             with contextlib.suppress(Exception):  # a killed session already released it
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
@@ -159,13 +167,8 @@ def _file_lock(path: Path, name: str, timeout: float, sleep: Callable[[float], N
                     raise _busy(name, timeout) from None
                 sleep(POLL_SECONDS)
 
-        def still_held() -> bool:
-            # The flock is ours for as long as the descriptor is open; it only stops excluding
-            # others when the file at the path is no longer the one we locked.
-            return os.fstat(fd).st_ino == os.stat(path).st_ino
-
         try:
-            yield RunLock(name, still_held)
+            yield RunLock(name, lambda: file_lock_held(fd, path))
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:

@@ -4,19 +4,28 @@ were seen (``webhook_deliveries``, ``webhook_marks``).
 Both rely on primary keys rather than on locks, so they hold across replicas and restarts: a slot
 is claimed by inserting its row (a second insert fails), a delivery is recorded once, and the
 newest tracker ``updated`` time per ticket only ever moves forward (a conditional ``UPDATE``).
+
+A slot is run under its holder's lease (:func:`sync.store.lock.holder_lease`, the same lease a
+sync run's intents use): when the holder dies part-way, its lease goes with it and the slot, left
+``running``, is *interrupted*; so is one marked ``stopped`` (SIGTERM, or leadership lost). The
+next leader takes an interrupted slot over (a conditional ``UPDATE`` on the holder and outcome it
+saw, so one replica wins) and runs it at once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, and_, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from sync.store import tables as t
+from sync.store.lock import holder_alive, holder_lease
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +81,93 @@ class SlotLedger:
             return False
         return True
 
+    @contextlib.contextmanager
+    def lease(self) -> Iterator[None]:
+        """Hold this holder's liveness lease while its slots run: a slot whose holder has no
+        lease is interrupted (see :meth:`interrupted`)."""
+        with holder_lease(self.engine, self.holder):
+            yield
+
+    def interrupted(self, job: str) -> JobRun | None:
+        """The newest slot of ``job`` when it was interrupted: ``stopped``, or ``running`` while
+        its holder's lease is gone (the process died part-way). ``None`` otherwise — in
+        particular when a later slot ran since, which did the interrupted one's work."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(t.service_job_runs)
+                .where(t.service_job_runs.c.job == job)
+                .order_by(t.service_job_runs.c.started_at.desc())
+                .limit(1)
+            ).first()
+        if row is None or row.outcome not in ("running", "stopped"):
+            return None
+        if row.outcome == "running" and (row.holder == self.holder or holder_alive(self.engine, row.holder)):
+            return None
+        return _job_run(row)
+
+    def take_over(self, run: JobRun) -> bool:
+        """Claim an interrupted slot for this holder; ``False`` when another replica was first."""
+        with self.engine.begin() as conn:
+            moved = conn.execute(
+                update(t.service_job_runs)
+                .where(
+                    and_(
+                        t.service_job_runs.c.job == run.job,
+                        t.service_job_runs.c.slot == run.slot,
+                        t.service_job_runs.c.holder == run.holder,
+                        t.service_job_runs.c.outcome == run.outcome,
+                    )
+                )
+                .values(holder=self.holder, started_at=self.clock(), finished_at=None, outcome="running", error=None)
+            ).rowcount
+        return bool(moved)
+
+    def abandon_orphans(self) -> list[JobRun]:
+        """Mark ``abandoned`` every slot left ``running`` by a dead holder that a later slot of its
+        job has superseded (an older version left such rows for ever); returns them."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(t.service_job_runs).where(t.service_job_runs.c.outcome == "running")).all()
+            newest = dict(
+                conn.execute(
+                    select(t.service_job_runs.c.job, func.max(t.service_job_runs.c.started_at)).group_by(
+                        t.service_job_runs.c.job
+                    )
+                ).all()
+            )
+        abandoned = []
+        for row in rows:
+            if row.started_at == newest.get(row.job) or row.holder == self.holder:
+                continue
+            if holder_alive(self.engine, row.holder):
+                continue
+            with self.engine.begin() as conn:
+                conn.execute(
+                    update(t.service_job_runs)
+                    .where(
+                        and_(
+                            t.service_job_runs.c.job == row.job,
+                            t.service_job_runs.c.slot == row.slot,
+                            t.service_job_runs.c.outcome == "running",
+                            t.service_job_runs.c.holder == row.holder,
+                        )
+                    )
+                    .values(outcome="abandoned", finished_at=self.clock(), error="its holder died; a later slot ran")
+                )
+            abandoned.append(_job_run(row))
+        return abandoned
+
     def finish(self, job: str, slot: str, outcome: str, error: str | None = None) -> None:
+        """Record the end of a slot this holder runs (not one another replica has taken over since)."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(t.service_job_runs)
-                .where(and_(t.service_job_runs.c.job == job, t.service_job_runs.c.slot == slot))
+                .where(
+                    and_(
+                        t.service_job_runs.c.job == job,
+                        t.service_job_runs.c.slot == slot,
+                        t.service_job_runs.c.holder == self.holder,
+                    )
+                )
                 .values(finished_at=self.clock(), outcome=outcome, error=error)
             )
 
@@ -96,29 +187,31 @@ class SlotLedger:
             query = query.where(t.service_job_runs.c.job == job)
         with self.engine.connect() as conn:
             rows = conn.execute(query.order_by(t.service_job_runs.c.started_at)).all()
-        return [
-            JobRun(
-                job=row.job,
-                slot=row.slot,
-                holder=row.holder,
-                started_at=_aware(row.started_at),  # type: ignore[arg-type]
-                finished_at=_aware(row.finished_at),
-                outcome=row.outcome,
-                error=row.error,
-            )
-            for row in rows
-        ]
+        return [_job_run(row) for row in rows]
 
 
-def database_reachable(engine: Engine) -> bool:
-    """Whether a trivial query succeeds (``/readyz``)."""
+def _job_run(row: Any) -> JobRun:
+    return JobRun(
+        job=row.job,
+        slot=row.slot,
+        holder=row.holder,
+        started_at=_aware(row.started_at),  # type: ignore[arg-type]
+        finished_at=_aware(row.finished_at),
+        outcome=row.outcome,
+        error=row.error,
+    )
+
+
+def database_problem(engine: Engine) -> str | None:
+    """``None`` when a trivial query succeeds, else a one-line reason (the service's probe; the
+    service logs changes of state, not every failed probe)."""
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception:  # any driver or network error means "not ready"
-        log.warning("state database unreachable", exc_info=True)
-        return False
-    return True
+    except Exception as exc:  # any driver or network error means "down"
+        log.debug("state database probe failed", exc_info=True)
+        return type(exc).__name__
+    return None
 
 
 class DeliveryLedger:
@@ -145,6 +238,19 @@ class DeliveryLedger:
             return False
         return True
 
+    def outcome(self, source: str, delivery_id: str) -> str | None:
+        """The recorded outcome of a delivery (``received`` while it is being applied), or ``None``."""
+        with self.engine.connect() as conn:
+            value = conn.execute(
+                select(t.webhook_deliveries.c.outcome).where(
+                    and_(
+                        t.webhook_deliveries.c.source == source,
+                        t.webhook_deliveries.c.delivery_id == delivery_id[:200],
+                    )
+                )
+            ).scalar_one_or_none()
+        return value
+
     def set_outcome(self, source: str, delivery_id: str, outcome: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(
@@ -165,21 +271,28 @@ class DeliveryLedger:
         return [(row.source, row.delivery_id, row.ticket_key, row.outcome) for row in rows]
 
     def advance(
-        self, tracker: str, ticket_key: str, updated_at: dt.datetime, *, not_before: dt.datetime | None
+        self,
+        tracker: str,
+        ticket_key: str,
+        updated_at: dt.datetime,
+        *,
+        not_before: dt.datetime | None,
+        resumed: bool = False,
     ) -> bool:
         """Move the ticket's mark to ``updated_at`` if that is newer than the mark and than
         ``not_before`` (the newest change the status history already knows); ``False`` when the
-        event is older than what is known, so it must not be applied."""
-        if not_before is not None and updated_at <= not_before:
+        event is older than what is known, so it must not be applied. ``resumed``: the same
+        delivery was being applied when the database went away, so its own time (already the
+        mark, perhaps already in the history) is not "older"."""
+        if not_before is not None and (updated_at < not_before if resumed else updated_at <= not_before):
             return False
         where = and_(t.webhook_marks.c.tracker == tracker, t.webhook_marks.c.ticket_key == ticket_key)
+        newer = t.webhook_marks.c.updated_at <= updated_at if resumed else t.webhook_marks.c.updated_at < updated_at
         for _attempt in range(2):
             with self.engine.begin() as conn:
                 # Atomic compare-and-set: two replicas racing on one ticket cannot both move it.
                 moved = conn.execute(
-                    update(t.webhook_marks)
-                    .where(and_(where, t.webhook_marks.c.updated_at < updated_at))
-                    .values(updated_at=updated_at)
+                    update(t.webhook_marks).where(and_(where, newer)).values(updated_at=updated_at)
                 ).rowcount
                 if moved:
                     return True

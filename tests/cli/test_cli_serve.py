@@ -64,10 +64,10 @@ def write_config(tmp_path: Path, state_url: str, **schedule: str) -> Path:
 class Server:
     """A ``pmsync serve`` child process, its stderr collected by a thread."""
 
-    def __init__(self, config: Path, **extra_env: str) -> None:
+    def __init__(self, config: Path, *args: str, **extra_env: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PMSYNC_")} | extra_env
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "sync", "--config", str(config), "serve"],
+            [sys.executable, "-m", "sync", "--config", str(config), "serve", *args],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -184,10 +184,10 @@ def test_leader_takeover_on_postgresql(tmp_path: Path, servers: list[Server], pg
     engine = make_engine(pg_url)
     migrate(engine)  # so the test can read the job ledger before the servers are up
     try:
-        first = Server(config)
+        first = Server(config, "--spool-dir", str(tmp_path / "spool-1"))  # each replica its own
         servers.append(first)
         assert wait_for(lambda: len(runs(engine)) >= 2, timeout=30), first.lines
-        second = Server(config, PMSYNC_GITHUB_WEBHOOK_SECRET=GITHUB_SECRET)
+        second = Server(config, "--spool-dir", str(tmp_path / "spool-2"), PMSYNC_GITHUB_WEBHOOK_SECRET=GITHUB_SECRET)
         servers.append(second)
         second_base = second.base
         assert request(second_base + "/healthz")[0] == 200  # followers serve health too

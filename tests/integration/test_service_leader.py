@@ -93,3 +93,18 @@ def test_in_memory_database_is_its_own_leader() -> None:
     assert leadership.check()
     leadership.release()
     engine.dispose()
+
+
+def test_sqlite_leader_whose_lock_file_is_replaced_is_no_longer_held(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'state.db'}")
+    a, b = leadership_for(engine), leadership_for(engine)
+    assert isinstance(a, FileLeadership)
+    assert a.check() and a.held()
+    assert not b.held()  # a follower never reports leading
+    a.path.unlink()  # an operator tidied it away: another process could lock a new file now
+    assert not a.held()
+    assert b.check() and b.held()
+    assert a.check() is False  # a notices, and the new file is b's
+    b.release()
+    assert not b.held()
+    engine.dispose()

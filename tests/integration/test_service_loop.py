@@ -36,13 +36,19 @@ class ScriptedLeadership:
         self.answers = list(answers)
         self.checks = 0
         self.released = 0
+        self.leading = False
 
     def check(self) -> bool:
         self.checks += 1
-        return self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        self.leading = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return self.leading
+
+    def held(self) -> bool:
+        return self.leading
 
     def release(self) -> None:
         self.released += 1
+        self.leading = False
 
 
 def fast_settings(docs: Path) -> object:
@@ -76,6 +82,7 @@ def test_the_schedule_runs_while_leading_and_stops_on_request(engine: Engine, do
         assert wait_for(lambda: {r.job for r in ledger.runs() if r.outcome == "ok"} == {"sync", "pull"})
         assert leadership.checks >= 3  # followed twice, then led
         assert service.metrics.registry.get_sample_value("pmsync_leader") == 1.0
+        assert service.health()["leader"] is True  # /healthz: as of the last round, no query
     finally:
         service.request_stop()
         thread.join(10)
@@ -108,8 +115,29 @@ def test_a_replica_that_loses_leadership_stops_scheduling(engine: Engine, docs: 
     assert not thread.is_alive()
 
 
-def test_readiness(engine: Engine, tmp_path: Path) -> None:
-    now = [1000.0]
+def test_readiness_means_deliveries_can_be_accepted(engine: Engine, tmp_path: Path) -> None:
+    config = settings(service={"webhook_queue_size": 1, "listen": "127.0.0.1:0"})
+    service = Service(
+        runtime(engine, LocalTracker(engine), config),
+        base_dir=tmp_path,
+        environ={},
+        leadership=SoleLeadership(),
+        factories={},
+    )
+    assert service.ready() == (False, "not listening yet")
+    service.start_listener()
+    try:
+        assert service.ready() == (True, "accepting deliveries")
+        service.database.mark(False, "OperationalError")  # an outage: still accepting, into the spool
+        assert service.ready() == (True, "accepting deliveries; state database down, 0 spooled")
+        health = service.health()
+        assert (health["database"], health["leader"], health["sync_overdue"]) == ("down", False, False)
+        assert service.metrics.registry.get_sample_value("pmsync_database_up") == 0.0
+    finally:
+        service.shutdown()
+
+
+def test_health_reports_the_last_sync_and_when_it_is_overdue(engine: Engine, tmp_path: Path) -> None:
     config = settings(schedule={"sync_every": "1m"})
     service = Service(
         runtime(engine, LocalTracker(engine), config),
@@ -117,25 +145,19 @@ def test_readiness(engine: Engine, tmp_path: Path) -> None:
         environ={},
         leadership=SoleLeadership(),
         factories={},
-        monotonic=lambda: now[0],
     )
-    assert service.ready() == (True, "starting: no sync yet")
-    now[0] += 181  # three intervals without a sync
-    ok, reason = service.ready()
-    assert not ok and "no successful sync" in reason
+    service.monitor.check()
+    assert service.health()["last_sync_age_seconds"] is None
     old = SlotLedger(engine, "x", clock=lambda: dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5))
     assert old.claim("sync", "s1")
     old.finish("sync", "s1", "ok")
-    ok, reason = service.ready()
-    assert not ok and reason.startswith("last sync 30") and "limit 180s" in reason
-    recent = SlotLedger(engine, "x")
-    assert recent.claim("sync", "s2")
-    recent.finish("sync", "s2", "ok")
-    ok, reason = service.ready()
-    assert ok and reason.startswith("last sync ")
+    service.monitor.check()
+    health = service.health()
+    assert 299 <= int(str(health["last_sync_age_seconds"])) <= 330
+    assert health["sync_overdue"] is True  # more than three intervals
 
 
-def test_readiness_without_a_database(tmp_path: Path) -> None:
+def test_the_monitor_sees_a_database_outage(tmp_path: Path) -> None:
     broken = outage_engine(tmp_path)
     service = Service(
         runtime(broken, LocalTracker(broken)),
@@ -144,7 +166,9 @@ def test_readiness_without_a_database(tmp_path: Path) -> None:
         leadership=SoleLeadership(),
         factories={},
     )
-    assert service.ready() == (False, "state database unreachable")
+    service.monitor.check()
+    assert service.database.up is False
+    assert service.health()["database"] == "down"
     broken.dispose()
 
 

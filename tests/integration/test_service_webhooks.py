@@ -1,6 +1,7 @@
 """Signed webhooks through the service's listener, on SQLite and PostgreSQL: a valid delivery
 changes the item's status with no tracker request; redeliveries, bad signatures, older events,
-echoes and unknown events change nothing; a full queue answers 429."""
+echoes and unknown events change nothing; a full spool answers 503. Deliveries during a database
+outage: tests/integration/test_service_outage.py."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sync.core.tickets import TicketRef
 from sync.service.app import Service
 from sync.service.http import Routes
 from sync.service.leader import SoleLeadership
+from sync.service.spool import DeliverySpool
 from sync.service.webhooks import WebhookProcessor
 from sync.store.repository import SqlStateStore
 from sync.store.service_store import DeliveryLedger
@@ -111,7 +113,8 @@ def test_the_same_delivery_twice_records_once(github: Running, engine: Engine) -
     body, headers = gh_delivery("d-twice", updated_at="2026-11-30T10:00:00Z")
     assert github.post("/hooks/github", body, headers)[0] == 202
     assert github.post("/hooks/github", body, headers)[0] == 202
-    assert github.settled("github", "duplicate")
+    assert github.settled("github", "duplicate")  # the copy still waiting in the spool is not kept twice
+    assert github.settled("github", "applied")
     assert [s for s, _ in history(engine, "github")] == [Status.OPEN, Status.DONE]
     assert [d[1] for d in DeliveryLedger(engine).deliveries()] == ["d-twice"]
 
@@ -180,9 +183,12 @@ def test_jira_issue_updated_changes_the_status(engine: Engine, tmp_path: Path) -
 
 
 def test_health_readiness_metrics_and_unknown_routes(github: Running) -> None:
-    assert request(github.base + "/healthz") == (200, b'{"status": "alive"}')
+    status, body = request(github.base + "/healthz")
+    health = json.loads(body)
+    assert status == 200
+    assert (health["status"], health["database"], health["spool"]["depth"]) == ("alive", "up", 0)
     status, body = request(github.base + "/readyz")
-    assert status == 200 and json.loads(body)["status"] == "ready"
+    assert status == 200 and json.loads(body) == {"status": "ready", "reason": "accepting deliveries"}
     status, body = request(github.base + "/metrics")
     assert status == 200
     assert b"# TYPE pmsync_items gauge" in body
@@ -192,7 +198,7 @@ def test_health_readiness_metrics_and_unknown_routes(github: Running) -> None:
     assert request(github.base + "/hooks/github")[0] == 405
 
 
-def test_a_full_queue_answers_429(engine: Engine) -> None:
+def test_a_full_spool_answers_503(engine: Engine, tmp_path: Path) -> None:
     seed(engine, "github", GH_KEY)
     store = SqlStateStore(engine, "github")
     counted: list[tuple[str, str]] = []
@@ -201,7 +207,9 @@ def test_a_full_queue_answers_429(engine: Engine) -> None:
         def delivery(self, source: str, outcome: str) -> None:
             counted.append((source, outcome))
 
-    processor = WebhookProcessor(store, DeliveryLedger(engine), capacity=1, observer=Counter())  # worker not started
+    spool = DeliverySpool(tmp_path / "spool", max_count=1, max_bytes=1 << 20)
+    spool.open()
+    processor = WebhookProcessor(store, DeliveryLedger(engine), spool, observer=Counter())  # worker not started
     routes = Routes(
         ready=lambda: (True, ""),
         metrics=lambda: (b"", "text/plain"),
@@ -212,17 +220,26 @@ def test_a_full_queue_answers_429(engine: Engine) -> None:
     body, headers = gh_delivery("q-1", updated_at="2026-11-30T10:00:00Z")
     lower = {k.lower(): v for k, v in headers.items()}
     assert routes.handle("POST", "/hooks/github", lower, body).status == 202
-    assert routes.handle("POST", "/hooks/github", lower, body).status == 429
-    assert ("github", "refused_queue_full") in counted
+    assert routes.handle("POST", "/hooks/github", lower, body).status == 202  # the same one again: kept once
+    other, other_headers = gh_delivery("q-2", updated_at="2026-11-30T10:01:00Z")
+    full = routes.handle("POST", "/hooks/github", {k.lower(): v for k, v in other_headers.items()}, other)
+    assert full.status == 503
+    assert json.loads(full.body) == {"error": "delivery spool full; not accepted, retry later"}
+    assert ("Retry-After", "60") in full.headers
+    assert ("github", "refused_spool_full") in counted
+    assert spool.depth == 1
     # Jira is not configured on these routes: its endpoint says so rather than accepting anything.
     assert routes.handle("POST", "/hooks/jira", {}, b"{}").status == 404
     assert routes.handle("POST", "/hooks/github", {**lower, "x-github-event": "issues"}, b"{").status == 401
+    spool.close()
 
 
 def test_a_delivery_for_another_tracker_is_ignored(engine: Engine) -> None:
     seed(engine, "github", GH_KEY)
     ledger = DeliveryLedger(engine)
-    processor = WebhookProcessor(SqlStateStore(engine, "github"), ledger)
+    processor = WebhookProcessor(
+        SqlStateStore(engine, "github"), ledger, DeliverySpool(Path("unused"), max_count=1, max_bytes=1)
+    )
     from mappings.statuses import JiraStatusMap
     from sync.service.webhooks import jira_event
 

@@ -110,3 +110,18 @@ def test_systemd_timer_starts_the_once_unit() -> None:
     assert timer["Timer"]["Unit"] == "pmsync-once.service"
     assert timer["Timer"]["OnCalendar"]
     assert timer["Install"]["WantedBy"] == "timers.target"
+
+
+def test_each_service_replica_spools_deliveries_on_a_writable_folder_of_its_own() -> None:
+    # The config folder is read-only in both examples: the spool must be pointed elsewhere.
+    deployment, _service = load_yaml("kubernetes/deployment.yaml")
+    pod = deployment["spec"]["template"]["spec"]
+    container = _container(pod)
+    spool = next(env["value"] for env in container["env"] if env["name"] == "PMSYNC_SERVICE__SPOOL_DIR")
+    (mount,) = [m for m in container["volumeMounts"] if m["mountPath"] == spool]
+    assert not mount.get("readOnly")
+    (volume,) = [v for v in pod["volumes"] if v["name"] == mount["name"]]
+    assert "emptyDir" in volume  # per pod, never shared between replicas
+    unit = load_unit("pmsync.service")
+    assert unit["Service"]["Environment"].startswith("PMSYNC_SERVICE__SPOOL_DIR=/var/lib/pmsync/")
+    assert "/var/lib/pmsync" in unit["Service"]["ReadWritePaths"]

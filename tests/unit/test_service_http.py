@@ -4,13 +4,16 @@ IPv6."""
 from __future__ import annotations
 
 import http.client
+import json
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
 
 from sync.service.http import MAX_BODY, Listener, Routes, parse_listen
 from sync.service.webhooks import StatusEvent
+from tests.integration.service_harness import wait_for
 
 
 class Sink:
@@ -116,3 +119,161 @@ def test_a_bad_content_length_is_refused(listener: Listener, length: str) -> Non
         assert conn.getresponse().status == 400
     finally:
         conn.close()
+
+
+# --- hostile clients (issue 24 item 7) ---------------------------------------------------------
+
+
+def _raw(host: str, port: int, payload: bytes, *, timeout: float = 10.0) -> bytes:
+    """Send raw bytes, read until the server closes the connection."""
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.sendall(payload)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _json_answers(raw: bytes) -> list[tuple[int, str, dict[str, object]]]:
+    """Every response in ``raw``: (status, content type, JSON body)."""
+    answers = []
+    rest = raw
+    while rest:
+        head, _, rest = rest.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        fields = dict(line.split(": ", 1) for line in lines[1:])
+        length = int(fields["Content-Length"])
+        body, rest = rest[:length], rest[length:]
+        answers.append((status, fields["Content-Type"], json.loads(body)))
+    return answers
+
+
+def test_a_chunked_body_is_answered_411_and_never_parsed_as_a_request(listener: Listener) -> None:
+    host, port = listener.address
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+    chunk = b"%x\r\n%s\r\n0\r\n\r\n" % (len(smuggled), smuggled)
+    raw = _raw(
+        host,
+        port,
+        b"POST /hooks/github HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk,
+    )
+    answers = _json_answers(raw)
+    assert [status for status, _, _ in answers] == [411]  # the smuggled GET got no answer of its own
+    assert answers[0][1] == "application/json"
+
+
+def test_a_chunked_body_with_a_content_length_is_refused_too(listener: Listener) -> None:
+    host, port = listener.address
+    raw = _raw(
+        host,
+        port,
+        b"POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    )
+    assert [status for status, _, _ in _json_answers(raw)] == [411]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [("PUT", "/hooks/github", "POST"), ("DELETE", "/hooks/jira", "POST"), ("POST", "/healthz", "GET")],
+)
+def test_a_wrong_method_is_a_json_405_naming_the_allowed_one(
+    listener: Listener, method: str, path: str, allow: str
+) -> None:
+    host, port = listener.address
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request(method, path, body=b"{}")
+        response = conn.getresponse()
+        assert response.status == 405
+        assert response.getheader("Allow") == allow
+        assert response.getheader("Content-Type") == "application/json"
+        assert "error" in json.loads(response.read())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "request_line",
+    [b"BREW /healthz HTTP/1.1", b"GET /healthz HTTP/9.9", b"nonsense", b"GET /" + b"a" * 70000 + b" HTTP/1.1"],
+)
+def test_http_servers_own_errors_are_json_not_html(listener: Listener, request_line: bytes) -> None:
+    host, port = listener.address
+    raw = _raw(host, port, request_line + b"\r\nHost: x\r\n\r\n")
+    status = int(raw.split(b" ", 2)[1])
+    assert status >= 400
+    assert b"<html" not in raw.lower() and b"<!doctype" not in raw.lower()
+    assert b"Content-Type: application/json" in raw
+
+
+def test_the_deadline_covers_the_whole_request_not_each_read() -> None:
+    running = Listener(routes(), "127.0.0.1:0", request_timeout=1.0)
+    running.start()
+    try:
+        host, port = running.address
+        with socket.create_connection((host, port), timeout=10) as sock:
+            sock.sendall(b"POST /hooks/github HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            started = time.monotonic()
+            closed_after = None
+            # A byte every 0.3 s: each read comes well within any per-read timeout; the request
+            # as a whole never completes. The server must give up near its 1 s deadline.
+            for _ in range(30):
+                try:
+                    sock.sendall(b"x")
+                except OSError:
+                    closed_after = time.monotonic() - started
+                    break
+                time.sleep(0.3)
+                sock.setblocking(False)
+                try:
+                    data = sock.recv(65536)
+                except BlockingIOError:
+                    data = None
+                finally:
+                    sock.setblocking(True)
+                if data is not None:
+                    closed_after = time.monotonic() - started
+                    assert data.startswith(b"HTTP/1.1 408")
+                    break
+            assert closed_after is not None, "the slow request was never cut off"
+            assert closed_after < 5.0
+    finally:
+        running.stop()
+
+
+def test_connections_beyond_the_cap_are_refused_with_503() -> None:
+    running = Listener(routes(), "127.0.0.1:0", request_timeout=5.0, max_connections=3)
+    running.start()
+    held: list[socket.socket] = []
+    try:
+        host, port = running.address
+        for _ in range(3):  # three slow clients take every slot
+            sock = socket.create_connection((host, port), timeout=10)
+            sock.sendall(b"GET /healthz HTTP/1.1\r\n")
+            held.append(sock)
+        time.sleep(0.2)  # the server has accepted them
+        refused = _raw(host, port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert refused.startswith(b"HTTP/1.1 503")
+        assert _json_answers(refused)[0][2] == {"error": "too many connections; retry later"}
+        for sock in held:
+            sock.close()
+        held.clear()
+        # The slots come back once those clients are gone.
+        assert wait_for(lambda: _get(host, port, "/healthz")[0] == 200)
+    finally:
+        for sock in held:
+            sock.close()
+        running.stop()
+
+
+def test_each_connection_serves_one_request() -> None:
+    running = Listener(routes(), "127.0.0.1:0")
+    running.start()
+    try:
+        host, port = running.address
+        two = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+        raw = _raw(host, port, two)
+        assert raw.count(b"HTTP/1.1 ") == 1
+        assert b"Connection: close" in raw
+    finally:
+        running.stop()
