@@ -666,7 +666,9 @@ class JiraTracker:
         # warning, not a failed create (which would make apply look for a duplicate).
         assert draft.document_url is not None
         try:
-            self.add_document_link(ref, draft.document_url, f"Post-mortem: {draft.title}")
+            # An incident's title already names its post-mortem: say so once.
+            named = re.search(r"post-?mortem", draft.title, re.IGNORECASE) is not None
+            self.add_document_link(ref, draft.document_url, draft.title if named else f"Post-mortem: {draft.title}")
         except TrackerError as error:
             log.warning("%s: remote link to the post-mortem not added: %s", ref.key, error)
 
