@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, assert_never
 
 from sync.clock import Clock, utc_now
+from sync.core.bodies import with_kept_due
 from sync.core.plan import (
     Action,
     AdoptTicket,
@@ -564,7 +565,14 @@ class Applier:
         current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
         if current is None:
             current = self._call(lambda: self.tracker.get(action.ref))
+        # A fresh read: it repairs a recorded status a stale pull got wrong (older reads are ignored).
+        self.store.record_status(
+            action.item_key, current.ref.key, current.status, current.status_raw, current.updated_at
+        )
         changes, kept = _without_conflicts(action, current, self.caps)
+        written_body = _body_for_kept(action, changes, kept, current)
+        if written_body is not None:
+            changes = dataclasses.replace(changes, body=written_body if written_body != current.body else None)
         for name, (document, written, now) in kept.items():
             message = (
                 f"{action.item_key} {name}: changed in the tracker since pmsync wrote it; left as is "
@@ -578,6 +586,8 @@ class Applier:
             log.info("Updated %s for %s (%s)", action.ref.key, action.item_key, ", ".join(changes.changed_fields()))
         # What pmsync has now written: the new values, except where a person's value was kept.
         written = {**action.previous, **{k: v for k, v in action.fields.items() if k not in kept}}
+        if written_body is not None and "body" not in kept:
+            written["body"] = written_body
         self.store.record_synced_fields(action.item_key, written)
 
     def _link(self, action: LinkTickets) -> None:
@@ -647,6 +657,18 @@ def _with_then(row: IntentRow, action: Creation) -> IntentRow:
 
 def _fields(action: Creation) -> Mapping[str, Any] | None:
     return action.fields if isinstance(action, CreateTicket) else None
+
+
+def _body_for_kept(action: UpdateTicket, changes: TicketChanges, kept: Mapping[str, Any], ticket: Ticket) -> str | None:
+    """The body to write when a person's due date was kept: the document's text, its Due line
+    stating the kept date, so the body never contradicts the field (issue 23.7); ``None`` when
+    no due date was kept or the body is not pmsync's to write."""
+    if "due" not in kept or "body" in kept:
+        return None
+    body = changes.body if changes.body is not None else action.fields.get("body")
+    if not isinstance(body, str):
+        return None
+    return with_kept_due(body, ticket.due)
 
 
 def _current_value(name: str, ticket: Ticket, caps: Capabilities) -> tuple[bool, Any]:

@@ -100,8 +100,21 @@ def item_body(
     return "\n".join(lines)
 
 
-def incident_body(pm: PostMortem, incident_key: str, *, link: str) -> str:
-    """The incident parent's body: the summary fields and the document."""
+_DUE_LINE = re.compile(r"^Due: .*(?:\n|$)", re.MULTILINE)
+
+
+def with_kept_due(body: str, due: dt.date | None) -> str:
+    """``body`` whose Due line states ``due``, the due date a person set in the tracker and pmsync
+    kept (none: the line goes): the body never contradicts a field pmsync left alone."""
+    if not _DUE_LINE.search(body):
+        return body
+    line = f"Due: {due.isoformat()} (set in the tracker; kept over the document's)\n" if due else ""
+    return _DUE_LINE.sub(lambda _match: line, body, count=1)
+
+
+def incident_body(pm: PostMortem, incident_key: str, *, link: str, items: int | None = None) -> str:
+    """The incident parent's body: the summary fields and the document. ``items`` counts its
+    children — the document's items and those the policy adds (compliance) — when known."""
     lines = [f"Follow-up tracking for post-mortem {incident_key}.", incident_line(pm, incident_key)]
     if pm.severity:
         lines.append(f"Severity: {pm.severity.value}")
@@ -115,7 +128,7 @@ def incident_body(pm: PostMortem, incident_key: str, *, link: str) -> str:
     if pm.detection.method:
         delay = f" after {pm.detection.delay_minutes} min" if pm.detection.delay_minutes is not None else ""
         lines.append(f"Detection: {_DETECTION_WORDS[pm.detection.method]}{delay}")
-    lines.append(f"Action items: {len(pm.action_items)}")
+    lines.append(f"Action items: {len(pm.action_items) if items is None else items}")
     whys = whys_summary(pm)
     if whys:
         lines += ["", *whys]

@@ -359,21 +359,35 @@ def changes_between(old: Mapping[str, Any], new: Mapping[str, Any]) -> TicketCha
     return TicketChanges(labels_add=frozenset(after - before), labels_remove=frozenset(before - after), **values)
 
 
-def _related(item: ActionItem, own: Callable[[TicketLink], TicketRef | None]) -> list[str]:
+def _related(
+    item: ActionItem, own: Callable[[TicketLink], TicketRef | None], known: frozenset[str] = frozenset()
+) -> list[str]:
     # References into this tracker are pmsync's own (written back, or adopted): listing them
-    # would change the body, and so update the ticket, after every write-back.
-    return [ticket.url or ticket.key for ticket in item.tickets if own(ticket) is None]
+    # would change the body, and so update the ticket, after every write-back. So is a ticket
+    # pmsync knows by key or address, whatever its shape (a GitHub Enterprise or test server's
+    # address is no github.com link, but it is still the item's own ticket).
+    return [
+        ticket.url or ticket.key
+        for ticket in item.tickets
+        if own(ticket) is None and ticket.key not in known and (ticket.url is None or ticket.url not in known)
+    ]
 
 
 def _incident_draft(
-    pm: PostMortem, incident_key: str, project: str | None, labels: tuple[str, ...], limit: int, link: str
+    pm: PostMortem,
+    incident_key: str,
+    project: str | None,
+    labels: tuple[str, ...],
+    limit: int,
+    link: str,
+    items: int | None = None,
 ) -> TicketDraft:
     title = f"{incident_key}: {pm.title}" if pm.title else f"{incident_key}: post-mortem follow-ups"
     return TicketDraft(
         marker=Marker(incident_key),
         kind=TicketKind.INCIDENT,
         title=ticket_title(title, limit),
-        body=incident_body(pm, incident_key, link=link),
+        body=incident_body(pm, incident_key, link=link, items=items),
         labels=ticket_labels(labels, pm),
         scope=project,
         document_url=link if _is_url(link) else None,
@@ -499,7 +513,16 @@ def _plan_incident(
     reference = policy.reference(pm) or (known_incident.first_seen if known_incident else today)
     project, route_labels = policy.route(pm)
     base_labels = ("pmsync", *route_labels)
-    drafts = _drafts(pm, incident, policy, reference, project, base_labels, capabilities, out.diagnostics)
+    known_refs = frozenset(
+        part
+        for known in state.items.values()
+        if known.ticket is not None
+        for part in (known.ticket.ref.key, known.ticket.ref.url)
+        if part
+    )
+    drafts = _drafts(
+        pm, incident, policy, reference, project, base_labels, capabilities, out.diagnostics, known_refs=known_refs
+    )
 
     known_items = state.items_of(incident)
     claims = _match_known(drafts, [k for k in known_items if k.ticket is not None])
@@ -515,7 +538,9 @@ def _plan_incident(
             out.pending.append(incident)
         else:
             link = policy.document_link(pm)
-            draft = _incident_draft(pm, incident, project, base_labels, capabilities.title_limit, link)
+            draft = _incident_draft(
+                pm, incident, project, base_labels, capabilities.title_limit, link, items=len(drafts)
+            )
             out.actions.append(EnsureParent(incident_key=incident, draft=draft))
 
     news = _ticket_actions(
@@ -537,6 +562,8 @@ def _drafts(
     base_labels: tuple[str, ...],
     capabilities: Capabilities,
     diagnostics: list[Diagnostic],
+    *,
+    known_refs: frozenset[str] = frozenset(),
 ) -> list[Drafted]:
     """One draft per action item (duplicate numbers rejected) and per item the policy adds."""
     drafts: list[Drafted] = []
@@ -575,7 +602,13 @@ def _drafts(
             marker=Marker(key),
             title=ticket_title(item.text, capabilities.title_limit),
             body=item_body(
-                item, pm, incident, due=due, priority=priority, link=link, related=_related(item, policy.adoptable)
+                item,
+                pm,
+                incident,
+                due=due,
+                priority=priority,
+                link=link,
+                related=_related(item, policy.adoptable, known_refs),
             ),
             priority=priority,
             labels=ticket_labels(base_labels, pm, priority),

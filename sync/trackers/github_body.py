@@ -1,7 +1,7 @@
 """The Markdown body of a GitHub issue pmsync manages: the planner's text, then pmsync's footer.
 
 The footer holds what GitHub has no field for (the due date, the priority), the parent's task list
-of its sub-issues, and the hidden marker comment that identifies the action item after a crash::
+of its sub-issues (ticked when closed), and the hidden marker comment that identifies the action item after a crash::
 
     <planner's body>
 
@@ -10,6 +10,7 @@ of its sub-issues, and the hidden marker comment that identifies the action item
     **Due:** 2026-01-09 · **Priority:** P1
 
     - [ ] acme/ops#12
+    - [x] acme/ops#13
     <!-- pmsync:marker INC-7#3 -->
 
 Everything from ``<!-- pmsync:begin -->`` on is pmsync's: reading a ticket strips it, so the body
@@ -27,7 +28,7 @@ from sync.core.tickets import Marker
 
 BEGIN = "<!-- pmsync:begin -->"
 _MARKER_RE = re.compile(r"<!-- pmsync:marker (?P<key>[^\s>]+) -->")
-_TASK_RE = re.compile(r"^- \[(?: |x)\] (?P<ref>\S+)$", re.MULTILINE)
+_TASK_RE = re.compile(r"^- \[(?P<box> |x)\] (?P<ref>\S+)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Footer:
     due: dt.date | None = None
     priority: Priority | None = None
     tasks: tuple[str, ...] = ()
+    done: frozenset[str] = frozenset()  # the tasks ticked: sub-issues that are closed
 
 
 def render_body(text: str, footer: Footer) -> str:
@@ -49,7 +51,7 @@ def render_body(text: str, footer: Footer) -> str:
     if facts:
         lines.append(" · ".join(facts))
     if footer.tasks:
-        lines += ["", "Action items:", *(f"- [ ] {ref}" for ref in footer.tasks)]
+        lines += ["", "Action items:", *(f"- [{'x' if ref in footer.done else ' '}] {ref}" for ref in footer.tasks)]
     lines.append(f"<!-- pmsync:marker {footer.marker.key} -->")
     return "\n".join(lines) + "\n"
 
@@ -68,9 +70,11 @@ def split_body(body: str | None) -> tuple[str, Footer | None]:
     priority = None
     if priority_match and priority_match[1] in Priority.__members__:
         priority = Priority[priority_match[1]]
+    tasks = list(_TASK_RE.finditer(tail))
     return head.rstrip().replace("\r\n", "\n"), Footer(
         marker=Marker(found["key"]),
         due=dt.date.fromisoformat(due_match[1]) if due_match else None,
         priority=priority,
-        tasks=tuple(m["ref"] for m in _TASK_RE.finditer(tail)),
+        tasks=tuple(m["ref"] for m in tasks),
+        done=frozenset(m["ref"] for m in tasks if m["box"] == "x"),
     )

@@ -26,6 +26,7 @@ How pmsync's model maps onto GitHub:
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -315,9 +316,11 @@ class GitHubTracker:
                 return
             body = {"state": target.state, "state_reason": target.state_reason}
             self._http.request("PATCH", path, body=body, op="transition")
+            self._tick_in_parent(current, closed=True)
             return
         if current.status.is_closed:
             self._http.request("PATCH", path, body={"state": "open", "state_reason": "reopened"}, op="transition")
+            self._tick_in_parent(current, closed=False)
         if target.in_progress:
             self._ensure_labels(repo, {statuses.in_progress_label})
             self._http.request("POST", f"{path}/labels", body={"labels": [statuses.in_progress_label]}, op="transition")
@@ -328,6 +331,30 @@ class GitHubTracker:
                     self._http.request("DELETE", f"{path}/labels/{quote(label, safe='')}", op="transition")
                 except TrackerNotFound:
                     continue
+
+    def _tick_in_parent(self, child: Ticket, *, closed: bool) -> None:
+        """The parent's task list shows whether ``child`` is closed (issue 23.8). The transition
+        itself is done: a failure here is a warning, and the next change of the child fixes it."""
+        if child.parent is None:
+            return
+        parent_repo, parent_number = parse_key(child.parent.key)
+        parent_path = f"/repos/{parent_repo}/issues/{parent_number}"
+        try:
+            cached = self._parent_bodies.get(child.parent.key)
+            if cached is None:
+                cached = split_body(self._http.request("GET", parent_path, op="transition").data.get("body"))
+            text, footer = cached
+            if footer is None or child.ref.key not in footer.tasks:
+                return
+            done = footer.done | {child.ref.key} if closed else footer.done - {child.ref.key}
+            if done != footer.done:
+                footer = dataclasses.replace(footer, done=done)
+                self._http.request("PATCH", parent_path, body={"body": render_body(text, footer)}, op="transition")
+            self._parent_bodies[child.parent.key] = (text, footer)
+        except (RateLimited, TrackerUnavailable):
+            raise
+        except TrackerError as error:
+            log.warning("%s: the parent's task list not ticked: %s", child.ref.key, error.message)
 
     def attach(self, child: TicketRef, parent: TicketRef) -> None:
         """``child`` becomes a sub-issue of ``parent`` (``sub_issue_id`` is the child's database
@@ -358,7 +385,7 @@ class GitHubTracker:
             cached = split_body(self._http.request("GET", parent_path, op="attach").data.get("body"))
         text, footer = cached
         if footer is not None and child.key not in footer.tasks:
-            new = Footer(footer.marker, footer.due, footer.priority, (*footer.tasks, child.key))
+            new = dataclasses.replace(footer, tasks=(*footer.tasks, child.key))
             self._http.request("PATCH", parent_path, body={"body": render_body(text, new)}, op="attach")
             footer = new
         self._parent_bodies[parent.key] = (text, footer)
@@ -654,7 +681,7 @@ def plan_update(current: Mapping[str, Any], changes: TicketChanges, mapping: Git
     patch = _field_patch(changes)
     if changes.body is not None or changes.due is not None or changes.priority is not None:
         if marker is not None:
-            new_footer = Footer(marker, due, priority, footer.tasks if footer else ())
+            new_footer = Footer(marker, due, priority, *((footer.tasks, footer.done) if footer else ()))
             patch["body"] = render_body(changes.body if changes.body is not None else text, new_footer)
         elif changes.body is not None:
             patch["body"] = changes.body

@@ -3,8 +3,9 @@
 Reachability and deployment, credentials, each project routing can choose, the issue types and
 whether ``issue_type`` can sit under ``parent_issue_type``, the create screen (createmeta) holding
 ``duedate``/``priority``/``labels``/``assignee``/``parent``, required custom fields without a
-configured value, the configured priority names and link type, and a done status category.
-Read-only: doctor never writes to Jira.
+configured value, the configured priority names and link type, a done status category, and —
+per project — whether the item issue type's workflow reaches done and won't do from the status
+pmsync's issues are created in (:func:`_workflow`). Read-only: doctor never writes to Jira.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from mappings.statuses import JiraStatusMap
+from sync.core.model import Status
 from sync.errors import TrackerAuthError, TrackerError, TrackerNotFound
 from sync.pacing import BudgetPacer
 from sync.trackers.doctor import Finding, ok, problem
 from sync.trackers.jira_http import JiraAuth, JiraHttp
+from sync.trackers.jira_workflow import StatusNode, WorkflowGraph, parse_transitions
 
 if TYPE_CHECKING:
     from sync.config.models import JiraTrackerSettings, Settings
@@ -51,6 +55,7 @@ def diagnose(settings: Settings, *, http: httpx.Client) -> list[Finding]:
         return findings
     for project in projects_of(settings):
         findings += _project(client, tracker, project)
+        findings.append(_workflow(client, tracker, project))
     findings.append(_priorities(client, tracker))
     findings.append(_link_type(client, tracker))
     findings.append(_done_category(client))
@@ -247,6 +252,89 @@ def _done_category(client: JiraHttp) -> Finding:
     if not done:
         return problem("workflow", "no status in the done category", "give the workflow a status in the Done category")
     return ok("workflow", f"done category: {', '.join(str(n) for n in done)}")
+
+
+def _workflow(client: JiraHttp, tracker: JiraTrackerSettings, project: str) -> Finding:
+    """Walk the item issue type's workflow from the status pmsync's issues are created in, over the
+    transitions Jira offers (read, never taken: one issue per status pmsync's issues are in), and
+    say whether a done status — and won't do, a done status with a won't-do resolution — is
+    reachable. Jira shows a workflow only from where an issue stands, so statuses no pmsync issue
+    is in are not explored; the answer then says so."""
+    check = f"project {project} workflow"
+    issuetype = tracker.subtask_issue_type or tracker.issue_type
+    try:
+        issues = _managed_issues(client, tracker, project)
+    except TrackerError as error:
+        return problem(check, f"pmsync's issues could not be searched ({error.message})", "check Browse projects")
+    issues = [i for i in issues if ((i.get("fields") or {}).get("issuetype") or {}).get("name") == issuetype]
+    if not issues:
+        return ok(check, f"not walked yet: no pmsync {issuetype} in {project} (run doctor again after a first sync)")
+    by_status: dict[str, dict[str, Any]] = {}
+    for issue in sorted(issues, key=lambda i: str((i.get("fields") or {}).get("created") or "")):
+        status = StatusNode.from_json((issue.get("fields") or {}).get("status") or {})
+        by_status.setdefault(status.id, issue)
+    nodes = {s: StatusNode.from_json((i.get("fields") or {}).get("status") or {}) for s, i in by_status.items()}
+    graph = WorkflowGraph()
+    for status_id, issue in by_status.items():
+        answer = client.request(
+            "GET",
+            f"/issue/{issue.get('id')}/transitions",
+            op="doctor",
+            subject=str(issue.get("key")),
+            params={"expand": "transitions.fields"},
+        )
+        graph.learn(nodes[status_id], parse_transitions(answer))
+    statuses = JiraStatusMap(
+        wont_do_resolutions=frozenset(tracker.wont_do_resolutions), status_overrides=tracker.statuses
+    )
+    # Issues are created in the workflow's initial status, a to-do one: the oldest issue's when it
+    # is still there, else a to-do status the transitions lead back to.
+    targets = [step.to for steps in graph.offered.values() for step in steps]
+    start = next((n for n in [*nodes.values(), *targets] if n.category == "new"), next(iter(nodes.values())))
+    if not graph.known(start.id):
+        return ok(check, f"not walked yet: no pmsync {issuetype} is in {start.name!r}, where issues are created")
+
+    def is_done(node: StatusNode) -> bool:
+        return statuses.to_canonical(node.category, node.name, None).status is Status.DONE
+
+    path = graph.path(start.id, is_done)
+    if path is None:
+        if graph.next_step(start.id, is_done, "done") is not None:
+            unexplored = sorted({n for s, n in graph.names.items() if not graph.known(s)})
+            return ok(
+                check,
+                f"no done status known to be reachable from {start.name!r} yet: no pmsync issue is in "
+                f"{', '.join(unexplored)} to read its transitions (explored: {', '.join(graph.explored())})",
+            )
+        return problem(
+            check,
+            f"no done status is reachable from {start.name!r} (explored: {', '.join(graph.explored())}): "
+            "items the documents mark done cannot be closed",
+            "add a transition towards a done status to the workflow, or map a status with [tracker] statuses",
+        )
+    route = " → ".join([start.name, *(step.to.name for step in path)])
+    last = path[-1]
+    if last.resolution in (None, "none") or not any(statuses.is_wont_do(r) for r in last.resolutions):
+        return problem(
+            check,
+            f"done is reachable ({route}), but won't do is not: the transition {last.name!r} offers no "
+            "won't-do resolution, so items marked won't do are closed as done",
+            "put the Resolution field (with a value such as \"Won't Do\") on that transition's screen",
+        )
+    return ok(check, f"done and won't do are reachable: {route} ({len(path)} transition(s))")
+
+
+def _managed_issues(client: JiraHttp, tracker: JiraTrackerSettings, project: str) -> list[dict[str, Any]]:
+    body: dict[str, Any] = {
+        "jql": f'project = "{project}" AND labels = pmsync ORDER BY created ASC',
+        "fields": ["status", "issuetype", "created"],
+        "maxResults": 100,
+    }
+    if tracker.deployment == "cloud":
+        answer = client.request("POST", "/search/jql", op="doctor", body=body)
+    else:
+        answer = client.request("POST", "/search", op="doctor", body={**body, "startAt": 0})
+    return list((answer or {}).get("issues") or [])
 
 
 # The entry point ``pmsync doctor`` calls (sync.trackers.doctor.CHECK_MODULES).

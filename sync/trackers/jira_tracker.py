@@ -191,7 +191,6 @@ class JiraTracker:
         self._written: dict[str, dt.datetime] = {}
         # The workflows walked in this run, per (project, issue type): what each status offers.
         self._workflows: dict[tuple[str, str], WorkflowGraph] = {}
-        self._refused_assignee: set[int] = set()  # drafts of the current batch refused for their assignee
 
     @classmethod
     def from_settings(
@@ -621,10 +620,11 @@ class JiraTracker:
             return []
         if len(drafts) > MAX_BATCH:
             raise ValueError(f"create_many takes at most {MAX_BATCH} drafts")
-        results = self._create_batch(drafts)
+        refused_for_assignee: set[int] = set()
+        results = self._create_batch(drafts, refused_for_assignee)
         # An element Jira refused for its assignee alone (an account the site does not know) was
         # not created: it is created unassigned, so an owner never blocks a create.
-        refused = [n for n, result in enumerate(results) if n in self._refused_assignee]
+        refused = sorted(refused_for_assignee)
         if refused:
             for n in refused:
                 log.warning(
@@ -633,13 +633,14 @@ class JiraTracker:
                     drafts[n].assignee,
                     results[n],
                 )
-            again = self._create_batch([dataclasses.replace(drafts[n], assignee=None) for n in refused])
+            again = self._create_batch([dataclasses.replace(drafts[n], assignee=None) for n in refused], set())
             for n, result in zip(refused, again, strict=True):
                 results[n] = result
         return results
 
-    def _create_batch(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
-        self._refused_assignee = set()
+    def _create_batch(self, drafts: Sequence[TicketDraft], refused_for_assignee: set[int]) -> list[CreateResult]:
+        """One bulk create; the positions of drafts Jira refused for their assignee alone are
+        added to ``refused_for_assignee``."""
         results: list[CreateResult | None] = [None] * len(drafts)
         bodies: list[dict[str, Any]] = []
         positions: list[int] = []
@@ -660,7 +661,7 @@ class JiraTracker:
                 for n in positions:
                     results[n] = error
                 return [r for r in results if r is not None]
-            self._record_bulk(answer or {}, drafts, positions, results)
+            self._record_bulk(answer or {}, drafts, positions, results, refused_for_assignee)
         for draft, result in zip(drafts, results, strict=True):
             if draft.document_url and isinstance(result, TicketRef):
                 self._link_document(result, draft)
@@ -671,7 +672,9 @@ class JiraTracker:
         # warning, not a failed create (which would make apply look for a duplicate).
         assert draft.document_url is not None
         try:
-            self.add_document_link(ref, draft.document_url, f"Post-mortem: {draft.title}")
+            # An incident's title already names its post-mortem: say so once.
+            named = re.search(r"post-?mortem", draft.title, re.IGNORECASE) is not None
+            self.add_document_link(ref, draft.document_url, draft.title if named else f"Post-mortem: {draft.title}")
         except TrackerError as error:
             log.warning("%s: remote link to the post-mortem not added: %s", ref.key, error)
 
@@ -681,6 +684,7 @@ class JiraTracker:
         drafts: Sequence[TicketDraft],
         positions: list[int],
         results: list[CreateResult | None],
+        refused_for_assignee: set[int],
     ) -> None:
         failed: dict[int, str] = {}
         for error in answer.get("errors") or []:
@@ -689,7 +693,7 @@ class JiraTracker:
             failed[number] = describe_errors(details) or f"HTTP {error.get('status')}"
             only_assignee = set((details.get("errors") or {}) if isinstance(details, dict) else ()) == {"assignee"}
             if only_assignee and 0 <= number < len(positions) and drafts[positions[number]].assignee:
-                self._refused_assignee.add(positions[number])
+                refused_for_assignee.add(positions[number])
         created = iter(answer.get("issues") or [])
         for sent, n in enumerate(positions):
             if sent in failed:

@@ -174,6 +174,8 @@ class FakeGitHub:
         self.search_lag_seconds = search_lag_seconds
         self.token = token
         self.path_prefix = path_prefix.rstrip("/")
+        # Where people see issues: github.com, or a GitHub Enterprise Server's own host.
+        self.web_url = "https://github.com"
         self.lock = threading.RLock()
         self.repos: dict[tuple[str, str], FakeRepo] = {}
         self.issues: dict[int, FakeIssue] = {}
@@ -536,7 +538,7 @@ class FakeGitHub:
             "labels_url": f"{base}/issues/{issue.number}/labels{{/name}}",
             "comments_url": f"{base}/issues/{issue.number}/comments",
             "events_url": f"{base}/issues/{issue.number}/events",
-            "html_url": f"https://github.com/{issue.owner}/{issue.repo}/issues/{issue.number}",
+            "html_url": f"{self.web_url}/{issue.owner}/{issue.repo}/issues/{issue.number}",
             "number": issue.number,
             "state": issue.state,
             "title": issue.title,
