@@ -10,6 +10,10 @@ error diagnostic instead, so one pathological or hostile document never stalls a
 goes on. The time limit needs a POSIX interval timer and applies on the main thread (the CLI); the
 size and nesting limits apply everywhere (the service's scheduled runs too).
 
+With a :class:`ResultCache` (the state database's, :mod:`sync.store.parse_cache`), a document whose
+bytes, options and parser are unchanged is not parsed again: a sync of unchanged documents costs a
+read and a hash each (issue 26). Results over budget are never kept.
+
 Which files are post-mortems is decided here, not in the parser: ``[sources] exclude`` globs are
 never read, and a parsed file without the shape of a post-mortem (:func:`is_postmortem`: no
 summary field and no action-item section — a README.md or SOURCES.md beside the documents) is
@@ -29,15 +33,25 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Protocol
 
 from sync.core.model import ParseResult, PostMortem
 from sync.core.parse import ParseOptions, codes, parse_document
 from sync.core.parse.codes import Collector
+from sync.errors import PmsyncError
 
 log = logging.getLogger(__name__)
 
 
 Excluder = Callable[[Path], bool]
+
+
+class ResultCache(Protocol):
+    """Parse results kept between runs (:class:`sync.store.parse_cache.ParseCache`)."""
+
+    def lookup(self, path: str, source: bytes, options: ParseOptions) -> ParseResult | None: ...
+
+    def keep(self, path: str, source: bytes, options: ParseOptions, result: ParseResult) -> None: ...
 
 
 def excluder(patterns: Sequence[str]) -> Excluder:
@@ -196,8 +210,10 @@ def load_documents(
     *,
     exclude: Excluder | None = None,
     budget: Budget = DEFAULT_BUDGET,
+    cache: ResultCache | None = None,
 ) -> Iterator[ParseResult]:
-    """Read and parse each discovered document, lazily, in order, each within ``budget``."""
+    """Read and parse each discovered document, lazily, in order, each within ``budget``; with a
+    ``cache``, an unchanged document's kept result instead."""
     for path in discover(paths, exclude):
         try:
             source = path.read_bytes()
@@ -210,7 +226,27 @@ def load_documents(
             )
             yield ParseResult(path=str(path), postmortem=None, diagnostics=tuple(diagnostics.items))
             continue
-        yield parse_within(source, path, options, budget)
+        if cache is None:
+            yield parse_within(source, path, options, budget)
+        else:
+            yield _cached(cache, source, path, options or ParseOptions(), budget)
+
+
+def _cached(cache: ResultCache, source: bytes, path: Path, options: ParseOptions, budget: Budget) -> ParseResult:
+    try:
+        kept = cache.lookup(str(path), source, options)
+    except PmsyncError as exc:  # an unreadable cache is a slower run, not a failed one
+        log.debug("%s: parse cache not read: %s", path, exc.message)
+        kept = None
+    if kept is not None:
+        return kept
+    result = parse_within(source, path, options, budget)
+    if not any(d.code == codes.OVER_BUDGET[0] for d in result.diagnostics):
+        try:
+            cache.keep(str(path), source, options, result)
+        except PmsyncError as exc:
+            log.debug("%s: parse result not kept: %s", path, exc.message)
+    return result
 
 
 def _identity(path: Path) -> Path:

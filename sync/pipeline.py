@@ -22,11 +22,12 @@ from sync.core.parse import ParseOptions
 from sync.core.plan import Plan, PlanInput, PlanPolicy, UpsertIncident, incident_key_for, plan, safety_problems
 from sync.core.tickets import Capabilities, TicketRef
 from sync.core.writeback import ItemWriteback, status_label
-from sync.documents import excluder, is_postmortem, load_documents
+from sync.documents import ResultCache, excluder, is_postmortem, load_documents
 from sync.errors import PmsyncError, SafetyAbort
 from sync.pull import PullResult, pull
 from sync.retry import RetryPolicy
 from sync.store.lock import holder_alive, holder_lease, run_lock
+from sync.store.parse_cache import ParseCache
 from sync.store.repository import SqlStateStore, StatusRow
 from sync.store.written_statuses import WrittenStatusStore
 from sync.trackers.base import Tracker
@@ -163,12 +164,13 @@ def read_documents(
     since: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     exclude: Sequence[str] = (),
+    cache: ResultCache | None = None,
 ) -> ReadDocuments:
     """Parse every document; only documents without error diagnostics are planned, so a broken
     document never marks its already-synced items as removed. A file without the shape of a
     post-mortem is skipped whole (its parser complaints would only be noise)."""
     read = ReadDocuments()
-    for result in load_documents(paths, options, exclude=excluder(exclude) if exclude else None):
+    for result in load_documents(paths, options, exclude=excluder(exclude) if exclude else None, cache=cache):
         if progress is not None:
             progress(1)
         if result.postmortem is not None and not is_postmortem(result.postmortem):
@@ -211,7 +213,14 @@ def run_sync(
     """``pull_request``: with ``options.write_back``, propose the cells in a pull request instead of
     editing the files (``[writeback] mode = "pr"``)."""
     report = SyncReport()
-    read = read_documents(paths, parse_options, since=options.since, progress=progress, exclude=options.exclude)
+    read = read_documents(
+        paths,
+        parse_options,
+        since=options.since,
+        progress=progress,
+        exclude=options.exclude,
+        cache=ParseCache(store.engine),
+    )
     inputs = read.inputs
     report.documents = read.results
     report.diagnostics.extend(read.diagnostics)

@@ -115,6 +115,11 @@ def _observation_times(conn: Connection) -> None:
     _add_missing_columns(conn, tables.tickets, ("status_changed_at", "blocked_on"))
 
 
+def _parse_cache(conn: Connection) -> None:
+    """Issue 26: parse results kept per document (idempotent: created when missing)."""
+    tables.parse_cache.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _v1_initial,
     _incident_id_claims,
@@ -125,6 +130,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     _github_write_ledger,
     _lookup_indexes,
     _observation_times,
+    _parse_cache,
 )
 LATEST = len(MIGRATIONS)
 

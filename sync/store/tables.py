@@ -340,3 +340,15 @@ tracker_writes = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_tracker_writes_budget_at", "budget", "at"),
 )
+
+
+# Parse results by document, reused while the document, the options and the parser are the same
+# (sync/store/parse_cache.py; issue 26). One row per path.
+parse_cache = Table(
+    "parse_cache",
+    metadata,
+    Column("path", String(1000), primary_key=True),
+    Column("key", String(64), nullable=False),
+    Column("result", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
