@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import httpx
 import pytest
-import requests
 
 from tests.fakes.github_server import FakeGitHub, SimClock
 
@@ -22,9 +22,9 @@ def fake() -> Iterator[FakeGitHub]:
         server.close()
 
 
-def call(fake: FakeGitHub, method: str, path: str, **kwargs: object) -> requests.Response:
+def call(fake: FakeGitHub, method: str, path: str, **kwargs: object) -> httpx.Response:
     headers = {**AUTH, **kwargs.pop("headers", {})}  # type: ignore[dict-item]
-    return requests.request(method, fake.url + path, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
+    return httpx.request(method, fake.url + path, headers=headers, timeout=10, **kwargs)  # type: ignore[arg-type]
 
 
 def test_valid_traffic_has_no_violations(fake: FakeGitHub) -> None:
@@ -80,7 +80,7 @@ def test_injected_faults_and_drops(fake: FakeGitHub) -> None:
     assert answer.status_code == 429 and answer.headers["retry-after"] == "3"
     fake.clock.advance(2)  # type: ignore[union-attr]
     fake.fail_next(0, match="POST")
-    with pytest.raises(requests.ConnectionError):
+    with pytest.raises(httpx.TransportError):
         call(fake, "POST", "/repos/acme/ops/issues", json={"title": "committed, never answered"})
     assert [i.title for i in fake.repo_issues("acme/ops")] == ["committed, never answered"]
     assert fake.checker.violations == []
@@ -98,5 +98,5 @@ def test_search_lags_but_the_label_filtered_list_does_not(fake: FakeGitHub) -> N
 
 
 def test_bad_credentials(fake: FakeGitHub) -> None:
-    answer = requests.get(fake.url + "/rate_limit", headers={"Authorization": "token wrong"}, timeout=10)
+    answer = httpx.get(fake.url + "/rate_limit", headers={"Authorization": "token wrong"}, timeout=10)
     assert answer.status_code == 401

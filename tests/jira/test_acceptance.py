@@ -66,7 +66,7 @@ def runtime_for(tmp_path: Path, running: RunningFake, clock: TestClock) -> tuple
     """The CLI's runtime, with a tracker on the test clock whose pacer records waits (and
     advances that clock) instead of sleeping."""
     config = write_config(tmp_path, running.url, deployment=running.fake.flavour)
-    runtime = open_runtime(config, environ=ENV)
+    runtime = open_runtime(config, environ=ENV, clock=clock)
     pacer = RecordingPacer(clock)
     http = runtime.http or httpx.Client(timeout=10.0)
     runtime.http = http
@@ -147,7 +147,7 @@ def test_chaos_20_percent_faults_still_tickets_each_item_exactly_once(
     fake.fake.chaos(0.2, seed=13)
     try:
         # A create whose answer was lost leaves its item pending until the lag bound has passed
-        # (3 s of real time, as the engine's clock is the wall clock); the next run settles it.
+        # (3 s on the test clock, which the engine shares); a later run settles it.
         runs = 0
         while runs < 15:
             runs += 1

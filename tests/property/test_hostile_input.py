@@ -129,7 +129,7 @@ def test_lint_of_many_unclosed_comments_and_prevention_boxes_is_linear() -> None
     text = (
         "# Outage\n\nincident_id: INC-3\n\n## Action Items\n\n"
         + items
-        + "\n\n## Prevention\n\n"
+        + "\n\n## Recurrence prevention checklist\n\n"
         + boxes
         + "\n\n## Summary\n\n"
         + comments

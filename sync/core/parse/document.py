@@ -262,6 +262,7 @@ class _Parser:
             self.diagnostics.add(
                 codes.UNMAPPED_SEVERITY, facts.line("severity"), f"severity {severity_raw!r} kept as raw text"
             )
+        item_lines = {item.line for item in items}
         return PostMortem(
             path=self.path,
             content_sha256=self.sha,
@@ -282,7 +283,13 @@ class _Parser:
             ),
             went_well=tuple(t for _, region in self._regions("went_well") for t in read_bullets(self._nodes(region))),
             action_items=tuple(items),
-            prevention=tuple(c for _, region in self._regions("prevention") for c in read_checks(self._nodes(region))),
+            # A box read as an action item (a "Prevention" section of commitments) is not also a check.
+            prevention=tuple(
+                c
+                for _, region in self._regions("prevention")
+                for c in read_checks(self._nodes(region))
+                if c.line not in item_lines
+            ),
             cost_inputs=self._cost(),
             industry=_text(self.front.get("industry")) or _text(facts.get("industry")),
             team=_text(self.front.get("team")) or _text(facts.get("team")),
