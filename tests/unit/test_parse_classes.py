@@ -602,3 +602,37 @@ def test_a_log_of_actions_taken_is_not_an_action_table() -> None:
     )
     assert result.postmortem is not None
     assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]
+
+
+# -- lists their lead-in says are no actions (issue 27, class from blind batch 08) -----------------------
+
+
+def test_a_list_of_what_one_thing_reports_is_that_one_item() -> None:
+    found, diagnostics = parse(
+        "We now have a job that runs every night and reports:\n"
+        "- whether the replicas are in sync\n"
+        "- how many messages wait in the queue\n",
+        "## Prevention",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("We now have a job that runs every night and reports:", Status.DONE, "low")
+    ]
+
+
+def test_a_list_under_a_lead_in_that_names_the_steps_of_a_procedure_is_no_items() -> None:
+    found, diagnostics = parse(
+        "For each release we'll follow the steps\n\n- 1. tag the build\n- 2. sign off by two members\n",
+        "## Prevention",
+    )
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+
+
+def test_step_entries_after_an_item_are_its_steps() -> None:
+    found = items("- Script the whole release\n- step 1. tag the build\n- step 2. publish the images\n")
+    assert [i.text for i in found] == ["Script the whole release"]
+
+
+def test_an_ordinary_lead_in_still_introduces_items() -> None:
+    found = items("We will do the following:\n- Add an alert on lag\n- Document the failover\n")
+    assert [i.text for i in found] == ["Add an alert on lag", "Document the failover"]

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sync.core.model import Status
+from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Node, first_line, inline_source, last_line, node_text, render_source
 from sync.core.parse.evidence import (
     LEANING,
@@ -32,8 +33,10 @@ from sync.core.parse.evidence import (
     advises_others,
     announces_items,
     commits_in_prose,
+    enumerates_contents,
     heading_strength,
     item_evidence,
+    names_procedure,
     ongoing_work,
     prose_status,
     reports_action,
@@ -224,6 +227,13 @@ def _read_region(
                 _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if (
+                following is not None
+                and following.type in ("bullet_list", "ordered_list")
+                and read_lead_in(reader, node, following, label or group)
+            ):
+                explained = True  # a procedure's steps, or what the lead-in's one thing reports
+                continue
             if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
                 # "We've established guiding criteria for disabling the system:" over a list of the
                 # criteria: the line is the action, the list spells it out.
@@ -409,6 +419,25 @@ _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
+
+
+def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
+    """A list its lead-in paragraph says is no list of actions; True when read here. Under "we'll follow
+    the steps" the list is a procedure's steps (no items); under "a bot that … reports:" it is what one
+    thing holds, and the lead-in is the (low-confidence) item."""
+    text = node_text(intro).text
+    if names_procedure(text):
+        reader.diagnostics.add(
+            codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
+        )
+        return True
+    if not enumerates_contents(text):
+        return False
+    draft = reader.read_text(_Text(node_text(intro)), first_line(intro))
+    _status_from_tense(draft)
+    draft.confidence = "low"
+    reader._keep(draft, group)
+    return True
 
 
 def label_group(node: Node, group: Group | None) -> Group | None:

@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, titled_item
+from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, json_safe, load_yaml, read_front_matter, scan_fields
@@ -633,8 +633,17 @@ class _Parser:
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
         label: Any = None
+        intro: Node | None = None
         for index, group in readable:
             node = self.blocks[index]
+            if (
+                node.type in ("bullet_list", "ordered_list")
+                and intro is not None
+                and read_lead_in(reader, intro, node, group)
+            ):
+                intro = None
+                continue
+            intro = node if node.type == "paragraph" else None
             found = label_group(node, group) if node.type == "paragraph" else None
             if found is not None:
                 # "The following action items are already completed:": the status of the list below it.

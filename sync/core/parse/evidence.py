@@ -293,6 +293,32 @@ def announces_items(text: str) -> bool:
     return bool(_ANNOUNCES.search(text))
 
 
+# A lead-in whose list spells out what one thing holds, not actions: "We now have a bot that runs every
+# 12h and reports:" (the bot is the item, the list what it reports).
+_ENUMERATES = re.compile(
+    r"\b(?:that|which)\s+(?:[\w'-]+\s+){0,6}?(?:reports?|shows?|lists?|includes?|contains?|covers?|checks?|tracks?)"
+    r"(?:\s+(?:on|for|whether))?\s*:\s*$",
+    re.IGNORECASE,
+)
+# A lead-in naming a procedure: "For that we'll follow the steps", "The process is as follows:". Its list
+# holds the steps of a runbook, not work to track.
+_PROCEDURE = re.compile(
+    r"\bfollow(?:s|ing)?\s+(?:the|these|those)\s+(?:\w+\s+)?steps\b"
+    r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b",
+    re.IGNORECASE,
+)
+# A list entry that is one numbered step of a procedure ("step 2. update the peers").
+STEP_ENTRY = re.compile(r"^step\s+\d+\b", re.IGNORECASE)
+
+
+def enumerates_contents(text: str) -> bool:
+    return bool(_ENUMERATES.search(text.strip()))
+
+
+def names_procedure(text: str) -> bool:
+    return bool(_PROCEDURE.search(text))
+
+
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
 _OPEN_WORK = re.compile(
     r"\b(?:need to|needs to|must|should|will|'ll|going to|plan to|priorit(?:y|ies)|next step|to be done)\b", re.I
@@ -330,7 +356,10 @@ _BEGUN = re.compile(
     r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
-_NOW_DONE = re.compile(r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b", re.IGNORECASE)
+_NOW_DONE = re.compile(
+    r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b|\b(?:we|the team|our team) now have\b",
+    re.IGNORECASE,
+)
 
 
 # What a narrative or a lesson says: it explains, it does not commit.

@@ -18,7 +18,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
-from sync.core.parse.evidence import advises_others
+from sync.core.parse.evidence import STEP_ENTRY, advises_others
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -409,6 +409,12 @@ class ItemReader:
             content, env = inline_source(paragraphs[0])
             line_end_tickets, content = self._line_end_references(content, env)
             head, elaboration = _split_title(paragraphs[0], content if line_end_tickets else None)
+            if STEP_ENTRY.match(head.text):
+                # "- step 2. update peers" after "- script the whole process": the steps of the item above.
+                owning = next((d for d in reversed(siblings) if not STEP_ENTRY.match(d.text)), None)
+                if owning is not None:
+                    self._elaborate(owning, head, line)
+                    continue
             draft = self.read_text(_Text(head), line)
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
