@@ -636,3 +636,24 @@ def test_step_entries_after_an_item_are_its_steps() -> None:
 def test_an_ordinary_lead_in_still_introduces_items() -> None:
     found = items("We will do the following:\n- Add an alert on lag\n- Document the failover\n")
     assert [i.text for i in found] == ["Add an alert on lag", "Document the failover"]
+
+
+def test_a_list_announced_as_the_writers_plans_holds_open_items() -> None:
+    found = items(
+        "We're currently planning several things to improve visibility:\n\n"
+        "- More real-time metrics on queue depth\n- Integration tests with fault injection\n",
+        "### Future improvements",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("More real-time metrics on queue depth", Status.OPEN),
+        ("Integration tests with fault injection", Status.OPEN),
+    ]
+
+
+def test_a_list_after_specifics_of_one_plan_is_no_announcement_of_items() -> None:
+    found = items(
+        "We will upgrade to the new engine later this year. It fixes these issues. Specifically:\n\n"
+        "- There will be no polling any more.\n- Blocks will be created every two seconds.\n",
+        "## Summary",
+    )
+    assert all("polling" not in i.text and "Blocks" not in i.text for i in found)

@@ -17,6 +17,7 @@ key of its tickets) does not move when a candidate appears or goes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -217,6 +218,8 @@ def _read_region(
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
+                if found.status_raw == _PLANNED:
+                    named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
             strength = _label_strength(node)
             if strength > region.strength:
@@ -310,6 +313,27 @@ _INTRODUCTION = re.compile(
 
 
 _STRUCTURED = ("bullet_list", "ordered_list", "table")
+_PLANNED = "planned"
+_PLANS = re.compile(r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends)\b", re.IGNORECASE)
+_ANNOUNCES_SEVERAL = re.compile(
+    r"\b(?:the following|below|as follows)\b"
+    r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
+    r"\b(?:things|ideas|changes|steps|actions|measures|improvements)\b",
+    re.IGNORECASE,
+)
+_WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
+
+
+def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
+    """A lead-in by the writers announcing several planned things, as the group of the list below it."""
+    text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
+    if not text.endswith(":") or len(text) > 200 or not _ANNOUNCES_SEVERAL.search(text):
+        return None
+    if not (_WRITERS.match(text) and _PLANS.search(text)):
+        return None
+    return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
+
+
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
 
 
@@ -444,6 +468,11 @@ def label_group(node: Node, group: Group | None) -> Group | None:
     """A label line before a list that names the list's status, as a group carrying it (else None)."""
     rendered = node_text(node)
     text = rendered.text.strip()
+    announced = _announced_plans(text, group)
+    if announced is not None:
+        # "We're currently planning several things to improve …:": the writers' planned items, open
+        # until said otherwise (a list's lead-in; a paragraph after it is no list and reads no group).
+        return announced
     base = group or Group()
     team = _TEAM_WILL.match(text)
     if team is not None and len(text) <= 200 and _INTRODUCTION.search(text):
