@@ -657,3 +657,23 @@ def test_a_list_after_specifics_of_one_plan_is_no_announcement_of_items() -> Non
         "## Summary",
     )
     assert all("polling" not in i.text and "Blocks" not in i.text for i in found)
+
+
+def test_a_parallel_past_tense_list_under_a_neutral_heading_reports_work() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## The weeks after\n\n"
+        "- Made a plan to shed load\n- Started mapping the relay maps\n- Onboarded two more people\n"
+        "- Set up more metrics\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found[1:]] == [
+        ("Made a plan to shed load", Status.DONE, "low"),
+        ("Started mapping the relay maps", Status.IN_PROGRESS, "low"),
+        ("Onboarded two more people", Status.DONE, "low"),
+        ("Set up more metrics", Status.DONE, "low"),
+    ]
+
+
+def test_a_short_past_tense_list_under_a_neutral_heading_is_no_items() -> None:
+    found = items("## Action Items\n\n- Add an alert on lag\n\n## Notes\n\n- Fixed the typo\n- Moved the page\n")
+    assert [i.text for i in found] == ["Add an alert on lag"]

@@ -47,7 +47,7 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_done
+from sync.core.parse.wording import reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -199,6 +199,11 @@ def _read_region(
             _read_fixes(reader, nodes[:1], region.header.title)  # "**Fixes:**" over a list
             return
         _read_fix_labels(reader, nodes)
+    if region.strength == NEUTRAL and region.header is not None and mode != "report":
+        reported = [node for node in nodes if _reports_list(node)]
+        for node in reported:
+            _read_reported(reader, node)
+        nodes = [node for node in nodes if node not in reported]
     if listed and region.strength <= NEUTRAL:
         return  # beside the document's own action list, a neutral section's bullets and prose are no items
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
@@ -264,6 +269,32 @@ def _read_region(
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports)
             label = named = None
+
+
+def _reports_list(node: Node) -> bool:
+    """A list of three or more entries that each open with a past form, the subject left out ("Made a plan
+    to …", "Onboarded more folks …", "Wrote a load test …"): work the writers report, whatever the heading."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 3:
+        return False
+    firsts = [next((c for c in item.children if c.type == "paragraph"), None) for item in node.children]
+    texts = [node_text(p).text for p in firsts if p is not None]
+    past = sum(1 for text in texts if starts_with_past_form(text))
+    # Parallel form: one entry whose verb the word list does not know ("Set up …") does not break it.
+    return len(texts) == len(firsts) and past >= len(texts) - 1 and past >= 3
+
+
+_BEGUN_ENTRY = re.compile(r"^(?:started|began|begun)\b", re.IGNORECASE)
+
+
+def _read_reported(reader: ItemReader, node: Node) -> None:
+    before = len(reader.drafts)
+    reader.read_block(node, None)
+    for draft in reader.drafts[before:]:
+        if draft.status is None or draft.status_guessed:
+            # "Started mapping out a path …": begun, not finished.
+            status = Status.IN_PROGRESS if _BEGUN_ENTRY.match(draft.text) else Status.DONE
+            draft.status, draft.status_raw, draft.status_guessed = status, "past tense", True
+        draft.confidence = "low"
 
 
 _FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
