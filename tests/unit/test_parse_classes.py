@@ -677,3 +677,25 @@ def test_a_parallel_past_tense_list_under_a_neutral_heading_reports_work() -> No
 def test_a_short_past_tense_list_under_a_neutral_heading_is_no_items() -> None:
     found = items("## Action Items\n\n- Add an alert on lag\n\n## Notes\n\n- Fixed the typo\n- Moved the page\n")
     assert [i.text for i in found] == ["Add an alert on lag"]
+
+
+def test_a_later_checklist_restating_the_action_table_adds_no_items() -> None:
+    found, diagnostics = parse(
+        "| Action | Owner | Status |\n|---|---|---|\n"
+        "| Add TLS expiry monitoring with alerting | @kim | open |\n"
+        "| Rotate the admin password | @kim | open |\n\n"
+        "## Action Items Status\n\n- [ ] TLS monitoring\n- [x] Admin password rotation\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Add TLS expiry monitoring with alerting", Status.OPEN),
+        ("Rotate the admin password", Status.OPEN),
+    ]
+    assert any(d.code == "PM045" and "restate" in d.message for d in diagnostics)
+
+
+def test_a_later_list_of_other_work_is_read() -> None:
+    found = items(
+        "| Action | Owner |\n|---|---|\n| Add TLS monitoring | @kim |\n| Rotate the password | @kim |\n\n"
+        "## Follow-ups\n\n- [ ] Write the runbook\n- [ ] Review quotas\n"
+    )
+    assert len(found) == 4

@@ -552,18 +552,48 @@ class _Parser:
                 units.append((label.header.line, label))
         for node in self._loose_action_tables():
             units.append((first_line(node), node))
+        spans: list[tuple[int, int]] = []
         for _, unit in sorted(units, key=lambda u: u[0]):
+            start = len(reader.drafts)
             if isinstance(unit, Node):
                 reader.read_table(unit, None)
-                continue
-            if isinstance(unit, _LabelSection):
+            elif isinstance(unit, _LabelSection):
                 for nested in unit.lists:
                     reader.read_list(nested, None, None)
-                continue
-            header, region = unit
-            self._read_action_region(reader, header, region)
+            else:
+                header, region = unit
+                self._read_action_region(reader, header, region)
+            spans.append((start, len(reader.drafts)))
+        self._drop_restated(reader, spans)
         read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
         return reader.finish(year)
+
+    def _drop_restated(self, reader: ItemReader, spans: list[tuple[int, int]]) -> None:
+        """A later action section that restates an earlier one's items one for one, in order and in
+        fewer words ("## Action Items Status" as a checklist under the action table): its entries are
+        the same items, so they are no new ones; a box it ticks marks the item it restates."""
+        dropped: set[int] = set()
+        for later, (start, end) in enumerate(spans):
+            restated = reader.drafts[start:end]
+            if len(restated) < 2 or any(d.owner or d.deadline_raw or d.tickets for d in restated):
+                continue
+            for first, last in spans[:later]:
+                originals = reader.drafts[first:last]
+                if len(originals) == len(restated) and all(
+                    _shares_word(a.text, b.text) for a, b in zip(originals, restated, strict=True)
+                ):
+                    for original, again in zip(originals, restated, strict=True):
+                        if again.status_marked and (original.status is None or original.status_guessed):
+                            original.status, original.status_raw = again.status, again.status_raw
+                    dropped.update(range(start, end))
+                    self.diagnostics.add(
+                        codes.NOT_AN_ITEM,
+                        restated[0].line,
+                        f"{len(restated)} entries restate the items of line {originals[0].line} on: not read again",
+                    )
+                    break
+        if dropped:
+            reader.drafts[:] = [d for i, d in enumerate(reader.drafts) if i not in dropped]
 
     def _structural_blocks(self) -> set[int]:
         """Blocks the structural pass read or deliberately passed over: action regions (with their
@@ -783,6 +813,14 @@ def _is_legend(node: Any) -> bool:
     # An entry that does not open with a paragraph (an empty "-") is no definition.
     texts = [node_text(entry.children[0]).text for entry in node.children if entry.children[:1]]
     return len(texts) == len(node.children) and all(_LEGEND_ENTRY.match(text) for text in texts)
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9._/-]{3,}")
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Whether two wordings of one item share a word of four letters or more (its first five letters)."""
+    return bool({w[:5] for w in _WORD.findall(a.lower())} & {w[:5] for w in _WORD.findall(b.lower())})
 
 
 def _table_rows(node: Any) -> int:
