@@ -699,3 +699,18 @@ def test_a_later_list_of_other_work_is_read() -> None:
         "## Follow-ups\n\n- [ ] Write the runbook\n- [ ] Review quotas\n"
     )
     assert len(found) == 4
+
+
+def test_sub_headings_carrying_a_priority_are_the_items_whatever_they_hold() -> None:
+    found = items(
+        "### Upgrade policy (P0)\n\nEvery emergency upgrade will be tested offline first.\n\n"
+        "### Detection improvements (P1)\n\nWe are implementing alerts for:\n\n"
+        "- No new block for 90 s\n- Finality lag\n\n"
+        "### Recovery readiness (P2)\n\n- Formalising a runbook\n- Running tabletop exercises\n",
+        "## What we are doing to prevent recurrence",
+    )
+    assert [(i.text, i.priority.value if i.priority else None, i.status) for i in found] == [
+        ("Upgrade policy", "P0", Status.OPEN),
+        ("Detection improvements", "P1", Status.IN_PROGRESS),
+        ("Recovery readiness", "P2", None),
+    ]

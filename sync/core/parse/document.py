@@ -704,10 +704,17 @@ class _Parser:
         holds only prose about it ("### 1) Streaming processes reduces `@nova` [mitigation]")."""
         found: list[tuple[Header, list[Node]]] = []
         current: tuple[Header, list[Node]] | None = None
+        subs = [by_block[index] for index in region if index in by_block]
+        # "### Runtime Upgrade Policy (P0)", "### Recovery Readiness (P2)": sub-headings that carry a
+        # priority are the items, whatever they hold (a list under one spells it out).
+        prioritised = len(subs) >= 2 and 2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
-                numbered = bool(_NUMBERED_TITLE.match(sub.title))
+                if prioritised and sub.depth > subs[0].depth and current is not None:
+                    current[1].append(self.blocks[index])
+                    continue
+                numbered = bool(_NUMBERED_TITLE.match(sub.title)) or prioritised
                 if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
                     return []
                 current = (sub, [])
@@ -718,9 +725,11 @@ class _Parser:
                 if node.type != "paragraph":
                     return []  # a list or table before any sub-heading: the section lists its items
                 continue
-            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block"):
+            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block") and not prioritised:
                 return []
             current[1].append(node)
+        if prioritised:
+            return found
         return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
@@ -772,6 +781,7 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 
 _NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+_PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
 
 
 def _names_incident(header: Header) -> bool:
