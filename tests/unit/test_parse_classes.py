@@ -714,3 +714,16 @@ def test_sub_headings_carrying_a_priority_are_the_items_whatever_they_hold() -> 
         ("Detection improvements", "P1", Status.IN_PROGRESS),
         ("Recovery readiness", "P2", None),
     ]
+
+
+def test_a_numbered_lesson_whose_prose_promises_work_is_its_title() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## Lessons learnt\n\n"
+        "### 1. Create a services check-list\n\nThe services broke one by one. Going forward, we'll create a "
+        "check-list of all services to update after an upgrade.\n\n"
+        "### 2. Communication matters\n\nTwo forums were confusing.\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found[1:]] == [
+        ("Create a services check-list", Status.OPEN, "low")
+    ]

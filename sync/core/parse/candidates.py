@@ -91,6 +91,14 @@ def read_candidates(
         if _titles_one_action(region, nodes):
             _read_titled_block(reader, region, nodes, listed)
             continue
+        if region.header is not None and _numbered_commitment(region, nodes):
+            draft = titled_item(reader, region.header, nodes)
+            if draft is not None:
+                # The prose under it is the reasoning; what it commits to is what the title names.
+                draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "prose", True
+                draft.confidence = "low"
+                reader.drafts.append(draft)
+            continue
         if region.strength < STRONG and not any(node.type in _STRUCTURED for node in nodes):
             prose.append((region, nodes))
             _read_region(reader, region, nodes, listed, options, "commit")
@@ -152,6 +160,25 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
         and all(node.type in ("paragraph", "fence", "code_block", "blockquote", "html_block") for node in nodes)
         and len(region.header.title.split()) <= 10
     )
+
+
+_NUMBERED_HEADING = re.compile(r"^\s*\d+[.)]\s+\S")
+# The writers' own promise in a lesson's prose: "we'll create a check-list", "a secondary node will be
+# used", "which we'll avoid going forward".
+_WILL = re.compile(r"\b(?:we'll|we will|will be [a-z]+ed)\b|\bgoing forward\b", re.IGNORECASE)
+
+
+def _numbered_commitment(region: _Region, nodes: list[Node]) -> bool:
+    """A numbered sub-heading over prose that promises work ("### 7. Create a services check-list" under
+    "## Lessons learnt", its prose: "Going forward, we'll create …"): the title names the item."""
+    if region.header is None or region.header.level == 0 or region.parent < NEUTRAL:
+        return False
+    if not _NUMBERED_HEADING.match(region.header.title) or len(region.header.title.split()) > 12:
+        return False
+    if not nodes or not all(node.type in ("paragraph", "fence", "code_block", "blockquote") for node in nodes):
+        return False
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph").replace("\u2019", "'")
+    return bool(_WILL.search(prose))
 
 
 def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
