@@ -727,3 +727,12 @@ def test_a_numbered_lesson_whose_prose_promises_work_is_its_title() -> None:
     assert [(i.text, i.status, i.confidence) for i in found[1:]] == [
         ("Create a services check-list", Status.OPEN, "low")
     ]
+
+
+def test_several_areas_to_improve_announce_the_bold_titled_items_below() -> None:
+    found = items(
+        "We have identified several key areas to improve reliability:\n\n"
+        "1. **Load handling**\n   - Conducting stress tests.\n\n2. **Bug bounty**\n   - We will open a program.\n",
+        "## Looking forward",
+    )
+    assert [(i.text, i.status) for i in found] == [("Load handling", Status.OPEN), ("Bug bounty", Status.OPEN)]
