@@ -736,3 +736,21 @@ def test_several_areas_to_improve_announce_the_bold_titled_items_below() -> None
         "## Looking forward",
     )
     assert [(i.text, i.status) for i in found] == [("Load handling", Status.OPEN), ("Bug bounty", Status.OPEN)]
+
+
+def test_an_issue_column_of_described_references_is_the_work_and_outcome_the_status() -> None:
+    found = items(
+        "| Issue | Triggered by | Outcome |\n|---|---|---|\n"
+        "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 — alarm added |\n"
+        "| #46 — versioned docs publishing | Docs walk | Open — deferred |\n",
+        "## Follow-up issues",
+    )
+    assert [(i.text, i.status, [t.key for t in i.tickets]) for i in found] == [
+        ("alerting gap on caught failures", Status.DONE, ["#41"]),
+        ("versioned docs publishing", Status.OPEN, ["#46"]),
+    ]
+
+
+def test_a_status_cell_led_by_its_word_is_read() -> None:
+    found = items("| Action | Status |\n|---|---|\n| Add the alert | Done — shipped in 1.2 |\n")
+    assert [(i.text, i.status) for i in found] == [("Add the alert", Status.DONE)]
