@@ -754,3 +754,15 @@ def test_an_issue_column_of_described_references_is_the_work_and_outcome_the_sta
 def test_a_status_cell_led_by_its_word_is_read() -> None:
     found = items("| Action | Status |\n|---|---|\n| Add the alert | Done — shipped in 1.2 |\n")
     assert [(i.text, i.status) for i in found] == [("Add the alert", Status.DONE)]
+
+
+def test_a_section_continuing_the_action_section_lists_items_in_noun_phrases() -> None:
+    found = items(
+        "- Add an alert on lag\n\n## 8. Preventive Enhancements\n\n"
+        "- Canary-node testing of new binaries ahead of any rollout\n",
+        "## 7. Corrective Actions",
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("Add an alert on lag", "high"),
+        ("Canary-node testing of new binaries ahead of any rollout", "low"),
+    ]

@@ -52,7 +52,8 @@ from sync.core.parse.wording import reads_as_done, starts_with_past_form
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
 # counts against (a timestamp, a lesson, quoted code, a question). A candidate needs _KEEP points (one
-# more beside the document's own action list) and is high from _HIGH: enough for a ticket without asking.
+# more beside the document's own action list, unless its heading names actions or continues the action
+# section) and is high from _HIGH: enough for a ticket without asking.
 _KEEP = 2
 _HIGH = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
@@ -447,7 +448,7 @@ def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, 
         score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
         if draft.bold_title:
             score += 1  # "1. **Coordinate-snapped cache** — …": a titled entry is written as an item
-        if score < _bar(listed):
+        if score < (_KEEP if region.strength >= STRONG else _bar(listed)):
             continue
         _status_from_tense(draft)
         draft.confidence = "high" if score >= _HIGH else "low"
