@@ -1306,9 +1306,10 @@ def _completion_checklist(node: Node) -> bool:
     if not texts or not all(_CHECKBOX.match(t) for t in texts):
         return False
     bodies = [_CHECKBOX.sub("", t) for t in texts]
-    if any(reads_as_action(b) for b in bodies) or not all(_STATIVE.search(b) for b in bodies):
+    # The cheap tests first: most checklists hold work, and fail them before the wording is read.
+    if not all(_STATIVE.search(b) for b in bodies) or sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) < 2:
         return False
-    return sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) >= 2
+    return not any(reads_as_action(b) for b in bodies)
 
 
 _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|with|since|\()\s")
