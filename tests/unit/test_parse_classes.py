@@ -766,3 +766,19 @@ def test_a_section_continuing_the_action_section_lists_items_in_noun_phrases() -
         ("Add an alert on lag", "high"),
         ("Canary-node testing of new binaries ahead of any rollout", "low"),
     ]
+
+
+def test_a_simple_past_report_after_a_perfect_one_in_the_paragraph_reports_work_too() -> None:
+    found = items(
+        "The server needs more memory. I've bumped the RAM to 1GB. I also installed the uptime app and enabled "
+        "push notifications. Thanks for reading!\n",
+        "## Moving forward",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("I've bumped the RAM to 1GB.", Status.DONE),
+        ("I also installed the uptime app and enabled push notifications.", Status.DONE),
+    ]
+
+
+def test_a_simple_past_sentence_alone_in_prose_is_narrative() -> None:
+    assert items("The server ran out of memory. I also installed a new kernel last year.\n", "## Moving forward") == ()

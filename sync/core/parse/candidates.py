@@ -569,6 +569,7 @@ def _read_sentences(
         return
     content, env = inline_source(node)
     rendered = render_source(content, env) if content else node_text(node)
+    reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
     for sentence in _SENTENCE.split(rendered.text):
         labelled = _STATUS_LABEL.match(sentence)
         status = label_status(labelled.group("label")) if labelled else None
@@ -579,7 +580,12 @@ def _read_sentences(
         if announces_items(sentence) or advises_others(sentence):
             continue
         promise = commits_in_prose(sentence)
-        report = ongoing_work(sentence) or reports_done_work(sentence) or (reports and reports_action(sentence))
+        report = (
+            ongoing_work(sentence)
+            or reports_done_work(sentence)
+            or ((reports or reporting) and reports_action(sentence))
+        )
+        reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
         score = max(strength, 0) + 2 + _against(sentence)
