@@ -782,3 +782,10 @@ def test_a_simple_past_report_after_a_perfect_one_in_the_paragraph_reports_work_
 
 def test_a_simple_past_sentence_alone_in_prose_is_narrative() -> None:
     assert items("The server ran out of memory. I also installed a new kernel last year.\n", "## Moving forward") == ()
+
+
+def test_remedial_work_in_the_passive_progressive_is_in_progress() -> None:
+    from sync.core.parse.evidence import prose_status
+
+    assert prose_status("The disk has been cleaned up and additional measures are being applied.") == "in_progress"
+    assert prose_status("The disk has been cleaned up.") == "done"

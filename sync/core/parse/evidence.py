@@ -223,7 +223,11 @@ _PASSIVE_REPORT = re.compile(
 )
 _IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
 _ONGOING = re.compile(
-    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b", re.I
+    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b"
+    # "additional measures are being applied": remedial work in the passive progressive.
+    r"|\b(?:measures|changes|fixes|improvements|steps|mitigations) (?:is|are) (?:also |still |now )?being "
+    r"[a-z]+(?:ed|en|wn|ut)\b",
+    re.I,
 )
 
 
