@@ -789,3 +789,10 @@ def test_remedial_work_in_the_passive_progressive_is_in_progress() -> None:
 
     assert prose_status("The disk has been cleaned up and additional measures are being applied.") == "in_progress"
     assert prose_status("The disk has been cleaned up.") == "done"
+
+
+def test_work_reported_done_that_will_continue_is_in_progress() -> None:
+    from sync.core.parse.evidence import prose_status
+
+    assert prose_status("Lastly we have already improved, and will continue to improve, our alerting.") == "in_progress"
+    assert prose_status("We will continue to investigate any related incident.") == "open"

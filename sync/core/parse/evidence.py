@@ -340,7 +340,8 @@ def prose_status(text: str) -> str | None:
     work = _OPEN_WORK.search(text)
     # "I have revoked the token and will …": what the sentence opens with is the state of the item.
     if done is not None and (work is None or done.start() < work.start()):
-        return "done"
+        # "We have already improved, and will continue to improve, our alerting": begun, and going on.
+        return "in_progress" if _CONTINUES.search(text, done.end()) else "done"
     if work is not None:
         return "open"
     if reports_action(text) or _NOW_DONE.search(text):
@@ -360,6 +361,8 @@ _BEGUN = re.compile(
     r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
+# After work reported done: "…, and will continue to improve": the work goes on.
+_CONTINUES = re.compile(r"\b(?:will|'ll) (?:also )?continue to\b", re.I)
 _NOW_DONE = re.compile(
     r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b|\b(?:we|the team|our team) now have\b",
     re.IGNORECASE,
