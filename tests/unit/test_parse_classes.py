@@ -796,3 +796,52 @@ def test_work_reported_done_that_will_continue_is_in_progress() -> None:
 
     assert prose_status("Lastly we have already improved, and will continue to improve, our alerting.") == "in_progress"
     assert prose_status("We will continue to investigate any related incident.") == "open"
+
+
+def test_a_ticked_box_restating_an_item_marks_it_done() -> None:
+    found = items(
+        "| Action | Owner |\n|---|---|\n| Add TLS expiry monitoring | @kim |\n| Rotate the admin password | @kim |\n\n"
+        "## Action Items Status\n\n- [x] TLS monitoring\n- [ ] Admin password rotation\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Add TLS expiry monitoring", Status.DONE),
+        ("Rotate the admin password", Status.OPEN),
+    ]
+
+
+def test_a_procedure_in_the_action_section_is_no_items_and_its_steps_alone_are_items() -> None:
+    found, diagnostics = parse("For each release we'll follow the steps\n\n- tag the build\n- sign it off\n")
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+    steps = items("- step 1. tag the build\n- step 2. sign it off\n")
+    assert [i.text for i in steps] == ["step 1. tag the build", "step 2. sign it off"]
+
+
+def test_a_deeper_heading_under_a_prioritised_sub_heading_belongs_to_it() -> None:
+    found = items(
+        "### Upgrade policy (P0)\n\nWe will test upgrades offline.\n\n#### Details\n\nOn a copy of mainnet.\n\n"
+        "### Recovery readiness (P2)\n\n- Formalising a runbook\n"
+    )
+    assert [i.text for i in found] == ["Upgrade policy", "Recovery readiness"]
+
+
+def test_a_numbered_lesson_titled_only_by_a_handle_names_no_item() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## Lessons learnt\n\n"
+        "### 1. `@kim`\n\nGoing forward, we'll create a check-list.\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [i.text for i in found] == ["Add an alert on lag"]
+
+
+def test_a_reported_entry_keeps_the_status_it_states() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## The weeks after\n\n"
+        "- Made a plan to shed load\n- Wrote a load test (in progress)\n- Onboarded two more people\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status) for i in found[1:]] == [
+        ("Made a plan to shed load", Status.DONE),
+        ("Wrote a load test", Status.IN_PROGRESS),
+        ("Onboarded two more people", Status.DONE),
+    ]
