@@ -845,3 +845,14 @@ def test_a_reported_entry_keeps_the_status_it_states() -> None:
         ("Wrote a load test", Status.IN_PROGRESS),
         ("Onboarded two more people", Status.DONE),
     ]
+
+
+def test_promises_about_the_next_part_of_a_series_are_no_items() -> None:
+    found = items(
+        "In Part 4, I will share the DNS tools and commands that were essential.\n\n"
+        "[Continue to Part 4](../Part4/Tools.md)\n",
+        "# Next",
+    )
+    assert found == ()
+    kept = items("In the coming weeks, I will share the rotation runbook with every team.\n", "# Next")
+    assert len(kept) == 1

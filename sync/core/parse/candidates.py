@@ -474,8 +474,17 @@ def _phrasing(text: str, reports: bool) -> int:
     return 1 if item_evidence(text) > 0 or reads_as_done(text) else 0
 
 
+# A promise about the write-up itself ("In Part 4, I will share the tools", "Continue to Part 4"): the next
+# instalment of a series, no work to track.
+_SERIES = re.compile(
+    r"\b(?:in|to|see|read) (?:part|chapter|episode) (?:\d+|two|three|four|five)\b"
+    r"|\b(?:next|following|upcoming|future) (?:part|post|article|chapter|instalment|installment|episode)\b",
+    re.IGNORECASE,
+)
+
+
 def _against(text: str) -> int:
-    return min(0, item_evidence(text))
+    return min(0, item_evidence(text)) - (3 if _SERIES.search(text) else 0)
 
 
 def _fields(draft: Draft) -> int:
