@@ -856,3 +856,10 @@ def test_promises_about_the_next_part_of_a_series_are_no_items() -> None:
     assert found == ()
     kept = items("In the coming weeks, I will share the rotation runbook with every team.\n", "# Next")
     assert len(kept) == 1
+
+
+def test_the_writers_admitting_a_mistake_is_no_obligation() -> None:
+    from sync.core.parse.wording import reads_as_action
+
+    assert not reads_as_action("However, I must admit a mistake: I did not apply the changes at once.")
+    assert reads_as_action("We must rotate the keys every quarter.")
