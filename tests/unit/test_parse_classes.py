@@ -602,3 +602,264 @@ def test_a_log_of_actions_taken_is_not_an_action_table() -> None:
     )
     assert result.postmortem is not None
     assert [i.text for i in result.postmortem.action_items] == ["Add a canary"]
+
+
+# -- lists their lead-in says are no actions (issue 27, class from blind batch 08) -----------------------
+
+
+def test_a_list_of_what_one_thing_reports_is_that_one_item() -> None:
+    found, diagnostics = parse(
+        "We now have a job that runs every night and reports:\n"
+        "- whether the replicas are in sync\n"
+        "- how many messages wait in the queue\n",
+        "## Prevention",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("We now have a job that runs every night and reports:", Status.DONE, "low")
+    ]
+
+
+def test_a_list_under_a_lead_in_that_names_the_steps_of_a_procedure_is_no_items() -> None:
+    found, diagnostics = parse(
+        "For each release we'll follow the steps\n\n- 1. tag the build\n- 2. sign off by two members\n",
+        "## Prevention",
+    )
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+
+
+def test_step_entries_after_an_item_are_its_steps() -> None:
+    found = items("- Script the whole release\n- step 1. tag the build\n- step 2. publish the images\n")
+    assert [i.text for i in found] == ["Script the whole release"]
+
+
+def test_an_ordinary_lead_in_still_introduces_items() -> None:
+    found = items("We will do the following:\n- Add an alert on lag\n- Document the failover\n")
+    assert [i.text for i in found] == ["Add an alert on lag", "Document the failover"]
+
+
+def test_a_list_announced_as_the_writers_plans_holds_open_items() -> None:
+    found = items(
+        "We're currently planning several things to improve visibility:\n\n"
+        "- More real-time metrics on queue depth\n- Integration tests with fault injection\n",
+        "### Future improvements",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("More real-time metrics on queue depth", Status.OPEN),
+        ("Integration tests with fault injection", Status.OPEN),
+    ]
+
+
+def test_a_list_after_specifics_of_one_plan_is_no_announcement_of_items() -> None:
+    found = items(
+        "We will upgrade to the new engine later this year. It fixes these issues. Specifically:\n\n"
+        "- There will be no polling any more.\n- Blocks will be created every two seconds.\n",
+        "## Summary",
+    )
+    assert all("polling" not in i.text and "Blocks" not in i.text for i in found)
+
+
+def test_a_parallel_past_tense_list_under_a_neutral_heading_reports_work() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## The weeks after\n\n"
+        "- Made a plan to shed load\n- Started mapping the relay maps\n- Onboarded two more people\n"
+        "- Set up more metrics\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found[1:]] == [
+        ("Made a plan to shed load", Status.DONE, "low"),
+        ("Started mapping the relay maps", Status.IN_PROGRESS, "low"),
+        ("Onboarded two more people", Status.DONE, "low"),
+        ("Set up more metrics", Status.DONE, "low"),
+    ]
+
+
+def test_a_short_past_tense_list_under_a_neutral_heading_is_no_items() -> None:
+    found = items("## Action Items\n\n- Add an alert on lag\n\n## Notes\n\n- Fixed the typo\n- Moved the page\n")
+    assert [i.text for i in found] == ["Add an alert on lag"]
+
+
+def test_a_later_checklist_restating_the_action_table_adds_no_items() -> None:
+    found, diagnostics = parse(
+        "| Action | Owner | Status |\n|---|---|---|\n"
+        "| Add TLS expiry monitoring with alerting | @kim | open |\n"
+        "| Rotate the admin password | @kim | open |\n\n"
+        "## Action Items Status\n\n- [ ] TLS monitoring\n- [x] Admin password rotation\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Add TLS expiry monitoring with alerting", Status.OPEN),
+        ("Rotate the admin password", Status.OPEN),
+    ]
+    assert any(d.code == "PM045" and "restate" in d.message for d in diagnostics)
+
+
+def test_a_later_list_of_other_work_is_read() -> None:
+    found = items(
+        "| Action | Owner |\n|---|---|\n| Add TLS monitoring | @kim |\n| Rotate the password | @kim |\n\n"
+        "## Follow-ups\n\n- [ ] Write the runbook\n- [ ] Review quotas\n"
+    )
+    assert len(found) == 4
+
+
+def test_sub_headings_carrying_a_priority_are_the_items_whatever_they_hold() -> None:
+    found = items(
+        "### Upgrade policy (P0)\n\nEvery emergency upgrade will be tested offline first.\n\n"
+        "### Detection improvements (P1)\n\nWe are implementing alerts for:\n\n"
+        "- No new block for 90 s\n- Finality lag\n\n"
+        "### Recovery readiness (P2)\n\n- Formalising a runbook\n- Running tabletop exercises\n",
+        "## What we are doing to prevent recurrence",
+    )
+    assert [(i.text, i.priority.value if i.priority else None, i.status) for i in found] == [
+        ("Upgrade policy", "P0", Status.OPEN),
+        ("Detection improvements", "P1", Status.IN_PROGRESS),
+        ("Recovery readiness", "P2", None),
+    ]
+
+
+def test_a_numbered_lesson_whose_prose_promises_work_is_its_title() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## Lessons learnt\n\n"
+        "### 1. Create a services check-list\n\nThe services broke one by one. Going forward, we'll create a "
+        "check-list of all services to update after an upgrade.\n\n"
+        "### 2. Communication matters\n\nTwo forums were confusing.\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found[1:]] == [
+        ("Create a services check-list", Status.OPEN, "low")
+    ]
+
+
+def test_several_areas_to_improve_announce_the_bold_titled_items_below() -> None:
+    found = items(
+        "We have identified several key areas to improve reliability:\n\n"
+        "1. **Load handling**\n   - Conducting stress tests.\n\n2. **Bug bounty**\n   - We will open a program.\n",
+        "## Looking forward",
+    )
+    assert [(i.text, i.status) for i in found] == [("Load handling", Status.OPEN), ("Bug bounty", Status.OPEN)]
+
+
+def test_an_issue_column_of_described_references_is_the_work_and_outcome_the_status() -> None:
+    found = items(
+        "| Issue | Triggered by | Outcome |\n|---|---|---|\n"
+        "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 — alarm added |\n"
+        "| #46 — versioned docs publishing | Docs walk | Open — deferred |\n",
+        "## Follow-up issues",
+    )
+    assert [(i.text, i.status, [t.key for t in i.tickets]) for i in found] == [
+        ("alerting gap on caught failures", Status.DONE, ["#41"]),
+        ("versioned docs publishing", Status.OPEN, ["#46"]),
+    ]
+
+
+def test_a_status_cell_led_by_its_word_is_read() -> None:
+    found = items("| Action | Status |\n|---|---|\n| Add the alert | Done — shipped in 1.2 |\n")
+    assert [(i.text, i.status) for i in found] == [("Add the alert", Status.DONE)]
+
+
+def test_a_section_continuing_the_action_section_lists_items_in_noun_phrases() -> None:
+    found = items(
+        "- Add an alert on lag\n\n## 8. Preventive Enhancements\n\n"
+        "- Canary-node testing of new binaries ahead of any rollout\n",
+        "## 7. Corrective Actions",
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("Add an alert on lag", "high"),
+        ("Canary-node testing of new binaries ahead of any rollout", "low"),
+    ]
+
+
+def test_a_simple_past_report_after_a_perfect_one_in_the_paragraph_reports_work_too() -> None:
+    found = items(
+        "The server needs more memory. I've bumped the RAM to 1GB. I also installed the uptime app and enabled "
+        "push notifications. Thanks for reading!\n",
+        "## Moving forward",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("I've bumped the RAM to 1GB.", Status.DONE),
+        ("I also installed the uptime app and enabled push notifications.", Status.DONE),
+    ]
+
+
+def test_a_simple_past_sentence_alone_in_prose_is_narrative() -> None:
+    assert items("The server ran out of memory. I also installed a new kernel last year.\n", "## Moving forward") == ()
+
+
+def test_remedial_work_in_the_passive_progressive_is_in_progress() -> None:
+    from sync.core.parse.evidence import prose_status
+
+    assert prose_status("The disk has been cleaned up and additional measures are being applied.") == "in_progress"
+    assert prose_status("The disk has been cleaned up.") == "done"
+
+
+def test_work_reported_done_that_will_continue_is_in_progress() -> None:
+    from sync.core.parse.evidence import prose_status
+
+    assert prose_status("Lastly we have already improved, and will continue to improve, our alerting.") == "in_progress"
+    assert prose_status("We will continue to investigate any related incident.") == "open"
+
+
+def test_a_ticked_box_restating_an_item_marks_it_done() -> None:
+    found = items(
+        "| Action | Owner |\n|---|---|\n| Add TLS expiry monitoring | @kim |\n| Rotate the admin password | @kim |\n\n"
+        "## Action Items Status\n\n- [x] TLS monitoring\n- [ ] Admin password rotation\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Add TLS expiry monitoring", Status.DONE),
+        ("Rotate the admin password", Status.OPEN),
+    ]
+
+
+def test_a_procedure_in_the_action_section_is_no_items_and_its_steps_alone_are_items() -> None:
+    found, diagnostics = parse("For each release we'll follow the steps\n\n- tag the build\n- sign it off\n")
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+    steps = items("- step 1. tag the build\n- step 2. sign it off\n")
+    assert [i.text for i in steps] == ["step 1. tag the build", "step 2. sign it off"]
+
+
+def test_a_deeper_heading_under_a_prioritised_sub_heading_belongs_to_it() -> None:
+    found = items(
+        "### Upgrade policy (P0)\n\nWe will test upgrades offline.\n\n#### Details\n\nOn a copy of mainnet.\n\n"
+        "### Recovery readiness (P2)\n\n- Formalising a runbook\n"
+    )
+    assert [i.text for i in found] == ["Upgrade policy", "Recovery readiness"]
+
+
+def test_a_numbered_lesson_titled_only_by_a_handle_names_no_item() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## Lessons learnt\n\n"
+        "### 1. `@kim`\n\nGoing forward, we'll create a check-list.\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [i.text for i in found] == ["Add an alert on lag"]
+
+
+def test_a_reported_entry_keeps_the_status_it_states() -> None:
+    found = items(
+        "## Action Items\n\n- Add an alert on lag\n\n## The weeks after\n\n"
+        "- Made a plan to shed load\n- Wrote a load test (in progress)\n- Onboarded two more people\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [(i.text, i.status) for i in found[1:]] == [
+        ("Made a plan to shed load", Status.DONE),
+        ("Wrote a load test", Status.IN_PROGRESS),
+        ("Onboarded two more people", Status.DONE),
+    ]
+
+
+def test_promises_about_the_next_part_of_a_series_are_no_items() -> None:
+    found = items(
+        "In Part 4, I will share the DNS tools and commands that were essential.\n\n"
+        "[Continue to Part 4](../Part4/Tools.md)\n",
+        "# Next",
+    )
+    assert found == ()
+    kept = items("In the coming weeks, I will share the rotation runbook with every team.\n", "# Next")
+    assert len(kept) == 1
+
+
+def test_the_writers_admitting_a_mistake_is_no_obligation() -> None:
+    from sync.core.parse.wording import reads_as_action
+
+    assert not reads_as_action("However, I must admit a mistake: I did not apply the changes at once.")
+    assert reads_as_action("We must rotate the keys every quarter.")

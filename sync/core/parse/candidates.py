@@ -17,12 +17,14 @@ key of its tickets) does not move when a candidate appears or goes.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sync.core.model import Status
+from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Node, first_line, inline_source, last_line, node_text, render_source
 from sync.core.parse.evidence import (
     LEANING,
@@ -32,8 +34,10 @@ from sync.core.parse.evidence import (
     advises_others,
     announces_items,
     commits_in_prose,
+    enumerates_contents,
     heading_strength,
     item_evidence,
+    names_procedure,
     ongoing_work,
     prose_status,
     reports_action,
@@ -43,12 +47,13 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_done
+from sync.core.parse.wording import reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
 # counts against (a timestamp, a lesson, quoted code, a question). A candidate needs _KEEP points (one
-# more beside the document's own action list) and is high from _HIGH: enough for a ticket without asking.
+# more beside the document's own action list, unless its heading names actions or continues the action
+# section) and is high from _HIGH: enough for a ticket without asking.
 _KEEP = 2
 _HIGH = 4
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(\[])")
@@ -86,6 +91,14 @@ def read_candidates(
             continue  # the structural pass read this region
         if _titles_one_action(region, nodes):
             _read_titled_block(reader, region, nodes, listed)
+            continue
+        if region.header is not None and _numbered_commitment(region, nodes):
+            draft = titled_item(reader, region.header, nodes)
+            if draft is not None:
+                # The prose under it is the reasoning; what it commits to is what the title names.
+                draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "prose", True
+                draft.confidence = "low"
+                reader.drafts.append(draft)
             continue
         if region.strength < STRONG and not any(node.type in _STRUCTURED for node in nodes):
             prose.append((region, nodes))
@@ -150,6 +163,25 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
     )
 
 
+_NUMBERED_HEADING = re.compile(r"^\s*\d+[.)]\s+\S")
+# The writers' own promise in a lesson's prose: "we'll create a check-list", "a secondary node will be
+# used", "which we'll avoid going forward".
+_WILL = re.compile(r"\b(?:we'll|we will|will be [a-z]+ed)\b|\bgoing forward\b", re.IGNORECASE)
+
+
+def _numbered_commitment(region: _Region, nodes: list[Node]) -> bool:
+    """A numbered sub-heading over prose that promises work ("### 7. Create a services check-list" under
+    "## Lessons learnt", its prose: "Going forward, we'll create …"): the title names the item."""
+    if region.header is None or region.header.level == 0 or region.parent < NEUTRAL:
+        return False
+    if not _NUMBERED_HEADING.match(region.header.title) or len(region.header.title.split()) > 12:
+        return False
+    if not nodes or not all(node.type in ("paragraph", "fence", "code_block", "blockquote") for node in nodes):
+        return False
+    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph").replace("\u2019", "'")
+    return bool(_WILL.search(prose))
+
+
 def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
     """The item a sub-heading over prose names ("### 2) Alerts configured `@dma`"): the title is the
     item, the owner a trailing handle, the status what the title or the prose reports (kept by the caller)."""
@@ -195,6 +227,11 @@ def _read_region(
             _read_fixes(reader, nodes[:1], region.header.title)  # "**Fixes:**" over a list
             return
         _read_fix_labels(reader, nodes)
+    if region.strength == NEUTRAL and region.header is not None and mode != "report":
+        reported = [node for node in nodes if _reports_list(node)]
+        for node in reported:
+            _read_reported(reader, node)
+        nodes = [node for node in nodes if node not in reported]
     if listed and region.strength <= NEUTRAL:
         return  # beside the document's own action list, a neutral section's bullets and prose are no items
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
@@ -214,6 +251,8 @@ def _read_region(
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
+                if found.status_raw == _PLANNED:
+                    named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
             strength = _label_strength(node)
             if strength > region.strength:
@@ -224,6 +263,13 @@ def _read_region(
                 _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if (
+                following is not None
+                and following.type in ("bullet_list", "ordered_list")
+                and read_lead_in(reader, node, following, label or group)
+            ):
+                explained = True  # a procedure's steps, or what the lead-in's one thing reports
+                continue
             if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
                 # "We've established guiding criteria for disabling the system:" over a list of the
                 # criteria: the line is the action, the list spells it out.
@@ -251,6 +297,32 @@ def _read_region(
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports)
             label = named = None
+
+
+def _reports_list(node: Node) -> bool:
+    """A list of three or more entries that each open with a past form, the subject left out ("Made a plan
+    to …", "Onboarded more folks …", "Wrote a load test …"): work the writers report, whatever the heading."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 3:
+        return False
+    firsts = [next((c for c in item.children if c.type == "paragraph"), None) for item in node.children]
+    texts = [node_text(p).text for p in firsts if p is not None]
+    past = sum(1 for text in texts if starts_with_past_form(text))
+    # Parallel form: one entry whose verb the word list does not know ("Set up …") does not break it.
+    return len(texts) == len(firsts) and past >= len(texts) - 1 and past >= 3
+
+
+_BEGUN_ENTRY = re.compile(r"^(?:started|began|begun)\b", re.IGNORECASE)
+
+
+def _read_reported(reader: ItemReader, node: Node) -> None:
+    before = len(reader.drafts)
+    reader.read_block(node, None)
+    for draft in reader.drafts[before:]:
+        if draft.status is None or draft.status_guessed:
+            # "Started mapping out a path …": begun, not finished.
+            status = Status.IN_PROGRESS if _BEGUN_ENTRY.match(draft.text) else Status.DONE
+            draft.status, draft.status_raw, draft.status_guessed = status, "past tense", True
+        draft.confidence = "low"
 
 
 _FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
@@ -300,6 +372,29 @@ _INTRODUCTION = re.compile(
 
 
 _STRUCTURED = ("bullet_list", "ordered_list", "table")
+_PLANNED = "planned"
+_PLANS = re.compile(
+    r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen)\b", re.IGNORECASE
+)
+_ANNOUNCES_SEVERAL = re.compile(
+    r"\b(?:the following|below|as follows)\b"
+    r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
+    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas)\b",
+    re.IGNORECASE,
+)
+_WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
+
+
+def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
+    """A lead-in by the writers announcing several planned things, as the group of the list below it."""
+    text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
+    if not text.endswith(":") or len(text) > 200 or not _ANNOUNCES_SEVERAL.search(text):
+        return None
+    if not (_WRITERS.match(text) and _PLANS.search(text)):
+        return None
+    return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
+
+
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
 
 
@@ -353,7 +448,7 @@ def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, 
         score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
         if draft.bold_title:
             score += 1  # "1. **Coordinate-snapped cache** — …": a titled entry is written as an item
-        if score < _bar(listed):
+        if score < (_KEEP if region.strength >= STRONG else _bar(listed)):
             continue
         _status_from_tense(draft)
         draft.confidence = "high" if score >= _HIGH else "low"
@@ -379,8 +474,17 @@ def _phrasing(text: str, reports: bool) -> int:
     return 1 if item_evidence(text) > 0 or reads_as_done(text) else 0
 
 
+# A promise about the write-up itself ("In Part 4, I will share the tools", "Continue to Part 4"): the next
+# instalment of a series, no work to track.
+_SERIES = re.compile(
+    r"\b(?:in|to|see|read) (?:part|chapter|episode) (?:\d+|two|three|four|five)\b"
+    r"|\b(?:next|following|upcoming|future) (?:part|post|article|chapter|instalment|installment|episode)\b",
+    re.IGNORECASE,
+)
+
+
 def _against(text: str) -> int:
-    return min(0, item_evidence(text))
+    return min(0, item_evidence(text)) - (3 if _SERIES.search(text) else 0)
 
 
 def _fields(draft: Draft) -> int:
@@ -411,10 +515,34 @@ _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 
 
+def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
+    """A list its lead-in paragraph says is no list of actions; True when read here. Under "we'll follow
+    the steps" the list is a procedure's steps (no items); under "a bot that … reports:" it is what one
+    thing holds, and the lead-in is the (low-confidence) item."""
+    text = node_text(intro).text
+    if names_procedure(text):
+        reader.diagnostics.add(
+            codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
+        )
+        return True
+    if not enumerates_contents(text):
+        return False
+    draft = reader.read_text(_Text(node_text(intro)), first_line(intro))
+    _status_from_tense(draft)
+    draft.confidence = "low"
+    reader._keep(draft, group)
+    return True
+
+
 def label_group(node: Node, group: Group | None) -> Group | None:
     """A label line before a list that names the list's status, as a group carrying it (else None)."""
     rendered = node_text(node)
     text = rendered.text.strip()
+    announced = _announced_plans(text, group)
+    if announced is not None:
+        # "We're currently planning several things to improve …:": the writers' planned items, open
+        # until said otherwise (a list's lead-in; a paragraph after it is no list and reads no group).
+        return announced
     base = group or Group()
     team = _TEAM_WILL.match(text)
     if team is not None and len(text) <= 200 and _INTRODUCTION.search(text):
@@ -450,6 +578,7 @@ def _read_sentences(
         return
     content, env = inline_source(node)
     rendered = render_source(content, env) if content else node_text(node)
+    reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
     for sentence in _SENTENCE.split(rendered.text):
         labelled = _STATUS_LABEL.match(sentence)
         status = label_status(labelled.group("label")) if labelled else None
@@ -460,7 +589,12 @@ def _read_sentences(
         if announces_items(sentence) or advises_others(sentence):
             continue
         promise = commits_in_prose(sentence)
-        report = ongoing_work(sentence) or reports_done_work(sentence) or (reports and reports_action(sentence))
+        report = (
+            ongoing_work(sentence)
+            or reports_done_work(sentence)
+            or ((reports or reporting) and reports_action(sentence))
+        )
+        reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
         score = max(strength, 0) + 2 + _against(sentence)

@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, titled_item
+from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -554,18 +554,48 @@ class _Parser:
                 units.append((label.header.line, label))
         for node in self._loose_action_tables():
             units.append((first_line(node), node))
+        spans: list[tuple[int, int]] = []
         for _, unit in sorted(units, key=lambda u: u[0]):
+            start = len(reader.drafts)
             if isinstance(unit, Node):
                 reader.read_table(unit, None)
-                continue
-            if isinstance(unit, _LabelSection):
+            elif isinstance(unit, _LabelSection):
                 for nested in unit.lists:
                     reader.read_list(nested, None, None)
-                continue
-            header, region = unit
-            self._read_action_region(reader, header, region)
+            else:
+                header, region = unit
+                self._read_action_region(reader, header, region)
+            spans.append((start, len(reader.drafts)))
+        self._drop_restated(reader, spans)
         read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
         return reader.finish(year)
+
+    def _drop_restated(self, reader: ItemReader, spans: list[tuple[int, int]]) -> None:
+        """A later action section that restates an earlier one's items one for one, in order and in
+        fewer words ("## Action Items Status" as a checklist under the action table): its entries are
+        the same items, so they are no new ones; a box it ticks marks the item it restates."""
+        dropped: set[int] = set()
+        for later, (start, end) in enumerate(spans):
+            restated = reader.drafts[start:end]
+            if len(restated) < 2 or any(d.owner or d.deadline_raw or d.tickets for d in restated):
+                continue
+            for first, last in spans[:later]:
+                originals = reader.drafts[first:last]
+                if len(originals) == len(restated) and all(
+                    _shares_word(a.text, b.text) for a, b in zip(originals, restated, strict=True)
+                ):
+                    for original, again in zip(originals, restated, strict=True):
+                        if again.status_marked and (original.status is None or original.status_guessed):
+                            original.status, original.status_raw = again.status, again.status_raw
+                    dropped.update(range(start, end))
+                    self.diagnostics.add(
+                        codes.NOT_AN_ITEM,
+                        restated[0].line,
+                        f"{len(restated)} entries restate the items of line {originals[0].line} on: not read again",
+                    )
+                    break
+        if dropped:
+            reader.drafts[:] = [d for i, d in enumerate(reader.drafts) if i not in dropped]
 
     def _structural_blocks(self) -> set[int]:
         """Blocks the structural pass read or deliberately passed over: action regions (with their
@@ -635,8 +665,17 @@ class _Parser:
         tabled = {id(group) for index, group in readable if reader.is_action_table(self.blocks[index])}
         before = (len(reader.drafts), len(self.diagnostics.items))
         label: Any = None
+        intro: Node | None = None
         for index, group in readable:
             node = self.blocks[index]
+            if (
+                node.type in ("bullet_list", "ordered_list")
+                and intro is not None
+                and read_lead_in(reader, intro, node, group)
+            ):
+                intro = None
+                continue
+            intro = node if node.type == "paragraph" else None
             found = label_group(node, group) if node.type == "paragraph" else None
             if found is not None:
                 # "The following action items are already completed:": the status of the list below it.
@@ -667,10 +706,17 @@ class _Parser:
         holds only prose about it ("### 1) Streaming processes reduces `@nova` [mitigation]")."""
         found: list[tuple[Header, list[Node]]] = []
         current: tuple[Header, list[Node]] | None = None
+        subs = [by_block[index] for index in region if index in by_block]
+        # "### Runtime Upgrade Policy (P0)", "### Recovery Readiness (P2)": sub-headings that carry a
+        # priority are the items, whatever they hold (a list under one spells it out).
+        prioritised = len(subs) >= 2 and 2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
-                numbered = bool(_NUMBERED_TITLE.match(sub.title))
+                if prioritised and sub.depth > subs[0].depth and current is not None:
+                    current[1].append(self.blocks[index])
+                    continue
+                numbered = bool(_NUMBERED_TITLE.match(sub.title)) or prioritised
                 if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
                     return []
                 current = (sub, [])
@@ -681,9 +727,11 @@ class _Parser:
                 if node.type != "paragraph":
                     return []  # a list or table before any sub-heading: the section lists its items
                 continue
-            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block"):
+            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block") and not prioritised:
                 return []
             current[1].append(node)
+        if prioritised:
+            return found
         return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
@@ -735,6 +783,7 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 
 _NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+_PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
 
 
 def _names_incident(header: Header) -> bool:
@@ -776,6 +825,14 @@ def _is_legend(node: Any) -> bool:
     # An entry that does not open with a paragraph (an empty "-") is no definition.
     texts = [node_text(entry.children[0]).text for entry in node.children if entry.children[:1]]
     return len(texts) == len(node.children) and all(_LEGEND_ENTRY.match(text) for text in texts)
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9._/-]{3,}")
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Whether two wordings of one item share a word of four letters or more (its first five letters)."""
+    return bool({w[:5] for w in _WORD.findall(a.lower())} & {w[:5] for w in _WORD.findall(b.lower())})
 
 
 def _table_rows(node: Any) -> int:

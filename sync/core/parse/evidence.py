@@ -223,7 +223,11 @@ _PASSIVE_REPORT = re.compile(
 )
 _IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
 _ONGOING = re.compile(
-    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b", re.I
+    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b"
+    # "additional measures are being applied": remedial work in the passive progressive.
+    r"|\b(?:measures|changes|fixes|improvements|steps|mitigations) (?:is|are) (?:also |still |now )?being "
+    r"[a-z]+(?:ed|en|wn|ut)\b",
+    re.I,
 )
 
 
@@ -293,6 +297,32 @@ def announces_items(text: str) -> bool:
     return bool(_ANNOUNCES.search(text))
 
 
+# A lead-in whose list spells out what one thing holds, not actions: "We now have a bot that runs every
+# 12h and reports:" (the bot is the item, the list what it reports).
+_ENUMERATES = re.compile(
+    r"\b(?:that|which)\s+(?:[\w'-]+\s+){0,6}?(?:reports?|shows?|lists?|includes?|contains?|covers?|checks?|tracks?)"
+    r"(?:\s+(?:on|for|whether))?\s*:\s*$",
+    re.IGNORECASE,
+)
+# A lead-in naming a procedure: "For that we'll follow the steps", "The process is as follows:". Its list
+# holds the steps of a runbook, not work to track.
+_PROCEDURE = re.compile(
+    r"\bfollow(?:s|ing)?\s+(?:the|these|those)\s+(?:\w+\s+)?steps\b"
+    r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b",
+    re.IGNORECASE,
+)
+# A list entry that is one numbered step of a procedure ("step 2. update the peers").
+STEP_ENTRY = re.compile(r"^step\s+\d+\b", re.IGNORECASE)
+
+
+def enumerates_contents(text: str) -> bool:
+    return bool(_ENUMERATES.search(text.strip()))
+
+
+def names_procedure(text: str) -> bool:
+    return bool(_PROCEDURE.search(text))
+
+
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
 _OPEN_WORK = re.compile(
     r"\b(?:need to|needs to|must|should|will|'ll|going to|plan to|priorit(?:y|ies)|next step|to be done)\b", re.I
@@ -310,7 +340,8 @@ def prose_status(text: str) -> str | None:
     work = _OPEN_WORK.search(text)
     # "I have revoked the token and will …": what the sentence opens with is the state of the item.
     if done is not None and (work is None or done.start() < work.start()):
-        return "done"
+        # "We have already improved, and will continue to improve, our alerting": begun, and going on.
+        return "in_progress" if _CONTINUES.search(text, done.end()) else "done"
     if work is not None:
         return "open"
     if reports_action(text) or _NOW_DONE.search(text):
@@ -330,7 +361,12 @@ _BEGUN = re.compile(
     r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
-_NOW_DONE = re.compile(r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b", re.IGNORECASE)
+# After work reported done: "…, and will continue to improve": the work goes on.
+_CONTINUES = re.compile(r"\b(?:will|'ll) (?:also )?continue to\b", re.I)
+_NOW_DONE = re.compile(
+    r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b|\b(?:we|the team|our team) now have\b",
+    re.IGNORECASE,
+)
 
 
 # What a narrative or a lesson says: it explains, it does not commit.

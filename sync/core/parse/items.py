@@ -18,7 +18,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
-from sync.core.parse.evidence import advises_others
+from sync.core.parse.evidence import STEP_ENTRY, advises_others
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -147,7 +147,7 @@ for _role, _names in {
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
     "|completion date|target completion|planned date|due on",
     "priority": "priority|prio|pri|p|prio.",
-    "status": "status|state|done?|progress",
+    "status": "status|state|done?|progress|outcome",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
     "kind": "type|kind|category",
 }.items():
@@ -409,6 +409,12 @@ class ItemReader:
             content, env = inline_source(paragraphs[0])
             line_end_tickets, content = self._line_end_references(content, env)
             head, elaboration = _split_title(paragraphs[0], content if line_end_tickets else None)
+            if STEP_ENTRY.match(head.text):
+                # "- step 2. update peers" after "- script the whole process": the steps of the item above.
+                owning = next((d for d in reversed(siblings) if not STEP_ENTRY.match(d.text)), None)
+                if owning is not None:
+                    self._elaborate(owning, head, line)
+                    continue
             draft = self.read_text(_Text(head), line)
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
@@ -540,6 +546,10 @@ class ItemReader:
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
         header = [node_text(cell).text for cell in rows[0].children]
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
+        if "text" not in roles and roles[0] == "ticket" and _described_references(rows[1:]):
+            # "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 |": the issue column
+            # names each ticket and its work; the columns after it say why and how it ended.
+            roles[0] = "text"
         if "text" not in roles:
             unnamed = next((i for i, role in enumerate(roles) if role is None), None)
             if unnamed is not None and (unnamed == 0 or roles[0] in ("ticket", "number")):
@@ -602,6 +612,9 @@ class ItemReader:
         if (status := by_role.get("status")) and status.text:
             draft.status_raw = status.text
             draft.status = self.options.status(status.text)
+            if draft.status is None and (head := _STATUS_HEAD.match(status.text)) is not None:
+                # "Resolved by PR #47 — alarm added", "Open — deferred": the status word leads the cell.
+                draft.status = self.options.status(head.group(1))
             draft.status_marked = draft.status is not None
             if draft.status is None:
                 self.diagnostics.add(codes.UNMAPPED_STATUS, line, f"status {status.text!r} kept as raw text")
@@ -1293,9 +1306,20 @@ def _completion_checklist(node: Node) -> bool:
     if not texts or not all(_CHECKBOX.match(t) for t in texts):
         return False
     bodies = [_CHECKBOX.sub("", t) for t in texts]
-    if any(reads_as_action(b) for b in bodies) or not all(_STATIVE.search(b) for b in bodies):
+    # The cheap tests first: most checklists hold work, and fail them before the wording is read.
+    if not all(_STATIVE.search(b) for b in bodies) or sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) < 2:
         return False
-    return sum(1 for b in bodies if _ABOUT_THE_DOCUMENT.search(b)) >= 2
+    return not any(reads_as_action(b) for b in bodies)
+
+
+_STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|with|since|\()\s")
+_DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
+
+
+def _described_references(rows: Sequence[Node]) -> bool:
+    """Whether every row's first cell is a reference followed by a dash and words ("#41 — alerting gap")."""
+    firsts = [node_text(row.children[0]).text if row.children else "" for row in rows]
+    return bool(firsts) and all(_DESCRIBED_REFERENCE.match(text) for text in firsts)
 
 
 def _plain_item(rendered: Inline) -> bool:

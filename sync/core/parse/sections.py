@@ -140,7 +140,12 @@ def is_generic_title(text: str) -> bool:
 
 def pseudo_heading(node: Node) -> Inline | None:
     """The rendered label when a paragraph is only bold text (+ ':' / footnote marker)."""
-    if node.type != "paragraph" or not _raw(node).lstrip().startswith(("**", "__")):
+    raw = _raw(node).strip()
+    if node.type != "paragraph" or not raw.startswith(("**", "__")):
+        return None
+    if raw[-1:].isalnum() or raw.endswith("."):
+        # Text after the bold run ("**Add cache**: for the queue."): no label alone. Deciding it here spares
+        # markdown-it's inline pass, the costliest step of reading such a line.
         return None
     tokens = [t for t in inline_tokens(node) if t.type != "text" or t.content]
     if not tokens or tokens[0].type != "strong_open":

@@ -602,7 +602,9 @@ def promises_work(text: str) -> bool:
 
 _FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.+", re.S)
 _OBLIGATION = re.compile(
-    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )\b(?:should|must|shall|needs? to|will)\s+(?!not\b)\w+",
+    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )\b(?:should|must|shall|needs? to|will)\s+"
+    # "I must admit a mistake", "we should note": the writers speaking, no obligation to act.
+    r"(?!not\b|admit\b|say\b|confess\b|acknowledge\b|note\b|stress\b|emphasi[sz]e\b|apologi[sz]e\b)\w+",
     re.I,
 )
 _WOULD_HELP = re.compile(r"\bit would be (?:useful|good|nice|great|helpful|better|worth)\b", re.I)
