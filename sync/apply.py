@@ -509,18 +509,9 @@ class Applier:
         return outcome
 
     def _record_created(self, action: Creation, draft: TicketDraft, ref: TicketRef) -> None:
-        entry = _new_ticket(action, draft, ref, self.caps)
-        self.store.record_ticket(
-            entry.owner_key,
-            entry.kind,
-            entry.ref,
-            fields=entry.fields,
-            status=entry.status,
-            marker=entry.marker,
-            scope=entry.scope,
-            attached=entry.attached,
-            pending_status=entry.pending_status,
-        )
+        refused = self.store.record_tickets([_new_ticket(action, draft, ref, self.caps)])
+        if refused:
+            raise refused[_owner_key(action)]
         self._count_created(action, ref)
 
     def _count_created(self, action: Creation, ref: TicketRef) -> None:
