@@ -125,6 +125,10 @@ class JiraBackend:
             env = {**os.environ, "PMSYNC_JIRA_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
             write_corpus(root / "docs", incidents=incidents, items=per_incident)
             config = write_config(root, running.url, lag=self.lag)
+            # The safety valve stops a first sync of more creates than the test corpus needs; here
+            # every one is wanted, as a backfill's user would confirm.
+            text = config.read_text(encoding="utf-8").replace("max_creates = 5000", f"max_creates = {2 * n + 100}")
+            config.write_text(text, encoding="utf-8")
             pmsync = [sys.executable, "-m", "sync", "--config", str(config)]
 
             def measure(command: list[str]) -> tuple[int, float, float]:

@@ -30,7 +30,10 @@ def _incident_row(i: IncidentFacts) -> dict[str, object]:
             "duration_minutes": i.duration_minutes,
             "detection": {"delay_minutes": i.detection_delay_minutes},
             "whys": [{"number": 1, "text": i.root_cause_text, "line": 1}],
-            "factors": [{"category": c, "score": s} for c, s in i.factors],
+            "factors": [{"name": c, "category": c, "score": s, "line": 1} for c, s in i.factors],
+            # As a sync stores it: the inputs, and the computed cost beside them (revenue lost alone
+            # makes the total).
+            "cost_inputs": {"revenue_lost": str(i.cost_total)} if i.cost_total is not None else None,
             "cost": {"total": str(i.cost_total)} if i.cost_total is not None else None,
         },
         "first_seen_at": NOW,

@@ -549,6 +549,9 @@ class FakeJira:
         for prop in update.get("properties") or []:
             issue.properties[prop["key"]] = prop["value"]
         self.issues[issue.id] = issue
+        # The index learns of the issue as created, whatever writes follow before the next search:
+        # it is found (as it was then) once the lag has passed since its creation, as on Jira.
+        self._snapshots[issue.id] = [copy.deepcopy(issue)]
         return issue
 
     def _assignee_from(self, ref: Any) -> str | None:

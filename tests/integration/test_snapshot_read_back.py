@@ -46,7 +46,8 @@ def test_a_stored_document_reads_back_with_its_computed_fields_left_out(engine: 
     stored(engine)
     (facts,) = load_report_data(engine, "local").incidents
     assert (facts.team, facts.service, facts.duration_minutes) == ("payments", "checkout", 165)
-    assert "Canary config pushes" in facts.mentions_text and "cdn" in facts.mentions_text
+    texts = {text.place: text.text for text in facts.texts}
+    assert "Canary config pushes" in texts['section "6. Action Items"'] and "cdn" in texts["front matter"]
 
 
 def test_a_row_that_does_not_read_back_is_reported_from_its_columns(
