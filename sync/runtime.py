@@ -30,6 +30,7 @@ from sync.retry import RetryPolicy
 from sync.store.engine import DatabaseFile, make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
+from sync.store.write_ledger import SqlWriteLedger
 from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
 from sync.writeback.pull_request import pull_request_writer
@@ -86,8 +87,14 @@ class Runtime:
         pull_request = None
         if options.write_back and options.write_back_mode == "pr" and not options.dry_run:
             assert self.pacer is not None  # open_runtime always gives one
+            engine = self.engine
             pull_request = pull_request_writer(
-                self.settings, self.pacer, http=self.http, retry=self.retry, clock=self.clock
+                self.settings,
+                self.pacer,
+                http=self.http,
+                retry=self.retry,
+                clock=self.clock,
+                ledger=lambda api_url: SqlWriteLedger.for_github(engine, api_url),
             )
         report = run_sync(
             paths,

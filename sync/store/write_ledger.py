@@ -22,6 +22,12 @@ class SqlWriteLedger:
         self._engine = engine
         self._budget = budget
 
+    @classmethod
+    def for_github(cls, engine: Engine, api_url: str) -> SqlWriteLedger:
+        """The ledger of one GitHub host: the tracker and the write-back pull request share it, as
+        GitHub counts their writes against one token's windows."""
+        return cls(engine, f"github:{api_url}")
+
     def recent(self, since: dt.datetime) -> Sequence[dt.datetime]:
         query = (
             select(tracker_writes.c.at)

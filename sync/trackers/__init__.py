@@ -64,7 +64,7 @@ def _github(settings: Settings, deps: TrackerDeps) -> Tracker:
     tracker = settings.tracker
     assert isinstance(tracker, GitHubTrackerSettings)  # the registry is keyed by kind
     limits = WriteLimits(tracker.writes_per_minute, tracker.writes_per_hour, tracker.write_interval_seconds)
-    ledger = SqlWriteLedger(deps.engine, f"github:{tracker.api_url}")
+    ledger = SqlWriteLedger.for_github(deps.engine, tracker.api_url)
     # On a terminal (a backfill by hand) show where the hour's write budget stands.
     progress = TerminalProgress(sys.stderr, ledger, limits) if sys.stderr.isatty() else None
     pacer = GitHubWritePacer(deps.pacer, ledger, deps.clock, limits, progress=progress)

@@ -18,7 +18,7 @@ import base64
 import hashlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -34,6 +34,7 @@ from sync.logs import register_secret
 from sync.retry import RetryPolicy
 from sync.trackers.base import Clock, Pacer
 from sync.trackers.github_http import TIMEOUT, GitHubHttp
+from sync.trackers.github_pacing import GitHubWritePacer, WriteLedger, WriteLimits
 from sync.writeback.files import WritebackOutcome
 
 log = logging.getLogger(__name__)
@@ -242,9 +243,14 @@ def pull_request_writer(
     http: httpx.Client | None = None,
     retry: RetryPolicy | None = None,
     clock: Clock = utc_now,
+    ledger: Callable[[str], WriteLedger] | None = None,
 ) -> PullRequestWriter:
     """The writer ``[writeback] mode = "pr"`` (or ``--write-back-pr``) uses, from the configuration,
-    on the run's ``http`` client, pacer and ``retry`` policy (its own client without one)."""
+    on the run's ``http`` client, pacer and ``retry`` policy (its own client without one).
+
+    ``ledger`` gives the store's record of recent writes to a GitHub host: the branch, commit and
+    pull-request writes then count against the same secondary-limit windows as the tracker's
+    writes to that host, across runs (:mod:`sync.trackers.github_pacing`)."""
     section = settings.writeback
     tracker = settings.tracker if isinstance(settings.tracker, GitHubTrackerSettings) else None
     repo = section.repo or (tracker.repo if tracker else None)
@@ -256,6 +262,13 @@ def pull_request_writer(
     token = _token(section.token_file, section.token_env, tracker, os.environ if environ is None else environ)
     register_secret(token)  # redacted from every log line from here on
     api_url = section.api_url or (tracker.api_url if tracker else "https://api.github.com")
+    if ledger is not None:
+        limits = (
+            WriteLimits(tracker.writes_per_minute, tracker.writes_per_hour, tracker.write_interval_seconds)
+            if tracker is not None
+            else WriteLimits()
+        )
+        pacer = GitHubWritePacer(pacer, ledger(api_url), clock, limits)
     client = GitHubHttp(
         http or httpx.Client(timeout=TIMEOUT),
         api_url=api_url,

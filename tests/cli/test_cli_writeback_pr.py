@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine, select
 
 from sync.cli.main import cli
+from sync.store.tables import tracker_writes
 from tests.cli.test_cli_sync import write_doc
 from tests.contract.github_fixtures import assert_clean
 from tests.fakes.github_server import FakeGitHub, RealClock
@@ -64,6 +66,14 @@ def test_write_back_pr_opens_one_pull_request_and_keeps_the_token_out(
     assert TOKEN not in result.output
     assert doc.read_bytes() == before
     assert "| LOC-2 |" in (fake.file_at("acme/docs", "pmsync/write-back", "docs/inc-100.md") or "")
+    # Its writes are in the store's ledger of the docs host, the secondary-limit windows a GitHub
+    # tracker on that host reads too.
+    engine = create_engine(f"sqlite:///{tmp_path / 'state.db'}")
+    with engine.connect() as conn:
+        budgets = conn.execute(select(tracker_writes.c.budget)).scalars().all()
+    engine.dispose()
+    writes = sum(n for key, n in fake.counter.items() if not key.startswith("GET"))
+    assert budgets == [f"github:{fake.url}"] * writes and writes > 0
     again = runner.invoke(cli, ["--config", str(config), "sync", "--write-back-pr", "--format", "json"])
     assert again.exit_code == 0, again.output
     pull = json.loads(again.stdout)["write_back_pull_request"]

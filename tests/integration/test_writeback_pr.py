@@ -4,6 +4,7 @@ branch rebuilt when the base moved, and a refused PR reported with the documents
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from sync.config.loading import load_settings
 from sync.core.model import Status
 from sync.core.parse import ParseOptions
 from sync.errors import LockLost
@@ -18,9 +20,10 @@ from sync.pacing import BudgetPacer
 from sync.pipeline import SyncOptions, WritebackRun, read_documents, run_sync, write_back_documents
 from sync.retry import NO_WAIT
 from sync.store.repository import SqlStateStore
+from sync.store.write_ledger import SqlWriteLedger
 from sync.trackers.github_http import GitHubHttp
 from sync.trackers.local_tracker import LocalTracker
-from sync.writeback.pull_request import PullRequestTarget, PullRequestWriter, RetriedRest
+from sync.writeback.pull_request import PullRequestTarget, PullRequestWriter, RetriedRest, pull_request_writer
 from tests.cli.test_cli_sync import write_doc
 from tests.contract.github_fixtures import assert_clean
 from tests.fakes.github_server import FakeGitHub, SimClock
@@ -230,3 +233,42 @@ def test_a_document_outside_the_root_or_missing_on_base_fails_alone(
     fake.repos[("acme", "docs")].refs.pop("heads/main")
     run = rig.write_back()
     assert run.outcomes[str(rig.doc)].status == "failed" and "no branch main" in run.outcomes[str(rig.doc)].detail
+
+
+def test_the_pull_request_writes_count_in_the_tracker_s_write_windows(
+    engine: Engine, fake: FakeGitHub, tmp_path: Path
+) -> None:
+    """The branch, commit and pull-request writes share GitHub's secondary-limit windows with the
+    tracker's writes to the same host (the store's ledger): a window the tracker filled is waited
+    out before the first write-back write, and the write-back's writes are recorded for the next run."""
+    rig = Rig(engine, fake, tmp_path)
+    rig.sync()
+    clock = fake.clock
+    assert isinstance(clock, SimClock)
+    config = tmp_path / "pmsync.toml"
+    config.write_text(
+        f'[tracker]\nkind = "github"\nrepo = "{DOCS}"\napi_url = "{fake.url}"\nwrites_per_minute = 3\n'
+        '[writeback]\nmode = "pr"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config, {"PMSYNC_GITHUB_TOKEN": TOKEN})
+    ledger = SqlWriteLedger.for_github(engine, fake.url)
+    for _ in range(3):  # the tracker's writes fill this minute's window
+        ledger.record(clock.now())
+    writer = pull_request_writer(
+        settings,
+        rig.pacer,
+        environ={},
+        http=fake.client(),
+        retry=NO_WAIT,
+        clock=clock.now,
+        ledger=lambda api_url: SqlWriteLedger.for_github(engine, api_url),
+    )
+    slept = clock.slept
+    pms = [i.postmortem for i in read_documents([rig.doc], ParseOptions()).inputs]
+    run = write_back_documents(rig.store, pms, tracker=rig.local, retry=NO_WAIT, pull_request=writer)
+    assert run.pull_request is not None and run.pull_request.opened
+    assert clock.slept - slept >= 59, "the first write waited for the tracker's full minute to pass"
+    recorded = len(ledger.recent(clock.now() - dt.timedelta(hours=1)))
+    writes = sum(n for key, n in fake.counter.items() if not key.startswith("GET"))
+    assert recorded == 3 + writes, "every write-back write is in the ledger the tracker reads"
