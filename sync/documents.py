@@ -163,14 +163,21 @@ def _time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    fired: list[bool] = []
+
     def expire(_signum: int, _frame: FrameType | None) -> None:
+        fired.append(True)
         raise _OutOfTime
 
     previous = signal.signal(signal.SIGALRM, expire)
     started = time.monotonic()
-    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The timer repeats: a handler that runs inside a finalizer or a GC callback has its exception
+    # printed and dropped by Python, so one signal alone could let an over-budget parse run on.
+    earlier, _interval = signal.setitimer(signal.ITIMER_REAL, seconds, max(seconds / 4, 0.005))
     try:
         yield
+        if fired:  # every signal so far landed in a finalizer: still over budget
+            raise _OutOfTime
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

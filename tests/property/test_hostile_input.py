@@ -19,6 +19,7 @@ from typing import TypeVar
 
 import pytest
 
+from sync import documents
 from sync.core.lint import lint_result
 from sync.core.model import ParseResult
 from sync.core.parse import parse_document
@@ -169,6 +170,28 @@ def test_the_time_budget_stops_a_slow_parse_and_the_batch_goes_on(tmp_path: Path
         ("PM006", "over-budget: parsing took more than 0.01 s; not parsed")
     ]
     assert fine.ok
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_timeout_that_lands_in_a_finalizer_still_stops_the_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Python prints and drops an exception raised inside __del__: the budget must not depend on the
+    # one signal landing in ordinary code (this was a flaky failure under load).
+    class SlowFinalizer:
+        def __del__(self) -> None:
+            time.sleep(0.3)  # every tick of the timer lands here and is dropped
+
+    def parse(source: bytes, path: str, options: object) -> ParseResult:
+        SlowFinalizer()  # collected at once, by reference counting
+        return parse_document(source, path)
+
+    monkeypatch.setattr(documents, "parse_document", parse)
+    (tmp_path / "a.md").write_text(BODY, encoding="utf-8")
+    (result,) = load_documents([tmp_path], budget=Budget(max_seconds=0.01))
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("PM006", "over-budget: parsing took more than 0.01 s; not parsed")
+    ]
 
 
 def test_the_time_budget_restores_a_timer_already_running(tmp_path: Path) -> None:
