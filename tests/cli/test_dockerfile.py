@@ -14,7 +14,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
-import time
+import threading
 from pathlib import Path
 
 import pytest
@@ -156,29 +156,34 @@ def test_replaying_the_build_and_start_steps_in_a_fresh_virtualenv(tmp_path: Pat
     server = subprocess.Popen(
         [str(entrypoint), "serve"], cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    # A thread drains stderr for the whole run: the service logs JSON lines while it syncs, and a pipe
+    # nobody reads would block it (a stop that never comes, under load).
     lines: list[str] = []
-    try:
+    listening = threading.Event()
+
+    def drain() -> None:
         assert server.stderr is not None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = server.stderr.readline()
-            if not line:
-                break
+        for line in server.stderr:
             lines.append(line)
-            match = re.search(r"listening on (http://[0-9.]+:\d+)", line)
-            if match:
-                base = match.group(1)
-                break
-        else:  # pragma: no cover - diagnostic only
-            pytest.fail("".join(lines))
+            if re.search(r"listening on http://", line):
+                listening.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        assert listening.wait(60), "".join(lines)
+        match = re.search(r"listening on (http://[0-9.]+:\d+)", "".join(lines))
+        assert match, "".join(lines)
+        base = match.group(1)
         assert request(base + "/healthz")[0] == 200
         assert wait_for(lambda: request(base + "/readyz")[0] == 200)
         server.send_signal(signal.SIGTERM)
-        assert server.wait(timeout=10) == 0
+        assert server.wait(timeout=30) == 0, "".join(lines[-20:])
     finally:
         if server.poll() is None:
             server.kill()
             server.wait(10)
+        reader.join(10)
         if server.stderr is not None:
             server.stderr.close()
     assert (work / "pmsync.db").exists()  # state next to the config, in the mounted directory
