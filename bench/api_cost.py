@@ -7,6 +7,11 @@ own section of the results file; the sections of backends not run this time are 
 above 1,000 use ``--big-latency`` (a naive client makes ~50,000 sequential requests at
 N = 10,000; at 50 ms that is 40 minutes).
 
+To iterate on one figure: ``--scenarios idle`` (of ``initial,idle,pull``; the initial sync still
+runs to prepare the state, it is only left out of the rows), ``--no-naive`` (pmsync alone), and
+``--hold`` (after the last scenario keep the fake and the state, print the command that re-times
+an idle sync, and wait for Ctrl-C). Rows of a partial run are printed, never written to ``--out``.
+
 Per size N (N items, 50 per incident): the initial sync, an idle re-sync, and pulls after 1 %,
 10 % and 100 % of the items were changed by people. Each is timed as the user runs it: the whole
 ``pmsync`` command as a process, start-up and loading included, beside the naive client
@@ -19,6 +24,7 @@ real clock with its search index 3 s behind writes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import math
 import os
@@ -41,6 +47,7 @@ from tests.jira.corpus import write_config, write_corpus  # noqa: E402
 
 ITEMS_PER_INCIDENT = 50
 CHANGE_SHARES = (0.01, 0.10, 1.00)
+SCENARIOS = ("initial", "idle", "pull")
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,20 @@ class Row:
     cpu: float | None = None  # pmsync's CPU seconds (user + system)
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What one run measures: which scenarios, whether beside the naive client, and whether to hold
+    the prepared state for re-timing by hand."""
+
+    scenarios: tuple[str, ...] = SCENARIOS
+    naive: bool = True
+    hold: bool = False
+
+
 class Backend(Protocol):
     name: str
 
-    def rows(self, n: int, latency: float) -> list[Row]: ...
+    def rows(self, n: int, latency: float, choice: Choice) -> list[Row]: ...
 
 
 # --- Jira ---------------------------------------------------------------------------------------
@@ -114,7 +131,7 @@ class JiraBackend:
         finally:
             running.close()
 
-    def rows(self, n: int, latency: float) -> list[Row]:
+    def rows(self, n: int, latency: float, choice: Choice) -> list[Row]:
         incidents = max(1, n // ITEMS_PER_INCIDENT)
         per_incident = n // incidents
         rows: list[Row] = []
@@ -143,19 +160,32 @@ class JiraBackend:
             total, seconds, cpu = measure([*pmsync, "sync"])
             bulk = fake.requests["POST /rest/api/3/issue/bulk"]
             bound = math.ceil(incidents * per_incident / 50) + math.ceil(incidents / 50)
-            rows.append(
-                Row(self.name, "initial sync: create requests", n, bulk, bound, None, seconds, None, latency, cpu=cpu)
-            )
-            rows.append(
-                Row(self.name, "initial sync: all requests", n, total, bound, None, seconds, None, latency, cpu=cpu)
-            )
+            if "initial" in choice.scenarios:
+                rows.append(
+                    Row(
+                        self.name,
+                        "initial sync: create requests",
+                        n,
+                        bulk,
+                        bound,
+                        None,
+                        seconds,
+                        None,
+                        latency,
+                        cpu=cpu,
+                    )
+                )
+                rows.append(
+                    Row(self.name, "initial sync: all requests", n, total, bound, None, seconds, None, latency, cpu=cpu)
+                )
             step()
             measure([*pmsync, "sync"])  # settles the first pull
-            step()
-            total, seconds, cpu = measure([*pmsync, "sync"])
-            rows.append(Row(self.name, "idle re-sync", n, total, 1, None, seconds, None, latency, cpu=cpu))
+            if "idle" in choice.scenarios:
+                step()
+                total, seconds, cpu = measure([*pmsync, "sync"])
+                rows.append(Row(self.name, "idle re-sync", n, total, 1, None, seconds, None, latency, cpu=cpu))
             items = sorted((i for i in fake.issues.values() if i.issuetype.name == "Task"), key=lambda i: int(i.id))
-            for share in CHANGE_SHARES:
+            for share in CHANGE_SHARES if "pull" in choice.scenarios else ():
                 k = max(1, round(len(items) * share))
                 step()
                 for issue in items[:k]:
@@ -165,6 +195,10 @@ class JiraBackend:
                 scenario = f"pull after {share:.0%} changed"
                 bound = math.ceil(k / 100)
                 rows.append(Row(self.name, scenario, n, total, bound, None, seconds, None, latency, cpu=cpu))
+            if choice.hold:
+                _hold(clock, env, pmsync)
+        if not choice.naive:
+            return rows
         with tempfile.TemporaryDirectory() as tmp, self._fake(latency, SteppedClock()) as running:
             keys = Path(tmp) / "keys.txt"
             env = {**os.environ, "PMSYNC_JIRA_TOKEN": running.fake.token}
@@ -185,6 +219,22 @@ class JiraBackend:
             else:  # the naive client has no cursor: every sync or pull reads every ticket
                 merged.append(_with_naive(row, pull_total, pull_seconds))
         return merged
+
+
+def _hold(clock: SteppedClock, env: dict[str, str], pmsync: list[str]) -> None:
+    """Keep the fake and the state until Ctrl-C, printing how to time another idle sync (each
+    later run sees the clock where the last scenario left it: nothing older than the pull's
+    margin is pending, so every run is idle)."""
+    clock.offset += 300
+    exports = " ".join(f"{name}={env[name]}" for name in ("PMSYNC_JIRA_TOKEN", "PYTHONPATH"))
+    print(
+        f"holding; re-time an idle sync with:\n  {exports} {' '.join(clock.wrap([*pmsync, 'sync']))}", file=sys.stderr
+    )
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        print("released", file=sys.stderr)
 
 
 def _with_naive(row: Row, requests: int, seconds: float) -> Row:
@@ -266,7 +316,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--latency", type=float, default=0.05)
     parser.add_argument("--big-latency", type=float, default=0.005)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="of initial,idle,pull")
+    parser.add_argument("--no-naive", action="store_true", help="time pmsync alone")
+    parser.add_argument("--hold", action="store_true", help="keep the prepared state for re-timing idle syncs")
     args = parser.parse_args(argv)
+    scenarios = tuple(s for s in args.scenarios.split(",") if s)
+    if unknown := set(scenarios) - set(SCENARIOS):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    choice = Choice(scenarios=scenarios, naive=not args.no_naive, hold=args.hold)
+    # As installed: pip compiles the package, so no timed run pays for compiling it.
+    for package in ("sync", "mappings", "reports"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     command = ("python bench/api_cost.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
     fresh: dict[str, str] = {}
     for name in args.backend or sorted([*BACKENDS, "github"]):
@@ -278,8 +338,11 @@ def main(argv: list[str] | None = None) -> int:
         for n in (int(s) for s in args.sizes.split(",")):
             latency = args.latency if n <= 1000 else args.big_latency
             print(f"{name}: N = {n:,} at {latency * 1000:.0f} ms ...", file=sys.stderr)
-            rows += BACKENDS[name].rows(n, latency)
+            rows += BACKENDS[name].rows(n, latency, choice)
         fresh[name] = render(rows, command)
+    if choice != Choice():
+        print("\n\n".join(fresh.values()))  # a partial run: RESULTS.md keeps the full figures
+        return 0
     existing = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     text = merge_sections(existing, fresh)
     args.out.write_text(text, encoding="utf-8")

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mappings.calendar import BusinessCalendar
 from mappings.compliance import ComplianceRule, compliance_actions
@@ -33,6 +33,8 @@ class MappingPolicy:
     document_root: str | None = None  # the config file's directory
     close_done: bool = False  # [tracker] close_done
     link_items: bool = False  # [tracker] link_items
+    # Owner cell → decision: a run asks once per item, and a team's items name a few owners.
+    _assignees: dict[str, OwnerDecision] = field(default_factory=dict, compare=False, repr=False)
 
     def document_link(self, pm: PostMortem) -> str:
         # Absolute on both sides, so the link does not depend on the directory pmsync ran from.
@@ -58,6 +60,12 @@ class MappingPolicy:
     def assignee(self, owner: str | None) -> OwnerDecision:
         if not owner:
             return OwnerDecision(None)
+        decided = self._assignees.get(owner)
+        if decided is None:
+            decided = self._assignees[owner] = self._assignee(owner)
+        return decided
+
+    def _assignee(self, owner: str) -> OwnerDecision:
         match = self.owners.resolve(owner)
         if match.user is not None:
             return OwnerDecision(match.user)

@@ -20,7 +20,7 @@ from sync.errors import PmsyncError
 from sync.retry import RetryPolicy
 from sync.store.lock import run_lock
 from sync.store.repository import SqlStateStore
-from sync.store.snapshot import load_report_data
+from sync.store.snapshot import load_incidents
 from sync.trackers.base import Tracker
 
 log = logging.getLogger(__name__)
@@ -74,9 +74,9 @@ def link_repeats(
     """After a sync: find the repeat pairs among every incident the state knows and link their
     parents (``sync`` does this on trackers with links; ``pmsync report repeats --link-parents``
     does it on demand). Failures are logged, never fatal to the sync that already happened."""
-    data = load_report_data(store.engine, tracker.name)
+    incidents = load_incidents(store.engine)
     with run_lock(store.engine, timeout=lock_timeout):
-        outcome = link_repeat_parents(find_pairs(data.incidents, settings), tracker, store, retry=retry)
+        outcome = link_repeat_parents(find_pairs(incidents, settings), tracker, store, retry=retry)
     for pair, error in sorted(outcome.failed.items()):
         log.warning("Linking repeat incidents %s failed: %s", pair, error)
     return outcome

@@ -3,14 +3,18 @@
 Commands live in the modules of this package (one per area) and only parse options, call services and
 render results. Errors are mapped to exit codes here, once: 0 ok, 1 some items or documents
 failed, 2 configuration or usage error. Tracebacks are shown only with ``-v``.
+
+A command's module is imported only when that command runs (or its help is shown): ``pmsync sync``
+never loads the reports, the service or the linter (issue 26: start-up is paid on every run).
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -22,18 +26,58 @@ from sync.logs import RedactingStream, configure_logging
 
 log = logging.getLogger(__name__)
 
-# Command modules, each defining a ``commands`` list of click commands.
-_COMMAND_MODULES: tuple[str, ...] = (
-    "sync.cli.parse",
-    "sync.cli.syncing",
-    "sync.cli.tickets",
-    "sync.cli.demo",
-    "sync.cli.lint",
-    "sync.cli.new",
-    "sync.cli.report",
-    "sync.cli.serve",
-    "sync.cli.doctor",
-)
+# Command name → the module defining it (in its ``commands`` list of click commands).
+COMMAND_MODULES: Mapping[str, str] = {
+    "parse": "sync.cli.parse",
+    "schema": "sync.cli.parse",
+    "plan": "sync.cli.syncing",
+    "sync": "sync.cli.syncing",
+    "backfill": "sync.cli.syncing",
+    "pull": "sync.cli.syncing",
+    "status": "sync.cli.syncing",
+    "tickets": "sync.cli.tickets",
+    "demo": "sync.cli.demo",
+    "lint": "sync.cli.lint",
+    "new": "sync.cli.new",
+    "report": "sync.cli.report",
+    "serve": "sync.cli.serve",
+    "doctor": "sync.cli.doctor",
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """The group's commands by name, each module imported on first use of one of its commands."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded and name in self._modules:
+            for command in import_module(self._modules[name]).commands:
+                self._loaded.setdefault(command.name, command)
+            # What a command imports lives as long as the process: the collector need not walk
+            # it again while a run builds its 10,000 items.
+            gc.freeze()
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self:
+            raise KeyError(name)
+        self._loaded.pop(name, None)
+        self._modules.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules or name in self._loaded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._modules.keys() | self._loaded.keys()))
+
+    def __len__(self) -> int:
+        return len(self._modules.keys() | self._loaded.keys())
 
 
 class PmsyncGroup(click.Group):
@@ -80,9 +124,7 @@ def cli(ctx: click.Context, verbose: int, json_logs: bool, config: Path | None) 
     ctx.ensure_object(dict)
 
 
-for _name in _COMMAND_MODULES:
-    for _command in import_module(_name).commands:
-        cli.add_command(_command)
+cli.commands = LazyCommands(COMMAND_MODULES)
 
 
 @contextlib.contextmanager

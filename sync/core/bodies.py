@@ -11,6 +11,7 @@ Item numbers are never written: renumbering rows must not rewrite every ticket b
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
@@ -149,6 +150,7 @@ def _impact(pm: PostMortem) -> str:
     return "; ".join(pieces)
 
 
+@functools.lru_cache(maxsize=1024)  # a run's labels repeat on every item: a team, a severity
 def label_slug(text: str) -> str:
     """A label-safe form (no spaces, lower case): Jira labels cannot hold spaces."""
     return re.sub(r"[^a-z0-9._-]+", "-", text.casefold()).strip("-")

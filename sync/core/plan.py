@@ -39,7 +39,7 @@ import datetime as dt
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any, Protocol, TypeVar
@@ -513,15 +513,16 @@ def _plan_incident(
     reference = policy.reference(pm) or (known_incident.first_seen if known_incident else today)
     project, route_labels = policy.route(pm)
     base_labels = ("pmsync", *route_labels)
-    known_refs = frozenset(
-        part
-        for known in state.items.values()
-        if known.ticket is not None
-        for part in (known.ticket.ref.key, known.ticket.ref.url)
-        if part
-    )
     drafts = _drafts(
-        pm, incident, policy, reference, project, base_labels, capabilities, out.diagnostics, known_refs=known_refs
+        pm,
+        incident,
+        policy,
+        reference,
+        project,
+        base_labels,
+        capabilities,
+        out.diagnostics,
+        known_refs=state.ticket_refs,
     )
 
     known_items = state.items_of(incident)
@@ -699,8 +700,8 @@ def _ticket_actions(
 ) -> list[tuple[str, bool]]:
     """Update, adopt or create per drafted item; returns ``(key, is new)`` in document order for
     linking (pending items are left out: they are neither new nor known yet)."""
-    owned = {known.ticket.ref.key: known.key for known in state.items.values() if known.ticket is not None}
-    used_markers = {known.ticket.marker for known in state.items.values() if known.ticket and known.ticket.marker}
+    owned = state.ticket_owners
+    used_markers: set[str] = set()  # beside the state's: markers this incident's creates take
     attach_later = capabilities.native_parent and not capabilities.parent_on_create
     linkable: list[tuple[str, bool]] = []
     for drafted in drafts:
@@ -719,7 +720,7 @@ def _ticket_actions(
             out.pending.append(key)
             continue
         ref = _adoption(drafted, owned, policy, adopt=adopt, diagnostics=out.diagnostics, path=pm.path)
-        marker = _free_marker(key, used_markers)
+        marker = _free_marker(key, state.markers, used_markers)
         used_markers.add(marker.key)
         then_status: Status | None = None
         if draft.status is not Status.OPEN and not capabilities.create_in_done_state:
@@ -876,14 +877,18 @@ def _match_known(drafts: Sequence[Drafted], known: Sequence[KnownItem]) -> dict[
     return claims
 
 
-def _free_marker(key: str, used: set[str]) -> Marker:
+def _free_marker(key: str, *used: Container[str]) -> Marker:
     """The item's key as its marker, unless a ticket that moved to another number still carries
     it (markers never change once written): then the first free ``<key>~<n>``. Deterministic for
     a given state, so a run resumed after a crash searches for the marker it created with."""
-    if key not in used:
+
+    def taken(marker: str) -> bool:
+        return any(marker in markers for markers in used)
+
+    if not taken(key):
         return Marker(key)
     n = 2
-    while f"{key}~{n}" in used:
+    while taken(f"{key}~{n}"):
         n += 1
     return Marker(f"{key}~{n}")
 

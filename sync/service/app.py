@@ -214,7 +214,7 @@ def command_job(book: JobBook, args: Sequence[str]) -> Callable[[], object] | No
     The report commands own their rendering, publishing and nudge bookkeeping; running them as
     the CLI does keeps the service from depending on their internals, and a child process keeps
     their logging set-up out of the service's JSON lines."""
-    from sync.cli.main import cli  # lazily: sync.cli.main imports the command modules, this one among them
+    from sync.cli.main import cli  # lazily: the service is one of the CLI's commands
 
     if args[0] not in cli.commands:
         return None

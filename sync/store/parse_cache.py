@@ -55,22 +55,36 @@ def cache_key(path: str, source: bytes, options: ParseOptions) -> str:
 
 @state_error_methods
 class ParseCache:
-    """Get and keep parse results by document path and :func:`cache_key`."""
+    """Get and keep parse results by document path and :func:`cache_key`.
+
+    One instance serves one run: its first lookup reads every kept result in one query (a query
+    per document cost an idle sync of 200 documents more than the reading, issue 26), and what it
+    keeps meanwhile is added to that reading. A row another run changes later is not seen; its
+    key covers the bytes read, so what is served is still this document's reading."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._kept: dict[str, tuple[str, str]] | None = None  # path → (key, result as JSON)
+
+    def _rows(self) -> dict[str, tuple[str, str]]:
+        if self._kept is None:
+            with self.engine.connect() as conn:
+                self._kept = {
+                    path: (key, result)
+                    for path, key, result in conn.execute(
+                        select(t.parse_cache.c.path, t.parse_cache.c.key, t.parse_cache.c.result)
+                    ).all()
+                }
+        return self._kept
 
     def lookup(self, path: str, source: bytes, options: ParseOptions) -> ParseResult | None:
         """The result kept for this path, when it was made from these bytes, options and parser."""
         key = cache_key(path, source, options)
-        with self.engine.connect() as conn:
-            row = conn.execute(
-                select(t.parse_cache.c.key, t.parse_cache.c.result).where(t.parse_cache.c.path == path)
-            ).first()
-        if row is None or row.key != key:
+        kept = self._rows().get(path)
+        if kept is None or kept[0] != key:
             return None
         try:
-            return ParseResult.model_validate_json(row.result)
+            return ParseResult.model_validate_json(kept[1])
         except ValidationError:  # written by another pmsync whose model differs: parse again
             log.debug("%s: cached parse result unreadable; parsing again", path)
             return None
@@ -79,17 +93,15 @@ class ParseCache:
         """Keep ``result`` for this path, replacing what was kept for it. Another run keeping the
         same path at the same moment wins: the cache is an optimisation, never a reason to fail."""
         key = cache_key(path, source, options)
+        # Computed fields (a post-mortem's cost) are derived again on reading.
+        text = result.model_dump_json(exclude_computed_fields=True)
         try:
             with self.engine.begin() as conn:
                 conn.execute(delete(t.parse_cache).where(t.parse_cache.c.path == path))
                 conn.execute(
-                    insert(t.parse_cache).values(
-                        path=path,
-                        key=key,
-                        # Computed fields (a post-mortem's cost) are derived again on reading.
-                        result=result.model_dump_json(exclude_computed_fields=True),
-                        updated_at=dt.datetime.now(dt.UTC),
-                    )
+                    insert(t.parse_cache).values(path=path, key=key, result=text, updated_at=dt.datetime.now(dt.UTC))
                 )
         except IntegrityError:
             log.debug("%s: parse result kept by another run meanwhile", path)
+        if self._kept is not None:
+            self._kept[path] = (key, text)

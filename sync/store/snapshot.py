@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, func, select
 
 from reports.facts import IncidentFacts, ItemFacts, ReportData, StatusChange, TextSource
 from sync.core.model import PostMortem, Status
@@ -114,14 +114,25 @@ def incident_facts(key: str, row: Any) -> IncidentFacts:
     )
 
 
+def _incidents(conn: Connection) -> tuple[IncidentFacts, ...]:
+    return tuple(
+        incident_facts(row.incident_key, row)
+        for row in conn.execute(select(t.postmortems).order_by(t.postmortems.c.incident_key))
+    )
+
+
+@state_errors
+def load_incidents(engine: Engine) -> tuple[IncidentFacts, ...]:
+    """Every stored incident, without items, tickets or history: what finding repeats needs."""
+    with engine.connect() as conn:
+        return _incidents(conn)
+
+
 @state_errors
 def load_report_data(engine: Engine, tracker: str) -> ReportData:
     """Everything the reports need, read in four queries."""
     with engine.connect() as conn:
-        incidents = tuple(
-            incident_facts(row.incident_key, row)
-            for row in conn.execute(select(t.postmortems).order_by(t.postmortems.c.incident_key))
-        )
+        incidents = _incidents(conn)
         # Plain tuples and fetchall: 100,000 items and their history are read in seconds, not tens.
         tickets: dict[str, tuple[str, str | None, dt.datetime | None]] = {
             owner: (key, url, _aware(created))

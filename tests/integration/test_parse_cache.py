@@ -66,8 +66,25 @@ def test_one_row_per_document_and_an_unreadable_row_is_parsed_again(engine: Engi
     with engine.begin() as conn:
         assert conn.execute(tables.parse_cache.select()).all().__len__() == 1
         conn.execute(update(tables.parse_cache).values(result='{"not": "a parse result"}'))
-    [again] = load_documents([doc], cache=cache)
+    [again] = load_documents([doc], cache=ParseCache(engine))  # the next run's
     assert again == result
+
+
+def test_a_run_reads_the_kept_results_in_one_query(engine: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    for n in range(3):
+        (tmp_path / f"inc-{n}.md").write_text(f"# Outage {n}\n\n## Action Items\n- Fix {n}\n", encoding="utf-8")
+    first = list(load_documents([tmp_path], cache=ParseCache(engine)))
+    reads: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    assert list(load_documents([tmp_path], cache=ParseCache(engine))) == first
+    assert len(reads) == 1
 
 
 def test_an_over_budget_result_is_not_kept(engine: Engine, tmp_path: Path) -> None:

@@ -279,6 +279,36 @@ def test_repeat_incidents_parent_tickets_are_linked_once(engine: Engine) -> None
     assert (again.linked, again.already) == ([], 1)
 
 
+def test_linking_repeats_after_a_sync_reads_the_incidents_not_their_items(engine: Engine) -> None:
+    # An idle sync of 10,000 items read every item, ticket and status change only to find the
+    # repeats among 200 incidents (issue 26).
+    from dataclasses import replace
+
+    from sqlalchemy import event
+
+    from sync.core.tickets import Marker, TicketDraft
+    from sync.repeat_links import link_repeats
+    from sync.trackers.local_tracker import LocalTracker
+
+    store = SqlStateStore(engine, "local")
+    tracker = LocalTracker(engine)
+    for key, title in (("INC-7", "Checkout 502s"), ("INC-8", "A repeat of INC-7")):
+        pm = PostMortem(path=f"{key}.md", content_sha256="0" * 64, incident_id=key, title=title)
+        items = [replace(record(f"{key}#1", 1, due=None, text="Canary"), incident_key=key)]
+        store.upsert_incident(key, pm, items, seen_on=NOW.date())
+        drafts = [TicketDraft(marker=Marker(k), title=k, body="") for k in (f"{key}#1", key)]
+        item, parent = tracker.create_many(drafts)
+        assert isinstance(item, TicketRef) and isinstance(parent, TicketRef)
+        store.record_ticket(f"{key}#1", "item", item, fields=None, status=Status.OPEN)
+        store.record_status(f"{key}#1", item.key, Status.DONE, "done", NOW)
+        store.record_ticket(key, "incident", parent, fields=None, status=None)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    outcome = link_repeats(tracker, store, ReportSettings(), retry=NO_WAIT)
+    assert len(outcome.linked) == 1
+    assert not [s for s in statements if "action_items" in s or "status_history" in s]
+
+
 def test_trackers_without_links_are_left_alone(engine: Engine) -> None:
     from reports.repeats import SIMILAR, RepeatPair
     from sync.core.tickets import Capabilities

@@ -68,6 +68,10 @@ def test_items_are_recorded_and_removed_ones_kept_as_absent(store: SqlStateStore
     assert snapshot.items["INC-1#1"].present and not snapshot.items["INC-1#2"].present
     assert snapshot.items["INC-1#1"].text_sha256 == sha256_text("A edited")
     assert snapshot.incidents["INC-1"].path == "INC-1.md"
+    store.upsert_incident(
+        "INC-1", postmortem(), [record("INC-1#1", 1, "A edited"), record("INC-1#2", 2, "B")], seen_on=TODAY
+    )
+    assert store.snapshot().items["INC-1#2"].present  # a removed item that comes back is present again
 
 
 def test_an_unchanged_document_writes_nothing_and_a_changed_one_is_written(engine: Engine) -> None:

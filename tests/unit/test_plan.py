@@ -333,3 +333,25 @@ def test_safety_valve_ignores_incidents_not_read_this_time() -> None:
     assert safety_problems(result, known, documents=1, max_creates=50) == []
     emptied = plan([PlanInput(doc())], known, policy, TODAY)  # INC-1 lost every item at once
     assert "yielded none" in safety_problems(emptied, known, documents=1, max_creates=50)[0]
+
+
+class _CountingItems(dict[str, KnownItem]):
+    """The state's items, counting the full passes over them."""
+
+    passes = 0
+
+    def values(self):  # type: ignore[no-untyped-def, override]
+        _CountingItems.passes += 1
+        return super().values()
+
+
+def test_planning_reads_every_known_item_a_fixed_number_of_times_whatever_the_incidents() -> None:
+    # Indexes rebuilt per incident made an idle sync of 200 incidents quadratic (issue 26).
+    policy = FixedPolicy()
+    docs = [doc(item(1, "A"), item(2, "B"), incident_id=f"INC-{n}", path=f"pm/{n}.md") for n in range(20)]
+    known = state_after(plan([PlanInput(d) for d in docs], StateSnapshot("local"), policy, TODAY))
+    counted = StateSnapshot("local", known.incidents, _CountingItems(known.items), known.links)
+    _CountingItems.passes = 0
+    again = plan([PlanInput(d) for d in docs], counted, policy, TODAY)
+    assert len(again.unchanged) == 40 and not again.tracker_actions
+    assert _CountingItems.passes <= 4

@@ -61,6 +61,18 @@ def test_owner_resolution_per_tracker() -> None:
     assert policy("jira").assignee(None).user is None and policy("jira").assignee(None).problem is None
 
 
+def test_each_owner_cell_is_resolved_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10,000 items of one owner resolved the same cell 10,000 times (issue 26).
+    jira = policy("jira")
+    asked: list[str | None] = []
+    resolve = jira.owners.resolve
+    monkeypatch.setattr(jira.owners, "resolve", lambda owner: asked.append(owner) or resolve(owner))
+    decisions = [jira.assignee(owner) for owner in ("@dana", "@ghost", "@dana", "@ghost", "")]
+    assert [d.user for d in decisions] == ["acc-dana", None, "acc-dana", None, None]
+    assert decisions[1].problem is not None and decisions[1] == decisions[3]
+    assert asked == ["@dana", "@ghost"]
+
+
 def test_routing_and_compliance_items() -> None:
     payments = pm(team="payments", industry="healthcare", impact=Impact(text="PHI of 300 patients exposed"))
     assert policy().route(payments) == ("PAY", ("team-payments",))

@@ -34,6 +34,19 @@ def test_ids_match_whole_and_case_insensitively() -> None:
     assert places("nothing here", {}) == []
 
 
+def test_ids_sharing_their_first_run_are_told_apart_by_the_rest() -> None:
+    # Ids of one tracker share a prefix; each is found only where it is written whole.
+    ids = {f"INC-{n}": n for n in range(1, 300)} | {"inc-7": 1000, "INC-7-b": 3000}
+    assert places("INC-7 then INC-77, inc-299 and INC-7-b", ids) == [
+        (7, "here"),
+        (1000, "here"),
+        (77, "here"),
+        (299, "here"),
+        (3000, "here"),
+    ]
+    assert places("42 then #42", {"#42": 5}) == [(5, "here")]  # the run starts inside the id
+
+
 def test_the_place_names_the_line_and_a_link() -> None:
     ids = {"INC-2026-0001": 1}
     text = "first line\nsee [the outage](https://wiki.example/pm/INC-2026-0001.html)\n[INC-2026-0001](x)\n"
