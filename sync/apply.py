@@ -19,6 +19,11 @@ Lookups return every match: the oldest ticket is kept, the others are reported a
 Updates carry deltas. For every field pmsync writes, the store keeps the value it wrote; a field
 a person changed in the tracker since then is left alone and reported as a conflict.
 
+The follow-up phases (attaches, transitions, links: independent of each other) go through
+:func:`sync.fanout.fan_out`, ``capabilities.parallel_writes`` at a time: workers only send,
+this thread prepares each write and records each outcome in the plan's order, so the store is
+used from one thread (docs/architecture.md, "Follow-up writes in parallel").
+
 Each action is isolated: a :class:`PmsyncError` is recorded against its item (and persisted for
 the next run) and the loop goes on; :class:`RunStopped` (the run lock was lost, or a rate-limit
 wait would pass the run's budget) ends the loop cleanly with everything so far recorded; anything
@@ -609,11 +614,12 @@ class Applier:
         workers. One item's failure is recorded for it alone; a stop (lock lost, budget spent)
         sends nothing more, and what was in flight is still recorded before the run stops."""
         stopped: list[RunStopped] = []
+        halt = threading.Event()  # set by the worker that meets a stop, before its outcome is recorded
         scheduled: set[tuple[str, str]] = set()
 
         def prepared() -> Iterator[_Write]:
             for action in phase:
-                if stopped:
+                if halt.is_set():
                     return
                 key = _owner_key(action)
                 if self._auth_failed:
@@ -633,24 +639,30 @@ class Applier:
 
         def record(write: _Write, outcome: Outcome[None]) -> None:
             try:
-                outcome.get()
-            except PmsyncError as exc:
-                write.failed(exc)
-                if isinstance(exc, RunStopped):
-                    stopped.append(exc)
-                else:
-                    self._conclude([write.key], exc)
-                return
-            write.done()
-            self._conclude([write.key], None)
+                try:
+                    outcome.get()
+                except PmsyncError as exc:
+                    write.failed(exc)
+                    raise
+                write.done()
+            except RunStopped as exc:
+                stopped.append(exc)
+            except PmsyncError as exc:  # the write's, or the store's recording it (as in a serial run)
+                self._conclude([write.key], exc)
+            else:
+                self._conclude([write.key], None)
 
-        fan_out(prepared(), self._send_follow_up, record, limit=self.caps.parallel_writes)
+        def send(write: _Write) -> None:
+            # On a worker thread: the tracker call only (fenced, retried); nothing touches the store.
+            try:
+                self._write(write.send)
+            except RunStopped:
+                halt.set()
+                raise
+
+        fan_out(prepared(), send, record, limit=self.caps.parallel_writes)
         if stopped:
             raise stopped[0]
-
-    def _send_follow_up(self, write: _Write) -> None:
-        """On a worker thread: the tracker call only (fenced, retried); nothing touches the store."""
-        self._write(write.send)
 
     def _follow_up_now(self, action: FollowUp) -> None:
         """One follow-up write on this thread (an adoption's fallback create)."""

@@ -10,17 +10,22 @@ the next run finishes without a duplicate ticket or a second transition.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from sync.core.model import Status
 from sync.core.tickets import Marker, TicketDraft, TicketKind, TicketRef
+from sync.errors import BudgetExhausted, PmsyncError, TrackerError
 from sync.pipeline import SyncOptions, SyncReport
 from sync.retry import RetryPolicy
 from sync.runtime import Runtime, open_runtime
+from sync.trackers.jira_tracker import JiraTracker
 from tests.fakes.jira_server import FakeJira, Fault, RunningFake, serve
 from tests.jira.corpus import write_config, write_corpus
 from tests.jira.support import TestClock, make_tracker
@@ -180,3 +185,73 @@ def test_remote_links_to_the_post_mortems_go_a_few_at_a_time_and_one_failing_fai
     linked = [ref for ref in refs if isinstance(ref, TicketRef) and fake.fake.issue(ref.key).remote_links]
     assert len(linked) == 7
     assert "remote link to the post-mortem not added" in caplog.text
+
+
+def refusing(built: Runtime, refuse: Callable[[int, TicketRef], PmsyncError | None]) -> None:
+    """Make the run's tracker refuse some transitions: ``refuse(n, ref)`` for the n-th call (from 1)."""
+    tracker = built.tracker
+    assert isinstance(tracker, JiraTracker)
+    original = tracker.transition
+    calls = itertools.count(1)
+    lock = threading.Lock()
+
+    def transition(ref: TicketRef, status: Status) -> None:
+        with lock:
+            n = next(calls)
+        error = refuse(n, ref)
+        if error is not None:
+            raise error
+        original(ref, status)
+
+    tracker.transition = transition  # type: ignore[method-assign]
+
+
+def test_a_refused_write_fails_its_item_alone(tmp_path: Path, fake: RunningFake) -> None:
+    paths = done_corpus(tmp_path / "docs")
+    built = runtime(tmp_path, fake, concurrency=4)
+    refused: set[str] = set()
+
+    def refuse(n: int, ref: TicketRef) -> PmsyncError | None:
+        if n in (3, 10):
+            refused.add(ref.key)
+            return TrackerError(f"{ref.key}: rejected (HTTP 400)", tracker="jira", op="transition")
+        return None
+
+    refusing(built, refuse)
+    try:
+        report = built.sync(paths, SyncOptions(max_creates=5000))
+    finally:
+        built.close()
+    assert report.applied is not None
+    assert len(report.applied.failures) == 2
+    assert all(any(f"{key}: rejected" in m for m in report.applied.failures.values()) for key in refused)
+    assert report.applied.transitioned == INCIDENTS * ITEMS - 2
+    assert report.applied.stopped is None
+    tasks = [issue for issue in fake.fake.issues.values() if issue.issuetype.name == "Task"]
+    assert {issue.key for issue in tasks if issue.status != "Done"} == refused
+
+
+def test_a_stop_met_by_one_writer_sends_nothing_more_and_records_what_was_in_flight(
+    tmp_path: Path, fake: RunningFake
+) -> None:
+    paths = done_corpus(tmp_path / "docs")
+    built = runtime(tmp_path, fake, concurrency=4)
+    resume = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+
+    def refuse(n: int, _ref: TicketRef) -> PmsyncError | None:
+        return BudgetExhausted("the tracker asks to wait past the budget", resume_at=resume) if n == 6 else None
+
+    refusing(built, refuse)
+    try:
+        report = built.sync(paths, SyncOptions(max_creates=5000))
+    finally:
+        built.close()
+    assert report.applied is not None and report.applied.stopped is not None
+    assert report.applied.failures == {}
+    moved = len(fake.fake.transitions_made)
+    assert 5 <= moved <= 5 + 3, "nothing is sent after the stop but what was already in flight"
+    assert report.applied.transitioned == moved, "every transition made is recorded"
+    again = sync(tmp_path, fake, paths, concurrency=4)
+    assert again.applied is not None and not again.applied.failures
+    assert again.applied.transitioned == INCIDENTS * ITEMS - moved
+    assert_all_done_once(fake.fake)
