@@ -237,6 +237,34 @@ def _hold(clock: SteppedClock, env: dict[str, str], pmsync: list[str]) -> None:
         print("released", file=sys.stderr)
 
 
+def follow_ups(n: int, latency: float) -> None:
+    """``--follow-ups``: a first sync of N items their documents mark Done, so each needs a
+    transition after its create (Jira creates issues open): ``[tracker] concurrency = 1`` beside
+    the default 4, each the whole ``pmsync sync`` as a process against the fake Jira Cloud with
+    ``latency`` per request. Printed, not written to the results file."""
+    incidents = max(1, n // ITEMS_PER_INCIDENT)
+    print(f"follow-up writes, N = {n:,} Done items, {latency * 1000:.0f} ms per request")
+    print("| concurrency | requests | transition posts | peak in flight | pmsync s | pmsync CPU s |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for concurrency in (1, 4):
+        with tempfile.TemporaryDirectory() as tmp, JiraBackend()._fake(latency, SteppedClock()) as running:
+            root, fake = Path(tmp), running.fake
+            for path in write_corpus(root / "docs", incidents=incidents, items=n // incidents):
+                path.write_text(path.read_text(encoding="utf-8").replace("| Open |", "| Done |"), encoding="utf-8")
+            config = write_config(root, running.url, lag=JiraBackend.lag)
+            text = config.read_text(encoding="utf-8").replace("max_creates = 5000", f"max_creates = {2 * n + 100}")
+            config.write_text(text.replace("[safety]", f"concurrency = {concurrency}\n[safety]"), encoding="utf-8")
+            env = {**os.environ, "PMSYNC_JIRA_TOKEN": fake.token, "PYTHONPATH": str(ROOT)}
+            fake.reset_counts()
+            seconds, cpu = _timed([sys.executable, "-m", "sync", "--config", str(config), "sync"], env)
+            posts = fake.requests["POST /rest/api/3/issue/{issueIdOrKey}/transitions"]
+            print(
+                f"| {concurrency} | {fake.total_requests():,} | {posts:,} | {fake.in_flight.peak} "
+                f"| {seconds:.1f} | {cpu:.1f} |",
+                flush=True,
+            )
+
+
 def _with_naive(row: Row, requests: int, seconds: float) -> Row:
     return Row(**{**row.__dict__, "naive": requests, "naive_seconds": seconds})
 
@@ -319,7 +347,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="of initial,idle,pull")
     parser.add_argument("--no-naive", action="store_true", help="time pmsync alone")
     parser.add_argument("--hold", action="store_true", help="keep the prepared state for re-timing idle syncs")
+    parser.add_argument("--follow-ups", action="store_true", help="only print serial vs parallel follow-up writes")
     args = parser.parse_args(argv)
+    if args.follow_ups:
+        for n in (int(s) for s in args.sizes.split(",")):
+            follow_ups(n, args.latency)
+        return 0
     scenarios = tuple(s for s in args.scenarios.split(",") if s)
     if unknown := set(scenarios) - set(SCENARIOS):
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")

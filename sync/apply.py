@@ -19,6 +19,11 @@ Lookups return every match: the oldest ticket is kept, the others are reported a
 Updates carry deltas. For every field pmsync writes, the store keeps the value it wrote; a field
 a person changed in the tracker since then is left alone and reported as a conflict.
 
+The follow-up phases (attaches, transitions, links: independent of each other) go through
+:func:`sync.fanout.fan_out`, ``capabilities.parallel_writes`` at a time: workers only send,
+this thread prepares each write and records each outcome in the plan's order, so the store is
+used from one thread (docs/architecture.md, "Follow-up writes in parallel").
+
 Each action is isolated: a :class:`PmsyncError` is recorded against its item (and persisted for
 the next run) and the loop goes on; :class:`RunStopped` (the run lock was lost, or a rate-limit
 wait would pass the run's budget) ends the loop cleanly with everything so far recorded; anything
@@ -31,7 +36,8 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, assert_never
 
@@ -72,6 +78,7 @@ from sync.errors import (
     TrackerUnavailable,
     WorkflowBlocked,
 )
+from sync.fanout import Outcome, fan_out
 from sync.retry import RetryPolicy
 from sync.store.repository import IntentClaim, IntentRow, NewTicket, SqlStateStore
 from sync.trackers.base import CreateResult, Tracker
@@ -80,6 +87,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 Creation = EnsureParent | CreateTicket
+FollowUp = LinkTickets | AttachToParent | TransitionTicket
 StateOnly = (UpsertIncident, ReportRemoved, RekeyItem)
 
 
@@ -226,7 +234,7 @@ class Applier:
         self.retry = retry
         self.run_id = run_id
         self.holder = holder
-        self.fence = fence
+        self.fence = _serialised(fence)
         self.result = ApplyResult()
         self.settler = IntentSettler(
             tracker, store, self.result, retry=retry, holder=holder, is_alive=is_alive, clock=clock
@@ -290,6 +298,11 @@ class Applier:
                     self._isolated([_owner_key(a) for a in batch], functools.partial(self._create_batch, batch))
                     index += len(batch)
                     continue
+                if isinstance(action, LinkTickets | AttachToParent | TransitionTicket):
+                    phase = self._phase(actions, index)
+                    self._follow_ups(phase)
+                    index += len(phase)
+                    continue
                 state_only = isinstance(action, StateOnly)
                 self._isolated([_owner_key(action)], functools.partial(self._dispatch, action), state_only=state_only)
                 index += 1
@@ -309,6 +322,17 @@ class Applier:
             batch.append(action)  # type: ignore[arg-type]
         return batch
 
+    def _phase(self, actions: Sequence[Action], start: int) -> list[FollowUp]:
+        """Consecutive follow-up writes of one kind: independent of each other (the planner puts
+        each kind in a phase of its own, after the creates they follow up)."""
+        kind = type(actions[start])
+        phase: list[FollowUp] = []
+        for action in actions[start:]:
+            if type(action) is not kind:
+                break
+            phase.append(action)  # type: ignore[arg-type]
+        return phase
+
     def _isolated(self, keys: list[str], step: Callable[[], None], *, state_only: bool = False) -> None:
         if self._auth_failed and not state_only:
             for key in keys:
@@ -318,20 +342,25 @@ class Applier:
             step()
         except RunStopped:
             raise
-        except TrackerAuthError as exc:
-            # Every further call would fail the same way and could lock the account.
-            self._auth_failed = exc.message
-            for key in keys:
-                self._fail(key, exc.message)
         except PmsyncError as exc:
+            self._conclude(keys, exc)
+            return
+        self._conclude(keys, None, state_only=state_only)
+
+    def _conclude(self, keys: list[str], error: PmsyncError | None, *, state_only: bool = False) -> None:
+        """Record how the step for ``keys`` went: its failure, or a success that clears an earlier one."""
+        if isinstance(error, TrackerAuthError):
+            # Every further call would fail the same way and could lock the account.
+            self._auth_failed = error.message
+        if error is not None:
             for key in keys:
-                self._fail(key, exc.message)
-        else:
-            for key in keys:
-                settled = key not in self.result.failures and key not in self.result.pending
-                if key in self._failed_before and not state_only and settled:
-                    self.store.clear_failure(key)
-                    self._failed_before.discard(key)
+                self._fail(key, error.message)
+            return
+        for key in keys:
+            settled = key not in self.result.failures and key not in self.result.pending
+            if key in self._failed_before and not state_only and settled:
+                self.store.clear_failure(key)
+                self._failed_before.discard(key)
 
     def _fail(self, key: str, message: str) -> None:
         log.error("%s: %s", key, message)
@@ -355,12 +384,8 @@ class Applier:
             case RekeyItem():
                 self.store.rekey_item(action.old_key, action.new_key)
                 log.info("Renumbered %s -> %s (ticket kept)", action.old_key, action.new_key)
-            case LinkTickets():
-                self._link(action)
-            case AttachToParent():
-                self._attach(action)
-            case TransitionTicket():
-                self._transition(action)
+            case LinkTickets() | AttachToParent() | TransitionTicket():
+                self._follow_up_now(action)
             case ReportRemoved():
                 self.result.removed.append(action.item_key)
                 where = f" (ticket {action.ticket.key} left as is)" if action.ticket else ""
@@ -548,9 +573,9 @@ class Applier:
         if create.item_key not in self.result.created and create.item_key not in self.result.recovered:
             return  # failed or pending: planned again (as a create) by the next run
         if self.caps.native_parent and not self.caps.parent_on_create:
-            self._attach(AttachToParent(item_key=create.item_key, incident_key=create.incident_key))
+            self._follow_up_now(AttachToParent(item_key=create.item_key, incident_key=create.incident_key))
         if create.then_status is not None:
-            self._transition(TransitionTicket(item_key=create.item_key, status=create.then_status))
+            self._follow_up_now(TransitionTicket(item_key=create.item_key, status=create.then_status))
 
     def _update(self, action: UpdateTicket) -> None:
         current = self._current.get(action.ref.id or "") or self._current.get(action.ref.key)
@@ -581,45 +606,163 @@ class Applier:
             written["body"] = written_body
         self.store.record_synced_fields(action.item_key, written)
 
-    def _link(self, action: LinkTickets) -> None:
-        a = self.store.ticket_for(action.a_key)
-        b = self.store.ticket_for(action.b_key)
-        if a is None or b is None or self.store.has_link(a, b):
+    # --- follow-up writes: attaches, transitions, links -----------------------------------------
+
+    def _follow_ups(self, phase: Sequence[FollowUp]) -> None:
+        """One phase of follow-up writes, ``caps.parallel_writes`` in flight at once: prepared and
+        recorded on this thread (the store stays single-threaded), sent from :mod:`sync.fanout`'s
+        workers. One item's failure is recorded for it alone; a stop (lock lost, budget spent)
+        sends nothing more, and what was in flight is still recorded before the run stops."""
+        stopped: list[RunStopped] = []
+        halt = threading.Event()  # set by the worker that meets a stop, before its outcome is recorded
+        scheduled: set[tuple[str, str]] = set()
+
+        def prepared() -> Iterator[_Write]:
+            for action in phase:
+                if halt.is_set():
+                    return
+                key = _owner_key(action)
+                if self._auth_failed:
+                    self._fail(key, f"skipped: {self._auth_failed}")
+                    continue
+                try:
+                    write = self._prepare(action, scheduled)
+                except RunStopped:
+                    raise
+                except PmsyncError as exc:
+                    self._conclude([key], exc)
+                    continue
+                if write is None:
+                    self._conclude([key], None)
+                else:
+                    yield write
+
+        def record(write: _Write, outcome: Outcome[None]) -> None:
+            try:
+                try:
+                    outcome.get()
+                except PmsyncError as exc:
+                    write.failed(exc)
+                    raise
+                write.done()
+            except RunStopped as exc:
+                stopped.append(exc)
+            except PmsyncError as exc:  # the write's, or the store's recording it (as in a serial run)
+                self._conclude([write.key], exc)
+            else:
+                self._conclude([write.key], None)
+
+        def send(write: _Write) -> None:
+            # On a worker thread: the tracker call only (fenced, retried); nothing touches the store.
+            try:
+                self._write(write.send)
+            except RunStopped:
+                halt.set()
+                raise
+
+        fan_out(prepared(), send, record, limit=self.caps.parallel_writes)
+        if stopped:
+            raise stopped[0]
+
+    def _follow_up_now(self, action: FollowUp) -> None:
+        """One follow-up write on this thread (an adoption's fallback create)."""
+        write = self._prepare(action, set())
+        if write is None:
             return
-        self._write(lambda: self.tracker.link(a, b, action.kind))
+        try:
+            self._write(write.send)
+        except PmsyncError as exc:
+            write.failed(exc)
+            raise
+        write.done()
+
+    def _prepare(self, action: FollowUp, scheduled: set[tuple[str, str]]) -> _Write | None:
+        """What to send for ``action`` and what to record after; ``None`` when nothing is to be
+        written. ``scheduled`` holds the pairs already being linked in this phase."""
+        key = _owner_key(action)
+        match action:
+            case LinkTickets():
+                a = self.store.ticket_for(action.a_key)
+                b = self.store.ticket_for(action.b_key)
+                if a is None or b is None:
+                    return None
+                pair = (min(a.key, b.key), max(a.key, b.key))
+                if pair in scheduled or self.store.has_link(a, b):
+                    return None
+                scheduled.add(pair)
+                send = functools.partial(self.tracker.link, a, b, action.kind)
+                return _Write(key, send, functools.partial(self._linked, a, b, action))
+            case AttachToParent():
+                child = self.store.ticket_for(action.item_key)
+                parent = self.store.ticket_for(action.incident_key)
+                if child is None or parent is None:
+                    return None  # not created (failed or pending): planned again with the create
+                send = functools.partial(self.tracker.attach, child, parent)
+                return _Write(key, send, functools.partial(self._attached, child, parent, action))
+            case TransitionTicket():
+                ref = self.store.ticket_for(action.item_key)
+                if ref is None:
+                    return None  # not created (failed or pending): planned again with the create
+                return _Write(
+                    key,
+                    functools.partial(self.tracker.transition, ref, action.status),
+                    functools.partial(self._transitioned, ref, action),
+                    functools.partial(self._not_transitioned, action),
+                )
+            case _:
+                assert_never(action)
+
+    def _linked(self, a: TicketRef, b: TicketRef, action: LinkTickets) -> None:
         if self.store.record_link(a, b):
             self.result.linked += 1
             log.info("Linked %s %s %s", a.key, action.kind.value, b.key)
 
-    def _attach(self, action: AttachToParent) -> None:
-        child = self.store.ticket_for(action.item_key)
-        parent = self.store.ticket_for(action.incident_key)
-        if child is None or parent is None:
-            return  # not created (failed or pending): planned again with the create
-        self._write(lambda: self.tracker.attach(child, parent))
+    def _attached(self, child: TicketRef, parent: TicketRef, action: AttachToParent) -> None:
         self.store.mark_attached(action.item_key)
         self.result.attached += 1
         log.info("Attached %s to %s", child.key, parent.key)
 
-    def _transition(self, action: TransitionTicket) -> None:
-        ref = self.store.ticket_for(action.item_key)
-        if ref is None:
-            return  # not created (failed or pending): planned again with the create
-        try:
-            self._write(lambda: self.tracker.transition(ref, action.status))
-        except WorkflowBlocked:
-            # Trying again changes nothing until the workflow or the document does: the status
-            # stays owed, and is tried again when the document's status changes or on a later day.
-            self.store.mark_blocked(action.item_key, action.status, self._today)
-            raise
-        except PmsyncError:
-            # The document's status was recorded with the plan: forget it, or the next run would
-            # see nothing new in the document and never try this transition again.
-            self.store.forget_doc_status(action.item_key)
-            raise
+    def _transitioned(self, ref: TicketRef, action: TransitionTicket) -> None:
         self.store.clear_pending_status(action.item_key)
         self.result.transitioned += 1
         log.info("Moved %s to %s for %s", ref.key, action.status.value, action.item_key)
+
+    def _not_transitioned(self, action: TransitionTicket, error: PmsyncError) -> None:
+        if isinstance(error, WorkflowBlocked):
+            # Trying again changes nothing until the workflow or the document does: the status
+            # stays owed, and is tried again when the document's status changes or on a later day.
+            self.store.mark_blocked(action.item_key, action.status, self._today)
+        else:
+            # The document's status was recorded with the plan: forget it, or the next run would
+            # see nothing new in the document and never try this transition again.
+            self.store.forget_doc_status(action.item_key)
+
+
+def _nothing_to_undo(_error: PmsyncError) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class _Write:
+    """A follow-up write prepared on apply's thread: the tracker call (made by a worker), what to
+    record once it succeeded and what to keep when it failed (both on apply's thread)."""
+
+    key: str
+    send: Callable[[], None]
+    done: Callable[[], None]
+    failed: Callable[[PmsyncError], None] = _nothing_to_undo
+
+
+def _serialised(fence: Callable[[], None]) -> Callable[[], None]:
+    """The fence as follow-up writers on several threads call it: one at a time (on PostgreSQL it
+    asks the lock's own database session, which takes one query at a time)."""
+    lock = threading.Lock()
+
+    def fenced() -> None:
+        with lock:
+            fence()
+
+    return fenced
 
 
 def _new_ticket(action: Creation, draft: TicketDraft, ref: TicketRef, caps: Capabilities) -> NewTicket:

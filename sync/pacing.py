@@ -5,12 +5,18 @@ headers (``Retry-After``; ``X-RateLimit-Remaining: 0`` until ``X-RateLimit-Reset
 waits past the run's budget: instead it raises :class:`sync.errors.BudgetExhausted` naming when
 to resume, and the run stops cleanly with everything so far recorded. Clock and sleep are
 injected, so tests run in zero time.
+
+Thread-safe: apply's follow-up writes may be in flight from a few threads at once
+(:mod:`sync.fanout`). Their state is shared, so a window one thread learns (a 429's
+``Retry-After``) holds every thread's next request until it has passed, and spaced writes take
+their turns one after another. Nobody sleeps while holding the lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import threading
 import time
 from collections.abc import Callable, Mapping
 
@@ -90,6 +96,7 @@ class BudgetPacer:
         self._deadline = clock() + dt.timedelta(seconds=budget_seconds)
         self._last_write: dt.datetime | None = None
         self._blocked_until: dt.datetime | None = None
+        self._lock = threading.Lock()
         self.waited = 0.0
 
     @property
@@ -99,22 +106,31 @@ class BudgetPacer:
 
     def before_request(self, *, write: bool) -> None:
         """Wait for a learnt rate-limit window and, for writes, the spacing interval."""
-        now = self._clock()
-        until = self._blocked_until
-        if write and self._last_write is not None and self._min_write_interval:
-            spaced = self._last_write + dt.timedelta(seconds=self._min_write_interval)
-            until = spaced if until is None or spaced > until else until
-        if until is not None and until > now:
+        with self._lock:
+            now = self._clock()
+            until = now if self._blocked_until is None else max(now, self._blocked_until)
+            if write:
+                if self._last_write is not None and self._min_write_interval:
+                    until = max(until, self._last_write + dt.timedelta(seconds=self._min_write_interval))
+                self._last_write = until  # taken now, so the next writer queues behind this one
+        while until > now:
             self._wait_until(until, now)
-        if write:
-            self._last_write = self._clock()
+            with self._lock:
+                # Another thread may have met a 429 meanwhile: its window holds this request too.
+                blocked = self._blocked_until
+                if blocked is None or blocked <= until:
+                    return
+                now, until = self._clock(), blocked
+                if write and self._last_write is not None and until > self._last_write:
+                    self._last_write = until
 
     def observe(self, headers: Mapping[str, str]) -> None:
-        """Remember a window to wait out before the next request."""
-        now = self._clock()
-        until = window_end(headers, now)
-        if until is not None and (self._blocked_until is None or until > self._blocked_until):
-            self._blocked_until = until
+        """Remember a window to wait out before the next request (every thread's)."""
+        with self._lock:
+            now = self._clock()
+            until = window_end(headers, now)
+            if until is not None and (self._blocked_until is None or until > self._blocked_until):
+                self._blocked_until = until
 
     def wait(self, seconds: float) -> None:
         """Sleep ``seconds``, or stop the run when that passes the budget."""
@@ -131,4 +147,5 @@ class BudgetPacer:
         seconds = (until - now).total_seconds()
         if seconds > 0:
             self._sleep(seconds)
-            self.waited += seconds
+            with self._lock:
+                self.waited += seconds

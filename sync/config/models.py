@@ -44,6 +44,8 @@ from sync.errors import ConfigError
 log = logging.getLogger(__name__)
 
 DEFAULT_STATE_URL = "sqlite:///pmsync.db"
+DEFAULT_JIRA_CONCURRENCY = 4
+MAX_JIRA_CONCURRENCY = 8  # a few in flight: Jira's rate limits are per account, shared with its people
 _ENV_NAME = r"^[A-Z][A-Z0-9_]*$"
 _WEEKDAYS = {name: index for index, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
 
@@ -241,6 +243,12 @@ class JiraTrackerSettings(_RemoteTrackerSettings):
         default=False,
         description="Transition an issue to done (won't do) when its document newly marks the item so.",
     )
+    concurrency: int = Field(
+        default=DEFAULT_JIRA_CONCURRENCY,
+        ge=1,
+        le=MAX_JIRA_CONCURRENCY,
+        description="Independent follow-up writes (transitions, links, remote links) in flight at once.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -295,6 +303,17 @@ class GitHubTrackerSettings(_RemoteTrackerSettings):
     writes_per_minute: int = Field(default=80, ge=1, le=80, description="GitHub's secondary limit: at most 80.")
     writes_per_hour: int = Field(default=500, ge=1, le=500, description="GitHub's secondary limit: at most 500.")
     write_interval_seconds: float = Field(default=1.0, ge=0.0, description="Pause between writes (GitHub: >= 1 s).")
+    concurrency: int = Field(default=1, description="Writes in flight at once: GitHub takes one at a time.")
+
+    @field_validator("concurrency")
+    @classmethod
+    def _serial(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError(
+                "must be 1 for GitHub: its secondary-limit guidance asks for serial writes (one request at a "
+                "time, not several at once); the pace is set by writes_per_minute and write_interval_seconds"
+            )
+        return value
 
     @field_validator("api_url")
     @classmethod

@@ -191,6 +191,9 @@ class Capabilities:
     - ``pull_spans_scopes``: one ``changed_since`` pass over the default scope (``None``) already
       delivers the tickets of every scope (Jira's JQL spans projects), so pull asks for no other;
       otherwise pull walks each scope the state knows (GitHub: one repository at a time).
+    - ``parallel_writes``: how many independent follow-up writes (attaches, transitions, links)
+      apply may have in flight at once (:mod:`sync.fanout`); 1: one after another. Jira takes
+      ``[tracker] concurrency``; GitHub's secondary-limit guidance asks for serial writes.
     """
 
     native_due_date: bool
@@ -204,10 +207,13 @@ class Capabilities:
     search_lag_seconds: float = 60.0
     title_limit: int = 255
     pull_spans_scopes: bool = False
+    parallel_writes: int = 1
 
     def __post_init__(self) -> None:
         if self.max_batch < 1:
             raise ValueError("max_batch must be at least 1")
+        if self.parallel_writes < 1:
+            raise ValueError("parallel_writes must be at least 1")
         if self.search_lag_seconds < 0:
             raise ValueError("search_lag_seconds must not be negative")
 

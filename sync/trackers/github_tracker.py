@@ -239,6 +239,8 @@ class GitHubTracker:
             consistent_lookup=True,
             search_lag_seconds=60.0,
             title_limit=256,
+            # GitHub's secondary-limit guidance: one write at a time, never several at once.
+            parallel_writes=1,
         )
 
     def find_by_markers(self, markers: Sequence[Marker]) -> Mapping[Marker, list[TicketRef]]:

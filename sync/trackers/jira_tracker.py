@@ -29,11 +29,13 @@ How each protocol call maps to Jira, and why:
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
 import re
+import threading
 import zoneinfo
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +60,7 @@ from sync.core.tickets import (
     TicketRef,
 )
 from sync.errors import ConfigError, TrackerError, TrackerNotFound, TrackerUnavailable, WorkflowBlocked
+from sync.fanout import Outcome, fan_out
 from sync.trackers.base import CreateResult, Pacer
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_http import NAME, Deployment, JiraAuth, JiraHttp, describe_errors
@@ -106,6 +109,7 @@ class JiraMapping:
     extra_fields: Mapping[str, Any] = field(default_factory=dict)
     epic_link_field: str | None = None
     wont_do_resolution: str = "Won't Do"
+    concurrency: int = 1  # independent writes in flight at once ([tracker] concurrency)
 
 
 def _jira_time(value: str | None) -> dt.datetime | None:
@@ -121,6 +125,15 @@ def _preferred_wont_do(resolutions: Sequence[str]) -> str:
         if name.replace("\u2019", "'").casefold() == "won't do":
             return name
     return resolutions[0] if resolutions else "Won't Do"
+
+
+def _warn_unlinked(created: tuple[TicketRef, TicketDraft], outcome: Outcome[None]) -> None:
+    """In the create step the issue exists whatever happens to its remote link: a failed link is
+    a warning, not a failed create (which would make apply look for a duplicate)."""
+    try:
+        outcome.get()
+    except TrackerError as error:
+        log.warning("%s: remote link to the post-mortem not added: %s", created[0].key, error)
 
 
 def _label(text: str) -> str:
@@ -182,6 +195,13 @@ class JiraTracker:
         self._mapping = mapping
         self._pacer = pacer
         self._clock = clock
+        # Apply sends independent writes from a few threads (capabilities.parallel_writes): the
+        # caches below are shared by them. ``_lock`` guards reads and writes of them and is never
+        # held over a request; ``_loading`` is held over the requests that fill a cache once per
+        # run (field ids, the account's zone, an owner's account), so a second thread waits for
+        # the answer instead of asking again: the same requests as one thread would send.
+        self._lock = threading.Lock()
+        self._loading = threading.RLock()
         self._users: dict[str, str | None] = {}  # an e-mail a draft named -> accountId / user name, per run
         self._users_back: dict[str, str] = {}
         self._field_ids: dict[str, str] | None = None
@@ -189,8 +209,10 @@ class JiraTracker:
         # Ids this instance wrote lately, with when: Cloud's search reconciles them
         # (read-after-write), so a pull or lookup right after a write sees it despite index lag.
         self._written: dict[str, dt.datetime] = {}
-        # The workflows walked in this run, per (project, issue type): what each status offers.
-        self._workflows: dict[tuple[str, str], WorkflowGraph] = {}
+        # The workflows walked in this run, per (project, issue type): what each status offers,
+        # and a gate that makes a workflow's first walk alone: the walks after it start from
+        # what it learnt (a blocked workflow costs one exploration, not one per thread).
+        self._workflows: dict[tuple[str, str], tuple[WorkflowGraph, threading.Lock]] = {}
 
     @classmethod
     def from_settings(
@@ -225,6 +247,7 @@ class JiraTracker:
             extra_fields=dict(settings.fields),
             epic_link_field=settings.epic_link_field,
             wont_do_resolution=_preferred_wont_do(settings.wont_do_resolutions),
+            concurrency=settings.concurrency,
         )
         return cls(client, mapping, pacer, clock)
 
@@ -258,6 +281,7 @@ class JiraTracker:
             search_lag_seconds=self._mapping.search_lag_seconds,
             title_limit=TITLE_LIMIT,
             pull_spans_scopes=True,
+            parallel_writes=self._mapping.concurrency,
         )
 
     @property
@@ -315,7 +339,8 @@ class JiraTracker:
             kind = TicketKind.INCIDENT
         assignee_json = fields.get("assignee") or {}
         account = assignee_json.get("accountId") or assignee_json.get("name")
-        assignee = self._users_back.get(account, account) if account else None
+        with self._lock:
+            assignee = self._users_back.get(account, account) if account else None
         parent = self._parent_of(fields)
         description = fields.get("description")
         body = from_adf(description) if self.deployment == "cloud" else from_wiki(description)
@@ -430,14 +455,16 @@ class JiraTracker:
 
     def _wrote(self, ident: str | None) -> None:
         if ident:
-            self._written[ident] = self._clock()
+            with self._lock:
+                self._written[ident] = self._clock()
 
     def _recent_writes(self) -> list[int]:
         """The ids written within the lag bound, newest 50 (Jira's limit for ``reconcileIssues``)."""
         horizon = self._clock() - dt.timedelta(seconds=self._mapping.search_lag_seconds)
-        for ident in [i for i, when in self._written.items() if when < horizon]:
-            del self._written[ident]
-        return [int(i) for i in list(self._written)[-RECONCILE_LIMIT:] if i.isdigit()]
+        with self._lock:
+            for ident in [i for i, when in self._written.items() if when < horizon]:
+                del self._written[ident]
+            return [int(i) for i in list(self._written)[-RECONCILE_LIMIT:] if i.isdigit()]
 
     def find_by_markers(self, markers: Sequence[Marker]) -> Mapping[Marker, list[TicketRef]]:
         wanted = list(dict.fromkeys(markers))
@@ -457,10 +484,11 @@ class JiraTracker:
     # --- pull --------------------------------------------------------------------------------------
 
     def _account_zone(self) -> str:
-        if self._zone is None:
-            me = self._client.request("GET", "/myself", op="pull")
-            self._zone = str((me or {}).get("timeZone") or "UTC")
-        return self._zone
+        with self._loading:
+            if self._zone is None:
+                me = self._client.request("GET", "/myself", op="pull")
+                self._zone = str((me or {}).get("timeZone") or "UTC")
+            return self._zone
 
     def changed_since(self, cursor: str | None, scope: str | None) -> ChangedPage:
         """JQL spans projects, so the default scope (``None``) is the whole site: one query per
@@ -522,10 +550,11 @@ class JiraTracker:
     def _field_id(self, name_or_id: str) -> str:
         if re.fullmatch(r"customfield_\d+|[a-z]+", name_or_id):
             return name_or_id
-        if self._field_ids is None:
-            answer = self._client.request("GET", "/field", op="fields")
-            self._field_ids = {str(f["name"]).casefold(): str(f["id"]) for f in answer or []}
-        found = self._field_ids.get(name_or_id.casefold())
+        with self._loading:
+            if self._field_ids is None:
+                answer = self._client.request("GET", "/field", op="fields")
+                self._field_ids = {str(f["name"]).casefold(): str(f["id"]) for f in answer or []}
+            found = self._field_ids.get(name_or_id.casefold())
         if found is None:
             raise TrackerError(
                 f"no field named {name_or_id!r}",
@@ -541,10 +570,14 @@ class JiraTracker:
         ids come in several); only an e-mail address is looked up, once per run. A lookup that
         finds no single user leaves the ticket unassigned with a warning: an owner never blocks
         a create."""
-        if who in self._users:
-            return self._users[who]
         if not _EMAIL.fullmatch(who):
             return who
+        with self._loading:
+            return self._look_up_account(who)
+
+    def _look_up_account(self, who: str) -> str | None:
+        if who in self._users:
+            return self._users[who]
         params = {"query": who} if self.deployment == "cloud" else {"username": who}
         try:
             users = self._client.request("GET", "/user/search", op="assign", params=params) or []
@@ -563,8 +596,9 @@ class JiraTracker:
             self._users[who] = None
             return None
         account = str(users[0].get("accountId") if self.deployment == "cloud" else users[0].get("name"))
-        self._users[who] = account
-        self._users_back[account] = who
+        with self._lock:
+            self._users[who] = account
+            self._users_back[account] = who
         return account
 
     def _user_json(self, account: str) -> dict[str, str]:
@@ -662,21 +696,21 @@ class JiraTracker:
                     results[n] = error
                 return [r for r in results if r is not None]
             self._record_bulk(answer or {}, drafts, positions, results, refused_for_assignee)
-        for draft, result in zip(drafts, results, strict=True):
-            if draft.document_url and isinstance(result, TicketRef):
-                self._link_document(result, draft)
+        # The remote links to the post-mortems do not depend on each other: a few at once.
+        linked = [
+            (result, draft)
+            for draft, result in zip(drafts, results, strict=True)
+            if draft.document_url and isinstance(result, TicketRef)
+        ]
+        fan_out(linked, self._link_document, _warn_unlinked, limit=self._mapping.concurrency, name="jira-remotelink")
         return [r for r in results if r is not None]
 
-    def _link_document(self, ref: TicketRef, draft: TicketDraft) -> None:
-        # In the create step: the issue exists whatever happens here, so a failed link is a
-        # warning, not a failed create (which would make apply look for a duplicate).
+    def _link_document(self, created: tuple[TicketRef, TicketDraft]) -> None:
+        ref, draft = created
         assert draft.document_url is not None
-        try:
-            # An incident's title already names its post-mortem: say so once.
-            named = re.search(r"post-?mortem", draft.title, re.IGNORECASE) is not None
-            self.add_document_link(ref, draft.document_url, draft.title if named else f"Post-mortem: {draft.title}")
-        except TrackerError as error:
-            log.warning("%s: remote link to the post-mortem not added: %s", ref.key, error)
+        # An incident's title already names its post-mortem: say so once.
+        named = re.search(r"post-?mortem", draft.title, re.IGNORECASE) is not None
+        self.add_document_link(ref, draft.document_url, draft.title if named else f"Post-mortem: {draft.title}")
 
     def _record_bulk(
         self,
@@ -751,12 +785,21 @@ class JiraTracker:
         current = self.get(ref)
         if current.status is status:
             return
-        ident = ref.id or ref.key
         fields: Mapping[str, Any] = (current.raw or {}).get("fields") or {}
         node = StatusNode.from_json(fields.get("status") or {})
         project = (fields.get("project") or {}).get("key") or current.scope or self._mapping.project
         issuetype = str((fields.get("issuetype") or {}).get("name") or "?")
-        graph = self._workflows.setdefault((project, issuetype), WorkflowGraph())
+        with self._lock:
+            graph, gate = self._workflows.setdefault((project, issuetype), (WorkflowGraph(), threading.Lock()))
+            first = not graph.offered
+        with gate if first else contextlib.nullcontext():
+            self._walk(ref, status, node, project, issuetype, graph)
+
+    def _walk(
+        self, ref: TicketRef, status: Status, node: StatusNode, project: str, issuetype: str, graph: WorkflowGraph
+    ) -> None:
+        """The steps from ``node`` towards ``status``, learning ``graph`` on the way."""
+        ident = ref.id or ref.key
         category = _TARGET_CATEGORY[status]
         wanted = {Status.DONE, Status.WONT_DO} if category == "done" else {status}
 
@@ -765,7 +808,9 @@ class JiraTracker:
 
         start = node
         for _ in range(MAX_STEPS):
-            if not graph.known(node.id) or graph.next_step(node.id, goal, category) is not None:
+            with self._lock:
+                read = not graph.known(node.id) or graph.next_step(node.id, goal, category) is not None
+            if read:
                 answer = self._client.request(
                     "GET",
                     f"/issue/{ident}/transitions",
@@ -773,10 +818,12 @@ class JiraTracker:
                     subject=ref.key,
                     params={"expand": "transitions.fields"},
                 )
-                graph.learn(node, parse_transitions(answer))
-            step = graph.next_step(node.id, goal, category)
-            if step is None:
-                raise self._blocked(ref, project, issuetype, graph, start, node, category)
+                with self._lock:
+                    graph.learn(node, parse_transitions(answer))
+            with self._lock:
+                step = graph.next_step(node.id, goal, category)
+                if step is None:
+                    raise self._blocked(ref, project, issuetype, graph, start, node, category)
             final = goal(step.to)
             body: dict[str, Any] = {"transition": {"id": step.id}}
             resolution = self._resolution(step, status) if final else None

@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 import httpx
 from werkzeug.datastructures import Headers
 
+from tests.fakes.in_flight import InFlight
 from tests.fakes.openapi_check import SpecChecker, SpecRequest, SpecResponse
 
 UTC = dt.UTC
@@ -196,6 +197,7 @@ class FakeGitHub:
         self.writes: deque[float] = deque()
         self.last_write: float | None = None
         self.pacing_violations: list[str] = []
+        self.in_flight = InFlight()  # its peak stays 1: pmsync never has two requests out at once
         self.counter: Counter[str] = Counter()
         self.statuses: Counter[int] = Counter()
         self.faults: deque[Fault] = deque()
@@ -339,6 +341,10 @@ class FakeGitHub:
     # --- request handling -------------------------------------------------------------------
 
     def handle(self, h: BaseHTTPRequestHandler) -> None:
+        with self.in_flight:
+            self._answer(h)
+
+    def _answer(self, h: BaseHTTPRequestHandler) -> None:
         split = urlsplit(h.path)
         path = split.path  # still percent-encoded: a label name may hold a '/'
         if self.path_prefix and path.startswith(self.path_prefix):

@@ -32,8 +32,10 @@ screen's fields under ``expand=transitions.fields``.
 Faults: :meth:`FakeJira.inject` queues a fault for the next matching request; :meth:`chaos`
 turns a share of all answers into faults at random (seeded). ``drop`` closes the connection
 without an answer (what a client sees after its read time-out); ``commit_drop`` does the work
-(a create commits) and then drops. ``latency`` sleeps before every answer (benchmarks only).
-:attr:`FakeJira.requests` counts requests per ``METHOD /route/template``.
+(a create commits) and then drops. ``latency`` sleeps before every answer (benchmarks, and tests
+that need requests to overlap). :attr:`FakeJira.requests` counts requests per ``METHOD
+/route/template``; :attr:`FakeJira.in_flight` how many are answered at once (its ``peak``), and
+:attr:`FakeJira.exchanges` lists each request's arrival on ``clock``, route and answer status.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import ZoneInfo
 
+from tests.fakes.in_flight import InFlight
 from tests.fakes.openapi_check import Description, SpecRequest, SpecResponse
 
 SPEC = Path(__file__).resolve().parent / "specs" / "jira-platform.prism-compat.openapi.json"
@@ -227,6 +230,15 @@ class Fault:
     reason: str = "jira-burst-based"
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """One request as the fake saw it: when it arrived (on the fake's clock), where, the answer's status."""
+
+    arrived: dt.datetime
+    route: str
+    status: int
+
+
 class HttpError(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(status)
@@ -295,6 +307,8 @@ class FakeJira:
         self.create_screen_missing: set[str] = set()  # system fields absent from the create screen
         self.time_zone = "UTC"  # the API account's profile zone, in which JQL reads dates
         self.requests: Counter[str] = Counter()
+        self.in_flight = InFlight()
+        self.exchanges: list[Exchange] = []
         # Called with the route after each request was handled, before its answer is sent: a test
         # can SIGKILL the client at a chosen request, e.g. right after a create committed.
         self.on_request: Callable[[str], None] | None = None
@@ -327,6 +341,8 @@ class FakeJira:
     def reset_counts(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.exchanges.clear()
+            self.in_flight.reset()
 
     def issue(self, key_or_id: str) -> FakeIssue:
         with self._lock:
@@ -710,10 +726,15 @@ class FakeJira:
 
     def handle(self, method: str, target: str, headers: dict[str, str], body: bytes | None) -> Answer:
         """Answer one HTTP request (called by the server thread)."""
-        answer = self._handle(method, target, headers, body)
+        arrived = self.clock()
+        with self.in_flight:
+            answer = self._handle(method, target, headers, body)
+        found = self.route_of(method, urlsplit(target).path)
+        route = found[0] if found else f"{method} {target}"
+        with self._lock:
+            self.exchanges.append(Exchange(arrived, route, answer.status))
         if self.on_request is not None:
-            found = self.route_of(method, urlsplit(target).path)
-            self.on_request(found[0] if found else f"{method} {target}")
+            self.on_request(route)
         return answer
 
     def _handle(self, method: str, target: str, headers: dict[str, str], body: bytes | None) -> Answer:

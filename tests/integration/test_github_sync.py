@@ -71,6 +71,19 @@ def test_120_items_then_a_resync_that_creates_nothing(fake: FakeGitHub, tmp_path
     print(f"writes: {writes}, simulated minutes: {(fake.clock.now() - began).total_seconds() / 60:.0f}")
 
 
+def test_follow_up_writes_stay_serial_on_github(fake: FakeGitHub, tmp_path: Path) -> None:
+    # Attaches (sub-issues) and closes follow the creates: GitHub's secondary-limit guidance asks
+    # for serial writes, so never two requests at once, and no secondary-limit violation.
+    config = write_project(tmp_path, fake, incidents=6)
+    for doc in (tmp_path / "docs").glob("*.md"):
+        doc.write_text(doc.read_text(encoding="utf-8").replace("| P2 | Open |", "| P2 | Done |"), encoding="utf-8")
+    report = sync(config, fake)
+    assert report.applied is not None and not report.applied.failures, report.applied.failures
+    assert report.applied.attached == 18 and report.applied.transitioned == 6
+    assert fake.in_flight.peak == 1
+    assert_clean(fake)
+
+
 @pytest.mark.parametrize("incidents", [2, 12])
 def test_idle_resync_costs_one_304_per_repository(fake: FakeGitHub, tmp_path: Path, incidents: int) -> None:
     fake.add_repo("acme/search")

@@ -470,6 +470,7 @@ def test_from_settings_cloud_and_data_center(
     pacer = RecordingPacer(clock)
     cloud_tracker = JiraTracker.from_settings(_settings(url=cloud.url), http=http, pacer=pacer, clock=clock)
     assert cloud_tracker.capabilities.search_lag_seconds == 180.0
+    assert cloud_tracker.capabilities.parallel_writes == 4  # [tracker] concurrency's default
     assert isinstance(cloud_tracker.create_many([draft(1)])[0], TicketRef)
     dc_tracker = JiraTracker.from_settings(
         _settings(url=dc.url, deployment="datacenter", email=None, search_lag_seconds=30, epic_link_field="Epic Link"),
@@ -478,6 +479,8 @@ def test_from_settings_cloud_and_data_center(
         clock=clock,
     )
     assert dc_tracker.capabilities.search_lag_seconds == 30
+    serial = JiraTracker.from_settings(_settings(url=cloud.url, concurrency=1), http=http, pacer=pacer, clock=clock)
+    assert serial.capabilities.parallel_writes == 1
     parent = dc_tracker.create_many([incident()])[0]
     child = dc_tracker.create_many([draft(1, parent=parent)])[0]
     assert isinstance(child, TicketRef)

@@ -320,6 +320,33 @@ def test_error_lines(tmp_path: Path, text: str, expected: str) -> None:
     assert any(line.startswith(expected) for line in lines), lines
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (JIRA + "concurrency = 0\n", "[tracker] concurrency: input should be greater than or equal to 1"),
+        (JIRA + "concurrency = 9\n", "[tracker] concurrency: input should be less than or equal to 8"),
+        (
+            GITHUB + "concurrency = 2\n",
+            "[tracker] concurrency: must be 1 for GitHub: its secondary-limit guidance asks for serial writes",
+        ),
+        ('[tracker]\nkind = "local"\nconcurrency = 2\n', "[tracker] concurrency: extra inputs are not permitted"),
+    ],
+)
+def test_concurrency_outside_what_the_tracker_allows_is_located(tmp_path: Path, text: str, expected: str) -> None:
+    lines = problems(tmp_path, text, {"PMSYNC_JIRA_TOKEN": TOKEN, "PMSYNC_GITHUB_TOKEN": TOKEN})
+    assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_concurrency_defaults_to_a_few_writes_on_jira_and_one_on_github(tmp_path: Path) -> None:
+    env = {"PMSYNC_JIRA_TOKEN": TOKEN, "PMSYNC_GITHUB_TOKEN": TOKEN}
+    jira = load_text(tmp_path, JIRA, env).tracker
+    github = load_text(tmp_path, GITHUB, env).tracker
+    assert isinstance(jira, JiraTrackerSettings) and jira.concurrency == 4
+    assert isinstance(github, GitHubTrackerSettings) and github.concurrency == 1
+    tuned = load_text(tmp_path, JIRA + "concurrency = 8\n", env).tracker
+    assert isinstance(tuned, JiraTrackerSettings) and tuned.concurrency == 8
+
+
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     text = JIRA + 'projct = "X"\n[due_dates]\np1_days = 0\n[state]\nurl = "ftp://x"\n'
     lines = problems(tmp_path, text, {"PMSYNC_JIRA_TOKEN": TOKEN})

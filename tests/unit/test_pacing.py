@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
@@ -142,3 +143,46 @@ def test_requests_left() -> None:
     assert requests_left({"X-RateLimit-Remaining": "4999"}) == 4999
     assert requests_left({"x-ratelimit-remaining": "n/a"}) is None
     assert requests_left({}) is None
+
+
+def test_a_window_learnt_while_another_thread_waits_holds_that_thread_too() -> None:
+    # Apply's follow-up writes run on a few threads: a 429 one of them meets must hold the others,
+    # even one already waiting out a shorter window.
+    time = Time()
+    sleeping, extended = threading.Event(), threading.Event()
+
+    def sleep(seconds: float) -> None:
+        time.sleep(seconds)
+        if len(time.slept) == 1:
+            sleeping.set()
+            assert extended.wait(5)
+
+    paced = BudgetPacer(clock=time.clock, sleep=sleep, budget_seconds=600)
+    paced.observe({"Retry-After": "10"})
+    waiter = threading.Thread(target=paced.before_request, kwargs={"write": True})
+    waiter.start()
+    assert sleeping.wait(5)
+    paced.observe({"Retry-After": "30"})  # learnt by another thread, 10 s in
+    extended.set()
+    waiter.join(5)
+    assert time.slept == [10.0, 30.0]
+    paced.before_request(write=False)
+    assert time.slept == [10.0, 30.0]  # the window is over for everyone
+
+
+def test_spaced_writes_from_several_threads_take_turns() -> None:
+    time = Time()
+    lock = threading.Lock()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        with lock:
+            slept.append(seconds)  # the clock stands still: every writer asked at the same moment
+
+    paced = BudgetPacer(clock=time.clock, sleep=sleep, min_write_interval=2.0, budget_seconds=600)
+    writers = [threading.Thread(target=paced.before_request, kwargs={"write": True}) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(5)
+    assert sorted(slept) == [2.0, 4.0, 6.0]  # one goes at once, the others queue two seconds apart
