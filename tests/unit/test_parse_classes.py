@@ -863,3 +863,17 @@ def test_the_writers_admitting_a_mistake_is_no_obligation() -> None:
 
     assert not reads_as_action("However, I must admit a mistake: I did not apply the changes at once.")
     assert reads_as_action("We must rotate the keys every quarter.")
+
+
+def test_ticket_link_lines_in_the_action_section_are_its_items() -> None:
+    found = items(
+        "[OPS41](https://boards.example.com/c/x1) - Retry webhooks on timeout\n\n"
+        "[OPS42](https://boards.example.com/c/x2)\n"
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("OPS41 - Retry webhooks on timeout", "high"),
+        ("OPS42", "high"),
+    ]
+    # A link with words for its text opens prose, not a ticket; nor does a key joined to a sentence.
+    assert items("[Thread in #support](https://chat.example.com/t/1)\n") == ()
+    assert items("[OPS41](https://boards.example.com/c/x1) was where it started.\n") == ()

@@ -1322,6 +1322,23 @@ def _described_references(rows: Sequence[Node]) -> bool:
     return bool(firsts) and all(_DESCRIBED_REFERENCE.match(text) for text in firsts)
 
 
+# The text of a link naming a ticket by its key: "KM620", "22Q2-31", "#41" (one token holding a digit).
+_KEY_TEXT = re.compile(r"^[\w.#/-]{0,20}\d[\w.#/-]{0,20}$")
+_AFTER_KEY = re.compile(r"^(?:\s*[:\-–—|]\s+\S|\s*$)")
+
+
+def _leads_with_ticket(rendered: Inline) -> bool:
+    """A line that opens with a link to a ticket by its key, alone or followed by a dash and what the
+    ticket is for ("[KM620](…) - upgrade fails"): the way trackers' items are listed, one a line."""
+    if not rendered.links or rendered.links[0].start != 0:
+        return False
+    link = rendered.links[0]
+    key = link.text.strip()
+    if not (_KEY_TEXT.match(key) or is_ticketish_text(key)) or not link.url.startswith(("http://", "https://")):
+        return False
+    return bool(_AFTER_KEY.match(rendered.text[link.end :]))
+
+
 def _plain_item(rendered: Inline) -> bool:
     """Whether a plain line (no bullet) reads as an action item rather than prose about one."""
     text = rendered.text.strip()
@@ -1329,6 +1346,8 @@ def _plain_item(rendered: Inline) -> bool:
         return False
     if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
         return True  # "**Monitoring**: alert on queue depth"
+    if _leads_with_ticket(rendered):
+        return True
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
 
 
