@@ -877,3 +877,41 @@ def test_ticket_link_lines_in_the_action_section_are_its_items() -> None:
     # A link with words for its text opens prose, not a ticket; nor does a key joined to a sentence.
     assert items("[Thread in #support](https://chat.example.com/t/1)\n") == ()
     assert items("[OPS41](https://boards.example.com/c/x1) was where it started.\n") == ()
+
+
+def test_a_bold_title_takes_ongoing_work_from_the_words_under_it() -> None:
+    found = items(
+        "We have identified several areas to improve:\n\n"
+        "1. **Cache warm-up**\n   - We are testing a warm-up job before each deploy.\n"
+        "2. **Paging policy**\n   - We will page the secondary on a missed ack.\n"
+        "3. **Load tests**\n   - Running load tests on staging.\n",
+        "## Looking ahead",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Cache warm-up", Status.IN_PROGRESS),
+        ("Paging policy", Status.OPEN),
+        ("Load tests", Status.OPEN),
+    ]
+
+
+def test_a_section_that_also_names_lessons_does_not_continue_the_action_section() -> None:
+    body = "- Add an alert on lag\n\n## {title}\n\nThe staging setup needs to mirror production more closely.\n"
+    after = items(body.format(title="Further Hardening and Learnings"), "## Corrective Actions")
+    assert [i.text for i in after] == ["Add an alert on lag"]
+    # Without the lessons, the same section continues the actions and its prose is an item.
+    continued = items(body.format(title="Further Hardening"), "## Corrective Actions")
+    assert [i.text for i in continued][1:] == ["The staging setup needs to mirror production more closely."]
+
+
+def test_mitigation_groups_report_their_work_and_a_link_to_the_pull_request_is_its_ticket() -> None:
+    found = items(
+        "### Queue patch\n"
+        "- The consumer has been patched to ack on timeout.\n"
+        "  - [See the change](https://github.com/acme/queue/pull/7)\n\n"
+        "### Credits\n- Affected customers were credited for the lost hours.\n",
+        "## Mitigations",
+    )
+    assert [(i.text, i.status, [t.key for t in i.tickets]) for i in found] == [
+        ("The consumer has been patched to ack on timeout.", Status.DONE, ["acme/queue#7"]),
+        ("Affected customers were credited for the lost hours.", Status.DONE, []),
+    ]

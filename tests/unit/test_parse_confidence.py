@@ -79,6 +79,8 @@ def test_a_table_written_without_closing_pipes_keeps_its_rows() -> None:
         ("What comes next?", LEANING),
         ("How are we going to do better in the future?", LEANING),
         ("Our Response", LEANING),
+        ("Mitigations", LEANING),  # the plural's suffix is no reason to miss the stem
+        ("Mitigation", LEANING),
         ("Recovery and next steps", STRONG),  # combined: as strong as its stronger part
         ("Timeline", NARRATIVE),
         ("Are you affected?", NARRATIVE),  # guidance for readers

@@ -135,9 +135,10 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
         sibling = siblings.get(header.depth)
-        if own == LEANING and sibling is not None and sibling >= STRONG:
+        if own == LEANING and sibling is not None and sibling >= STRONG and header.kind != "lessons":
             # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
-            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section.
+            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section. One
+            # that names lessons too ("Further Mitigations and Learnings") turns to what was learnt.
             strength = STRONG
         siblings = {depth: value for depth, value in siblings.items() if depth < header.depth}
         siblings[header.depth] = strength

@@ -42,7 +42,7 @@ _ACTION_STEMS = (
     "correct",
     "recommend",
     "commit",
-    "mitigat",
+    "mitig",
     "harden",
     "safeguard",
     "countermeasur",

@@ -432,6 +432,12 @@ class ItemReader:
                     self._elaborate(draft, render_source(text, env), line)
             for sub in nested:
                 self._read_nested(sub, draft, group, titled)
+            if titled and draft.status is None:
+                # "1. **Demotion work**" + "- We are looking into faster demotions": the title names the
+                # item, the writers' words under it say where it stands.
+                described = draft.extra.get("description", "")
+                if reads_as_in_progress(described):
+                    draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "description", True
         if any(d.status_marked for d in siblings):
             # The list marks status per item, so an unmarked item is one not yet done.
             for draft in siblings:
@@ -1217,7 +1223,7 @@ def _inside_link(text: _Text, position: int) -> bool:
 
 
 def _only_reference(rendered: Inline) -> bool:
-    """A nested bullet that is nothing but a URL, autolink or ticket link."""
+    """A nested bullet that is nothing but a URL, autolink or ticket link ("[View patch](…/pull/51)")."""
     text = rendered.text.strip()
     if not text:
         return False
@@ -1227,7 +1233,11 @@ def _only_reference(rendered: Inline) -> bool:
         len(rendered.links) == 1
         and rendered.links[0].start == 0
         and rendered.links[0].end == len(text)
-        and (rendered.links[0].autolink or is_ticketish_text(rendered.links[0].text))
+        and (
+            rendered.links[0].autolink
+            or is_ticketish_text(rendered.links[0].text)
+            or from_url(rendered.links[0].url) is not None
+        )
     )
 
 
