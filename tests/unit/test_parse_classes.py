@@ -915,3 +915,18 @@ def test_mitigation_groups_report_their_work_and_a_link_to_the_pull_request_is_i
         ("The consumer has been patched to ack on timeout.", Status.DONE, ["acme/queue#7"]),
         ("Affected customers were credited for the lost hours.", Status.DONE, []),
     ]
+
+
+def test_auto_numbered_entries_after_a_procedure_announced_as_prevention_are_its_items() -> None:
+    found = items(
+        "We will follow this procedure to keep it from recurring:\n\n"
+        "#. List the hosts that still use the old resolver\n\n"
+        "#. Move each host to the new resolver and\n   check its lookups\n\n"
+        "#. Once every host is moved, retire the ``old-dns`` record\n",
+        "Prevention Measures\n-------------------",
+    )
+    assert [(i.text, i.status, i.line) for i in found] == [
+        ("List the hosts that still use the old resolver", Status.OPEN, 8),
+        ("Move each host to the new resolver and check its lookups", Status.OPEN, 10),
+        ("Once every host is moved, retire the ``old-dns`` record", Status.OPEN, 13),
+    ]

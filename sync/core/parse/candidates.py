@@ -366,7 +366,7 @@ def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
 
 
 _INTRODUCTION = re.compile(
-    r"\b(?:following|below|these|as follows|include|includes|including)\b"
+    r"\b(?:following|below|these|as follows|include|includes|including|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|two|three|four) (?:of )?(?:things|ideas|changes|steps|actions|measures)\b",
     re.IGNORECASE,
 )
@@ -378,7 +378,7 @@ _PLANS = re.compile(
     r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen)\b", re.IGNORECASE
 )
 _ANNOUNCES_SEVERAL = re.compile(
-    r"\b(?:the following|below|as follows)\b"
+    r"\b(?:the following|below|as follows|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
     r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas)\b",
     re.IGNORECASE,
