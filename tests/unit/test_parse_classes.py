@@ -930,3 +930,19 @@ def test_auto_numbered_entries_after_a_procedure_announced_as_prevention_are_its
         ("Move each host to the new resolver and check its lookups", Status.OPEN, 10),
         ("Once every host is moved, retire the ``old-dns`` record", Status.OPEN, 13),
     ]
+
+
+def test_a_headline_with_its_verb_left_out_reports_work_done() -> None:
+    found = items(
+        "- Replication-lag dashboard and its alerts added (see the runbook).\n"
+        "- Stale DNS entries and old certificates removed\n"
+        "- QUEUE-12 - consumer stalls: messages get duplicated\n"
+        "- Obtain the logs for the requests involved\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Replication-lag dashboard and its alerts added (see the runbook).", Status.DONE),
+        ("Stale DNS entries and old certificates removed", Status.DONE),
+        ("consumer stalls: messages get duplicated", None),
+        ("Obtain the logs for the requests involved", None),
+    ]
