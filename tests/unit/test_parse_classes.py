@@ -946,3 +946,22 @@ def test_a_headline_with_its_verb_left_out_reports_work_done() -> None:
         ("consumer stalls: messages get duplicated", None),
         ("Obtain the logs for the requests involved", None),
     ]
+
+
+def test_a_paragraph_below_the_action_list_adds_what_it_commits_to_or_has_under_way() -> None:
+    found = items(
+        "- We've added a timeout to the pool\n\n"
+        "These changes stop the pile-up. More broadly, we'll be running a wider audit of queue limits.\n\n"
+        "We're also in the middle of an ongoing effort to split the ingest path.\n\n"
+        "Thanks to everyone who helped.\n",
+        "## Next steps",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("We've added a timeout to the pool", Status.DONE, "high"),
+        ("More broadly, we'll be running a wider audit of queue limits.", Status.OPEN, "low"),
+        ("We're also in the middle of an ongoing effort to split the ingest path.", Status.IN_PROGRESS, "low"),
+    ]
+    from sync.core.parse.evidence import ongoing_work
+
+    assert ongoing_work("We\u2019re still in the process of hardening the edge.")
+    assert not ongoing_work("While we were in the process of preparing a fix, the chain halted.")

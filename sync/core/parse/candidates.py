@@ -570,6 +570,11 @@ _TEAM_WILL = re.compile(
 )
 
 
+def read_trailing_prose(reader: ItemReader, node: Node) -> None:
+    """The sentences of a paragraph after an action section's list that commit to or report work."""
+    _read_sentences(reader, node, STRONG, True, False)
+
+
 def _read_sentences(
     reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool, mode: str = "all"
 ) -> None:

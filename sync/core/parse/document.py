@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, titled_item
+from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, read_trailing_prose, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -666,6 +666,7 @@ class _Parser:
         before = (len(reader.drafts), len(self.diagnostics.items))
         label: Any = None
         intro: Node | None = None
+        seen_list = False
         for index, group in readable:
             node = self.blocks[index]
             if (
@@ -683,8 +684,14 @@ class _Parser:
                 continue
             if node.type in ("bullet_list", "ordered_list", "table") and label is not None:
                 group, label = label, None
+            seen_list = seen_list or node.type in ("bullet_list", "ordered_list", "table")
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
+            elif node.type == "paragraph" and seen_list:
+                # Below the list, a paragraph that commits to more ("We'll be doing a more extensive review")
+                # or reports work under way adds an item; one that comments on the list adds none.
+                reader.read_block(node, group)
+                read_trailing_prose(reader, node)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
                 continue
             else:

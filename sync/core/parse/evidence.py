@@ -226,14 +226,17 @@ _ONGOING = re.compile(
     r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b"
     # "additional measures are being applied": remedial work in the passive progressive.
     r"|\b(?:measures|changes|fixes|improvements|steps|mitigations) (?:is|are) (?:also |still |now )?being "
-    r"[a-z]+(?:ed|en|wn|ut)\b",
+    r"[a-z]+(?:ed|en|wn|ut)\b"
+    # "We're still in the process of hardening …", "we are in the middle of an ongoing effort to …".
+    r"|\b(?:we|i|the team|our team)(?:'re|'m| are| am| is) (?:also |still |now |currently )*"
+    r"in the (?:process|middle) of (?:[a-z]+ing\b|(?:an? )?(?:ongoing )?(?:effort|project|migration|rewrite|review)\b)",
     re.I,
 )
 
 
 def ongoing_work(text: str) -> bool:
-    """ "Work is also ongoing to scan all of our services …": work in progress, said without a subject."""
-    return bool(_ONGOING.search(text))
+    """ "Work is also ongoing to scan all of our services …", "We're in the middle of …": work in progress."""
+    return bool(_ONGOING.search(text.replace("\u2019", "'")))
 
 
 _WE_PERFECT = re.compile(
