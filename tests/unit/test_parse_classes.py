@@ -965,3 +965,13 @@ def test_a_paragraph_below_the_action_list_adds_what_it_commits_to_or_has_under_
 
     assert ongoing_work("We\u2019re still in the process of hardening the edge.")
     assert not ongoing_work("While we were in the process of preparing a fix, the chain halted.")
+
+
+def test_a_status_word_about_someone_else_in_a_trailing_note_stays_in_the_text() -> None:
+    found = items(
+        "- [x] Migrated the tenants of Acme and Globex (Initech pending).\n- Rotate the keys (already planned)\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Migrated the tenants of Acme and Globex (Initech pending).", Status.DONE),
+        ("Rotate the keys", Status.OPEN),
+    ]

@@ -291,6 +291,13 @@ _LABEL_WORDS = {
 }
 
 
+_STATUS_MODIFIERS = frozenset({"already", "still", "not", "yet", "now", "currently", "partially", "mostly", "fully"})
+
+
+def _only_status_words(part: str) -> bool:
+    return all(word in _STATUS_MODIFIERS for word in _LABEL_STATUS.sub(" ", part).lower().split())
+
+
 def label_status(text: str) -> Status | None:
     """The status a label line before a list names: "Finished:", "Planned", "The following action items
     are already completed:" (a short line ending in ':' or a bold label)."""
@@ -1030,8 +1037,8 @@ class ItemReader:
             return "owner", by_owner.group("o")
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
-        if label_status(part) is not None and len(part.split()) <= 3:
-            return "status", part  # "(Already planned)", "(already done)"
+        if label_status(part) is not None and len(part.split()) <= 3 and _only_status_words(part):
+            return "status", part  # "(Already planned)", "(already done)"; "(Animo pending)" is about Animo
         if _OWNER_ONLY.fullmatch(part):
             return "owner", part
         owner = _OWNER_PART.fullmatch(part)
