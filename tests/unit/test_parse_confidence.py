@@ -115,6 +115,7 @@ def test_commitment_in_prose(sentence: str, commits: bool) -> None:
         ("We will add monitoring for replica lag.", "open"),
         ("We are going to update the patched gem within the next days.", "open"),  # future, not under way
         ("We apologize for the downtime we have caused.", None),
+        ("We've observed errors in the upload path, the logs point to a full disk.", None),  # a symptom, no work
         ("As detailed below, we have begun retooling our token system.", "in_progress"),
         ("I have revoked the token and will audit the rest.", "done"),
         ("Our incident response documentation is now easier to locate.", "done"),

@@ -202,7 +202,20 @@ _WE_REPORT = re.compile(
     re.IGNORECASE,
 )
 _NOT_REPORTS = frozenset(
-    {"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected", "caused", "experienced"}
+    {
+        "decided",
+        "noticed",
+        "observed",
+        "detected",
+        "learned",
+        "realized",
+        "realised",
+        "wanted",
+        "needed",
+        "suspected",
+        "caused",
+        "experienced",
+    }
 )
 
 
