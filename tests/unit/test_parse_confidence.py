@@ -103,6 +103,11 @@ def test_heading_strength(title: str, strength: int) -> None:
         ("The tag will move and the old manifest is collected.", False),  # no promise by anyone
         ("We will continue to take security seriously.", False),  # too general to ticket
         ("We will be more careful.", False),
+        # The subject left out, as notes are written; a question is no promise.
+        ("Will follow up with the vendor on the quota.", True),
+        ("To make up for the outage, will be crediting every paid plan with a week.", True),
+        ("Will this happen again?", False),
+        ("To be honest, will be more careful.", False),
     ],
 )
 def test_commitment_in_prose(sentence: str, commits: bool) -> None:

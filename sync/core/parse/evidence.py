@@ -177,10 +177,15 @@ _GENERIC = re.compile(
 _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
 
 
+# A commitment with its subject left out, as notes are written: "Will follow up with the vendor.", "To make
+# up for it, will be crediting every plan …" (after a leading clause whose subject it shares).
+_SUBJECTLESS = re.compile(r"(?:^|^[^,]{3,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b")
+
+
 def commits_in_prose(text: str) -> bool:
     """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
     text = text.replace("\u2019", "'")
-    match = _COMMITS.search(text)
+    match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
         return False
     verb = match.group("verb").lower()
