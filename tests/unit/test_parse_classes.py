@@ -975,3 +975,18 @@ def test_a_status_word_about_someone_else_in_a_trailing_note_stays_in_the_text()
         ("Migrated the tenants of Acme and Globex (Initech pending).", Status.DONE),
         ("Rotate the keys", Status.OPEN),
     ]
+
+
+def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_a_vague_one() -> None:
+    found = items(
+        "## Summary\n\nThe queue stalled.\n\n## What now?\n\n"
+        "We will move the queue to its own cluster later this year.\n\n"
+        "In the coming weeks we will be testing the consumers under load.\n\n"
+        "We will retire the old broker as soon as possible.\n",
+        "# Queue stall",
+    )
+    assert [(i.text[:24], i.deadline_raw) for i in found] == [
+        ("We will move the queue t", "later this year"),
+        ("In the coming weeks we w", None),
+        ("We will retire the old b", None),
+    ]

@@ -277,11 +277,11 @@ def reports_done_work(text: str) -> bool:
 
 
 _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|that|who|if)\b[^.;]{0,60}$", re.I)
-# A time frame written in words in a prose commitment ("later this year", "in the coming weeks", "ASAP").
+# A time frame written in words in a prose commitment ("later this year", "next quarter"); "in the coming
+# weeks", "in the near future" and "ASAP" name no end a deadline could hold.
 _WORDED_DEADLINE = re.compile(
     r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
-    r"|(?:this|next) (?:year|quarter|month|week)|in the (?:coming|next) (?:days|weeks|months)|asap"
-    r"|as soon as possible|in the near future)\b",
+    r"|(?:this|next) (?:year|quarter|month|week))\b",
     re.IGNORECASE,
 )
 
