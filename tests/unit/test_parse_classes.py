@@ -990,3 +990,27 @@ def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_a_vague_one() -> N
         ("In the coming weeks we w", None),
         ("We will retire the old b", None),
     ]
+
+
+def test_a_table_whose_action_column_repeats_a_setting_is_no_action_table() -> None:
+    rules = (
+        "| Order | Rule | Action |\n|---|---|---|\n| 1 | API calls | Bypass |\n| 2 | Bots | Bypass |\n"
+        "| 3 | Pages | Cache |\n| 4 | Images | Bypass |\n"
+    )
+    found, diagnostics = parse(rules)
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+    work = (
+        "| Action | Owner |\n|---|---|\n| Add a rule for bots | @kim |\n| Purge the cache | @kim |\n"
+        "| Alert on HITs | @bo |\n"
+    )
+    assert [i.text for i in items(work)] == ["Add a rule for bots", "Purge the cache", "Alert on HITs"]
+
+
+def test_a_sub_heading_of_the_root_cause_is_narrative_whatever_word_it_holds() -> None:
+    found = items(
+        "## Root Cause\n\n### Why the CDN cached the wrong response\n\n"
+        "- The CDN cached the response without the header\n\n## Next steps\n\n- Add the header to the key\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [i.text for i in found] == ["Add the header to the key"]

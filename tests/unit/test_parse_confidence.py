@@ -317,12 +317,14 @@ def test_fix_labels_under_a_bugs_heading_state_work_done() -> None:
         "# Outage\n\n## Bug 1 — hair spaces in the title\n\nThe title held U+200A.\n\n"
         "**Fix:** `Card.vue` now sanitizes titles. It strips zero-width characters.\n\n"
         "## Bug 2 — gas limit\n\n**Fixes:**\n- `VGL_BASE` raised 3.2M → 4M\n- We will add a retry on AA24\n"
+        "- Reorder the rules so the cache rule comes first\n"
     )
     got = [(i.text, i.status, i.confidence) for i in items(text)]
     assert got == [
         ("`Card.vue` now sanitizes titles.", Status.DONE, "low"),
         ("`VGL_BASE` raised 3.2M → 4M", Status.DONE, "low"),
         ("We will add a retry on AA24", Status.OPEN, "low"),
+        ("Reorder the rules so the cache rule comes first", None, "low"),  # an order states no outcome
     ]
 
 

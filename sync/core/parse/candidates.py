@@ -47,7 +47,7 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_done, starts_with_past_form
+from sync.core.parse.wording import reads_as_action, reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -134,6 +134,10 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
+        if own == LEANING and parent == NARRATIVE:
+            # "### Why the CDN cached the wrong response" under "## Root Cause": a stray word ("response")
+            # does not turn an explanation into a plan.
+            strength = NARRATIVE
         sibling = siblings.get(header.depth)
         if own == LEANING and sibling is not None and sibling >= STRONG and header.kind != "lessons":
             # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
@@ -358,8 +362,9 @@ def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
 
 def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
     for draft in drafts:
-        if draft.status is None:
-            status = prose_status(draft.text)
+        status = prose_status(draft.text) if draft.status is None else None
+        if draft.status is None and (status is not None or not reads_as_action(draft.text)):
+            # The label reports work done, unless the words say otherwise; an order states no outcome.
             draft.status = _STATUSES[status] if status is not None else Status.DONE
             draft.status_raw, draft.status_guessed = label, True
         draft.confidence = "low"

@@ -224,6 +224,7 @@ _IMPERATIVES = frozenset(
         "refactor",
         "remove",
         "renew",
+        "reorder",
         "replace",
         "report",
         "require",
