@@ -170,6 +170,15 @@ class _Parser:
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
         self._loose_tables: list[Node] | None = None
+        # Where each heading's section ends: asked for many times per document (every kind's regions).
+        self._stops: dict[int, int] = {}
+        stack: list[Header] = []
+        for header in self.headers:
+            if header.block is None:
+                continue
+            while stack and stack[-1].depth >= header.depth:
+                self._stops[id(stack.pop())] = header.block
+            stack.append(header)
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -209,10 +218,7 @@ class _Parser:
     def _region(self, header: Header) -> list[int]:
         """Block indices under ``header`` up to the next header of the same or higher rank."""
         assert header.block is not None
-        following = [h for h in self.headers if h.block is not None and h.block > header.block]
-        stop = next((h.block for h in following if h.depth <= header.depth), len(self.blocks))
-        assert stop is not None
-        return list(range(header.block + 1, stop))
+        return list(range(header.block + 1, self._stops.get(id(header), len(self.blocks))))
 
     def _regions(self, kind: str) -> Iterator[tuple[Header, list[int]]]:
         """Outermost sections of ``kind`` and their blocks (nested ones are included, once)."""
