@@ -863,3 +863,154 @@ def test_the_writers_admitting_a_mistake_is_no_obligation() -> None:
 
     assert not reads_as_action("However, I must admit a mistake: I did not apply the changes at once.")
     assert reads_as_action("We must rotate the keys every quarter.")
+
+
+def test_ticket_link_lines_in_the_action_section_are_its_items() -> None:
+    found = items(
+        "[OPS41](https://boards.example.com/c/x1) - Retry webhooks on timeout\n\n"
+        "[OPS42](https://boards.example.com/c/x2)\n"
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("OPS41 - Retry webhooks on timeout", "high"),
+        ("OPS42", "high"),
+    ]
+    # A link with words for its text opens prose, not a ticket; nor does a key joined to a sentence.
+    assert items("[Thread in #support](https://chat.example.com/t/1)\n") == ()
+    assert items("[OPS41](https://boards.example.com/c/x1) was where it started.\n") == ()
+
+
+def test_a_bold_title_takes_ongoing_work_from_the_words_under_it() -> None:
+    found = items(
+        "We have identified several areas to improve:\n\n"
+        "1. **Cache warm-up**\n   - We are testing a warm-up job before each deploy.\n"
+        "2. **Paging policy**\n   - We will page the secondary on a missed ack.\n"
+        "3. **Load tests**\n   - Running load tests on staging.\n",
+        "## Looking ahead",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Cache warm-up", Status.IN_PROGRESS),
+        ("Paging policy", Status.OPEN),
+        ("Load tests", Status.OPEN),
+    ]
+
+
+def test_a_section_that_also_names_lessons_does_not_continue_the_action_section() -> None:
+    body = "- Add an alert on lag\n\n## {title}\n\nThe staging setup needs to mirror production more closely.\n"
+    after = items(body.format(title="Further Hardening and Learnings"), "## Corrective Actions")
+    assert [i.text for i in after] == ["Add an alert on lag"]
+    # Without the lessons, the same section continues the actions and its prose is an item.
+    continued = items(body.format(title="Further Hardening"), "## Corrective Actions")
+    assert [i.text for i in continued][1:] == ["The staging setup needs to mirror production more closely."]
+
+
+def test_mitigation_groups_report_their_work_and_a_link_to_the_pull_request_is_its_ticket() -> None:
+    found = items(
+        "### Queue patch\n"
+        "- The consumer has been patched to ack on timeout.\n"
+        "  - [See the change](https://github.com/acme/queue/pull/7)\n\n"
+        "### Credits\n- Affected customers were credited for the lost hours.\n",
+        "## Mitigations",
+    )
+    assert [(i.text, i.status, [t.key for t in i.tickets]) for i in found] == [
+        ("The consumer has been patched to ack on timeout.", Status.DONE, ["acme/queue#7"]),
+        ("Affected customers were credited for the lost hours.", Status.DONE, []),
+    ]
+
+
+def test_auto_numbered_entries_after_a_procedure_announced_as_prevention_are_its_items() -> None:
+    found = items(
+        "We will follow this procedure to keep it from recurring:\n\n"
+        "#. List the hosts that still use the old resolver\n\n"
+        "#. Move each host to the new resolver and\n   check its lookups\n\n"
+        "#. Once every host is moved, retire the ``old-dns`` record\n",
+        "Prevention Measures\n-------------------",
+    )
+    assert [(i.text, i.status, i.line) for i in found] == [
+        ("List the hosts that still use the old resolver", Status.OPEN, 8),
+        ("Move each host to the new resolver and check its lookups", Status.OPEN, 10),
+        ("Once every host is moved, retire the ``old-dns`` record", Status.OPEN, 13),
+    ]
+
+
+def test_a_headline_with_its_verb_left_out_reports_work_done() -> None:
+    found = items(
+        "- Replication-lag dashboard and its alerts added (see the runbook).\n"
+        "- Stale DNS entries and old certificates removed\n"
+        "- QUEUE-12 - consumer stalls: messages get duplicated\n"
+        "- Obtain the logs for the requests involved\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Replication-lag dashboard and its alerts added (see the runbook).", Status.DONE),
+        ("Stale DNS entries and old certificates removed", Status.DONE),
+        ("consumer stalls: messages get duplicated", None),
+        ("Obtain the logs for the requests involved", None),
+    ]
+
+
+def test_a_paragraph_below_the_action_list_adds_what_it_commits_to_or_has_under_way() -> None:
+    found = items(
+        "- We've added a timeout to the pool\n\n"
+        "These changes stop the pile-up. More broadly, we'll be running a wider audit of queue limits.\n\n"
+        "We're also in the middle of an ongoing effort to split the ingest path.\n\n"
+        "Thanks to everyone who helped.\n",
+        "## Next steps",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("We've added a timeout to the pool", Status.DONE, "high"),
+        ("More broadly, we'll be running a wider audit of queue limits.", Status.OPEN, "low"),
+        ("We're also in the middle of an ongoing effort to split the ingest path.", Status.IN_PROGRESS, "low"),
+    ]
+    from sync.core.parse.evidence import ongoing_work
+
+    assert ongoing_work("We\u2019re still in the process of hardening the edge.")
+    assert not ongoing_work("While we were in the process of preparing a fix, the chain halted.")
+
+
+def test_a_status_word_about_someone_else_in_a_trailing_note_stays_in_the_text() -> None:
+    found = items(
+        "- [x] Migrated the tenants of Acme and Globex (Initech pending).\n- Rotate the keys (already planned)\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Migrated the tenants of Acme and Globex (Initech pending).", Status.DONE),
+        ("Rotate the keys", Status.OPEN),
+    ]
+
+
+def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_a_vague_one() -> None:
+    found = items(
+        "## Summary\n\nThe queue stalled.\n\n## What now?\n\n"
+        "We will move the queue to its own cluster later this year.\n\n"
+        "In the coming weeks we will be testing the consumers under load.\n\n"
+        "We will retire the old broker as soon as possible.\n",
+        "# Queue stall",
+    )
+    assert [(i.text[:24], i.deadline_raw) for i in found] == [
+        ("We will move the queue t", "later this year"),
+        ("In the coming weeks we w", None),
+        ("We will retire the old b", None),
+    ]
+
+
+def test_a_table_whose_action_column_repeats_a_setting_is_no_action_table() -> None:
+    rules = (
+        "| Order | Rule | Action |\n|---|---|---|\n| 1 | API calls | Bypass |\n| 2 | Bots | Bypass |\n"
+        "| 3 | Pages | Cache |\n| 4 | Images | Bypass |\n"
+    )
+    found, diagnostics = parse(rules)
+    assert found == ()
+    assert any(d.code == "PM045" for d in diagnostics)
+    work = (
+        "| Action | Owner |\n|---|---|\n| Add a rule for bots | @kim |\n| Purge the cache | @kim |\n"
+        "| Alert on HITs | @bo |\n"
+    )
+    assert [i.text for i in items(work)] == ["Add a rule for bots", "Purge the cache", "Alert on HITs"]
+
+
+def test_a_sub_heading_of_the_root_cause_is_narrative_whatever_word_it_holds() -> None:
+    found = items(
+        "## Root Cause\n\n### Why the CDN cached the wrong response\n\n"
+        "- The CDN cached the response without the header\n\n## Next steps\n\n- Add the header to the key\n",
+        "## Summary\n\nIt broke.",
+    )
+    assert [i.text for i in found] == ["Add the header to the key"]

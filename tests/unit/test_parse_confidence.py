@@ -79,6 +79,8 @@ def test_a_table_written_without_closing_pipes_keeps_its_rows() -> None:
         ("What comes next?", LEANING),
         ("How are we going to do better in the future?", LEANING),
         ("Our Response", LEANING),
+        ("Mitigations", LEANING),  # the plural's suffix is no reason to miss the stem
+        ("Mitigation", LEANING),
         ("Recovery and next steps", STRONG),  # combined: as strong as its stronger part
         ("Timeline", NARRATIVE),
         ("Are you affected?", NARRATIVE),  # guidance for readers
@@ -101,6 +103,11 @@ def test_heading_strength(title: str, strength: int) -> None:
         ("The tag will move and the old manifest is collected.", False),  # no promise by anyone
         ("We will continue to take security seriously.", False),  # too general to ticket
         ("We will be more careful.", False),
+        # The subject left out, as notes are written; a question is no promise.
+        ("Will follow up with the vendor on the quota.", True),
+        ("To make up for the outage, will be crediting every paid plan with a week.", True),
+        ("Will this happen again?", False),
+        ("To be honest, will be more careful.", False),
     ],
 )
 def test_commitment_in_prose(sentence: str, commits: bool) -> None:
@@ -113,6 +120,7 @@ def test_commitment_in_prose(sentence: str, commits: bool) -> None:
         ("We will add monitoring for replica lag.", "open"),
         ("We are going to update the patched gem within the next days.", "open"),  # future, not under way
         ("We apologize for the downtime we have caused.", None),
+        ("We've observed errors in the upload path, the logs point to a full disk.", None),  # a symptom, no work
         ("As detailed below, we have begun retooling our token system.", "in_progress"),
         ("I have revoked the token and will audit the rest.", "done"),
         ("Our incident response documentation is now easier to locate.", "done"),
@@ -309,12 +317,14 @@ def test_fix_labels_under_a_bugs_heading_state_work_done() -> None:
         "# Outage\n\n## Bug 1 — hair spaces in the title\n\nThe title held U+200A.\n\n"
         "**Fix:** `Card.vue` now sanitizes titles. It strips zero-width characters.\n\n"
         "## Bug 2 — gas limit\n\n**Fixes:**\n- `VGL_BASE` raised 3.2M → 4M\n- We will add a retry on AA24\n"
+        "- Reorder the rules so the cache rule comes first\n"
     )
     got = [(i.text, i.status, i.confidence) for i in items(text)]
     assert got == [
         ("`Card.vue` now sanitizes titles.", Status.DONE, "low"),
         ("`VGL_BASE` raised 3.2M → 4M", Status.DONE, "low"),
         ("We will add a retry on AA24", Status.OPEN, "low"),
+        ("Reorder the rules so the cache rule comes first", None, "low"),  # an order states no outcome
     ]
 
 

@@ -101,9 +101,16 @@ _OPEN_TYPES = {
 }
 
 
+# reStructuredText's auto-numbered list entry ("#. Identify the zones"): no Markdown construct (a heading's
+# "#" needs a space after it), read as the numbered entry it is. Same width, so lines keep their columns.
+_AUTO_ENUMERATOR = re.compile(r"^([ \t]*)#\.(?=[ \t])", re.MULTILINE)
+
+
 def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
+    if "#." in text:
+        text = _AUTO_ENUMERATOR.sub(r"\g<1>1.", text)
     tokens = _MD.parse(text, env)
     root = Node("root")
     # A document has a couple of hundred block tokens: this loop is kept lean on purpose.
@@ -259,7 +266,8 @@ def _token_events(tokens: Sequence[Token]) -> list[_Event]:
         if kind in ("text", "text_special"):
             events.append(("text", token.content))
         elif kind == "code_inline":
-            events.append(("code", token.content))
+            # Kept as written: "``uh-iaas.no``" (reStructuredText's literal, Markdown's span around a backtick).
+            events.append(("code", f"{token.markup}{token.content}{token.markup}"))
         elif kind in ("softbreak", "hardbreak"):
             events.append(("break", ""))
         elif kind == "link_open":
@@ -283,7 +291,7 @@ def _render(events: Sequence[_Event]) -> Inline:
             out.append(value)
             seen_content = seen_content or bool(value.strip())
         elif kind == "code":
-            out.append(f"`{value}`")
+            out.append(value)
             seen_content = True
         elif kind == "break":
             out.append(" ")

@@ -47,7 +47,7 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_done, starts_with_past_form
+from sync.core.parse.wording import reads_as_action, reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -134,10 +134,15 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
+        if own == LEANING and parent == NARRATIVE:
+            # "### Why the CDN cached the wrong response" under "## Root Cause": a stray word ("response")
+            # does not turn an explanation into a plan.
+            strength = NARRATIVE
         sibling = siblings.get(header.depth)
-        if own == LEANING and sibling is not None and sibling >= STRONG:
+        if own == LEANING and sibling is not None and sibling >= STRONG and header.kind != "lessons":
             # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
-            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section.
+            # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section. One
+            # that names lessons too ("Further Mitigations and Learnings") turns to what was learnt.
             strength = STRONG
         siblings = {depth: value for depth, value in siblings.items() if depth < header.depth}
         siblings[header.depth] = strength
@@ -357,15 +362,16 @@ def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
 
 def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
     for draft in drafts:
-        if draft.status is None:
-            status = prose_status(draft.text)
+        status = prose_status(draft.text) if draft.status is None else None
+        if draft.status is None and (status is not None or not reads_as_action(draft.text)):
+            # The label reports work done, unless the words say otherwise; an order states no outcome.
             draft.status = _STATUSES[status] if status is not None else Status.DONE
             draft.status_raw, draft.status_guessed = label, True
         draft.confidence = "low"
 
 
 _INTRODUCTION = re.compile(
-    r"\b(?:following|below|these|as follows|include|includes|including)\b"
+    r"\b(?:following|below|these|as follows|include|includes|including|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|two|three|four) (?:of )?(?:things|ideas|changes|steps|actions|measures)\b",
     re.IGNORECASE,
 )
@@ -377,7 +383,7 @@ _PLANS = re.compile(
     r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen)\b", re.IGNORECASE
 )
 _ANNOUNCES_SEVERAL = re.compile(
-    r"\b(?:the following|below|as follows)\b"
+    r"\b(?:the following|below|as follows|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
     r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas)\b",
     re.IGNORECASE,
@@ -567,6 +573,11 @@ def label_group(node: Node, group: Group | None) -> Group | None:
 _TEAM_WILL = re.compile(
     r"^(?:the |our )?(?P<t>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*)? team) (?:will|is going to|shall)\b", re.IGNORECASE
 )
+
+
+def read_trailing_prose(reader: ItemReader, node: Node) -> None:
+    """The sentences of a paragraph after an action section's list that commit to or report work."""
+    _read_sentences(reader, node, STRONG, True, False)
 
 
 def _read_sentences(

@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, titled_item
+from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, read_trailing_prose, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -170,6 +170,15 @@ class _Parser:
         self.headers = find_headers(self.blocks)
         self.labels = self._label_sections()
         self._loose_tables: list[Node] | None = None
+        # Where each heading's section ends: asked for many times per document (every kind's regions).
+        self._stops: dict[int, int] = {}
+        stack: list[Header] = []
+        for header in self.headers:
+            if header.block is None:
+                continue
+            while stack and stack[-1].depth >= header.depth:
+                self._stops[id(stack.pop())] = header.block
+            stack.append(header)
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -209,10 +218,7 @@ class _Parser:
     def _region(self, header: Header) -> list[int]:
         """Block indices under ``header`` up to the next header of the same or higher rank."""
         assert header.block is not None
-        following = [h for h in self.headers if h.block is not None and h.block > header.block]
-        stop = next((h.block for h in following if h.depth <= header.depth), len(self.blocks))
-        assert stop is not None
-        return list(range(header.block + 1, stop))
+        return list(range(header.block + 1, self._stops.get(id(header), len(self.blocks))))
 
     def _regions(self, kind: str) -> Iterator[tuple[Header, list[int]]]:
         """Outermost sections of ``kind`` and their blocks (nested ones are included, once)."""
@@ -666,6 +672,7 @@ class _Parser:
         before = (len(reader.drafts), len(self.diagnostics.items))
         label: Any = None
         intro: Node | None = None
+        seen_list = False
         for index, group in readable:
             node = self.blocks[index]
             if (
@@ -683,8 +690,14 @@ class _Parser:
                 continue
             if node.type in ("bullet_list", "ordered_list", "table") and label is not None:
                 group, label = label, None
+            seen_list = seen_list or node.type in ("bullet_list", "ordered_list", "table")
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
+            elif node.type == "paragraph" and seen_list:
+                # Below the list, a paragraph that commits to more ("We'll be doing a more extensive review")
+                # or reports work under way adds an item; one that comments on the list adds none.
+                reader.read_block(node, group)
+                read_trailing_prose(reader, node)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
                 continue
             else:

@@ -42,7 +42,7 @@ _ACTION_STEMS = (
     "correct",
     "recommend",
     "commit",
-    "mitigat",
+    "mitig",
     "harden",
     "safeguard",
     "countermeasur",
@@ -177,10 +177,15 @@ _GENERIC = re.compile(
 _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
 
 
+# A commitment with its subject left out, as notes are written: "Will follow up with the vendor.", "To make
+# up for it, will be crediting every plan …" (after a leading clause whose subject it shares).
+_SUBJECTLESS = re.compile(r"(?:^|^[^,]{3,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b")
+
+
 def commits_in_prose(text: str) -> bool:
     """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
     text = text.replace("\u2019", "'")
-    match = _COMMITS.search(text)
+    match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
         return False
     verb = match.group("verb").lower()
@@ -202,7 +207,20 @@ _WE_REPORT = re.compile(
     re.IGNORECASE,
 )
 _NOT_REPORTS = frozenset(
-    {"decided", "noticed", "learned", "realized", "realised", "wanted", "needed", "suspected", "caused", "experienced"}
+    {
+        "decided",
+        "noticed",
+        "observed",
+        "detected",
+        "learned",
+        "realized",
+        "realised",
+        "wanted",
+        "needed",
+        "suspected",
+        "caused",
+        "experienced",
+    }
 )
 
 
@@ -226,14 +244,17 @@ _ONGOING = re.compile(
     r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b"
     # "additional measures are being applied": remedial work in the passive progressive.
     r"|\b(?:measures|changes|fixes|improvements|steps|mitigations) (?:is|are) (?:also |still |now )?being "
-    r"[a-z]+(?:ed|en|wn|ut)\b",
+    r"[a-z]+(?:ed|en|wn|ut)\b"
+    # "We're still in the process of hardening …", "we are in the middle of an ongoing effort to …".
+    r"|\b(?:we|i|the team|our team)(?:'re|'m| are| am| is) (?:also |still |now |currently )*"
+    r"in the (?:process|middle) of (?:[a-z]+ing\b|(?:an? )?(?:ongoing )?(?:effort|project|migration|rewrite|review)\b)",
     re.I,
 )
 
 
 def ongoing_work(text: str) -> bool:
-    """ "Work is also ongoing to scan all of our services …": work in progress, said without a subject."""
-    return bool(_ONGOING.search(text))
+    """ "Work is also ongoing to scan all of our services …", "We're in the middle of …": work in progress."""
+    return bool(_ONGOING.search(text.replace("\u2019", "'")))
 
 
 _WE_PERFECT = re.compile(
@@ -256,11 +277,11 @@ def reports_done_work(text: str) -> bool:
 
 
 _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|that|who|if)\b[^.;]{0,60}$", re.I)
-# A time frame written in words in a prose commitment ("later this year", "in the coming weeks", "ASAP").
+# A time frame written in words in a prose commitment ("later this year", "next quarter"); "in the coming
+# weeks", "in the near future" and "ASAP" name no end a deadline could hold.
 _WORDED_DEADLINE = re.compile(
     r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
-    r"|(?:this|next) (?:year|quarter|month|week)|in the (?:coming|next) (?:days|weeks|months)|asap"
-    r"|as soon as possible|in the near future)\b",
+    r"|(?:this|next) (?:year|quarter|month|week))\b",
     re.IGNORECASE,
 )
 

@@ -291,6 +291,13 @@ _LABEL_WORDS = {
 }
 
 
+_STATUS_MODIFIERS = frozenset({"already", "still", "not", "yet", "now", "currently", "partially", "mostly", "fully"})
+
+
+def _only_status_words(part: str) -> bool:
+    return all(word in _STATUS_MODIFIERS for word in _LABEL_STATUS.sub(" ", part).lower().split())
+
+
 def label_status(text: str) -> Status | None:
     """The status a label line before a list names: "Finished:", "Planned", "The following action items
     are already completed:" (a short line ending in ':' or a bold label)."""
@@ -432,6 +439,12 @@ class ItemReader:
                     self._elaborate(draft, render_source(text, env), line)
             for sub in nested:
                 self._read_nested(sub, draft, group, titled)
+            if titled and draft.status is None:
+                # "1. **Demotion work**" + "- We are looking into faster demotions": the title names the
+                # item, the writers' words under it say where it stands.
+                described = draft.extra.get("description", "")
+                if reads_as_in_progress(described):
+                    draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "description", True
         if any(d.status_marked for d in siblings):
             # The list marks status per item, so an unmarked item is one not yet done.
             for draft in siblings:
@@ -532,8 +545,11 @@ class ItemReader:
     def names_actions(node: Node) -> bool:
         """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
         a log of what happened ("| Time | Action |")."""
-        keys = {_column_key(name) for name in _header_cells(node)}
-        return bool(keys & _ACTION_HEADERS) and not keys & _TIME_HEADERS
+        keys = [_column_key(name) for name in _header_cells(node)]
+        column = next((index for index, key in enumerate(keys) if key in _ACTION_HEADERS), None)
+        if column is None or set(keys) & _TIME_HEADERS:
+            return False
+        return not _value_column([r for section in node.children for r in section.children][1:], column)
 
     def is_action_table(self, node: Node) -> bool:
         """A table in an action section that has a column holding the action."""
@@ -559,6 +575,13 @@ class ItemReader:
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
+        if _value_column(rows[1:], roles.index("text")):
+            # "| Order | Rule | Action |" over "Bypass", "Bypass", "Eligible for cache": the column holds
+            # a setting repeated from row to row, each action of a list of work is its own.
+            self.diagnostics.add(
+                codes.NOT_AN_ITEM, first_line(node), f"column {header[roles.index('text')]!r} repeats a few values"
+            )
+            return
         closed = self._source(first_line(rows[0])).endswith("|")
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
@@ -1024,8 +1047,8 @@ class ItemReader:
             return "owner", by_owner.group("o")
         if self.options.status(part) is not None or _STATUS_WITH_DATE.match(part):
             return "status", part
-        if label_status(part) is not None and len(part.split()) <= 3:
-            return "status", part  # "(Already planned)", "(already done)"
+        if label_status(part) is not None and len(part.split()) <= 3 and _only_status_words(part):
+            return "status", part  # "(Already planned)", "(already done)"; "(Animo pending)" is about Animo
         if _OWNER_ONLY.fullmatch(part):
             return "owner", part
         owner = _OWNER_PART.fullmatch(part)
@@ -1217,7 +1240,7 @@ def _inside_link(text: _Text, position: int) -> bool:
 
 
 def _only_reference(rendered: Inline) -> bool:
-    """A nested bullet that is nothing but a URL, autolink or ticket link."""
+    """A nested bullet that is nothing but a URL, autolink or ticket link ("[View patch](…/pull/51)")."""
     text = rendered.text.strip()
     if not text:
         return False
@@ -1227,7 +1250,11 @@ def _only_reference(rendered: Inline) -> bool:
         len(rendered.links) == 1
         and rendered.links[0].start == 0
         and rendered.links[0].end == len(text)
-        and (rendered.links[0].autolink or is_ticketish_text(rendered.links[0].text))
+        and (
+            rendered.links[0].autolink
+            or is_ticketish_text(rendered.links[0].text)
+            or from_url(rendered.links[0].url) is not None
+        )
     )
 
 
@@ -1316,10 +1343,35 @@ _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|w
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
 
 
+def _value_column(rows: Sequence[Node], column: int) -> bool:
+    """Whether a column's cells are short values that repeat (a setting per row), not distinct work."""
+    values = [node_text(row.children[column]).text.lower() for row in rows if len(row.children) > column]
+    return (
+        len(values) >= 3 and all(len(value.split()) <= 3 for value in values) and len(set(values)) <= len(values) // 2
+    )
+
+
 def _described_references(rows: Sequence[Node]) -> bool:
     """Whether every row's first cell is a reference followed by a dash and words ("#41 — alerting gap")."""
     firsts = [node_text(row.children[0]).text if row.children else "" for row in rows]
     return bool(firsts) and all(_DESCRIBED_REFERENCE.match(text) for text in firsts)
+
+
+# The text of a link naming a ticket by its key: "KM620", "22Q2-31", "#41" (one token holding a digit).
+_KEY_TEXT = re.compile(r"^[\w.#/-]{0,20}\d[\w.#/-]{0,20}$")
+_AFTER_KEY = re.compile(r"^(?:\s*[:\-–—|]\s+\S|\s*$)")
+
+
+def _leads_with_ticket(rendered: Inline) -> bool:
+    """A line that opens with a link to a ticket by its key, alone or followed by a dash and what the
+    ticket is for ("[KM620](…) - upgrade fails"): the way trackers' items are listed, one a line."""
+    if not rendered.links or rendered.links[0].start != 0:
+        return False
+    link = rendered.links[0]
+    key = link.text.strip()
+    if not (_KEY_TEXT.match(key) or is_ticketish_text(key)) or not link.url.startswith(("http://", "https://")):
+        return False
+    return bool(_AFTER_KEY.match(rendered.text[link.end :]))
 
 
 def _plain_item(rendered: Inline) -> bool:
@@ -1329,6 +1381,8 @@ def _plain_item(rendered: Inline) -> bool:
         return False
     if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
         return True  # "**Monitoring**: alert on queue depth"
+    if _leads_with_ticket(rendered):
+        return True
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
 
 

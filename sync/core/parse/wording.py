@@ -8,6 +8,7 @@ never count as past tense, and adjectives like "Automated" only do when a determ
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 _DETERMINERS = frozenset(
     [
@@ -205,6 +206,7 @@ _IMPERATIVES = frozenset(
         "monitor",
         "move",
         "notify",
+        "obtain",
         "pair",
         "plan",
         "plug",
@@ -222,6 +224,7 @@ _IMPERATIVES = frozenset(
         "refactor",
         "remove",
         "renew",
+        "reorder",
         "replace",
         "report",
         "require",
@@ -513,6 +516,8 @@ def reads_as_done(text: str) -> bool:
     passive = _PASSIVE_DONE.match(text)
     if passive and (_is_past_form(passive.group("v")) or passive.group("v").lower() in _IRREGULAR_PARTICIPLES):
         return True
+    if _headline_report(text, words):
+        return True
     # "<noun phrase> <past verb> <determiner>": a subject that is not itself an order.
     for index in range(1, min(4, len(words) - 1)):
         word = words[index]
@@ -524,6 +529,25 @@ def reads_as_done(text: str) -> bool:
         if _is_past_form(word) and word.lower() not in _ADJECTIVES and following in _DETERMINERS:
             return True
     return False
+
+
+# A headline reports work with its verb left out: "Attacker contracts and transactions identified (Section 5).",
+# "Dashboard for replication lag added". The participle closes the entry, no finite verb precedes it, and no
+# colon or dash joins a title to a sentence ("KM620 - upgrade fails: files get mixed" states a problem).
+_HEADLINE_END = re.compile(r"(?P<v>[A-Za-z][\w-]*)(?:\s*\([^()]*\))?\s*\.?$")
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|has|have|had|will|would|should|must|can|could|may|might|need|needs"
+    r"|get|gets|got)\b|[:;]|\s[-–—]\s",
+    re.IGNORECASE,
+)
+
+
+def _headline_report(text: str, words: Sequence[str]) -> bool:
+    end = _HEADLINE_END.search(text)
+    if end is None or len(words) > 20 or "," in text[end.start() - 2 : end.start()]:
+        return False
+    verb = end.group("v")
+    return _is_past_form(verb) and verb.lower() not in _ADJECTIVES and not _FINITE.search(text)
 
 
 def is_placeholder(text: str) -> bool:
