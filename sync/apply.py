@@ -158,7 +158,7 @@ class IntentSettler:
         """Whether a lookup miss now proves the create never happened."""
         if self.caps.consistent_lookup:
             return True
-        return self.clock() - attempted_at >= dt.timedelta(seconds=self.caps.search_lag_seconds)
+        return self.clock() - attempted_at >= dt.timedelta(seconds=self.caps.settle_seconds)
 
     def pending(self, owner_key: str, why: str) -> None:
         self.result.pending[owner_key] = why
@@ -199,7 +199,7 @@ class IntentSettler:
             self.recover(row, ref, fields)
             return False
         if not self.bound_passed(row.attempted_at):
-            resume = row.attempted_at + dt.timedelta(seconds=self.caps.search_lag_seconds)
+            resume = row.attempted_at + dt.timedelta(seconds=self.caps.settle_seconds)
             self.pending(
                 row.owner_key,
                 "a create may have happened and the tracker's search lags behind creates; "

@@ -37,7 +37,13 @@ from sync.writeback.pull_request import pull_request_writer
 
 log = logging.getLogger(__name__)
 
-HTTP_TIMEOUT_SECONDS = 30.0
+HTTP_TIMEOUT_SECONDS = 30.0  # what the local tracker's runs use (publishing reports, write-back)
+
+
+def http_timeout(settings: Settings) -> httpx.Timeout:
+    """``[tracker] request_timeout_seconds`` for every request of a run; connecting takes at most 10 s."""
+    seconds = getattr(settings.tracker, "request_timeout_seconds", HTTP_TIMEOUT_SECONDS)
+    return httpx.Timeout(float(seconds), connect=min(10.0, float(seconds)))
 
 
 @dataclass
@@ -195,7 +201,7 @@ def open_runtime(
         # go through it, so a rate-limit wait past the run's budget stops the run cleanly.
         pacer = BudgetPacer(clock=clock, budget_seconds=settings.safety.max_wait_seconds)
         # Shared by the tracker and the write-back pull request; opens no connection until used.
-        http = httpx.Client(timeout=HTTP_TIMEOUT_SECONDS)
+        http = httpx.Client(timeout=http_timeout(settings))
         tracker = build_tracker(settings, TrackerDeps(engine=engine, http=http, pacer=pacer, clock=clock))
         return Runtime(
             settings=settings,

@@ -15,7 +15,7 @@ import httpx
 
 from sync.cli.syncing import config_path
 from sync.config.loading import load_settings
-from sync.runtime import HTTP_TIMEOUT_SECONDS
+from sync.runtime import http_timeout
 from sync.trackers.doctor import CHECK_MODULES, Finding
 
 
@@ -34,7 +34,7 @@ def doctor(ctx: click.Context) -> None:
     if module is None:
         click.echo(f"ok       tracker: {settings.tracker.kind} needs no remote checks")
         return
-    with httpx.Client(timeout=HTTP_TIMEOUT_SECONDS) as http:
+    with httpx.Client(timeout=http_timeout(settings)) as http:
         findings: list[Finding] = import_module(module).check(settings, http=http)
     for finding in findings:
         for line in render(finding):

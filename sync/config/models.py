@@ -195,6 +195,12 @@ class _RemoteTrackerSettings(_Section):
         ge=0,
         description="How long the tracker's search may lag behind a create; unset: the backend's default.",
     )
+    request_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        le=600,
+        description="How long one request to the tracker may take before it is abandoned (and retried).",
+    )
     token_file: Path | None = None
     token: SecretStr | None = Field(
         default=None, description="Filled at load from token_env or token_file; never read from the file."

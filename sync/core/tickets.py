@@ -187,6 +187,9 @@ class Capabilities:
     - ``consistent_lookup``: ``find_by_markers`` sees every committed create at once. Otherwise it
       may miss creates younger than ``search_lag_seconds`` (the bound, configurable as
       ``[tracker] search_lag_seconds``), and a miss is no proof of absence until then.
+    - ``write_timeout_seconds``: the longest a write may be in flight (the client's request time-out,
+      ``[tracker] request_timeout_seconds``): a create sent at T may be committed until T plus this,
+      so the lag bound of a create whose answer never came counts from then, not from T.
     - ``title_limit``: the longest title the tracker accepts (characters).
     - ``pull_spans_scopes``: one ``changed_since`` pass over the default scope (``None``) already
       delivers the tickets of every scope (Jira's JQL spans projects), so pull asks for no other;
@@ -205,6 +208,7 @@ class Capabilities:
     max_batch: int = 1
     consistent_lookup: bool = False
     search_lag_seconds: float = 60.0
+    write_timeout_seconds: float = 0.0
     title_limit: int = 255
     pull_spans_scopes: bool = False
     parallel_writes: int = 1
@@ -216,6 +220,13 @@ class Capabilities:
             raise ValueError("parallel_writes must be at least 1")
         if self.search_lag_seconds < 0:
             raise ValueError("search_lag_seconds must not be negative")
+        if self.write_timeout_seconds < 0:
+            raise ValueError("write_timeout_seconds must not be negative")
+
+    @property
+    def settle_seconds(self) -> float:
+        """How long after a create was sent a lookup miss proves it never happened."""
+        return self.write_timeout_seconds + self.search_lag_seconds
 
 
 @dataclass(frozen=True)

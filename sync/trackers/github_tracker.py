@@ -67,7 +67,7 @@ from sync.errors import (
 from sync.retry import RetryPolicy
 from sync.trackers.base import Clock, CreateResult, Pacer
 from sync.trackers.github_body import Footer, render_body, split_body
-from sync.trackers.github_http import TIMEOUT, GitHubHttp
+from sync.trackers.github_http import GitHubHttp
 
 if TYPE_CHECKING:
     from sync.config.models import GitHubTrackerSettings
@@ -183,7 +183,11 @@ class GitHubTracker:
         if not token:
             raise ConfigError("[tracker] token: field required", hint=f"export {settings.token_env}=<token>")
         client = GitHubHttp(
-            http or httpx.Client(timeout=TIMEOUT), api_url=settings.api_url, token=token, pacer=pacer, clock=clock
+            http or httpx.Client(timeout=httpx.Timeout(settings.request_timeout_seconds, connect=10.0)),
+            api_url=settings.api_url,
+            token=token,
+            pacer=pacer,
+            clock=clock,
         )
         project = None
         if settings.project_org and settings.project_number:

@@ -110,6 +110,7 @@ class JiraMapping:
     epic_link_field: str | None = None
     wont_do_resolution: str = "Won't Do"
     concurrency: int = 1  # independent writes in flight at once ([tracker] concurrency)
+    request_timeout_seconds: float = 30.0  # [tracker] request_timeout_seconds
 
 
 def _jira_time(value: str | None) -> dt.datetime | None:
@@ -224,7 +225,7 @@ class JiraTracker:
         token = settings.token.get_secret_value()
         auth = JiraAuth(token=token, email=settings.email if settings.deployment == "cloud" or settings.email else None)
         client = JiraHttp(
-            http or httpx.Client(timeout=httpx.Timeout(30.0, connect=10.0)),
+            http or httpx.Client(timeout=httpx.Timeout(settings.request_timeout_seconds, connect=10.0)),
             url=settings.url,
             deployment=settings.deployment,
             auth=auth,
@@ -248,6 +249,7 @@ class JiraTracker:
             epic_link_field=settings.epic_link_field,
             wont_do_resolution=_preferred_wont_do(settings.wont_do_resolutions),
             concurrency=settings.concurrency,
+            request_timeout_seconds=settings.request_timeout_seconds,
         )
         return cls(client, mapping, pacer, clock)
 
@@ -279,6 +281,7 @@ class JiraTracker:
             max_batch=MAX_BATCH,
             consistent_lookup=False,
             search_lag_seconds=self._mapping.search_lag_seconds,
+            write_timeout_seconds=self._mapping.request_timeout_seconds,
             title_limit=TITLE_LIMIT,
             pull_spans_scopes=True,
             parallel_writes=self._mapping.concurrency,

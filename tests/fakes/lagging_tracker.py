@@ -8,6 +8,9 @@ What makes it weak (each one a way real Jira / GitHub behave):
 - **no unique marker**: nothing stops a second ticket with the same marker;
 - **changed_since re-delivers**: the cursor is a timestamp minus a safety margin, pages are small
   (``page_size``) and overlap;
+- **a create commits late**: ``commit_delay_seconds`` after the request was sent (a slow bulk create,
+  a busy server), and the search lag counts from the commit; the declared request time-out
+  (``capabilities.write_timeout_seconds``) is ``write_timeout_seconds``;
 - **a create can time out after it committed**: markers in ``timeout_after_commit`` are created and
   then answered with :class:`TrackerUnavailable` (once each); ``refuse_once`` answers a draft
   with a given error without creating it (a per-item 429 or validation error in a bulk call);
@@ -92,7 +95,11 @@ class LaggingTracker:
         max_batch: int = 3,
         page_size: int = 2,
         margin_seconds: float = 30.0,
+        commit_delay_seconds: float = 0.0,
+        write_timeout_seconds: float = 0.0,
     ) -> None:
+        self.commit_delay = dt.timedelta(seconds=commit_delay_seconds)
+        self.write_timeout_seconds = write_timeout_seconds
         self.clock = clock
         self.lag_lookups = lag_lookups
         self.lag_seconds = lag_seconds
@@ -125,6 +132,7 @@ class LaggingTracker:
             max_batch=self.max_batch,
             consistent_lookup=False,
             search_lag_seconds=self.lag_seconds,
+            write_timeout_seconds=self.write_timeout_seconds,
             title_limit=120,
         )
 
@@ -278,7 +286,7 @@ class LaggingTracker:
         if draft.status is not Status.OPEN:
             return TrackerError("tickets are created open", tracker=NAME, op="create")
         number = len(self.tickets) + 1
-        now = self.clock()
+        now = self.clock() + self.commit_delay
         stored = _Stored(
             id=number,
             key=f"LAG-{number}",

@@ -159,6 +159,25 @@ def test_an_unconfirmed_create_stays_pending_until_the_lag_bound(tmp_path: Path)
     assert count(url, fake) == (0, 0)
 
 
+def test_a_create_committed_late_is_not_created_again_once_the_lag_alone_has_passed(tmp_path: Path) -> None:
+    # The server commits a create 20 s after it was sent (within the 30 s request time-out), and its
+    # search lags 120 s behind the commit: 120 s after the send, a miss proves nothing yet.
+    clock = FakeClock()
+    fake = LaggingTracker(clock, lag_lookups=100, commit_delay_seconds=20, write_timeout_seconds=30)
+    url = fresh_url(tmp_path, "late")
+    crasher = StepCrasher(fake, 2, after=True)  # the first item batch is sent and committed, then the run dies
+    with pytest.raises(SimulatedCrash):
+        run_cycle(url, tracker_of(crasher), clock=clock)
+    clock.advance(fake.lag_seconds + 1)  # past the lag counted from the send, not from the commit
+    early = run_cycle(url, tracker_of(fake), clock=clock)
+    assert set(early.pending) >= {"INC-1#1", "INC-1#2", "INC-1#3"}
+    assert sorted(fake.markers()) == sorted(set(fake.markers()))  # nothing created twice
+    clock.advance(fake.write_timeout_seconds)
+    later = run_cycle(url, tracker_of(fake), clock=clock)
+    assert sorted(later.recovered) == ["INC-1#1", "INC-1#2", "INC-1#3"]
+    assert count(url, fake) == (0, 0)
+
+
 def test_time_outs_after_commit_are_never_created_twice(tmp_path: Path) -> None:
     faults = duplicates = lost = 0
     for marker in sorted(OWNERS):

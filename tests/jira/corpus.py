@@ -40,8 +40,11 @@ def write_corpus(root: Path, *, incidents: int, items: int) -> list[Path]:
     return paths
 
 
-def write_config(root: Path, url: str, *, deployment: str = "cloud", lag: float = 3.0) -> Path:
-    """A pmsync.toml for the fake at ``url`` (token from ``PMSYNC_JIRA_TOKEN``)."""
+def write_config(
+    root: Path, url: str, *, deployment: str = "cloud", lag: float = 3.0, request_timeout: float = 10.0
+) -> Path:
+    """A pmsync.toml for the fake at ``url`` (token from ``PMSYNC_JIRA_TOKEN``). A create whose
+    answer never came is settled ``request_timeout`` + ``lag`` seconds after it was sent."""
     who = 'email = "bot@example.com"' if deployment == "cloud" else 'epic_link_field = "customfield_10014"'
     account = "5b10ac8d82e05b22cc7d4ef5" if deployment == "cloud" else "alice"
     config = root / "pmsync.toml"
@@ -58,6 +61,7 @@ deployment = "{deployment}"
 project = "OPS"
 {who}
 search_lag_seconds = {lag}
+request_timeout_seconds = {request_timeout}
 [safety]
 max_creates = 5000
 [compliance]

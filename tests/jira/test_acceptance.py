@@ -20,6 +20,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,12 +207,16 @@ def sigkill_rounds(tmp_path: Path, fake: RunningFake) -> None:
         fake.fake.on_request = kill_at_target
         process.wait(timeout=120)
         fake.fake.on_request = None
-    # Finishing runs: an item whose create may have happened within the lag bound is reported
-    # pending, never created again; a later run (the bound passed meanwhile) settles it.
-    for _finish in range(10):
+    # Finishing runs: an item whose create may have happened within the bound (the request
+    # time-out plus the search lag, counted from when the create was sent) is reported pending,
+    # never created again; a later run, after the bound, settles it. Under load the fake commits a
+    # create well after pmsync sent it: a bound counted from the lag alone made duplicates here.
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
         if not expected_markers() - set(markers_on_issues(fake.fake)):
             break
+        time.sleep(1.0)
     assert kills >= 1
     assert_exactly_once(fake.fake)
 

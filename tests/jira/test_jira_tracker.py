@@ -479,6 +479,13 @@ def test_from_settings_cloud_and_data_center(
         clock=clock,
     )
     assert dc_tracker.capabilities.search_lag_seconds == 30
+    # A create may commit until its request times out: the lag bound counts from then.
+    assert (cloud_tracker.capabilities.write_timeout_seconds, cloud_tracker.capabilities.settle_seconds) == (30, 210)
+    patient = _settings(
+        url=dc.url, deployment="datacenter", email=None, search_lag_seconds=30, request_timeout_seconds=90
+    )
+    slow = JiraTracker.from_settings(patient, http=http, pacer=pacer, clock=clock)
+    assert slow.capabilities.settle_seconds == 120
     serial = JiraTracker.from_settings(_settings(url=cloud.url, concurrency=1), http=http, pacer=pacer, clock=clock)
     assert serial.capabilities.parallel_writes == 1
     parent = dc_tracker.create_many([incident()])[0]

@@ -20,6 +20,7 @@ from sync.config.models import (
 from sync.core.model import Priority, Severity, Status
 from sync.errors import ConfigError
 from sync.logs import redact
+from sync.runtime import http_timeout
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "config.example.toml"
@@ -335,6 +336,29 @@ def test_error_lines(tmp_path: Path, text: str, expected: str) -> None:
 def test_concurrency_outside_what_the_tracker_allows_is_located(tmp_path: Path, text: str, expected: str) -> None:
     lines = problems(tmp_path, text, {"PMSYNC_JIRA_TOKEN": TOKEN, "PMSYNC_GITHUB_TOKEN": TOKEN})
     assert any(line.startswith(expected) for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (JIRA + "request_timeout_seconds = 0\n", "[tracker] request_timeout_seconds: input should be greater than 0"),
+        (
+            GITHUB + 'request_timeout_seconds = "soon"\n',
+            "[tracker] request_timeout_seconds: input should be a valid number",
+        ),
+    ],
+)
+def test_a_request_time_out_that_is_no_duration_is_located(tmp_path: Path, text: str, expected: str) -> None:
+    lines = problems(tmp_path, text, {"PMSYNC_JIRA_TOKEN": TOKEN, "PMSYNC_GITHUB_TOKEN": TOKEN})
+    assert any(line.startswith(expected) for line in lines), lines
+
+
+def test_the_run_s_requests_time_out_after_the_tracker_s_request_time_out(tmp_path: Path) -> None:
+    env = {"PMSYNC_JIRA_TOKEN": TOKEN}
+    assert http_timeout(load_text(tmp_path, JIRA, env)).read == 30
+    tuned = http_timeout(load_text(tmp_path, JIRA + "request_timeout_seconds = 5\n", env))
+    assert (tuned.read, tuned.write, tuned.connect) == (5, 5, 5)
+    assert http_timeout(load_text(tmp_path, '[tracker]\nkind = "local"\n', env)).read == 30
 
 
 def test_concurrency_defaults_to_a_few_writes_on_jira_and_one_on_github(tmp_path: Path) -> None:
