@@ -24,6 +24,9 @@ Rules every adapter follows:
 - Retries go through :mod:`sync.retry` only. A create is never retried blindly: :mod:`sync.apply`
   searches by marker before any second attempt, because a create that timed out may have happened.
 - Adapters do not log their writes: apply logs one INFO audit line per remote write.
+- An adapter declaring ``capabilities.parallel_writes`` above 1 has ``transition``, ``attach`` and
+  ``link`` called from that many threads at once (:mod:`sync.fanout`): what they share (caches,
+  the pacer) must be thread-safe. Every other call comes from apply's one thread.
 """
 
 from __future__ import annotations

@@ -29,7 +29,6 @@ How each protocol call maps to Jira, and why:
 from __future__ import annotations
 
 import base64
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -187,6 +186,15 @@ class _Cursor:
             ) from exc
 
 
+@dataclass
+class _Workflow:
+    """One workflow as this run knows it, and the gate its first walk holds until it has finished."""
+
+    graph: WorkflowGraph = field(default_factory=WorkflowGraph)
+    gate: threading.Lock = field(default_factory=threading.Lock)
+    walked: bool = False
+
+
 class JiraTracker:
     """Jira Cloud / Data Center. Build with :meth:`from_settings`; tests pass a :class:`JiraHttp`
     on an ``httpx.Client`` aimed at the fake."""
@@ -213,7 +221,7 @@ class JiraTracker:
         # The workflows walked in this run, per (project, issue type): what each status offers,
         # and a gate that makes a workflow's first walk alone: the walks after it start from
         # what it learnt (a blocked workflow costs one exploration, not one per thread).
-        self._workflows: dict[tuple[str, str], tuple[WorkflowGraph, threading.Lock]] = {}
+        self._workflows: dict[tuple[str, str], _Workflow] = {}
 
     @classmethod
     def from_settings(
@@ -793,10 +801,16 @@ class JiraTracker:
         project = (fields.get("project") or {}).get("key") or current.scope or self._mapping.project
         issuetype = str((fields.get("issuetype") or {}).get("name") or "?")
         with self._lock:
-            graph, gate = self._workflows.setdefault((project, issuetype), (WorkflowGraph(), threading.Lock()))
-            first = not graph.offered
-        with gate if first else contextlib.nullcontext():
-            self._walk(ref, status, node, project, issuetype, graph)
+            workflow = self._workflows.setdefault((project, issuetype), _Workflow())
+        if not workflow.walked:
+            with workflow.gate:
+                if not workflow.walked:
+                    try:
+                        self._walk(ref, status, node, project, issuetype, workflow.graph)
+                    finally:
+                        workflow.walked = True
+                    return
+        self._walk(ref, status, node, project, issuetype, workflow.graph)
 
     def _walk(
         self, ref: TicketRef, status: Status, node: StatusNode, project: str, issuetype: str, graph: WorkflowGraph

@@ -255,3 +255,25 @@ def test_a_stop_met_by_one_writer_sends_nothing_more_and_records_what_was_in_fli
     assert again.applied is not None and not again.applied.failures
     assert again.applied.transitioned == INCIDENTS * ITEMS - moved
     assert_all_done_once(fake.fake)
+
+
+def test_a_blocked_workflow_is_explored_once_not_once_per_writer(tmp_path: Path) -> None:
+    # The first walk of a workflow goes alone: the writers after it know Done is out of reach
+    # without asking again, as in a serial run.
+    paths = done_corpus(tmp_path / "docs")
+    counts = []
+    for concurrency in (1, 4):
+        running = serve(FakeJira("cloud", latency=0.02, workflow="no_done"))
+        try:
+            report = sync(tmp_path / str(concurrency), running, paths, concurrency=concurrency)
+        finally:
+            running.close()
+        assert report.applied is not None and report.applied.transitioned == 0
+        assert len(report.applied.failures) == INCIDENTS * ITEMS
+        assert all("no path" in message for message in report.applied.failures.values())
+        assert running.fake.violations == []
+        counts.append(running.fake.requests)
+    serial, parallel = counts
+    assert parallel == serial
+    # The first issue's walk reads the three statuses it passes through; no other issue reads any.
+    assert serial["GET /rest/api/3/issue/{issueIdOrKey}/transitions"] == 3
