@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, delete, insert, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -612,19 +612,20 @@ class SqlStateStore:
         and two lookups per ticket made a pull of 10,000 changes slower than reading every
         ticket one by one."""
         observed: list[Observation] = []
-        now = self.clock()
         with self.engine.begin() as conn:
             rows = self._ticket_rows(conn, [ticket.ref for ticket in tickets])
+            writes = _StatusWrites(self, conn, [ticket.ref.key for ticket in tickets])
             for ticket in tickets:
                 row = self._match_ticket(conn, ticket.ref, rows)
                 if row is None:
                     continue  # not ours (or a parent created by a run that crashed before recording it)
                 changed = False
                 if row.kind == "item":
-                    changed = self._record_status(
-                        conn, row, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at, now
+                    changed = writes.record(
+                        row.owner_key, row, ticket.ref.key, ticket.status, ticket.status_raw, ticket.updated_at
                     )
                 observed.append(Observation(ticket=ticket, owner_key=row.owner_key, kind=row.kind, changed=changed))
+            writes.flush()
         return observed
 
     def _ticket_rows(self, conn: Connection, refs: Sequence[TicketRef]) -> dict[tuple[str, str], Any]:
@@ -633,14 +634,17 @@ class SqlStateStore:
         keys = sorted({ref.key for ref in refs})
         found: dict[tuple[str, str], Any] = {}
         tickets = t.tickets.c
+        # The columns matching and recording a status read (not the synced fields' JSON).
+        columns = [tickets.id, tickets.owner_key, tickets.kind, tickets.ticket_key, tickets.ticket_id, tickets.url]
+        columns += [tickets.status, tickets.status_raw, tickets.status_changed_at]
         for chunk in _chunks(ids):
             for row in conn.execute(
-                select(t.tickets).where(tickets.tracker == self.tracker, tickets.ticket_id.in_(chunk))
+                select(*columns).where(tickets.tracker == self.tracker, tickets.ticket_id.in_(chunk))
             ):
                 found[("id", row.ticket_id)] = row
         for chunk in _chunks(keys):
             for row in conn.execute(
-                select(t.tickets).where(tickets.tracker == self.tracker, tickets.ticket_key.in_(chunk))
+                select(*columns).where(tickets.tracker == self.tracker, tickets.ticket_key.in_(chunk))
             ):
                 found[("key", row.ticket_key)] = row
         return found
@@ -671,53 +675,12 @@ class SqlStateStore:
         disagrees with the record repairs it, even when the history already holds it (a stale
         copy recorded after it by an older pmsync). Idempotent on (ticket, status, change time):
         a re-delivered ticket appends nothing."""
-        now = self.clock()
         with self.engine.begin() as conn:
             row = conn.execute(select(t.tickets).where(self._owned(owner_key))).first()
-            return self._record_status(conn, row, ticket_key, status, status_raw, changed_at, now, owner_key=owner_key)
-
-    def _record_status(
-        self,
-        conn: Connection,
-        row: Any,
-        ticket_key: str,
-        status: Status,
-        status_raw: str,
-        changed_at: dt.datetime | None,
-        now: dt.datetime,
-        *,
-        owner_key: str | None = None,
-    ) -> bool:
-        """:meth:`record_status` inside ``conn``, given the ticket's row (``None``: not recorded)."""
-        owner_key = owner_key if owner_key is not None else row.owner_key
-        recorded_at = _aware(row.status_changed_at) if row is not None else None
-        stale = changed_at is not None and recorded_at is not None and changed_at <= recorded_at
-        if stale and row is not None and (row.status, row.status_raw) != (status.value, status_raw):
-            return False  # not newer than what is recorded: a lagging index's copy (ties keep the record)
-        if row is not None and row.status == status.value and row.status_raw == status_raw:
-            if changed_at is not None and (recorded_at is None or changed_at > recorded_at):
-                conn.execute(update(t.tickets).where(self._owned(owner_key)).values(status_changed_at=changed_at))
-            return False
-        conn.execute(
-            update(t.tickets)
-            .where(self._owned(owner_key))
-            # Without the tracker's time, the observation is as new as now.
-            .values(status=status.value, status_raw=status_raw, status_changed_at=changed_at or now, updated_at=now)
-        )
-        history = t.status_history.c
-        seen = None
-        if changed_at is not None:
-            seen = conn.execute(
-                select(history.id).where(
-                    history.tracker == self.tracker,
-                    history.ticket_key == ticket_key,
-                    history.status == status.value,
-                    history.changed_at == changed_at,
-                )
-            ).first()
-        if seen is None:
-            self._append_history(conn, owner_key, ticket_key, status, status_raw, now, changed_at=changed_at)
-        return True
+            writes = _StatusWrites(self, conn, [ticket_key])
+            changed = writes.record(owner_key, row, ticket_key, status, status_raw, changed_at)
+            writes.flush()
+        return changed
 
     def mark_blocked(self, owner_key: str, status: Status, day: dt.date) -> None:
         """The tracker's workflow cannot reach ``status`` now: owe it, and do not try again on ``day``."""
@@ -925,6 +888,99 @@ class SqlStateStore:
             )
             for row in rows
         ]
+
+
+class _StatusWrites:
+    """Status observations decided one by one, by the rule of :meth:`SqlStateStore.record_status`,
+    and written together: one read of the tickets' history, then one statement per kind of
+    write. Issue 26: three statements per ticket made most of a pull of 10,000 changes.
+
+    Each decision sees the ones before it (``_recorded``, ``_seen``), as if written already."""
+
+    def __init__(self, store: SqlStateStore, conn: Connection, ticket_keys: Sequence[str]) -> None:
+        self._store, self._conn, self._now = store, conn, store.clock()
+        history = t.status_history.c
+        self._seen: set[tuple[str, str, dt.datetime]] = set()
+        for chunk in _chunks(sorted(set(ticket_keys))):
+            for key, status, changed_at in conn.execute(
+                select(history.ticket_key, history.status, history.changed_at).where(
+                    history.tracker == store.tracker, history.ticket_key.in_(chunk), history.changed_at.is_not(None)
+                )
+            ).all():
+                self._seen.add((key, status, changed_at if changed_at.tzinfo else changed_at.replace(tzinfo=dt.UTC)))
+        self._recorded: dict[str, tuple[str | None, str | None, dt.datetime | None]] = {}
+        self._updates: dict[str, dict[str, Any]] = {}  # owner key → the ticket columns to set
+        self._appended: list[dict[str, Any]] = []
+
+    def record(
+        self,
+        owner_key: str,
+        row: Any,
+        ticket_key: str,
+        status: Status,
+        status_raw: str,
+        changed_at: dt.datetime | None,
+    ) -> bool:
+        """Whether the ticket's current status changed (``row``: its ticket row, ``None`` when not recorded)."""
+        recorded = self._recorded.get(owner_key)
+        if recorded is None and row is not None:
+            recorded = (row.status, row.status_raw, _aware(row.status_changed_at))
+        known_status, known_raw, recorded_at = recorded or (None, None, None)
+        stale = changed_at is not None and recorded_at is not None and changed_at <= recorded_at
+        if stale and recorded is not None and (known_status, known_raw) != (status.value, status_raw):
+            return False  # not newer than what is recorded: a lagging index's copy (ties keep the record)
+        if recorded is not None and known_status == status.value and known_raw == status_raw:
+            if changed_at is not None and (recorded_at is None or changed_at > recorded_at):
+                self._set(owner_key, recorded, {"status_changed_at": changed_at})
+            return False
+        # Without the tracker's time, the observation is as new as now.
+        values = {"status": status.value, "status_raw": status_raw, "status_changed_at": changed_at or self._now}
+        self._set(owner_key, recorded, {**values, "updated_at": self._now})
+        if changed_at is None or (ticket_key, status.value, changed_at) not in self._seen:
+            if changed_at is not None:
+                self._seen.add((ticket_key, status.value, changed_at))
+            self._appended.append(
+                {
+                    "item_key": owner_key,
+                    "tracker": self._store.tracker,
+                    "ticket_key": ticket_key,
+                    "status": status.value,
+                    "status_raw": status_raw,
+                    "observed_at": self._now,
+                    "changed_at": changed_at,
+                }
+            )
+        return True
+
+    def _set(
+        self,
+        owner_key: str,
+        recorded: tuple[str | None, str | None, dt.datetime | None] | None,
+        values: dict[str, Any],
+    ) -> None:
+        if recorded is not None:  # a ticket not recorded has no row to update
+            status, raw, at = recorded
+            self._recorded[owner_key] = (
+                values.get("status", status),
+                values.get("status_raw", raw),
+                values.get("status_changed_at", at),
+            )
+        self._updates[owner_key] = {**self._updates.get(owner_key, {}), **values}
+
+    def flush(self) -> None:
+        tickets = t.tickets.c
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for owner_key, values in self._updates.items():
+            by_columns.setdefault(tuple(sorted(values)), []).append({"owner": owner_key, **values})
+        for rows in by_columns.values():
+            self._conn.execute(
+                update(t.tickets).where(
+                    tickets.tracker == self._store.tracker, tickets.owner_key == bindparam("owner")
+                ),
+                rows,
+            )
+        if self._appended:
+            self._conn.execute(insert(t.status_history), self._appended)
 
 
 # An action item's columns that a sync compares before writing (``updated_at`` aside).
