@@ -19,8 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.schema import Table
 
 from sync.clock import utc_now
 from sync.core.model import PostMortem, Status
@@ -386,35 +390,63 @@ class SqlStateStore:
         """
         outcome = ClaimOutcome()
         now = self.clock()
+        intents, tickets = t.create_intents.c, t.tickets.c
+        owners = sorted({claim.owner_key for claim in claims})
         with self._writing(durable=True) as conn:
+            # In one statement each (issue 26: five per claim): the intents already there, then
+            # ours written where none is (a concurrent run's insert wins its owner), then which
+            # are ours, then the tickets already recorded for those.
+            before = self._intents_of(conn, owners)
+            fresh = {claim.owner_key: claim for claim in claims if claim.owner_key not in before}
+            if fresh:
+                rows = [
+                    {
+                        "owner_key": claim.owner_key,
+                        "tracker": self.tracker,
+                        "attempt_id": holder,
+                        "kind": claim.kind,
+                        "marker": claim.marker,
+                        "created_at": now,
+                        "attempted_at": now,
+                        "then_status": claim.then_status.value if claim.then_status else None,
+                    }
+                    for claim in fresh.values()
+                ]
+                conn.execute(_insert_new(conn, t.create_intents, ("tracker", "owner_key")), rows)
+            after = {**self._intents_of(conn, sorted(fresh)), **before}
+            ours = sorted(key for key in fresh if after[key].attempt_id == holder)
+            recorded: dict[str, TicketRef] = {}
+            for chunk in _chunks(ours):
+                for row in conn.execute(
+                    select(
+                        tickets.tracker, tickets.ticket_key, tickets.url, tickets.ticket_id, tickets.owner_key
+                    ).where(tickets.tracker == self.tracker, tickets.owner_key.in_(chunk))
+                ).all():
+                    recorded[row.owner_key] = self._ref(row)
+            for chunk in _chunks(sorted(recorded)):
+                conn.execute(
+                    delete(t.create_intents).where(intents.tracker == self.tracker, intents.owner_key.in_(chunk))
+                )
             for claim in claims:
-                try:
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(t.create_intents).values(
-                                owner_key=claim.owner_key,
-                                tracker=self.tracker,
-                                attempt_id=holder,
-                                kind=claim.kind,
-                                marker=claim.marker,
-                                created_at=now,
-                                attempted_at=now,
-                                then_status=claim.then_status.value if claim.then_status else None,
-                            )
-                        )
-                except IntegrityError:
-                    row = conn.execute(select(t.create_intents).where(self._intent(claim.owner_key))).first()
-                    if row is None:  # pragma: no cover - the intent vanished between insert and read
-                        continue
-                    outcome.held.append(self._intent_row(row))
-                    continue
-                ticket = conn.execute(select(t.tickets).where(self._owned(claim.owner_key))).first()
-                if ticket is not None:
-                    conn.execute(delete(t.create_intents).where(self._intent(claim.owner_key)))
-                    outcome.done[claim.owner_key] = self._ref(ticket)
+                key = claim.owner_key
+                if key in recorded:
+                    outcome.done[key] = recorded[key]
+                elif key in ours:
+                    outcome.claimed.append(key)
                 else:
-                    outcome.claimed.append(claim.owner_key)
+                    outcome.held.append(self._intent_row(after[key]))
         return outcome
+
+    def _intents_of(self, conn: Connection, owners: Sequence[str]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for chunk in _chunks(owners):
+            for row in conn.execute(
+                select(t.create_intents).where(
+                    t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key.in_(chunk)
+                )
+            ).all():
+                found[row.owner_key] = row
+        return found
 
     def take_over_intent(self, owner_key: str, old_holder: str, new_holder: str) -> bool:
         """Make a dead run's intent ours (compare-and-set on the holder); False when another run
@@ -940,6 +972,14 @@ class SqlStateStore:
             )
             for row in rows
         ]
+
+
+def _insert_new(conn: Connection, table: Table, unique: Sequence[str]) -> Insert:
+    """An insert that leaves out the rows whose ``unique`` columns are taken (SQLite and
+    PostgreSQL say it alike: ``ON CONFLICT … DO NOTHING``)."""
+    if conn.dialect.name == "postgresql":
+        return postgresql_insert(table).on_conflict_do_nothing(index_elements=list(unique))
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=list(unique))
 
 
 class _StatusWrites:

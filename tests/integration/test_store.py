@@ -132,6 +132,27 @@ def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) 
     assert [h.status for h in store.history("INC-1#1")] == [Status.OPEN]
 
 
+def test_a_batch_of_claims_is_decided_in_a_few_statements(store: SqlStateStore, engine: Engine) -> None:
+    # Issue 26: five statements per claim; a first sync of 10,000 items claims 10,000.
+    from sqlalchemy import event
+
+    items = [record(f"INC-1#{n}", n, f"item {n}") for n in range(1, 51)]
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+    claims = [IntentClaim(i.key, "item", i.key) for i in items]
+    store.claim_intents(claims[:1], "other-run")  # held by another run
+    store.claim_intents(claims[1:2], "run-0")
+    store.record_ticket("INC-1#2", "item", TicketRef("local", "LOC-2"), fields=None, status=Status.OPEN)
+    store.claim_intents(claims[1:2], "run-0")  # a recorded ticket whose intent was left behind
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    outcome = store.claim_intents(claims, "run-1")
+    assert len(statements) <= 8, statements
+    assert [row.holder for row in outcome.held] == ["other-run"]
+    assert outcome.done == {"INC-1#2": TicketRef("local", "LOC-2")}
+    assert outcome.claimed == [i.key for i in items[2:]]
+    assert sorted(store.pending_intents()) == sorted(["INC-1#1", *outcome.claimed])
+
+
 def test_a_create_batch_is_recorded_in_a_few_statements_each_entry_seeing_the_ones_before(
     store: SqlStateStore, engine: Engine
 ) -> None:
