@@ -188,8 +188,9 @@ class JiraBackend:
             for share in CHANGE_SHARES if "pull" in choice.scenarios else ():
                 k = max(1, round(len(items) * share))
                 step()
-                for issue in items[:k]:
-                    fake.human_transition(issue.key, "In Progress" if issue.status != "In Progress" else "Done")
+                fake.human_transitions(
+                    {issue.key: "In Progress" if issue.status != "In Progress" else "Done" for issue in items[:k]}
+                )
                 time.sleep(self.lag + 0.5)
                 total, seconds, cpu = measure([*pmsync, "pull"])
                 scenario = f"pull after {share:.0%} changed"

@@ -66,3 +66,40 @@ def test_an_observation_without_a_tracker_time_counts_as_now(store: SqlStateStor
     store.record_status("INC-1#1", "OPS-1", Status.DONE, "Done", None)
     assert store.record_status("INC-1#1", "OPS-1", Status.OPEN, "To Do", T0) is False
     assert current(store) is Status.DONE
+
+
+def test_a_pull_page_is_decided_ticket_by_ticket_and_written_in_a_few_statements(
+    store: SqlStateStore, engine: Engine
+) -> None:
+    # Issue 26: three statements per ticket made most of a pull of 10,000 changes.
+    from sqlalchemy import event
+
+    from sync.core.tickets import Ticket
+
+    items = [record(f"INC-1#{n}", n, f"item {n}") for n in range(1, 41)]
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+    for n in range(2, 41):
+        ref = TicketRef("jira", f"OPS-{n}", id=str(10000 + n))
+        store.record_ticket(f"INC-1#{n}", "item", ref, fields={}, status=Status.OPEN)
+    store.record_status("INC-1#2", "OPS-2", Status.DONE, "Done", T0)  # already pulled: re-delivered below
+
+    def seen(n: int, status: Status, raw: str, at: dt.datetime) -> Ticket:
+        return Ticket(TicketRef("jira", f"OPS-{n}", id=str(10000 + n)), f"item {n}", status, raw, at)
+
+    later = T0 + dt.timedelta(minutes=1)
+    page = [seen(n, Status.IN_PROGRESS, "In Progress", later) for n in range(1, 41)]
+    page[1] = seen(2, Status.DONE, "Done", T0)
+    page.append(seen(3, Status.OPEN, "To Do", T0))  # the index's older copy, later in the same page
+    page.append(seen(4, Status.DONE, "Done", later + dt.timedelta(seconds=1)))  # and a newer one
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    observed = store.observe_page(page)
+    assert len(statements) <= 8, statements
+    changed = {o.owner_key for o in observed if o.changed}
+    assert changed == {f"INC-1#{n}" for n in range(1, 41)} - {"INC-1#2"}
+    assert current(store) is Status.IN_PROGRESS  # OPS-1
+    assert [h.status for h in store.history("INC-1#2")] == [Status.OPEN, Status.DONE]
+    assert [h.status for h in store.history("INC-1#3")] == [Status.OPEN, Status.IN_PROGRESS]
+    assert [h.status for h in store.history("INC-1#4")] == [Status.OPEN, Status.IN_PROGRESS, Status.DONE]
+    assert store.owner_of_ticket(TicketRef("jira", "OPS-4", id="10004")) == ("INC-1#4", "item", Status.DONE)
+    assert store.owner_of_ticket(TicketRef("jira", "OPS-3", id="10003")) == ("INC-1#3", "item", Status.IN_PROGRESS)

@@ -132,6 +132,60 @@ def test_intent_is_exclusive_until_the_ticket_is_recorded(store: SqlStateStore) 
     assert [h.status for h in store.history("INC-1#1")] == [Status.OPEN]
 
 
+def test_a_batch_of_claims_is_decided_in_a_few_statements(store: SqlStateStore, engine: Engine) -> None:
+    # Issue 26: five statements per claim; a first sync of 10,000 items claims 10,000.
+    from sqlalchemy import event
+
+    items = [record(f"INC-1#{n}", n, f"item {n}") for n in range(1, 51)]
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+    claims = [IntentClaim(i.key, "item", i.key) for i in items]
+    store.claim_intents(claims[:1], "other-run")  # held by another run
+    store.claim_intents(claims[1:2], "run-0")
+    store.record_ticket("INC-1#2", "item", TicketRef("local", "LOC-2"), fields=None, status=Status.OPEN)
+    store.claim_intents(claims[1:2], "run-0")  # a recorded ticket whose intent was left behind
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    outcome = store.claim_intents(claims, "run-1")
+    assert len(statements) <= 8, statements
+    assert [row.holder for row in outcome.held] == ["other-run"]
+    assert outcome.done == {"INC-1#2": TicketRef("local", "LOC-2")}
+    assert outcome.claimed == [i.key for i in items[2:]]
+    assert sorted(store.pending_intents()) == sorted(["INC-1#1", *outcome.claimed])
+
+
+def test_a_create_batch_is_recorded_in_a_few_statements_each_entry_seeing_the_ones_before(
+    store: SqlStateStore, engine: Engine
+) -> None:
+    # Issue 26: seven statements per ticket were most of a first sync of 10,000 items.
+    from sqlalchemy import event
+
+    from sync.store.repository import NewTicket
+
+    items = [record(f"INC-1#{n}", n, f"item {n}") for n in range(1, 51)]
+    store.upsert_incident("INC-1", postmortem(), items, seen_on=TODAY)
+    store.claim_intents([IntentClaim(i.key, "item", i.key) for i in items], "run-1")
+    store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields=None, status=Status.OPEN)
+    entries = [
+        NewTicket(i.key, "item", TicketRef("local", f"LOC-{i.number}"), {"n": i.number}, Status.OPEN) for i in items
+    ]
+    entries[0] = NewTicket("INC-1#1", "item", TicketRef("local", "LOC-100"), {"n": 1}, Status.DONE)  # its key moved
+    entries.append(NewTicket("INC-1#99", "item", TicketRef("local", "LOC-2"), None, Status.OPEN))  # taken just before
+    entries.append(NewTicket("INC-1#98", "item", TicketRef("local", "LOC-1"), None, Status.OPEN))  # freed just before
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    refused = store.record_tickets(entries)
+    assert len(statements) <= 10, statements
+    assert list(refused) == ["INC-1#99"] and "LOC-2 already tracks INC-1#2" in refused["INC-1#99"].message
+    assert store.ticket_for("INC-1#1") == TicketRef("local", "LOC-100")
+    assert store.ticket_for("INC-1#98") == TicketRef("local", "LOC-1")
+    assert store.ticket_for("INC-1#99") is None
+    assert store.pending_intents() == []  # every recorded entry's intent is cleared
+    assert [h.status for h in store.history("INC-1#1")] == [Status.OPEN]  # an update appends nothing
+    assert [h.status for h in store.history("INC-1#50")] == [Status.OPEN]
+    known = store.snapshot().items["INC-1#50"].ticket
+    assert known is not None and known.synced_fields == {"n": 50}
+
+
 def test_status_history_appends_only_changes(store: SqlStateStore) -> None:
     store.upsert_incident("INC-1", postmortem(), [record("INC-1#1", 1, "A")], seen_on=TODAY)
     store.record_ticket("INC-1#1", "item", TicketRef("local", "LOC-1"), fields={}, status=Status.OPEN)
