@@ -1014,3 +1014,32 @@ def test_a_sub_heading_of_the_root_cause_is_narrative_whatever_word_it_holds() -
         "## Summary\n\nIt broke.",
     )
     assert [i.text for i in found] == ["Add the header to the key"]
+
+
+def test_a_field_value_table_is_one_item_per_action_row() -> None:
+    found = items(
+        "| Field | Value |\n|---|---|\n| Action | Add a canary stage |\n| Owner | @kim |\n| Due date | 2026-05-01 |\n"
+        "| Priority | P1 |\n| Status | In progress |\n| Action | Alert on retries |\n| Owner | @bo |\n"
+    )
+    assert [(i.text, i.owner, str(i.deadline), i.priority, i.status) for i in found] == [
+        ("Add a canary stage", "@kim", "2026-05-01", Priority.P1, Status.IN_PROGRESS),
+        ("Alert on retries", "@bo", "None", None, None),
+    ]
+    # Without a "Field | Value" header the first field row heads the table; an ordinary two-column
+    # action table is still read row by row.
+    headless = items("| Action | Add a canary stage |\n|---|---|\n| Owner | @kim |\n")
+    assert [(i.text, i.owner) for i in headless] == [("Add a canary stage", "@kim")]
+    two_columns = items("| Action | Owner |\n|---|---|\n| Add a canary | @kim |\n| Alert on retries | @bo |\n")
+    assert [(i.text, i.owner) for i in two_columns] == [("Add a canary", "@kim"), ("Alert on retries", "@bo")]
+
+
+def test_a_label_line_over_sub_bullets_is_the_item_they_elaborate() -> None:
+    found = items(
+        "- Alerting gaps\n  - page on queue depth\n  - a dashboard per tenant\n- Fund the team\n  - hire two SREs\n"
+    )
+    assert [(i.text, i.parent) for i in found] == [
+        ("Alerting gaps", None),
+        ("Fund the team", None),
+        ("hire two SREs", 2),
+    ]
+    assert found[0].extra["description"] == "page on queue depth a dashboard per tenant"

@@ -430,8 +430,12 @@ class ItemReader:
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
             draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
-            titled = draft.bold_title or (
-                draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
+            titled = (
+                draft.bold_title
+                or (
+                    draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
+                )
+                or (bool(nested) and _label_line(draft.text))
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -561,6 +565,8 @@ class ItemReader:
         # A table always has its header row (markdown-it makes no table without one).
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
         header = [node_text(cell).text for cell in rows[0].children]
+        if len(header) == 2 and self._read_field_table(rows, group):
+            return
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles and roles[0] == "ticket" and _described_references(rows[1:]):
             # "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 |": the issue column
@@ -599,6 +605,32 @@ class ItemReader:
                 )
                 continue
             self._read_row(header, roles, cells, line, group)
+
+    def _read_field_table(self, rows: Sequence[Node], group: Group | None) -> bool:
+        """A two-column table that lists one item's fields, one a row ("| Action | Add a canary |",
+        "| Owner | @kim |", under a "| Field | Value |" header or none): True when read here. A row naming
+        the action again starts the next item."""
+        pairs = [(node_text(row.children[0]).text, row.children[1], row) for row in rows if len(row.children) == 2]
+        if pairs and _COLUMNS.get(_column_key(pairs[0][0])) is None:
+            pairs = pairs[1:]  # the "| Field | Value |" header
+        roles = [_COLUMNS.get(_column_key(name)) for name, _, _ in pairs]
+        known = sum(1 for role in roles if role is not None)
+        if "text" not in roles or known < 2 or known < len(pairs) - 1:
+            return False
+        start = 0
+        for index in range(1, len(pairs) + 1):
+            if index == len(pairs) or (roles[index] == "text" and "text" in roles[start:index]):
+                chunk = pairs[start:index]
+                first = next(row for name, _, row in chunk if _COLUMNS.get(_column_key(name)) == "text")
+                self._read_row(
+                    [name for name, _, _ in chunk],
+                    roles[start:index],
+                    [node_text(cell) for _, cell, _ in chunk],
+                    first_line(first) if first.map else 1,
+                    group,
+                )
+                start = index
+        return True
 
     def _source(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -1341,6 +1373,24 @@ def _completion_checklist(node: Node) -> bool:
 
 _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|with|since|\()\s")
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
+
+
+_NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
+
+
+def _label_line(text: str) -> bool:
+    """A short noun phrase naming an area ("Monitoring", "Alerting gaps"): no order, report or sentence
+    ("Fund the org" has a determiner: a verb the word list does not know, whose sub-bullets are sub-items)."""
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and not any(word.lower() in _NOT_IN_LABELS for word in words)
+        and not text.rstrip().endswith((".", "!", "?"))
+        and not reads_as_action(text)
+        and not reads_as_done(text)
+        and not promises_work(text)
+        and not any(ch.isdigit() for ch in text)
+    )
 
 
 def _value_column(rows: Sequence[Node], column: int) -> bool:
