@@ -1043,3 +1043,11 @@ def test_a_label_line_over_sub_bullets_is_the_item_they_elaborate() -> None:
         ("hire two SREs", 2),
     ]
     assert found[0].extra["description"] == "page on queue depth a dashboard per tenant"
+
+
+def test_a_team_as_the_subject_of_to_verb_owns_the_item() -> None:
+    found = items("- Storage team to add a quota alert\n- Ask the storage team to add a quota alert\n")
+    assert [(i.text, i.owner) for i in found] == [
+        ("Storage team to add a quota alert", "Storage team"),
+        ("Ask the storage team to add a quota alert", None),
+    ]

@@ -111,7 +111,7 @@ _OWNER_SENTENCE = re.compile(
 )
 _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is going to|must)\b")
 _TEAM_OWNER = re.compile(
-    r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
+    r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to (?=[a-z]+ ))"
 )
 _NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
 _NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
@@ -1120,7 +1120,10 @@ class ItemReader:
     def _wording(self, draft: Draft, text: str) -> None:
         """Owner and status from the sentence; ``text`` is the sentence after a bold label, if any."""
         if draft.owner is None:
-            subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
+            team = _TEAM_OWNER.match(draft.text)
+            if team and reads_as_action(team.group("owner")):
+                team = None  # "Ask the platform team to …": the order's object, not its owner
+            subject = _SUBJECT_OWNER.match(draft.text) or team
             if subject:
                 draft.owner = subject.group("owner")
             else:
