@@ -1051,3 +1051,20 @@ def test_a_team_as_the_subject_of_to_verb_owns_the_item() -> None:
         ("Storage team to add a quota alert", "Storage team"),
         ("Ask the storage team to add a quota alert", None),
     ]
+
+
+def test_actions_written_as_prose_in_the_action_section_are_its_sentences() -> None:
+    found = items(
+        "Because of this, I moved the cron job to its own host. I will also add an alert on its runtime. "
+        "We need more hands for on-call. Later that day we received the all-clear from the vendor.\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("Because of this, I moved the cron job to its own host.", Status.DONE, "low"),
+        ("I will also add an alert on its runtime.", Status.OPEN, "low"),
+    ]
+
+
+def test_a_severity_in_a_nested_bullet_is_the_items_priority() -> None:
+    found = items("- [ ] Add a canary stage\n  - Severity: high\n- [x] Alert on retries\n")
+    assert [(i.text, i.priority) for i in found] == [("Add a canary stage", Priority.P1), ("Alert on retries", None)]

@@ -575,9 +575,10 @@ _TEAM_WILL = re.compile(
 )
 
 
-def read_trailing_prose(reader: ItemReader, node: Node) -> None:
-    """The sentences of a paragraph after an action section's list that commit to or report work."""
-    _read_sentences(reader, node, STRONG, True, False)
+def read_prose_sentences(reader: ItemReader, node: Node, reports: bool) -> None:
+    """The sentences of a paragraph in an action section that commit to or report work (low items);
+    ``reports``: a sentence by the writers in the simple past reports work too ("I moved the job")."""
+    _read_sentences(reader, node, STRONG, True, reports)
 
 
 def _read_sentences(

@@ -158,7 +158,7 @@ for _role, _names in {
 _FIELD_ROLES: dict[str, str] = {}
 for _role, _names in {
     "owner": "owner|owners|owner(s)|assignee|assignees|assigned to|who|dri|responsible|lead",
-    "priority": "priority|prio|pri|p",
+    "priority": "priority|prio|pri|p|severity|sev",
     "status": "status|state|progress",
     "deadline": "due|due date|deadline|eta|target|target date|by when|when|timeframe|time frame",
     "ticket": "ticket|tickets|issue|issues|bug|bugs|jira|link|links|tracking|tracking issue|pr|prs|reference"
