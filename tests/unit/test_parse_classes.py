@@ -1068,3 +1068,22 @@ def test_actions_written_as_prose_in_the_action_section_are_its_sentences() -> N
 def test_a_severity_in_a_nested_bullet_is_the_items_priority() -> None:
     found = items("- [ ] Add a canary stage\n  - Severity: high\n- [x] Alert on retries\n")
     assert [(i.text, i.priority) for i in found] == [("Add a canary stage", Priority.P1), ("Alert on retries", None)]
+
+
+def test_month_ends_progress_emoji_and_a_team_at_work() -> None:
+    found = items(
+        "| Action | Status | Due |\n|---|---|---|\n| Add a canary | 🚧 | end of May 2026 |\n"
+        "| Alert on retries | ⏳ | by the end of June |\n"
+    )
+    assert [(i.status, str(i.deadline)) for i in found] == [
+        (Status.IN_PROGRESS, "2026-05-31"),
+        (Status.IN_PROGRESS, "2026-06-30"),  # the document's year (its title's date)
+    ]
+    prose = items(
+        "We'll add a canary stage by the end of May. The storage team is migrating the queue to a managed service.\n",
+        "## What's next?",
+    )
+    assert [(i.deadline_raw, i.status) for i in prose] == [
+        ("by the end of May", Status.OPEN),
+        (None, Status.IN_PROGRESS),
+    ]

@@ -283,7 +283,9 @@ _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|
 # weeks", "in the near future" and "ASAP" name no end a deadline could hold.
 _WORDED_DEADLINE = re.compile(
     r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
-    r"|(?:this|next) (?:year|quarter|month|week))\b",
+    r"|(?:this|next) (?:year|quarter|month|week)"
+    r"|(?:by|before) (?:the )?end of (?:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)(?: \d{4})?)\b",
     re.IGNORECASE,
 )
 

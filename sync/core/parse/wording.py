@@ -424,7 +424,7 @@ _WE_DID = re.compile(
     re.I,
 )
 _WE_ARE_DOING = re.compile(
-    r"^(?:we|they|the team|our team|[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
+    r"^(?:we|they|the team|our team|(?:the |our )?[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
     r"(?:also\s+|currently\s+|now\s+|actively\s+|still\s+)*(?P<v>[a-z]+ing)\b",
     re.I,
 )
