@@ -1087,3 +1087,30 @@ def test_month_ends_progress_emoji_and_a_team_at_work() -> None:
         ("by the end of May", Status.OPEN),
         (None, Status.IN_PROGRESS),
     ]
+
+
+def test_beside_the_action_list_a_titled_block_under_a_leaning_heading_needs_more_evidence() -> None:
+    body = (
+        "- Add an alert on lag\n\n## Notes\n\nNone.\n\n## How do we prevent this?\n\n### Faster revert\n\n"
+        "We have begun work on it.\n"
+    )
+    assert [i.text for i in items(body, "## Action Items")] == ["Add an alert on lag"]
+    # Without the document's own list, the same block names an item.
+    alone = items(
+        "It broke.\n\n## How do we prevent this?\n\n### Faster revert\n\nWe have begun work on it.\n", "## Summary"
+    )
+    assert [(i.text, i.status) for i in alone] == [("Faster revert", Status.IN_PROGRESS)]
+
+
+def test_a_sentence_whose_first_words_carry_markup_keeps_its_paragraphs_line() -> None:
+    found = items(
+        "It broke.\n\n## What now?\n\nThe cache\nfell over. **We** will add a circuit breaker.\n", "## Summary"
+    )
+    assert [(i.text, i.line) for i in found] == [("We will add a circuit breaker.", 9)]
+
+
+def test_a_month_end_needs_a_year() -> None:
+    from sync.core.parse.dates import period_end
+
+    assert period_end("end of May", None) is None
+    assert str(period_end("end of May", 2027)) == "2027-05-31"

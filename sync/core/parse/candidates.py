@@ -630,14 +630,5 @@ def _read_sentences(
 def _line_of(content: str, sentence: str, start: int) -> int:
     """The source line a sentence starts on (its first words located in the paragraph's source)."""
     words = sentence.split()[:3]
-    lines = content.split("\n")
-    flat = " ".join(lines)
-    position = flat.find(" ".join(words)) if words else -1
-    if position < 0:
-        return start
-    consumed = 0
-    for offset, raw in enumerate(lines):
-        consumed += len(raw) + 1
-        if position < consumed:
-            return start + offset
-    return start
+    position = content.replace("\n", " ").find(" ".join(words)) if words else -1
+    return start if position < 0 else start + content.count("\n", 0, position)

@@ -174,8 +174,7 @@ class _Parser:
         self._stops: dict[int, int] = {}
         stack: list[Header] = []
         for header in self.headers:
-            if header.block is None:
-                continue
+            assert header.block is not None  # every heading found is a block of the document
             while stack and stack[-1].depth >= header.depth:
                 self._stops[id(stack.pop())] = header.block
             stack.append(header)
