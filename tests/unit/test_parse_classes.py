@@ -1114,3 +1114,27 @@ def test_a_month_end_needs_a_year() -> None:
 
     assert period_end("end of May", None) is None
     assert str(period_end("end of May", 2027)) == "2027-05-31"
+
+
+def test_fields_after_separators_at_the_end_of_an_item_are_its_fields() -> None:
+    found = items(
+        "- Add a canary stage - @kim - P1 - due 2026-04-01\n- Alert on retries | @bo | P2\n"
+        "- Fix login - users cannot sign in\n"
+    )
+    assert [(i.text, i.owner, i.priority, str(i.deadline)) for i in found] == [
+        ("Add a canary stage", "@kim", Priority.P1, "2026-04-01"),
+        ("Alert on retries", "@bo", Priority.P2, "None"),
+        ("Fix login - users cannot sign in", None, None, "None"),
+    ]
+
+
+def test_field_lines_under_an_items_sub_heading_set_its_fields() -> None:
+    found = items(
+        "### Add a canary stage\n\n**Owner:** @kim\n**Status:** In progress\n**Due:** 2026-04-01\n\n"
+        "### Alert on retries\n\n**Owner:** @bo\n**Status:** Done\n",
+        "## Follow-up actions",
+    )
+    assert [(i.text, i.owner, i.status, str(i.deadline)) for i in found] == [
+        ("Add a canary stage", "@kim", Status.IN_PROGRESS, "2026-04-01"),
+        ("Alert on retries", "@bo", Status.DONE, "None"),
+    ]

@@ -201,6 +201,7 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
         return None
     if handle is not None and draft.owner is None:
         draft.owner = handle.group("owner")
+    reader.read_fields(draft, nodes)
     if status is None and _ENDS_DONE.search(draft.text):
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
     if draft.status is None and status is not None:

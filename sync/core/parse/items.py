@@ -103,6 +103,8 @@ _PLAIN_OWNER = re.compile(
     r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|[\w.-]+(?: [\w.-]+)? team"
 )
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
+# The last of several separated fields: "Add a canary - @kim - P1", "Alert on retries | @bo | P2".
+_LAST_FIELD = re.compile(r"\s+(?:—|–|--|-|\|)\s+(?P<body>(?:(?!\s(?:—|–|--|-|\|)\s).){1,60})$")
 _OWNER_SENTENCE = re.compile(
     rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?"
     # The name ends the sentence or the clause; "Owner: a very long description …" is prose.
@@ -545,6 +547,16 @@ class ItemReader:
         previous = draft.extra.get("description")
         draft.extra["description"] = f"{previous} {rendered.text}" if previous else rendered.text
 
+    def read_fields(self, draft: Draft, nodes: Sequence[Node]) -> None:
+        """Field lines in the prose under an item's title ("**Owner:** @kim", "**Status:** In progress")."""
+        for node in nodes:
+            if node.type != "paragraph":
+                continue
+            for text, env in _source_lines(node):
+                rendered = render_source(text, env)
+                if _field_line(rendered) is not None:
+                    self._elaborate(draft, rendered, first_line(node))
+
     @staticmethod
     def names_actions(node: Node) -> bool:
         """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
@@ -853,10 +865,14 @@ class ItemReader:
                 if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
                     text.cut(paren.start(), len(text.text))
                     continue
-            if "-" in text.text or "—" in text.text or "–" in text.text:
+            if "-" in text.text or "—" in text.text or "–" in text.text or "|" in text.text:
                 clause = _TRAILING_CLAUSE.search(text.text)
                 if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
                     text.cut(clause.start(), len(text.text))
+                    continue
+                last = _LAST_FIELD.search(text.text)
+                if last and not _inside_link(text, last.start()) and self._apply_parts(last.group("body"), draft):
+                    text.cut(last.start(), len(text.text))
                     continue
             if draft.status is None and text.text.rstrip().endswith(_UPPER_STATUS_WORDS):
                 upper = _UPPER_STATUS.search(text.text)
