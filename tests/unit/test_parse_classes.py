@@ -1138,3 +1138,12 @@ def test_field_lines_under_an_items_sub_heading_set_its_fields() -> None:
         ("Add a canary stage", "@kim", Status.IN_PROGRESS, "2026-04-01"),
         ("Alert on retries", "@bo", Status.DONE, "None"),
     ]
+
+
+def test_prose_in_the_action_section_that_tells_the_incident_or_a_discussion_is_no_item() -> None:
+    found = items(
+        "The team discussed the outage and agreed that paging worked. We rolled back the deploy at 10:05 and "
+        "it recovered. We have since added an alert on queue depth.\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status) for i in found] == [("We have since added an alert on queue depth.", Status.DONE)]

@@ -514,6 +514,7 @@ def _status_from_tense(draft: Draft) -> None:
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
 
 
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
@@ -607,6 +608,8 @@ def _read_sentences(
             or reports_done_work(sentence)
             or ((reports or reporting) and reports_action(sentence))
         )
+        if report and not promise and _CLOCK.search(sentence):
+            continue  # "We rolled back at 10:05": a report that names the time of day tells the incident
         reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
