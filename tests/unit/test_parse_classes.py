@@ -1147,3 +1147,20 @@ def test_prose_in_the_action_section_that_tells_the_incident_or_a_discussion_is_
         "## Follow-up",
     )
     assert [(i.text, i.status) for i in found] == [("We have since added an alert on queue depth.", Status.DONE)]
+
+
+def test_no_longer_doing_something_is_a_change_made_and_an_organisation_at_work_is_in_progress() -> None:
+    found = items(
+        "We will no longer deploy on Fridays. Therefore, we are no longer going to skip the canary. "
+        "The SRE is evaluating a managed queue.\n",
+        "## What now?",
+    )
+    assert [(i.text[:30], i.status) for i in found] == [
+        ("We will no longer deploy on Fr", Status.DONE),
+        ("Therefore, we are no longer go", Status.DONE),
+        ("The SRE is evaluating a manage", Status.IN_PROGRESS),
+    ]
+    begun = items("We will train every on-call engineer, a process which has already been initiated.\n", "## What now?")
+    assert [i.status for i in begun] == [Status.IN_PROGRESS]
+    planned = items("- PostgreSQL upgrade planned (to version 16)\n- Stale DNS entries removed\n", "## Follow-up")
+    assert [i.status for i in planned] == [Status.OPEN, Status.DONE]

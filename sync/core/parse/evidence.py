@@ -363,6 +363,10 @@ def prose_status(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
+    if _NO_LONGER.search(text):
+        return "done"  # "we will no longer update …": a change already made, in force from now on
+    if _INITIATED.search(text):
+        return "in_progress"  # "… a process which has already been initiated": begun, not finished
     done = _DONE_FIRST.search(text)
     if done is not None and any(word in done.group(0).lower().split() for word in _NOT_REPORTS):
         done = None  # "the downtime we have caused": no work reported
@@ -385,12 +389,17 @@ _DONE_FIRST = re.compile(
 )
 
 
+_NO_LONGER = re.compile(
+    r"\b(?:we|i)(?:'ll|'re| will| are| am)? (?:(?:no longer|not) going to|no longer)\b", re.IGNORECASE
+)
 _BEGUN = re.compile(
     r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
-    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
+    r"|\b(?:we|the team|our team|the (?-i:[A-Z]{2,6}))(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?"
+    r"(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
 # After work reported done: "…, and will continue to improve": the work goes on.
+_INITIATED = re.compile(r"\b(?:has|have) (?:already )?been (?:initiated|started|begun|kicked off)\b", re.I)
 _CONTINUES = re.compile(r"\b(?:will|'ll) (?:also )?continue to\b", re.I)
 _NOW_DONE = re.compile(
     r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b|\b(?:we|the team|our team) now have\b",

@@ -117,6 +117,7 @@ _TEAM_OWNER = re.compile(
 )
 _NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
 _NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
+_PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
@@ -1161,6 +1162,9 @@ class ItemReader:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
                 draft.status_guessed = True
+            elif _PLANNED_END.search(text) and not promises_work(text):
+                # "PostgreSQL upgrade planned (to 16)": a headline naming work still to come.
+                draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "planned", True
             elif reads_as_done(text) and not promises_work(text):
                 # "has rectified the issue and will implement more tests": the promise is the item.
                 draft.status, draft.status_raw = Status.DONE, "past tense"
