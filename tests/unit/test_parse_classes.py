@@ -1164,3 +1164,22 @@ def test_no_longer_doing_something_is_a_change_made_and_an_organisation_at_work_
     assert [i.status for i in begun] == [Status.IN_PROGRESS]
     planned = items("- PostgreSQL upgrade planned (to version 16)\n- Stale DNS entries removed\n", "## Follow-up")
     assert [i.status for i in planned] == [Status.OPEN, Status.DONE]
+
+
+def test_a_plain_line_with_a_note_that_it_is_under_way_is_an_item_in_progress() -> None:
+    found = items("Load tests for the new checkout flow (already being implemented)\n", "## Follow up actions:")
+    assert [(i.text, i.status) for i in found] == [
+        ("Load tests for the new checkout flow (already being implemented)", Status.IN_PROGRESS)
+    ]
+
+
+def test_reasons_a_lead_in_gives_are_no_items_and_a_ticket_filed_for_work_is_open() -> None:
+    found = items(
+        "The old hash stays for now, we don't see it as a priority because:\n\n"
+        "- No exploit is feasible today.\n- The impact is low.\n\n"
+        "We've however opened an issue to replace it next quarter.\n",
+        "## Next steps",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("We've however opened an issue to replace it next quarter.", Status.OPEN)
+    ]

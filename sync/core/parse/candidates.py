@@ -35,6 +35,7 @@ from sync.core.parse.evidence import (
     announces_items,
     commits_in_prose,
     enumerates_contents,
+    files_a_ticket,
     heading_strength,
     item_evidence,
     names_procedure,
@@ -510,7 +511,10 @@ def _status_from_tense(draft: Draft) -> None:
     if draft.status is not None and not draft.status_guessed:
         return
     status = prose_status(draft.text)
-    if status is not None and (draft.status is None or _STATUSES[status] is not Status.OPEN):
+    if status is None:
+        return
+    # A filed ticket reopens what the tense alone would call done ("We've created an issue to …").
+    if draft.status is None or _STATUSES[status] is not Status.OPEN or files_a_ticket(draft.text):
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
 
 
@@ -523,6 +527,9 @@ _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 
 
+_GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being|why))\s*:\s*$", re.IGNORECASE)
+
+
 def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
     """A list its lead-in paragraph says is no list of actions; True when read here. Under "we'll follow
     the steps" the list is a procedure's steps (no items); under "a bot that … reports:" it is what one
@@ -532,6 +539,10 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
         reader.diagnostics.add(
             codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
         )
+        return True
+    if _GIVES_REASONS.search(text):
+        # "… we don't see it as a priority because:": the list gives the reasons, it holds no work.
+        reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "the reasons its lead-in gives: not read as items")
         return True
     if not enumerates_contents(text):
         return False

@@ -680,7 +680,7 @@ class _Parser:
                 and intro is not None
                 and read_lead_in(reader, intro, node, group)
             ):
-                intro = None
+                intro, seen_list = None, True
                 continue
             intro = node if node.type == "paragraph" else None
             found = label_group(node, group) if node.type == "paragraph" else None

@@ -263,8 +263,10 @@ def ongoing_work(text: str) -> bool:
     return bool(_ONGOING.search(text.replace("\u2019", "'")))
 
 
+# Adverbs between "we have" and the participle: "we've also added", "we've however created".
+_PERFECT_ADVERBS = r"(?:also|already|now|since|however|therefore|recently|finally)"
 _WE_PERFECT = re.compile(
-    r"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
+    rf"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
     re.I,
 )
 
@@ -363,6 +365,8 @@ def prose_status(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
+    if files_a_ticket(text):
+        return "open"  # "We've created an issue to improve this": the ticket tracks work still to do
     if _NO_LONGER.search(text):
         return "done"  # "we will no longer update …": a change already made, in force from now on
     if _INITIATED.search(text):
@@ -383,10 +387,22 @@ def prose_status(text: str) -> str | None:
 
 
 _DONE_FIRST = re.compile(
-    r"^(?:[\w,' -]{0,40}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*"
+    rf"^(?:[\w,' -]{{0,40}}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*"
     r"[a-z]+(?:ed|en|wn|ut)\b|^\S+(?: \S+){0,5} (?:is|are) now\b",
     re.IGNORECASE,
 )
+
+
+_FILED = re.compile(
+    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+)?(?:new\s+)?(?:github\s+|jira\s+)?"
+    r"(?:issue|ticket|bug|task)\s+(?:to|for|about)\b",
+    re.IGNORECASE,
+)
+
+
+def files_a_ticket(text: str) -> bool:
+    """ "We opened a bug to investigate why …": a ticket filed for work that is still to be done."""
+    return bool(_FILED.search(text))
 
 
 _NO_LONGER = re.compile(

@@ -117,6 +117,8 @@ _TEAM_OWNER = re.compile(
 )
 _NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
 _NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
+# A closing note that the work is under way: "(already being implemented)", "(currently being rolled out)".
+_BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:ed|en|wn|ut)(?: out)?\)\.?$", re.I)
 _PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
@@ -1158,6 +1160,8 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
+        if draft.status is None and _BEING_DONE.search(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "being done", True
         if draft.status is None:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
@@ -1454,8 +1458,8 @@ def _plain_item(rendered: Inline) -> bool:
         return False
     if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
         return True  # "**Monitoring**: alert on queue depth"
-    if _leads_with_ticket(rendered):
-        return True
+    if _leads_with_ticket(rendered) or _BEING_DONE.search(text):
+        return True  # "E2E coverage for the flow (already being implemented)": a note says it is work
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
 
 
