@@ -1183,3 +1183,15 @@ def test_reasons_a_lead_in_gives_are_no_items_and_a_ticket_filed_for_work_is_ope
     assert [(i.text, i.status) for i in found] == [
         ("We've however opened an issue to replace it next quarter.", Status.OPEN)
     ]
+
+
+def test_rules_the_writers_will_follow_from_now_on_are_items() -> None:
+    found = items(
+        "It broke.\n\n## Prevention\n\nWe can limit the impact by following a few extra rules in development:\n\n"
+        "1. Every feature has a test before it merges.\n2. Every bugfix starts with a failing test.\n",
+        "## Summary",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Every feature has a test before it merges.", Status.OPEN),
+        ("Every bugfix starts with a failing test.", Status.OPEN),
+    ]

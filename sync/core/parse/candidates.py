@@ -382,12 +382,13 @@ _INTRODUCTION = re.compile(
 _STRUCTURED = ("bullet_list", "ordered_list", "table")
 _PLANNED = "planned"
 _PLANS = re.compile(
-    r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen)\b", re.IGNORECASE
+    r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen|by following)\b",
+    re.IGNORECASE,
 )
 _ANNOUNCES_SEVERAL = re.compile(
     r"\b(?:the following|below|as follows|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
-    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas)\b",
+    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas|rules|practices|guidelines)\b",
     re.IGNORECASE,
 )
 _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
