@@ -178,8 +178,13 @@ _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "tr
 
 
 # A commitment with its subject left out, as notes are written: "Will follow up with the vendor.", "To make
-# up for it, will be crediting every plan …" (after a leading clause whose subject it shares).
-_SUBJECTLESS = re.compile(r"(?:^|^[^,]{3,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b")
+# up for it, will be crediting every plan …" (after a leading clause of purpose or time, not "Once deployed,
+# will restart", which says what a system does).
+_SUBJECTLESS = re.compile(
+    r"(?:^|^(?:to|in order to|as a result|going forward|moving forward|from now on|next|in the|over the|this|"
+    r"within)\b[^,]{0,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
 
 
 def commits_in_prose(text: str) -> bool:
