@@ -1031,6 +1031,13 @@ def test_a_field_value_table_is_one_item_per_action_row() -> None:
     assert [(i.text, i.owner) for i in headless] == [("Add a canary stage", "@kim")]
     two_columns = items("| Action | Owner |\n|---|---|\n| Add a canary | @kim |\n| Alert on retries | @bo |\n")
     assert [(i.text, i.owner) for i in two_columns] == [("Add a canary", "@kim"), ("Alert on retries", "@bo")]
+    # A description row explains the action above it; the incident's own metadata table names no action.
+    described = items("| Field | Value |\n|---|---|\n| Action | Add a canary |\n| Description | Catch bad configs |\n")
+    assert [(i.text, i.extra) for i in described] == [("Add a canary", {"Description": "Catch bad configs"})]
+    metadata = (
+        "| Field | Value |\n|---|---|\n| Description | The queue stalled |\n| Owner | @kim |\n| Status | Resolved |\n"
+    )
+    assert items(metadata, "## Summary") == ()
 
 
 def test_a_label_line_over_sub_bullets_is_the_item_they_elaborate() -> None:

@@ -624,27 +624,33 @@ class ItemReader:
     def _read_field_table(self, rows: Sequence[Node], group: Group | None) -> bool:
         """A two-column table that lists one item's fields, one a row ("| Action | Add a canary |",
         "| Owner | @kim |", under a "| Field | Value |" header or none): True when read here. A row naming
-        the action again starts the next item."""
+        the action again starts the next item; other rows are its fields or, unknown, its extras."""
         pairs = [(node_text(row.children[0]).text, row.children[1], row) for row in rows if len(row.children) == 2]
         if pairs and _COLUMNS.get(_column_key(pairs[0][0])) is None:
             pairs = pairs[1:]  # the "| Field | Value |" header
-        roles = [_COLUMNS.get(_column_key(name)) for name, _, _ in pairs]
-        known = sum(1 for role in roles if role is not None)
+        keys = [_column_key(name) for name, _, _ in pairs]
+        # Only a row naming the action as such holds the item ("| Description | … |" over "| Owner |" and
+        # "| Status |" is the incident's own metadata).
+        roles = [
+            None if key in _COLUMNS and key not in _ACTION_FIELDS and _COLUMNS[key] == "text" else _COLUMNS.get(key)
+            for key in keys
+        ]
+        known = sum(1 for key in keys if key in _COLUMNS)
         if "text" not in roles or known < 2 or known < len(pairs) - 1:
             return False
-        start = 0
-        for index in range(1, len(pairs) + 1):
-            if index == len(pairs) or (roles[index] == "text" and "text" in roles[start:index]):
-                chunk = pairs[start:index]
-                first = next(row for name, _, row in chunk if _COLUMNS.get(_column_key(name)) == "text")
-                self._read_row(
-                    [name for name, _, _ in chunk],
-                    roles[start:index],
-                    [node_text(cell) for _, cell, _ in chunk],
-                    first_line(first) if first.map else 1,
-                    group,
-                )
-                start = index
+        starts = [index for index, role in enumerate(roles) if role == "text"]
+        for position, begin in enumerate(starts):
+            stop = starts[position + 1] if position + 1 < len(starts) else len(pairs)
+            begin = 0 if position == 0 else begin  # fields written before the first action are its own
+            chunk = pairs[begin:stop]
+            row = pairs[starts[position]][2]
+            self._read_row(
+                [name for name, _, _ in chunk],
+                roles[begin:stop],
+                [node_text(cell) for _, cell, _ in chunk],
+                first_line(row) if row.map else 1,
+                group,
+            )
         return True
 
     def _source(self, line: int) -> str:
@@ -1478,6 +1484,12 @@ _ACTION_HEADERS = frozenset(
         "remediation item",
         "action item description",
     }
+)
+
+
+_ACTION_FIELDS = frozenset(
+    {"action", "action item", "actions", "task", "follow-up", "follow up", "followup", "remediation", "todo", "to do"}
+    | {"corrective action", "recommendation", "next step", "action item description"}
 )
 
 
