@@ -1050,6 +1050,13 @@ def test_a_label_line_over_sub_bullets_is_the_item_they_elaborate() -> None:
         ("hire two SREs", 2),
     ]
     assert found[0].extra["description"] == "page on queue depth a dashboard per tenant"
+    # A label over orders groups them: each order is an item.
+    grouped = items("- Backend\n  - Add retries to the client\n  - Fix the timeouts\n")
+    assert [(i.text, i.parent) for i in grouped] == [
+        ("Backend", None),
+        ("Add retries to the client", 1),
+        ("Fix the timeouts", 1),
+    ]
 
 
 def test_a_team_as_the_subject_of_to_verb_owns_the_item() -> None:

@@ -440,7 +440,8 @@ class ItemReader:
                 or (
                     draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
                 )
-                or (bool(nested) and _label_line(draft.text))
+                # "- Alerting gaps" over what it means; "- Backend" over "- Add retries" groups actions.
+                or (bool(nested) and _label_line(draft.text) and not _holds_actions(nested))
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -1406,6 +1407,16 @@ def _completion_checklist(node: Node) -> bool:
 
 _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|with|since|\()\s")
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
+
+
+def _holds_actions(lists: Sequence[Node]) -> bool:
+    """Whether any entry of the lists reads as an action."""
+    for node in lists:
+        for entry in node.children:
+            paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+            if paragraph is not None and reads_as_action(node_text(paragraph).text):
+                return True
+    return False
 
 
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
