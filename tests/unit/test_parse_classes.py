@@ -997,9 +997,14 @@ def test_a_table_whose_action_column_repeats_a_setting_is_no_action_table() -> N
         "| Order | Rule | Action |\n|---|---|---|\n| 1 | API calls | Bypass |\n| 2 | Bots | Bypass |\n"
         "| 3 | Pages | Cache |\n| 4 | Images | Bypass |\n"
     )
-    found, diagnostics = parse(rules)
+    # Outside the action sections (its "Action" column would make it a loose action table), no items.
+    found, diagnostics = parse(rules, "## Cache rules")
     assert found == ()
     assert any(d.code == "PM045" for d in diagnostics)
+    # Under a heading that leans towards actions, the same: a candidate table of settings.
+    assert items(rules, "## Prevention") == ()
+    # Inside an action section the section says what its table holds, repeated rows and all.
+    assert [i.text for i in items(rules)] == ["Bypass", "Bypass", "Cache", "Bypass"]
     work = (
         "| Action | Owner |\n|---|---|\n| Add a rule for bots | @kim |\n| Purge the cache | @kim |\n"
         "| Alert on HITs | @bo |\n"

@@ -45,7 +45,7 @@ from sync.core.parse.evidence import (
     reports_done_work,
     worded_deadline,
 )
-from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
+from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
 from sync.core.parse.wording import reads_as_action, reads_as_done, starts_with_past_form
@@ -300,6 +300,9 @@ def _read_region(
         if node.type in ("bullet_list", "ordered_list", "table"):
             if explained:
                 explained = False
+                continue
+            if node.type == "table" and settings_table(node):
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
                 continue
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports)

@@ -565,11 +565,8 @@ class ItemReader:
     def names_actions(node: Node) -> bool:
         """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
         a log of what happened ("| Time | Action |")."""
-        keys = [_column_key(name) for name in _header_cells(node)]
-        column = next((index for index, key in enumerate(keys) if key in _ACTION_HEADERS), None)
-        if column is None or set(keys) & _TIME_HEADERS:
-            return False
-        return not _value_column([r for section in node.children for r in section.children][1:], column)
+        keys = {_column_key(name) for name in _header_cells(node)}
+        return bool(keys & _ACTION_HEADERS) and not keys & _TIME_HEADERS and not settings_table(node)
 
     def is_action_table(self, node: Node) -> bool:
         """A table in an action section that has a column holding the action."""
@@ -597,13 +594,6 @@ class ItemReader:
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
-        if _value_column(rows[1:], roles.index("text")):
-            # "| Order | Rule | Action |" over "Bypass", "Bypass", "Eligible for cache": the column holds
-            # a setting repeated from row to row, each action of a list of work is its own.
-            self.diagnostics.add(
-                codes.NOT_AN_ITEM, first_line(node), f"column {header[roles.index('text')]!r} repeats a few values"
-            )
-            return
         closed = self._source(first_line(rows[0])).endswith("|")
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
@@ -1437,8 +1427,15 @@ def _label_line(text: str) -> bool:
     )
 
 
-def _value_column(rows: Sequence[Node], column: int) -> bool:
-    """Whether a column's cells are short values that repeat (a setting per row), not distinct work."""
+def settings_table(node: Node) -> bool:
+    """A table outside the action sections whose action column holds a setting repeated from row to row
+    ("| Order | Rule | Action |" over "Bypass", "Bypass", "Eligible for cache"), not distinct work. (Inside an
+    action section, the section says what its table holds.)"""
+    header = [_column_key(name) for name in _header_cells(node)]
+    column = next((index for index, key in enumerate(header) if _COLUMNS.get(key) == "text"), None)
+    if column is None:
+        return False
+    rows = [r for section in node.children for r in section.children if r.type == "tr"][1:]
     values = [node_text(row.children[column]).text.lower() for row in rows if len(row.children) > column]
     return (
         len(values) >= 3 and all(len(value.split()) <= 3 for value in values) and len(set(values)) <= len(values) // 2
