@@ -997,9 +997,14 @@ def test_a_table_whose_action_column_repeats_a_setting_is_no_action_table() -> N
         "| Order | Rule | Action |\n|---|---|---|\n| 1 | API calls | Bypass |\n| 2 | Bots | Bypass |\n"
         "| 3 | Pages | Cache |\n| 4 | Images | Bypass |\n"
     )
-    found, diagnostics = parse(rules)
+    # Outside the action sections (its "Action" column would make it a loose action table), no items.
+    found, diagnostics = parse(rules, "## Cache rules")
     assert found == ()
     assert any(d.code == "PM045" for d in diagnostics)
+    # Under a heading that leans towards actions, the same: a candidate table of settings.
+    assert items(rules, "## Prevention") == ()
+    # Inside an action section the section says what its table holds, repeated rows and all.
+    assert [i.text for i in items(rules)] == ["Bypass", "Bypass", "Cache", "Bypass"]
     work = (
         "| Action | Owner |\n|---|---|\n| Add a rule for bots | @kim |\n| Purge the cache | @kim |\n"
         "| Alert on HITs | @bo |\n"
@@ -1014,3 +1019,198 @@ def test_a_sub_heading_of_the_root_cause_is_narrative_whatever_word_it_holds() -
         "## Summary\n\nIt broke.",
     )
     assert [i.text for i in found] == ["Add the header to the key"]
+
+
+def test_a_field_value_table_is_one_item_per_action_row() -> None:
+    found = items(
+        "| Field | Value |\n|---|---|\n| Action | Add a canary stage |\n| Owner | @kim |\n| Due date | 2026-05-01 |\n"
+        "| Priority | P1 |\n| Status | In progress |\n| Action | Alert on retries |\n| Owner | @bo |\n"
+    )
+    assert [(i.text, i.owner, str(i.deadline), i.priority, i.status) for i in found] == [
+        ("Add a canary stage", "@kim", "2026-05-01", Priority.P1, Status.IN_PROGRESS),
+        ("Alert on retries", "@bo", "None", None, None),
+    ]
+    # Without a "Field | Value" header the first field row heads the table; an ordinary two-column
+    # action table is still read row by row.
+    headless = items("| Action | Add a canary stage |\n|---|---|\n| Owner | @kim |\n")
+    assert [(i.text, i.owner) for i in headless] == [("Add a canary stage", "@kim")]
+    two_columns = items("| Action | Owner |\n|---|---|\n| Add a canary | @kim |\n| Alert on retries | @bo |\n")
+    assert [(i.text, i.owner) for i in two_columns] == [("Add a canary", "@kim"), ("Alert on retries", "@bo")]
+    # A description row explains the action above it; the incident's own metadata table names no action.
+    described = items("| Field | Value |\n|---|---|\n| Action | Add a canary |\n| Description | Catch bad configs |\n")
+    assert [(i.text, i.extra) for i in described] == [("Add a canary", {"Description": "Catch bad configs"})]
+    metadata = (
+        "| Field | Value |\n|---|---|\n| Description | The queue stalled |\n| Owner | @kim |\n| Status | Resolved |\n"
+    )
+    assert items(metadata, "## Summary") == ()
+
+
+def test_a_label_line_over_sub_bullets_is_the_item_they_elaborate() -> None:
+    found = items(
+        "- Alerting gaps\n  - page on queue depth\n  - a dashboard per tenant\n- Fund the team\n  - hire two SREs\n"
+    )
+    assert [(i.text, i.parent) for i in found] == [
+        ("Alerting gaps", None),
+        ("Fund the team", None),
+        ("hire two SREs", 2),
+    ]
+    assert found[0].extra["description"] == "page on queue depth a dashboard per tenant"
+    # A label over orders groups them: each order is an item.
+    grouped = items("- Backend\n  - Add retries to the client\n  - Fix the timeouts\n")
+    assert [(i.text, i.parent) for i in grouped] == [
+        ("Backend", None),
+        ("Add retries to the client", 1),
+        ("Fix the timeouts", 1),
+    ]
+
+
+def test_a_team_as_the_subject_of_to_verb_owns_the_item() -> None:
+    found = items("- Storage team to add a quota alert\n- Ask the storage team to add a quota alert\n")
+    assert [(i.text, i.owner) for i in found] == [
+        ("Storage team to add a quota alert", "Storage team"),
+        ("Ask the storage team to add a quota alert", None),
+    ]
+
+
+def test_actions_written_as_prose_in_the_action_section_are_its_sentences() -> None:
+    found = items(
+        "Because of this, I moved the cron job to its own host. I will also add an alert on its runtime. "
+        "We need more hands for on-call. Later that day we received the all-clear from the vendor.\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("Because of this, I moved the cron job to its own host.", Status.DONE, "low"),
+        ("I will also add an alert on its runtime.", Status.OPEN, "low"),
+    ]
+
+
+def test_a_severity_in_a_nested_bullet_is_the_items_priority() -> None:
+    found = items("- [ ] Add a canary stage\n  - Severity: high\n- [x] Alert on retries\n")
+    assert [(i.text, i.priority) for i in found] == [("Add a canary stage", Priority.P1), ("Alert on retries", None)]
+
+
+def test_month_ends_progress_emoji_and_a_team_at_work() -> None:
+    found = items(
+        "| Action | Status | Due |\n|---|---|---|\n| Add a canary | 🚧 | end of May 2026 |\n"
+        "| Alert on retries | ⏳ | by the end of June |\n"
+    )
+    assert [(i.status, str(i.deadline)) for i in found] == [
+        (Status.IN_PROGRESS, "2026-05-31"),
+        (Status.IN_PROGRESS, "2026-06-30"),  # the document's year (its title's date)
+    ]
+    prose = items(
+        "We'll add a canary stage by the end of May. The storage team is migrating the queue to a managed service.\n",
+        "## What's next?",
+    )
+    assert [(i.deadline_raw, i.status) for i in prose] == [
+        ("by the end of May", Status.OPEN),
+        (None, Status.IN_PROGRESS),
+    ]
+
+
+def test_beside_the_action_list_a_titled_block_under_a_leaning_heading_needs_more_evidence() -> None:
+    body = (
+        "- Add an alert on lag\n\n## Notes\n\nNone.\n\n## How do we prevent this?\n\n### Faster revert\n\n"
+        "We have begun work on it.\n"
+    )
+    assert [i.text for i in items(body, "## Action Items")] == ["Add an alert on lag"]
+    # Without the document's own list, the same block names an item.
+    alone = items(
+        "It broke.\n\n## How do we prevent this?\n\n### Faster revert\n\nWe have begun work on it.\n", "## Summary"
+    )
+    assert [(i.text, i.status) for i in alone] == [("Faster revert", Status.IN_PROGRESS)]
+
+
+def test_a_sentence_whose_first_words_carry_markup_keeps_its_paragraphs_line() -> None:
+    found = items(
+        "It broke.\n\n## What now?\n\nThe cache\nfell over. **We** will add a circuit breaker.\n", "## Summary"
+    )
+    assert [(i.text, i.line) for i in found] == [("We will add a circuit breaker.", 9)]
+
+
+def test_a_month_end_needs_a_year() -> None:
+    from sync.core.parse.dates import period_end
+
+    assert period_end("end of May", None) is None
+    assert str(period_end("end of May", 2027)) == "2027-05-31"
+
+
+def test_fields_after_separators_at_the_end_of_an_item_are_its_fields() -> None:
+    found = items(
+        "- Add a canary stage - @kim - P1 - due 2026-04-01\n- Alert on retries | @bo | P2\n"
+        "- Fix login - users cannot sign in\n"
+    )
+    assert [(i.text, i.owner, i.priority, str(i.deadline)) for i in found] == [
+        ("Add a canary stage", "@kim", Priority.P1, "2026-04-01"),
+        ("Alert on retries", "@bo", Priority.P2, "None"),
+        ("Fix login - users cannot sign in", None, None, "None"),
+    ]
+
+
+def test_field_lines_under_an_items_sub_heading_set_its_fields() -> None:
+    found = items(
+        "### Add a canary stage\n\n**Owner:** @kim\n**Status:** In progress\n**Due:** 2026-04-01\n\n"
+        "### Alert on retries\n\n**Owner:** @bo\n**Status:** Done\n",
+        "## Follow-up actions",
+    )
+    assert [(i.text, i.owner, i.status, str(i.deadline)) for i in found] == [
+        ("Add a canary stage", "@kim", Status.IN_PROGRESS, "2026-04-01"),
+        ("Alert on retries", "@bo", Status.DONE, "None"),
+    ]
+
+
+def test_prose_in_the_action_section_that_tells_the_incident_or_a_discussion_is_no_item() -> None:
+    found = items(
+        "The team discussed the outage and agreed that paging worked. We rolled back the deploy at 10:05 and "
+        "it recovered. We have since added an alert on queue depth.\n",
+        "## Follow-up",
+    )
+    assert [(i.text, i.status) for i in found] == [("We have since added an alert on queue depth.", Status.DONE)]
+
+
+def test_no_longer_doing_something_is_a_change_made_and_an_organisation_at_work_is_in_progress() -> None:
+    found = items(
+        "We will no longer deploy on Fridays. Therefore, we are no longer going to skip the canary. "
+        "The SRE is evaluating a managed queue.\n",
+        "## What now?",
+    )
+    assert [(i.text[:30], i.status) for i in found] == [
+        ("We will no longer deploy on Fr", Status.DONE),
+        ("Therefore, we are no longer go", Status.DONE),
+        ("The SRE is evaluating a manage", Status.IN_PROGRESS),
+    ]
+    begun = items("We will train every on-call engineer, a process which has already been initiated.\n", "## What now?")
+    assert [i.status for i in begun] == [Status.IN_PROGRESS]
+    planned = items("- PostgreSQL upgrade planned (to version 16)\n- Stale DNS entries removed\n", "## Follow-up")
+    assert [i.status for i in planned] == [Status.OPEN, Status.DONE]
+
+
+def test_a_plain_line_with_a_note_that_it_is_under_way_is_an_item_in_progress() -> None:
+    found = items("Load tests for the new checkout flow (already being implemented)\n", "## Follow up actions:")
+    assert [(i.text, i.status) for i in found] == [
+        ("Load tests for the new checkout flow (already being implemented)", Status.IN_PROGRESS)
+    ]
+
+
+def test_reasons_a_lead_in_gives_are_no_items_and_a_ticket_filed_for_work_is_open() -> None:
+    found = items(
+        "The old hash stays for now, we don't see it as a priority because:\n\n"
+        "- No exploit is feasible today.\n- The impact is low.\n\n"
+        "We've however opened an issue to replace it next quarter.\n",
+        "## Next steps",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("We've however opened an issue to replace it next quarter.", Status.OPEN)
+    ]
+
+
+def test_rules_the_writers_will_follow_from_now_on_are_items() -> None:
+    found = items(
+        "It broke.\n\n## Prevention\n\nWe can limit the impact by following a few extra rules in development:\n\n"
+        "1. Every feature has a test before it merges.\n2. Every bugfix starts with a failing test.\n",
+        "## Summary",
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Every feature has a test before it merges.", Status.OPEN),
+        ("Every bugfix starts with a failing test.", Status.OPEN),
+    ]

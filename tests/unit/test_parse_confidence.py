@@ -108,6 +108,7 @@ def test_heading_strength(title: str, strength: int) -> None:
         ("To make up for the outage, will be crediting every paid plan with a week.", True),
         ("Will this happen again?", False),
         ("To be honest, will be more careful.", False),
+        ("Once deployed, will restart automatically.", False),  # what a system does, not a promise
     ],
 )
 def test_commitment_in_prose(sentence: str, commits: bool) -> None:

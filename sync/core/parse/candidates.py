@@ -35,6 +35,7 @@ from sync.core.parse.evidence import (
     announces_items,
     commits_in_prose,
     enumerates_contents,
+    files_a_ticket,
     heading_strength,
     item_evidence,
     names_procedure,
@@ -44,7 +45,7 @@ from sync.core.parse.evidence import (
     reports_done_work,
     worded_deadline,
 )
-from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group
+from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
 from sync.core.parse.wording import reads_as_action, reads_as_done, starts_with_past_form
@@ -201,6 +202,7 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
         return None
     if handle is not None and draft.owner is None:
         draft.owner = handle.group("owner")
+    reader.read_fields(draft, nodes)
     if status is None and _ENDS_DONE.search(draft.text):
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
     if draft.status is None and status is not None:
@@ -299,6 +301,9 @@ def _read_region(
             if explained:
                 explained = False
                 continue
+            if node.type == "table" and settings_table(node):
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
+                continue
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports)
             label = named = None
@@ -380,12 +385,13 @@ _INTRODUCTION = re.compile(
 _STRUCTURED = ("bullet_list", "ordered_list", "table")
 _PLANNED = "planned"
 _PLANS = re.compile(
-    r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen)\b", re.IGNORECASE
+    r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen|by following)\b",
+    re.IGNORECASE,
 )
 _ANNOUNCES_SEVERAL = re.compile(
     r"\b(?:the following|below|as follows|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
-    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas)\b",
+    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas|rules|practices|guidelines)\b",
     re.IGNORECASE,
 )
 _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
@@ -509,16 +515,23 @@ def _status_from_tense(draft: Draft) -> None:
     if draft.status is not None and not draft.status_guessed:
         return
     status = prose_status(draft.text)
-    if status is not None and (draft.status is None or _STATUSES[status] is not Status.OPEN):
+    if status is None:
+        return
+    # A filed ticket reopens what the tense alone would call done ("We've created an issue to …").
+    if draft.status is None or _STATUSES[status] is not Status.OPEN or files_a_ticket(draft.text):
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
 
 
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
 _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
+
+
+_GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being|why))\s*:\s*$", re.IGNORECASE)
 
 
 def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
@@ -530,6 +543,10 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
         reader.diagnostics.add(
             codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
         )
+        return True
+    if _GIVES_REASONS.search(text):
+        # "… we don't see it as a priority because:": the list gives the reasons, it holds no work.
+        reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "the reasons its lead-in gives: not read as items")
         return True
     if not enumerates_contents(text):
         return False
@@ -575,9 +592,10 @@ _TEAM_WILL = re.compile(
 )
 
 
-def read_trailing_prose(reader: ItemReader, node: Node) -> None:
-    """The sentences of a paragraph after an action section's list that commit to or report work."""
-    _read_sentences(reader, node, STRONG, True, False)
+def read_prose_sentences(reader: ItemReader, node: Node, reports: bool) -> None:
+    """The sentences of a paragraph in an action section that commit to or report work (low items);
+    ``reports``: a sentence by the writers in the simple past reports work too ("I moved the job")."""
+    _read_sentences(reader, node, STRONG, True, reports)
 
 
 def _read_sentences(
@@ -605,6 +623,8 @@ def _read_sentences(
             or reports_done_work(sentence)
             or ((reports or reporting) and reports_action(sentence))
         )
+        if report and not promise and _CLOCK.search(sentence):
+            continue  # "We rolled back at 10:05": a report that names the time of day tells the incident
         reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
@@ -629,14 +649,5 @@ def _read_sentences(
 def _line_of(content: str, sentence: str, start: int) -> int:
     """The source line a sentence starts on (its first words located in the paragraph's source)."""
     words = sentence.split()[:3]
-    lines = content.split("\n")
-    flat = " ".join(lines)
-    position = flat.find(" ".join(words)) if words else -1
-    if position < 0:
-        return start
-    consumed = 0
-    for offset, raw in enumerate(lines):
-        consumed += len(raw) + 1
-        if position < consumed:
-            return start + offset
-    return start
+    position = content.replace("\n", " ").find(" ".join(words)) if words else -1
+    return start if position < 0 else start + content.count("\n", 0, position)

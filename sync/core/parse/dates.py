@@ -204,6 +204,8 @@ def parse_duration_minutes(text: str) -> int | None:
 
 _QUARTER = re.compile(r"\bQ([1-4])\s*(?:'|FY)?\s*(\d{4})?\b", re.IGNORECASE)
 _HALF = re.compile(r"\bH([12])\s*(\d{4})?\b")
+# "end of June", "the end of March 2027": the month's last day.
+_MONTH_END = re.compile(rf"\bend of (?P<month>{_MONTH_RE})\b\.?(?:,?\s+(?P<year>\d{{4}})\b)?", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 _DEADLINE_PHRASE = re.compile(
     r"(?:\bby\s+|\bbefore\s+|\bdue\s*:?\s*|\btarget\s*:?\s*|\bin\s+|\bduring\s+(?:the\s+)?)?"
@@ -228,6 +230,10 @@ def period_end(text: str, year: int | None) -> dt.date | None:
         the_year = int(match.group(2)) if match.group(2) else year
         if the_year is not None:
             ends.append(_end_of_month(the_year, int(match.group(1)) * 6))
+    for match in _MONTH_END.finditer(text):
+        the_year = int(match.group("year")) if match.group("year") else year
+        if the_year is not None:
+            ends.append(_end_of_month(the_year, _MONTHS[match.group("month").lower()]))
     if ends:
         return max(ends)
     return parse_date(text, year)

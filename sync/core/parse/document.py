@@ -33,7 +33,7 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, read_trailing_prose, titled_item
+from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, read_prose_sentences, titled_item
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -174,8 +174,7 @@ class _Parser:
         self._stops: dict[int, int] = {}
         stack: list[Header] = []
         for header in self.headers:
-            if header.block is None:
-                continue
+            assert header.block is not None  # every heading found is a block of the document
             while stack and stack[-1].depth >= header.depth:
                 self._stops[id(stack.pop())] = header.block
             stack.append(header)
@@ -673,6 +672,7 @@ class _Parser:
         label: Any = None
         intro: Node | None = None
         seen_list = False
+        prose: list[Node] = []
         for index, group in readable:
             node = self.blocks[index]
             if (
@@ -680,7 +680,7 @@ class _Parser:
                 and intro is not None
                 and read_lead_in(reader, intro, node, group)
             ):
-                intro = None
+                intro, seen_list = None, True
                 continue
             intro = node if node.type == "paragraph" else None
             found = label_group(node, group) if node.type == "paragraph" else None
@@ -693,15 +693,21 @@ class _Parser:
             seen_list = seen_list or node.type in ("bullet_list", "ordered_list", "table")
             if node.type == "paragraph" and not listed:
                 reader.read_plain(node, group)
+                prose.append(node)
             elif node.type == "paragraph" and seen_list:
                 # Below the list, a paragraph that commits to more ("We'll be doing a more extensive review")
                 # or reports work under way adds an item; one that comments on the list adds none.
                 reader.read_block(node, group)
-                read_trailing_prose(reader, node)
+                read_prose_sentences(reader, node, reports=False)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
                 continue
             else:
                 reader.read_block(node, group)
+        if len(reader.drafts) == before[0]:
+            # A section that holds only prose ("Because of this, I moved the job. I will also add …"): the
+            # sentences that commit to or report work are its items.
+            for node in prose:
+                read_prose_sentences(reader, node, reports=True)
         written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]
         # A table with a header and no rows is a section still to be written (a fresh template), not
         # content the parser failed to read.

@@ -178,8 +178,13 @@ _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "tr
 
 
 # A commitment with its subject left out, as notes are written: "Will follow up with the vendor.", "To make
-# up for it, will be crediting every plan …" (after a leading clause whose subject it shares).
-_SUBJECTLESS = re.compile(r"(?:^|^[^,]{3,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b")
+# up for it, will be crediting every plan …" (after a leading clause of purpose or time, not "Once deployed,
+# will restart", which says what a system does).
+_SUBJECTLESS = re.compile(
+    r"(?:^|^(?:to|in order to|as a result|going forward|moving forward|from now on|next|in the|over the|this|"
+    r"within)\b[^,]{0,80},\s+)[Ww]ill\s+(?:be\s+(?=[a-z]+ing\b))?(?P<verb>[a-z]+)\b",
+    re.IGNORECASE,
+)
 
 
 def commits_in_prose(text: str) -> bool:
@@ -212,10 +217,16 @@ _NOT_REPORTS = frozenset(
         "noticed",
         "observed",
         "detected",
+        "received",
         "learned",
         "realized",
         "realised",
+        "discussed",
+        "agreed",
+        "concluded",
+        "tried",
         "wanted",
+        "need",
         "needed",
         "suspected",
         "caused",
@@ -257,8 +268,10 @@ def ongoing_work(text: str) -> bool:
     return bool(_ONGOING.search(text.replace("\u2019", "'")))
 
 
+# Adverbs between "we have" and the participle: "we've also added", "we've however created".
+_PERFECT_ADVERBS = r"(?:also|already|now|since|however|therefore|recently|finally)"
 _WE_PERFECT = re.compile(
-    r"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
+    rf"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
     re.I,
 )
 
@@ -281,7 +294,9 @@ _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|
 # weeks", "in the near future" and "ASAP" name no end a deadline could hold.
 _WORDED_DEADLINE = re.compile(
     r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
-    r"|(?:this|next) (?:year|quarter|month|week))\b",
+    r"|(?:this|next) (?:year|quarter|month|week)"
+    r"|(?:by|before) (?:the )?end of (?:january|february|march|april|may|june|july|august|september|october"
+    r"|november|december)(?: \d{4})?)\b",
     re.IGNORECASE,
 )
 
@@ -355,6 +370,12 @@ def prose_status(text: str) -> str | None:
     text = text.replace("\u2019", "'")
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
+    if files_a_ticket(text):
+        return "open"  # "We've created an issue to improve this": the ticket tracks work still to do
+    if _NO_LONGER.search(text):
+        return "done"  # "we will no longer update …": a change already made, in force from now on
+    if _INITIATED.search(text):
+        return "in_progress"  # "… a process which has already been initiated": begun, not finished
     done = _DONE_FIRST.search(text)
     if done is not None and any(word in done.group(0).lower().split() for word in _NOT_REPORTS):
         done = None  # "the downtime we have caused": no work reported
@@ -371,18 +392,35 @@ def prose_status(text: str) -> str | None:
 
 
 _DONE_FIRST = re.compile(
-    r"^(?:[\w,' -]{0,40}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:(?:also|already|now|since)\s+)*"
+    rf"^(?:[\w,' -]{{0,40}}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*"
     r"[a-z]+(?:ed|en|wn|ut)\b|^\S+(?: \S+){0,5} (?:is|are) now\b",
     re.IGNORECASE,
 )
 
 
+_FILED = re.compile(
+    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+)?(?:new\s+)?(?:github\s+|jira\s+)?"
+    r"(?:issue|ticket|bug|task)\s+(?:to|for|about)\b",
+    re.IGNORECASE,
+)
+
+
+def files_a_ticket(text: str) -> bool:
+    """ "We opened a bug to investigate why …": a ticket filed for work that is still to be done."""
+    return bool(_FILED.search(text))
+
+
+_NO_LONGER = re.compile(
+    r"\b(?:we|i)(?:'ll|'re| will| are| am)? (?:(?:no longer|not) going to|no longer)\b", re.IGNORECASE
+)
 _BEGUN = re.compile(
     r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
-    r"|\b(?:we|the team|our team)(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?(?:working on|(?!going\b)[a-z]+ing)\b",
+    r"|\b(?:we|the team|our team|the (?-i:[A-Z]{2,6}))(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?"
+    r"(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
 # After work reported done: "…, and will continue to improve": the work goes on.
+_INITIATED = re.compile(r"\b(?:has|have) (?:already )?been (?:initiated|started|begun|kicked off)\b", re.I)
 _CONTINUES = re.compile(r"\b(?:will|'ll) (?:also )?continue to\b", re.I)
 _NOW_DONE = re.compile(
     r"\b(?:is|are) now\b|\bnow (?:requires|includes|uses|has|runs|documents)\b|\b(?:we|the team|our team) now have\b",

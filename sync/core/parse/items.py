@@ -103,6 +103,8 @@ _PLAIN_OWNER = re.compile(
     r"[a-z][a-z0-9]*(?:[._-][a-z0-9]+)+|[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}|[\w.-]+(?: [\w.-]+)? team"
 )
 _TRAILING_CLAUSE = re.compile(r"\s+(?:—|–|--|-)\s+(?P<body>[^—–]{1,80})$")
+# The last of several separated fields: "Add a canary - @kim - P1", "Alert on retries | @bo | P2".
+_LAST_FIELD = re.compile(r"\s+(?:—|–|--|-|\|)\s+(?P<body>(?:(?!\s(?:—|–|--|-|\|)\s).){1,60})$")
 _OWNER_SENTENCE = re.compile(
     rf"(?:(?<=^)|(?<=[\s.;,(]))owners?\s*:\s*(?P<owner>{_OWNER_TOKEN}|[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)\.?"
     # The name ends the sentence or the clause; "Owner: a very long description …" is prose.
@@ -111,10 +113,13 @@ _OWNER_SENTENCE = re.compile(
 )
 _SUBJECT_OWNER = re.compile(rf"^(?P<owner>{_OWNER_TOKEN})\s+(?:will|should|to|is going to|must)\b")
 _TEAM_OWNER = re.compile(
-    r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to own)\b"
+    r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to (?=[a-z]+ ))"
 )
 _NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
 _NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
+# A closing note that the work is under way: "(already being implemented)", "(currently being rolled out)".
+_BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:ed|en|wn|ut)(?: out)?\)\.?$", re.I)
+_PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
@@ -158,7 +163,7 @@ for _role, _names in {
 _FIELD_ROLES: dict[str, str] = {}
 for _role, _names in {
     "owner": "owner|owners|owner(s)|assignee|assignees|assigned to|who|dri|responsible|lead",
-    "priority": "priority|prio|pri|p",
+    "priority": "priority|prio|pri|p|severity|sev",
     "status": "status|state|progress",
     "deadline": "due|due date|deadline|eta|target|target date|by when|when|timeframe|time frame",
     "ticket": "ticket|tickets|issue|issues|bug|bugs|jira|link|links|tracking|tracking issue|pr|prs|reference"
@@ -430,8 +435,13 @@ class ItemReader:
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
             draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
-            titled = draft.bold_title or (
-                draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
+            titled = (
+                draft.bold_title
+                or (
+                    draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
+                )
+                # "- Alerting gaps" over what it means; "- Backend" over "- Add retries" groups actions.
+                or (bool(nested) and _label_line(draft.text) and not _holds_actions(nested))
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -541,15 +551,22 @@ class ItemReader:
         previous = draft.extra.get("description")
         draft.extra["description"] = f"{previous} {rendered.text}" if previous else rendered.text
 
+    def read_fields(self, draft: Draft, nodes: Sequence[Node]) -> None:
+        """Field lines in the prose under an item's title ("**Owner:** @kim", "**Status:** In progress")."""
+        for node in nodes:
+            if node.type != "paragraph":
+                continue
+            for text, env in _source_lines(node):
+                rendered = render_source(text, env)
+                if _field_line(rendered) is not None:
+                    self._elaborate(draft, rendered, first_line(node))
+
     @staticmethod
     def names_actions(node: Node) -> bool:
         """A table whose header names an action-item column ("Action Item", "Follow-up", …) and is not
         a log of what happened ("| Time | Action |")."""
-        keys = [_column_key(name) for name in _header_cells(node)]
-        column = next((index for index, key in enumerate(keys) if key in _ACTION_HEADERS), None)
-        if column is None or set(keys) & _TIME_HEADERS:
-            return False
-        return not _value_column([r for section in node.children for r in section.children][1:], column)
+        keys = {_column_key(name) for name in _header_cells(node)}
+        return bool(keys & _ACTION_HEADERS) and not keys & _TIME_HEADERS and not settings_table(node)
 
     def is_action_table(self, node: Node) -> bool:
         """A table in an action section that has a column holding the action."""
@@ -561,6 +578,8 @@ class ItemReader:
         # A table always has its header row (markdown-it makes no table without one).
         rows = [r for section in node.children for r in section.children if r.type == "tr"]
         header = [node_text(cell).text for cell in rows[0].children]
+        if len(header) == 2 and self._read_field_table(rows, group):
+            return
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
         if "text" not in roles and roles[0] == "ticket" and _described_references(rows[1:]):
             # "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 |": the issue column
@@ -575,13 +594,6 @@ class ItemReader:
             else:
                 self.diagnostics.add(codes.TABLE_WITHOUT_ACTION, first_line(node), f"columns {header!r}")
                 return
-        if _value_column(rows[1:], roles.index("text")):
-            # "| Order | Rule | Action |" over "Bypass", "Bypass", "Eligible for cache": the column holds
-            # a setting repeated from row to row, each action of a list of work is its own.
-            self.diagnostics.add(
-                codes.NOT_AN_ITEM, first_line(node), f"column {header[roles.index('text')]!r} repeats a few values"
-            )
-            return
         closed = self._source(first_line(rows[0])).endswith("|")
         for row in rows[1:]:
             line = first_line(row) if row.map else first_line(node)
@@ -599,6 +611,38 @@ class ItemReader:
                 )
                 continue
             self._read_row(header, roles, cells, line, group)
+
+    def _read_field_table(self, rows: Sequence[Node], group: Group | None) -> bool:
+        """A two-column table that lists one item's fields, one a row ("| Action | Add a canary |",
+        "| Owner | @kim |", under a "| Field | Value |" header or none): True when read here. A row naming
+        the action again starts the next item; other rows are its fields or, unknown, its extras."""
+        pairs = [(node_text(row.children[0]).text, row.children[1], row) for row in rows if len(row.children) == 2]
+        if pairs and _COLUMNS.get(_column_key(pairs[0][0])) is None:
+            pairs = pairs[1:]  # the "| Field | Value |" header
+        keys = [_column_key(name) for name, _, _ in pairs]
+        # Only a row naming the action as such holds the item ("| Description | … |" over "| Owner |" and
+        # "| Status |" is the incident's own metadata).
+        roles = [
+            None if key in _COLUMNS and key not in _ACTION_FIELDS and _COLUMNS[key] == "text" else _COLUMNS.get(key)
+            for key in keys
+        ]
+        known = sum(1 for key in keys if key in _COLUMNS)
+        if "text" not in roles or known < 2 or known < len(pairs) - 1:
+            return False
+        starts = [index for index, role in enumerate(roles) if role == "text"]
+        for position, begin in enumerate(starts):
+            stop = starts[position + 1] if position + 1 < len(starts) else len(pairs)
+            begin = 0 if position == 0 else begin  # fields written before the first action are its own
+            chunk = pairs[begin:stop]
+            row = pairs[starts[position]][2]
+            self._read_row(
+                [name for name, _, _ in chunk],
+                roles[begin:stop],
+                [node_text(cell) for _, cell, _ in chunk],
+                first_line(row) if row.map else 1,
+                group,
+            )
+        return True
 
     def _source(self, line: int) -> str:
         return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
@@ -821,10 +865,14 @@ class ItemReader:
                 if paren and not _inside_link(text, paren.start()) and self._apply_parts(paren.group("body"), draft):
                     text.cut(paren.start(), len(text.text))
                     continue
-            if "-" in text.text or "—" in text.text or "–" in text.text:
+            if "-" in text.text or "—" in text.text or "–" in text.text or "|" in text.text:
                 clause = _TRAILING_CLAUSE.search(text.text)
                 if clause and not _inside_link(text, clause.start()) and self._apply_parts(clause.group("body"), draft):
                     text.cut(clause.start(), len(text.text))
+                    continue
+                last = _LAST_FIELD.search(text.text)
+                if last and not _inside_link(text, last.start()) and self._apply_parts(last.group("body"), draft):
+                    text.cut(last.start(), len(text.text))
                     continue
             if draft.status is None and text.text.rstrip().endswith(_UPPER_STATUS_WORDS):
                 upper = _UPPER_STATUS.search(text.text)
@@ -1088,7 +1136,10 @@ class ItemReader:
     def _wording(self, draft: Draft, text: str) -> None:
         """Owner and status from the sentence; ``text`` is the sentence after a bold label, if any."""
         if draft.owner is None:
-            subject = _SUBJECT_OWNER.match(draft.text) or _TEAM_OWNER.match(draft.text)
+            team = _TEAM_OWNER.match(draft.text)
+            if team and reads_as_action(team.group("owner")):
+                team = None  # "Ask the platform team to …": the order's object, not its owner
+            subject = _SUBJECT_OWNER.match(draft.text) or team
             if subject:
                 draft.owner = subject.group("owner")
             else:
@@ -1106,10 +1157,15 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
+        if draft.status is None and _BEING_DONE.search(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "being done", True
         if draft.status is None:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
                 draft.status_guessed = True
+            elif _PLANNED_END.search(text) and not promises_work(text):
+                # "PostgreSQL upgrade planned (to 16)": a headline naming work still to come.
+                draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "planned", True
             elif reads_as_done(text) and not promises_work(text):
                 # "has rectified the issue and will implement more tests": the promise is the item.
                 draft.status, draft.status_raw = Status.DONE, "past tense"
@@ -1343,8 +1399,43 @@ _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|w
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
 
 
-def _value_column(rows: Sequence[Node], column: int) -> bool:
-    """Whether a column's cells are short values that repeat (a setting per row), not distinct work."""
+def _holds_actions(lists: Sequence[Node]) -> bool:
+    """Whether any entry of the lists reads as an action."""
+    for node in lists:
+        for entry in node.children:
+            paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+            if paragraph is not None and reads_as_action(node_text(paragraph).text):
+                return True
+    return False
+
+
+_NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
+
+
+def _label_line(text: str) -> bool:
+    """A short noun phrase naming an area ("Monitoring", "Alerting gaps"): no order, report or sentence
+    ("Fund the org" has a determiner: a verb the word list does not know, whose sub-bullets are sub-items)."""
+    words = text.split()
+    return (
+        0 < len(words) <= 3
+        and not any(word.lower() in _NOT_IN_LABELS for word in words)
+        and not text.rstrip().endswith((".", "!", "?"))
+        and not reads_as_action(text)
+        and not reads_as_done(text)
+        and not promises_work(text)
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def settings_table(node: Node) -> bool:
+    """A table outside the action sections whose action column holds a setting repeated from row to row
+    ("| Order | Rule | Action |" over "Bypass", "Bypass", "Eligible for cache"), not distinct work. (Inside an
+    action section, the section says what its table holds.)"""
+    header = [_column_key(name) for name in _header_cells(node)]
+    column = next((index for index, key in enumerate(header) if _COLUMNS.get(key) == "text"), None)
+    if column is None:
+        return False
+    rows = [r for section in node.children for r in section.children if r.type == "tr"][1:]
     values = [node_text(row.children[column]).text.lower() for row in rows if len(row.children) > column]
     return (
         len(values) >= 3 and all(len(value.split()) <= 3 for value in values) and len(set(values)) <= len(values) // 2
@@ -1381,8 +1472,8 @@ def _plain_item(rendered: Inline) -> bool:
         return False
     if rendered.bold_prefix and text.startswith(rendered.bold_prefix) and len(text) > len(rendered.bold_prefix) + 1:
         return True  # "**Monitoring**: alert on queue depth"
-    if _leads_with_ticket(rendered):
-        return True
+    if _leads_with_ticket(rendered) or _BEING_DONE.search(text):
+        return True  # "E2E coverage for the flow (already being implemented)": a note says it is work
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
 
 
@@ -1401,6 +1492,12 @@ _ACTION_HEADERS = frozenset(
         "remediation item",
         "action item description",
     }
+)
+
+
+_ACTION_FIELDS = frozenset(
+    {"action", "action item", "actions", "task", "follow-up", "follow up", "followup", "remediation", "todo", "to do"}
+    | {"corrective action", "recommendation", "next step", "action item description"}
 )
 
 

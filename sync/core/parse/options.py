@@ -54,6 +54,9 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "wip": Status.IN_PROGRESS,
         "started": Status.IN_PROGRESS,
         "in review": Status.IN_PROGRESS,
+        "🚧": Status.IN_PROGRESS,  # under construction
+        "⏳": Status.IN_PROGRESS,
+        "🔄": Status.IN_PROGRESS,
         "done": Status.DONE,
         "complete": Status.DONE,
         "completed": Status.DONE,

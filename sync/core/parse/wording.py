@@ -424,7 +424,7 @@ _WE_DID = re.compile(
     re.I,
 )
 _WE_ARE_DOING = re.compile(
-    r"^(?:we|they|the team|our team|[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
+    r"^(?:we|they|the team|our team|(?:the |our )?[\w-]+ team)(?:['’]re\s+|\s+(?:are|is|am)\s+)"
     r"(?:also\s+|currently\s+|now\s+|actively\s+|still\s+)*(?P<v>[a-z]+ing)\b",
     re.I,
 )
@@ -542,12 +542,23 @@ _FINITE = re.compile(
 )
 
 
+# "PostgreSQL upgrade planned", "Rollback proposed": participles that name a state short of done.
+_NOT_DONE_PARTICIPLES = frozenset(
+    {"planned", "proposed", "suggested", "recommended", "needed", "required", "requested", "expected"}
+)
+
+
 def _headline_report(text: str, words: Sequence[str]) -> bool:
     end = _HEADLINE_END.search(text)
     if end is None or len(words) > 20 or "," in text[end.start() - 2 : end.start()]:
         return False
     verb = end.group("v")
-    return _is_past_form(verb) and verb.lower() not in _ADJECTIVES and not _FINITE.search(text)
+    return (
+        _is_past_form(verb)
+        and verb.lower() not in _ADJECTIVES
+        and verb.lower() not in _NOT_DONE_PARTICIPLES
+        and not _FINITE.search(text)
+    )
 
 
 def is_placeholder(text: str) -> bool:
