@@ -238,7 +238,8 @@ def run_sync(
     holder = uuid.uuid4().hex
     alive = functools.partial(holder_alive, store.engine)
     with run_lock(store.engine, timeout=options.lock_timeout) as lock, holder_lease(store.engine, holder):
-        settled = resolve_pending_intents(tracker, store, retry=retry, holder=holder, is_alive=alive)
+        # One clock for the run: the store stamps intents with it and apply measures the lag bound on it.
+        settled = resolve_pending_intents(tracker, store, retry=retry, holder=holder, is_alive=alive, clock=store.clock)
         # Plan inside the lock: a concurrent run's creates must be visible to this plan.
         current = _plan(inputs, store, policy, today, options, report, caps)
         report.plan = current
@@ -246,7 +247,15 @@ def run_sync(
         errors: list[str] = []
         try:
             report.applied = apply_plan(
-                current, tracker, store, retry=retry, run_id=run_id, holder=holder, fence=lock.check, is_alive=alive
+                current,
+                tracker,
+                store,
+                retry=retry,
+                run_id=run_id,
+                holder=holder,
+                fence=lock.check,
+                is_alive=alive,
+                clock=store.clock,
             )
             report.applied.recovered[:0] = settled.recovered
             report.applied.duplicates[:0] = settled.duplicates

@@ -206,7 +206,7 @@ def open_runtime(
         return Runtime(
             settings=settings,
             engine=engine,
-            store=SqlStateStore(engine, tracker.name),
+            store=SqlStateStore(engine, tracker.name, clock=clock),
             tracker=tracker,
             policy=policy_for(settings, tracker.name),
             parse_options=parse_options_for(settings),
