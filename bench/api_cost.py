@@ -9,8 +9,8 @@ N = 10,000; at 50 ms that is 40 minutes).
 
 To iterate on one figure: ``--scenarios idle`` (of ``initial,idle,pull``; the initial sync still
 runs to prepare the state, it is only left out of the rows), ``--no-naive`` (pmsync alone), and
-``--hold`` (after the last scenario keep the fake and the state, print the command that re-times
-an idle sync, and wait for Ctrl-C). Rows of a partial run are printed, never written to ``--out``.
+``--hold`` (after the last scenario keep the fake and the state, write a script beside it that times
+another idle sync, and wait for Ctrl-C). Rows of a partial run are printed, never written to ``--out``.
 
 Per size N (N items, 50 per incident): the initial sync, an idle re-sync, and pulls after 1 %,
 10 % and 100 % of the items were changed by people. Each is timed as the user runs it: the whole
@@ -28,6 +28,7 @@ import compileall
 import datetime as dt
 import math
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -161,23 +162,9 @@ class JiraBackend:
             bulk = fake.requests["POST /rest/api/3/issue/bulk"]
             bound = math.ceil(incidents * per_incident / 50) + math.ceil(incidents / 50)
             if "initial" in choice.scenarios:
-                rows.append(
-                    Row(
-                        self.name,
-                        "initial sync: create requests",
-                        n,
-                        bulk,
-                        bound,
-                        None,
-                        seconds,
-                        None,
-                        latency,
-                        cpu=cpu,
-                    )
-                )
-                rows.append(
-                    Row(self.name, "initial sync: all requests", n, total, bound, None, seconds, None, latency, cpu=cpu)
-                )
+                for scenario, requests in (("create requests", bulk), ("all requests", total)):
+                    row = Row(self.name, f"initial sync: {scenario}", n, requests, bound, None, seconds, None, latency)
+                    rows.append(Row(**{**row.__dict__, "cpu": cpu}))
             step()
             measure([*pmsync, "sync"])  # settles the first pull
             if "idle" in choice.scenarios:
@@ -197,7 +184,7 @@ class JiraBackend:
                 bound = math.ceil(k / 100)
                 rows.append(Row(self.name, scenario, n, total, bound, None, seconds, None, latency, cpu=cpu))
             if choice.hold:
-                _hold(clock, env, pmsync)
+                _hold(clock, env, pmsync, root)
         if not choice.naive:
             return rows
         with tempfile.TemporaryDirectory() as tmp, self._fake(latency, SteppedClock()) as running:
@@ -222,15 +209,15 @@ class JiraBackend:
         return merged
 
 
-def _hold(clock: SteppedClock, env: dict[str, str], pmsync: list[str]) -> None:
-    """Keep the fake and the state until Ctrl-C, printing how to time another idle sync (each
-    later run sees the clock where the last scenario left it: nothing older than the pull's
-    margin is pending, so every run is idle)."""
+def _hold(clock: SteppedClock, env: dict[str, str], pmsync: list[str], root: Path) -> None:
+    """Keep the fake and the state until Ctrl-C. A script beside the state times another idle sync
+    (each later run sees the clock where the last scenario left it: nothing older than the pull's
+    margin is pending, so every run is idle); the fake's token stays in that file, out of the output."""
     clock.offset += 300
-    exports = " ".join(f"{name}={env[name]}" for name in ("PMSYNC_JIRA_TOKEN", "PYTHONPATH"))
-    print(
-        f"holding; re-time an idle sync with:\n  {exports} {' '.join(clock.wrap([*pmsync, 'sync']))}", file=sys.stderr
-    )
+    script = root / "idle.sh"
+    exports = "".join(f"export {name}={shlex.quote(env[name])}\n" for name in ("PMSYNC_JIRA_TOKEN", "PYTHONPATH"))
+    script.write_text(f"{exports}exec {shlex.join(clock.wrap([*pmsync, 'sync']))}\n", encoding="utf-8")
+    print(f"holding; time an idle sync with: time sh {script}  (Ctrl-C here ends it)", file=sys.stderr)
     try:
         while True:
             time.sleep(3600)
