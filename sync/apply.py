@@ -82,6 +82,7 @@ from sync.fanout import Outcome, fan_out
 from sync.retry import RetryPolicy
 from sync.store.repository import IntentClaim, IntentRow, NewTicket, SqlStateStore
 from sync.trackers.base import CreateResult, Tracker
+from sync.trackers.sending import stamping
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -431,8 +432,12 @@ class Applier:
             for action, _draft in todo:
                 self.store.drop_intent(_owner_key(action), self.holder)  # nothing was sent
             raise
+        keys = [_owner_key(action) for action, _draft in todo]
         try:
-            results = self.tracker.create_many([draft for _action, draft in todo])
+            # The intents were stamped when claimed; lookups of held intents and a pacer wait may
+            # have passed since. The adapter re-stamps them right before the request goes out.
+            with stamping(lambda: self.store.touch_intents(keys)):
+                results = self.tracker.create_many([draft for _action, draft in todo])
         except (RateLimited, TrackerUnavailable) as exc:
             # Each element is retried alone (after a marker check where it could have happened).
             results = [exc] * len(todo)
@@ -512,19 +517,20 @@ class Applier:
                 if not self.caps.consistent_lookup:
                     self.settler.pending(
                         key,
-                        f"the create timed out and the tracker's search lags up to "
-                        f"{self.caps.search_lag_seconds:.0f}s; confirmed or retried by a later run",
+                        f"the create timed out and the tracker's search may miss it for up to "
+                        f"{self.caps.settle_seconds:.0f}s; confirmed or retried by a later run",
                     )
                     return
             self.store.touch_intent(key)
             self.fence()
-            outcome = self._create_one(draft)
+            outcome = self._create_one(key, draft)
         self._record_created(action, draft, outcome)
 
-    def _create_one(self, draft: TicketDraft) -> CreateResult:
+    def _create_one(self, key: str, draft: TicketDraft) -> CreateResult:
         """A lone retry: a whole-call failure is this element's failure."""
         try:
-            (outcome,) = self.tracker.create_many([draft])
+            with stamping(lambda: self.store.touch_intent(key)):
+                (outcome,) = self.tracker.create_many([draft])
         except (RateLimited, TrackerUnavailable) as exc:
             return exc
         except TrackerAuthError:
@@ -615,6 +621,7 @@ class Applier:
         sends nothing more, and what was in flight is still recorded before the run stops."""
         stopped: list[RunStopped] = []
         halt = threading.Event()  # set by the worker that meets a stop, before its outcome is recorded
+        refused: list[str] = []  # a worker's auth failure, seen before its outcome is recorded
         scheduled: set[tuple[str, str]] = set()
 
         def prepared() -> Iterator[_Write]:
@@ -622,8 +629,8 @@ class Applier:
                 if halt.is_set():
                     return
                 key = _owner_key(action)
-                if self._auth_failed:
-                    self._fail(key, f"skipped: {self._auth_failed}")
+                if self._auth_failed or refused:
+                    self._fail(key, f"skipped: {self._auth_failed or refused[0]}")
                     continue
                 try:
                     write = self._prepare(action, scheduled)
@@ -658,6 +665,9 @@ class Applier:
                 self._write(write.send)
             except RunStopped:
                 halt.set()
+                raise
+            except TrackerAuthError as exc:
+                refused.append(exc.message)  # no more writes with credentials the tracker refused
                 raise
 
         fan_out(prepared(), send, record, limit=self.caps.parallel_writes)

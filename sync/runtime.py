@@ -33,17 +33,17 @@ from sync.store.repository import SqlStateStore
 from sync.store.write_ledger import SqlWriteLedger
 from sync.trackers import TrackerDeps, build_tracker
 from sync.trackers.base import Tracker
+from sync.trackers.transport import DEFAULT_TIMEOUT_SECONDS, request_timeout
 from sync.writeback.pull_request import pull_request_writer
 
 log = logging.getLogger(__name__)
 
-HTTP_TIMEOUT_SECONDS = 30.0  # what the local tracker's runs use (publishing reports, write-back)
-
 
 def http_timeout(settings: Settings) -> httpx.Timeout:
-    """``[tracker] request_timeout_seconds`` for every request of a run; connecting takes at most 10 s."""
-    seconds = getattr(settings.tracker, "request_timeout_seconds", HTTP_TIMEOUT_SECONDS)
-    return httpx.Timeout(float(seconds), connect=min(10.0, float(seconds)))
+    """``[tracker] request_timeout_seconds`` for every request of a run (the local tracker has
+    none: its runs' requests, publishing reports and write-back, take the default)."""
+    seconds = getattr(settings.tracker, "request_timeout_seconds", DEFAULT_TIMEOUT_SECONDS)
+    return request_timeout(float(seconds))
 
 
 @dataclass

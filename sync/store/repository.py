@@ -414,7 +414,7 @@ class SqlStateStore:
                 ]
                 conn.execute(_insert_new(conn, t.create_intents, ("tracker", "owner_key")), rows)
             after = {**self._intents_of(conn, sorted(fresh)), **before}
-            ours = sorted(key for key in fresh if after[key].attempt_id == holder)
+            ours = sorted(key for key in fresh if key in after and after[key].attempt_id == holder)
             recorded: dict[str, TicketRef] = {}
             for chunk in _chunks(ours):
                 for row in conn.execute(
@@ -433,8 +433,10 @@ class SqlStateStore:
                     outcome.done[key] = recorded[key]
                 elif key in ours:
                     outcome.claimed.append(key)
-                else:
+                elif key in after:
                     outcome.held.append(self._intent_row(after[key]))
+                # else: a concurrent run's intent, gone between its insert and our read (its ticket
+                # is recorded by now): neither ours nor held; the next plan sees the ticket.
         return outcome
 
     def _intents_of(self, conn: Connection, owners: Sequence[str]) -> dict[str, Any]:
@@ -458,6 +460,16 @@ class SqlStateStore:
                 .values(attempt_id=new_holder, attempted_at=self.clock())
             ).rowcount
         return bool(changed)
+
+    def touch_intents(self, owner_keys: Sequence[str]) -> None:
+        """Note that these creates are being sent now (the lag bound counts from here)."""
+        with self._writing(durable=True) as conn:
+            for chunk in _chunks(owner_keys):
+                conn.execute(
+                    update(t.create_intents)
+                    .where(t.create_intents.c.tracker == self.tracker, t.create_intents.c.owner_key.in_(chunk))
+                    .values(attempted_at=self.clock())
+                )
 
     def touch_intent(self, owner_key: str) -> None:
         """Note that the create is attempted again now (the lag bound counts from here)."""

@@ -21,6 +21,9 @@ Rules every adapter follows:
   429/403-rate-limit becomes :class:`sync.errors.RateLimited` with ``retry_after``. It keeps the
   last ``X-RateLimit-Remaining`` it saw, which the adapter exposes as ``rate_limit_remaining``
   (the service's metric).
+- An adapter whose marker lookup lags (``consistent_lookup`` false) calls
+  :func:`sync.trackers.sending.sending_create` right before each create request leaves, after any
+  pacer wait: the create's lag bound counts from that moment.
 - Retries go through :mod:`sync.retry` only. A create is never retried blindly: :mod:`sync.apply`
   searches by marker before any second attempt, because a create that timed out may have happened.
 - Adapters do not log their writes: apply logs one INFO audit line per remote write.

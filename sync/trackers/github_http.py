@@ -30,14 +30,14 @@ import httpx
 from sync.errors import RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.pacing import rate_limit_wait, requests_left
 from sync.trackers.base import Clock, Pacer
-from sync.trackers.transport import send
+from sync.trackers.transport import request_timeout, send
 
 __all__ = ["API_VERSION", "SECONDARY_WAIT", "GitHubAnswer", "GitHubHttp", "graphql_url"]
 
 NAME: Final = "github"
 API_VERSION: Final = "2022-11-28"
 SECONDARY_WAIT: Final = 60.0  # GitHub: without retry-after, wait at least a minute
-TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+TIMEOUT: Final = request_timeout()
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ from sync.retry import RetryPolicy
 from sync.trackers.base import Clock, CreateResult, Pacer
 from sync.trackers.github_body import Footer, render_body, split_body
 from sync.trackers.github_http import GitHubHttp
+from sync.trackers.transport import request_timeout
 
 if TYPE_CHECKING:
     from sync.config.models import GitHubTrackerSettings
@@ -183,7 +184,7 @@ class GitHubTracker:
         if not token:
             raise ConfigError("[tracker] token: field required", hint=f"export {settings.token_env}=<token>")
         client = GitHubHttp(
-            http or httpx.Client(timeout=httpx.Timeout(settings.request_timeout_seconds, connect=10.0)),
+            http or httpx.Client(timeout=request_timeout(settings.request_timeout_seconds)),
             api_url=settings.api_url,
             token=token,
             pacer=pacer,

@@ -23,6 +23,7 @@ from sync.clock import utc_now
 from sync.errors import RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.pacing import rate_limit_wait, requests_left
 from sync.trackers.base import Clock, Pacer
+from sync.trackers.sending import sending_create
 from sync.trackers.transport import send
 
 NAME = "jira"
@@ -96,6 +97,8 @@ class JiraHttp:
         ``answer_400`` a 400 whose body lists per-element ``errors`` is returned, not raised."""
         write = method in _WRITE_METHODS and not path.endswith(_READ_POSTS)
         self._pacer.before_request(write=write)
+        if op == "create" and write:
+            sending_create()  # after any pacer wait: the lag bound counts from here
         headers = dict(self._headers)
         content = None
         if body is not None:

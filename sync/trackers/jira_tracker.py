@@ -64,6 +64,7 @@ from sync.trackers.base import CreateResult, Pacer
 from sync.trackers.jira_adf import from_adf, from_wiki, to_adf, to_wiki
 from sync.trackers.jira_http import NAME, Deployment, JiraAuth, JiraHttp, describe_errors
 from sync.trackers.jira_workflow import MAX_STEPS, StatusNode, Step, WorkflowGraph, parse_transitions
+from sync.trackers.transport import request_timeout
 
 __all__ = ["DEFAULT_SEARCH_LAG_SECONDS", "JiraMapping", "JiraTracker"]
 
@@ -233,7 +234,7 @@ class JiraTracker:
         token = settings.token.get_secret_value()
         auth = JiraAuth(token=token, email=settings.email if settings.deployment == "cloud" or settings.email else None)
         client = JiraHttp(
-            http or httpx.Client(timeout=httpx.Timeout(settings.request_timeout_seconds, connect=10.0)),
+            http or httpx.Client(timeout=request_timeout(settings.request_timeout_seconds)),
             url=settings.url,
             deployment=settings.deployment,
             auth=auth,

@@ -11,6 +11,14 @@ import httpx
 
 from sync.errors import TrackerUnavailable
 
+DEFAULT_TIMEOUT_SECONDS = 30.0  # [tracker] request_timeout_seconds' default
+
+
+def request_timeout(seconds: float = DEFAULT_TIMEOUT_SECONDS) -> httpx.Timeout:
+    """How long one request may take (each of writing it and reading the answer); connecting
+    takes at most 10 s of it."""
+    return httpx.Timeout(seconds, connect=min(10.0, seconds))
+
 
 def send(http: httpx.Client, method: str, url: str, *, tracker: str, op: str, **request: Any) -> httpx.Response:
     """``http.request(method, url, **request)``; the exception names only its type (a URL may hold

@@ -43,6 +43,7 @@ from sync.core.tickets import (
 )
 from sync.errors import TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.trackers.base import CreateResult
+from sync.trackers.sending import sending_create
 
 NAME = "lagging"
 EPOCH = dt.datetime(2026, 3, 10, 9, 0, tzinfo=dt.UTC)
@@ -165,6 +166,7 @@ class LaggingTracker:
     def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
         if len(drafts) > self.max_batch:
             raise TrackerError(f"at most {self.max_batch} per call", tracker=NAME, op="create")
+        sending_create()  # as an adapter does right before its create request goes out
         with self._lock:
             self.create_calls += 1
             results: list[CreateResult] = []

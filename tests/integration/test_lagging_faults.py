@@ -16,7 +16,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -24,11 +24,12 @@ from sqlalchemy import Engine, select
 
 from sync.apply import ApplyResult
 from sync.core.model import Status
+from sync.core.tickets import TicketDraft
 from sync.store import tables
 from sync.store.engine import make_engine
 from sync.store.migrations import migrate
 from sync.store.repository import SqlStateStore
-from sync.trackers.base import Tracker
+from sync.trackers.base import CreateResult, Tracker
 from sync.trackers.local_tracker import LocalTracker
 from tests.fakes.lagging_tracker import NAME, FakeClock, LaggingTracker
 from tests.integration.apply_harness import SimulatedCrash, StepCrasher, run_cycle
@@ -175,6 +176,34 @@ def test_a_create_committed_late_is_not_created_again_once_the_lag_alone_has_pas
     clock.advance(fake.write_timeout_seconds)
     later = run_cycle(url, tracker_of(fake), clock=clock)
     assert sorted(later.recovered) == ["INC-1#1", "INC-1#2", "INC-1#3"]
+    assert count(url, fake) == (0, 0)
+
+
+class _PacedCrasher(StepCrasher):
+    """The pacer holds the create for a rate-limit window (the clock moves on) before it is sent."""
+
+    def __init__(self, inner: Tracker, clock: FakeClock, at: int, wait: float) -> None:
+        super().__init__(inner, at, after=True)
+        self.clock, self.wait = clock, wait
+
+    def create_many(self, drafts: Sequence[TicketDraft]) -> list[CreateResult]:
+        self.clock.advance(self.wait)
+        return super().create_many(drafts)
+
+
+def test_a_create_held_by_the_pacer_counts_its_lag_from_when_it_was_sent(tmp_path: Path) -> None:
+    # 200 s pass between the claim and the request (a Retry-After window); the run dies after the
+    # commit. The bound (30 s time-out + 120 s lag) counts from the send, not from the claim.
+    clock = FakeClock()
+    fake = LaggingTracker(clock, lag_lookups=100, write_timeout_seconds=30)
+    url = fresh_url(tmp_path, "paced")
+    with pytest.raises(SimulatedCrash):
+        run_cycle(url, tracker_of(_PacedCrasher(fake, clock, 2, wait=200)), clock=clock)
+    clock.advance(1)
+    early = run_cycle(url, tracker_of(fake), clock=clock)
+    assert set(early.pending) >= {"INC-1#1", "INC-1#2", "INC-1#3"}
+    assert sorted(fake.markers()) == sorted(set(fake.markers()))  # nothing created twice
+    settle(url, fake, clock)
     assert count(url, fake) == (0, 0)
 
 

@@ -15,6 +15,7 @@ from sync.core.model import Priority, Status
 from sync.core.tickets import Marker, TicketChanges, TicketDraft, TicketKind, TicketRef
 from sync.errors import ConfigError, RateLimited, TrackerAuthError, TrackerError, TrackerNotFound, TrackerUnavailable
 from sync.trackers.jira_tracker import JiraTracker
+from sync.trackers.sending import stamping
 from tests.fakes.jira_server import EPIC_LINK_FIELD, FakeJira, Fault, RunningFake, serve
 from tests.jira.support import RecordingPacer, TestClock, make_tracker
 
@@ -514,3 +515,27 @@ def test_a_named_scope_is_covered_by_the_site_wide_pass(
     assert page.tickets == () and not page.more
     assert cloud.fake.total_requests() == 0
     assert ref.key in [t.ref.key for t in tracker.changed_since(None, None).tickets]
+
+
+def test_a_create_is_stamped_after_the_pacer_s_wait_and_right_before_it_is_sent(
+    cloud: RunningFake, clock: TestClock, http: httpx.Client
+) -> None:
+    # The lag bound of a create counts from when its request left: after any rate-limit window.
+    events: list[str] = []
+
+    class WaitingPacer(RecordingPacer):
+        def before_request(self, *, write: bool) -> None:
+            super().before_request(write=write)
+            events.append("paced")
+
+    tracker = make_tracker(cloud, clock, http)
+    tracker._client._pacer = tracker._pacer = WaitingPacer(clock)  # type: ignore[attr-defined]
+    cloud.fake.on_request = lambda route: events.append(route)
+    with stamping(lambda: events.append("stamped")):
+        created = tracker.create_many([draft(1), draft(2)])
+    assert all(isinstance(ref, TicketRef) for ref in created)
+    sent = events.index("POST /rest/api/3/issue/bulk")
+    assert events[sent - 2 : sent] == ["paced", "stamped"]
+    assert events.count("stamped") == 1  # once per create request, not per request of the run
+    tracker.get(created[0])  # type: ignore[arg-type]
+    assert events.count("stamped") == 1

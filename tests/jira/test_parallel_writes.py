@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 
 from sync.core.model import Status
 from sync.core.tickets import Marker, TicketDraft, TicketKind, TicketRef
-from sync.errors import BudgetExhausted, PmsyncError, TrackerError
+from sync.errors import BudgetExhausted, PmsyncError, TrackerAuthError, TrackerError
 from sync.pipeline import SyncOptions, SyncReport
 from sync.retry import RetryPolicy
 from sync.runtime import Runtime, open_runtime
@@ -255,6 +256,35 @@ def test_a_stop_met_by_one_writer_sends_nothing_more_and_records_what_was_in_fli
     assert again.applied is not None and not again.applied.failures
     assert again.applied.transitioned == INCIDENTS * ITEMS - moved
     assert_all_done_once(fake.fake)
+
+
+def test_credentials_refused_to_one_writer_send_nothing_more_and_the_rest_are_reported_skipped(
+    tmp_path: Path, fake: RunningFake
+) -> None:
+    paths = done_corpus(tmp_path / "docs")
+    built = runtime(tmp_path, fake, concurrency=4)
+    calls: list[int] = []
+
+    def refuse(n: int, _ref: TicketRef) -> PmsyncError | None:
+        calls.append(n)
+        if n == 5:
+            time.sleep(0.5)  # the refusal's outcome waits behind this one while the other writers go on
+        return (
+            TrackerAuthError("the tracker refused the credentials (HTTP 401)", tracker="jira", op="transition")
+            if n == 6
+            else None
+        )
+
+    refusing(built, refuse)
+    try:
+        report = built.sync(paths, SyncOptions(max_creates=5000))
+    finally:
+        built.close()
+    assert report.applied is not None
+    assert len(calls) <= 6 + 3, "no write is sent with refused credentials but what was already in flight"
+    skipped = [m for m in report.applied.failures.values() if m.startswith("skipped: ")]
+    assert len(skipped) == INCIDENTS * ITEMS - len(calls)
+    assert report.applied.transitioned == len(calls) - 1
 
 
 def test_a_blocked_workflow_is_explored_once_not_once_per_writer(tmp_path: Path) -> None:
