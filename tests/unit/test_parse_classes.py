@@ -1214,3 +1214,47 @@ def test_rules_the_writers_will_follow_from_now_on_are_items() -> None:
         ("Every feature has a test before it merges.", Status.OPEN),
         ("Every bugfix starts with a failing test.", Status.OPEN),
     ]
+
+
+# -- issue 27: entries of a list under a heading that only leans towards actions ---------------------
+
+
+def test_entries_naming_work_under_a_leaning_heading_are_low_items_whatever_their_grammar() -> None:
+    found = items(
+        "1. Introduction of a canary stage for the DNS config\n"
+        "2. Ponder how the vendor's OSPF timers differ from the RFC\n"
+        "3. Adding a lock to the purge job\n"
+        "4. Tighten peering filters so a flap cannot reach the core\n",
+        heading="## Future Work",
+    )
+    assert [i.text for i in found] == [
+        "Introduction of a canary stage for the DNS config",
+        "Ponder how the vendor's OSPF timers differ from the RFC",
+        "Adding a lock to the purge job",
+        "Tighten peering filters so a flap cannot reach the core",
+    ]
+    assert {i.confidence for i in found} == {"low"}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "The lack of a locale made the database refuse to start",  # a determiner opens a statement
+        "Grafana doesn't vary its panels by tenant",  # a finite verb in the main clause
+        "Mon 07:06 UTC: the backlog started to grow",  # a timeline entry
+        "Short-term mitigation:",  # a label over what follows
+        "Mitigation: traffic pinned to the old pool",
+    ],
+)
+def test_statements_in_a_list_under_a_leaning_heading_are_no_items(entry: str) -> None:
+    found = items(f"- Review of the edge configs\n- {entry}\n- Ponder a second uplink\n", heading="## Future Work")
+    assert [i.text for i in found] == ["Review of the edge configs", "Ponder a second uplink"]
+
+
+def test_an_entry_naming_work_in_a_list_of_statements_is_no_item() -> None:
+    # Most entries describe the system: the list explains, and its one noun phrase is part of that.
+    found = items(
+        "- The cache ignores the tenant header\n- Every page can be served stale\n- Introduction of purge rules\n",
+        heading="## Future Work",
+    )
+    assert found == ()
