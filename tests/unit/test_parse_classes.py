@@ -1258,3 +1258,18 @@ def test_an_entry_naming_work_in_a_list_of_statements_is_no_item() -> None:
         heading="## Future Work",
     )
     assert found == ()
+
+
+def test_prose_reporting_work_in_a_section_that_names_actions_is_an_item_beside_other_items() -> None:
+    found = items(
+        "We rolled the release back at noon.\n\n"
+        "Based on this failure, we are adding a synthetic check that logs in every minute.\n\n"
+        "We will page the owner when it fails twice in a row.\n\n"
+        "Thank you for bearing with us.\n",
+        heading="### What we are changing",
+    )
+    assert [i.text for i in found] == [
+        "Based on this failure, we are adding a synthetic check that logs in every minute.",
+        "We will page the owner when it fails twice in a row.",
+    ]
+    assert found[0].status is Status.IN_PROGRESS
