@@ -1273,3 +1273,12 @@ def test_prose_reporting_work_in_a_section_that_names_actions_is_an_item_beside_
         "We will page the owner when it fails twice in a row.",
     ]
     assert found[0].status is Status.IN_PROGRESS
+
+
+def test_a_status_cell_with_a_note_after_the_status_word_is_read() -> None:
+    found = items(
+        "| Ticket | Change | State |\n|---|---|---|\n"
+        "| OPS-12 | Rotate the signing key | In Review (carried over) |\n"
+        "| OPS-13 | Drop the legacy token | (pending) |\n"
+    )
+    assert [i.status for i in found] == [Status.IN_PROGRESS, None]
