@@ -1282,3 +1282,18 @@ def test_a_status_cell_with_a_note_after_the_status_word_is_read() -> None:
         "| OPS-13 | Drop the legacy token | (pending) |\n"
     )
     assert [i.status for i in found] == [Status.IN_PROGRESS, None]
+
+
+def test_a_box_marked_not_applicable_or_cancelled_is_an_item_given_up() -> None:
+    found = items(
+        "- [N/A] **Pin the base image** — not needed; it is pinned by digest.\n"
+        "- [-] Move the cron to the new host\n"
+        "- [x] Add a budget alert\n"
+        "- [ ] Rotate the key\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Pin the base image — not needed; it is pinned by digest.", Status.WONT_DO),
+        ("Move the cron to the new host", Status.WONT_DO),
+        ("Add a budget alert", Status.DONE),
+        ("Rotate the key", Status.OPEN),
+    ]

@@ -42,7 +42,8 @@ from sync.core.parse.wording import (
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
-_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?)\]\s*")
+# "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|[nN]/[aA])\]\s*")
 _DONE_SYMBOL = re.compile(r"[✅✔☑]\ufe0f?")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
@@ -743,7 +744,10 @@ class ItemReader:
         if not match:
             return
         mark = match.group("mark")
-        draft.status = Status.DONE if mark.strip() else Status.OPEN
+        if mark == "-" or len(mark) == 3:
+            draft.status = Status.WONT_DO
+        else:
+            draft.status = Status.DONE if mark.strip() else Status.OPEN
         draft.status_raw = f"[{mark}]"
         draft.status_marked = True
         text.cut(0, match.end())
