@@ -1297,3 +1297,12 @@ def test_a_box_marked_not_applicable_or_cancelled_is_an_item_given_up() -> None:
         ("Add a budget alert", Status.DONE),
         ("Rotate the key", Status.OPEN),
     ]
+
+
+def test_a_state_or_an_observation_in_the_present_perfect_is_no_work_reported() -> None:
+    found = items(
+        "We have been unable to ship 2.0 for a month. We have seen four failures on staging so far. "
+        "We have rotated the signing key.\n",
+        heading="## Summary",
+    )
+    assert [(i.text, i.status) for i in found] == [("We have rotated the signing key.", Status.DONE)]

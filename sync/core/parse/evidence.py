@@ -231,6 +231,8 @@ _NOT_REPORTS = frozenset(
         "suspected",
         "caused",
         "experienced",
+        "seen",  # "we have seen four failures": an observation
+        "been",  # "we have been unable to ship": a state, not work done
     }
 )
 
