@@ -1306,3 +1306,12 @@ def test_a_state_or_an_observation_in_the_present_perfect_is_no_work_reported() 
         heading="## Summary",
     )
     assert [(i.text, i.status) for i in found] == [("We have rotated the signing key.", Status.DONE)]
+
+
+def test_a_closing_sentence_noting_an_item_is_finished_makes_it_done() -> None:
+    found = items(
+        "- The nightly job should skip archived tenants. We already implemented that now.\n"
+        "- Add a canary. This is done as of today.\n"
+        "- Add a probe. It is done when the probe pages.\n"
+    )
+    assert [i.status for i in found] == [Status.DONE, Status.DONE, None]

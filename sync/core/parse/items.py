@@ -123,6 +123,15 @@ _BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:
 _PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
+# A closing sentence noting the item is finished: "… should skip X. We already implemented that now.",
+# "Add a canary. This is done as of today."
+_DONE_NOTE = re.compile(
+    r"(?<=[.!?])\s+(?:(?:we|i)(?:'ve| have)? already [a-z]+(?:ed|en|wn|ut|de)\b"
+    r"|(?:this|that|it) (?:is|has been|was) (?:now |already )?(?:done|implemented|completed|in place|fixed)\b"
+    r"(?!\s+(?:when|once|if|after|before|by|until)\b))"
+    r"[^.!?]*[.!]?\s*$",
+    re.IGNORECASE,
+)
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
@@ -1161,6 +1170,8 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
+        if draft.status is None and _DONE_NOTE.search(text.replace("\u2019", "'")):
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "noted done", True
         if draft.status is None and _BEING_DONE.search(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "being done", True
         if draft.status is None:
