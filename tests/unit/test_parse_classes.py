@@ -1315,3 +1315,10 @@ def test_a_closing_sentence_noting_an_item_is_finished_makes_it_done() -> None:
         "- Add a probe. It is done when the probe pages.\n"
     )
     assert [i.status for i in found] == [Status.DONE, Status.DONE, None]
+
+
+@pytest.mark.parametrize("heading", ["## How did we respond?", "## How we responded"])
+def test_a_heading_asking_how_the_team_responded_tells_the_story(heading: str) -> None:
+    body = "We started with draining the queue. When we noticed the lag, we set the counter back to zero.\n"
+    assert items(body, heading=heading) == ()
+    assert items(body, heading="## Our response going forward") != ()

@@ -71,6 +71,8 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
 )
 _WORD = re.compile(r"[a-z][a-z'-]*")
+# "How did we respond?", "How we responded": the story of the response, not what comes of it.
+_TELLS_RESPONSE = re.compile(r"\bhow (?:did (?:we|the team) respond|(?:we|the team) responded)\b")
 _READER = re.compile(r"\byou(?:r|rs|'re)?\b")
 _COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
@@ -139,6 +141,8 @@ def _strength(title: str) -> int:
     # "Actions planned", "Action taken", "Acton items": a short heading whose noun is "action(s)".
     if len(words) <= 4 and any(_one_edit(w, "action") for w in words):
         return STRONG
+    if _TELLS_RESPONSE.search(normalized):
+        return NARRATIVE
     if _ACTION_PHRASES.search(normalized):
         return LEANING
     # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
