@@ -1322,3 +1322,13 @@ def test_a_heading_asking_how_the_team_responded_tells_the_story(heading: str) -
     body = "We started with draining the queue. When we noticed the lag, we set the counter back to zero.\n"
     assert items(body, heading=heading) == ()
     assert items(body, heading="## Our response going forward") != ()
+
+
+def test_a_status_pages_reassurance_is_no_item() -> None:
+    result = parse_document(
+        b"# Docs outage 2026-03-04\n\nWe are working to get the site back up and running soon. "
+        b"The team is working hard to support everyone. We will add a second mirror in the EU.\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["We will add a second mirror in the EU."]

@@ -175,7 +175,9 @@ _GENERIC = re.compile(
     r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
     r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
-    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b",
+    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
+    # A status page's reassurance: "working hard to support everyone", "back up and running".
+    r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b",
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
