@@ -1332,3 +1332,7 @@ def test_a_status_pages_reassurance_is_no_item() -> None:
     )
     assert result.postmortem is not None
     assert [i.text for i in result.postmortem.action_items] == ["We will add a second mirror in the EU."]
+
+
+def test_an_item_opening_with_already_is_done_whatever_the_verbs_form() -> None:
+    assert only("- Already run the cleanup script on all staging tenants\n").status is Status.DONE

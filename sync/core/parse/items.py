@@ -123,6 +123,7 @@ _BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:
 _PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
+_ALREADY = re.compile(r"^already\s+[a-z]", re.IGNORECASE)
 # A closing sentence noting the item is finished: "… should skip X. We already implemented that now.",
 # "Add a canary. This is done as of today."
 _DONE_NOTE = re.compile(
@@ -1170,6 +1171,9 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
+        if draft.status is None and _ALREADY.match(text):
+            # "Already run the script on all tenants": whatever the verb's form, the work is behind us.
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "already", True
         if draft.status is None and _DONE_NOTE.search(text.replace("\u2019", "'")):
             draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "noted done", True
         if draft.status is None and _BEING_DONE.search(text):
