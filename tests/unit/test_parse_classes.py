@@ -1336,3 +1336,8 @@ def test_a_status_pages_reassurance_is_no_item() -> None:
 
 def test_an_item_opening_with_already_is_done_whatever_the_verbs_form() -> None:
     assert only("- Already run the cleanup script on all staging tenants\n").status is Status.DONE
+
+
+def test_a_leading_connective_does_not_hide_the_tense_of_the_item() -> None:
+    found = items("- In addition, we are updating the failover runbook.\n- Moreover, we have rotated the key.\n")
+    assert [i.status for i in found] == [Status.IN_PROGRESS, Status.DONE]
