@@ -1214,3 +1214,130 @@ def test_rules_the_writers_will_follow_from_now_on_are_items() -> None:
         ("Every feature has a test before it merges.", Status.OPEN),
         ("Every bugfix starts with a failing test.", Status.OPEN),
     ]
+
+
+# -- issue 27: entries of a list under a heading that only leans towards actions ---------------------
+
+
+def test_entries_naming_work_under_a_leaning_heading_are_low_items_whatever_their_grammar() -> None:
+    found = items(
+        "1. Introduction of a canary stage for the DNS config\n"
+        "2. Ponder how the vendor's OSPF timers differ from the RFC\n"
+        "3. Adding a lock to the purge job\n"
+        "4. Tighten peering filters so a flap cannot reach the core\n",
+        heading="## Future Work",
+    )
+    assert [i.text for i in found] == [
+        "Introduction of a canary stage for the DNS config",
+        "Ponder how the vendor's OSPF timers differ from the RFC",
+        "Adding a lock to the purge job",
+        "Tighten peering filters so a flap cannot reach the core",
+    ]
+    assert {i.confidence for i in found} == {"low"}
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "The lack of a locale made the database refuse to start",  # a determiner opens a statement
+        "Grafana doesn't vary its panels by tenant",  # a finite verb in the main clause
+        "Mon 07:06 UTC: the backlog started to grow",  # a timeline entry
+        "Short-term mitigation:",  # a label over what follows
+        "Mitigation: traffic pinned to the old pool",
+    ],
+)
+def test_statements_in_a_list_under_a_leaning_heading_are_no_items(entry: str) -> None:
+    found = items(f"- Review of the edge configs\n- {entry}\n- Ponder a second uplink\n", heading="## Future Work")
+    assert [i.text for i in found] == ["Review of the edge configs", "Ponder a second uplink"]
+
+
+def test_an_entry_naming_work_in_a_list_of_statements_is_no_item() -> None:
+    # Most entries describe the system: the list explains, and its one noun phrase is part of that.
+    found = items(
+        "- The cache ignores the tenant header\n- Every page can be served stale\n- Introduction of purge rules\n",
+        heading="## Future Work",
+    )
+    assert found == ()
+
+
+def test_prose_reporting_work_in_a_section_that_names_actions_is_an_item_beside_other_items() -> None:
+    found = items(
+        "We rolled the release back at noon.\n\n"
+        "Based on this failure, we are adding a synthetic check that logs in every minute.\n\n"
+        "We will page the owner when it fails twice in a row.\n\n"
+        "Thank you for bearing with us.\n",
+        heading="### What we are changing",
+    )
+    assert [i.text for i in found] == [
+        "Based on this failure, we are adding a synthetic check that logs in every minute.",
+        "We will page the owner when it fails twice in a row.",
+    ]
+    assert found[0].status is Status.IN_PROGRESS
+
+
+def test_a_status_cell_with_a_note_after_the_status_word_is_read() -> None:
+    found = items(
+        "| Ticket | Change | State |\n|---|---|---|\n"
+        "| OPS-12 | Rotate the signing key | In Review (carried over) |\n"
+        "| OPS-13 | Drop the legacy token | (pending) |\n"
+    )
+    assert [i.status for i in found] == [Status.IN_PROGRESS, None]
+
+
+def test_a_box_marked_not_applicable_or_cancelled_is_an_item_given_up() -> None:
+    found = items(
+        "- [N/A] **Pin the base image** — not needed; it is pinned by digest.\n"
+        "- [-] Move the cron to the new host\n"
+        "- [x] Add a budget alert\n"
+        "- [ ] Rotate the key\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Pin the base image — not needed; it is pinned by digest.", Status.WONT_DO),
+        ("Move the cron to the new host", Status.WONT_DO),
+        ("Add a budget alert", Status.DONE),
+        ("Rotate the key", Status.OPEN),
+    ]
+
+
+def test_a_state_or_an_observation_in_the_present_perfect_is_no_work_reported() -> None:
+    found = items(
+        "We have been unable to ship 2.0 for a month. We have seen four failures on staging so far. "
+        "We have rotated the signing key.\n",
+        heading="## Summary",
+    )
+    assert [(i.text, i.status) for i in found] == [("We have rotated the signing key.", Status.DONE)]
+
+
+def test_a_closing_sentence_noting_an_item_is_finished_makes_it_done() -> None:
+    found = items(
+        "- The nightly job should skip archived tenants. We already implemented that now.\n"
+        "- Add a canary. This is done as of today.\n"
+        "- Add a probe. It is done when the probe pages.\n"
+    )
+    assert [i.status for i in found] == [Status.DONE, Status.DONE, None]
+
+
+@pytest.mark.parametrize("heading", ["## How did we respond?", "## How we responded"])
+def test_a_heading_asking_how_the_team_responded_tells_the_story(heading: str) -> None:
+    body = "We started with draining the queue. When we noticed the lag, we set the counter back to zero.\n"
+    assert items(body, heading=heading) == ()
+    assert items(body, heading="## Our response going forward") != ()
+
+
+def test_a_status_pages_reassurance_is_no_item() -> None:
+    result = parse_document(
+        b"# Docs outage 2026-03-04\n\nWe are working to get the site back up and running soon. "
+        b"The team is working hard to support everyone. We will add a second mirror in the EU.\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [i.text for i in result.postmortem.action_items] == ["We will add a second mirror in the EU."]
+
+
+def test_an_item_opening_with_already_is_done_whatever_the_verbs_form() -> None:
+    assert only("- Already run the cleanup script on all staging tenants\n").status is Status.DONE
+
+
+def test_a_leading_connective_does_not_hide_the_tense_of_the_item() -> None:
+    found = items("- In addition, we are updating the failover runbook.\n- Moreover, we have rotated the key.\n")
+    assert [i.status for i in found] == [Status.IN_PROGRESS, Status.DONE]

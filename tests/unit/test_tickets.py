@@ -19,6 +19,8 @@ def test_capabilities_refuse_impossible_values() -> None:
         dataclasses.replace(FULL_CAPABILITIES, max_batch=0)
     with pytest.raises(ValueError, match="search_lag_seconds"):
         dataclasses.replace(FULL_CAPABILITIES, search_lag_seconds=-1)
+    with pytest.raises(ValueError, match="write_timeout_seconds"):
+        dataclasses.replace(FULL_CAPABILITIES, write_timeout_seconds=-1)
     with pytest.raises(ValueError, match="parallel_writes"):
         dataclasses.replace(FULL_CAPABILITIES, parallel_writes=0)
 

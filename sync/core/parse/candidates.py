@@ -305,7 +305,7 @@ def _read_region(
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
                 continue
             read = functools.partial(reader.read_block, node, label or group)
-            _keep_scored(reader, read, named or region, listed, reports)
+            _keep_scored(reader, read, named or region, listed, reports, entries=node.type != "table")
             label = named = None
 
 
@@ -449,15 +449,31 @@ def _read_paragraph(reader: ItemReader, node: Node, group: Group | None) -> None
         reader.drafts.append(draft)
 
 
-def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, listed: bool, reports: bool) -> None:
+def _keep_scored(
+    reader: ItemReader,
+    read: Callable[[], None],
+    region: _Region,
+    listed: bool,
+    reports: bool,
+    *,
+    entries: bool = False,
+) -> None:
+    """``entries``: the drafts are a list's entries."""
     before = len(reader.drafts)
     read()
     fresh = reader.drafts[before:]
     del reader.drafts[before:]
+    # A list most of whose entries name work is a list of work: its odd entry is read the same way.
+    work_list = entries and 2 * sum(_phrasing(d.text, reports) > 0 or _names_work(d.text) for d in fresh) > len(fresh)
     for draft in fresh:
         if announces_items(draft.text) and not _fields(draft):
             continue  # "In the future, there are several key actions we need to take"
-        score = region.strength + _phrasing(draft.text, reports) + _fields(draft) + _against(draft.text)
+        phrasing, against = _phrasing(draft.text, reports), _against(draft.text)
+        score = region.strength + phrasing + _fields(draft) + against
+        if work_list and region.strength == LEANING and not phrasing and not against and _names_work(draft.text):
+            # Under "## Future Work" a list's entries are its items whatever their grammar ("Introduction of
+            # a canary stage", "Study how the timers differ"): nothing tells against them, so low, not dropped.
+            score += 1
         if draft.bold_title:
             score += 1  # "1. **Coordinate-snapped cache** — …": a titled entry is written as an item
         if score < (_KEEP if region.strength >= STRONG else _bar(listed)):
@@ -465,6 +481,38 @@ def _keep_scored(reader: ItemReader, read: Callable[[], None], region: _Region, 
         _status_from_tense(draft)
         draft.confidence = "high" if score >= _HIGH else "low"
         reader.drafts.append(draft)
+
+
+# What opens a statement about something rather than work to do: a determiner or pronoun subject ("The
+# lack of a locale caused …", "Our users expect …"), a finite verb or modal in the first sentence
+# ("Sudowoodo is often …", "`upgrade` didn't have a test"), a "Label:" (a timeline entry, a note).
+_SUBJECT = re.compile(
+    r"^(?:the|a|an|our|their|this|that|these|those|any|all|some|each|every|its|his|her|my|your|we|they|it"
+    r"|there|i|he|she|you)\b",
+    re.IGNORECASE,
+)
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|does|do|did|doesn't|don't|didn't|isn't|aren't|wasn't|can|can't"
+    r"|cannot|could|would|caused|causes)\b",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(r"^[^:]{1,30}:(?:\s|$)")
+# A verb after these belongs to a clause of purpose or condition ("stage changes so a flap cannot …").
+_CLAUSE = re.compile(r"\b(?:so|to|that|which|who|because|when|if|until|unless|where)\b", re.IGNORECASE)
+
+
+def _names_work(text: str) -> bool:
+    """A list entry that names work without saying what it is: an order whose verb no word list holds
+    ("Study how …"), a noun of action ("Implementation of …"), a gerund ("Adding …")."""
+    first = _SENTENCE.split(text, maxsplit=1)[0].strip()
+    main = _CLAUSE.split(first, maxsplit=1)[0]
+    return not (
+        _SUBJECT.match(first)
+        or _FINITE.search(main)
+        or _LABEL.match(first)
+        or _CLOCK.search(first)
+        or first.endswith(":")
+    )
 
 
 def _bar(listed: bool) -> int:

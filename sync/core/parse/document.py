@@ -673,6 +673,7 @@ class _Parser:
         intro: Node | None = None
         seen_list = False
         prose: list[Node] = []
+        from_prose = 0  # drafts read from the sentences of prose
         for index, group in readable:
             node = self.blocks[index]
             if (
@@ -692,8 +693,15 @@ class _Parser:
                 group, label = label, None
             seen_list = seen_list or node.type in ("bullet_list", "ordered_list", "table")
             if node.type == "paragraph" and not listed:
+                count = len(reader.drafts)
                 reader.read_plain(node, group)
-                prose.append(node)
+                if len(reader.drafts) == count:
+                    # Prose that is no item as a whole: beside the section's items, its sentences that commit
+                    # to more or report work under way are items ("We are building tests that …"); work
+                    # reported done there is the story ("We reverted it.").
+                    prose.append(node)
+                    read_prose_sentences(reader, node, reports=False)
+                    from_prose += len(reader.drafts) - count
             elif node.type == "paragraph" and seen_list:
                 # Below the list, a paragraph that commits to more ("We'll be doing a more extensive review")
                 # or reports work under way adds an item; one that comments on the list adds none.
@@ -703,9 +711,10 @@ class _Parser:
                 continue
             else:
                 reader.read_block(node, group)
-        if len(reader.drafts) == before[0]:
+        if len(reader.drafts) == before[0] + from_prose:
             # A section that holds only prose ("Because of this, I moved the job. I will also add …"): the
-            # sentences that commit to or report work are its items.
+            # sentences that commit to or report work, done or not, are its items.
+            del reader.drafts[before[0] :]
             for node in prose:
                 read_prose_sentences(reader, node, reports=True)
         written = [self.blocks[i] for i, _ in readable if self.blocks[i].type not in ("hr", "html_block")]

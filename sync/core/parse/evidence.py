@@ -71,6 +71,8 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
 )
 _WORD = re.compile(r"[a-z][a-z'-]*")
+# "How did we respond?", "How we responded": the story of the response, not what comes of it.
+_TELLS_RESPONSE = re.compile(r"\bhow (?:did (?:we|the team) respond|(?:we|the team) responded)\b")
 _READER = re.compile(r"\byou(?:r|rs|'re)?\b")
 _COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
@@ -139,6 +141,8 @@ def _strength(title: str) -> int:
     # "Actions planned", "Action taken", "Acton items": a short heading whose noun is "action(s)".
     if len(words) <= 4 and any(_one_edit(w, "action") for w in words):
         return STRONG
+    if _TELLS_RESPONSE.search(normalized):
+        return NARRATIVE
     if _ACTION_PHRASES.search(normalized):
         return LEANING
     # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
@@ -171,7 +175,9 @@ _GENERIC = re.compile(
     r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
     r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
-    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b",
+    r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
+    # A status page's reassurance: "working hard to support everyone", "back up and running".
+    r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b",
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
@@ -231,6 +237,8 @@ _NOT_REPORTS = frozenset(
         "suspected",
         "caused",
         "experienced",
+        "seen",  # "we have seen four failures": an observation
+        "been",  # "we have been unable to ship": a state, not work done
     }
 )
 

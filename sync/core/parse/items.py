@@ -42,7 +42,8 @@ from sync.core.parse.wording import (
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
-_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?)\]\s*")
+# "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|[nN]/[aA])\]\s*")
 _DONE_SYMBOL = re.compile(r"[✅✔☑]\ufe0f?")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
@@ -122,6 +123,16 @@ _BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:
 _PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
 _WORK_IN_PROGRESS = re.compile(r"\bwork in progress\b|\bis (?:currently )?(?:underway|in progress)\b", re.I)
 _UPPER_STATUS_WORDS = ("DONE", "TODO", "WONTFIX", "IN PROGRESS")
+_ALREADY = re.compile(r"^already\s+[a-z]", re.IGNORECASE)
+# A closing sentence noting the item is finished: "… should skip X. We already implemented that now.",
+# "Add a canary. This is done as of today."
+_DONE_NOTE = re.compile(
+    r"(?<=[.!?])\s+(?:(?:we|i)(?:'ve| have)? already [a-z]+(?:ed|en|wn|ut|de)\b"
+    r"|(?:this|that|it) (?:is|has been|was) (?:now |already )?(?:done|implemented|completed|in place|fixed)\b"
+    r"(?!\s+(?:when|once|if|after|before|by|until)\b))"
+    r"[^.!?]*[.!]?\s*$",
+    re.IGNORECASE,
+)
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
@@ -743,7 +754,10 @@ class ItemReader:
         if not match:
             return
         mark = match.group("mark")
-        draft.status = Status.DONE if mark.strip() else Status.OPEN
+        if mark == "-" or len(mark) == 3:
+            draft.status = Status.WONT_DO
+        else:
+            draft.status = Status.DONE if mark.strip() else Status.OPEN
         draft.status_raw = f"[{mark}]"
         draft.status_marked = True
         text.cut(0, match.end())
@@ -1157,6 +1171,11 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.WONT_DO, "rejected", True
         if draft.status is None and reads_as_in_progress(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "present progressive", True
+        if draft.status is None and _ALREADY.match(text):
+            # "Already run the script on all tenants": whatever the verb's form, the work is behind us.
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "already", True
+        if draft.status is None and _DONE_NOTE.search(text.replace("\u2019", "'")):
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "noted done", True
         if draft.status is None and _BEING_DONE.search(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "being done", True
         if draft.status is None:

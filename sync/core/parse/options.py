@@ -126,6 +126,9 @@ class ParseOptions:
         found = self.status_synonyms.get(key)
         if found is None and key.startswith("**") and key.endswith("**"):
             found = self.status_synonyms.get(key.strip("*").strip())
+        if found is None and "(" in key[1:]:
+            # "In Review (existing)", "Done (see PR 12)": a note after the status word.
+            found = self.status_synonyms.get(_key(key.split("(", 1)[0]))
         return found
 
     def severity(self, raw: str) -> Severity | None:

@@ -415,7 +415,9 @@ _IRREGULAR_PARTICIPLES = frozenset(
     ]
 )
 _SEQUENCE_WORD = re.compile(
-    r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|additionally|finally|lastly|next)\b,?\s*", re.I
+    r"^(?:first(?:ly)?|second(?:ly)?|third(?:ly)?|then|also|additionally|in addition|furthermore|moreover|finally"
+    r"|lastly|next)\b,?\s*",
+    re.I,
 )
 _WE_DID = re.compile(
     r"^(?:we|they|the team|our team|i)(?:['’]ve\s+|\s+(?:(?:have|has|had)\s+)?)"
