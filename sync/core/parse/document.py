@@ -573,34 +573,79 @@ class _Parser:
             spans.append((start, len(reader.drafts)))
         self._drop_restated(reader, spans)
         read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
+        self._owners_from_actors(reader)
         return reader.finish(year)
 
+    def _owners_from_actors(self, reader: ItemReader) -> None:
+        """ "Hypha: Make a proposal …", "Hypha + ICL: Write …", "ICL check how …": a name heading an item
+        is its owner when the document names it as an actor elsewhere (an owner of another item, an
+        author). A category label ("Monitoring: Add alerts") is no such name."""
+        actors = {part.casefold() for d in reader.drafts if d.owner for part in _ACTOR_SPLIT.split(d.owner)}
+        for line in self.lines:
+            byline = _BYLINE.match(line)
+            if byline:
+                actors.update(n.casefold() for n in _NAME_IN_BYLINE.findall(byline.group("names")))
+        for header in self.headers:
+            if header.block is not None and _BYLINE_HEADING.match(header.title.strip()):
+                for index in self._region(header)[:2]:
+                    if self.blocks[index].type == "paragraph":
+                        text = node_text(self.blocks[index]).text
+                        actors.update(n.casefold() for n in _NAME_IN_BYLINE.findall(text))
+        actors -= _NOT_ACTORS
+        if not actors:
+            return
+        for _ in range(2):  # an owner found names an actor for the items before it too
+            for draft in reader.drafts:
+                lead = _ACTOR_LEAD.match(draft.text) if draft.owner is None else None
+                if lead is None:
+                    continue
+                parts = [p.casefold() for p in _ACTOR_SPLIT.split(lead.group("names")) if p]
+                known = sum(1 for p in parts if p in actors)
+                # A colon or "to"/"will" marks the subject; a bare leading name needs every part known.
+                if known == len(parts) or (known and lead.group("sep").strip()):
+                    draft.owner = lead.group("names")
+                    actors.update(parts)
+
     def _drop_restated(self, reader: ItemReader, spans: list[tuple[int, int]]) -> None:
-        """A later action section that restates an earlier one's items one for one, in order and in
-        fewer words ("## Action Items Status" as a checklist under the action table): its entries are
-        the same items, so they are no new ones; a box it ticks marks the item it restates."""
+        """Two action sections that hold the same items are one list said twice: a later one that
+        restates an earlier one one for one, in order and in fewer words ("## Action Items Status" as a
+        checklist under the action table), or two that pair item for item in any order on their words
+        ("## Preventive Measures" elaborating each row of the "## Action Items" table below it). One is
+        read: the table when only one of them is (its columns are the record: owner, due date, ticket),
+        else the earlier. A box the other ticks marks the item it restates."""
         dropped: set[int] = set()
         for later, (start, end) in enumerate(spans):
             restated = reader.drafts[start:end]
-            if len(restated) < 2 or any(d.owner or d.deadline_raw or d.tickets for d in restated):
+            if len(restated) < 2 or start in dropped:
                 continue
+            bare = not any(d.owner or d.deadline_raw or d.tickets for d in restated)
             for first, last in spans[:later]:
                 originals = reader.drafts[first:last]
-                if len(originals) == len(restated) and all(
-                    _shares_word(a.text, b.text) for a, b in zip(originals, restated, strict=True)
-                ):
-                    for original, again in zip(originals, restated, strict=True):
-                        if again.status_marked and (original.status is None or original.status_guessed):
-                            original.status, original.status_raw = again.status, again.status_raw
-                    dropped.update(range(start, end))
-                    self.diagnostics.add(
-                        codes.NOT_AN_ITEM,
-                        restated[0].line,
-                        f"{len(restated)} entries restate the items of line {originals[0].line} on: not read again",
-                    )
-                    break
+                if len(originals) != len(restated) or first in dropped:
+                    continue
+                pairs = _pair_restated(originals, restated)
+                if bare and all(_shares_word(a.text, b.text) for a, b in zip(originals, restated, strict=True)):
+                    pairs = list(zip(originals, restated, strict=True))
+                if pairs is None:
+                    continue
+                if self._from_table(restated) and not self._from_table(originals):
+                    pairs = [(b, a) for a, b in pairs]
+                    start, end, first, last = first, last, start, end
+                for kept, again in pairs:
+                    if again.status_marked and (kept.status is None or kept.status_guessed):
+                        kept.status, kept.status_raw = again.status, again.status_raw
+                dropped.update(range(start, end))
+                self.diagnostics.add(
+                    codes.NOT_AN_ITEM,
+                    reader.drafts[start].line,
+                    f"{end - start} entries restate the items of line {reader.drafts[first].line} on: not read again",
+                )
+                break
         if dropped:
             reader.drafts[:] = [d for i, d in enumerate(reader.drafts) if i not in dropped]
+
+    def _from_table(self, drafts: Sequence[Any]) -> bool:
+        return all(self.lines[d.line - 1].lstrip().startswith("|") for d in drafts if 0 < d.line <= len(self.lines))
 
     def _structural_blocks(self) -> set[int]:
         """Blocks the structural pass read or deliberately passed over: action regions (with their
@@ -856,6 +901,43 @@ def _is_legend(node: Any) -> bool:
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9._/-]{3,}")
+
+
+_NAME = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*)?"
+_ACTOR_SPLIT = re.compile(r"\s*(?:\+|&|/|,|\band\b|<>)\s*")
+_ACTOR_LEAD = re.compile(
+    rf"^(?P<names>{_NAME}(?:\s*(?:\+|&|/|\band\b)\s*{_NAME})*)(?P<sep>:\s+|\s+(?:to|will|shall|should|must)\s+|\s+)"
+    r"(?=[a-zA-Z])"
+)
+_BYLINE = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:\*\*)?(?:authors?|owners?|prepared by|written by|participants)(?:\*\*)?"
+    r"\s*:(?:\*\*)?\s*(?P<names>.+)$",
+    re.IGNORECASE,
+)
+_BYLINE_HEADING = re.compile(r"^(?:authors?|owners?|participants)$", re.IGNORECASE)
+_NAME_IN_BYLINE = re.compile(rf"(?<![\w@]){_NAME}")
+_NOT_ACTORS = frozenset({"the", "we", "our", "team", "n/a", "none", "tbd", "unknown"})
+_SMALL_WORDS = frozenset({"with", "that", "from", "this", "into", "when", "after", "before", "their", "them", "each"})
+
+
+def _content_words(text: str) -> set[str]:
+    return {w[:5] for w in _WORD.findall(text.lower()) if w not in _SMALL_WORDS}
+
+
+def _pair_restated(originals: Sequence[Any], restated: Sequence[Any]) -> list[tuple[Any, Any]] | None:
+    """Each original paired with the restatement that shares most of its words (two at least), each
+    used once; ``None`` when some item finds no such partner: the lists hold different items."""
+    words = [_content_words(d.text) for d in restated]
+    free = set(range(len(restated)))
+    pairs: list[tuple[Any, Any]] = []
+    for original in originals:
+        own = _content_words(original.text)
+        best = max(free, key=lambda i: (len(own & words[i]), -i), default=None)
+        if best is None or len(own & words[best]) < 2:
+            return None
+        free.discard(best)
+        pairs.append((original, restated[best]))
+    return pairs
 
 
 def _shares_word(a: str, b: str) -> bool:

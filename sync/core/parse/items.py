@@ -746,7 +746,9 @@ class ItemReader:
         label = text.bold.rstrip(":").strip() if text.bold else None
         labelled = _LABEL_LEAD.match(draft.text, len(label)) if label and draft.text.startswith(label) else None
         # "**Checked arithmetic:** Replace …": the label names the item, the sentence after it says what to do.
-        self._wording(draft, draft.text[labelled.end() :] if labelled else draft.text)
+        wording = draft.text[labelled.end() :] if labelled else draft.text
+        tag = _LEADING_BRACKET.match(wording) if draft.owner and wording.startswith("[") else None
+        self._wording(draft, wording[tag.end() :] if tag else wording)  # the sentence after a team's tag
         return draft
 
     def _checkbox(self, text: _Text, draft: Draft) -> None:
@@ -833,7 +835,9 @@ class ItemReader:
             bracket = _LEADING_BRACKET.match(text.text)
             if bracket and draft.owner is None and not any(link.start == 0 for link in text.links):
                 draft.owner = bracket.group("body")
-                text.cut(0, bracket.end())
+                if bracket.group("body")[0].isupper():
+                    break  # "[ICL] Remove …": a team's tag heads its titles as written, and stays there
+                text.cut(0, bracket.end())  # "[jhford] Try …": an assignee's handle, noted beside the work
                 continue
             break
 
