@@ -75,3 +75,55 @@ def test_the_steps_that_diagnosed_the_incident_are_no_items() -> None:
         "## Action Items\n\n- Add a readiness probe to the broker\n"
     )
     assert [i.text for i in found] == ["Add a readiness probe to the broker"]
+
+
+def test_a_list_in_parallel_form_reports_work_done_whatever_heads_each_entry() -> None:
+    found, _ = parse(
+        "## Action items\n\n- [SRE] Removed the shared admin account\n- [SRE] Temporarily doubled the bounty\n"
+        "- [Sec] Updated the contributor policy\n- [Sec] Rotated every deploy key\n"
+    )
+    assert [i.status for i in found] == [Status.DONE] * 4
+
+
+def test_beside_an_action_list_a_resolution_sections_steps_are_the_response() -> None:
+    found, _ = parse(
+        "## Resolution\n\n1. Disabled the branch check temporarily\n2. Merged the fix by hand\n"
+        "3. Re-enabled branch protections\n\n## Action Items\n\n- Add a merge queue\n"
+    )
+    assert [i.text for i in found] == ["Add a merge queue"]
+
+
+def test_beside_an_action_list_another_sections_list_of_work_done_is_still_asked_about() -> None:
+    found, _ = parse(
+        "## Aftermath\n\n1. Disabled the branch check temporarily\n2. Merged the fix by hand\n"
+        "3. Re-enabled branch protections\n\n## Action Items\n\n- Add a merge queue\n"
+    )
+    assert len(found) == 4 and [i.confidence for i in found[1:]] == ["low"] * 3
+
+
+def test_what_could_improve_lists_findings_not_actions() -> None:
+    found, _ = parse(
+        "## What Could Improve\n\n1. **No rolling reboot procedure existed.** All nodes rebooted at once.\n"
+        "2. **No pre-drain step.** Sandboxes were left behind.\n\n## Action Items\n\n- Write a rolling reboot runbook\n"
+    )
+    assert [i.text for i in found] == ["Write a rolling reboot runbook"]
+
+
+def test_sub_bullets_saying_why_describe_the_item_above() -> None:
+    found, _ = parse(
+        "## Action items\n\n- Set up a security council\n    - This was not set up before launch.\n"
+        "- Define an emergency process\n    - There was no clear expectation on either side.\n"
+    )
+    assert [(i.text, i.extra.get("description")) for i in found] == [
+        ("Set up a security council", "This was not set up before launch."),
+        ("Define an emergency process", "There was no clear expectation on either side."),
+    ]
+
+
+def test_beside_an_action_list_a_summarys_list_of_what_happened_is_no_work() -> None:
+    found, _ = parse(
+        "## Summary\n\nDuring the window the validator:\n\n- Stopped receiving block proposals\n"
+        "- Logged repeated round timeouts\n- Momentarily lost consensus\n\n"
+        "## Action Items\n\n- Alert on round timeouts\n"
+    )
+    assert [i.text for i in found] == ["Alert on round timeouts"]

@@ -475,7 +475,7 @@ class ItemReader:
             # Lists are written in parallel form: beside "Removed x" and "Verified y", "Updated z" reports
             # work done too, though "Updated" alone could open a noun phrase.
             for draft in siblings:
-                if draft.status is None and starts_with_past_form(draft.text):
+                if draft.status is None and starts_with_past_form(_after_tag(draft)):
                     draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
 
     def _read_nested(self, node: Node, parent: Draft, group: Group | None, titled: bool) -> None:
@@ -500,6 +500,11 @@ class ItemReader:
                         sub_para = next((c for c in sub_entry.children if c.type == "paragraph"), None)
                         if sub_para is not None:
                             self._elaborate(parent, node_text(sub_para), first_line(sub_entry))
+            return
+        if rendered and all(_EXPLAINS.match(r.text) for r in rendered):
+            # "- Set up a security council" + "- This was not set up before launch because …": the
+            # sub-bullets say why, they are no work of their own.
+            parent.extra["description"] = " ".join(r.text for r in rendered)
             return
         if parent.owner is not None and all(not _has_owner_mark(r.text) for r in rendered):
             # Sub-bullets under an owned item describe it (mentimeter's "[Rick]" items).
@@ -746,9 +751,7 @@ class ItemReader:
         label = text.bold.rstrip(":").strip() if text.bold else None
         labelled = _LABEL_LEAD.match(draft.text, len(label)) if label and draft.text.startswith(label) else None
         # "**Checked arithmetic:** Replace …": the label names the item, the sentence after it says what to do.
-        wording = draft.text[labelled.end() :] if labelled else draft.text
-        tag = _LEADING_BRACKET.match(wording) if draft.owner and wording.startswith("[") else None
-        self._wording(draft, wording[tag.end() :] if tag else wording)  # the sentence after a team's tag
+        self._wording(draft, draft.text[labelled.end() :] if labelled else _after_tag(draft))
         return draft
 
     def _checkbox(self, text: _Text, draft: Draft) -> None:
@@ -1310,6 +1313,12 @@ def _closing_char(text: str) -> str:
     return end[-1:]
 
 
+def _after_tag(draft: Draft) -> str:
+    """The item's sentence after the team's tag that heads it ("[ICL] Removed …"), which says who, not what."""
+    tag = _LEADING_BRACKET.match(draft.text) if draft.owner and draft.text.startswith("[") else None
+    return draft.text[tag.end() :] if tag else draft.text
+
+
 def _overlaps_link(text: _Text, start: int, end: int) -> bool:
     return any(link.start < end and start < link.end for link in text.links)
 
@@ -1335,6 +1344,14 @@ def _only_reference(rendered: Inline) -> bool:
             or from_url(rendered.links[0].url) is not None
         )
     )
+
+
+# Sub-bullets that explain the item above: a statement about the past or the state of things.
+_EXPLAINS = re.compile(
+    r"^(?:this|that|there|it|these|those|because|since|currently|previously|historically|the reason)"
+    r"\s+(?:is|was|were|are|has|had|have|did|does|do|would|could|currently|only|also|not|no)\b",
+    re.IGNORECASE,
+)
 
 
 def _has_owner_mark(text: str) -> bool:

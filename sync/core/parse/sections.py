@@ -49,7 +49,11 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("timeline", r"\btimeline\b|\bchain of events\b|\bsequence of events\b"),
         ("factors", r"\bcontributing (?:factors?|conditions)\b"),
         ("went_well", r"\bwent well\b|\bwhat worked\b"),
-        ("went_wrong", r"\bwent (?:wrong|poorly|badly)\b|\bcould have gone better\b|\bdidn.t go well\b"),
+        (
+            "went_wrong",
+            r"\bwent (?:wrong|poorly|badly)\b|\bcould have gone better\b|\bdidn.t go well\b"
+            r"|^what could (?:have )?(?:been |gone |go |be )?(?:better|improved?)$",
+        ),
         ("lucky", r"\bgot lucky\b|\bget lucky\b"),
         ("prevention", r"\brecurrence prevention\b|\bprevention checklist\b|^prevention$"),
         ("cost", r"\bcost\b|\bcosts\b"),

@@ -491,6 +491,8 @@ def reads_as_in_progress(text: str) -> bool:
 def starts_with_past_form(text: str) -> bool:
     """Whether the first word is a past form ("Updated …"), adjective-like or not."""
     words = _WORD.findall(text)
+    if len(words) > 1 and len(words[0]) > 4 and words[0].lower().endswith("ly"):
+        words = words[1:]  # "Temporarily doubled the bounty": an adverb before the verb
     return bool(words) and _is_past_form(words[0])
 
 
