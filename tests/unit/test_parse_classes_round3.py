@@ -127,3 +127,8 @@ def test_beside_an_action_list_a_summarys_list_of_what_happened_is_no_work() -> 
         "## Action Items\n\n- Alert on round timeouts\n"
     )
     assert [i.text for i in found] == ["Alert on round timeouts"]
+
+
+def test_the_authors_section_names_its_actors_after_a_rule() -> None:
+    found, _ = parse("## Authors\n\n---\n\nAcme Ops\n\n## Action Items\n\n* Acme Ops: Shorten the voting period\n")
+    assert [i.owner for i in found] == ["Acme Ops"]

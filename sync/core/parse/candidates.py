@@ -236,9 +236,7 @@ def _read_region(
         _read_fix_labels(reader, nodes)
     # Beside the document's own action list, a "Resolution" or "Recovery" section's list of work done
     # is how the incident was put right, and a summary's what happened: neither is what follows from it.
-    responded = (
-        listed and region.header is not None and region.header.effective_kind in ("resolution", "summary")
-    )
+    responded = listed and region.header is not None and region.header.effective_kind in ("resolution", "summary")
     if region.strength == NEUTRAL and region.header is not None and mode != "report" and not responded:
         reported = [node for node in nodes if _reports_list(node)]
         for node in reported:

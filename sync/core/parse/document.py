@@ -580,6 +580,8 @@ class _Parser:
         """ "Hypha: Make a proposal …", "Hypha + ICL: Write …", "ICL check how …": a name heading an item
         is its owner when the document names it as an actor elsewhere (an owner of another item, an
         author). A category label ("Monitoring: Add alerts") is no such name."""
+        if not any(d.owner is None and _ACTOR_LEAD.match(d.text) for d in reader.drafts):
+            return  # most documents: no item to give an owner, so no byline to read
         actors = {part.casefold() for d in reader.drafts if d.owner for part in _ACTOR_SPLIT.split(d.owner)}
         for line in self.lines:
             byline = _BYLINE.match(line)
