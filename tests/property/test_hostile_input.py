@@ -159,6 +159,9 @@ def test_the_budget_turns_an_oversized_or_deep_document_into_a_diagnostic_and_th
     assert by_name["d-fine.md"].ok
 
 
+# A tick of the repeating timer can land in a GC callback (Hypothesis installs one for the whole
+# session); Python drops that one and the next tick stops the parse, which is what is asserted here.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_the_time_budget_stops_a_slow_parse_and_the_batch_goes_on(tmp_path: Path) -> None:
     rows = "\n".join(f"| Fix thing {n} | @kim | P1 | Open |" for n in range(3000))
     (tmp_path / "a-slow.md").write_text(
