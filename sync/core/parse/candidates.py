@@ -400,14 +400,28 @@ _ANNOUNCES_SEVERAL = re.compile(
 _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
 
 
+# "To minimise exposure to similar incidents in the future, we're enhancing our practices by:": what
+# the list below does is meant to stop a repeat, and the writers say they are doing it.
+_PREVENTIVE = re.compile(
+    r"\b(?:prevent|minimi[sz]e|avoid|reduce|mitigate)\b.{0,80}?\b(?:future|again|recurr\w*|similar|repeat\w*)\b",
+    re.IGNORECASE,
+)
+_WE_AT_WORK = re.compile(r"\bwe(?:'re| are)(?: \w+)? \w+ing\b|\bwe(?:'ll| will| plan| intend)\b", re.IGNORECASE)
+
+
 def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
     """A lead-in by the writers announcing several planned things, as the group of the list below it."""
     text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
-    if not text.endswith(":") or len(text) > 200 or not _ANNOUNCES_SEVERAL.search(text):
+    if not text.endswith(":") or len(text) > 250:
         return None
-    if not (_WRITERS.match(text) and _PLANS.search(text)):
-        return None
-    return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
+    if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _WRITERS.match(text) and _PLANS.search(text):
+        return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
+    if _PREVENTIVE.search(text) and _WE_AT_WORK.search(text):
+        # Measures "we are implementing" may be done already ("We've enabled backups"): the entries'
+        # own words give their status.
+        base = group or Group()
+        return dataclasses.replace(base, status_raw=base.status_raw if base.status else _PLANNED)
+    return None
 
 
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)

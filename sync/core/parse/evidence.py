@@ -44,6 +44,7 @@ _ACTION_STEMS = (
     "commit",
     "mitig",
     "harden",
+    "strengthen",
     "safeguard",
     "countermeasur",
     "respons",

@@ -58,11 +58,15 @@ _PRIORITY_WORD_PREFIX = re.compile(
 # "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
 _STATUS_PREFIX = re.compile(
     r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
-    r"(?P<w>done|todo|to do|wip|doing|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?)"
-    r"\s*[:\-–—])\s*",
+    # "Implemented: …", "Suggested: …": a label naming the status, cut from the title.
+    r"(?P<w>done|todo|to do|wip|doing|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?"
+    r"|implemented|suggested|proposed)\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
 _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
+# "`TODO`: Improve …": a marker set in code is part of how the writer shows the line; it gives the
+# status and stays in the title.
+_CODE_STATUS_PREFIX = re.compile(r"^`(?P<w>done|todo|wip|doing|in progress)`\s*[:\-–—]", re.IGNORECASE)
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
@@ -800,6 +804,12 @@ class ItemReader:
             # Every prefix shape has a separator, bracket or digit early on; plain sentences skip the regexes.
             head = text.text[:24]
             if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ", "DOING ")):
+                break
+            coded = _CODE_STATUS_PREFIX.match(text.text)
+            if coded is not None:
+                mapped = self.options.status(coded.group("w"))
+                if mapped is not None and not draft.status_marked:
+                    draft.status, draft.status_raw, draft.status_marked = mapped, coded.group("w"), True
                 break
             status = _STATUS_PREFIX.match(text.text) or _UPPER_STATUS_PREFIX.match(text.text)
             if status is not None:

@@ -6,6 +6,7 @@ any table. Keys are matched case-insensitively after whitespace is collapsed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -42,6 +43,8 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "remaining": Status.OPEN,
         "outstanding": Status.OPEN,
         "pending": Status.OPEN,
+        "proposed": Status.OPEN,
+        "suggested": Status.OPEN,
         "backlog": Status.OPEN,
         "blocked": Status.OPEN,
         "not done": Status.OPEN,
@@ -60,6 +63,7 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "done": Status.DONE,
         "complete": Status.DONE,
         "completed": Status.DONE,
+        "implemented": Status.DONE,
         "closed": Status.DONE,
         "resolved": Status.DONE,
         "fixed": Status.DONE,
@@ -129,6 +133,21 @@ class ParseOptions:
         if found is None and "(" in key[1:]:
             # "In Review (existing)", "Done (see PR 12)": a note after the status word.
             found = self.status_synonyms.get(_key(key.split("(", 1)[0]))
+        if found is None:
+            found = self._marked_status(key)
+        return found
+
+    def _marked_status(self, key: str) -> Status | None:
+        """ "✅ Done", "Done ✅", "🚧 In progress": a symbol beside the word. The word decides; a symbol
+        alone decides only when the word is unknown and every symbol agrees."""
+        symbols = [c for c in key if _is_symbol(c)]
+        if not symbols:
+            return None
+        word = _key("".join(" " if _is_symbol(c) else c for c in key))
+        found = self.status_synonyms.get(word) if word else None
+        if found is None:
+            marked = {self.status_synonyms.get(c) for c in symbols}
+            found = marked.pop() if len(marked) == 1 else None
         return found
 
     def severity(self, raw: str) -> Severity | None:
@@ -141,6 +160,11 @@ class ParseOptions:
             return self.severity_synonyms[head]
         first = head.split(" ", 1)[0].rstrip(".,;:") if head else ""
         return self.severity_synonyms.get(first)
+
+
+def _is_symbol(char: str) -> bool:
+    # Emoji and pictographs (category So), and the variation selector that follows many of them.
+    return unicodedata.category(char) == "So" or char == "\ufe0f"
 
 
 def _key(raw: str) -> str:

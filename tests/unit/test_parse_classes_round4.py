@@ -1,0 +1,105 @@
+"""Classes of writing from blind batches 21-23 (issue 27, fourth round): each rule checked on made-up
+documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import ActionItem, Diagnostic, Status
+from sync.core.parse import parse_document
+from sync.core.parse.options import ParseOptions
+
+
+def parse(body: str) -> tuple[tuple[ActionItem, ...], tuple[Diagnostic, ...]]:
+    result = parse_document(f"# Broker outage 2026-03-04\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items, result.diagnostics
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("✅ Done", Status.DONE),
+        ("Done ✅", Status.DONE),
+        ("✅️ Done", Status.DONE),  # with the emoji variation selector
+        ("🚧 In progress", Status.IN_PROGRESS),
+        ("❌ Not started", Status.OPEN),
+        ("⏳ Pending", Status.OPEN),
+        ("✅", Status.DONE),
+        ("Implemented", Status.DONE),
+        ("Proposed", Status.OPEN),
+    ],
+)
+def test_a_status_cell_with_a_symbol_beside_the_word_is_read(cell: str, status: Status) -> None:
+    assert ParseOptions().status(cell) is status
+
+
+@pytest.mark.parametrize("cell", ["❌", "✅ 🚧", "🎉 Shipped-ish", "📌"])
+def test_a_symbol_that_decides_nothing_gives_no_status(cell: str) -> None:
+    # "❌" means "not done" or "won't do" depending on the team; two symbols that disagree say nothing.
+    assert ParseOptions().status(cell) is None
+
+
+def test_an_action_table_with_emoji_status_cells_gives_each_row_its_status() -> None:
+    found, _ = parse(
+        "## Remediation\n\n| # | Action | Status |\n|---|---|---|\n"
+        "| 1 | Validate the map in CI | ✅ Done |\n| 2 | Sync the backup on release | Planned |\n"
+        "| 3 | Alert on fallback | 🚧 In progress |\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Validate the map in CI", Status.DONE),
+        ("Sync the backup on release", Status.OPEN),
+        ("Alert on fallback", Status.IN_PROGRESS),
+    ]
+
+
+def test_a_status_label_opening_an_item_gives_its_status_and_is_cut() -> None:
+    found, _ = parse(
+        "## Mitigations\n\n- Implemented: Standby cluster ready.\n"
+        "- Suggested: Guard kubectl against the wrong context.\n- Proposed: Train the team on the chart tooling.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Standby cluster ready.", Status.DONE),
+        ("Guard kubectl against the wrong context.", Status.OPEN),
+        ("Train the team on the chart tooling.", Status.OPEN),
+    ]
+
+
+def test_a_status_marker_set_in_code_gives_the_status_and_stays_in_the_title() -> None:
+    found, _ = parse(
+        "## Next steps\n\n- `TODO`: Alert on key expiry dates.\n- `DONE`: We now fetch the scheme before start-up.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("`TODO`: Alert on key expiry dates.", Status.OPEN),
+        ("`DONE`: We now fetch the scheme before start-up.", Status.DONE),
+    ]
+
+
+def test_a_word_like_a_status_that_is_not_a_label_stays() -> None:
+    found, _ = parse("## Action items\n\n- Implemented features need a canary stage\n")
+    assert [i.text for i in found] == ["Implemented features need a canary stage"]
+
+
+def test_a_lead_in_saying_the_writers_are_preventing_a_repeat_makes_the_list_below_their_measures() -> None:
+    found, _ = parse(
+        "## Action taken\n\n- We rotated every token.\n\n"
+        "## Strengthening our pipeline\n\n"
+        "To reduce exposure to similar incidents in the future, we're tightening our practices by:\n\n"
+        "1. Pinning every third-party action to a commit.\n\n2. Reviewing the pipeline each quarter.\n\n"
+        "3. We've enabled audit logs on the organisation.\n"
+    )
+    texts = {i.text: i for i in found}
+    assert "Pinning every third-party action to a commit." in texts
+    assert "Reviewing the pipeline each quarter." in texts
+    # The lead-in names no status: an entry's own words still say it is done.
+    assert texts["We've enabled audit logs on the organisation."].status is Status.DONE
+
+
+def test_a_list_after_a_lead_in_without_that_purpose_stays_below_the_bar() -> None:
+    found, _ = parse(
+        "## Action taken\n\n- We rotated every token.\n\n"
+        "## Strengthening our pipeline\n\nWe looked at three tools:\n\n"
+        "1. Pinning actions to a commit.\n\n2. Reviewing the pipeline.\n"
+    )
+    texts = [i.text for i in found]
+    assert "Pinning actions to a commit." not in texts and "Reviewing the pipeline." not in texts
