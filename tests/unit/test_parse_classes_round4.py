@@ -103,3 +103,47 @@ def test_a_list_after_a_lead_in_without_that_purpose_stays_below_the_bar() -> No
     )
     texts = [i.text for i in found]
     assert "Pinning actions to a commit." not in texts and "Reviewing the pipeline." not in texts
+
+
+def test_a_bold_name_over_a_list_is_the_owner_of_its_entries() -> None:
+    found, _ = parse(
+        "## Actions\n\n**Gwen T**\n- Document the schema update\n- Back up the content weekly\n\n"
+        "**Idris**\n- Look into the error handling\n\n**Team**\n- Fix known errors as they arise\n"
+    )
+    assert [(i.text, i.owner) for i in found] == [
+        ("Document the schema update", "Gwen T"),
+        ("Back up the content weekly", "Gwen T"),
+        ("Look into the error handling", "Idris"),
+        ("Fix known errors as they arise", "Team"),
+    ]
+
+
+@pytest.mark.parametrize("label", ["Monitoring", "Documentation", "Backend", "Short term", "API"])
+def test_a_bold_topic_over_a_list_is_no_owner(label: str) -> None:
+    # "Backend" is a common word: the document uses it in lower case too. The others are topic nouns,
+    # a time frame or not a name at all.
+    found, _ = parse(f"## Actions\n\n**{label}**\n- Add an alert on backend lag\n- Write the runbook\n")
+    assert [i.owner for i in found] == [None, None]
+
+
+def test_a_bold_name_also_used_in_lower_case_is_no_owner() -> None:
+    found, _ = parse("## Actions\n\n**Will**\n- Decide who will own the queue\n")
+    assert [i.owner for i in found] == [None]
+
+
+def test_bold_initials_closing_a_paragraph_are_its_owners_and_make_it_one_item() -> None:
+    found, _ = parse(
+        "## Actions\n\nHow do we spot an incident?\n\n"
+        "Work out what is critical and list it.\nDefine acceptance tests for each release. **RK**/JT\n\n"
+        "We need a list of example records to check. **JP**\n\nMigration needed for the type field **NW**/**AC**\n"
+    )
+    assert [(i.text, i.owner) for i in found] == [
+        ("Work out what is critical and list it. Define acceptance tests for each release.", "RK/JT"),
+        ("We need a list of example records to check.", "JP"),
+        ("Migration needed for the type field", "NW/AC"),
+    ]
+
+
+def test_plain_capitals_closing_a_line_are_words_not_owners() -> None:
+    found, _ = parse("## Actions\n\nMove the tunnel to TCP/IP\n")
+    assert [(i.text, i.owner) for i in found] == [("Move the tunnel to TCP/IP", None)]

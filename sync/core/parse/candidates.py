@@ -247,7 +247,10 @@ def _read_region(
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
     reports = region.header is not None and _reports_work(region.header.title)
     group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
-    if group is not None and group.status is None:
+    owner = owner_label(region.header, reader.source) if region.header is not None else None
+    if group is not None and owner is not None:
+        group.owner = owner
+    elif group is not None and group.status is None:
         group = None
     label: Group | None = None
     explained = False
@@ -650,6 +653,32 @@ def label_group(node: Node, group: Group | None) -> Group | None:
         tickets=list(base.tickets),
         owner=base.owner,
     )
+
+
+# "**Gareth E**", "**Dana**", "**SRE team**": a bold line that is only a name, over the list of what
+# that person or team takes on.
+_NAME_LABEL = re.compile(r"^[A-Z][a-z'’-]+(?: [A-Z][a-z'’-]+)?(?: [A-Z]\.?)?$")
+_TEAM_LABEL = re.compile(r"^(?:[A-Z][\w-]* )?[Tt]eam$")
+# Nouns of a topic ("Monitoring", "Documentation", "Capacity"), which group actions by subject.
+_TOPIC_ENDING = re.compile(r"(?:ing|ion|ment|ity|ness|ance|ence|ure|ogy|ics|ism|ship|ies|ops)$")
+
+
+def owner_label(header: Header, source: str) -> str | None:
+    """The person or team a bold label line names (``source``: the document's text, to tell a name from
+    a common word), else None."""
+    label = header.title
+    if header.level != 0:
+        return None
+    if _TEAM_LABEL.match(label):
+        return label
+    if not _NAME_LABEL.match(label) or label_status(label) is not None or heading_strength(label) != NEUTRAL:
+        return None
+    words = [word for word in label.split() if len(word.rstrip(".")) > 1]
+    # A name is written capitalised wherever it stands; a common word ("Process", "Backend") turns up in
+    # lower case somewhere in the document.
+    if any(_TOPIC_ENDING.search(word) or re.search(rf"\b{re.escape(word.lower())}\b", source) for word in words):
+        return None
+    return label
 
 
 _TEAM_WILL = re.compile(

@@ -33,7 +33,14 @@ from sync.core.parse.blocks import (
     parse_tree,
     split_front_matter,
 )
-from sync.core.parse.candidates import label_group, read_candidates, read_lead_in, read_prose_sentences, titled_item
+from sync.core.parse.candidates import (
+    label_group,
+    owner_label,
+    read_candidates,
+    read_lead_in,
+    read_prose_sentences,
+    titled_item,
+)
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
@@ -702,6 +709,7 @@ class _Parser:
                 skip_depth = None
                 if sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)
+                    group.owner = owner_label(sub, reader.source)
                 else:
                     skip_depth = sub.depth
                 continue

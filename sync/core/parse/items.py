@@ -8,6 +8,7 @@ left as the action text. Nothing is invented: fields the item does not state sta
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,9 @@ _STATUS_PREFIX = re.compile(
     r"|implemented|suggested|proposed)\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
+# "… before release. **RK**/JT/JG": initials closing a paragraph, the first (at least) in bold; plain
+# capitals there ("… over TCP/IP") are words of the sentence.
+_TRAILING_INITIALS = re.compile(r"(?<=\S)\s+\*\*[A-Z]{2,4}\*\*(?:\s*/\s*(?:\*\*)?[A-Z]{2,4}(?:\*\*)?)*\s*$")
 _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
 # "`TODO`: Improve …": a marker set in code is part of how the writer shows the line; it gives the
 # status and stays in the title.
@@ -374,6 +378,11 @@ class ItemReader:
         self.lines = lines  # the document's source lines (for what the syntax tree does not keep)
         self.drafts: list[Draft] = []
 
+    @functools.cached_property
+    def source(self) -> str:
+        """The document's text, joined once for the rare rule that searches all of it."""
+        return "\n".join(self.lines)
+
     # -- block dispatch -------------------------------------------------------------------------
 
     def read_block(self, node: Node, group: Group | None) -> None:
@@ -405,6 +414,15 @@ class ItemReader:
             return
         line = first_line(node)
         content, env = inline_source(node)
+        initials = _TRAILING_INITIALS.search(content)
+        if initials is not None:
+            # "Speed up the deploys. **JP**/NW": who takes it, in bold initials closing the paragraph; the
+            # paragraph is one action whatever its grammar, however many lines it wraps over.
+            draft = self.read_text(_Text(render_source(content[: initials.start()], env)), line)
+            if draft.text and not draft.text.endswith("?"):
+                draft.owner = draft.owner or initials.group(0).replace("*", "").replace(" ", "").strip()
+                self._keep(draft, group)
+            return
         lines = [render_source(raw, env) for raw in content.split("\n")]
         # Hard-wrapped prose continues in lower case ("… members in a\nhurry."); separate items do not.
         wrapped = any(r.text[:1].islower() for r in lines[1:])
