@@ -147,3 +147,38 @@ def test_bold_initials_closing_a_paragraph_are_its_owners_and_make_it_one_item()
 def test_plain_capitals_closing_a_line_are_words_not_owners() -> None:
     found, _ = parse("## Actions\n\nMove the tunnel to TCP/IP\n")
     assert [(i.text, i.owner) for i in found] == [("Move the tunnel to TCP/IP", None)]
+
+
+def test_bracketed_notes_after_an_action_give_its_status_or_its_owner() -> None:
+    found, _ = parse(
+        "## Actions\n\n* Create an incident channel (#ops-incident) [IBG] [done]\n"
+        "* Add a basic uptime check [CF to write story]\n* Review the [runbook] with on-call\n"
+    )
+    assert [(i.text, i.owner, i.status) for i in found] == [
+        ("Create an incident channel (#ops-incident)", "IBG", Status.DONE),
+        ("Add a basic uptime check", "CF", Status.OPEN),
+        ("Review the [runbook] with on-call", None, Status.OPEN),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Over the next few days and weeks we'll be putting better monitoring in place around worker usage.", None),
+        ("We have plans to start replicating all our files into a second region.", None),
+        ("In response, we are actively developing a shared quarantine service for bad uploads.", Status.IN_PROGRESS),
+        ("To be safer, we're also investigating ways of sandboxing the build step.", Status.IN_PROGRESS),
+        ("We were planning on deploying the metrics agent onto the hosts, and this made it urgent.", None),
+    ],
+)
+def test_prose_that_commits_to_work_is_an_item(sentence: str, status: Status | None) -> None:
+    found, _ = parse(f"The site was down for an hour on Tuesday because the disk filled up.\n\n{sentence}\n")
+    assert [i.text for i in found] == [sentence]
+    # A promise states no status; reading it as open is allowed, anything else is not.
+    expected = (None, Status.OPEN) if status is None else (status,)
+    assert found[0].status in expected
+
+
+def test_looking_for_the_cause_during_the_incident_is_no_item() -> None:
+    found, _ = parse("We are currently actively investigating the cause of this issue and will post updates.\n")
+    assert found == ()

@@ -163,13 +163,17 @@ def _strength(title: str) -> int:
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
-    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ )?\w+,?\s+)"
+    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
-    r"(?:'ll|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
+    r"(?:'ll|'re (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
+    r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
+    r"|exploring|evaluating|working|investigating|looking into|planning|developing)"
+    r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
+    r"|have plans to|(?:are|were) planning on"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
-    r"|(?:are|is|am) (?:now |also |currently )?(?:adding|building|introducing|implementing|reviewing|updating"
-    r"|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
-    r"|exploring|evaluating|working|investigating|looking into|planning)))"
+    r"|(?:are|is|am) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
+    r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
+    r"|exploring|evaluating|working|investigating|looking into|planning|developing)))"
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
@@ -180,7 +184,9 @@ _GENERIC = re.compile(
     r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
-    r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b",
+    r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
+    # Looking for the cause while the incident lasts is the response, not a follow-up.
+    r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b",
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
@@ -269,7 +275,8 @@ _ONGOING = re.compile(
     r"[a-z]+(?:ed|en|wn|ut)\b"
     # "We're still in the process of hardening …", "we are in the middle of an ongoing effort to …".
     r"|\b(?:we|i|the team|our team)(?:'re|'m| are| am| is) (?:also |still |now |currently )*"
-    r"in the (?:process|middle) of (?:[a-z]+ing\b|(?:an? )?(?:ongoing )?(?:effort|project|migration|rewrite|review)\b)",
+    r"in the (?:process|middle) (?:of|with) "
+    r"(?:[a-z]+ing\b|(?:an? )?(?:ongoing )?(?:effort|project|migration|rewrite|review)\b)",
     re.I,
 )
 
@@ -426,7 +433,7 @@ _NO_LONGER = re.compile(
 )
 _BEGUN = re.compile(
     r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
-    r"|\b(?:we|the team|our team|the (?-i:[A-Z]{2,6}))(?:'re|\s+are|\s+is)\s+(?:now\s+|currently\s+)?"
+    r"|\b(?:we|the team|our team|the (?-i:[A-Z]{2,6}))(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
     r"(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )

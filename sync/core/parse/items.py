@@ -49,6 +49,10 @@ _DONE_SYMBOL = re.compile(r"[✅✔☑]\ufe0f?")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
+# "… [done]", "… [CF to write story]": a bracketed note after the action giving its status, or who
+# takes it on ("<who> to <verb> …").
+_TRAILING_NOTE = re.compile(r"\s*\[(?P<body>[^\[\]]{1,40})\]\s*\.?$")
+_NOTE_OWNER = re.compile(r"^(?P<owner>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?) to [a-z]")
 _PRIORITY_PREFIX = re.compile(r"^\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
 # "HIGH: split the monolith", "[Critical] …", "Low priority - …": a priority word needs brackets or a separator.
 _PRIORITY_WORD_PREFIX = re.compile(
@@ -895,6 +899,22 @@ class ItemReader:
                     text.cut(0, separator.end())  # "[#12](…) - Fix x": the dash joins reference and text
                 text.strip()
 
+    def _trailing_note(self, text: _Text, draft: Draft) -> bool:
+        note = _TRAILING_NOTE.search(text.text)
+        if note is None or note.start() == 0 or _overlaps_link(text, note.start(), note.end()):
+            return False
+        body = note.group("body").strip()
+        status = self.options.status(body)
+        owner = _NOTE_OWNER.match(body)
+        if status is not None and not draft.status_marked:
+            draft.status, draft.status_raw, draft.status_marked = status, body, True
+        elif owner is not None and draft.owner is None:
+            draft.owner = owner.group("owner")
+        else:
+            return False
+        text.cut(note.start(), len(text.text))
+        return True
+
     def _trailing(self, text: _Text, draft: Draft) -> None:
         for _ in range(8):
             # Each suffix shape ends in a known character; checking it first spares most regex searches.
@@ -906,6 +926,8 @@ class ItemReader:
                 if bracket and draft.owner is None and not _overlaps_link(text, bracket.start(), bracket.end()):
                     draft.owner = bracket.group("body")
                     text.cut(bracket.start(), len(text.text))
+                    continue
+                if self._trailing_note(text, draft):
                     continue
             if closing == ")" and self._outcome_note(text, draft):
                 continue
