@@ -182,3 +182,48 @@ def test_prose_that_commits_to_work_is_an_item(sentence: str, status: Status | N
 def test_looking_for_the_cause_during_the_incident_is_no_item() -> None:
     found, _ = parse("We are currently actively investigating the cause of this issue and will post updates.\n")
     assert found == ()
+
+
+def test_sub_headings_over_prose_with_supporting_lists_are_the_items() -> None:
+    found, _ = parse(
+        "## Corrective Actions\n\n### Public user check\n\nWe closed the hole in the login check.\n\n"
+        "### Introspection\n\nWe should turn introspection off. The client depends on these queries:\n\n"
+        "- `COPYRIGHT_QUERY`\n- `VISIBILITY_QUERY`\n\n"
+        "_Update (July 02, 2021)_ This was addressed in CDP-2437 and deployed to production on July 1.\n\n"
+        "### Unauthenticated operations\n\nThese resolvers were left open:\n\n"
+        "| Resolver | Query |\n|---|---|\n| Bureau | bureaus |\n| Region | regions |\n\n"
+        "We will wrap them in the login check.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Public user check", Status.DONE),
+        ("Introspection", Status.DONE),  # the later update says it shipped
+        ("Unauthenticated operations", Status.OPEN),
+    ]
+
+
+def test_sub_headings_over_lists_of_actions_stay_groups() -> None:
+    found, _ = parse(
+        "## Action items\n\n### Backend\n\nTwo fixes:\n\n- Add retries to the client\n- Cap the queue\n\n"
+        "### Frontend\n\n- Show a banner during outages\n"
+    )
+    assert [i.text for i in found] == ["Add retries to the client", "Cap the queue", "Show a banner during outages"]
+
+
+def test_a_list_of_names_the_prose_refers_to_is_no_list_of_items() -> None:
+    found, diagnostics = parse(
+        "## Corrective Actions\n\nWe removed the records that pointed these subdomains at the buckets:\n\n"
+        "- staticshare\n- statictranslations\n\n"
+        "| type | name |\n|---|---|\n| CNAME | share.example.gov |\n\n"
+        "The ops documentation will be updated to require proxying for bucket subdomains.\n"
+    )
+    texts = [i.text for i in found]
+    assert "staticshare" not in texts and "statictranslations" not in texts
+    assert any(t.startswith("The ops documentation will be updated") for t in texts)
+    assert any(d.code == "PM045" and "names the prose refers to" in d.message for d in diagnostics)
+
+
+def test_a_list_of_links_alone_is_a_list_of_items() -> None:
+    found, _ = parse(
+        "## Action items\n\n- https://github.com/acme/api/issues/95\n- https://github.com/acme/api/issues/97\n"
+    )
+    assert len(found) == 2

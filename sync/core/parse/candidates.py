@@ -188,11 +188,24 @@ def _numbered_commitment(region: _Region, nodes: list[Node]) -> bool:
     return bool(_WILL.search(prose))
 
 
+# A dated note added to the write-up later ("_Update (July 02, 2021)_ …", "UPDATE 2021-07-02: …") and
+# what it may say became of the work.
+_UPDATE_NOTE = re.compile(r"^update\b", re.IGNORECASE)
+_SHIPPED = re.compile(
+    r"\b(?:was|were|has been|have been|is now|are now)\s+(?:\w+\s+){0,2}?"
+    r"(?:addressed|deployed|merged|fixed|resolved|released|implemented|completed|shipped|done)\b",
+    re.IGNORECASE,
+)
+
+
 def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
     """The item a sub-heading over prose names ("### 2) Alerts configured `@dma`"): the title is the
     item, the owner a trailing handle, the status what the title or the prose reports (kept by the caller)."""
-    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
-    status = prose_status(prose)
+    paragraphs = [node_text(node).text for node in nodes if node.type == "paragraph"]
+    status = prose_status(" ".join(paragraphs))
+    updates = [text for text in paragraphs if _UPDATE_NOTE.match(text)]
+    if updates and _SHIPPED.search(updates[-1]):
+        status = "done"  # "Update (July 2): … deployed to production on July 1": the latest word on it
     title = _TRAILING_KIND.sub("", _NUMBERING.sub("", header.title))
     handle = _TRAILING_HANDLE.search(title)
     if handle is not None:
@@ -205,7 +218,8 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
     reader.read_fields(draft, nodes)
     if status is None and _ENDS_DONE.search(draft.text):
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
-    if draft.status is None and status is not None:
+    if status is not None and (draft.status is None or draft.status_guessed):
+        # The prose says what became of it; a title's wording ("Unauthenticated operations") is a name.
         draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
     return draft
 

@@ -45,7 +45,7 @@ from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
-from sync.core.parse.items import ItemReader, parse_group
+from sync.core.parse.items import ItemReader, holds_actions, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.retrospective import read_bullets, read_checks, read_cost, read_factors, read_whys
 from sync.core.parse.sections import (
@@ -694,7 +694,7 @@ class _Parser:
         group = None
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
-        titled = self._titled_items(region, by_block)
+        titled = self._titled_items(reader, region, by_block)
         for titled_header, nodes in titled:
             draft = titled_item(reader, titled_header, nodes)
             if draft is not None:
@@ -715,10 +715,21 @@ class _Parser:
                 continue
             if skip_depth is not None:
                 continue
+            if _names_only(self.blocks[index]):
+                # "… pointed these subdomains at the buckets:" over "- staticshare", "- `VISIBILITY_QUERY`":
+                # the names the prose is about, not what is to be done.
+                self.diagnostics.add(
+                    codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a list of names the prose refers to: not items"
+                )
+                continue
             readable.append((index, group))
         # Paragraphs are items only where the author wrote no list or table in the whole section:
         # beside a list (even one under a sub-heading) they introduce or comment on it.
-        listed = any(self.blocks[index].type in ("bullet_list", "ordered_list", "table") for index, _ in readable)
+        # A table of anything but actions ("| type | name |" of the records removed) is prose's evidence.
+        listed = any(
+            self.blocks[index].type in ("bullet_list", "ordered_list") or reader.is_action_table(self.blocks[index])
+            for index, _ in readable
+        )
         # Beside an action table, a list that defines terms explains the table (a legend of types
         # or priorities: "P0 - critical…"); any other list holds items and is read as such, never
         # dropped without a word.
@@ -784,7 +795,19 @@ class _Parser:
                 hint="write one item per bullet, checkbox, table row or line",
             )
 
-    def _titled_items(self, region: list[int], by_block: dict[int, Header]) -> list[tuple[Header, list[Node]]]:
+    @staticmethod
+    def _supports_prose(reader: ItemReader, node: Node, before: Sequence[Node]) -> bool:
+        """A list or table inside a titled item's prose that lists what the prose is about ("the queries
+        that depend on it: `A`, `B`"), not further actions: the prose opened the sub-section."""
+        if not any(n.type == "paragraph" for n in before):
+            return False
+        if node.type == "table":
+            return not reader.is_action_table(node)
+        return node.type in ("bullet_list", "ordered_list") and not holds_actions([node])
+
+    def _titled_items(
+        self, reader: ItemReader, region: list[int], by_block: dict[int, Header]
+    ) -> list[tuple[Header, list[Node]]]:
         """Sub-headings that are the items of an action section: every sub-heading names one action and
         holds only prose about it ("### 1) Streaming processes reduces `@nova` [mitigation]")."""
         found: list[tuple[Header, list[Node]]] = []
@@ -810,7 +833,8 @@ class _Parser:
                 if node.type != "paragraph":
                     return []  # a list or table before any sub-heading: the section lists its items
                 continue
-            if node.type not in ("paragraph", "fence", "code_block", "blockquote", "html_block") and not prioritised:
+            explains = node.type in ("paragraph", "fence", "code_block", "blockquote", "html_block")
+            if not explains and not prioritised and not self._supports_prose(reader, node, current[1]):
                 return []
             current[1].append(node)
         if prioritised:
@@ -867,6 +891,22 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 _NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
+
+
+_ONE_NAME = re.compile(r"^`?[\w.@/:-]+`?$")
+
+
+def _names_only(node: Node) -> bool:
+    """A list of two or more entries that are each one name or identifier and nothing else."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
+        return False
+    for entry in node.children:
+        if len(entry.children) != 1 or entry.children[0].type != "paragraph":
+            return False
+        text = node_text(entry.children[0]).text
+        if not _ONE_NAME.match(text) or "://" in text:
+            return False  # a link alone is the ticket of an item
+    return True
 
 
 def _names_incident(header: Header) -> bool:

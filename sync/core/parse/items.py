@@ -478,7 +478,7 @@ class ItemReader:
                     draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
                 )
                 # "- Alerting gaps" over what it means; "- Backend" over "- Add retries" groups actions.
-                or (bool(nested) and _label_line(draft.text) and not _holds_actions(nested))
+                or (bool(nested) and _label_line(draft.text) and not holds_actions(nested))
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -1489,7 +1489,7 @@ _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|w
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
 
 
-def _holds_actions(lists: Sequence[Node]) -> bool:
+def holds_actions(lists: Sequence[Node]) -> bool:
     """Whether any entry of the lists reads as an action."""
     for node in lists:
         for entry in node.children:
