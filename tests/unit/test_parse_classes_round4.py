@@ -227,3 +227,33 @@ def test_a_list_of_links_alone_is_a_list_of_items() -> None:
         "## Action items\n\n- https://github.com/acme/api/issues/95\n- https://github.com/acme/api/issues/97\n"
     )
     assert len(found) == 2
+
+
+def test_a_list_of_what_a_change_brings_is_not_items() -> None:
+    found, diagnostics = parse(
+        "## Action items\n\n- Add `^build` to the typecheck target\n\n"
+        "## The fix\n\nThis ensures:\n\n1. Nx builds the upstream packages first\n"
+        "2. Add the type files before the check\n"
+    )
+    assert [i.text for i in found] == ["Add `^build` to the typecheck target"]
+    assert any("what its lead-in says a change brings" in d.message for d in diagnostics)
+
+
+def test_a_checklist_for_when_something_happens_is_a_procedure() -> None:
+    found, _ = parse(
+        "## Action items\n\n- Write the verification script\n\n"
+        "## Prevention\n\nWhen creating a new target that runs TypeScript:\n\n"
+        "- [ ] Check the target's dependencies\n- [ ] Test with a clean build\n"
+    )
+    assert [i.text for i in found] == ["Write the verification script"]
+
+
+def test_steps_that_resolved_the_incident_are_the_story() -> None:
+    found, diagnostics = parse(
+        "## How the earlier write-up helped\n\n### Quick resolution path\n\n"
+        "1. **Recognised the pattern** from the error\n"
+        "2. **Checked the earlier postmortem** for the fix\n3. **Applied the documented fix** at once\n\n"
+        "## Process improvements\n\n- Add a lint rule for missing build dependencies\n"
+    )
+    assert [i.text for i in found] == ["Add a lint rule for missing build dependencies"]
+    assert any("steps that resolved the incident" in d.message for d in diagnostics)

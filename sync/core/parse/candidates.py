@@ -38,6 +38,7 @@ from sync.core.parse.evidence import (
     files_a_ticket,
     heading_strength,
     item_evidence,
+    names_effects,
     names_procedure,
     ongoing_work,
     prose_status,
@@ -253,8 +254,16 @@ def _read_region(
     responded = listed and region.header is not None and region.header.effective_kind in ("resolution", "summary")
     if region.strength == NEUTRAL and region.header is not None and mode != "report" and not responded:
         reported = [node for node in nodes if _reports_list(node)]
+        resolved = region.header.effective_kind == "resolution"
         for node in reported:
-            _read_reported(reader, node)
+            if resolved:
+                # "Quick resolution path: 1. Recognised the pattern 2. Applied the fix": how the incident
+                # was put right, the story rather than what follows from it.
+                reader.diagnostics.add(
+                    codes.NOT_AN_ITEM, first_line(node), "steps that resolved the incident: not read as items"
+                )
+            else:
+                _read_reported(reader, node)
         nodes = [node for node in nodes if node not in reported]
     if listed and region.strength <= NEUTRAL:
         return  # beside the document's own action list, a neutral section's bullets and prose are no items
@@ -625,6 +634,9 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
         reader.diagnostics.add(
             codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
         )
+        return True
+    if names_effects(text):
+        reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "what its lead-in says a change brings: not items")
         return True
     if _GIVES_REASONS.search(text):
         # "… we don't see it as a priority because:": the list gives the reasons, it holds no work.

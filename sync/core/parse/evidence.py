@@ -362,9 +362,23 @@ _ENUMERATES = re.compile(
 # holds the steps of a runbook, not work to track.
 _PROCEDURE = re.compile(
     r"\bfollow(?:s|ing)?\s+(?:the|these|those)\s+(?:\w+\s+)?steps\b"
-    r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b",
+    r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b"
+    # "When creating a new target that runs TypeScript:": what to check each time that happens.
+    r"|^(?:when|whenever|before|after|each time)\s[^:]{3,150}:\s*$",
     re.IGNORECASE,
 )
+# "This ensures:", "This means:": the list says what a change brings about, not more work.
+_EFFECTS = re.compile(
+    r"^(?:this|that|it|which|the fix|the change)\s+(?:now\s+)?(?:ensures|means|guarantees|makes sure|allows|lets"
+    r"|results in|gives us|prevents)\b[^:]{0,80}:\s*$",
+    re.IGNORECASE,
+)
+
+
+def names_effects(text: str) -> bool:
+    return bool(_EFFECTS.search(text.strip()))
+
+
 # A list entry that is one numbered step of a procedure ("step 2. update the peers").
 STEP_ENTRY = re.compile(r"^step\s+\d+\b", re.IGNORECASE)
 
