@@ -257,3 +257,19 @@ def test_steps_that_resolved_the_incident_are_the_story() -> None:
     )
     assert [i.text for i in found] == ["Add a lint rule for missing build dependencies"]
     assert any("steps that resolved the incident" in d.message for d in diagnostics)
+
+
+def test_a_change_note_under_a_fix_heading_reports_the_fix_done() -> None:
+    found, _ = parse(
+        "## Root cause\n\nThe writer skipped a byte when nullness was off.\n\n"
+        "## Fix\n\nAdded `else p_byteB 0 st` to all four type cases, so a byte is always written:\n\n"
+        "```fsharp\n| TType_app -> p_byteB 0 st\n```\n"
+    )
+    assert [(i.text[:40], i.status, i.confidence) for i in found] == [
+        ("Added `else p_byteB 0 st` to all four ty", Status.DONE, "low")
+    ]
+
+
+def test_past_forms_under_a_heading_that_reports_nothing_are_the_story() -> None:
+    found, _ = parse("## Root cause\n\nAdded a constraint in 8.0, which shifted every later read.\n")
+    assert found == ()

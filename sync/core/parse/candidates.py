@@ -733,7 +733,10 @@ def _read_sentences(
         status = label_status(labelled.group("label")) if labelled else None
         if status is not None and labelled is not None:
             sentence = sentence[labelled.end() :]  # "Action planned: We will expand …"
-        if _INTRODUCES.search(sentence) and not commits_in_prose(sentence.rstrip(":")):
+        # Under "## Fix", "Added `else` to all four cases, …": the subject left out, as change notes are
+        # written (its colon shows the change below, it introduces no list of items).
+        noted = reports and starts_with_past_form(sentence)
+        if _INTRODUCES.search(sentence) and not commits_in_prose(sentence.rstrip(":")) and not noted:
             continue  # "We will do the following:" introduces a list; it is no item itself
         if announces_items(sentence) or advises_others(sentence):
             continue
@@ -742,6 +745,7 @@ def _read_sentences(
             ongoing_work(sentence)
             or reports_done_work(sentence)
             or ((reports or reporting) and reports_action(sentence))
+            or noted
         )
         if report and not promise and _CLOCK.search(sentence):
             continue  # "We rolled back at 10:05": a report that names the time of day tells the incident
@@ -762,6 +766,8 @@ def _read_sentences(
                 True,
             )
         _status_from_tense(draft)
+        if noted and draft.status is None:
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
         draft.confidence = "high" if score >= _HIGH + 1 else "low"
         reader.drafts.append(draft)
 
