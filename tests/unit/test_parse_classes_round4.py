@@ -273,3 +273,45 @@ def test_a_change_note_under_a_fix_heading_reports_the_fix_done() -> None:
 def test_past_forms_under_a_heading_that_reports_nothing_are_the_story() -> None:
     found, _ = parse("## Root cause\n\nAdded a constraint in 8.0, which shifted every later read.\n")
     assert found == ()
+
+
+def test_a_numbered_outline_of_sections_is_read_as_sections() -> None:
+    found, _ = parse(
+        "1. Incident Date\n   - March 30, 2026\n2. Timeline\n   - At 11:00 we noticed no updates.\n"
+        "   - A new key was issued.\n3. Root Causes\n   - The key was deleted.\n"
+        "4. Preventative Measures\n   - Keys should be issued to services, not people.\n"
+        "   - Test alarms as part of production readiness.\n"
+        "5. Tracking of Preventative Measures\n   - A configuration drift analysis is needed.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Keys should be issued to services, not people.", None),
+        ("Test alarms as part of production readiness.", None),
+        ("A configuration drift analysis is needed.", None),  # wanted, not reported done
+    ]
+
+
+def test_a_numbered_list_of_steps_is_no_outline() -> None:
+    found, _ = parse(
+        "## Summary\n\n1. Deploy\n   - went out at 10:00\n2. Rollback\n   - at 10:20\n3. Recovery\n   - by 11:00\n\n"
+        "## Action items\n\n- Add a canary stage\n"
+    )
+    assert [i.text for i in found] == ["Add a canary stage"]
+
+
+def test_someone_now_having_a_permission_reports_it_done() -> None:
+    found, _ = parse("## Corrective Actions\n\n- Pat and Cory now have permissions to update the filter\n")
+    assert [(i.text, i.status) for i in found] == [
+        ("Pat and Cory now have permissions to update the filter", Status.DONE)
+    ]
+
+
+def test_template_placeholders_in_an_action_table_are_neither_owners_nor_items() -> None:
+    found, _ = parse(
+        "## Action Items\n\n| Action Item | Owner | Reference |\n|---|---|---|\n"
+        "| Write the release process | ??? | **TODO** |\n| ... another item | ?? | **TODO** |\n"
+        "| Explore a beta channel | andre | **TODO** |\n"
+    )
+    assert [(i.text, i.owner) for i in found] == [
+        ("Write the release process", None),
+        ("Explore a beta channel", "andre"),
+    ]

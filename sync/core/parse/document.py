@@ -191,7 +191,10 @@ class _Parser:
     def _label_sections(self) -> list[_LabelSection]:
         found: list[_LabelSection] = []
         for node in self.blocks:
-            if node.type != "bullet_list":
+            if node.type not in ("bullet_list", "ordered_list"):
+                continue
+            outline = _outline(node)
+            if node.type == "ordered_list" and not outline:
                 continue
             for item in node.children:
                 children = list(item.children)
@@ -201,6 +204,8 @@ class _Parser:
                 label = pseudo_heading(children[0])
                 if label is None and children[0].type == "heading":
                     # "- **Review actions**:" over an empty "  -" line is a setext heading.
+                    label = node_text(children[0])
+                if label is None and outline and children[0].type == "paragraph":
                     label = node_text(children[0])
                 if label is None:
                     continue
@@ -891,6 +896,26 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 _NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
+
+
+def _outline(node: Node) -> bool:
+    """A list that is the document's outline ("1. Incident Date", "7. Preventative Measures", each over
+    its own sub-bullets): short plain entries, most with a list below, two or more named as sections."""
+    entries = node.children
+    if len(entries) < 3:
+        return False
+    labels: list[str] = []
+    nested = 0
+    for entry in entries:
+        first = entry.children[0] if entry.children else None
+        if first is None or first.type != "paragraph":
+            return False
+        text = node_text(first).text.strip().rstrip(":")
+        if len(text.split()) > 6 or text.endswith((".", "!", "?")):
+            return False
+        labels.append(text)
+        nested += any(c.type in ("bullet_list", "ordered_list") for c in entry.children[1:])
+    return 2 * nested >= len(entries) and sum(1 for t in labels if classify_title(t) != "other") >= 2
 
 
 _ONE_NAME = re.compile(r"^`?[\w.@/:-]+`?$")

@@ -435,7 +435,9 @@ _REJECTED = re.compile(
     r"|\bdecided (?:against|not to)\b|\bwon't (?:do|fix)\b",
     re.I,
 )
-_NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has)\b", re.I)
+_NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has|have)\b", re.I)
+# "An analysis is needed", "a review is recommended": what is wanted, in the form of a passive report.
+_WANTED = frozenset({"needed", "required", "recommended", "suggested", "proposed", "planned", "expected", "desired"})
 _PARTICLES = frozenset(["back", "out", "up", "down", "off", "over", "in"])
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\{.*?\}|<[^>]*(?:goes here|here>)|\bTBD\b|\bTODO: fill\b", re.IGNORECASE)
@@ -518,7 +520,11 @@ def reads_as_done(text: str) -> bool:
     if lowered[0] in _IMPERATIVES or lowered[0].endswith("ing"):
         return False  # an order or a gerund, whatever follows ("Make sure X are monitored")
     passive = _PASSIVE_DONE.match(text)
-    if passive and (_is_past_form(passive.group("v")) or passive.group("v").lower() in _IRREGULAR_PARTICIPLES):
+    if (
+        passive
+        and passive.group("v").lower() not in _WANTED
+        and (_is_past_form(passive.group("v")) or passive.group("v").lower() in _IRREGULAR_PARTICIPLES)
+    ):
         return True
     if _headline_report(text, words):
         return True
@@ -577,7 +583,11 @@ def is_placeholder(text: str) -> bool:
 
 def _placeholder_text(text: str) -> bool:
     normalized = " ".join(text.lower().split()).strip(" .:")
-    return normalized in _PLACEHOLDER_TEXTS or bool(_NUMBERED_ITEM.fullmatch(normalized))
+    if not any(c.isalnum() for c in normalized):
+        return True  # "???", "—": a cell marked as still to fill
+    # "... another item", "… more items": a template's row saying more rows go here.
+    normalized = normalized.lstrip(".… ").removeprefix("another ").removeprefix("more ")
+    return normalized in _PLACEHOLDER_TEXTS or normalized == "items" or bool(_NUMBERED_ITEM.fullmatch(normalized))
 
 
 _TEMPLATE_TITLES = frozenset(
