@@ -315,3 +315,14 @@ def test_template_placeholders_in_an_action_table_are_neither_owners_nor_items()
         ("Write the release process", None),
         ("Explore a beta channel", "andre"),
     ]
+
+
+def test_a_commitment_in_an_analysis_section_is_read() -> None:
+    found, _ = parse(
+        "## Analysis\n\nThe cluster reserved more memory than the services used. The scheduler then refused "
+        "new instances.\n\nAs the main action from this review, we plan to change how the cluster reserves "
+        "resources.\n"
+    )
+    assert [i.text for i in found] == [
+        "As the main action from this review, we plan to change how the cluster reserves resources."
+    ]

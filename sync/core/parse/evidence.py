@@ -69,7 +69,7 @@ _NARRATIVE_KINDS = frozenset(
 )
 _NARRATIVE_WORDS = re.compile(
     r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs?\b|\bbackground\b|\bcontext\b"
-    r"|\bdescription\b|\bdetails\b|\binvestigation\b|\banalysis\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
+    r"|\bdescription\b|\bdetails\b|\binvestigation\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
     # How the incident was diagnosed and put right: the steps of the response, not what comes of it.
     r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b|\bverification\b"
 )
