@@ -193,18 +193,21 @@ def test_a_leader_whose_lock_session_is_killed_writes_nothing_more(
         old, new = (a, b) if pid_of(first) == a.process.pid else (b, a)
         probe = PgLeadership(engine)
         session = _lock_session(engine)
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": session})
-            conn.commit()
-        lost = dt.datetime.now(dt.UTC)
+        # The test takes the freed lock itself, so that neither replica leads for a while: what the old
+        # leader does after losing its lock is then plain to see. Both replicas are paused meanwhile:
+        # on a loaded machine a replica asking for the lock could otherwise win the race for it.
+        for replica in (old, new):
+            replica.process.send_signal(signal.SIGSTOP)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": session})
+                conn.commit()
+            lost = dt.datetime.now(dt.UTC)
+            assert wait_for(probe.check, timeout=10), "the killed session's lock was not freed"
+        finally:
+            for replica in (old, new):
+                replica.process.send_signal(signal.SIGCONT)
         calls_at_loss = tracker_calls(old)
-        # The test takes the freed lock itself, so that neither replica leads for a while: what
-        # the old leader does after losing its lock is then plain to see.
-        # A tight loop: the old leader asks again as soon as its job has unwound.
-        until = time.monotonic() + 10
-        while not probe.check():
-            assert time.monotonic() < until, "a replica took the lock first"
-            time.sleep(0.002)
 
         # pmsync_leader: never 1 on both. A, B, A all 1 would mean both held it while B was read.
         triples = 0
