@@ -326,3 +326,14 @@ def test_a_commitment_in_an_analysis_section_is_read() -> None:
     assert [i.text for i in found] == [
         "As the main action from this review, we plan to change how the cluster reserves resources."
     ]
+
+
+def test_a_lead_in_reporting_preventive_changes_makes_the_list_below_them() -> None:
+    found, _ = parse(
+        "The certificates expired overnight.\n\n"
+        "To prevent similar issues in the future, we've made a few changes along with longer-term work:\n\n"
+        "1. A periodic job has been added that renews the certificates.\n"
+        "2. We have enabled phone escalation for the on-call account.\n"
+        "3. The reliance on the API will be removed for private repositories.\n"
+    )
+    assert [i.status for i in found] == [Status.DONE, Status.DONE, Status.OPEN]

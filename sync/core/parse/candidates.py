@@ -432,7 +432,11 @@ _PREVENTIVE = re.compile(
     r"\b(?:prevent|minimi[sz]e|avoid|reduce|mitigate)\b.{0,80}?\b(?:future|again|recurr\w*|similar|repeat\w*)\b",
     re.IGNORECASE,
 )
-_WE_AT_WORK = re.compile(r"\bwe(?:'re| are)(?: \w+)? \w+ing\b|\bwe(?:'ll| will| plan| intend)\b", re.IGNORECASE)
+_WE_AT_WORK = re.compile(
+    r"\bwe(?:'re| are)(?: \w+)? \w+ing\b|\bwe(?:'ll| will| plan| intend)\b"
+    r"|\bwe(?:'ve| have)(?: also| already| now)? (?:made|taken|put|\w+ed)\b",
+    re.IGNORECASE,
+)
 
 
 def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
