@@ -337,3 +337,24 @@ def test_a_lead_in_reporting_preventive_changes_makes_the_list_below_them() -> N
         "3. The reliance on the API will be removed for private repositories.\n"
     )
     assert [i.status for i in found] == [Status.DONE, Status.DONE, Status.OPEN]
+
+
+def test_a_labelled_action_spelt_out_by_the_list_below_is_one_item() -> None:
+    found, _ = parse(
+        "## Improvement plan\n\nJump server access: Configure an external jump server, allowing:\n"
+        " - SSH access through one host.\n - Per-user authorized keys.\n"
+    )
+    assert [(i.text, i.extra.get("description")) for i in found] == [
+        (
+            "Jump server access: Configure an external jump server",
+            "SSH access through one host.; Per-user authorized keys.",
+        )
+    ]
+
+
+def test_a_lead_in_that_is_no_action_leaves_its_list_to_be_read() -> None:
+    found, _ = parse(
+        "## Improvement plan\n\nSecurity review: the auditors found two gaps, with:\n"
+        " - Rotate the shared key.\n - Remove the old admin account.\n"
+    )
+    assert [i.text for i in found] == ["Rotate the shared key.", "Remove the old admin account."]

@@ -629,6 +629,15 @@ _STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Sta
 _GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being|why))\s*:\s*$", re.IGNORECASE)
 
 
+# A line ending in what spells the one action out: "…, allowing:", "…, so that:", "…, with:".
+_SPELLS_OUT = re.compile(r",?\s+(?:allowing|enabling|so that|such that|with|to allow|to enable)\s*:$", re.I)
+
+
+def _entry_texts(node: Node) -> list[str]:
+    paragraphs = (next((c for c in entry.children if c.type == "paragraph"), None) for entry in node.children)
+    return [node_text(p).text for p in paragraphs if p is not None]
+
+
 def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
     """A list its lead-in paragraph says is no list of actions; True when read here. Under "we'll follow
     the steps" the list is a procedure's steps (no items); under "a bot that … reports:" it is what one
@@ -645,6 +654,15 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
     if _GIVES_REASONS.search(text):
         # "… we don't see it as a priority because:": the list gives the reasons, it holds no work.
         reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "the reasons its lead-in gives: not read as items")
+        return True
+    spelt = _SPELLS_OUT.search(text)
+    labelled = _LABEL.match(text)
+    if spelt is not None and labelled is not None and reads_as_action(text[labelled.end() : spelt.start()].strip()):
+        # "Jump server access: Configure an external jump server, allowing:" over what it allows: one
+        # action, its list the detail.
+        draft = reader.read_text(_Text(Inline(text[: spelt.start()].strip())), first_line(intro))
+        draft.extra["description"] = "; ".join(_entry_texts(node))
+        reader._keep(draft, group)
         return True
     if not enumerates_contents(text):
         return False
