@@ -358,3 +358,24 @@ def test_a_lead_in_that_is_no_action_leaves_its_list_to_be_read() -> None:
         " - Rotate the shared key.\n - Remove the old admin account.\n"
     )
     assert [i.text for i in found] == ["Rotate the shared key.", "Remove the old admin account."]
+
+
+def test_list_entries_pushed_into_code_by_wide_spacing_are_read_as_text() -> None:
+    found, _ = parse(
+        "The pre-agreed maintenance actions:\n\n1.            Point all services to DC2\n"
+        "2.            Reboot the standby balancer\n\n"
+        "What happened:\n\n1.            Point all services to DC2.\n2.            Reboot the standby.\n\n"
+        "Agreed actions:\n\n1.            Test the failover again, as we no longer have the logs.\n"
+        "2.            Ensure we update the status page if we are seeing customer impact.\n"
+    )
+    # The plan carried out during the incident and the story are no items; the agreed actions are, and an
+    # order's clause of reason or condition says nothing of its status.
+    assert [(i.text, i.status) for i in found] == [
+        ("Test the failover again, as we no longer have the logs.", None),
+        ("Ensure we update the status page if we are seeing customer impact.", None),
+    ]
+
+
+def test_an_indented_code_block_of_its_own_stays_code() -> None:
+    found, _ = parse("## Action items\n\n- Raise the pool size:\n\n        pool_size = 50\n")
+    assert [i.text for i in found] == ["Raise the pool size:"]

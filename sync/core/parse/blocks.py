@@ -106,11 +106,19 @@ _OPEN_TYPES = {
 _AUTO_ENUMERATOR = re.compile(r"^([ \t]*)#\.(?=[ \t])", re.MULTILINE)
 
 
+# "1.            Arrange the rewrite …": a list marker followed by five blanks or more opens an indented code
+# block in CommonMark, which is never what such a writer meant (text pasted from a word processor). The
+# blanks are kept but one moves before the marker, so the entry reads as text and lines keep their numbers.
+_WIDE_MARKER = re.compile(r"^([ \t]{0,3})(\d{1,9}[.)]|[-*+])( {5,})(?=\S)", re.MULTILINE)
+
+
 def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
     if "#." in text:
         text = _AUTO_ENUMERATOR.sub(r"\g<1>1.", text)
+    if "     " in text:
+        text = _WIDE_MARKER.sub(r"\g<1>\g<2> ", text)
     tokens = _MD.parse(text, env)
     root = Node("root")
     # A document has a couple of hundred block tokens: this loop is kept lean on purpose.

@@ -49,7 +49,7 @@ from sync.core.parse.evidence import (
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header
-from sync.core.parse.wording import reads_as_action, reads_as_done, starts_with_past_form
+from sync.core.parse.wording import opens_with_order, reads_as_action, reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -277,6 +277,7 @@ def _read_region(
         group = None
     label: Group | None = None
     explained = False
+    told = False  # the list below a lead-in that tells what happened
     named: _Region | None = None  # a label line naming actions ("Some possible actions in the future:")
     for position, node in enumerate(nodes):
         if mode == "report":
@@ -293,6 +294,10 @@ def _read_region(
             strength = _label_strength(node)
             if strength > region.strength:
                 named = _Region(region.header, strength, region.blocks, region.parent)
+                continue
+            if strength == NARRATIVE and region.strength < STRONG:
+                # "What happened:" over a numbered list: the story, step by step.
+                told = True
                 continue
             if _STATUS_MARK.match(node_text(node).text):
                 # "**DONE**: Alex added …", "**TODO** …": a paragraph opened by a status marker is an item.
@@ -329,6 +334,10 @@ def _read_region(
         if node.type in ("bullet_list", "ordered_list", "table"):
             if explained:
                 explained = False
+                continue
+            if told:
+                told = False
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "the story its lead-in names: not items")
                 continue
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
@@ -461,7 +470,7 @@ def _label_strength(node: Node) -> int:
     """How strongly a short line ending in ':' names actions, as a heading would ("Next steps:",
     "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
     text = node_text(node).text.strip()
-    if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text):
+    if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
     if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())):
@@ -606,10 +615,16 @@ def _fields(draft: Draft) -> int:
     )
 
 
+# A clause of reason or condition after an order ("Test the failover again, as we no longer have the
+# logs"): it tells why or when, not how far the work has got.
+_SUBORDINATE = re.compile(r"[,;]?\s+\b(?:as|because|since|if|when|whenever|while|although|though|unless)\b", re.I)
+
+
 def _status_from_tense(draft: Draft) -> None:
     if draft.status is not None and not draft.status_guessed:
         return
-    status = prose_status(draft.text)
+    text = _SUBORDINATE.split(draft.text, maxsplit=1)[0] if opens_with_order(draft.text) else draft.text
+    status = prose_status(text)
     if status is None:
         return
     # A filed ticket reopens what the tense alone would call done ("We've created an issue to …").

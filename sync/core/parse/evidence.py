@@ -363,6 +363,8 @@ _ENUMERATES = re.compile(
 _PROCEDURE = re.compile(
     r"\bfollow(?:s|ing)?\s+(?:the|these|those)\s+(?:\w+\s+)?steps\b"
     r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b"
+    # "The pre-agreed maintenance actions:": the plan carried out when the incident happened.
+    r"|\bmaintenance (?:actions|steps|plan|procedure|tasks)\b"
     # "When creating a new target that runs TypeScript:": what to check each time that happens.
     r"|^(?:when|whenever|before|after|each time)\s[^:]{3,150}:\s*$",
     re.IGNORECASE,

@@ -490,6 +490,13 @@ def reads_as_in_progress(text: str) -> bool:
     return bool(match) and match is not None and match.group("v").lower() != "going"
 
 
+def opens_with_order(text: str) -> bool:
+    """Whether the first word is an order ("Test the failover again …"): what follows it is the work
+    asked for, so its clauses ("as we no longer have the logs") say nothing of its status."""
+    words = _WORD.findall(text[:40])
+    return bool(words) and words[0].lower() in _IMPERATIVES
+
+
 def starts_with_past_form(text: str) -> bool:
     """Whether the first word is a past form ("Updated …"), adjective-like or not."""
     words = _WORD.findall(text)
