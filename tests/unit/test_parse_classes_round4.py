@@ -379,3 +379,42 @@ def test_list_entries_pushed_into_code_by_wide_spacing_are_read_as_text() -> Non
 def test_an_indented_code_block_of_its_own_stays_code() -> None:
     found, _ = parse("## Action items\n\n- Raise the pool size:\n\n        pool_size = 50\n")
     assert [i.text for i in found] == ["Raise the pool size:"]
+
+
+def test_a_table_whose_column_names_the_remediation_required_is_an_action_table() -> None:
+    found, _ = parse(
+        "## Current state\n\n| Repository | Remediation Action Required | Current Status |\n|---|---|---|\n"
+        "| `acme/spec` | Restore the branch head to the last good commit | **🔴 OUTSTANDING** (still bad) |\n"
+        "| `acme/gen` | Delete the compromised branch | **Done** (deleted at 07:00) |\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Restore the branch head to the last good commit", Status.OPEN),
+        ("Delete the compromised branch", Status.DONE),
+    ]
+
+
+def test_measures_announced_as_being_enacted_are_items_beside_an_action_list() -> None:
+    found, _ = parse(
+        "## Action items\n\n- Rotate the bot token\n\n"
+        "## Lessons learned\n\nThe following mandates are being enacted across the organization:\n\n"
+        "1. **Isolation of privileged contexts:** We will stop running installs in privileged workflows.\n"
+        "2. **Deprecation of global tokens:** The organization is deprecating global tokens for automation.\n\n"
+        "## Observations\n\n- Reviews were slow\n"
+    )
+    assert [(i.text[:30], i.status) for i in found] == [
+        ("Rotate the bot token", None),
+        ("Isolation of privileged contex", Status.OPEN),  # "We will …": the wording says still to do
+        ("Deprecation of global tokens: ", Status.IN_PROGRESS),
+    ]
+
+
+def test_a_paragraph_opened_by_an_order_under_an_improvements_heading_is_an_item() -> None:
+    found, _ = parse(
+        "## Improvements\n\nMistakes are chances to learn, and here are some of the lessons we have taken.\n\n"
+        "Improve our monitoring, especially around mainnet. This includes paging the right people.\n\n"
+        "Reduce the time from fix to release. Two releases were needed this time.\n"
+    )
+    assert [i.text[:35] for i in found] == [
+        "Improve our monitoring, especially ",
+        "Reduce the time from fix to release",
+    ]

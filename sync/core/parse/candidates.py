@@ -265,8 +265,16 @@ def _read_region(
             else:
                 _read_reported(reader, node)
         nodes = [node for node in nodes if node not in reported]
-    if listed and region.strength <= NEUTRAL:
-        return  # beside the document's own action list, a neutral section's bullets and prose are no items
+    if (
+        listed
+        and region.strength <= NEUTRAL
+        and not any(
+            node.type == "paragraph" and _announced_plans(node_text(node).text, None) is not None for node in nodes
+        )
+    ):
+        # Beside the document's own action list, a neutral section's bullets and prose are no items, unless
+        # the writers announce the measures below ("The following mandates are being enacted:").
+        return
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
     reports = region.header is not None and _reports_work(region.header.title)
     group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
@@ -323,7 +331,9 @@ def _read_region(
                 if region.strength >= STRONG or not listed:
                     _read_sentences(reader, node, region.strength, listed, reports, mode)
                 continue
-            if region.strength >= STRONG:
+            if region.strength >= STRONG or (region.strength == LEANING and opens_with_order(node_text(node).text)):
+                # Under "## Improvements", "Improve our monitoring, especially around mainnet. This includes
+                # …": a paragraph opened by an order is one item, the sentences after it explain it.
                 _keep_scored(
                     reader, functools.partial(_read_paragraph, reader, node, label or group), region, listed, reports
                 )
@@ -448,6 +458,13 @@ _WE_AT_WORK = re.compile(
 )
 
 
+# "The following mandates are being enacted across the organization:": measures under way, said in the passive.
+_BEING_ENACTED = re.compile(
+    r"\b(?:is|are) (?:now |also )?being (?:enacted|implemented|introduced|adopted|rolled out|put in place|applied)\b",
+    re.IGNORECASE,
+)
+
+
 def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
     """A lead-in by the writers announcing several planned things, as the group of the list below it."""
     text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
@@ -455,7 +472,9 @@ def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
         return None
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _WRITERS.match(text) and _PLANS.search(text):
         return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
-    if _PREVENTIVE.search(text) and _WE_AT_WORK.search(text):
+    if (_PREVENTIVE.search(text) and _WE_AT_WORK.search(text)) or (
+        _ANNOUNCES_SEVERAL.search(text) and _BEING_ENACTED.search(text)
+    ):
         # Measures "we are implementing" may be done already ("We've enabled backups"): the entries'
         # own words give their status.
         base = group or Group()

@@ -341,7 +341,7 @@ def advises_others(text: str) -> bool:
 # A sentence announcing items rather than being one: "In the future, there are several key actions we
 # need to take", "We will do the following:".
 _ANNOUNCES = re.compile(
-    r"\b(?:there are|here are|below are)\b.{0,40}\b(?:actions|steps|items|things|changes|improvements)\b"
+    r"\b(?:there are|here are|below are)\b.{0,40}\b(?:actions|steps|items|things|changes|improvements|lessons)\b"
     r"|\b(?:the following|as follows)\b",
     re.IGNORECASE,
 )
@@ -449,7 +449,8 @@ _NO_LONGER = re.compile(
 )
 _BEGUN = re.compile(
     r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
-    r"|\b(?:we|the team|our team|the (?-i:[A-Z]{2,6}))(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
+    r"|\b(?:we|the team|our team|the organi[sz]ation|the company|the project|the (?-i:[A-Z]{2,6}))"
+    r"(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
     r"(?:working on|(?!going\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )

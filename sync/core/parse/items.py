@@ -170,12 +170,14 @@ for _role, _names in {
     "number": "#|no|no.|nr|number|id|item #",
     "text": "action|action item|action items|actions|item|task|description|what|follow-up|follow up"
     "|action item description"
-    "|followup|remediation|corrective action|recommendation|todo|to do|step|next step",
+    "|followup|remediation|corrective action|recommendation|todo|to do|step|next step"
+    "|remediation action|remediation action required|action required|required action|action needed"
+    "|follow-up action|proposed action|mitigation action",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
     "|completion date|target completion|planned date|due on",
     "priority": "priority|prio|pri|p|prio.",
-    "status": "status|state|done?|progress|outcome",
+    "status": "status|state|done?|progress|outcome|current status",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
     "kind": "type|kind|category",
 }.items():
@@ -1581,6 +1583,13 @@ _ACTION_HEADERS = frozenset(
         "remediation",
         "remediation item",
         "action item description",
+        # "| Remediation Action Required | Current Status |": an action column named with its qualifier.
+        "remediation action",
+        "remediation action required",
+        "action required",
+        "required action",
+        "action needed",
+        "follow-up action",
     }
 )
 

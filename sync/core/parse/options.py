@@ -128,14 +128,17 @@ class ParseOptions:
         """Map a status word (``In progress``, ``DONE``, ``✅``) to a Status, or None."""
         key = _key(raw)
         found = self.status_synonyms.get(key)
-        if found is None and key.startswith("**") and key.endswith("**"):
-            found = self.status_synonyms.get(key.strip("*").strip())
-        if found is None and "(" in key[1:]:
-            # "In Review (existing)", "Done (see PR 12)": a note after the status word.
-            found = self.status_synonyms.get(_key(key.split("(", 1)[0]))
-        if found is None:
-            found = self._marked_status(key)
-        return found
+        if found is not None:
+            return found
+        # "**DONE**", "In Review (existing)", "**🔴 OUTSTANDING** (still live)": emphasis, a note after
+        # the status word, a symbol beside it.
+        plain = _key(key.replace("**", "").replace("__", ""))
+        head = _key(plain.split("(", 1)[0]) if "(" in plain[1:] else plain
+        for candidate in dict.fromkeys((plain, head)):
+            found = self.status_synonyms.get(candidate) or self._marked_status(candidate)
+            if found is not None:
+                return found
+        return None
 
     def _marked_status(self, key: str) -> Status | None:
         """ "✅ Done", "Done ✅", "🚧 In progress": a symbol beside the word. The word decides; a symbol
