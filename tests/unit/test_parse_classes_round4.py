@@ -418,3 +418,17 @@ def test_a_paragraph_opened_by_an_order_under_an_improvements_heading_is_an_item
         "Improve our monitoring, especially ",
         "Reduce the time from fix to release",
     ]
+
+
+def test_a_long_question_heading_naming_prevention_holds_its_titled_entries() -> None:
+    found, _ = parse(
+        "## What is being done to prevent future incidents?\n\n"
+        "1. **Decouple the website and the registry**: Right now the site depends on the registry. "
+        "We are planning to add a replica for the site.\n"
+        "2. **Move attachments out of the database**: Work has begun to move the tarballs to object storage.\n"
+    )
+    # "being done" names no status; "we are planning to" is an intention; "work has begun" is under way.
+    assert [(i.text[:20], i.status) for i in found] == [
+        ("Decouple the website", None),
+        ("Move attachments out", Status.IN_PROGRESS),
+    ]

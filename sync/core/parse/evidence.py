@@ -62,6 +62,8 @@ _ACTION_PHRASES = re.compile(
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin the future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+    # "What is being done to prevent future incidents?": a long question that still names the plan.
+    r"|\bbeing done\b|\bto prevent\b|\bprevent(?:ing)? (?:future|recurrence|similar|this)\b"
 )
 # Headings whose sections tell the story or explain it: their prose is never read for commitments.
 _NARRATIVE_KINDS = frozenset(
@@ -448,10 +450,11 @@ _NO_LONGER = re.compile(
     r"\b(?:we|i)(?:'ll|'re| will| are| am)? (?:(?:no longer|not) going to|no longer)\b", re.IGNORECASE
 )
 _BEGUN = re.compile(
-    r"\b(?:we|the team|our team|i)(?:'ve|\s+have|\s+has)?\s+(?:now\s+)?(?:begun|started)\b"
+    r"\b(?:we|the team|our team|i|work)(?:'ve|\s+have|\s+has)?\s+(?:now\s+|already\s+)?(?:begun|started)\b"
     r"|\b(?:we|the team|our team|the organi[sz]ation|the company|the project|the (?-i:[A-Z]{2,6}))"
     r"(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
-    r"(?:working on|(?!going\b)[a-z]+ing)\b",
+    # "We are planning to …", "we are hoping to …": an intention, not work under way.
+    r"(?:working on|(?!(?:going|planning|hoping|thinking|considering|looking to)\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
 # After work reported done: "…, and will continue to improve": the work goes on.

@@ -289,9 +289,9 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         # "#### Done", "### Remaining", "Completed actions": the heading itself names the status.
         bare = _HEADING_FILLER.sub(" ", group.title.lower())
         status = heading_status(bare, options)
-        if status is None and not re.search(r"[,/]|\bor\b", group.title):
+        if status is None and not re.search(r"[,/]|\bor\b|\bbeing done\b|\bdone (?:to|about)\b", group.title):
             # "The following action items are already completed": a sentence naming one status (a
-            # heading of alternatives, "Planned, someday", names none).
+            # heading of alternatives, "Planned, someday", names none; nor does "What is being done to …").
             status = label_status(group.title)
         if status is not None:
             group.status, group.status_raw = status, group.title
