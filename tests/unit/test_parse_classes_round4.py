@@ -432,3 +432,16 @@ def test_a_long_question_heading_naming_prevention_holds_its_titled_entries() ->
         ("Decouple the website", None),
         ("Move attachments out", Status.IN_PROGRESS),
     ]
+
+
+def test_tickets_created_to_track_the_work_are_items_even_in_the_story() -> None:
+    found, _ = parse(
+        "## Details\n\nWe changed the proxy config twice during the incident.\n\n"
+        "For the curious, the changes made are:\n\n- https://github.com/acme/build/pull/3226\n\n"
+        "We have created tickets in the acme/build repository to track the work needed to fill those gaps:\n\n"
+        "- https://github.com/acme/build/issues/3235\n- https://github.com/acme/build/issues/3236\n"
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("https://github.com/acme/build/issues/3235", "low"),
+        ("https://github.com/acme/build/issues/3236", "low"),
+    ]

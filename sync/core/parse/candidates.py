@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -87,6 +88,7 @@ def read_candidates(
     prose: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         if region.strength == NARRATIVE:
+            _read_filed_tickets(reader, [blocks[index] for index in region.blocks if index not in covered])
             continue
         nodes = [blocks[index] for index in region.blocks if index not in covered]
         if len(nodes) < len(region.blocks):
@@ -113,6 +115,28 @@ def read_candidates(
     if not found:
         for region, nodes in prose:
             _read_region(reader, region, nodes, listed, options, "report")
+
+
+def _read_filed_tickets(reader: ItemReader, nodes: Sequence[Node]) -> None:
+    """ "We have created tickets to track the work needed:" over a list of links, wherever it is written
+    (in the story too): the tickets are the follow-ups."""
+    for intro, node in itertools.pairwise(nodes):
+        if intro.type != "paragraph" or node.type not in ("bullet_list", "ordered_list"):
+            continue
+        text = node_text(intro).text.strip()
+        if text.endswith(":") and files_a_ticket(_SENTENCE.split(text)[-1]) and _links_only(node):
+            before = len(reader.drafts)
+            reader.read_block(node, None)
+            for draft in reader.drafts[before:]:
+                draft.confidence = "low"
+
+
+def _links_only(node: Node) -> bool:
+    texts = _entry_texts(node)
+    return bool(texts) and len(texts) == len(node.children) and all(_URL_ONLY.match(text) for text in texts)
+
+
+_URL_ONLY = re.compile(r"^<?https?://\S+>?$")
 
 
 def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]:

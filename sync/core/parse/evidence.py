@@ -435,8 +435,8 @@ _DONE_FIRST = re.compile(
 
 
 _FILED = re.compile(
-    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+)?(?:new\s+)?(?:github\s+|jira\s+)?"
-    r"(?:issue|ticket|bug|task)\s+(?:to|for|about)\b",
+    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+|some\s+)?(?:new\s+)?(?:github\s+|jira\s+)?"
+    r"(?:issues?|tickets?|bugs?|tasks?)(?:\s+in\s+(?:the\s+)?[\w./-]+(?:\s+repo(?:sitory)?)?)?\s+(?:to|for|about)\b",
     re.IGNORECASE,
 )
 
