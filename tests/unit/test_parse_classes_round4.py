@@ -445,3 +445,24 @@ def test_tickets_created_to_track_the_work_are_items_even_in_the_story() -> None
         ("https://github.com/acme/build/issues/3235", "low"),
         ("https://github.com/acme/build/issues/3236", "low"),
     ]
+
+
+def test_a_bold_titled_entry_is_judged_by_its_title_not_its_long_explanation() -> None:
+    explanation = "It is a static analyser for workflow files, and it would have flagged the risky trigger. " * 6
+    story = "The nodes then failed to start. " * 12
+    found, _ = parse(
+        "## Summary\n\n"
+        "- **Mainnet:** operators restarted their nodes to apply the release, and the timeouts were too short "
+        f"for the databases to close. {story}\n\n"
+        f"## Hardening\n\n- **Adding `zizmor` as a required check on every repo.** {explanation}\n"
+    )
+    # The label over the story is judged whole, its length included.
+    assert [i.text[:30] for i in found] == ["Adding `zizmor` as a required "]
+
+
+def test_the_write_ups_own_changelog_and_generic_promises_are_not_items() -> None:
+    found, _ = parse(
+        "## Next steps\n\n- Pin every action to a commit\n\n## What we take from this\n\nWe'll do better.\n\n"
+        "## Changelog\n\n- 2026-05-15 — Corrected the package count in the summary.\n"
+    )
+    assert [i.text for i in found] == ["Pin every action to a commit"]

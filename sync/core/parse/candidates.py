@@ -567,7 +567,12 @@ def _keep_scored(
     for draft in fresh:
         if announces_items(draft.text) and not _fields(draft):
             continue  # "In the future, there are several key actions we need to take"
-        phrasing, against = _phrasing(draft.text, reports), _against(draft.text)
+        # "**Adding a linter as a required check.** It's a static analyser …": the bold title states the
+        # item; the sentences after it explain, and their length or code is not held against it ("**Mainnet:**
+        # operators restarted …" is a label over the story, judged whole).
+        title = _SENTENCE.split(draft.text, maxsplit=1)[0]
+        judged = title if draft.bold_title and _names_work(title) else draft.text
+        phrasing, against = _phrasing(draft.text, reports), _against(judged)
         score = region.strength + phrasing + _fields(draft) + against
         if work_list and region.strength == LEANING and not phrasing and not against and _names_work(draft.text):
             # Under "## Future Work" a list's entries are its items whatever their grammar ("Introduction of

@@ -74,6 +74,8 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
     # How the incident was diagnosed and put right: the steps of the response, not what comes of it.
     r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b|\bverification\b"
+    # The write-up's own history of edits.
+    r"|\bchange ?log\b|\brevision history\b|\bdocument history\b|\brevisions\b"
 )
 _WORD = re.compile(r"[a-z][a-z'-]*")
 # "How did we respond?", "How we responded": the story of the response, not what comes of it.
@@ -187,6 +189,7 @@ _GENERIC = re.compile(
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
+    r"|\bdo better\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b",
     re.IGNORECASE,
