@@ -466,3 +466,20 @@ def test_the_write_ups_own_changelog_and_generic_promises_are_not_items() -> Non
         "## Changelog\n\n- 2026-05-15 — Corrected the package count in the summary.\n"
     )
     assert [i.text for i in found] == ["Pin every action to a commit"]
+
+
+def test_work_reported_done_since_the_incident_is_an_item_wherever_it_is_told() -> None:
+    found, _ = parse(
+        "## Action items\n\n- Run a second ceremony\n\n"
+        "## Before the ceremony\n\nA new member overwrote their keypair by running a wrong command. We have since "
+        "published a fix that asks before overwriting a keypair. The proxy then failed too.\n"
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("Run a second ceremony", None, "high"),
+        ("We have since published a fix that asks before overwriting a keypair.", Status.DONE, "low"),
+    ]
+
+
+def test_since_as_a_time_is_no_report() -> None:
+    found, _ = parse("## Before the ceremony\n\nWe have been running this setup since March without trouble.\n")
+    assert found == ()

@@ -88,7 +88,9 @@ def read_candidates(
     prose: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         if region.strength == NARRATIVE:
-            _read_filed_tickets(reader, [blocks[index] for index in region.blocks if index not in covered])
+            story = [blocks[index] for index in region.blocks if index not in covered]
+            _read_filed_tickets(reader, story)
+            _read_since_reports(reader, story)
             continue
         nodes = [blocks[index] for index in region.blocks if index not in covered]
         if len(nodes) < len(region.blocks):
@@ -129,6 +131,29 @@ def _read_filed_tickets(reader: ItemReader, nodes: Sequence[Node]) -> None:
             reader.read_block(node, None)
             for draft in reader.drafts[before:]:
                 draft.confidence = "low"
+
+
+# "We have since published a fix to …": work done after the incident, reported wherever the story stands.
+_SINCE = re.compile(r"\b(?:we|i|the team|our team)(?:'ve| have| has) since [a-z]+(?:ed|en|wn|ut|de)\b", re.I)
+
+
+def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:
+    for node in nodes:
+        if node.type != "paragraph":
+            continue
+        start, end = first_line(node), last_line(node)
+        if any(start <= draft.line <= end for draft in reader.drafts):
+            continue
+        content, env = inline_source(node)
+        rendered = render_source(content, env) if content else node_text(node)
+        for sentence in _SENTENCE.split(rendered.text.replace("\u2019", "'")):
+            if _SINCE.search(sentence) is None:
+                continue
+            draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
+            if draft.text:
+                draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "since", True
+                draft.confidence = "low"
+                reader.drafts.append(draft)
 
 
 def _links_only(node: Node) -> bool:
@@ -297,7 +322,10 @@ def _read_region(
         )
     ):
         # Beside the document's own action list, a neutral section's bullets and prose are no items, unless
-        # the writers announce the measures below ("The following mandates are being enacted:").
+        # the writers announce the measures below ("The following mandates are being enacted:") or report
+        # work done since.
+        if mode != "report":
+            _read_since_reports(reader, nodes)
         return
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
     reports = region.header is not None and _reports_work(region.header.title)
