@@ -483,3 +483,27 @@ def test_work_reported_done_since_the_incident_is_an_item_wherever_it_is_told() 
 def test_since_as_a_time_is_no_report() -> None:
     found, _ = parse("## Before the ceremony\n\nWe have been running this setup since March without trouble.\n")
     assert found == ()
+
+
+def test_how_the_incident_was_resolved_is_the_story() -> None:
+    found, diagnostics = parse(
+        "## Fix / Resolution\n\nThe site was restored by:\n\n- Enabling application passwords.\n"
+        "- Choosing one canonical domain.\n\n## Fix\n\nThe fix was to:\n\n1. Export the glossary.\n"
+        "2. Regenerate the import file.\n\n## Prevention / Hardening\n\n- Keep a minimal test file.\n"
+    )
+    assert [i.text for i in found] == ["Keep a minimal test file."]
+    assert sum("how the incident was resolved" in d.message for d in diagnostics) == 2
+
+
+def test_response_actions_tell_the_response() -> None:
+    found, _ = parse(
+        "## Response Actions\n\n1. **Escalation**: Opened a priority ticket with the provider\n\n"
+        "### Resolution\n\nThe provider removed the caching rule.\n\n"
+        "## Future Considerations\n\n1. **Monitoring**: Implement alerts for asset loading failures\n"
+    )
+    assert [i.text for i in found] == ["Monitoring: Implement alerts for asset loading failures"]
+
+
+def test_a_status_update_saying_the_team_is_on_it_is_no_item() -> None:
+    found, _ = parse("Some routes are failing in the west.\n\nWe are working on it.\n")
+    assert found == ()

@@ -41,6 +41,7 @@ from sync.core.parse.evidence import (
     item_evidence,
     names_effects,
     names_procedure,
+    names_resolution,
     ongoing_work,
     prose_status,
     reports_action,
@@ -738,6 +739,9 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
         reader.diagnostics.add(
             codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"
         )
+        return True
+    if names_resolution(text):
+        reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "how the incident was resolved: not items")
         return True
     if names_effects(text):
         reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "what its lead-in says a change brings: not items")

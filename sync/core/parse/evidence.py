@@ -135,7 +135,17 @@ def heading_strength(title: str) -> int:
     return max(whole, *(_strength(part) for part in parts))
 
 
+# "Response Actions", "Actions taken during the incident": what the responders did, the story of the response.
+_RESPONSE_ACTIONS = re.compile(
+    r"^(?:incident |immediate |initial )?response actions?$"
+    r"|^actions? taken (?:during|to (?:mitigate|resolve|restore))\b",
+    re.IGNORECASE,
+)
+
+
 def _strength(title: str) -> int:
+    if _RESPONSE_ACTIONS.search(" ".join(title.split()).strip(" :")):
+        return NARRATIVE
     kind = classify_title(title)
     if kind == "actions":
         return STRONG
@@ -189,7 +199,7 @@ _GENERIC = re.compile(
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
-    r"|\bdo better\b"
+    r"|\bdo better\b|\b(?:working on|looking into) it\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b",
     re.IGNORECASE,
@@ -374,6 +384,19 @@ _PROCEDURE = re.compile(
     r"|^(?:when|whenever|before|after|each time)\s[^:]{3,150}:\s*$",
     re.IGNORECASE,
 )
+# "The site was restored by:", "The fix was to:": how the incident was put right.
+_RESOLVED_BY = re.compile(
+    r"^(?:the |this )?(?:site|service|system|issue|problem|outage|incident|it|access|cluster|app)?\s*"
+    r"(?:was|were|has been|got) (?:restored|resolved|fixed|mitigated|recovered) by\b[^:]{0,80}:\s*$"
+    r"|^the (?:fix|resolution|workaround|mitigation) (?:was|consisted of|involved)\b[^:]{0,60}:\s*$",
+    re.IGNORECASE,
+)
+
+
+def names_resolution(text: str) -> bool:
+    return bool(_RESOLVED_BY.search(text.strip()))
+
+
 # "This ensures:", "This means:": the list says what a change brings about, not more work.
 _EFFECTS = re.compile(
     r"^(?:this|that|it|which|the fix|the change)\s+(?:now\s+)?(?:ensures|means|guarantees|makes sure|allows|lets"
