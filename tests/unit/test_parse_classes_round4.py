@@ -507,3 +507,25 @@ def test_response_actions_tell_the_response() -> None:
 def test_a_status_update_saying_the_team_is_on_it_is_no_item() -> None:
     found, _ = parse("Some routes are failing in the west.\n\nWe are working on it.\n")
     assert found == ()
+
+
+def test_a_purpose_clause_does_not_make_a_concrete_commitment_generic() -> None:
+    found, _ = parse(
+        "The storage was unavailable for six hours.\n\n"
+        "To prevent similar issues from recurring, we will be conducting emergency maintenance to repair the array.\n\n"
+        "We will do everything to prevent similar incidents. We will also discuss the steps taken in a later post.\n"
+    )
+    assert [i.text[:40] for i in found] == ["To prevent similar issues from recurring"]
+
+
+def test_a_summary_previewing_the_follow_ups_adds_none_of_its_own() -> None:
+    found, _ = parse(
+        "## Summary\n\nThe relay missed blocks. Additionally, we are implementing safeguards to prevent "
+        "similar failures.\n\n## Looking forward\n\n- Add a simulator health check\n"
+    )
+    assert [i.text for i in found] == ["Add a simulator health check"]
+
+
+def test_a_summary_alone_is_still_read() -> None:
+    found, _ = parse("## Summary\n\nThe relay missed blocks. We are adding a simulator health check.\n")
+    assert [i.text for i in found] == ["We are adding a simulator health check."]

@@ -87,6 +87,7 @@ def read_candidates(
     before = len(reader.drafts)
     found = False
     prose: list[tuple[_Region, list[Node]]] = []
+    summaries: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         if region.strength == NARRATIVE:
             story = [blocks[index] for index in region.blocks if index not in covered]
@@ -108,11 +109,20 @@ def read_candidates(
                 reader.drafts.append(draft)
             continue
         if region.strength < STRONG and not any(node.type in _STRUCTURED for node in nodes):
+            if region.header is not None and region.header.effective_kind == "summary":
+                summaries.append((region, nodes))
+                continue
             prose.append((region, nodes))
             _read_region(reader, region, nodes, listed, options, "commit")
             continue
         _read_region(reader, region, nodes, listed, options)
         found = found or len(reader.drafts) > before
+    # A summary's promises preview what the sections below hold ("we are implementing safeguards …"): read
+    # only when nothing else in the document was.
+    if len(reader.drafts) == before:
+        for region, nodes in summaries:
+            prose.append((region, nodes))
+            _read_region(reader, region, nodes, listed, options, "commit")
     # Reports of work done in prose outside the sections that hold items are read only when no section
     # held any: a document that lists its actions restates them ("as detailed below, we have begun …").
     if not found:

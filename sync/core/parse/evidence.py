@@ -199,12 +199,16 @@ _GENERIC = re.compile(
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
-    r"|\bdo better\b|\b(?:working on|looking into) it\b"
+    r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo (?:everything|all we can|our best)\b|\bwork hard\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b",
     re.IGNORECASE,
 )
-_NOT_ACTION_VERBS = frozenset({"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"})
+_NOT_ACTION_VERBS = frozenset(
+    {"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"}
+    # What the write-up itself will do: "We will also discuss the steps taken …".
+    | {"discuss", "explain", "describe", "outline", "detail", "cover", "summarize", "summarise"}
+)
 
 
 # A commitment with its subject left out, as notes are written: "Will follow up with the vendor.", "To make
@@ -231,7 +235,16 @@ def commits_in_prose(text: str) -> bool:
             return False
     elif verb in _NOT_ACTION_VERBS:
         return False
-    return not _GENERIC.search(text)
+    # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
+    # general, the commitment is not; judged without the purpose clause.
+    return not _GENERIC.search(_PURPOSE.sub(" ", text))
+
+
+# A clause of purpose naming what the work is for ("to prevent this from happening again").
+_PURPOSE = re.compile(
+    r"(?:^|,\s*|\s)(?:in order )?to (?:prevent|avoid|minimi[sz]e|reduce|stop)\b[^,.;]*(?:from \w+ing(?: again)?)?",
+    re.IGNORECASE,
+)
 
 
 _WE_REPORT = re.compile(
