@@ -529,3 +529,10 @@ def test_a_summary_previewing_the_follow_ups_adds_none_of_its_own() -> None:
 def test_a_summary_alone_is_still_read() -> None:
     found, _ = parse("## Summary\n\nThe relay missed blocks. We are adding a simulator health check.\n")
     assert [i.text for i in found] == ["We are adding a simulator health check."]
+
+
+def test_a_question_closed_by_initials_is_no_item_and_a_checkbox_outranks_a_code_marker() -> None:
+    found, _ = parse("## Actions\n\nWho owns the queue? **JP**\n\nSpeed up the deploys **NW**\n")
+    assert [(i.text, i.owner) for i in found] == [("Speed up the deploys", "NW")]
+    found, _ = parse("## Next steps\n\n- [x] `TODO`: Alert on key expiry dates.\n")
+    assert [(i.text, i.status) for i in found] == [("`TODO`: Alert on key expiry dates.", Status.DONE)]
