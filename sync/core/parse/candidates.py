@@ -89,12 +89,11 @@ def read_candidates(
     prose: list[tuple[_Region, list[Node]]] = []
     summaries: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
-        if region.strength == NARRATIVE:
-            story = [blocks[index] for index in region.blocks if index not in covered]
-            _read_filed_tickets(reader, story)
-            _read_since_reports(reader, story)
-            continue
         nodes = [blocks[index] for index in region.blocks if index not in covered]
+        if region.strength == NARRATIVE:
+            _read_filed_tickets(reader, nodes)
+            _read_since_reports(reader, nodes)
+            continue
         if len(nodes) < len(region.blocks):
             continue  # the structural pass read this region
         if _titles_one_action(region, nodes):
@@ -145,19 +144,16 @@ def _read_filed_tickets(reader: ItemReader, nodes: Sequence[Node]) -> None:
 
 
 # "We have since published a fix to …": work done after the incident, reported wherever the story stands.
-_SINCE = re.compile(r"\b(?:we|i|the team|our team)(?:'ve| have| has) since [a-z]+(?:ed|en|wn|ut|de)\b", re.I)
+_SINCE = re.compile(r"\b(?:we|i|the team|our team)(?:['’]ve| have| has) since [a-z]+(?:ed|en|wn|ut|de)\b", re.I)
 
 
 def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:
     for node in nodes:
-        if node.type != "paragraph":
+        unread = _unread_sentences(reader, node) if node.type == "paragraph" else None
+        if unread is None:
             continue
-        start, end = first_line(node), last_line(node)
-        if any(start <= draft.line <= end for draft in reader.drafts):
-            continue
-        content, env = inline_source(node)
-        rendered = render_source(content, env) if content else node_text(node)
-        for sentence in _SENTENCE.split(rendered.text.replace("\u2019", "'")):
+        content, start, sentences = unread
+        for sentence in sentences:
             if _SINCE.search(sentence) is None:
                 continue
             draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
@@ -425,11 +421,10 @@ def _reports_list(node: Node) -> bool:
     to …", "Onboarded more folks …", "Wrote a load test …"): work the writers report, whatever the heading."""
     if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 3:
         return False
-    firsts = [next((c for c in item.children if c.type == "paragraph"), None) for item in node.children]
-    texts = [node_text(p).text for p in firsts if p is not None]
+    texts = _entry_texts(node)
     past = sum(1 for text in texts if starts_with_past_form(text))
     # Parallel form: one entry whose verb the word list does not know ("Set up …") does not break it.
-    return len(texts) == len(firsts) and past >= len(texts) - 1 and past >= 3
+    return len(texts) == len(node.children) and past >= len(texts) - 1 and past >= 3
 
 
 _BEGUN_ENTRY = re.compile(r"^(?:started|began|begun)\b", re.IGNORECASE)
@@ -609,8 +604,10 @@ def _keep_scored(
         # "**Adding a linter as a required check.** It's a static analyser …": the bold title states the
         # item; the sentences after it explain, and their length or code is not held against it ("**Mainnet:**
         # operators restarted …" is a label over the story, judged whole).
-        title = _SENTENCE.split(draft.text, maxsplit=1)[0]
-        judged = title if draft.bold_title and _names_work(title) else draft.text
+        judged = draft.text
+        if draft.bold_title:
+            title = _SENTENCE.split(draft.text, maxsplit=1)[0]
+            judged = title if _names_work(title) else draft.text
         phrasing, against = _phrasing(draft.text, reports), _against(judged)
         score = region.strength + phrasing + _fields(draft) + against
         if work_list and region.strength == LEANING and not phrasing and not against and _names_work(draft.text):
@@ -845,17 +842,26 @@ def read_prose_sentences(reader: ItemReader, node: Node, reports: bool) -> None:
     _read_sentences(reader, node, STRONG, True, reports)
 
 
+def _unread_sentences(reader: ItemReader, node: Node) -> tuple[str, int, list[str]] | None:
+    """A paragraph's source, first line and rendered sentences, or None when an item was read from it."""
+    start, end = first_line(node), last_line(node)
+    if any(start <= draft.line <= end for draft in reader.drafts):
+        return None
+    content, env = inline_source(node)
+    rendered = render_source(content, env) if content else node_text(node)
+    return content, start, _SENTENCE.split(rendered.text)
+
+
 def _read_sentences(
     reader: ItemReader, node: Node, strength: int, listed: bool, reports: bool, mode: str = "all"
 ) -> None:
     """Committing sentences of a paragraph no item was read from."""
-    start, end = first_line(node), last_line(node)
-    if any(start <= draft.line <= end for draft in reader.drafts):
+    unread = _unread_sentences(reader, node)
+    if unread is None:
         return
-    content, env = inline_source(node)
-    rendered = render_source(content, env) if content else node_text(node)
+    content, start, sentences = unread
     reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
-    for sentence in _SENTENCE.split(rendered.text):
+    for sentence in sentences:
         labelled = _STATUS_LABEL.match(sentence)
         status = label_status(labelled.group("label")) if labelled else None
         if status is not None and labelled is not None:
