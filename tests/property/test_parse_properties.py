@@ -451,3 +451,55 @@ def test_simple_inline_rendering_matches_markdown_it(bits: list[str]) -> None:
     tokens: list[Any] = []
     blocks._MD.inline.parse(content, blocks._MD, {}, tokens)
     assert blocks._render(events) == blocks.render_inline(tokens)
+
+
+_MARKDOWN_PIECES = st.sampled_from(
+    [
+        "Text line",
+        "- item",
+        "1. step",
+        "> quoted",
+        "<div>",
+        "</div>",
+        "```",
+        "~~~",
+        "[ref]: https://example.com",
+        "| a | b |",
+        "|---|---|",
+        "---",
+        "# Heading",
+        "    code",
+        "",
+        "  - nested",
+        "***",
+        "Setext",
+        "===",
+    ]
+)
+
+
+def _tree_shape(text: str, parser: Any) -> list[tuple[str, Any, str]]:
+    env: dict[str, Any] = {}
+    shape = [(t.type, t.map, t.content) for t in parser.parse(text, env)]
+    return [*shape, ("env", None, repr(env))]
+
+
+@MEDIUM
+@given(st.lists(_MARKDOWN_PIECES, max_size=14))
+def test_the_lean_block_parser_builds_the_tree_the_full_one_does(lines: list[str]) -> None:
+    """The block parser chosen per document leaves out rules whose marks the text lacks; the tokens, their
+    lines and the link references must be exactly what the full rule set gives."""
+    text = "\n".join(lines)
+    assert _tree_shape(text, blocks._block_parser(text)) == _tree_shape(text, blocks._MD)
+
+
+def test_the_lean_block_parser_matches_the_full_one_on_every_corpus_document() -> None:
+    documents = sorted((Path(__file__).resolve().parents[1] / "corpus").rglob("*.md"))
+    assert len(documents) > 200
+    lean = 0
+    for path in documents:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        parser = blocks._block_parser(text)
+        lean += parser is not blocks._MD
+        assert _tree_shape(text, parser) == _tree_shape(text, blocks._MD), path
+    assert lean > 100  # most real documents lack at least one construct
