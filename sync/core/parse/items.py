@@ -172,12 +172,18 @@ for _role, _names in {
     "|action item description"
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step"
     "|remediation action|remediation action required|action required|required action|action needed"
-    "|follow-up action|proposed action|mitigation action",
-    "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri",
+    "|follow-up action|proposed action|mitigation action"
+    # French, German, Spanish, Portuguese, Dutch and Italian action tables.
+    "|tâche|mesure|maßnahme|massnahme|aufgabe|acción|tarea|ação|tarefa|actie|taak|maatregel|azione",
+    "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri"
+    "|responsable|responsables|porteur|verantwortlich|verantwortliche|zuständig|zuständigkeit"
+    "|responsável|eigenaar|verantwoordelijke|responsabile",
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
-    "|completion date|target completion|planned date|due on",
-    "priority": "priority|prio|pri|p|prio.",
-    "status": "status|state|done?|progress|outcome|current status",
+    "|completion date|target completion|planned date|due on"
+    "|échéance|echeance|date limite|délai|frist|fällig|fecha límite|plazo|prazo|data limite|uiterlijk|scadenza",
+    "priority": "priority|prio|pri|p|prio.|priorité|priorität|prioridad|prioridade|prioriteit|priorità",
+    "status": "status|state|done?|progress|outcome|current status"
+    "|état|etat|statut|avancement|zustand|estado|situação|stato",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
     "kind": "type|kind|category",
 }.items():
@@ -716,9 +722,9 @@ class ItemReader:
             draft.kind = kind.text
         if (number := by_role.get("number")) and number.text.strip().lstrip("#").isdigit():
             draft.number = int(number.text.strip().lstrip("#")) or None
-        if (priority := by_role.get("priority")) and priority.text:
+        if (priority := by_role.get("priority")) and not _empty_cell(priority.text):
             draft.priority_raw = priority.text
-        if (deadline := by_role.get("deadline")) and deadline.text:
+        if (deadline := by_role.get("deadline")) and not _empty_cell(deadline.text):
             draft.deadline_raw = deadline.text
         if (status := by_role.get("status")) and status.text:
             draft.status_raw = status.text
@@ -748,7 +754,7 @@ class ItemReader:
             draft.status = self.options.status(upper.group("s"))
             draft.status_marked = draft.status is not None
             text = text[: upper.start()].strip()
-        if text and text.lower() not in ("n/a", "na", "-", "none"):
+        if not _empty_cell(text):
             draft.tickets.extend(self._tickets_of(text, cell.links))
 
     # -- the text pipeline ----------------------------------------------------------------------
@@ -1347,6 +1353,11 @@ class ItemReader:
             line=draft.line,
             confidence=draft.confidence,
         )
+
+
+def _empty_cell(text: str) -> bool:
+    """A cell that says there is nothing: blank, a dash, "n/a", "none"."""
+    return text.strip().lower() in ("", "-", "—", "–", "n/a", "na", "none")
 
 
 def _column_key(name: str) -> str:

@@ -43,10 +43,24 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bwhat we(?:'ll| will| are|'re)? (?:do|doing|change|changing)\b|\bdo(?:ing)? differently\b"
             r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
-            r"|\bwork items\b|\bchanges we\b",
+            r"|\bwork items\b|\bchanges we\b"
+            # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
+            # Portuguese, Dutch, Italian): corrective/preventive actions, action plans, follow-up, next steps.
+            r"|\bactions? (?:correctives?|pr[ée]ventives?|de suivi|[àa] mener)\b|\bplan d.actions?\b"
+            r"|\bprochaines [ée]tapes\b|\bmesures (?:correctives|pr[ée]ventives)\b"
+            r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
+            r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
+            r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
+            r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
+            r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
-        ("timeline", r"\btimeline\b|\bchain of events\b|\bsequence of events\b"),
+        (
+            "timeline",
+            r"\btimeline\b|\bchain of events\b|\bsequence of events\b"
+            r"|\bchronolog(?:ie|ía|ia)\b|\bd[ée]roul[ée]\b|\bzeitleiste\b|\bzeitlicher ablauf\b|\bl[íi]nea de tiempo\b"
+            r"|\blinha do tempo\b|\btijdlijn\b|\bcronologia\b",
+        ),
         ("factors", r"\bcontributing (?:factors?|conditions)\b"),
         ("went_well", r"\bwent well\b|\bwhat worked\b"),
         (
