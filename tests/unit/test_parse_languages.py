@@ -3,10 +3,13 @@ sections, table columns and status words are read as the English ones are. Made-
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
+from sync.core.parse.dates import parse_date
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import classify_title
 
@@ -94,3 +97,38 @@ def test_a_german_measures_list_is_read_and_the_timeline_is_not() -> None:
         ("Überwachung der Anmeldung einrichten", Status.DONE),
         ("Notfallplan mit dem Anbieter abstimmen", Status.OPEN),
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("12 mai 2026", "2026-05-12"),
+        ("1er avril 2026", "2026-04-01"),
+        ("3. März 2026", "2026-03-03"),
+        ("3 de marzo de 2026", "2026-03-03"),
+        ("15 de setembro de 2026", "2026-09-15"),
+        ("7 augustus 2026", "2026-08-07"),
+        ("04.03.2026", "2026-03-04"),
+        ("Dezember 9, 2026", "2026-12-09"),
+    ],
+)
+def test_dates_written_in_those_languages_are_read(written: str, iso: str) -> None:
+    assert str(parse_date(written)) == iso
+
+
+@pytest.mark.parametrize("written", ["v1.10.2026", "31.02.2026", "v2.3.2026.1", "Mars rover 2026"])
+def test_what_only_looks_like_such_a_date_is_none(written: str) -> None:
+    assert parse_date(written) is None
+
+
+def test_a_german_deadline_column_gives_the_due_date() -> None:
+    (item,) = items(
+        "## Maßnahmen\n\n| Maßnahme | Verantwortlich | Frist | Status |\n|---|---|---|---|\n"
+        "| Zertifikate automatisch erneuern | Team Betrieb | 15.04.2026 | Offen |\n"
+    )
+    assert (item.text, item.owner, item.deadline, item.status) == (
+        "Zertifikate automatisch erneuern",
+        "Team Betrieb",
+        dt.date(2026, 4, 15),
+        Status.OPEN,
+    )

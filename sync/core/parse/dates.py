@@ -37,18 +37,20 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
+            # English, then French, German, Spanish, Portuguese, Dutch and Italian names: post-mortems are
+            # written in the team's language, and a date is read only with its day number beside it.
+            ("jan", "january", "janvier", "januar", "jänner", "enero", "janeiro", "januari", "gennaio"),
+            ("feb", "february", "février", "fevrier", "februar", "febrero", "fevereiro", "februari", "febbraio"),
+            ("mar", "march", "mars", "märz", "maerz", "marzo", "março", "maart"),
+            ("apr", "april", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maio", "mei", "maggio"),
+            ("jun", "june", "juin", "juni", "junio", "junho", "giugno"),
+            ("jul", "july", "juillet", "juli", "julio", "julho", "luglio"),
+            ("aug", "august", "août", "aout", "agosto", "augustus"),
+            ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "setembro", "settembre"),
+            ("oct", "october", "octobre", "oktober", "octubre", "outubro", "ottobre"),
+            ("nov", "november", "novembre", "noviembre", "novembro"),
+            ("dec", "december", "décembre", "decembre", "dezember", "diciembre", "dezembro", "dicembre"),
         ],
         start=1,
     )
@@ -63,9 +65,14 @@ _TEXT_DATE = re.compile(
     rf"\b(?P<month>{_MONTH_RE})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*-\s*\d{{1,2}})?(?:,?\s+(?P<year>\d{{4}}))?\b",
     re.IGNORECASE,
 )
+# "21 March 2019", "3. März 2026", "1er mai 2026", "3 de marzo de 2026".
 _DAY_FIRST_DATE = re.compile(
-    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_RE})\b\.?(?:,?\s+(?P<year>\d{{4}})\b)?", re.IGNORECASE
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?(?P<month>{_MONTH_RE})\b\.?"
+    rf"(?:,?\s+(?:de\s+)?(?P<year>\d{{4}})\b)?",
+    re.IGNORECASE,
 )
+# "04.03.2026": day, month and year with dots, as most of Europe writes a date.
+_DOTTED_DATE = re.compile(r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.])")
 _TIME = re.compile(rf"(?<![\d:])T?{_TIME_RE}(?:\s*{_TZ_RE}\b)?", re.IGNORECASE)
 _ZONE_NOTE = re.compile(r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?\(?(?P<tz>UTC|GMT|[A-Z]{3,4})\b")
 
@@ -111,7 +118,7 @@ def parse_date(text: str, year: int | None = None) -> dt.date | None:
 
 def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
     candidates: list[tuple[int, int, dt.date]] = []
-    for regex in (_ISO_DATE, _TEXT_DATE, _DAY_FIRST_DATE):
+    for regex in (_ISO_DATE, _TEXT_DATE, _DAY_FIRST_DATE, _DOTTED_DATE):
         match = regex.search(text)
         if not match:
             continue
