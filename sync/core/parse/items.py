@@ -1486,7 +1486,8 @@ def _completion_checklist(node: Node) -> bool:
     texts: list[str] = []
     for entry in node.children:
         paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
-        if paragraph is None:
+        # A checkbox is written first in the source too: most lists fail here, before any rendering.
+        if paragraph is None or not inline_source(paragraph)[0].lstrip(" *_\\").startswith("["):
             return False
         texts.append(node_text(paragraph).text)
     if not texts or not all(_CHECKBOX.match(t) for t in texts):
