@@ -177,13 +177,16 @@ def _strength(title: str) -> int:
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
-    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+)"
+    r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+"
+    # "Going forward we will …", "In the future we are looking to …": a time lead-in, with or without its comma.
+    r"|\b(?:going forward|moving forward|in (?:the )?future|from now on|from here on|in the (?:long|short|medium) term"
+    r"|next time),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
     r"(?:'ll|'re (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
     r"|exploring|evaluating|working|investigating|looking into|planning|developing)"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
-    r"|have plans to|(?:are|were) planning on"
+    r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
@@ -229,11 +232,16 @@ def commits_in_prose(text: str) -> bool:
         return False
     verb = match.group("verb").lower()
     if verb == "be":
-        # "we'll be making use of …", "we will be activating …": a commitment; "we will be more careful": none.
-        following = text[match.end() :].split(None, 1)
+        # "we'll be making use of …", "we will be (immediately) activating …": a commitment; "we will be more
+        # careful": none.
+        following = [word for word in text[match.end() :].split(None, 3)[:3] if not word.lower().endswith("ly")]
         if not following or not following[0].lower().endswith("ing"):
             return False
     elif verb in _NOT_ACTION_VERBS:
+        return False
+    elif match.groupdict().get("need") and not reads_as_action(text[match.start("verb") :]):
+        # "We need to continue watching the metrics": work to do; "we need to sample events received by our
+        # system": how the system works, no verb of an order.
         return False
     # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
     # general, the commitment is not; judged without the purpose clause.
@@ -357,7 +365,11 @@ def worded_deadline(text: str) -> str | None:
 _ADVICE = re.compile(
     r"^if you\b|^(?:if [^,]{1,80},\s*)?(?:(?:package |application |plugin )?"
     r"(?:maintainers|users|developers|customers|operators|"
-    r"readers|everyone|you|projects|teams)(?: and (?:\w+ )?\w+)?|you)\s+(?:should|can|could|must|may|need to)\b",
+    r"readers|everyone|you|projects|teams)(?: and (?:\w+ )?\w+)?|you|they|(?:these|those|such|other) \w+)"
+    r"\s+(?:should|can|could|must|may|need to)\b"
+    # "We are asking all AI companies to …", "We also ask that they …": a request to others.
+    r"|^we (?:also |are |would )*(?:ask|asking|urge|urging|encourage|encouraging|call on|calling on|invite|inviting)"
+    r"\b(?! (?:our|the) (?:team|engineers|staff|developers)\b| you to (?:bear in mind|note|remember)\b)",
     re.IGNORECASE,
 )
 

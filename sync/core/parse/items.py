@@ -1292,9 +1292,11 @@ class ItemReader:
         tickets = list(draft.tickets)
         deadline_raw = draft.deadline_raw
         if group is not None:
-            # A "planned" group does not undo what an item's own words say ("We are redesigning …").
-            keeps_own = draft.status_guessed and group.status is Status.OPEN and status is Status.IN_PROGRESS
-            if (status is None or draft.status_guessed) and group.status is not None and not keeps_own:
+            # A "planned" or "taken" group does not undo what an item's own words say ("We are redesigning …",
+            # "We have started monitoring …"); under "Actions taken", "We will reconfigure …" is still to do.
+            keeps_own = draft.status_guessed and status is Status.IN_PROGRESS and group.status is not Status.WONT_DO
+            promised = group.status is Status.DONE and not draft.status_marked and promises_work(draft.text)
+            if (status is None or draft.status_guessed) and group.status is not None and not keeps_own and not promised:
                 status, status_raw = group.status, group.status_raw
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
