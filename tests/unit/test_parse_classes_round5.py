@@ -7,7 +7,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import advises_others, commits_in_prose
+from sync.core.parse.evidence import advises_others, commits_in_prose, reports_response
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -94,3 +94,21 @@ def test_requests_to_others_under_next_steps_are_not_items() -> None:
         "- Move the archives behind the CDN.\n"
     )
     assert [i.text for i in found] == ["Move the archives behind the CDN."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "For users who signed up after the 4th, we have reached out to them directly to explain.",
+        "We've also added information to our login news about the data loss.",
+        "Upon declaring the incident, we made the decision to restore the last working backup.",
+    ],
+)
+def test_a_report_of_the_response_itself_is_no_item(sentence: str) -> None:
+    assert reports_response(sentence)
+    found = items(f"## How will we respond?\n\n{sentence}\n\nWe will add a restore drill to every release.\n")
+    assert [i.text for i in found] == ["We will add a restore drill to every release."]
+
+
+def test_a_report_of_preventive_work_is_no_response() -> None:
+    assert not reports_response("We have added an alert on the replication lag.")

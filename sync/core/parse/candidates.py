@@ -46,6 +46,7 @@ from sync.core.parse.evidence import (
     prose_status,
     reports_action,
     reports_done_work,
+    reports_response,
     worded_deadline,
 )
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
@@ -880,8 +881,9 @@ def _read_sentences(
             or ((reports or reporting) and reports_action(sentence))
             or noted
         )
-        if report and not promise and _CLOCK.search(sentence):
-            continue  # "We rolled back at 10:05": a report that names the time of day tells the incident
+        if report and not promise and (_CLOCK.search(sentence) or reports_response(sentence)):
+            # "We rolled back at 10:05", "we have reached out to the users affected": the incident's response.
+            continue
         reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue

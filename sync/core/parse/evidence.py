@@ -317,6 +317,25 @@ _ONGOING = re.compile(
 )
 
 
+# What the response to an incident does, reported: telling the people it hit ("we have reached out to them
+# directly", "we've added information to our logon news") and bringing the service back ("we made the decision
+# to restore the last backup"). The story of the response, not work that prevents the next incident.
+_RESPONSE_REPORT = re.compile(
+    r"\b(?:reached out|notified|informed|contacted|e-?mailed|messaged|apologi[sz]ed)\b.{0,60}?"
+    r"\b(?:users?|customers?|them|you|everyone|members|clients|community|affected|people|owners)\b"
+    r"|\b(?:added|posted|published|put up|sent out)\b.{0,40}?\b(?:information|notices?|announcements?|updates?"
+    r"|messages?|banners?)\b.{0,40}?\b(?:news|status page|website|site|blog|forums?|channels?|social media|motd)\b"
+    r"|\b(?:decision|decided|chose|opted) to (?:restore|roll ?back|revert|restart|reboot|fail ?over)\b"
+    r"|\brestored? (?:the |a |our )?(?:last |latest |most recent |previous )?(?:known[- ]good |working )?backups?\b",
+    re.I,
+)
+
+
+def reports_response(text: str) -> bool:
+    """A report of the incident response itself: users told, service restored from a backup."""
+    return bool(_RESPONSE_REPORT.search(text.replace("\u2019", "'")))
+
+
 def ongoing_work(text: str) -> bool:
     """ "Work is also ongoing to scan all of our services …", "We're in the middle of …": work in progress."""
     return bool(_ONGOING.search(text.replace("\u2019", "'")))
