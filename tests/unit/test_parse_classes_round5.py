@@ -102,6 +102,7 @@ def test_requests_to_others_under_next_steps_are_not_items() -> None:
         "For users who signed up after the 4th, we have reached out to them directly to explain.",
         "We've also added information to our login news about the data loss.",
         "Upon declaring the incident, we made the decision to restore the last working backup.",
+        "After checking both repositories I have made the change final, and the build farm is now back in service.",
     ],
 )
 def test_a_report_of_the_response_itself_is_no_item(sentence: str) -> None:

@@ -326,7 +326,8 @@ _RESPONSE_REPORT = re.compile(
     r"|\b(?:added|posted|published|put up|sent out)\b.{0,40}?\b(?:information|notices?|announcements?|updates?"
     r"|messages?|banners?)\b.{0,40}?\b(?:news|status page|website|site|blog|forums?|channels?|social media|motd)\b"
     r"|\b(?:decision|decided|chose|opted) to (?:restore|roll ?back|revert|restart|reboot|fail ?over)\b"
-    r"|\brestored? (?:the |a |our )?(?:last |latest |most recent |previous )?(?:known[- ]good |working )?backups?\b",
+    r"|\brestored? (?:the |a |our )?(?:last |latest |most recent |previous )?(?:known[- ]good |working )?backups?\b"
+    r"|\b(?:is|are) (?:now )?back (?:in service|online|up|to normal)\b|\boperational again\b",
     re.I,
 )
 
