@@ -7,7 +7,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import advises_others, commits_in_prose, reports_response
+from sync.core.parse.evidence import advises_others, commits_in_prose, notes_a_state, reports_response
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -113,3 +113,32 @@ def test_a_report_of_the_response_itself_is_no_item(sentence: str) -> None:
 
 def test_a_report_of_preventive_work_is_no_response() -> None:
     assert not reports_response("We have added an alert on the replication lag.")
+
+
+def test_a_finding_reported_is_no_work_done() -> None:
+    found = items(
+        "## Resolution\n\nWe re-imported the rows from a dump. One row was missing but we have identified the "
+        "missing data in the admin chat.\n\nWe will add a dry-run mode to the quota script.\n"
+    )
+    assert [i.text for i in found] == ["We will add a dry-run mode to the quota script."]
+
+
+@pytest.mark.parametrize(
+    ("text", "notice"),
+    [
+        ("Public access to the mirror will remain suspended until a new host is ready.", True),
+        ("The old endpoint stays read-only until further notice.", True),
+        ("Ensure the queue remains paused during deploys.", False),
+        ("Keep the old endpoint read-only until the migration ends.", False),
+    ],
+)
+def test_a_notice_of_a_state_is_told_from_an_order_about_one(text: str, notice: bool) -> None:
+    assert notes_a_state(text) is notice
+
+
+def test_a_state_notice_in_next_steps_is_no_item() -> None:
+    found = items(
+        "## Our next steps\n\n- We will migrate to another hosting provider.\n"
+        "- Public access to the mirror will remain suspended until a new host is ready.\n"
+    )
+    assert [i.text for i in found] == ["We will migrate to another hosting provider."]

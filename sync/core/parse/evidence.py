@@ -20,7 +20,7 @@ import functools
 import re
 
 from sync.core.parse.sections import classify_title, normalize_title
-from sync.core.parse.wording import promises_work, reads_as_action
+from sync.core.parse.wording import opens_with_order, promises_work, reads_as_action
 
 STRONG = 2
 LEANING = 1
@@ -283,6 +283,13 @@ _NOT_REPORTS = frozenset(
         "caused",
         "experienced",
         "seen",  # "we have seen four failures": an observation
+        # Findings: "we have identified the missing data", "we found the cause".
+        "identified",
+        "found",
+        "determined",
+        "discovered",
+        "located",
+        "traced",
         "been",  # "we have been unable to ship": a state, not work done
     }
 )
@@ -396,6 +403,20 @@ _ADVICE = re.compile(
 
 def advises_others(text: str) -> bool:
     return bool(_ADVICE.match(text.strip()))
+
+
+# A notice of how things stay: "Public access to some services will remain suspended until …", "The old
+# endpoint stays read-only until further notice". It names a state, not work anyone does.
+_STATE_NOTICE = re.compile(
+    r"^(?:[\w`'’./-]+ ){1,10}(?:(?:will|shall) (?:remain|stay|continue to be)|remains?|stays?)"
+    r"\s+(?:\w+ ){0,2}(?:suspended|disabled|offline|unavailable|closed|paused|read-only|down|blocked|frozen|off)\b",
+    re.IGNORECASE,
+)
+
+
+def notes_a_state(text: str) -> bool:
+    # "Ensure the queue remains paused during deploys" is an order about a state, so work after all.
+    return bool(_STATE_NOTICE.match(text.strip())) and not opens_with_order(text)
 
 
 # A sentence announcing items rather than being one: "In the future, there are several key actions we
