@@ -7,7 +7,17 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import advises_others, commits_in_prose, notes_a_state, reports_response
+from sync.core.parse.blocks import _lettered_as_numbered
+from sync.core.parse.evidence import (
+    LEANING,
+    advises_others,
+    commits_in_prose,
+    heading_strength,
+    is_status_update,
+    names_procedure,
+    notes_a_state,
+    reports_response,
+)
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -142,3 +152,82 @@ def test_a_state_notice_in_next_steps_is_no_item() -> None:
         "- Public access to the mirror will remain suspended until a new host is ready.\n"
     )
     assert [i.text for i in found] == ["We will migrate to another hosting provider."]
+
+
+def test_entries_lettered_as_paragraphs_completing_a_reported_lead_in_are_done_items() -> None:
+    found = items(
+        "**Post mortem:**\n\nAfter working with our vendor, we've now deployed a permanent fix to:\n\n"
+        "a) Resolve the bug that corrupted the records\n\nb) Add deployment checks for every DNS change\n\n"
+        "We apologise for the disruption.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("Resolve the bug that corrupted the records", Status.DONE),
+        ("Add deployment checks for every DNS change", Status.DONE),
+    ]
+
+
+def test_entries_completing_a_promise_are_work_still_to_do() -> None:
+    found = items(
+        "Going forward we will change our release process to:\n\n- Run the canary for an hour\n- Page on errors\n"
+    )
+    assert [i.text for i in found] == ["Run the canary for an hour", "Page on errors"]
+    assert all(i.status in (None, Status.OPEN) for i in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbered"),
+    [
+        ("a) one\n\nb) two\n", "1) one\n\n2) two\n"),
+        ("(a) one\n(b) two\n", " 1) one\n 2) two\n"),
+        ("a) one\n\nc) three\n", "a) one\n\nc) three\n"),  # out of order: left as written
+        ("Plan a) only\n", "Plan a) only\n"),
+    ],
+)
+def test_letters_in_order_are_read_as_a_numbered_list_of_the_same_width(text: str, numbered: str) -> None:
+    assert _lettered_as_numbered(text) == numbered
+
+
+def test_a_when_lead_in_that_reports_work_is_no_procedure() -> None:
+    assert names_procedure("When deploying a new resolver:")
+    assert not names_procedure("After working with the vendor, we've deployed a fix to:")
+
+
+def test_a_status_note_after_a_semicolon_gives_the_status() -> None:
+    (item,) = items("## Action items\n\n- Purge all proxy logs; Completed as of 2026-03-09.\n")
+    assert item.status is Status.DONE
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("To fix this issue we will add end-to-end tests to the image build.", True),
+        ("Next time we will try to use a different hosting provider.", True),
+        (
+            "Furthermore, we'll be auditing our reliance on third-party networks, to ensure similar incidents "
+            "do not affect availability.",
+            True,
+        ),
+        ("We continue to work to find an intermediary so that the funds can be returned.", True),
+        ("We will continue to update this page with status updates.", False),
+        ("We will try to be better.", False),
+    ],
+)
+def test_commitments_with_lead_ins_attempts_and_continuations(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits
+
+
+def test_live_status_page_updates_are_the_story_not_items() -> None:
+    assert is_status_update("*Mitigating* - We continue to work to resolve remaining issues.")
+    assert is_status_update("Resolved: a permanent fix has been implemented.")
+    assert not is_status_update("Resolve the DNS bug.")
+    found = items(
+        "*Mitigated* - All systems recovered. We'll continue to work towards a permanent resolution.\n\n"
+        "As a result of this incident we have set up a public status page.\n"
+    )
+    assert [(i.text, i.status) for i in found] == [
+        ("As a result of this incident we have set up a public status page.", Status.DONE)
+    ]
+
+
+def test_question_headings_about_avoiding_it_in_future_lean_to_actions() -> None:
+    assert heading_strength("What could be done to avoid this in future?") == LEANING

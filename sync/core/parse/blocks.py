@@ -138,11 +138,26 @@ _AUTO_ENUMERATOR = re.compile(r"^([ \t]*)#\.(?=[ \t])", re.MULTILINE)
 _WIDE_MARKER = re.compile(r"^([ \t]{0,3})(\d{1,9}[.)]|[-*+])( {5,})(?=\S)", re.MULTILINE)
 
 
+# "a) Restore the records" / "(b) Resolve the bug": entries lettered in order, written as paragraphs (no
+# Markdown list has letters). Read as the numbered list they are, each letter becoming its digit in the same
+# width ("a)" -> "1)", "(b)" -> " 2)"), so lines keep their columns.
+_LETTERED = re.compile(r"^([ \t]{0,3})(\(?)([a-i])\)(?=[ \t]+\S)", re.MULTILINE)
+
+
+def _lettered_as_numbered(text: str) -> str:
+    letters = [match.group(3) for match in _LETTERED.finditer(text)]
+    if len(letters) < 2 or letters != [chr(ord("a") + n) for n in range(len(letters))]:
+        return text  # one letter, or letters out of order ("i) …" of a Roman list, "c) …" quoted): not a list
+    return _LETTERED.sub(lambda m: f"{m.group(1)}{' ' if m.group(2) else ''}{ord(m.group(3)) - ord('a') + 1})", text)
+
+
 def parse_tree(text: str) -> tuple[Node, dict[str, Any]]:
     """Parse ``text`` once; return the syntax tree and the markdown-it env (link references)."""
     env: dict[str, Any] = {}
     if "#." in text:
         text = _AUTO_ENUMERATOR.sub(r"\g<1>1.", text)
+    if "a) " in text:
+        text = _lettered_as_numbered(text)
     if "     " in text:
         text = _WIDE_MARKER.sub(r"\g<1>\g<2> ", text)
     tokens = _block_parser(text).parse(text, env)

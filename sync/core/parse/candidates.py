@@ -38,6 +38,7 @@ from sync.core.parse.evidence import (
     enumerates_contents,
     files_a_ticket,
     heading_strength,
+    is_status_update,
     item_evidence,
     names_effects,
     names_procedure,
@@ -372,6 +373,13 @@ def _read_region(
                 _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
+            completed = _completed_by_list(node) if following is not None else None
+            if completed is not None and following is not None and following.type in ("bullet_list", "ordered_list"):
+                # "We've now deployed a permanent fix to:" over "a) Resolve the bug", "b) Add checks": each
+                # entry finishes the writers' sentence, so each is work they did (or promise).
+                label = dataclasses.replace(label or group or Group(), status=completed, status_raw=_LEAD_IN_TENSE)
+                named = _Region(region.header, STRONG, region.blocks, region.parent)
+                continue
             if (
                 following is not None
                 and following.type in ("bullet_list", "ordered_list")
@@ -558,6 +566,24 @@ def _label_strength(node: Node) -> int:
 
 def _one_edit_action(word: str) -> bool:
     return word in ("action", "actions", "actionables", "todo", "todos", "followups")
+
+
+_LEAD_IN_TENSE = "the lead-in's tense"
+_ENDS_WITH_TO = re.compile(r"\bto:\s*$")
+
+
+def _completed_by_list(node: Node) -> Status | None:
+    """The status of the entries below a lead-in they complete ("… we've deployed a fix to:" done, "… we
+    will change our process to:" open), or None for any other paragraph."""
+    text = node_text(node).text.strip()
+    if len(text) > 300 or not _ENDS_WITH_TO.search(text):
+        return None
+    sentence = _SENTENCE.split(text)[-1].replace("\u2019", "'")
+    if commits_in_prose(sentence):
+        return Status.OPEN
+    if reports_done_work(sentence) or reports_action(sentence):
+        return Status.DONE
+    return None
 
 
 def _names_one(node: Node) -> bool:
@@ -861,6 +887,8 @@ def _read_sentences(
     if unread is None:
         return
     content, start, sentences = unread
+    if is_status_update(content):
+        return  # "*Mitigating* - We continue to work to resolve …": a status page's live update
     reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
     for sentence in sentences:
         labelled = _STATUS_LABEL.match(sentence)

@@ -59,11 +59,11 @@ _ACTION_STEMS = (
 # "How will we make sure this does not happen again?", "What comes next".
 _ACTION_PHRASES = re.compile(
     r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
-    r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin the future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
+    r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
     # "What is being done to prevent future incidents?": a long question that still names the plan.
-    r"|\bbeing done\b|\bto prevent\b|\bprevent(?:ing)? (?:future|recurrence|similar|this)\b"
+    r"|\bbeing done\b|\bto (?:prevent|avoid)\b|\b(?:prevent|avoid)(?:ing)? (?:future|recurrence|similar|this|it)\b"
 )
 # Headings whose sections tell the story or explain it: their prose is never read for commitments.
 _NARRATIVE_KINDS = frozenset(
@@ -180,13 +180,16 @@ _COMMITS = re.compile(
     r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+"
     # "Going forward we will …", "In the future we are looking to …": a time lead-in, with or without its comma.
     r"|\b(?:going forward|moving forward|in (?:the )?future|from now on|from here on|in the (?:long|short|medium) term"
-    r"|next time),?\s+)"
+    r"|next time|furthermore|moreover|in addition|as a result(?: of (?:this|the|that)(?: \w+){0,3})?"
+    # "To fix this issue we will …": a purpose lead-in naming what the work is for.
+    r"|to (?:fix|address|solve|resolve|prevent|avoid|mitigate|remedy) (?:this|that|the|these)(?: \w+){0,3}),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
     r"(?:'ll|'re (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
     r"|exploring|evaluating|working|investigating|looking into|planning|developing)"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
+    r"|(?:will )?continue to work (?:on|to|towards)"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
@@ -204,7 +207,9 @@ _GENERIC = re.compile(
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
     r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo (?:everything|all we can|our best)\b|\bwork hard\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
-    r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b",
+    r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b"
+    # "We will continue to update this page with status updates": the write-up's own upkeep.
+    r"|\bupdate this (?:\w+ )?(?:page|post|document|report|thread|issue)\b|\bstatus updates\b",
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset(
@@ -231,6 +236,9 @@ def commits_in_prose(text: str) -> bool:
     if match is None:
         return False
     verb = match.group("verb").lower()
+    attempt = re.match(r"\s+to\s+([a-z]+)", text[match.end() :]) if verb == "try" else None
+    if attempt is not None:
+        verb = attempt.group(1).lower()  # "Next time we will try to use a different provider": the work is the use
     if verb == "be":
         # "we'll be making use of …", "we will be (immediately) activating …": a commitment; "we will be more
         # careful": none.
@@ -250,7 +258,8 @@ def commits_in_prose(text: str) -> bool:
 
 # A clause of purpose naming what the work is for ("to prevent this from happening again").
 _PURPOSE = re.compile(
-    r"(?:^|,\s*|\s)(?:in order )?to (?:prevent|avoid|minimi[sz]e|reduce|stop)\b[^,.;]*(?:from \w+ing(?: again)?)?",
+    r"(?:^|,\s*|\s)(?:in order )?to (?:prevent|avoid|minimi[sz]e|reduce|stop|ensure|make sure)\b[^,.;]*"
+    r"(?:from \w+ing(?: again)?)?",
     re.IGNORECASE,
 )
 
@@ -334,9 +343,23 @@ _RESPONSE_REPORT = re.compile(
     r"|messages?|banners?)\b.{0,40}?\b(?:news|status page|website|site|blog|forums?|channels?|social media|motd)\b"
     r"|\b(?:decision|decided|chose|opted) to (?:restore|roll ?back|revert|restart|reboot|fail ?over)\b"
     r"|\brestored? (?:the |a |our )?(?:last |latest |most recent |previous )?(?:known[- ]good |working )?backups?\b"
-    r"|\b(?:is|are) (?:now )?back (?:in service|online|up|to normal)\b|\boperational again\b",
+    r"|\b(?:is|are) (?:now )?back (?:in service|online|up|to normal)\b|\boperational again\b"
+    r"|\bsent (?:out )?(?:\w+ ){0,2}(?:notifications?|e-?mails?|notices?|messages?|letters?) to\b",
     re.I,
 )
+
+
+# A status page's update, labelled with the incident's state ("*Investigating* - We are looking into …",
+# "Resolved: A fix has been implemented …"): the story of the incident as it was told live.
+_STATUS_UPDATE = re.compile(
+    r"^[*_ ]{0,3}(?:investigating|identified|monitoring|update|updated|mitigating|mitigated|resolved|recovering"
+    r"|degraded|verifying|scheduled)[*_ ]{0,3}\s*[-–—:][*_ ]{0,3}\s",
+    re.IGNORECASE,
+)
+
+
+def is_status_update(text: str) -> bool:
+    return bool(_STATUS_UPDATE.match(text))
 
 
 def reports_response(text: str) -> bool:
@@ -351,8 +374,10 @@ def ongoing_work(text: str) -> bool:
 
 # Adverbs between "we have" and the participle: "we've also added", "we've however created".
 _PERFECT_ADVERBS = r"(?:also|already|now|since|however|therefore|recently|finally)"
+# A past participle of work: the regular shapes and the irregular ones reports use ("we have set up …").
+_PARTICIPLE = r"(?:[a-z]+(?:ed|en|wn|ut|de)|set up|put in place|built|rebuilt|begun)"
 _WE_PERFECT = re.compile(
-    rf"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*[a-z]+(?:ed|en|wn|ut|de)\b",
+    rf"\b(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*{_PARTICIPLE}\b",
     re.I,
 )
 
@@ -446,8 +471,9 @@ _PROCEDURE = re.compile(
     r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b"
     # "The pre-agreed maintenance actions:": the plan carried out when the incident happened.
     r"|\bmaintenance (?:actions|steps|plan|procedure|tasks)\b"
-    # "When creating a new target that runs TypeScript:": what to check each time that happens.
-    r"|^(?:when|whenever|before|after|each time)\s[^:]{3,150}:\s*$",
+    # "When creating a new target that runs TypeScript:": what to check each time that happens (not "After
+    # working with our vendors, we've now deployed a fix to:", which reports work done).
+    r"|^(?:when|whenever|before|after|each time)\s(?![^:]*\b(?:we|i)(?:'ve| have| had)\b)[^:]{3,150}:\s*$",
     re.IGNORECASE,
 )
 # "The site was restored by:", "The fix was to:": how the incident was put right.
@@ -521,7 +547,7 @@ def prose_status(text: str) -> str | None:
 
 _DONE_FIRST = re.compile(
     rf"^(?:[\w,' -]{{0,40}}\s)?(?:we|i|the team|our team)(?:'ve| have| has)\s+(?:{_PERFECT_ADVERBS}\s+)*"
-    r"[a-z]+(?:ed|en|wn|ut)\b|^\S+(?: \S+){0,5} (?:is|are) now\b",
+    rf"{_PARTICIPLE}\b|^\S+(?: \S+){{0,5}} (?:is|are) now\b",
     re.IGNORECASE,
 )
 

@@ -139,6 +139,8 @@ _ALREADY = re.compile(r"^already\s+[a-z]", re.IGNORECASE)
 # A closing sentence noting the item is finished: "… should skip X. We already implemented that now.",
 # "Add a canary. This is done as of today."
 _DONE_NOTE = re.compile(
+    # "Purge all logs; Completed as of 2021-10-29.": a status note written after the item.
+    r"(?<=;)\s*(?:completed|done|finished|implemented|fixed|resolved)(?: (?:as of|on|in)\b[^;]*)?[.!]?\s*$|"
     r"(?<=[.!?])\s+(?:(?:we|i)(?:'ve| have)? already [a-z]+(?:ed|en|wn|ut|de)\b"
     r"|(?:this|that|it) (?:is|has been|was) (?:now |already )?(?:done|implemented|completed|in place|fixed)\b"
     r"(?!\s+(?:when|once|if|after|before|by|until)\b))"
