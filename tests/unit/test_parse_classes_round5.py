@@ -231,3 +231,27 @@ def test_live_status_page_updates_are_the_story_not_items() -> None:
 
 def test_question_headings_about_avoiding_it_in_future_lean_to_actions() -> None:
     assert heading_strength("What could be done to avoid this in future?") == LEANING
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "We are committed to learning from this. Below are steps we are committed to taking as a result.",
+        "As a result of the bug, Acme is committing to numerous changes to ensure this does not happen again.",
+        "Here are the changes we will make.",
+    ],
+)
+def test_a_section_opened_by_naming_the_writers_commitments_is_an_action_section(opening: str) -> None:
+    found = items(
+        f"## Looking forward\n\n{opening}\n\n#### Engineering\n\n- Introduce a rollout ring for the extension.\n"
+        "- Log extension versions for admins.\n"
+    )
+    assert [(i.text, i.confidence) for i in found] == [
+        ("Introduce a rollout ring for the extension.", "high"),
+        ("Log extension versions for admins.", "high"),
+    ]
+
+
+def test_a_section_opened_by_other_words_keeps_its_leaning_reading() -> None:
+    found = items("## Looking forward\n\nWe learnt a lot.\n\n- Introduce a rollout ring for the extension.\n")
+    assert [(i.text, i.confidence) for i in found] == [("Introduce a rollout ring for the extension.", "low")]

@@ -203,6 +203,18 @@ def _raw(node: Node) -> str:
     return inline.content if inline is not None else ""
 
 
+# A section's opening words that name what follows as the writers' commitments: "Below are steps we are
+# committed to taking as a direct result of this incident", "Here are the changes we will make".
+_NAMES_COMMITMENTS = re.compile(
+    r"\b(?:below|here) are (?:the )?(?:\w+ ){0,2}(?:steps|actions|changes|measures|items|things)(?: that)?"
+    r" we(?:'re| are)? (?:committed to|will|'ll|going to|plan to|planning to|intend to)\b"
+    r"|\bthe following (?:\w+ ){0,2}(?:steps|actions|changes|measures|items) (?:will|are going to) be (?:taken|made)\b"
+    # "As a result, Sourcegraph is committing to numerous changes to ensure …".
+    r"|\b(?:is|are|we're|i'm) commit(?:ting|ted) to (?:\w+ ){0,2}(?:changes|steps|actions|measures|improvements)\b",
+    re.IGNORECASE,
+)
+
+
 def find_headers(blocks: list[Node]) -> list[Header]:
     """Every section start among the top-level blocks, in document order, kinds inherited."""
     headers: list[Header] = []
@@ -210,7 +222,17 @@ def find_headers(blocks: list[Node]) -> list[Header]:
         if node.type == "heading":
             rendered = node_text(node)
             level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
-            headers.append(_header(rendered, level, level, node, index))
+            header = _header(rendered, level, level, node, index)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            # "## Looking Forward" opened by "Below are steps we are committed to taking": an action section.
+            if (
+                header.kind == "other"
+                and following is not None
+                and following.type == "paragraph"
+                and _NAMES_COMMITMENTS.search(node_text(following).text.replace("\u2019", "'"))
+            ):
+                header.kind = "actions"
+            headers.append(header)
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
         label = pseudo_heading(node) or bare_heading(node, following)
