@@ -166,6 +166,11 @@ def test_entries_lettered_as_paragraphs_completing_a_reported_lead_in_are_done_i
     ]
 
 
+def test_entries_completing_a_plain_promise_are_open() -> None:
+    found = items("We will patch the importer to:\n\n- Retry lookups twice\n- Log failures\n")
+    assert [(i.text, i.status) for i in found] == [("Retry lookups twice", Status.OPEN), ("Log failures", Status.OPEN)]
+
+
 def test_entries_completing_a_promise_are_work_still_to_do() -> None:
     found = items(
         "Going forward we will change our release process to:\n\n- Run the canary for an hour\n- Page on errors\n"
