@@ -260,3 +260,19 @@ def test_a_section_opened_by_naming_the_writers_commitments_is_an_action_section
 def test_a_section_opened_by_other_words_keeps_its_leaning_reading() -> None:
     found = items("## Looking forward\n\nWe learnt a lot.\n\n- Introduce a rollout ring for the extension.\n")
     assert [(i.text, i.confidence) for i in found] == [("Introduce a rollout ring for the extension.", "low")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("This week we will add a second resolver.", True),
+        ("For the next release we will run the migration on a copy first.", True),
+        ("Once the vendor ships the patch we will upgrade every node.", True),
+        ("We are actively overhauling the moderation queue.", True),
+        ("We are currently seeing elevated error rates.", False),
+        ("This post explains how we'll work to prevent it.", False),
+        ("The data we will need is in the appendix.", False),
+    ],
+)
+def test_adverbial_openings_and_work_under_way(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits

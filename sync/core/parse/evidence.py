@@ -182,7 +182,13 @@ _COMMITS = re.compile(
     r"|\b(?:going forward|moving forward|in (?:the )?future|from now on|from here on|in the (?:long|short|medium) term"
     r"|next time|furthermore|moreover|in addition|as a result(?: of (?:this|the|that)(?: \w+){0,3})?"
     # "To fix this issue we will …": a purpose lead-in naming what the work is for.
-    r"|to (?:fix|address|solve|resolve|prevent|avoid|mitigate|remedy) (?:this|that|the|these)(?: \w+){0,3}),?\s+)"
+    r"|to (?:fix|address|solve|resolve|prevent|avoid|mitigate|remedy) (?:this|that|the|these)(?: \w+){0,3}"
+    # Any adverbial opening a sentence, comma or not: "This week we will …", "For the next release we will …",
+    # "Once the vendor ships the patch we will …" (a preposition or adverb first, never a noun: "The data we
+    # will need" is no promise).
+    r"|^(?:in|on|at|for|over|during|after|before|by|within|next|this (?=week|month|quarter|year|sprint|time)|once"
+    r"|starting|beginning|until|later|today"
+    r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
     r"(?:'ll|'re (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
@@ -190,6 +196,9 @@ _COMMITS = re.compile(
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
     r"|(?:will )?continue to work (?:on|to|towards)"
+    # "we are actively overhauling …": any work under way said with "actively"/"currently" (not what is seen).
+    r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
+    r"|observing\b|waiting\b)[a-z]+ing"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     r"|(?:are|is|am) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
