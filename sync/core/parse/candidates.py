@@ -373,21 +373,17 @@ def _read_region(
                 _keep_scored(reader, functools.partial(_read_paragraph, reader, node, None), region, listed, reports)
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
-            completed = _completed_by_list(node) if following is not None else None
-            if completed is not None and following is not None and following.type in ("bullet_list", "ordered_list"):
+            lead_in = following is not None and following.type in ("bullet_list", "ordered_list")
+            if lead_in and (completed := _completed_by_list(node)) is not None:
                 # "We've now deployed a permanent fix to:" over "a) Resolve the bug", "b) Add checks": each
                 # entry finishes the writers' sentence, so each is work they did (or promise).
                 label = dataclasses.replace(label or group or Group(), status=completed, status_raw=_LEAD_IN_TENSE)
                 named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
-            if (
-                following is not None
-                and following.type in ("bullet_list", "ordered_list")
-                and read_lead_in(reader, node, following, label or group)
-            ):
+            if lead_in and following is not None and read_lead_in(reader, node, following, label or group):
                 explained = True  # a procedure's steps, or what the lead-in's one thing reports
                 continue
-            if following is not None and following.type in ("bullet_list", "ordered_list") and _names_one(node):
+            if lead_in and _names_one(node):
                 # "We've established guiding criteria for disabling the system:" over a list of the
                 # criteria: the line is the action, the list spells it out.
                 _keep_scored(
