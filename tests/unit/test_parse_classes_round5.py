@@ -276,3 +276,17 @@ def test_a_section_opened_by_other_words_keeps_its_leaning_reading() -> None:
 )
 def test_adverbial_openings_and_work_under_way(sentence: str, commits: bool) -> None:
     assert commits_in_prose(sentence) is commits
+
+
+def test_key_value_annotations_give_the_fields_and_empty_ones_none() -> None:
+    found = items(
+        "## Action items (TODOs)\n\n"
+        "- [x] Add stale-mount alerting (owner=eng, priority=high, due=2026-01-15)\n"
+        "- [x] Enable the recovery timer. (owner=ops, priority=medium, due=2026-01-20, done=2026-01-16)\n"
+        "- [x] Investigate the crash from the logs (owner=, priority=, due=)\n"
+    )
+    assert [(i.text, i.owner, i.priority and i.priority.value, str(i.deadline), i.status) for i in found] == [
+        ("Add stale-mount alerting", "eng", "P1", "2026-01-15", Status.DONE),
+        ("Enable the recovery timer.", "ops", "P2", "2026-01-20", Status.DONE),
+        ("Investigate the crash from the logs", None, None, "None", Status.DONE),
+    ]

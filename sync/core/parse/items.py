@@ -161,7 +161,8 @@ _PRIORITY_WORD = re.compile(r"p[0-4]|[a-z]+")
 _OWNER_ONLY = re.compile(_OWNER_TOKEN)
 _OWNER_PART = re.compile(rf"owners?\s*:?\s*(?P<o>{_OWNER_TOKEN}|[\w .'-]{{1,40}})", re.IGNORECASE)
 _WORDED_PRIORITY = re.compile(r"(?:priority\s*:?\s*)?(?P<v>p[0-4]|[a-z]+)(?:\s+priority)?", re.IGNORECASE)
-_PART_LABEL = re.compile(r"(?P<label>[a-z][a-z ()]{0,15}?)\s*:\s*(?P<value>\S.{0,60})", re.IGNORECASE)
+# "priority: high", "owner=eng" (key=value, as scripts and some templates write them; "owner=" left empty).
+_PART_LABEL = re.compile(r"(?P<label>[a-z][a-z ()]{0,15}?)\s*(?::\s*|=\s*)(?P<value>\S.{0,60}|(?<==))", re.IGNORECASE)
 _BY_OWNER = re.compile(rf"by\s+(?P<o>{_OWNER_TOKEN})", re.IGNORECASE)
 _PERIOD = re.compile(r"\b(?:Q[1-4]|H[12])\b")
 _ANY_DIGIT = re.compile(r"\d")
@@ -1132,6 +1133,8 @@ class ItemReader:
                 return self._owner_phrase(body, draft)
             updates.append(("owner", unknown[0]))
         for role, value in updates:
+            if not value:
+                continue  # "(owner=, priority=, due=)": the field is named and left unset
             if role == "priority" and draft.priority_raw is None:
                 draft.priority_raw = value
             elif role == "owner" and draft.owner is None:
@@ -1168,9 +1171,12 @@ class ItemReader:
         if labelled:
             # "priority: high", "owner: x", "due: 5 Dec", "status: blocked": the label says the role,
             # and a value that maps to nothing is kept raw and reported, not guessed.
-            role = _FIELD_ROLES.get(" ".join(labelled.group("label").lower().split()))
+            label = " ".join(labelled.group("label").lower().split())
+            role = _FIELD_ROLES.get(label)
             if role in ("priority", "owner", "deadline", "status"):
                 return role, labelled.group("value").strip()
+            if label in ("done", "completed", "closed", "fixed", "resolved") and labelled.group("value"):
+                return "status", f"{label} {labelled.group('value').strip()}"  # "done=2026-01-16"
         by_owner = _BY_OWNER.fullmatch(part)
         if by_owner:
             return "owner", by_owner.group("o")
