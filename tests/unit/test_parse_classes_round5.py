@@ -16,6 +16,7 @@ from sync.core.parse.evidence import (
     is_status_update,
     names_procedure,
     notes_a_state,
+    reports_action,
     reports_response,
 )
 
@@ -290,3 +291,28 @@ def test_key_value_annotations_give_the_fields_and_empty_ones_none() -> None:
         ("Enable the recovery timer.", "ops", "P2", "2026-01-20", Status.DONE),
         ("Investigate the crash from the logs", None, None, "None", Status.DONE),
     ]
+
+
+def test_technical_changes_beside_an_action_list_are_how_it_was_fixed() -> None:
+    found = items(
+        "## Technical changes\n\n1. Modified the form to:\n   - Submit to our endpoint\n\n"
+        "2. Added loading indicators during submission\n\n## Action items\n\n1. Create a catalogue of vendors.\n"
+    )
+    assert [i.text for i in found] == ["Create a catalogue of vendors."]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "response"),
+    [
+        ("NFS and SMB services have been suspended temporarily.", True),
+        ("The problem has been fixed and the validator is back on line.", True),
+        ("The retention job has been rewritten to stream rows.", False),
+    ],
+)
+def test_what_the_response_switched_off_or_on_is_the_response(sentence: str, response: bool) -> None:
+    assert reports_response(sentence) is response
+
+
+def test_a_perception_in_the_passive_is_no_report_of_work() -> None:
+    assert not reports_action("According to the moderators, the errors have been seen by the dev team.")
+    assert reports_action("The stale certificates have been removed.")

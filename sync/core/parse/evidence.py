@@ -326,7 +326,10 @@ def reports_action(text: str) -> bool:
 # "has been removed", "have been revoked": the present perfect passive reports work done (a plain past
 # passive, "was deployed", is as often the story of the incident).
 _PASSIVE_REPORT = re.compile(
-    r"\b(?:has|have) (?:now |also |already )?been (?:[a-z]+ly )?[a-z]+(?:ed|en|wn|ut|et)\b", re.I
+    r"\b(?:has|have) (?:now |also |already )?been (?:[a-z]+ly )?"
+    # "have been seen by the dev team": a perception, not work.
+    r"(?!(?:seen|noticed|observed|detected|experienced|known|shown|given|told)\b)[a-z]+(?:ed|en|wn|ut|et)\b",
+    re.I,
 )
 _IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
 _ONGOING = re.compile(
@@ -352,7 +355,9 @@ _RESPONSE_REPORT = re.compile(
     r"|messages?|banners?)\b.{0,40}?\b(?:news|status page|website|site|blog|forums?|channels?|social media|motd)\b"
     r"|\b(?:decision|decided|chose|opted) to (?:restore|roll ?back|revert|restart|reboot|fail ?over)\b"
     r"|\brestored? (?:the |a |our )?(?:last |latest |most recent |previous )?(?:known[- ]good |working )?backups?\b"
-    r"|\b(?:is|are) (?:now )?back (?:in service|online|up|to normal)\b|\boperational again\b"
+    r"|\b(?:is|are) (?:now )?back (?:in service|on ?line|up|to normal)\b|\boperational again\b"
+    # "NFS and SMB services have been suspended temporarily": what the response switched off.
+    r"|\b(?:has|have) been (?:temporarily )?(?:suspended|paused|taken offline|shut down)\b"
     r"|\bsent (?:out )?(?:\w+ ){0,2}(?:notifications?|e-?mails?|notices?|messages?|letters?) to\b",
     re.I,
 )

@@ -76,7 +76,12 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("impact", r"\bimpact\b|\bfallout\b"),
         ("root_cause", r"\broot causes?\b|\bwhat caused\b|\bcause of\b|\bidentified cause\b|\btrigger\b"),
         ("detection", r"\bdetection\b"),
-        ("resolution", r"\bresolution\b|\brecovery\b|\bmitigation\b"),
+        (
+            "resolution",
+            r"\bresolution\b|\brecovery\b|\bmitigation\b"
+            # "## Technical Changes": how the fix was made, beside the resolution.
+            r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$",
+        ),
         ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
     )
 )
