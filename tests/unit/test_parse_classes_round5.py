@@ -316,3 +316,24 @@ def test_what_the_response_switched_off_or_on_is_the_response(sentence: str, res
 def test_a_perception_in_the_passive_is_no_report_of_work() -> None:
     assert not reports_action("According to the moderators, the errors have been seen by the dev team.")
     assert reports_action("The stale certificates have been removed.")
+
+
+def test_a_label_saying_what_the_fixed_system_now_does_holds_no_items() -> None:
+    found = items(
+        "## Going forward\n\n**The sync jobs are now fully operational and will:**\n- ✅ Capture every new PR\n"
+        "- ✅ Update changed issues\n\n**Still to do:**\n- Add error logging for failed upserts\n"
+    )
+    assert [i.text for i in found] == ["Add error logging for failed upserts"]
+
+
+def test_a_preventive_lead_in_under_a_prevention_heading_names_the_list_beside_an_action_section() -> None:
+    found = items(
+        "## Action items\n\n- Rotate the database password\n\n## Prevention\n\nTo prevent similar issues:\n"
+        "1. Add error logging for failed upserts\n2. Alert when no new rows arrive for an hour\n\n"
+        "## Fix / Resolution\n\nThe fix was to:\n\n1. Re-export the schema\n2. Regenerate the file\n"
+    )
+    assert [i.text for i in found] == [
+        "Rotate the database password",
+        "Add error logging for failed upserts",
+        "Alert when no new rows arrive for an hour",
+    ]

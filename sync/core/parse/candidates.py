@@ -361,8 +361,11 @@ def _read_region(
                     named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
             strength = _label_strength(node)
-            if strength > region.strength:
-                named = _Region(region.header, strength, region.blocks, region.parent)
+            doubled = strength == region.strength == LEANING and not names_resolution(node_text(node).text)
+            if strength > region.strength or doubled:
+                # "## Prevention" then "To prevent similar issues:": two leaning signs name a list of actions
+                # ("## Fix / Resolution" then "The fix was to:" names how the incident was put right).
+                named = _Region(region.header, STRONG if doubled else strength, region.blocks, region.parent)
                 continue
             if strength == NARRATIVE and region.strength < STRONG:
                 # "What happened:" over a numbered list: the story, step by step.

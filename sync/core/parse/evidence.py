@@ -506,7 +506,10 @@ def names_resolution(text: str) -> bool:
 # "This ensures:", "This means:": the list says what a change brings about, not more work.
 _EFFECTS = re.compile(
     r"^(?:this|that|it|which|the fix|the change)\s+(?:now\s+)?(?:ensures|means|guarantees|makes sure|allows|lets"
-    r"|results in|gives us|prevents)\b[^:]{0,80}:\s*$",
+    r"|results in|gives us|prevents)\b[^:]{0,80}:\s*$"
+    # "The sync functions are now fully operational and will:": what a fixed system does from now on.
+    r"|^(?!we\b|i\b|our team\b|the team\b)[^:]{3,80}\b(?:is|are) now (?:fully )?(?:operational|working|live|running"
+    r"|in place|fixed)\b[^:]{0,40}:\s*$",
     re.IGNORECASE,
 )
 
