@@ -18,6 +18,7 @@ from sync.core.parse.evidence import (
     notes_a_state,
     reports_action,
     reports_response,
+    states_actions,
 )
 
 
@@ -337,3 +338,13 @@ def test_a_preventive_lead_in_under_a_prevention_heading_names_the_list_beside_a
         "Add error logging for failed upserts",
         "Alert when no new rows arrive for an hour",
     ]
+
+
+def test_a_sentence_naming_the_incidents_action_items_is_one() -> None:
+    assert states_actions("For this incident, our action items included tasks such as rotating keys.")
+    assert not states_actions("Action items are tracked in Jira.")
+    found = items(
+        "## Review\n\nWe met a week later.\n\nFor this incident, our action items included tasks such as "
+        "rotating keys and deleting CI logs after 48 hours.\n"
+    )
+    assert [i.text[:47] for i in found] == ["For this incident, our action items included ta"]

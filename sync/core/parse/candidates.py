@@ -48,6 +48,7 @@ from sync.core.parse.evidence import (
     reports_action,
     reports_done_work,
     reports_response,
+    states_actions,
     worded_deadline,
 )
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
@@ -901,7 +902,7 @@ def _read_sentences(
             continue  # "We will do the following:" introduces a list; it is no item itself
         if announces_items(sentence) or advises_others(sentence):
             continue
-        promise = commits_in_prose(sentence)
+        promise = commits_in_prose(sentence) or states_actions(sentence)
         report = (
             ongoing_work(sentence)
             or reports_done_work(sentence)

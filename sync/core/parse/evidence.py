@@ -238,6 +238,19 @@ _SUBJECTLESS = re.compile(
 )
 
 
+# A sentence naming the incident's follow-ups in prose: "For this incident, our action items included rotating
+# keys, …", "The follow-ups are to …".
+_STATES_ACTIONS = re.compile(
+    r"\b(?:our|the) (?:action items?|follow-?ups?|follow-?up actions|next steps|remediation (?:items|steps))"
+    r" (?:(?:have )?include[sd]?|are|were|consist(?:ed)? of)\b",
+    re.IGNORECASE,
+)
+
+
+def states_actions(text: str) -> bool:
+    return bool(_STATES_ACTIONS.search(text))
+
+
 def commits_in_prose(text: str) -> bool:
     """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
     text = text.replace("\u2019", "'")
