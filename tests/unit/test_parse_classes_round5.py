@@ -16,6 +16,7 @@ from sync.core.parse.evidence import (
     is_status_update,
     names_procedure,
     notes_a_state,
+    prose_status,
     reports_action,
     reports_response,
     states_actions,
@@ -348,3 +349,52 @@ def test_a_sentence_naming_the_incidents_action_items_is_one() -> None:
         "rotating keys and deleting CI logs after 48 hours.\n"
     )
     assert [i.text[:47] for i in found] == ["For this incident, our action items included ta"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "**Resolved** This incident has been resolved.",
+        "**Partly Resolved** - This incident has been resolved.",
+        "Update #1 at 2018-09-22 23:15 EDT",
+        "MONITORING at 2018-09-23 00:05 EDT",
+    ],
+)
+def test_status_page_labels_without_a_dash_and_timestamped_log_entries_are_updates(text: str) -> None:
+    assert is_status_update(text)
+
+
+def test_timestamped_log_entries_and_bold_resolved_lines_are_no_items() -> None:
+    found = items(
+        "## Game events\n\n**Resolved** This incident has been resolved.  \nAug 19, 00:42\n\n"
+        "- 22:20 to 00:05: we worked a queue backlog\n  - Update #1 at 2018-09-22 23:15 EDT\n"
+        "    - Summary: workers seized up\n"
+    )
+    assert found == ()
+
+
+def test_an_entry_labelled_remedial_actions_is_an_item_without_its_label() -> None:
+    found = items(
+        "#### Downtime on March 3rd\n\n- **Time**:\n  - Down: 15:21 UTC\n- **Reason**: the generator used every core.\n"
+        "- **Remedial Actions**: I am going to limit the generator's threads. If it fails again I will stop it.\n"
+    )
+    assert [(i.text, i.status, i.confidence) for i in found] == [
+        ("I am going to limit the generator's threads.", Status.OPEN, "low")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("I'm moving back to the LTS release, which I should not have left.", True),
+        ("We're also looking at ways of monitoring for corruption.", True),
+        ("We are looking at the logs.", False),
+    ],
+)
+def test_first_person_contractions_and_looking_at_ways(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits
+
+
+def test_a_project_underway_is_work_in_progress_and_how_am_i_fixing_it_leans_to_actions() -> None:
+    assert prose_status("A project is also underway to replace the bridges.") == "in_progress"
+    assert heading_strength("How am I fixing it?") == LEANING

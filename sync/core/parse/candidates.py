@@ -93,6 +93,9 @@ def read_candidates(
     summaries: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         nodes = [blocks[index] for index in region.blocks if index not in covered]
+        if region.strength != NARRATIVE:
+            # Also in lists the structural pass read for their other labels ("- **Time**:" over sub-bullets).
+            _read_action_fields(reader, [blocks[index] for index in region.blocks])
         if region.strength == NARRATIVE:
             _read_filed_tickets(reader, nodes)
             _read_since_reports(reader, nodes)
@@ -471,6 +474,37 @@ def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
         if draft.text:
             reader.drafts.append(draft)
             _as_fixes([draft], label)
+
+
+# "- **Remedial Actions**: I am going to limit …": a field of an incident entry whose label names the actions.
+_ACTION_LABEL = re.compile(
+    r"^(?:remedial|corrective|preventive|preventative|follow[- ]?up) (?:actions?|measures|steps)$"
+    r"|^(?:follow[- ]?ups?|next steps?|action items?|actions? (?:planned|to take))$",
+    re.IGNORECASE,
+)
+
+
+def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
+    """List entries opened by a bold label naming the actions: the words after the label are the item, its
+    status what their tense says (a promise is open)."""
+    for node in nodes:
+        if node.type not in ("bullet_list", "ordered_list"):
+            continue
+        for entry in node.children:
+            paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+            if paragraph is None:
+                continue
+            rendered = node_text(paragraph)
+            label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
+            if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _ACTION_LABEL.match(label):
+                continue
+            rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
+            draft = reader.read_text(_Text(Inline(_SENTENCE.split(rest, maxsplit=1)[0])), first_line(entry))
+            if draft.text and not any(d.line == draft.line for d in reader.drafts):
+                if commits_in_prose(draft.text) and draft.status is None:
+                    draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, label, True
+                draft.confidence = "low"
+                reader.drafts.append(draft)
 
 
 def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:

@@ -62,6 +62,9 @@ _ACTION_PHRASES = re.compile(
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+    # "How am I fixing it?", "How are we preventing this?".
+    r"|\bhow (?:am i|are we|will we|will i|do we|do i)"
+    r" (?:fix|fixing|prevent|preventing|address|addressing|solve|solving)\b"
     # "What is being done to prevent future incidents?": a long question that still names the plan.
     r"|\bbeing done\b|\bto (?:prevent|avoid)\b|\b(?:prevent|avoid)(?:ing)? (?:future|recurrence|similar|this|it)\b"
 )
@@ -190,11 +193,12 @@ _COMMITS = re.compile(
     r"|starting|beginning|until|later|today"
     r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
-    r"(?:'ll|'re (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
+    r"(?:'ll|'(?:re|m) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
-    r"|exploring|evaluating|working|investigating|looking into|planning|developing)"
+    r"|exploring|evaluating|working|investigating|looking into|looking at ways (?:of|to)|planning|developing)"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
+    r"|(?:are|am|is) (?:also |now )?looking at ways (?:of|to)"
     r"|(?:will )?continue to work (?:on|to|towards)"
     # "we are actively overhauling …": any work under way said with "actively"/"currently" (not what is seen).
     r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
@@ -346,7 +350,8 @@ _PASSIVE_REPORT = re.compile(
 )
 _IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
 _ONGOING = re.compile(
-    r"\b(?:work|efforts?|investigation) (?:is|are) (?:also |still )?(?:ongoing|underway|in progress)\b"
+    r"\b(?:work|efforts?|investigation|(?:a |the )?(?:project|migration|rewrite)) (?:is|are) (?:also |still |now )?"
+    r"(?:ongoing|underway|in progress)\b"
     # "additional measures are being applied": remedial work in the passive progressive.
     r"|\b(?:measures|changes|fixes|improvements|steps|mitigations) (?:is|are) (?:also |still |now )?being "
     r"[a-z]+(?:ed|en|wn|ut)\b"
@@ -371,6 +376,7 @@ _RESPONSE_REPORT = re.compile(
     r"|\b(?:is|are) (?:now )?back (?:in service|on ?line|up|to normal)\b|\boperational again\b"
     # "NFS and SMB services have been suspended temporarily": what the response switched off.
     r"|\b(?:has|have) been (?:temporarily )?(?:suspended|paused|taken offline|shut down)\b"
+    r"|\b(?:incident|issue|problem|outage) (?:has been|is now) (?:fully )?(?:resolved|fixed|mitigated)\b"
     r"|\bsent (?:out )?(?:\w+ ){0,2}(?:notifications?|e-?mails?|notices?|messages?|letters?) to\b",
     re.I,
 )
@@ -378,15 +384,27 @@ _RESPONSE_REPORT = re.compile(
 
 # A status page's update, labelled with the incident's state ("*Investigating* - We are looking into …",
 # "Resolved: A fix has been implemented …"): the story of the incident as it was told live.
+_UPDATE_LABELS = (
+    r"(?:investigating|identified|monitoring|update|updated|mitigating|mitigated|(?:partly |partially )?resolved"
+    r"|recovering|degraded|verifying|scheduled)"
+)
 _STATUS_UPDATE = re.compile(
-    r"^[*_ ]{0,3}(?:investigating|identified|monitoring|update|updated|mitigating|mitigated|resolved|recovering"
-    r"|degraded|verifying|scheduled)[*_ ]{0,3}\s*[-–—:][*_ ]{0,3}\s",
+    rf"^[*_ ]{{0,3}}{_UPDATE_LABELS}[*_ ]{{0,3}}\s*[-–—:][*_ ]{{0,3}}\s"
+    # "**Resolved** This incident has been resolved.": the bold label alone marks it.
+    rf"|^(?:\*\*|__){_UPDATE_LABELS}(?:\*\*|__)\s",
     re.IGNORECASE,
 )
+# "Update #1 at 2018-09-22 23:15 EDT", "MONITORING at 00:05": a timestamped entry of a live log.
+_LOG_ENTRY = re.compile(rf"^{_UPDATE_LABELS}(?: #?\d+)? (?:at|@) \d", re.IGNORECASE)
+
+
+def is_log_entry(text: str) -> bool:
+    """A timestamped entry of a live incident log ("Update #2 at 23:30 EDT"), never an action."""
+    return bool(_LOG_ENTRY.match(text))
 
 
 def is_status_update(text: str) -> bool:
-    return bool(_STATUS_UPDATE.match(text))
+    return bool(_STATUS_UPDATE.match(text)) or is_log_entry(text)
 
 
 def reports_response(text: str) -> bool:

@@ -19,7 +19,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
-from sync.core.parse.evidence import STEP_ENTRY, advises_others, notes_a_state
+from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -1275,6 +1275,11 @@ class ItemReader:
         if advises_others(draft.text) and draft.owner is None and not draft.status_marked:
             # "Package maintainers should enable 2FA": a recommendation to readers, not the team's commitment.
             self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"advice to readers {_preview(draft.text)!r} dropped")
+            return False
+        if is_log_entry(draft.text):
+            self.diagnostics.add(
+                codes.NOT_AN_ITEM, draft.line, f"an entry of a live log {_preview(draft.text)!r} dropped"
+            )
             return False
         if notes_a_state(draft.text) and not draft.status_marked:
             self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"a notice of a state {_preview(draft.text)!r} dropped")
