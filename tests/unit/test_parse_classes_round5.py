@@ -388,6 +388,7 @@ def test_an_entry_labelled_remedial_actions_is_an_item_without_its_label() -> No
     [
         ("I'm moving back to the LTS release, which I should not have left.", True),
         ("We're also looking at ways of monitoring for corruption.", True),
+        ("Finally, I'm going to add a factory method to the cog.", True),
         ("We are looking at the logs.", False),
     ],
 )
