@@ -457,19 +457,25 @@ _FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
 _FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|actions? taken)$", re.IGNORECASE)
 
 
+def _bold_labelled(node: Node, pattern: re.Pattern[str]) -> tuple[str, str] | None:
+    """(label, the first sentence after it) of a paragraph opened by a bold label ``pattern`` names, else None."""
+    rendered = node_text(node)
+    label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
+    if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not pattern.match(label):
+        return None
+    rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
+    return label, _SENTENCE.split(rest, maxsplit=1)[0]
+
+
 def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
     """ "**Fix:** `Card.vue` now sanitizes titles …", "**Fixes:**" over a list: under a bug's or a cause's
     own heading, a bold label naming the fix states work done (unless its words promise it)."""
     for node in nodes:
-        if node.type != "paragraph":
-            continue
-        rendered = node_text(node)
-        label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
-        if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _FIX_LABEL.match(label):
-            continue
         # A bold label alone on its line is a pseudo-heading, read as a region ("**Fixes:**" over a list).
-        rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
-        first = _SENTENCE.split(rest, maxsplit=1)[0]
+        labelled = _bold_labelled(node, _FIX_LABEL) if node.type == "paragraph" else None
+        if labelled is None:
+            continue
+        label, first = labelled
         draft = reader.read_text(_Text(Inline(first)), first_line(node))
         if draft.text:
             reader.drafts.append(draft)
@@ -492,15 +498,13 @@ def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
             continue
         for entry in node.children:
             paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
-            if paragraph is None:
-                continue
-            rendered = node_text(paragraph)
-            label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
-            if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not _ACTION_LABEL.match(label):
-                continue
-            rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
-            draft = reader.read_text(_Text(Inline(_SENTENCE.split(rest, maxsplit=1)[0])), first_line(entry))
-            if draft.text and not any(d.line == draft.line for d in reader.drafts):
+            labelled = _bold_labelled(paragraph, _ACTION_LABEL) if paragraph is not None else None
+            line = first_line(entry)
+            if labelled is None or any(d.line == line for d in reader.drafts):
+                continue  # no such label, or an entry the structural pass already read
+            label, first = labelled
+            draft = reader.read_text(_Text(Inline(first)), line)
+            if draft.text:
                 if commits_in_prose(draft.text) and draft.status is None:
                     draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, label, True
                 draft.confidence = "low"
@@ -612,7 +616,7 @@ def _completed_by_list(node: Node) -> Status | None:
     text = node_text(node).text.strip()
     if len(text) > 300 or not _ENDS_WITH_TO.search(text):
         return None
-    sentence = _SENTENCE.split(text)[-1].replace("\u2019", "'")
+    sentence = _SENTENCE.split(text)[-1]  # the readers below straighten its apostrophes themselves
     if commits_in_prose(sentence):
         return Status.OPEN
     if reports_done_work(sentence) or reports_action(sentence):
