@@ -77,6 +77,8 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
     # How the incident was diagnosed and put right: the steps of the response, not what comes of it.
     r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b|\bverification\b"
+    # "## How do I do this?" under a fix heading: the code of the fix explained, not more work.
+    r"|^how (?:do|did) (?:i|we) do (?:this|it)\b|\bhow (?:it|this) works\b|\bimplementation details\b"
     # The write-up's own history of edits.
     r"|\bchange ?log\b|\brevision history\b|\bdocument history\b|\brevisions\b"
 )
@@ -243,6 +245,28 @@ _SUBJECTLESS = re.compile(
 )
 
 
+# A rule the writers set from now on, whoever its subject: "In future no single person will have exclusive
+# access to the servers", "Going forward, every release will be signed by two maintainers".
+_POLICY = re.compile(
+    r"^(?:going forward|moving forward|in (?:the )?future|from now on|from here on|henceforth"
+    r"|from this point (?:on|forward)),?\s+(?!we\b|i\b)(?:[\w'`.-]+\s+){1,8}?"
+    r"(?:will|shall|must|won't|will not)\s+(?:no longer\s+|not\s+|never\s+|always\s+|only\s+)?"
+    r"(?P<verb>[a-z]+)(?:\s+(?P<next>[a-z]+))?",
+    re.IGNORECASE,
+)
+
+
+def sets_a_policy(text: str) -> bool:
+    match = _POLICY.match(text.strip().replace("\u2019", "'"))
+    if match is None or _GENERIC.search(text):
+        return False
+    verb, following = match.group("verb").lower(), (match.group("next") or "").lower()
+    if verb == "be":
+        # "every release will be signed": a rule; "the service will be more resilient": a hope.
+        return following.endswith(("ed", "en")) and following != "needed"
+    return verb not in _NOT_ACTION_VERBS - {"have"}
+
+
 # A sentence naming the incident's follow-ups in prose: "For this incident, our action items included rotating
 # keys, …", "The follow-ups are to …".
 _STATES_ACTIONS = re.compile(
@@ -261,7 +285,7 @@ def commits_in_prose(text: str) -> bool:
     text = text.replace("\u2019", "'")
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
-        return False
+        return sets_a_policy(text)
     verb = match.group("verb").lower()
     attempt = re.match(r"\s+to\s+([a-z]+)", text[match.end() :]) if verb == "try" else None
     if attempt is not None:

@@ -1,0 +1,68 @@
+"""Classes of writing met in blind batches 35 onwards (issue 27, sixth round): each rule checked on made-up
+documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import ActionItem, Status
+from sync.core.parse import parse_document
+from sync.core.parse.evidence import NARRATIVE, commits_in_prose, heading_strength
+
+
+def items(body: str) -> tuple[ActionItem, ...]:
+    result = parse_document(f"# Queue outage 2026-03-04\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In future no single maintainer will hold the only copy of the signing key.",
+        "Going forward, every schema migration will be reviewed by a second engineer.",
+        "From now on, all deploys will go through the staging cluster first.",
+        "Henceforth the on-call rota will never have fewer than two people.",
+    ],
+)
+def test_a_rule_set_from_now_on_is_a_commitment_whoever_its_subject(sentence: str) -> None:
+    assert commits_in_prose(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Going forward, the service will be more resilient.",
+        "In the future, similar incidents will be prevented.",
+        "From now on, users will be happy with the new dashboard.",
+        "The old dashboard will have a new colour.",
+    ],
+)
+def test_a_hope_or_a_prediction_is_no_rule(sentence: str) -> None:
+    assert not commits_in_prose(sentence)
+
+
+def test_a_rule_under_a_mitigation_heading_is_read_as_an_uncertain_item() -> None:
+    found = items(
+        "## How will we stop this happening again?\n\n"
+        "We learned a lot. In future no single maintainer will hold the only copy of the signing key.\n"
+    )
+    assert [item.text[:40] for item in found] == ["In future no single maintainer will hold"]
+    assert found[0].status in (None, Status.OPEN)
+
+
+@pytest.mark.parametrize("title", ["How do we do this?", "How did I do it", "How it works", "Implementation details"])
+def test_a_heading_explaining_how_the_fix_works_is_narrative(title: str) -> None:
+    assert heading_strength(title) == NARRATIVE
+
+
+def test_the_code_of_a_fix_explained_under_the_fix_heading_is_no_item() -> None:
+    found = items(
+        "## How am I going to fix this?\n\n"
+        "First, I am going to move the timers into a shared registry.\n\n"
+        "## How do I do this?\n\n"
+        "- The registry is implemented as a dictionary on the bot object.\n"
+        "- The unload method is called when the module is unloaded.\n"
+        "- It is implemented in the scheduler class as `self.registry = Registry()`.\n"
+    )
+    assert [item.text[:40] for item in found] == ["First, I am going to move the timers int"]
