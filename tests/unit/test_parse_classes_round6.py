@@ -66,3 +66,26 @@ def test_the_code_of_a_fix_explained_under_the_fix_heading_is_no_item() -> None:
         "- It is implemented in the scheduler class as `self.registry = Registry()`.\n"
     )
     assert [item.text[:40] for item in found] == ["First, I am going to move the timers int"]
+
+
+def test_the_sentence_ending_in_a_colon_labels_the_list_after_a_story() -> None:
+    found = items(
+        "## Lessons\n\n"
+        "Once the queue drained we spent two days discussing what should change. Here are some actions:\n\n"
+        "- Publish a chart of the queue latency.\n"
+        "- Document the failover procedure.\n"
+    )
+    assert [item.text for item in found] == [
+        "Publish a chart of the queue latency.",
+        "Document the failover procedure.",
+    ]
+
+
+def test_a_long_story_ending_in_a_colon_is_no_label() -> None:
+    found = items(
+        "## Lessons\n\n"
+        "Once the queue drained we looked at the graphs and saw what the workers had been doing all night:\n\n"
+        "- Retry the same job every second.\n"
+        "- Fill the disk with logs.\n"
+    )
+    assert found == ()

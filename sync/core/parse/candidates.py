@@ -593,7 +593,9 @@ _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo
 def _label_strength(node: Node) -> int:
     """How strongly a short line ending in ':' names actions, as a heading would ("Next steps:",
     "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
-    text = node_text(node).text.strip()
+    # "We spent the next days discussing what should be done. Here are some actions:": the sentence that
+    # ends in the colon is the label, whatever story comes before it.
+    text = _SENTENCE.split(node_text(node).text.strip())[-1]
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
