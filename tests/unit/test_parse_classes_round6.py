@@ -89,3 +89,72 @@ def test_a_long_story_ending_in_a_colon_is_no_label() -> None:
         "- Fill the disk with logs.\n"
     )
     assert found == ()
+
+
+def test_a_list_opened_by_past_forms_throughout_reports_work_done() -> None:
+    found = items(
+        "## Preventive actions\n\n"
+        "- Migrated the database traffic to the dedicated interfaces\n"
+        "- Reduced reliance on the onboard card for bulk transfers\n"
+        "- Documented the card settings and the incident\n"
+    )
+    assert [item.status for item in found] == [Status.DONE] * 3
+
+
+def test_adjective_like_openers_alone_state_no_status() -> None:
+    found = items("## Preventive actions\n\n- Reduced reliance on the onboard card\n- Improved alerting on the queue\n")
+    assert [item.status for item in found] == [None, None] or all(i.status is Status.OPEN for i in found)
+
+
+def test_a_passive_report_with_all_or_both_is_done_and_a_state_is_not_work_going_on() -> None:
+    found = items(
+        "## Actions\n\n"
+        "* The build servers have all been rebuilt from scratch.\n"
+        "* Password hashing has been updated, so we're using a modern algorithm now.\n"
+    )
+    assert [item.status for item in found] == [Status.DONE, Status.DONE]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Temporary fix was to upgrade every plugin.", Status.DONE),
+        ("The long-term fix is to replace the queue with a log.", None),
+        ("Our permanent solution will be to shard the sessions table.", None),
+    ],
+)
+def test_a_fix_named_in_a_sentence_is_an_item(sentence: str, status: Status | None) -> None:
+    found = items(f"The mail server sent spam for two days before we noticed. {sentence}\n")
+    assert [item.text for item in found] == [sentence]
+    assert found[0].status in ((status,) if status is not None else (None, Status.OPEN))
+
+
+def test_what_we_learned_sub_sections_report_the_changes_made_since() -> None:
+    found = items(
+        "## What happened\n\nThe queue starved for seven hours.\n\n"
+        "## What we learned\n\n### Quicker debugging\n\n"
+        "To help debugging, we also created queue latency dashboards.\n\n"
+        "### Quicker resolution\n\n"
+        "**Job dropping flag:** We created a flag that drops a worker's jobs before they run.\n\n"
+        "**Notice:** Jobs have been resumed.\n"
+    )
+    assert [(item.text[:45], item.status) for item in found] == [
+        ("To help debugging, we also created queue late", Status.DONE),
+        ("Job dropping flag: We created a flag that dro", Status.DONE),
+    ]
+
+
+def test_the_response_told_under_a_story_heading_stays_the_story() -> None:
+    found = items(
+        "## The incident\n\nJobs starved every queue.\n\n"
+        "**Resolution:** We ran a script to delete the jobs of the worker.\n\n"
+        "**Detection:** An engineer noticed the queue build-up.\n"
+    )
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    "sentence", ["In this post, I'll walk you through the outage.", "In this section, we will break down the steps."]
+)
+def test_what_the_write_up_itself_does_is_no_commitment(sentence: str) -> None:
+    assert not commits_in_prose(sentence)

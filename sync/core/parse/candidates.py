@@ -40,6 +40,7 @@ from sync.core.parse.evidence import (
     heading_strength,
     is_status_update,
     item_evidence,
+    names_a_fix,
     names_effects,
     names_procedure,
     names_resolution,
@@ -53,7 +54,7 @@ from sync.core.parse.evidence import (
 )
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
 from sync.core.parse.options import ParseOptions
-from sync.core.parse.sections import Header
+from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import opens_with_order, reads_as_action, reads_as_done, starts_with_past_form
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
@@ -341,7 +342,11 @@ def _read_region(
             _read_since_reports(reader, nodes)
         return
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
-    reports = region.header is not None and _reports_work(region.header.title)
+    # Under "## What we learned", "### Quicker detection": the writers tell what they changed since, in the
+    # simple past ("We added dashboards …"); read so only when no section of the document held any item.
+    reports = region.header is not None and (
+        _reports_work(region.header.title) or (mode == "report" and region.header.effective_kind == "lessons")
+    )
     group = parse_group(region.header.title, region.header.links, options) if region.header is not None else None
     owner = owner_label(region.header, reader.source) if region.header is not None else None
     if group is not None and owner is not None:
@@ -354,7 +359,7 @@ def _read_region(
     named: _Region | None = None  # a label line naming actions ("Some possible actions in the future:")
     for position, node in enumerate(nodes):
         if mode == "report":
-            if node.type == "paragraph":
+            if node.type == "paragraph" and not _read_named_work(reader, node):
                 _read_sentences(reader, node, region.strength, listed, reports, mode)
             continue  # the first reading ("commit") took every other kind of candidate
         if node.type == "paragraph":
@@ -426,6 +431,52 @@ def _read_region(
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports, entries=node.type != "table")
             label = named = None
+
+
+# A bold label naming a thing: "**Job Dropping Middleware:**", "**Runbook:**" (a handful of words, not a sentence).
+_THING_LABEL = re.compile(r"^[A-Za-z0-9][\w'’ /&+.-]{0,60}$")
+# Labels of a notice or a live update, not of a thing made: "**Notice:** Jobs have been resumed."
+_NOTICE_LABEL = re.compile(
+    r"^(?:notice|note|nb|update|updated|edit|status|warning|important|info|announcement|investigating|identified"
+    r"|monitoring|mitigated|resolved|scheduled|completed|ps|tl;?dr)$",
+    re.IGNORECASE,
+)
+
+
+def _read_named_work(reader: ItemReader, node: Node) -> bool:
+    """ "**Runbook:** We also created an incident runbook …", "**Job Dropping Middleware:** In some cases …
+    To address this, we introduced a feature flag …": a paragraph opened by a bold label naming a thing, in
+    which the writers report making it (or promise to): one item, the label and its first sentence, its status
+    what that sentence says. A label naming a part of the story ("**Detection:**", "**Resolution:**") is no
+    such thing, and a notice ("**Notice:** Jobs have been resumed.") holds none. True when the paragraph was
+    read so (a notice included)."""
+    rendered = node_text(node)
+    prefix = rendered.bold_prefix or ""
+    label = prefix.strip().rstrip(":").strip()
+    rest = rendered.text[len(prefix) :]
+    if not label or not rendered.text.startswith(prefix) or not (prefix.rstrip().endswith(":") or rest.startswith(":")):
+        return False
+    if _NOTICE_LABEL.match(label):
+        return True  # "**Notice:** Jobs have been resumed.": a notice of a state, read as no item
+    if len(label.split()) > 6 or not _THING_LABEL.match(label):
+        return False
+    if classify_title(label) != "other" or is_status_update(rendered.text):
+        return False
+    if heading_strength(label) == NARRATIVE:
+        return False
+    sentences = _SENTENCE.split(rest.lstrip(" :"))
+    work = next((s for s in sentences if reports_action(s) or commits_in_prose(s)), None)
+    if work is None:
+        return False
+    draft = reader.read_text(_Text(Inline(_SENTENCE.split(rendered.text, maxsplit=1)[0])), first_line(node))
+    if not draft.text:
+        return False
+    if draft.status is None:
+        status = Status.OPEN if commits_in_prose(work) else Status.DONE
+        draft.status, draft.status_raw, draft.status_guessed = status, "prose", True
+    draft.confidence = "low"
+    reader.drafts.append(draft)
+    return True
 
 
 def _reports_list(node: Node) -> bool:
@@ -942,7 +993,9 @@ def _read_sentences(
             continue  # "We will do the following:" introduces a list; it is no item itself
         if announces_items(sentence) or advises_others(sentence):
             continue
-        promise = commits_in_prose(sentence) or states_actions(sentence)
+        fix = names_a_fix(sentence)
+        noted = noted or fix == "done"
+        promise = commits_in_prose(sentence) or states_actions(sentence) or fix == "planned"
         report = (
             ongoing_work(sentence)
             or reports_done_work(sentence)

@@ -225,7 +225,9 @@ _GENERIC = re.compile(
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b"
     # "We will continue to update this page with status updates": the write-up's own upkeep.
-    r"|\bupdate this (?:\w+ )?(?:page|post|document|report|thread|issue)\b|\bstatus updates\b",
+    r"|\bupdate this (?:\w+ )?(?:page|post|document|report|thread|issue)\b|\bstatus updates\b"
+    # "In this post, I'll walk you through …": what the write-up itself does.
+    r"|^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b",
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset(
@@ -265,6 +267,24 @@ def sets_a_policy(text: str) -> bool:
         # "every release will be signed": a rule; "the service will be more resilient": a hope.
         return following.endswith(("ed", "en")) and following != "needed"
     return verb not in _NOT_ACTION_VERBS - {"have"}
+
+
+# A fix named in a sentence: "Temporary fix was to upgrade everything", "The long-term fix is to replace the
+# queue", "Our permanent solution will be to shard the table". "was" reports it made; "is"/"will be" names
+# the work to come.
+_NAMED_FIX = re.compile(
+    r"^(?:the |our |a )?(?:temporary|short[- ]term|long[- ]term|medium[- ]term|permanent|proper|real|final|quick)"
+    r" (?:fix|solution|remedy|mitigation) (?P<tense>was|is|will be) to [a-z]+",
+    re.IGNORECASE,
+)
+
+
+def names_a_fix(text: str) -> str | None:
+    """``done`` for a fix a sentence says was made, ``planned`` for one it says is to come, else None."""
+    match = _NAMED_FIX.match(text.strip())
+    if match is None:
+        return None
+    return "done" if match.group("tense").lower() == "was" else "planned"
 
 
 # A sentence naming the incident's follow-ups in prose: "For this incident, our action items included rotating
@@ -368,7 +388,7 @@ def reports_action(text: str) -> bool:
 # "has been removed", "have been revoked": the present perfect passive reports work done (a plain past
 # passive, "was deployed", is as often the story of the incident).
 _PASSIVE_REPORT = re.compile(
-    r"\b(?:has|have) (?:now |also |already )?been (?:[a-z]+ly )?"
+    r"\b(?:has|have) (?:now |also |already |all |both )?been (?:[a-z]+ly )?"
     # "have been seen by the dev team": a perception, not work.
     r"(?!(?:seen|noticed|observed|detected|experienced|known|shown|given|told)\b)[a-z]+(?:ed|en|wn|ut|et)\b",
     re.I,
@@ -645,7 +665,9 @@ _BEGUN = re.compile(
     r"|\b(?:we|the team|our team|the organi[sz]ation|the company|the project|the (?-i:[A-Z]{2,6}))"
     r"(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
     # "We are planning to …", "we are hoping to …": an intention, not work under way.
-    r"(?:working on|(?!(?:going|planning|hoping|thinking|considering|looking to)\b)[a-z]+ing)\b",
+    # "so we're using a modern algorithm", "we are seeing fewer errors": a state described, not work going on.
+    r"(?:working on|(?!(?:going|planning|hoping|thinking|considering|looking to|using|running|relying|seeing"
+    r"|experiencing|getting|having|receiving|noticing|observing|waiting|hosting|serving|storing)\b)[a-z]+ing)\b",
     re.IGNORECASE,
 )
 # After work reported done: "…, and will continue to improve": the work goes on.

@@ -508,9 +508,12 @@ class ItemReader:
             for draft in siblings:
                 if draft.status is None:
                     draft.status = Status.OPEN
-        elif sum(1 for d in siblings if d.status_raw == "past tense") >= 2:
+        elif (past := sum(1 for d in siblings if d.status_raw == "past tense")) >= 2 or (
+            past == 1 and len(siblings) >= 2 and all(starts_with_past_form(_after_tag(d)) for d in siblings)
+        ):
             # Lists are written in parallel form: beside "Removed x" and "Verified y", "Updated z" reports
-            # work done too, though "Updated" alone could open a noun phrase.
+            # work done too, though "Updated" alone could open a noun phrase; so does every entry of a list
+            # opened by past forms throughout ("Migrated x", "Reduced y", "Documented z").
             for draft in siblings:
                 if draft.status is None and starts_with_past_form(_after_tag(draft)):
                     draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True

@@ -71,7 +71,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("lucky", r"\bgot lucky\b|\bget lucky\b"),
         ("prevention", r"\brecurrence prevention\b|\bprevention checklist\b|^prevention$"),
         ("cost", r"\bcost\b|\bcosts\b"),
-        ("lessons", r"\blessons?\b|\blearnings?\b|\blearnt\b|\btakeaways?\b|\binsights?\b"),
+        ("lessons", r"\blessons?\b|\blearnings?\b|\blearnt\b|\bwhat (?:we|i) learned\b|\btakeaways?\b|\binsights?\b"),
         ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b"),
         ("impact", r"\bimpact\b|\bfallout\b"),
         ("root_cause", r"\broot causes?\b|\bwhat caused\b|\bcause of\b|\bidentified cause\b|\btrigger\b"),

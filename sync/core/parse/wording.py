@@ -375,7 +375,8 @@ _IMPERATIVES = frozenset(
     ]
 )
 _PASSIVE_DONE = re.compile(
-    r"^(?:[\w./'`*(),-]+\s+){1,10}?(?:is|are|was|were|has been|have been)\s+(?:now\s+|also\s+|already\s+)?"
+    r"^(?:[\w./'`*(),-]+\s+){1,10}?(?:is|are|was|were|(?:has|have)(?: all| both)? been)"
+    r"\s+(?:now\s+|also\s+|already\s+)?"
     r"(?P<v>[a-z-]+)\b",
     re.I,
 )
@@ -389,6 +390,7 @@ _IRREGULAR_PARTICIPLES = frozenset(
         "done",
         "made",
         "built",
+        "rebuilt",
         "sent",
         "shown",
         "known",
