@@ -7,7 +7,14 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import NARRATIVE, commits_in_prose, heading_strength
+from sync.core.parse.evidence import (
+    NARRATIVE,
+    commits_in_prose,
+    heading_strength,
+    prose_status,
+    reports_done_work,
+    worded_deadline,
+)
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -158,3 +165,26 @@ def test_the_response_told_under_a_story_heading_stays_the_story() -> None:
 )
 def test_what_the_write_up_itself_does_is_no_commitment(sentence: str) -> None:
     assert not commits_in_prose(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We now have the ability to test new images internally before they go live.",
+        "We can now roll back a single customer's environment.",
+        "Since last week, we are now able to fail over the database in one step.",
+    ],
+)
+def test_a_capability_the_writers_now_have_reports_work_done(sentence: str) -> None:
+    assert reports_done_work(sentence)
+
+
+def test_we_can_without_now_reports_nothing() -> None:
+    assert not reports_done_work("We can test new images internally if someone asks.")
+
+
+def test_a_progressive_after_a_time_to_come_is_a_plan_with_its_deadline() -> None:
+    sentence = "Starting with the next release, we're changing how rollouts work."
+    assert prose_status(sentence) == "open"
+    assert worded_deadline(sentence) == "the next release"
+    assert prose_status("We're changing how rollouts work.") == "in_progress"

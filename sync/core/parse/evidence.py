@@ -472,12 +472,24 @@ _WE_PERFECT = re.compile(
 )
 
 
+# A capability the writers now have: "We now have the ability to test images internally", "we can now roll
+# back per customer". What was built is reported by what it lets them do.
+_CAPABILITY = re.compile(
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|i|the team|our team) (?:now )?(?:have|has) (?:now )?(?:the )?"
+    r"(?:ability|capability|means|tooling|option) to\b"
+    r"|^(?:[\w,' -]{0,40}\s)?(?:we|i) (?:can now|now can|are now able to|'re now able to|am now able to)\b",
+    re.IGNORECASE,
+)
+
+
 def reports_done_work(text: str) -> bool:
     """The present perfect of the writers ("we have revoked …", "we've established …") or a passive one
-    ("has been removed"): work reported as done, wherever it is written."""
+    ("has been removed"), or a capability they now have: work reported as done, wherever it is written."""
     text = text.replace("\u2019", "'")
     match = _WE_PERFECT.search(text)
     if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
+        return True
+    if _CAPABILITY.search(text):
         return True
     passive = _PASSIVE_REPORT.search(text)
     if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
@@ -490,6 +502,7 @@ _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|
 # weeks", "in the near future" and "ASAP" name no end a deadline could hold.
 _WORDED_DEADLINE = re.compile(
     r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
+    r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
     r"|(?:this|next) (?:year|quarter|month|week)"
     r"|(?:by|before) (?:the )?end of (?:january|february|march|april|may|june|july|august|september|october"
     r"|november|december)(?: \d{4})?)\b",
@@ -612,9 +625,20 @@ _OPEN_WORK = re.compile(
 )
 
 
+# A time still to come opening the sentence: "Starting with the next release, …", "From next week on, …".
+_FUTURE_LEAD = re.compile(
+    r"^(?:starting|beginning|from)(?: with| on| at)? (?:the )?next\b"
+    r"|^next (?:week|month|quarter|year|sprint|release)\b",
+    re.IGNORECASE,
+)
+
+
 def prose_status(text: str) -> str | None:
     """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
     text = text.replace("\u2019", "'")
+    if _FUTURE_LEAD.match(text):
+        # "Starting with the next update, we're changing how rollouts work": the progressive of a plan.
+        return "open" if _BEGUN.search(text) or _OPEN_WORK.search(text) else None
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
     if files_a_ticket(text):
