@@ -475,14 +475,18 @@ class OwnersSettings(_Section):
 
 def _interval(value: Any) -> Any:
     """``"30s"``, ``"15m"``, ``"2h"``, ``"1d"`` (or a number of seconds) as a :class:`~datetime.timedelta`."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return dt.timedelta(seconds=value)
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
-        if not match:
-            raise ValueError('must be a duration such as "30s", "15m", "2h" or "1d"')
-        unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
-        return dt.timedelta(**{unit: float(match.group(1))})
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return dt.timedelta(seconds=value)
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd])\s*", value.lower())
+            if not match:
+                raise ValueError('must be a duration such as "30s", "15m", "2h" or "1d"')
+            unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+            return dt.timedelta(**{unit: float(match.group(1))})
+    except OverflowError:
+        # "jitter = 86400000000000.0": past what a duration can hold (about 2.7 million years).
+        raise ValueError("is too long a duration") from None
     return value
 
 

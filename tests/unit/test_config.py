@@ -721,3 +721,9 @@ def test_invalid_country_is_reported_once(tmp_path: Path) -> None:
 
 def test_empty_country_means_weekends_only(tmp_path: Path) -> None:
     assert load_text(tmp_path, '[calendar]\ncountry = ""\n').calendar().country is None
+
+
+@pytest.mark.parametrize("value", ["86400000000000.0", '"99999999999d"'])
+def test_a_duration_past_what_a_duration_holds_is_located(tmp_path: Path, value: str) -> None:
+    lines = problems(tmp_path, f"[schedule]\njitter = {value}\n", {})
+    assert any(line.startswith("[schedule] jitter: is too long a duration") for line in lines), lines

@@ -977,7 +977,7 @@ def test_a_status_word_about_someone_else_in_a_trailing_note_stays_in_the_text()
     ]
 
 
-def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_a_vague_one() -> None:
+def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_asap() -> None:
     found = items(
         "## Summary\n\nThe queue stalled.\n\n## What now?\n\n"
         "We will move the queue to its own cluster later this year.\n\n"
@@ -987,7 +987,7 @@ def test_a_prose_commitment_keeps_a_worded_time_frame_but_not_a_vague_one() -> N
     )
     assert [(i.text[:24], i.deadline_raw) for i in found] == [
         ("We will move the queue t", "later this year"),
-        ("In the coming weeks we w", None),
+        ("In the coming weeks we w", "In the coming weeks"),
         ("We will retire the old b", None),
     ]
 

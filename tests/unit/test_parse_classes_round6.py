@@ -7,6 +7,8 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
+from sync.core.parse.blocks import parse_tree
+from sync.core.parse.candidates import label_group
 from sync.core.parse.evidence import (
     NARRATIVE,
     commits_in_prose,
@@ -15,6 +17,7 @@ from sync.core.parse.evidence import (
     reports_done_work,
     worded_deadline,
 )
+from sync.core.parse.items import Group
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -188,3 +191,40 @@ def test_a_progressive_after_a_time_to_come_is_a_plan_with_its_deadline() -> Non
     assert prose_status(sentence) == "open"
     assert worded_deadline(sentence) == "the next release"
     assert prose_status("We're changing how rollouts work.") == "in_progress"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frame"),
+    [
+        ("In the coming weeks we will set aside maintenance windows for stress tests.", "In the coming weeks"),
+        ("This upgrade will be conducted within the day.", "within the day"),
+        ("We will publish a fuller retrospective in the near future.", "in the near future"),
+        ("We will move the mirrors over the next month or two.", "over the next month or two"),
+    ],
+)
+def test_a_time_frame_in_words_is_the_deadline_as_written(sentence: str, frame: str) -> None:
+    assert worded_deadline(sentence) == frame
+
+
+def test_a_lead_in_naming_a_time_frame_gives_it_to_every_entry() -> None:
+    found = items(
+        "## What happened\n\nThe database lost its replica.\n\n"
+        "## Next steps\n\n"
+        "The most important changes we will implement over the next month or two include:\n\n"
+        "1. Storing binlogs on a separate server.\n"
+        "2. Testing full restores every quarter.\n"
+    )
+    assert [(item.text[:20], item.deadline_raw, item.deadline) for item in found] == [
+        ("Storing binlogs on a", "over the next month or two", None),
+        ("Testing full restore", "over the next month or two", None),
+    ]
+
+
+def test_a_lead_in_naming_several_changes_and_a_time_frame_gives_the_frame_to_its_list() -> None:
+    def group_of(text: str) -> Group | None:
+        paragraph = [node for node in parse_tree(text)[0].children if node.type == "paragraph"][0]
+        return label_group(paragraph, None)
+
+    assert group_of("We looked at the graphs over the following days and saw:\n") is None
+    found = group_of("The changes we will implement over the next month or two include:\n")
+    assert found is not None and found.deadline_raw == "over the next month or two"

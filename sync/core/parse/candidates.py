@@ -599,6 +599,9 @@ _ANNOUNCES_SEVERAL = re.compile(
     re.IGNORECASE,
 )
 _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
+_INCLUDES = re.compile(r"\b(?:include|includes|including):$", re.IGNORECASE)
+# "… the changes we will implement …": the writers' promise inside a longer lead-in.
+_WE_WILL = re.compile(r"\b(?:we|the team|our team)(?: will|'ll| are going to| plan to| intend to)\b", re.IGNORECASE)
 
 
 # "To minimise exposure to similar incidents in the future, we're enhancing our practices by:": what
@@ -894,7 +897,25 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
 
 
 def label_group(node: Node, group: Group | None) -> Group | None:
-    """A label line before a list that names the list's status, as a group carrying it (else None)."""
+    """A label line before a list that names the list's status, as a group carrying it (else None); a time
+    frame it names ("… we will implement over the next month or two include:") is the entries' deadline."""
+    found = _status_group(node, group)
+    text = node_text(node).text.strip()
+    frame = worded_deadline(_SENTENCE.split(text)[-1]) if text.endswith(":") else None
+    if frame is None:
+        return found
+    if found is None:
+        last = _SENTENCE.split(text)[-1]
+        promised = commits_in_prose(last.rstrip(":")) or _WE_WILL.search(last.replace("\u2019", "'"))
+        if not (promised and (_ANNOUNCES_SEVERAL.search(last) or _INCLUDES.search(last))):
+            return None  # "Starting with the next update, we're changing how rollouts work:" is itself the item
+        found = dataclasses.replace(group or Group())
+    if found.deadline_raw is None:
+        found = dataclasses.replace(found, deadline_raw=frame)
+    return found
+
+
+def _status_group(node: Node, group: Group | None) -> Group | None:
     rendered = node_text(node)
     text = rendered.text.strip()
     announced = _announced_plans(text, group)

@@ -498,10 +498,14 @@ def reports_done_work(text: str) -> bool:
 
 
 _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|that|who|if)\b[^.;]{0,60}$", re.I)
-# A time frame written in words in a prose commitment ("later this year", "next quarter"); "in the coming
-# weeks", "in the near future" and "ASAP" name no end a deadline could hold.
+# A time frame written in words in a prose commitment ("later this year", "next quarter", "over the next
+# month or two", "in the coming weeks", "within the day"): kept as the deadline as written, though it names no
+# date ("ASAP" names no time at all).
 _WORDED_DEADLINE = re.compile(
-    r"\b(?:later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
+    r"\b(?:(?:over|within|in|during) the (?:next|coming|following) (?:few |couple of |two |three |several )?"
+    r"(?:days?|weeks?|months?|quarters?|years?|sprints?)(?: or (?:two|so))?"
+    r"|within the (?:day|week|month|hour)|in the near future|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)"
+    r"|later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
     r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
     r"|(?:this|next) (?:year|quarter|month|week)"
     r"|(?:by|before) (?:the )?end of (?:january|february|march|april|may|june|july|august|september|october"
