@@ -228,3 +228,25 @@ def test_a_lead_in_naming_several_changes_and_a_time_frame_gives_the_frame_to_it
     assert group_of("We looked at the graphs over the following days and saw:\n") is None
     found = group_of("The changes we will implement over the next month or two include:\n")
     assert found is not None and found.deadline_raw == "over the next month or two"
+
+
+def test_a_list_the_writers_name_their_changes_afterwards_holds_items() -> None:
+    found = items(
+        "Our stream failed after five minutes, despite two servers.\n\n"
+        "**Key lessons learned:**\n\n"
+        "1. **Early start:** Start the streaming servers an hour before the event.\n"
+        "2. **Lower resolution:** Stream at 720p instead of 1080p.\n\n"
+        "By implementing these changes, we aim to avoid similar issues at future events.\n"
+    )
+    assert [item.text[:30] for item in found] == ["Early start: Start the streami", "Lower resolution: Stream at 72"]
+
+
+def test_a_list_followed_by_the_story_of_its_outcome_holds_none() -> None:
+    found = items(
+        "Our stream failed after five minutes, despite two servers.\n\n"
+        "**Key lessons learned:**\n\n"
+        "1. **Early start:** Start the streaming servers an hour before the event.\n"
+        "2. **Lower resolution:** Stream at 720p instead of 1080p.\n\n"
+        "After those changes the stream was back within minutes.\n"
+    )
+    assert found == ()

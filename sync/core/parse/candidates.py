@@ -363,6 +363,8 @@ def _read_region(
                 _read_sentences(reader, node, region.strength, listed, reports, mode)
             continue  # the first reading ("commit") took every other kind of candidate
         if node.type == "paragraph":
+            if position > 0 and nodes[position - 1].type in ("bullet_list", "ordered_list") and _names_list_above(node):
+                continue  # it names the list above; it is no item of its own
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
@@ -428,9 +430,28 @@ def _read_region(
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
                 continue
+            following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if named is None and following is not None and _names_list_above(following):
+                # "By implementing these changes, we aim to …" after the list: the writers name it their changes.
+                named = _Region(region.header, STRONG, region.blocks, region.parent)
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports, entries=node.type != "table")
             label = named = None
+
+
+# A sentence after a list that names it the writers' changes to come: "By implementing these changes, we aim
+# to …", "These changes should prevent …" ("After those changes the site was back" tells the story).
+_NAMES_ABOVE = re.compile(
+    r"^(?:by|through|with) (?:implementing|making|adopting|applying|putting in place|rolling out)"
+    r" (?:these|the above|those|all of these|all these) (?:changes|measures|steps|actions|improvements|fixes)"
+    r"|^(?:these|the above|all of these|all these) (?:changes|measures|steps|actions|improvements|fixes)"
+    r" (?:will|should|are meant to|aim to|are intended to)\b",
+    re.IGNORECASE,
+)
+
+
+def _names_list_above(node: Node) -> bool:
+    return node.type == "paragraph" and bool(_NAMES_ABOVE.match(node_text(node).text.strip()))
 
 
 # A bold label naming a thing: "**Job Dropping Middleware:**", "**Runbook:**" (a handful of words, not a sentence).
