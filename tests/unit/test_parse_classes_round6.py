@@ -13,6 +13,7 @@ from sync.core.parse.evidence import (
     NARRATIVE,
     commits_in_prose,
     heading_strength,
+    ongoing_work,
     prose_status,
     reports_done_work,
     worded_deadline,
@@ -250,3 +251,36 @@ def test_a_list_followed_by_the_story_of_its_outcome_holds_none() -> None:
         "After those changes the stream was back within minutes.\n"
     )
     assert found == ()
+
+
+def test_a_general_promise_over_a_list_announces_the_steps() -> None:
+    found = items(
+        "## Improvements for future releases\n\n"
+        "We will take steps to ensure that this sort of problem does not happen in the future.\n\n"
+        "* Accounts of former developers no longer have access to the repository.\n"
+        "* The 2.1.1 release is now signed with the maintainer's key.\n"
+        "* We will investigate signing releases with a code-signing certificate.\n"
+    )
+    assert [(item.text[:24], item.status) for item in found] == [
+        ("Accounts of former devel", Status.DONE),
+        ("The 2.1.1 release is now", Status.DONE),
+        ("We will investigate sign", Status.OPEN),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Die entsprechenden Gegenmaßnahmen sind getroffen.", "done"),
+        ("Diese Funktion des Protokolls wurde zunächst deaktiviert.", "done"),
+        ("Parallel versuchen wir mit den Entwicklern herauszufinden, warum sie versagt hat.", "in_progress"),
+    ],
+)
+def test_german_prose_reports_its_tense(sentence: str, status: str) -> None:
+    assert prose_status(sentence) == status
+
+
+def test_a_german_promise_is_a_commitment_and_a_live_update_is_none() -> None:
+    assert commits_in_prose("Wir werden die Überwachung der Gateways ausbauen.")
+    assert not ongoing_work("Wir arbeiten an einer Lösung.")
+    assert not ongoing_work("Wir untersuchen unsere Logfiles.")

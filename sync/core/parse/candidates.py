@@ -45,6 +45,7 @@ from sync.core.parse.evidence import (
     names_procedure,
     names_resolution,
     ongoing_work,
+    promises_in_general,
     prose_status,
     reports_action,
     reports_done_work,
@@ -388,6 +389,10 @@ def _read_region(
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
             lead_in = following is not None and following.type in ("bullet_list", "ordered_list")
+            if lead_in and promises_in_general(node_text(node).text):
+                # "We will take steps to ensure this does not happen again." over a list: the list is the steps.
+                named = _Region(region.header, STRONG, region.blocks, region.parent)
+                continue
             if lead_in and (completed := _completed_by_list(node)) is not None:
                 # "We've now deployed a permanent fix to:" over "a) Resolve the bug", "b) Add checks": each
                 # entry finishes the writers' sentence, so each is work they did (or promise).

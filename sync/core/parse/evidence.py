@@ -217,6 +217,8 @@ _COMMITS = re.compile(
 _GENERIC = re.compile(
     r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
+    r"|\b(?:this|that) (?:sort|kind|type) of (?:problems?|issues?|incidents?|outages?)\b"
+    r"|\bdo(?:es)?(?: not|n't) (?:happen|occur|recur) (?:again|in the future)\b"
     r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
@@ -305,7 +307,7 @@ def commits_in_prose(text: str) -> bool:
     text = text.replace("\u2019", "'")
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
-        return sets_a_policy(text)
+        return sets_a_policy(text) or _DE_PROMISE.search(text) is not None
     verb = match.group("verb").lower()
     attempt = re.match(r"\s+to\s+([a-z]+)", text[match.end() :]) if verb == "try" else None
     if attempt is not None:
@@ -325,6 +327,23 @@ def commits_in_prose(text: str) -> bool:
     # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
     # general, the commitment is not; judged without the purpose clause.
     return not _GENERIC.search(_PURPOSE.sub(" ", text))
+
+
+def promises_in_general(text: str) -> bool:
+    """A promise too general to ticket, made by the writers: "We will take steps to ensure this does not
+    happen again." (over a list, it announces the steps)."""
+    text = text.replace("\u2019", "'")
+    if _COMMITS.search(text) is None or _GENERIC.search(text) is None:
+        return False
+    return _GENERIC.search(_PURPOSE.sub(" ", text)) is not None or _TAKES_STEPS.search(text) is not None
+
+
+# Work named only as such: "take steps", "take the necessary measures".
+_TAKES_STEPS = re.compile(
+    r"\btak(?:e|ing) (?:(?:the |all )?(?:necessary|further|additional|appropriate|several|some) )?"
+    r"(?:steps|measures|actions?|precautions)\b",
+    re.IGNORECASE,
+)
 
 
 # A clause of purpose naming what the work is for ("to prevent this from happening again").
@@ -457,9 +476,34 @@ def reports_response(text: str) -> bool:
     return bool(_RESPONSE_REPORT.search(text.replace("\u2019", "'")))
 
 
+# The same three tenses in German prose, the language after English most post-mortems here are written in:
+# "Wir werden die Überwachung ausbauen" (a promise), "Parallel versuchen wir herauszufinden, …" (under way),
+# "Die Gegenmaßnahmen sind getroffen", "Die Funktion wurde deaktiviert" (done; a restart is the story).
+_DE_PROMISE = re.compile(
+    r"\b(?:wir|ich) (?:werden|wollen|planen|möchten)\b|\b(?:werden|wollen|planen) wir\b", re.IGNORECASE
+)
+_DE_ONGOING = re.compile(
+    r"\b(?:versuchen|arbeiten|prüfen|untersuchen|evaluieren) wir\b|\bwir (?:versuchen|arbeiten|prüfen|untersuchen)\b",
+    re.IGNORECASE,
+)
+# A live update's "we are working on a solution", "we are examining our log files": the response itself.
+_DE_RESPONSE = re.compile(
+    r"\ban (?:einer|der) (?:lösung|behebung|fehlerbehebung)\b|\b(?:logs?|logfiles|log-dateien|ursache|störung)\b",
+    re.IGNORECASE,
+)
+_DE_DONE = re.compile(
+    r"\b(?:gegenmaßnahmen|maßnahmen|änderungen|anpassungen)\b.{0,40}?\b(?:sind|wurden) (?:\w+ )?"
+    r"(?:getroffen|ergriffen|umgesetzt|eingeleitet|vorgenommen)\b"
+    r"|\bwurden? (?:\w+ ){0,4}(?:deaktiviert|aktiviert|umgestellt|eingerichtet|behoben|ersetzt|entfernt|aktualisiert"
+    r"|eingeführt|geändert|angepasst)\b",
+    re.IGNORECASE,
+)
+
+
 def ongoing_work(text: str) -> bool:
     """ "Work is also ongoing to scan all of our services …", "We're in the middle of …": work in progress."""
-    return bool(_ONGOING.search(text.replace("\u2019", "'")))
+    german = _DE_ONGOING.search(text) is not None and _DE_RESPONSE.search(text) is None
+    return bool(_ONGOING.search(text.replace("\u2019", "'")) or german)
 
 
 # Adverbs between "we have" and the participle: "we've also added", "we've however created".
@@ -489,7 +533,7 @@ def reports_done_work(text: str) -> bool:
     match = _WE_PERFECT.search(text)
     if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
         return True
-    if _CAPABILITY.search(text):
+    if _CAPABILITY.search(text) or _DE_DONE.search(text):
         return True
     passive = _PASSIVE_REPORT.search(text)
     if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
@@ -645,6 +689,8 @@ def prose_status(text: str) -> str | None:
         return "open" if _BEGUN.search(text) or _OPEN_WORK.search(text) else None
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
+    if _DE_DONE.search(text):
+        return "done"
     if files_a_ticket(text):
         return "open"  # "We've created an issue to improve this": the ticket tracks work still to do
     if _NO_LONGER.search(text):

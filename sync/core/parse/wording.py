@@ -437,7 +437,12 @@ _REJECTED = re.compile(
     r"|\bdecided (?:against|not to)\b|\bwon't (?:do|fix)\b",
     re.I,
 )
-_NOW_DOES = re.compile(r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has|have)\b", re.I)
+# "QA now includes …", "Accounts of former developers no longer have access …": a change in force.
+_NOW_DOES = re.compile(
+    r"^(?:[\w./'`-]+\s+){1,4}now\s+(?:[a-z]+s|has|have)\b"
+    r"|^(?:[\w./'`-]+\s+){1,6}no\s+longer\s+(?:[a-z]+s|has|have|can|is|are)\b",
+    re.I,
+)
 # "An analysis is needed", "a review is recommended": what is wanted, in the form of a passive report.
 _WANTED = frozenset({"needed", "required", "recommended", "suggested", "proposed", "planned", "expected", "desired"})
 _PARTICLES = frozenset(["back", "out", "up", "down", "off", "over", "in"])
