@@ -15,6 +15,7 @@ from sync.core.parse.evidence import (
     heading_strength,
     ongoing_work,
     prose_status,
+    reports_action,
     reports_done_work,
     worded_deadline,
 )
@@ -284,3 +285,21 @@ def test_a_german_promise_is_a_commitment_and_a_live_update_is_none() -> None:
     assert commits_in_prose("Wir werden die Überwachung der Gateways ausbauen.")
     assert not ongoing_work("Wir arbeiten an einer Lösung.")
     assert not ongoing_work("Wir untersuchen unsere Logfiles.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will continue to monitor the situation.",
+        "We will be doing everything in our power to stop this.",
+        "I'll start by saying that backups matter.",
+        "I'll add for the record that the stress was high.",
+    ],
+)
+def test_a_live_update_or_the_write_up_s_own_telling_is_no_commitment(sentence: str) -> None:
+    assert not commits_in_prose(sentence)
+
+
+def test_adding_a_thing_that_does_something_stays_a_commitment() -> None:
+    assert commits_in_prose("We will add a check that verifies the configuration.")
+    assert not reports_action("In the first article, we talked about the automation scripts.")

@@ -223,7 +223,11 @@ _GENERIC = re.compile(
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
-    r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo (?:everything|all we can|our best)\b|\bwork hard\b"
+    r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo(?:ing)? (?:everything|all we can|our best)\b|\bwork hard\b"
+    # A live update's "We will continue to monitor the situation".
+    r"|\bmonitor(?:ing)? the situation\b"
+    # What the write-up itself does next: "I'll start by saying that …", "I'll add that …".
+    r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b"
     # "We will continue to update this page with status updates": the write-up's own upkeep.
@@ -381,6 +385,11 @@ _NOT_REPORTS = frozenset(
         "suspected",
         "caused",
         "experienced",
+        # What the write-up told: "In the first article, we talked about …".
+        "talked",
+        "explained",
+        "described",
+        "mentioned",
         "seen",  # "we have seen four failures": an observation
         # Findings: "we have identified the missing data", "we found the cause".
         "identified",
