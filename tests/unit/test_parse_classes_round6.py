@@ -303,3 +303,16 @@ def test_a_live_update_or_the_write_up_s_own_telling_is_no_commitment(sentence: 
 def test_adding_a_thing_that_does_something_stays_a_commitment() -> None:
     assert commits_in_prose("We will add a check that verifies the configuration.")
     assert not reports_action("In the first article, we talked about the automation scripts.")
+
+
+def test_an_action_list_entry_keeps_its_time_frame_in_words_and_says_it_names_no_date() -> None:
+    result = parse_document(
+        "# Outage 2026-03-04\n\n## Next steps\n\n"
+        "- Move the mirrors over the next month or two (P1, @kim)\n"
+        "- Kick off the redesign with the teams next week (P2, @ana)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    first, second = result.postmortem.action_items
+    assert (first.deadline_raw, first.deadline, second.deadline_raw) == ("over the next month or two", None, None)
+    assert any("names no date" in d.message and d.line == 5 for d in result.diagnostics)

@@ -557,7 +557,7 @@ _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|
 _WORDED_DEADLINE = re.compile(
     r"\b(?:(?:over|within|in|during) the (?:next|coming|following) (?:few |couple of |two |three |several )?"
     r"(?:days?|weeks?|months?|quarters?|years?|sprints?)(?: or (?:two|so))?"
-    r"|within the (?:day|week|month|hour)|in the near future|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)"
+    r"|within the (?:day|week|month|hour)|in the near future"
     r"|later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
     r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
     r"|(?:this|next) (?:year|quarter|month|week)"
@@ -567,9 +567,16 @@ _WORDED_DEADLINE = re.compile(
 )
 
 
-def worded_deadline(text: str) -> str | None:
+def worded_deadline(text: str, framed: bool = False) -> str | None:
+    """The time frame in words a sentence names; ``framed``: only one a preposition opens ("over the next
+    month", "by the end of the year"), not a bare "next week" (in a list entry, often when work starts)."""
     match = _WORDED_DEADLINE.search(text)
-    return match.group(0) if match else None
+    if match is None or (framed and not _FRAMED.match(match.group(0))):
+        return None
+    return match.group(0)
+
+
+_FRAMED = re.compile(r"(?:over|within|in|during|by|before)\b", re.IGNORECASE)
 
 
 # Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation

@@ -19,7 +19,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
-from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state
+from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state, worded_deadline
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -1110,6 +1110,8 @@ class ItemReader:
             return
         match = deadline_phrase(text.text)
         if match is None or match.start() == 0:
+            # "Move the mirrors over the next month or two": a time frame in words, kept in the text.
+            draft.deadline_raw = worded_deadline(text.text, framed=True)
             return
         draft.deadline_raw = match.group(0).strip().rstrip(".")
         text.cut(match.start(), len(text.text))
@@ -1331,7 +1333,13 @@ class ItemReader:
         deadline = None
         if deadline_raw is not None:
             deadline = period_end(deadline_raw, year)
-            if deadline is None and not _PERIOD.search(deadline_raw):
+            if deadline is None and worded_deadline(deadline_raw) == deadline_raw:
+                # "over the next month or two": the writers' own time frame, kept as written; the ticket's
+                # due date comes from the priority.
+                self.diagnostics.add(
+                    codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} names no date: due date from the priority"
+                )
+            elif deadline is None and not _PERIOD.search(deadline_raw):
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
         missing = [
