@@ -10,6 +10,7 @@ import pytest
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
 from sync.core.parse.dates import parse_date
+from sync.core.parse.evidence import LEANING, heading_strength
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import classify_title
 
@@ -132,3 +133,38 @@ def test_a_german_deadline_column_gives_the_due_date() -> None:
         dt.date(2026, 4, 15),
         Status.OPEN,
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("再発防止策（案）", "actions"),
+        ("今後の対応", "actions"),
+        ("改进措施", "actions"),
+        ("后续行动", "actions"),
+        ("재발 방지 대책", "actions"),
+        ("预防", "prevention"),
+        ("復旧方法", "resolution"),
+        ("修复", "resolution"),
+        ("発生から復旧までのタイムライン", "timeline"),
+        ("根因", "root_cause"),
+        ("影響範囲", "impact"),
+        ("背景", "summary"),
+        ("复盘", "lessons"),
+    ],
+)
+def test_chinese_japanese_and_korean_section_names(title: str, kind: str) -> None:
+    assert classify_title(title) == kind
+
+
+def test_a_japanese_recurrence_prevention_section_holds_items_and_a_chinese_prevention_list_leans_to_actions() -> None:
+    first = "ローリングアップデートを実施することで、障害の影響範囲を小さく抑えられるようにする"
+    second = "リリース予定日をGitHubで公表して、関係各所と連携した情報発信をできるようにする"
+    result = parse_document(
+        f"# v1.4.0の障害について\n\n## 今後の対応\n\n### 再発防止策（案）\n\n"
+        f"再発防止策として、次の項目を検討している。\n\n- {first}\n- {second}\n",
+        "ja.md",
+    )
+    assert result.postmortem is not None
+    assert [item.text for item in result.postmortem.action_items] == [first, second]
+    assert heading_strength("预防") == LEANING

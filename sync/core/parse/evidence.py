@@ -157,6 +157,8 @@ def _strength(title: str) -> int:
     normalized = normalize_title(title) or " ".join(title.lower().split())
     if kind == "prevention" and _CHECKLIST.search(normalized):
         return NARRATIVE  # the template's "Recurrence Prevention" checklist is read as one (PostMortem.prevention)
+    if kind == "prevention":
+        return LEANING  # "Prevention", "预防": what is done so it does not recur
     words = [_stem(w) for w in _WORD.findall(normalized)]
     if kind in _NARRATIVE_KINDS or _READER.search(normalized):
         return NARRATIVE  # "Are you affected?", "If you find evidence of compromise": guidance for readers

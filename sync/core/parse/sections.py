@@ -52,14 +52,19 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
-            r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b",
+            r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b"
+            # Chinese, Japanese and Korean (no word boundaries between their characters): recurrence
+            # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
+            r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
+            r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|跟进事项|下一步"
+            r"|재발\s?방지|후속\s?조치|개선\s?(?:사항|방안|조치)|액션\s?아이템",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
         (
             "timeline",
             r"\btimeline\b|\bchain of events\b|\bsequence of events\b"
             r"|\bchronolog(?:ie|ía|ia)\b|\bd[ée]roul[ée]\b|\bzeitleiste\b|\bzeitlicher ablauf\b|\bl[íi]nea de tiempo\b"
-            r"|\blinha do tempo\b|\btijdlijn\b|\bcronologia\b",
+            r"|\blinha do tempo\b|\btijdlijn\b|\bcronologia\b|时间线|^经过$|^过程$|タイムライン|経緯|타임라인",
         ),
         ("factors", r"\bcontributing (?:factors?|conditions)\b"),
         ("went_well", r"\bwent well\b|\bwhat worked\b"),
@@ -69,18 +74,26 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|^what could (?:have )?(?:been |gone |go |be )?(?:better|improved?)$",
         ),
         ("lucky", r"\bgot lucky\b|\bget lucky\b"),
-        ("prevention", r"\brecurrence prevention\b|\bprevention checklist\b|^prevention$"),
+        ("prevention", r"\brecurrence prevention\b|\bprevention checklist\b|^prevention$|^预防$|^予防$|^예방$"),
         ("cost", r"\bcost\b|\bcosts\b"),
-        ("lessons", r"\blessons?\b|\blearnings?\b|\blearnt\b|\bwhat (?:we|i) learned\b|\btakeaways?\b|\binsights?\b"),
-        ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b"),
-        ("impact", r"\bimpact\b|\bfallout\b"),
-        ("root_cause", r"\broot causes?\b|\bwhat caused\b|\bcause of\b|\bidentified cause\b|\btrigger\b"),
+        (
+            "lessons",
+            r"\blessons?\b|\blearnings?\b|\blearnt\b|\bwhat (?:we|i) learned\b|\btakeaways?\b|\binsights?\b"
+            r"|教训|复盘|教訓|振り返り|교훈",
+        ),
+        ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b|^背景$|概要|小结|总结|まとめ|요약|개요"),
+        ("impact", r"\bimpact\b|\bfallout\b|影响|影響|영향"),
+        (
+            "root_cause",
+            r"\broot causes?\b|\bwhat caused\b|\bcause of\b|\bidentified cause\b|\btrigger\b|根因|根本原因|^原因|원인",
+        ),
         ("detection", r"\bdetection\b"),
         (
             "resolution",
             r"\bresolution\b|\brecovery\b|\bmitigation\b"
             # "## Technical Changes": how the fix was made, beside the resolution.
-            r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$",
+            r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$"
+            r"|^修复|^解决|^处理|復旧|^対応|해결",
         ),
         ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
     )
