@@ -316,3 +316,30 @@ def test_an_action_list_entry_keeps_its_time_frame_in_words_and_says_it_names_no
     first, second = result.postmortem.action_items
     assert (first.deadline_raw, first.deadline, second.deadline_raw) == ("over the next month or two", None, None)
     assert any("names no date" in d.message and d.line == 5 for d in result.diagnostics)
+
+
+def test_a_promise_reported_in_a_that_clause_is_a_commitment() -> None:
+    assert commits_in_prose("I want to assure you that I will be building better monitoring for the fetchers.")
+    assert not commits_in_prose("The data that we will need is in the archive.")
+
+
+def test_the_cast_of_the_story_is_no_list_of_items() -> None:
+    found = items(
+        "## What happened\n\nThe client rejected the server's certificate.\n\n"
+        "## The outage\n\n"
+        "To tell the story of the outage, I'll introduce a fictional API, so the characters are as follows:\n\n"
+        "- **Server**: `https://api.acme.invalid`\n"
+        "- **Server root CA**: DigiCert\n"
+        "- **Client root CA**: Acme Corp Root CA\n"
+    )
+    assert found == ()
+
+
+def test_labelled_entries_that_name_work_stay_items() -> None:
+    found = items(
+        "Our stream failed after five minutes.\n\n"
+        "- **Monitoring**: Add an alert on dropped frames\n"
+        "- **Capacity**: Rent a second uplink before the next event\n\n"
+        "By implementing these changes, we aim to avoid a repeat.\n"
+    )
+    assert [item.text[:20] for item in found] == ["Monitoring: Add an a", "Capacity: Rent a sec"]

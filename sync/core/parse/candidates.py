@@ -51,6 +51,7 @@ from sync.core.parse.evidence import (
     reports_done_work,
     reports_response,
     states_actions,
+    tells_the_story,
     worded_deadline,
 )
 from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
@@ -439,6 +440,10 @@ def _read_region(
             if named is None and following is not None and _names_list_above(following):
                 # "By implementing these changes, we aim to …" after the list: the writers name it their changes.
                 named = _Region(region.header, STRONG, region.blocks, region.parent)
+            if (named or region).strength < STRONG and _labelled_values(node):
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a list of labelled values: not items")
+                label = named = None
+                continue
             read = functools.partial(reader.read_block, node, label or group)
             _keep_scored(reader, read, named or region, listed, reports, entries=node.type != "table")
             label = named = None
@@ -653,8 +658,8 @@ _BEING_ENACTED = re.compile(
 def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
     """A lead-in by the writers announcing several planned things, as the group of the list below it."""
     text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
-    if not text.endswith(":") or len(text) > 250:
-        return None
+    if not text.endswith(":") or len(text) > 250 or tells_the_story(text):
+        return None  # "To tell the story, I'll introduce … as follows:": the write-up's cast, not plans
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _WRITERS.match(text) and _PLANS.search(text):
         return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
     if (_PREVENTIVE.search(text) and _WE_AT_WORK.search(text)) or (
@@ -877,6 +882,30 @@ _GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being
 
 # A line ending in what spells the one action out: "…, allowing:", "…, so that:", "…, with:".
 _SPELLS_OUT = re.compile(r",?\s+(?:allowing|enabling|so that|such that|with|to allow|to enable)\s*:$", re.I)
+
+
+# "**Server**: `https://api.acme.invalid`", "Region: eu-west-1": a label and a short value, no work named.
+_LABELLED_VALUE = re.compile(r"^[^:]{1,40}:\s+(?P<value>\S.*)$")
+
+
+def _labelled_values(node: Node) -> bool:
+    """A list outside the action sections whose every entry gives a labelled value (a description of a thing:
+    its server, its CA, its region), none of them an order, a promise or a report of work."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
+        return False
+    texts = _entry_texts(node)
+    if len(texts) != len(node.children):
+        return False
+    for text in texts:
+        match = _LABELLED_VALUE.match(text)
+        if match is None or len(match.group("value").split()) > 12:
+            return False  # a value, not an explanation
+        label, value = text[: match.start("value")].rstrip(" :"), match.group("value")
+        if any(reads_as_action(part) or reads_as_done(part) for part in (label, value)):
+            return False  # "**Decouple the site**: …", "Monitoring: Add an alert …": work named
+        if commits_in_prose(value) or reports_action(value):
+            return False
+    return True
 
 
 def _entry_texts(node: Node) -> list[str]:

@@ -184,6 +184,8 @@ def _strength(title: str) -> int:
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
+    # "I want to assure you that I will be building better monitoring": a promise reported in a that-clause.
+    r"|\b(?:assure|promise|guarantee|confirm)(?: (?:you|everyone|our users|the community))? that\s+"
     r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+"
     # "Going forward we will …", "In the future we are looking to …": a time lead-in, with or without its comma.
     r"|\b(?:going forward|moving forward|in (?:the )?future|from now on|from here on|in the (?:long|short|medium) term"
@@ -216,6 +218,20 @@ _COMMITS = re.compile(
     re.IGNORECASE,
 )
 # Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
+# What the write-up itself does: "In this post, I'll walk you through …", "To tell the story of the outage,
+# I'll introduce …", "I'll start by saying that …", "I'll add that …".
+_NARRATION = re.compile(
+    r"^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b"
+    r"|\bto tell the story\b|\bstart with the (?:outage|incident|timeline|story)\b|\bwork our way back"
+    r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b",
+    re.IGNORECASE,
+)
+
+
+def tells_the_story(text: str) -> bool:
+    return _NARRATION.search(text) is not None
+
+
 _GENERIC = re.compile(
     r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
@@ -228,14 +244,11 @@ _GENERIC = re.compile(
     r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo(?:ing)? (?:everything|all we can|our best)\b|\bwork hard\b"
     # A live update's "We will continue to monitor the situation".
     r"|\bmonitor(?:ing)? the situation\b"
-    # What the write-up itself does next: "I'll start by saying that …", "I'll add that …".
-    r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b"
     # "We will continue to update this page with status updates": the write-up's own upkeep.
     r"|\bupdate this (?:\w+ )?(?:page|post|document|report|thread|issue)\b|\bstatus updates\b"
-    # "In this post, I'll walk you through …": what the write-up itself does.
-    r"|^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b",
+    r"|" + _NARRATION.pattern,
     re.IGNORECASE,
 )
 _NOT_ACTION_VERBS = frozenset(
@@ -339,7 +352,7 @@ def promises_in_general(text: str) -> bool:
     """A promise too general to ticket, made by the writers: "We will take steps to ensure this does not
     happen again." (over a list, it announces the steps)."""
     text = text.replace("\u2019", "'")
-    if _COMMITS.search(text) is None or _GENERIC.search(text) is None:
+    if _COMMITS.search(text) is None or _GENERIC.search(text) is None or tells_the_story(text):
         return False
     return _GENERIC.search(_PURPOSE.sub(" ", text)) is not None or _TAKES_STEPS.search(text) is not None
 
