@@ -343,3 +343,14 @@ def test_labelled_entries_that_name_work_stay_items() -> None:
         "By implementing these changes, we aim to avoid a repeat.\n"
     )
     assert [item.text[:20] for item in found] == ["Monitoring: Add an a", "Capacity: Rent a sec"]
+
+
+@pytest.mark.parametrize("title", ["User Next Steps", "Next steps for customers", "Customer action required"])
+def test_steps_for_the_readers_are_no_action_section(title: str) -> None:
+    assert heading_strength(title) == NARRATIVE
+    found = items(
+        f"## {title}\n\n"
+        "* **Quota changes:** Quotas will not transfer over, so please fill out the request form.\n"
+        "* **Group directories:** These need to be created manually; contact the facilitators.\n"
+    )
+    assert found == ()

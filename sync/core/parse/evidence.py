@@ -154,6 +154,8 @@ def _strength(title: str) -> int:
     kind = classify_title(title)
     if kind == "actions":
         return STRONG
+    if kind == "supporting":
+        return NARRATIVE  # appendices, references, and the readers' own next steps
     normalized = normalize_title(title) or " ".join(title.lower().split())
     if kind == "prevention" and _CHECKLIST.search(normalized):
         return NARRATIVE  # the template's "Recurrence Prevention" checklist is read as one (PostMortem.prevention)

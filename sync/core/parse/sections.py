@@ -156,12 +156,21 @@ def normalize_title(text: str) -> str:
     return " ".join(text.lower().split()).strip(" .:-")
 
 
+# Steps for the readers of a notice: "User next steps", "Next steps for customers", "Customer action required".
+_FOR_READERS = re.compile(
+    r"^(?:user|customer|client|member)s?'?s? (?:next steps|action items|actions?(?: required)?)\b"
+    r"|\bnext steps for (?:users|customers|clients|you|members)\b"
+)
+
+
 @functools.lru_cache(maxsize=4096)  # the same few dozen titles recur across a corpus
 def classify_title(text: str) -> str:
     """The section kind a title names (``actions``, ``timeline``…), ``other`` when unknown."""
     normalized = normalize_title(text)
     if not normalized:
         return "other"
+    if _FOR_READERS.search(normalized):
+        return "supporting"  # "User Next Steps": what the readers are to do, not the team's follow-ups
     for kind, pattern in _KIND_RULES:
         if pattern.search(normalized):
             return kind
