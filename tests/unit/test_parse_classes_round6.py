@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.core.model import ActionItem, Status
+from sync.core.model import ActionItem, Priority, Status
 from sync.core.parse import parse_document
 from sync.core.parse.blocks import parse_tree
 from sync.core.parse.candidates import label_group
@@ -354,3 +354,35 @@ def test_steps_for_the_readers_are_no_action_section(title: str) -> None:
         "* **Group directories:** These need to be created manually; contact the facilitators.\n"
     )
     assert found == ()
+
+
+def test_a_sub_heading_naming_a_priority_and_a_span_gives_both_to_its_items() -> None:
+    result = parse_document(
+        "# Outage 2026-03-04\n\n## Action Items\n\n### 🔴 High Priority (1 week)\n\n"
+        "1. **Fix the restart policy**\n\n### 🟢 Low Priority (3 months)\n\n"
+        "2. **Add service monitoring** - alerting for failures\n3. **Document the update procedure** (P0)\n",
+        "t.md",
+    )
+    assert result.postmortem is not None
+    assert [(i.text[:20], i.priority, i.deadline_raw) for i in result.postmortem.action_items] == [
+        ("Fix the restart poli", Priority.P1, "1 week"),
+        ("Add service monitori", Priority.P2, "3 months"),
+        ("Document the update ", Priority.P0, "3 months"),
+    ]
+    assert any("'1 week' names no date" in d.message for d in result.diagnostics)
+
+
+def test_a_to_do_label_names_the_list_below_as_the_writers_actions() -> None:
+    found = items(
+        "## Epilogue\n\nThe server is fine now.\n\nThings I have to do:\n\n"
+        "- Never leave a non-essential cron job running while away.\n"
+        "- Put in place a monitoring system that sends SMS alerts.\n"
+    )
+    assert [(item.text[:24], item.status) for item in found] == [
+        ("Never leave a non-essent", Status.OPEN),
+        ("Put in place a monitorin", Status.OPEN),
+    ]
+
+
+def test_a_first_person_progressive_of_work_is_a_commitment() -> None:
+    assert commits_in_prose("I'm putting a disk monitor in place for immediate alerting.")

@@ -370,7 +370,7 @@ def _read_region(
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
-                if found.status_raw == _PLANNED:
+                if found.status_raw == _PLANNED or _label_strength(node) >= STRONG:
                     named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
             strength = _label_strength(node)
@@ -684,9 +684,12 @@ def _label_strength(node: Node) -> int:
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
-    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())):
-        return STRONG
+    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())) or _TO_DO.search(title):
+        return STRONG  # "Next actions:", "Things I have to do:"
     return heading_strength(title)
+
+
+_TO_DO = re.compile(r"\b(?:have|need|still have|got) to do\b|\bto-do\b", re.IGNORECASE)
 
 
 def _one_edit_action(word: str) -> bool:

@@ -204,6 +204,7 @@ _COMMITS = re.compile(
     r"(?:'ll|'(?:re|m) (?:(?:now |also |still )*going to"
     r"|(?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
     r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
+    r"|putting|setting up|installing|deploying|configuring|automating"
     r"|exploring|evaluating|working|investigating|looking into|looking at ways (?:of|to)|planning|developing))"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"

@@ -219,6 +219,7 @@ class Group:
     deadline_raw: str | None = None
     tickets: list[TicketLink] = field(default_factory=list)
     owner: str | None = None  # "The development team will conduct the following actions:" before a list
+    priority_raw: str | None = None  # "### 🔴 High Priority (1 week)": the priority of every item under it
 
 
 @dataclass
@@ -280,13 +281,18 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
         if status is not None:
             group.status, group.status_raw = status, body
-        elif re.search(
-            r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE
-        ) or _TIME_FRAME.fullmatch(body):
+        elif (
+            re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE)
+            or _TIME_FRAME.fullmatch(body)
+            or _SPAN.fullmatch(body)
+        ):
             group.deadline_raw = re.sub(r"^(?:target|due|deadline)\s*:?\s*", "", body, flags=re.IGNORECASE)
         elif not inner_links:
             continue
         name = name[: match.start()] + name[match.end() :]
+    named = _GROUP_PRIORITY.search(name)
+    if named is not None:
+        group.priority_raw = named.group("p") or named.group("p2")
     for link in links:
         ticket = link_ticket(link.text, link.url) or (
             TicketLink(system="other", key=link.text or link.url, url=link.url) if link.url.startswith("http") else None
@@ -351,6 +357,14 @@ def label_status(text: str) -> Status | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "### High Priority (1 week)", "### P0 (within 2 days)": a span of time the items are due within.
+_SPAN = re.compile(r"(?:within |in )?(?:a|one|two|three|\d+)\s*(?:days?|weeks?|months?)", re.IGNORECASE)
+# "### 🔴 High Priority", "### Priority: P1", "### P0 — now": a sub-heading naming its items' priority.
+_GROUP_PRIORITY = re.compile(
+    r"(?:^|[^\w-])(?P<p>critical|urgent|highest|high|medium|normal|low|lowest)\s+priority\b"
+    r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b",
+    re.IGNORECASE,
+)
 # "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
 _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
@@ -1323,28 +1337,25 @@ class ItemReader:
                 deadline_raw = group.deadline_raw
             tickets.extend(group.tickets)
         owner = draft.owner if draft.owner is not None or group is None else group.owner
+        priority_raw = draft.priority_raw if draft.priority_raw is not None or group is None else group.priority_raw
         priority: Priority | None = None
-        if draft.priority_raw is not None:
-            priority = self.options.priority(draft.priority_raw)
+        if priority_raw is not None:
+            priority = self.options.priority(priority_raw)
             if priority is None:
-                self.diagnostics.add(
-                    codes.UNMAPPED_PRIORITY, draft.line, f"priority {draft.priority_raw!r} kept as raw text"
-                )
+                self.diagnostics.add(codes.UNMAPPED_PRIORITY, draft.line, f"priority {priority_raw!r} kept as raw text")
         deadline = None
         if deadline_raw is not None:
             deadline = period_end(deadline_raw, year)
-            if deadline is None and worded_deadline(deadline_raw) == deadline_raw:
-                # "over the next month or two": the writers' own time frame, kept as written; the ticket's
-                # due date comes from the priority.
+            if deadline is None and (worded_deadline(deadline_raw) == deadline_raw or _SPAN.fullmatch(deadline_raw)):
+                # "over the next month or two", "1 week": the writers' own time frame, kept as written; the
+                # ticket's due date comes from the priority.
                 self.diagnostics.add(
                     codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} names no date: due date from the priority"
                 )
             elif deadline is None and not _PERIOD.search(deadline_raw):
                 self.diagnostics.add(codes.BAD_DATE, draft.line, f"deadline {deadline_raw!r} is not a date")
         parent = numbers.get(id(draft.parent)) if draft.parent is not None else None
-        missing = [
-            name for name, absent in (("owner", owner is None), ("priority", draft.priority_raw is None)) if absent
-        ]
+        missing = [name for name, absent in (("owner", owner is None), ("priority", priority_raw is None)) if absent]
         if draft.confidence == "low":
             ticketed = self.options.uncertain == "ticket"
             self.diagnostics.add(
@@ -1371,7 +1382,7 @@ class ItemReader:
             deadline=deadline,
             deadline_raw=deadline_raw,
             priority=priority,
-            priority_raw=draft.priority_raw,
+            priority_raw=priority_raw,
             status=status,
             status_raw=status_raw,
             tickets=merge(tickets),
