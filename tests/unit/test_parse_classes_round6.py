@@ -386,3 +386,15 @@ def test_a_to_do_label_names_the_list_below_as_the_writers_actions() -> None:
 
 def test_a_first_person_progressive_of_work_is_a_commitment() -> None:
     assert commits_in_prose("I'm putting a disk monitor in place for immediate alerting.")
+
+
+def test_a_radical_sign_closing_an_entry_is_a_tick() -> None:
+    found = items(
+        "## Recommendations\n\n* Fix the developer mailing list. √\n* Gather contact info for pool operators ✓\n"
+        "* Check that √2 is irrational in the docs\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("Fix the developer mailing list.", Status.DONE),
+        ("Gather contact info for pool operators", Status.DONE),
+        ("Check that √2 is irrational in the docs", Status.OPEN),
+    ]

@@ -45,7 +45,8 @@ _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 # "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|[nN]/[aA])\]\s*")
-_DONE_SYMBOL = re.compile(r"[✅✔☑]\ufe0f?")
+# A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
+_DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
