@@ -398,3 +398,27 @@ def test_a_radical_sign_closing_an_entry_is_a_tick() -> None:
         ("Gather contact info for pool operators", Status.DONE),
         ("Check that √2 is irrational in the docs", Status.OPEN),
     ]
+
+
+def test_the_pros_and_cons_of_an_option_are_no_items() -> None:
+    found = items(
+        "## Future plans\n\n* We'll keep trying all options and post updates here.\n\n"
+        "### 1. Keep the old bootloader\n\nPros:\n\n* Locked bootloader\n\nCons:\n\n"
+        "* No security patches to the proprietary parts\n"
+    )
+    assert not any(item.text.startswith(("Locked bootloader", "No security patches")) for item in found)
+
+
+def test_a_question_in_an_action_section_is_discussion_unless_it_asks_for_work() -> None:
+    found = items(
+        "## Discussion and action items\n\n"
+        "- What automated checks are being run?\n"
+        "- Update the example project to use checksum verification?\n"
+        "- Include data about related identifiers (e.g. parent/child?)\n"
+        "- Who owns the signing keys? (@kim, P1)\n"
+    )
+    assert [item.text[:30] for item in found] == [
+        "Update the example project to ",
+        "Include data about related ide",
+        "Who owns the signing keys?",
+    ]

@@ -358,6 +358,7 @@ def _read_region(
     label: Group | None = None
     explained = False
     told = False  # the list below a lead-in that tells what happened
+    weighed = False  # the list below "Pros:" or "Cons:"
     named: _Region | None = None  # a label line naming actions ("Some possible actions in the future:")
     for position, node in enumerate(nodes):
         if mode == "report":
@@ -383,6 +384,9 @@ def _read_region(
             if strength == NARRATIVE and region.strength < STRONG:
                 # "What happened:" over a numbered list: the story, step by step.
                 told = True
+                continue
+            if _WEIGHS.match(node_text(node).text.strip()):
+                weighed = True  # "Pros:" / "Cons:" over a list: an option weighed, not work to do
                 continue
             if _STATUS_MARK.match(node_text(node).text):
                 # "**DONE**: Alex added …", "**TODO** …": a paragraph opened by a status marker is an item.
@@ -432,6 +436,10 @@ def _read_region(
             if told:
                 told = False
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "the story its lead-in names: not items")
+                continue
+            if weighed:
+                weighed = False
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "pros or cons of an option: not items")
                 continue
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
@@ -672,6 +680,9 @@ def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
     return None
 
 
+_WEIGHS = re.compile(
+    r"^(?:pros|cons|advantages|disadvantages|benefits|drawbacks|downsides|upsides|trade-?offs)\s*:?$", re.IGNORECASE
+)
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
 
 

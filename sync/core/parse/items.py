@@ -1304,6 +1304,11 @@ class ItemReader:
         if notes_a_state(draft.text) and not draft.status_marked:
             self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"a notice of a state {_preview(draft.text)!r} dropped")
             return False
+        if _asks(draft):
+            # "What automated checks should be put in place?" under "Discussion and Action Items": the
+            # discussion's question, not work anyone took on (an owner, a date or a tick would make it one).
+            self.diagnostics.add(codes.NOT_AN_ITEM, draft.line, f"a question {_preview(draft.text)!r} dropped")
+            return False
         draft.group = group
         self.drafts.append(draft)
         return True
@@ -1569,6 +1574,25 @@ def _label_line(text: str) -> bool:
         and not reads_as_done(text)
         and not promises_work(text)
         and not any(ch.isdigit() for ch in text)
+    )
+
+
+_TRAILING_ASIDE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
+def _asks(draft: Draft) -> bool:
+    """An entry that is only a question: its sentence ends in "?" ("(e.g. parent/child?)" after it aside), it
+    does not open with an order ("Update the example to use checksums?" is the work, asked), and it carries no
+    owner, date, priority, ticket or mark."""
+    sentence = _TRAILING_ASIDE.sub("", draft.text).rstrip(" *_")
+    return (
+        sentence.endswith("?")
+        and not reads_as_action(sentence)
+        and draft.owner is None
+        and draft.deadline_raw is None
+        and draft.priority_raw is None
+        and not draft.tickets
+        and not draft.status_marked
     )
 
 
