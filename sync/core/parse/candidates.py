@@ -344,7 +344,7 @@ def _read_region(
             _read_since_reports(reader, nodes)
         return
     structured = any(node.type in ("bullet_list", "ordered_list", "table") for node in nodes)
-    # Under "## What we learned", "### Quicker detection": the writers tell what they changed since, in the
+    # Under "## What we learned", "### Quicker debugging": the writers tell what they changed since, in the
     # simple past ("We added dashboards …"); read so only when no section of the document held any item.
     reports = region.header is not None and (
         _reports_work(region.header.title) or (mode == "report" and region.header.effective_kind == "lessons")

@@ -503,7 +503,7 @@ def reports_response(text: str) -> bool:
     return bool(_RESPONSE_REPORT.search(text.replace("\u2019", "'")))
 
 
-# The same three tenses in German prose, the language after English most post-mortems here are written in:
+# The same three tenses in German prose (half of one blind batch was written in it):
 # "Wir werden die Überwachung ausbauen" (a promise), "Parallel versuchen wir herauszufinden, …" (under way),
 # "Die Gegenmaßnahmen sind getroffen", "Die Funktion wurde deaktiviert" (done; a restart is the story).
 _DE_PROMISE = re.compile(

@@ -360,7 +360,7 @@ def label_status(text: str) -> Status | None:
 
 # "### High Priority (1 week)", "### P0 (within 2 days)": a span of time the items are due within.
 _SPAN = re.compile(r"(?:within |in )?(?:a|one|two|three|\d+)\s*(?:days?|weeks?|months?)", re.IGNORECASE)
-# "### 🔴 High Priority", "### Priority: P1", "### P0 — now": a sub-heading naming its items' priority.
+# "### 🔴 High Priority", "### Priority: P1": a sub-heading naming its items' priority.
 _GROUP_PRIORITY = re.compile(
     r"(?:^|[^\w-])(?P<p>critical|urgent|highest|high|medium|normal|low|lowest)\s+priority\b"
     r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b",
