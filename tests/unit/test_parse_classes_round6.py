@@ -10,6 +10,7 @@ from sync.core.parse import parse_document
 from sync.core.parse.blocks import parse_tree
 from sync.core.parse.candidates import label_group
 from sync.core.parse.evidence import (
+    LEANING,
     NARRATIVE,
     commits_in_prose,
     heading_strength,
@@ -422,3 +423,20 @@ def test_a_question_in_an_action_section_is_discussion_unless_it_asks_for_work()
         "Include data about related ide",
         "Who owns the signing keys?",
     ]
+
+
+def test_preventative_measures_the_writers_introduce_are_items_beside_an_action_section() -> None:
+    found = items(
+        "## Next steps\n\n- Rotate the release keys (P1, @kim)\n\n"
+        "## How do we stop it from repeating?\n\n"
+        "In conclusion, after all that we learned from this incident, we are introducing the following processes "
+        "as preventative measures:\n\n"
+        "- Extra checks to the release procedure to verify the published version.\n"
+        "- We will avoid releasing on Fridays.\n"
+    )
+    assert [item.text[:24] for item in found] == [
+        "Rotate the release keys",
+        "Extra checks to the rele",
+        "We will avoid releasing ",
+    ]
+    assert heading_strength("How do we stop it from repeating?") == LEANING

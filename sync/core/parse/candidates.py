@@ -646,7 +646,9 @@ _WE_WILL = re.compile(r"\b(?:we|the team|our team)(?: will|'ll| are going to| pl
 # "To minimise exposure to similar incidents in the future, we're enhancing our practices by:": what
 # the list below does is meant to stop a repeat, and the writers say they are doing it.
 _PREVENTIVE = re.compile(
-    r"\b(?:prevent|minimi[sz]e|avoid|reduce|mitigate)\b.{0,80}?\b(?:future|again|recurr\w*|similar|repeat\w*)\b",
+    r"\b(?:prevent|minimi[sz]e|avoid|reduce|mitigate)\b.{0,80}?\b(?:future|again|recurr\w*|similar|repeat\w*)\b"
+    # "… we are introducing the following processes as preventative measures:".
+    r"|\bpreventa?tive (?:measures|actions|steps|processes|controls)\b",
     re.IGNORECASE,
 )
 _WE_AT_WORK = re.compile(

@@ -61,6 +61,8 @@ _ACTION_PHRASES = re.compile(
     r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
+    # "How do we stop it from repeating?"
+    r"|\b(?:stop|keep|prevent) (?:it|this|that)(?: \w+)? from (?:repeating|recurring|happening)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
     # "How am I fixing it?", "How are we preventing this?".
     r"|\bhow (?:am i|are we|will we|will i|do we|do i)"
