@@ -489,12 +489,11 @@ def _read_named_work(reader: ItemReader, node: Node) -> bool:
     what that sentence says. A label naming a part of the story ("**Detection:**", "**Resolution:**") is no
     such thing, and a notice ("**Notice:** Jobs have been resumed.") holds none. True when the paragraph was
     read so (a notice included)."""
-    rendered = node_text(node)
-    prefix = rendered.bold_prefix or ""
-    label = prefix.strip().rstrip(":").strip()
-    rest = rendered.text[len(prefix) :]
-    if not label or not rendered.text.startswith(prefix) or not (prefix.rstrip().endswith(":") or rest.startswith(":")):
+    bold = _bold_label(node)
+    if bold is None or not bold[2]:
         return False
+    label, rest, _colon = bold
+    rendered = node_text(node)
     if _NOTICE_LABEL.match(label):
         return True  # "**Notice:** Jobs have been resumed.": a notice of a state, read as no item
     if len(label.split()) > 6 or not _THING_LABEL.match(label):
@@ -503,7 +502,7 @@ def _read_named_work(reader: ItemReader, node: Node) -> bool:
         return False
     if heading_strength(label) == NARRATIVE:
         return False
-    sentences = _SENTENCE.split(rest.lstrip(" :"))
+    sentences = _SENTENCE.split(rest)
     work = next((s for s in sentences if reports_action(s) or commits_in_prose(s)), None)
     if work is None:
         return False
@@ -547,14 +546,23 @@ _FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
 _FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|actions? taken)$", re.IGNORECASE)
 
 
+def _bold_label(node: Node) -> tuple[str, str, bool] | None:
+    """(label, the words after it, whether a colon closes the label) of a paragraph opened by a bold run."""
+    rendered = node_text(node)
+    prefix = rendered.bold_prefix or ""
+    label = prefix.strip().rstrip(":").strip()
+    if not label or not rendered.text.startswith(prefix):
+        return None
+    rest = rendered.text[len(prefix) :]
+    return label, rest.lstrip(" :"), prefix.rstrip().endswith(":") or rest.startswith(":")
+
+
 def _bold_labelled(node: Node, pattern: re.Pattern[str]) -> tuple[str, str] | None:
     """(label, the first sentence after it) of a paragraph opened by a bold label ``pattern`` names, else None."""
-    rendered = node_text(node)
-    label = (rendered.bold_prefix or "").strip().rstrip(":").strip()
-    if not label or not rendered.text.startswith(rendered.bold_prefix or "") or not pattern.match(label):
+    bold = _bold_label(node)
+    if bold is None or not pattern.match(bold[0]):
         return None
-    rest = rendered.text[len(rendered.bold_prefix or "") :].lstrip(" :")
-    return label, _SENTENCE.split(rest, maxsplit=1)[0]
+    return bold[0], _SENTENCE.split(bold[1], maxsplit=1)[0]
 
 
 def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
@@ -972,11 +980,11 @@ def label_group(node: Node, group: Group | None) -> Group | None:
     frame it names ("… we will implement over the next month or two include:") is the entries' deadline."""
     found = _status_group(node, group)
     text = node_text(node).text.strip()
-    frame = worded_deadline(_SENTENCE.split(text)[-1]) if text.endswith(":") else None
+    last = _SENTENCE.split(text)[-1]
+    frame = worded_deadline(last) if text.endswith(":") else None
     if frame is None:
         return found
     if found is None:
-        last = _SENTENCE.split(text)[-1]
         promised = commits_in_prose(last.rstrip(":")) or _WE_WILL.search(last.replace("\u2019", "'"))
         if not (promised and (_ANNOUNCES_SEVERAL.search(last) or _INCLUDES.search(last))):
             return None  # "Starting with the next update, we're changing how rollouts work:" is itself the item

@@ -222,7 +222,6 @@ _COMMITS = re.compile(
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
-# Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
 # What the write-up itself does: "In this post, I'll walk you through …", "To tell the story of the outage,
 # I'll introduce …", "I'll start by saying that …", "I'll add that …".
 _NARRATION = re.compile(
@@ -237,6 +236,7 @@ def tells_the_story(text: str) -> bool:
     return _NARRATION.search(text) is not None
 
 
+# Promises too general to ticket: "continue to take security seriously", "prevent similar incidents".
 _GENERIC = re.compile(
     r"\bcontinue to (?:take|be|work hard)\b|\bseriously\b"
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
