@@ -385,8 +385,21 @@ def test_a_to_do_label_names_the_list_below_as_the_writers_actions() -> None:
     ]
 
 
-def test_a_first_person_progressive_of_work_is_a_commitment() -> None:
-    assert commits_in_prose("I'm putting a disk monitor in place for immediate alerting.")
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I'm putting a disk monitor in place for immediate alerting.",
+        "We are putting a disk monitor in place for immediate alerting.",
+        "We're setting up a second region for the queue.",
+        "The team is also configuring rate limits on the gateway.",
+    ],
+)
+def test_a_progressive_of_work_is_a_commitment_however_contracted(sentence: str) -> None:
+    assert commits_in_prose(sentence)
+
+
+def test_a_progressive_of_what_is_seen_is_no_commitment() -> None:
+    assert not commits_in_prose("We are seeing elevated error rates on the gateway.")
 
 
 def test_a_radical_sign_closing_an_entry_is_a_tick() -> None:

@@ -184,6 +184,13 @@ def _strength(title: str) -> int:
 
 # -- evidence of one candidate -------------------------------------------------------------------
 
+# Work the writers say is under way, after "we're …" or "we are …" alike.
+_UNDER_WAY = (
+    r"(?:adding|building|introducing|implementing|reviewing|updating|improving|moving|migrating|changing"
+    r"|rolling out|writing|creating|replacing|removing|enabling|putting|setting up|installing|deploying"
+    r"|configuring|automating|exploring|evaluating|working|investigating|looking into|looking at ways (?:of|to)"
+    r"|planning|developing)"
+)
 # Prose that commits to or reports starting an action: "we will", "we are going to", "we have begun",
 # "the platform team is adding". The subject is the writers or a team: "the tag will move" is no promise.
 _COMMITS = re.compile(
@@ -204,10 +211,7 @@ _COMMITS = re.compile(
     r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
     r"(?:'ll|'(?:re|m) (?:(?:now |also |still )*going to"
-    r"|(?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
-    r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
-    r"|putting|setting up|installing|deploying|configuring|automating"
-    r"|exploring|evaluating|working|investigating|looking into|looking at ways (?:of|to)|planning|developing))"
+    r"|(?:now |also |currently |actively )*" + _UNDER_WAY + ")"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
     r"|(?:are|am|is) (?:also |now )?looking at ways (?:of|to)"
@@ -216,9 +220,7 @@ _COMMITS = re.compile(
     r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
     r"|observing\b|waiting\b)[a-z]+ing"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
-    r"|(?:are|is|am) (?:now |also |currently |actively )*(?:adding|building|introducing|implementing|reviewing"
-    r"|updating|improving|moving|migrating|changing|rolling out|writing|creating|replacing|removing|enabling"
-    r"|exploring|evaluating|working|investigating|looking into|planning|developing)))"
+    r"|(?:are|is|am) (?:now |also |currently |actively )*" + _UNDER_WAY + "))"
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
