@@ -54,7 +54,16 @@ from sync.core.parse.evidence import (
     tells_the_story,
     worded_deadline,
 )
-from sync.core.parse.items import Draft, Group, ItemReader, _Text, label_status, parse_group, settings_table
+from sync.core.parse.items import (
+    Draft,
+    Group,
+    ItemReader,
+    _Text,
+    label_status,
+    names_work_left,
+    parse_group,
+    settings_table,
+)
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import opens_with_order, reads_as_action, reads_as_done, starts_with_past_form
@@ -380,6 +389,10 @@ def _read_region(
                 # "## Prevention" then "To prevent similar issues:": two leaning signs name a list of actions
                 # ("## Fix / Resolution" then "The fix was to:" names how the incident was put right).
                 named = _Region(region.header, STRONG if doubled else strength, region.blocks, region.parent)
+                if _names_to_dos(node):
+                    # "Leftover tasks:": what is left to do, however an entry tells its story ("I removed the
+                    # gem but didn't search for a replacement").
+                    label = dataclasses.replace(label or group or Group(), status=Status.OPEN, status_raw=_PLANNED)
                 continue
             if strength == NARRATIVE and region.strength < STRONG:
                 # "What happened:" over a numbered list: the story, step by step.
@@ -705,12 +718,14 @@ def _label_strength(node: Node) -> int:
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
-    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())) or _TO_DO.search(title):
+    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())) or names_work_left(title):
         return STRONG  # "Next actions:", "Things I have to do:"
     return heading_strength(title)
 
 
-_TO_DO = re.compile(r"\b(?:have|need|still have|got) to do\b|\bto-do\b", re.IGNORECASE)
+def _names_to_dos(node: Node) -> bool:
+    text = _SENTENCE.split(node_text(node).text.strip())[-1]
+    return text.endswith(":") and len(text.split()) <= 10 and names_work_left(text)
 
 
 def _one_edit_action(word: str) -> bool:

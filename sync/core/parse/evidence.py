@@ -579,6 +579,9 @@ _HYPOTHETICAL = re.compile(r"\b(?:could|would|should|might|may|must|whose|which|
 _WORDED_DEADLINE = re.compile(
     r"\b(?:(?:over|within|in|during) the (?:next|coming|following) (?:few |couple of |two |three |several )?"
     r"(?:days?|weeks?|months?|quarters?|years?|sprints?)(?: or (?:two|so))?"
+    # "within two weeks", "After a week or two", "in 30 days": a span counted from now.
+    r"|(?:within|in|after) (?:a|an|one|two|three|four|five|six|a few|a couple of|\d{1,3})"
+    r" (?:days?|weeks?|months?)(?: or (?:two|so))?"
     r"|within the (?:day|week|month|hour)|in the near future"
     r"|later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
     r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
@@ -595,10 +598,21 @@ def worded_deadline(text: str, framed: bool = False) -> str | None:
     match = _WORDED_DEADLINE.search(text)
     if match is None or (framed and not _FRAMED.match(match.group(0))):
         return None
+    if _TOLD_BEFORE.search(text, max(0, match.start() - 40), match.start()):
+        return None  # "they paid off within 4 days", "was restored within the day": how long it took
     return match.group(0)
 
 
-_FRAMED = re.compile(r"(?:over|within|in|during|by|before)\b", re.IGNORECASE)
+# A verb in the past right before a time frame: the frame tells how long something took, not when it is due
+# ("to be completed within two weeks" is still due then).
+_TOLD_BEFORE = re.compile(
+    r"(?<!\bbe )(?<!\bbeen )\b(?:[a-z]+ed|paid(?: off)?|took|was|were|had|came|went|got|did|ran"
+    r"|made|built|found|began|grew|fell)(?: \w+)?\s+$",
+    re.IGNORECASE,
+)
+
+
+_FRAMED = re.compile(r"(?:over|within|in|during|by|before|after)\b", re.IGNORECASE)
 
 
 # Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation

@@ -31,6 +31,7 @@ from sync.core.parse.refs import (
     text_tickets,
 )
 from sync.core.parse.wording import (
+    first_sentence,
     is_placeholder,
     promises_work,
     reads_as_action,
@@ -309,9 +310,24 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             # "The following action items are already completed": a sentence naming one status (a
             # heading of alternatives, "Planned, someday", names none; nor does "What is being done to …").
             status = label_status(group.title)
+        if status is None and names_work_left(group.title):
+            status = Status.OPEN
         if status is not None:
             group.status, group.status_raw = status, group.title
     return group
+
+
+# "Things I have to do", "Leftover tasks", "Remaining work", "To-dos": what is still to be done.
+_WORK_LEFT = re.compile(
+    r"\b(?:have|need|still have|got) to do\b|\bto-dos?\b|\btodos?\b"
+    r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b",
+    re.IGNORECASE,
+)
+
+
+def names_work_left(title: str) -> bool:
+    """Whether a heading or label line names work still to do (its entries are open, whatever their tense)."""
+    return _WORK_LEFT.search(title) is not None
 
 
 _LABEL_STATUS = re.compile(
@@ -1125,8 +1141,9 @@ class ItemReader:
             return
         match = deadline_phrase(text.text)
         if match is None or match.start() == 0:
-            # "Move the mirrors over the next month or two": a time frame in words, kept in the text.
-            draft.deadline_raw = worded_deadline(text.text, framed=True)
+            # "Move the mirrors over the next month or two": a time frame in words, kept in the text. Only the
+            # entry's first sentence says when: "In a few days we will see …" after it times something else.
+            draft.deadline_raw = worded_deadline(first_sentence(text.text), framed=True)
             return
         draft.deadline_raw = match.group(0).strip().rstrip(".")
         text.cut(match.start(), len(text.text))

@@ -658,9 +658,14 @@ def promises_work(text: str) -> bool:
     implemented …", "It would be useful to …" (not inside a relative clause: "… that will be …")."""
     if _COMMITMENT.match(text) or _SUBJECT_WILL.match(text):
         return True
+    first = first_sentence(text)
+    return bool(_OBLIGATION.search(first) or _WOULD_HELP.search(first))
+
+
+def first_sentence(text: str) -> str:
+    """The text up to its first full stop, question or exclamation mark (all of it when there is none)."""
     sentence = _FIRST_SENTENCE.match(text)
-    first_sentence = sentence.group(0) if sentence else text
-    return bool(_OBLIGATION.search(first_sentence) or _WOULD_HELP.search(first_sentence))
+    return sentence.group(0) if sentence else text
 
 
 _FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.+", re.S)
