@@ -7,7 +7,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import worded_deadline
+from sync.core.parse.evidence import commits_in_prose, prose_status, worded_deadline
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -87,3 +87,54 @@ def test_a_section_named_for_a_status_other_than_work_left_keeps_the_entries_ten
 )
 def test_a_time_frame_after_a_past_verb_tells_how_long_it_took(sentence: str, frame: str | None) -> None:
     assert worded_deadline(sentence, framed=True) == frame
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We are in the process of upgrading every probe to the patched release.",
+        "I'm still in the process of putting alerting in place.",
+        "We are still working on automating the renewal.",
+        "We are therefore going to look into moving the site to another host.",
+    ],
+)
+def test_work_under_way_is_a_commitment_whatever_adverb_comes_between(sentence: str) -> None:
+    assert commits_in_prose(sentence)
+
+
+def test_a_field_naming_the_next_steps_in_a_status_log_entry_is_an_item() -> None:
+    found = items(
+        "### 04/11/2026 - Users unable to sign in\n\n__Status: Resolved__\n\n"
+        "__Root Cause__: A setting was missed during an update.\n\n"
+        "__Next Steps__: We will be widening our tests to more account types.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("We will be widening our tests to more account types.", Status.OPEN)
+    ]
+
+
+def test_a_field_naming_no_actions_is_no_item() -> None:
+    found = items("### 04/11/2026 - Users unable to sign in\n\n__Root Cause__: We will never know for sure.\n")
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We opened an internal tracking issue to fix our use of the API.",
+        "We have filed a follow-up ticket for the retry logic.",
+    ],
+)
+def test_a_ticket_filed_for_work_leaves_the_work_open(sentence: str) -> None:
+    assert prose_status(sentence) == "open"
+
+
+def test_the_writers_working_on_several_ways_put_the_list_under_way() -> None:
+    found = items(
+        "The platform team is doing development to work around the bug in several ways:\n\n"
+        "* By changing how we call the tracer.\n* By adding monitoring to our parser.\n"
+    )
+    assert [(item.text[:20], item.status) for item in found] == [
+        ("By changing how we c", Status.IN_PROGRESS),
+        ("By adding monitoring", Status.IN_PROGRESS),
+    ]

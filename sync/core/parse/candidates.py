@@ -380,7 +380,7 @@ def _read_region(
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
-                if found.status_raw == _PLANNED or _label_strength(node) >= STRONG:
+                if found.status_raw in (_PLANNED, _UNDER_WAY) or _label_strength(node) >= STRONG:
                     named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue
             strength = _label_strength(node)
@@ -602,13 +602,18 @@ _ACTION_LABEL = re.compile(
 
 
 def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
-    """List entries opened by a bold label naming the actions: the words after the label are the item, its
-    status what their tense says (a promise is open)."""
+    """List entries and paragraphs opened by a bold label naming the actions ("__Next Steps__: We will …",
+    a field of a status log's entry): the words after the label are the item, its status what their tense
+    says (a promise is open)."""
     for node in nodes:
-        if node.type not in ("bullet_list", "ordered_list"):
+        if node.type == "paragraph":
+            entries: Sequence[Node] = [node]
+        elif node.type in ("bullet_list", "ordered_list"):
+            entries = node.children
+        else:
             continue
-        for entry in node.children:
-            paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+        for entry in entries:
+            paragraph = entry if entry is node else next((c for c in entry.children if c.type == "paragraph"), None)
             labelled = _bold_labelled(paragraph, _ACTION_LABEL) if paragraph is not None else None
             line = first_line(entry)
             if labelled is None or any(d.line == line for d in reader.drafts):
@@ -618,6 +623,7 @@ def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
             if draft.text:
                 if commits_in_prose(draft.text) and draft.status is None:
                     draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, label, True
+                _status_from_tense(draft)
                 draft.confidence = "low"
                 reader.drafts.append(draft)
 
@@ -648,6 +654,7 @@ _INTRODUCTION = re.compile(
 
 _STRUCTURED = ("bullet_list", "ordered_list", "table")
 _PLANNED = "planned"
+_UNDER_WAY = "under way"
 _PLANS = re.compile(
     r"\b(?:plan|plans|planning|will|'ll|going to|intend|intends|to improve|to address|to strengthen|by following)\b",
     re.IGNORECASE,
@@ -655,10 +662,17 @@ _PLANS = re.compile(
 _ANNOUNCES_SEVERAL = re.compile(
     r"\b(?:the following|below|as follows|this (?:procedure|process|plan))\b"
     r"|\b(?:a couple|a few|some|several|a number|two|three|four)\b.{0,20}"
-    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas|rules|practices|guidelines)\b",
+    r"\b(?:things|ideas|changes|steps|actions|measures|improvements|areas|rules|practices|guidelines|ways|fronts)\b",
     re.IGNORECASE,
 )
 _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|our team)\b", re.IGNORECASE)
+# "The M-Lab team is doing development to work around the bug in several ways:": the list is under way. Only
+# working as such says so: what the writers say they are introducing may be in place already.
+_AT_WORK = re.compile(
+    r"^(?:[\w,' -]{0,30}\s)?(?:we(?:'re| are)|(?:the|our)(?: [\w-]+)? team (?:is|are))(?: \w+ly)?"
+    r" (?:working|doing (?:development|work)|developing)\b",
+    re.IGNORECASE,
+)
 _INCLUDES = re.compile(r"\b(?:include|includes|including):$", re.IGNORECASE)
 # "… the changes we will implement …": the writers' promise inside a longer lead-in.
 _WE_WILL = re.compile(r"\b(?:we|the team|our team)(?: will|'ll| are going to| plan to| intend to)\b", re.IGNORECASE)
@@ -693,6 +707,8 @@ def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
         return None  # "To tell the story, I'll introduce … as follows:": the write-up's cast, not plans
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _WRITERS.match(text) and _PLANS.search(text):
         return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
+    if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _AT_WORK.search(text):
+        return dataclasses.replace(group or Group(), status=Status.IN_PROGRESS, status_raw=_UNDER_WAY)
     if (_PREVENTIVE.search(text) and _WE_AT_WORK.search(text)) or (
         _ANNOUNCES_SEVERAL.search(text) and _BEING_ENACTED.search(text)
     ):

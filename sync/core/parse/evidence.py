@@ -210,9 +210,10 @@ _COMMITS = re.compile(
     r"|starting|beginning|until|later|today"
     r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
-    r"(?:'ll|'(?:re|m) (?:(?:now |also |still )*going to"
-    r"|(?:now |also |currently |actively )*" + _UNDER_WAY + ")"
-    r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also )?going to|plan to|are planning to|intend to|aim to"
+    r"(?:'ll|'(?:re|m) (?:(?:now |also |still |therefore )*going to"
+    r"|(?:now |also |currently |actively |still )*(?:" + _UNDER_WAY + "|in the (?:process|middle) of))"
+    r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also |therefore |still |thus )?going to"
+    r"|plan to|are planning to|intend to|aim to"
     r"|have plans to|(?:are|were) planning on|(?:are|am|is) looking to|(?P<need>need to)"
     r"|(?:are|am|is) (?:also |now )?looking at ways (?:of|to)"
     r"|(?:will )?continue to work (?:on|to|towards)"
@@ -220,7 +221,8 @@ _COMMITS = re.compile(
     r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
     r"|observing\b|waiting\b)[a-z]+ing"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
-    r"|(?:are|is|am) (?:now |also |currently |actively )*" + _UNDER_WAY + "))"
+    # "We are still in the process of automating …": work under way, whatever adverb comes first.
+    r"|(?:are|is|am) (?:now |also |currently |actively |still )*(?:" + _UNDER_WAY + "|in the (?:process|middle) of)))"
     r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
@@ -772,7 +774,9 @@ _DONE_FIRST = re.compile(
 
 
 _FILED = re.compile(
-    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+|some\s+)?(?:new\s+)?(?:github\s+|jira\s+)?"
+    r"\b(?:created|opened|filed|raised|logged)\s+(?:an?\s+|the\s+|some\s+)?"
+    # "We opened an internal tracking issue to fix …".
+    r"(?:(?:new|internal|tracking|separate|follow-?up|public|private|github|jira)\s+){0,3}"
     r"(?:issues?|tickets?|bugs?|tasks?)(?:\s+in\s+(?:the\s+)?[\w./-]+(?:\s+repo(?:sitory)?)?)?\s+(?:to|for|about)\b",
     re.IGNORECASE,
 )
