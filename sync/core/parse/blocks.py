@@ -101,7 +101,8 @@ class Inline:
     bold_prefix: str | None = None  # text of a leading **bold** run, if the inline starts with one
 
     def append(self, piece: str) -> None:
-        piece = _SPACES.sub(" ", piece)
+        if "  " in piece or not piece.isprintable():  # else its only blanks are single spaces (all others unprintable)
+            piece = _SPACES.sub(" ", piece)
         if not piece:
             return
         if (not self.text or self.text.endswith(" ")) and piece.startswith(" "):
@@ -243,7 +244,11 @@ def node_text(node: Node) -> Inline:
 
 
 def _render_node(node: Node) -> Inline:
-    inline = next((c.token for c in node.children if c.type == "inline" and c.token is not None), None)
+    inline: Token | None = None
+    for child in node.children:  # a plain loop: a generator here costs more than the lookup (every node)
+        if child.type == "inline" and child.token is not None:
+            inline = child.token
+            break
     if inline is None:
         return Inline()
     content = inline.content

@@ -634,6 +634,9 @@ _STATE_NOTICE = re.compile(
 
 def notes_a_state(text: str) -> bool:
     # "Ensure the queue remains paused during deploys" is an order about a state, so work after all.
+    lowered = text.lower()  # remain(s), stay(s), continue to be: parts without i or s, which re.I folds further
+    if "rema" not in lowered and "tay" not in lowered and "nue to be" not in lowered:
+        return False
     return bool(_STATE_NOTICE.match(text.strip())) and not opens_with_order(text)
 
 
