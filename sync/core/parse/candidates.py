@@ -172,7 +172,7 @@ def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:
             continue
         content, start, sentences = unread
         for sentence in sentences:
-            if _SINCE.search(sentence) is None:
+            if "nce" not in sentence.lower() or _SINCE.search(sentence) is None:  # "since", folded as re.I folds
                 continue
             draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
             if draft.text:

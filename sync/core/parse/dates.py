@@ -117,6 +117,8 @@ def parse_date(text: str, year: int | None = None) -> dt.date | None:
 
 
 def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
+    if not _DIGIT.search(text):
+        return None  # every date form writes its day in digits; most item texts hold none
     candidates: list[tuple[int, int, dt.date]] = []
     for regex in (_ISO_DATE, _TEXT_DATE, _DAY_FIRST_DATE, _DOTTED_DATE):
         match = regex.search(text)

@@ -597,7 +597,7 @@ class _Parser:
             return  # most documents: no item to give an owner, so no byline to read
         actors = {part.casefold() for d in reader.drafts if d.owner for part in _ACTOR_SPLIT.split(d.owner)}
         for line in self.lines:
-            byline = _BYLINE.match(line)
+            byline = _BYLINE.match(line) if ":" in line else None
             if byline:
                 actors.update(n.casefold() for n in _NAME_IN_BYLINE.findall(byline.group("names")))
         for header in self.headers:

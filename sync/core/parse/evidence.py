@@ -597,6 +597,10 @@ _WORDED_DEADLINE = re.compile(
 def worded_deadline(text: str, framed: bool = False) -> str | None:
     """The time frame in words a sentence names; ``framed``: only one a preposition opens ("over the next
     month", "by the end of the year"), not a bare "next week" (in a list entry, often when work starts)."""
+    # Every time frame holds "th" (the, this), "next" or "end of": most item texts hold none of them.
+    lowered = text.lower()
+    if "th" not in lowered and "next" not in lowered and "end of" not in lowered:
+        return None
     match = _WORDED_DEADLINE.search(text)
     if match is None or (framed and not _FRAMED.match(match.group(0))):
         return None
@@ -646,6 +650,9 @@ _STATE_NOTICE = re.compile(
 
 def notes_a_state(text: str) -> bool:
     # "Ensure the queue remains paused during deploys" is an order about a state, so work after all.
+    lowered = text.lower()  # remain(s), stay(s), continue to be: parts without i or s, which re.I folds further
+    if "rema" not in lowered and "tay" not in lowered and "nue to be" not in lowered:
+        return False
     return bool(_STATE_NOTICE.match(text.strip())) and not opens_with_order(text)
 
 

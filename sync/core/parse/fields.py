@@ -65,7 +65,8 @@ def clean_line(raw: str) -> str:
     if "](" in text:  # both link shapes need it; most lines have none
         text = _FOOTNOTE_LINK.sub("", text)
         text = _MD_LINK.sub(r"\1", text)
-    text = _LEAD.sub("", text, count=1)
+    if text[:1].isspace() or text[:1] in (">", "#", "-", "*", "+") or text[:1].isdecimal():  # what _LEAD opens with
+        text = _LEAD.sub("", text, count=1)
     text = text.replace("**", "").replace("__", "")
     return text.strip()
 

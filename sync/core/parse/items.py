@@ -839,7 +839,8 @@ class ItemReader:
         text.cut(0, match.end())
 
     def _done_symbol(self, text: _Text, draft: Draft) -> None:
-        match = _DONE_SYMBOL.search(text.text)
+        # The pattern has no literal to scan for; looking for its marks first spares most texts the search.
+        match = _DONE_SYMBOL.search(text.text) if any(mark in text.text for mark in "✅✔☑✓√") else None
         if not match:
             return
         if draft.status is None or draft.status is Status.OPEN and draft.status_raw is None:
@@ -1103,7 +1104,8 @@ class ItemReader:
         text.strip()
 
     def _owner_sentence(self, text: _Text, draft: Draft) -> None:
-        match = _OWNER_SENTENCE.search(text.text)
+        # Case-folded "owner" cannot be missed by lower(): of ASCII letters only i and s fold from others.
+        match = _OWNER_SENTENCE.search(text.text) if "owner" in text.text.lower() else None
         if not match or _inside_link(text, match.start()):
             return
         if draft.owner is None:
@@ -1260,7 +1262,7 @@ class ItemReader:
     def _wording(self, draft: Draft, text: str) -> None:
         """Owner and status from the sentence; ``text`` is the sentence after a bold label, if any."""
         if draft.owner is None:
-            team = _TEAM_OWNER.match(draft.text)
+            team = _TEAM_OWNER.match(draft.text) if "team" in draft.text else None
             if team and reads_as_action(team.group("owner")):
                 team = None  # "Ask the platform team to …": the order's object, not its owner
             subject = _SUBJECT_OWNER.match(draft.text) or team
@@ -1292,7 +1294,7 @@ class ItemReader:
             if _WORK_IN_PROGRESS.search(text):
                 draft.status, draft.status_raw = Status.IN_PROGRESS, _WORK_IN_PROGRESS.search(text).group(0)  # type: ignore[union-attr]
                 draft.status_guessed = True
-            elif _PLANNED_END.search(text) and not promises_work(text):
+            elif ("planned" in text or "proposed" in text) and _PLANNED_END.search(text) and not promises_work(text):
                 # "PostgreSQL upgrade planned (to 16)": a headline naming work still to come.
                 draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "planned", True
             elif reads_as_done(text) and not promises_work(text):
@@ -1601,6 +1603,8 @@ def _asks(draft: Draft) -> bool:
     """An entry that is only a question: its sentence ends in "?" ("(e.g. parent/child?)" after it aside), it
     does not open with an order ("Update the example to use checksums?" is the work, asked), and it carries no
     owner, date, priority, ticket or mark."""
+    if "?" not in draft.text:
+        return False  # no sentence to end in "?"
     sentence = _TRAILING_ASIDE.sub("", draft.text).rstrip(" *_")
     return (
         sentence.endswith("?")

@@ -142,7 +142,9 @@ class Header:
 
 def clean_title(text: str) -> str:
     """Display title: footnote markers, trailing ':' and surrounding space removed."""
-    text = _FOOTNOTE.sub("", text).strip()
+    if "^" in text or "[" in text:  # every footnote marker holds one
+        text = _FOOTNOTE.sub("", text)
+    text = text.strip()
     return text.rstrip(":").strip()
 
 

@@ -488,6 +488,10 @@ def _is_past_form(word: str) -> bool:
 
 def reads_as_wont_do(text: str) -> bool:
     """True when the item says it was decided against ("… it was rejected", "decided not to")."""
+    # Every rejection wording holds one of these; lower() finds what re.I would (only i and s fold otherwise).
+    lowered = text.lower()
+    if not any(word in lowered for word in ("reject", "dec", "abandon", "cancel", "dropped", "won't")):
+        return False
     return bool(_REJECTED.search(text))
 
 
@@ -520,7 +524,7 @@ def reads_as_done(text: str) -> bool:
     we_did = _WE_DID.match(text)
     if we_did and _is_past_form(we_did.group("v")) and we_did.group("v").lower() not in ("need", "needed"):
         return True
-    if _NOW_DOES.match(text):
+    if "no" in text.lower() and _NOW_DOES.match(text):  # "now …", "no longer …"
         return True
     words = _WORD.findall(text)
     if len(words) < 2:
@@ -587,8 +591,12 @@ def _headline_report(text: str, words: Sequence[str]) -> bool:
 
 def is_placeholder(text: str) -> bool:
     """Template residue: ``{{ … }}``, ``${ … }``, "Item 1", "Example", "TBD", "…"."""
-    text = _CODE_SPAN.sub("`code`", text)  # "Replaced `${{ }}` interpolation": code, not a placeholder
-    if _PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip()):
+    if "`" in text:
+        text = _CODE_SPAN.sub("`code`", text)  # "Replaced `${{ }}` interpolation": code, not a placeholder
+    # Each placeholder shape holds a brace, an angle bracket, "tbd" or "todo" (lower() folds t, b, d, o fully).
+    lowered = text.lower()
+    marked = "{" in text or "<" in text or "tbd" in lowered or "todo" in lowered
+    if marked and (_PLACEHOLDER.search(text) or _ANGLED.fullmatch(text.strip())):
         # "{{ Start writing after action reports for future outages }}": a template's braces around an
         # item the author did write are residue around content, not a placeholder.
         return not _BRACED_CONTENT.fullmatch(text.strip())
