@@ -42,6 +42,8 @@ def test_a_label_that_names_no_remaining_work_gives_no_status() -> None:
         ("Rotate the signing keys within two weeks.", "within two weeks"),
         ("Move the archive to cold storage in 30 days.", "in 30 days"),
         ("Replace the relay within a couple of months.", "within a couple of months"),
+        ("Rotate keys in 30 days.", "in 30 days"),
+        ("Drop legacy flags after a week or two.", "after a week or two"),
     ],
 )
 def test_a_span_counted_from_now_is_a_worded_deadline(sentence: str, frame: str) -> None:

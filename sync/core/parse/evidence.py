@@ -597,9 +597,10 @@ _WORDED_DEADLINE = re.compile(
 def worded_deadline(text: str, framed: bool = False) -> str | None:
     """The time frame in words a sentence names; ``framed``: only one a preposition opens ("over the next
     month", "by the end of the year"), not a bare "next week" (in a list entry, often when work starts)."""
-    # Every time frame holds "th" (the, this), "next" or "end of": most item texts hold none of them.
+    # Every time frame holds "th" (the, this), "next", "end of" or the unit of a span ("in 30 days", "after a
+    # week or two"): most item texts hold none of them.
     lowered = text.lower()
-    if "th" not in lowered and "next" not in lowered and "end of" not in lowered:
+    if not any(part in lowered for part in ("th", "next", "end of", "day", "week", "month")):
         return None
     match = _WORDED_DEADLINE.search(text)
     if match is None or (framed and not _FRAMED.match(match.group(0))):
