@@ -140,3 +140,22 @@ def test_the_writers_working_on_several_ways_put_the_list_under_way() -> None:
         ("By changing how we c", Status.IN_PROGRESS),
         ("By adding monitoring", Status.IN_PROGRESS),
     ]
+
+
+def _problems(label: str, entries: str) -> str:
+    return f"## Cascade of failures\n\n### No alerts fired\n\nNothing alerted us.\n\n{label}\n\n{entries}"
+
+
+@pytest.mark.parametrize("label", ["*Resolution:*", "**Solution:**", "Resolution:"])
+def test_a_problems_resolution_written_as_orders_is_work_to_do(label: str) -> None:
+    found = items(_problems(label, "* Define alerts on memory use.\n* Improve the metrics strategy.\n"))
+    assert [item.text for item in found] == ["Define alerts on memory use.", "Improve the metrics strategy."]
+
+
+def test_a_resolution_labelled_planned_gives_its_entries_that_status() -> None:
+    (found,) = items(_problems("*Resolution (was already planned):*", "* Isolate the build workloads.\n"))
+    assert (found.text, found.status) == ("Isolate the build workloads.", Status.OPEN)
+
+
+def test_a_resolution_told_in_the_past_is_how_the_incident_was_put_right() -> None:
+    assert items(_problems("*Resolution:*", "* Restarted the pods.\n* Define alerts on memory use.\n")) == ()

@@ -210,6 +210,15 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             own = heading_strength(header.title)
         parent = stack[-1][1] if stack else NEUTRAL
         strength = own if own != NEUTRAL or not stack else parent
+        block = header.block
+        if (
+            strength == NEUTRAL
+            and header.level == 0
+            and block is not None
+            and block + 1 < len(blocks)
+            and _resolves_by_orders(blocks[block], blocks[block + 1])
+        ):
+            strength = LEANING  # "**Solution:**" over orders, as the same label in plain words
         if own == LEANING and parent == NARRATIVE:
             # "### Why the CDN cached the wrong response" under "## Root Cause": a stray word ("response")
             # does not turn an explanation into a plan.
@@ -382,8 +391,13 @@ def _read_region(
                 label = found  # "The following action items are already completed:" sets the next list's status
                 if found.status_raw in (_PLANNED, _UNDER_WAY) or _label_strength(node) >= STRONG:
                     named = _Region(region.header, STRONG, region.blocks, region.parent)
+                elif position + 1 < len(nodes) and _resolves_by_orders(node, nodes[position + 1]):
+                    named = _Region(region.header, LEANING, region.blocks, region.parent)  # "Resolution (planned):"
                 continue
             strength = _label_strength(node)
+            following = nodes[position + 1] if position + 1 < len(nodes) else None
+            if strength == NEUTRAL and following is not None and _resolves_by_orders(node, following):
+                strength = LEANING
             doubled = strength == region.strength == LEANING and not names_resolution(node_text(node).text)
             if strength > region.strength or doubled:
                 # "## Prevention" then "To prevent similar issues:": two leaning signs name a list of actions
@@ -961,6 +975,27 @@ def _labelled_values(node: Node) -> bool:
         if commits_in_prose(value) or reports_action(value):
             return False
     return True
+
+
+# "*Resolution:*", "Solution:", "Fix (was already planned):" under a problem's own heading.
+_SOLUTION_LABEL = re.compile(
+    r"^(?:proposed |planned |possible )?(?:resolutions?|solutions?|fix(?:es)?|remed(?:y|ies)|mitigations?)"
+    r"(?: \([^()]{0,40}\))?\s*:$",
+    re.IGNORECASE,
+)
+
+
+def _resolves_by_orders(label: Node, following: Node) -> bool:
+    """ "*Resolution:*" over "Define alerts …", "Improve the metrics strategy": a problem's resolution
+    written as orders is the work to do about it (steps that put the incident right are told in the past)."""
+    if following.type not in ("bullet_list", "ordered_list") or not _SOLUTION_LABEL.match(
+        node_text(label).text.strip()
+    ):
+        return False
+    texts = _entry_texts(following)
+    if any(starts_with_past_form(text) or reports_done_work(text) for text in texts):
+        return False
+    return 2 * sum(1 for text in texts if opens_with_order(text)) >= len(texts) > 0
 
 
 def _entry_texts(node: Node) -> list[str]:
