@@ -7,7 +7,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import commits_in_prose, prose_status, worded_deadline
+from sync.core.parse.evidence import commits_in_prose, names_a_fix, prose_status, worded_deadline
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -159,3 +159,15 @@ def test_a_resolution_labelled_planned_gives_its_entries_that_status() -> None:
 
 def test_a_resolution_told_in_the_past_is_how_the_incident_was_put_right() -> None:
     assert items(_problems("*Resolution:*", "* Restarted the pods.\n* Define alerts on memory use.\n")) == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said"),
+    [
+        ("For a permanent fix, the worker quota was increased from 5 to 50.", "done"),
+        ("As a temporary fix, the cache will be disabled on the edge.", "planned"),
+        ("For a permanent fix, see the linked issue.", None),
+    ],
+)
+def test_a_fix_named_first_then_told_in_the_passive(sentence: str, said: str | None) -> None:
+    assert names_a_fix(sentence) == said

@@ -309,12 +309,22 @@ _NAMED_FIX = re.compile(
 )
 
 
+# "For a permanent fix, the Kubelet QPS was increased from 5 to 50": the fix named first, then what was done
+# (or will be) in the passive.
+_FIX_LEAD = re.compile(
+    r"^(?:for|as) (?:a|the|our) (?:temporary|short[- ]term|long[- ]term|medium[- ]term|permanent|proper|real|final)"
+    r" (?:fix|solution|remedy|mitigation),? [^,.;:]{2,80}? (?P<tense>was|were|has been|have been|will be)"
+    r" [a-z]+(?:ed|en|wn|ut|t)\b",
+    re.IGNORECASE,
+)
+
+
 def names_a_fix(text: str) -> str | None:
     """``done`` for a fix a sentence says was made, ``planned`` for one it says is to come, else None."""
-    match = _NAMED_FIX.match(text.strip())
+    match = _NAMED_FIX.match(text.strip()) or _FIX_LEAD.match(text.strip())
     if match is None:
         return None
-    return "done" if match.group("tense").lower() == "was" else "planned"
+    return "planned" if match.group("tense").lower() in ("is", "will be") else "done"
 
 
 # A sentence naming the incident's follow-ups in prose: "For this incident, our action items included rotating
