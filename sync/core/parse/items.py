@@ -360,6 +360,7 @@ def _only_status_words(part: str) -> bool:
     return all(word in _STATUS_MODIFIERS for word in _LABEL_STATUS.sub(" ", part).lower().split())
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a corpus repeats the same labels and status cells
 def label_status(text: str) -> Status | None:
     """The status a label line before a list names: "Finished:", "Planned", "The following action items
     are already completed:" (a short line ending in ':' or a bold label)."""
