@@ -841,7 +841,9 @@ class ItemReader:
 
     def _done_symbol(self, text: _Text, draft: Draft) -> None:
         # The pattern has no literal to scan for; looking for its marks first spares most texts the search.
-        match = _DONE_SYMBOL.search(text.text) if any(mark in text.text for mark in "✅✔☑✓√") else None
+        # Every mark is outside ASCII (a mark added in ASCII must drop this test): an ASCII text holds none.
+        marked = not text.text.isascii() and any(mark in text.text for mark in "✅✔☑✓√")
+        match = _DONE_SYMBOL.search(text.text) if marked else None
         if not match:
             return
         if draft.status is None or draft.status is Status.OPEN and draft.status_raw is None:
