@@ -252,7 +252,7 @@ def _render_node(node: Node) -> Inline:
     if inline is None:
         return Inline()
     content = inline.content
-    if not _INLINE_MARKUP.intersection(content) and "[" not in content:
+    if _INLINE_MARKUP.isdisjoint(content) and "[" not in content:  # isdisjoint: no set built, stops at a mark
         return Inline(" ".join(content.split()))
     if not inline.meta.get("parsed"):
         # Most item lines hold only a leading **label** and [text](url) links: render those without
@@ -265,7 +265,7 @@ def _render_node(node: Node) -> Inline:
 
 def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
     """Events for content made of text, one leading ``**bold**`` run and plain links; None otherwise."""
-    if _HARD_MARKUP.intersection(content) or "![" in content or ("[" in content and env.get("references")):
+    if not _HARD_MARKUP.isdisjoint(content) or "![" in content or ("[" in content and env.get("references")):
         return None
     events: list[_Event] = []
     position = 0
@@ -301,7 +301,7 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
 
 def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:
     """Render a piece of inline Markdown source (one line of a paragraph) like :func:`node_text`."""
-    if not _INLINE_MARKUP.intersection(content) and "[" not in content:
+    if _INLINE_MARKUP.isdisjoint(content) and "[" not in content:  # isdisjoint: no set built, stops at a mark
         return Inline(" ".join(content.split()))
     env = env if env is not None else {}
     events = _simple_events(content, env)

@@ -7,6 +7,7 @@ as an argument, because a document rarely states either next to the value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,6 +75,10 @@ _DAY_FIRST_DATE = re.compile(
 # "04.03.2026": day, month and year with dots, as most of Europe writes a date.
 _DOTTED_DATE = re.compile(r"(?<![\w.])(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})(?![\d.])")
 _TIME = re.compile(rf"(?<![\d:])T?{_TIME_RE}(?:\s*{_TZ_RE}\b)?", re.IGNORECASE)
+# What a worded date cannot lack, under the same flags as the patterns it stands in for: _TEXT_DATE's
+# month is followed by blanks, then the day's digit ("\s\d"); _DAY_FIRST_DATE's day digit is followed by an
+# optional ordinal suffix or dot, then blanks. A new form of either must keep its piece here.
+_SPACED_DAY = re.compile(r"\s\d|\d(?:st|nd|rd|th|er|\.)?\s", re.IGNORECASE)
 _ZONE_NOTE = re.compile(r"\b(?:all\s+)?times?\s+(?:are\s+)?(?:in\s+)?\(?(?P<tz>UTC|GMT|[A-Z]{3,4})\b")
 
 
@@ -88,6 +93,9 @@ def timezone_for(name: str | None, default: str = "UTC") -> dt.tzinfo:
     return dt.UTC
 
 
+# Cached: a document names the same zone on every line of its timeline. The zones are immutable, and ZoneInfo
+# hands out one instance per key anyway.
+@functools.lru_cache(maxsize=256)
 def _zone(name: str) -> dt.tzinfo | None:
     upper = name.upper()
     if upper in _ABBREVIATIONS:
@@ -116,11 +124,21 @@ def parse_date(text: str, year: int | None = None) -> dt.date | None:
     return found[0] if found else None
 
 
+# Cached (pure, and its result immutable): the same date and time fields recur down a timeline and across a
+# corpus written from one template.
+@functools.lru_cache(maxsize=4096)
 def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
     if not _DIGIT.search(text):
         return None  # every date form writes its day in digits; most item texts hold none
     candidates: list[tuple[int, int, dt.date]] = []
+    # A pattern skipped here has no match in the text, so no candidate is lost: an ISO date holds "-", a
+    # dotted one "."; a worded one a digit with blanks beside it, which _SPACED_DAY tests (see there).
+    spaced = _SPACED_DAY.search(text) is not None
     for regex in (_ISO_DATE, _TEXT_DATE, _DAY_FIRST_DATE, _DOTTED_DATE):
+        if regex is _ISO_DATE and "-" not in text or regex is _DOTTED_DATE and "." not in text:
+            continue
+        if (regex is _TEXT_DATE or regex is _DAY_FIRST_DATE) and not spaced:
+            continue
         match = regex.search(text)
         if not match:
             continue
@@ -141,6 +159,7 @@ def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
     return value, start, end
 
 
+@functools.lru_cache(maxsize=4096)  # pure, its result immutable; clock times recur as dates do (_find_date)
 def parse_time(text: str) -> tuple[dt.time, str | None] | None:
     """The first clock time in ``text`` and the zone written after it (12-hour clocks honoured)."""
     match = _TIME.search(text)
@@ -196,6 +215,7 @@ _DURATION_PART = re.compile(
 _DURATION_GLUE = re.compile(r"^[\s,]*(?:and\s+)?$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)  # pure; a template's duration line recurs across a corpus
 def parse_duration_minutes(text: str) -> int | None:
     """Minutes in the first duration of ``text``: "2h 45m", "2.75 hours", "5 hours 26 minutes",
     "2d 1h 29m", "371 minutes", "~24h40m", "1 hour and 48 minutes"."""

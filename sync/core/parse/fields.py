@@ -9,6 +9,7 @@ documents restate values further down (often less precisely). YAML front matter 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ class Field:
     line: int
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a corpus written from one template repeats its lines
 def clean_line(raw: str) -> str:
     """A source line with list/heading markers, emphasis, footnotes and link syntax removed."""
     text = raw
@@ -75,7 +77,9 @@ def scan_fields(lines: Iterable[tuple[int, str]]) -> list[Field]:
     """Every ``label: value`` line among ``(line number, raw text)`` pairs."""
     found: list[Field] = []
     for number, raw in lines:
-        if ":" not in raw and not _COLONLESS.match(clean_line(raw)):
+        # _COLONLESS's value opens with an ISO date, and clean_line only takes characters away, so a line
+        # without "-" cannot match it (a colonless value of another shape must drop this test).
+        if ":" not in raw and ("-" not in raw or not _COLONLESS.match(clean_line(raw))):
             continue
         text = clean_line(raw)
         match = _COLONLESS.match(text) or _LINE.match(text)

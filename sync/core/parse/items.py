@@ -360,6 +360,7 @@ def _only_status_words(part: str) -> bool:
     return all(word in _STATUS_MODIFIERS for word in _LABEL_STATUS.sub(" ", part).lower().split())
 
 
+@functools.lru_cache(maxsize=4096)  # pure; a corpus repeats the same labels and status cells
 def label_status(text: str) -> Status | None:
     """The status a label line before a list names: "Finished:", "Planned", "The following action items
     are already completed:" (a short line ending in ':' or a bold label)."""
@@ -840,7 +841,9 @@ class ItemReader:
 
     def _done_symbol(self, text: _Text, draft: Draft) -> None:
         # The pattern has no literal to scan for; looking for its marks first spares most texts the search.
-        match = _DONE_SYMBOL.search(text.text) if any(mark in text.text for mark in "✅✔☑✓√") else None
+        # Every mark is outside ASCII (a mark added in ASCII must drop this test): an ASCII text holds none.
+        marked = not text.text.isascii() and any(mark in text.text for mark in "✅✔☑✓√")
+        match = _DONE_SYMBOL.search(text.text) if marked else None
         if not match:
             return
         if draft.status is None or draft.status is Status.OPEN and draft.status_raw is None:

@@ -182,7 +182,8 @@ class ParseOptions:
     def _marked_status(self, key: str) -> Status | None:
         """ "✅ Done", "Done ✅", "🚧 In progress": a symbol beside the word. The word decides; a symbol
         alone decides only when the word is unknown and every symbol agrees."""
-        symbols = [c for c in key if _is_symbol(c)]
+        # No ASCII character is in category So, and U+FE0F is not ASCII: an ASCII key holds no symbol.
+        symbols = [] if key.isascii() else [c for c in key if _is_symbol(c)]
         if not symbols:
             return None
         word = _key("".join(" " if _is_symbol(c) else c for c in key))

@@ -3,6 +3,7 @@ checklist, and the cost inputs of the house template's "Incident Cost" section."
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -43,6 +44,7 @@ _CATEGORY_RULES: tuple[tuple[FactorCategory, re.Pattern[str]], ...] = tuple(
 )
 
 
+@functools.lru_cache(maxsize=1024)  # pure; a template's factor names recur in every document
 def factor_category(name: str) -> FactorCategory | None:
     """The canonical category a factor name falls into, or None."""
     lower = name.lower()

@@ -163,7 +163,9 @@ class TimelineReader:
         if date is not None:
             self.current_date = date
         date = date or self.current_date
-        timed = parse_time(_COMPACT_TIME.sub(r"\1:\2", when.replace("T", " ")))
+        spaced = when.replace("T", " ")
+        # _COMPACT_TIME opens with a date written with "-": without one it would leave the text as it is.
+        timed = parse_time(_COMPACT_TIME.sub(r"\1:\2", spaced) if "-" in spaced else spaced)
         if date is None or timed is None:
             return None
         clock, tz = timed
