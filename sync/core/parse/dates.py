@@ -7,9 +7,10 @@ as an argument, because a document rarely states either next to the value.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sync.core.parse.memo import short_text_cache
 
 # Fixed offsets for the abbreviations post-mortems use; an abbreviation names the offset the
 # author meant, so daylight-saving rules must not be applied on top.
@@ -95,7 +96,7 @@ def timezone_for(name: str | None, default: str = "UTC") -> dt.tzinfo:
 
 # Cached: a document names the same zone on every line of its timeline. The zones are immutable, and ZoneInfo
 # hands out one instance per key anyway.
-@functools.lru_cache(maxsize=256)
+@short_text_cache(maxsize=256)
 def _zone(name: str) -> dt.tzinfo | None:
     upper = name.upper()
     if upper in _ABBREVIATIONS:
@@ -126,7 +127,7 @@ def parse_date(text: str, year: int | None = None) -> dt.date | None:
 
 # Cached (pure, and its result immutable): the same date and time fields recur down a timeline and across a
 # corpus written from one template.
-@functools.lru_cache(maxsize=4096)
+@short_text_cache(maxsize=4096)
 def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
     if not _DIGIT.search(text):
         return None  # every date form writes its day in digits; most item texts hold none
@@ -159,7 +160,7 @@ def _find_date(text: str, year: int | None) -> tuple[dt.date, int, int] | None:
     return value, start, end
 
 
-@functools.lru_cache(maxsize=4096)  # pure, its result immutable; clock times recur as dates do (_find_date)
+@short_text_cache(maxsize=4096)  # pure, its result immutable; clock times recur as dates do (_find_date)
 def parse_time(text: str) -> tuple[dt.time, str | None] | None:
     """The first clock time in ``text`` and the zone written after it (12-hour clocks honoured)."""
     match = _TIME.search(text)
@@ -215,7 +216,7 @@ _DURATION_PART = re.compile(
 _DURATION_GLUE = re.compile(r"^[\s,]*(?:and\s+)?$", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=1024)  # pure; a template's duration line recurs across a corpus
+@short_text_cache(maxsize=1024)  # pure; a template's duration line recurs across a corpus
 def parse_duration_minutes(text: str) -> int | None:
     """Minutes in the first duration of ``text``: "2h 45m", "2.75 hours", "5 hours 26 minutes",
     "2d 1h 29m", "371 minutes", "~24h40m", "1 hour and 48 minutes"."""

@@ -16,9 +16,9 @@ narrative of what happened, a lesson stated as a fact, quoted logs or code, a qu
 
 from __future__ import annotations
 
-import functools
 import re
 
+from sync.core.parse.memo import short_text_cache
 from sync.core.parse.sections import classify_title, normalize_title
 from sync.core.parse.wording import opens_with_order, promises_work, reads_as_action
 
@@ -127,7 +127,7 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long[:index] + long[index + 1 :] == short for index in range(len(long)))
 
 
-@functools.lru_cache(maxsize=4096)  # a corpus repeats the same few dozen headings
+@short_text_cache(maxsize=4096)  # a corpus repeats the same few dozen headings
 def heading_strength(title: str) -> int:
     """How strongly a heading means "actions": :data:`STRONG` (named in so many words), :data:`LEANING`
     (a stem, a question or a phrase that points there, possibly misspelt), :data:`NEUTRAL`, or

@@ -9,11 +9,12 @@ documents restate values further down (often less precisely). YAML front matter 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from sync.core.parse.memo import short_text_cache
 
 _FIELD_LABELS: dict[str, str] = {}
 for _field, _labels in {
@@ -60,7 +61,7 @@ class Field:
     line: int
 
 
-@functools.lru_cache(maxsize=4096)  # pure; a corpus written from one template repeats its lines
+@short_text_cache(maxsize=4096)  # pure; a corpus written from one template repeats its lines
 def clean_line(raw: str) -> str:
     """A source line with list/heading markers, emphasis, footnotes and link syntax removed."""
     text = raw

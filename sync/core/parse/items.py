@@ -20,6 +20,7 @@ from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state, worded_deadline
+from sync.core.parse.memo import short_text_cache
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
@@ -360,7 +361,7 @@ def _only_status_words(part: str) -> bool:
     return all(word in _STATUS_MODIFIERS for word in _LABEL_STATUS.sub(" ", part).lower().split())
 
 
-@functools.lru_cache(maxsize=4096)  # pure; a corpus repeats the same labels and status cells
+@short_text_cache(maxsize=4096)  # pure; a corpus repeats the same labels and status cells
 def label_status(text: str) -> Status | None:
     """The status a label line before a list names: "Finished:", "Planned", "The following action items
     are already completed:" (a short line ending in ':' or a bold label)."""

@@ -3,7 +3,6 @@ checklist, and the cost inputs of the house template's "Incident Cost" section."
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -13,6 +12,7 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Node, first_line, node_text
 from sync.core.parse.codes import Collector
 from sync.core.parse.fields import clean_line, number
+from sync.core.parse.memo import short_text_cache
 
 _WHY = re.compile(r"^(?:\d+[.)]\s*)?why\s*#?\s*(?P<n>\d+)\s*(?:\([^)]*\))?\s*[:.)-]\s*(?P<text>.+)$", re.IGNORECASE)
 _CHECK = re.compile(r"^\[(?P<mark>[ xX✓✔]?)\]\s*(?P<text>.*)$")
@@ -44,7 +44,7 @@ _CATEGORY_RULES: tuple[tuple[FactorCategory, re.Pattern[str]], ...] = tuple(
 )
 
 
-@functools.lru_cache(maxsize=1024)  # pure; a template's factor names recur in every document
+@short_text_cache(maxsize=1024)  # pure; a template's factor names recur in every document
 def factor_category(name: str) -> FactorCategory | None:
     """The canonical category a factor name falls into, or None."""
     lower = name.lower()

@@ -10,11 +10,11 @@ groups) is computed from heading depth.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_tokens, node_text, render_inline
+from sync.core.parse.memo import short_text_cache
 
 PSEUDO_DEPTH = 7
 
@@ -165,7 +165,7 @@ _FOR_READERS = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4096)  # the same few dozen titles recur across a corpus
+@short_text_cache(maxsize=4096)  # the same few dozen titles recur across a corpus
 def classify_title(text: str) -> str:
     """The section kind a title names (``actions``, ``timeline``…), ``other`` when unknown."""
     normalized = normalize_title(text)
