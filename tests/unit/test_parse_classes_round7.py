@@ -171,3 +171,25 @@ def test_a_resolution_told_in_the_past_is_how_the_incident_was_put_right() -> No
 )
 def test_a_fix_named_first_then_told_in_the_passive(sentence: str, said: str | None) -> None:
     assert names_a_fix(sentence) == said
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Next time we'll likely start announcing earlier.",
+        "We'll also hopefully get a central site set up for announcements.",
+    ],
+)
+def test_a_hedged_promise_is_still_the_writers_plan(sentence: str) -> None:
+    assert commits_in_prose(sentence)
+
+
+def test_scandinavian_action_sections_and_status_labels() -> None:
+    found = items(
+        "## Aksjonspunkter\n\n✅ Gjort:\n1. Øke timeout for journalføring\n\n"
+        "Planlagt:\n1. Splitte opp tjenesten i to deployer\n"
+    )
+    assert [(item.text[:20], item.status) for item in found] == [
+        ("Øke timeout for jour", Status.DONE),
+        ("Splitte opp tjeneste", Status.OPEN),
+    ]

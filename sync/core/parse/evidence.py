@@ -223,7 +223,9 @@ _COMMITS = re.compile(
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     # "We are still in the process of automating …": work under way, whatever adverb comes first.
     r"|(?:are|is|am) (?:now |also |currently |actively |still )*(?:" + _UNDER_WAY + "|in the (?:process|middle) of)))"
-    r"(?:\s+(?:also|now|then|soon|immediately|urgently))?\s+(?P<verb>[a-z]+)",
+    # "we'll also hopefully get …", "we'll likely start …": a hedged promise is still the writers' plan.
+    r"(?:\s+(?:also|now|then|soon|immediately|urgently|likely|probably|hopefully|definitely|certainly)){0,2}"
+    r"\s+(?P<verb>[a-z]+)",
     re.IGNORECASE,
 )
 # What the write-up itself does: "In this post, I'll walk you through …", "To tell the story of the outage,

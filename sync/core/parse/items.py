@@ -21,7 +21,7 @@ from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
 from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state, worded_deadline
 from sync.core.parse.memo import short_text_cache
-from sync.core.parse.options import ParseOptions
+from sync.core.parse.options import DEFAULT_STATUS_SYNONYMS, ParseOptions
 from sync.core.parse.refs import (
     BARE_URL,
     from_url,
@@ -372,6 +372,11 @@ def label_status(text: str) -> Status | None:
         _LABEL_WORDS.get(word.lower().removeprefix("already ").removeprefix("still ").replace("open", "to do"))
         for word in _LABEL_STATUS.findall(text)
     }
+    if not found:
+        # "✅ Gjort:", "Erledigt:": a label that is only a status word in another language (a mark before it).
+        bare = re.sub(r"^[^\w]+", "", text).rstrip(": ").lower()
+        word = DEFAULT_STATUS_SYNONYMS.get(bare)
+        found = {word} if word is not None else set()
     # "Done and remaining" names two statuses, so none for the whole list.
     return found.pop() if len(found) == 1 else None
 

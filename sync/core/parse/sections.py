@@ -45,7 +45,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
-            # Portuguese, Dutch, Italian): corrective/preventive actions, action plans, follow-up, next steps.
+            # Portuguese, Dutch, Italian, the Scandinavian languages): corrective/preventive actions, action plans,
+            # follow-up, next steps.
             r"|\bactions? (?:correctives?|pr[ée]ventives?|de suivi|[àa] mener)\b|\bplan d.actions?\b"
             r"|\bprochaines [ée]tapes\b|\bmesures (?:correctives|pr[ée]ventives)\b"
             r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
@@ -53,6 +54,10 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
             r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b"
+            # Norwegian, Swedish and Danish: action points, measures, follow-up, next steps.
+            r"|\baksjonspunkter\b|\btiltak\b|\boppf[øo]lging(?:spunkter)?\b|\bneste steg\b"
+            r"|\b[åa]tg[äa]rd(?:er|spunkter)\b|\bn[äa]sta steg\b|\buppf[öo]ljning\b"
+            r"|\bhandlingspunkter\b|\bopf[øo]lgning\b|\bn[æa]ste skridt\b"
             # Chinese, Japanese and Korean (no word boundaries between their characters): recurrence
             # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
             r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
