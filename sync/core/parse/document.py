@@ -46,7 +46,7 @@ from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_dura
 from sync.core.parse.evidence import names_effects
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
-from sync.core.parse.items import ItemReader, holds_actions, names_work_left, parse_group
+from sync.core.parse.items import ItemReader, holds_actions, names_changes_made, names_work_left, parse_group
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.retrospective import read_bullets, read_checks, read_cost, read_factors, read_whys
 from sync.core.parse.sections import (
@@ -699,7 +699,9 @@ class _Parser:
         by_block = {h.block: h for h in self.headers if h.block is not None}
         # "## Leftover tasks": a section named for the work still to do holds open work, whatever an entry's
         # tense ("I removed the gem but found no replacement").
-        group = parse_group(header.title, header.links, self.options) if names_work_left(header.title) else None
+        # So does one naming the writers' changes as made ("## Changes we have made").
+        named = names_work_left(header.title) or names_changes_made(header.title)
+        group = parse_group(header.title, header.links, self.options) if named else None
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
         titled = self._titled_items(reader, region, by_block)

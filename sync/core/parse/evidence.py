@@ -74,8 +74,10 @@ _ACTION_PHRASES = re.compile(
 _NARRATIVE_KINDS = frozenset(
     {"timeline", "whys", "factors", "went_well", "went_wrong", "lucky", "root_cause", "impact", "detection", "cost"}
 )
+# "log" as the verb of signing in ("Users unable to log in") names an incident, not a log.
 _NARRATIVE_WORDS = re.compile(
-    r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs?\b|\bbackground\b|\bcontext\b"
+    r"\bwhat happened\b|\bhappened\b|\bchronolog\w*\b|\bevents?\b|\blogs\b|\blog\b(?! ?(?:in|on|out)\b)"
+    r"|\bbackground\b|\bcontext\b"
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
     # How the incident was diagnosed and put right: the steps of the response, not what comes of it.
     r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b|\bverification\b"

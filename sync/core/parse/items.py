@@ -313,6 +313,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             status = label_status(group.title)
         if status is None and names_work_left(group.title):
             status = Status.OPEN
+        if status is None and names_changes_made(group.title):
+            status = Status.DONE
         if status is not None:
             group.status, group.status_raw = status, group.title
     return group
@@ -324,6 +326,21 @@ _WORK_LEFT = re.compile(
     r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b",
     re.IGNORECASE,
 )
+
+
+# "Changes we have made", "What we changed", "Improvements we've deployed": the writers' changes, made.
+_MADE = re.compile(
+    r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
+    r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
+    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved)(?: since| so far)?$",
+    re.IGNORECASE,
+)
+
+
+def names_changes_made(title: str) -> bool:
+    """Whether a heading names the writers' changes as made ("Changes we have made": done, unless an
+    entry's own words say otherwise)."""
+    return _MADE.search(" ".join(title.split()).strip(" :")) is not None
 
 
 def names_work_left(title: str) -> bool:
@@ -522,7 +539,9 @@ class ItemReader:
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
             draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
             titled = (
-                draft.bold_title
+                # "1. **Hard guardrails on removal**" over "- Set …" / "- Add …": a title grouping orders is
+                # their parent; a title over what explains it is the item.
+                (draft.bold_title and not _all_work(nested))
                 or (
                     draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
                 )
@@ -1367,6 +1386,8 @@ class ItemReader:
             promised = group.status is Status.DONE and not draft.status_marked and promises_work(draft.text)
             if (status is None or draft.status_guessed) and group.status is not None and not keeps_own and not promised:
                 status, status_raw = group.status, group.status_raw
+            elif promised and status is None:
+                status, status_raw = Status.OPEN, "promise"  # said beside work done, it is work still to do
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
             tickets.extend(group.tickets)
@@ -1585,6 +1606,19 @@ def holds_actions(lists: Sequence[Node]) -> bool:
             if paragraph is not None and reads_as_action(node_text(paragraph).text):
                 return True
     return False
+
+
+def _all_work(lists: Sequence[Node]) -> bool:
+    """Whether the lists hold two or more entries and each is an order or the writers' promise."""
+    entries = [entry for node in lists for entry in node.children]
+    if len(entries) < 2:
+        return False
+    for entry in entries:
+        paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+        text = node_text(paragraph).text if paragraph is not None else ""
+        if not (reads_as_action(text) or promises_work(text)):
+            return False
+    return True
 
 
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
