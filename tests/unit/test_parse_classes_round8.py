@@ -84,3 +84,40 @@ def test_logging_in_names_an_incident_not_a_log() -> None:
         "__Next Steps__: We will be extending our tests to more account types.\n"
     )
     assert [(item.text[:30], item.status) for item in found] == [("We will be extending our tests", Status.OPEN)]
+
+
+def test_a_paragraph_stating_a_goal_then_committing_is_the_commitment() -> None:
+    (found,) = items(
+        "## Action items\n\n"
+        "We need to ensure this service is no snowflake any more, so we can run it like every other site. "
+        "We are therefore going to move it to the platform that runs our website.\n"
+    )
+    assert found.text.startswith("We are therefore going to move it")
+    assert found.status is Status.OPEN
+
+
+def test_a_goal_with_no_commitment_after_it_stays_whole() -> None:
+    (found,) = items("## Action items\n\nWe need to ensure the backups are restored monthly. It is cheap.\n")
+    assert found.text.startswith("We need to ensure the backups")
+
+
+def test_a_sub_heading_naming_an_area_over_promises_holds_the_promises() -> None:
+    found = items(
+        "## What the future looks like\n\n"
+        "### Outreach\n\n"
+        "Next time we'll start announcing earlier, and on more platforms. It went well enough. "
+        "We'll also get a central site set up for the event.\n"
+    )
+    assert [(item.text[:30], item.status) for item in found] == [
+        ("Next time we'll start announci", Status.OPEN),
+        ("We'll also get a central site ", Status.OPEN),
+    ]
+
+
+def test_a_sub_heading_naming_one_action_over_its_explanation_stays_the_item() -> None:
+    found = items(
+        "## How are we going to do better?\n\n"
+        "### Faster deployment revert\n\n"
+        "We will make a revert take one command, so that the next bad deploy is undone in minutes.\n"
+    )
+    assert [item.text for item in found] == ["Faster deployment revert"]

@@ -59,6 +59,7 @@ from sync.core.parse.items import (
     Group,
     ItemReader,
     _Text,
+    label_line,
     label_status,
     names_work_left,
     parse_group,
@@ -115,7 +116,7 @@ def read_candidates(
         if len(nodes) < len(region.blocks):
             continue  # the structural pass read this region
         if _titles_one_action(region, nodes):
-            _read_titled_block(reader, region, nodes, listed)
+            _read_titled_block(reader, region, nodes, listed, options)
             continue
         if region.header is not None and _numbered_commitment(region, nodes):
             draft = titled_item(reader, region.header, nodes)
@@ -308,9 +309,16 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
     return draft
 
 
-def _read_titled_block(reader: ItemReader, region: _Region, nodes: list[Node], listed: bool) -> None:
+def _read_titled_block(
+    reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions
+) -> None:
     assert region.header is not None
     prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
+    if label_line(region.header.title) and sum(1 for s in _SENTENCE.split(prose) if commits_in_prose(s)) >= 2:
+        # "### Outreach" over "Next time we'll start announcing earlier. … We'll also set up a site …": a title
+        # over several promises names an area, the promises are the work (over one, it names that work).
+        _read_region(reader, region, nodes, listed, options, "commit")
+        return
     if prose_status(prose) is None and region.parent < STRONG:
         return  # prose that neither commits nor reports is commentary, not an action
     draft = titled_item(reader, region.header, nodes)

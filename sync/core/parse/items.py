@@ -19,7 +19,14 @@ from sync.core.parse import codes
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_source, node_text, render_source
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import deadline_phrase, parse_date, period_end
-from sync.core.parse.evidence import STEP_ENTRY, advises_others, is_log_entry, notes_a_state, worded_deadline
+from sync.core.parse.evidence import (
+    STEP_ENTRY,
+    advises_others,
+    commits_in_prose,
+    is_log_entry,
+    notes_a_state,
+    worded_deadline,
+)
 from sync.core.parse.memo import short_text_cache
 from sync.core.parse.options import DEFAULT_STATUS_SYNONYMS, ParseOptions
 from sync.core.parse.refs import (
@@ -500,7 +507,12 @@ class ItemReader:
             for offset, one in enumerate(lines):
                 self._keep(self.read_text(_Text(one), line + offset), group)
         elif _plain_item(rendered):
-            self._keep(self.read_text(_Text(rendered), line), group)
+            text = _Text(rendered)
+            committed = _start_at_commitment(text)
+            draft = self.read_text(text, line)
+            if committed and draft.status is None:
+                draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "promise", True
+            self._keep(draft, group)
 
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
         if parent is None and _completion_checklist(node):
@@ -546,7 +558,7 @@ class ItemReader:
                     draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
                 )
                 # "- Alerting gaps" over what it means; "- Backend" over "- Add retries" groups actions.
-                or (bool(nested) and _label_line(draft.text) and not holds_actions(nested))
+                or (bool(nested) and label_line(draft.text) and not holds_actions(nested))
             )
             # Lines after a title line and further paragraphs explain the item: fields or description.
             for source in [*elaboration, *(_source_lines(p) for p in paragraphs[1:])]:
@@ -1624,7 +1636,7 @@ def _all_work(lists: Sequence[Node]) -> bool:
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
 
 
-def _label_line(text: str) -> bool:
+def label_line(text: str) -> bool:
     """A short noun phrase naming an area ("Monitoring", "Alerting gaps"): no order, report or sentence
     ("Fund the org" has a determiner: a verb the word list does not know, whose sub-bullets are sub-items)."""
     words = text.split()
@@ -1696,6 +1708,27 @@ def _leads_with_ticket(rendered: Inline) -> bool:
     if not (_KEY_TEXT.match(key) or is_ticketish_text(key)) or not link.url.startswith(("http://", "https://")):
         return False
     return bool(_AFTER_KEY.match(rendered.text[link.end :]))
+
+
+# "We need to ensure the app is no snowflake. We are therefore going to move it …": a goal, then the work.
+_GOAL = re.compile(
+    r"^(?:we|i)(?: really| still)? (?:need|must|have|want) to (?:ensure|make sure|be sure|guarantee)\b"
+    r"|^it is (?:important|essential|critical|vital) (?:to|that)\b",
+    re.IGNORECASE,
+)
+_NEXT_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+
+
+def _start_at_commitment(text: _Text) -> bool:
+    """A paragraph that states a goal, then commits to the work for it: the item is the commitment (and
+    whether it was found)."""
+    if not _GOAL.match(text.text):
+        return False
+    for boundary in _NEXT_SENTENCE.finditer(text.text):
+        if commits_in_prose(first_sentence(text.text[boundary.end() :])):
+            text.cut(0, boundary.end())
+            return True
+    return False
 
 
 def _plain_item(rendered: Inline) -> bool:
