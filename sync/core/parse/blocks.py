@@ -135,8 +135,9 @@ _RULE_STARTS: dict[str, frozenset[str]] = {
     "html_block": frozenset("<"),
     "heading": frozenset("#"),
 }
-# A table needs its next line to start a delimiter row ("|---|", "---|", ":--").
-_DELIMITER_STARTS = frozenset("|-:")
+# A table needs its next line to start a delimiter row ("|---|", "---|", ":--"): two of these characters
+# ("- " after a paragraph is a list item, not a row).
+_DELIMITER_STARTS = frozenset(a + b for a in "|-:" for b in "|-:") | {"|\t", "| ", ":\t", ": "}
 
 
 def _dispatch_by_first_character(parser: MarkdownIt) -> None:
@@ -170,7 +171,7 @@ def _dispatcher(rules: list[tuple[str, RuleFuncBlockType]]) -> RuleFuncBlockType
         src, marks, shifts = state.src, state.bMarks, state.tShift
         if table is not None and line + 1 < len(marks):
             ahead = marks[line + 1] + shifts[line + 1]
-            if src[ahead : ahead + 1] in _DELIMITER_STARTS and table(state, line, end, silent):
+            if src[ahead : ahead + 2] in _DELIMITER_STARTS and table(state, line, end, silent):
                 return True
         position = marks[line] + shifts[line]
         for rule in by_start.get(src[position : position + 1], always):  # noqa: SIM110 - a generator costs more
@@ -421,6 +422,11 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
         else:
             events.append(("text", content[position : closing + 1]))
             position = closing + 1
+
+
+def is_plain(content: str) -> bool:
+    """Whether inline source renders to its own words with blanks collapsed (no markup, no link)."""
+    return _INLINE_MARKUP.isdisjoint(content) and "[" not in content
 
 
 def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:
