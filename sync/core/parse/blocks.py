@@ -6,13 +6,19 @@ each document is parsed exactly once; everything downstream walks the resulting 
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.parser_block import ParserBlock, RuleFuncBlockType
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.table import escapedSplit
 from markdown_it.token import Token
+from markdown_it.utils import EnvType
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
 # Inline parsing is half of markdown-it's cost and most prose is never looked at inline, so the
@@ -42,19 +48,158 @@ _RULE_SHAPES: dict[str, re.Pattern[str]] = {
 _BLOCK_PARSERS: dict[frozenset[str], MarkdownIt] = {frozenset(): _MD}
 
 
+# The core rule that rewrites line ends and NULs. Its pattern matches every "\n" too, so on a text holding
+# neither "\r" nor NUL (every document once decoded: parse_document normalises both) it rewrites each line end
+# to itself: an eighth of the block pass, for nothing.
+_NORMALIZE = "normalize"
+
+
 def _block_parser(text: str) -> MarkdownIt:
     """The block parser for ``text``: the full rule set less the rules none of whose marks it holds."""
     idle = frozenset(rule for rule, marks in _RULE_MARKS.items() if not any(mark in text for mark in marks)) | {
         rule for rule, shape in _RULE_SHAPES.items() if not shape.search(text)
     }
+    if "\r" not in text and "\0" not in text:
+        idle |= {_NORMALIZE}
     parser = _BLOCK_PARSERS.get(idle)
     if parser is None:
         # Building one costs far more than a parse, so each rule set is built once per process.
         parser = MarkdownIt("commonmark", {"html": True}).enable("table")
-        parser.core.ruler.disable(["inline", "text_join"])
-        parser.block.ruler.disable(sorted(idle))
+        parser.core.ruler.disable(["inline", "text_join", *(idle & {_NORMALIZE})])
+        parser.block.ruler.disable(sorted(idle - {_NORMALIZE}))
+        _dispatch_by_first_character(parser)
+        if _LEAN_TOKENS:
+            lean = _LeanParserBlock()
+            lean.ruler = parser.block.ruler
+            parser.block = lean
         _BLOCK_PARSERS[idle] = parser
     return parser
+
+
+# A document's couple of hundred block tokens cost a fifth of the block pass to build through Token's own
+# __init__ (two default factories and a __post_init__ converting empty attrs); setting the fields directly
+# builds the same token. Only done while Token has exactly these fields, so a new markdown-it field is never
+# left unset (tests/property compares the trees with the full parser).
+_TOKEN_FIELDS = (
+    "type",
+    "tag",
+    "nesting",
+    "attrs",
+    "map",
+    "level",
+    "children",
+    "content",
+    "markup",
+    "info",
+    "meta",
+    "block",
+    "hidden",
+)
+_LEAN_TOKENS = tuple(f.name for f in dataclasses.fields(Token)) == _TOKEN_FIELDS
+_new_token = object.__new__
+
+
+class _LeanState(StateBlock):
+    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        token: Token = _new_token(Token)
+        token.type, token.tag, token.nesting = ttype, tag, nesting
+        token.attrs, token.map, token.children = {}, None, None
+        token.content = token.markup = token.info = ""
+        token.meta, token.block, token.hidden = {}, True, False
+        if nesting < 0:
+            self.level -= 1  # closing tag
+        token.level = self.level
+        if nesting > 0:
+            self.level += 1  # opening tag
+        self.tokens.append(token)
+        return token
+
+
+class _LeanParserBlock(ParserBlock):
+    """markdown-it's ParserBlock.parse, with the state that builds tokens directly."""
+
+    def parse(self, src: str, md: MarkdownIt, env: EnvType, outTokens: list[Token]) -> list[Token] | None:
+        if not src:
+            return None
+        state = _LeanState(src, md, env, outTokens)
+        self.tokenize(state, state.line, state.lineMax)
+        return state.tokens
+
+
+# The character a block rule needs first on the line it is tried at (after the indent); on any other it
+# fails before touching the state. Rules not named here (code, lheading, paragraph) are always tried.
+_RULE_STARTS: dict[str, frozenset[str]] = {
+    "fence": frozenset("~`"),
+    "blockquote": frozenset(">"),
+    "hr": frozenset("*-_"),
+    "list": frozenset("*-+0123456789"),
+    "reference": frozenset("["),
+    "html_block": frozenset("<"),
+    "heading": frozenset("#"),
+}
+# A table needs its next line to start a delimiter row ("|---|", "---|", ":--"): two of these characters
+# ("- " after a paragraph is a list item, not a row).
+_DELIMITER_STARTS = frozenset(a + b for a in "|-:" for b in "|-:") | {"|\t", "| ", ":\t", ": "}
+
+
+def _dispatch_by_first_character(parser: MarkdownIt) -> None:
+    """Make each rule chain one rule that tries only the rules the line's first character allows.
+
+    markdown-it tries every rule of a chain at every line (and every terminator at every line of a
+    paragraph), and most tries fail at once; the calls alone were a third of the block pass. Rules keep
+    their order and a skipped rule is one that would have failed without side effects, so the tokens are
+    the same (tests/property compares with the full parser). A later enable/disable recompiles the chains.
+    """
+    ruler = parser.block.ruler
+    ruler.getRules("")  # compiles the chains
+    names = {id(rule.fn): rule.name for rule in ruler.__rules__ if rule.enabled}
+    chains = ruler.__cache__ or {}
+    ruler.__cache__ = {
+        chain: [_dispatcher([(names[id(fn)], fn) for fn in rules])] if rules else [] for chain, rules in chains.items()
+    }
+
+
+def _fast_escaped_split(string: str) -> list[str]:
+    """markdown-it's escapedSplit (a table row into cells), which walks the row a character at a time; a
+    row without a backslash has no escaped pipe, so every pipe splits it: ``str.split`` gives the same."""
+    return string.split("|") if "\\" not in string else escapedSplit(string)
+
+
+def _with_fast_split(rule: RuleFuncBlockType) -> RuleFuncBlockType:
+    """markdown-it's table rule itself, run with the split above in place of its module's (that module and
+    every other parser keep theirs)."""
+    function = cast(types.FunctionType, rule)
+    if function.__globals__.get("escapedSplit") is not escapedSplit:
+        return rule  # not the rule this was written against: left as it is
+    scope = {**function.__globals__, "escapedSplit": _fast_escaped_split}
+    clone = types.FunctionType(function.__code__, scope, function.__name__, function.__defaults__, function.__closure__)
+    return cast(RuleFuncBlockType, clone)
+
+
+def _dispatcher(rules: list[tuple[str, RuleFuncBlockType]]) -> RuleFuncBlockType:
+    # "table" is first in markdown-it's order
+    table = _with_fast_split(rules[0][1]) if rules[0][0] == "table" else None
+    rest = rules[1:] if table is not None else rules
+    always = tuple(fn for name, fn in rest if name not in _RULE_STARTS)
+    by_start = {
+        start: tuple(fn for name, fn in rest if name not in _RULE_STARTS or start in _RULE_STARTS[name])
+        for name, _ in rest
+        for start in _RULE_STARTS.get(name, ())
+    }
+
+    def dispatch(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        src, marks, shifts = state.src, state.bMarks, state.tShift
+        if table is not None and line + 1 < len(marks):
+            ahead = marks[line + 1] + shifts[line + 1]
+            if src[ahead : ahead + 2] in _DELIMITER_STARTS and table(state, line, end, silent):
+                return True
+        position = marks[line] + shifts[line]
+        for rule in by_start.get(src[position : position + 1], always):  # noqa: SIM110 - a generator costs more
+            if rule(state, line, end, silent):
+                return True
+        return False
+
+    return dispatch
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -297,6 +442,11 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
         else:
             events.append(("text", content[position : closing + 1]))
             position = closing + 1
+
+
+def is_plain(content: str) -> bool:
+    """Whether inline source renders to its own words with blanks collapsed (no markup, no link)."""
+    return _INLINE_MARKUP.isdisjoint(content) and "[" not in content
 
 
 def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:

@@ -26,7 +26,16 @@ from dataclasses import dataclass
 
 from sync.core.model import Status
 from sync.core.parse import codes
-from sync.core.parse.blocks import Inline, Node, first_line, inline_source, last_line, node_text, render_source
+from sync.core.parse.blocks import (
+    Inline,
+    Node,
+    first_line,
+    inline_source,
+    is_plain,
+    last_line,
+    node_text,
+    render_source,
+)
 from sync.core.parse.evidence import (
     LEANING,
     NARRATIVE,
@@ -168,7 +177,12 @@ _SINCE = re.compile(r"\b(?:we|i|the team|our team)(?:['’]ve| have| has) since 
 
 def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:
     for node in nodes:
-        unread = _unread_sentences(reader, node) if node.type == "paragraph" else None
+        if node.type != "paragraph":
+            continue
+        content, _ = inline_source(node)
+        if content and "nce" not in content.lower() and is_plain(content):
+            continue  # its rendered sentences are its own words: none holds "since" (the test below)
+        unread = _unread_sentences(reader, node)
         if unread is None:
             continue
         content, start, sentences = unread
