@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -503,3 +504,25 @@ def test_the_lean_block_parser_matches_the_full_one_on_every_corpus_document() -
         lean += parser is not blocks._MD
         assert _tree_shape(text, parser) == _tree_shape(text, blocks._MD), path
     assert lean > 100  # most real documents lack at least one construct
+
+
+@pytest.mark.parametrize("text", ["| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n", "- one\0\n- two\n"])
+def test_a_text_with_carriage_returns_or_nuls_keeps_markdown_its_normalisation(text: str) -> None:
+    assert _tree_shape(text, blocks._block_parser(text)) == _tree_shape(text, blocks._MD)
+
+
+def test_without_the_lean_token_builder_the_parsers_build_the_same_tree(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A markdown-it whose Token has other fields than those the lean builder sets gets the normal builder.
+    monkeypatch.setattr(blocks, "_LEAN_TOKENS", False)
+    monkeypatch.setattr(blocks, "_BLOCK_PARSERS", {})
+    text = "# T\n\n| Action | Owner |\n|---|---|\n| Add alerts | @kim |\n\n- one\n  - two\n"
+    parser = blocks._block_parser(text)
+    assert not isinstance(parser.block, blocks._LeanParserBlock)
+    assert _tree_shape(text, parser) == _tree_shape(text, blocks._MD)
+
+
+def test_a_table_rule_of_another_shape_is_left_as_it_is() -> None:
+    def other_rule(state: Any, start: int, end: int, silent: bool) -> bool:
+        return False
+
+    assert blocks._with_fast_split(other_rule) is other_rule
