@@ -397,7 +397,7 @@ def _render_node(node: Node) -> Inline:
     if inline is None:
         return Inline()
     content = inline.content
-    if _INLINE_MARKUP.isdisjoint(content) and "[" not in content:  # isdisjoint: no set built, stops at a mark
+    if is_plain(content):
         return Inline(" ".join(content.split()))
     if not inline.meta.get("parsed"):
         # Most item lines hold only a leading **label** and [text](url) links: render those without
@@ -446,7 +446,7 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
 
 def is_plain(content: str) -> bool:
     """Whether inline source renders to its own words with blanks collapsed (no markup, no link)."""
-    return _INLINE_MARKUP.isdisjoint(content) and "[" not in content
+    return _INLINE_MARKUP.isdisjoint(content) and "[" not in content  # isdisjoint: no set built, stops at a mark
 
 
 def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:

@@ -1610,27 +1610,25 @@ _STATUS_HEAD = re.compile(r"^([A-Za-z][\w -]{1,20}?)\s+(?:[—–-]+|by|in|via|w
 _DESCRIBED_REFERENCE = re.compile(r"^(?:#\d+|[A-Z][A-Z0-9]+-\d+|\[[^\]]+\]\([^)]*\))\s+[—–-]+\s+\w")
 
 
-def holds_actions(lists: Sequence[Node]) -> bool:
-    """Whether any entry of the lists reads as an action."""
+def _entry_texts(lists: Sequence[Node]) -> list[str]:
+    """The first paragraph's text of every entry of the lists ("" for an entry without one)."""
+    texts: list[str] = []
     for node in lists:
         for entry in node.children:
             paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
-            if paragraph is not None and reads_as_action(node_text(paragraph).text):
-                return True
-    return False
+            texts.append(node_text(paragraph).text if paragraph is not None else "")
+    return texts
+
+
+def holds_actions(lists: Sequence[Node]) -> bool:
+    """Whether any entry of the lists reads as an action."""
+    return any(reads_as_action(text) for text in _entry_texts(lists))
 
 
 def _all_work(lists: Sequence[Node]) -> bool:
     """Whether the lists hold two or more entries and each is an order or the writers' promise."""
-    entries = [entry for node in lists for entry in node.children]
-    if len(entries) < 2:
-        return False
-    for entry in entries:
-        paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
-        text = node_text(paragraph).text if paragraph is not None else ""
-        if not (reads_as_action(text) or promises_work(text)):
-            return False
-    return True
+    texts = _entry_texts(lists)
+    return len(texts) >= 2 and all(reads_as_action(text) for text in texts)
 
 
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
