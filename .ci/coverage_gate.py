@@ -35,6 +35,7 @@ FLOORS: Mapping[str, float] = {
     # Short of 100 by one branch: _trailing's cap of 8 annotations peeled in one pass (a 9th stays).
     "sync/core/parse/items.py": 99.9,
     "sync/core/parse/options.py": 100.0,
+    "sync/core/parse/records.py": 100.0,
     "sync/core/parse/refs.py": 100.0,
     "sync/core/parse/retrospective.py": 100.0,
     "sync/core/parse/sections.py": 100.0,

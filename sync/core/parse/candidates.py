@@ -75,6 +75,7 @@ from sync.core.parse.items import (
     settings_table,
 )
 from sync.core.parse.options import ParseOptions
+from sync.core.parse.records import read_resolution_fields
 from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import opens_with_order, reads_as_action, reads_as_done, starts_with_past_form
 
@@ -115,6 +116,10 @@ def read_candidates(
     summaries: list[tuple[_Region, list[Node]]] = []
     for region in _regions(blocks, headers):
         nodes = [blocks[index] for index in region.blocks if index not in covered]
+        # An incident log's record of fields names its resolution in any section ("## Incidents", a date);
+        # beside the document's own action list it is a summary of how the incident ended.
+        # Also in lists the structural pass passed over for a bold label ("- **Mitigation**: …").
+        records = read_resolution_fields(reader, [blocks[i] for i in region.blocks]) if not listed else []
         if region.strength != NARRATIVE:
             # Also in lists the structural pass read for their other labels ("- **Time**:" over sub-bullets).
             _read_action_fields(reader, [blocks[index] for index in region.blocks])
@@ -124,6 +129,7 @@ def read_candidates(
             continue
         if len(nodes) < len(region.blocks):
             continue  # the structural pass read this region
+        nodes = [node for node in nodes if not any(node is record for record in records)]
         if _titles_one_action(region, nodes):
             _read_titled_block(reader, region, nodes, listed, options)
             continue

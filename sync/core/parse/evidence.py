@@ -199,6 +199,8 @@ _COMMITS = re.compile(
     r"(?:^|[,;:]\s*|\b(?:so|and|then|now|therefore|hence|next|also|soon|finally|additionally),?\s+"
     # "I want to assure you that I will be building better monitoring": a promise reported in a that-clause.
     r"|\b(?:assure|promise|guarantee|confirm)(?: (?:you|everyone|our users|the community))? that\s+"
+    # "And that means that we will not re-add …": a consequence the writers draw and commit to.
+    r"|\b(?:means|meaning) that\s+"
     r"|\b(?:over|in|within|during) the (?:next|coming) (?:\w+ ){0,3}\w+,?\s+"
     # "Going forward we will …", "In the future we are looking to …": a time lead-in, with or without its comma.
     r"|\b(?:going forward|moving forward|in (?:the )?future|from now on|from here on|in the (?:long|short|medium) term"
@@ -268,6 +270,16 @@ _NOT_ACTION_VERBS = frozenset(
     {"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"}
     # What the write-up itself will do: "We will also discuss the steps taken …".
     | {"discuss", "explain", "describe", "outline", "detail", "cover", "summarize", "summarise"}
+)
+
+
+# Verbs whose negation commits to nothing: "we will not hesitate to", "we won't let this happen again".
+_NOT_REFRAINED = frozenset(
+    {"know", "hesitate", "forget", "tolerate", "accept", "let", "allow", "only", "able", "rest"}
+    # What the writers keep to themselves is no work: "We will not disclose any information on the blocking".
+    | {"disclose", "share", "comment", "reveal", "speculate", "name", "publish"}
+    # The write-up's own voice: "I'll not sugar-coat it", "we won't bore you with the details".
+    | {"sugar-coat", "sugarcoat", "lie", "pretend", "mince", "bore", "waste", "dwell", "repeat"}
 )
 
 
@@ -351,6 +363,13 @@ def commits_in_prose(text: str) -> bool:
     if match is None:
         return sets_a_policy(text) or _DE_PROMISE.search(text) is not None
     verb = match.group("verb").lower()
+    if verb in ("not", "never"):
+        # "We will not re-add the library until …", "we'll never store keys in the repo again": a rule the
+        # writers set themselves; "we will not know", "we will never let this happen again": none.
+        refrained = re.match(r"\s+([a-z][a-z-]*)", text[match.end() :], re.IGNORECASE)
+        if refrained is None or refrained.group(1).lower() in _NOT_ACTION_VERBS | _NOT_REFRAINED:
+            return False
+        verb = refrained.group(1).lower()
     attempt = re.match(r"\s+to\s+([a-z]+)", text[match.end() :]) if verb == "try" else None
     if attempt is not None:
         verb = attempt.group(1).lower()  # "Next time we will try to use a different provider": the work is the use

@@ -72,7 +72,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\blinha do tempo\b|\btijdlijn\b|\bcronologia\b|时间线|^经过$|^过程$|タイムライン|経緯|타임라인",
         ),
         ("factors", r"\bcontributing (?:factors?|conditions)\b"),
-        ("went_well", r"\bwent well\b|\bwhat worked\b"),
+        ("went_well", r"\bwent (?:well|right)\b|\bwhat worked\b|\bwhat (?:we|i) did (?:right|well)\b"),
         (
             "went_wrong",
             r"\bwent (?:wrong|poorly|badly)\b|\bcould have gone better\b|\bdidn.t go well\b"
