@@ -139,3 +139,22 @@ def test_what_the_writers_did_right_is_the_response_not_follow_up_work(heading: 
 def test_an_empty_resolution_field_or_sub_entry_holds_nothing(resolution: str) -> None:
     found = items(f"## Incidents\n\n- Duration: 20 minutes\n- Impact: no logins\n{resolution}\n")
     assert [item.text for item in found] == (["Rotated the keys"] if "Rotated" in resolution else [])
+
+
+@pytest.mark.parametrize(
+    ("heading", "orders"),
+    [
+        ("Solucionado? Se sim, como:", ["Fazer uma reunião antes do evento", "Exigir um contato técnico por sala"]),
+        ("Mejoras", ["Crear una alerta de disco lleno", "Revisar los permisos de la base"]),
+        ("Verbesserungen", ["Prüfen, ob die Sicherung läuft", "Einrichten einer Warnung für volle Platten"]),
+    ],
+)
+def test_orders_and_headings_in_other_languages_are_read_as_english_ones(heading: str, orders: list[str]) -> None:
+    found = items(f"## Contexto\n\nO disco encheu.\n\n## {heading}\n\n- {orders[0]}\n- {orders[1]}\n")
+    assert [item.text for item in found] == orders
+
+
+@pytest.mark.parametrize("heading", ["Solutions", "Résolution"])
+def test_an_english_solution_heading_stays_the_story_of_the_fix(heading: str) -> None:
+    found = items(f"## {heading}\n\n- ssh into the main node\n- `screen -r gaia`\n- restore the processes\n")
+    assert found == ()

@@ -55,6 +55,9 @@ _ACTION_STEMS = (
     "recurr",
     "task",
 )
+# The same stems in Portuguese, Spanish and German: "Solucionado? Se sim, como:", "Melhorias", "Mejoras",
+# "Verbesserungen". Matched exactly: one edit away is the English "Solutions", often the story of the fix.
+_FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser")
 # Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
 # "How will we make sure this does not happen again?", "What comes next".
 _ACTION_PHRASES = re.compile(
@@ -178,6 +181,8 @@ def _strength(title: str) -> int:
     # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
     for word in words if len(words) <= 6 else ():
         if word not in _NOT_ACTION_WORDS and any(_near(word, stem) for stem in _ACTION_STEMS):
+            return LEANING
+        if word.startswith(_FOREIGN_STEMS):
             return LEANING
     if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized):
         return NARRATIVE

@@ -141,6 +141,28 @@ _IRREGULAR_PAST = frozenset(
         "withdrew",
     ]
 )
+# Orders in the other languages teams write post-mortems in, as their lists write them: the infinitive
+# (Portuguese, Spanish, French, Italian, German) or the imperative. Words that are English too ("former",
+# "tester", "mover") are left out: an English line must not read as an order by accident; so are words
+# opening with an accented letter, which the word pattern does not start on.
+_ORDERS_ABROAD = """
+    adicionar ajustar alterar atualizar automatizar configurar corrigir criar definir documentar estabelecer
+    exigir fazer forçar garantir implementar incluir investigar melhorar migrar monitorar preparar remover
+    revisar substituir testar validar verificar abrir fechar enviar usar utilizar avaliar planejar treinar
+    contratar publicar ressaltar comunicar agendar reforçar limitar bloquear habilitar desabilitar ativar
+    desativar escrever adicione ajuste atualize configure corrija crie defina documente implemente revise
+    añadir agregar actualizar corregir crear establecer hacer forzar garantizar asegurar mejorar monitorear
+    eliminar reemplazar probar planificar deshabilitar activar desactivar escribir revisar añada agregue
+    actualice cree establezca haga asegure mejore elimine reemplace pruebe
+    ajouter ajuster mettre configurer corriger créer définir documenter exiger faire forcer garantir
+    assurer implémenter inclure améliorer migrer surveiller déplacer préparer supprimer revoir réviser
+    remplacer valider vérifier ouvrir fermer envoyer utiliser planifier communiquer bloquer activer
+    désactiver automatiser rédiger sauvegarder ajoutez mettez corrigez créez vérifiez
+    aggiungere configurare correggere creare definire documentare implementare migliorare verificare
+    aggiornare automatizzare rimuovere testare monitorare
+    einrichten prüfen hinzufügen erstellen dokumentieren automatisieren aktualisieren einführen
+    entfernen verbessern implementieren anpassen migrieren
+    """
 _IMPERATIVES = frozenset(
     [
         "patch",
@@ -373,7 +395,7 @@ _IMPERATIVES = frozenset(
         "watch",
         "wrap",
     ]
-)
+) | frozenset(_ORDERS_ABROAD.split())
 _PASSIVE_DONE = re.compile(
     r"^(?:[\w./'`*(),-]+\s+){1,10}?(?:is|are|was|were|(?:has|have)(?: all| both)? been)"
     r"\s+(?:now\s+|also\s+|already\s+)?"
