@@ -158,3 +158,39 @@ def test_orders_and_headings_in_other_languages_are_read_as_english_ones(heading
 def test_an_english_solution_heading_stays_the_story_of_the_fix(heading: str) -> None:
     found = items(f"## {heading}\n\n- ssh into the main node\n- `screen -r gaia`\n- restore the processes\n")
     assert found == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This was fixed by treating a handoff as a read-repair, so old and new data are merged.",
+        "The bug was patched in the 2.3 release by merging the data on handoff.",
+    ],
+)
+def test_under_a_fix_heading_the_fix_reported_in_the_passive_is_done(sentence: str) -> None:
+    found = items(f"## What happened\n\nThe handoff overwrote the data.\n\n## The fix\n\n{sentence}\n")
+    assert [(item.text, item.status) for item in found] == [(sentence, Status.DONE)]
+
+
+def test_elsewhere_a_passive_fix_is_the_story() -> None:
+    found = items("## What happened\n\nThe handoff overwrote the data. This was fixed by a restart at 10:05.\n")
+    assert found == ()
+
+
+def test_a_paragraph_that_weighs_the_problem_then_resolves_to_act_is_the_resolution() -> None:
+    found = items(
+        "## Fix action #2\n\n"
+        "I decided that awareness of breaking changes was the pain point I could address. "
+        "I resolved to set up a feed reader and subscribe to the image's release feed.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("I resolved to set up a feed reader and subscribe to the image's release feed.", Status.OPEN)
+    ]
+
+
+def test_a_pledge_that_names_no_work_is_no_item() -> None:
+    found = items(
+        "## Secrets leak\n\nTokens leaked from the build. "
+        "We pledge to use this as an opportunity to strengthen the security of the platform.\n"
+    )
+    assert found == ()

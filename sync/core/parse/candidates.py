@@ -58,6 +58,7 @@ from sync.core.parse.evidence import (
     prose_status,
     reports_action,
     reports_done_work,
+    reports_fix,
     reports_response,
     states_actions,
     tells_the_story,
@@ -823,12 +824,28 @@ def _read_paragraph(reader: ItemReader, node: Node, group: Group | None) -> None
     reader.read_plain(node, group)
     if len(reader.drafts) > before:
         return
-    text = node_text(node).text
-    first = _SENTENCE.split(text, maxsplit=1)[0]
-    draft = reader.read_text(_Text(Inline(first)), first_line(node))
+    sentences = _SENTENCE.split(node_text(node).text)
+    first = sentences[0]
+    # "I decided that awareness of breaking changes was the pain point to address. I resolved to set up an RSS
+    # reader …": a paragraph that opens by weighing the problem and then commits is the commitment.
+    committed = None if _states_work(first) else next((s for s in sentences[1:] if commits_in_prose(s)), None)
+    draft = reader.read_text(_Text(Inline(committed or first)), first_line(node))
     if draft.text:
         draft.group = group
+        if committed is not None and (draft.status is None or draft.status_guessed):
+            # What the writers commit to is still to do ("I resolved to set up …" reads as a past form).
+            draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "promise", True
         reader.drafts.append(draft)
+
+
+def _states_work(sentence: str) -> bool:
+    return (
+        reads_as_action(sentence)
+        or commits_in_prose(sentence)
+        or reports_action(sentence)
+        or reports_done_work(sentence)
+        or ongoing_work(sentence)
+    )
 
 
 def _keep_scored(
@@ -1194,6 +1211,7 @@ def _read_sentences(
             ongoing_work(sentence)
             or reports_done_work(sentence)
             or ((reports or reporting) and reports_action(sentence))
+            or (reports and reports_fix(sentence))
             or noted
         )
         if report and not promise and (_CLOCK.search(sentence) or reports_response(sentence)):

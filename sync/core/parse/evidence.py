@@ -230,6 +230,8 @@ _COMMITS = re.compile(
     r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
     r"|observing\b|waiting\b)[a-z]+ing"
     r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
+    # "I resolved to set up an RSS reader", "we promise to publish …": a resolution the writers make.
+    r"|(?:have )?(?:resolved|promised|pledged|vowed) to|promise to|pledge to|vow to"
     # "We are still in the process of automating …": work under way, whatever adverb comes first.
     r"|(?:are|is|am) (?:now |also |currently |actively |still )*(?:" + _UNDER_WAY + "|in the (?:process|middle) of)))"
     # "we'll also hopefully get …", "we'll likely start …": a hedged promise is still the writers' plan.
@@ -261,6 +263,8 @@ _GENERIC = re.compile(
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
+    # "We pledge to use this as an opportunity to strengthen …": a resolve, no work named.
+    r"|\bas an opportunity\b"
     r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo(?:ing)? (?:everything|all we can|our best)\b|\bwork hard\b"
     # A live update's "We will continue to monitor the situation".
     r"|\bmonitor(?:ing)? the situation\b"
@@ -473,6 +477,19 @@ def reports_action(text: str) -> bool:
     if match is not None and match.group("verb").lower() not in _NOT_REPORTS:
         return True
     return bool(_PASSIVE_REPORT.search(text) or _IN_PLACE.search(text))
+
+
+# "This was fixed by treating the handoff as a read-repair", "The bug got patched in 2.3": under a heading
+# naming the fix, its report in the passive (elsewhere "was fixed" is as often the story of the response).
+_FIX_REPORT = re.compile(
+    r"^(?:this|it|that|the (?:bug|issue|problem|error|race(?: condition)?|leak|vulnerability|defect|regression))"
+    r" (?:was|got|has been|have been) (?:[a-z]+ly )?(?:fixed|resolved|addressed|solved|patched|corrected)\b",
+    re.IGNORECASE,
+)
+
+
+def reports_fix(text: str) -> bool:
+    return bool(_FIX_REPORT.match(text.strip()))
 
 
 # "has been removed", "have been revoked": the present perfect passive reports work done (a plain past
@@ -781,6 +798,9 @@ _FUTURE_LEAD = re.compile(
 )
 
 
+_RESOLVES_TO = re.compile(r"\b(?:resolved|promised|pledged|vowed|promise|pledge|vow) to [a-z]", re.IGNORECASE)
+
+
 def prose_status(text: str) -> str | None:
     """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
     text = text.replace("\u2019", "'")
@@ -793,6 +813,8 @@ def prose_status(text: str) -> str | None:
         return "done"
     if files_a_ticket(text):
         return "open"  # "We've created an issue to improve this": the ticket tracks work still to do
+    if _RESOLVES_TO.search(text):
+        return "open"  # "I resolved to set up a reader": the resolution is made, the work is to come
     if _NO_LONGER.search(text):
         return "done"  # "we will no longer update …": a change already made, in force from now on
     if _INITIATED.search(text):
