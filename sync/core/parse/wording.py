@@ -142,12 +142,12 @@ _IRREGULAR_PAST = frozenset(
     ]
 )
 # Orders in the other languages teams write post-mortems in, as their lists write them: the infinitive
-# (Portuguese, Spanish, French, Italian, German) or the imperative. Words that are English too ("former",
-# "tester", "mover") are left out: an English line must not read as an order by accident; so are words
-# opening with an accented letter, which the word pattern does not start on.
+# (Portuguese, Spanish, French, Italian, German) or the imperative. Words that are English nouns or adjectives
+# too ("former", "tester", "mover", "remover") are left out: an English line must not read as an order by
+# accident; so are words opening with an accented letter, which the word pattern does not start on.
 _ORDERS_ABROAD = """
     adicionar ajustar alterar atualizar automatizar configurar corrigir criar definir documentar estabelecer
-    exigir fazer forçar garantir implementar incluir investigar melhorar migrar monitorar preparar remover
+    exigir fazer forçar garantir implementar incluir investigar melhorar migrar monitorar preparar
     revisar substituir testar validar verificar abrir fechar enviar usar utilizar avaliar planejar treinar
     contratar publicar ressaltar comunicar agendar reforçar limitar bloquear habilitar desabilitar ativar
     desativar escrever adicione ajuste atualize configure corrija crie defina documente implemente revise
