@@ -41,6 +41,7 @@ from sync.core.parse.evidence import (
     NARRATIVE,
     NEUTRAL,
     STRONG,
+    TENSE_STATUSES,
     advises_others,
     announces_items,
     commits_in_prose,
@@ -326,7 +327,7 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
     if status is not None and (draft.status is None or draft.status_guessed):
         # The prose says what became of it; a title's wording ("Unauthenticated operations") is a name.
-        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "prose", True
+        draft.status, draft.status_raw, draft.status_guessed = TENSE_STATUSES[status], "prose", True
     return draft
 
 
@@ -683,7 +684,7 @@ def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
         status = prose_status(draft.text) if draft.status is None else None
         if draft.status is None and (status is not None or not reads_as_action(draft.text)):
             # The label reports work done, unless the words say otherwise; an order states no outcome.
-            draft.status = _STATUSES[status] if status is not None else Status.DONE
+            draft.status = TENSE_STATUSES[status] if status is not None else Status.DONE
             draft.status_raw, draft.status_guessed = label, True
         draft.confidence = "low"
 
@@ -978,8 +979,8 @@ def _status_from_tense(draft: Draft) -> None:
     if status is None:
         return
     # A filed ticket reopens what the tense alone would call done ("We've created an issue to …").
-    if draft.status is None or _STATUSES[status] is not Status.OPEN or files_a_ticket(draft.text):
-        draft.status, draft.status_raw, draft.status_guessed = _STATUSES[status], "tense", True
+    if draft.status is None or TENSE_STATUSES[status] is not Status.OPEN or files_a_ticket(draft.text):
+        draft.status, draft.status_raw, draft.status_guessed = TENSE_STATUSES[status], "tense", True
 
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
@@ -988,7 +989,6 @@ _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
-_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 
 
 _GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being|why))\s*:\s*$", re.IGNORECASE)

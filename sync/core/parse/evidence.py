@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
 from sync.core.parse.sections import classify_title, normalize_title
 from sync.core.parse.wording import opens_with_order, promises_work, reads_as_action
@@ -799,6 +800,10 @@ _FUTURE_LEAD = re.compile(
 
 
 _RESOLVES_TO = re.compile(r"\b(?:resolved|promised|pledged|vowed|promise|pledge|vow) to [a-z]", re.IGNORECASE)
+
+
+# The status each answer of :func:`prose_status` stands for.
+TENSE_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 
 
 def prose_status(text: str) -> str | None:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from sync.core.model import Status
 from sync.core.parse.blocks import Inline, Node, first_line, node_text
-from sync.core.parse.evidence import prose_status
+from sync.core.parse.evidence import TENSE_STATUSES, prose_status
 from sync.core.parse.items import ItemReader, _Text
 
 # The field's label, then its value after an ASCII or a full-width colon (a label alone has none).
@@ -50,7 +50,6 @@ _OUTCOME = re.compile(
 _REFERENCE = re.compile(r"[:：]\s*(?:\[[^\]]*\]\(|<?https?://|#\d)")
 _MIN_FIELDS = 3
 _MAX_LABEL_WORDS = 4
-_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done": Status.DONE}
 
 
 def _paragraph(entry: Node) -> Node | None:
@@ -107,7 +106,7 @@ def _keep(reader: ItemReader, text: str, line: int, label: str) -> None:
     if draft.status is None:
         # A resolution reports the change made, unless its words promise it or say it is under way.
         said = prose_status(draft.text)
-        draft.status = _STATUSES[said] if said is not None else Status.DONE
+        draft.status = TENSE_STATUSES[said] if said is not None else Status.DONE
         draft.status_raw, draft.status_guessed = label, True
     draft.confidence = "low"
     reader.drafts.append(draft)
