@@ -371,7 +371,7 @@ def commits_in_prose(text: str) -> bool:
     text = text.replace("\u2019", "'")
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
-        return sets_a_policy(text) or _DE_PROMISE.search(text) is not None
+        return sets_a_policy(text) or _ABROAD_PROMISE.search(text) is not None
     verb = match.group("verb").lower()
     if verb in ("not", "never"):
         # "We will not re-add the library until …", "we'll never store keys in the repo again": a rule the
@@ -568,8 +568,17 @@ def reports_response(text: str) -> bool:
 # The same three tenses in German prose (half of one blind batch was written in it):
 # "Wir werden die Überwachung ausbauen" (a promise), "Parallel versuchen wir herauszufinden, …" (under way),
 # "Die Gegenmaßnahmen sind getroffen", "Die Funktion wurde deaktiviert" (done; a restart is the story).
-_DE_PROMISE = re.compile(
-    r"\b(?:wir|ich) (?:werden|wollen|planen|möchten)\b|\b(?:werden|wollen|planen) wir\b", re.IGNORECASE
+# The writers' promise in French, Spanish, Portuguese and Italian too: "nous allons ajouter", "nous
+# ajouterons", "vamos a migrar", "añadiremos", "iremos migrar", "aggiungeremo". A future's first person plural
+# only ("-aremos", "-rons" after "nous"): "queremos" (we want) is no promise.
+_ABROAD_PROMISE = re.compile(
+    r"\b(?:wir|ich) (?:werden|wollen|planen|möchten)\b|\b(?:werden|wollen|planen) wir\b"
+    r"|\b(?:nous allons|je vais|on va|nous prévoyons de|nous comptons)\s+\w"
+    r"|\bnous (?:\w+ ){0,2}?\w{2,}(?:erons|irons|ettrons|ferons)\b"
+    r"|\b(?:vamos a|voy a|vou|iremos|planeamos|pretendemos|tenemos previsto)\s+\w"
+    r"|\b(?!quer)\w{2,}(?:aremos|eremos|iremos)\b"
+    r"|\b\w{2,}(?:eremo|iremo)\b|\babbiamo intenzione di\b",
+    re.IGNORECASE,
 )
 _DE_ONGOING = re.compile(
     r"\b(?:versuchen|arbeiten|prüfen|untersuchen|evaluieren) wir\b|\bwir (?:versuchen|arbeiten|prüfen|untersuchen)\b",
@@ -580,11 +589,20 @@ _DE_RESPONSE = re.compile(
     r"\ban (?:einer|der) (?:lösung|behebung|fehlerbehebung)\b|\b(?:logs?|logfiles|log-dateien|ursache|störung)\b",
     re.IGNORECASE,
 )
-_DE_DONE = re.compile(
+_ABROAD_DONE = re.compile(
     r"\b(?:gegenmaßnahmen|maßnahmen|änderungen|anpassungen)\b.{0,40}?\b(?:sind|wurden) (?:\w+ )?"
     r"(?:getroffen|ergriffen|umgesetzt|eingeleitet|vorgenommen)\b"
     r"|\bwurden? (?:\w+ ){0,4}(?:deaktiviert|aktiviert|umgestellt|eingerichtet|behoben|ersetzt|entfernt|aktualisiert"
-    r"|eingeführt|geändert|angepasst)\b",
+    r"|eingeführt|geändert|angepasst)\b"
+    # "j'ai désormais automatisé ça", "nous avons maintenant ajouté …", "hemos añadido", "ya hemos migrado",
+    # "abbiamo aggiunto": the writers' perfect. In French and Italian the perfect also tells the story ("hier
+    # j'ai eu un problème"), so there only with an adverb of a lasting change or a verb of one.
+    r"|\b(?:j'ai|nous avons|on a)\s+(?:désormais|maintenant|dorénavant)\s+\w+(?:é|ée|és|is|it)\b"
+    r"|\b(?:j'ai|nous avons|on a)\s+(?:(?:également|aussi|donc|déjà|ensuite|alors)\s+)?"
+    r"(?:ajouté|automatisé|mis en place|corrigé|configuré|activé|désactivé|remplacé|migré)\b"
+    r"|\b(?:he|hemos)\s+(?:ya\s+|también\s+|ahora\s+)?\w+(?:ado|ido)\b"
+    r"|\babbiamo\s+(?:già\s+|ora\s+|anche\s+)?(?:aggiunto|automatizzato|configurato|attivato|disattivato|sostituito"
+    r"|corretto|migrato|introdotto|implementato)\b",
     re.IGNORECASE,
 )
 
@@ -622,7 +640,7 @@ def reports_done_work(text: str) -> bool:
     match = _WE_PERFECT.search(text)
     if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
         return True
-    if _CAPABILITY.search(text) or _DE_DONE.search(text):
+    if _CAPABILITY.search(text) or _ABROAD_DONE.search(text):
         return True
     passive = _PASSIVE_REPORT.search(text)
     if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
@@ -814,7 +832,7 @@ def prose_status(text: str) -> str | None:
         return "open" if _BEGUN.search(text) or _OPEN_WORK.search(text) else None
     if _BEGUN.search(text) or ongoing_work(text):
         return "in_progress"
-    if _DE_DONE.search(text):
+    if _ABROAD_DONE.search(text):
         return "done"
     if files_a_ticket(text):
         return "open"  # "We've created an issue to improve this": the ticket tracks work still to do
@@ -832,7 +850,7 @@ def prose_status(text: str) -> str | None:
     if done is not None and (work is None or done.start() < work.start()):
         # "We have already improved, and will continue to improve, our alerting": begun, and going on.
         return "in_progress" if _CONTINUES.search(text, done.end()) else "done"
-    if work is not None:
+    if work is not None or _ABROAD_PROMISE.search(text):
         return "open"
     if reports_action(text) or _NOW_DONE.search(text):
         return "done"

@@ -139,7 +139,12 @@ _TEAM_OWNER = re.compile(
     r"^(?P<owner>[A-Za-z][\w'’-]*(?:\s+[\w'’-]+){0,3}\s+team)\s+(?:should|will|must|needs to|is to|to (?=[a-z]+ ))"
 )
 _NAME_TO_VERB = re.compile(r"^(?P<owner>[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) to (?P<rest>[a-z]\w* .+)$")
-_NOT_NAMES = frozenset({"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"})
+# Words that open a sentence before "to" without naming anyone: "So to prevent this from happening again, I …".
+_NOT_NAMES = frozenset(
+    {"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"}
+    | {"so", "and", "but", "also", "then", "now", "or", "yet", "thus", "hence", "still", "again", "as", "in"}
+    | {"here", "there", "next", "first", "finally", "later", "only", "just", "order", "ways", "steps", "time"}
+)
 # A closing note that the work is under way: "(already being implemented)", "(currently being rolled out)".
 _BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:ed|en|wn|ut)(?: out)?\)\.?$", re.I)
 _PLANNED_END = re.compile(r"^[A-Z][^:;]{2,80}\s(?:planned|proposed)(?:\s*\([^()]*\))?\.?$")
