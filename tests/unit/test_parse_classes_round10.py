@@ -75,3 +75,66 @@ def test_a_sentence_opening_so_to_names_no_owner() -> None:
 def test_a_named_subject_of_to_is_still_the_owner() -> None:
     found = items("## Follow-ups\n\n- Platform to add an alert on disk usage\n- Nóva to send the list of tenants")
     assert [item.owner for item in found] == ["Platform", "Nóva"]
+
+
+_PAIRS = (
+    "## Timeline\n\n"
+    "### 9:00\n\n"
+    "The webcam frame kept resizing during the whole day.\n\n"
+    "- Issue 1: Uncontrolled resizing of the webcam source.\n"
+    "- Solution: {first}\n\n"
+    "### 12:15\n\n"
+    "I forgot to mute the panel's audio sources, which gave a loud echo.\n\n"
+    "- Issue 2: Echo due to several audio sources in an untested scene.\n"
+    "- Solution: {second}\n"
+)
+
+
+def test_a_problem_beside_its_solution_is_a_record_whose_solution_is_the_item() -> None:
+    found = items(
+        _PAIRS.format(
+            first="Always do a trial run with scenes that use several sources.",
+            second="Don't compose a scene where the webcam overlays the slides.",
+        )
+    )
+    assert [item.text for item in found] == [
+        "Always do a trial run with scenes that use several sources.",
+        "Don't compose a scene where the webcam overlays the slides.",
+    ]
+    # A standing order states no outcome: neither done nor invented open.
+    assert all(item.status is None and item.confidence == "low" for item in found)
+
+
+def test_a_solution_that_reports_the_change_is_done_and_an_unknown_or_asked_one_is_none() -> None:
+    found = items(
+        _PAIRS.format(first="unknown, we are still looking.", second="Applied a transform to stop the scaling.")
+    )
+    assert [(item.text, item.status) for item in found] == [("Applied a transform to stop the scaling.", Status.DONE)]
+    asked = items(_PAIRS.format(first="Don't use Skype for long events?", second="Not sure yet?"))
+    assert asked == ()
+
+
+def test_a_lone_solution_line_in_a_story_is_no_record() -> None:
+    # Two fields, neither naming the problem: a story's "Solution:" line, as a stray "Fix:" line is.
+    found = items(
+        "## What happened\n\nThe disk filled up.\n\n- Cause: a log file grew without bound.\n"
+        "- Solution: rotate the logs daily.\n"
+    )
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "ordered"),
+    [
+        ("Always do a trial run first.", True),
+        ("Never use Skype again for a long event.", True),
+        ("Don't compose a scene over the slides.", True),
+        ("Don’t know why it resized.", False),
+        ("Always the same problem with webcams.", False),
+        ("Never again.", False),
+    ],
+)
+def test_a_standing_order_is_told_from_a_remark(line: str, ordered: bool) -> None:
+    from sync.core.parse.wording import is_standing_order
+
+    assert is_standing_order(line) is ordered

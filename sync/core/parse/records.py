@@ -28,6 +28,7 @@ from sync.core.model import Status
 from sync.core.parse.blocks import Inline, Node, first_line, node_text
 from sync.core.parse.evidence import TENSE_STATUSES, prose_status
 from sync.core.parse.items import ItemReader, _Text
+from sync.core.parse.wording import is_standing_order, reads_as_action
 
 # The field's label, then its value after an ASCII or a full-width colon (a label alone has none).
 _FIELD = re.compile(r"^(?P<label>[^\s:：][^:：]{0,29}?)\s*(?:[:：]\s*(?P<value>.*))?$", re.DOTALL)
@@ -48,6 +49,11 @@ _OUTCOME = re.compile(
 )
 # "Fix: [frontend #398](…)": a reference to the change, which its own tracker holds.
 _REFERENCE = re.compile(r"[:：]\s*(?:\[[^\]]*\]\(|<?https?://|#\d)")
+# The field naming the problem a resolution answers: "Issue 2:", "Problem:", "Symptom:", 問題, 문제.
+_PROBLEM = re.compile(
+    r"^(?:issue|problem|symptom|bug|failure|what went wrong|probl[eè]me|problema|问题|問題|문제)(?:\s*#?\d{1,3})?$",
+    re.IGNORECASE,
+)
 _MIN_FIELDS = 3
 _MAX_LABEL_WORDS = 4
 
@@ -82,7 +88,10 @@ def read_resolution_fields(reader: ItemReader, nodes: Sequence[Node]) -> list[No
             if (paragraph := _paragraph(entry)) is not None and (field := _field(entry, paragraph)) is not None
         ]
         resolutions = [(entry, field) for entry, field in fields if _RESOLUTION.match(field[0])]
-        if len(fields) < _MIN_FIELDS or not resolutions:
+        # A problem written beside its solution ("- Issue 3: Echo in an untested scene" then "- Solution:
+        # Always do a trial run …") is a record of two fields.
+        paired = len(fields) == 2 and len(node.children) == 2 and any(_PROBLEM.match(f[0]) for _, f in fields)
+        if (len(fields) < _MIN_FIELDS and not paired) or not resolutions:
             continue
         records.append(node)
         for entry, (label, value, sublist) in resolutions:
@@ -103,9 +112,11 @@ def _keep(reader: ItemReader, text: str, line: int, label: str) -> None:
     draft = reader.read_text(_Text(Inline(text)), line)
     if not draft.text:
         return
-    if draft.status is None:
-        # A resolution reports the change made, unless its words promise it or say it is under way.
-        said = prose_status(draft.text)
+    said = prose_status(draft.text) if draft.status is None else None
+    ordered = reads_as_action(draft.text) or is_standing_order(draft.text)
+    if draft.status is None and (said is not None or not ordered):
+        # A resolution reports the change made, unless its words promise it or say it is under way; an
+        # order ("Always do a trial run …") states no outcome.
         draft.status = TENSE_STATUSES[said] if said is not None else Status.DONE
         draft.status_raw, draft.status_guessed = label, True
     draft.confidence = "low"

@@ -663,6 +663,9 @@ def is_placeholder_title(title: str) -> bool:
     return bool(re.fullmatch(r"\[[^\]]+\](?:\s*[:\-–]\s*\[[^\]]+\])*", stripped))
 
 
+# What opens a standing order before its verb.
+_STANDING = frozenset({"always", "never", "please"})
+_NOT_FORBIDDEN = frozenset({"know", "think", "see", "understand", "remember", "care", "worry", "get", "have"})
 _COMMITMENT = re.compile(
     r"^(?:we|i|the team|they)(?:'ll|\s+will|\s+should|\s+need to|\s+must|\s+are going to|\s+plan to|\s+intend to)\b",
     re.IGNORECASE,
@@ -681,6 +684,19 @@ def reads_as_action(text: str) -> bool:
     if first in _IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("is", "are", "was", "were", "has")):
         return True
     return promises_work(text) or bool(_OUTCOME.search(text) or _NOW_DOES.match(text))
+
+
+def is_standing_order(text: str) -> bool:
+    """ "Always do a trial run …", "Never use Skype …", "Don't compose a scene …" (not "Don't know why"): a
+    rule to follow from now on. Under a lessons heading such lines are what was learnt, so only a reading
+    that already knows the line answers a problem (a record's solution field) takes them as orders."""
+    words = _WORD.findall(text)
+    if len(words) < 2:
+        return False
+    first, second = words[0].lower(), words[1].lower()
+    if first in ("don't", "don’t", "dont"):
+        return second not in _NOT_FORBIDDEN
+    return first in _STANDING and second in _IMPERATIVES
 
 
 def promises_work(text: str) -> bool:
