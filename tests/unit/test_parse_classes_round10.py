@@ -138,3 +138,35 @@ def test_a_standing_order_is_told_from_a_remark(line: str, ordered: bool) -> Non
     from sync.core.parse.wording import is_standing_order
 
     assert is_standing_order(line) is ordered
+
+
+_CHANGES = (
+    "## Feedback\n\nLast year we collected 200 feedback forms from players.\n\n"
+    "### {heading}\n\n"
+    "**Private gaming rooms.** Nine guest rooms have been added to the convention.\n\n"
+    "**Games on Demand.** Last year there was no dedicated room. This year it has its own room.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Here are some of the changes made in 2012 based on feedback from last year:",
+        "Changes made after the outage",
+        "Improvements introduced following the incident",
+    ],
+)
+def test_changes_made_because_of_what_went_wrong_are_done_items(heading: str) -> None:
+    found = items(_CHANGES.format(heading=heading))
+    assert [(item.text.split(".")[0], item.status) for item in found] == [
+        ("Private gaming rooms", Status.DONE),
+        ("Games on Demand", Status.DONE),
+    ]
+
+
+def test_changes_made_alone_is_how_the_fix_was_made() -> None:
+    # Without a cause ("based on feedback", "after the outage") such a heading tells the fix: its titled
+    # paragraphs are not items (a perfect report inside one is still read, as anywhere, and asked about).
+    found = items(_CHANGES.format(heading="Changes made"))
+    assert not any(item.text.startswith(("Private gaming rooms", "Games on Demand")) for item in found)
+    assert all(item.confidence == "low" for item in found)

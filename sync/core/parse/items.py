@@ -344,7 +344,10 @@ _WORK_LEFT = re.compile(
 _MADE = re.compile(
     r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
     r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
-    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved)(?: since| so far)?$",
+    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved)(?: since| so far)?$"
+    # "Here are some of the changes made in 2012 based on feedback from last year".
+    r"|^(?:(?:here|below) are )?(?:some of )?(?:the )?(?:changes|improvements|fixes) (?:made|introduced|implemented)"
+    r"(?: (?:in|since|this) [\w ]{1,20}?)? (?:based on|in response to|as a result of|because of|following|after)\b",
     re.IGNORECASE,
 )
 

@@ -44,6 +44,11 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
+            # "Here are some of the changes made in 2012 based on feedback from last year": changes made because
+            # of what went wrong (without that, "Changes made" is how the fix was made: a resolution).
+            r"|\b(?:changes|improvements) (?:made|introduced)\b.{0,40}?\b(?:based on|in response to|as a result of"
+            r"|because of|following|after) (?:the |this |that |your |our |last )?(?:feedback|incident|outage|event"
+            r"|post-?mortem|retrospective|review|year)\b"
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
             # Portuguese, Dutch, Italian, the Scandinavian languages): corrective/preventive actions, action plans,
             # follow-up, next steps.
