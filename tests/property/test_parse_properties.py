@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it.rules_block import StateBlock
 
 from sync.core.model import (
     ActionItem,
@@ -504,6 +505,32 @@ def test_the_lean_block_parser_matches_the_full_one_on_every_corpus_document() -
         lean += parser is not blocks._MD
         assert _tree_shape(text, parser) == _tree_shape(text, blocks._MD), path
     assert lean > 100  # most real documents lack at least one construct
+
+
+def _state_fields(state: Any) -> dict[str, Any]:
+    return {name: value for name, value in vars(state).items() if name not in ("md", "env", "tokens")}
+
+
+_LINE_PIECES = st.sampled_from(
+    ["", " ", "  ", "\t", " \t ", "\t\t", "a", " b", "\t- x", "x\ty", "\n", "\n\n", "\r", "\xa0", "\v"]
+)
+
+
+@FAST
+@given(st.lists(_LINE_PIECES, max_size=16))
+def test_the_lean_state_marks_the_lines_as_markdown_it_does(pieces: list[str]) -> None:
+    """The lean state finds the line marks (begin, end, indent, tab-expanded indent) with string methods;
+    every field must be what markdown-it's own state holds, blank and tab-indented lines included."""
+    text = "".join(pieces)
+    full = StateBlock(text, blocks._MD, {}, [])
+    assert _state_fields(blocks._LeanState(text, blocks._MD, {}, [])) == _state_fields(full)
+
+
+def test_the_lean_state_marks_every_corpus_document_as_markdown_it_does() -> None:
+    for path in sorted((Path(__file__).resolve().parents[1] / "corpus").rglob("*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        full = StateBlock(text, blocks._MD, {}, [])
+        assert _state_fields(blocks._LeanState(text, blocks._MD, {}, [])) == _state_fields(full), path
 
 
 @pytest.mark.parametrize("text", ["| a | b |\r\n|---|---|\r\n| 1 | 2 |\r\n", "- one\0\n- two\n"])

@@ -100,6 +100,44 @@ _new_token = object.__new__
 
 
 class _LeanState(StateBlock):
+    def __init__(self, src: str, md: MarkdownIt, env: EnvType, tokens: list[Token]) -> None:
+        # markdown-it's own set-up, on an empty text: every field it keeps, at its start value. The marks of
+        # the lines of ``src`` are then found a line at a time with C string methods (split, lstrip) instead
+        # of markdown-it's Python loop, which calls a function per line to test its first character (a
+        # tenth of the block pass). Same marks (tests/property compares the states and the trees).
+        super().__init__("", md, env, tokens)
+        self.src = src
+        begins: list[int] = []
+        ends: list[int] = []
+        shifts: list[int] = []
+        counts: list[int] = []
+        length = len(src)
+        start = 0
+        for line in src.split("\n"):
+            end = start + len(line)
+            body = line.lstrip(" \t")  # markdown-it's blanks (isStrSpace): space and tab only
+            if not body and end == length:
+                break  # a last line of blanks alone, no line end after it, gets no marks (as in markdown-it)
+            indent = len(line) - len(body)
+            offset = indent
+            if indent and "\t" in line[:indent]:
+                offset = 0
+                for character in line[:indent]:
+                    offset += 4 - offset % 4 if character == "\t" else 1  # a tab goes to the next stop of 4
+            begins.append(start)
+            ends.append(end)
+            shifts.append(indent)
+            counts.append(offset)
+            start = end + 1
+        # markdown-it's fake last line, which spares its rules a bounds check
+        begins.append(length)
+        ends.append(length)
+        shifts.append(0)
+        counts.append(0)
+        self.bMarks, self.eMarks, self.tShift, self.sCount = begins, ends, shifts, counts
+        self.bsCount = [0] * len(begins)
+        self.lineMax = len(begins) - 1
+
     def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
         token: Token = _new_token(Token)
         token.type, token.tag, token.nesting = ttype, tag, nesting
@@ -367,10 +405,12 @@ def inline_tokens(node: Node) -> list[Token]:
 
 
 # Characters that start an inline construct in the commonmark preset (escape, code, emphasis,
-# entity, autolink/HTML). Content without any of them, and without a link, renders to its own words.
-_INLINE_MARKUP = frozenset("\\`*_&<")
-# What the simple renderer (_simple_events) cannot reproduce exactly; such content goes to markdown-it.
-_HARD_MARKUP = frozenset("\\`_&<")
+# entity, autolink/HTML): "\\`*_&<". Content without any of them, and without a link, renders to its own
+# words. What the simple renderer (_simple_events) cannot reproduce exactly is the same less "*": such
+# content goes to markdown-it. Both are tested as one substring test per mark (a C scan of the text each):
+# frozenset.isdisjoint hashed every character of the text in turn, and most texts hold no mark at all, so
+# it cost four to eight times as much on a line of prose (the test runs on every block rendered).
+
 # A leading bold run markdown-it certainly reads as <strong>: alphanumeric at both inner ends.
 _LEADING_STRONG = re.compile(r"\*\*(?P<body>[A-Za-z0-9](?:[^*\[\]]*[A-Za-z0-9])?)\*\*")
 # A link destination markdown-it keeps as written (its normalisation leaves these characters alone).
@@ -410,7 +450,15 @@ def _render_node(node: Node) -> Inline:
 
 def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
     """Events for content made of text, one leading ``**bold**`` run and plain links; None otherwise."""
-    if not _HARD_MARKUP.isdisjoint(content) or "![" in content or ("[" in content and env.get("references")):
+    if (
+        "\\" in content
+        or "`" in content
+        or "_" in content
+        or "&" in content
+        or "<" in content
+        or "![" in content
+        or ("[" in content and env.get("references"))
+    ):
         return None
     events: list[_Event] = []
     position = 0
@@ -446,12 +494,20 @@ def _simple_events(content: str, env: dict[str, Any]) -> list[_Event] | None:
 
 def is_plain(content: str) -> bool:
     """Whether inline source renders to its own words with blanks collapsed (no markup, no link)."""
-    return _INLINE_MARKUP.isdisjoint(content) and "[" not in content  # isdisjoint: no set built, stops at a mark
+    return not (
+        "[" in content
+        or "\\" in content
+        or "`" in content
+        or "*" in content
+        or "_" in content
+        or "&" in content
+        or "<" in content
+    )
 
 
 def render_source(content: str, env: dict[str, Any] | None = None) -> Inline:
     """Render a piece of inline Markdown source (one line of a paragraph) like :func:`node_text`."""
-    if _INLINE_MARKUP.isdisjoint(content) and "[" not in content:  # isdisjoint: no set built, stops at a mark
+    if is_plain(content):
         return Inline(" ".join(content.split()))
     env = env if env is not None else {}
     events = _simple_events(content, env)
