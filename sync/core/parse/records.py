@@ -14,9 +14,11 @@ Its "Resolution" (해결, 対策, 解决, Lösung, Solución …) field is what 
 incident: its value is one item, or, when the label stands alone over sub-entries, each sub-entry is
 one — unless it says how the incident ended ("Natural network recovery"). A mitigation field (조치,
 "Workaround") tells how the incident was stopped and is no item. Only a list that is a record is read
-so — three or more fields, each a short label — so that a stray "Fix:" line in a story stays the
-story's; and only in a document that keeps no action list of its own: beside one, the field sums up
-how the incident ended.
+so — three or more fields, each a short label, or a problem written beside its solution ("- Issue 3:
+…" then "- Solution: …") — so that a stray "Fix:" line in a story stays the story's; and only in a
+document that keeps no action list of its own: beside one, the field sums up how the incident ended.
+A solution that is an order ("Always do a trial run …") states no outcome; any other is done unless
+its words promise it or say it is under way.
 """
 
 from __future__ import annotations
