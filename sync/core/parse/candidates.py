@@ -47,6 +47,7 @@ from sync.core.parse.evidence import (
     commits_in_prose,
     enumerates_contents,
     files_a_ticket,
+    fix_status,
     heading_strength,
     is_status_update,
     item_evidence,
@@ -79,7 +80,12 @@ from sync.core.parse.items import (
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.records import read_resolution_fields
 from sync.core.parse.sections import Header, classify_title
-from sync.core.parse.wording import opens_with_order, reads_as_action, reads_as_done, starts_with_past_form
+from sync.core.parse.wording import (
+    opens_with_order,
+    reads_as_action,
+    reads_as_done,
+    starts_with_past_form,
+)
 
 # Points: the heading (STRONG 2, LEANING 1, NEUTRAL 0), the phrasing (a commitment by the writers 2, an
 # order or obligation 1), each field stated 1 (owner, date, priority, ticket, status mark), less what
@@ -681,11 +687,9 @@ def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
 
 def _as_fixes(drafts: Sequence[Draft], label: str) -> None:
     for draft in drafts:
-        status = prose_status(draft.text) if draft.status is None else None
-        if draft.status is None and (status is not None or not reads_as_action(draft.text)):
-            # The label reports work done, unless the words say otherwise; an order states no outcome.
-            draft.status = TENSE_STATUSES[status] if status is not None else Status.DONE
-            draft.status_raw, draft.status_guessed = label, True
+        status = fix_status(draft.text) if draft.status is None else None
+        if status is not None:
+            draft.status, draft.status_raw, draft.status_guessed = status, label, True
         draft.confidence = "low"
 
 

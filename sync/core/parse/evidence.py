@@ -21,7 +21,7 @@ import re
 from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
 from sync.core.parse.sections import classify_title, normalize_title
-from sync.core.parse.wording import opens_with_order, promises_work, reads_as_action
+from sync.core.parse.wording import is_standing_order, opens_with_order, promises_work, reads_as_action
 
 STRONG = 2
 LEANING = 1
@@ -855,6 +855,16 @@ def prose_status(text: str) -> str | None:
     if reports_action(text) or _NOW_DONE.search(text):
         return "done"
     return None
+
+
+def fix_status(text: str) -> Status | None:
+    """The status of an entry whose label or heading reports work done (a resolution, a record's solution):
+    done, unless its words promise the work or say it is under way; ``None`` for an order ("Always do a
+    trial run …"), which states no outcome."""
+    said = prose_status(text)
+    if said is not None:
+        return TENSE_STATUSES[said]
+    return None if reads_as_action(text) or is_standing_order(text) else Status.DONE
 
 
 _DONE_FIRST = re.compile(

@@ -38,6 +38,7 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
+from sync.core.parse.sections import CHANGES_MADE_BECAUSE
 from sync.core.parse.wording import (
     first_sentence,
     is_placeholder,
@@ -345,9 +346,7 @@ _MADE = re.compile(
     r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
     r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
     r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved)(?: since| so far)?$"
-    # "Here are some of the changes made in 2012 based on feedback from last year".
-    r"|^(?:(?:here|below) are )?(?:some of )?(?:the )?(?:changes|improvements|fixes) (?:made|introduced|implemented)"
-    r"(?: (?:in|since|this) [\w ]{1,20}?)? (?:based on|in response to|as a result of|because of|following|after)\b",
+    rf"|{CHANGES_MADE_BECAUSE}",
     re.IGNORECASE,
 )
 

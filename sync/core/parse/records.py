@@ -26,11 +26,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from sync.core.model import Status
 from sync.core.parse.blocks import Inline, Node, first_line, node_text
-from sync.core.parse.evidence import TENSE_STATUSES, prose_status
+from sync.core.parse.evidence import fix_status
 from sync.core.parse.items import ItemReader, _Text
-from sync.core.parse.wording import is_standing_order, reads_as_action
 
 # The field's label, then its value after an ASCII or a full-width colon (a label alone has none).
 _FIELD = re.compile(r"^(?P<label>[^\s:：][^:：]{0,29}?)\s*(?:[:：]\s*(?P<value>.*))?$", re.DOTALL)
@@ -114,12 +112,8 @@ def _keep(reader: ItemReader, text: str, line: int, label: str) -> None:
     draft = reader.read_text(_Text(Inline(text)), line)
     if not draft.text:
         return
-    said = prose_status(draft.text) if draft.status is None else None
-    ordered = reads_as_action(draft.text) or is_standing_order(draft.text)
-    if draft.status is None and (said is not None or not ordered):
-        # A resolution reports the change made, unless its words promise it or say it is under way; an
-        # order ("Always do a trial run …") states no outcome.
-        draft.status = TENSE_STATUSES[said] if said is not None else Status.DONE
-        draft.status_raw, draft.status_guessed = label, True
+    status = fix_status(draft.text) if draft.status is None else None
+    if status is not None:
+        draft.status, draft.status_raw, draft.status_guessed = status, label, True
     draft.confidence = "low"
     reader.drafts.append(draft)

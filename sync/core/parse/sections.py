@@ -23,6 +23,14 @@ _NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
 
+# Changes made because of what went wrong: done work, named as such (without the cause, "Changes made" is
+# how the fix was made: a resolution). One phrase, for the section's kind here and its entries' status in items.
+CHANGES_MADE_BECAUSE = (
+    r"\b(?:changes|improvements|fixes) (?:made|introduced|implemented)\b.{0,40}?\b(?:based on|in response to"
+    r"|as a result of|because of|following|after) (?:the |this |that |your |our |last )?(?:feedback|incident"
+    r"|outage|event|post-?mortem|retrospective|review|year)\b"
+)
+
 # Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
 # Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -44,11 +52,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
-            # "Here are some of the changes made in 2012 based on feedback from last year": changes made because
-            # of what went wrong (without that, "Changes made" is how the fix was made: a resolution).
-            r"|\b(?:changes|improvements) (?:made|introduced)\b.{0,40}?\b(?:based on|in response to|as a result of"
-            r"|because of|following|after) (?:the |this |that |your |our |last )?(?:feedback|incident|outage|event"
-            r"|post-?mortem|retrospective|review|year)\b"
+            # "Here are some of the changes made in 2012 based on feedback from last year".
+            rf"|{CHANGES_MADE_BECAUSE}"
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
             # Portuguese, Dutch, Italian, the Scandinavian languages): corrective/preventive actions, action plans,
             # follow-up, next steps.
