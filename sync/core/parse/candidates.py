@@ -425,10 +425,15 @@ def _read_region(
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
-                if found.status_raw in (_PLANNED, _UNDER_WAY) or _label_strength(node) >= STRONG:
+                strength = _label_strength(node)
+                if found.status_raw in (_PLANNED, _UNDER_WAY) or strength >= STRONG:
                     named = _Region(region.header, STRONG, region.blocks, region.parent)
                 elif position + 1 < len(nodes) and _resolves_by_orders(node, nodes[position + 1]):
                     named = _Region(region.header, LEANING, region.blocks, region.parent)  # "Resolution (planned):"
+                elif strength > region.strength:
+                    named = _Region(region.header, strength, region.blocks, region.parent)  # "Ideas for next year:"
+                if found.status is None and _names_to_dos(node):
+                    label = dataclasses.replace(found, status=Status.OPEN, status_raw=_PLANNED)
                 continue
             strength = _label_strength(node)
             following = nodes[position + 1] if position + 1 < len(nodes) else None
@@ -787,9 +792,14 @@ def _label_strength(node: Node) -> int:
     return heading_strength(title)
 
 
+# "A couple of ideas we missed:", "Suggestions for next year:": what could be done, proposed, so not done.
+_PROPOSED = re.compile(r"\b(?:ideas|suggestions)\b", re.IGNORECASE)
+
+
 def _names_to_dos(node: Node) -> bool:
+    """A lead-in naming work still to do ("Leftover tasks:") or proposed ("Some ideas for next time:")."""
     text = _SENTENCE.split(node_text(node).text.strip())[-1]
-    return text.endswith(":") and len(text.split()) <= 10 and names_work_left(text)
+    return text.endswith(":") and len(text.split()) <= 10 and (names_work_left(text) or bool(_PROPOSED.search(text)))
 
 
 def _one_edit_action(word: str) -> bool:

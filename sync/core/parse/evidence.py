@@ -73,6 +73,8 @@ _ACTION_PHRASES = re.compile(
     r" (?:fix|fixing|prevent|preventing|address|addressing|solve|solving)\b"
     # "What is being done to prevent future incidents?": a long question that still names the plan.
     r"|\bbeing done\b|\bto (?:prevent|avoid)\b|\b(?:prevent|avoid)(?:ing)? (?:future|recurrence|similar|this|it)\b"
+    # "Ideas", "A couple of ideas we missed:", "Suggestions for next year": proposals, what could be done.
+    r"|\b(?:ideas|suggestions)\b"
 )
 # Headings whose sections tell the story or explain it: their prose is never read for commitments.
 _NARRATIVE_KINDS = frozenset(

@@ -1,0 +1,43 @@
+"""Classes of writing met in blind batches 59 onwards (issue 27, eleventh round): each rule checked on
+made-up documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import ActionItem, Status
+from sync.core.parse import parse_document
+
+
+def items(body: str) -> tuple[ActionItem, ...]:
+    result = parse_document(f"# Registration desk outage 2026-03-04\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items
+
+
+_EVENT = "## Saturday\n\nThe check-in app crashed twice on Saturday and the volunteers fell back to paper lists.\n\n"
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    ["A few ideas we did not get to:", "Ideas for next year:", "Some suggestions from the volunteers:"],
+)
+def test_a_list_of_ideas_is_a_list_of_open_items(lead_in: str) -> None:
+    found = items(
+        f"{_EVENT}{lead_in}\n\n"
+        "1. Make the badge scanner count check-ins.\n"
+        "2. Badges should carry a link instead of a bare code.\n"
+    )
+    assert [(item.text, item.status, item.confidence) for item in found] == [
+        ("Make the badge scanner count check-ins.", Status.OPEN, "low"),
+        ("Badges should carry a link instead of a bare code.", Status.OPEN, "low"),
+    ]
+
+
+def test_a_list_under_a_lead_in_that_names_no_ideas_is_the_story() -> None:
+    found = items(
+        f"{_EVENT}What the volunteers saw:\n\n"
+        "1. The scanner froze every few minutes.\n"
+        "2. The paper lists were out of date.\n"
+    )
+    assert found == ()
