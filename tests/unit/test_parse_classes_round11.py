@@ -41,3 +41,30 @@ def test_a_list_under_a_lead_in_that_names_no_ideas_is_the_story() -> None:
         "2. The paper lists were out of date.\n"
     )
     assert found == ()
+
+
+def test_an_order_that_states_no_status_is_open_and_a_report_beside_it_is_done() -> None:
+    found = items(
+        "## What happened\n\nOur proxy provider failed and the site was down for three hours.\n\n"
+        "## Moving forward\n\n"
+        "- Migrate the status page to a provider outside our proxy's network\n"
+        "- Moved the DNS records to a second provider\n"
+    )
+    assert [(item.text, item.status, item.status_raw) for item in found] == [
+        ("Migrate the status page to a provider outside our proxy's network", Status.OPEN, "an order"),
+        ("Moved the DNS records to a second provider", Status.DONE, "past tense"),
+    ]
+
+
+def test_a_statement_beside_orders_is_no_item() -> None:
+    found = items(
+        "## What happened\n\nOur proxy provider failed.\n\n"
+        "## Moving forward\n\n"
+        "- Migrate the status page to a provider outside our proxy's network\n"
+        "- Add a second DNS provider\n"
+        "- Cloudflare is a good provider\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("Migrate the status page to a provider outside our proxy's network", Status.OPEN),
+        ("Add a second DNS provider", Status.OPEN),
+    ]

@@ -369,10 +369,10 @@ def test_list_entries_pushed_into_code_by_wide_spacing_are_read_as_text() -> Non
         "2.            Ensure we update the status page if we are seeing customer impact.\n"
     )
     # The plan carried out during the incident and the story are no items; the agreed actions are, and an
-    # order's clause of reason or condition says nothing of its status.
+    # order's clause of reason or condition ("as we no longer have …") does not make it done: it is open.
     assert [(i.text, i.status) for i in found] == [
-        ("Test the failover again, as we no longer have the logs.", None),
-        ("Ensure we update the status page if we are seeing customer impact.", None),
+        ("Test the failover again, as we no longer have the logs.", Status.OPEN),
+        ("Ensure we update the status page if we are seeing customer impact.", Status.OPEN),
     ]
 
 

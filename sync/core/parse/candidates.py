@@ -991,6 +991,9 @@ def _status_from_tense(draft: Draft) -> None:
     text = _SUBORDINATE.split(draft.text, maxsplit=1)[0] if opens_with_order(draft.text) else draft.text
     status = prose_status(text)
     if status is None:
+        if draft.status is None and reads_as_action(text):
+            # "Migrate our status page to …": an order states work to do; nothing says it was done.
+            draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "an order", True
         return
     # A filed ticket reopens what the tense alone would call done ("We've created an issue to …").
     if draft.status is None or TENSE_STATUSES[status] is not Status.OPEN or files_a_ticket(draft.text):
