@@ -68,3 +68,33 @@ def test_a_statement_beside_orders_is_no_item() -> None:
         ("Migrate the status page to a provider outside our proxy's network", Status.OPEN),
         ("Add a second DNS provider", Status.OPEN),
     ]
+
+
+@pytest.mark.parametrize(
+    "practice",
+    ["As of today, we now set the rate limit per account, not per connection.", "We now run a restore test nightly."],
+)
+def test_a_practice_the_writers_now_have_is_done(practice: str) -> None:
+    found = items(
+        "## What happened\n\nOne customer flooded the cluster with writes and searches slowed down.\n\n"
+        f"## The solution\n\n{practice} Customers who send many writes need to batch them."
+    )
+    assert [(item.text, item.status) for item in found] == [(practice, Status.DONE)]
+
+
+def test_what_the_writers_now_know_or_must_do_is_no_practice() -> None:
+    found = items(
+        "## What happened\n\nOne customer flooded the cluster with writes and searches slowed down.\n\n"
+        "## The solution\n\nWe now know that the limit was per connection. We now need to wait for the vendor."
+    )
+    assert found == ()
+
+
+def test_a_practice_that_spells_out_the_change_just_reported_is_no_second_item() -> None:
+    found = items(
+        "## What happened\n\nOne customer flooded the cluster with writes and searches slowed down.\n\n"
+        "## Since then\n\nThe limiter has been updated to fix this issue. We now count writes per account."
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("The limiter has been updated to fix this issue.", Status.DONE)
+    ]

@@ -63,6 +63,7 @@ from sync.core.parse.evidence import (
     reports_fix,
     reports_response,
     states_actions,
+    states_practice,
     tells_the_story,
     worded_deadline,
 )
@@ -1209,7 +1210,12 @@ def _read_sentences(
     if is_status_update(content):
         return  # "*Mitigating* - We continue to work to resolve …": a status page's live update
     reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
+    read_done = False  # the sentence before was read as work done
     for sentence in sentences:
+        if read_done and states_practice(sentence):
+            # "The strategy has been updated to fix this. We now calculate …": the practice is that change.
+            continue
+        read_done = False
         labelled = _STATUS_LABEL.match(sentence)
         status = label_status(labelled.group("label")) if labelled else None
         if status is not None and labelled is not None:
@@ -1255,6 +1261,7 @@ def _read_sentences(
             draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
         draft.confidence = "high" if score >= _HIGH + 1 else "low"
         reader.drafts.append(draft)
+        read_done = draft.status is Status.DONE
 
 
 def _line_of(content: str, sentence: str, start: int) -> int:

@@ -635,6 +635,21 @@ _CAPABILITY = re.compile(
 )
 
 
+# "As of today, we now set the rate limit per account", "We now run a restore test every night": a practice
+# the writers have in place, said in the present (not what they now know, see or must do).
+_WE_NOW = re.compile(
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|the team|our team) now (?!(?:know|knew|see|saw|think|believe|understand|realize"
+    r"|realise|suspect|expect|hope|want|need|have to|had|must|should|could|would|will|can|may|might|wait|waited"
+    r")\b)[a-z]+(?<!ed)\b",
+    re.IGNORECASE,
+)
+
+
+def states_practice(text: str) -> bool:
+    """ "We now run a restore test every night": a practice the writers now have (see ``_WE_NOW``)."""
+    return _WE_NOW.search(text.replace("\u2019", "'")) is not None
+
+
 def reports_done_work(text: str) -> bool:
     """The present perfect of the writers ("we have revoked …", "we've established …") or a passive one
     ("has been removed"), or a capability they now have: work reported as done, wherever it is written."""
@@ -642,7 +657,7 @@ def reports_done_work(text: str) -> bool:
     match = _WE_PERFECT.search(text)
     if match is not None and not any(word in match.group(0).lower() for word in _NOT_REPORTS):
         return True
-    if _CAPABILITY.search(text) or _ABROAD_DONE.search(text):
+    if _CAPABILITY.search(text) or _ABROAD_DONE.search(text) or _WE_NOW.search(text):
         return True
     passive = _PASSIVE_REPORT.search(text)
     if passive is not None and _HYPOTHETICAL.search(text[: passive.start()]):
@@ -854,7 +869,7 @@ def prose_status(text: str) -> str | None:
         return "in_progress" if _CONTINUES.search(text, done.end()) else "done"
     if work is not None or _ABROAD_PROMISE.search(text):
         return "open"
-    if reports_action(text) or _NOW_DONE.search(text):
+    if reports_action(text) or _NOW_DONE.search(text) or _WE_NOW.search(text):
         return "done"
     return None
 
