@@ -7,6 +7,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
+from sync.core.parse.wording import reads_as_action
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -98,3 +99,29 @@ def test_a_practice_that_spells_out_the_change_just_reported_is_no_second_item()
     assert [(item.text, item.status) for item in found] == [
         ("The limiter has been updated to fix this issue.", Status.DONE)
     ]
+
+
+def test_an_area_label_over_orders_groups_them_and_is_no_item() -> None:
+    found = items(
+        "## Improvements\n\n"
+        "* Audio:\n  - Have a spare headset at every desk.\n  - Switch the mixers on a day earlier\n"
+        "* Network:\n  - Have a switch with a fast backplane.\n  - One server per building?\n"
+    )
+    assert [(item.text, item.group, item.status) for item in found] == [
+        ("Have a spare headset at every desk.", "Audio", Status.OPEN),
+        ("Switch the mixers on a day earlier", "Audio", Status.OPEN),
+        ("Have a switch with a fast backplane.", "Network", Status.OPEN),
+    ]
+
+
+def test_a_label_over_what_explains_it_stays_the_item() -> None:
+    found = items(
+        "## Action items\n\n* Spare headsets:\n  - the last ones broke on Saturday\n  - the vendor has more in stock\n"
+    )
+    assert [item.text for item in found][:1] == ["Spare headsets:"]
+
+
+@pytest.mark.parametrize("question", ["Have you tested the failover?", "Have been looking at the logs"])
+def test_have_as_an_auxiliary_or_a_question_is_no_order(question: str) -> None:
+    assert not reads_as_action(question)
+    assert reads_as_action("Have a whiteboard in the control room.")

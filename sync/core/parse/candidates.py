@@ -779,12 +779,21 @@ _WEIGHS = re.compile(
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
 
 
+# A meeting's stated purpose, when it is to improve: what its notes list are the improvements.
+_IMPROVING = re.compile(
+    r"^(?:agenda|goals?|purpose|aim|objectives?)\s*:\s*[^.]{0,80}\b(?:improve|do better|do differently)\b",
+    re.IGNORECASE,
+)
+
+
 def _label_strength(node: Node) -> int:
     """How strongly a short line ending in ':' names actions, as a heading would ("Next steps:",
     "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
     # "We spent the next days discussing what should be done. Here are some actions:": the sentence that
     # ends in the colon is the label, whatever story comes before it.
     text = _SENTENCE.split(node_text(node).text.strip())[-1]
+    if _IMPROVING.match(text):
+        return LEANING  # "Agenda: evaluate the last edition and see where we can improve" over the notes
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")

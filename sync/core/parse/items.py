@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sync.core.model import ActionItem, Confidence, Priority, Status, TicketLink
@@ -552,6 +552,12 @@ class ItemReader:
             draft = self.read_text(_Text(head), line)
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
+            area = draft.text[:-1].rstrip() if draft.text.endswith(":") else ""
+            if nested and area and label_line(area) and holds_actions(nested) and not _states_fields(draft):
+                # "* Audio:" over "- Have a headset …": the label names the area; its entries are the items.
+                for sub in nested:
+                    self.read_list(sub, replace(group or Group(), title=area), parent)
+                continue
             if not self._keep(draft, group):
                 continue
             siblings.append(draft)
@@ -1639,6 +1645,10 @@ def _all_work(lists: Sequence[Node]) -> bool:
 
 
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
+
+
+def _states_fields(draft: Draft) -> bool:
+    return bool(draft.owner or draft.deadline_raw or draft.priority_raw or draft.tickets or draft.status_marked)
 
 
 def label_line(text: str) -> bool:

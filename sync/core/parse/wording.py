@@ -673,6 +673,12 @@ _COMMITMENT = re.compile(
 _SUBJECT_WILL = re.compile(r"^(?:@[\w.-]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)\s+(?:will|should|to|must)\b")
 
 
+# After "have", words that make it an auxiliary or a question ("Have you …", "Have been …"), not an order.
+_NOT_AFTER_HAVE = frozenset(
+    {"you", "we", "they", "i", "he", "she", "it", "been", "had", "not", "no", "to", "got", "never", "already"}
+)
+
+
 def reads_as_action(text: str) -> bool:
     """True when a plain line reads as something to do: an order ("Add alerting …"), a commitment
     ("We will …") or an owner's promise ("@kim will …"). Description ("The ideal pattern would be …")
@@ -683,6 +689,9 @@ def reads_as_action(text: str) -> bool:
     first = words[0].lower()
     if first in _IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("is", "are", "was", "were", "has")):
         return True
+    asked = text.rstrip().endswith("?")
+    if first == "have" and len(words) > 2 and words[1].lower() not in _NOT_AFTER_HAVE and not asked:
+        return True  # "Have a whiteboard", "Have building managers with radios": an order to provide a thing
     return promises_work(text) or bool(_OUTCOME.search(text) or _NOW_DOES.match(text))
 
 
