@@ -125,3 +125,31 @@ def test_a_label_over_what_explains_it_stays_the_item() -> None:
 def test_have_as_an_auxiliary_or_a_question_is_no_order(question: str) -> None:
     assert not reads_as_action(question)
     assert reads_as_action("Have a whiteboard in the control room.")
+
+
+_NOTES = (
+    "* Audio:\n  - Have a spare headset at every desk.\n  - Switch the mixers on a day earlier\n"
+    "* Network:\n  - Have a switch with a fast backplane.\n"
+)
+
+
+def test_meeting_notes_whose_agenda_is_to_improve_list_the_improvements() -> None:
+    result = parse_document(
+        f"IRC meeting, 2026-02-15\n=======\n\nAgenda: review the last event and see how we can improve\n\n{_NOTES}",
+        "notes.md",
+    )
+    assert result.postmortem is not None
+    assert [(item.text, item.group) for item in result.postmortem.action_items] == [
+        ("Have a spare headset at every desk.", "Audio"),
+        ("Switch the mixers on a day earlier", "Audio"),
+        ("Have a switch with a fast backplane.", "Network"),
+    ]
+    assert {item.confidence for item in result.postmortem.action_items} == {"low"}
+
+
+def test_meeting_notes_with_another_agenda_hold_no_items() -> None:
+    result = parse_document(
+        f"IRC meeting, 2026-02-15\n=======\n\nAgenda: the budget for the next event\n\n{_NOTES}", "notes.md"
+    )
+    assert result.postmortem is not None
+    assert result.postmortem.action_items == ()
