@@ -353,7 +353,7 @@ def _read_titled_block(
     draft = titled_item(reader, region.header, nodes)
     if draft is None:
         return
-    score = region.parent + 1 + _fields(draft)
+    score = region.parent + 1 + draft.fields_stated()
     if score < _bar(listed):
         return
     draft.confidence = "high" if score >= _HIGH else "low"
@@ -890,7 +890,7 @@ def _keep_scored(
     # A list most of whose entries name work is a list of work: its odd entry is read the same way.
     work_list = entries and 2 * sum(_phrasing(d.text, reports) > 0 or _names_work(d.text) for d in fresh) > len(fresh)
     for draft in fresh:
-        if announces_items(draft.text) and not _fields(draft):
+        if announces_items(draft.text) and not draft.fields_stated():
             continue  # "In the future, there are several key actions we need to take"
         # "**Adding a linter as a required check.** It's a static analyser …": the bold title states the
         # item; the sentences after it explain, and their length or code is not held against it ("**Mainnet:**
@@ -900,7 +900,7 @@ def _keep_scored(
             title = _SENTENCE.split(draft.text, maxsplit=1)[0]
             judged = title if _names_work(title) else draft.text
         phrasing, against = _phrasing(draft.text, reports), _against(judged)
-        score = region.strength + phrasing + _fields(draft) + against
+        score = region.strength + phrasing + draft.fields_stated() + against
         if work_list and region.strength == LEANING and not phrasing and not against and _names_work(draft.text):
             # Under "## Future Work" a list's entries are its items whatever their grammar ("Introduction of
             # a canary stage", "Study how the timers differ"): nothing tells against them, so low, not dropped.
@@ -976,18 +976,6 @@ _SERIES = re.compile(
 
 def _against(text: str) -> int:
     return min(0, item_evidence(text)) - (3 if _SERIES.search(text) else 0)
-
-
-def _fields(draft: Draft) -> int:
-    return sum(
-        (
-            draft.owner is not None,
-            draft.deadline_raw is not None,
-            draft.priority_raw is not None,
-            bool(draft.tickets),
-            draft.status_marked,
-        )
-    )
 
 
 # A clause of reason or condition after an order ("Test the failover again, as we no longer have the
@@ -1256,7 +1244,7 @@ def _read_sentences(
         draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
         if draft.deadline_raw is None:
             draft.deadline_raw = worded_deadline(sentence)  # kept in the text: it is part of the sentence
-        score += _fields(draft)
+        score += draft.fields_stated()
         if not draft.text or score < _bar(listed):
             continue
         if status is not None:

@@ -260,6 +260,18 @@ class Draft:
     confidence: Confidence = "high"
     bold_title: bool = False  # the entry opens with a bold title ("1. **Deeper monitoring** — …")
 
+    def fields_stated(self) -> int:
+        """How many fields the entry states: owner, date, priority, tickets, a status mark."""
+        return sum(
+            (
+                self.owner is not None,
+                self.deadline_raw is not None,
+                self.priority_raw is not None,
+                bool(self.tickets),
+                self.status_marked,
+            )
+        )
+
 
 class _Text:
     """Item text with link positions, trimmed from either end as decorations are recognised."""
@@ -553,7 +565,7 @@ class ItemReader:
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
             area = draft.text[:-1].rstrip() if draft.text.endswith(":") else ""
-            if nested and area and label_line(area) and holds_actions(nested) and not _states_fields(draft):
+            if nested and area and label_line(area) and holds_actions(nested) and not draft.fields_stated():
                 # "* Audio:" over "- Have a headset …": the label names the area; its entries are the items.
                 for sub in nested:
                     self.read_list(sub, replace(group or Group(), title=area), parent)
@@ -1645,10 +1657,6 @@ def _all_work(lists: Sequence[Node]) -> bool:
 
 
 _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "that", "these", "all", "every"})
-
-
-def _states_fields(draft: Draft) -> bool:
-    return bool(draft.owner or draft.deadline_raw or draft.priority_raw or draft.tickets or draft.status_marked)
 
 
 def label_line(text: str) -> bool:
