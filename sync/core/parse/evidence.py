@@ -247,7 +247,9 @@ _COMMITS = re.compile(
 _NARRATION = re.compile(
     r"^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b"
     r"|\bto tell the story\b|\bstart with the (?:outage|incident|timeline|story)\b|\bwork our way back"
-    r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b",
+    r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b"
+    # "I'm writing this from the train": the write-up being written.
+    r"|\b(?:writing|typing) (?:this|these (?:lines|words)|the (?:post|article|report|post-?mortem|write-?up))\b",
     re.IGNORECASE,
 )
 
@@ -373,7 +375,7 @@ def commits_in_prose(text: str) -> bool:
     text = text.replace("\u2019", "'")
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
-        return sets_a_policy(text) or _ABROAD_PROMISE.search(text) is not None
+        return sets_a_policy(text) or _ABROAD_PROMISE.search(text) is not None or _PLANS_STATED.search(text) is not None
     verb = match.group("verb").lower()
     if verb in ("not", "never"):
         # "We will not re-add the library until …", "we'll never store keys in the repo again": a rule the
@@ -400,6 +402,17 @@ def commits_in_prose(text: str) -> bool:
     # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
     # general, the commitment is not; judged without the purpose clause.
     return not _GENERIC.search(_PURPOSE.sub(" ", text))
+
+
+# A plan stated as a fact: "My next step is to automate the backup", "There are plans to start refactoring
+# them". Not "The next step was to restart it" (the story of the response), nor a step of any fix ("the
+# first step is to fix it", "the next step is to resolve the issue": how problems are solved in general).
+_PLANS_STATED = re.compile(
+    r"(?:\b(?:my|our|the) (?:next|first|immediate) steps? (?:is|are|will be|would be)"
+    r"|\bthere (?:are|is) (?:now |also |already )*(?:plans?|a plan)) to"
+    r" (?!(?:be|fix|resolve|solve|address|learn|understand|figure|find|identify|determine)\b)[a-z]+",
+    re.IGNORECASE,
+)
 
 
 def promises_in_general(text: str) -> bool:
@@ -678,6 +691,9 @@ _WORDED_DEADLINE = re.compile(
     r"|within the (?:day|week|month|hour)|in the near future"
     r"|later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
     r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
+    # "ahead of the next testnet upgrade", "before next year's conference": the next occasion of a recurring one.
+    r"|(?:before|ahead of|prior to) (?:the )?next (?:[\w'’-]+ ){0,2}?(?:release|version|event|conference|upgrade"
+    r"|update|sprint|season|edition|meeting|deploy(?:ment)?|launch|hackathon|ctf|migration|maintenance)s?"
     r"|(?:this|next) (?:year|quarter|month|week)"
     r"|(?:by|before) (?:the )?end of (?:january|february|march|april|may|june|july|august|september|october"
     r"|november|december)(?: \d{4})?)\b",
@@ -710,7 +726,7 @@ _TOLD_BEFORE = re.compile(
 )
 
 
-_FRAMED = re.compile(r"(?:over|within|in|during|by|before|after)\b", re.IGNORECASE)
+_FRAMED = re.compile(r"(?:over|within|in|during|by|before|after|ahead of|prior to)\b", re.IGNORECASE)
 
 
 # Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation
@@ -822,7 +838,7 @@ def names_procedure(text: str) -> bool:
 
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
 _OPEN_WORK = re.compile(
-    r"\b(?:need to|needs to|must|should|will|'ll|going to|plan to|priorit(?:y|ies)|next step|to be done)\b", re.I
+    r"\b(?:need to|needs to|must|should|will|'ll|going to|plans? to|priorit(?:y|ies)|next steps?|to be done)\b", re.I
 )
 
 
@@ -915,7 +931,9 @@ _BEGUN = re.compile(
     # "We are planning to …", "we are hoping to …": an intention, not work under way.
     # "so we're using a modern algorithm", "we are seeing fewer errors": a state described, not work going on.
     r"(?:working on|(?!(?:going|planning|hoping|thinking|considering|looking to|using|running|relying|seeing"
-    r"|experiencing|getting|having|receiving|noticing|observing|waiting|hosting|serving|storing)\b)[a-z]+ing)\b",
+    r"|experiencing|getting|having|receiving|noticing|observing|waiting|hosting|serving|storing)\b)[a-z]+ing)\b"
+    # A writer alone: only "I'm working on …" ("I'm writing this", "I'm afraid" tell no work).
+    r"|\bi(?:'m|\s+am)\s+(?:(?:now|currently|also|actively|still)\s+)*working on\b",
     re.IGNORECASE,
 )
 # After work reported done: "…, and will continue to improve": the work goes on.

@@ -1,0 +1,77 @@
+"""Classes of writing met in blind batches 61 onwards and in the classes left open before them (issue 27,
+twelfth round): each rule checked on made-up documents written the way those classes write, never on a
+corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import ActionItem, Status
+from sync.core.parse import parse_document
+from sync.core.parse.evidence import worded_deadline
+
+
+def items(body: str) -> tuple[ActionItem, ...]:
+    result = parse_document(f"# Wiki outage 2026-05-02\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items
+
+
+_STORY = "## What happened\n\nThe wiki's database filled its disk on Saturday and pages failed to save for a day.\n\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("My next step is to automate the nightly dump.", Status.OPEN),
+        ("Our next steps are to add an alert on disk usage.", Status.OPEN),
+        ("There are plans to move the uploads to object storage.", Status.OPEN),
+        ("I'm working on moving the wiki to the new host.", Status.IN_PROGRESS),
+    ],
+)
+def test_a_plan_stated_as_a_fact_or_work_the_writer_is_on_is_an_item(sentence: str, status: Status) -> None:
+    found = items(f"{_STORY}## Aftermath\n\nThe pages are back. {sentence}\n")
+    assert [(item.text, item.status, item.confidence) for item in found] == [(sentence, status, "low")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The next step was to restore the last dump.",  # the story of the response
+        "As with every failure, the first step is to fix it.",  # how any problem is solved
+        "Now that the cause is known, the next step is to resolve the issue.",
+        "I'm writing this from the train.",  # the writer, no work
+    ],
+)
+def test_a_step_of_the_response_or_of_any_fix_is_no_item(sentence: str) -> None:
+    assert items(f"{_STORY}## Aftermath\n\nThe pages are back. {sentence}\n") == ()
+
+
+def test_a_problem_entry_whose_later_sentence_plans_the_work_is_one_open_item() -> None:
+    found = items(
+        "## Problems\n\n"
+        "1. The editor crashed on pages with large tables.\n"
+        "2. Some templates grew hard to maintain. There are plans to rewrite them before the next release.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        (
+            "Some templates grew hard to maintain. There are plans to rewrite them before the next release.",
+            Status.OPEN,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "frame"),
+    [
+        ("Rotate the keys ahead of the next testnet upgrade.", "ahead of the next testnet upgrade"),
+        ("We will rehearse the failover before the next release.", "before the next release"),
+        ("Book the venue before next year's conference.", "before next year's conference"),
+    ],
+)
+def test_the_next_occasion_of_a_recurring_one_is_a_deadline_in_words(text: str, frame: str) -> None:
+    assert worded_deadline(text) == frame
+
+
+def test_an_occasion_in_the_story_is_no_deadline() -> None:
+    assert worded_deadline("The bug shipped days before the next release.") is None
