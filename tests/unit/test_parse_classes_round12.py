@@ -75,3 +75,31 @@ def test_the_next_occasion_of_a_recurring_one_is_a_deadline_in_words(text: str, 
 
 def test_an_occasion_in_the_story_is_no_deadline() -> None:
     assert worded_deadline("The bug shipped days before the next release.") is None
+
+
+_EVENT = "## What happened\n\nThe scoreboard went down twice during the weekend and teams lost their submissions.\n\n"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In a future contest that I might run I would plan the schedule better.",
+        "Next time, we'd book a bigger room for the finals.",
+        "If we run this again, I would probably ask the sponsors earlier.",
+    ],
+)
+def test_what_the_organisers_would_do_next_time_is_an_open_item(sentence: str) -> None:
+    found = items(f"{_EVENT}## Thoughts\n\nIt was a fun weekend. {sentence}\n")
+    assert [(item.text, item.status, item.confidence) for item in found] == [(sentence, Status.OPEN, "low")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Next time I would do things differently.",  # no work named
+        "In the future we would like to thank everyone again.",
+        "I would have planned the schedule better.",  # a regret, no next time
+    ],
+)
+def test_a_regret_or_a_conditional_naming_no_work_is_no_item(sentence: str) -> None:
+    assert items(f"{_EVENT}## Thoughts\n\nIt was a fun weekend. {sentence}\n") == ()

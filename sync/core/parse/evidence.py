@@ -375,7 +375,12 @@ def commits_in_prose(text: str) -> bool:
     text = text.replace("\u2019", "'")
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
-        return sets_a_policy(text) or _ABROAD_PROMISE.search(text) is not None or _PLANS_STATED.search(text) is not None
+        return (
+            sets_a_policy(text)
+            or _ABROAD_PROMISE.search(text) is not None
+            or _PLANS_STATED.search(text) is not None
+            or hedges_next_time(text)
+        )
     verb = match.group("verb").lower()
     if verb in ("not", "never"):
         # "We will not re-add the library until …", "we'll never store keys in the repo again": a rule the
@@ -413,6 +418,25 @@ _PLANS_STATED = re.compile(
     r" (?!(?:be|fix|resolve|solve|address|learn|understand|figure|find|identify|determine)\b)[a-z]+",
     re.IGNORECASE,
 )
+
+
+# What the writers would do the next time round: "In a future CTF that I might organise I would plan the
+# schedule better", "Next time, we'd book a bigger room", "If we run it again, I would …". The conditional of
+# an event's organisers is their plan for its next edition.
+_NEXT_TIME_WOULD = re.compile(
+    r"^(?:next time|(?:in|for) (?:the|a|any) (?:future|next)\b[^,.;:!?]{0,60}?|for (?:the |our )?next \w+[^,.;:!?]{0,40}?"
+    r"|if (?:we|i) (?:ever )?(?:do|run|organi[sz]e|host|hold|try) (?:this|it|one|another)(?: \w+)? again)"
+    r",?\s+(?:we|i)(?:'d|\s+would)\s+(?:(?:probably|definitely|certainly|also|rather|surely|likely)\s+)*"
+    r"(?P<verb>[a-z]+)",
+    re.IGNORECASE,
+)
+
+
+def hedges_next_time(text: str) -> bool:
+    match = _NEXT_TIME_WOULD.match(text.strip().replace("\u2019", "'"))
+    if match is None or _GENERIC.search(text):
+        return False
+    return match.group("verb").lower() not in _NOT_ACTION_VERBS | {"do", "say", "think", "expect", "guess"}
 
 
 def promises_in_general(text: str) -> bool:
@@ -883,7 +907,7 @@ def prose_status(text: str) -> str | None:
     if done is not None and (work is None or done.start() < work.start()):
         # "We have already improved, and will continue to improve, our alerting": begun, and going on.
         return "in_progress" if _CONTINUES.search(text, done.end()) else "done"
-    if work is not None or _ABROAD_PROMISE.search(text):
+    if work is not None or _ABROAD_PROMISE.search(text) or hedges_next_time(text):
         return "open"
     if reports_action(text) or _NOW_DONE.search(text) or _WE_NOW.search(text):
         return "done"
