@@ -424,7 +424,8 @@ _PLANS_STATED = re.compile(
 # schedule better", "Next time, we'd book a bigger room", "If we run it again, I would …". The conditional of
 # an event's organisers is their plan for its next edition.
 _NEXT_TIME_WOULD = re.compile(
-    r"^(?:next time|(?:in|for) (?:the|a|any) (?:future|next)\b[^,.;:!?]{0,60}?|for (?:the |our )?next \w+[^,.;:!?]{0,40}?"
+    r"^(?:next time|(?:in|for) (?:the|a|any) (?:future|next)\b[^,.;:!?]{0,60}?"
+    r"|for (?:the |our )?next \w+[^,.;:!?]{0,40}?"
     r"|if (?:we|i) (?:ever )?(?:do|run|organi[sz]e|host|hold|try) (?:this|it|one|another)(?: \w+)? again)"
     r",?\s+(?:we|i)(?:'d|\s+would)\s+(?:(?:probably|definitely|certainly|also|rather|surely|likely)\s+)*"
     r"(?P<verb>[a-z]+)",
