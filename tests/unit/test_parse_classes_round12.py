@@ -8,7 +8,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import worded_deadline
+from sync.core.parse.evidence import commits_in_prose, worded_deadline
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -103,3 +103,45 @@ def test_what_the_organisers_would_do_next_time_is_an_open_item(sentence: str) -
 )
 def test_a_regret_or_a_conditional_naming_no_work_is_no_item(sentence: str) -> None:
     assert items(f"{_EVENT}## Thoughts\n\nIt was a fun weekend. {sentence}\n") == ()
+
+
+_IMPROVE = "## Areas of improvement\n\nEvery incident exposes pain points; these are ours.\n\n"
+
+
+def test_a_topic_title_over_one_promise_leaves_the_promise_as_the_item() -> None:
+    found = items(
+        f"{_STORY}{_IMPROVE}### Communication\n\n"
+        "People kept asking the team for news. To cut the questions, we will have an internal status page.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("To cut the questions, we will have an internal status page.", Status.OPEN)
+    ]
+
+
+def test_a_title_that_names_the_change_is_the_item_over_its_reasoning() -> None:
+    found = items(
+        f"{_STORY}{_IMPROVE}### Better runbooks & cleanup\n\n"
+        "Nobody knew where the logs were. We need to write down where each service logs.\n"
+    )
+    assert [item.text for item in found] == ["Better runbooks & cleanup"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("To help, we will have an internal status page.", True),
+        ("To help, we will have a look at the logs.", False),
+        ("To help, we will have more information tomorrow.", False),
+        ("To help, we will have to wait.", False),
+    ],
+)
+def test_will_have_commits_only_to_a_thing_provided(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits
+
+
+def test_a_section_named_for_a_day_is_the_story() -> None:
+    found = items(
+        "## Tuesday — the graphs go flat\n\nI have rebuilt the dashboard from scratch that night.\n\n"
+        "## Areas of improvement\n\nWe will add an alert on the request rate per client.\n"
+    )
+    assert [item.text for item in found] == ["We will add an alert on the request rate per client."]

@@ -343,9 +343,10 @@ def _read_titled_block(
 ) -> None:
     assert region.header is not None
     prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
-    if label_line(region.header.title) and sum(1 for s in _SENTENCE.split(prose) if commits_in_prose(s)) >= 2:
+    title = region.header.title
+    if label_line(title) and not _CHANGE.match(title) and any(commits_in_prose(s) for s in _SENTENCE.split(prose)):
         # "### Outreach" over "Next time we'll start announcing earlier. … We'll also set up a site …": a title
-        # over several promises names an area, the promises are the work (over one, it names that work).
+        # that names an area is no work; the promises under it are. "### Better documentation" names the change.
         _read_region(reader, region, nodes, listed, options, "commit")
         return
     if prose_status(prose) is None and region.parent < STRONG:
@@ -358,6 +359,14 @@ def _read_titled_block(
         return
     draft.confidence = "high" if score >= _HIGH else "low"
     reader.drafts.append(draft)
+
+
+# A title that names a change by its outcome: "Better documentation", "Faster rollback", "More alerts".
+_CHANGE = re.compile(
+    r"^\W*(?:better|more|less|fewer|faster|quicker|improved?|stronger|clearer|safer|smarter|earlier|increased"
+    r"|reduced?|new|additional|extra|automated|automatic|dedicated|separate)\b",
+    re.IGNORECASE,
+)
 
 
 def _read_region(

@@ -187,9 +187,19 @@ def _strength(title: str) -> int:
             return LEANING
         if word.startswith(_FOREIGN_STEMS):
             return LEANING
-    if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized):
+    if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized) or _WHEN.match(title.strip()):
         return NARRATIVE
     return NEUTRAL
+
+
+# A heading that names the day and what happened on it: "Wednesday — we start receiving requests", "Day 2:
+# the graphs go flat": a part of the story told in order. (A day alone may head an event's part, its notes
+# and ideas; a date alone heads an incident log's entry, over its own "Prevention" section.)
+_WHEN = re.compile(
+    r"^(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day(?:\s+(?:morning|afternoon|evening|night))?|day \d+)"
+    r"\s*[-—–:]\s*\S",
+    re.IGNORECASE,
+)
 
 
 # -- evidence of one candidate -------------------------------------------------------------------
@@ -398,6 +408,8 @@ def commits_in_prose(text: str) -> bool:
         following = [word for word in text[match.end() :].split(None, 3)[:3] if not word.lower().endswith("ly")]
         if not following or not following[0].lower().endswith("ing"):
             return False
+    elif verb == "have" and _PROVIDES.match(text, match.end()):
+        pass  # "we will have an internal dashboard …": a thing the writers will provide
     elif verb in _NOT_ACTION_VERBS:
         return False
     elif match.groupdict().get("need") and not reads_as_action(text[match.start("verb") :]):
@@ -407,6 +419,15 @@ def commits_in_prose(text: str) -> bool:
     # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
     # general, the commitment is not; judged without the purpose clause.
     return not _GENERIC.search(_PURPOSE.sub(" ", text))
+
+
+# "we will have an internal dashboard", "we'll have a second on-call": a thing to provide, not "we will have a
+# look", "we will have more information", "we will have to …".
+_PROVIDES = re.compile(
+    r"\s+(?:a|an)\s+(?!(?:look|chance|think|go|try|better|clearer|good|great|lot|little|few|bit|hard|tough|problem"
+    r"|issue|fix|answer|word|conversation|discussion|update|solution)\b)[a-z-]+",
+    re.IGNORECASE,
+)
 
 
 # A plan stated as a fact: "My next step is to automate the backup", "There are plans to start refactoring

@@ -1662,7 +1662,7 @@ _NOT_IN_LABELS = frozenset({"the", "a", "an", "our", "their", "its", "this", "th
 def label_line(text: str) -> bool:
     """A short noun phrase naming an area ("Monitoring", "Alerting gaps"): no order, report or sentence
     ("Fund the org" has a determiner: a verb the word list does not know, whose sub-bullets are sub-items)."""
-    words = text.split()
+    words = [word for word in text.split() if word not in ("&", "+", "/")]  # "Metrics & monitoring": two words
     return (
         0 < len(words) <= 3
         and not any(word.lower() in _NOT_IN_LABELS for word in words)
