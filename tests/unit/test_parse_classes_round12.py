@@ -145,3 +145,30 @@ def test_a_section_named_for_a_day_is_the_story() -> None:
         "## Areas of improvement\n\nWe will add an alert on the request rate per client.\n"
     )
     assert [item.text for item in found] == ["We will add an alert on the request rate per client."]
+
+
+_LESSONS = "# Lessons learned\n\n## 1. Full restores were too slow\n\nA full restore took two days on the old disks. "
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Eventually we opted to set up a bucket in a second region.",
+        "Due to what we ran into, I added a way to restore a single index.",
+    ],
+)
+def test_work_reported_after_a_lead_in_under_lessons_is_done(sentence: str) -> None:
+    found = items(f"{_LESSONS}{sentence}\n")
+    assert [(item.text, item.status) for item in found] == [(sentence, Status.DONE)]
+
+
+def test_what_the_writers_learnt_after_a_lead_in_is_no_report() -> None:
+    assert items(f"{_LESSONS}Due to the slow disks, we learned that restores need rehearsing.\n") == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["I'll say it again, backups matter!", "I'll give it 24-48 hours until I look again.", "We will repeat that."],
+)
+def test_the_writer_speaking_or_waiting_commits_to_nothing(sentence: str) -> None:
+    assert not commits_in_prose(sentence)

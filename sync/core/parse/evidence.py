@@ -281,6 +281,8 @@ _GENERIC = re.compile(
     # "We pledge to use this as an opportunity to strengthen …": a resolve, no work named.
     r"|\bas an opportunity\b"
     r"|\bdo better\b|\b(?:working on|looking into) it\b|\bdo(?:ing)? (?:everything|all we can|our best)\b|\bwork hard\b"
+    # Waiting during the incident: "I'll give it 24-48 hours until I continue the investigation".
+    r"|\bgive it (?:a few |another |some |\d[\d-]* )?(?:hours?|days?|weeks?|time|a while|a day|a week)\b"
     # A live update's "We will continue to monitor the situation".
     r"|\bmonitor(?:ing)? the situation\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
@@ -292,8 +294,8 @@ _GENERIC = re.compile(
 )
 _NOT_ACTION_VERBS = frozenset(
     {"be", "have", "not", "never", "like", "want", "try", "see", "need", "hope", "also"}
-    # What the write-up itself will do: "We will also discuss the steps taken …".
-    | {"discuss", "explain", "describe", "outline", "detail", "cover", "summarize", "summarise"}
+    # What the write-up itself will do: "We will also discuss the steps taken …", "I'll say it again, …".
+    | {"discuss", "explain", "describe", "outline", "detail", "cover", "summarize", "summarise", "say", "repeat"}
 )
 
 
@@ -487,7 +489,9 @@ _PURPOSE = re.compile(
 
 
 _WE_REPORT = re.compile(
-    r"(?:^|[,;:]\s*|\b(?:step|first|then|so|and|now|also|finally|later|afterwards)\s+)"
+    r"(?:^|[,;:]\s*|\b(?:step|first|then|so|and|now|also|finally|later|afterwards|eventually|ultimately|instead)\s+"
+    # "Due to the weirdness we encountered I added …", "After that week I rewrote …": a lead-in, comma or not.
+    r"|^(?:due to|because of|thanks to|following|after|since|once)\b[^,.;:!?]{0,60}?,?\s+(?=(?:we|i)\s))"
     r"(?:we|i|the team|our team)(?:'ve|\s+have|\s+has)?\s+(?:(?:also|already|now|then|immediately|"
     r"quickly|promptly|since|subsequently|first)\s+)*(?P<verb>[a-z]+ed|made|built|wrote|took|set|put|ran|sent|"
     r"began|rebuilt|shut|cut|moved|rolled)\b",
@@ -535,8 +539,7 @@ def reports_action(text: str) -> bool:
     """A sentence reporting an action taken: "We immediately rotated …", "I moved …", "torchtriton has
     been removed …", "A fix is now in place"."""
     text = text.replace("\u2019", "'")
-    match = _WE_REPORT.search(text)
-    if match is not None and match.group("verb").lower() not in _NOT_REPORTS:
+    if any(match.group("verb").lower() not in _NOT_REPORTS for match in _WE_REPORT.finditer(text)):
         return True
     return bool(_PASSIVE_REPORT.search(text) or _IN_PLACE.search(text))
 
@@ -697,9 +700,9 @@ _CAPABILITY = re.compile(
 # "As of today, we now set the rate limit per account", "We now run a restore test every night": a practice
 # the writers have in place, said in the present (not what they now know, see or must do).
 _WE_NOW = re.compile(
-    r"^(?:[\w,' -]{0,40}\s)?(?:we|the team|our team) now (?!(?:know|knew|see|saw|think|believe|understand|realize"
-    r"|realise|suspect|expect|hope|want|need|have to|had|must|should|could|would|will|can|may|might|wait|waited"
-    r")\b)[a-z]+(?<!ed)\b",
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|the team|our team) (?:now|instead) (?!(?:know|knew|see|saw|think|believe"
+    r"|understand|realize|realise|suspect|expect|hope|want|need|have to|had|must|should|could|would|will|can|may"
+    r"|might|wait|waited)\b)[a-z]+(?<!ed)\b",
     re.IGNORECASE,
 )
 
