@@ -172,3 +172,44 @@ def test_what_the_writers_learnt_after_a_lead_in_is_no_report() -> None:
 )
 def test_the_writer_speaking_or_waiting_commits_to_nothing(sentence: str) -> None:
     assert not commits_in_prose(sentence)
+
+
+_REPORT = "## Candidate data\n\nVolunteers gathered addresses for most candidates this year. "
+
+
+def test_a_commitment_the_writers_set_in_bold_is_the_item() -> None:
+    found = items(
+        f"{_REPORT}Fewer partners used the feed than we hoped, so **we should promote the feed to more partners**. "
+        "Maps services only came on board late; in advance of the next election **we will approach them in "
+        "January**.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("we should promote the feed to more partners", Status.OPEN),
+        ("we will approach them in January", Status.OPEN),
+    ]
+
+
+@pytest.mark.parametrize(
+    "bold",
+    [
+        "we need to decide whether we keep running the feed",  # a question weighed
+        "We will need to consider the survey's usefulness",
+        "we should have set targets for photos",  # a regret
+        "the feed must carry every candidate",  # another's duty
+        "Volunteers did most of the work",  # no commitment
+    ],
+)
+def test_bold_that_weighs_regrets_or_commits_no_writer_is_no_item(bold: str) -> None:
+    assert items(f"{_REPORT}Looking back, **{bold}**.\n") == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("In future, we need to decide whether we keep the service.", False),
+        ("We will figure out how the cache filled up.", False),
+        ("We will decide on a new provider and migrate by June.", True),
+    ],
+)
+def test_a_question_weighed_is_no_commitment(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits

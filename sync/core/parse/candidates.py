@@ -83,6 +83,7 @@ from sync.core.parse.records import read_resolution_fields
 from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import (
     opens_with_order,
+    promises_work,
     reads_as_action,
     reads_as_done,
     starts_with_past_form,
@@ -1215,9 +1216,12 @@ def _read_sentences(
     content, start, sentences = unread
     if is_status_update(content):
         return  # "*Mitigating* - We continue to work to resolve …": a status page's live update
+    emphasised = _read_emphasised(reader, node, strength, listed, start) if mode != "report" else []
     reporting = False  # after "I've bumped the RAM …", "I also installed the app" reports work too
     read_done = False  # the sentence before was read as work done
     for sentence in sentences:
+        if any(text in sentence for text in emphasised):
+            continue  # its emphasised commitment is the item
         if read_done and states_practice(sentence):
             # "The strategy has been updated to fix this. We now calculate …": the practice is that change.
             continue
@@ -1268,6 +1272,44 @@ def _read_sentences(
         draft.confidence = "high" if score >= _HIGH + 1 else "low"
         reader.drafts.append(draft)
         read_done = draft.status is Status.DONE
+
+
+# A span in bold: "… in advance of the next one **we should continue to engage map services**."
+_BOLD = re.compile(
+    r"(?<![*\w])\*\*(?=\S)([^*\n]{12,300}?)(?<=\S)\*\*(?![*\w])|(?<!\w)__(?=\S)([^_\n]{12,300}?)(?<=\S)__(?!\w)"
+)
+_WE = re.compile(r"\b(?:we|our team|the team)\b", re.IGNORECASE)
+# An obligation to weigh a question: "we need to decide whether …", "We will need to consider …".
+_WEIGHED = re.compile(
+    r"\b(?:need|needs|should|must|have|has) to (?:decide|learn|think|understand|figure|determine|consider|ask)\b",
+    re.IGNORECASE,
+)
+
+
+def _read_emphasised(reader: ItemReader, node: Node, strength: int, listed: bool, start: int) -> list[str]:
+    """The writers' commitments a paragraph sets in bold, each one item ("… **we should continue to try to
+    engage map services**", "**We will seek to raise money …**"): the emphasis marks what they resolve to
+    do, the words around it are the reasoning. A bold opening the paragraph is its title (read elsewhere)."""
+    content, env = inline_source(node)
+    if "**" not in content and "__" not in content:
+        return []
+    read: list[str] = []
+    for match in _BOLD.finditer(content):
+        if not content[: match.start()].strip():
+            continue
+        text = render_source(match.group(1) or match.group(2), env).text.strip()
+        if not _WE.search(text) or re.search(r"\b(?:should|must|could|would) have\b", text, re.IGNORECASE):
+            continue  # another's duty, or a regret ("we should have set targets")
+        if not (commits_in_prose(text) or promises_work(text)) or _WEIGHED.search(text):
+            continue
+        draft = reader.read_text(_Text(Inline(text)), _line_of(content, text, start))
+        if not draft.text or max(strength, 0) + 2 + _against(text) + draft.fields_stated() < _bar(listed):
+            continue
+        _status_from_tense(draft)
+        draft.confidence = "low"
+        reader.drafts.append(draft)
+        read.append(text)
+    return read
 
 
 def _line_of(content: str, sentence: str, start: int) -> int:

@@ -414,6 +414,8 @@ def commits_in_prose(text: str) -> bool:
         pass  # "we will have an internal dashboard …": a thing the writers will provide
     elif verb in _NOT_ACTION_VERBS:
         return False
+    elif weighs_a_question(text[match.start("verb") :]):
+        return False  # "we need to decide whether we continue …": a question still open, no work named
     elif match.groupdict().get("need") and not reads_as_action(text[match.start("verb") :]):
         # "We need to continue watching the metrics": work to do; "we need to sample events received by our
         # system": how the system works, no verb of an order.
@@ -421,6 +423,20 @@ def commits_in_prose(text: str) -> bool:
     # "To prevent similar issues from recurring, we will be conducting maintenance on …": the purpose is
     # general, the commitment is not; judged without the purpose clause.
     return not _GENERIC.search(_PURPOSE.sub(" ", text))
+
+
+# A question weighed, not work: "decide whether …", "learn if …", "figure out how …", "consider the form's
+# usefulness".
+_WEIGHS = re.compile(
+    r"\b(?:(?:decide|learn|think|understand|figure|determine|ask)\s+(?:out\s+|about\s+|ourselves\s+)?"
+    r"(?:whether|if|how|what|why)|consider)\b",
+    re.IGNORECASE,
+)
+
+
+def weighs_a_question(text: str) -> bool:
+    """Whether the clause from its verb on weighs a question ("decide whether we continue …")."""
+    return _WEIGHS.match(text) is not None
 
 
 # "we will have an internal dashboard", "we'll have a second on-call": a thing to provide, not "we will have a
@@ -887,7 +903,9 @@ def names_procedure(text: str) -> bool:
 
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
 _OPEN_WORK = re.compile(
-    r"\b(?:need to|needs to|must|should|will|'ll|going to|plans? to|priorit(?:y|ies)|next steps?|to be done)\b", re.I
+    r"\b(?:need to|needs to|must|should|will|'ll|going to|plans? to|aims? to|priorit(?:y|ies)|next steps?"
+    r"|to be done)\b",
+    re.I,
 )
 
 
