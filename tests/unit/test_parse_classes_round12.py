@@ -8,7 +8,7 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
-from sync.core.parse.evidence import commits_in_prose, worded_deadline
+from sync.core.parse.evidence import LEANING, NARRATIVE, commits_in_prose, heading_strength, worded_deadline
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
@@ -213,3 +213,47 @@ def test_bold_that_weighs_regrets_or_commits_no_writer_is_no_item(bold: str) -> 
 )
 def test_a_question_weighed_is_no_commitment(sentence: str, commits: bool) -> None:
     assert commits_in_prose(sentence) is commits
+
+
+def test_work_promised_in_the_passive_with_when_it_comes_is_open() -> None:
+    found = items(
+        f"{_STORY}## What can be changed\n\n"
+        "Disk monitoring can probably be set up somehow, and will likely be implemented shortly.\n"
+    )
+    assert [(item.status, item.confidence) for item in found] == [(Status.OPEN, "low")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "commits"),
+    [
+        ("A proposal will soon be created in the forum.", True),
+        ("The new dashboards will be deployed shortly.", True),
+        ("Blocks will be created every two seconds rather than on every transaction.", False),
+        ("The service will be unavailable for an hour.", False),
+    ],
+)
+def test_a_passive_promise_needs_to_say_when(sentence: str, commits: bool) -> None:
+    assert commits_in_prose(sentence) is commits
+
+
+def test_a_change_reported_since_in_the_passive_is_done_even_in_the_story() -> None:
+    found = items(
+        "## Root cause\n\nThe wiki's disk filled up and its services could not restart. "
+        "The server has since been upgraded to a bigger disk.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("The server has since been upgraded to a bigger disk.", Status.DONE)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "strength"),
+    [
+        ("What can be changed", LEANING),
+        ("What needs to change", LEANING),
+        ("What we should do better", LEANING),
+        ("What could be improved", NARRATIVE),  # a retrospective's name for what went wrong
+    ],
+)
+def test_a_heading_asking_what_will_change_leans_to_actions(title: str, strength: int) -> None:
+    assert heading_strength(title) == strength

@@ -188,7 +188,12 @@ def _read_filed_tickets(reader: ItemReader, nodes: Sequence[Node]) -> None:
 
 
 # "We have since published a fix to …": work done after the incident, reported wherever the story stands.
-_SINCE = re.compile(r"\b(?:we|i|the team|our team)(?:['’]ve| have| has) since [a-z]+(?:ed|en|wn|ut|de)\b", re.I)
+# "The server has since been upgraded to a bigger size": the same report in the passive.
+_SINCE = re.compile(
+    r"\b(?:we|i|the team|our team)(?:['’]ve| have| has) since [a-z]+(?:ed|en|wn|ut|de)\b"
+    r"|\b(?:has|have) since been (?:[a-z]+ly )?[a-z]+(?:ed|en|wn|ut|de)\b",
+    re.I,
+)
 
 
 def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:

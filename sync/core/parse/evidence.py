@@ -71,6 +71,10 @@ _ACTION_PHRASES = re.compile(
     # "How am I fixing it?", "How are we preventing this?".
     r"|\bhow (?:am i|are we|will we|will i|do we|do i)"
     r" (?:fix|fixing|prevent|preventing|address|addressing|solve|solving)\b"
+    # "What can be changed", "What needs to change", "What we should do better": the change to come (not
+    # "What could be improved", a retrospective's name for what went wrong).
+    r"|\bwhat (?:can|should|must|will|needs? to|we can|we should|we must|we will|we need to)"
+    r" (?:be )?(?:changed?|done|do (?:better|differently)|improved?|fixed|fix)\b"
     # "What is being done to prevent future incidents?": a long question that still names the plan.
     r"|\bbeing done\b|\bto (?:prevent|avoid)\b|\b(?:prevent|avoid)(?:ing)? (?:future|recurrence|similar|this|it)\b"
     # "Ideas", "A couple of ideas we missed:", "Suggestions for next year": proposals, what could be done.
@@ -258,6 +262,8 @@ _NARRATION = re.compile(
     r"^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b"
     r"|\bto tell the story\b|\bstart with the (?:outage|incident|timeline|story)\b|\bwork our way back"
     r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b"
+    # "(This post will be updated when …)": the write-up's own future.
+    r"|\b(?:this|the) (?:post|article|page|document|report|write-?up|blog)\b[^.]{0,20}\bwill be updated\b"
     # "I'm writing this from the train": the write-up being written.
     r"|\b(?:writing|typing) (?:this|these (?:lines|words)|the (?:post|article|report|post-?mortem|write-?up))\b",
     re.IGNORECASE,
@@ -392,6 +398,7 @@ def commits_in_prose(text: str) -> bool:
             or _ABROAD_PROMISE.search(text) is not None
             or _PLANS_STATED.search(text) is not None
             or hedges_next_time(text)
+            or (_PASSIVE_PROMISE.search(text) is not None and not _GENERIC.search(text))
         )
     verb = match.group("verb").lower()
     if verb in ("not", "never"):
@@ -444,6 +451,20 @@ def weighs_a_question(text: str) -> bool:
 _PROVIDES = re.compile(
     r"\s+(?:a|an)\s+(?!(?:look|chance|think|go|try|better|clearer|good|great|lot|little|few|bit|hard|tough|problem"
     r"|issue|fix|answer|word|conversation|discussion|update|solution)\b)[a-z-]+",
+    re.IGNORECASE,
+)
+
+
+# Work promised in the passive, with when it comes: "Server resource monitoring … will likely be implemented
+# shortly", "a fix will soon be deployed" (not "Blocks will be created every two seconds": how a design works).
+_PASSIVE_PROMISE = re.compile(
+    r"\b(?:will|shall)\s+(?:(?:also|then|now|definitely|certainly)\s+)*"
+    r"(?:(?:likely|probably|soon|eventually|shortly)\s+be\s+(?:[a-z]+ly\s+)?(?P<made>MADE)\b"
+    r"|be\s+(?P<soon>MADE)\s+(?:very\s+)?(?:soon|shortly)\b)".replace(
+        "MADE",
+        r"implemented|added|introduced|deployed|set up|created|built|configured|enabled|installed|automated"
+        r"|migrated|replaced|upgraded|updated|improved|documented|rolled out|put in place",
+    ),
     re.IGNORECASE,
 )
 
