@@ -459,8 +459,8 @@ _PROVIDES = re.compile(
 # shortly", "a fix will soon be deployed" (not "Blocks will be created every two seconds": how a design works).
 _PASSIVE_PROMISE = re.compile(
     r"\b(?:will|shall)\s+(?:(?:also|then|now|definitely|certainly)\s+)*"
-    r"(?:(?:likely|probably|soon|eventually|shortly)\s+be\s+(?:[a-z]+ly\s+)?(?P<made>MADE)\b"
-    r"|be\s+(?P<soon>MADE)\s+(?:very\s+)?(?:soon|shortly)\b)".replace(
+    r"(?:(?:likely|probably|soon|eventually|shortly)\s+be\s+(?:[a-z]+ly\s+)?(?:MADE)\b"
+    r"|be\s+(?:MADE)\s+(?:very\s+)?(?:soon|shortly)\b)".replace(
         "MADE",
         r"implemented|added|introduced|deployed|set up|created|built|configured|enabled|installed|automated"
         r"|migrated|replaced|upgraded|updated|improved|documented|rolled out|put in place",
