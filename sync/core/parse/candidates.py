@@ -55,6 +55,7 @@ from sync.core.parse.evidence import (
     names_effects,
     names_procedure,
     names_resolution,
+    obliged_to_weigh,
     ongoing_work,
     promises_in_general,
     prose_status,
@@ -1284,11 +1285,6 @@ _BOLD = re.compile(
     r"(?<![*\w])\*\*(?=\S)([^*\n]{12,300}?)(?<=\S)\*\*(?![*\w])|(?<!\w)__(?=\S)([^_\n]{12,300}?)(?<=\S)__(?!\w)"
 )
 _WE = re.compile(r"\b(?:we|our team|the team)\b", re.IGNORECASE)
-# An obligation to weigh a question: "we need to decide whether …", "We will need to consider …".
-_WEIGHED = re.compile(
-    r"\b(?:need|needs|should|must|have|has) to (?:decide|learn|think|understand|figure|determine|consider|ask)\b",
-    re.IGNORECASE,
-)
 
 
 def _read_emphasised(reader: ItemReader, node: Node, strength: int, listed: bool, start: int) -> list[str]:
@@ -1305,7 +1301,7 @@ def _read_emphasised(reader: ItemReader, node: Node, strength: int, listed: bool
         text = render_source(match.group(1) or match.group(2), env).text.strip()
         if not _WE.search(text) or re.search(r"\b(?:should|must|could|would) have\b", text, re.IGNORECASE):
             continue  # another's duty, or a regret ("we should have set targets")
-        if not (commits_in_prose(text) or promises_work(text)) or _WEIGHED.search(text):
+        if not (commits_in_prose(text) or promises_work(text)) or obliged_to_weigh(text):
             continue
         draft = reader.read_text(_Text(Inline(text)), _line_of(content, text, start))
         if not draft.text or max(strength, 0) + 2 + _against(text) + draft.fields_stated() < _bar(listed):

@@ -434,16 +434,23 @@ def commits_in_prose(text: str) -> bool:
 
 # A question weighed, not work: "decide whether …", "learn if …", "figure out how …", "consider the form's
 # usefulness".
+_WEIGHING = r"decide|learn|think|understand|figure|determine|ask"
 _WEIGHS = re.compile(
-    r"\b(?:(?:decide|learn|think|understand|figure|determine|ask)\s+(?:out\s+|about\s+|ourselves\s+)?"
-    r"(?:whether|if|how|what|why)|consider)\b",
+    rf"\b(?:(?:{_WEIGHING})\s+(?:out\s+|about\s+|ourselves\s+)?(?:whether|if|how|what|why)|consider)\b",
     re.IGNORECASE,
 )
+# The same verbs after an obligation, whatever follows: "we need to decide …", "We will need to consider …".
+_OBLIGED_TO_WEIGH = re.compile(rf"\b(?:need|needs|should|must|have|has) to (?:{_WEIGHING}|consider)\b", re.I)
 
 
 def weighs_a_question(text: str) -> bool:
     """Whether the clause from its verb on weighs a question ("decide whether we continue …")."""
     return _WEIGHS.match(text) is not None
+
+
+def obliged_to_weigh(text: str) -> bool:
+    """Whether the text holds an obligation to weigh a question ("we need to decide whether …")."""
+    return _OBLIGED_TO_WEIGH.search(text) is not None
 
 
 # "we will have an internal dashboard", "we'll have a second on-call": a thing to provide, not "we will have a
