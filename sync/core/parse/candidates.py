@@ -1019,7 +1019,12 @@ _NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
-_STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w ]{1,30}):\s+(?=\S)")
+_STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w -]{1,30}):\s+(?=\S)")
+# The labels writers give an action in running text: "Action item:", "AI:", "Follow-up:", "Next step:".
+_RUNNING_LABEL = re.compile(
+    r"^(?:action items?|actions?|ai|follow[- ]?ups?|next steps?|remediation|corrective actions?)$", re.IGNORECASE
+)
+_NO_ACTION = re.compile(r"^(?:none|n/?a|tbd|nothing)\b", re.IGNORECASE)
 
 
 _GIVES_REASONS = re.compile(r"\b(?:because|since|as|the reasons? (?:is|are|being|why))\s*:\s*$", re.IGNORECASE)
@@ -1234,8 +1239,13 @@ def _read_sentences(
         read_done = False
         labelled = _STATUS_LABEL.match(sentence)
         status = label_status(labelled.group("label")) if labelled else None
-        if status is not None and labelled is not None:
+        # "We found the disk full. Action item: add an alert on disk usage.": the writers label the action
+        # themselves, in whatever section they wrote it.
+        marked = labelled is not None and _RUNNING_LABEL.match(labelled.group("label")) is not None
+        if labelled is not None and (status is not None or marked):
             sentence = sentence[labelled.end() :]  # "Action planned: We will expand …"
+            if marked and _NO_ACTION.match(sentence):
+                continue  # "Action items: none."
         # Under "## Fix", "Added `else` to all four cases, …": the subject left out, as change notes are
         # written (its colon shows the change below, it introduces no list of items).
         noted = reports and starts_with_past_form(sentence)
@@ -1245,7 +1255,7 @@ def _read_sentences(
             continue
         fix = names_a_fix(sentence)
         noted = noted or fix == "done"
-        promise = commits_in_prose(sentence) or states_actions(sentence) or fix == "planned"
+        promise = marked or commits_in_prose(sentence) or states_actions(sentence) or fix == "planned"
         report = (
             ongoing_work(sentence)
             or reports_done_work(sentence)
@@ -1259,7 +1269,7 @@ def _read_sentences(
         reporting = reporting or (report and not promise)
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
-        score = max(strength, 0) + 2 + _against(sentence)
+        score = max(strength, 0) + 2 + marked + _against(sentence)
         draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
         if draft.deadline_raw is None:
             draft.deadline_raw = worded_deadline(sentence)  # kept in the text: it is part of the sentence

@@ -1,0 +1,46 @@
+"""Classes of writing met in blind batches 63 onwards and in the classes left open before them (issue 27,
+thirteenth round): each rule checked on made-up documents written the way those classes write, never on a
+corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import ActionItem, Status
+from sync.core.parse import parse_document
+
+
+def items(body: str) -> tuple[ActionItem, ...]:
+    result = parse_document(f"# Wiki outage 2026-05-02\n\n{body}\n", "t.md")
+    assert result.postmortem is not None
+    return result.postmortem.action_items
+
+
+_STORY = "## What happened\n\nThe wiki's database filled its disk on Saturday and pages failed to save for a day.\n\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "status"),
+    [
+        ("Action item: add an alert on disk usage.", "add an alert on disk usage.", Status.OPEN),
+        ("AI: add an alert on disk usage (#123).", "add an alert on disk usage", Status.OPEN),
+        ("Follow-up: rotate the logs daily.", "rotate the logs daily.", Status.OPEN),
+        ("Next step: move the uploads to object storage.", "move the uploads to object storage.", Status.OPEN),
+        ("Follow up: we added an alert on disk usage.", "we added an alert on disk usage.", Status.DONE),
+    ],
+)
+def test_an_action_the_writers_label_in_running_text_is_an_item(sentence: str, text: str, status: Status) -> None:
+    found = items(f"{_STORY}## Aftermath\n\nThe pages are back. {sentence}\n")
+    assert [(item.text, item.status) for item in found] == [(text, status)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Action items: none.",  # the label, and nothing to do
+        "Actions: n/a.",
+        "Reason: the disk was full.",  # a label that names no action
+    ],
+)
+def test_a_label_with_no_action_after_it_is_no_item(sentence: str) -> None:
+    assert items(f"{_STORY}## Aftermath\n\nThe pages are back. {sentence}\n") == ()
