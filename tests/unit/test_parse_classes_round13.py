@@ -44,3 +44,36 @@ def test_an_action_the_writers_label_in_running_text_is_an_item(sentence: str, t
 )
 def test_a_label_with_no_action_after_it_is_no_item(sentence: str) -> None:
     assert items(f"{_STORY}## Aftermath\n\nThe pages are back. {sentence}\n") == ()
+
+
+@pytest.mark.parametrize(
+    ("heading", "frame"),
+    [
+        ("### Immediate Actions (Complete Within 7 Days)", "Within 7 Days"),
+        ("### Short term (1-2 weeks)", "1-2 weeks"),
+        ("### Long term (1–3 months)", "1–3 months"),
+        ("### Follow-ups (next 2 weeks)", "next 2 weeks"),
+        ("### Later (Target: Q3)", "Q3"),
+    ],
+)
+def test_a_time_frame_in_a_sub_heading_is_its_items_deadline_and_they_are_still_to_do(heading: str, frame: str) -> None:
+    found = items(f"{_STORY}## Action items\n\n{heading}\n\n- Add an alert on disk usage\n- Rotate the logs daily\n")
+    assert [(item.deadline_raw, item.status) for item in found] == [(frame, Status.OPEN)] * 2
+
+
+def test_a_label_under_a_timed_sub_heading_keeps_its_time_frame_and_its_own_status_marks() -> None:
+    found = items(
+        f"{_STORY}## Preventive measures\n\n### Long-term improvements (Complete within 30 days)\n\n"
+        "**1. Backups**\n\n- [ ] Set up a nightly dump\n- [x] Store the dumps off site\n\n"
+        "### Done (Completed)\n\n**2. Access**\n\n- Remove the former admin\n"
+    )
+    assert [(item.text, item.deadline_raw, item.status) for item in found] == [
+        ("Set up a nightly dump", "within 30 days", Status.OPEN),
+        ("Store the dumps off site", "within 30 days", Status.DONE),
+        ("Remove the former admin", None, Status.DONE),
+    ]
+
+
+def test_a_parenthesis_that_is_no_time_frame_leaves_the_items_as_they_are() -> None:
+    found = items(f"{_STORY}## Action items\n\n### Monitoring (Grafana)\n\n- Add an alert on disk usage\n")
+    assert [(item.deadline_raw, item.status) for item in found] == [(None, None)]

@@ -46,7 +46,15 @@ from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_dura
 from sync.core.parse.evidence import names_effects
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
-from sync.core.parse.items import ItemReader, holds_actions, names_changes_made, names_work_left, parse_group
+from sync.core.parse.items import (
+    Group,
+    ItemReader,
+    holds_actions,
+    inherit_group,
+    names_changes_made,
+    names_work_left,
+    parse_group,
+)
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.retrospective import read_bullets, read_checks, read_cost, read_factors, read_whys
 from sync.core.parse.sections import (
@@ -702,6 +710,9 @@ class _Parser:
         # So does one naming the writers' changes as made ("## Changes we have made").
         named = names_work_left(header.title) or names_changes_made(header.title)
         group = parse_group(header.title, header.links, self.options) if named else None
+        # The groups of the sub-headings enclosing the current one, by depth: "### Immediate (Within 7 Days)"
+        # over "**1. Backups**" gives the label's items its time frame, status and priority.
+        enclosing: list[tuple[int, Group]] = []
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
         titled = self._titled_items(reader, region, by_block)
@@ -724,6 +735,11 @@ class _Parser:
                 elif sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)
                     group.owner = owner_label(sub, reader.source)
+                    while enclosing and enclosing[-1][0] >= sub.depth:
+                        enclosing.pop()
+                    if enclosing:
+                        inherit_group(group, enclosing[-1][1])
+                    enclosing.append((sub.depth, group))
                 else:
                     skip_depth = sub.depth
                 continue

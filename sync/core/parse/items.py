@@ -299,6 +299,15 @@ class _Text:
         self.text = self.text.rstrip()
 
 
+def inherit_group(group: Group, enclosing: Group) -> None:
+    """Give a sub-group what its enclosing group says of all its items and it does not say itself."""
+    if group.status is None:
+        group.status, group.status_raw = enclosing.status, enclosing.status_raw
+    group.deadline_raw = group.deadline_raw or enclosing.deadline_raw
+    group.priority_raw = group.priority_raw or enclosing.priority_raw
+    group.owner = group.owner or enclosing.owner
+
+
 def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Group:
     """Read a group heading: "Immediate Actions (Completed)", "Long-term (Target: Q4 2025 - Q1 2026)"."""
     group = Group()
@@ -307,14 +316,16 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         body = match.group(1).strip()
         status = heading_status(body, options)
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
+        # "(Complete Within 7 Days)", "(Target: Q4)", "(1-2 weeks)": when the group's items are due.
+        frame = _FRAME_LEAD.sub("", body)
         if status is not None:
             group.status, group.status_raw = status, body
         elif (
             re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE)
-            or _TIME_FRAME.fullmatch(body)
-            or _SPAN.fullmatch(body)
+            or _TIME_FRAME.fullmatch(frame)
+            or _SPAN.fullmatch(frame)
         ):
-            group.deadline_raw = re.sub(r"^(?:target|due|deadline)\s*:?\s*", "", body, flags=re.IGNORECASE)
+            group.deadline_raw = frame
         elif not inner_links:
             continue
         name = name[: match.start()] + name[match.end() :]
@@ -425,7 +436,14 @@ def label_status(text: str) -> Status | None:
 
 
 # "### High Priority (1 week)", "### P0 (within 2 days)": a span of time the items are due within.
-_SPAN = re.compile(r"(?:within |in )?(?:a|one|two|three|\d+)\s*(?:days?|weeks?|months?)", re.IGNORECASE)
+# "2 weeks", "within 30 days", "1-3 months", "next 48 hours": a span of time from now.
+_SPAN = re.compile(
+    r"(?:within |in |(?:the )?next )?(?:a|an|one|two|three|four|six|\d+(?:\s*[-–]\s*\d+)?)\s*"
+    r"(?:hours?|days?|weeks?|months?|sprints?)",
+    re.IGNORECASE,
+)
+# The words that say a time frame is when the work is due: "Complete within 7 days", "Target: Q4".
+_FRAME_LEAD = re.compile(r"^(?:to be )?(?:complete[ds]?|finish(?:ed)?|done|target|due|deadline)\b\s*:?\s*", re.I)
 # "### 🔴 High Priority", "### Priority: P1": a sub-heading naming its items' priority.
 _GROUP_PRIORITY = re.compile(
     r"(?:^|[^\w-])(?P<p>critical|urgent|highest|high|medium|normal|low|lowest)\s+priority\b"
@@ -1425,6 +1443,9 @@ class ItemReader:
                 status, status_raw = group.status, group.status_raw
             elif promised and status is None:
                 status, status_raw = Status.OPEN, "promise"  # said beside work done, it is work still to do
+            elif status is None and group.status is None and group.deadline_raw is not None:
+                # "### Short term (1-2 weeks)": work given a time frame is work still to do.
+                status, status_raw = Status.OPEN, "a time frame"
             if deadline_raw is None:
                 deadline_raw = group.deadline_raw
             tickets.extend(group.tickets)
