@@ -77,3 +77,54 @@ def test_a_label_under_a_timed_sub_heading_keeps_its_time_frame_and_its_own_stat
 def test_a_parenthesis_that_is_no_time_frame_leaves_the_items_as_they_are() -> None:
     found = items(f"{_STORY}## Action items\n\n### Monitoring (Grafana)\n\n- Add an alert on disk usage\n")
     assert [(item.deadline_raw, item.status) for item in found] == [(None, None)]
+
+
+_TABLE = "## Action items\n\n| Item | Owner | Status |\n|---|---|---|\n"
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("Noted", Status.OPEN),
+        ("Assigned", Status.OPEN),
+        ("Not assigned", Status.OPEN),
+        ("Discussion", Status.OPEN),
+        ("Triage", Status.OPEN),
+        ("On hold", Status.OPEN),
+        ("Shipped", Status.DONE),
+        ("Merged", Status.DONE),
+        ("Duplicate", Status.WONT_DO),
+    ],
+)
+def test_a_state_a_tracker_or_a_meeting_gives_an_item_is_its_status(cell: str, status: Status) -> None:
+    found = items(f"{_STORY}{_TABLE}| Add a disk alert | Ana | {cell} |\n")
+    assert [(item.status, item.status_raw) for item in found] == [(status, cell)]
+
+
+def test_an_unknown_state_stays_unmapped() -> None:
+    found = items(f"{_STORY}{_TABLE}| Add a disk alert | Ana | Gameplan |\n")
+    assert [item.status for item in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("line", "status"),
+    [
+        ("shipped: the disk alert, and a runbook", Status.DONE),
+        ("**open**: nothing alerts on a full disk yet", Status.OPEN),
+        ("Pending: ask the host to replace the disk", Status.OPEN),
+        ("Ongoing: watch the disk usage weekly", Status.IN_PROGRESS),
+    ],
+)
+def test_a_state_opening_the_line_gives_its_status_and_stays_in_the_title(line: str, status: Status) -> None:
+    found = items(f"{_STORY}## Follow-ups\n\n- {line}\n")
+    assert [(item.text, item.status) for item in found] == [(line.replace("**", ""), status)]
+
+
+def test_open_as_the_verb_of_an_order_is_no_state() -> None:
+    found = items(f"{_STORY}## Follow-ups\n\n- Open a ticket with the host about the disk\n")
+    assert [(item.text, item.status_raw) for item in found] == [("Open a ticket with the host about the disk", None)]
+
+
+def test_a_heading_of_recommended_work_holds_open_items() -> None:
+    found = items(f"{_STORY}## Follow-ups\n\n### Recommended additional items\n\n- Verify the restored pages\n")
+    assert [(item.status, item.status_raw) for item in found] == [(Status.OPEN, "Recommended additional items")]

@@ -86,6 +86,9 @@ _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
 # "`TODO`: Improve …": a marker set in code is part of how the writer shows the line; it gives the
 # status and stays in the title.
 _CODE_STATUS_PREFIX = re.compile(r"^`(?P<w>done|todo|wip|doing|in progress)`\s*[:\-–—]", re.IGNORECASE)
+# "shipped: the ingest check", "Pending: request delisting", "open: nothing alerts on …": a state the
+# writer opens the line with, as a word of the line; it gives the status and stays in the title.
+_WORDED_STATUS_PREFIX = re.compile(r"^(?P<w>shipped|open|pending|planned|ongoing)\s*:\s+(?=\S)", re.IGNORECASE)
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
@@ -387,7 +390,8 @@ def names_work_left(title: str) -> bool:
 
 _LABEL_STATUS = re.compile(
     r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
-    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next)\b",
+    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next"
+    r"|recommended|proposed|suggested)\b",
     re.IGNORECASE,
 )
 _LABEL_WORDS = {
@@ -402,6 +406,9 @@ _LABEL_WORDS = {
     "underway": Status.IN_PROGRESS,
     "planned": Status.OPEN,
     "pending": Status.OPEN,
+    "recommended": Status.OPEN,  # "Recommended additional items": proposed, so not begun
+    "proposed": Status.OPEN,
+    "suggested": Status.OPEN,
     "remaining": Status.OPEN,
     "to do": Status.OPEN,
     "next": Status.OPEN,
@@ -956,7 +963,7 @@ class ItemReader:
             head = text.text[:24]
             if not _PREFIX_HINT.search(head) and not head.startswith(("DONE ", "TODO ", "WIP ", "DOING ")):
                 break
-            coded = _CODE_STATUS_PREFIX.match(text.text)
+            coded = _CODE_STATUS_PREFIX.match(text.text) or _WORDED_STATUS_PREFIX.match(text.text)
             if coded is not None:
                 mapped = self.options.status(coded.group("w"))
                 if mapped is not None and not draft.status_marked:
