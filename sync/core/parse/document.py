@@ -711,7 +711,7 @@ class _Parser:
         named = names_work_left(header.title) or names_changes_made(header.title)
         group = parse_group(header.title, header.links, self.options) if named else None
         # The groups of the sub-headings enclosing the current one, by depth: "### Immediate (Within 7 Days)"
-        # over "**1. Backups**" gives the label's items its time frame, status and priority.
+        # over "**1. Backups**" gives the label's items their time frame, status and priority.
         enclosing: list[tuple[int, Group]] = []
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
