@@ -8,12 +8,11 @@ import pytest
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
 from sync.core.parse.wording import reads_as_action
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Registration desk outage 2026-03-04\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Registration desk outage 2026-03-04", body)
 
 
 _EVENT = "## Saturday\n\nThe check-in app crashed twice on Saturday and the volunteers fell back to paper lists.\n\n"

@@ -7,14 +7,12 @@ from __future__ import annotations
 import pytest
 
 from sync.core.model import ActionItem, Status
-from sync.core.parse import parse_document
 from sync.core.parse.evidence import LEANING, NARRATIVE, commits_in_prose, heading_strength, worded_deadline
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Wiki outage 2026-05-02\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Wiki outage 2026-05-02", body)
 
 
 _STORY = "## What happened\n\nThe wiki's database filled its disk on Saturday and pages failed to save for a day.\n\n"

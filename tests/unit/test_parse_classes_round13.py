@@ -6,17 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync.core.model import ActionItem, Status
-from sync.core.parse import parse_document
-
-
-def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Wiki outage 2026-05-02\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
-
-
-_STORY = "## What happened\n\nThe wiki's database filled its disk on Saturday and pages failed to save for a day.\n\n"
+from sync.core.model import Status
+from tests.unit.test_parse_classes_round12 import _STORY, items
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from sync.core.model import ActionItem, Status
-from sync.core.parse import parse_document
 from sync.core.parse.blocks import _lettered_as_numbered
 from sync.core.parse.evidence import (
     LEANING,
@@ -21,12 +20,11 @@ from sync.core.parse.evidence import (
     reports_response,
     states_actions,
 )
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Cache outage 2026-03-04\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Cache outage 2026-03-04", body)
 
 
 def test_under_a_taken_lead_in_an_item_keeps_the_tense_it_is_written_in() -> None:

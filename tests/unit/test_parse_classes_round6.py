@@ -21,12 +21,11 @@ from sync.core.parse.evidence import (
     worded_deadline,
 )
 from sync.core.parse.items import Group
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Queue outage 2026-03-04\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Queue outage 2026-03-04", body)
 
 
 @pytest.mark.parametrize(

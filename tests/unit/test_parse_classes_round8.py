@@ -6,14 +6,12 @@ from __future__ import annotations
 import pytest
 
 from sync.core.model import ActionItem, Status
-from sync.core.parse import parse_document
 from sync.core.parse.evidence import NARRATIVE, heading_strength
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Queue outage 2026-03-04\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Queue outage 2026-03-04", body)
 
 
 def test_a_bold_title_grouping_orders_is_their_parent_and_each_order_an_item() -> None:

@@ -7,12 +7,11 @@ import pytest
 
 from sync.core.model import ActionItem, Status
 from sync.core.parse import parse_document
+from tests.parsed import items_of
 
 
 def items(body: str) -> tuple[ActionItem, ...]:
-    result = parse_document(f"# Queue outage 2026-03-04\n\n{body}\n", "t.md")
-    assert result.postmortem is not None
-    return result.postmortem.action_items
+    return items_of("Queue outage 2026-03-04", body)
 
 
 _LOG = (
