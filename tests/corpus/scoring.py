@@ -28,7 +28,14 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
 def _collapse(text: str) -> str:
-    return " ".join(text.split())
+    # Code spans are Markdown syntax: one ground truth keeps "`capture-evidence.sh`", another writes the
+    # text without its backticks; neither is the parser's concern.
+    return " ".join(text.replace("`", "").split())
+
+
+# A ground truth that keeps a leading ticket key in the text ("#1294: Fix spawn queue activation"): the
+# parser reads the key into the item's tickets and the rest as its title, which is what a ticket wants.
+_LEADING_KEY = re.compile(r"^(?P<key>#\d+|[A-Z][A-Z0-9]+-\d+)\s*[:\-\u2013\u2014]\s+")
 
 
 def find_item(items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = ()) -> ActionItem | None:
@@ -67,6 +74,23 @@ def gt_status(raw: str) -> Status:
     raise AssertionError(f"unknown ground-truth status {raw!r}")
 
 
+# A ground truth that writes a priority as the document does ("High") means the level the default priority
+# ladder gives that word.
+_PRIORITY_WORDS = {
+    "critical": "P0",
+    "blocker": "P0",
+    "urgent": "P0",
+    "highest": "P0",
+    "high": "P1",
+    "major": "P1",
+    "medium": "P2",
+    "normal": "P2",
+    "low": "P2",
+    "minor": "P2",
+    "lowest": "P2",
+}
+
+
 def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
     """What the item gets wrong against its ground truth (empty when right)."""
     wrong: list[str] = []
@@ -76,7 +100,7 @@ def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
             wrong.append(f"owner {item.owner!r} invented")
     elif (item.owner or "").casefold() != owner.replace(" (implied)", "").casefold():
         wrong.append(f"owner {item.owner!r} != {owner!r}")
-    priority = gt.get("priority")
+    priority = _PRIORITY_WORDS.get(str(gt.get("priority")).casefold(), gt.get("priority"))
     got_priority = item.priority.value if item.priority is not None else None
     if got_priority != priority:
         wrong.append(f"priority {got_priority!r} != {priority!r}")
@@ -114,6 +138,11 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
     for gt in listed:
         score.total += 1
         item = find_item(items, gt["text"], taken)
+        keyed = _LEADING_KEY.match(_collapse(gt["text"]))
+        if item is None and keyed is not None:
+            item = find_item(items, _collapse(gt["text"])[keyed.end() :], taken)
+            if item is not None and not any(t.key.endswith(keyed.group("key")) for t in item.tickets):
+                item = None
         if item is None:
             score.problems.append(f"missing {gt['text']!r}")
             continue

@@ -1,0 +1,40 @@
+"""The corpus scoring rule (tests/corpus/scoring.py) reads ground truth written in more than one convention the
+same way: a priority word, a code span without its backticks, a ticket key kept in the text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sync.core.model import ActionItem, Priority, Status, TicketLink
+from tests.corpus.scoring import score_document
+
+
+def _entry(*actions: dict[str, Any]) -> dict[str, Any]:
+    full = [{"owner": None, "deadline": None, "priority": None, "status": None, "tickets": []} | a for a in actions]
+    return {"file": "doc.md", "actions": full, "count_strict": len(full), "count_lenient": len(full)}
+
+
+def test_a_priority_word_in_the_ground_truth_is_its_level() -> None:
+    item = ActionItem(number=1, text="Add monitoring", priority=Priority.P1, status=Status.OPEN, line=3)
+    assert score_document(_entry({"text": "Add monitoring", "priority": "High"}), [item]).right == 1
+    wrong = score_document(_entry({"text": "Add monitoring", "priority": "Medium"}), [item])
+    assert wrong.right == 0 and "priority 'P1' != 'P2'" in wrong.problems[0]
+
+
+def test_backticks_are_markup_on_either_side() -> None:
+    item = ActionItem(number=1, text="Create `/verify-fix` verification command", line=3)
+    assert score_document(_entry({"text": "Create /verify-fix verification command"}), [item]).right == 1
+    other = ActionItem(number=1, text="Create /verify-fix verification command", line=3)
+    assert score_document(_entry({"text": "Create `/verify-fix` verification"}), [other]).right == 1
+
+
+def test_a_leading_ticket_key_matches_the_item_that_holds_the_key() -> None:
+    gt = _entry({"text": "#1294: Fix spawn queue activation", "tickets": ["#1294"]})
+    linked = ActionItem(
+        number=1, text="Fix spawn queue activation", tickets=(TicketLink(system="github", key="#1294"),), line=3
+    )
+    assert score_document(gt, [linked]).right == 1
+    # The same words without the key are another item: the ticket is what ties them.
+    unlinked = ActionItem(number=1, text="Fix spawn queue activation", line=3)
+    missed = score_document(gt, [unlinked])
+    assert missed.right == 0 and missed.extra == 1
