@@ -739,7 +739,7 @@ _WRITERS = re.compile(r"^(?:[\w,' -]{0,30}\s)?(?:we|we're|we've|we'll|the team|o
 # "The M-Lab team is doing development to work around the bug in several ways:": the list is under way. Only
 # working as such says so: what the writers say they are introducing may be in place already.
 _AT_WORK = re.compile(
-    r"^(?:[\w,' -]{0,30}\s)?(?:we(?:'re| are)|(?:the|our)(?: [\w-]+)? team (?:is|are))(?: \w+ly)?"
+    r"^(?:[\w,' -]{0,30}\s)?(?:we(?:'re| are)|(?:the|our)(?: [\w-]+)? team (?:is|are))(?: \w+ly| also| now)?"
     r" (?:working|doing (?:development|work)|developing)\b",
     re.IGNORECASE,
 )
@@ -779,6 +779,8 @@ def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
         return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _AT_WORK.search(text):
         return dataclasses.replace(group or Group(), status=Status.IN_PROGRESS, status_raw=_UNDER_WAY)
+    if _works_on_what_follows(paragraph):
+        return dataclasses.replace(group or Group(), status=Status.IN_PROGRESS, status_raw=_UNDER_WAY)
     if (_PREVENTIVE.search(text) and _WE_AT_WORK.search(text)) or (
         _ANNOUNCES_SEVERAL.search(text) and _BEING_ENACTED.search(text)
     ):
@@ -787,6 +789,23 @@ def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
         base = group or Group()
         return dataclasses.replace(base, status_raw=base.status_raw if base.status else _PLANNED)
     return None
+
+
+# "We are currently working on improving our recovery procedures. Work is split across the following issues:",
+# "We are also working on balancing the load. More information on this can be found at:": the writers at
+# work in one sentence, the list of that work announced in the next.
+_POINTS_TO_LIST = re.compile(
+    r"\b(?:the following|below|as follows|these (?:issues|tickets|tasks)"
+    r"|can be found (?:at|in|here)|tracked (?:in|at))",
+    re.IGNORECASE,
+)
+
+
+def _works_on_what_follows(paragraph: str) -> bool:
+    sentences = _SENTENCE.split(paragraph.replace("\u2019", "'").strip())
+    if len(sentences) != 2 or len(paragraph) > 300 or not sentences[1].endswith(":"):
+        return False
+    return bool(_AT_WORK.search(sentences[0]) and _POINTS_TO_LIST.search(sentences[1]))
 
 
 _WEIGHS = re.compile(
@@ -1002,7 +1021,11 @@ _SUBORDINATE = re.compile(r"[,;]?\s+\b(?:as|because|since|if|when|whenever|while
 def _status_from_tense(draft: Draft) -> None:
     if draft.status is not None and not draft.status_guessed:
         return
-    text = _SUBORDINATE.split(draft.text, maxsplit=1)[0] if opens_with_order(draft.text) else draft.text
+    text = draft.text
+    if opens_with_order(text):
+        # "Test the recovery plan first. (Confidence in a plan that has been dreamed up … is low!)": an order's
+        # status is its own sentence's; what follows explains it.
+        text = _SUBORDINATE.split(_SENTENCE.split(text, maxsplit=1)[0], maxsplit=1)[0]
     status = prose_status(text)
     if status is None:
         if draft.status is None and reads_as_action(text):

@@ -65,6 +65,8 @@ _ACTION_PHRASES = re.compile(
     r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
+    # "Conclusions - What We Plan to Change".
+    r"|\bwe(?:'re| are)? (?:plan|planning|intend|aim|going) to (?:do|change|fix|improv\w*|prevent\w*|address)\b"
     # "How do we stop it from repeating?"
     r"|\b(?:stop|keep|prevent) (?:it|this|that)(?: \w+)? from (?:repeating|recurring|happening)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
@@ -234,9 +236,11 @@ _COMMITS = re.compile(
     # will need" is no promise).
     r"|^(?:in|on|at|for|over|during|after|before|by|within|next|this (?=week|month|quarter|year|sprint|time)|once"
     r"|starting|beginning|until|later|today"
-    r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?),?\s+)"
+    r"|tomorrow|tonight|separately|consequently|accordingly|meanwhile|eventually|ultimately)\b[^,.;:!?]{0,60}?"
+    # "Monitoring wise we also started working on …": the topic named first.
+    r"|^[\w-]+[ -]wise),?\s+)"
     r"(?:we|i|the team|our team|(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?\s+team|the (?-i:[A-Z]{2,6}))"
-    r"(?:'ll|'(?:re|m) (?:(?:now |also |still |therefore )*going to"
+    r"(?:'ll|'(?:re|m) (?:(?:now |also |still |therefore |just |definitely |really |certainly )*going to"
     r"|(?:now |also |currently |actively |still )*(?:" + _UNDER_WAY + "|in the (?:process|middle) of))"
     r"|\s+(?:will|shall|(?:are|is|am) (?:no longer |now |also |therefore |still |thus )?going to"
     r"|plan to|are planning to|intend to|aim to"
@@ -246,7 +250,11 @@ _COMMITS = re.compile(
     # "we are actively overhauling …": any work under way said with "actively"/"currently" (not what is seen).
     r"|(?:are|is|am) (?:actively|currently) (?!seeing\b|experiencing\b|getting\b|having\b|receiving\b|noticing\b"
     r"|observing\b|waiting\b)[a-z]+ing"
-    r"|have (?:now\s+)?(?:begun|started)(?: to)?|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
+    r"|have (?:now\s+)?(?:begun|started)(?: to)?"
+    # "we also started working on a dashboard" (not "I started working on this at 15:43", the response).
+    r"|(?:also\s+|now\s+)?(?:started|began)"
+    r"(?=\s+working on\b(?!\s+(?:this|it|that|the (?:issue|problem|incident|fix))\b))"
+    r"|(?:have )?committed to|are working (?:on|to)|is working (?:on|to)"
     # "I resolved to set up an RSS reader", "we promise to publish …": a resolution the writers make.
     r"|(?:have )?(?:resolved|promised|pledged|vowed) to|promise to|pledge to|vow to"
     # "We are still in the process of automating …": work under way, whatever adverb comes first.
@@ -280,7 +288,10 @@ _GENERIC = re.compile(
     r"|\b(?:similar|such|future) (?:incidents?|issues?|events?|problems?|situations?)\b"
     r"|\b(?:this|that) (?:sort|kind|type) of (?:problems?|issues?|incidents?|outages?)\b"
     r"|\bdo(?:es)?(?: not|n't) (?:happen|occur|recur) (?:again|in the future)\b"
-    r"|\bthis (?:from )?happen|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
+    # "prevent this from happening again" (not "Next time I see this happening, I'm going to …", a condition).
+    r"|\b(?:prevent|stop|avoid|ensure|sure|never|not|keep)\b[^.;]{0,25}\bthis (?:from )?happen"
+    r"|\bthis (?:from )?happen\w*\s+again\b|\b(?:how|why) (?:this|it) (?:happen|occur)"
+    r"|\bdiligently\b|\bkeep (?:you|everyone|the community)\b|\b(?:update|inform)"
     r" (?:you|everyone|the community|our users)\b|\bremind\b|\bbe (?:more )?(?:careful|vigilant)\b|\blearn from\b"
     # A status page's reassurance: "working hard to support everyone", "back up and running".
     r"|\bsupport (?:everyone|all of you|our (?:users|community))\b|\bup and running\b|\byour patience\b"
@@ -388,9 +399,13 @@ def states_actions(text: str) -> bool:
     return bool(_STATES_ACTIONS.search(text))
 
 
+_WONT = re.compile(r"\bwon't\b", re.IGNORECASE)
+
+
 def commits_in_prose(text: str) -> bool:
     """A sentence that commits to (or reports starting) a specific action, by its writers or a team."""
-    text = text.replace("\u2019", "'")
+    # "Next time we won't treat the criteria as requirements": the rule the writers set, read as "will not".
+    text = _WONT.sub("will not", text.replace("\u2019", "'"))
     match = _COMMITS.search(text) or (None if "?" in text else _SUBJECTLESS.search(text))
     if match is None:
         return (
@@ -1020,7 +1035,7 @@ _NO_LONGER = re.compile(
     r"\b(?:we|i)(?:'ll|'re| will| are| am)? (?:(?:no longer|not) going to|no longer)\b", re.IGNORECASE
 )
 _BEGUN = re.compile(
-    r"\b(?:we|the team|our team|i|work)(?:'ve|\s+have|\s+has)?\s+(?:now\s+|already\s+)?(?:begun|started)\b"
+    r"\b(?:we|the team|our team|i|work)(?:'ve|\s+have|\s+has)?\s+(?:now\s+|already\s+|also\s+)?(?:begun|started)\b"
     r"|\b(?:we|the team|our team|the organi[sz]ation|the company|the project|the (?-i:[A-Z]{2,6}))"
     r"(?:'re|\s+are|\s+is)\s+(?:(?:now|currently|also|actively)\s+)*"
     # "We are planning to …", "we are hoping to …": an intention, not work under way.
