@@ -969,7 +969,7 @@ TENSE_STATUSES = {"open": Status.OPEN, "in_progress": Status.IN_PROGRESS, "done"
 
 def prose_status(text: str) -> str | None:
     """``open``, ``in_progress`` or ``done`` for a block of prose about one action, when its tense says."""
-    text = text.replace("\u2019", "'")
+    text = _WONT.sub("will not", text.replace("\u2019", "'"))
     if _FUTURE_LEAD.match(text):
         # "Starting with the next update, we're changing how rollouts work": the progressive of a plan.
         return "open" if _BEGUN.search(text) or _OPEN_WORK.search(text) else None
