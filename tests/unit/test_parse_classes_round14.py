@@ -90,3 +90,38 @@ def test_an_order_keeps_its_own_status_whatever_the_sentence_after_it_reports() 
         "* Add an alert on disk usage.\n"
     )
     assert [item.status for item in found] == [Status.OPEN, Status.OPEN]
+
+
+def test_meeting_notes_name_who_takes_each_to_do_in_brackets() -> None:
+    found = items(
+        f"{_STORY}## To do\n\n- draft the apology email (Romeo)\n- move the dumps off site (Salt)\n"
+        "- renew the certificate (Salt)\n- send the invoices (everyone)\n- check the replica (Dana?)\n"
+    )
+    assert [item.owner for item in found] == ["Romeo", "Salt", "Salt", "everyone", "Dana?"]
+    assert found[0].text == "draft the apology email (Romeo)"  # the team's own wording stays
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        # Tools in brackets, no name twice: no one owns these.
+        "- add dashboards (Grafana)\n- add error tracking (Sentry)\n- page the on-call (Pagerduty)\n",
+        # Too few to say the notes work that way.
+        "- draft the apology email (Romeo)\n- renew the certificate (Romeo)\n",
+        # An acronym or a remark is no one.
+        "- register with the foundation (OSI)\n- write down the (RTO)\n- add a replica (if available)\n",
+    ],
+)
+def test_brackets_that_name_no_one_leave_the_owner_unset(entries: str) -> None:
+    found = items(f"{_STORY}## To do\n\n{entries}")
+    assert len(found) == entries.count("- ") and all(item.owner is None for item in found)
+
+
+def test_a_verb_whose_past_is_its_base_form_reports_work_among_past_forms() -> None:
+    found = items(
+        f"{_STORY}## Immediate actions\n\n### 3. Recovery planning\n\n"
+        "- Implemented a disk usage alert\n- Set up nightly dumps\n- Put the dumps off site\n"
+    )
+    assert [item.status for item in found] == [Status.DONE] * 3
+    alone = items(f"{_STORY}## Next steps\n\n- Set up nightly dumps\n- Add a disk usage alert\n")
+    assert [item.status for item in alone] != [Status.DONE] * 2

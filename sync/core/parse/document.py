@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -595,6 +596,7 @@ class _Parser:
         self._drop_restated(reader, spans)
         read_candidates(reader, self.blocks, self.headers, self._structural_blocks(), self.options)
         self._owners_from_actors(reader)
+        _owners_in_parentheses(reader)
         return reader.finish(year)
 
     def _owners_from_actors(self, reader: ItemReader) -> None:
@@ -1017,6 +1019,28 @@ _BYLINE = re.compile(
 _BYLINE_HEADING = re.compile(r"^(?:authors?|owners?|participants)$", re.IGNORECASE)
 _NAME_IN_BYLINE = re.compile(rf"(?<![\w@]){_NAME}")
 _NOT_ACTORS = frozenset({"the", "we", "our", "team", "n/a", "none", "tbd", "unknown"})
+# "draft the thank-you emails (Romeo)", "get the receipts in (everyone)": meeting notes name who takes a
+# to-do in brackets after it. A first name, or "everyone"; "(OSI)", "(RTO)", "(if available)" are no one.
+_PAREN_NAME = re.compile(r"\s*\((?P<name>[A-Z][a-z]{1,20}(?: [A-Z][a-z]{1,20})?\??|everyone|all)\)\s*$")
+# The to-dos that must carry such a name, and one name that must recur, before brackets read as owners: a
+# list of "(Grafana)", "(Sentry)" names tools, a team's notes name the same people again and again.
+_PAREN_NAMES_MIN = 3
+
+
+def _owners_in_parentheses(reader: ItemReader) -> None:
+    named = [
+        (draft, match) for draft in reader.drafts if draft.owner is None and (match := _PAREN_NAME.search(draft.text))
+    ]
+    if len(named) < _PAREN_NAMES_MIN:
+        return
+    counts = Counter(match.group("name").rstrip("?").casefold() for _, match in named)
+    if not any(count >= 2 for name, count in counts.items() if name not in ("everyone", "all")):
+        return
+    for draft, match in named:
+        # The name stays in the title too: it is how the team wrote the to-do and reads it back.
+        draft.owner = match.group("name")
+
+
 _SMALL_WORDS = frozenset({"with", "that", "from", "this", "into", "when", "after", "before", "their", "them", "each"})
 
 

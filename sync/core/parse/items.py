@@ -47,7 +47,7 @@ from sync.core.parse.wording import (
     reads_as_done,
     reads_as_in_progress,
     reads_as_wont_do,
-    starts_with_past_form,
+    starts_with_past_or_same_form,
 )
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -628,13 +628,13 @@ class ItemReader:
                 if draft.status is None:
                     draft.status = Status.OPEN
         elif (past := sum(1 for d in siblings if d.status_raw == "past tense")) >= 2 or (
-            past == 1 and len(siblings) >= 2 and all(starts_with_past_form(_after_tag(d)) for d in siblings)
+            past == 1 and len(siblings) >= 2 and all(starts_with_past_or_same_form(_after_tag(d)) for d in siblings)
         ):
             # Lists are written in parallel form: beside "Removed x" and "Verified y", "Updated z" reports
-            # work done too, though "Updated" alone could open a noun phrase; so does every entry of a list
-            # opened by past forms throughout ("Migrated x", "Reduced y", "Documented z").
+            # work done too, though "Updated" alone could open a noun phrase, and so does "Set up z"; so does
+            # every entry of a list opened by past forms throughout ("Migrated x", "Reduced y", "Set up z").
             for draft in siblings:
-                if draft.status is None and starts_with_past_form(_after_tag(draft)):
+                if draft.status is None and starts_with_past_or_same_form(_after_tag(draft)):
                     draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past tense", True
 
     def _read_nested(self, node: Node, parent: Draft, group: Group | None, titled: bool) -> None:

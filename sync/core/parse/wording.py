@@ -538,6 +538,17 @@ def starts_with_past_form(text: str) -> bool:
     return bool(words) and _is_past_form(words[0])
 
 
+# Verbs whose past form is their base form: "Set up backups" is an order alone, a report among "Implemented x"
+# and "Updated y".
+_SAME_PAST = frozenset({"set", "put", "cut", "shut", "reset", "spread", "hit", "let", "rebuilt", "read"})
+
+
+def starts_with_past_or_same_form(text: str) -> bool:
+    """Whether the first word is a past form, or a verb whose past form is the same word ("Set up …")."""
+    words = _WORD.findall(text)
+    return starts_with_past_form(text) or (bool(words) and words[0].lower() in _SAME_PAST)
+
+
 def reads_as_done(text: str) -> bool:
     """True when the item reports finished work ("Reverted the …", "Issued credits …",
     "Execution clients implemented a fix …", "EIP-6110 is updated …", "We enabled …",
