@@ -540,7 +540,7 @@ def starts_with_past_form(text: str) -> bool:
 
 # Verbs whose past form is their base form: "Set up backups" is an order alone, a report among "Implemented x"
 # and "Updated y".
-_SAME_PAST = frozenset({"set", "put", "cut", "shut", "reset", "spread", "hit", "let", "rebuilt", "read"})
+_SAME_PAST = frozenset({"set", "put", "cut", "shut", "reset", "spread", "hit", "let", "read"})
 
 
 def starts_with_past_or_same_form(text: str) -> bool:
