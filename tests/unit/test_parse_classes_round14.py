@@ -5,14 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from sync.core.model import ActionItem, Status
-from tests.parsed import items_of
-
-_STORY = "## What happened\n\nThe wiki's database filled its disk on Saturday and pages failed to save for a day.\n\n"
-
-
-def items(body: str) -> tuple[ActionItem, ...]:
-    return items_of("Wiki outage 2026-05-02", body)
+from sync.core.model import Status
+from tests.unit.test_parse_classes_round12 import _STORY, items
 
 
 @pytest.mark.parametrize(
