@@ -138,9 +138,10 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
     for gt in listed:
         score.total += 1
         item = find_item(items, gt["text"], taken)
-        keyed = _LEADING_KEY.match(_collapse(gt["text"]))
+        written = _collapse(gt["text"])
+        keyed = _LEADING_KEY.match(written)
         if item is None and keyed is not None:
-            item = find_item(items, _collapse(gt["text"])[keyed.end() :], taken)
+            item = find_item(items, written[keyed.end() :], taken)
             if item is not None and not any(t.key.endswith(keyed.group("key")) for t in item.tickets):
                 item = None
         if item is None:
