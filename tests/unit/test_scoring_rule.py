@@ -38,3 +38,10 @@ def test_a_leading_ticket_key_matches_the_item_that_holds_the_key() -> None:
     unlinked = ActionItem(number=1, text="Fix spawn queue activation", line=3)
     missed = score_document(gt, [unlinked])
     assert missed.right == 0 and missed.extra == 1
+
+
+def test_an_item_with_no_status_stated_is_open_work() -> None:
+    unstated = ActionItem(number=1, text="Add monitoring", line=3)
+    assert score_document(_entry({"text": "Add monitoring", "status": "open"}), [unstated]).right == 1
+    wrong = score_document(_entry({"text": "Add monitoring", "status": "done"}), [unstated])
+    assert wrong.right == 0 and "status None != 'done'" in wrong.problems[0]

@@ -62,6 +62,7 @@ from sync.core.parse.evidence import (
     reports_action,
     reports_done_work,
     reports_fix,
+    reports_prevention,
     reports_response,
     states_actions,
     states_practice,
@@ -470,8 +471,10 @@ def _read_region(
                 # "What happened:" over a numbered list: the story, step by step.
                 told = True
                 continue
-            if _WEIGHS.match(node_text(node).text.strip()):
-                weighed = True  # "Pros:" / "Cons:" over a list: an option weighed, not work to do
+            if _WEIGHS.match(node_text(node).text.strip()) or _COUNTERFACTUAL.search(node_text(node).text.strip()):
+                # "Pros:" / "Cons:" over a list: an option weighed, not work to do; so are the ways an outsider
+                # says it "could have been mitigated".
+                weighed = True
                 continue
             if _STATUS_MARK.match(node_text(node).text):
                 # "**DONE**: Alex added …", "**TODO** …": a paragraph opened by a status marker is an item.
@@ -811,6 +814,9 @@ def _works_on_what_follows(paragraph: str) -> bool:
 _WEIGHS = re.compile(
     r"^(?:pros|cons|advantages|disadvantages|benefits|drawbacks|downsides|upsides|trade-?offs)\s*:?$", re.IGNORECASE
 )
+# A lead-in of what might have been done instead: "This vulnerability could have been mitigated in several
+# ways, including:" (the writers' own regret, "we should have …", is not among them: it often lists their fixes).
+_COUNTERFACTUAL = re.compile(r"\b(?:could|would|might) (?:have|'ve) (?:been )?[a-z]+(?:ed|en|wn|ut)\b[^.!?]*:$", re.I)
 _STATUS_MARK = re.compile(r"^(?:DONE|TODO|DOING|WIP|IN PROGRESS)\b|^(?:done|todo|doing|wip)\s*:", re.IGNORECASE)
 
 
@@ -1282,6 +1288,7 @@ def _read_sentences(
         report = (
             ongoing_work(sentence)
             or reports_done_work(sentence)
+            or reports_prevention(sentence)
             or ((reports or reporting) and reports_action(sentence))
             or (reports and reports_fix(sentence))
             or noted

@@ -158,7 +158,9 @@ def heading_strength(title: str) -> int:
 
 # "Response Actions", "Actions taken during the incident": what the responders did, the story of the response.
 _RESPONSE_ACTIONS = re.compile(
-    r"^(?:incident |immediate |initial )?response actions?$"
+    # "Immediate response", "Initial response steps": what was done while the incident lasted.
+    r"^(?:incident |immediate |initial |emergency |first )?response actions?$"
+    r"|^(?:immediate|initial|emergency|first) response(?: steps?| measures?)?$"
     r"|^actions? taken (?:during|to (?:mitigate|resolve|restore))\b",
     re.IGNORECASE,
 )
@@ -268,6 +270,8 @@ _COMMITS = re.compile(
 # I'll introduce …", "I'll start by saying that …", "I'll add that …".
 _NARRATION = re.compile(
     r"^in this (?:blog(?: post)?|post|article|section|write-?up|document|report|retrospective|post-?mortem)\b"
+    # "On this page, we will report any outages …": a status page saying what it is for.
+    r"|^on this (?:page|site|status page|blog)\b"
     r"|\bto tell the story\b|\bstart with the (?:outage|incident|timeline|story)\b|\bwork our way back"
     r"|\b(?:start|begin|end|close) by (?:saying|noting|explaining|describing)\b|\badd(?: for [\w ]{1,25})? that\b"
     # "(This post will be updated when …)": the write-up's own future.
@@ -304,6 +308,8 @@ _GENERIC = re.compile(
     r"|\bmonitor(?:ing)? the situation\b"
     # Looking for the cause while the incident lasts is the response, not a follow-up.
     r"|\b(?:investigating|looking into) (?:the |this )?(?:root )?cause\b"
+    # A status page's "We are investigating the issue.": the incident itself, looked into while it lasts.
+    r"|\b(?:investigating|looking into) (?:the|this|an?) (?:issue|problem|incident|outage|matter|reports?)\s*[.!]?$"
     # "We will continue to update this page with status updates": the write-up's own upkeep.
     r"|\bupdate this (?:\w+ )?(?:page|post|document|report|thread|issue)\b|\bstatus updates\b"
     r"|" + _NARRATION.pattern,
@@ -594,6 +600,24 @@ _NOT_REPORTS = frozenset(
 )
 
 
+# Why work reported was done: "… so this doesn't happen again", "To prevent this from happening again, …".
+_PREVENTS = re.compile(
+    r"\b(?:so|so that|to (?:make sure|ensure)(?: that)?)\s+(?:this|it|that|the same(?: \w+)?)\s+"
+    r"(?:doesn't|does not|won't|will not|can't|cannot|never|no longer|isn't|is not)\s+(?:\w+\s+)?"
+    r"(?:happen|occur|recur|repeat|be repeated)"
+    r"|\bto (?:prevent|avoid|stop)\s+(?:this|it|that|a repeat|a recurrence|recurrence|the same)\b",
+    re.IGNORECASE,
+)
+
+
+def reports_prevention(text: str) -> bool:
+    """Work the writers report doing so the incident does not recur: "We added an alert on disk usage so
+    this doesn't happen again", "To prevent this from happening again, I moved the backups …" (the purpose
+    tells it from the response, which only puts the incident right)."""
+    text = text.replace("\u2019", "'")
+    return _PREVENTS.search(text) is not None and reports_action(text)
+
+
 def reports_action(text: str) -> bool:
     """A sentence reporting an action taken: "We immediately rotated …", "I moved …", "torchtriton has
     been removed …", "A fix is now in place"."""
@@ -796,6 +820,9 @@ _WORDED_DEADLINE = re.compile(
     # "within two weeks", "After a week or two", "in 30 days": a span counted from now.
     r"|(?:within|in|after) (?:a|an|one|two|three|four|five|six|a few|a couple of|\d{1,3})"
     r" (?:days?|weeks?|months?)(?: or (?:two|so))?"
+    # "One week after the new token distribution, restore …": a span counted from an event, opening an entry.
+    r"|^(?:a|an|one|two|three|four|five|six|\d{1,3}) (?:days?|weeks?|months?) (?:after|before) (?:the )?"
+    r"[\w'/.-]+(?: [\w'/.-]+){0,5}(?=,)"
     r"|within the (?:day|week|month|hour)|in the near future"
     r"|later this (?:year|month|quarter|week)|(?:by|before) the end of (?:the|this) (?:year|month|quarter|week)"
     r"|(?<=starting with )the next (?:update|release|version|sprint|deploy(?:ment)?)"
@@ -834,7 +861,10 @@ _TOLD_BEFORE = re.compile(
 )
 
 
-_FRAMED = re.compile(r"(?:over|within|in|during|by|before|after|ahead of|prior to)\b", re.IGNORECASE)
+_FRAMED = re.compile(
+    r"(?:over|within|in|during|by|before|after|ahead of|prior to)\b|\w+ (?:days?|weeks?|months?) (?:after|before)\b",
+    re.IGNORECASE,
+)
 
 
 # Advice to other people ("Package maintainers should …", "If you use Lerna, you can …"): a recommendation
@@ -947,6 +977,7 @@ def names_procedure(text: str) -> bool:
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".
 _OPEN_WORK = re.compile(
     r"\b(?:need to|needs to|must|should|will|'ll|going to|plans? to|aims? to|priorit(?:y|ies)|next steps?"
+    r"|'d like to|would like to|hope to"
     r"|to be done)\b",
     re.I,
 )

@@ -54,7 +54,8 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 # "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
-_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|[nN]/[aA])\]\s*")
+# "[~]" and "[/]": the task-list extensions' mark of a task begun and not finished.
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|~|/|[nN]/[aA])\]\s*")
 # A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
 _DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
@@ -920,6 +921,8 @@ class ItemReader:
         mark = match.group("mark")
         if mark == "-" or len(mark) == 3:
             draft.status = Status.WONT_DO
+        elif mark in ("~", "/"):
+            draft.status = Status.IN_PROGRESS
         else:
             draft.status = Status.DONE if mark.strip() else Status.OPEN
         draft.status_raw = f"[{mark}]"
@@ -1628,7 +1631,7 @@ def _preview(text: str) -> str:
 
 
 _MARKED_START = re.compile(
-    r"^(?:\[[ xX✓✔]?\]|[✅✔☑]|~~|\(?P[0-4]\b|\[P[0-4]\]|(?:done|todo|wip)\s*:|"
+    r"^(?:\[[ xX✓✔~/]?\]|[✅✔☑]|~~|\(?P[0-4]\b|\[P[0-4]\]|(?:done|todo|wip)\s*:|"
     r"[A-Z][A-Z0-9]{1,9}-\d+\s*[:\-–—]|bug\s*#?\s*\d{3,}\s*[:\-–—]|#\d+\s)",
     re.IGNORECASE,
 )

@@ -736,9 +736,12 @@ def first_sentence(text: str) -> str:
 
 _FIRST_SENTENCE = re.compile(r".*?[.!?](?=\s|$)|.+", re.S)
 _OBLIGATION = re.compile(
-    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )\b(?:should|must|shall|needs? to|will)\s+"
+    # "Alice is going to rotate the keys": a named person's or team's plan, as "Alice will …" is; under an
+    # action heading, "We'd like to move the uploads …" is the writers' plan, hedged.
+    r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )"
+    r"\b(?:should|must|shall|needs? to|will|is going to|would like to|'d like to|hope to)\s+"
     # "I must admit a mistake", "we should note": the writers speaking, no obligation to act.
-    r"(?!not\b|admit\b|say\b|confess\b|acknowledge\b|note\b|stress\b|emphasi[sz]e\b|apologi[sz]e\b)\w+",
+    r"(?!not\b|admit\b|say\b|confess\b|acknowledge\b|note\b|stress\b|emphasi[sz]e\b|apologi[sz]e\b|thank\b)\w+",
     re.I,
 )
 _WOULD_HELP = re.compile(r"\bit would be (?:useful|good|nice|great|helpful|better|worth)\b", re.I)

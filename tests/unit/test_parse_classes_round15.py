@@ -1,0 +1,106 @@
+"""Classes of writing met in blind batches 72 onwards and in the classes left open before them (issue 27,
+fifteenth round): each rule checked on made-up documents written the way those classes write, never on a
+corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import Status
+from tests.unit.test_parse_classes_round12 import _STORY, items
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We added an alert on disk usage so this doesn't happen again.",
+        "To prevent this from happening again, we moved the backups to a second disk.",
+        "To prevent this, I set up a nightly restore test.",
+    ],
+)
+def test_work_reported_done_so_the_incident_does_not_recur_is_a_done_item(sentence: str) -> None:
+    found = items(f"{_STORY}## Notes\n\nThe pages are back. {sentence}\n")
+    assert [(item.text.rstrip("."), item.status, item.confidence) for item in found] == [
+        (sentence.rstrip("."), Status.DONE, "low")
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We restarted the database so that it would not crash.",  # the response, its purpose no recurrence
+        "We added a second disk.",  # work told without saying it is a follow-up, outside an action section
+    ],
+)
+def test_work_told_without_a_purpose_against_recurrence_is_no_item(sentence: str) -> None:
+    assert items(f"{_STORY}## Notes\n\nThe pages are back. {sentence}\n") == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We'd like to move the uploads to object storage.",
+        "We hope to automate the nightly dump.",
+        "Alice is going to rotate the keys.",
+    ],
+)
+def test_a_hedged_or_named_plan_under_an_action_heading_is_an_item(sentence: str) -> None:
+    found = items(f"{_STORY}## Next steps\n\n{sentence}\n")
+    assert [item.text for item in found] == [sentence]
+    assert found[0].status in (None, Status.OPEN)
+
+
+def test_a_courtesy_under_an_action_heading_is_no_item() -> None:
+    assert items(f"{_STORY}## Next steps\n\nWe would like to thank everyone who helped.\n") == ()
+
+
+def test_a_hedged_wish_outside_an_action_section_is_no_item() -> None:
+    # Blind batches showed a wish in a blog's closing words is as often not tied to the incident.
+    assert items(f"{_STORY}## Notes\n\nIn the future, I'd like to switch to another wiki engine.\n") == ()
+
+
+@pytest.mark.parametrize(("mark", "status"), [("~", Status.IN_PROGRESS), ("/", Status.IN_PROGRESS)])
+def test_a_task_list_mark_of_work_begun_is_in_progress(mark: str, status: Status) -> None:
+    found = items(f"{_STORY}## Follow-ups\n\n- [{mark}] Audit the log rotation settings\n- [x] Add a disk alert\n")
+    assert [(item.text, item.status) for item in found] == [
+        ("Audit the log rotation settings", status),
+        ("Add a disk alert", Status.DONE),
+    ]
+
+
+@pytest.mark.parametrize("heading", ["## Immediate response", "## Initial response steps", "## Emergency response"])
+def test_the_steps_of_the_immediate_response_are_no_items(heading: str) -> None:
+    found = items(
+        f"{_STORY}{heading}\n\n1. Identify the failing disk.\n2. Stop the writes to the wiki.\n\n"
+        "## Follow-ups\n\n- Add a disk alert\n"
+    )
+    assert [item.text for item in found] == ["Add a disk alert"]
+
+
+def test_ways_an_outsider_says_it_could_have_been_avoided_are_no_items() -> None:
+    found = items(
+        f"{_STORY}## Fix\n\nThis outage could have been avoided in several ways, including:\n\n"
+        "- Using a separate disk for uploads.\n- Alerting on disk usage at 80 %.\n"
+    )
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On this page, we will report any outages of the wiki.",  # what a status page is for
+        "We are investigating the issue.",  # a live update
+    ],
+)
+def test_a_status_page_saying_what_it_does_is_no_item(sentence: str) -> None:
+    assert items(f"{_STORY}## Notes\n\n{sentence}\n") == ()
+
+
+def test_a_span_counted_from_an_event_opening_an_entry_is_its_deadline() -> None:
+    found = items(
+        f"{_STORY}## Next steps\n\n1. Move the uploads.\n2. Two weeks after the move, delete the old volume.\n"
+    )
+    assert [(item.text, item.deadline_raw) for item in found] == [
+        ("Move the uploads.", None),
+        ("Two weeks after the move, delete the old volume.", "Two weeks after the move"),
+    ]
