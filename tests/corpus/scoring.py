@@ -27,10 +27,13 @@ _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
+_INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
+
+
 def _collapse(text: str) -> str:
-    # Code spans are Markdown syntax: one ground truth keeps "`capture-evidence.sh`", another writes the
-    # text without its backticks; neither is the parser's concern.
-    return " ".join(text.replace("`", "").split())
+    # Code spans and inline links are Markdown syntax: one ground truth keeps "`capture-evidence.sh`" or
+    # "[the guide](/docs/guide.md)", another writes the text as it reads; neither is the parser's concern.
+    return " ".join(_INLINE_LINK.sub(r"\1", text).replace("`", "").split())
 
 
 # A ground truth that keeps a leading ticket key in the text ("#1294: Fix spawn queue activation"): the

@@ -104,3 +104,45 @@ def test_a_span_counted_from_an_event_opening_an_entry_is_its_deadline() -> None
         ("Move the uploads.", None),
         ("Two weeks after the move, delete the old volume.", "Two weeks after the move"),
     ]
+
+
+def test_dated_entries_of_work_done_after_the_incident_are_done_items_without_deadlines() -> None:
+    found = items(
+        f"{_STORY}## Steps taken after the incident\n\n"
+        "1. 24 July 2025 – Updated the restore guide, in case I do need to rebuild the wiki.\n"
+        "2. 2025-07-30: Set up email alerts on disk usage\n"
+    )
+    assert [(item.text, item.status, item.deadline_raw) for item in found] == [
+        ("Updated the restore guide, in case I do need to rebuild the wiki.", Status.DONE, None),
+        ("Set up email alerts on disk usage", Status.DONE, None),
+    ]
+
+
+def test_steps_taken_to_resolve_the_incident_are_still_its_story() -> None:
+    found = items(f"{_STORY}## Steps taken\n\n1. Restarted the database.\n2. Cleared the disk.\n")
+    assert found == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "status"),
+    [
+        ("Steps are already in place to prevent another outage of this kind.", Status.DONE),
+        ("If I had to redo it, I would copy the database before running the script.", Status.OPEN),
+    ],
+)
+def test_measures_in_place_and_the_writers_plan_for_a_redo_are_items(sentence: str, status: Status) -> None:
+    found = items(f"{_STORY}## Notes\n\nThe pages are back. {sentence}\n")
+    assert [(item.text, item.status) for item in found] == [(sentence, status)]
+
+
+def test_an_apology_joined_to_a_commitment_is_left_out_of_the_item() -> None:
+    found = items(f"{_STORY}## Notes\n\nWe apologise for this and we will move the uploads to object storage.\n")
+    assert [item.text for item in found] == ["we will move the uploads to object storage."]
+
+
+def test_a_group_named_for_the_next_release_gives_its_items_that_deadline() -> None:
+    found = items(f"{_STORY}**Next release and to-dos:** wiki 2.4\n\n1. Add a disk alert\n2. Move the uploads\n")
+    assert [(item.text, item.deadline_raw) for item in found] == [
+        ("Add a disk alert", "Next release"),
+        ("Move the uploads", "Next release"),
+    ]

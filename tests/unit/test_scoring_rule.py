@@ -45,3 +45,10 @@ def test_an_item_with_no_status_stated_is_open_work() -> None:
     assert score_document(_entry({"text": "Add monitoring", "status": "open"}), [unstated]).right == 1
     wrong = score_document(_entry({"text": "Add monitoring", "status": "done"}), [unstated])
     assert wrong.right == 0 and "status None != 'done'" in wrong.problems[0]
+
+
+def test_an_inline_link_in_the_ground_truth_is_its_text() -> None:
+    item = ActionItem(number=1, text="Updated the deployment guide for the next rebuild", line=3)
+    linked = {"text": "Updated the [deployment guide](/docs/deploy.md) for the next rebuild"}
+    assert score_document(_entry(linked), [item]).right == 1
+    assert score_document(_entry({"text": "Updated the [release guide](/docs/deploy.md)"}), [item]).right == 0

@@ -1021,16 +1021,19 @@ def _against(text: str) -> int:
 
 # A clause of reason or condition after an order ("Test the failover again, as we no longer have the
 # logs"): it tells why or when, not how far the work has got.
-_SUBORDINATE = re.compile(r"[,;]?\s+\b(?:as|because|since|if|when|whenever|while|although|though|unless)\b", re.I)
+_SUBORDINATE = re.compile(
+    r"[,;]?\s+\b(?:as|because|since|if|when|whenever|while|although|though|unless|in case)\b", re.I
+)
 
 
 def _status_from_tense(draft: Draft) -> None:
     if draft.status is not None and not draft.status_guessed:
         return
     text = draft.text
-    if opens_with_order(text):
+    if opens_with_order(text) or starts_with_past_form(text):
         # "Test the recovery plan first. (Confidence in a plan that has been dreamed up … is low!)": an order's
-        # status is its own sentence's; what follows explains it.
+        # status is its own sentence's, and so is a report's ("Updated the guide, in case I need to redeploy");
+        # what follows explains it.
         text = _SUBORDINATE.split(_SENTENCE.split(text, maxsplit=1)[0], maxsplit=1)[0]
     status = prose_status(text)
     if status is None:
@@ -1300,6 +1303,9 @@ def _read_sentences(
         if not ((promise and mode != "report") or (report and not promise and mode != "commit")):
             continue
         score = max(strength, 0) + 2 + marked + _against(sentence)
+        courtesy = _COURTESY_FIRST.match(sentence.strip()) if promise else None
+        if courtesy is not None:
+            sentence = sentence.strip()[courtesy.end() :]  # the commitment after "We apologise … and"
         draft = reader.read_text(_Text(Inline(sentence.strip())), _line_of(content, sentence, start))
         if draft.deadline_raw is None:
             draft.deadline_raw = worded_deadline(sentence)  # kept in the text: it is part of the sentence
@@ -1318,6 +1324,14 @@ def _read_sentences(
         draft.confidence = "high" if score >= _HIGH + 1 else "low"
         reader.drafts.append(draft)
         read_done = draft.status is Status.DONE
+
+
+# An apology or thanks the commitment is joined to: "We apologise for the inconvenience and we will …".
+_COURTESY_FIRST = re.compile(
+    r"^(?:we|i)(?: (?:sincerely|deeply|truly))? (?:apologi[sz]e|apologies|are sorry|'re sorry|am sorry|'m sorry"
+    r"|thank)\b[^.;]{0,120}?,?\s+and\s+(?=(?:we|i)\b)",
+    re.IGNORECASE,
+)
 
 
 # A span in bold: "… in advance of the next one **we should continue to engage map services**."

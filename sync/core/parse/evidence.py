@@ -70,6 +70,8 @@ _ACTION_PHRASES = re.compile(
     # "How do we stop it from repeating?"
     r"|\b(?:stop|keep|prevent) (?:it|this|that)(?: \w+)? from (?:repeating|recurring|happening)\b"
     r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+    # "Steps taken after the incident", "Changes made since the outage": the follow-ups, already made.
+    r"|\b(?:steps|actions|measures|changes) (?:taken|made|done) (?:after|since|following)\b"
     # "How am I fixing it?", "How are we preventing this?".
     r"|\bhow (?:am i|are we|will we|will i|do we|do i)"
     r" (?:fix|fixing|prevent|preventing|address|addressing|solve|solving)\b"
@@ -92,7 +94,8 @@ _NARRATIVE_WORDS = re.compile(
     r"|\bbackground\b|\bcontext\b"
     r"|\bdescription\b|\bdetails\b|\binvestigation\b|\bsymptoms?\b|\bglossary\b|\bappendix\b"
     # How the incident was diagnosed and put right: the steps of the response, not what comes of it.
-    r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b|\bverification\b"
+    # ("Steps taken after the incident" is what followed from it.)
+    r"|\bdiagnos\w*|\btroubleshoot\w*|\bsteps? taken\b(?! (?:after|since|following)\b)|\bverification\b"
     # "## How do I do this?" under a fix heading: the code of the fix explained, not more work.
     r"|^how (?:do|did) (?:i|we) do (?:this|it)\b|\bhow (?:it|this) works\b|\bimplementation details\b"
     # The write-up's own history of edits.
@@ -514,7 +517,9 @@ _PLANS_STATED = re.compile(
 _NEXT_TIME_WOULD = re.compile(
     r"^(?:next time|(?:in|for) (?:the|a|any) (?:future|next)\b[^,.;:!?]{0,60}?"
     r"|for (?:the |our )?next \w+[^,.;:!?]{0,40}?"
-    r"|if (?:we|i) (?:ever )?(?:do|run|organi[sz]e|host|hold|try) (?:this|it|one|another)(?: \w+)? again)"
+    r"|if (?:we|i) (?:ever )?(?:do|run|organi[sz]e|host|hold|try) (?:this|it|one|another)(?: \w+)? again"
+    # "If I had to redo it, I would create a copy first": the writer's plan for the next time round.
+    r"|if (?:we|i) (?:had|were) to (?:re-?do|do) (?:it|this|that)(?: (?:again|over))?)"
     r",?\s+(?:we|i)(?:'d|\s+would)\s+(?:(?:probably|definitely|certainly|also|rather|surely|likely)\s+)*"
     r"(?P<verb>[a-z]+)",
     re.IGNORECASE,
@@ -648,7 +653,7 @@ _PASSIVE_REPORT = re.compile(
     r"(?!(?:seen|noticed|observed|detected|experienced|known|shown|given|told)\b)[a-z]+(?:ed|en|wn|ut|et)\b",
     re.I,
 )
-_IN_PLACE = re.compile(r"\b(?:is|are) now (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
+_IN_PLACE = re.compile(r"\b(?:is|are) (?:now|already) (?:put )?in place\b|\bnow (?:put )?in place\b", re.I)
 _ONGOING = re.compile(
     r"\b(?:work|efforts?|investigation|(?:a |the )?(?:project|migration|rewrite)) (?:is|are) (?:also |still |now )?"
     r"(?:ongoing|underway|in progress)\b"

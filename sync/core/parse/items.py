@@ -47,6 +47,7 @@ from sync.core.parse.wording import (
     reads_as_done,
     reads_as_in_progress,
     reads_as_wont_do,
+    starts_with_past_form,
     starts_with_past_or_same_form,
 )
 
@@ -99,6 +100,11 @@ _LINK_STATUS = re.compile(r"\s*\((?P<s>[A-Za-z][\w' -]{1,20})\)\s*$")
 _TITLE_NOTE = re.compile(r"\s*\((?P<body>[^()]{1,60})\)(?=\s)")
 _LABEL_LEAD = re.compile(r"\s*:\s*(?=\S)")
 _PREFIX_HINT = re.compile(r"[\[(:\-–—|#\d]")
+# A day opening a log-like entry of work done: "24 July 2025 – ", "2025-07-30: ", "July 30, 2025 - ".
+_DATED_ENTRY = re.compile(
+    r"^(?:\d{1,2} [A-Z][a-z]{2,8}\.? \d{4}|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4}|\d{4}-\d{2}-\d{2})"
+    r"\s*(?:[:\-–—|]\s+)"
+)
 _LEADING_SEPARATOR = re.compile(r"^\s*[:\-–—|]\s+")
 # "(fixed by adding …)", "(filed https://…)", "(added an @emergency role)": a note saying what became of it.
 _OUTCOME_NOTE = re.compile(
@@ -333,6 +339,9 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         elif not inner_links:
             continue
         name = name[: match.start()] + name[match.end() :]
+    occasion = _NEXT_OCCASION.search(name)
+    if occasion is not None and group.deadline_raw is None:
+        group.deadline_raw = occasion.group(0)  # "**Next release and to-dos:**": due with that release
     named = _GROUP_PRIORITY.search(name)
     if named is not None:
         group.priority_raw = named.group("p") or named.group("p2")
@@ -458,6 +467,8 @@ _GROUP_PRIORITY = re.compile(
     r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b",
     re.IGNORECASE,
 )
+# A group named for the next release its items ship in: "Next release and to-dos", "For the next update".
+_NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgrade|sprint|deploy(?:ment)?)\b", re.I)
 # "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
 _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
@@ -1006,6 +1017,11 @@ class ItemReader:
                 draft.priority_raw = prefix.group("p")
                 text.cut(0, prefix.end())
                 continue
+            dated = _DATED_ENTRY.match(text.text)
+            if dated is not None and starts_with_past_or_same_form(text.text[dated.end() :]):
+                # "24 July 2025 – Updated the deployment guide": the day the work was done, no deadline.
+                text.cut(0, dated.end())
+                continue
             bracket = _LEADING_BRACKET.match(text.text)
             if bracket and draft.owner is None and not any(link.start == 0 for link in text.links):
                 draft.owner = bracket.group("body")
@@ -1448,7 +1464,13 @@ class ItemReader:
             # A "planned" or "taken" group does not undo what an item's own words say ("We are redesigning …",
             # "We have started monitoring …"); under "Actions taken", "We will reconfigure …" is still to do.
             keeps_own = draft.status_guessed and status is Status.IN_PROGRESS and group.status is not Status.WONT_DO
-            promised = group.status is Status.DONE and not draft.status_marked and promises_work(draft.text)
+            # ("Updated the guide, in case I do need to redeploy": a report, whatever its clause of reason says.)
+            promised = (
+                group.status is Status.DONE
+                and not draft.status_marked
+                and promises_work(draft.text)
+                and not starts_with_past_form(draft.text)
+            )
             if (status is None or draft.status_guessed) and group.status is not None and not keeps_own and not promised:
                 status, status_raw = group.status, group.status_raw
             elif promised and status is None:
