@@ -41,6 +41,9 @@ def _collapse(text: str) -> str:
 _LEADING_KEY = re.compile(r"^(?P<key>#\d+|[A-Z][A-Z0-9]+-\d+)\s*[:\-\u2013\u2014]\s+")
 
 
+_LABEL = re.compile(r"^[A-Z][\w/&()' -]{0,60}?:\s+")
+
+
 def find_item(items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = ()) -> ActionItem | None:
     """The first item not yet taken whose text starts with the ground-truth text. A trailing "..."
     is dropped; an ellipsis inside elides words, so the remaining pieces must follow in order."""
@@ -52,7 +55,12 @@ def find_item(items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = 
             continue
         text = _collapse(item.text)
         if not text.startswith(pieces[0]):
-            continue
+            # The parser keeps a short label that opens an entry ("Disk cleanup: Reclaimed 5 GB …"); a ground
+            # truth written by the gatherers' rule drops it. Either names the same item.
+            label = _LABEL.match(text)
+            if label is None or not text.startswith(pieces[0], label.end()):
+                continue
+            text = text[label.end() :]
         position = len(pieces[0])
         for piece in pieces[1:]:
             found = text.find(piece, position)

@@ -146,3 +146,34 @@ def test_a_group_named_for_the_next_release_gives_its_items_that_deadline() -> N
         ("Add a disk alert", "Next release"),
         ("Move the uploads", "Next release"),
     ]
+
+
+def test_a_checkbox_holding_a_done_emoji_is_done() -> None:
+    found = items(f"{_STORY}## Action items completed\n\n- [✅] Added a disk alert\n- [ ] Move the uploads\n")
+    assert [(item.text, item.status) for item in found] == [
+        ("Added a disk alert", Status.DONE),
+        ("Move the uploads", Status.OPEN),
+    ]
+
+
+def test_a_bold_label_completed_on_the_next_line_is_one_entry() -> None:
+    found = items(
+        f"{_STORY}## Follow-ups\n\n"
+        "1.  **Separate volumes:**\n    Moved the uploads to their own volume.\n\n"
+        "2.  **Deeper monitoring**\n    Alerts on disk usage at 80 %.\n"
+    )
+    assert [item.text for item in found] == [
+        "Separate volumes: Moved the uploads to their own volume.",
+        "Deeper monitoring",  # a title without a colon stays the item; the line after it explains it
+    ]
+
+
+def test_a_measure_titled_by_a_noun_phrase_is_the_sentence_that_states_it() -> None:
+    found = items(
+        f"{_STORY}## Future precautions\n\n"
+        "### 1. Upload quota\n\nNo upload shall be accepted once the disk is 90 % full. This keeps pages saving.\n\n"
+        "### 2. Team lunch\n\nThe team had lunch together after the outage.\n"
+    )
+    assert [(item.text, item.status) for item in found] == [
+        ("No upload shall be accepted once the disk is 90 % full.", Status.OPEN)
+    ]

@@ -52,3 +52,10 @@ def test_an_inline_link_in_the_ground_truth_is_its_text() -> None:
     linked = {"text": "Updated the [deployment guide](/docs/deploy.md) for the next rebuild"}
     assert score_document(_entry(linked), [item]).right == 1
     assert score_document(_entry({"text": "Updated the [release guide](/docs/deploy.md)"}), [item]).right == 0
+
+
+def test_a_label_the_parser_keeps_and_the_ground_truth_drops_names_the_same_item() -> None:
+    item = ActionItem(number=1, text="Disk cleanup: Reclaimed 5 GB on the build server", line=3)
+    assert score_document(_entry({"text": "Reclaimed 5 GB on the build server"}), [item]).right == 1
+    assert score_document(_entry({"text": "Disk cleanup: Reclaimed 5 GB"}), [item]).right == 1
+    assert score_document(_entry({"text": "Reclaimed 6 GB on the build server"}), [item]).right == 0

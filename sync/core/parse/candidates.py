@@ -357,6 +357,17 @@ def _read_titled_block(
         # that names an area is no work; the promises under it are. "### Better documentation" names the change.
         _read_region(reader, region, nodes, listed, options, "commit")
         return
+    bare = _NUMBERING.sub("", title)
+    stated = _stated_rule(nodes) if label_line(bare) and not _CHANGE.match(bare) and region.parent >= LEANING else None
+    if stated is not None:
+        # "### 1. Local build mandate" over "No pull request shall be merged until the build passes. …":
+        # the title names the measure, its first sentence states it; that sentence is the item.
+        measure = reader.read_text(_Text(Inline(stated[0])), stated[1])
+        if measure.text:
+            _status_from_tense(measure)
+            measure.confidence = "low"
+            reader.drafts.append(measure)
+        return
     if prose_status(prose) is None and region.parent < STRONG:
         return  # prose that neither commits nor reports is commentary, not an action
     draft = titled_item(reader, region.header, nodes)
@@ -367,6 +378,27 @@ def _read_titled_block(
         return
     draft.confidence = "high" if score >= _HIGH else "low"
     reader.drafts.append(draft)
+
+
+# A rule or a change in force, said of a thing: "… shall be merged only when …", "… must be placed in …",
+# "The deploy script now includes a prune step".
+_RULE_OR_CHANGE = re.compile(
+    r"\b(?:shall|must)\s+(?:not\s+|always\s+|never\s+|only\s+)?(?:be\s+)?[a-z]+"
+    r"|\bnow (?:includes?|runs?|checks?|uses?|requires?|validates?|blocks?|alerts?|prunes?|rejects?)\b",
+    re.IGNORECASE,
+)
+
+
+def _stated_rule(nodes: Sequence[Node]) -> tuple[str, int] | None:
+    """The first sentence of the first paragraph under a titled measure, with its line, when it states a
+    rule or a change in force (the writers' commitments under a title are read as such, above)."""
+    first = next((node for node in nodes if node.type == "paragraph"), None)
+    if first is None:
+        return None
+    sentence = _SENTENCE.split(node_text(first).text.strip())[0]
+    if _RULE_OR_CHANGE.search(sentence) and not commits_in_prose(sentence):
+        return sentence, first_line(first)
+    return None
 
 
 # A title that names a change by its outcome: "Better documentation", "Faster rollback", "More alerts".

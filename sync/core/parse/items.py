@@ -56,7 +56,7 @@ _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 # "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
 # "[~]" and "[/]": the task-list extensions' mark of a task begun and not finished.
-_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|-|~|/|[nN]/[aA])\]\s*")
+_CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|[✅☑]\ufe0f?|-|~|/|[nN]/[aA])\]\s*")
 # A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
 _DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
@@ -1632,6 +1632,10 @@ def _split_title(node: Node, content: str | None = None) -> tuple[Inline, list[_
         return rendered, []
     if not _TITLE_REST.fullmatch(head.text[len(head.bold_prefix) :]):
         return rendered, []
+    if head.text.rstrip().endswith(":") and rest.strip() and not _field_line(head):
+        # "**Decoupled upstreams:**" over "Refactored the proxy config …": a label that the next line
+        # completes, as "**Label:** text" on one line is; the two are one entry.
+        return rendered, []
     return head, [[(line, env) for line in rest.split("\n") if line.strip()]]
 
 
@@ -1653,7 +1657,7 @@ def _preview(text: str) -> str:
 
 
 _MARKED_START = re.compile(
-    r"^(?:\[[ xX✓✔~/]?\]|[✅✔☑]|~~|\(?P[0-4]\b|\[P[0-4]\]|(?:done|todo|wip)\s*:|"
+    r"^(?:\[(?:[ xX✓✔~/]|[✅☑]\ufe0f?)?\]|[✅✔☑]|~~|\(?P[0-4]\b|\[P[0-4]\]|(?:done|todo|wip)\s*:|"
     r"[A-Z][A-Z0-9]{1,9}-\d+\s*[:\-–—]|bug\s*#?\s*\d{3,}\s*[:\-–—]|#\d+\s)",
     re.IGNORECASE,
 )
