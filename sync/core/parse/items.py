@@ -55,7 +55,7 @@ _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 _HANDLE = r"@[\w][\w.-]*[\w]|@\w"
 _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 # "[-]" and "[N/A]" mark an item given up (Obsidian's cancelled task, a checklist's not-applicable row).
-# "[~]" and "[/]": the task-list extensions' mark of a task begun and not finished.
+# "[~]" and "[/]": the task-list extensions' mark of a task begun and not finished; "[✅]": one done.
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|[✅☑]\ufe0f?|-|~|/|[nN]/[aA])\]\s*")
 # A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
 _DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
