@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from sync.core.model import ActionItem, ParseResult, Status
+from sync.core.parse import parse_document
+from sync.core.parse.options import DEFAULT_PRIORITY_SYNONYMS
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
@@ -30,10 +32,14 @@ _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 _INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 
 
+_STRONG_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
 def _collapse(text: str) -> str:
-    # Code spans and inline links are Markdown syntax: one ground truth keeps "`capture-evidence.sh`" or
-    # "[the guide](/docs/guide.md)", another writes the text as it reads; neither is the parser's concern.
-    return " ".join(_INLINE_LINK.sub(r"\1", text).replace("`", "").split())
+    # Code spans, inline links and bold are Markdown syntax: one ground truth keeps "`capture-evidence.sh`",
+    # "[the guide](/docs/guide.md)" or "**without**", another writes the text as it reads; neither is the
+    # parser's concern.
+    return " ".join(_STRONG_EMPHASIS.sub(r"\2", _INLINE_LINK.sub(r"\1", text)).replace("`", "").split())
 
 
 # A ground truth that keeps a leading ticket key in the text ("#1294: Fix spawn queue activation"): the
@@ -87,19 +93,7 @@ def gt_status(raw: str) -> Status:
 
 # A ground truth that writes a priority as the document does ("High") means the level the default priority
 # ladder gives that word.
-_PRIORITY_WORDS = {
-    "critical": "P0",
-    "blocker": "P0",
-    "urgent": "P0",
-    "highest": "P0",
-    "high": "P1",
-    "major": "P1",
-    "medium": "P2",
-    "normal": "P2",
-    "low": "P2",
-    "minor": "P2",
-    "lowest": "P2",
-}
+_PRIORITY_WORDS = {word: level.value for word, level in DEFAULT_PRIORITY_SYNONYMS.items()}
 
 
 def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
@@ -220,8 +214,6 @@ def _document_path(base: Path, name: str) -> Path:
 
 def score_set(name: str, base: Path, truth: Sequence[Mapping[str, Any]]) -> SetScore:
     """Parse every document a ground truth lists (paths relative to ``base``) and score it."""
-    from sync.core.parse import parse_document  # the scoring rule itself needs no parser
-
     result = SetScore(name)
     for entry in truth:
         path = _document_path(base, str(entry["file"]))

@@ -1,5 +1,5 @@
 """The corpus scoring rule (tests/corpus/scoring.py) reads ground truth written in more than one convention the
-same way: a priority word, a code span without its backticks, a ticket key kept in the text."""
+same way: a priority word, a code span without its backticks, a ticket key kept in the text, an inline link or bold."""
 
 from __future__ import annotations
 
@@ -59,3 +59,10 @@ def test_a_label_the_parser_keeps_and_the_ground_truth_drops_names_the_same_item
     assert score_document(_entry({"text": "Reclaimed 5 GB on the build server"}), [item]).right == 1
     assert score_document(_entry({"text": "Disk cleanup: Reclaimed 5 GB"}), [item]).right == 1
     assert score_document(_entry({"text": "Reclaimed 6 GB on the build server"}), [item]).right == 0
+
+
+def test_bold_in_the_ground_truth_is_markup() -> None:
+    item = ActionItem(number=1, text="Providers are imported without ssr: false in the layout", line=3)
+    assert score_document(_entry({"text": "Providers are imported **without** ssr: false"}), [item]).right == 1
+    assert score_document(_entry({"text": "Providers are imported __without__ ssr: false"}), [item]).right == 1
+    assert score_document(_entry({"text": "Providers are imported **with** ssr: false"}), [item]).right == 0

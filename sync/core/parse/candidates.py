@@ -84,6 +84,7 @@ from sync.core.parse.options import ParseOptions
 from sync.core.parse.records import read_resolution_fields
 from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import (
+    describes_behaviour,
     opens_with_order,
     promises_work,
     reads_as_action,
@@ -358,7 +359,9 @@ def _read_titled_block(
         _read_region(reader, region, nodes, listed, options, "commit")
         return
     bare = _NUMBERING.sub("", title)
-    stated = _stated_rule(nodes) if label_line(bare) and not _CHANGE.match(bare) and region.parent >= LEANING else None
+    stated = _stated_rule(nodes) if label_line(bare) and region.parent >= LEANING else None
+    if stated is not None and _CHANGE.match(bare) and not _IN_FORCE.search(stated[0]):
+        stated = None  # "### Better documentation" names the change; only a sentence saying it is in place reads better
     if stated is not None:
         # "### 1. Local build mandate" over "No pull request shall be merged until the build passes. …":
         # the title names the measure, its first sentence states it; that sentence is the item.
@@ -382,10 +385,11 @@ def _read_titled_block(
 
 # A rule or a change in force, said of a thing: "… shall be merged only when …", "… must be placed in …",
 # "The deploy script now includes a prune step".
+_IN_FORCE = re.compile(
+    r"\bnow (?:includes?|runs?|checks?|uses?|requires?|validates?|blocks?|alerts?|prunes?|rejects?)\b", re.IGNORECASE
+)
 _RULE_OR_CHANGE = re.compile(
-    r"\b(?:shall|must)\s+(?:not\s+|always\s+|never\s+|only\s+)?(?:be\s+)?[a-z]+"
-    r"|\bnow (?:includes?|runs?|checks?|uses?|requires?|validates?|blocks?|alerts?|prunes?|rejects?)\b",
-    re.IGNORECASE,
+    r"\b(?:shall|must)\s+(?:not\s+|always\s+|never\s+|only\s+)?(?:be\s+)?[a-z]+|" + _IN_FORCE.pattern, re.I
 )
 
 
@@ -563,6 +567,14 @@ def _read_region(
                 continue
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
+                continue
+            if position > 0 and reader.elaborates_entry_above(nodes[position - 1], node):
+                continue
+            if describes_behaviour(_entry_texts(node)):
+                # "Runs on every PR:" over "- Spins up a test database", "- Fails the build if …": what a thing
+                # does, each entry a verb in the third person, not work to do.
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "what a thing does: not items")
+                label = named = None
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
             if named is None and following is not None and _names_list_above(following):

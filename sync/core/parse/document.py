@@ -772,8 +772,10 @@ class _Parser:
         seen_list = False
         prose: list[Node] = []
         from_prose = 0  # drafts read from the sentences of prose
+        above: Node | None = None
         for index, group in readable:
             node = self.blocks[index]
+            prior, above = above, node
             if (
                 node.type in ("bullet_list", "ordered_list")
                 and intro is not None
@@ -807,7 +809,7 @@ class _Parser:
                 read_prose_sentences(reader, node, reports=False)
             elif node.type in ("bullet_list", "ordered_list") and id(group) in tabled and _is_legend(node):
                 continue
-            else:
+            elif not reader.elaborates_entry_above(prior, node):
                 reader.read_block(node, group)
         if len(reader.drafts) == before[0] + from_prose:
             # A section that holds only prose ("Because of this, I moved the job. I will also add …"): the

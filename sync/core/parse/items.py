@@ -527,6 +527,25 @@ class ItemReader:
         elif node.type == "paragraph":
             self.read_paragraph(node, group)
 
+    def elaborates_entry_above(self, above: Node | None, node: Node) -> bool:
+        """ "2. **Review generated migrations**" / "Look for:" / "- Column drops": a list written flush under an
+        entry that ends in ':' spells that entry out, though Markdown ends the entry's list there for want of an
+        indent. Its lines become the entry's description (and True is returned); a list of actions is its own."""
+        lists = ("bullet_list", "ordered_list")
+        if above is None or above.type not in lists or node.type not in lists or not above.map or not node.map:
+            return False
+        between = self.lines[above.map[1] : node.map[0]]
+        written = [line for line in self.lines[above.map[0] : above.map[1]] if line.strip()]
+        if any(line.strip() for line in between) or not written or not written[-1].rstrip().endswith(":"):
+            return False
+        entry = next((d for d in reversed(self.drafts) if above.map[0] < d.line <= above.map[1]), None)
+        if entry is None or holds_actions([node]):
+            return False
+        for text in _entry_texts([node]):
+            self._elaborate(entry, Inline(text), entry.line)
+        self.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), f"spells out item {entry.text[:40]!r}: not items")
+        return True
+
     def read_paragraph(self, node: Node, group: Group | None) -> None:
         rendered = node_text(node)
         if not rendered.bold_prefix or not _LABEL_ACTION.match(rendered.bold_prefix):

@@ -30,6 +30,33 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         "low": Priority.P2,
         "minor": Priority.P2,
         "lowest": Priority.P2,
+        # The same ladder as teams write it in their own languages (Spanish, Portuguese, French, Italian,
+        # German, Chinese, Japanese): "🔴 Crítica", "Alta", "Moyenne", "hoch", "高".
+        "crítica": Priority.P0,
+        "critica": Priority.P0,
+        "critique": Priority.P0,
+        "kritisch": Priority.P0,
+        "urgente": Priority.P0,
+        "dringend": Priority.P0,
+        "紧急": Priority.P0,
+        "緊急": Priority.P0,
+        "alta": Priority.P1,
+        "haute": Priority.P1,
+        "élevée": Priority.P1,
+        "hoch": Priority.P1,
+        "高": Priority.P1,
+        "media": Priority.P2,
+        "média": Priority.P2,
+        "moyenne": Priority.P2,
+        "mittel": Priority.P2,
+        "baja": Priority.P2,
+        "baixa": Priority.P2,
+        "bassa": Priority.P2,
+        "basse": Priority.P2,
+        "faible": Priority.P2,
+        "niedrig": Priority.P2,
+        "中": Priority.P2,
+        "低": Priority.P2,
     }
 )
 
@@ -196,8 +223,13 @@ class ParseOptions:
     uncertain: Literal["ask", "ticket"] = "ask"
 
     def priority(self, raw: str) -> Priority | None:
-        """Map a priority cell or prefix (``P1``, ``High``) to a Priority, or None."""
-        return self.priority_synonyms.get(_key(raw))
+        """Map a priority cell or prefix (``P1``, ``High``, ``🔴 **Critical**``) to a Priority, or None."""
+        key = _key(raw)
+        found = self.priority_synonyms.get(key)
+        if found is None and not key.isascii():
+            # "🔴 Crítica", "🟢 Baja": a coloured mark beside the word; the word decides.
+            found = self.priority_synonyms.get(_key("".join(" " if _is_symbol(c) else c for c in key)))
+        return found
 
     def status(self, raw: str) -> Status | None:
         """Map a status word (``In progress``, ``DONE``, ``✅``) to a Status, or None."""

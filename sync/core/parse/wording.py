@@ -746,3 +746,47 @@ _OBLIGATION = re.compile(
 )
 _WOULD_HELP = re.compile(r"\bit would be (?:useful|good|nice|great|helpful|better|worth)\b", re.I)
 _OUTCOME = re.compile(r"\((?:fixed|done|added|completed|resolved|implemented|filed)\b[^()]*\)\s*\.?$", re.I)
+
+
+# Verbs a running thing does that are no orders to a team ("spin up", "return", "poll"): with the orders above,
+# the stems whose third-person forms tell what a pipeline, script or check does.
+_BEHAVIOURS = frozenset(
+    [
+        "spin",
+        "trigger",
+        "return",
+        "page",
+        "poll",
+        "fetch",
+        "read",
+        "call",
+        "reject",
+        "skip",
+        "compare",
+        "scan",
+        "send",
+        "start",
+        "stop",
+        "retry",
+        "write",
+    ]
+)
+
+
+def _third_person_verb(word: str) -> bool:
+    lower = word.lower()
+    if len(lower) < 4 or not lower.endswith("s") or lower.endswith(("ss", "us", "is")):
+        return False
+    stems = [lower[:-1]]
+    if lower.endswith("es"):
+        stems.append(lower[:-2])
+    if lower.endswith("ies"):
+        stems.append(lower[:-3] + "y")
+    return any(stem in _IMPERATIVES or stem in _BEHAVIOURS for stem in stems)
+
+
+def describes_behaviour(texts: Sequence[str]) -> bool:
+    """Entries that each open with a verb in the third person ("Spins up a test database", "Runs migrations",
+    "Fails the build if …"): two or more lines telling what a thing does, not work for anyone to do."""
+    firsts = [_WORD.findall(text[:40]) for text in texts]
+    return len(firsts) >= 2 and all(words and _third_person_verb(words[0]) for words in firsts)
