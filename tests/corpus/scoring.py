@@ -96,6 +96,17 @@ def gt_status(raw: str) -> Status:
 _PRIORITY_WORDS = {word: level.value for word, level in DEFAULT_PRIORITY_SYNONYMS.items()}
 
 
+def _gt_priority(raw: Any) -> Any:
+    """A ground truth's priority as a level: "High", or "Priority 1 (Critical)" (a rank and the word the
+    ladder knows); anything else as written."""
+    if raw is None:
+        return None
+    for word in (str(raw), *re.findall(r"\(([^()]+)\)", str(raw))):
+        if word.strip().casefold() in _PRIORITY_WORDS:
+            return _PRIORITY_WORDS[word.strip().casefold()]
+    return raw
+
+
 def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
     """What the item gets wrong against its ground truth (empty when right)."""
     wrong: list[str] = []
@@ -105,7 +116,7 @@ def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
             wrong.append(f"owner {item.owner!r} invented")
     elif (item.owner or "").casefold() != owner.replace(" (implied)", "").casefold():
         wrong.append(f"owner {item.owner!r} != {owner!r}")
-    priority = _PRIORITY_WORDS.get(str(gt.get("priority")).casefold(), gt.get("priority"))
+    priority = _gt_priority(gt.get("priority"))
     got_priority = item.priority.value if item.priority is not None else None
     if got_priority != priority:
         wrong.append(f"priority {got_priority!r} != {priority!r}")

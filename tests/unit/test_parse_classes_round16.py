@@ -51,3 +51,46 @@ def test_a_priority_column_in_another_language_with_a_coloured_mark_is_read() ->
         "| Revisar el VPS | 🟣 Quizás | Ana |\n"
     )
     assert [item.priority.value if item.priority else None for item in found] == ["P0", "P1", "P2", None]
+
+
+def test_a_rank_beside_the_word_of_the_ladder_gives_the_group_its_priority() -> None:
+    found = items(
+        f"{_STORY}## Fixes required\n\n### Priority 1 (Critical):\n- [ ] Add a disk alert\n\n"
+        "### Priority 2 (High):\n- [ ] Move uploads\n\n### Priority 4 (Nice to have):\n- [ ] Add a dashboard\n\n"
+        "### Priority 3:\n- [ ] Write the runbook\n"
+    )
+    assert [(item.text, item.priority.value if item.priority else None) for item in found] == [
+        ("Add a disk alert", "P0"),
+        ("Move uploads", "P1"),
+        ("Add a dashboard", "P2"),
+        ("Write the runbook", None),  # a rank alone is no level of the ladder
+    ]
+    assert all(item.confidence == "high" for item in found)  # "Fixes required" names the actions
+
+
+def test_today_beside_a_group_name_is_its_time_frame() -> None:
+    found = items(f"{_STORY}## Action plan\n\n### Immediate (Today):\n1. Switch the wiki to read-only\n")
+    assert [(item.text, item.deadline_raw) for item in found] == [("Switch the wiki to read-only", "Today")]
+
+
+def test_a_group_said_to_be_applied_holds_work_done() -> None:
+    found = items(
+        f"{_STORY}## Remediation\n\n### Immediate fixes (applied in this branch)\n"
+        "1. **Fix the nil check** — return early\n\n"
+        "### Short-term\n- Add a disk alert\n"
+    )
+    assert [(item.text.split(" — ")[0], item.status) for item in found] == [
+        ("Fix the nil check", Status.DONE),
+        ("Add a disk alert", None),
+    ]
+
+
+def test_what_we_built_to_fix_it_holds_work_done_under_its_sub_headings() -> None:
+    found = items(
+        f"{_STORY}## What We Built to Fix It\n\n### Day 1 — Survival\n- Nightly dump to a second disk — survives a "
+        "full disk\n\n### Day 2 — Detection\n- Disk alert at 80 % — pages the on-call\n"
+    )
+    assert [(item.text.split(" — ")[0], item.status, item.confidence) for item in found] == [
+        ("Nightly dump to a second disk", Status.DONE, "high"),
+        ("Disk alert at 80 %", Status.DONE, "high"),
+    ]

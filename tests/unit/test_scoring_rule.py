@@ -66,3 +66,10 @@ def test_bold_in_the_ground_truth_is_markup() -> None:
     assert score_document(_entry({"text": "Providers are imported **without** ssr: false"}), [item]).right == 1
     assert score_document(_entry({"text": "Providers are imported __without__ ssr: false"}), [item]).right == 1
     assert score_document(_entry({"text": "Providers are imported **with** ssr: false"}), [item]).right == 0
+
+
+def test_a_rank_with_a_ladder_word_in_the_ground_truth_is_that_word_s_level() -> None:
+    item = ActionItem(number=1, text="Add monitoring", priority=Priority.P0, line=3)
+    assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 1 (Critical)"}), [item]).right == 1
+    assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 2 (High)"}), [item]).right == 0
+    assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 1"}), [item]).right == 0

@@ -714,7 +714,7 @@ class _Parser:
         group = parse_group(header.title, header.links, self.options) if named else None
         # The groups of the sub-headings enclosing the current one, by depth: "### Immediate (Within 7 Days)"
         # over "**1. Backups**" gives the label's items their time frame, status and priority.
-        enclosing: list[tuple[int, Group]] = []
+        enclosing: list[tuple[int, Group]] = [(header.depth, group)] if group is not None else []
         skip_depth: int | None = None
         readable: list[tuple[int, Any]] = []
         titled = self._titled_items(reader, region, by_block)

@@ -328,6 +328,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
         # "(Complete Within 7 Days)", "(Target: Q4)", "(1-2 weeks)": when the group's items are due.
         frame = _FRAME_LEAD.sub("", body)
+        if status is None and _APPLIED.match(body):
+            status = Status.DONE  # "### Immediate fixes (applied in this branch)": the writers say they are in
         if status is not None:
             group.status, group.status_raw = status, body
         elif (
@@ -344,7 +346,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         group.deadline_raw = occasion.group(0)  # "**Next release and to-dos:**": due with that release
     named = _GROUP_PRIORITY.search(name)
     if named is not None:
-        group.priority_raw = named.group("p") or named.group("p2")
+        group.priority_raw = named.group("p") or named.group("p2") or named.group("p3")
     for link in links:
         ticket = link_ticket(link.text, link.url) or (
             TicketLink(system="other", key=link.text or link.url, url=link.url) if link.url.startswith("http") else None
@@ -381,7 +383,7 @@ _WORK_LEFT = re.compile(
 _MADE = re.compile(
     r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
     r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
-    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved)(?: since| so far)?$"
+    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved|built)(?: since| so far| to fix it)?$"
     rf"|{CHANGES_MADE_BECAUSE}",
     re.IGNORECASE,
 )
@@ -461,18 +463,24 @@ _SPAN = re.compile(
 )
 # The words that say a time frame is when the work is due: "Complete within 7 days", "Target: Q4".
 _FRAME_LEAD = re.compile(r"^(?:to be )?(?:complete[ds]?|finish(?:ed)?|done|target|due|deadline)\b\s*:?\s*", re.I)
-# "### 🔴 High Priority", "### Priority: P1": a sub-heading naming its items' priority.
+# "### 🔴 High Priority", "### Priority: P1", "### Priority 1 (Critical)": a sub-heading naming its items' priority
+# (a rank's own number is no level of the ladder: the word beside it is).
 _GROUP_PRIORITY = re.compile(
     r"(?:^|[^\w-])(?P<p>critical|urgent|highest|high|medium|normal|low|lowest)\s+priority\b"
-    r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b",
+    r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b"
+    r"|\bpriority\s*\d\s*\(\s*(?P<p3>critical|urgent|high|medium|normal|low|nice to have)\s*\)",
     re.IGNORECASE,
 )
 # A group named for the next release its items ship in: "Next release and to-dos", "For the next update".
 _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgrade|sprint|deploy(?:ment)?)\b", re.I)
+# "(applied in this branch)", "(already deployed)", "(merged in #41)": a group's changes said to be in place.
+_APPLIED = re.compile(
+    r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live)\b", re.I
+)
 # "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
 _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
-    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)",
+    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)|today|tonight|tomorrow",
     re.IGNORECASE,
 )
 _HEADING_FILLER = re.compile(

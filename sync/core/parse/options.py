@@ -30,6 +30,7 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         "low": Priority.P2,
         "minor": Priority.P2,
         "lowest": Priority.P2,
+        "nice to have": Priority.P2,
         # The same ladder as teams write it in their own languages (Spanish, Portuguese, French, Italian,
         # German, Chinese, Japanese): "🔴 Crítica", "Alta", "Moyenne", "hoch", "高".
         "crítica": Priority.P0,

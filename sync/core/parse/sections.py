@@ -52,6 +52,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
+            # "Fixes required", "What we built to fix it": the fixes, to make or made.
+            r"|\b(?:fixes|changes|improvements) (?:required|needed|planned|to make)\b"
+            r"|\b(?:required|needed) (?:fixes|changes)\b|\bwhat we built\b"
             # "Here are some of the changes made in 2012 based on feedback from last year".
             rf"|{CHANGES_MADE_BECAUSE}"
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
