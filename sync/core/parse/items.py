@@ -329,7 +329,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         # "(Complete Within 7 Days)", "(Target: Q4)", "(1-2 weeks)": when the group's items are due.
         frame = _FRAME_LEAD.sub("", body)
         if status is None and _APPLIED.match(body):
-            status = Status.DONE  # "### Immediate fixes (applied in this branch)": the writers say they are in
+            status = Status.DONE  # "### Immediate fixes (applied in this branch)": said to be in place
         if status is not None:
             group.status, group.status_raw = status, body
         elif (

@@ -224,7 +224,7 @@ class ParseOptions:
     uncertain: Literal["ask", "ticket"] = "ask"
 
     def priority(self, raw: str) -> Priority | None:
-        """Map a priority cell or prefix (``P1``, ``High``, ``🔴 **Critical**``) to a Priority, or None."""
+        """Map a priority cell or prefix (``P1``, ``High``, ``🔴 Crítica``) to a Priority, or None."""
         key = _key(raw)
         found = self.priority_synonyms.get(key)
         if found is None and not key.isascii():
