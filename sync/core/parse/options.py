@@ -229,7 +229,7 @@ class ParseOptions:
         found = self.priority_synonyms.get(key)
         if found is None and not key.isascii():
             # "🔴 Crítica", "🟢 Baja": a coloured mark beside the word; the word decides.
-            found = self.priority_synonyms.get(_key("".join(" " if _is_symbol(c) else c for c in key)))
+            found = self.priority_synonyms.get(_without_symbols(key))
         return found
 
     def status(self, raw: str) -> Status | None:
@@ -255,7 +255,7 @@ class ParseOptions:
         symbols = [] if key.isascii() else [c for c in key if _is_symbol(c)]
         if not symbols:
             return None
-        word = _key("".join(" " if _is_symbol(c) else c for c in key))
+        word = _without_symbols(key)
         found = self.status_synonyms.get(word) if word else None
         if found is None:
             marked = {self.status_synonyms.get(c) for c in symbols}
@@ -277,6 +277,11 @@ class ParseOptions:
 def _is_symbol(char: str) -> bool:
     # Emoji and pictographs (category So), and the variation selector that follows many of them.
     return unicodedata.category(char) == "So" or char == "\ufe0f"
+
+
+def _without_symbols(key: str) -> str:
+    """The key with its emoji and pictographs taken out: the word a mark stands beside."""
+    return _key("".join(" " if _is_symbol(c) else c for c in key))
 
 
 def _key(raw: str) -> str:
