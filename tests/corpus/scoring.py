@@ -47,19 +47,32 @@ def _collapse(text: str) -> str:
 _LEADING_KEY = re.compile(r"^(?P<key>#\d+|[A-Z][A-Z0-9]+-\d+)\s*[:\-\u2013\u2014]\s+")
 
 
+# A ground truth that keeps the references an entry gives in parentheses ("… patch tag (#716/#717)",
+# "… thresholds (#718). Note that …"): the parser reads them into the item's tickets.
+_REF = r"(?:[\w.-]+/[\w.-]+)?#\d+|[A-Z][A-Z0-9]+-\d+"
+_PAREN_REFS = re.compile(rf"\s*\((?:{_REF})(?:\s*[/,]\s*(?:{_REF}))*\)")
+
+
+def _refs_in(text: str) -> set[str]:
+    return {key for group in _PAREN_REFS.findall(text) for key in re.findall(_REF, group)}
+
+
 _LABEL = re.compile(r"^[A-Z][\w/&()' -]{0,60}?:\s+")
 
 
-def find_item(items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = ()) -> ActionItem | None:
+def find_item(
+    items: Sequence[ActionItem], gt_text: str, taken: Iterable[int] = (), drop: re.Pattern[str] | None = None
+) -> ActionItem | None:
     """The first item not yet taken whose text starts with the ground-truth text. A trailing "..."
-    is dropped; an ellipsis inside elides words, so the remaining pieces must follow in order."""
+    is dropped; an ellipsis inside elides words, so the remaining pieces must follow in order.
+    ``drop``: what to remove from the items' texts before comparing (what was removed from the truth's)."""
     skip = set(taken)
     wanted = re.sub(r"\s*(?:\.\.\.|…)\s*$", "", _collapse(gt_text))
     pieces = [p.strip() for p in _ELLIPSIS.split(wanted) if p.strip()]
     for item in items:
         if id(item) in skip:
             continue
-        text = _collapse(item.text)
+        text = _collapse(drop.sub("", item.text) if drop is not None else item.text)
         if not text.startswith(pieces[0]):
             # The parser keeps a short label that opens an entry ("Disk cleanup: Reclaimed 5 GB …"); a ground
             # truth written by the gatherers' rule drops it. Either names the same item.
@@ -161,6 +174,11 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
         if item is None and keyed is not None:
             item = find_item(items, written[keyed.end() :], taken)
             if item is not None and not any(t.key.endswith(keyed.group("key")) for t in item.tickets):
+                item = None
+        keys = _refs_in(written)
+        if item is None and keys:
+            item = find_item(items, _PAREN_REFS.sub("", written), taken, _PAREN_REFS)
+            if item is not None and not keys & {t.key for t in item.tickets}:
                 item = None
         if item is None:
             score.problems.append(f"missing {gt['text']!r}")

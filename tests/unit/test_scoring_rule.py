@@ -73,3 +73,15 @@ def test_a_rank_with_a_ladder_word_in_the_ground_truth_is_that_word_s_level() ->
     assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 1 (Critical)"}), [item]).right == 1
     assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 2 (High)"}), [item]).right == 0
     assert score_document(_entry({"text": "Add monitoring", "priority": "Priority 1"}), [item]).right == 0
+
+
+def test_references_in_parentheses_in_the_ground_truth_are_the_items_tickets() -> None:
+    tickets = (TicketLink(system="github", key="#716"), TicketLink(system="github", key="#717"))
+    item = ActionItem(number=1, text="Pin the dind image to a patch tag", tickets=tickets, line=3)
+    assert score_document(_entry({"text": "Pin the dind image to a patch tag (#716/#717)"}), [item]).right == 1
+    linked = (TicketLink(system="github", key="#718"),)
+    inside = ActionItem(number=1, text="Agree thresholds (#718). Values apply once", tickets=linked, line=3)
+    assert score_document(_entry({"text": "Agree thresholds (#718). Values apply once"}), [inside]).right == 1
+    # The same words without the reference read are another item: the ticket is what ties them.
+    unlinked = ActionItem(number=1, text="Pin the dind image to a patch tag", line=3)
+    assert score_document(_entry({"text": "Pin the dind image to a patch tag (#716/#717)"}), [unlinked]).right == 0

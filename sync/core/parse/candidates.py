@@ -286,9 +286,33 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
         and region.header.level > 0
         and region.parent >= LEANING
         and heading_strength(region.header.title) == NEUTRAL
-        and any(node.type == "paragraph" for node in nodes)
-        and all(node.type in ("paragraph", "fence", "code_block", "blockquote", "html_block") for node in nodes)
+        and any(node.type == "paragraph" or field_record(node) for node in nodes)
+        and all(node.type in _EXPLAINS or field_record(node) for node in nodes)
         and len(region.header.title.split()) <= 10
+    )
+
+
+_EXPLAINS = ("paragraph", "fence", "code_block", "blockquote", "html_block")
+# "**File**:", "Change:", "Root cause:": a field's short label (at most three words), then its value.
+_FIELD = re.compile(r"^(?:[\w/-]+(?: [\w/-]+){0,2}):(?:\s|$)")
+
+
+def field_record(node: Node) -> bool:
+    """A list whose every entry is a labelled field ("- **File**: `src/x.ts`", "- **Change**: Disabled …",
+    "- **Effect**: …"): a record of one change, written under the heading that names it."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
+        return False
+    texts = _entry_texts(node)
+    if len(texts) != len(node.children):
+        return False
+    labels = [_FIELD.match(text) for text in texts]
+    # An incident log's entry ("**Actions Taken**:", "**Remedial Actions**:", "**Root cause**:") is read by
+    # its labels, as the record of a whole incident, not of one change.
+    return all(
+        label is not None
+        and heading_strength(label.group().rstrip(": ")) == NEUTRAL
+        and classify_title(label.group().rstrip(": ")) == "other"
+        for label in labels
     )
 
 
@@ -321,15 +345,27 @@ _SHIPPED = re.compile(
 )
 
 
+def _explanation(nodes: Sequence[Node]) -> list[str]:
+    """What explains a titled item: its paragraphs, and the values of a record of fields under it
+    ("**Change**: Completely disabled catch-up posting" says what was done)."""
+    texts: list[str] = []
+    for node in nodes:
+        if node.type == "paragraph":
+            texts.append(node_text(node).text)
+        elif field_record(node):
+            texts.extend(_FIELD.sub("", text).strip() for text in _entry_texts(node))
+    return texts
+
+
 def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Draft | None:
     """The item a sub-heading over prose names ("### 2) Alerts configured `@dma`"): the title is the
     item, the owner a trailing handle, the status what the title or the prose reports (kept by the caller)."""
-    paragraphs = [node_text(node).text for node in nodes if node.type == "paragraph"]
+    paragraphs = _explanation(nodes)
     status = prose_status(" ".join(paragraphs))
     updates = [text for text in paragraphs if _UPDATE_NOTE.match(text)]
     if updates and _SHIPPED.search(updates[-1]):
         status = "done"  # "Update (July 2): … deployed to production on July 1": the latest word on it
-    title = _TRAILING_KIND.sub("", _NUMBERING.sub("", header.title))
+    title = _TRAILING_KIND.sub("", _NUMBERING.sub(r"\g<mark>", header.title))
     handle = _TRAILING_HANDLE.search(title)
     if handle is not None:
         title = title[: handle.start()]  # "Cron cleanup scheduled `@malte_j`": the owner, in code
@@ -351,14 +387,14 @@ def _read_titled_block(
     reader: ItemReader, region: _Region, nodes: list[Node], listed: bool, options: ParseOptions
 ) -> None:
     assert region.header is not None
-    prose = " ".join(node_text(node).text for node in nodes if node.type == "paragraph")
+    prose = " ".join(_explanation(nodes))
     title = region.header.title
     if label_line(title) and not _CHANGE.match(title) and any(commits_in_prose(s) for s in _SENTENCE.split(prose)):
         # "### Outreach" over "Next time we'll start announcing earlier. … We'll also set up a site …": a title
         # that names an area is no work; the promises under it are. "### Better documentation" names the change.
         _read_region(reader, region, nodes, listed, options, "commit")
         return
-    bare = _NUMBERING.sub("", title)
+    bare = _NUMBERING.sub(r"\g<mark>", title)
     stated = _stated_rule(nodes) if label_line(bare) and region.parent >= LEANING else None
     if stated is not None and _CHANGE.match(bare) and not _IN_FORCE.search(stated[0]):
         stated = None  # "### Better documentation" names the change; only a sentence saying it is in place reads better
@@ -371,7 +407,8 @@ def _read_titled_block(
             measure.confidence = "low"
             reader.drafts.append(measure)
         return
-    if prose_status(prose) is None and region.parent < STRONG:
+    recorded = any(field_record(node) for node in nodes)
+    if prose_status(prose) is None and region.parent < STRONG and not recorded:
         return  # prose that neither commits nor reports is commentary, not an action
     draft = titled_item(reader, region.header, nodes)
     if draft is None:
@@ -1091,7 +1128,8 @@ def _status_from_tense(draft: Draft) -> None:
 
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
-_NUMBERING = re.compile(r"^\s*(?:\d+[.)]|[a-z][.)])\s+")
+# A title's number, also after a status mark ("✅ 1. Disabled catch-up posting": the mark stays, it is the status).
+_NUMBERING = re.compile(r"^(?P<mark>\s*(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?\s*)?)(?:\d+[.)]|[a-z][.)])\s+")
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")

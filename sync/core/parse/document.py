@@ -35,6 +35,7 @@ from sync.core.parse.blocks import (
     split_front_matter,
 )
 from sync.core.parse.candidates import (
+    field_record,
     label_group,
     owner_label,
     read_candidates,
@@ -678,8 +679,12 @@ class _Parser:
         covered = {i for _, region in self._regions("actions") for i in region}
         covered.update(i for i, node in enumerate(self.blocks) if node in self._loose_action_tables())
         for label in self.labels:
+            # "- **Limits**:" over sub-bullets inside a record of fields ("- **File**:", "- **Change**:") is
+            # one field of the record, which the candidates read whole under the heading that names it.
             covered.update(
-                i for i, node in enumerate(self.blocks) if node.map and label.header.line - 1 in range(*node.map)
+                i
+                for i, node in enumerate(self.blocks)
+                if node.map and label.header.line - 1 in range(*node.map) and not field_record(node)
             )
         return covered
 

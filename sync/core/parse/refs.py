@@ -50,7 +50,8 @@ _NOT_JIRA = frozenset(
     ]
 )
 JIRA_KEY = re.compile(r"(?<![\w/#-])(?P<key>(?P<project>[A-Z][A-Z0-9]{1,9})-(?P<n>\d+))(?![\w-])")
-_GITHUB_REF = re.compile(r"(?<![\w/&])(?P<repo>[\w.-]+/[\w.-]+)?#(?P<n>\d+)\b")
+# "#716/#717": a slash between two references lists both (a "/" before "#" is otherwise a path's).
+_GITHUB_REF = re.compile(r"(?:(?<![\w/&])|(?<=\d/)(?=#))(?P<repo>[\w.-]+/[\w.-]+)?#(?P<n>\d+)\b")
 _BUG = re.compile(r"\bbug\s*#?\s*(?P<n>\d{3,})\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 BARE_URL = re.compile(r"(?<![(<\[\w])https?://[^\s<>()\[\]]+[^\s<>()\[\].,;:!?'\"]")

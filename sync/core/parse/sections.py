@@ -71,6 +71,19 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\baksjonspunkter\b|\btiltak\b|\boppf[øo]lging(?:spunkter)?\b|\bneste steg\b"
             r"|\b[åa]tg[äa]rd(?:er|spunkter)\b|\bn[äa]sta steg\b|\buppf[öo]ljning\b"
             r"|\bhandlingspunkter\b|\bopf[øo]lgning\b|\bn[æa]ste skridt\b"
+            # The same heading alone ("## Acciones", "## Действия"), and Russian, Ukrainian, Polish, Czech, Turkish,
+            # Indonesian and Vietnamese: actions, measures, action plans, next steps.
+            r"|^(?:acciones|a[çc][õo]es|azioni|действия|дії|działania|akce|aksiyonlar)$"
+            r"|\bплан действий\b|\b(?:дальнейшие|следующие|последующие) (?:шаги|действия)\b"
+            r"|\bмеры по\b|^(?:меры|задачи|улучшения)$|\bчто (?:будем делать|сделать|делаем)\b"
+            r"|\bнаступні кроки\b|\bплан дій\b|\bзаходи\b"
+            r"|\bdziałania (?:naprawcze|zapobiegawcze|następcze)\b|\bnast[ęe]pne kroki\b|\bplan dzia[łl]a[ńn]\b"
+            r"|\bnápravná opatření\b|\bdalší kroky\b"
+            r"|\bsonraki adımlar\b|\b(?:düzeltici|önleyici) (?:faaliyetler|eylemler|aksiyonlar)\b|\baksiyon planı\b"
+            r"|\btindakan (?:perbaikan|pencegahan|lanjutan)\b|\blangkah (?:selanjutnya|berikutnya)\b"
+            r"|\brencana tindak lanjut\b"
+            r"|\bh[àa]nh đ[ộo]ng (?:kh[ắa]c ph[ụu]c|ph[òo]ng ng[ừu]a|ti[ếe]p theo)\b|\bc[áa]c b[ưu][ớo]c ti[ếe]p theo\b"
+            r"|\bbi[ệe]n ph[áa]p (?:kh[ắa]c ph[ụu]c|ph[òo]ng ng[ừu]a)\b|\bvi[ệe]c c[ầa]n l[àa]m\b"
             # Chinese, Japanese and Korean (no word boundaries between their characters): recurrence
             # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
             r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
