@@ -49,3 +49,22 @@ def test_two_references_joined_by_a_slash_are_both_tickets() -> None:
     found = items(f"{_STORY}## Action items\n\n- [x] Pin the image to a patch tag (#716/#717)\n")
     assert [ticket.key for ticket in found[0].tickets] == ["#716", "#717"]
     assert found[0].text == "Pin the image to a patch tag"
+
+
+def test_a_groups_time_frame_to_the_end_of_the_day_is_its_deadline() -> None:
+    found = items(f"{_STORY}## Action items\n\n### Immediate (Complete by EOD)\n- [ ] Rotate the leaked key\n")
+    assert found[0].deadline_raw == "by EOD"  # "Complete" leads the frame
+
+
+def test_a_target_column_without_a_time_is_no_deadline_and_done_is_a_status() -> None:
+    found = items(
+        f"{_STORY}## Follow-up\n\n| Item | Owner | Target |\n| --- | --- | --- |\n"
+        "| Bound the export with a timeout | agent | hotfix |\n| Add a liveness signal | ops | next sprint |\n"
+        "| Document why the API cannot tell liveness | agent | done |\n"
+    )
+    assert [(item.deadline_raw, item.status) for item in found] == [
+        (None, None),
+        ("next sprint", None),
+        (None, Status.DONE),
+    ]
+    assert found[0].extra == {"Target": "hotfix"}

@@ -269,9 +269,11 @@ class Draft:
     group: Group | None = None
     confidence: Confidence = "high"
     bold_title: bool = False  # the entry opens with a bold title ("1. **Deeper monitoring** — …")
+    targeted: bool = False  # a target column names where the work goes ("hotfix"), if not when
 
     def fields_stated(self) -> int:
-        """How many fields the entry states: owner, date, priority, tickets, a status mark."""
+        """How many fields the entry states: owner, date (or a target without one), priority, tickets, a status
+        mark."""
         return sum(
             (
                 self.owner is not None,
@@ -279,6 +281,7 @@ class Draft:
                 self.priority_raw is not None,
                 bool(self.tickets),
                 self.status_marked,
+                self.targeted and self.deadline_raw is None,
             )
         )
 
@@ -477,10 +480,16 @@ _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgr
 _APPLIED = re.compile(
     r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live)\b", re.I
 )
-# "### Immediate (this week)", "### Mid term (before end of June)": a time frame in words.
+# A target written as a lower-case word or two with no time in it: "hotfix", "ops-api", "follow-up", "now".
+_TIMELESS = re.compile(
+    r"(?!.*\b(?:asap|soon|today|tomorrow|tonight|eod|cob|week|month|quarter|sprint|year|day|release|milestone)s?\b)"
+    r"[a-z][a-z-]*(?: [a-z][a-z-]*)?"
+)
+# "### Immediate (this week)", "### Mid term (before end of June)", "(Complete by EOD)": a time frame in words.
 _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
-    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)|today|tonight|tomorrow",
+    r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)|today|tonight|tomorrow"
+    r"|by (?:eod|cob)",
     re.IGNORECASE,
 )
 _HEADING_FILLER = re.compile(
@@ -889,7 +898,16 @@ class ItemReader:
         if (priority := by_role.get("priority")) and not _empty_cell(priority.text):
             draft.priority_raw = priority.text
         if (deadline := by_role.get("deadline")) and not _empty_cell(deadline.text):
-            draft.deadline_raw = deadline.text
+            if "status" not in by_role and (said := self.options.status(deadline.text)) is not None:
+                # "| Target |" of "done": the row says its work is finished, not when it is due.
+                draft.status, draft.status_raw, draft.status_marked = said, deadline.text, True
+            elif _TIMELESS.fullmatch(deadline.text.strip()):
+                # "| Target |" of "hotfix", "ops-api", "follow-up": the vehicle or the stream the work goes
+                # in, no time; kept beside the item.
+                draft.extra[header[roles.index("deadline")]] = deadline.text
+                draft.targeted = True
+            else:
+                draft.deadline_raw = deadline.text
         if (status := by_role.get("status")) and status.text:
             draft.status_raw = status.text
             draft.status = self.options.status(status.text)
