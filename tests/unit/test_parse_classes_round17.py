@@ -68,3 +68,11 @@ def test_a_target_column_without_a_time_is_no_deadline_and_done_is_a_status() ->
         (None, Status.DONE),
     ]
     assert found[0].extra == {"Target": "hotfix"}
+
+
+def test_a_list_of_what_did_not_fix_it_is_the_story() -> None:
+    found = items(
+        f"{_STORY}## What did NOT fix it\n\n- Allowed port 10250 in the firewall (no effect)\n"
+        "- Restarted the agent (no effect)\n\n## Follow-up\n\n- Reinstall the agent on worker-01\n"
+    )
+    assert [item.text for item in found] == ["Reinstall the agent on worker-01"]

@@ -164,7 +164,10 @@ _RESPONSE_ACTIONS = re.compile(
     # "Immediate response", "Initial response steps": what was done while the incident lasted.
     r"^(?:incident |immediate |initial |emergency |first )?response actions?$"
     r"|^(?:immediate|initial|emergency|first) response(?: steps?| measures?)?$"
-    r"|^actions? taken (?:during|to (?:mitigate|resolve|restore))\b",
+    r"|^actions? taken (?:during|to (?:mitigate|resolve|restore))\b"
+    # "What did NOT fix it", "What didn't work", "Failed attempts": the fixes tried and dropped, the story.
+    r"|^what (?:did ?not|didn.t|does ?not|doesn.t) (?:fix|work|help|solve)\b"
+    r"|^(?:failed|unsuccessful|abandoned) (?:attempts?|fixes|approaches)\b|^(?:what|things) (?:we |i )?tried\b",
     re.IGNORECASE,
 )
 
