@@ -505,9 +505,14 @@ class Service:
     # -- running --------------------------------------------------------------------------------
 
     def request_stop(self, signum: int | None = None, _frame: FrameType | None = None) -> None:
-        if not self.stop_event.is_set():
-            log.warning("stopping (%s)", signal.Signals(signum).name if signum else "requested")
+        # As a signal handler this runs between two bytecodes of the main thread, which may be halfway through
+        # its own write to stderr: a log line written here can raise (a reentrant write) before the flag is
+        # set, and a job's error handling would swallow the stop. The flag comes first; a thread logs it.
+        first = not self.stop_event.is_set()
         self.stop_event.set()
+        if first:
+            reason = signal.Signals(signum).name if signum else "requested"
+            threading.Thread(target=log.warning, args=("stopping (%s)", reason), name="pmsync-stop-log").start()
 
     def install_signal_handlers(self) -> None:
         signal.signal(signal.SIGTERM, self.request_stop)
