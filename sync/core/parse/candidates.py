@@ -300,20 +300,16 @@ _FIELD = re.compile(r"^(?:[\w/-]+(?: [\w/-]+){0,2}):(?:\s|$)")
 def field_record(node: Node) -> bool:
     """A list whose every entry is a labelled field ("- **File**: `src/x.ts`", "- **Change**: Disabled …",
     "- **Effect**: …"): a record of one change, written under the heading that names it."""
-    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
-        return False
-    texts = _entry_texts(node)
-    if len(texts) != len(node.children):
+    texts = _every_entry(node)
+    if texts is None:
         return False
     labels = [_FIELD.match(text) for text in texts]
+    if any(label is None for label in labels):
+        return False
+    names = [label.group().rstrip(": ") for label in labels if label is not None]
     # An incident log's entry ("**Actions Taken**:", "**Remedial Actions**:", "**Root cause**:") is read by
     # its labels, as the record of a whole incident, not of one change.
-    return all(
-        label is not None
-        and heading_strength(label.group().rstrip(": ")) == NEUTRAL
-        and classify_title(label.group().rstrip(": ")) == "other"
-        for label in labels
-    )
+    return all(heading_strength(name) == NEUTRAL and classify_title(name) == "other" for name in names)
 
 
 _NUMBERED_HEADING = re.compile(r"^\s*\d+[.)]\s+\S")
@@ -1155,10 +1151,8 @@ _LABELLED_VALUE = re.compile(r"^[^:]{1,40}:\s+(?P<value>\S.*)$")
 def _labelled_values(node: Node) -> bool:
     """A list outside the action sections whose every entry gives a labelled value (a description of a thing:
     its server, its CA, its region), none of them an order, a promise or a report of work."""
-    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
-        return False
-    texts = _entry_texts(node)
-    if len(texts) != len(node.children):
+    texts = _every_entry(node)
+    if texts is None:
         return False
     for text in texts:
         match = _LABELLED_VALUE.match(text)
@@ -1196,6 +1190,14 @@ def _resolves_by_orders(label: Node, following: Node) -> bool:
 def _entry_texts(node: Node) -> list[str]:
     paragraphs = (next((c for c in entry.children if c.type == "paragraph"), None) for entry in node.children)
     return [node_text(p).text for p in paragraphs if p is not None]
+
+
+def _every_entry(node: Node) -> list[str] | None:
+    """The text of every entry of a list of two or more, each opened by a paragraph; None for anything else."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
+        return None
+    texts = _entry_texts(node)
+    return texts if len(texts) == len(node.children) else None
 
 
 def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | None) -> bool:
