@@ -45,6 +45,7 @@ from sync.core.parse.evidence import (
     advises_others,
     announces_items,
     commits_in_prose,
+    conditional_rules,
     enumerates_contents,
     files_a_ticket,
     fix_status,
@@ -55,6 +56,7 @@ from sync.core.parse.evidence import (
     names_effects,
     names_procedure,
     names_resolution,
+    names_rules,
     obliged_to_weigh,
     ongoing_work,
     promises_in_general,
@@ -258,6 +260,9 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             and _resolves_by_orders(blocks[block], blocks[block + 1])
         ):
             strength = LEANING  # "**Solution:**" over orders, as the same label in plain words
+        if names_rules(header.title):
+            # "**ALWAYS:**", "### For Future Deployments": standing rules, a checklist for each time, not work.
+            strength = NARRATIVE
         if own == LEANING and parent == NARRATIVE:
             # "### Why the CDN cached the wrong response" under "## Root Cause": a stray word ("response")
             # does not turn an explanation into a plan.
@@ -597,6 +602,11 @@ def _read_region(
             if weighed:
                 weighed = False
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "pros or cons of an option: not items")
+                continue
+            if conditional_rules(_entry_texts(node)):
+                # "- If the restore takes longer than a rebuild: rebuild": a rule for deciding, not work.
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "rules to decide by: not items")
+                label = named = None
                 continue
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
@@ -1205,6 +1215,10 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
     the steps" the list is a procedure's steps (no items); under "a bot that … reports:" it is what one
     thing holds, and the lead-in is the (low-confidence) item."""
     text = node_text(intro).text
+    if names_rules(text) and text.rstrip().endswith(":"):
+        # "Always:", "For network changes:": the rules the writers will work by, a checklist for each time.
+        reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "rules to work by: not items")
+        return True
     if names_procedure(text):
         reader.diagnostics.add(
             codes.NOT_AN_ITEM, first_line(node), "the steps of a procedure its lead-in names: not read as items"

@@ -45,7 +45,7 @@ from sync.core.parse.candidates import (
 )
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
-from sync.core.parse.evidence import names_effects
+from sync.core.parse.evidence import names_effects, names_rules
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
 from sync.core.parse.items import (
@@ -738,6 +738,10 @@ class _Parser:
                 if sub.level == 0 and names_effects(f"{sub.title}:"):
                     # "**The sync functions are now fully operational and will:**": what the fixed thing does.
                     self.diagnostics.add(codes.NOT_AN_ITEM, sub.line, "what its label says a change brings: not items")
+                    skip_depth = sub.depth
+                elif names_rules(sub.title):
+                    # "**ALWAYS:**", "### For Future Deployments": standing rules, a checklist for each time.
+                    self.diagnostics.add(codes.NOT_AN_ITEM, sub.line, "rules to work by: not items")
                     skip_depth = sub.depth
                 elif sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)

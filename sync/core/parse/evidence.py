@@ -17,6 +17,7 @@ narrative of what happened, a lesson stated as a fact, quoted logs or code, a qu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
@@ -69,7 +70,7 @@ _ACTION_PHRASES = re.compile(
     r"|\bwe(?:'re| are)? (?:plan|planning|intend|aim|going) to (?:do|change|fix|improv\w*|prevent\w*|address)\b"
     # "How do we stop it from repeating?"
     r"|\b(?:stop|keep|prevent) (?:it|this|that)(?: \w+)? from (?:repeating|recurring|happening)\b"
-    r"|\bwhat (?:we|i) (?:will|would|are going to) do\b|\bdo differently\b|\bto do\b|\bwhat was done\b"
+    r"|\bwhat (?:we|i) (?:will|are going to) do\b|(?<!would )(?<!'d )\bdo differently\b|\bto do\b|\bwhat was done\b"
     # "Steps taken after the incident", "Changes made since the outage": the follow-ups, already made.
     r"|\b(?:steps|actions|measures|changes) (?:taken|made|done) (?:after|since|following)\b"
     # "How am I fixing it?", "How are we preventing this?".
@@ -107,7 +108,8 @@ _TELLS_RESPONSE = re.compile(r"\bhow (?:did (?:we|the team) respond|(?:we|the te
 _READER = re.compile(r"\byou(?:r|rs|'re)?\b")
 _COMBINED = re.compile(r"\s+(?:and|&|\+)\s+|\s*[/,;]\s*", re.IGNORECASE)
 _CHECKLIST = re.compile(r"\brecurrence prevention\b|\bchecklist\b")
-_NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning"})
+# "Features Present" is no typo of "prevent".
+_NOT_ACTION_WORDS = frozenset({"responder", "respondent", "planet", "planning", "present"})
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ed", "es", "s")
 
 
@@ -980,6 +982,32 @@ def enumerates_contents(text: str) -> bool:
 
 def names_procedure(text: str) -> bool:
     return bool(_PROCEDURE.search(text))
+
+
+# "**ALWAYS:**", "**NEVER:**", "Do's", "Don'ts": the rules the writers will work by, each entry a standing
+# rule rather than a piece of work; "For network changes:", "### For Future Deployments", "Before any
+# migration:": the checklist to go through each time that happens. A label or heading over such a list.
+_RULES = re.compile(
+    r"^(?:always|never|do|dos|do's|don't|don'ts|dont|donts|do not)$"
+    r"|^for (?:all |any |every |each |future |new |major |critical |risky |later |upcoming )*(?:[\w-]+ ){0,2}?"
+    r"(?:changes|deployments|deploys|releases|migrations|upgrades|rollouts|launches|maintenance windows)$",
+    re.IGNORECASE,
+)
+_LABEL_EDGES = re.compile(r"^[\W_]+|[\s:*_]+$")
+
+
+def names_rules(title: str) -> bool:
+    """A label or heading over standing rules or a per-occasion checklist (see ``_RULES``)."""
+    return bool(_RULES.match(_LABEL_EDGES.sub("", " ".join(title.split()).replace("\u2019", "'"))))
+
+
+# "If recovery time > rebuild time: rebuild", "When in doubt, ask": a list of such entries is a decision rule.
+_CONDITION = re.compile(r"^(?:if|when|whenever|unless|in case)\b", re.IGNORECASE)
+
+
+def conditional_rules(texts: Sequence[str]) -> bool:
+    """Every entry of a list (two or more) opens with a condition: rules for deciding, not work to do."""
+    return len(texts) >= 2 and all(_CONDITION.match(t.strip()) for t in texts)
 
 
 # Work still to do, said in a prose block's words: "we need to", "one of our top priorities to fix".

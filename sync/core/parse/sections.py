@@ -48,7 +48,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bpreventing the issue from happening again\b|\baction plan\b"
             r"|^actions?$|\bto-?dos?\b"
             # Post-mortems of launches, deadlines and deals name their commitments in plain words.
-            r"|\bwhat we(?:'ll| will| are|'re)? (?:do|doing|change|changing)\b|\bdo(?:ing)? differently\b"
+            r"|\bwhat we(?:'ll| will| are|'re)? (?:do|doing|change|changing)\b"
+            r"|(?<!would )(?<!'d )\bdo(?:ing)? differently\b"
             r"|\bgoing forward\b|\bcommitments?\b|\baction points?\b|\bcountermeasures?\b"
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
@@ -109,6 +110,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cost", r"\bcost\b|\bcosts\b"),
         (
             "lessons",
+            # "What I would do differently": hindsight, not a plan ("What we will do differently" is one).
+            r"\b(?:would|'d) (?:have )?do(?:ne)? (?:\w+ )?differently\b|\bhindsight\b|"
             r"\blessons?\b|\blearnings?\b|\blearnt\b|\bwhat (?:we|i) learned\b|\btakeaways?\b|\binsights?\b"
             r"|教训|复盘|教訓|振り返り|교훈",
         ),
