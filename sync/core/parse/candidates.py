@@ -76,11 +76,14 @@ from sync.core.parse.items import (
     Group,
     ItemReader,
     _Text,
+    all_work,
+    holds_actions,
     label_line,
     label_status,
     names_work_left,
     parse_group,
     settings_table,
+    ticks_entries,
 )
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.records import read_resolution_fields
@@ -145,7 +148,9 @@ def read_candidates(
         if len(nodes) < len(region.blocks):
             continue  # the structural pass read this region
         nodes = [node for node in nodes if not any(node is record for record in records)]
-        if _titles_one_action(region, nodes):
+        if _titles_one_action(region, nodes) or (
+            region.header is not None and region.strength >= LEANING and spells_out_one_action(region.header, nodes)
+        ):
             _read_titled_block(reader, region, nodes, listed, options)
             continue
         if region.header is not None and _numbered_commitment(region, nodes):
@@ -298,6 +303,48 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
 
 
 _EXPLAINS = ("paragraph", "fence", "code_block", "blockquote", "html_block")
+_NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+
+
+def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
+    """A numbered bold title over lists that spell its one action out ("**1. Monitoring UptimeRobot**" over
+    "- ✅ 13 URLs prepared", "- → **ROI**: alerted in 5 minutes"): the title is the item. A title over
+    orders only ("**1. Backups**" over "- Set up nightly dumps", "- Test a restore") or over checkboxes
+    groups them: those are the items."""
+    if header.level != 0 or not _NUMBERED_TITLE.match(header.title):
+        return False
+    lists = [node for node in nodes if node.type in ("bullet_list", "ordered_list")]
+    return bool(lists) and not _orders_or_tasks(lists)
+
+
+def _orders_or_tasks(lists: Sequence[Node]) -> bool:
+    # One order alone under a title ("**2. Access**" over "- Remove the former admin") is the work too.
+    single = sum(len(node.children) for node in lists) == 1
+    return all_work(lists) or ticks_entries(lists) or (single and holds_actions(lists))
+
+
+def read_spelt_out(reader: ItemReader, paragraph: Node, following: Node, group: Group | None) -> bool:
+    """The same title with words after its bold run ("**1. Monitoring UptimeRobot** (free, 15 min setup)",
+    "**4. Restore procedure documented** ✅ DONE") over the list that spells it out: the paragraph is the
+    item, the list its description (and True is returned)."""
+    rendered = node_text(paragraph)
+    if (
+        following.type not in ("bullet_list", "ordered_list")
+        or not rendered.bold_prefix
+        or not rendered.text.startswith(rendered.bold_prefix)
+        or not _NUMBERED_TITLE.match(rendered.bold_prefix)
+        or "\n" in rendered.text
+        or _orders_or_tasks([following])
+    ):
+        return False
+    draft = reader.read_text(_Text(Inline(_NUMBERING.sub(r"\g<mark>", rendered.text))), first_line(paragraph))
+    description = " ".join(text for text in _entry_texts(following) if text)
+    if description:
+        draft.extra["description"] = description
+    reader.keep(draft, group)
+    return True
+
+
 # "**File**:", "Change:", "Root cause:": a field's short label (at most three words), then its value.
 _FIELD = re.compile(r"^(?:[\w/-]+(?: [\w/-]+){0,2}):(?:\s|$)")
 
@@ -1241,14 +1288,14 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
         # action, its list the detail.
         draft = reader.read_text(_Text(Inline(text[: spelt.start()].strip())), first_line(intro))
         draft.extra["description"] = "; ".join(_entry_texts(node))
-        reader._keep(draft, group)
+        reader.keep(draft, group)
         return True
     if not enumerates_contents(text):
         return False
     draft = reader.read_text(_Text(node_text(intro)), first_line(intro))
     _status_from_tense(draft)
     draft.confidence = "low"
-    reader._keep(draft, group)
+    reader.keep(draft, group)
     return True
 
 

@@ -41,6 +41,8 @@ from sync.core.parse.candidates import (
     read_candidates,
     read_lead_in,
     read_prose_sentences,
+    read_spelt_out,
+    spells_out_one_action,
     titled_item,
 )
 from sync.core.parse.codes import Collector
@@ -743,6 +745,11 @@ class _Parser:
                     # "**ALWAYS:**", "### For Future Deployments": standing rules, a checklist for each time.
                     self.diagnostics.add(codes.NOT_AN_ITEM, sub.line, "rules to work by: not items")
                     skip_depth = sub.depth
+                elif (spelled := self._spelt_out(sub, region, by_block)) is not None:
+                    draft = titled_item(reader, sub, spelled)
+                    if draft is not None:
+                        reader.keep(draft, enclosing[-1][1] if enclosing else None)
+                    skip_depth = sub.depth
                 elif sub.kind in _GROUP_KINDS:
                     group = parse_group(sub.title, sub.links, self.options)
                     group.owner = owner_label(sub, reader.source)
@@ -782,9 +789,20 @@ class _Parser:
         prose: list[Node] = []
         from_prose = 0  # drafts read from the sentences of prose
         above: Node | None = None
-        for index, group in readable:
+        spelt: set[int] = set()  # the lists that spell out the numbered bold title above them
+        for position, (index, group) in enumerate(readable):
             node = self.blocks[index]
             prior, above = above, node
+            if index in spelt:
+                continue
+            after = position + 1  # the list below, past a code block that shows the change ("```bash …```")
+            while after < len(readable) and self.blocks[readable[after][0]].type in ("fence", "code_block"):
+                after += 1
+            following = self.blocks[readable[after][0]] if after < len(readable) else None
+            if node.type == "paragraph" and following is not None and read_spelt_out(reader, node, following, group):
+                spelt.update(index for index, _ in readable[position + 1 : after + 1])
+                intro = None
+                continue
             if (
                 node.type in ("bullet_list", "ordered_list")
                 and intro is not None
@@ -837,6 +855,17 @@ class _Parser:
                 f"section {header.title!r} has content but no action item was recognised",
                 hint="write one item per bullet, checkbox, table row or line",
             )
+
+    def _spelt_out(self, sub: Header, region: list[int], by_block: dict[int, Header]) -> list[Node] | None:
+        """The blocks under a numbered bold title when they spell its one action out, else None."""
+        if sub.block is None:
+            return None
+        nodes: list[Node] = []
+        for index in region[region.index(sub.block) + 1 :]:
+            if index in by_block:
+                break
+            nodes.append(self.blocks[index])
+        return nodes if spells_out_one_action(sub, nodes) else None
 
     @staticmethod
     def _supports_prose(reader: ItemReader, node: Node, before: Sequence[Node]) -> bool:

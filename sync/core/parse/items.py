@@ -314,7 +314,8 @@ class _Text:
 
 def inherit_group(group: Group, enclosing: Group) -> None:
     """Give a sub-group what its enclosing group says of all its items and it does not say itself."""
-    if group.status is None:
+    if group.status is None and not (enclosing.status is Status.DONE and group.deadline_raw is not None):
+        # (Under "## Preventive Measures Implemented", "### Short-Term Actions (Next 2 Weeks)" is work ahead.)
         group.status, group.status_raw = enclosing.status, enclosing.status_raw
     group.deadline_raw = group.deadline_raw or enclosing.deadline_raw
     group.priority_raw = group.priority_raw or enclosing.priority_raw
@@ -335,6 +336,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             status = Status.DONE  # "### Immediate fixes (applied in this branch)": said to be in place
         if status is not None:
             group.status, group.status_raw = status, body
+            if frame != body and (_TIME_FRAME.fullmatch(frame) or _SPAN.fullmatch(frame)):
+                group.deadline_raw = frame  # "(À FAIRE CETTE SEMAINE)": to do, and by when
         elif (
             re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE)
             or _TIME_FRAME.fullmatch(frame)
@@ -387,7 +390,11 @@ _MADE = re.compile(
     r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
     r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
     r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved|built)(?: since| so far| to fix it)?$"
-    rf"|{CHANGES_MADE_BECAUSE}",
+    rf"|{CHANGES_MADE_BECAUSE}"
+    # "Prevention measures implemented", "Defenses added by this fix", "Safeguards now in place".
+    r"|^(?:the )?(?:[\w-]+ ){0,2}(?:changes|improvements|fixes|measures|safeguards|defen[cs]es|controls|protections)"
+    r"(?: (?:now|already))? (?:implemented|made|deployed|introduced|put in place|in place|shipped|added|applied)"
+    r"(?: (?:by|in|with) (?:this|the) (?:fix|change|release|patch|pr))?$",
     re.IGNORECASE,
 )
 
@@ -461,11 +468,20 @@ def label_status(text: str) -> Status | None:
 # "2 weeks", "within 30 days", "1-3 months", "next 48 hours": a span of time from now.
 _SPAN = re.compile(
     r"(?:within |in |(?:the )?next )?(?:a|an|one|two|three|four|six|\d+(?:\s*[-–]\s*\d+)?)\s*"
-    r"(?:hours?|days?|weeks?|months?|sprints?)",
+    r"(?:hours?|days?|weeks?|months?|sprints?)"
+    # The same spans in French, Spanish, Portuguese, German, Italian and Dutch: "(1-2 días)", "(1 semaine)".
+    r"|(?:dans |en |sous |dentro de |em |innerhalb von |binnen |entro )?\d+(?:\s*[-–]\s*\d+)?\s*"
+    r"(?:heures?|jours?|semaines?|mois|horas?|d[íi]as?|semanas?|mes(?:es)?|m[êe]s(?:es)?|stunden?|tagen?"
+    r"|wochen?|monate?n?|ore|giorni|settimane?|mesi|mese|uur|dagen?|weken?|maanden?)",
     re.IGNORECASE,
 )
 # The words that say a time frame is when the work is due: "Complete within 7 days", "Target: Q4".
-_FRAME_LEAD = re.compile(r"^(?:to be )?(?:complete[ds]?|finish(?:ed)?|done|target|due|deadline)\b\s*:?\s*", re.I)
+_FRAME_LEAD = re.compile(
+    r"^(?:to be )?(?:complete[ds]?|finish(?:ed)?|done|target|due|deadline)\b\s*:?\s*"
+    # "(À FAIRE CETTE SEMAINE)", "(a fazer esta semana)": "to do" before the time frame, in other languages.
+    r"|^(?:[àa] faire|a fazer|por hacer|a realizar|zu erledigen|da fare)\s+",
+    re.I,
+)
 # "### 🔴 High Priority", "### Priority: P1", "### Priority 1 (Critical)": a sub-heading naming its items' priority
 # (a rank's own number is no level of the ladder: the word beside it is).
 _GROUP_PRIORITY = re.compile(
@@ -489,7 +505,14 @@ _TIMELESS = re.compile(
 _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
     r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)|today|tonight|tomorrow"
-    r"|by (?:eod|cob)",
+    r"|by (?:eod|cob)"
+    # Today, tomorrow, this or next week and month in French, Spanish, Portuguese, German, Italian and Dutch:
+    # "### Immédiat (Aujourd'hui)", "### Court terme (Cette semaine)", "(esta semana)", "(diese Woche)".
+    r"|aujourd['’]hui|demain|(?:cette|la) semaine(?: prochaine)?|(?:ce|le) mois(?:-ci| prochain)?|ce trimestre"
+    r"|hoy|ma[ñn]ana|hoje|amanh[ãa]|(?:esta|la pr[óo]xima|pr[óo]xima) semana|(?:este|el pr[óo]ximo|pr[óo]ximo) m[ée]s"
+    r"|heute|morgen|(?:diese|n[äa]chste) woche|(?:diesen|n[äa]chsten) monat"
+    r"|oggi|domani|(?:questa|la prossima) settimana|(?:questo|il prossimo) mese"
+    r"|vandaag|deze (?:week|maand)|volgende (?:week|maand)",
     re.IGNORECASE,
 )
 _HEADING_FILLER = re.compile(
@@ -572,7 +595,7 @@ class ItemReader:
         text.text = text.text.lstrip(":")
         text.strip()
         draft = self.read_text(text, first_line(node))
-        self._keep(draft, group)
+        self.keep(draft, group)
 
     def read_plain(self, node: Node, group: Group | None) -> None:
         """A paragraph in an action section without lists or tables: one item per line when every
@@ -590,21 +613,21 @@ class ItemReader:
             draft = self.read_text(_Text(render_source(content[: initials.start()], env)), line)
             if draft.text and not draft.text.endswith("?"):
                 draft.owner = draft.owner or initials.group(0).replace("*", "").replace(" ", "").strip()
-                self._keep(draft, group)
+                self.keep(draft, group)
             return
         lines = [render_source(raw, env) for raw in content.split("\n")]
         # Hard-wrapped prose continues in lower case ("… members in a\nhurry."); separate items do not.
         wrapped = any(r.text[:1].islower() for r in lines[1:])
         if len(lines) > 1 and not wrapped and all(_plain_item(r) for r in lines):
             for offset, one in enumerate(lines):
-                self._keep(self.read_text(_Text(one), line + offset), group)
+                self.keep(self.read_text(_Text(one), line + offset), group)
         elif _plain_item(rendered):
             text = _Text(rendered)
             committed = _start_at_commitment(text)
             draft = self.read_text(text, line)
             if committed and draft.status is None:
                 draft.status, draft.status_raw, draft.status_guessed = Status.OPEN, "promise", True
-            self._keep(draft, group)
+            self.keep(draft, group)
 
     def read_list(self, node: Node, group: Group | None, parent: Draft | None) -> None:
         if parent is None and _completion_checklist(node):
@@ -638,20 +661,25 @@ class ItemReader:
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
             area = draft.text[:-1].rstrip() if draft.text.endswith(":") else ""
+            bold = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            if bold and sum(len(sub.children) for sub in nested) == 1:
+                # "2. **Synthetic uptime monitoring:**" over one "- Configure a ping every 5 minutes …": a bold
+                # title over one line names the item and the line says how; a group of one is no group.
+                area = ""
             if nested and area and label_line(area) and holds_actions(nested) and not draft.fields_stated():
                 # "* Audio:" over "- Have a headset …": the label names the area; its entries are the items.
                 for sub in nested:
                     self.read_list(sub, replace(group or Group(), title=area), parent)
                 continue
-            if not self._keep(draft, group):
+            if not self.keep(draft, group):
                 continue
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
-            draft.bold_title = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            draft.bold_title = bold
             titled = (
                 # "1. **Hard guardrails on removal**" over "- Set …" / "- Add …": a title grouping orders is
                 # their parent; a title over what explains it is the item.
-                (draft.bold_title and not _all_work(nested))
+                (draft.bold_title and not all_work(nested))
                 or (
                     draft.text.endswith(":")  # read after any " (KEY)" written behind the colon
                 )
@@ -926,7 +954,7 @@ class ItemReader:
                 if noted is not None:
                     draft.status, draft.status_raw, draft.status_marked = noted, value, True
                     break
-        self._keep(draft, group)
+        self.keep(draft, group)
 
     def _read_ticket_cell(self, draft: Draft, cell: Inline) -> None:
         text = cell.text
@@ -1458,7 +1486,7 @@ class ItemReader:
 
     # -- keeping, numbering ---------------------------------------------------------------------
 
-    def _keep(self, draft: Draft, group: Group | None) -> bool:
+    def keep(self, draft: Draft, group: Group | None) -> bool:
         if not draft.text:
             self.diagnostics.add(codes.EMPTY_ITEM, draft.line, "item without text dropped")
             return False
@@ -1752,7 +1780,12 @@ def holds_actions(lists: Sequence[Node]) -> bool:
     return any(reads_as_action(text) for text in _entry_texts(lists))
 
 
-def _all_work(lists: Sequence[Node]) -> bool:
+def ticks_entries(lists: Sequence[Node]) -> bool:
+    """Whether an entry of the lists is a checkbox: a task of its own, whatever the line above it."""
+    return any(_CHECKBOX.match(text) for text in _entry_texts(lists))
+
+
+def all_work(lists: Sequence[Node]) -> bool:
     """Whether the lists hold two or more entries and each is an order or the writers' promise."""
     texts = _entry_texts(lists)
     return len(texts) >= 2 and all(reads_as_action(text) for text in texts)

@@ -40,7 +40,12 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "actions",
             # "Actionables" (a noun) names the items; "Actionable" alone is an adjective (a guideline).
             r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
-            r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bnext steps\b|\breview actions\b|\brecommendations?\b"
+            r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bprevention (?:actions|items|tasks)\b"
+            # "Prevention measures implemented": the measures named as put in place (a bare "Prevention
+            # measures" section often discusses practices beside the document's own action list).
+            r"|\bprevent(?:ion|ive|ative) (?:measures|steps|changes|controls)"
+            r" (?:implemented|taken|added|deployed|applied|in place|put in place)\b"
+            r"|\bnext steps\b|\breview actions\b|\brecommendations?\b"
             r"|\b(?:future|further) improvements\b"
             r"|\b(?:immediate|proactive|remedial|resolving|mitigating|planned|long-term|short-term|follow-on)"
             r" (?:actions?|measures|steps|fixes|improvements)\b"
@@ -61,7 +66,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
             # Portuguese, Dutch, Italian, the Scandinavian languages): corrective/preventive actions, action plans,
             # follow-up, next steps.
-            r"|\bactions? (?:correctives?|pr[ée]ventives?|de suivi|[àa] mener)\b|\bplan d.actions?\b"
+            r"|\bactions? (?:correctives?|pr[ée]ventives?|de suivi|[àa] mener|(?:de )?pr[ée]vention)\b"
+            r"|\bplan d.actions?\b"
             r"|\bprochaines [ée]tapes\b|\bmesures (?:correctives|pr[ée]ventives)\b"
             r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
