@@ -126,3 +126,26 @@ def test_a_numbered_bold_title_over_what_spells_it_out_is_one_item() -> None:
 def test_a_numbered_bold_title_over_checkboxes_or_orders_groups_them(entries: str) -> None:
     body = f"{_STORY}## Action items\n\n**1. Offboarding checklist** (this week)\n{entries}"
     assert len(items(body)) == 2
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["**09:15**: Expedited hardware replacement initiated", "07:00-09:00: Monitoring and traffic engineering"],
+)
+def test_an_entry_opened_by_a_time_of_day_is_the_story(entry: str) -> None:
+    body = f"{_STORY}## Action items\n\n1. {entry}\n2. Keep a spare transceiver on site\n"
+    assert [item.text for item in items(body)] == ["Keep a spare transceiver on site"]
+
+
+@pytest.mark.parametrize("heading", ["## Remediation Actions Taken", "### Phase 1: Immediate Containment"])
+def test_the_response_phases_are_the_story(heading: str) -> None:
+    body = (
+        f"{_STORY}{heading}\n\n- Killed the malicious processes\n- Removed the backdoor key\n\n"
+        "## Follow-up actions\n\n- [ ] Disable password logins over SSH\n"
+    )
+    assert [item.text for item in items(body)] == ["Disable password logins over SSH"]
+
+
+def test_containment_improvements_are_still_work() -> None:
+    body = f"{_STORY}## Containment improvements\n\n- Add a kill switch for the scheduler\n"
+    assert [item.text for item in items(body)] == ["Add a kill switch for the scheduler"]

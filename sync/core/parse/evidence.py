@@ -167,6 +167,11 @@ _RESPONSE_ACTIONS = re.compile(
     r"^(?:incident |immediate |initial |emergency |first )?response actions?$"
     r"|^(?:immediate|initial|emergency|first) response(?: steps?| measures?)?$"
     r"|^actions? taken (?:during|to (?:mitigate|resolve|restore))\b"
+    # "Remediation Actions Taken", "Phase 1: Immediate Containment", "Eradication": the incident-response
+    # phases (containment, eradication, recovery), what was done while it lasted.
+    r"|^(?:remediation|recovery|containment|response) (?:actions|steps|measures) taken\b"
+    r"|^(?:phase \d+\s*[:\-–]\s*)?(?:immediate |initial )?(?:containment|eradication)"
+    r"(?: (?:and|&) (?:eradication|recovery))?(?: (?:actions|steps|measures))?$"
     # "What did NOT fix it", "What didn't work", "Failed attempts": the fixes tried and dropped, the story.
     r"|^what (?:did ?not|didn.t|does ?not|doesn.t) (?:fix|work|help|solve)\b"
     r"|^(?:failed|unsuccessful|abandoned) (?:attempts?|fixes|approaches)\b|^(?:what|things) (?:we |i )?tried\b",
@@ -705,11 +710,18 @@ _STATUS_UPDATE = re.compile(
     re.IGNORECASE,
 )
 # "Update #1 at 2018-09-22 23:15 EDT", "MONITORING at 00:05": a timestamped entry of a live log.
-_LOG_ENTRY = re.compile(rf"^{_UPDATE_LABELS}(?: #?\d+)? (?:at|@) \d", re.IGNORECASE)
+_LOG_ENTRY = re.compile(
+    rf"^{_UPDATE_LABELS}(?: #?\d+)? (?:at|@) \d"
+    # "**09:15**: Expedited hardware replacement initiated", "07:00-09:00: Monitoring …": a time of day (or a span
+    # of them) that opens the entry and is set off from it: when it happened, the story told in order.
+    r"|^[0-2]?\d:[0-5]\d(?::[0-5]\d)?(?:\s*[-–]\s*[0-2]?\d:[0-5]\d)?(?:\s*(?:UTC|GMT|[A-Z]{2,4}))?\s*(?::|[-–—]\s)",
+    re.IGNORECASE,
+)
 
 
 def is_log_entry(text: str) -> bool:
-    """A timestamped entry of a live incident log ("Update #2 at 23:30 EDT"), never an action."""
+    """A timestamped entry of a live incident log ("Update #2 at 23:30 EDT", "09:15: Replacement ordered"),
+    never an action."""
     return bool(_LOG_ENTRY.match(text))
 
 

@@ -39,7 +39,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "actions",
             # "Actionables" (a noun) names the items; "Actionable" alone is an adjective (a guideline).
-            r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b|\bremediations?\b|\bcorrective\b"
+            r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b|\bremediations?\b(?! (?:actions|steps) taken\b)"
+            r"|\bcorrective\b"
             r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bprevention (?:actions|items|tasks)\b"
             # "Prevention measures implemented": the measures named as put in place (a bare "Prevention
             # measures" section often discusses practices beside the document's own action list).
@@ -130,7 +131,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("detection", r"\bdetection\b"),
         (
             "resolution",
-            r"\bresolution\b|\brecovery\b|\bmitigation\b"
+            r"\bresolution\b|\brecovery\b|\bmitigation\b|\bremediation (?:actions|steps) taken\b"
             # "## Technical Changes": how the fix was made, beside the resolution.
             r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$"
             r"|^修复|^解决|^处理|復旧|^対応|해결",
