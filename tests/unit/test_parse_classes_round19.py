@@ -149,3 +149,34 @@ def test_the_response_phases_are_the_story(heading: str) -> None:
 def test_containment_improvements_are_still_work() -> None:
     body = f"{_STORY}## Containment improvements\n\n- Add a kill switch for the scheduler\n"
     assert [item.text for item in items(body)] == ["Add a kill switch for the scheduler"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "kind"),
+    [
+        ("4. Was ändern wir", "actions"),
+        ("Qué vamos a hacer", "actions"),
+        ("Ce que nous allons faire", "actions"),
+        ("O que vamos fazer", "actions"),
+        ("Was haben wir gelernt", "lessons"),
+        ("LECCIONES APRENDIDAS", "lessons"),
+        ("Leçons apprises", "lessons"),
+    ],
+)
+def test_what_we_change_and_what_we_learnt_in_other_languages(heading: str, kind: str) -> None:
+    assert classify_title(heading) == kind
+
+
+@pytest.mark.parametrize(
+    ("entry", "status"),
+    [
+        ("**Docker Hub Pro plan activated** -- removes the rate-limit risk", Status.DONE),
+        ("**Docker Hub Pro Plan aktiviert** -- entfernt das Rate-Limit-Risiko", Status.DONE),
+        ("**NAS als Backup-Storage isoliert** -- Hot-Path-Daten bleiben auf Linstor", Status.DONE),
+        ("**Monatlicher Bericht** an das Team", None),
+        ("**Periodic CSI GC** daily at 03:30", None),
+    ],
+)
+def test_a_bold_title_ending_on_a_participle_reports_the_work_done(entry: str, status: Status | None) -> None:
+    body = f"{_STORY}## What we change\n\n- {entry}\n- **Alert on disk usage** over 80 %\n"
+    assert items(body)[0].status is status

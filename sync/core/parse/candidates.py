@@ -69,6 +69,7 @@ from sync.core.parse.evidence import (
     states_actions,
     states_practice,
     tells_the_story,
+    title_reports_done,
     worded_deadline,
 )
 from sync.core.parse.items import (
@@ -423,7 +424,7 @@ def titled_item(reader: ItemReader, header: Header, nodes: Sequence[Node]) -> Dr
     if handle is not None and draft.owner is None:
         draft.owner = handle.group("owner")
     reader.read_fields(draft, nodes)
-    if status is None and _ENDS_DONE.search(draft.text):
+    if status is None and title_reports_done(draft.text):
         status = "done"  # "Alerts configured", "Postmortem documented": a title that reports the work
     if status is not None and (draft.status is None or draft.status_guessed):
         # The prose says what became of it; a title's wording ("Unauthenticated operations") is a name.
@@ -1185,7 +1186,6 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 _NUMBERING = re.compile(r"^(?P<mark>\s*(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?\s*)?)(?:\d+[.)]|[a-z][.)])\s+")
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
-_ENDS_DONE = re.compile(r"^[A-Z][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w -]{1,30}):\s+(?=\S)")
 # The labels writers give an action in running text: "Action item:", "AI:", "Follow-up:", "Next step:".
 _RUNNING_LABEL = re.compile(

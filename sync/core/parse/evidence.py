@@ -719,6 +719,19 @@ _LOG_ENTRY = re.compile(
 )
 
 
+# "Alerts configured", "Runbook written", and in German "Docker Hub Pro Plan aktiviert", "Best-Practice
+# dokumentiert" (a lower-case participle: German nouns are capitalised): a title that reports the work done.
+_ENDS_DONE = re.compile(
+    r"^[A-Z0-9][\w -]{2,60}\s(?:[a-z]+ed|built|set up|written|done)$"
+    r"|^[\wÄÖÜ][\w .:/-]{2,80}\s(?:[a-zäöüß]*ge[a-zäöüß]+t|[a-zäöüß]+iert|(?:ver|be|er|ent|zer)[a-zäöüß]+t)$"
+)
+
+
+def title_reports_done(title: str) -> bool:
+    """Whether a title (a heading's, an entry's bold one) ends on a participle that reports the work done."""
+    return bool(_ENDS_DONE.search(title.strip().rstrip(":")))
+
+
 def is_log_entry(text: str) -> bool:
     """A timestamped entry of a live incident log ("Update #2 at 23:30 EDT", "09:15: Replacement ordered"),
     never an action."""

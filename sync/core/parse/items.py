@@ -25,6 +25,7 @@ from sync.core.parse.evidence import (
     commits_in_prose,
     is_log_entry,
     notes_a_state,
+    title_reports_done,
     worded_deadline,
 )
 from sync.core.parse.memo import short_text_cache
@@ -676,6 +677,9 @@ class ItemReader:
             siblings.append(draft)
             # A bold title, or a line ending in ':', introduces what its sub-bullets spell out.
             draft.bold_title = bold
+            if bold and draft.status is None and head.bold_prefix and title_reports_done(head.bold_prefix):
+                # "- **Docker Hub Pro plan activated** -- removes the rate-limit risk": the title reports it done.
+                draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "past participle", True
             titled = (
                 # "1. **Hard guardrails on removal**" over "- Set …" / "- Add …": a title grouping orders is
                 # their parent; a title over what explains it is the item.

@@ -75,6 +75,14 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
             r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b"
+            # "Was ändern wir", "Ce que nous allons faire", "Qué vamos a hacer": what the writers will do or change.
+            r"|\bwas (?:ändern|tun|machen|verbessern) wir\b|\bwas wir (?:ändern|tun|machen|verbessern)\b"
+            r"|\bwie geht es weiter\b"
+            r"|\bce que nous (?:allons (?:faire|changer)|changeons|faisons)\b|\bqu.allons-nous faire\b"
+            r"|\bqu[ée] (?:vamos a (?:hacer|cambiar)|cambiamos|haremos)\b"
+            r"|\blo que (?:vamos a hacer|haremos|cambiaremos)\b"
+            r"|\bo que (?:vamos (?:fazer|mudar)|faremos|mudamos|mudaremos)\b|\bwat (?:gaan we doen|veranderen we)\b"
+            r"|\bcosa (?:faremo|cambieremo)\b"
             # Norwegian, Swedish and Danish: action points, measures, follow-up, next steps.
             r"|\baksjonspunkter\b|\btiltak\b|\boppf[øo]lging(?:spunkter)?\b|\bneste steg\b"
             r"|\b[åa]tg[äa]rd(?:er|spunkter)\b|\bn[äa]sta steg\b|\buppf[öo]ljning\b"
@@ -120,6 +128,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # "What I would do differently": hindsight, not a plan ("What we will do differently" is one).
             r"\b(?:would|'d) (?:have )?do(?:ne)? (?:\w+ )?differently\b|\bhindsight\b|"
             r"\blessons?\b|\blearnings?\b|\blearnt\b|\bwhat (?:we|i) learned\b|\btakeaways?\b|\binsights?\b"
+            # The same in Spanish, French, Portuguese, German, Italian and Dutch.
+            r"|\blecciones\b|\ble[çc]ons\b|\bli[çc][õo]es\b|\bgelernt\b|\berkenntnisse\b|\blezioni\b|\bgeleerd\b"
             r"|教训|复盘|教訓|振り返り|교훈",
         ),
         ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b|^背景$|概要|小结|总结|まとめ|요약|개요"),
