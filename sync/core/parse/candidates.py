@@ -304,7 +304,7 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
 
 
 _EXPLAINS = ("paragraph", "fence", "code_block", "blockquote", "html_block")
-_NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 
 
 def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
@@ -312,7 +312,7 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     "- ✅ 13 URLs prepared", "- → **ROI**: alerted in 5 minutes"): the title is the item. A title over
     orders only ("**1. Backups**" over "- Set up nightly dumps", "- Test a restore") or over checkboxes
     groups them: those are the items."""
-    if header.level != 0 or not _NUMBERED_TITLE.match(header.title):
+    if header.level != 0 or not NUMBERED_TITLE.match(header.title):
         return False
     lists = [node for node in nodes if node.type in ("bullet_list", "ordered_list")]
     return bool(lists) and not _orders_or_tasks(lists)
@@ -333,7 +333,7 @@ def read_spelt_out(reader: ItemReader, paragraph: Node, following: Node, group: 
         following.type not in ("bullet_list", "ordered_list")
         or not rendered.bold_prefix
         or not rendered.text.startswith(rendered.bold_prefix)
-        or not _NUMBERED_TITLE.match(rendered.bold_prefix)
+        or not NUMBERED_TITLE.match(rendered.bold_prefix)
         or "\n" in rendered.text
         or _orders_or_tasks([following])
     ):

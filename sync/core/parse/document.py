@@ -35,6 +35,7 @@ from sync.core.parse.blocks import (
     split_front_matter,
 )
 from sync.core.parse.candidates import (
+    NUMBERED_TITLE,
     field_record,
     label_group,
     owner_label,
@@ -894,7 +895,7 @@ class _Parser:
                 if prioritised and sub.depth > subs[0].depth and current is not None:
                     current[1].append(self.blocks[index])
                     continue
-                numbered = bool(_NUMBERED_TITLE.match(sub.title)) or prioritised
+                numbered = bool(NUMBERED_TITLE.match(sub.title)) or prioritised
                 if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
                     return []
                 current = (sub, [])
@@ -961,7 +962,6 @@ _GROUP_KINDS = frozenset({"other", "actions", "prevention", "detection", "resolu
 _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$", re.IGNORECASE)
 
 
-_NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
 
 
