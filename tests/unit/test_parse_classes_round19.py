@@ -180,3 +180,22 @@ def test_what_we_change_and_what_we_learnt_in_other_languages(heading: str, kind
 def test_a_bold_title_ending_on_a_participle_reports_the_work_done(entry: str, status: Status | None) -> None:
     body = f"{_STORY}## What we change\n\n- {entry}\n- **Alert on disk usage** over 80 %\n"
     assert items(body)[0].status is status
+
+
+def test_a_numbered_bold_line_alone_over_what_spells_it_out_is_one_item() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### Short term (this week)\n\n**1. External uptime monitoring**\n\n"
+        "- ✅ 13 URLs prepared\n"
+        "- → **ROI**: alerted within 5 minutes instead of 3 hours\n\n**2. Nightly config backup**\n\n"
+        "- ✅ Script written\n- → **ROI**: a bad config is fixed in 5 minutes\n"
+    )
+    found = items(body)
+    assert [(item.text, item.deadline_raw) for item in found] == [
+        ("External uptime monitoring", "this week"),
+        ("Nightly config backup", "this week"),
+    ]
+
+
+def test_a_numbered_bold_title_with_no_words_names_no_item() -> None:
+    body = f"{_STORY}## Action items\n\n**1. ✅**\n\n- ✅ 13 URLs prepared\n- → **ROI**: alerted within 5 minutes\n"
+    assert items(body) == ()

@@ -746,7 +746,7 @@ class _Parser:
                     # "**ALWAYS:**", "### For Future Deployments": standing rules, a checklist for each time.
                     self.diagnostics.add(codes.NOT_AN_ITEM, sub.line, "rules to work by: not items")
                     skip_depth = sub.depth
-                elif (spelled := self._spelt_out(sub, region, by_block)) is not None:
+                elif (spelled := self._spelt_out(sub, index, region, by_block)) is not None:
                     draft = titled_item(reader, sub, spelled)
                     if draft is not None:
                         reader.keep(draft, enclosing[-1][1] if enclosing else None)
@@ -857,12 +857,10 @@ class _Parser:
                 hint="write one item per bullet, checkbox, table row or line",
             )
 
-    def _spelt_out(self, sub: Header, region: list[int], by_block: dict[int, Header]) -> list[Node] | None:
-        """The blocks under a numbered bold title when they spell its one action out, else None."""
-        if sub.block is None:
-            return None
+    def _spelt_out(self, sub: Header, at: int, region: list[int], by_block: dict[int, Header]) -> list[Node] | None:
+        """The blocks under a numbered bold title (at block ``at``) when they spell its one action out, else None."""
         nodes: list[Node] = []
-        for index in region[region.index(sub.block) + 1 :]:
+        for index in region[region.index(at) + 1 :]:
             if index in by_block:
                 break
             nodes.append(self.blocks[index])

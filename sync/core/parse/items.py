@@ -337,8 +337,6 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             status = Status.DONE  # "### Immediate fixes (applied in this branch)": said to be in place
         if status is not None:
             group.status, group.status_raw = status, body
-            if frame != body and (_TIME_FRAME.fullmatch(frame) or _SPAN.fullmatch(frame)):
-                group.deadline_raw = frame  # "(À FAIRE CETTE SEMAINE)": to do, and by when
         elif (
             re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE)
             or _TIME_FRAME.fullmatch(frame)
