@@ -338,12 +338,15 @@ def read_spelt_out(reader: ItemReader, paragraph: Node, following: Node, group: 
         or _orders_or_tasks([following])
     ):
         return False
-    draft = reader.read_text(_Text(Inline(_NUMBERING.sub(r"\g<mark>", rendered.text))), first_line(paragraph))
-    description = " ".join(text for text in _entry_texts(following) if text)
-    if description:
-        draft.extra["description"] = description
-    reader.keep(draft, group)
+    _keep_spelt_out(reader, _NUMBERING.sub(r"\g<mark>", rendered.text), first_line(paragraph), following, group)
     return True
+
+
+def _keep_spelt_out(reader: ItemReader, text: str, line: int, node: Node, group: Group | None) -> None:
+    """Keep the one action ``text`` names, with the entries of the list that spells it out as its description."""
+    draft = reader.read_text(_Text(Inline(text)), line)
+    draft.extra["description"] = "; ".join(_entry_texts(node))
+    reader.keep(draft, group)
 
 
 # "**File**:", "Change:", "Root cause:": a field's short label (at most three words), then its value.
@@ -1286,9 +1289,7 @@ def read_lead_in(reader: ItemReader, intro: Node, node: Node, group: Group | Non
     if spelt is not None and labelled is not None and reads_as_action(text[labelled.end() : spelt.start()].strip()):
         # "Jump server access: Configure an external jump server, allowing:" over what it allows: one
         # action, its list the detail.
-        draft = reader.read_text(_Text(Inline(text[: spelt.start()].strip())), first_line(intro))
-        draft.extra["description"] = "; ".join(_entry_texts(node))
-        reader.keep(draft, group)
+        _keep_spelt_out(reader, text[: spelt.start()].strip(), first_line(intro), node, group)
         return True
     if not enumerates_contents(text):
         return False

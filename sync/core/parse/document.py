@@ -796,14 +796,15 @@ class _Parser:
             prior, above = above, node
             if index in spelt:
                 continue
-            after = position + 1  # the list below, past a code block that shows the change ("```bash …```")
-            while after < len(readable) and self.blocks[readable[after][0]].type in ("fence", "code_block"):
-                after += 1
-            following = self.blocks[readable[after][0]] if after < len(readable) else None
-            if node.type == "paragraph" and following is not None and read_spelt_out(reader, node, following, group):
-                spelt.update(index for index, _ in readable[position + 1 : after + 1])
-                intro = None
-                continue
+            if node.type == "paragraph":
+                after = position + 1  # the list below, past a code block that shows the change ("```bash …```")
+                while after < len(readable) and self.blocks[readable[after][0]].type in ("fence", "code_block"):
+                    after += 1
+                following = self.blocks[readable[after][0]] if after < len(readable) else None
+                if following is not None and read_spelt_out(reader, node, following, group):
+                    spelt.update(index for index, _ in readable[position + 1 : after + 1])
+                    intro = None
+                    continue
             if (
                 node.type in ("bullet_list", "ordered_list")
                 and intro is not None
