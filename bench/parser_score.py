@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sync.core.parse import parse_document  # noqa: E402
-from tests.corpus.scoring import RECORD, SetScore, blind_sets, corpus_sets, recorded  # noqa: E402
+from tests.corpus.scoring import RECORD, SetScore, batch_order, blind_sets, corpus_sets, recorded  # noqa: E402
 
 
 def house_low() -> tuple[int, int]:
@@ -60,7 +60,7 @@ def markdown() -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     details: list[str] = []
-    for batch, entry in sorted(recorded().items()):
+    for batch, entry in sorted(recorded().items(), key=lambda pair: batch_order(pair[0])):
         blind, after = entry["blind"], entry.get("after")
         documents = entry.get("documents", {})
         rows.append(

@@ -1096,7 +1096,7 @@ def test_month_ends_progress_emoji_and_a_team_at_work() -> None:
     )
     assert [(i.status, str(i.deadline)) for i in found] == [
         (Status.IN_PROGRESS, "2026-05-31"),
-        (Status.IN_PROGRESS, "2026-06-30"),  # the document's year (its title's date)
+        (Status.OPEN, "2026-06-30"),  # waiting its turn; the document's year (its title's date)
     ]
     prose = items(
         "We'll add a canary stage by the end of May. The storage team is migrating the queue to a managed service.\n",

@@ -85,3 +85,15 @@ def test_references_in_parentheses_in_the_ground_truth_are_the_items_tickets() -
     # The same words without the reference read are another item: the ticket is what ties them.
     unlinked = ActionItem(number=1, text="Pin the dind image to a patch tag", line=3)
     assert score_document(_entry({"text": "Pin the dind image to a patch tag (#716/#717)"}), [unlinked]).right == 0
+
+
+def test_an_owner_note_the_ground_truth_keeps_is_the_items_owner() -> None:
+    item = ActionItem(number=1, text="Apply the migration in production and stage", owner="Platform", line=3)
+    noted = {"text": "**Apply** the migration in production and stage (owner: Platform).", "owner": "Platform"}
+    assert score_document(_entry(noted), [item]).right == 1
+    # The note names the owner the truth gives: an item owned by someone else is wrong on its owner.
+    other = ActionItem(number=1, text="Apply the migration in production and stage", owner="DevOps", line=3)
+    wrong = score_document(_entry(noted), [other])
+    assert wrong.right == 0 and "owner 'DevOps' != 'Platform'" in wrong.problems[0]
+    # A note that names another owner than the truth's is words of the entry, to be matched as written.
+    assert score_document(_entry(noted | {"owner": "QA"}), [item]).right == 0

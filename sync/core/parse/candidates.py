@@ -150,7 +150,11 @@ def read_candidates(
             continue  # the structural pass read this region
         nodes = [node for node in nodes if not any(node is record for record in records)]
         if _titles_one_action(region, nodes) or (
-            region.header is not None and region.strength >= LEANING and spells_out_one_action(region.header, nodes)
+            region.header is not None
+            # A bold title inside an action section, or a numbered sub-heading under one (a numbered section
+            # of its own, "## 8. Preventive Enhancements", holds the items).
+            and (region.strength if region.header.level == 0 else region.parent) >= LEANING
+            and spells_out_one_action(region.header, nodes)
         ):
             _read_titled_block(reader, region, nodes, listed, options)
             continue
@@ -312,10 +316,37 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     "- ✅ 13 URLs prepared", "- → **ROI**: alerted in 5 minutes"): the title is the item. A title over
     orders only ("**1. Backups**" over "- Set up nightly dumps", "- Test a restore") or over checkboxes
     groups them: those are the items."""
-    if header.level != 0 or not NUMBERED_TITLE.match(header.title):
+    if not NUMBERED_TITLE.match(header.title):
         return False
     lists = [node for node in nodes if node.type in ("bullet_list", "ordered_list")]
-    return bool(lists) and not _orders_or_tasks(lists)
+    if not lists or _orders_or_tasks(lists):
+        return False
+    if header.level == 0:
+        return True
+    # A numbered sub-heading names its measure as a bold title does ("### 1. Protected Production Migrations"
+    # over "- Must type … to proceed", "- Visual warnings displayed"), unless it names a time frame ("### 2.
+    # Long-Term (Planned)") or heads reports of work done ("### 2. Process Improvement" over "- Updated the
+    # deploy guide", "- Added backup requirements"): those entries are the items.
+    # Entries titled in bold ("- **Domain enforcement:** Check the domain …") are measures of their own, filed
+    # under the heading; so is one entry alone.
+    texts = [text for node in lists for text in _entry_texts(node)]
+    return (
+        len(texts) >= 2
+        and not _HORIZON.search(header.title)
+        and not all(starts_with_past_form(text) or _SAME_IN_PAST.match(text) for text in texts)
+        and not all(_bold_titled(entry) for node in lists for entry in node.children)
+    )
+
+
+def _bold_titled(entry: Node) -> bool:
+    paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
+    rendered = node_text(paragraph) if paragraph is not None else None
+    return rendered is not None and bool(rendered.bold_prefix) and rendered.text.startswith(rendered.bold_prefix or "")
+
+
+_HORIZON = re.compile(r"\b(?:immediate|short|near|medium|mid|long)(?:[- ]?term)?\b|\bphase\b", re.IGNORECASE)
+# "Set up proper backup procedures" beside "Implemented …": a verb whose past is its base form.
+_SAME_IN_PAST = re.compile(r"^(?:set|put|cut|shut|reset)\b", re.IGNORECASE)
 
 
 def _orders_or_tasks(lists: Sequence[Node]) -> bool:

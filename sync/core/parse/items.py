@@ -39,7 +39,7 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
-from sync.core.parse.sections import CHANGES_MADE_BECAUSE
+from sync.core.parse.sections import CHANGES_MADE_BECAUSE, classify_title
 from sync.core.parse.wording import (
     first_sentence,
     is_placeholder,
@@ -60,6 +60,7 @@ _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|[✅☑]\ufe0f?|-|~|/|[nN]/[aA])\]\s*")
 # A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
 _DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
+_LEADING_MARK = re.compile("^(?P<mark>[\u23f3\U0001f51c\U0001f504\U0001f6a7\u26a0\u2b1c])\ufe0f?\\s+")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")
@@ -203,6 +204,9 @@ for _role, _names in {
     "|followup|remediation|corrective action|recommendation|todo|to do|step|next step"
     "|remediation action|remediation action required|action required|required action|action needed"
     "|follow-up action|proposed action|mitigation action"
+    # "| Measure | Description |", "| Safeguard | Detail |": the column naming each measure holds the item.
+    "|measure|measures|safeguard|safeguards|countermeasure|control|controls|improvement|improvements|fix|fixes"
+    "|change|changes|mitigation|mitigations|preventive measure|prevention measure|guardrail|guardrails"
     # French, German, Spanish, Portuguese, Dutch and Italian action tables.
     "|tâche|mesure|maßnahme|massnahme|aufgabe|acción|tarea|ação|tarefa|actie|taak|maatregel|azione",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri"
@@ -389,6 +393,10 @@ _MADE = re.compile(
     r"^(?:the )?(?:changes|improvements|fixes|measures|safeguards)(?: that)? (?:we|i|the team)"
     r"(?: have|'ve|’ve)?(?: already)? (?:made|implemented|deployed|introduced|put in place|taken|shipped)$"
     r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:changed|fixed|improved|built)(?: since| so far| to fix it)?$"
+    # "What we've done to prevent this": done, and done so it does not happen again (a bare "What we've
+    # done" may be the response while it lasted).
+    r"|^what (?:we|i|the team)(?: have|'ve|’ve)? (?:done|changed|built|put in place) to prevent"
+    r" (?:this|it|that|recurrence|a recurrence)(?: from happening)?(?: again)?$"
     rf"|{CHANGES_MADE_BECAUSE}"
     # "Prevention measures implemented", "Defenses added by this fix", "Safeguards now in place".
     r"|^(?:the )?(?:[\w-]+ ){0,2}(?:changes|improvements|fixes|measures|safeguards|defen[cs]es|controls|protections)"
@@ -670,6 +678,25 @@ class ItemReader:
                 for sub in nested:
                     self.read_list(sub, replace(group or Group(), title=area), parent)
                 continue
+            labelled = parse_group(area, (), self.options) if nested and area and bold else None
+            if (
+                labelled is not None
+                and not draft.fields_stated()
+                and not reads_as_action(area)
+                and not starts_with_past_form(area)
+                and classify_title(area) == "other"  # "**Short-term Corrective Actions**:" is read as a section
+                and (labelled.status or labelled.deadline_raw or all_reported(nested))
+            ):
+                # "1. **Automation (in progress):**" over "- Pre-commit hook …", "- Schema verification script", and
+                # "1. **Documentation cleanup:**" over "- Deprecated the old guide", "- Updated the index": a bold
+                # label that introduces two or more entries (one alone was made the item above) groups them when it
+                # says where they all stand or when each reports its work done; over what explains it ("**Metrics to
+                # track:**" over names of metrics) it is the item, as any bold title.
+                if group is not None:
+                    inherit_group(labelled, group)
+                for sub in nested:
+                    self.read_list(sub, replace(labelled, title=area), parent)
+                continue
             if not self.keep(draft, group):
                 continue
             siblings.append(draft)
@@ -834,6 +861,12 @@ class ItemReader:
         if len(header) == 2 and self._read_field_table(rows, group):
             return
         roles = [_COLUMNS.get(_column_key(name)) for name in header]
+        named = [i for i, role in enumerate(roles) if role == "text"]
+        if len(named) > 1:
+            # "| Measure | Description |": the column that names the work holds the item; a description
+            # column beside it says more about it (kept with the item).
+            keep = next((i for i in named if _column_key(header[i]) not in _DESCRIBES), named[0])
+            roles = [None if i in named and i != keep else role for i, role in enumerate(roles)]
         if "text" not in roles and roles[0] == "ticket" and _described_references(rows[1:]):
             # "| #41 — alerting gap on caught failures | Lesson 3 | Resolved by PR #47 |": the issue column
             # names each ticket and its work; the columns after it say why and how it ended.
@@ -977,6 +1010,7 @@ class ItemReader:
         text.strip()
         self._checkbox(text, draft)
         self._done_symbol(text, draft)
+        self._leading_mark(text, draft)
         self._struck(text, draft)
         self._after_title(text, draft)
         # Trailing references first: write-back appends " (<ticket>)" after whatever the author wrote,
@@ -1025,6 +1059,20 @@ class ItemReader:
         if draft.status is None or draft.status is Status.OPEN and draft.status_raw is None:
             draft.status, draft.status_raw, draft.status_marked = Status.DONE, match.group(0), True
         text.cut(match.start(), match.end())
+        text.strip()
+
+    def _leading_mark(self, text: _Text, draft: Draft) -> None:
+        """ "⏳ Request more permissions", "🔄 Migrate the queue", "⚠️ Set up disk alerts": a mark before the entry
+        says where it stands (a warning sign says only that it matters); the text is what follows it."""
+        if text.text.isascii():
+            return
+        match = _LEADING_MARK.match(text.text)
+        if match is None:
+            return
+        said = self.options.status(match.group("mark"))
+        if said is not None and draft.status is None:
+            draft.status, draft.status_raw, draft.status_marked = said, match.group("mark"), True
+        text.cut(0, match.end())
         text.strip()
 
     def _struck(self, text: _Text, draft: Draft) -> None:
@@ -1787,6 +1835,12 @@ def ticks_entries(lists: Sequence[Node]) -> bool:
     return any(_CHECKBOX.match(text) for text in _entry_texts(lists))
 
 
+def all_reported(lists: Sequence[Node]) -> bool:
+    """Whether the lists hold two or more entries and each reports work done ("Deprecated the old guide")."""
+    texts = _entry_texts(lists)
+    return len(texts) >= 2 and all(reads_as_done(text) or starts_with_past_or_same_form(text) for text in texts)
+
+
 def all_work(lists: Sequence[Node]) -> bool:
     """Whether the lists hold two or more entries and each is an order or the writers' promise."""
     texts = _entry_texts(lists)
@@ -1901,6 +1955,10 @@ def _plain_item(rendered: Inline) -> bool:
     if _leads_with_ticket(rendered) or _BEING_DONE.search(text):
         return True  # "E2E coverage for the flow (already being implemented)": a note says it is work
     return bool(_MARKED_START.match(text)) or reads_as_action(text)
+
+
+# Text columns that describe the item rather than name it, when another column names it.
+_DESCRIBES = frozenset({"description", "what", "details", "detail"})
 
 
 _ACTION_HEADERS = frozenset(

@@ -94,6 +94,10 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "queued": Status.OPEN,
         "on hold": Status.OPEN,
         "deferred": Status.OPEN,
+        # An hourglass is work waiting its turn: "⏳ Pending", "⏳ Pendiente", "⏳ Đang chờ" in every corpus.
+        "⏳": Status.OPEN,
+        "🔜": Status.OPEN,
+        "⬜": Status.OPEN,  # an empty box
         "selected for development": Status.OPEN,
         "in-progress": Status.IN_PROGRESS,
         "in_progress": Status.IN_PROGRESS,
@@ -105,7 +109,6 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "started": Status.IN_PROGRESS,
         "in review": Status.IN_PROGRESS,
         "🚧": Status.IN_PROGRESS,  # under construction
-        "⏳": Status.IN_PROGRESS,
         "🔄": Status.IN_PROGRESS,
         "done": Status.DONE,
         "complete": Status.DONE,

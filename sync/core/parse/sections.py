@@ -50,7 +50,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:future|further) improvements\b"
             r"|\b(?:immediate|proactive|remedial|resolving|mitigating|planned|long-term|short-term|follow-on)"
             r" (?:actions?|measures|steps|fixes|improvements)\b"
-            r"|\bwhat we(?:'re| are) doing about it\b|\bwhat (?:has been|we(?:'ve| have)) done\b"
+            r"|\bwhat we(?:'re| are) doing about it\b|\bwhat (?:has been|(?:we|i)(?:'ve| have)) done\b"
             r"|\bpreventing the issue from happening again\b|\baction plan\b"
             r"|^actions?$|\bto-?dos?\b"
             # Post-mortems of launches, deadlines and deals name their commitments in plain words.
@@ -60,7 +60,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bimprovement (?:plan|actions|items|opportunities)\b|\b(?:opportunities|areas?) for improvement\b"
             r"|\bwork items\b|\bchanges we\b"
             # "Fixes required", "What we built to fix it": the fixes, to make or made.
-            r"|\b(?:fixes|changes|improvements) (?:required|needed|planned|to make)\b"
+            r"|\b(?:fixes|changes|improvements|updates) (?:required|needed|planned|to make)\b"
             r"|\b(?:required|needed) (?:fixes|changes)\b|\bwhat we built\b"
             # "Here are some of the changes made in 2012 based on feedback from last year".
             rf"|{CHANGES_MADE_BECAUSE}"
