@@ -120,9 +120,15 @@ def _gt_priority(raw: Any) -> Any:
     if raw is None:
         return None
     for word in (str(raw), *re.findall(r"\(([^()]+)\)", str(raw))):
-        if word.strip().casefold() in _PRIORITY_WORDS:
-            return _PRIORITY_WORDS[word.strip().casefold()]
+        # "Alta Prioridad", "High priority": the level's word beside the word for priority.
+        bare = _PRIORITY_NOUN.sub("", word).strip().casefold()
+        for key in (word.strip().casefold(), bare):
+            if key in _PRIORITY_WORDS:
+                return _PRIORITY_WORDS[key]
     return raw
+
+
+_PRIORITY_NOUN = re.compile(r"\b(?:priority|prioridad|prioridade|priorité|priorität|priorità)\b", re.IGNORECASE)
 
 
 def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:
@@ -175,6 +181,11 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
         score.total += 1
         item = find_item(items, gt["text"], taken)
         written = _collapse(gt["text"])
+        label = _LABEL.match(written)
+        if item is None and label is not None and label.group().rstrip(": ").isupper():
+            # "**URGENTE**: Decidir …": a truth that keeps a shouted label the parser reads as the item's
+            # priority or status names the same item.
+            item = find_item(items, written[label.end() :], taken)
         keyed = _LEADING_KEY.match(written)
         if item is None and keyed is not None:
             item = find_item(items, written[keyed.end() :], taken)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.core.model import Status
+from sync.core.model import Priority, Status
 from sync.core.parse.sections import classify_title
 from tests.unit.test_parse_classes_round12 import _STORY, items
 
@@ -157,3 +157,32 @@ def test_a_bold_labels_entries_keep_what_the_heading_above_says_of_them() -> Non
         ("Pre-commit hook for migration safety", Status.IN_PROGRESS, "1 week"),
         ("Schema verification script", Status.IN_PROGRESS, "1 week"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "priority", "frame"),
+    [
+        ("### Critical - Do within 24 hours", Priority.P0, "within 24 hours"),
+        ("### Important - Do within 1 week", None, "within 1 week"),
+        ("### Crítico (Hacer HOY)", Priority.P0, "HOY"),
+        ("### Alta prioridad (Esta semana)", Priority.P1, "Esta semana"),
+        ("### Phase 1 - Database restoration", None, None),
+    ],
+)
+def test_a_group_heading_names_its_level_and_after_a_dash_or_an_order_its_time_frame(
+    heading: str, priority: Priority | None, frame: str | None
+) -> None:
+    body = f"{_STORY}## Next steps\n\n{heading}\n\n- [ ] Set up a nightly dump\n"
+    (item,) = items(body)
+    assert (item.priority, item.deadline_raw) == (priority, frame)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Prevenções implementadas (GTM-CRIT-001)", "Acciones correctivas implementadas", "Umgesetzte Maßnahmen"],
+)
+def test_measures_named_as_put_in_place_in_another_language_are_done(title: str) -> None:
+    body = f"{_STORY}## {title}\n\n1. **Health check leve:** responde em 50 ms.\n2. **Alerta de disco:** 85 %.\n"
+    found = items(body)
+    assert len(found) == 2
+    assert {item.status for item in found} == {Status.DONE}

@@ -97,3 +97,21 @@ def test_an_owner_note_the_ground_truth_keeps_is_the_items_owner() -> None:
     assert wrong.right == 0 and "owner 'DevOps' != 'Platform'" in wrong.problems[0]
     # A note that names another owner than the truth's is words of the entry, to be matched as written.
     assert score_document(_entry(noted | {"owner": "QA"}), [item]).right == 0
+
+
+def test_a_priority_written_with_the_word_priority_is_its_level() -> None:
+    item = ActionItem(number=1, text="Crear ambiente de staging", priority=Priority.P1, line=3)
+
+    def right(priority: str) -> int:
+        return score_document(_entry({"text": "Crear ambiente de staging", "priority": priority}), [item]).right
+
+    assert right("Alta Prioridad") == 1
+    assert right("High priority") == 1
+    assert right("Low priority") == 0
+
+
+def test_a_shouted_label_the_ground_truth_keeps_names_the_same_item() -> None:
+    item = ActionItem(number=1, text="Decidir plan de backups", line=3)
+    assert score_document(_entry({"text": "**URGENTE**: Decidir plan de backups"}), [item]).right == 1
+    # A label in ordinary case is words of the entry: the parser keeps those.
+    assert score_document(_entry({"text": "Backups: Decidir plan de backups"}), [item]).right == 0

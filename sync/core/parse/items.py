@@ -350,12 +350,18 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         elif not inner_links:
             continue
         name = name[: match.start()] + name[match.end() :]
+    dashed = _DASHED_FRAME.search(name)
+    if dashed is not None and group.deadline_raw is None:
+        frame = _FRAME_LEAD.sub("", dashed.group("frame").strip())
+        if _TIME_FRAME.fullmatch(frame) or _SPAN.fullmatch(frame):
+            group.deadline_raw = frame
+            name = name[: dashed.start()]
     occasion = _NEXT_OCCASION.search(name)
     if occasion is not None and group.deadline_raw is None:
         group.deadline_raw = occasion.group(0)  # "**Next release and to-dos:**": due with that release
     named = _GROUP_PRIORITY.search(name)
     if named is not None:
-        group.priority_raw = named.group("p") or named.group("p2") or named.group("p3")
+        group.priority_raw = next(level for level in named.group("p", "p2", "p3", "p4", "p5") if level)
     for link in links:
         ticket = link_ticket(link.text, link.url) or (
             TicketLink(system="other", key=link.text or link.url, url=link.url) if link.url.startswith("http") else None
@@ -401,15 +407,23 @@ _MADE = re.compile(
     # "Prevention measures implemented", "Defenses added by this fix", "Safeguards now in place".
     r"|^(?:the )?(?:[\w-]+ ){0,2}(?:changes|improvements|fixes|measures|safeguards|defen[cs]es|controls|protections)"
     r"(?: (?:now|already))? (?:implemented|made|deployed|introduced|put in place|in place|shipped|added|applied)"
-    r"(?: (?:by|in|with) (?:this|the) (?:fix|change|release|patch|pr))?$",
+    r"(?: (?:by|in|with) (?:this|the) (?:fix|change|release|patch|pr))?$"
+    # The same in Portuguese, Spanish, French and German: "Prevenções implementadas", "Acciones correctivas
+    # implementadas", "Mesures mises en place", "Umgesetzte Maßnahmen".
+    r"|^(?:prevenções|prevenciones|medidas|acciones|ações|mesures|actions)(?: [\w-]+){0,2}"
+    r" (?:implementadas|implementados|aplicadas|aplicados|adoptadas|adotadas|tomadas|mises en (?:place|œuvre)"
+    r"|implémentées|appliquées|prises)$"
+    r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$",
     re.IGNORECASE,
 )
+# A reference or note in parentheses closing a heading: "Prevenções implementadas (GTM-CRIT-001)".
+_CLOSING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def names_changes_made(title: str) -> bool:
     """Whether a heading names the writers' changes as made ("Changes we have made": done, unless an
     entry's own words say otherwise)."""
-    return _MADE.search(" ".join(title.split()).strip(" :")) is not None
+    return _MADE.search(_CLOSING_NOTE.sub("", " ".join(title.split())).strip(" :")) is not None
 
 
 def names_work_left(title: str) -> bool:
@@ -486,7 +500,9 @@ _SPAN = re.compile(
 _FRAME_LEAD = re.compile(
     r"^(?:to be )?(?:complete[ds]?|finish(?:ed)?|done|target|due|deadline)\b\s*:?\s*"
     # "(À FAIRE CETTE SEMAINE)", "(a fazer esta semana)": "to do" before the time frame, in other languages.
-    r"|^(?:[àa] faire|a fazer|por hacer|a realizar|zu erledigen|da fare)\s+",
+    r"|^(?:[àa] faire|a fazer|por hacer|a realizar|zu erledigen|da fare)\s+"
+    # "Do within 24 hours", "(Hacer HOY)": an order to do the work in that time.
+    r"|^(?:do|hacer|faire|fazer|fare)\s+",
     re.I,
 )
 # "### 🔴 High Priority", "### Priority: P1", "### Priority 1 (Critical)": a sub-heading naming its items' priority
@@ -494,9 +510,15 @@ _FRAME_LEAD = re.compile(
 _GROUP_PRIORITY = re.compile(
     r"(?:^|[^\w-])(?P<p>critical|urgent|highest|high|medium|normal|low|lowest)\s+priority\b"
     r"|\bpriority\s*:?\s*(?P<p2>P[0-3]|critical|high|medium|low)\b"
-    r"|\bpriority\s*\d\s*\(\s*(?P<p3>critical|urgent|high|medium|normal|low|nice to have)\s*\)",
+    r"|\bpriority\s*\d\s*\(\s*(?P<p3>critical|urgent|high|medium|normal|low|nice to have)\s*\)"
+    # "### Alta prioridad (Esta semana)", and a level alone naming the group: "### Critical - Do within 24 hours",
+    # "### Crítico (Hacer HOY)".
+    r"|^\W*(?P<p4>cr[íi]tic[oa]|alta|media|baja)\s+prioridad\b"
+    r"|^\W*(?P<p5>critical|urgent|cr[íi]tic[oa]|urgente|kritisch|critique)\W*$",
     re.IGNORECASE,
 )
+# "### Critical - Do within 24 hours": the time frame the group's items are due in, after a dash.
+_DASHED_FRAME = re.compile(r"\s+[-–—]\s+(?P<frame>[^-–—]{3,40})$")
 # A group named for the next release its items ship in: "Next release and to-dos", "For the next update".
 _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgrade|sprint|deploy(?:ment)?)\b", re.I)
 # "(applied in this branch)", "(already deployed)", "(merged in #41)": a group's changes said to be in place.

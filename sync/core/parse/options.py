@@ -35,6 +35,8 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         # German, Chinese, Japanese): "🔴 Crítica", "Alta", "Moyenne", "hoch", "高".
         "crítica": Priority.P0,
         "critica": Priority.P0,
+        "crítico": Priority.P0,
+        "critico": Priority.P0,
         "critique": Priority.P0,
         "kritisch": Priority.P0,
         "urgente": Priority.P0,
