@@ -312,9 +312,9 @@ NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
 
 
 def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
-    """A numbered bold title over lists that spell its one action out ("**1. Monitoring UptimeRobot**" over
-    "- ✅ 13 URLs prepared", "- → **ROI**: alerted in 5 minutes"): the title is the item. A title over
-    orders only ("**1. Backups**" over "- Set up nightly dumps", "- Test a restore") or over checkboxes
+    """A numbered bold title (or sub-heading) over lists that spell its one action out ("**1. Monitoring
+    UptimeRobot**" over "- ✅ 13 URLs prepared", "- → **ROI**: alerted in 5 minutes"): the title is the item. A
+    title over orders only ("**1. Backups**" over "- Set up nightly dumps", "- Test a restore") or over checkboxes
     groups them: those are the items."""
     if not NUMBERED_TITLE.match(header.title):
         return False
@@ -325,10 +325,9 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
         return True
     # A numbered sub-heading names its measure as a bold title does ("### 1. Protected Production Migrations"
     # over "- Must type … to proceed", "- Visual warnings displayed"), unless it names a time frame ("### 2.
-    # Long-Term (Planned)") or heads reports of work done ("### 2. Process Improvement" over "- Updated the
-    # deploy guide", "- Added backup requirements"): those entries are the items.
-    # Entries titled in bold ("- **Domain enforcement:** Check the domain …") are measures of their own, filed
-    # under the heading; so is one entry alone.
+    # Long-Term (Planned)"), heads reports of work done ("### 2. Process Improvement" over "- Updated the deploy
+    # guide", "- Added backup requirements"), or files entries titled in bold ("- **Domain enforcement:** Check
+    # the domain …") or one entry alone: those entries are the items.
     texts = [text for node in lists for text in _entry_texts(node)]
     return (
         len(texts) >= 2
