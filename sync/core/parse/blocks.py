@@ -283,6 +283,11 @@ class Inline:
     links: list[Link] = field(default_factory=list)
     bold_prefix: str | None = None  # text of a leading **bold** run, if the inline starts with one
 
+    @property
+    def opens_bold(self) -> bool:
+        """Whether the text opens with its bold run ("**Fix the cache:** …"), not a space or a mark before it."""
+        return bool(self.bold_prefix) and self.text.startswith(self.bold_prefix or "")
+
     def append(self, piece: str) -> None:
         if "  " in piece or not piece.isprintable():  # else its only blanks are single spaces (all others unprintable)
             piece = _SPACES.sub(" ", piece)

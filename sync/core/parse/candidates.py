@@ -77,6 +77,7 @@ from sync.core.parse.items import (
     Group,
     ItemReader,
     _Text,
+    all_reported,
     all_work,
     holds_actions,
     label_line,
@@ -332,20 +333,17 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     return (
         len(texts) >= 2
         and not _HORIZON.search(header.title)
-        and not all(starts_with_past_form(text) or _SAME_IN_PAST.match(text) for text in texts)
+        and not all_reported(lists)
         and not all(_bold_titled(entry) for node in lists for entry in node.children)
     )
 
 
 def _bold_titled(entry: Node) -> bool:
     paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
-    rendered = node_text(paragraph) if paragraph is not None else None
-    return rendered is not None and bool(rendered.bold_prefix) and rendered.text.startswith(rendered.bold_prefix or "")
+    return paragraph is not None and node_text(paragraph).opens_bold
 
 
 _HORIZON = re.compile(r"\b(?:immediate|short|near|medium|mid|long)(?:[- ]?term)?\b|\bphase\b", re.IGNORECASE)
-# "Set up proper backup procedures" beside "Implemented …": a verb whose past is its base form.
-_SAME_IN_PAST = re.compile(r"^(?:set|put|cut|shut|reset)\b", re.IGNORECASE)
 
 
 def _orders_or_tasks(lists: Sequence[Node]) -> bool:
@@ -361,9 +359,8 @@ def read_spelt_out(reader: ItemReader, paragraph: Node, following: Node, group: 
     rendered = node_text(paragraph)
     if (
         following.type not in ("bullet_list", "ordered_list")
-        or not rendered.bold_prefix
-        or not rendered.text.startswith(rendered.bold_prefix)
-        or not NUMBERED_TITLE.match(rendered.bold_prefix)
+        or not rendered.opens_bold
+        or not NUMBERED_TITLE.match(rendered.bold_prefix or "")
         or "\n" in rendered.text
         or _orders_or_tasks([following])
     ):

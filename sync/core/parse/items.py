@@ -297,7 +297,7 @@ class _Text:
     def __init__(self, inline: Inline) -> None:
         self.text = inline.text
         self.links = list(inline.links)
-        self.bold = inline.bold_prefix if inline.bold_prefix and inline.text.startswith(inline.bold_prefix) else None
+        self.bold = inline.bold_prefix if inline.opens_bold else None
 
     def cut(self, start: int, end: int) -> None:
         width = end - start
