@@ -46,6 +46,7 @@ from sync.core.parse.evidence import (
     announces_items,
     commits_in_prose,
     conditional_rules,
+    contrasts_ways,
     enumerates_contents,
     files_a_ticket,
     fix_status,
@@ -92,6 +93,7 @@ from sync.core.parse.records import read_resolution_fields
 from sync.core.parse.sections import Header, classify_title
 from sync.core.parse.wording import (
     describes_behaviour,
+    is_standing_order,
     opens_with_order,
     promises_work,
     reads_as_action,
@@ -320,7 +322,21 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     if not NUMBERED_TITLE.match(header.title):
         return False
     lists = [node for node in nodes if node.type in ("bullet_list", "ordered_list")]
-    if not lists or _orders_or_tasks(lists):
+    ordered = opens_with_order(_NUMBERING.sub("", header.title))
+    if not lists:
+        # "### 1. Implement Data Validation Layer" over "Create a `validation.ts` file …" and its code: the
+        # prose says how the title's order is carried out.
+        return (
+            header.level > 0
+            and ordered
+            and any(node.type == "paragraph" for node in nodes)
+            and all(node.type in _EXPLAINS for node in nodes)
+        )
+    if ticks_entries(lists):
+        return False
+    # A title that is itself an order ("### 3. Implement Comprehensive Error Logging" over "- Log all errors to a
+    # central service", "- Alert on production errors") names the action its orders carry out: those are its steps.
+    if _orders_or_tasks(lists) and not ordered:
         return False
     if header.level == 0:
         return True
@@ -833,10 +849,11 @@ def _read_fix_labels(reader: ItemReader, nodes: list[Node]) -> None:
             _as_fixes([draft], label)
 
 
-# "- **Remedial Actions**: I am going to limit …": a field of an incident entry whose label names the actions.
+# "- **Remedial Actions**: I am going to limit …": a field of an incident entry whose label names the actions;
+# "- **Action**: Create a checklist of …" closing a lesson's entries.
 _ACTION_LABEL = re.compile(
     r"^(?:remedial|corrective|preventive|preventative|follow[- ]?up) (?:actions?|measures|steps)$"
-    r"|^(?:follow[- ]?ups?|next steps?|action items?|actions? (?:planned|to take))$",
+    r"|^(?:follow[- ]?ups?|next steps?|action items?|actions?(?: planned| to take)?)$",
     re.IGNORECASE,
 )
 
@@ -859,6 +876,10 @@ def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
             if labelled is None or any(d.line == line for d in reader.drafts):
                 continue  # no such label, or an entry the structural pass already read
             label, first = labelled
+            if label.lower() in ("action", "actions") and not (reads_as_action(first) or is_standing_order(first)):
+                # "**Action:** Checked quota across four regions": the story's step (Situation, Task, Action);
+                # the label makes a rule ("**Action**: Always run the debugger …") the lesson's answer.
+                continue
             draft = reader.read_text(_Text(Inline(first)), line)
             if draft.text:
                 if commits_in_prose(draft.text) and draft.status is None:
@@ -1098,6 +1119,11 @@ def _keep_scored(
     for draft in fresh:
         if announces_items(draft.text) and not draft.fields_stated():
             continue  # "In the future, there are several key actions we need to take"
+        if contrasts_ways(draft.text) or any(
+            kept.line == draft.line and draft.text.endswith(kept.text) for kept in reader.drafts
+        ):
+            continue  # a lesson's "What we did:" / "What we should do:", or an entry a label's reading took
+
         # "**Adding a linter as a required check.** It's a static analyser …": the bold title states the
         # item; the sentences after it explain, and their length or code is not held against it ("**Mainnet:**
         # operators restarted …" is a label over the story, judged whole).

@@ -1015,7 +1015,12 @@ def names_procedure(text: str) -> bool:
 _RULES = re.compile(
     r"^(?:always|never|do|dos|do's|don't|don'ts|dont|donts|do not)$"
     r"|^for (?:all |any |every |each |future |new |major |critical |risky |later |upcoming )*(?:[\w-]+ ){0,2}?"
-    r"(?:changes|deployments|deploys|releases|migrations|upgrades|rollouts|launches|maintenance windows)$",
+    r"(?:changes|deployments|deploys|releases|migrations|upgrades|rollouts|launches|maintenance windows)$"
+    # "### When Images or Static Files Break", "### If Error Occurs in Production": what to do each time it does
+    # (not "### If GPU TDR confirmed": work that waits on one finding).
+    r"|^(?:when|whenever|in case|in the event)\b.{0,60}$"
+    r"|^if\b(?!.*\b(?:confirmed|confirms|verified|proven|proves|turns out)\b).{0,60}$"
+    r"|^before (?:any |each |every )?\w+ing\b.{0,40}$",
     re.IGNORECASE,
 )
 _LABEL_EDGES = re.compile(r"^[\W_]+|[\s:*_]+$")
@@ -1153,6 +1158,16 @@ _LESSON = re.compile(
     r"(?:important|clear|unclear)|this (?:shows|showed|highlights|demonstrates)|lesson)",
     re.IGNORECASE,
 )
+# A lesson's contrast pair: "❌ **What we did**: Tried fixes at random", "✅ **What we should do**: Use the
+# profiler early": the wrong way and the right one, said of the incident; the lesson's action is written apart.
+_CONTRAST = re.compile(r"^\W*what (?:we|i) (?:did|should(?: have)? (?:do|done)|could have done)\s*:", re.IGNORECASE)
+
+
+def contrasts_ways(text: str) -> bool:
+    """An entry labelled as the way it went or the way it should have ("What we did:", "What we should do:")."""
+    return bool(_CONTRAST.match(text))
+
+
 _TIMESTAMP = re.compile(
     r"^\s*(?:\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}|\d{1,2}:\d{2}(?::\d{2})?\b|\[\d{1,2}:\d{2}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{1,2}:\d{2})",
