@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from sync.core.model import Status
+from sync.core.parse.evidence import LEANING, heading_strength
+from sync.core.parse.sections import classify_title
 from tests.unit.test_parse_classes_round12 import _STORY, items
 
 
@@ -82,3 +84,64 @@ def test_a_sub_heading_waiting_on_a_finding_still_holds_its_work() -> None:
     )
     texts = [item.text for item in items(body)]
     assert "Raise the driver timeout in the registry" in texts
+
+
+def test_a_title_framed_by_drawn_rules_heads_its_section() -> None:
+    rule = "━━━━━━━━━━━━"
+    body = (
+        f"Olá,\n\nSegue o relatório.\n\n{rule}\n🔍 O QUE ACONTECEU\n{rule}\n\nAs tabelas foram apagadas às 16h32.\n\n"
+        f"{rule}\n✅ PRÓXIMOS PASSOS\n{rule}\n\n1. *Revogar o acesso* da outra empresa\n2. *Migrar para o plano pago*\n"
+    )
+    found = items(body)
+    assert [item.text for item in found] == ["Revogar o acesso da outra empresa", "Migrar para o plano pago"]
+    # The mark in the title is decoration, not the status of the steps it heads.
+    assert {item.status for item in found} <= {None, Status.OPEN}
+
+
+def test_a_drawn_rule_under_prose_is_no_heading() -> None:
+    body = f"{_STORY}## Action items\n\n- [ ] Add an alert on disk usage\n\nSome closing words.\n━━━━━━━━━━\n"
+    assert [item.text for item in items(body)] == ["Add an alert on disk usage"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "status"),
+    [("Pendências", Status.OPEN), ("已添加的防护措施", Status.DONE), ("実施した対策", Status.DONE)],
+)
+def test_foreign_headings_of_work_left_or_safeguards_added(heading: str, status: Status) -> None:
+    body = f"{_STORY}## {heading}\n\n- Revisar o backup noturno do banco\n- Adicionar alerta de disco\n"
+    found = items(body)
+    assert [item.text for item in found] == ["Revisar o backup noturno do banco", "Adicionar alerta de disco"]
+    assert {item.status for item in found} == {status}
+
+
+@pytest.mark.parametrize("title", ["Correção aplicada", "Solución aplicada (en 3 oleadas)", "Soluções implementadas"])
+def test_a_foreign_fix_applied_heading_is_the_resolution(title: str) -> None:
+    assert classify_title(title) == "resolution"
+
+
+@pytest.mark.parametrize(
+    "title", ["Cómo prevenir un próximo incidente similar", "Como evitar que aconteça de novo", "Recovery plan"]
+)
+def test_headings_that_lean_towards_actions(title: str) -> None:
+    assert heading_strength(title) == LEANING
+
+
+def test_lists_filling_in_the_same_form_under_each_cause_are_records_not_items() -> None:
+    form = (
+        "- **Introduced by:** Task T-{n}\n- **File & Line:** `src/app.js:{n}`\n- **Proof:** the console error\n"
+        "- **Fix Commit Hash:** `abc{n}`\n"
+    )
+    body = (
+        f"{_STORY}## Action items\n\n- [ ] Add a bundle integrity test\n\n## Remediation details\n\n"
+        f"### Cause 1: Missing import\n{form.format(n=1)}\n### Cause 2: Fragile data URI\n{form.format(n=2)}"
+    )
+    assert [item.text for item in items(body)] == ["Add a bundle integrity test"]
+
+
+def test_a_checklist_label_over_boxes_to_verify_is_no_list_of_items() -> None:
+    body = (
+        f"{_STORY}## Recovery plan\n\n### Step 1: Verify the rollback\n\n**Checklist:**\n"
+        "- [ ] Backend responds to /api/health\n- [ ] Login page loads\n\n## Action items\n\n"
+        "- [ ] Add a smoke test of the login page\n"
+    )
+    assert [item.text for item in items(body)] == ["Add a smoke test of the login page"]

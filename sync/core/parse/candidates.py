@@ -411,6 +411,24 @@ def field_record(node: Node) -> bool:
     return all(heading_strength(name) == NEUTRAL and classify_title(name) == "other" for name in names)
 
 
+_RECORD_FIELD = re.compile(r"^(?P<label>[\w/&-]+(?: [\w/&()-]+){0,3}):(?:\s|$)")
+
+
+def repeated_records(nodes: Sequence[Node]) -> set[int]:
+    """The lists (by id) that fill in the same form as another list beside them: every entry a labelled
+    field, three or more labels shared ("- **Introducing Task:** …", "- **File & Line:** …", "- **Proof:** …",
+    "- **Fix Commit Hash:** …" under each cause). Records of what was found and changed, not items."""
+    forms: list[tuple[int, frozenset[str]]] = []
+    for node in nodes:
+        texts = _every_entry(node)
+        if texts is None or len(texts) < 3:
+            continue
+        labels = [_RECORD_FIELD.match(text) for text in texts]
+        if all(label is not None for label in labels):
+            forms.append((id(node), frozenset(m.group("label").lower() for m in labels if m is not None)))
+    return {key for key, form in forms if any(other is not key and len(form & shared) >= 3 for other, shared in forms)}
+
+
 _NUMBERED_HEADING = re.compile(r"^\s*\d+[.)]\s+\S")
 # The writers' own promise in a lesson's prose: "we'll create a check-list", "a secondary node will be
 # used", "which we'll avoid going forward".

@@ -43,6 +43,7 @@ from sync.core.parse.candidates import (
     read_lead_in,
     read_prose_sentences,
     read_spelt_out,
+    repeated_records,
     spells_out_one_action,
     titled_item,
 )
@@ -732,6 +733,7 @@ class _Parser:
                 reader.drafts.append(draft)
         if titled:
             return
+        records = repeated_records([self.blocks[index] for index in region])
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -763,6 +765,11 @@ class _Parser:
                     skip_depth = sub.depth
                 continue
             if skip_depth is not None:
+                continue
+            if id(self.blocks[index]) in records:
+                self.diagnostics.add(
+                    codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a record of fields like its siblings: not items"
+                )
                 continue
             if _names_only(self.blocks[index]):
                 # "… pointed these subdomains at the buckets:" over "- staticshare", "- `VISIBILITY_QUERY`":

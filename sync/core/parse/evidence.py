@@ -59,10 +59,14 @@ _ACTION_STEMS = (
 )
 # The same stems in Portuguese, Spanish and German: "Solucionado? Se sim, como:", "Melhorias", "Mejoras",
 # "Verbesserungen". Matched exactly: one edit away is the English "Solutions", often the story of the fix.
-_FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser")
+# "Cómo prevenir un próximo incidente", "Como evitar que aconteça", "Comment éviter", "Wie wir das vermeiden":
+# preventing it, as the English stems "prevent" and "avoid" say.
+_FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser", "preven", "préven", "evit", "évit", "vermeid", "verhind")
 # Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
 # "How will we make sure this does not happen again?", "What comes next".
 _ACTION_PHRASES = re.compile(
+    # "Recovery Plan", "Remediation plan": the work still to do to put it right, beside what it discusses.
+    r"\b(?:recovery|remediation|fix|repair|restoration|mitigation) plan\b|"
     r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"
@@ -102,7 +106,9 @@ _NARRATIVE_WORDS = re.compile(
     # The write-up's own history of edits.
     r"|\bchange ?log\b|\brevision history\b|\bdocument history\b|\brevisions\b"
 )
-_WORD = re.compile(r"[a-z][a-z'-]*")
+_WORD = re.compile(
+    r"[a-z\u00e0-\u00f6\u00f8-\u00ff][a-z\u00e0-\u00f6\u00f8-\u00ff'-]*"
+)  # also the accented letters of Latin scripts
 # "How did we respond?", "How we responded": the story of the response, not what comes of it.
 _TELLS_RESPONSE = re.compile(r"\bhow (?:did (?:we|the team) respond|(?:we|the team) responded)\b")
 _READER = re.compile(r"\byou(?:r|rs|'re)?\b")
@@ -1020,7 +1026,9 @@ _RULES = re.compile(
     # (not "### If GPU TDR confirmed": work that waits on one finding).
     r"|^(?:when|whenever|in case|in the event)\b.{0,60}$"
     r"|^if\b(?!.*\b(?:confirmed|confirms|verified|proven|proves|turns out)\b).{0,60}$"
-    r"|^before (?:any |each |every )?\w+ing\b.{0,40}$",
+    r"|^before (?:any |each |every )?\w+ing\b.{0,40}$"
+    # "**Checklist:**" over boxes to tick each time ("- [ ] Login page loads"): what to verify, not work to track.
+    r"|^(?:verification |validation |safety |pre-?flight |deploy(?:ment)? |release |smoke )?check-?list$",
     re.IGNORECASE,
 )
 _LABEL_EDGES = re.compile(r"^[\W_]+|[\s:*_]+$")

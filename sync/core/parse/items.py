@@ -389,7 +389,9 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
 # "Things I have to do", "Leftover tasks", "Remaining work", "To-dos": what is still to be done.
 _WORK_LEFT = re.compile(
     r"\b(?:have|need|still have|got) to do\b|\bto-dos?\b|\btodos?\b"
-    r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b",
+    r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b"
+    # "## Pendências", "## Pendientes", "## Offene Punkte": the same in Portuguese, Spanish and German.
+    r"|^pend[êe]ncias\b|^pendientes\b|^(?:tareas|tarefas) pendientes?\b|^offene punkte\b",
     re.IGNORECASE,
 )
 
@@ -413,7 +415,12 @@ _MADE = re.compile(
     r"|^(?:prevenções|prevenciones|medidas|acciones|ações|mesures|actions)(?: [\w-]+){0,2}"
     r" (?:implementadas|implementados|aplicadas|aplicados|adoptadas|adotadas|tomadas|mises en (?:place|œuvre)"
     r"|implémentées|appliquées|prises)$"
-    r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$",
+    r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$"
+    # "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix, applied.
+    r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones)"
+    r" (?:aplicadas?|aplicados?|implementadas?|implementados?)$"
+    # "已添加的防护措施", "已采取的措施", "実施した対策": safeguards added, measures taken.
+    r"|^已(?:添加|采取|实施|完成|落实|上线)的?\w{0,4}措施$|^(?:実施(?:済み|した)|導入した)の?\w{0,4}(?:対策|対応)$",
     re.IGNORECASE,
 )
 # A reference or note in parentheses closing a heading: "Prevenções implementadas (GTM-CRIT-001)".

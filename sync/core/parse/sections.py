@@ -73,7 +73,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
-            r"|\bpreven[çc][õo]es implementadas\b"
+            r"|\bpreven[çc][õo]es implementadas\b|^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
             r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b"
             # "Was ändern wir", "Ce que nous allons faire", "Qué vamos a hacer": what the writers will do or change.
@@ -104,7 +104,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Chinese, Japanese and Korean (no word boundaries between their characters): recurrence
             # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
             r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
-            r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|跟进事项|下一步"
+            r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|防护措施|跟进事项|下一步"
             r"|재발\s?방지|후속\s?조치|개선\s?(?:사항|방안|조치)|액션\s?아이템",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
@@ -145,7 +145,10 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bresolution\b|\brecovery\b|\bmitigation\b|\bremediation (?:actions|steps) taken\b"
             # "## Technical Changes": how the fix was made, beside the resolution.
             r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$"
-            r"|^修复|^解决|^处理|復旧|^対応|해결",
+            r"|^修复|^解决|^处理|復旧|^対応|해결"
+            # "Correção aplicada", "Solución aplicada": the fix applied (Portuguese, Spanish).
+            r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones)"
+            r" (?:aplicadas?|aplicados?|implementadas?|implementados?)\b",
         ),
         ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
     )
@@ -262,6 +265,27 @@ def pseudo_heading(node: Node) -> Inline | None:
     return rendered
 
 
+# A line drawn with box-drawing or rule characters ("━━━━━━━━", "═════", "~~~~~~") that Markdown does not
+# read as a rule or a setext underline.
+_DRAWN_RULE = re.compile(r"^[\u2500-\u257f\u2580-\u259f\u25ac=~*_\u2014\u2015-]{5,}$")
+
+
+def framed_heading(node: Node) -> Inline | None:
+    """A title framed by drawn rules, as messages written for a chat app set their sections
+    ("━━━━━━\n✅ PRÓXIMOS PASSOS\n━━━━━━"): the one line between the rules names the section."""
+    if node.type != "paragraph":
+        return None
+    lines = [line.strip() for line in _raw(node).split("\n")]
+    if not 2 <= len(lines) <= 3 or not _DRAWN_RULE.match(lines[-1]):
+        return None
+    if len(lines) == 3 and not _DRAWN_RULE.match(lines[0]):
+        return None
+    title = lines[-2]
+    if not title or len(title) > 80 or _DRAWN_RULE.match(title):
+        return None
+    return Inline(text=title.strip("*_ "))
+
+
 def bare_heading(node: Node, following: Node | None) -> Inline | None:
     """A one-line paragraph naming a known section, followed by a list (doc 16; a blank line may
     separate them, as in "Action items" written without '#')."""
@@ -316,7 +340,7 @@ def find_headers(blocks: list[Node]) -> list[Header]:
             headers.append(header)
             continue
         following = blocks[index + 1] if index + 1 < len(blocks) else None
-        label = pseudo_heading(node) or bare_heading(node, following)
+        label = pseudo_heading(node) or framed_heading(node) or bare_heading(node, following)
         if label is not None:
             headers.append(_header(label, 0, PSEUDO_DEPTH, node, index))
     _inherit_kinds(headers)
