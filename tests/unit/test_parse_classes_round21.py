@@ -114,7 +114,9 @@ def test_foreign_headings_of_work_left_or_safeguards_added(heading: str, status:
     assert {item.status for item in found} == {status}
 
 
-@pytest.mark.parametrize("title", ["Correção aplicada", "Solución aplicada (en 3 oleadas)", "Soluções implementadas"])
+@pytest.mark.parametrize(
+    "title", ["Correção aplicada", "Solución aplicada (en 3 oleadas)", "Soluções implementadas", "Mitigación aplicada"]
+)
 def test_a_foreign_fix_applied_heading_is_the_resolution(title: str) -> None:
     assert classify_title(title) == "resolution"
 
@@ -145,3 +147,55 @@ def test_a_checklist_label_over_boxes_to_verify_is_no_list_of_items() -> None:
         "- [ ] Add a smoke test of the login page\n"
     )
     assert [item.text for item in items(body)] == ["Add a smoke test of the login page"]
+
+
+def test_ticked_boxes_with_bold_titles_under_a_norwegian_what_must_be_done_heading() -> None:
+    body = (
+        f"{_STORY}## Hva må gjøres videre\n\n- [x] **Full prod-migrering kjørt** — se migreringsfila.\n"
+        "- [ ] **Indekser på fremmednøkler** — mangler fortsatt.\n"
+    )
+    found = items(body)
+    assert [(item.text, item.status) for item in found] == [
+        ("Full prod-migrering kjørt — se migreringsfila.", Status.DONE),
+        ("Indekser på fremmednøkler — mangler fortsatt.", Status.OPEN),
+    ]
+
+
+def test_a_russian_preventive_measures_heading_holds_the_items() -> None:
+    body = (
+        f"{_STORY}## Превентивные меры\n\n1. **Включить data checksums** в PostgreSQL.\n"
+        "2. **Алёрт на ошибки** в логах.\n"
+    )
+    assert [item.text for item in items(body)] == [
+        "Включить data checksums в PostgreSQL.",
+        "Алёрт на ошибки в логах.",
+    ]
+
+
+def test_a_what_changed_label_over_a_list_reports_the_changes_made() -> None:
+    body = (
+        f"{_STORY}## Blackout\n\nThe disk did not come back.\n\nWhat changed:\n\n"
+        "- a UPS with NUT, the host shuts down cleanly on low battery\n- a second disk with nightly snapshots\n"
+    )
+    found = items(body)
+    assert [item.text for item in found] == [
+        "a UPS with NUT, the host shuts down cleanly on low battery",
+        "a second disk with nightly snapshots",
+    ]
+    assert {item.status for item in found} == {Status.DONE}
+
+
+@pytest.mark.parametrize(
+    "label", ["#### Pre-Deployment Checklist:", "**Debugging Protocol:**", "### Release checklist"]
+)
+def test_a_checklist_or_protocol_to_follow_each_time_holds_no_items(label: str) -> None:
+    body = (
+        f"{_STORY}## Future prevention\n\n- [ ] Add a route smoke test to CI\n\n{label}\n"
+        "- [ ] Verify all called methods exist\n- [ ] Run the integration tests with authentication\n"
+    )
+    assert [item.text for item in items(body)] == ["Add a route smoke test to CI"]
+
+
+def test_a_remediation_checklist_still_holds_the_items() -> None:
+    body = f"{_STORY}## Remediation checklist\n\n- [ ] Rotate the leaked key\n- [ ] Add a secret scanner to CI\n"
+    assert [item.text for item in items(body)] == ["Rotate the leaked key", "Add a secret scanner to CI"]

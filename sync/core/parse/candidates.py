@@ -83,6 +83,7 @@ from sync.core.parse.items import (
     holds_actions,
     label_line,
     label_status,
+    names_changes_made,
     names_work_left,
     parse_group,
     settings_table,
@@ -1042,8 +1043,12 @@ def _label_strength(node: Node) -> int:
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
-    if any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower())) or names_work_left(title):
-        return STRONG  # "Next actions:", "Things I have to do:"
+    if (
+        any(_one_edit_action(word) for word in re.findall(r"[a-z]+", title.lower()))
+        or names_work_left(title)
+        or names_changes_made(title)
+    ):
+        return STRONG  # "Next actions:", "Things I have to do:", "What changed:"
     return heading_strength(title)
 
 
@@ -1407,6 +1412,8 @@ def _status_group(node: Node, group: Group | None) -> Group | None:
     if not (text.endswith(":") or (bold and len(text) <= len(rendered.bold_prefix or "") + 1)):
         return None
     status = label_status(text.rstrip(":"))
+    if status is None and text.endswith(":") and names_changes_made(text.rstrip(":")):
+        status = Status.DONE  # "What changed:" over the changes made because of it
     if status is None:
         return None
     return Group(

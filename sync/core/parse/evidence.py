@@ -1027,8 +1027,10 @@ _RULES = re.compile(
     r"|^(?:when|whenever|in case|in the event)\b.{0,60}$"
     r"|^if\b(?!.*\b(?:confirmed|confirms|verified|proven|proves|turns out)\b).{0,60}$"
     r"|^before (?:any |each |every )?\w+ing\b.{0,40}$"
-    # "**Checklist:**" over boxes to tick each time ("- [ ] Login page loads"): what to verify, not work to track.
-    r"|^(?:verification |validation |safety |pre-?flight |deploy(?:ment)? |release |smoke )?check-?list$",
+    # "**Checklist:**", "#### Pre-Deployment Checklist:" over boxes to tick each time ("- [ ] Login page loads"),
+    # "**Debugging Protocol:**" over its steps: what to verify or follow each time, not work to track.
+    r"|^(?!.*\b(?:actions?|follow[- ]?ups?|remediation|to-?dos?|tasks?)\b)(?:[\w-]+ ){0,2}check-?list$"
+    r"|^(?:[\w-]+ ){0,2}(?:protocol|procedure|runbook|playbook)$",
     re.IGNORECASE,
 )
 _LABEL_EDGES = re.compile(r"^[\W_]+|[\s:*_]+$")

@@ -417,8 +417,10 @@ _MADE = re.compile(
     r"|implémentées|appliquées|prises)$"
     r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$"
     # "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix, applied.
-    r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones)"
+    r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
     r" (?:aplicadas?|aplicados?|implementadas?|implementados?)$"
+    # "What changed:" over the list of what changed because of it.
+    r"|^what changed(?: since| afterwards| after(?:wards)? (?:it|this|that)| because of (?:it|this|that))?$"
     # "已添加的防护措施", "已采取的措施", "実施した対策": safeguards added, measures taken.
     r"|^已(?:添加|采取|实施|完成|落实|上线)的?\w{0,4}措施$|^(?:実施(?:済み|した)|導入した)の?\w{0,4}(?:対策|対応)$",
     re.IGNORECASE,
@@ -697,7 +699,8 @@ class ItemReader:
             draft.tickets.extend(line_end_tickets)
             draft.parent = parent
             area = draft.text[:-1].rstrip() if draft.text.endswith(":") else ""
-            bold = head.bold_prefix is not None and head.text.startswith(head.bold_prefix)
+            # "- [x] **Full migration run** — see …": a box before the bold title still opens the entry with it.
+            bold = head.bold_prefix is not None and _CHECKBOX.sub("", head.text, count=1).startswith(head.bold_prefix)
             if bold and sum(len(sub.children) for sub in nested) == 1:
                 # "2. **Synthetic uptime monitoring:**" over one "- Configure a ping every 5 minutes …": a bold
                 # title over one line names the item and the line says how; a group of one is no group.

@@ -88,11 +88,14 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\baksjonspunkter\b|\btiltak\b|\boppf[øo]lging(?:spunkter)?\b|\bneste steg\b"
             r"|\b[åa]tg[äa]rd(?:er|spunkter)\b|\bn[äa]sta steg\b|\buppf[öo]ljning\b"
             r"|\bhandlingspunkter\b|\bopf[øo]lgning\b|\bn[æa]ste skridt\b"
+            # "Hva må gjøres videre", "Vad måste göras", "Hvad skal gøres": what must be done.
+            r"|\bhva (?:må|skal|bør) gj[øo]res\b|\bvad (?:måste|ska|bör) g[öo]ras\b|\bhvad (?:skal|bør|må) g[øo]res\b"
             # The same heading alone ("## Acciones", "## Действия"), and Russian, Ukrainian, Polish, Czech, Turkish,
             # Indonesian and Vietnamese: actions, measures, action plans, next steps.
             r"|^(?:acciones|a[çc][õo]es|azioni|действия|дії|działania|akce|aksiyonlar)$"
             r"|\bплан действий\b|\b(?:дальнейшие|следующие|последующие) (?:шаги|действия)\b"
-            r"|\bмеры по\b|^(?:меры|задачи|улучшения)$|\bчто (?:будем делать|сделать|делаем)\b"
+            r"|\bмеры по\b|^(?:меры|задачи|улучшения)$|\bчто (?:будем делать|сделать|делаем|доделать)\b"
+            r"|\b(?:превентивные|профилактические|предупредительные) меры\b"
             r"|\bнаступні кроки\b|\bплан дій\b|\bзаходи\b"
             r"|\bdziałania (?:naprawcze|zapobiegawcze|następcze)\b|\bnast[ęe]pne kroki\b|\bplan dzia[łl]a[ńn]\b"
             r"|\bnápravná opatření\b|\bdalší kroky\b"
@@ -147,7 +150,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$"
             r"|^修复|^解决|^处理|復旧|^対応|해결"
             # "Correção aplicada", "Solución aplicada": the fix applied (Portuguese, Spanish).
-            r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones)"
+            r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
             r" (?:aplicadas?|aplicados?|implementadas?|implementados?)\b",
         ),
         ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
