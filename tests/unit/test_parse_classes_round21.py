@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.core.model import Status
+from sync.core.model import Priority, Status
 from sync.core.parse.evidence import LEANING, heading_strength
 from sync.core.parse.sections import classify_title
 from tests.unit.test_parse_classes_round12 import _STORY, items
@@ -199,3 +199,28 @@ def test_a_checklist_or_protocol_to_follow_each_time_holds_no_items(label: str) 
 def test_a_remediation_checklist_still_holds_the_items() -> None:
     body = f"{_STORY}## Remediation checklist\n\n- [ ] Rotate the leaked key\n- [ ] Add a secret scanner to CI\n"
     assert [item.text for item in items(body)] == ["Rotate the leaked key", "Add a secret scanner to CI"]
+
+
+def test_sub_headings_opened_by_a_priority_field_are_the_items() -> None:
+    body = (
+        f"{_STORY}## Accionables\n\n### A1. Actualizar el workflow de staging\n**Prioridad:** Alta\n"
+        "**Acción:** Agregar un paso de deploy de functions.\n\n"
+        "### A2. Resolver App Check en staging\n**Prioridad:** Media\n**Opciones:**\n"
+        "- Usar debug tokens\n- Desactivar la verificación en staging\n"
+    )
+    found = items(body)
+    assert [(item.text, item.priority) for item in found] == [
+        ("Actualizar el workflow de staging", Priority.P1),
+        ("Resolver App Check en staging", Priority.P2),
+    ]
+
+
+def test_a_priority_in_the_title_is_not_taken_for_an_item_id() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### P1: Rotate the leaked key\nThe key was in the logs.\n\n"
+        "### P2: Add a scanner\nIn CI.\n"
+    )
+    assert [(item.text, item.priority) for item in items(body)] == [
+        ("Rotate the leaked key", Priority.P1),
+        ("Add a scanner", Priority.P2),
+    ]

@@ -1262,7 +1262,11 @@ def _status_from_tense(draft: Draft) -> None:
 
 _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 # A title's number, also after a status mark ("✅ 1. Disabled catch-up posting": the mark stays, it is the status).
-_NUMBERING = re.compile(r"^(?P<mark>\s*(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?\s*)?)(?:\d+[.)]|[a-z][.)])\s+")
+# Also an item's id in the writers' own scheme ("A1.", "AI-3:"), not a priority ("P1:").
+_NUMBERING = re.compile(
+    r"^(?P<mark>\s*(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?\s*)?)"
+    r"(?:\d+[.)]|[a-z][.)]|(?!P[0-4]\b)[A-Z]{1,3}-?\d{1,3}[.):])\s+"
+)
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
 _TRAILING_HANDLE = re.compile(r"\s*`?(?P<owner>@[\w.-]+(?:\s+and\s+@[\w.-]+)*)`?\s*$")
 _STATUS_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w -]{1,30}):\s+(?=\S)")

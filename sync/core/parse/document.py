@@ -894,7 +894,12 @@ class _Parser:
         subs = [by_block[index] for index in region if index in by_block]
         # "### Runtime Upgrade Policy (P0)", "### Recovery Readiness (P2)": sub-headings that carry a
         # priority are the items, whatever they hold (a list under one spells it out).
-        prioritised = len(subs) >= 2 and 2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
+        # So do sub-headings each opened by a priority field ("### A1. Update the deploy workflow" over
+        # "**Prioridad:** Alta"): the form of an action's record.
+        prioritised = len(subs) >= 2 and (
+            2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
+            or all(self._opens_with_priority(h) for h in subs)
+        )
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -919,6 +924,13 @@ class _Parser:
         if prioritised:
             return found
         return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
+
+    def _opens_with_priority(self, header: Header) -> bool:
+        """Whether the block under ``header`` is a paragraph opened by a priority field ("**Priority:** High")."""
+        if header.block is None or header.block + 1 >= len(self.blocks):
+            return False
+        node = self.blocks[header.block + 1]
+        return node.type == "paragraph" and bool(_PRIORITY_FIELD.match(node_text(node).text))
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -969,6 +981,7 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
+_PRIORITY_FIELD = re.compile(r"^(?:priority|prioridad|prioridade|priorit[äa]t|priorité|priorità)\s*:", re.IGNORECASE)
 
 
 def _outline(node: Node) -> bool:

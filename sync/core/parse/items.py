@@ -227,14 +227,18 @@ for _role, _names in {
 
 _FIELD_ROLES: dict[str, str] = {}
 for _role, _names in {
-    "owner": "owner|owners|owner(s)|assignee|assignees|assigned to|who|dri|responsible|lead",
-    "priority": "priority|prio|pri|p|severity|sev",
-    "status": "status|state|progress",
-    "deadline": "due|due date|deadline|eta|target|target date|by when|when|timeframe|time frame",
+    # With the same labels in Spanish, Portuguese, French and German ("**Prioridad:** Alta", "**Responsável:**").
+    "owner": "owner|owners|owner(s)|assignee|assignees|assigned to|who|dri|responsible|lead"
+    "|responsable|responsables|responsável|responsáveis|verantwortlich",
+    "priority": "priority|prio|pri|p|severity|sev|prioridad|prioridade|priorité|priorität|prioriteit|priorità",
+    "status": "status|state|progress|estado|statut",
+    "deadline": "due|due date|deadline|eta|target|target date|by when|when|timeframe|time frame"
+    "|fecha límite|plazo|prazo|échéance|frist",
     "ticket": "ticket|tickets|issue|issues|bug|bugs|jira|link|links|tracking|tracking issue|pr|prs|reference"
     "|references",
     "description": "description|details|detail|notes|note|why|rationale|context|impact|goal|outcome|scope|summary"
-    "|acceptance criteria|definition of done|action|problem|solution|approach|result",
+    "|acceptance criteria|definition of done|action|problem|solution|approach|result"
+    "|acción|accion|ação|acao|descripción|descrição|riesgo|risco|risk|opciones|opções|options",
 }.items():
     for _name in _names.split("|"):
         _FIELD_ROLES[_name] = _role
