@@ -906,6 +906,7 @@ def _read_action_fields(reader: ItemReader, nodes: list[Node]) -> None:
                 _status_from_tense(draft)
                 draft.confidence = "low"
                 reader.drafts.append(draft)
+                reader.labelled[line] = draft.text
 
 
 def _read_fixes(reader: ItemReader, nodes: Sequence[Node], label: str) -> None:
@@ -1142,11 +1143,9 @@ def _keep_scored(
     for draft in fresh:
         if announces_items(draft.text) and not draft.fields_stated():
             continue  # "In the future, there are several key actions we need to take"
-        if contrasts_ways(draft.text) or any(
-            kept.line == draft.line and draft.text.endswith(kept.text) for kept in reader.drafts
-        ):
+        taken = reader.labelled.get(draft.line)
+        if contrasts_ways(draft.text) or (taken is not None and draft.text.endswith(taken)):
             continue  # a lesson's "What we did:" / "What we should do:", or an entry a label's reading took
-
         # "**Adding a linter as a required check.** It's a static analyser …": the bold title states the
         # item; the sentences after it explain, and their length or code is not held against it ("**Mainnet:**
         # operators restarted …" is a label over the story, judged whole).

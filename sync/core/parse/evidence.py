@@ -106,9 +106,8 @@ _NARRATIVE_WORDS = re.compile(
     # The write-up's own history of edits.
     r"|\bchange ?log\b|\brevision history\b|\bdocument history\b|\brevisions\b"
 )
-_WORD = re.compile(
-    r"[a-z\u00e0-\u00f6\u00f8-\u00ff][a-z\u00e0-\u00f6\u00f8-\u00ff'-]*"
-)  # also the accented letters of Latin scripts
+# A word of a lower-cased heading, accented letters of Latin scripts included ("cómo prevenir" is two words).
+_WORD = re.compile(r"[a-z\u00e0-\u00f6\u00f8-\u00ff][a-z\u00e0-\u00f6\u00f8-\u00ff'-]*")
 # "How did we respond?", "How we responded": the story of the response, not what comes of it.
 _TELLS_RESPONSE = re.compile(r"\bhow (?:did (?:we|the team) respond|(?:we|the team) responded)\b")
 _READER = re.compile(r"\byou(?:r|rs|'re)?\b")

@@ -592,6 +592,8 @@ class ItemReader:
         self.diagnostics = diagnostics
         self.lines = lines  # the document's source lines (for what the syntax tree does not keep)
         self.drafts: list[Draft] = []
+        # Entries a label's own reading took ("- **Action**: Add …"), by line: a list read later skips them.
+        self.labelled: dict[int, str] = {}
 
     @functools.cached_property
     def source(self) -> str:
