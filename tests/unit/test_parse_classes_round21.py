@@ -98,9 +98,13 @@ def test_a_title_framed_by_drawn_rules_heads_its_section() -> None:
     assert {item.status for item in found} <= {None, Status.OPEN}
 
 
-def test_a_drawn_rule_under_prose_is_no_heading() -> None:
-    body = f"{_STORY}## Action items\n\n- [ ] Add an alert on disk usage\n\nSome closing words.\n━━━━━━━━━━\n"
-    assert [item.text for item in items(body)] == ["Add an alert on disk usage"]
+@pytest.mark.parametrize(
+    "tail",
+    ["Some closing words.\n━━━━━━━━━━\n", "━━━━━━━━━━\n━━━━━━━━━━\n", "Two lines of\nclosing words.\n━━━━━━━━━━\n"],
+)
+def test_drawn_rules_under_prose_or_alone_head_nothing(tail: str) -> None:
+    body = f"{_STORY}## Action items\n\n- [ ] Add an alert on disk usage\n\n{tail}\n- Keep the old host until Friday\n"
+    assert [item.text for item in items(body)] == ["Add an alert on disk usage", "Keep the old host until Friday"]
 
 
 @pytest.mark.parametrize(
@@ -212,6 +216,19 @@ def test_sub_headings_opened_by_a_priority_field_are_the_items() -> None:
     assert [(item.text, item.priority) for item in found] == [
         ("Actualizar el workflow de staging", Priority.P1),
         ("Resolver App Check en staging", Priority.P2),
+    ]
+
+
+def test_sub_headings_most_of_which_open_with_a_priority_field_are_the_items() -> None:
+    body = (
+        f"{_STORY}## Accionables\n\n### A1. Actualizar el workflow de staging\n**Prioridad:** Alta\n\n"
+        "### A2. Resolver App Check en staging\n**Prioridad:** Media\n\n### A3. Revisar las reglas\n"
+    )
+    # Most sub-headings open with their priority: each is an action's record, the last one with no field stated.
+    assert [(item.text, item.priority) for item in items(body)] == [
+        ("Actualizar el workflow de staging", Priority.P1),
+        ("Resolver App Check en staging", Priority.P2),
+        ("Revisar las reglas", None),
     ]
 
 

@@ -894,11 +894,11 @@ class _Parser:
         subs = [by_block[index] for index in region if index in by_block]
         # "### Runtime Upgrade Policy (P0)", "### Recovery Readiness (P2)": sub-headings that carry a
         # priority are the items, whatever they hold (a list under one spells it out).
-        # So do sub-headings each opened by a priority field ("### A1. Update the deploy workflow" over
+        # So do sub-headings most of which open with a priority field ("### A1. Update the deploy workflow" over
         # "**Prioridad:** Alta"): the form of an action's record.
         prioritised = len(subs) >= 2 and (
             2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
-            or all(self._opens_with_priority(h) for h in subs)
+            or 2 * sum(1 for h in subs if self._opens_with_priority(h)) >= len(subs)
         )
         for index in region:
             sub = by_block.get(index)
