@@ -39,7 +39,7 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
-from sync.core.parse.sections import CHANGES_MADE_BECAUSE, classify_title
+from sync.core.parse.sections import CHANGES_MADE_BECAUSE, FIX_APPLIED, WORK_LEFT_ABROAD, classify_title
 from sync.core.parse.wording import (
     first_sentence,
     is_placeholder,
@@ -394,8 +394,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
 _WORK_LEFT = re.compile(
     r"\b(?:have|need|still have|got) to do\b|\bto-dos?\b|\btodos?\b"
     r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b"
-    # "## Pendências", "## Pendientes", "## Offene Punkte": the same in Portuguese, Spanish and German.
-    r"|^pend[êe]ncias\b|^pendientes\b|^(?:tareas|tarefas) pendientes?\b|^offene punkte\b",
+    rf"|{WORK_LEFT_ABROAD}|^(?:tareas|tarefas) pendientes?\b",
     re.IGNORECASE,
 )
 
@@ -420,9 +419,7 @@ _MADE = re.compile(
     r" (?:implementadas|implementados|aplicadas|aplicados|adoptadas|adotadas|tomadas|mises en (?:place|œuvre)"
     r"|implémentées|appliquées|prises)$"
     r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$"
-    # "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix, applied.
-    r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
-    r" (?:aplicadas?|aplicados?|implementadas?|implementados?)$"
+    rf"|{FIX_APPLIED}$"
     # "What changed:" over the list of what changed because of it.
     r"|^what changed(?: since| afterwards| after(?:wards)? (?:it|this|that)| because of (?:it|this|that))?$"
     # "已添加的防护措施", "已采取的措施", "実施した対策": safeguards added, measures taken.

@@ -31,6 +31,16 @@ CHANGES_MADE_BECAUSE = (
     r"|outage|event|post-?mortem|retrospective|review|year)\b"
 )
 
+# "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix applied (Portuguese, Spanish), the resolution's
+# kind here and its entries' status (done) in items.
+FIX_APPLIED = (
+    r"^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
+    r" (?:aplicadas?|aplicados?|implementadas?|implementados?)"
+)
+# "## Pendências", "## Pendientes", "## Offene Punkte": work still to do, in Portuguese, Spanish and German; an
+# action section here and its entries' status (open) in items.
+WORK_LEFT_ABROAD = r"^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
+
 # Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
 # Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
 _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -74,7 +84,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
             r"|\baccionables\b|\bacion[áa]veis\b"
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
-            r"|\bpreven[çc][õo]es implementadas\b|^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
+            rf"|\bpreven[çc][õo]es implementadas\b|{WORK_LEFT_ABROAD}"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
             r"|\bazioni (?:correttive|preventive)\b|\bprossimi passi\b"
             # "Was ändern wir", "Ce que nous allons faire", "Qué vamos a hacer": what the writers will do or change.
@@ -149,10 +159,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"\bresolution\b|\brecovery\b|\bmitigation\b|\bremediation (?:actions|steps) taken\b"
             # "## Technical Changes": how the fix was made, beside the resolution.
             r"|^(?:technical|code|configuration|config|implementation) changes$|^changes (?:made|applied|deployed)$"
-            r"|^修复|^解决|^处理|復旧|^対応|해결"
-            # "Correção aplicada", "Solución aplicada": the fix applied (Portuguese, Spanish).
-            r"|^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
-            r" (?:aplicadas?|aplicados?|implementadas?|implementados?)\b",
+            rf"|^修复|^解决|^处理|復旧|^対応|해결|{FIX_APPLIED}\b",
         ),
         ("supporting", r"\bsupporting\b|\bappendix\b|\bapendix\b|\bappendinx\b|\bresources\b|\breferences\b"),
     )
