@@ -720,7 +720,11 @@ class _Parser:
         # tense ("I removed the gem but found no replacement").
         # So does one naming the writers' changes as made ("## Changes we have made").
         named = names_work_left(header.title) or names_changes_made(header.title)
-        group = parse_group(header.title, header.links, self.options) if named else None
+        parsed = parse_group(header.title, header.links, self.options)
+        # "## Actions (implemented)": a status in parentheses is said of every entry; the heading's own
+        # words ("Next Steps", "✅ Próximos passos") name the section, not its entries' status.
+        parenthesised = parsed.status is not None and parsed.status_raw != parsed.title
+        group = parsed if named or parenthesised else None
         # The groups of the sub-headings enclosing the current one, by depth: "### Immediate (Within 7 Days)"
         # over "**1. Backups**" gives the label's items their time frame, status and priority.
         enclosing: list[tuple[int, Group]] = [(header.depth, group)] if group is not None else []

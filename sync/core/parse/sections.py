@@ -105,7 +105,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # Indonesian and Vietnamese: actions, measures, action plans, next steps.
             r"|^(?:acciones|a[çc][õo]es|azioni|действия|дії|działania|akce|aksiyonlar)$"
             r"|\bплан действий\b|\b(?:дальнейшие|следующие|последующие) (?:шаги|действия)\b"
-            r"|\bмеры по\b|^(?:меры|задачи|улучшения)$|\bчто (?:будем делать|сделать|делаем|доделать)\b"
+            r"|\bмеры по\b|^(?:меры|задачи|улучшения)\b|\bчто (?:будем делать|сделать|делаем|доделать)\b"
             r"|\b(?:превентивные|профилактические|предупредительные) меры\b"
             r"|\bнаступні кроки\b|\bплан дій\b|\bзаходи\b"
             r"|\bdziałania (?:naprawcze|zapobiegawcze|następcze)\b|\bnast[ęe]pne kroki\b|\bplan dzia[łl]a[ńn]\b"
