@@ -7,6 +7,7 @@ import pytest
 
 from sync.core.model import Status
 from sync.core.parse.options import ParseOptions
+from sync.core.parse.sections import classify_title
 from tests.unit.test_parse_classes_round12 import _STORY, items
 
 
@@ -61,3 +62,52 @@ def test_a_russian_measures_heading_with_a_parenthesised_status_holds_its_items(
         ("Smoke", Status.DONE),
         ("CI", Status.OPEN),
     ]
+
+
+def test_a_heading_whose_lead_the_rules_do_not_know_is_named_by_what_follows_its_colon() -> None:
+    body = (
+        f"{_STORY}## 18. Path Forward: Next Steps\n\n### Short Term (Next 3 Months)\n"
+        "1. Stabilize the production deployment\n\n### Long Term (Next Year)\n1. Evaluate managed services\n"
+    )
+    found = items(body)
+    assert [(item.text, item.deadline_raw, item.confidence) for item in found] == [
+        ("Stabilize the production deployment", "Next 3 Months", "high"),
+        ("Evaluate managed services", "Next Year", "high"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Path Forward: Next Steps", "actions"),
+        ("Section 7 — Follow-ups", "actions"),
+        # A document's title and a subject after a colon name no section.
+        ("Incident Report: Duplicate issues in todo-app", "other"),
+        ("Cause RC-3: Incomplete localhost detection in the worker", "other"),
+    ],
+)
+def test_the_name_after_a_colon(title: str, kind: str) -> None:
+    assert classify_title(title) == kind
+
+
+def test_a_change_table_under_a_fixes_applied_heading_holds_done_items() -> None:
+    body = (
+        f"{_STORY}## Correctifs appliqués\n\n| Fichier | Changement |\n|---|---|\n"
+        "| `like_ui.py` | Retries bornés sur la page post |\n| `cache.py` | Cache disque du permalien |\n\n"
+        "## Prévention\n\n- Vérifier la configuration après chaque changement.\n"
+    )
+    found = items(body)
+    assert [(item.text, item.status) for item in found][:2] == [
+        ("Retries bornés sur la page post", Status.DONE),
+        ("Cache disque du permalien", Status.DONE),
+    ]
+
+
+def test_a_table_of_failures_under_a_plain_heading_is_no_list_of_changes() -> None:
+    # No status on the heading: the rows are a table of what failed and the response, judged as a table.
+    body = (
+        f"{_STORY}## Response\n\n| Measure | Detail |\n|---|---|\n"
+        "| Immediate recovery | Fetched the secret and updated the config |\n"
+        "| Password manager | Updated stale entries |\n"
+    )
+    assert items(body) == ()

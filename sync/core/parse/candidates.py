@@ -741,7 +741,10 @@ def _read_region(
                 label = named = None
                 continue
             read = functools.partial(reader.read_block, node, label or group)
-            _keep_scored(reader, read, named or region, listed, reports, entries=node.type != "table")
+            # A table's rows are judged as a list's entries when its heading gives them a status ("## Correctifs
+            # appliqués", "### In code (merged)"): rows of changes made, not a table of failures or of the response.
+            entries = node.type != "table" or (group is not None and group.status is not None)
+            _keep_scored(reader, read, named or region, listed, reports, entries=entries)
             label = named = None
 
 

@@ -208,7 +208,8 @@ for _role, _names in {
     "|measure|measures|safeguard|safeguards|countermeasure|control|controls|improvement|improvements|fix|fixes"
     "|change|changes|mitigation|mitigations|preventive measure|prevention measure|guardrail|guardrails"
     # French, German, Spanish, Portuguese, Dutch and Italian action tables.
-    "|tâche|mesure|maßnahme|massnahme|aufgabe|acción|tarea|ação|tarefa|actie|taak|maatregel|azione",
+    "|tâche|mesure|maßnahme|massnahme|aufgabe|acción|tarea|ação|tarefa|actie|taak|maatregel|azione"
+    "|changement|modification|änderung|cambio|mudança|wijziging|modifica",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri"
     "|responsable|responsables|porteur|verantwortlich|verantwortliche|zuständig|zuständigkeit"
     "|responsável|eigenaar|verantwoordelijke|responsabile",

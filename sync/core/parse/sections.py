@@ -31,11 +31,13 @@ CHANGES_MADE_BECAUSE = (
     r"|outage|event|post-?mortem|retrospective|review|year)\b"
 )
 
-# "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix applied (Portuguese, Spanish), the resolution's
-# kind here and its entries' status (done) in items.
+# "Correção aplicada", "Solución aplicada (en 3 oleadas)": the fix applied (Portuguese, Spanish, French), the
+# resolution's kind here and its entries' status (done) in items.
 FIX_APPLIED = (
     r"^(?:correção|correções|corrección|correcciones|solução|soluções|solución|soluciones|mitigación|mitigação)"
     r" (?:aplicadas?|aplicados?|implementadas?|implementados?)"
+    # The same in French: "Correctifs appliqués", "Corrections apportées".
+    r"|^(?:correctifs?|corrections?|solutions?) (?:appliqu[ée]e?s?|apport[ée]e?s?|d[ée]ploy[ée]e?s?|mise?s? en place)"
 )
 # "## Pendências", "## Pendientes", "## Offene Punkte": work still to do, in Portuguese, Spanish and German; an
 # action section here and its entries' status (open) in items.
@@ -242,6 +244,11 @@ def classify_title(text: str) -> str:
     for kind, pattern in _KIND_RULES:
         if pattern.search(normalized):
             return kind
+    # "Path Forward: Next Steps", "Section 7 — Follow-ups": a lead the rules do not know, then a short name
+    # (not a document's title, "Incident Report: …", nor a subject, "Cause RC-3: Incomplete localhost detection").
+    parts = re.split(r"[—–:]", clean_title(text), maxsplit=1)
+    if len(parts) == 2 and 0 < len(parts[1].split()) <= 3 and not is_generic_title(parts[0]):
+        return classify_title(parts[1])
     return "other"
 
 
