@@ -111,3 +111,19 @@ def test_a_table_of_failures_under_a_plain_heading_is_no_list_of_changes() -> No
         "| Password manager | Updated stale entries |\n"
     )
     assert items(body) == ()
+
+
+def test_follow_up_recovery_plan_and_corrective_actions_applied_in_spanish_and_portuguese() -> None:
+    body = (
+        f"{_STORY}## Acoes corretivas aplicadas\n- usuario teste removido da producao\n\n"
+        "## Plano de recuperação\n1. **Reautorizar** o conector pelo fluxo oficial.\n2. Começar por **1 empresa**.\n\n"
+        "## Seguimiento\n\n- Monitorizar la consola de errores durante 24 h.\n"
+    )
+    # The action sections are read first, the recovery plan (a candidate) after them: in the order of the page.
+    found = sorted(items(body), key=lambda item: item.line)
+    assert [(item.text, item.status) for item in found] == [
+        ("usuario teste removido da producao", Status.DONE),
+        ("Reautorizar o conector pelo fluxo oficial.", None),
+        ("Começar por 1 empresa.", None),
+        ("Monitorizar la consola de errores durante 24 h.", None),
+    ]

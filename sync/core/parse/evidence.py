@@ -67,6 +67,9 @@ _FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser", "preven", "préven",
 _ACTION_PHRASES = re.compile(
     # "Recovery Plan", "Remediation plan": the work still to do to put it right, beside what it discusses.
     r"\b(?:recovery|remediation|fix|repair|restoration|mitigation) plan\b|"
+    # The same in Portuguese, Spanish, French and German: "Plano de recuperação", "Plan de reprise".
+    r"\bplan[oa]? de (?:recupera[çc][ãa]o|recuperaci[óo]n|remedia[çc][ãa]o|remediaci[óo]n|reprise|rem[ée]diation)\b"
+    r"|\bwiederherstellungsplan\b|"
     r"\bwhat (?:comes |happens )?next\b|\bnext\b|\bgoing forward\b|\bmoving forward\b|\bfrom here\b"
     r"|\bhappen(?:ing|s)? again\b|\bnever again\b|\bin (?:the )?future\b|\bdoing about\b|\bwe(?:'re| are| will|'ll)"
     r" (?:do|doing|change|changing|fix|fixing|improv\w*|prevent\w*)\b|\bwhat we (?:did|have done|changed)\b"

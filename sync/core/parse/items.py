@@ -416,7 +416,7 @@ _MADE = re.compile(
     r"(?: (?:by|in|with) (?:this|the) (?:fix|change|release|patch|pr))?$"
     # The same in Portuguese, Spanish, French and German: "Prevenções implementadas", "Acciones correctivas
     # implementadas", "Mesures mises en place", "Umgesetzte Maßnahmen".
-    r"|^(?:prevenções|prevenciones|medidas|acciones|ações|mesures|actions)(?: [\w-]+){0,2}"
+    r"|^(?:prevenções|prevenciones|medidas|acciones|ações|acoes|mesures|actions)(?: [\w-]+){0,2}"
     r" (?:implementadas|implementados|aplicadas|aplicados|adoptadas|adotadas|tomadas|mises en (?:place|œuvre)"
     r"|implémentées|appliquées|prises)$"
     r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$"

@@ -84,7 +84,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bprochaines [ée]tapes\b|\bmesures (?:correctives|pr[ée]ventives)\b"
             r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
-            r"|\baccionables\b|\bacion[áa]veis\b"
+            r"|\baccionables\b|\bacion[áa]veis\b|^(?:seguimiento|suivi|acompanhamento)$"
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
             rf"|\bpreven[çc][õo]es implementadas\b|{WORK_LEFT_ABROAD}"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
