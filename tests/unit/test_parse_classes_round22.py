@@ -127,3 +127,55 @@ def test_follow_up_recovery_plan_and_corrective_actions_applied_in_spanish_and_p
         ("Começar por 1 empresa.", None),
         ("Monitorizar la consola de errores durante 24 h.", None),
     ]
+
+
+def test_full_width_parentheses_and_colons_of_chinese_headings() -> None:
+    assert classify_title("后续行动（已完成）") == "actions"
+    assert classify_title("第三部分：改进措施") == "actions"
+    body = f"{_STORY}## 改进措施（已完成）\n\n- 增加超时分级\n- 给隧道加看门狗\n"
+    found = [(item.text, item.status) for item in items(body)]
+    assert found == [("增加超时分级", Status.DONE), ("给隧道加看门狗", Status.DONE)]
+
+
+def test_remaining_items_in_chinese_japanese_and_korean_are_open_work() -> None:
+    for heading in ("残留事项", "残課題", "남은 작업"):
+        assert classify_title(heading) == "actions", heading
+    body = f"{_STORY}## 残留事项\n\n1. 删掉这条死路由。\n"
+    assert [(item.text, item.status) for item in items(body)] == [("删掉这条死路由。", Status.OPEN)]
+
+
+def test_an_action_table_with_chinese_column_names() -> None:
+    body = (
+        f"{_STORY}## 改进措施\n\n| 措施 | 负责人 | 截止日期 | 优先级 | 状态 |\n|---|---|---|---|---|\n"
+        "| 增加连接池监控 | 张三 | 2026-10-01 | P1 | 进行中 |\n"
+    )
+    (item,) = items(body)
+    assert (item.text, item.owner, item.deadline_raw, item.priority_raw, item.status) == (
+        "增加连接池监控",
+        "张三",
+        "2026-10-01",
+        "P1",
+        Status.IN_PROGRESS,
+    )
+
+
+@pytest.mark.parametrize(
+    "label", ["Expected effects", "Risk", "期待される効果", "リスク", "风险", "Riesgos", "Vorteile"]
+)
+def test_what_a_proposed_measure_would_bring_or_risk_is_no_item(label: str) -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### 1. Close every browser in a finally block\n\n**{label}:**\n"
+        "- Instances reliably closed\n- Low impact on the existing logic\n\n"
+        "### 2. Cap the job log\n\n**{label}:**\n- Memory stays bounded\n"
+    ).replace("{label}", label)
+    texts = [item.text for item in items(body)]
+    assert not any("Instances" in text or "Low impact" in text or "bounded" in text for text in texts)
+
+
+def test_sub_headings_that_open_with_the_file_they_change_are_the_items() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### A1. Reliable browser cleanup\n\n**Target file:** `automation.py`\n\n"
+        "```python\nbrowser.close()\n```\n\n### A2. Cap the job log\n\n**Target file:** `utils.py`\n\n"
+        "- Keep the last 100 lines\n- Drop older ones\n"
+    )
+    assert [item.text for item in items(body)] == ["Reliable browser cleanup", "Cap the job log"]

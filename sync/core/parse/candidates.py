@@ -71,6 +71,7 @@ from sync.core.parse.evidence import (
     states_practice,
     tells_the_story,
     title_reports_done,
+    weighs_option,
     worded_deadline,
 )
 from sync.core.parse.items import (
@@ -658,7 +659,7 @@ def _read_region(
                 # "What happened:" over a numbered list: the story, step by step.
                 told = True
                 continue
-            if _WEIGHS.match(node_text(node).text.strip()) or _COUNTERFACTUAL.search(node_text(node).text.strip()):
+            if weighs_option(node_text(node).text.strip()) or _COUNTERFACTUAL.search(node_text(node).text.strip()):
                 # "Pros:" / "Cons:" over a list: an option weighed, not work to do; so are the ways an outsider
                 # says it "could have been mitigated".
                 weighed = True
@@ -1020,9 +1021,6 @@ def _works_on_what_follows(paragraph: str) -> bool:
     return bool(_AT_WORK.search(sentences[0]) and _POINTS_TO_LIST.search(sentences[1]))
 
 
-_WEIGHS = re.compile(
-    r"^(?:pros|cons|advantages|disadvantages|benefits|drawbacks|downsides|upsides|trade-?offs)\s*:?$", re.IGNORECASE
-)
 # A lead-in of what might have been done instead: "This vulnerability could have been mitigated in several
 # ways, including:" (the writers' own regret, "we should have …", is not among them: it often lists their fixes).
 _COUNTERFACTUAL = re.compile(r"\b(?:could|would|might) (?:have|'ve) (?:been )?[a-z]+(?:ed|en|wn|ut)\b[^.!?]*:$", re.I)

@@ -49,7 +49,7 @@ from sync.core.parse.candidates import (
 )
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
-from sync.core.parse.evidence import names_effects, names_rules
+from sync.core.parse.evidence import names_effects, names_rules, weighs_option
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
 from sync.core.parse.items import (
@@ -744,8 +744,9 @@ class _Parser:
                 if skip_depth is not None and sub.depth > skip_depth:
                     continue
                 skip_depth = None
-                if sub.level == 0 and names_effects(f"{sub.title}:"):
-                    # "**The sync functions are now fully operational and will:**": what the fixed thing does.
+                if sub.level == 0 and (names_effects(f"{sub.title}:") or weighs_option(sub.title)):
+                    # "**The sync functions are now fully operational and will:**": what the fixed thing does;
+                    # "**Expected effects:**", "**Risk:**": what a proposed measure would bring or risk.
                     self.diagnostics.add(codes.NOT_AN_ITEM, sub.line, "what its label says a change brings: not items")
                     skip_depth = sub.depth
                 elif names_rules(sub.title):
@@ -902,7 +903,7 @@ class _Parser:
         # "**Prioridad:** Alta"): the form of an action's record.
         prioritised = len(subs) >= 2 and (
             2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
-            or 2 * sum(1 for h in subs if self._opens_with_priority(h)) >= len(subs)
+            or 2 * sum(1 for h in subs if self._opens_with_record(h)) >= len(subs)
         )
         for index in region:
             sub = by_block.get(index)
@@ -929,12 +930,13 @@ class _Parser:
             return found
         return found if found and all(any(n.type == "paragraph" for n in nodes) for _, nodes in found) else []
 
-    def _opens_with_priority(self, header: Header) -> bool:
-        """Whether the block under ``header`` is a paragraph opened by a priority field ("**Priority:** High")."""
+    def _opens_with_record(self, header: Header) -> bool:
+        """Whether the block under ``header`` is a paragraph opened by a record's field ("**Priority:** High",
+        "**Target file:** `app.py`")."""
         if header.block is None or header.block + 1 >= len(self.blocks):
             return False
         node = self.blocks[header.block + 1]
-        return node.type == "paragraph" and bool(_PRIORITY_FIELD.match(node_text(node).text))
+        return node.type == "paragraph" and bool(_RECORD_FIELD.match(node_text(node).text))
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -985,7 +987,14 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 
 
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
-_PRIORITY_FIELD = re.compile(r"^(?:priority|prioridad|prioridade|priorit[äa]t|priorité|priorità)\s*:", re.IGNORECASE)
+# The fields an action's record opens with: its priority, or what it changes ("**Target file:** `app.py`",
+# "**対象ファイル:**", "**Effort:** 2 days").
+_RECORD_FIELD = re.compile(
+    r"^(?:priority|prioridad|prioridade|priorit[äa]t|priorité|priorità|优先级|優先度|우선순위"
+    r"|(?:target|affected) (?:files?|functions?|components?|modules?|services?)|files? to (?:change|modify)|effort"
+    r"|対象(?:ファイル|関数|箇所|モジュール)|修正(?:対象|箇所)|目标文件|涉及文件|修改文件|대상 (?:파일|함수))\s*[:：]",
+    re.IGNORECASE,
+)
 
 
 def _outline(node: Node) -> bool:
@@ -1009,6 +1018,9 @@ def _outline(node: Node) -> bool:
 
 
 _ONE_NAME = re.compile(r"^`?[\w.@/:-]+`?$")
+# Chinese, Japanese and Korean write a sentence without spaces: a run of more than four of their characters
+# ("增加超时分级") is words, not one name.
+_CJK_WORDS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{5}")
 
 
 def _names_only(node: Node) -> bool:
@@ -1019,7 +1031,7 @@ def _names_only(node: Node) -> bool:
         if len(entry.children) != 1 or entry.children[0].type != "paragraph":
             return False
         text = node_text(entry.children[0]).text
-        if not _ONE_NAME.match(text) or "://" in text:
+        if not _ONE_NAME.match(text) or "://" in text or _CJK_WORDS.search(text):
             return False  # a link alone is the ticket of an item
     return True
 

@@ -990,6 +990,25 @@ def names_resolution(text: str) -> bool:
     return bool(_RESOLVED_BY.search(text.strip()))
 
 
+# "Pros:", "Expected effects:", "Risk:": a label over what an option or a proposed measure would bring or
+# risk, not over work.
+_OPTION_WEIGHED = re.compile(
+    r"^(?:pros|cons|advantages|disadvantages|benefits|drawbacks|downsides|upsides|trade-?offs"
+    # What a proposed measure would bring and risk ("Expected effects:", "Risk:"), in the languages measures are
+    # proposed in: Spanish, Portuguese, French, German, Japanese, Chinese, Korean.
+    r"|expected (?:effects?|benefits?|outcomes?|results?|impact)|risks?|side effects"
+    r"|(?:beneficios|ventajas|desventajas|riesgos?|efectos esperados|benefícios|vantagens|desvantagens|riscos?"
+    r"|efeitos esperados|avantages|inconvénients|risques?|effets attendus|vorteile|nachteile|risiken?"
+    r"|erwartete (?:wirkung|effekte))"
+    r"|期待される効果|期待効果|効果|リスク|懸念点?|预期效果|预期收益|效果|风险|기대 ?효과|효과|위험|리스크)\s*[:：]?$",
+    re.IGNORECASE,
+)
+
+
+def weighs_option(label: str) -> bool:
+    return _OPTION_WEIGHED.match(label) is not None
+
+
 # "This ensures:", "This means:": the list says what a change brings about, not more work.
 _EFFECTS = re.compile(
     r"^(?:this|that|it|which|the fix|the change)\s+(?:now\s+)?(?:ensures|means|guarantees|makes sure|allows|lets"

@@ -209,16 +209,20 @@ for _role, _names in {
     "|change|changes|mitigation|mitigations|preventive measure|prevention measure|guardrail|guardrails"
     # French, German, Spanish, Portuguese, Dutch and Italian action tables.
     "|tâche|mesure|maßnahme|massnahme|aufgabe|acción|tarea|ação|tarefa|actie|taak|maatregel|azione"
-    "|changement|modification|änderung|cambio|mudança|wijziging|modifica",
+    "|changement|modification|änderung|cambio|mudança|wijziging|modifica"
+    # Chinese, Japanese and Korean: change, measure, action, task, countermeasure, improvement.
+    "|改动|变更|修改|措施|行动|任务|行动项|改进项|对策|対策|対応|アクション|タスク|施策|조치|작업|개선|대책|액션",
     "owner": "owner|owners|who|assignee|assigned to|responsible|owner(s)|team|dri"
     "|responsable|responsables|porteur|verantwortlich|verantwortliche|zuständig|zuständigkeit"
-    "|responsável|eigenaar|verantwoordelijke|responsabile",
+    "|responsável|eigenaar|verantwoordelijke|responsabile|负责人|责任人|担当|担当者|담당|담당자",
     "deadline": "deadline|due|due date|target|target date|by when|when|eta|due by|expected date|expected"
     "|completion date|target completion|planned date|due on"
-    "|échéance|echeance|date limite|délai|frist|fällig|fecha límite|plazo|prazo|data limite|uiterlijk|scadenza",
-    "priority": "priority|prio|pri|p|prio.|priorité|priorität|prioridad|prioridade|prioriteit|priorità",
+    "|échéance|echeance|date limite|délai|frist|fällig|fecha límite|plazo|prazo|data limite|uiterlijk|scadenza"
+    "|截止|截止日期|截止时间|期限|期日|기한|마감|마감일",
+    "priority": "priority|prio|pri|p|prio.|priorité|priorität|prioridad|prioridade|prioriteit|priorità"
+    "|优先级|優先度|優先順位|우선순위",
     "status": "status|state|done?|progress|outcome|current status"
-    "|état|etat|statut|avancement|zustand|estado|situação|stato",
+    "|état|etat|statut|avancement|zustand|estado|situação|stato|状态|状態|ステータス|상태|진행 상황",
     "ticket": "ticket|tickets|bug|bug #|bugs|reference|references|ref|issue|issues|jira|link|links|tracking|tracker|pr",
     "kind": "type|kind|category",
 }.items():
@@ -336,7 +340,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
     """Read a group heading: "Immediate Actions (Completed)", "Long-term (Target: Q4 2025 - Q1 2026)"."""
     group = Group()
     name = title
-    for match in reversed(list(re.finditer(r"\s*\(([^()]*)\)", title))):
+    for match in reversed(list(re.finditer(r"\s*[(（]([^()（）]*)[)）]", title))):
         body = match.group(1).strip()
         status = heading_status(body, options)
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
@@ -394,7 +398,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
 # "Things I have to do", "Leftover tasks", "Remaining work", "To-dos": what is still to be done.
 _WORK_LEFT = re.compile(
     r"\b(?:have|need|still have|got) to do\b|\bto-dos?\b|\btodos?\b"
-    r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items)\b"
+    r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items|items)\b"
+
     rf"|{WORK_LEFT_ABROAD}|^(?:tareas|tarefas) pendientes?\b",
     re.IGNORECASE,
 )
@@ -560,7 +565,8 @@ _HEADING_FILLER = re.compile(
     r"remediations?|improvements?|steps?)\b|[:\-–—]",
     re.IGNORECASE,
 )
-_STATUS_ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b|&)\s*", re.IGNORECASE)
+# "deployed and verified", "已上线并验证" (deployed and verified), "计划中、进行中".
+_STATUS_ALTERNATIVES = re.compile(r"\s*(?:,|/|\bor\b|\band\b|&|并|及|、|，)\s*", re.IGNORECASE)
 
 
 def heading_status(text: str, options: ParseOptions) -> Status | None:

@@ -212,6 +212,7 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "已修复": Status.DONE,
         "已解决": Status.DONE,
         "已实施": Status.DONE,
+        "已验证": Status.DONE,
         "已上线": Status.DONE,
         "进行中": Status.IN_PROGRESS,
         "处理中": Status.IN_PROGRESS,

@@ -20,7 +20,8 @@ PSEUDO_DEPTH = 7
 
 _FOOTNOTE = re.compile(r"\s*\^?\[?\[\d+\]\]?\^?|\s*\^\d+\^|\^")
 _NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.)]\s+", re.IGNORECASE)
-_PARENS = re.compile(r"\s*\([^)]*\)")
+# With the full-width parentheses of Chinese and Japanese headings: "修复（已上线并验证）".
+_PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
 _EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
 
 # Changes made because of what went wrong: done work, named as such (without the cause, "Changes made" is
@@ -39,9 +40,13 @@ FIX_APPLIED = (
     # The same in French: "Correctifs appliqués", "Corrections apportées".
     r"|^(?:correctifs?|corrections?|solutions?) (?:appliqu[ée]e?s?|apport[ée]e?s?|d[ée]ploy[ée]e?s?|mise?s? en place)"
 )
-# "## Pendências", "## Pendientes", "## Offene Punkte": work still to do, in Portuguese, Spanish and German; an
-# action section here and its entries' status (open) in items.
-WORK_LEFT_ABROAD = r"^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
+# "## Pendências", "## Pendientes", "## Offene Punkte", "## 残留事项": work still to do, in Portuguese, Spanish,
+# German, Chinese, Japanese and Korean; an action section here and its entries' status (open) in items.
+WORK_LEFT_ABROAD = (
+    r"^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
+    r"|残留(?:事项|问题)|遗留(?:事项|问题)|待(?:解决|处理)(?:事项|问题)|未完成(?:事项|任务)|残課題|残タスク|残作業"
+    r"|未対応(?:事項|課題)|남은 (?:작업|과제)|미해결 (?:과제|사항)"
+)
 
 # Ordered: the first matching rule wins. Action synonyms come first so that "Lessons Learned and
 # Future Improvements" is actions; "Further Mitigations and Learnings" matches none of them.
@@ -222,7 +227,8 @@ def normalize_title(text: str) -> str:
     text = _NUMBERING.sub("", text)
     text = _PARENS.sub("", text)
     text = text.replace("&", " and ").replace("\u2019", "'")
-    text = re.sub(r"[—–:]+.*$", "", text) if ":" in text and not re.search(r"action items?:", text, re.I) else text
+    colon = ":" in text or "：" in text
+    text = re.sub(r"[—–:：]+.*$", "", text) if colon and not re.search(r"action items?:", text, re.I) else text
     return " ".join(text.lower().split()).strip(" .:-")
 
 
@@ -246,7 +252,7 @@ def classify_title(text: str) -> str:
             return kind
     # "Path Forward: Next Steps", "Section 7 — Follow-ups": a lead the rules do not know, then a short name
     # (not a document's title, "Incident Report: …", nor a subject, "Cause RC-3: Incomplete localhost detection").
-    parts = re.split(r"[—–:]", clean_title(text), maxsplit=1)
+    parts = re.split(r"[—–:：]", clean_title(text), maxsplit=1)
     if len(parts) == 2 and 0 < len(parts[1].split()) <= 3 and not is_generic_title(parts[0]):
         return classify_title(parts[1])
     return "other"
