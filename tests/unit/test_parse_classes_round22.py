@@ -179,3 +179,22 @@ def test_sub_headings_that_open_with_the_file_they_change_are_the_items() -> Non
         "- Keep the last 100 lines\n- Drop older ones\n"
     )
     assert [item.text for item in items(body)] == ["Reliable browser cleanup", "Cap the job log"]
+
+
+def test_sub_headings_that_are_each_an_order_are_the_items_whatever_spells_them_out() -> None:
+    body = (
+        f"{_STORY}## Next Steps Required\n\n### CRITICAL: Revoke the exposed webhook\n"
+        "1. Open the server settings\n2. Delete the webhook\n\n### Update the local .env file\n"
+        "```bash\nnano .env\n```\n\n### Restart Grafana\nAfter updating .env:\n"
+        "```bash\ndocker compose up -d grafana\n```\n"
+    )
+    texts = [item.text for item in items(body)]
+    assert texts[:3] == ["Revoke the exposed webhook", "Update the local .env file", "Restart Grafana"]
+    assert not any(text.startswith(("Open the server", "Delete the webhook")) for text in texts)
+
+
+def test_sub_headings_that_are_not_all_orders_group_their_entries() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### Backups\n- Set up nightly dumps\n\n### Restart Grafana\n- Add a health check\n"
+    )
+    assert [item.text for item in items(body)] == ["Set up nightly dumps", "Add a health check"]

@@ -73,7 +73,7 @@ from sync.core.parse.sections import (
     pseudo_heading,
 )
 from sync.core.parse.timeline import TimelineReader
-from sync.core.parse.wording import is_placeholder_title
+from sync.core.parse.wording import is_placeholder_title, opens_with_order
 
 log = logging.getLogger(__name__)
 
@@ -901,9 +901,12 @@ class _Parser:
         # priority are the items, whatever they hold (a list under one spells it out).
         # So do sub-headings most of which open with a priority field ("### A1. Update the deploy workflow" over
         # "**Prioridad:** Alta"): the form of an action's record.
+        # So are sub-headings that are each an order ("### Restart Grafana", "### CRITICAL: Revoke the webhook"),
+        # whatever spells them out below: steps, commands, prose.
         prioritised = len(subs) >= 2 and (
             2 * sum(1 for h in subs if _PRIORITY_TAG.search(h.title)) >= len(subs)
             or 2 * sum(1 for h in subs if self._opens_with_record(h)) >= len(subs)
+            or all(h.level > 0 and opens_with_order(_SHOUTED.sub("", h.title)) for h in subs)
         )
         for index in region:
             sub = by_block.get(index)
@@ -1017,6 +1020,8 @@ def _outline(node: Node) -> bool:
     return 2 * nested >= len(entries) and sum(1 for t in labels if classify_title(t) != "other") >= 2
 
 
+# "CRITICAL: Revoke the webhook", "URGENT - Rotate the key": a shouted label before the title.
+_SHOUTED = re.compile(r"^[A-Z]{3,}\s*[:\-–—]\s*")
 _ONE_NAME = re.compile(r"^`?[\w.@/:-]+`?$")
 # Chinese, Japanese and Korean write a sentence without spaces: a run of more than four of their characters
 # ("增加超时分级") is words, not one name.

@@ -165,6 +165,28 @@ _ORDERS_ABROAD = """
     """
 _IMPERATIVES = frozenset(
     [
+        # Operations on a running service: what a responder's next steps order ("Revoke the webhook", "Restart
+        # Grafana").
+        "revoke",
+        "restart",
+        "reboot",
+        "redeploy",
+        "regenerate",
+        "reinstall",
+        "rerun",
+        "re-run",
+        "invalidate",
+        "flush",
+        "recover",
+        "reconfigure",
+        "reindex",
+        "terminate",
+        "sanitize",
+        "sanitise",
+        "uninstall",
+        "downgrade",
+        "deactivate",
+        "unblock",
         "patch",
         "add",
         "adopt",
