@@ -198,3 +198,30 @@ def test_sub_headings_that_are_not_all_orders_group_their_entries() -> None:
         f"{_STORY}## Action items\n\n### Backups\n- Set up nightly dumps\n\n### Restart Grafana\n- Add a health check\n"
     )
     assert [item.text for item in items(body)] == ["Set up nightly dumps", "Add a health check"]
+
+
+def test_checkboxes_under_an_entry_led_by_its_owner_are_the_owners_items_due_with_the_plans_week() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n### Immediate (Week 1)\n\n1. **@claude_dev**: E2E testing framework\n"
+        "   - [ ] Create the E2E testing guide\n   - [ ] Add a pull request template\n\n"
+        "### Process Changes (Week 2)\n\n2. **All Developers**: Debugging discipline\n"
+        "   - [ ] Remove debug logs after verification\n"
+    )
+    assert [(item.text, item.owner, item.deadline_raw) for item in items(body)] == [
+        ("Create the E2E testing guide", "@claude_dev", "Week 1"),
+        ("Add a pull request template", "@claude_dev", "Week 1"),
+        ("Remove debug logs after verification", "All Developers", "Week 2"),
+    ]
+
+
+def test_an_area_label_over_checkboxes_names_no_owner() -> None:
+    body = f"{_STORY}## Action Items\n\n1. **Backend**: Hardening\n   - [ ] Add retries to the client\n"
+    assert [item.owner for item in items(body)] == [None]
+
+
+def test_a_list_of_metrics_and_their_figures_is_no_list_of_items() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n- [ ] Add an E2E check to every PR\n\n## Improvement targets\n\n"
+        "### Target (v0.8)\n- **RC iterations**: < 5\n- **E2E verification**: 100% (mandatory)\n"
+    )
+    assert [item.text for item in items(body)] == ["Add an E2E check to every PR"]

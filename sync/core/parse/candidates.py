@@ -737,7 +737,7 @@ def _read_region(
             if named is None and following is not None and _names_list_above(following):
                 # "By implementing these changes, we aim to …" after the list: the writers name it their changes.
                 named = _Region(region.header, STRONG, region.blocks, region.parent)
-            if (named or region).strength < STRONG and _labelled_values(node):
+            if _metrics(node) or ((named or region).strength < STRONG and _labelled_values(node)):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a list of labelled values: not items")
                 label = named = None
                 continue
@@ -1286,6 +1286,19 @@ _SPELLS_OUT = re.compile(r",?\s+(?:allowing|enabling|so that|such that|with|to a
 
 # "**Server**: `https://api.acme.invalid`", "Region: eu-west-1": a label and a short value, no work named.
 _LABELLED_VALUE = re.compile(r"^[^:]{1,40}:\s+(?P<value>\S.*)$")
+
+
+_MEASURED = re.compile(r"^[~<>≤≥≈]?\s*\d[\d.,]*\s*(?:%|x|ms|s|h|min|mins|hours?|days?|\(|$)", re.IGNORECASE)
+
+
+def _metrics(node: Node) -> bool:
+    """A list whose every entry is a metric and its figure ("RC iterations: 12", "E2E verification: 100%
+    (mandatory)", "Rework rate: < 10%"): where things stand or should stand, in any section."""
+    texts = _every_entry(node)
+    if texts is None:
+        return False
+    values = [_LABELLED_VALUE.match(text) for text in texts]
+    return all(value is not None and _MEASURED.match(value.group("value")) for value in values)
 
 
 def _labelled_values(node: Node) -> bool:

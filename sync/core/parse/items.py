@@ -192,6 +192,13 @@ _WORDED_PRIORITY = re.compile(r"(?:priority\s*:?\s*)?(?P<v>p[0-4]|[a-z]+)(?:\s+p
 # "priority: high", "owner=eng" (key=value, as scripts and some templates write them; "owner=" left empty).
 _PART_LABEL = re.compile(r"(?P<label>[a-z][a-z ()]{0,15}?)\s*(?::\s*|=\s*)(?P<value>\S.{0,60}|(?<==))", re.IGNORECASE)
 _BY_OWNER = re.compile(rf"by\s+(?P<o>{_OWNER_TOKEN})", re.IGNORECASE)
+# An entry led by its owner, a handle or a role, then what it is about: "@claude_dev: E2E testing", "Dev Lead:
+# Pre-implementation review", "All developers: Debugging discipline".
+_OWNER_LEAD = re.compile(
+    r"^(?P<owner>@[\w.-]+|(?:all |the )?(?:[A-Z][\w-]* )?(?:lead|team|developers?|engineers?|devs?|manager|owners?"
+    r"|maintainers?|sre|ops|on-?call|admins?))\s*:\s+(?P<area>\S.*)$",
+    re.IGNORECASE,
+)
 _PERIOD = re.compile(r"\b(?:Q[1-4]|H[12])\b")
 _ANY_DIGIT = re.compile(r"\d")
 _PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
@@ -550,6 +557,8 @@ _TIME_FRAME = re.compile(
     r"(?:this|next) (?:week|month|quarter|sprint|year)|(?:before|by) (?:the )?end of (?:the )?\w+(?: \d{4})?"
     r"|end of (?:the )?\w+(?: \d{4})?|within (?:a|one|two|three|\d+) (?:days?|weeks?|months?)|today|tonight|tomorrow"
     r"|by (?:eod|cob)"
+    # "### Immediate (Week 1)", "(Sprint 14)", "(Days 1-3)": a numbered week, sprint or day of the plan.
+    r"|(?:week|sprint|days?|month)\s*\d+(?:\s*[-–]\s*\d+)?"
     # Today, tomorrow, this or next week and month in French, Spanish, Portuguese, German, Italian and Dutch:
     # "### Immédiat (Aujourd'hui)", "### Court terme (Cette semaine)", "(esta semana)", "(diese Woche)".
     r"|aujourd['’]hui|demain|(?:cette|la) semaine(?: prochaine)?|(?:ce|le) mois(?:-ci| prochain)?|ce trimestre"
@@ -718,6 +727,14 @@ class ItemReader:
                 # "* Audio:" over "- Have a headset …": the label names the area; its entries are the items.
                 for sub in nested:
                     self.read_list(sub, replace(group or Group(), title=area), parent)
+                continue
+            led = _OWNER_LEAD.match(draft.text) if bold and nested else None
+            if led is not None and ticks_entries(nested) and not draft.fields_stated():
+                # "1. **@claude_dev**: E2E testing" over "- [ ] Create the guide": the owner named first, then the
+                # area; the checkboxes under it are the items, the owner's.
+                owned = replace(group or Group(), title=led.group("area").strip(), owner=led.group("owner").strip())
+                for sub in nested:
+                    self.read_list(sub, owned, parent)
                 continue
             labelled = parse_group(area, (), self.options) if nested and area and bold else None
             if (
