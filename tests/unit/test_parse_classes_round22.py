@@ -225,3 +225,33 @@ def test_a_list_of_metrics_and_their_figures_is_no_list_of_items() -> None:
         "### Target (v0.8)\n- **RC iterations**: < 5\n- **E2E verification**: 100% (mandatory)\n"
     )
     assert [item.text for item in items(body)] == ["Add an E2E check to every PR"]
+
+
+def test_a_group_heading_that_opens_with_the_priority_level_gives_it() -> None:
+    body = (
+        f"{_STORY}## Remediation Checklist\n\n### P0 (Must Ship Together) — ✅ COMPLETE\n\n"
+        "- [x] Add the loyalty row\n\n"
+        "### P2 (Follow-up) — ❌ PENDING\n\n- [ ] Document the lifecycle\n"
+    )
+    assert [(item.priority_raw, item.status) for item in items(body)] == [("P0", Status.DONE), ("P2", Status.OPEN)]
+
+
+def test_labelled_sub_bullets_with_a_known_field_are_the_items_record() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n- [ ] **P0**: Create a deployment config validator\n  - **Owner**: DevOps Team\n"
+        "  - **Deadline**: 1 week\n  - **Success**: Script catches config mismatches\n"
+    )
+    (item,) = items(body)
+    assert (item.text, item.owner, item.deadline_raw) == (
+        "Create a deployment config validator",
+        "DevOps Team",
+        "1 week",
+    )
+
+
+def test_a_time_frame_on_a_leaning_sections_sub_heading_is_its_items_deadline() -> None:
+    body = (
+        f"{_STORY}## Prevention Measures\n\n### Short-term (Next Week)\n- Add the detection script to CI\n"
+        "- Review all existing migrations\n"
+    )
+    assert {item.deadline_raw for item in items(body)} == {"Next Week"}

@@ -613,7 +613,7 @@ def _read_region(
     owner = owner_label(region.header, reader.source) if region.header is not None else None
     if group is not None and owner is not None:
         group.owner = owner
-    elif group is not None and group.status is None and group.priority_raw is None:
+    elif group is not None and group.status is None and group.priority_raw is None and group.deadline_raw is None:
         group = None
     label: Group | None = None
     explained = False

@@ -377,7 +377,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         group.deadline_raw = occasion.group(0)  # "**Next release and to-dos:**": due with that release
     named = _GROUP_PRIORITY.search(name)
     if named is not None:
-        group.priority_raw = next(level for level in named.group("p", "p2", "p3", "p4", "p5") if level)
+        group.priority_raw = next(level for level in named.group("p", "p2", "p3", "p4", "p5", "p6") if level)
     for link in links:
         ticket = link_ticket(link.text, link.url) or (
             TicketLink(system="other", key=link.text or link.url, url=link.url) if link.url.startswith("http") else None
@@ -536,7 +536,9 @@ _GROUP_PRIORITY = re.compile(
     # "### Alta prioridad (Esta semana)", and a level alone naming the group: "### Critical - Do within 24 hours",
     # "### Crítico (Hacer HOY)".
     r"|^\W*(?P<p4>cr[íi]tic[oa]|alta|media|baja)\s+prioridad\b"
-    r"|^\W*(?P<p5>critical|urgent|cr[íi]tic[oa]|urgente|kritisch|critique)\W*$",
+    r"|^\W*(?P<p5>critical|urgent|cr[íi]tic[oa]|urgente|kritisch|critique)\W*$"
+    # "### P0 (Must Ship Together) — ✅ COMPLETE", "### P2 - Follow-up": a heading that opens with the level.
+    r"|^\W*(?P<p6>P[0-4])\b(?![-.]\d)",
     re.IGNORECASE,
 )
 # "### Critical - Do within 24 hours": the time frame the group's items are due in, after a dash.
@@ -812,7 +814,7 @@ class ItemReader:
             for r in rendered:
                 parent.tickets.extend(self._tickets_of(r.text, r.links))
             return
-        if titled or (rendered and all(_field_line(r) is not None for r in rendered)):
+        if titled or _record_lines(rendered):
             # Under a bold title ("1. **Deeper monitoring**") sub-bullets explain the item, and
             # "- **Owner:** @kim" lines are its fields: neither is an item of its own.
             for entry, r in zip(entries, rendered, strict=True):
@@ -1818,6 +1820,16 @@ def _split_title(node: Node, content: str | None = None) -> tuple[Inline, list[_
         # completes, as "**Label:** text" on one line is; the two are one entry.
         return rendered, []
     return head, [[(line, env) for line in rest.split("\n") if line.strip()]]
+
+
+def _record_lines(rendered: Sequence[Inline]) -> bool:
+    """Sub-bullets that are all labelled lines, one at least a known item field ("- **Owner**: DevOps Team",
+    "- **Success**: the script catches mismatches"): the item's record, its fields and notes."""
+    return (
+        bool(rendered)
+        and all(_LABELLED_LINE.match(r.text) is not None for r in rendered)
+        and any(_field_line(r) is not None for r in rendered)
+    )
 
 
 def _field_line(rendered: Inline) -> tuple[str, str, str] | None:
