@@ -255,3 +255,16 @@ def test_a_time_frame_on_a_leaning_sections_sub_heading_is_its_items_deadline() 
         "- Review all existing migrations\n"
     )
     assert {item.deadline_raw for item in items(body)} == {"Next Week"}
+
+
+def test_actions_taken_in_spanish_with_dated_sub_groups_are_done_on_that_day() -> None:
+    body = (
+        f"{_STORY}## 3. ACCIONES TOMADAS\n\n### 3.1 Contención inmediata (2026-06-21)\n\n"
+        "- **Rotación de claves:** claves rotadas en el panel.\n\n## 5. DEUDA PENDIENTE\n\n- Aplicar la migración.\n"
+    )
+    assert [(item.status, item.deadline_raw) for item in items(body)] == [(Status.DONE, None), (Status.OPEN, None)]
+
+
+def test_a_dated_sub_group_under_an_open_section_keeps_its_date_as_the_deadline() -> None:
+    body = f"{_STORY}## Action items\n\n### Containment (2026-06-21)\n\n- Rotate the keys.\n"
+    assert [item.deadline_raw for item in items(body)] == ["2026-06-21"]

@@ -39,7 +39,13 @@ from sync.core.parse.refs import (
     merge,
     text_tickets,
 )
-from sync.core.parse.sections import CHANGES_MADE_BECAUSE, FIX_APPLIED, WORK_LEFT_ABROAD, classify_title
+from sync.core.parse.sections import (
+    CHANGES_MADE_BECAUSE,
+    FIX_APPLIED,
+    WORK_LEFT_ABROAD,
+    classify_title,
+    without_numbering,
+)
 from sync.core.parse.wording import (
     first_sentence,
     is_placeholder,
@@ -333,8 +339,14 @@ class _Text:
         self.text = self.text.rstrip()
 
 
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def inherit_group(group: Group, enclosing: Group) -> None:
     """Give a sub-group what its enclosing group says of all its items and it does not say itself."""
+    if group.status is None and enclosing.status is Status.DONE and _DAY.fullmatch(group.deadline_raw or ""):
+        # "### 3.1 Contención inmediata (2026-06-21)" under "## Acciones tomadas": the day the work was done.
+        group.deadline_raw = None
     if group.status is None and not (enclosing.status is Status.DONE and group.deadline_raw is not None):
         # (Under "## Preventive Measures Implemented", "### Short-Term Actions (Next 2 Weeks)" is work ahead.)
         group.status, group.status_raw = enclosing.status, enclosing.status_raw
@@ -445,12 +457,12 @@ _CLOSING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 def names_changes_made(title: str) -> bool:
     """Whether a heading names the writers' changes as made ("Changes we have made": done, unless an
     entry's own words say otherwise)."""
-    return _MADE.search(_CLOSING_NOTE.sub("", " ".join(title.split())).strip(" :")) is not None
+    return _MADE.search(_CLOSING_NOTE.sub("", " ".join(without_numbering(title).split())).strip(" :")) is not None
 
 
 def names_work_left(title: str) -> bool:
     """Whether a heading or label line names work still to do (its entries are open, whatever their tense)."""
-    return _WORK_LEFT.search(title) is not None
+    return _WORK_LEFT.search(without_numbering(title)) is not None
 
 
 _LABEL_STATUS = re.compile(

@@ -44,6 +44,8 @@ FIX_APPLIED = (
 # German, Chinese, Japanese and Korean; an action section here and its entries' status (open) in items.
 WORK_LEFT_ABROAD = (
     r"^pend[êe]ncias\b|^pendientes\b|^offene punkte\b"
+    r"|\b(?:deuda|tareas|trabajo|acciones|temas|puntos) pendientes?\b"
+    r"|\b(?:d[íi]vida|tarefas|trabalho|a[çc][õo]es|itens|pontos) pendentes?\b"
     r"|残留(?:事项|问题)|遗留(?:事项|问题)|待(?:解决|处理)(?:事项|问题)|未完成(?:事项|任务)|残課題|残タスク|残作業"
     r"|未対応(?:事項|課題)|남은 (?:작업|과제)|미해결 (?:과제|사항)"
 )
@@ -90,6 +92,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|ma(?:ß|ss)nahmen\b|\bn[äa]chste schritte\b|\baufgaben\b"
             r"|\bacciones (?:correctivas|preventivas|de seguimiento)\b|\bplan de acci[óo]n\b|\bpr[óo]ximos pasos\b"
             r"|\baccionables\b|\bacion[áa]veis\b|^(?:seguimiento|suivi|acompanhamento)$"
+            # "Acciones tomadas", "Ações tomadas", "Mesures prises": the actions taken, named as such.
+            r"|^(?:acciones|a[çc][õo]es|medidas) (?:tomadas|adoptadas|adotadas|realizadas|implementadas)$"
+            r"|^(?:actions|mesures) (?:prises|mises en place|réalisées)$"
             r"|\ba[çc][õo]es (?:corretivas|preventivas)\b|\bplano de a[çc][ãa]o\b|\bpr[óo]ximos passos\b"
             rf"|\bpreven[çc][õo]es implementadas\b|{WORK_LEFT_ABROAD}"
             r"|\bactiepunten\b|\bvervolgacties\b|\bvervolgstappen\b|\bmaatregelen\b"
@@ -219,6 +224,11 @@ def clean_title(text: str) -> str:
         text = _FOOTNOTE.sub("", text)
     text = text.strip()
     return text.rstrip(":").strip()
+
+
+def without_numbering(text: str) -> str:
+    """A title without its section number ("3. ACCIONES TOMADAS", "Step 2) Fixes"): what the words name."""
+    return _NUMBERING.sub("", text)
 
 
 def normalize_title(text: str) -> str:
