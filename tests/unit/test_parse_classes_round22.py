@@ -268,3 +268,11 @@ def test_actions_taken_in_spanish_with_dated_sub_groups_are_done_on_that_day() -
 def test_a_dated_sub_group_under_an_open_section_keeps_its_date_as_the_deadline() -> None:
     body = f"{_STORY}## Action items\n\n### Containment (2026-06-21)\n\n- Rotate the keys.\n"
     assert [item.deadline_raw for item in items(body)] == ["2026-06-21"]
+
+
+def test_a_list_of_checks_and_their_results_is_no_list_of_items() -> None:
+    body = (
+        f"{_STORY}## Actions taken\n\n### Validation\n\n- `pnpm lint`: ✅ 0 errors.\n- `pnpm build`: ✅ passes.\n\n"
+        "### Follow-up\n\n- Rotate the remaining keys.\n"
+    )
+    assert [item.text for item in items(body)] == ["Rotate the remaining keys."]

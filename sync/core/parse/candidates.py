@@ -737,7 +737,11 @@ def _read_region(
             if named is None and following is not None and _names_list_above(following):
                 # "By implementing these changes, we aim to …" after the list: the writers name it their changes.
                 named = _Region(region.header, STRONG, region.blocks, region.parent)
-            if _metrics(node) or ((named or region).strength < STRONG and _labelled_values(node)):
+            if (
+                _metrics(node)
+                or checks_and_results(node)
+                or ((named or region).strength < STRONG and _labelled_values(node))
+            ):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a list of labelled values: not items")
                 label = named = None
                 continue
@@ -1289,6 +1293,17 @@ _LABELLED_VALUE = re.compile(r"^[^:]{1,40}:\s+(?P<value>\S.*)$")
 
 
 _MEASURED = re.compile(r"^[~<>≤≥≈]?\s*\d[\d.,]*\s*(?:%|x|ms|s|h|min|mins|hours?|days?|\(|$)", re.IGNORECASE)
+
+
+_RESULT = re.compile(r"^[^:]{1,60}:\s*(?:✅|❌|✔️?|✓|✗|⚠️?|🟢|🔴)")
+
+
+def checks_and_results(node: Node) -> bool:
+    """A list of two or more entries that each name a check and mark its result ("`pnpm lint`: ✅ 0 errors")."""
+    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
+        return False
+    texts = [node_text(entry.children[0]).text for entry in node.children if entry.children]
+    return len(texts) == len(node.children) and all(_RESULT.match(text) for text in texts)
 
 
 def _metrics(node: Node) -> bool:

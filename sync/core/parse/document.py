@@ -36,6 +36,7 @@ from sync.core.parse.blocks import (
 )
 from sync.core.parse.candidates import (
     NUMBERED_TITLE,
+    checks_and_results,
     field_record,
     label_group,
     owner_label,
@@ -774,6 +775,12 @@ class _Parser:
             if id(self.blocks[index]) in records:
                 self.diagnostics.add(
                     codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a record of fields like its siblings: not items"
+                )
+                continue
+            if checks_and_results(self.blocks[index]):
+                # "- `pnpm build`: ✅ pasa", "- Secret scan: ✅ 0 hits": the checks run and how they came out.
+                self.diagnostics.add(
+                    codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a list of checks and their results: not items"
                 )
                 continue
             if _names_only(self.blocks[index]):
