@@ -420,8 +420,11 @@ def repeated_records(nodes: Sequence[Node]) -> set[int]:
     """The lists (by id) that fill in the same form as another list beside them: every entry a labelled
     field, three or more labels shared ("- **Introducing Task:** …", "- **File & Line:** …", "- **Proof:** …",
     "- **Fix Commit Hash:** …" under each cause). Records of what was found and changed, not items."""
+    lists = [node for node in nodes if node.type in ("bullet_list", "ordered_list") and len(node.children) >= 3]
+    if len(lists) < 2:
+        return set()  # one list has no sibling to share a form with (and rendering its entries is the cost)
     forms: list[tuple[int, frozenset[str]]] = []
-    for node in nodes:
+    for node in lists:
         texts = _every_entry(node)
         if texts is None or len(texts) < 3:
             continue
