@@ -1303,10 +1303,8 @@ _RESULT = re.compile(r"^[^:]{1,60}:\s*(?:✅|❌|✔️?|✓|✗|⚠️?|🟢|�
 
 def checks_and_results(node: Node) -> bool:
     """A list of two or more entries that each name a check and mark its result ("`pnpm lint`: ✅ 0 errors")."""
-    if node.type not in ("bullet_list", "ordered_list") or len(node.children) < 2:
-        return False
-    texts = [node_text(entry.children[0]).text for entry in node.children if entry.children]
-    return len(texts) == len(node.children) and all(_RESULT.match(text) for text in texts)
+    texts = _every_entry(node)
+    return texts is not None and all(_RESULT.match(text) for text in texts)
 
 
 def _metrics(node: Node) -> bool:
