@@ -946,7 +946,7 @@ class _Parser:
         if header.block is None or header.block + 1 >= len(self.blocks):
             return False
         node = self.blocks[header.block + 1]
-        return node.type == "paragraph" and bool(_RECORD_FIELD.match(node_text(node).text))
+        return node.type == "paragraph" and bool(_RECORD_OPENER.match(node_text(node).text))
 
     def _timeline(self, year: int | None, started: dt.datetime | None) -> tuple[Any, ...]:
         reader = TimelineReader(self.options.default_timezone, year)
@@ -999,7 +999,7 @@ _NONE_STATED = re.compile(r"^\W*(?:none|no(?:ne)?\b.*|n/?a|nothing\b.*|tbd)\W*$"
 _PRIORITY_TAG = re.compile(r"[(\[]\s*P[0-4]\s*[)\]]")
 # The fields an action's record opens with: its priority, or what it changes ("**Target file:** `app.py`",
 # "**対象ファイル:**", "**Effort:** 2 days").
-_RECORD_FIELD = re.compile(
+_RECORD_OPENER = re.compile(
     r"^(?:priority|prioridad|prioridade|priorit[äa]t|priorité|priorità|优先级|優先度|우선순위"
     r"|(?:target|affected) (?:files?|functions?|components?|modules?|services?)|files? to (?:change|modify)|effort"
     r"|対象(?:ファイル|関数|箇所|モジュール)|修正(?:対象|箇所)|目标文件|涉及文件|修改文件|대상 (?:파일|함수))\s*[:：]",

@@ -418,7 +418,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
 _WORK_LEFT = re.compile(
     r"\b(?:have|need|still have|got) to do\b|\bto-dos?\b|\btodos?\b"
     r"|\b(?:leftover|left-over|remaining|outstanding|pending|unfinished|open) (?:tasks|work|work items|items)\b"
-    rf"|{WORK_LEFT_ABROAD}|^(?:tareas|tarefas) pendientes?\b",
+    # ("Tareas pendientes" is among WORK_LEFT_ABROAD's words; "Tarefas pendientes" mixes Portuguese and Spanish.)
+    rf"|{WORK_LEFT_ABROAD}|^tarefas pendientes?\b",
     re.IGNORECASE,
 )
 
