@@ -149,6 +149,7 @@ def read_candidates(
             _read_action_fields(reader, [blocks[index] for index in region.blocks])
         if region.strength == NARRATIVE:
             _read_filed_tickets(reader, nodes)
+            _read_planned_lists(reader, nodes)
             _read_since_reports(reader, nodes)
             continue
         if len(nodes) < len(region.blocks):
@@ -235,6 +236,22 @@ def _read_since_reports(reader: ItemReader, nodes: Sequence[Node]) -> None:
                 draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "since", True
                 draft.confidence = "low"
                 reader.drafts.append(draft)
+
+
+def _read_planned_lists(reader: ItemReader, nodes: Sequence[Node]) -> None:
+    """ "Now that we know the cause … the future plans are to:" over a list, inside the story: the writers
+    turn from what happened to what they will do, and each entry finishes their sentence. Low confidence:
+    the story's sections are no action section."""
+    for intro, node in itertools.pairwise(nodes):
+        if intro.type != "paragraph" or node.type not in ("bullet_list", "ordered_list"):
+            continue
+        announced = _announced_plans(node_text(intro).text.strip(), None)
+        if announced is None:
+            continue
+        before = len(reader.drafts)
+        reader.read_block(node, announced)
+        for draft in reader.drafts[before:]:
+            draft.confidence = "low"
 
 
 def _links_only(node: Node) -> bool:
@@ -990,11 +1007,30 @@ _BEING_ENACTED = re.compile(
 )
 
 
+# "… but the future plans are to:", "Our next steps are:", "Going forward, we will:": the colon completes the
+# writers' plan, so each entry below finishes the sentence as work they mean to do.
+_PLAN_COMPLETED_BY_LIST = re.compile(
+    r"\b(?:(?:our|the)(?: \w+)? (?:plans?|next steps?|intention|goals?) (?:is|are)(?: now)?(?: to)?"
+    r"|we(?:'ll| will| plan to| intend to| are going to| are planning to)(?: also| now| next| therefore)?)\s*:$",
+    re.IGNORECASE,
+)
+
+
+# What turns a plan from the response ("The game plan is:", during the incident) to what follows it.
+_LOOKS_AHEAD = re.compile(
+    r"\b(?:(?:in|for) the future|future plans?|going forward|from now on|long[- ]term|next time|(?:avoid|prevent)\w*"
+    r" (?:this|it|that|a repeat|recurrence|similar)|happen(?:ing)? again)\b",
+    re.IGNORECASE,
+)
+
+
 def _announced_plans(paragraph: str, group: Group | None) -> Group | None:
     """A lead-in by the writers announcing several planned things, as the group of the list below it."""
     text = _SENTENCE.split(paragraph.replace("\u2019", "'"))[-1]
     if not text.endswith(":") or len(text) > 250 or tells_the_story(text):
         return None  # "To tell the story, I'll introduce … as follows:": the write-up's cast, not plans
+    if _PLAN_COMPLETED_BY_LIST.search(text) and _LOOKS_AHEAD.search(paragraph):
+        return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _WRITERS.match(text) and _PLANS.search(text):
         return dataclasses.replace(group or Group(), status=Status.OPEN, status_raw=_PLANNED)
     if len(text) <= 200 and _ANNOUNCES_SEVERAL.search(text) and _AT_WORK.search(text):
