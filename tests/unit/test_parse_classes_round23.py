@@ -30,3 +30,15 @@ def test_the_response_plan_during_the_incident_is_no_follow_up() -> None:
     # "The game plan is:" in the story: what the responders did next, step by step; nothing looks ahead.
     body = f"{_STORY}The game plan is:\n\n1. Put the wiki in read-only mode.\n2. Copy the data to a bigger disk.\n"
     assert items(body) == ()
+
+
+@pytest.mark.parametrize("heading", ["## 🛠️ Lo Que Construimos", "## Qué construimos", "## O que construímos"])
+def test_what_we_built_in_spanish_or_portuguese_under_an_emoji_is_the_changes_made(heading: str) -> None:
+    body = (
+        f"{_STORY}{heading}\n\n1. **`backup.sh`** → Copia la base cada noche.\n"
+        "2. **`alerts.yml`** → Avisa cuando el disco pasa del 80 %.\n"
+    )
+    assert [(item.text.split(" →")[0], item.status) for item in items(body)] == [
+        ("`backup.sh`", Status.DONE),
+        ("`alerts.yml`", Status.DONE),
+    ]

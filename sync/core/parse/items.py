@@ -444,6 +444,10 @@ _MADE = re.compile(
     r" (?:implementadas|implementados|aplicadas|aplicados|adoptadas|adotadas|tomadas|mises en (?:place|œuvre)"
     r"|implémentées|appliquées|prises)$"
     r"|^(?:umgesetzte|ergriffene|implementierte) ma(?:ß|ss)nahmen$"
+    # "Lo que construimos", "Qué corregimos", "O que construímos", "Ce que nous avons construit": what we built.
+    r"|^(?:lo )?qu[eé] (?:construimos|corregimos|arreglamos|implementamos|cambiamos)$"
+    r"|^o que (?:construímos|construimos|corrigimos|implementamos|mudamos)$"
+    r"|^ce que nous avons (?:construit|corrigé|mis en place|changé)$"
     rf"|{FIX_APPLIED}$"
     # "What changed:" over the list of what changed because of it.
     r"|^what changed(?: since| afterwards| after(?:wards)? (?:it|this|that)| because of (?:it|this|that))?$"

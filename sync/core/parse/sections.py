@@ -81,6 +81,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # "Fixes required", "What we built to fix it": the fixes, to make or made.
             r"|\b(?:fixes|changes|improvements|updates) (?:required|needed|planned|to make)\b"
             r"|\b(?:required|needed) (?:fixes|changes)\b|\bwhat we built\b"
+            r"|^(?:lo )?qu[eé] construimos$|^o que constru[íi]mos$|^ce que nous avons construit$"
             # "Here are some of the changes made in 2012 based on feedback from last year".
             rf"|{CHANGES_MADE_BECAUSE}"
             # The same sections in the other languages teams write post-mortems in (French, German, Spanish,
@@ -227,8 +228,9 @@ def clean_title(text: str) -> str:
 
 
 def without_numbering(text: str) -> str:
-    """A title without its section number ("3. ACCIONES TOMADAS", "Step 2) Fixes"): what the words name."""
-    return _NUMBERING.sub("", text)
+    """A title without its emoji and section number ("🛠️ Lo que construimos", "3. ACCIONES TOMADAS", "Step 2)
+    Fixes"): what the words name."""
+    return _NUMBERING.sub("", _EMOJI.sub(" ", text).strip())
 
 
 def normalize_title(text: str) -> str:
