@@ -33,13 +33,15 @@ _INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 
 
 _STRONG_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=\S)\*(?![*\w])")
 
 
 def _collapse(text: str) -> str:
-    # Code spans, inline links and bold are Markdown syntax: one ground truth keeps "`capture-evidence.sh`",
-    # "[the guide](/docs/guide.md)" or "**without**", another writes the text as it reads; neither is the
-    # parser's concern.
-    return " ".join(_STRONG_EMPHASIS.sub(r"\2", _INLINE_LINK.sub(r"\1", text)).replace("`", "").split())
+    # Code spans, inline links, bold and emphasis are Markdown syntax: one ground truth keeps
+    # "`capture-evidence.sh`", "[the guide](/docs/guide.md)", "**without**" or "*inline*", another writes the
+    # text as it reads; neither is the parser's concern.
+    plain = _EMPHASIS.sub(r"\1", _STRONG_EMPHASIS.sub(r"\2", _INLINE_LINK.sub(r"\1", text)))
+    return " ".join(plain.replace("`", "").split())
 
 
 # A ground truth that keeps a leading ticket key in the text ("#1294: Fix spawn queue activation"): the
@@ -72,7 +74,9 @@ def find_item(
     is dropped; an ellipsis inside elides words, so the remaining pieces must follow in order.
     ``drop``: what to remove from the items' texts before comparing (what was removed from the truth's)."""
     skip = set(taken)
-    wanted = re.sub(r"\s*(?:\.\.\.|…)\s*$", "", _collapse(gt_text))
+    # A trailing ellipsis elides the rest; a trailing colon closes a label ("**1. Automated Tests:**"), which
+    # the parser drops as it drops the bullet.
+    wanted = re.sub(r"\s*(?:\.\.\.|…|:)\s*$", "", _collapse(gt_text))
     pieces = [p.strip() for p in _ELLIPSIS.split(wanted) if p.strip()]
     for item in items:
         if id(item) in skip:

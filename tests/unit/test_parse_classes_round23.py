@@ -42,3 +42,116 @@ def test_what_we_built_in_spanish_or_portuguese_under_an_emoji_is_the_changes_ma
         ("`backup.sh`", Status.DONE),
         ("`alerts.yml`", Status.DONE),
     ]
+
+
+def test_french_status_labels_open_the_entries_they_name() -> None:
+    body = f"{_STORY}## Actions correctives\n\n- **Fait** : Rollback immédiat.\n- **À faire** : Ajouter des tests.\n"
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Rollback immédiat.", Status.DONE),
+        ("Ajouter des tests.", Status.OPEN),
+    ]
+
+
+def test_a_pending_label_abroad_gives_the_status_and_stays_in_the_title() -> None:
+    # As "Pending: request delisting" does in English: the word is part of the line as written.
+    body = f"{_STORY}## Acciones\n\n- Pendiente: rotar la clave del proveedor.\n"
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Pendiente: rotar la clave del proveedor.", Status.OPEN)
+    ]
+
+
+def test_a_resolution_pseudo_heading_in_an_incident_log_is_its_fix_done() -> None:
+    body = (
+        "## Incident 1 — Import error\n\n**Symptôme**\n\nLes tests échouent.\n\n**Résolution**\n\n"
+        "Ajout de `sentencepiece` aux dépendances du pipeline. Les tests passent.\n\n"
+        "## Incident 2 — Disk\n\n**Symptom**\n\nThe disk filled.\n\n**Resolution**\n\n"
+        "The service recovered by itself.\n"
+    )
+    found = items(body)
+    # The first sentence of the fix; how an incident ended ("recovered by itself") changes nothing.
+    assert [(item.text, item.status, item.confidence) for item in found] == [
+        ("Ajout de `sentencepiece` aux dépendances du pipeline.", Status.DONE, "low")
+    ]
+
+
+def test_a_resolution_pseudo_heading_beside_the_documents_action_list_is_no_item() -> None:
+    body = (
+        "## Incident 1\n\n**Resolution**\n\nRestarted the worker pool.\n\n"
+        "## Action items\n\n- Add an alert on the queue depth.\n"
+    )
+    assert [item.text for item in items(body)] == ["Add an alert on the queue depth."]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Le lien de réinitialisation est désormais automatiquement rendu invalide après un changement de mot de passe.",
+        "J'ai tout de même fait en sorte d'interdire les intégrations par iframe.",
+    ],
+)
+def test_a_lasting_change_reported_in_french_prose_is_work_done(sentence: str) -> None:
+    body = f"Deux problèmes de sécurité m'ont été signalés en juillet.\n\n{sentence}\n"
+    assert [(item.text, item.status) for item in items(body)] == [(sentence, Status.DONE)]
+
+
+@pytest.mark.parametrize("title", ["3. Monitoring recommendations", "3. 监控建议"])
+def test_a_numbered_sub_heading_naming_recommendations_lists_them(title: str) -> None:
+    body = (
+        f"{_STORY}## Prevention\n\n### 1. Automatic renewal\n\nA cron job renews the certificate daily.\n\n"
+        f"### {title}\n\n- Check the certificate expiry monthly\n- Alert two weeks before expiry\n"
+    )
+    texts = [item.text for item in items(body)]
+    assert texts[-2:] == ["Check the certificate expiry monthly", "Alert two weeks before expiry"]
+    assert title.split(". ")[1] not in texts
+
+
+@pytest.mark.parametrize("heading", ["## 数据完整性建议", "## 📝 Рекомендации", "## Empfehlungen", "## Aanbevelingen"])
+def test_recommendations_headings_abroad_hold_the_actions(heading: str) -> None:
+    body = f"{_STORY}{heading}\n\n- Add a foreign key on the product id\n- Validate the data before import\n"
+    assert [item.text for item in items(body)] == [
+        "Add a foreign key on the product id",
+        "Validate the data before import",
+    ]
+
+
+def test_what_a_created_thing_does_is_no_item_and_its_verb_no_owner() -> None:
+    body = (
+        f"{_STORY}## Preventive measures implemented\n\n**Created `scripts/check.py`**:\n"
+        "- Uses Playwright to test all admin pages\n- Runs after every deployment\n\n"
+        "## Action items\n\n- Add file integrity monitoring\n"
+    )
+    texts = [(item.text, item.owner) for item in items(body)]
+    assert ("Add file integrity monitoring", None) in texts
+    assert not any(text.startswith(("Uses", "Runs")) for text, _ in texts)
+
+
+def test_the_one_entry_under_a_numbered_bold_title_tells_its_status() -> None:
+    body = (
+        f"{_STORY}## Corrective measures\n\n**1. Config reviews:**\n\n- We added a weekly review of the config.\n\n"
+        "**2. Runbook:**\n\n- Write the restore runbook.\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Config reviews", Status.DONE),
+        ("Write the restore runbook.", None),
+    ]
+
+
+def test_a_plain_text_document_reads_the_lines_under_an_action_label() -> None:
+    # No Markdown at all: the sections run together in one paragraph, each opened by a label line.
+    body = (
+        "Issue Summary:\nDuration: 10:00 to 14:00 UTC.\nRoot Cause: the disk filled with logs.\n"
+        "Corrective and Preventative Measures:\nImprovements: Better monitoring overall.\n"
+        "Tasks to Address the Issue:\n🔧 Implement disk space monitoring with Prometheus.\n"
+        "Conduct a review of the logging configuration.\n"
+        "By implementing these measures, we aim to catch such issues early.\n"
+        "Conclusion: Add more disks next year, maybe.\n"
+    )
+    assert [(item.text, item.line) for item in items(body)] == [
+        ("Implement disk space monitoring with Prometheus.", 9),
+        ("Conduct a review of the logging configuration.", 10),
+    ]
+
+
+def test_lines_under_a_label_naming_something_else_are_no_items() -> None:
+    body = "Summary:\nRestart the database.\nTimeline:\n10:00 Restart the database.\n"
+    assert items(body) == ()

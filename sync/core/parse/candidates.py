@@ -87,12 +87,13 @@ from sync.core.parse.items import (
     names_changes_made,
     names_work_left,
     parse_group,
+    plain_item,
     settings_table,
     ticks_entries,
 )
 from sync.core.parse.options import ParseOptions
-from sync.core.parse.records import read_resolution_fields
-from sync.core.parse.sections import Header, classify_title
+from sync.core.parse.records import read_resolution_fields, read_resolution_heading
+from sync.core.parse.sections import EMOJI, Header, classify_title
 from sync.core.parse.wording import (
     describes_behaviour,
     is_standing_order,
@@ -254,6 +255,46 @@ def _read_planned_lists(reader: ItemReader, nodes: Sequence[Node]) -> None:
             draft.confidence = "low"
 
 
+def _read_labelled_lines(reader: ItemReader, node: Node, group: Group | None) -> bool:
+    """A document written as plain text, its sections run together in one paragraph: a line that is a label
+    naming actions ("Corrective and Preventative Measures:") stands for a heading, and each line after it that
+    reads as an item is one, up to a label naming something else ("Conclusion: In the end …"). A label that
+    leans to actions ("Tasks to Address the Issue:") does so inside such a section. True when the paragraph held
+    such a label and items."""
+    content, env = inline_source(node)
+    if content.count("\n") < 2 or ":" not in content:
+        return False
+    lines = content.split("\n")
+    if not any(_LABEL_LINE.match(line) for line in lines):
+        return False
+    before = len(reader.drafts)
+    section = taking = False
+    for offset, raw in enumerate(lines):
+        alone = _LABEL_LINE.match(raw) is not None
+        inline = None if alone else _INLINE_LABEL.match(raw)
+        label = raw.strip() if alone else f"{inline.group('label')}:" if inline else None
+        if label is not None:
+            strength = _label_text_strength(label)
+            if strength >= STRONG or (strength == LEANING and section):
+                section = section or strength >= STRONG
+                taking = taking or alone
+                if alone:
+                    continue
+            else:
+                section = taking = False
+                continue
+        rendered = render_source(_PICTOGRAPH_BULLET.sub("", raw), env)  # "🔧 Patch Nginx": the line's bullet
+        if taking and plain_item(rendered):
+            reader.keep(reader.read_text(_Text(rendered), first_line(node) + offset), group)
+    return len(reader.drafts) > before
+
+
+# A line that is only a label: a few words and the colon that ends them; a line opened by one ("Conclusion: …").
+_LABEL_LINE = re.compile(r"^\s*[^\W\d_][^:\n]{2,70}:\s*$")
+_INLINE_LABEL = re.compile(r"^\s*(?P<label>[A-Z][\w'-]*(?: [\w'-]+){0,3}):\s+\S")
+_PICTOGRAPH_BULLET = re.compile(rf"^\s*(?:{EMOJI.pattern})\s+")
+
+
 def _links_only(node: Node) -> bool:
     texts = _entry_texts(node)
     return bool(texts) and len(texts) == len(node.children) and all(_URL_ONLY.match(text) for text in texts)
@@ -357,6 +398,9 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     # central service", "- Alert on production errors") names the action its orders carry out: those are its steps.
     if _orders_or_tasks(lists) and not ordered:
         return False
+    if _NAMES_SEVERAL.search(_NUMBERING.sub("", header.title)):
+        # "### 3. Monitoring recommendations", "### 3. 监控建议": the title names several things, each an entry.
+        return False
     if header.level == 0:
         return True
     # A numbered sub-heading names its measure as a bold title does ("### 1. Protected Production Migrations"
@@ -371,6 +415,15 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
         and not all_reported(lists)
         and not all(_bold_titled(entry) for node in lists for entry in node.children)
     )
+
+
+# A title naming several proposed things: its list's entries are those things.
+_NAMES_SEVERAL = re.compile(
+    r"\b(?:recommendations|suggestions|proposals|ideas|to-?dos|tasks|empfehlungen|recommandations"
+    r"|recomendaciones|sugerencias|recomendações|sugestões)\s*:?\s*$"
+    r"|(?:建议|建議|提案|推奨事項|권장 ?사항|제안)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _bold_titled(entry: Node) -> bool:
@@ -489,6 +542,9 @@ def _explanation(nodes: Sequence[Node]) -> list[str]:
             texts.append(node_text(node).text)
         elif field_record(node):
             texts.extend(_FIELD.sub("", text).strip() for text in _entry_texts(node))
+        elif node.type in ("bullet_list", "ordered_list") and len(node.children) == 1:
+            # "**2. Automated Tests:**" over "- Automated tests were introduced, …": one entry that tells of it.
+            texts.extend(_entry_texts(node))
     return texts
 
 
@@ -593,6 +649,13 @@ def _read_region(
         if region.header is not None and region.header.level == 0 and _FIXES.match(region.header.title):
             _read_fixes(reader, nodes[:1], region.header.title)  # "**Fixes:**" over a list
             return
+        if (
+            not listed
+            and region.header is not None
+            and region.header.level == 0
+            and read_resolution_heading(reader, region.header.title, nodes)
+        ):
+            return
         _read_fix_labels(reader, nodes)
     # Beside the document's own action list, a "Resolution" or "Recovery" section's list of work done
     # is how the incident was put right, and a summary's what happened: neither is what follows from it.
@@ -648,6 +711,8 @@ def _read_region(
         if node.type == "paragraph":
             if position > 0 and nodes[position - 1].type in ("bullet_list", "ordered_list") and _names_list_above(node):
                 continue  # it names the list above; it is no item of its own
+            if _read_labelled_lines(reader, node, label or group):
+                continue
             found = label_group(node, group)
             if found is not None:
                 label = found  # "The following action items are already completed:" sets the next list's status
@@ -747,7 +812,7 @@ def _read_region(
                 continue
             if position > 0 and reader.elaborates_entry_above(nodes[position - 1], node):
                 continue
-            if describes_behaviour(_entry_texts(node)):
+            if tells_what_it_does(node):
                 # "Runs on every PR:" over "- Spins up a test database", "- Fails the build if …": what a thing
                 # does, each entry a verb in the third person, not work to do.
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "what a thing does: not items")
@@ -1082,7 +1147,10 @@ def _label_strength(node: Node) -> int:
     "Some possible actions in the future:"); NEUTRAL for any other paragraph."""
     # "We spent the next days discussing what should be done. Here are some actions:": the sentence that
     # ends in the colon is the label, whatever story comes before it.
-    text = _SENTENCE.split(node_text(node).text.strip())[-1]
+    return _label_text_strength(_SENTENCE.split(node_text(node).text.strip())[-1])
+
+
+def _label_text_strength(text: str) -> int:
     if _IMPROVING.match(text):
         return LEANING  # "Agenda: evaluate the last edition and see where we can improve" over the notes
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
@@ -1390,6 +1458,12 @@ def _resolves_by_orders(label: Node, following: Node) -> bool:
     if any(starts_with_past_form(text) or reports_done_work(text) for text in texts):
         return False
     return 2 * sum(1 for text in texts if opens_with_order(text)) >= len(texts) > 0
+
+
+def tells_what_it_does(node: Node) -> bool:
+    """A list whose entries each open with a verb in the third person ("- Uses Playwright to test the pages",
+    "- Runs after every deployment"): what a thing does, not work to do."""
+    return node.type in ("bullet_list", "ordered_list") and describes_behaviour(_entry_texts(node))
 
 
 def _entry_texts(node: Node) -> list[str]:

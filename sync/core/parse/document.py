@@ -46,6 +46,7 @@ from sync.core.parse.candidates import (
     read_spelt_out,
     repeated_records,
     spells_out_one_action,
+    tells_what_it_does,
     titled_item,
 )
 from sync.core.parse.codes import Collector
@@ -782,6 +783,10 @@ class _Parser:
                 self.diagnostics.add(
                     codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a list of checks and their results: not items"
                 )
+                continue
+            if tells_what_it_does(self.blocks[index]):
+                # "**Created `check.py`**:" over "- Uses Playwright to test the pages", "- Runs after every deploy".
+                self.diagnostics.add(codes.NOT_AN_ITEM, first_line(self.blocks[index]), "what a thing does: not items")
                 continue
             if _names_only(self.blocks[index]):
                 # "… pointed these subdomains at the buckets:" over "- staticshare", "- `VISIBILITY_QUERY`":

@@ -790,6 +790,9 @@ _ABROAD_DONE = re.compile(
     r"|\b(?:j'ai|nous avons|on a)\s+(?:désormais|maintenant|dorénavant)\s+\w+(?:é|ée|és|is|it)\b"
     r"|\b(?:j'ai|nous avons|on a)\s+(?:(?:également|aussi|donc|déjà|ensuite|alors)\s+)?"
     r"(?:ajouté|automatisé|mis en place|corrigé|configuré|activé|désactivé|remplacé|migré)\b"
+    # "J'ai tout de même fait en sorte d'interdire …", "Le lien est désormais rendu invalide …": a lasting change.
+    r"|\b(?:j'ai|nous avons|on a)\s+(?:(?:tout de même|quand même|aussi|également)\s+)?fait en sorte\b"
+    r"|\b(?:est|sont)\s+(?:désormais|dorénavant)\s+(?:\w+ment\s+)?\w+(?:é|ée|és|ées|is|ise|it|ite|u|ue)\b"
     r"|\b(?:he|hemos)\s+(?:ya\s+|también\s+|ahora\s+)?\w+(?:ado|ido)\b"
     r"|\babbiamo\s+(?:già\s+|ora\s+|anche\s+)?(?:aggiunto|automatizzato|configurato|attivato|disattivato|sostituito"
     r"|corretto|migrato|introdotto|implementato)\b",
@@ -1015,7 +1018,9 @@ _EFFECTS = re.compile(
     r"|results in|gives us|prevents)\b[^:]{0,80}:\s*$"
     # "The sync functions are now fully operational and will:": what a fixed system does from now on.
     r"|^(?!we\b|i\b|our team\b|the team\b)[^:]{3,80}\b(?:is|are) now (?:fully )?(?:operational|working|live|running"
-    r"|in place|fixed)\b[^:]{0,40}:\s*$",
+    r"|in place|fixed)\b[^:]{0,40}:\s*$"
+    # "### Resultado" under what was built: what the work brought ("Bloqueadores eliminados: 5/5").
+    r"|^(?:results?|outcomes?|resultados?|résultats?|ergebnis(?:se)?|resultaten|risultati)\s*:\s*$",
     re.IGNORECASE,
 )
 

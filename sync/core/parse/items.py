@@ -56,6 +56,7 @@ from sync.core.parse.wording import (
     reads_as_wont_do,
     starts_with_past_form,
     starts_with_past_or_same_form,
+    third_person_verb,
 )
 
 _EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
@@ -86,7 +87,11 @@ _STATUS_PREFIX = re.compile(
     r"^(?:\[(?P<b>done|todo|to do|wip|in progress|blocked|wontfix|won't do|fixed|completed?)\]|"
     # "Implemented: …", "Suggested: …": a label naming the status, cut from the title.
     r"(?P<w>done|todo|to do|wip|doing|in progress|in-progress|blocked|wontfix|won't do|won't fix|fixed|completed?"
-    r"|implemented|suggested|proposed)\s*[:\-–—])\s*",
+    r"|implemented|suggested|proposed"
+    # "**Fait** : Rollback …", "**À faire** : Ajouter …", "Erledigt: …", "Pendiente: …": the same labels abroad.
+    r"|fait|terminé|réalisé|[àa] faire|en cours|erledigt|in arbeit|hecho|completado|en curso"
+    r"|feito|concluído|em andamento|gedaan|afgerond|fatto|da fare|in corso|сделано|выполнено|в работе)"
+    r"\s*[:\-–—])\s*",
     re.IGNORECASE,
 )
 # "… before release. **RK**/JT/JG": initials closing a paragraph, the first (at least) in bold; plain
@@ -98,7 +103,9 @@ _UPPER_STATUS_PREFIX = re.compile(r"^(?P<w>DONE|TODO|WIP|DOING)\s+(?=\S)")
 _CODE_STATUS_PREFIX = re.compile(r"^`(?P<w>done|todo|wip|doing|in progress)`\s*[:\-–—]", re.IGNORECASE)
 # "shipped: the ingest check", "Pending: request delisting", "open: nothing alerts on …": a state the
 # writer opens the line with, as a word of the line; it gives the status and stays in the title.
-_WORDED_STATUS_PREFIX = re.compile(r"^(?P<w>shipped|open|pending|planned|ongoing)\s*:\s+(?=\S)", re.IGNORECASE)
+_WORDED_STATUS_PREFIX = re.compile(
+    r"^(?P<w>shipped|open|pending|planned|ongoing|offen|pendiente|pendente)\s*:\s+(?=\S)", re.IGNORECASE
+)
 # A tracker reference opening the item: "Bug 1587511 - hard kill …", "JIRA-12: …", "#123 …", "org/repo#4: …".
 _LEADING_REFERENCE = re.compile(
     r"^(?P<ref>bug\s*#?\s*\d{3,}|[A-Z][A-Z0-9]{1,9}-\d+|(?:[\w.-]+/[\w.-]+)?#\d+)(?:\s*[:\-–—|]\s*|\s+)(?=\S)",
@@ -693,10 +700,10 @@ class ItemReader:
         lines = [render_source(raw, env) for raw in content.split("\n")]
         # Hard-wrapped prose continues in lower case ("… members in a\nhurry."); separate items do not.
         wrapped = any(r.text[:1].islower() for r in lines[1:])
-        if len(lines) > 1 and not wrapped and all(_plain_item(r) for r in lines):
+        if len(lines) > 1 and not wrapped and all(plain_item(r) for r in lines):
             for offset, one in enumerate(lines):
                 self.keep(self.read_text(_Text(one), line + offset), group)
-        elif _plain_item(rendered):
+        elif plain_item(rendered):
             text = _Text(rendered)
             committed = _start_at_commitment(text)
             draft = self.read_text(text, line)
@@ -1585,6 +1592,8 @@ class ItemReader:
                     named
                     and named.group("owner").lower() not in _NOT_NAMES
                     and not reads_as_action(named.group("owner"))
+                    # "Uses Playwright to test …": what a thing does, not who is to do it.
+                    and not third_person_verb(named.group("owner").split()[0])
                     and reads_as_action(named.group("rest"))
                 ):
                     draft.owner = named.group("owner")
@@ -2032,7 +2041,7 @@ def _start_at_commitment(text: _Text) -> bool:
     return False
 
 
-def _plain_item(rendered: Inline) -> bool:
+def plain_item(rendered: Inline) -> bool:
     """Whether a plain line (no bullet) reads as an action item rather than prose about one."""
     text = rendered.text.strip()
     if not text or len(text) > 400:

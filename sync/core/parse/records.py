@@ -106,6 +106,21 @@ def read_resolution_fields(reader: ItemReader, nodes: Sequence[Node]) -> list[No
     return records
 
 
+# A sentence ends at ".", "!" or "?" before a capital; a colon closing the paragraph introduces what follows.
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u00C0-\u00DD])")
+
+
+def read_resolution_heading(reader: ItemReader, label: str, nodes: Sequence[Node]) -> bool:
+    """ "**Résolution**" alone on its line over a paragraph: the same record written as pseudo-headings
+    ("**Symptôme**", "**Diagnostic**", "**Résolution**" under each incident's heading). The paragraph's first
+    sentence is the item; True when ``label`` names the resolution and a paragraph follows it."""
+    if not _RESOLUTION.match(label.strip().rstrip(":：").strip()) or not nodes or nodes[0].type != "paragraph":
+        return False
+    text = node_text(nodes[0]).text.strip()
+    _keep(reader, _FIRST_SENTENCE.split(text, maxsplit=1)[0], first_line(nodes[0]), label)
+    return True
+
+
 def _keep(reader: ItemReader, text: str, line: int, label: str) -> None:
     if _OUTCOME.search(text) or any(draft.line == line for draft in reader.drafts):
         return  # how the incident ended, or an entry another pass already read

@@ -22,7 +22,7 @@ _FOOTNOTE = re.compile(r"\s*\^?\[?\[\d+\]\]?\^?|\s*\^\d+\^|\^")
 _NUMBERING = re.compile(r"^\s*(?:(?:section|step|part)\s+)?(?:\d+(?:\.\d+)*|[ivx]+|[a-z])[.)]\s+", re.IGNORECASE)
 # With the full-width parentheses of Chinese and Japanese headings: "修复（已上线并验证）".
 _PARENS = re.compile(r"\s*[(（][^)）]*[)）]")
-_EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
+EMOJI = re.compile(r":[a-z0-9_+-]+:|[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?")
 
 # Changes made because of what went wrong: done work, named as such (without the cause, "Changes made" is
 # how the fix was made: a resolution). One phrase, for the section's kind here and its entries' status in items.
@@ -117,6 +117,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # The same heading alone ("## Acciones", "## Действия"), and Russian, Ukrainian, Polish, Czech, Turkish,
             # Indonesian and Vietnamese: actions, measures, action plans, next steps.
             r"|^(?:acciones|a[çc][õo]es|azioni|действия|дії|działania|akce|aksiyonlar)$"
+            # Recommendations, as the English heading names them.
+            r"|\b(?:рекомендации|рекомендації|zalecenia|öneriler|empfehlungen|recommandations|recomendaciones"
+            r"|recomendações|aanbevelingen|raccomandazioni|rekommendationer|anbefalinger)\b"
             r"|\bплан действий\b|\b(?:дальнейшие|следующие|последующие) (?:шаги|действия)\b"
             r"|\bмеры по\b|^(?:меры|задачи|улучшения)\b|\bчто (?:будем делать|сделать|делаем|доделать)\b"
             r"|\b(?:превентивные|профилактические|предупредительные) меры\b"
@@ -132,6 +135,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
             r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
             r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|防护措施|跟进事项|下一步"
+            # "数据完整性建议", "改进建议": recommendations, the heading's last word (as "Recommendations" is).
+            r"|(?:建议|建議|提案|推奨事項)\s*$|권장\s?사항\s*$"
             r"|재발\s?방지|후속\s?조치|개선\s?(?:사항|방안|조치)|액션\s?아이템",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
@@ -230,12 +235,12 @@ def clean_title(text: str) -> str:
 def without_numbering(text: str) -> str:
     """A title without its emoji and section number ("🛠️ Lo que construimos", "3. ACCIONES TOMADAS", "Step 2)
     Fixes"): what the words name."""
-    return _NUMBERING.sub("", _EMOJI.sub(" ", text).strip())
+    return _NUMBERING.sub("", EMOJI.sub(" ", text).strip())
 
 
 def normalize_title(text: str) -> str:
     """Lower-case title without numbering, parentheticals, footnotes or punctuation noise."""
-    text = _EMOJI.sub(" ", clean_title(text)).strip()  # ":ballot_box_with_check: Follow-up tasks"
+    text = EMOJI.sub(" ", clean_title(text)).strip()  # ":ballot_box_with_check: Follow-up tasks"
     text = _NUMBERING.sub("", text)
     text = _PARENS.sub("", text)
     text = text.replace("&", " and ").replace("\u2019", "'")

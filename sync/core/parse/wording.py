@@ -188,6 +188,15 @@ _IMPERATIVES = frozenset(
         "deactivate",
         "unblock",
         "patch",
+        # Improvements ordered in general words ("Conduct a review", "Revamp incident response", "Beef up the
+        # monitoring", "Fine-tune logging").
+        "conduct",
+        "revamp",
+        "overhaul",
+        "bolster",
+        "strengthen",
+        "fine-tune",
+        "beef",
         "add",
         "adopt",
         "align",
@@ -795,7 +804,8 @@ _BEHAVIOURS = frozenset(
 )
 
 
-def _third_person_verb(word: str) -> bool:
+def third_person_verb(word: str) -> bool:
+    """ "Uses", "Runs", "Spins": a verb in the third person (what a thing does)."""
     lower = word.lower()
     if len(lower) < 4 or not lower.endswith("s") or lower.endswith(("ss", "us", "is")):
         return False
@@ -811,4 +821,4 @@ def describes_behaviour(texts: Sequence[str]) -> bool:
     """Entries that each open with a verb in the third person ("Spins up a test database", "Runs migrations",
     "Fails the build if …"): two or more lines telling what a thing does, not work for anyone to do."""
     firsts = [_WORD.findall(text[:40]) for text in texts]
-    return len(firsts) >= 2 and all(words and _third_person_verb(words[0]) for words in firsts)
+    return len(firsts) >= 2 and all(words and third_person_verb(words[0]) for words in firsts)
