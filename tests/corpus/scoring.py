@@ -132,7 +132,12 @@ def _gt_priority(raw: Any) -> Any:
     return raw
 
 
-_PRIORITY_NOUN = re.compile(r"\b(?:priority|prioridad|prioridade|priorité|priorität|priorità)\b", re.IGNORECASE)
+_PRIORITY_NOUN = re.compile(
+    r"\b(?:priority|prioridad|prioridade|priorité|priorität|priorità)\b"
+    # "優先度：🔴 緊急": the CJK word for priority, its colon and the coloured circle beside the level.
+    r"|(?:優先度|优先级|優先順位|우선순위)\s*[:：]?|[\U0001f534\U0001f7e0-\U0001f7eb\u26aa\u26ab]\ufe0f?",
+    re.IGNORECASE,
+)
 
 
 def field_errors(item: ActionItem, gt: Mapping[str, Any]) -> list[str]:

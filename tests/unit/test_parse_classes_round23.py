@@ -155,3 +155,32 @@ def test_a_plain_text_document_reads_the_lines_under_an_action_label() -> None:
 def test_lines_under_a_label_naming_something_else_are_no_items() -> None:
     body = "Summary:\nRestart the database.\nTimeline:\n10:00 Restart the database.\n"
     assert items(body) == ()
+
+
+@pytest.mark.parametrize(
+    ("group", "deadline"),
+    [("### 短期（1週間以内）", "1週間以内"), ("### 중요 (이번 주)", "이번 주"), ("### Corto plazo (24-48h)", "24-48h")],
+)
+def test_a_time_frame_in_the_groups_parentheses_is_its_entries_deadline(group: str, deadline: str) -> None:
+    body = f"{_STORY}## 再発防止策\n\n{group}\n\n- [ ] バックアップの自動化\n"
+    assert [(item.text, item.deadline_raw) for item in items(body)] == [("バックアップの自動化", deadline)]
+
+
+def test_a_horizon_alone_is_no_deadline() -> None:
+    # "### 短期" / "### Short term" names when, not by when: the shared corpus keeps such entries without one.
+    body = f"{_STORY}## Action items\n\n### Short term\n\n- Add an alert on disk usage\n"
+    assert [item.deadline_raw for item in items(body)] == [None]
+
+
+@pytest.mark.parametrize(("level", "priority"), [("🔴 緊急", "P0"), ("🟡 高", "P1"), ("🟢 中", "P2")])
+def test_a_cjk_priority_in_the_groups_parentheses_is_its_entries_priority(level: str, priority: str) -> None:
+    body = f"{_STORY}## 今後の対応\n\n### 7.2 実施すべき項目（優先度：{level}）\n\n- [ ] ロードテストの実施\n"
+    assert [item.priority.value if item.priority else None for item in items(body)] == [priority]
+
+
+@pytest.mark.parametrize(
+    "heading", ["## 🛡️ 예방 조치 (Critical!)", "## 📋 체크리스트: 즉시 실행할 조치", "## 향후 계획"]
+)
+def test_korean_headings_of_measures_to_take_hold_the_actions(heading: str) -> None:
+    body = f"{_STORY}{heading}\n\n- [ ] Cron 백업 작업 설정\n- [ ] 백업 복구 테스트 수행\n"
+    assert [item.text for item in items(body)] == ["Cron 백업 작업 설정", "백업 복구 테스트 수행"]

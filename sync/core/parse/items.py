@@ -396,7 +396,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
         group.deadline_raw = occasion.group(0)  # "**Next release and to-dos:**": due with that release
     named = _GROUP_PRIORITY.search(name)
     if named is not None:
-        group.priority_raw = next(level for level in named.group("p", "p2", "p3", "p4", "p5", "p6") if level)
+        group.priority_raw = next(level for level in named.group("p", "p2", "p3", "p4", "p5", "p6", "p7") if level)
     for link in links:
         ticket = link_ticket(link.text, link.url) or (
             TicketLink(system="other", key=link.text or link.url, url=link.url) if link.url.startswith("http") else None
@@ -535,7 +535,9 @@ def label_status(text: str) -> Status | None:
 # "2 weeks", "within 30 days", "1-3 months", "next 48 hours": a span of time from now.
 _SPAN = re.compile(
     r"(?:within |in |(?:the )?next )?(?:a|an|one|two|three|four|six|\d+(?:\s*[-–]\s*\d+)?)\s*"
-    r"(?:hours?|days?|weeks?|months?|sprints?)"
+    r"(?:hours?|h|days?|d|weeks?|months?|sprints?)"
+    # "（1週間以内）", "(3日以内)", "（1个月内）": within a week, three days, a month.
+    r"|\d+\s*(?:週間|ヶ月|か月|カ月|日|時間|周|个月|天|小时)\s*(?:以内|内)"
     # The same spans in French, Spanish, Portuguese, German, Italian and Dutch: "(1-2 días)", "(1 semaine)".
     r"|(?:dans |en |sous |dentro de |em |innerhalb von |binnen |entro )?\d+(?:\s*[-–]\s*\d+)?\s*"
     r"(?:heures?|jours?|semaines?|mois|horas?|d[íi]as?|semanas?|mes(?:es)?|m[êe]s(?:es)?|stunden?|tagen?"
@@ -562,7 +564,10 @@ _GROUP_PRIORITY = re.compile(
     r"|^\W*(?P<p4>cr[íi]tic[oa]|alta|media|baja)\s+prioridad\b"
     r"|^\W*(?P<p5>critical|urgent|cr[íi]tic[oa]|urgente|kritisch|critique)\W*$"
     # "### P0 (Must Ship Together) — ✅ COMPLETE", "### P2 - Follow-up": a heading that opens with the level.
-    r"|^\W*(?P<p6>P[0-4])\b(?![-.]\d)",
+    r"|^\W*(?P<p6>P[0-4])\b(?![-.]\d)"
+    # "（優先度：🔴 緊急）", "(우선순위: 높음)": the word for priority and the level, a coloured circle between.
+    r"|(?:優先度|优先级|優先順位|우선순위)\s*[:：]?\s*(?:[\U0001f534\U0001f7e0-\U0001f7eb\u26aa\u26ab]\ufe0f?\s*)?"
+    r"(?P<p7>緊急|紧急|最高|高|中|低|긴급|높음|보통|낮음)",
     re.IGNORECASE,
 )
 # "### Critical - Do within 24 hours": the time frame the group's items are due in, after a dash.
@@ -591,7 +596,9 @@ _TIME_FRAME = re.compile(
     r"|hoy|ma[ñn]ana|hoje|amanh[ãa]|(?:esta|la pr[óo]xima|pr[óo]xima) semana|(?:este|el pr[óo]ximo|pr[óo]ximo) m[ée]s"
     r"|heute|morgen|(?:diese|n[äa]chste) woche|(?:diesen|n[äa]chsten) monat"
     r"|oggi|domani|(?:questa|la prossima) settimana|(?:questo|il prossimo) mese"
-    r"|vandaag|deze (?:week|maand)|volgende (?:week|maand)",
+    r"|vandaag|deze (?:week|maand)|volgende (?:week|maand)"
+    # The same in Korean, Japanese and Chinese: "(이번 주)", "（今週中）", "（本周）".
+    r"|오늘|내일|(?:이번|다음)\s?(?:주|달)|今日中?|明日|(?:今|来)(?:週|月)中?|今天|明天|(?:本|下)(?:周|月)",
     re.IGNORECASE,
 )
 _HEADING_FILLER = re.compile(

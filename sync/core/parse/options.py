@@ -32,7 +32,7 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         "lowest": Priority.P2,
         "nice to have": Priority.P2,
         # The same ladder as teams write it in their own languages (Spanish, Portuguese, French, Italian,
-        # German, Chinese, Japanese): "🔴 Crítica", "Alta", "Moyenne", "hoch", "高".
+        # German, Chinese, Japanese, Korean): "🔴 Crítica", "Alta", "Moyenne", "hoch", "高", "높음".
         "crítica": Priority.P0,
         "critica": Priority.P0,
         "crítico": Priority.P0,
@@ -43,6 +43,12 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         "dringend": Priority.P0,
         "紧急": Priority.P0,
         "緊急": Priority.P0,
+        "最高": Priority.P0,
+        # Korean: urgent, high, normal, low.
+        "긴급": Priority.P0,
+        "높음": Priority.P1,
+        "보통": Priority.P2,
+        "낮음": Priority.P2,
         "alta": Priority.P1,
         "haute": Priority.P1,
         "élevée": Priority.P1,

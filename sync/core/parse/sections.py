@@ -137,7 +137,9 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|防护措施|跟进事项|下一步"
             # "数据完整性建议", "改进建议": recommendations, the heading's last word (as "Recommendations" is).
             r"|(?:建议|建議|提案|推奨事項)\s*$|권장\s?사항\s*$"
-            r"|재발\s?방지|후속\s?조치|개선\s?(?:사항|방안|조치)|액션\s?아이템",
+            r"|재발\s?방지|후속\s?조치|개선\s?(?:사항|방안|조치)|액션\s?아이템"
+            # Preventive measures, further measures or plans, measures to take.
+            r"|예방\s?(?:조치|대책)|(?:향후|추가)\s?(?:조치|계획|과제)|조치\s?사항|실행할\s?조치",
         ),
         ("whys", r"\b(?:5|five) whys\b|\bwhys\b"),
         (
