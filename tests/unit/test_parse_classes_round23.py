@@ -184,3 +184,23 @@ def test_a_cjk_priority_in_the_groups_parentheses_is_its_entries_priority(level:
 def test_korean_headings_of_measures_to_take_hold_the_actions(heading: str) -> None:
     body = f"{_STORY}{heading}\n\n- [ ] Cron 백업 작업 설정\n- [ ] 백업 복구 테스트 수행\n"
     assert [item.text for item in items(body)] == ["Cron 백업 작업 설정", "백업 복구 테스트 수행"]
+
+
+@pytest.mark.parametrize(
+    ("title", "entries"),
+    [
+        ("### 2. 문서화", ["환경변수 변경 시 반드시 변경 이력 기록", "`.env.example` 파일 최신 상태 유지"]),
+        ("### 3. 監視", ["ロードテストの実施", "エラー監視ツールの導入（Sentry推奨）"]),
+    ],
+)
+def test_cjk_tasks_under_a_numbered_sub_heading_are_the_items(title: str, entries: list[str]) -> None:
+    # A task in CJK is a noun phrase closed by the work's noun: the entries are the work, the title groups them.
+    lines = "".join(f"- {entry}\n" for entry in entries)
+    body = f"{_STORY}## 再発防止策\n\n### 1. 検証\n\n検証する。\n\n{title}\n\n{lines}"
+    assert [item.text for item in items(body)][-2:] == entries
+
+
+def test_a_cjk_task_under_a_resolution_field_is_done() -> None:
+    # "해결: Cloudflare Turnstile 도입": the noun phrase names the work; the field says it was done.
+    body = "## 장애\n\n- 지속: 1시간\n- 원인: DDoS 공격\n- 해결: Cloudflare Turnstile 도입\n"
+    assert [(item.text, item.status) for item in items(body)] == [("Cloudflare Turnstile 도입", Status.DONE)]

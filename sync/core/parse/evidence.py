@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
 from sync.core.parse.sections import classify_title, normalize_title
-from sync.core.parse.wording import is_standing_order, opens_with_order, promises_work, reads_as_action
+from sync.core.parse.wording import (
+    is_standing_order,
+    names_cjk_task,
+    opens_with_order,
+    promises_work,
+    reads_as_action,
+)
 
 STRONG = 2
 LEANING = 1
@@ -1140,7 +1146,8 @@ def fix_status(text: str) -> Status | None:
     said = prose_status(text)
     if said is not None:
         return TENSE_STATUSES[said]
-    return None if reads_as_action(text) or is_standing_order(text) else Status.DONE
+    ordered = reads_as_action(text) and not names_cjk_task(text)
+    return None if ordered or is_standing_order(text) else Status.DONE
 
 
 _DONE_FIRST = re.compile(

@@ -725,6 +725,8 @@ def reads_as_action(text: str) -> bool:
     """True when a plain line reads as something to do: an order ("Add alerting …"), a commitment
     ("We will …") or an owner's promise ("@kim will …"). Description ("The ideal pattern would be …")
     and reports of what happened are not."""
+    if names_cjk_task(text):
+        return True
     words = _WORD.findall(text)
     if not words:
         return False
@@ -735,6 +737,23 @@ def reads_as_action(text: str) -> bool:
     if first == "have" and len(words) > 2 and words[1].lower() not in _NOT_AFTER_HAVE and not asked:
         return True  # "Have a whiteboard", "Have building managers with radios": an order to provide a thing
     return promises_work(text) or bool(_OUTCOME.search(text) or _NOW_DOES.match(text))
+
+
+# Tasks as Japanese, Korean and Chinese write them: a noun phrase closed by the work's noun ("ロードテストの実施",
+# "발송 실패 알림 설정"), or opened by the verb in Chinese ("添加外键约束", "建立数据验证机制"); a trailing note in
+# parentheses ("（Sentry推奨）") and a full stop may follow.
+_CJK_TASK = re.compile(
+    r"(?:(?:実施|導入|作成|策定|見直し|強化|整備|構築|追加|実装|自動化|徹底|移行|設定)(?:する)?"
+    r"|(?:설정|기록|유지|명시|추가|구축|도입|개선|작성|수행|검토|적용|강화|점검|문서화|자동화)(?:하기|할 것)?)"
+    r"(?:\s*[（(][^（）()]*[)）])?\s*[。.]?$"
+    r"|^(?:添加|建立|完善|设置|增加|优化|加强|引入|实施|制定|定期|修复|配置|部署|编写|补充|清理)",
+)
+
+
+def names_cjk_task(text: str) -> bool:
+    """ "ロードテストの実施", "발송 실패 알림 설정": a task as CJK writes it, a noun phrase, which names the work
+    whether it is to do or done (under a resolution, "Cloudflare Turnstile 도입" reports it done)."""
+    return not text.isascii() and _CJK_TASK.search(text) is not None
 
 
 def is_standing_order(text: str) -> bool:
