@@ -204,3 +204,14 @@ def test_a_cjk_task_under_a_resolution_field_is_done() -> None:
     # "해결: Cloudflare Turnstile 도입": the noun phrase names the work; the field says it was done.
     body = "## 장애\n\n- 지속: 1시간\n- 원인: DDoS 공격\n- 해결: Cloudflare Turnstile 도입\n"
     assert [(item.text, item.status) for item in items(body)] == [("Cloudflare Turnstile 도입", Status.DONE)]
+
+
+def test_japanese_sentences_ending_in_the_plain_form_of_to_do_are_tasks() -> None:
+    body = (
+        f"{_STORY}## 4. 今後のタスク\n\n1. バックアップの有無を確認し、全マスターを再投入する。\n"
+        "2. 全件削除にならないようにする。\n"
+    )
+    assert [item.text for item in items(body)] == [
+        "バックアップの有無を確認し、全マスターを再投入する。",
+        "全件削除にならないようにする。",
+    ]

@@ -133,7 +133,7 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\bbi[ệe]n ph[áa]p (?:kh[ắa]c ph[ụu]c|ph[òo]ng ng[ừu]a)\b|\bvi[ệe]c c[ầa]n l[àa]m\b"
             # Chinese, Japanese and Korean (no word boundaries between their characters): recurrence
             # prevention measures, countermeasures, improvement measures, follow-up actions, action items.
-            r"|再発防止|防止策|対策|今後の(?:対応|課題|予定)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
+            r"|再発防止|防止策|対策|今後の(?:対応|課題|予定|タスク|作業)|改善(?:策|点|案)|アクションアイテム|フォローアップ"
             r"|改进措施|改进项|后续(?:行动|措施|计划|工作|改进)|行动项|待办|整改|预防措施|防范措施|防护措施|跟进事项|下一步"
             # "数据完整性建议", "改进建议": recommendations, the heading's last word (as "Recommendations" is).
             r"|(?:建议|建議|提案|推奨事項)\s*$|권장\s?사항\s*$"
