@@ -535,7 +535,9 @@ def label_status(text: str) -> Status | None:
 # "2 weeks", "within 30 days", "1-3 months", "next 48 hours": a span of time from now.
 _SPAN = re.compile(
     r"(?:within |in |(?:the )?next )?(?:a|an|one|two|three|four|six|\d+(?:\s*[-–]\s*\d+)?)\s*"
-    r"(?:hours?|h|days?|d|weeks?|months?|sprints?)"
+    r"(?:hours?|days?|weeks?|months?|sprints?)"
+    # "(24-48h)", "(3d)": hours and days abbreviated after a number.
+    r"|(?:within |in |(?:the )?next )?\d+(?:\s*[-–]\s*\d+)?\s*[hd]"
     # "（1週間以内）", "(3日以内)", "（1个月内）": within a week, three days, a month.
     r"|\d+\s*(?:週間|ヶ月|か月|カ月|日|時間|周|个月|天|小时)\s*(?:以内|内)"
     # The same spans in French, Spanish, Portuguese, German, Italian and Dutch: "(1-2 días)", "(1 semaine)".
