@@ -215,3 +215,14 @@ def test_japanese_sentences_ending_in_the_plain_form_of_to_do_are_tasks() -> Non
         "バックアップの有無を確認し、全マスターを再投入する。",
         "全件削除にならないようにする。",
     ]
+
+
+def test_an_abbreviated_hour_or_day_is_a_span_only_after_a_number() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n### Landing page (ad)\n\n- Fix the signup form\n\n"
+        "### Hotfix (48h)\n\n- Rotate the key\n"
+    )
+    assert [(item.text, item.deadline_raw) for item in items(body)] == [
+        ("Fix the signup form", None),
+        ("Rotate the key", "48h"),
+    ]
