@@ -242,8 +242,7 @@ def without_numbering(text: str) -> str:
 
 def normalize_title(text: str) -> str:
     """Lower-case title without numbering, parentheticals, footnotes or punctuation noise."""
-    text = EMOJI.sub(" ", clean_title(text)).strip()  # ":ballot_box_with_check: Follow-up tasks"
-    text = _NUMBERING.sub("", text)
+    text = without_numbering(clean_title(text))  # ":ballot_box_with_check: Follow-up tasks", "3. Actions"
     text = _PARENS.sub("", text)
     text = text.replace("&", " and ").replace("\u2019", "'")
     colon = ":" in text or "：" in text
