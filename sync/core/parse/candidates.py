@@ -55,6 +55,7 @@ from sync.core.parse.evidence import (
     item_evidence,
     names_a_fix,
     names_effects,
+    names_horizon,
     names_procedure,
     names_resolution,
     names_rules,
@@ -341,7 +342,12 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             # does not turn an explanation into a plan.
             strength = NARRATIVE
         sibling = siblings.get(header.depth)
-        if own == LEANING and sibling is not None and sibling >= STRONG and header.kind != "lessons":
+        if (
+            (own == LEANING or (own == NEUTRAL and names_horizon(header.title)))
+            and sibling is not None
+            and sibling >= STRONG
+            and header.kind != "lessons"
+        ):
             # "## 8. Preventive Enhancements" right after "## 7. Corrective Actions", "**Phase 2 - Hardening**"
             # after "**Phase 1 - Immediate fixes**": a leaning section that continues an action section. One
             # that names lessons too ("Further Mitigations and Learnings") turns to what was learnt.
@@ -411,7 +417,7 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     texts = [text for node in lists for text in _entry_texts(node)]
     return (
         len(texts) >= 2
-        and not _HORIZON.search(header.title)
+        and not names_horizon(header.title)
         and not all_reported(lists)
         and not all(_bold_titled(entry) for node in lists for entry in node.children)
     )
@@ -429,9 +435,6 @@ _NAMES_SEVERAL = re.compile(
 def _bold_titled(entry: Node) -> bool:
     paragraph = next((c for c in entry.children if c.type == "paragraph"), None)
     return paragraph is not None and node_text(paragraph).opens_bold
-
-
-_HORIZON = re.compile(r"\b(?:immediate|short|near|medium|mid|long)(?:[- ]?term)?\b|\bphase\b", re.IGNORECASE)
 
 
 def _orders_or_tasks(lists: Sequence[Node]) -> bool:

@@ -175,6 +175,33 @@ def heading_strength(title: str) -> int:
     return max(whole, *(_strength(part) for part in parts))
 
 
+# A heading that names when its work is due rather than what it is: "### Short-term", "### Kurzfristig (diese
+# Woche)", "### Médio prazo", "### 長期（継続的に）". Alone it says nothing of actions (a plan's phases, a
+# roadmap's horizons); beside an action section it continues it.
+_HORIZON = re.compile(
+    r"\b(?:immediate|short|near|medium|mid|long)(?:[- ]?term)?\b|\bphase\b"
+    r"|\b(?:sofort|kurzfristig|mittelfristig|langfristig)\w*"
+    r"|\b(?:court|moyen|long) terme\b|\bimm[ée]diat"
+    r"|\b(?:corto|medio|largo|curto|m[ée]dio|longo) (?:plazo|prazo)\b|\bimediat|\binmediat"
+    r"|\b(?:breve|medio|lungo) termine\b|\bimmediat"
+    r"|\b(?:korte|middellange|lange) termijn\b|\bonmiddellijk"
+    r"|短期|中期|長期|长期|即時|即座|立即|即刻|단기|중기|장기|즉시",
+    re.IGNORECASE,
+)
+
+
+# What may stand beside the horizon: a parenthesis ("(this week)", "(Completed)"), numbering, marks.
+_BESIDE_HORIZON = re.compile(r"[(（][^()（）]*[)）]|^\W*\d+(?:\.\d+)*[.)]?|[^\w\s]", re.UNICODE)
+
+
+def names_horizon(title: str) -> bool:
+    """Whether a heading names a time horizon and at most one word more ("Short-term", "Curto prazo (pendente)",
+    "短期措施", "Immediate Implementation"); "즉시 실행 스크립트" (a script to run at once) names a script."""
+    bare = " ".join(_BESIDE_HORIZON.sub(" ", title).split())
+    match = _HORIZON.search(bare)
+    return match is not None and match.start() == 0 and len(bare[match.end() :].split()) <= 1
+
+
 # "Response Actions", "Actions taken during the incident": what the responders did, the story of the response.
 _RESPONSE_ACTIONS = re.compile(
     # "Immediate response", "Initial response steps": what was done while the incident lasted.

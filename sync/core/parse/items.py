@@ -362,6 +362,10 @@ def inherit_group(group: Group, enclosing: Group) -> None:
     group.owner = group.owner or enclosing.owner
 
 
+# "(Target: Q4)", "(2026-06-21)", "(14.02.2026)" (day-first with dots, as German and Dutch teams write it).
+_GROUP_DATE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(?:target|due)\b", re.I)
+
+
 def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Group:
     """Read a group heading: "Immediate Actions (Completed)", "Long-term (Target: Q4 2025 - Q1 2026)"."""
     group = Group()
@@ -376,11 +380,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             status = Status.DONE  # "### Immediate fixes (applied in this branch)": said to be in place
         if status is not None:
             group.status, group.status_raw = status, body
-        elif (
-            re.search(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\btarget\b|\bdue\b", body, re.IGNORECASE)
-            or _TIME_FRAME.fullmatch(frame)
-            or _SPAN.fullmatch(frame)
-        ):
+        elif _GROUP_DATE.search(body) or _TIME_FRAME.fullmatch(frame) or _SPAN.fullmatch(frame):
             group.deadline_raw = frame
         elif not inner_links:
             continue
@@ -541,7 +541,9 @@ _SPAN = re.compile(
     # "（1週間以内）", "(3日以内)", "（1个月内）": within a week, three days, a month.
     r"|\d+\s*(?:週間|ヶ月|か月|カ月|日|時間|周|个月|天|小时)\s*(?:以内|内)"
     # The same spans in French, Spanish, Portuguese, German, Italian and Dutch: "(1-2 días)", "(1 semaine)".
-    r"|(?:dans |en |sous |dentro de |em |innerhalb von |binnen |entro )?\d+(?:\s*[-–]\s*\d+)?\s*"
+    r"|(?:dans |en |sous |dentro de |em |innerhalb von |binnen |entro |(?:die )?n[äa]chsten "
+    r"|(?:los |las |os |as )?pr[óo]xim[oa]s |(?:les )?prochaine?s |(?:i |le )?prossim[ie] "
+    r"|(?:de )?(?:komende|volgende) )?\d+(?:\s*[-–]\s*\d+)?\s*"
     r"(?:heures?|jours?|semaines?|mois|horas?|d[íi]as?|semanas?|mes(?:es)?|m[êe]s(?:es)?|stunden?|tagen?"
     r"|wochen?|monate?n?|ore|giorni|settimane?|mesi|mese|uur|dagen?|weken?|maanden?)",
     re.IGNORECASE,

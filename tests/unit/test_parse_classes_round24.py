@@ -1,0 +1,71 @@
+"""Classes of writing met in blind batches 125 onwards (issue 27, twenty-fourth round): each rule checked on
+made-up documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sync.core.model import Status
+from sync.core.parse.evidence import names_horizon
+from tests.unit.test_parse_classes_round12 import _STORY, items
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "third"),
+    [
+        ("### Sofortmaßnahmen", "### Kurzfristig (diese Woche)", "### Langfristig"),
+        ("### Ações imediatas", "### Curto prazo", "### Longo prazo"),
+        ("### Mesures immédiates", "### Court terme", "### Long terme"),
+        ("### 即時対策", "### 短期", "### 長期（継続的に）"),
+    ],
+)
+def test_horizon_headings_after_an_action_section_continue_it(first: str, second: str, third: str) -> None:
+    body = (
+        f"{_STORY}## Umsetzung\n\n{first}\n\n- [x] Restore the user table.\n\n"
+        f"{second}\n\n- [ ] Set up a nightly backup.\n\n{third}\n\n- [ ] Train the team on migrations.\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Restore the user table.", Status.DONE),
+        ("Set up a nightly backup.", Status.OPEN),
+        ("Train the team on migrations.", Status.OPEN),
+    ]
+
+
+def test_a_horizon_heading_alone_opens_no_action_section() -> None:
+    # A roadmap's horizons with nothing naming actions before them: the plan of a product, not follow-ups.
+    body = f"{_STORY}## Roadmap\n\n### Kurzfristig\n\n- Dark mode for the dashboard.\n- Export to CSV.\n"
+    assert items(body) == ()
+
+
+@pytest.mark.parametrize(
+    ("title", "horizon"),
+    [
+        ("Kurzfristig (diese Woche)", True),
+        ("Médio prazo (backlog)", True),
+        ("### 2. Long-Term (Planned)", True),
+        ("短期措施", True),
+        ("Immediate Implementation:", True),
+        ("즉시 실행 스크립트", False),  # "a script to run at once": names a script
+        ("Long term monitoring of the pool", False),
+        ("Timeline", False),
+    ],
+)
+def test_a_horizon_is_the_heading_s_head_with_at_most_one_word_more(title: str, horizon: bool) -> None:
+    assert names_horizon(title) is horizon
+
+
+def test_a_day_first_dotted_date_on_a_group_heading_is_its_items_deadline() -> None:
+    body = f"{_STORY}## Maßnahmen\n\n### Sofort (14.02.2026)\n\n- [ ] Rotate the database password.\n"
+    [item] = items(body)
+    assert (item.deadline_raw, item.deadline) == ("14.02.2026", dt.date(2026, 2, 14))
+
+
+@pytest.mark.parametrize(
+    "frame", ["nächsten 2 Wochen", "próximas 2 semanas", "prochaines 2 semaines", "prossime 2 settimane"]
+)
+def test_a_coming_span_in_other_languages_is_the_group_s_deadline(frame: str) -> None:
+    body = f"{_STORY}## Actions\n\n### Mittelfristig ({frame})\n\n- [ ] Test the backup restore.\n"
+    [item] = items(body)
+    assert item.deadline_raw == frame
