@@ -44,6 +44,15 @@ def _collapse(text: str) -> str:
     return " ".join(plain.replace("`", "").split())
 
 
+# "✅ Documented the boot configuration", "📅 Consider a backup server": a status mark opening the entry, which
+# one ground truth keeps in the text and the parser reads as the item's status (or keeps); neither changes
+# which item it is.
+_STATUS_MARK = re.compile(
+    r"^(?:[\u2705\u2611\u2714\u274c\u23f3\u231b\u26a0\u2b1c"
+    r"\U0001f4c5\U0001f532\U0001f7e2\U0001f7e1\U0001f534]\ufe0f?\s*)+"
+)
+
+
 # A ground truth that keeps a leading ticket key in the text ("#1294: Fix spawn queue activation"): the
 # parser reads the key into the item's tickets and the rest as its title, which is what a ticket wants.
 _LEADING_KEY = re.compile(r"^(?P<key>#\d+|[A-Z][A-Z0-9]+-\d+)\s*[:\-\u2013\u2014]\s+")
@@ -76,12 +85,12 @@ def find_item(
     skip = set(taken)
     # A trailing ellipsis elides the rest; a trailing colon closes a label ("**1. Automated Tests:**"), which
     # the parser drops as it drops the bullet.
-    wanted = re.sub(r"\s*(?:\.\.\.|…|:)\s*$", "", _collapse(gt_text))
+    wanted = _STATUS_MARK.sub("", re.sub(r"\s*(?:\.\.\.|…|:)\s*$", "", _collapse(gt_text)))
     pieces = [p.strip() for p in _ELLIPSIS.split(wanted) if p.strip()]
     for item in items:
         if id(item) in skip:
             continue
-        text = _collapse(drop.sub("", item.text) if drop is not None else item.text)
+        text = _STATUS_MARK.sub("", _collapse(drop.sub("", item.text) if drop is not None else item.text))
         if not text.startswith(pieces[0]):
             # The parser keeps a short label that opens an entry ("Disk cleanup: Reclaimed 5 GB …"); a ground
             # truth written by the gatherers' rule drops it. Either names the same item.

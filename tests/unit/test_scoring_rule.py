@@ -115,3 +115,13 @@ def test_a_shouted_label_the_ground_truth_keeps_names_the_same_item() -> None:
     assert score_document(_entry({"text": "**URGENTE**: Decidir plan de backups"}), [item]).right == 1
     # A label in ordinary case is words of the entry: the parser keeps those.
     assert score_document(_entry({"text": "Backups: Decidir plan de backups"}), [item]).right == 0
+
+
+def test_a_status_mark_opening_the_entry_names_the_same_item() -> None:
+    item = ActionItem(number=1, text="Documented the boot configuration", status=Status.DONE, line=3)
+    marked = {"text": "✅ Documented the boot configuration", "status": "done"}
+    assert score_document(_entry(marked), [item]).right == 1
+    # The mark kept by the parser ("📅 Consider …") matches a truth that drops it, and the rest must still match.
+    kept = ActionItem(number=1, text="📅 Consider a backup server", line=3)
+    assert score_document(_entry({"text": "Consider a backup server"}), [kept]).right == 1
+    assert score_document(_entry({"text": "✅ Documented the restore"}), [item]).right == 0
