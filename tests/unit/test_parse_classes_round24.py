@@ -9,6 +9,7 @@ import pytest
 
 from sync.core.model import Status
 from sync.core.parse.evidence import names_horizon
+from sync.core.parse.wording import orders_in_cyrillic
 from tests.unit.test_parse_classes_round12 import _STORY, items
 
 
@@ -69,3 +70,29 @@ def test_a_coming_span_in_other_languages_is_the_group_s_deadline(frame: str) ->
     body = f"{_STORY}## Actions\n\n### Mittelfristig ({frame})\n\n- [ ] Test the backup restore.\n"
     [item] = items(body)
     assert item.deadline_raw == frame
+
+
+@pytest.mark.parametrize(
+    ("text", "order"),
+    [
+        ("Жестко привязывать контейнеры к производительным ядрам.", True),  # an adverb, then the infinitive
+        ("Отказаться от постоянно запущенных серверов.", True),
+        ("SourceTV должен иметь префикс.", True),  # an obligation: "must"
+        ("Нужно добавить алерт на диск.", True),
+        ("Додати алерт на заповнення диска.", True),  # Ukrainian
+        ("Сервера подвисали после двух часов аптайма.", False),  # a report of what happened
+        ("Память закончилась на втором сервере.", False),  # a noun that ends as an infinitive does
+        ("Что делать дальше?", False),
+        ("Важно: токен должен содержать только буквы.", False),  # a note's rule, behind its label
+    ],
+)
+def test_orders_in_russian_and_ukrainian(text: str, order: bool) -> None:
+    assert orders_in_cyrillic(text) is order
+
+
+def test_a_russian_future_section_of_plain_paragraphs_holds_its_orders() -> None:
+    body = (
+        f"{_STORY}## Сервера фризили\n\nСервера подвисали после долгого аптайма.\n\n"
+        "### Что нужно сделать в будущем?\n\nОтказаться от постоянно запущенных серверов.\n"
+    )
+    assert [item.text for item in items(body)] == ["Отказаться от постоянно запущенных серверов."]

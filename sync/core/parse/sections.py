@@ -122,6 +122,12 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|recomendações|aanbevelingen|raccomandazioni|rekommendationer|anbefalinger)\b"
             r"|\bплан действий\b|\b(?:дальнейшие|следующие|последующие) (?:шаги|действия)\b"
             r"|\bмеры по\b|^(?:меры|задачи|улучшения)\b|\bчто (?:будем делать|сделать|делаем|доделать)\b"
+            # What must be done: "Что нужно сделать в будущем?", "Šta treba uraditi", "Co musimy zmienić" (what
+            # was done, "Что было сделано (шаг за шагом)", is as often the story of the response).
+            r"|\bчто (?:нужно|надо|необходимо|следует) (?:сделать|изменить|улучшить)\b"
+            r"|\bšta (?:treba|moramo) (?:uraditi|promijeniti|popraviti)\b"
+            r"|\bšto (?:treba|moramo) (?:učiniti|napraviti)\b"
+            r"|\bco (?:trzeba|musimy) (?:zrobić|zmienić)\b|\bco (?:je třeba|musíme) (?:udělat|změnit)\b"
             r"|\b(?:превентивные|профилактические|предупредительные) меры\b"
             r"|\bнаступні кроки\b|\bплан дій\b|\bзаходи\b"
             r"|\bdziałania (?:naprawcze|zapobiegawcze|następcze)\b|\bnast[ęe]pne kroki\b|\bplan dzia[łl]a[ńn]\b"

@@ -725,7 +725,7 @@ def reads_as_action(text: str) -> bool:
     """True when a plain line reads as something to do: an order ("Add alerting …"), a commitment
     ("We will …") or an owner's promise ("@kim will …"). Description ("The ideal pattern would be …")
     and reports of what happened are not."""
-    if names_cjk_task(text):
+    if names_cjk_task(text) or orders_in_cyrillic(text):
         return True
     words = _WORD.findall(text)
     if not words:
@@ -737,6 +737,29 @@ def reads_as_action(text: str) -> bool:
     if first == "have" and len(words) > 2 and words[1].lower() not in _NOT_AFTER_HAVE and not asked:
         return True  # "Have a whiteboard", "Have building managers with radios": an order to provide a thing
     return promises_work(text) or bool(_OUTCOME.search(text) or _NOW_DOES.match(text))
+
+
+# Orders as Russian and Ukrainian lists write them: the infinitive, after an adverb or not ("Жестко привязывать
+# контейнеры …", "Исследовать детально …", "Додати алерт …"), "нужно …" (it is needed to …), or "<subject>
+# должен …" (must). Nouns that end as infinitives do ("память", "сеть", "путь") are left out.
+_CYRILLIC = "А-Яа-яЁёІіЇїЄє"
+_CYRILLIC_ORDER = re.compile(
+    rf"^(?:[{_CYRILLIC}]+[ое]\s+)?(?P<v>[{_CYRILLIC}]+(?:ать|ять|еть|ить|уть|ыть|ться|тись|сти|зти|чь|ати|яти|ити|іти|ути))"
+    rf"(?![{_CYRILLIC}])"
+    r"|^(?:нужно|надо|необходимо|следует|стоит|треба|потрібно)\b"
+    r"|^(?:[^\s:]+\s+){0,2}?(?:должен|должна|должно|должны|повинен|повинна|повинні)\b",
+    re.IGNORECASE,
+)
+_NOT_INFINITIVES = frozenset({"память", "печать", "сеть", "путь", "суть", "есть", "ртуть", "треть", "власть"})
+
+
+def orders_in_cyrillic(text: str) -> bool:
+    """ "Отказаться от постоянно запущенных серверов …", "SourceTV должен иметь префикс": an order or an
+    obligation in Russian or Ukrainian (not a question)."""
+    if text.isascii() or text.rstrip().endswith("?"):
+        return False
+    match = _CYRILLIC_ORDER.match(text)
+    return match is not None and (match.group("v") or "").lower() not in _NOT_INFINITIVES
 
 
 # Tasks as Japanese, Korean and Chinese write them: a noun phrase closed by the work's noun ("ロードテストの実施",
