@@ -96,3 +96,28 @@ def test_a_russian_future_section_of_plain_paragraphs_holds_its_orders() -> None
         "### Что нужно сделать в будущем?\n\nОтказаться от постоянно запущенных серверов.\n"
     )
     assert [item.text for item in items(body)] == ["Отказаться от постоянно запущенных серверов."]
+
+
+_RECORDS = (
+    "## Ações tomadas\n\n### 1. Revogação da chave ✅\n\n**Status**: Chave revogada  \n**Ação**: Revogada no painel\n\n"
+    "### 2. Limpeza do histórico ✅\n\n**Status**: Histórico reescrito  \n**Ferramenta**: `git-filter-repo`\n\n"
+    "**Resultado**:\n- Arquivo removido de todos os commits\n- Force push executado\n\n---\n\n## Lições\n\nNada.\n"
+)
+
+
+def test_numbered_sub_headings_over_field_records_are_the_items_whatever_labels_and_rules_close_them() -> None:
+    # "**Resultado**:" inside the second record and the "---" that closes the section belong to the records.
+    assert [(item.text, item.status) for item in items(f"{_STORY}{_RECORDS}")] == [
+        ("Revogação da chave", Status.DONE),
+        ("Limpeza do histórico", Status.DONE),
+    ]
+
+
+def test_a_numbered_sub_heading_over_entries_titled_in_bold_files_those_entries() -> None:
+    body = (
+        f"{_STORY}## Remediation\n\n### 1. Solver safety\n\nThe solver must fail safely:\n\n"
+        "* **Domain checks:** Check the invariant before each step.\n* **Checked math:** Replace unsafe math.\n\n"
+        "### 2. Testing depth\n\nFuture work must cover:\n\n* **Fuzzing:** Fuzz the solver inputs.\n\n---\n\n"
+        "## Timeline\n\n- 10:00 deposit\n"
+    )
+    assert [item.text.split(":")[0] for item in items(body)] == ["Domain checks", "Checked math", "Fuzzing"]

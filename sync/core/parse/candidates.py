@@ -419,7 +419,7 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
         len(texts) >= 2
         and not names_horizon(header.title)
         and not all_reported(lists)
-        and not all(_bold_titled(entry) for node in lists for entry in node.children)
+        and not all(files_titled_entries(node) for node in lists)
     )
 
 
@@ -430,6 +430,12 @@ _NAMES_SEVERAL = re.compile(
     r"|(?:建议|建議|提案|推奨事項|권장 ?사항|제안)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
+
+
+def files_titled_entries(node: Node) -> bool:
+    """A list whose every entry opens with its title in bold ("- **Domain enforcement:** Check …"): entries
+    filed one by one, each its own item."""
+    return node.type in ("bullet_list", "ordered_list") and all(_bold_titled(entry) for entry in node.children)
 
 
 def _bold_titled(entry: Node) -> bool:

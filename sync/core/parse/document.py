@@ -38,6 +38,7 @@ from sync.core.parse.candidates import (
     NUMBERED_TITLE,
     checks_and_results,
     field_record,
+    files_titled_entries,
     label_group,
     owner_label,
     read_candidates,
@@ -899,7 +900,11 @@ class _Parser:
             return False
         if node.type == "table":
             return not reader.is_action_table(node)
-        return node.type in ("bullet_list", "ordered_list") and not holds_actions([node])
+        return (
+            node.type in ("bullet_list", "ordered_list")
+            and not holds_actions([node])
+            and not files_titled_entries(node)
+        )
 
     def _titled_items(
         self, reader: ItemReader, region: list[int], by_block: dict[int, Header]
@@ -926,6 +931,11 @@ class _Parser:
                 if prioritised and sub.depth > subs[0].depth and current is not None:
                     current[1].append(self.blocks[index])
                     continue
+                if sub.level == 0 and current is not None and current[0].level > 0:
+                    # "**Resultado**:" under "### 3. Limpeza do Histórico ✅": a label inside the record of
+                    # the sub-heading's one action, part of what spells it out.
+                    current[1].append(self.blocks[index])
+                    continue
                 numbered = bool(NUMBERED_TITLE.match(sub.title)) or prioritised
                 if sub.level == 0 or (sub.kind != "other" and not numbered) or len(sub.title.split()) > 12:
                     return []
@@ -933,6 +943,8 @@ class _Parser:
                 found.append(current)
                 continue
             node = self.blocks[index]
+            if node.type == "hr" and all(self.blocks[i].type == "hr" for i in region[region.index(index) :]):
+                continue  # the rule that closes the section ("---" before the next "##"), not the item's content
             if current is None:
                 if node.type != "paragraph":
                     return []  # a list or table before any sub-heading: the section lists its items
