@@ -121,3 +121,17 @@ def test_a_numbered_sub_heading_over_entries_titled_in_bold_files_those_entries(
         "## Timeline\n\n- 10:00 deposit\n"
     )
     assert [item.text.split(":")[0] for item in items(body)] == ["Domain checks", "Checked math", "Fuzzing"]
+
+
+def test_measures_a_parenthesis_says_are_in_place_are_done_items_even_under_lessons() -> None:
+    body = (
+        f"{_STORY}## Lessons learned\n\n### What went wrong\n\n1. **Weak SSH configuration**: root login enabled\n\n"
+        "### Prevention Measures (Already Prepared)\n\n1. **SSH hardening**: key-only auth, no root login\n"
+        "2. **Firewall**: UFW configured\n"
+    )
+    assert [(item.text.split(":")[0], item.status) for item in items(body)] == [
+        ("SSH hardening", Status.DONE),
+        ("Firewall", Status.DONE),
+    ]
+    # Without the parenthesis the section may discuss practices: its entries are asked about, not ticketed.
+    assert [item.confidence for item in items(body.replace(" (Already Prepared)", ""))] == ["low", "low"]

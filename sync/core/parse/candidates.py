@@ -89,6 +89,7 @@ from sync.core.parse.items import (
     names_work_left,
     parse_group,
     plain_item,
+    says_applied,
     settings_table,
     ticks_entries,
 )
@@ -341,6 +342,10 @@ def _regions(blocks: Sequence[Node], headers: Sequence[Header]) -> list[_Region]
             # "### Why the CDN cached the wrong response" under "## Root Cause": a stray word ("response")
             # does not turn an explanation into a plan.
             strength = NARRATIVE
+        if own == LEANING and says_applied(header.title):
+            # "### Prevention Measures (Already Prepared)": measures said to be in place, as "Prevention measures
+            # implemented" names them.
+            strength = STRONG
         sibling = siblings.get(header.depth)
         if (
             (own == LEANING or (own == NEUTRAL and names_horizon(header.title)))

@@ -580,8 +580,20 @@ _DASHED_FRAME = re.compile(r"\s+[-–—]\s+(?P<frame>[^-–—]{3,40})$")
 _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgrade|sprint|deploy(?:ment)?)\b", re.I)
 # "(applied in this branch)", "(already deployed)", "(merged in #41)": a group's changes said to be in place.
 _APPLIED = re.compile(
-    r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live)\b", re.I
+    r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live|prepared)\b", re.I
 )
+_PARENTHESES = re.compile(r"[(（]([^()（）]*)[)）]")
+
+
+def says_applied(title: str) -> bool:
+    """ "Prevention Measures (Already Prepared)", "Safeguards (implemented)", "(Completed)": a heading whose
+    parenthesis says its measures are in place."""
+    return any(
+        _APPLIED.match(body.strip()) or body.strip().lower() in ("completed", "complete", "done")
+        for body in _PARENTHESES.findall(title)
+    )
+
+
 # A target written as a lower-case word or two with no time in it: "hotfix", "ops-api", "follow-up", "now".
 _TIMELESS = re.compile(
     r"(?!.*\b(?:asap|soon|today|tomorrow|tonight|eod|cob|week|month|quarter|sprint|year|day|release|milestone)s?\b)"
