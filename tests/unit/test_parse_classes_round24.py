@@ -135,3 +135,12 @@ def test_measures_a_parenthesis_says_are_in_place_are_done_items_even_under_less
     ]
     # Without the parenthesis the section may discuss practices: its entries are asked about, not ticketed.
     assert [item.confidence for item in items(body.replace(" (Already Prepared)", ""))] == ["low", "low"]
+
+
+def test_thanks_after_the_next_steps_are_no_commitment() -> None:
+    body = (
+        f"{_STORY}### **Next Steps**\n\n ✅**DNS Documentation**: Define what is managed where.  \n"
+        " ✅ **Process**: Add verification steps.\n\nWe recognize the impact this incident had on our users.\n\n"
+        "We would like to extend our warmest thanks to our peers who worked with us to resolve the issues.\n"
+    )
+    assert [item.text.split(":")[0] for item in items(body)] == ["DNS Documentation", "Process"]

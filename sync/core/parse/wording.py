@@ -817,7 +817,9 @@ _OBLIGATION = re.compile(
     r"(?<!\bthat )(?<!\bwhich )(?<!\bwho )(?<!\bif )(?<!\bwhen )"
     r"\b(?:should|must|shall|needs? to|will|is going to|would like to|'d like to|hope to)\s+"
     # "I must admit a mistake", "we should note": the writers speaking, no obligation to act.
-    r"(?!not\b|admit\b|say\b|confess\b|acknowledge\b|note\b|stress\b|emphasi[sz]e\b|apologi[sz]e\b|thank\b)\w+",
+    r"(?!not\b|admit\b|say\b|confess\b|acknowledge\b|note\b|stress\b|emphasi[sz]e\b|apologi[sz]e\b|thank\b"
+    # "We would like to extend our warmest thanks to …", "express our gratitude": thanks, no work.
+    r"|(?:extend|express|offer|give)\s+(?:our|my|a)\s+(?:\w+\s+){0,2}(?:thanks|gratitude|appreciation|apolog))\w+",
     re.I,
 )
 _WOULD_HELP = re.compile(r"\bit would be (?:useful|good|nice|great|helpful|better|worth)\b", re.I)
