@@ -931,9 +931,16 @@ class _Parser:
                 if prioritised and sub.depth > subs[0].depth and current is not None:
                     current[1].append(self.blocks[index])
                     continue
-                if sub.level == 0 and current is not None and current[0].level > 0:
+                if (
+                    sub.level == 0
+                    and current is not None
+                    and current[0].level > 0
+                    and NUMBERED_TITLE.match(current[0].title)
+                    and not NUMBERED_TITLE.match(sub.title)
+                ):
                     # "**Resultado**:" under "### 3. Limpeza do Histórico ✅": a label inside the record of
-                    # the sub-heading's one action, part of what spells it out.
+                    # the numbered sub-heading's one action, part of what spells it out ("**1. Uptime
+                    # monitoring**" under "### Short term" is an item of its own).
                     current[1].append(self.blocks[index])
                     continue
                 numbered = bool(NUMBERED_TITLE.match(sub.title)) or prioritised
