@@ -925,6 +925,10 @@ class _Parser:
             or 2 * sum(1 for h in subs if self._opens_with_record(h)) >= len(subs)
             or all(h.level > 0 and opens_with_order(_SHOUTED.sub("", h.title)) for h in subs)
         )
+        tail = len(region)
+        while tail and self.blocks[region[tail - 1]].type == "hr":
+            tail -= 1
+        closing = set(region[tail:])
         for index in region:
             sub = by_block.get(index)
             if sub is not None:
@@ -950,7 +954,7 @@ class _Parser:
                 found.append(current)
                 continue
             node = self.blocks[index]
-            if node.type == "hr" and all(self.blocks[i].type == "hr" for i in region[region.index(index) :]):
+            if index in closing:
                 continue  # the rule that closes the section ("---" before the next "##"), not the item's content
             if current is None:
                 if node.type != "paragraph":
