@@ -362,6 +362,8 @@ def inherit_group(group: Group, enclosing: Group) -> None:
     group.owner = group.owner or enclosing.owner
 
 
+# A heading's parenthesis ("(Completed)", "（優先度：高）") with the blanks before it, its body the group.
+_PARENTHESES = re.compile(r"\s*[(（]([^()（）]*)[)）]")
 # "(Target: Q4)", "(2026-06-21)", "(14.02.2026)" (day-first with dots, as German and Dutch teams write it).
 _GROUP_DATE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(?:target|due)\b", re.I)
 
@@ -370,7 +372,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
     """Read a group heading: "Immediate Actions (Completed)", "Long-term (Target: Q4 2025 - Q1 2026)"."""
     group = Group()
     name = title
-    for match in reversed(list(re.finditer(r"\s*[(（]([^()（）]*)[)）]", title))):
+    for match in reversed(list(_PARENTHESES.finditer(title))):
         body = match.group(1).strip()
         status = heading_status(body, options)
         inner_links = [ln for ln in links if match.start() <= ln.start < match.end()]
@@ -582,7 +584,6 @@ _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgr
 _APPLIED = re.compile(
     r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live|prepared)\b", re.I
 )
-_PARENTHESES = re.compile(r"[(（]([^()（）]*)[)）]")
 
 
 def says_applied(title: str) -> bool:
