@@ -47,6 +47,7 @@ from sync.core.parse.evidence import (
     commits_in_prose,
     conditional_rules,
     contrasts_ways,
+    counts_measures,
     enumerates_contents,
     files_a_ticket,
     fix_status,
@@ -769,7 +770,7 @@ def _read_region(
                 continue
             following = nodes[position + 1] if position + 1 < len(nodes) else None
             lead_in = following is not None and following.type in ("bullet_list", "ordered_list")
-            if lead_in and promises_in_general(node_text(node).text):
+            if lead_in and (promises_in_general(node_text(node).text) or counts_measures(node_text(node).text)):
                 # "We will take steps to ensure this does not happen again." over a list: the list is the steps.
                 named = _Region(region.header, STRONG, region.blocks, region.parent)
                 continue

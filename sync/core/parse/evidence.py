@@ -23,6 +23,7 @@ from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
 from sync.core.parse.sections import classify_title, normalize_title
 from sync.core.parse.wording import (
+    first_sentence,
     is_standing_order,
     names_cjk_task,
     opens_with_order,
@@ -270,7 +271,8 @@ _WHEN = re.compile(
 _UNDER_WAY = (
     r"(?:adding|building|introducing|implementing|reviewing|updating|improving|moving|migrating|changing"
     r"|rolling out|writing|creating|replacing|removing|enabling|putting|setting up|installing|deploying"
-    r"|configuring|automating|exploring|evaluating|working|investigating|looking into|looking at ways (?:of|to)"
+    r"|configuring|automating|exploring|evaluating|examining|assessing|researching|auditing|prototyping|piloting"
+    r"|working|investigating|looking into|looking at ways (?:of|to)"
     r"|planning|developing)"
 )
 # Prose that commits to or reports starting an action: "we will", "we are going to", "we have begun",
@@ -859,10 +861,11 @@ _CAPABILITY = re.compile(
 )
 
 
-# "As of today, we now set the rate limit per account", "We now run a restore test every night": a practice
-# the writers have in place, said in the present (not what they now know, see or must do).
+# "As of today, we now set the rate limit per account", "We now run a restore test every night", "We no longer
+# grant access to all buckets to one account": a practice the writers have in place, said in the present (not
+# what they now know, see or must do).
 _WE_NOW = re.compile(
-    r"^(?:[\w,' -]{0,40}\s)?(?:we|the team|our team) (?:now|instead) (?!(?:know|knew|see|saw|think|believe"
+    r"^(?:[\w,' -]{0,40}\s)?(?:we|the team|our team) (?:now|instead|no longer) (?!(?:know|knew|see|saw|think|believe"
     r"|understand|realize|realise|suspect|expect|hope|want|need|have to|had|must|should|could|would|will|can|may"
     r"|might|wait|waited)\b)[a-z]+(?<!ed)\b",
     re.IGNORECASE,
@@ -992,6 +995,30 @@ _ANNOUNCES = re.compile(
 
 def announces_items(text: str) -> bool:
     return bool(_ANNOUNCES.search(text))
+
+
+# A lead-in that counts the measures below without naming one: "We have implemented or are planning to implement
+# several mitigations to prevent exposures of this kind in the future." over a numbered list of them.
+_COUNTS_MEASURES = re.compile(
+    r"\b(?:several|some|a few|a number of|multiple|a series of|a set of|two|three|four|five|six)"
+    r"\s+(?:[\w-]+\s+)?(?:mitigations|measures|changes|actions|improvements|fixes|safeguards"
+    r"|countermeasures|remediations|follow-?ups)\b",
+    re.IGNORECASE,
+)
+# What the counted measures are for: it is their purpose that makes them follow-ups ("The migration requires
+# several steps:" and "we went with the following steps:" are the response, told).
+_MEASURES_FOR = re.compile(r"\b(?:prevent|avoid|future|again|recur|reduc|protect|improv|harden|strengthen)", re.I)
+
+
+def counts_measures(text: str) -> bool:
+    """One sentence that counts the measures of the list below it ("… several mitigations …")."""
+    text = text.strip()
+    return (
+        len(text) <= 240
+        and first_sentence(text) == text
+        and _COUNTS_MEASURES.search(text) is not None
+        and _MEASURES_FOR.search(text) is not None
+    )
 
 
 # A lead-in whose list spells out what one thing holds, not actions: "We now have a bot that runs every

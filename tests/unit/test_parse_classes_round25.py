@@ -1,0 +1,65 @@
+"""Classes of writing met in blind batches 130 onwards (issue 27, twenty-fifth round): each rule checked on
+made-up documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import Status
+from sync.core.parse.evidence import counts_measures, reports_done_work
+from tests.unit.test_parse_classes_round12 import _STORY, items
+
+_MEASURES = (
+    "1. We have begun removing write access from personal accounts.\n"
+    "2. We no longer share one deploy key between all services.\n"
+    "3. We will move releases to the CI system.\n"
+    "4. We are examining options for auditing every key's use, such as access logs.\n"
+)
+
+
+def test_a_lead_in_counting_the_measures_is_no_item_and_names_the_list_below() -> None:
+    body = (
+        f"{_STORY}## Safeguards\n\nWe have put in place or are planning several safeguards and improvements to "
+        f"prevent this kind of loss in the future.\n\n{_MEASURES}"
+    )
+    assert [(item.text.split(" ", 3)[:3], item.status) for item in items(body)] == [
+        (["We", "have", "begun"], Status.IN_PROGRESS),
+        (["We", "no", "longer"], Status.DONE),
+        (["We", "will", "move"], Status.OPEN),
+        (["We", "are", "examining"], Status.IN_PROGRESS),
+    ]
+    assert all(item.confidence == "high" for item in items(body)[:1] + items(body)[2:])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "counts"),
+    [
+        ("We have implemented several mitigations to prevent this in the future.", True),
+        ("The team agreed on a few improvements to reduce the blast radius.", True),
+        # The response, told: steps of a migration or a recovery, not what follows from the incident.
+        ("The migration requires several steps:", False),
+        ("We chose not to restore in place but went with the following steps:", False),
+        # Two sentences: a paragraph that says more than the count.
+        ("We made several changes to prevent this. The first shipped on Monday.", False),
+    ],
+)
+def test_a_count_of_measures_needs_its_purpose(sentence: str, counts: bool) -> None:
+    assert counts_measures(sentence) is counts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "done"),
+    [
+        ("We no longer grant access to all buckets to any one account.", True),
+        ("We now run a restore test every night.", True),
+        ("We no longer know which key was used.", False),  # what the writers know, not a practice
+    ],
+)
+def test_a_practice_the_writers_dropped_is_work_done(sentence: str, done: bool) -> None:
+    assert reports_done_work(sentence) is done
+
+
+def test_studying_options_is_work_under_way() -> None:
+    body = f"{_STORY}## Next steps\n\nWe are examining options for moving the wiki to managed storage.\n"
+    # A sentence of prose: asked about (low), as every prose commitment is, but read and read as under way.
+    assert [item.status for item in items(body)] == [Status.IN_PROGRESS]
