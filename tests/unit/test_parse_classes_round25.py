@@ -63,3 +63,26 @@ def test_studying_options_is_work_under_way() -> None:
     body = f"{_STORY}## Next steps\n\nWe are examining options for moving the wiki to managed storage.\n"
     # A sentence of prose: asked about (low), as every prose commitment is, but read and read as under way.
     assert [item.status for item in items(body)] == [Status.IN_PROGRESS]
+
+
+def test_entries_marked_one_by_one_under_a_numbered_sub_heading_are_the_items() -> None:
+    # The sub-heading names an area; each entry is filed with its own status symbol, as a checkbox is.
+    body = (
+        f"{_STORY}## Corrective actions\n\n### 1. Documentation\n\n- ✅ `docs/RESTORE.md`: how to restore the wiki\n"
+        "- ⏳ `docs/CHECKS.md`: checks to run after each upgrade\n\n### 2. Monitoring\n\n"
+        "- ⏳ Alert when the disk is 80 % full\n- ⏳ Page the on-call when saves fail\n"
+    )
+    assert [(item.text.split(":")[0], item.status) for item in items(body)] == [
+        ("`docs/RESTORE.md`", Status.DONE),
+        ("`docs/CHECKS.md`", Status.OPEN),
+        ("Alert when the disk is 80 % full", Status.OPEN),
+        ("Page the on-call when saves fail", Status.OPEN),
+    ]
+
+
+def test_a_numbered_sub_heading_over_its_unmarked_explanation_stays_the_item() -> None:
+    body = (
+        f"{_STORY}## Corrective actions\n\n### 1. Protected production migrations\n\n"
+        "- Must type the database name to proceed\n- ✅ Visual warning shown first\n"
+    )
+    assert [item.text for item in items(body)] == ["Protected production migrations"]

@@ -404,7 +404,7 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
             and any(node.type == "paragraph" for node in nodes)
             and all(node.type in _EXPLAINS for node in nodes)
         )
-    if ticks_entries(lists):
+    if ticks_entries(lists) or _marks_entries(lists):
         return False
     # A title that is itself an order ("### 3. Implement Comprehensive Error Logging" over "- Log all errors to a
     # central service", "- Alert on production errors") names the action its orders carry out: those are its steps.
@@ -436,6 +436,17 @@ _NAMES_SEVERAL = re.compile(
     r"|(?:建议|建議|提案|推奨事項|권장 ?사항|제안)\s*[:：]?\s*$",
     re.IGNORECASE,
 )
+
+
+# A status symbol opening a list entry: "- ✅ `docs/CHECKLIST.md`: …", "- ⏳ Add validation to the loader".
+_ENTRY_MARK = re.compile(r"^(?:[✅✔☑✓❌⏳⌛🔄🚧📅⬜☐]|\[[ xX]\])")
+
+
+def _marks_entries(lists: Sequence[Node]) -> bool:
+    """Whether two or more entries of the lists each open with a status symbol: each is filed with its own
+    status, an item of its own, as a checkbox is."""
+    texts = [text for node in lists for text in _entry_texts(node)]
+    return len(texts) >= 2 and all(_ENTRY_MARK.match(text) for text in texts)
 
 
 def files_titled_entries(node: Node) -> bool:
