@@ -86,3 +86,28 @@ def test_a_numbered_sub_heading_over_its_unmarked_explanation_stays_the_item() -
         "- Must type the database name to proceed\n- ✅ Visual warning shown first\n"
     )
     assert [item.text for item in items(body)] == ["Protected production migrations"]
+
+
+def test_a_time_frame_in_an_action_sub_heading_is_each_entry_s_deadline() -> None:
+    body = (
+        f"{_STORY}## Prevention measures\n\n### Short-term improvements (Within 1 Month)\n\n"
+        "1. ⏳ Add a second backup target\n\n### Long-term improvements (Within 6 Months)\n\n"
+        "1. 📅 Move the wiki to managed storage\n"
+    )
+    assert [(item.deadline_raw, item.status) for item in items(body)] == [
+        ("Within 1 Month", Status.OPEN),
+        ("Within 6 Months", Status.OPEN),  # a calendar: work scheduled, not begun
+    ]
+
+
+@pytest.mark.parametrize("label", ["Summary", "Resumen", "Zusammenfassung"])
+def test_a_section_word_over_a_list_is_no_owner(label: str) -> None:
+    body = (
+        f"{_STORY}## Correction plan (next session)\n\n**{label}:**\n1. Fix the loader script\n2. Rerun the import\n\n"
+        "**Alice:**\n1. Fix the dashboard\n"
+    )
+    assert [(item.text, item.owner) for item in items(body)] == [
+        ("Fix the loader script", None),
+        ("Rerun the import", None),
+        ("Fix the dashboard", "Alice"),
+    ]

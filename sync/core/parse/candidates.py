@@ -1613,6 +1613,8 @@ def owner_label(header: Header, source: str) -> str | None:
         return label
     if not _NAME_LABEL.match(label) or label_status(label) is not None or heading_strength(label) != NEUTRAL:
         return None
+    if classify_title(label) != "other":
+        return None  # "**Summary:**", "**Resumen:**" over a list: a section's name, never a person's
     words = [word for word in label.split() if len(word.rstrip(".")) > 1]
     # A name is written capitalised wherever it stands; a common word ("Process", "Backend") turns up in
     # lower case somewhere in the document.

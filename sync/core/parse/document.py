@@ -727,7 +727,9 @@ class _Parser:
         # "## Actions (implemented)": a status in parentheses is said of every entry; the heading's own
         # words ("Next Steps", "✅ Próximos passos") name the section, not its entries' status.
         parenthesised = parsed.status is not None and parsed.status_raw != parsed.title
-        group = parsed if named or parenthesised else None
+        # "### Short-term Improvements (Within 1 Month)": a time frame in the heading is every entry's too.
+        framed = parsed.deadline_raw is not None
+        group = parsed if named or parenthesised or framed else None
         # The groups of the sub-headings enclosing the current one, by depth: "### Immediate (Within 7 Days)"
         # over "**1. Backups**" gives the label's items their time frame, status and priority.
         enclosing: list[tuple[int, Group]] = [(header.depth, group)] if group is not None else []

@@ -104,6 +104,8 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "deferred": Status.OPEN,
         # An hourglass is work waiting its turn: "⏳ Pending", "⏳ Pendiente", "⏳ Đang chờ" in every corpus.
         "⏳": Status.OPEN,
+        # A calendar: work scheduled for later ("📅 Evaluate a remote console"), not yet begun.
+        "📅": Status.OPEN,
         "🔜": Status.OPEN,
         "⬜": Status.OPEN,  # an empty box
         "selected for development": Status.OPEN,

@@ -173,7 +173,11 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\blecciones\b|\ble[çc]ons\b|\bli[çc][õo]es\b|\bgelernt\b|\berkenntnisse\b|\blezioni\b|\bgeleerd\b"
             r"|教训|复盘|教訓|振り返り|교훈",
         ),
-        ("summary", r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b|^背景$|概要|小结|总结|まとめ|요약|개요"),
+        (
+            "summary",
+            r"\bsummary\b|\boverview\b|\bmetadata\b|\bbackground\b|^(?:resumen|resumo|r[ée]sum[ée]|riepilogo"
+            r"|sommario|zusammenfassung|samenvatting)$|^背景$|概要|小结|总结|まとめ|요약|개요",
+        ),
         ("impact", r"\bimpact\b|\bfallout\b|影响|影響|영향"),
         (
             "root_cause",
