@@ -111,3 +111,30 @@ def test_a_section_word_over_a_list_is_no_owner(label: str) -> None:
         ("Rerun the import", None),
         ("Fix the dashboard", "Alice"),
     ]
+
+
+def test_a_later_list_that_says_more_is_no_restatement() -> None:
+    # Entries that share a word with the list above only in passing, each in more words than its namesake:
+    # a list of its own, not the first said again.
+    body = (
+        f"{_STORY}## Remediation\n\n- Ignore file\n- Security documentation\n\n"
+        "## Next steps\n\n1. ✅ Configure the ignore file for public wallet addresses\n"
+        "2. ⏳ Document the incident for future reference\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Ignore file", None),
+        ("Security documentation", None),
+        ("Configure the ignore file for public wallet addresses", Status.DONE),
+        ("Document the incident for future reference", Status.OPEN),
+    ]
+
+
+def test_a_later_list_in_fewer_words_restates_the_first() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n- Add an alert on the wiki database disk usage\n"
+        "- Write a restore guide for the wiki\n\n## Action items status\n\n- [x] Disk alert\n- [ ] Restore guide\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Add an alert on the wiki database disk usage", Status.DONE),
+        ("Write a restore guide for the wiki", Status.OPEN),
+    ]

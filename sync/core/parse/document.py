@@ -657,7 +657,10 @@ class _Parser:
                 if len(originals) != len(restated) or first in dropped:
                     continue
                 pairs = _pair_restated(originals, restated)
-                if bare and all(_shares_word(a.text, b.text) for a, b in zip(originals, restated, strict=True)):
+                if bare and all(
+                    _shares_word(a.text, b.text) and len(b.text.split()) <= len(a.text.split())
+                    for a, b in zip(originals, restated, strict=True)
+                ):
                     pairs = list(zip(originals, restated, strict=True))
                 if pairs is None:
                     continue
