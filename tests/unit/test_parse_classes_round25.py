@@ -138,3 +138,20 @@ def test_a_later_list_in_fewer_words_restates_the_first() -> None:
         ("Add an alert on the wiki database disk usage", Status.DONE),
         ("Write a restore guide for the wiki", Status.OPEN),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "status"),
+    [
+        ("parcial", Status.IN_PROGRESS),
+        ("Partially done", Status.IN_PROGRESS),
+        ("aberto", Status.OPEN),
+        ("recovery tool done; normal integration open", Status.IN_PROGRESS),
+        ("ferramenta pronta; integração aberta", Status.IN_PROGRESS),
+        ("done; rollout done", Status.DONE),
+        ("see the notes; done", None),  # a clause with no status word: a note, not a status
+    ],
+)
+def test_a_status_cell_of_clauses_partly_done_is_under_way(cell: str, status: Status | None) -> None:
+    body = f"{_STORY}## Action items\n\n| Action | Status |\n|---|---|\n| Add an alert on the disk | {cell} |\n"
+    assert [item.status for item in items(body)] == [status]

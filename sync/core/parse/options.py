@@ -118,6 +118,16 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "wip": Status.IN_PROGRESS,
         "started": Status.IN_PROGRESS,
         "in review": Status.IN_PROGRESS,
+        # Part of the work done: under way ("parcial", "Partially done").
+        "partial": Status.IN_PROGRESS,
+        "partially done": Status.IN_PROGRESS,
+        "partly done": Status.IN_PROGRESS,
+        "parcial": Status.IN_PROGRESS,
+        "parcialmente": Status.IN_PROGRESS,
+        "partiel": Status.IN_PROGRESS,
+        "teilweise": Status.IN_PROGRESS,
+        "parziale": Status.IN_PROGRESS,
+        "gedeeltelijk": Status.IN_PROGRESS,
         "🚧": Status.IN_PROGRESS,  # under construction
         "🔄": Status.IN_PROGRESS,
         "done": Status.DONE,
@@ -154,6 +164,12 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "geplant": Status.OPEN,
         "pendiente": Status.OPEN,
         "pendente": Status.OPEN,
+        "aberto": Status.OPEN,
+        "aberta": Status.OPEN,
+        "abierto": Status.OPEN,
+        "abierta": Status.OPEN,
+        "ouvert": Status.OPEN,
+        "aperto": Status.OPEN,
         "gepland": Status.OPEN,
         "da fare": Status.OPEN,
         "en cours": Status.IN_PROGRESS,
@@ -177,6 +193,14 @@ DEFAULT_STATUS_SYNONYMS: Mapping[str, Status] = MappingProxyType(
         "terminado": Status.DONE,
         "concluído": Status.DONE,
         "feito": Status.DONE,
+        "implementado": Status.DONE,
+        "implementada": Status.DONE,
+        "implementato": Status.DONE,
+        "implémenté": Status.DONE,
+        "implementiert": Status.DONE,
+        "pronto": Status.DONE,
+        "pronta": Status.DONE,
+        "listo": Status.DONE,
         "gedaan": Status.DONE,
         "afgerond": Status.DONE,
         "voltooid": Status.DONE,
@@ -307,7 +331,22 @@ class ParseOptions:
             found = self.status_synonyms.get(candidate) or self._marked_status(candidate)
             if found is not None:
                 return found
-        return None
+        return self._mixed_status(plain) if ";" in plain else None
+
+    def _mixed_status(self, key: str) -> Status | None:
+        """ "recovery tool ready; normal integration open": clauses that each end (or open) with a status word.
+        Work partly done and partly not is under way; clauses that agree give their status."""
+        found: set[Status] = set()
+        for part in (p.split() for p in key.split(";")):
+            if not part:
+                continue
+            status = self.status_synonyms.get(part[-1]) or self.status_synonyms.get(part[0])
+            if status is None:
+                return None  # a clause without a status word: a note, not a status
+            found.add(status)
+        if len(found) == 1:
+            return found.pop()
+        return Status.IN_PROGRESS if found <= {Status.DONE, Status.OPEN, Status.IN_PROGRESS} else None
 
     def _marked_status(self, key: str) -> Status | None:
         """ "✅ Done", "Done ✅", "🚧 In progress": a symbol beside the word. The word decides; a symbol
