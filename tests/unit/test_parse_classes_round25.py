@@ -7,6 +7,7 @@ import pytest
 
 from sync.core.model import Status
 from sync.core.parse.evidence import counts_measures, reports_done_work
+from sync.core.parse.sections import classify_title
 from tests.unit.test_parse_classes_round12 import _STORY, items
 
 _MEASURES = (
@@ -155,3 +156,30 @@ def test_a_later_list_in_fewer_words_restates_the_first() -> None:
 def test_a_status_cell_of_clauses_partly_done_is_under_way(cell: str, status: Status | None) -> None:
     body = f"{_STORY}## Action items\n\n| Action | Status |\n|---|---|\n| Add an alert on the disk | {cell} |\n"
     assert [item.status for item in items(body)] == [status]
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("Patched versions used during remediation", "other"),
+        ("Steps taken during the remediation", "other"),
+        ("Remediation", "actions"),
+        ("Remediation plan", "actions"),
+    ],
+)
+def test_remediation_as_the_time_of_the_response_names_no_action_section(title: str, kind: str) -> None:
+    assert classify_title(title) == kind
+
+
+def test_a_heading_naming_the_response_s_versions_leaves_the_prose_below_read() -> None:
+    # With "### Patched versions used during remediation" read as the action section, the document looked as if
+    # its actions were listed there, and the list of next priorities further down was passed over.
+    body = (
+        f"{_STORY}### Patched versions used during remediation\n\n```text\nnext: 15.5.19\n```\n\n"
+        "## What changed after the incident\n\nThe next hardening priorities are:\n\n"
+        "- non-root containers;\n- image scanning.\n"
+    )
+    assert [(item.text.rstrip(";."), item.status) for item in items(body)] == [
+        ("non-root containers", Status.OPEN),
+        ("image scanning", Status.OPEN),
+    ]
