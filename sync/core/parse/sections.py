@@ -59,7 +59,8 @@ _KIND_RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "actions",
             # "Patched versions used during remediation": what was done while it lasted, no section of actions.
             # "Actionables" (a noun) names the items; "Actionable" alone is an adjective (a guideline).
-            r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b|(?<!during )(?<!during the )\bremediations?\b(?! (?:actions|steps) taken\b)"
+            r"\baction ?items?\b|\bactionables\b|\bfollow[- ]?ups?\b"
+            r"|(?<!during )(?<!during the )\bremediations?\b(?! (?:actions|steps) taken\b)"
             r"|\bcorrective\b"
             r"|\bprevent(?:at)?ive (?:measures|actions|steps)\b|\bprevention (?:actions|items|tasks)\b"
             # "Prevention measures implemented": the measures named as put in place (a bare "Prevention
