@@ -50,6 +50,11 @@ def _collapse(text: str) -> str:
 _STATUS_MARK = re.compile(
     r"^(?:[\u2705\u2611\u2714\u274c\u23f3\u231b\u26a0\u2b1c"
     r"\U0001f4c5\U0001f532\U0001f7e2\U0001f7e1\U0001f534]\ufe0f?\s*)+"
+    # "✅ Done - Build process: …", "\\[TODO] Automated scans: …": the status word after the mark, which the
+    # parser reads as the status too.
+    r"(?:(?:done|todo|wip|in progress|pending)\s*[-\u2013\u2014:]\s*)?"
+    r"|^\\?\[(?:todo|done|wip)\\?\]\s*",
+    re.IGNORECASE,
 )
 
 

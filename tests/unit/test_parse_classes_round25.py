@@ -183,3 +183,14 @@ def test_a_heading_naming_the_response_s_versions_leaves_the_prose_below_read() 
         ("non-root containers", Status.OPEN),
         ("image scanning", Status.OPEN),
     ]
+
+
+def test_a_label_naming_what_the_writers_are_working_on_gives_work_under_way() -> None:
+    body = (
+        f"{_STORY}## What we've done and what we will be doing\n\nHere's what we've already done:\n\n"
+        "* Cleared all sessions\n\nHere's what we're working on now:\n\n* Adding two-factor authentication\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Cleared all sessions", Status.DONE),
+        ("Adding two-factor authentication", Status.IN_PROGRESS),
+    ]

@@ -125,3 +125,20 @@ def test_a_status_mark_opening_the_entry_names_the_same_item() -> None:
     kept = ActionItem(number=1, text="📅 Consider a backup server", line=3)
     assert score_document(_entry({"text": "Consider a backup server"}), [kept]).right == 1
     assert score_document(_entry({"text": "✅ Documented the restore"}), [item]).right == 0
+
+
+def test_a_status_word_after_the_mark_names_the_same_item() -> None:
+    item = ActionItem(
+        number=1, text="Build process: the handling of variables was updated.", status=Status.DONE, line=3
+    )
+    kept = {"text": "✅ Done - Build process: the handling of variables was updated.", "status": "done"}
+    assert score_document(_entry(kept), [item]).right == 1
+    todo = ActionItem(number=1, text="Automated scans: tools will be added.", status=Status.OPEN, line=4)
+    assert (
+        score_document(
+            _entry({"text": "\\[TODO] Automated scans: tools will be added.", "status": "open"}), [todo]
+        ).right
+        == 1
+    )
+    # Without a mark before it, "Done - …" is the entry's own words.
+    assert score_document(_entry({"text": "Done - Build process: the handling"}), [item]).right == 0

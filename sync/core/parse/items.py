@@ -481,7 +481,7 @@ def names_work_left(title: str) -> bool:
 
 _LABEL_STATUS = re.compile(
     r"\b(?:already (?:completed|done|finished|implemented)|completed|finished|done|implemented|taken|in place|"
-    r"in progress|ongoing|underway|planned|pending|remaining|still (?:open|to do)|to do|next"
+    r"in progress|ongoing|underway|working on|planned|pending|remaining|still (?:open|to do)|to do|next"
     r"|recommended|proposed|suggested)\b",
     re.IGNORECASE,
 )
@@ -495,6 +495,7 @@ _LABEL_WORDS = {
     "in progress": Status.IN_PROGRESS,
     "ongoing": Status.IN_PROGRESS,
     "underway": Status.IN_PROGRESS,
+    "working on": Status.IN_PROGRESS,  # "Here's what we're working on now:"
     "planned": Status.OPEN,
     "pending": Status.OPEN,
     "recommended": Status.OPEN,  # "Recommended additional items": proposed, so not begun
