@@ -438,8 +438,9 @@ _NAMES_SEVERAL = re.compile(
 )
 
 
-# A status symbol opening a list entry: "- ✅ `docs/CHECKLIST.md`: …", "- ⏳ Add validation to the loader".
-_ENTRY_MARK = re.compile(r"^(?:[✅✔☑✓❌⏳⌛🔄🚧📅⬜☐]|\[[ xX]\])")
+# A status symbol opening a list entry: "- ✅ `docs/CHECKLIST.md`: …", "- ⏳ Add validation to the loader" (a
+# checkbox is ``ticks_entries``'s).
+_ENTRY_MARK = re.compile(r"^[✅✔☑✓❌⏳⌛🔄🚧📅⬜☐]")
 
 
 def _marks_entries(lists: Sequence[Node]) -> bool:
