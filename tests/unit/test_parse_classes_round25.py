@@ -150,6 +150,8 @@ def test_a_later_list_in_fewer_words_restates_the_first() -> None:
         ("recovery tool done; normal integration open", Status.IN_PROGRESS),
         ("ferramenta pronta; integração aberta", Status.IN_PROGRESS),
         ("done; rollout done", Status.DONE),
+        ("done; rollout done;", Status.DONE),  # an empty last clause says nothing
+        ("tool done; rollout cancelled", None),  # done beside given up: no one status for the whole
         ("see the notes; done", None),  # a clause with no status word: a note, not a status
     ],
 )
