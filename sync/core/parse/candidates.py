@@ -404,7 +404,8 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
             and any(node.type == "paragraph" for node in nodes)
             and all(node.type in _EXPLAINS for node in nodes)
         )
-    if ticks_entries(lists) or _marks_entries(lists):
+    texts = [text for node in lists for text in _entry_texts(node)]
+    if ticks_entries(lists) or _marks_entries(texts):
         return False
     # A title that is itself an order ("### 3. Implement Comprehensive Error Logging" over "- Log all errors to a
     # central service", "- Alert on production errors") names the action its orders carry out: those are its steps.
@@ -420,7 +421,6 @@ def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
     # Long-Term (Planned)"), heads reports of work done ("### 2. Process Improvement" over "- Updated the deploy
     # guide", "- Added backup requirements"), or files entries titled in bold ("- **Domain enforcement:** Check
     # the domain …") or one entry alone: those entries are the items.
-    texts = [text for node in lists for text in _entry_texts(node)]
     return (
         len(texts) >= 2
         and not names_horizon(header.title)
@@ -443,10 +443,9 @@ _NAMES_SEVERAL = re.compile(
 _ENTRY_MARK = re.compile(r"^[✅✔☑✓❌⏳⌛🔄🚧📅⬜☐]")
 
 
-def _marks_entries(lists: Sequence[Node]) -> bool:
-    """Whether two or more entries of the lists each open with a status symbol: each is filed with its own
+def _marks_entries(texts: Sequence[str]) -> bool:
+    """Whether two or more entries (their texts) each open with a status symbol: each is filed with its own
     status, an item of its own, as a checkbox is."""
-    texts = [text for node in lists for text in _entry_texts(node)]
     return len(texts) >= 2 and all(_ENTRY_MARK.match(text) for text in texts)
 
 
