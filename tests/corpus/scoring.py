@@ -33,6 +33,7 @@ _INLINE_LINK = re.compile(r"\[([^\[\]]*)\]\([^()\s]*\)")
 
 
 _STRONG_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_STRUCK = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _EMPHASIS = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*]+?)(?<=\S)\*(?![*\w])")
 
 
@@ -40,7 +41,8 @@ def _collapse(text: str) -> str:
     # Code spans, inline links, bold and emphasis are Markdown syntax: one ground truth keeps
     # "`capture-evidence.sh`", "[the guide](/docs/guide.md)", "**without**" or "*inline*", another writes the
     # text as it reads; neither is the parser's concern.
-    plain = _EMPHASIS.sub(r"\1", _STRONG_EMPHASIS.sub(r"\2", _INLINE_LINK.sub(r"\1", text)))
+    # Strikethrough ("~~Add filesystem loading~~ (Not needed …)") is markup too: its words are the item's.
+    plain = _EMPHASIS.sub(r"\1", _STRONG_EMPHASIS.sub(r"\2", _INLINE_LINK.sub(r"\1", _STRUCK.sub(r"\1", text))))
     return " ".join(plain.replace("`", "").split())
 
 

@@ -142,3 +142,10 @@ def test_a_status_word_after_the_mark_names_the_same_item() -> None:
     )
     # Without a mark before it, "Done - …" is the entry's own words.
     assert score_document(_entry({"text": "Done - Build process: the handling"}), [item]).right == 0
+
+
+def test_strikethrough_is_markup_on_either_side() -> None:
+    item = ActionItem(number=1, text="Add filesystem loading (Not needed with single binary)", line=3)
+    assert score_document(_entry({"text": "~~Add filesystem loading~~ (Not needed with single binary)"}), [item]).right
+    other = ActionItem(number=1, text="Add filesystem loading", line=3)
+    assert not score_document(_entry({"text": "~~Add caching~~ (Not needed)"}), [other]).right

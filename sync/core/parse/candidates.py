@@ -1179,6 +1179,10 @@ def _label_strength(node: Node) -> int:
 def _label_text_strength(text: str) -> int:
     if _IMPROVING.match(text):
         return LEANING  # "Agenda: evaluate the last edition and see where we can improve" over the notes
+    if text.endswith(":") and len(text.split()) <= 30 and _NAMES_ACTION_ITEMS.search(text):
+        # "The project … has created some action items to address what was observed:": a sentence of any
+        # length that says the list below is its action items names them as a heading would.
+        return STRONG
     if not text.endswith(":") or len(text.split()) > 10 or commits_in_prose(text) or names_procedure(text):
         return NEUTRAL
     title = text.rstrip(":")
@@ -1189,6 +1193,15 @@ def _label_text_strength(text: str) -> int:
     ):
         return STRONG  # "Next actions:", "Things I have to do:", "What changed:"
     return heading_strength(title)
+
+
+# The list's own name in a lead-in: "… created some action items …:", "… the follow-up items we agreed on:" (not
+# "no action items", nor a count of the ones done).
+_NAMES_ACTION_ITEMS = re.compile(
+    r"(?<!\bno )(?<!\bany )\b(?:action (?:items|points)|follow-?up (?:items|actions|tasks))\b"
+    r"(?![^:]*\b(?:were|was|are) (?:done|completed|closed|finished)\b)",
+    re.IGNORECASE,
+)
 
 
 # "A couple of ideas we missed:", "Suggestions for next year:": what could be done, proposed, so not done.

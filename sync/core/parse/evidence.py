@@ -167,6 +167,8 @@ def heading_strength(title: str) -> int:
     (a stem, a question or a phrase that points there, possibly misspelt), :data:`NEUTRAL`, or
     :data:`NARRATIVE` (a section that tells or explains what happened). A heading that combines two
     topics ("Recovery and next steps") is as strong as its stronger part."""
+    if _NAMES_FILE.match(title):
+        return NARRATIVE  # "### File: `src/lib/supabase.ts`": the code changed in one file, told line by line
     whole = _strength(title)
     if whole >= STRONG:
         return whole
@@ -244,6 +246,10 @@ def _strength(title: str) -> int:
         return NARRATIVE
     if _ACTION_PHRASES.search(normalized):
         return LEANING
+    if _WHAT_CHANGED.match(normalized):
+        return LEANING  # "What changed", "What has changed since": the changes made because of it
+    if _PROBLEMS_FIXED.match(normalized):
+        return NEUTRAL  # "Fixed Issues", "Bugs resolved": the problems the incident showed, each told as one
     # A long heading names a topic ("Lack of vendor and fixed data"); its words are no section name.
     for word in words if len(words) <= 6 else ():
         if word not in _NOT_ACTION_WORDS and any(_near(word, stem) for stem in _ACTION_STEMS):
@@ -253,6 +259,19 @@ def _strength(title: str) -> int:
     if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized) or _WHEN.match(title.strip()):
         return NARRATIVE
     return NEUTRAL
+
+
+_NAMES_FILE = re.compile(r"^\W{0,4}(?:files?|modules?)\s*:\s*\S", re.IGNORECASE)
+_WHAT_CHANGED = re.compile(
+    r"^what(?:'s| has| have)? changed(?: since| afterwards| after(?:wards)? (?:it|this|that|the incident)"
+    r"| because of (?:it|this|that))?$"
+)
+# "Fixed Issues", "Issues resolved", "Resolved bugs": a heading whose noun is the problems, "fixed" only saying
+# what became of them; its entries name what went wrong (a problem per row), not the work.
+_PROBLEMS_FIXED = re.compile(
+    r"^(?:(?:fixed|resolved|addressed|closed|solved) (?:issues|problems|bugs|defects|errors)"
+    r"|(?:issues|problems|bugs|defects|errors) (?:fixed|resolved|addressed|closed|solved))$"
+)
 
 
 # A heading that names the day and what happened on it: "Wednesday — we start receiving requests", "Day 2:
@@ -1033,6 +1052,13 @@ _ENUMERATES = re.compile(
 _PROCEDURE = re.compile(
     r"\bfollow(?:s|ing)?\s+(?:the|these|those)\s+(?:\w+\s+)?steps\b"
     r"|\b(?:process|procedure)\s+(?:is|was)\s+as follows\b"
+    # "The code runs as follows.", "The flow was as follows:": the order things happen in, told (in Korean,
+    # Japanese and Chinese too: "코드는 다음과 같이 수행됩니다", "以下のように動作します", "执行流程如下").
+    r"|\b(?:runs|ran|works|worked|proceeds|proceeded|executes|executed|behaves|behaved|happens|happened"
+    r"|(?:is|was|are|were) (?:executed|performed|processed))\s+as follows\b"
+    r"|\b(?:flow|sequence|order of events|call chain|execution)\s+(?:is|was)\s+as follows\b"
+    r"|다음과 같이 (?:수행|동작|실행|진행|처리)|以下のように(?:動作|実行|処理|進行)"
+    r"|(?:执行|运行|处理)(?:流程|过程|顺序)如下"
     # "The pre-agreed maintenance actions:": the plan carried out when the incident happened.
     r"|\bmaintenance (?:actions|steps|plan|procedure|tasks)\b"
     # "When creating a new target that runs TypeScript:": what to check each time that happens (not "After

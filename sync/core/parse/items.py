@@ -170,6 +170,10 @@ _NOT_NAMES = frozenset(
     {"we", "i", "they", "it", "this", "that", "the", "plan", "need", "try", "how", "what", "due"}
     | {"so", "and", "but", "also", "then", "now", "or", "yet", "thus", "hence", "still", "again", "as", "in"}
     | {"here", "there", "next", "first", "finally", "later", "only", "just", "order", "ways", "steps", "time"}
+    # A verb that takes "to <verb>" after it, the sentence's subject left out: "Needed to manually patch …".
+    | {"needed", "needs", "want", "wanted", "tried", "decided", "failed", "forgot", "managed", "used", "had", "has"}
+    | {"have", "going", "able", "unable", "agreed", "started", "began", "chose", "planned", "continued", "refused"}
+    | {"hoped", "attempted", "expected", "intended", "learned", "learnt", "seemed", "got", "came", "went", "ought"}
 )
 # A closing note that the work is under way: "(already being implemented)", "(currently being rolled out)".
 _BEING_DONE = re.compile(r"\((?:already |currently |still |now )?being [a-z]+(?:ed|en|wn|ut)(?: out)?\)\.?$", re.I)
@@ -1191,7 +1195,10 @@ class ItemReader:
             return
         if not draft.status_marked:
             draft.status, draft.status_raw, draft.status_marked = Status.DONE, "~~struck~~", True
-        text.cut(match.end("body"), match.end())
+        elif draft.status is Status.OPEN:
+            # "- [ ] ~~Add filesystem loading~~ (Not needed …)": struck out but never ticked, so dropped.
+            draft.status, draft.status_raw = Status.WONT_DO, "~~struck~~ unticked"
+        text.cut(match.end("body"), match.end("body") + 2)  # the marks only: a space after them stays
         text.cut(0, 2)
         text.strip()
 

@@ -1,0 +1,130 @@
+"""Classes of writing met in blind batch 137 onwards (issue 27, twenty-sixth round): each rule checked on made-up
+documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import Status
+from sync.core.parse.evidence import LEANING, NARRATIVE, NEUTRAL, heading_strength
+from tests.unit.test_parse_classes_round12 import _STORY, items
+
+_STEPS = "1. Ask a storage vendor how to size the volumes.\n2. Document a restore drill for the wiki.\n"
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "The wiki project thanks everyone who reported it and has created some action items to address what was "
+        "observed:",
+        "After a long discussion in the weekly call the maintainers wrote down these follow-up items for the wiki:",
+    ],
+)
+def test_a_long_lead_in_naming_its_action_items_names_the_list(lead_in: str) -> None:
+    body = f"{_STORY}## Looking back on the year\n\nThe wiki has grown a lot. {lead_in}\n\n{_STEPS}"
+    assert [item.text for item in items(body)] == [
+        "Ask a storage vendor how to size the volumes.",
+        "Document a restore drill for the wiki.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "The wiki has grown a lot over the year and no action items were needed for the migration itself:",
+        "All of the action items from last year's review were completed before the wiki moved hosts:",
+    ],
+)
+def test_a_lead_in_saying_there_are_no_action_items_names_none(lead_in: str) -> None:
+    body = f"{_STORY}## Looking back on the year\n\n{lead_in}\n\n{_STEPS}"
+    assert items(body) == ()
+
+
+def test_a_verb_before_to_is_no_owner() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n- Needed to patch the backup script by hand (should not need to)\n"
+        "- Dana to rotate the database password\n"
+    )
+    assert [item.owner for item in items(body)] == [None, "Dana"]
+
+
+@pytest.mark.parametrize("title", ["Fixed Issues", "Issues fixed", "Resolved bugs", "Problems solved"])
+def test_a_heading_naming_the_problems_fixed_is_no_action_heading(title: str) -> None:
+    assert heading_strength(title) == NEUTRAL
+
+
+def test_a_table_of_the_problems_fixed_beside_the_action_table_holds_no_items() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n| Bug | Description |\n|---|---|\n| 101 | Alert when the disk is 80 % full |\n\n"
+        "## Fixed Issues\n\n| Bug | Description |\n|---|---|\n"
+        "| 99 | Dana confused about which host held the dump |\n| None | Backup job ran before the resize finished |\n"
+    )
+    assert [item.text for item in items(body)] == ["Alert when the disk is 80 % full"]
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "The code runs as follows.",
+        "The flow was as follows:",
+        "Each save is executed as follows:",
+        "코드는 다음과 같이 수행됩니다.",
+        "执行流程如下：",
+    ],
+)
+def test_a_list_of_what_happens_in_order_is_no_list_of_work(lead_in: str) -> None:
+    body = (
+        "## Reproducing it\n\n"
+        f"{lead_in}\n\n1. `saveUser()` called\n2. Connection taken from the pool\n3. Attempt to write the row\n"
+    )
+    assert items(body) == ()
+
+
+def test_a_struck_unticked_entry_is_dropped_work_and_keeps_its_words_apart() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n- [x] Add an alert on disk usage\n"
+        "- [ ] ~~Move the uploads to object storage~~ (Not needed after the resize)\n- [ ] ~~Rewrite the dump~~\n"
+        "- [ ] Test a restore\n- [x] ~~Retire the old host~~\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Add an alert on disk usage", Status.DONE),
+        ("Move the uploads to object storage (Not needed after the resize)", Status.WONT_DO),
+        ("Rewrite the dump", Status.WONT_DO),
+        ("Test a restore", Status.OPEN),
+        ("Retire the old host", Status.DONE),  # ticked: done, struck or not
+    ]
+
+
+def test_a_struck_entry_without_a_box_is_done() -> None:
+    body = f"{_STORY}## To do\n\n- ~~Add an alert on disk usage~~\n- Test a restore\n"
+    assert [(item.text, item.status) for item in items(body)][0] == ("Add an alert on disk usage", Status.DONE)
+
+
+@pytest.mark.parametrize("title", ["What changed", "What has changed since", "What's changed"])
+def test_what_changed_leans_to_work_done(title: str) -> None:
+    assert heading_strength(title) == LEANING
+
+
+def test_the_list_under_what_changed_is_the_changes_made() -> None:
+    body = (
+        f"{_STORY}## What changed\n\nThe full fix is in two pull requests. In short:\n\n"
+        "- Every silent failure removed.\n- Disk alerts added at 80 %.\n- Backup copy rewritten to verify itself.\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Every silent failure removed.", Status.DONE),
+        ("Disk alerts added at 80 %.", Status.DONE),
+        ("Backup copy rewritten to verify itself.", Status.DONE),
+    ]
+
+
+@pytest.mark.parametrize("title", ["File: `src/lib/db.ts`", "Files: backup.sh, restore.sh", "Module: storage"])
+def test_a_heading_naming_a_file_tells_its_code(title: str) -> None:
+    assert heading_strength(title) == NARRATIVE
+
+
+def test_the_changes_told_file_by_file_under_what_changed_are_no_items() -> None:
+    body = (
+        f"{_STORY}## What changed\n\n### File: `src/lib/db.ts`\n\n- Added a `withTimeout()` wrapper\n"
+        "- Configured the client to use it\n\n### File: `src/pages/save.tsx`\n\n- Added a 20-second safety timeout\n"
+    )
+    assert items(body) == ()
