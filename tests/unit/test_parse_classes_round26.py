@@ -128,3 +128,65 @@ def test_the_changes_told_file_by_file_under_what_changed_are_no_items() -> None
         "- Configured the client to use it\n\n### File: `src/pages/save.tsx`\n\n- Added a 20-second safety timeout\n"
     )
     assert items(body) == ()
+
+
+@pytest.mark.parametrize("title", ["What was changed (2026-02-09)", "Permanent Controls", "Ongoing Guardrails"])
+def test_changes_kept_after_the_incident_lean_to_work(title: str) -> None:
+    assert heading_strength(title) == LEANING
+
+
+def test_a_file_path_over_sub_bullets_names_where_its_changes_were_made() -> None:
+    body = (
+        f"{_STORY}## What was changed (2026-05-04)\n\n- `infra/backup.sh`\n"
+        "  - Default `RETENTION` changed to 14 days.\n"
+        "  - Added a check that fails when the disk is over 80 %.\n- `docs/runbook.md`\n"
+        "  - Updated the restore steps for the new host.\n"
+    )
+    found = items(body)
+    assert [item.text for item in found] == [
+        "Default `RETENTION` changed to 14 days.",
+        "Added a check that fails when the disk is over 80 %.",
+        "Updated the restore steps for the new host.",
+    ]
+    # Work reported under a heading naming the changes made is done; the heading's day is when, not a deadline.
+    assert all(item.status is Status.DONE and item.deadline is None for item in found)
+
+
+def test_a_heading_day_over_open_work_stays_its_deadline() -> None:
+    body = f"{_STORY}## Follow-ups (2026-06-01)\n\n- Add an alert on disk usage\n"
+    assert [item.deadline_raw for item in items(body)] == ["2026-06-01"]
+
+
+def test_two_areas_over_sub_bullets_are_no_path() -> None:
+    body = f"{_STORY}## Action items\n\n- Frontend/Backend\n  - Add retries to the save call\n"
+    # The label stays an entry of its own: only a file's path names where the entries under it were made.
+    assert [item.text for item in items(body)][0] == "Frontend/Backend"
+
+
+@pytest.mark.parametrize("title", ["3. Containment actions", "7. What was NOT done (scope guard)", "Out of scope"])
+def test_the_response_and_what_was_left_out_hold_no_follow_ups(title: str) -> None:
+    body = (
+        f"{_STORY}## {title}\n\n| # | Action | Tool |\n|---|---|---|\n| 1 | Pause the cron job | cron |\n"
+        "| 2 | Redact the token from the reflog | sed |\n\n## Follow-ups\n\n- Add a single-writer guard\n"
+    )
+    assert [item.text for item in items(body)] == ["Add a single-writer guard"]
+    assert heading_strength(title) == NARRATIVE
+
+
+@pytest.mark.parametrize("column", ["Metric", "Métrica", "KPI", "指标"])
+def test_a_table_of_metrics_holds_no_items(column: str) -> None:
+    body = (
+        f"{_STORY}## Measuring it\n\nTo measure whether we improved:\n\n"
+        f"| {column} | Baseline | Target |\n|---|---|---|\n"
+        "| Pages failing to save | 100 % | < 1 % |\n| Restore drill time | none | 30 min |\n"
+    )
+    assert items(body) == ()
+
+
+@pytest.mark.parametrize(("label", "level"), [("CRÍTICO", "P0"), ("ALTO", "P1"), ("MEDIO", "P2"), ("BAJO", "P2")])
+def test_a_bracketed_priority_word_in_any_script_is_the_priority(label: str, level: str) -> None:
+    body = f"{_STORY}## Acciones\n\n1. **[{label}]** Crear un ADR para la decisión\n   - Owner: Tech Lead\n"
+    found = items(body)
+    assert [(item.text, item.priority, item.owner) for item in found] == [
+        ("Crear un ADR para la decisión", level, "Tech Lead")
+    ]

@@ -86,6 +86,7 @@ from sync.core.parse.items import (
     holds_actions,
     label_line,
     label_status,
+    metrics_table,
     names_changes_made,
     names_work_left,
     parse_group,
@@ -835,6 +836,9 @@ def _read_region(
                 continue
             if node.type == "table" and settings_table(node):
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of settings: not read as items")
+                continue
+            if node.type == "table" and metrics_table(node):
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of metrics: not read as items")
                 continue
             if position > 0 and reader.elaborates_entry_above(nodes[position - 1], node):
                 continue

@@ -52,7 +52,7 @@ from sync.core.parse.candidates import (
 )
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
-from sync.core.parse.evidence import names_effects, names_rules, weighs_option
+from sync.core.parse.evidence import holds_no_follow_ups, names_effects, names_rules, weighs_option
 from sync.core.parse.fields import Field, impact_numbers, scan_fields
 from sync.core.parse.front_matter import json_safe, read_front_matter
 from sync.core.parse.items import (
@@ -709,6 +709,9 @@ class _Parser:
             ]
             if candidates:  # most documents have none: skip the section walk
                 covered = {i for _, region in self._regions("actions") for i in region} | self._narrative_blocks()
+                covered.update(
+                    i for header in self.headers if holds_no_follow_ups(header.title) for i in self._region(header)
+                )
                 candidates = [(index, node) for index, node in candidates if index not in covered]
             self._loose_tables = [node for _, node in candidates]
         return self._loose_tables

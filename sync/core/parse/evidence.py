@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 from sync.core.model import Status
 from sync.core.parse.memo import short_text_cache
-from sync.core.parse.sections import classify_title, normalize_title
+from sync.core.parse.sections import classify_title, normalize_title, without_numbering
 from sync.core.parse.wording import (
     first_sentence,
     is_standing_order,
@@ -55,6 +55,7 @@ _ACTION_STEMS = (
     "harden",
     "strengthen",
     "safeguard",
+    "guardrail",
     "countermeasur",
     "respons",
     "next",
@@ -74,6 +75,8 @@ _FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser", "preven", "préven",
 _ACTION_PHRASES = re.compile(
     # "Recovery Plan", "Remediation plan": the work still to do to put it right, beside what it discusses.
     r"\b(?:recovery|remediation|fix|repair|restoration|mitigation) plan\b|"
+    # "Permanent Controls", "Permanent measures": what stays in place after the incident, not its stopgap.
+    r"\bpermanent (?:controls|measures|changes|solutions?|safeguards|protections)\b|"
     # The same in Portuguese, Spanish, French and German: "Plano de recuperação", "Plan de reprise".
     r"\bplan[oa]? de (?:recupera[çc][ãa]o|recuperaci[óo]n|remedia[çc][ãa]o|remediaci[óo]n|reprise|rem[ée]diation)\b"
     r"|\bwiederherstellungsplan\b|"
@@ -223,8 +226,23 @@ _RESPONSE_ACTIONS = re.compile(
 )
 
 
+def holds_no_follow_ups(title: str) -> bool:
+    """A heading over the response as it happened ("3. Containment actions") or over what was left out ("What
+    was NOT done"): an "Action" column in a table under it lists those, not follow-ups."""
+    bare = " ".join(without_numbering(title).split()).strip(" :")
+    return _RESPONSE_ACTIONS.search(bare) is not None or _LEFT_OUT.search(bare) is not None
+
+
+# "What was NOT done (scope guard)", "Out of scope", "Non-goals": what the write-up says it did not take on.
+_LEFT_OUT = re.compile(
+    r"^what (?:was|were|we|i) (?:not|did not|didn't|did ?n't) (?:do|done)\b"
+    r"|^(?:out of scope|not in scope|non-goals?)\b",
+    re.IGNORECASE,
+)
+
+
 def _strength(title: str) -> int:
-    if _RESPONSE_ACTIONS.search(" ".join(title.split()).strip(" :")):
+    if holds_no_follow_ups(title):
         return NARRATIVE
     kind = classify_title(title)
     if kind == "actions":
@@ -263,8 +281,8 @@ def _strength(title: str) -> int:
 
 _NAMES_FILE = re.compile(r"^\W{0,4}(?:files?|modules?)\s*:\s*\S", re.IGNORECASE)
 _WHAT_CHANGED = re.compile(
-    r"^what(?:'s| has| have)? changed(?: since| afterwards| after(?:wards)? (?:it|this|that|the incident)"
-    r"| because of (?:it|this|that))?$"
+    r"^what(?:'s| has| have| was| were| has been| got)? changed"
+    r"(?: since| afterwards| after(?:wards)? (?:it|this|that|the incident)| because of (?:it|this|that))?$"
 )
 # "Fixed Issues", "Issues resolved", "Resolved bugs": a heading whose noun is the problems, "fixed" only saying
 # what became of them; its entries name what went wrong (a problem per row), not the work.

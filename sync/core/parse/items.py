@@ -78,9 +78,16 @@ _NOTE_OWNER = re.compile(r"^(?P<owner>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?) to [a-z]
 _PRIORITY_PREFIX = re.compile(r"^\[?(?P<p>P[0-4])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
 # "HIGH: split the monolith", "[Critical] …", "Low priority - …": a priority word needs brackets or a separator.
 _PRIORITY_WORD_PREFIX = re.compile(
-    r"^(?:\[(?P<b>[A-Za-z]{3,8}(?: priority)?)\]\s*[:\-–—]?|(?P<w>[A-Za-z]{3,8}(?: priority)?)\s*[:–—]|"
-    r"(?P<d>[A-Za-z]{3,8}(?: priority)?)\s+[-–—])\s+",
+    # Letters of any script: "[CRÍTICO]", "[ÉLEVÉE]".
+    r"^(?:\[(?P<b>[^\W\d_]{3,8}(?: priority)?)\]\s*[:\-–—]?|(?P<w>[^\W\d_]{3,8}(?: priority)?)\s*[:–—]|"
+    r"(?P<d>[^\W\d_]{3,8}(?: priority)?)\s+[-–—])\s+",
     re.IGNORECASE,
+)
+# An entry that is only a file's path or name ("`infra/cloudrun/deploy.sh`", "`app.py`:"): a place, not work.
+# In backticks, or bare with a file's extension ("Frontend/Backend" is two areas, not a path).
+_PATH_ONLY = re.compile(
+    r"^`\.?[A-Za-z0-9_.@~-]*(?:/[A-Za-z0-9_.@-]+)+/?`:?$|^`[A-Za-z0-9_.-]+\.[A-Za-z0-9]{1,6}`:?$"
+    r"|^\.?[A-Za-z0-9_.@~-]*(?:/[A-Za-z0-9_.@-]+)+\.[A-Za-z0-9]{1,6}:?$"
 )
 # "DONE: patch the proxy", "TODO - …", "[WIP] …": a status word opening the item.
 _STATUS_PREFIX = re.compile(
@@ -369,6 +376,7 @@ def inherit_group(group: Group, enclosing: Group) -> None:
 # A heading's parenthesis ("(Completed)", "（優先度：高）") with the blanks before it, its body the group.
 _PARENTHESES = re.compile(r"\s*[(（]([^()（）]*)[)）]")
 # "(Target: Q4)", "(2026-06-21)", "(14.02.2026)" (day-first with dots, as German and Dutch teams write it).
+_BARE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}")
 _GROUP_DATE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(?:target|due)\b", re.I)
 
 
@@ -376,6 +384,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
     """Read a group heading: "Immediate Actions (Completed)", "Long-term (Target: Q4 2025 - Q1 2026)"."""
     group = Group()
     name = title
+    bare_day = False  # "(2026-02-09)": a day alone, no "target" or "due" before it
     for match in reversed(list(_PARENTHESES.finditer(title))):
         body = match.group(1).strip()
         status = heading_status(body, options)
@@ -388,6 +397,7 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             group.status, group.status_raw = status, body
         elif _GROUP_DATE.search(body) or _TIME_FRAME.fullmatch(frame) or _SPAN.fullmatch(frame):
             group.deadline_raw = frame
+            bare_day = bare_day or (frame == body and _BARE_DAY.fullmatch(body) is not None)
         elif not inner_links:
             continue
         name = name[: match.start()] + name[match.end() :]
@@ -424,6 +434,8 @@ def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Gro
             status = Status.DONE
         if status is not None:
             group.status, group.status_raw = status, group.title
+    if bare_day and group.status is Status.DONE:
+        group.deadline_raw = None  # "What was changed (2026-02-09)": the day the work was done, not a deadline
     return group
 
 
@@ -463,7 +475,8 @@ _MADE = re.compile(
     r"|^ce que nous avons (?:construit|corrigé|mis en place|changé)$"
     rf"|{FIX_APPLIED}$"
     # "What changed:" over the list of what changed because of it.
-    r"|^what changed(?: since| afterwards| after(?:wards)? (?:it|this|that)| because of (?:it|this|that))?$"
+    r"|^what(?: was| has been| got)? changed(?: since| afterwards| after(?:wards)? (?:it|this|that)"
+    r"| because of (?:it|this|that))?$"
     # "已添加的防护措施", "已采取的措施", "実施した対策": safeguards added, measures taken.
     r"|^已(?:添加|采取|实施|完成|落实|上线)的?\w{0,4}措施$|^(?:実施(?:済み|した)|導入した)の?\w{0,4}(?:対策|対応)$",
     re.IGNORECASE,
@@ -782,6 +795,12 @@ class ItemReader:
                 # "* Audio:" over "- Have a headset …": the label names the area; its entries are the items.
                 for sub in nested:
                     self.read_list(sub, replace(group or Group(), title=area), parent)
+                continue
+            if nested and _PATH_ONLY.match(draft.text) and not draft.fields_stated():
+                # "- `infra/deploy.sh`" over "- Default `SERVICE_NAME` changed …": the file names where the
+                # changes under it were made; each of them is an entry.
+                for sub in nested:
+                    self.read_list(sub, replace(group or Group(), title=draft.text.strip("`:")), parent)
                 continue
             led = _OWNER_LEAD.match(draft.text) if bold and nested else None
             if led is not None and ticks_entries(nested) and not draft.fields_stated():
@@ -2027,6 +2046,21 @@ def settings_table(node: Node) -> bool:
     return (
         len(values) >= 3 and all(len(value.split()) <= 3 for value in values) and len(set(values)) <= len(values) // 2
     )
+
+
+# A first column naming the measures: "| Metric | Baseline | Target |", "| Métrica | Antes | Meta |".
+_METRIC_COLUMN = re.compile(
+    r"^(?:metrics?|m[ée]tricas?|m[ée]triques?|kpis?|indicators?|indicadores?|indicateurs?|kennzahlen?|measures?"
+    r"|指標|指标|지표)$",
+    re.IGNORECASE,
+)
+
+
+def metrics_table(node: Node) -> bool:
+    """A table whose first column names metrics (what is measured, its baseline and its target): where things
+    should stand, not work to do."""
+    header = _header_cells(node)
+    return bool(header) and _METRIC_COLUMN.match(header[0].strip(" *_`")) is not None
 
 
 def _described_references(rows: Sequence[Node]) -> bool:

@@ -50,6 +50,11 @@ DEFAULT_PRIORITY_SYNONYMS: Mapping[str, Priority] = MappingProxyType(
         "보통": Priority.P2,
         "낮음": Priority.P2,
         "alta": Priority.P1,
+        # The masculine forms, as a Spanish or Italian label agrees with "nivel", "impacto": "[ALTO]", "[BAJO]".
+        "alto": Priority.P1,
+        "medio": Priority.P2,
+        "bajo": Priority.P2,
+        "basso": Priority.P2,
         "haute": Priority.P1,
         "élevée": Priority.P1,
         "hoch": Priority.P1,
