@@ -190,3 +190,16 @@ def test_a_bracketed_priority_word_in_any_script_is_the_priority(label: str, lev
     assert [(item.text, item.priority, item.owner) for item in found] == [
         ("Crear un ADR para la decisión", level, "Tech Lead")
     ]
+
+
+@pytest.mark.parametrize("title", ["后续集群的优化", "今後の改善", "후속 개선", "再発防止"])
+def test_follow_up_stems_in_chinese_japanese_and_korean_lean_to_actions(title: str) -> None:
+    assert heading_strength(title) >= LEANING
+
+
+def test_a_chinese_follow_up_heading_names_its_numbered_list() -> None:
+    body = f"{_STORY}## 后续集群的优化\n\n1. 制定一个升级方案，将集群升级到 2.2 版本；\n2. 将 broker 参数设置为 3；\n"
+    assert [item.text for item in items(body)] == [
+        "制定一个升级方案，将集群升级到 2.2 版本；",
+        "将 broker 参数设置为 3；",
+    ]
