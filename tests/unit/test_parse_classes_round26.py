@@ -203,3 +203,8 @@ def test_a_chinese_follow_up_heading_names_its_numbered_list() -> None:
         "制定一个升级方案，将集群升级到 2.2 版本；",
         "将 broker 参数设置为 3；",
     ]
+
+
+def test_a_measure_column_names_actions_not_metrics() -> None:
+    body = f"{_STORY}## Improvements\n\n| Measure | Owner |\n|---|---|\n| Add an alert on disk usage | Dana |\n"
+    assert [(item.text, item.owner) for item in items(body)] == [("Add an alert on disk usage", "Dana")]

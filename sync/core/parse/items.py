@@ -2050,7 +2050,8 @@ def settings_table(node: Node) -> bool:
 
 # A first column naming the measures: "| Metric | Baseline | Target |", "| Métrica | Antes | Meta |".
 _METRIC_COLUMN = re.compile(
-    r"^(?:metrics?|m[ée]tricas?|m[ée]triques?|kpis?|indicators?|indicadores?|indicateurs?|kennzahlen?|measures?"
+    # ("Measure" is not among them: a German team's "Maßnahme" column, translated, names the actions.)
+    r"^(?:metrics?|m[ée]tricas?|m[ée]triques?|kpis?|indicators?|indicadores?|indicateurs?|kennzahlen?"
     r"|指標|指标|지표)$",
     re.IGNORECASE,
 )
