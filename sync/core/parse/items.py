@@ -376,8 +376,9 @@ def inherit_group(group: Group, enclosing: Group) -> None:
 # A heading's parenthesis ("(Completed)", "（優先度：高）") with the blanks before it, its body the group.
 _PARENTHESES = re.compile(r"\s*[(（]([^()（）]*)[)）]")
 # "(Target: Q4)", "(2026-06-21)", "(14.02.2026)" (day-first with dots, as German and Dutch teams write it).
-_BARE_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}")
-_GROUP_DATE = re.compile(r"\b(?:Q[1-4]|H[12])\b|\d{4}-\d{2}-\d{2}|\b\d{1,2}\.\d{1,2}\.\d{4}\b|\b(?:target|due)\b", re.I)
+_GROUP_DAY = _DAY.pattern + r"|\b\d{1,2}\.\d{1,2}\.\d{4}\b"  # ISO, or day-first with dots
+_BARE_DAY = re.compile(_GROUP_DAY)
+_GROUP_DATE = re.compile(rf"\b(?:Q[1-4]|H[12])\b|{_GROUP_DAY}|\b(?:target|due)\b", re.I)
 
 
 def parse_group(title: str, links: Sequence[Link], options: ParseOptions) -> Group:
