@@ -953,8 +953,10 @@ def _read_reported(reader: ItemReader, node: Node) -> None:
         draft.confidence = "low"
 
 
-_FIXES = re.compile(r"^(?:the )?(?:fix|fixes|fixed)$", re.IGNORECASE)
-_FIX_LABEL = re.compile(r"^(?:the )?(?:fix|fixes|fixed|remediation|mitigation|actions? taken)$", re.IGNORECASE)
+# "Исправления", "Исправлено" (Russian), "Виправлення" (Ukrainian): the fixes, as the English label names them.
+_FIX_WORDS = r"fix|fixes|fixed|исправлени[ея]|исправлено|виправлення|виправлено"
+_FIXES = re.compile(rf"^(?:the )?(?:{_FIX_WORDS})$", re.IGNORECASE)
+_FIX_LABEL = re.compile(rf"^(?:the )?(?:{_FIX_WORDS}|remediation|mitigation|actions? taken)$", re.IGNORECASE)
 
 
 def _bold_label(node: Node) -> tuple[str, str, bool] | None:

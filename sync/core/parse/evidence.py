@@ -72,7 +72,14 @@ _ACTION_STEMS = (
 _FOREIGN_STEMS = ("soluci", "melhor", "mejor", "verbesser", "preven", "préven", "evit", "évit", "vermeid", "verhind")
 # The same stems in Chinese, Japanese and Korean, matched anywhere (no spaces between words): "后续集群的优化"
 # (the cluster's follow-up optimisation), "今後の改善", "후속 개선". 优化 alone is "optimisation", as a stem is.
-_CJK_LEANING = re.compile(r"后续|後続|今後|优化|改善|改进|改進|対策|对策|再発防止|防止|개선|후속|대책|예방")
+_CJK_LEANING = re.compile(r"后续|後続|今後|优化|改善|改进|改進|対策|对策|再発防止|防止|개선|후속|대책|예방|방지")
+# The same stems in Russian (Cyrillic, which the Latin word pattern does not read): "Исправления" (fixes),
+# "Превентивные меры" (preventive measures), "Предотвращение" (prevention), "Улучшения" (improvements),
+# "Дальнейшие действия" (further actions), "Задачи" (tasks).
+_CYRILLIC_LEANING = re.compile(
+    r"\b(?:исправлен|превентивн|предотвращ|профилакти|улучшени|доработк|последующ|действи|задач|меры\b|мероприяти)",
+    re.IGNORECASE,
+)
 # Words of a question or phrase that turn a heading towards actions: "What are we doing about it?",
 # "How will we make sure this does not happen again?", "What comes next".
 _ACTION_PHRASES = re.compile(
@@ -277,7 +284,7 @@ def _strength(title: str) -> int:
             return LEANING
         if word.startswith(_FOREIGN_STEMS):
             return LEANING
-    if _CJK_LEANING.search(normalized):
+    if _CJK_LEANING.search(normalized) or _CYRILLIC_LEANING.search(normalized):
         return LEANING
     if kind in ("supporting",) or _NARRATIVE_WORDS.search(normalized) or _WHEN.match(title.strip()):
         return NARRATIVE

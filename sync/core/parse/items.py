@@ -200,6 +200,9 @@ _DONE_NOTE = re.compile(
     re.IGNORECASE,
 )
 _UPPER_STATUS = re.compile(rf"(?:^|\s)(?P<s>{'|'.join(_UPPER_STATUS_WORDS)})\s*\.?\s*$")
+# "Add a safe deploy script (60fa1a8)", "Fix comment truncation (commit df29b76)": the commit that made the change,
+# named after it; the work has landed. (A hash has letters and digits both: "(2024)" or "(feedface)" is none.)
+_COMMIT_NOTE = re.compile(r"\((?:commit:?\s*)?`?(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,40}`?\)\s*\.?\s*$")
 _LABEL_ACTION = re.compile(r"^action items?\s*:?$", re.IGNORECASE)
 _DUE = re.compile(r"^(?:due|by|deadline|target|eta)\s*:?\s*(?P<d>.+)$", re.IGNORECASE)
 _STATUS_WITH_DATE = re.compile(
@@ -601,7 +604,10 @@ _DASHED_FRAME = re.compile(r"\s+[-–—]\s+(?P<frame>[^-–—]{3,40})$")
 _NEXT_OCCASION = re.compile(r"\b(?:next|upcoming) (?:release|version|update|upgrade|sprint|deploy(?:ment)?)\b", re.I)
 # "(applied in this branch)", "(already deployed)", "(merged in #41)": a group's changes said to be in place.
 _APPLIED = re.compile(
-    r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live|prepared)\b", re.I
+    r"^(?:all |already |now )?(?:applied|implemented|deployed|merged|shipped|released|in place|live|prepared|added)\b"
+    # The same in Russian: "(добавлены)" (added), "(внедрены)" (introduced), "(выполнено)" (done).
+    r"|^(?:уже )?(?:добавлен|внедрен|реализован|выполнен|сделан|применен|применён)",
+    re.I,
 )
 
 
@@ -1115,22 +1121,28 @@ class ItemReader:
                 self.diagnostics.add(codes.UNMAPPED_STATUS, line, f"status {status.text!r} kept as raw text")
         if (ticket := by_role.get("ticket")) and ticket.text:
             self._read_ticket_cell(draft, ticket)
-        if draft.status is None:
-            # A "Notes" column that says only "Done": the status, when no Status column exists.
+        if draft.status is None or draft.status_guessed:
+            # A "Notes" column that says only "Done", or ends in a shouted marker ("n/a, **TODO**"): the status,
+            # when no Status column exists (and over one the wording only suggests).
             for value in extra.values():
                 noted = self.options.status(value.rstrip("."))
+                if noted is None and (upper := _UPPER_STATUS.search(value)) is not None:
+                    noted = self.options.status(upper.group("s"))
                 if noted is not None:
                     draft.status, draft.status_raw, draft.status_marked = noted, value, True
+                    draft.status_guessed = False
                     break
         self.keep(draft, group)
 
     def _read_ticket_cell(self, draft: Draft, cell: Inline) -> None:
         text = cell.text
         upper = _UPPER_STATUS.search(text)
-        if upper and draft.status is None:
+        # A marker the cell gives ("n/a, **TODO**") is said; a status read from the wording is only guessed.
+        if upper and (draft.status is None or draft.status_guessed):
             draft.status_raw = upper.group("s")
             draft.status = self.options.status(upper.group("s"))
             draft.status_marked = draft.status is not None
+            draft.status_guessed = False
             text = text[: upper.start()].strip()
         if not _empty_cell(text):
             draft.tickets.extend(self._tickets_of(text, cell.links))
@@ -1658,6 +1670,8 @@ class ItemReader:
             draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "already", True
         if draft.status is None and _DONE_NOTE.search(text.replace("\u2019", "'")):
             draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "noted done", True
+        if draft.status is None and _COMMIT_NOTE.search(text):
+            draft.status, draft.status_raw, draft.status_guessed = Status.DONE, "commit", True
         if draft.status is None and _BEING_DONE.search(text):
             draft.status, draft.status_raw, draft.status_guessed = Status.IN_PROGRESS, "being done", True
         if draft.status is None:

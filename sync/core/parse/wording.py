@@ -585,6 +585,8 @@ def reads_as_done(text: str) -> bool:
     "Execution clients implemented a fix …", "EIP-6110 is updated …", "We enabled …",
     "QA now includes …")."""
     text = _SEQUENCE_WORD.sub("", text)
+    if reports_in_cyrillic(text):
+        return True
     we_did = _WE_DID.match(text)
     if we_did and _is_past_form(we_did.group("v")) and we_did.group("v").lower() not in ("need", "needed"):
         return True
@@ -751,6 +753,67 @@ _CYRILLIC_ORDER = re.compile(
     re.IGNORECASE,
 )
 _NOT_INFINITIVES = frozenset({"память", "печать", "сеть", "путь", "суть", "есть", "ртуть", "треть", "власть"})
+
+
+# Done work as Russian reports write it: a short passive participle ("Удалён webhook", "Порт исправлен на …",
+# "Куки обновлены") or a past tense ("Добавили проверку", "Я удалил …") of a verb of change, among the first
+# three words. The stems are the verbs such reports use; a noun of the same stem ("Исправления", "Добавление")
+# ends otherwise.
+_CYRILLIC_CHANGE = (
+    "добав",
+    "удал",
+    "исправ",
+    "обнов",
+    "настро",
+    "измен",
+    "замен",
+    "перенес",
+    "внедр",
+    "включ",
+    "отключ",
+    "установ",
+    "созда",
+    "реализова",
+    "переписа",
+    "почин",
+    "устран",
+    "оптимизирова",
+    "увелич",
+    "уменьш",
+    "огранич",
+    "вынес",
+    "задокументирова",
+    "зафиксирова",
+    "убра",
+    "поправ",
+    "выполн",
+    "сдела",
+    "разверн",
+    "откат",
+    "перезапу",
+    "закры",
+    "написа",
+    "покры",
+    "поменя",
+    "подключ",
+    "пересобра",
+    "перевед",
+    "очищ",
+    "очист",
+)
+_CYRILLIC_REPORTED = re.compile(r"(?:[её]н|ан|ян|ен|т)[аоы]?$|(?:ил|ал|ял|ел|ул|ыл)(?:и|а|о)?$")
+_CYRILLIC_WORD = re.compile(rf"[{_CYRILLIC}]+|[^\s{_CYRILLIC}]+")
+
+
+def reports_in_cyrillic(text: str) -> bool:
+    """ "Удалён webhook через Telegram API", "Порт исправлен на `10000`": a change reported done, in Russian."""
+    if text.isascii():
+        return False
+    for word in _CYRILLIC_WORD.findall(text)[:3]:
+        lower = word.lower()
+        if lower.startswith(_CYRILLIC_CHANGE) and _CYRILLIC_REPORTED.search(lower):
+            return True
+    return False
 
 
 def orders_in_cyrillic(text: str) -> bool:

@@ -1,0 +1,92 @@
+"""Classes of writing met in blind batch 140 onwards (issue 27, twenty-seventh round): each rule checked on made-up
+documents written the way those classes write, never on a corpus document's text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sync.core.model import Status
+from sync.core.parse.evidence import LEANING, heading_strength
+from sync.core.parse.wording import reads_as_done, reports_in_cyrillic
+from tests.unit.test_parse_classes_round12 import _STORY, items
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Удалён старый cron через панель хостинга", True),  # a short passive participle first
+        ("Таймаут исправлен на 30 секунд в конфиге", True),  # the participle second
+        ("Логи обновлены в `data/app.log`", True),
+        ("Мы добавили проверку диска в мониторинг", True),  # a past tense
+        ("Добавить проверку диска в мониторинг", False),  # an infinitive: an order
+        ("Добавление проверки диска", False),  # a noun of the same stem
+        ("Исправления", False),
+        ("Disk check added to monitoring", False),  # not Russian: the English rules decide
+    ],
+)
+def test_a_change_reported_done_in_russian(text: str, reported: bool) -> None:
+    assert reports_in_cyrillic(text) is reported
+    if reported:
+        assert reads_as_done(text)
+
+
+@pytest.mark.parametrize("title", ["Исправления", "Улучшения", "Доработки после сбоя", "방지책"])
+def test_russian_and_korean_action_headings_lean_towards_actions(title: str) -> None:
+    assert heading_strength(title) >= LEANING
+
+
+@pytest.mark.parametrize("title", ["Что сломалось", "Хронология", "Симптомы"])
+def test_russian_story_headings_do_not(title: str) -> None:
+    assert heading_strength(title) < LEANING
+
+
+def test_a_russian_fixes_label_over_a_numbered_list_reports_done_fixes() -> None:
+    body = (
+        "## 2026-07-01: Вики не отвечала\n\n**Причина:**\n1. Диск переполнен\n\n"
+        "**Исправления:**\n1. Удалён старый cron через панель хостинга\n2. Таймаут исправлен на 30 секунд\n\n"
+        "**Статус:** RESOLVED\n"
+    )
+    found = items(body)
+    assert [(item.text, item.status) for item in found] == [
+        ("Удалён старый cron через панель хостинга", Status.DONE),
+        ("Таймаут исправлен на 30 секунд", Status.DONE),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "status"),
+    [
+        ("Preventive measures (added)", Status.DONE),
+        ("Превентивные меры (добавлены)", Status.DONE),
+        ("Preventive measures (proposed)", Status.OPEN),
+    ],
+)
+def test_a_label_saying_its_measures_were_added_marks_them_done(label: str, status: Status) -> None:
+    entries = "- `test_disk.py`: a test of the disk alert\n- `cleanup.sh`: rotation\n"
+    body = f"{_STORY}## Follow-ups\n\n**{label}:**\n{entries}"
+    assert [item.status for item in items(body)] == [status, status]
+
+
+def test_a_shouted_marker_in_a_ticket_cell_beats_the_tense_of_the_words() -> None:
+    body = (
+        f"{_STORY}## Action Items\n\n| Action | Owner | Github Issue |\n|---|---|---|\n"
+        "| Added a disk alert to the runbook | kim | n/a, **TODO** |\n"
+        "| Move uploads to object storage | lee | n/a, **DONE** |\n"
+        "| Document the restore drill | kim | n/a |\n"
+    )
+    assert [item.status for item in items(body)] == [Status.OPEN, Status.DONE, None]
+
+
+@pytest.mark.parametrize(
+    ("entry", "status"),
+    [
+        ("Add a safe deploy script (60fa1a8)", Status.DONE),
+        ("Pin the client library to v2.88.0 (commit 0c2b19f)", Status.DONE),
+        ("Write the restore guide (2024)", Status.OPEN),  # a year, no commit
+        ("Write the restore guide (feedface)", Status.OPEN),  # a word of hex letters, no commit
+    ],
+)
+def test_a_commit_named_after_an_entry_marks_it_done(entry: str, status: Status) -> None:
+    body = f"{_STORY}## Prevention\n\n- {entry}\n- Document the restore drill\n"
+    found = items(body)
+    assert found[0].status is status
