@@ -76,6 +76,13 @@ _PAREN_REFS = re.compile(rf"\s*\((?:{_REF})(?:\s*[/,]\s*(?:{_REF}))*\)")
 _OWNER_NOTE = re.compile(r"\s*\((?:owners?|assignee|dri)\s*:\s*(?P<owner>[^()]+)\)\s*\.?\s*$", re.IGNORECASE)
 
 
+# A ground truth that keeps the priority the entry ends with ("Implement timeout guards (Priority: P0)", "Rotate all
+# secrets (URGENT)"): the parser reads it into the item's priority, which the fields then compare.
+_PRIORITY_NOTE = re.compile(
+    r"\s*\((?:priority\s*:\s*)?(?:P[0-4]|critical|urgent|blocker|high|medium|low)\)\s*\.?\s*$", re.IGNORECASE
+)
+
+
 def _refs_in(text: str) -> set[str]:
     return {key for group in _PAREN_REFS.findall(text) for key in re.findall(_REF, group)}
 
@@ -224,6 +231,9 @@ def score_document(entry: Mapping[str, Any], items: Sequence[ActionItem]) -> Doc
         noted = _OWNER_NOTE.search(written)
         if item is None and noted is not None and noted.group("owner").strip() == (gt.get("owner") or "").strip():
             item = find_item(items, written[: noted.start()], taken)
+        prioritised = _PRIORITY_NOTE.search(written)
+        if item is None and prioritised is not None:
+            item = find_item(items, written[: prioritised.start()], taken)
         if item is None:
             score.problems.append(f"missing {gt['text']!r}")
             continue

@@ -90,3 +90,49 @@ def test_a_commit_named_after_an_entry_marks_it_done(entry: str, status: Status)
     body = f"{_STORY}## Prevention\n\n- {entry}\n- Document the restore drill\n"
     found = items(body)
     assert found[0].status is status
+
+
+def test_a_status_mark_before_a_numbered_bold_title_keeps_the_title_as_the_item() -> None:
+    body = (
+        f"{_STORY}## Immediate actions taken\n\n"
+        "✅ **1. Updated the disk alert**\n   - Added a threshold at 80 %\n   - All volumes now watched\n\n"
+        "⏳ **2. Rotate the database password**\n   - in the hosting console\n   - then redeploy\n"
+    )
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Updated the disk alert", Status.DONE),
+        ("Rotate the database password", Status.OPEN),
+    ]
+
+
+_CONSOLE_STEPS = "1. Go to https://console.example.com\n2. Select your project\n3. Click **Reset password**\n"
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        # under the action list, in the action section's own sub-heading
+        "## Action items\n\n- Reset the database password\n- Add a disk alert\n\n"
+        f"### How to reset it\n\n{_CONSOLE_STEPS}",
+        # in a section that only leans towards actions, beside a promise
+        f"## Fixing it\n\nWe will add a disk alert.\n\nTo reset the password:\n\n{_CONSOLE_STEPS}",
+    ],
+)
+def test_steps_through_a_user_interface_are_no_items(section: str) -> None:
+    texts = [item.text for item in items(f"{_STORY}{section}")]
+    assert texts and not any(text.startswith(("Go to", "Select", "Click")) for text in texts)
+
+
+def test_a_list_of_orders_with_one_go_to_is_still_items() -> None:
+    body = (
+        f"{_STORY}## Action items\n\n1. Go to the vendor about the disk quota\n2. Add a disk alert\n"
+        "3. Document the restore drill\n"
+    )
+    assert len(items(body)) == 3
+
+
+def test_a_memo_mark_before_a_todo_label_is_no_part_of_the_item() -> None:
+    body = f"{_STORY}## Prevention\n\n- ✅ Added a disk alert\n- 📝 TODO: Enable secret scanning alerts\n"
+    assert [(item.text, item.status) for item in items(body)] == [
+        ("Added a disk alert", Status.DONE),
+        ("Enable secret scanning alerts", Status.OPEN),
+    ]

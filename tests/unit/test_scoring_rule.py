@@ -149,3 +149,16 @@ def test_strikethrough_is_markup_on_either_side() -> None:
     assert score_document(_entry({"text": "~~Add filesystem loading~~ (Not needed with single binary)"}), [item]).right
     other = ActionItem(number=1, text="Add filesystem loading", line=3)
     assert not score_document(_entry({"text": "~~Add caching~~ (Not needed)"}), [other]).right
+
+
+def test_a_priority_note_the_ground_truth_keeps_is_the_items_priority() -> None:
+    item = ActionItem(number=1, text="Implement timeout guards", priority=Priority.P0, line=3)
+    noted = {"text": "Implement timeout guards (Priority: P0)", "priority": "P0"}
+    assert score_document(_entry(noted), [item]).right == 1
+    assert score_document(_entry({"text": "Rotate all secrets (URGENT)", "priority": "P0"}), [item]).right == 0
+    shouted = ActionItem(number=1, text="Rotate all secrets", priority=Priority.P0, line=3)
+    assert score_document(_entry({"text": "Rotate all secrets (URGENT)", "priority": "P0"}), [shouted]).right == 1
+    # The note is compared as the item's priority: an item read at another level is wrong on its priority.
+    lower = ActionItem(number=1, text="Implement timeout guards", priority=Priority.P2, line=3)
+    wrong = score_document(_entry(noted), [lower])
+    assert wrong.right == 0 and "priority 'P2' != 'P0'" in wrong.problems[0]

@@ -384,7 +384,9 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
 
 
 _EXPLAINS = ("paragraph", "fence", "code_block", "blockquote", "html_block")
-NUMBERED_TITLE = re.compile(r"^\s*\d+[.)]\s+\S")
+# "1. Monitoring", "✅ 1. Updated .gitignore" (a status mark before the number, read as the item's status).
+_TITLE_MARK = r"[\u2705\u2611\u2714\u274c\u23f3\u2b1c\U0001f7e2\U0001f7e1\U0001f534\U0001f504]\ufe0f?"
+NUMBERED_TITLE = re.compile(rf"^\s*(?:{_TITLE_MARK}\s*)?\d+[.)]\s+\S")
 
 
 def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:
@@ -841,6 +843,10 @@ def _read_region(
                 reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "a table of metrics: not read as items")
                 continue
             if position > 0 and reader.elaborates_entry_above(nodes[position - 1], node):
+                continue
+            if walks_through_ui(node):
+                reader.diagnostics.add(codes.NOT_AN_ITEM, first_line(node), "steps through a user interface: not items")
+                label = named = None
                 continue
             if tells_what_it_does(node):
                 # "Runs on every PR:" over "- Spins up a test database", "- Fails the build if …": what a thing
@@ -1420,7 +1426,7 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b")
 # A title's number, also after a status mark ("✅ 1. Disabled catch-up posting": the mark stays, it is the status).
 # Also an item's id in the writers' own scheme ("A1.", "AI-3:"), not a priority ("P1:").
 _NUMBERING = re.compile(
-    r"^(?P<mark>\s*(?:[\u2600-\u27bf\U0001f300-\U0001faff]\ufe0f?\s*)?)"
+    r"^(?P<mark>\s*(?:[\u23e9-\u23fa\u2600-\u27bf\u2b1b\u2b1c\U0001f300-\U0001faff]\ufe0f?\s*)?)"
     r"(?:\d+[.)]|[a-z][.)]|(?!P[0-4]\b)[A-Z]{1,3}-?\d{1,3}[.):])\s+"
 )
 _TRAILING_KIND = re.compile(r"\s*\[[a-z -]{2,20}\]\s*$", re.IGNORECASE)
@@ -1454,6 +1460,25 @@ def checks_and_results(node: Node) -> bool:
     """A list of two or more entries that each name a check and mark its result ("`pnpm lint`: ✅ 0 errors")."""
     texts = _every_entry(node)
     return texts is not None and all(_RESULT.match(text) for text in texts)
+
+
+# A step through a user interface: "Go to https://console.example.com", "Click **Edit**", "Select your project".
+_UI_STEP = re.compile(
+    r"^(?:go to|navigate to|click|select|open|log ?in(?:to)?|sign in(?:to)?|choose|enter|paste|copy|press|scroll"
+    r"|tap|type|find|locate|visit|head to)\b",
+    re.IGNORECASE,
+)
+_UI_MOVE = re.compile(r"\b(?:go to|navigate to|click|select|log ?in|sign in)\b", re.IGNORECASE)
+
+
+def walks_through_ui(node: Node) -> bool:
+    """A list of three or more entries, half of them or more a step through a user interface ("Go to the
+    console", "Select your project", "Click **Regenerate**"): how one thing is done by hand, not items."""
+    texts = _every_entry(node)
+    if texts is None or len(texts) < 3:
+        return False
+    steps = sum(1 for text in texts if _UI_STEP.match(text.lstrip("*_ ")))
+    return 2 * steps >= len(texts) and any(_UI_MOVE.search(text) for text in texts)
 
 
 def _metrics(node: Node) -> bool:

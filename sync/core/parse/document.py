@@ -49,6 +49,7 @@ from sync.core.parse.candidates import (
     spells_out_one_action,
     tells_what_it_does,
     titled_item,
+    walks_through_ui,
 )
 from sync.core.parse.codes import Collector
 from sync.core.parse.dates import parse_date, parse_date_or_datetime, parse_duration_minutes, timezone_for
@@ -791,6 +792,12 @@ class _Parser:
                 # "- `pnpm build`: ✅ pasa", "- Secret scan: ✅ 0 hits": the checks run and how they came out.
                 self.diagnostics.add(
                     codes.NOT_AN_ITEM, first_line(self.blocks[index]), "a list of checks and their results: not items"
+                )
+                continue
+            if walks_through_ui(self.blocks[index]):
+                # "1. Go to the console", "2. Select your project", "3. Click **Regenerate**": how it is done.
+                self.diagnostics.add(
+                    codes.NOT_AN_ITEM, first_line(self.blocks[index]), "steps through a user interface: not items"
                 )
                 continue
             if tells_what_it_does(self.blocks[index]):

@@ -67,7 +67,7 @@ _OWNER_TOKEN = rf"(?:{_EMAIL}|{_HANDLE})"
 _CHECKBOX = re.compile(r"^\[(?P<mark>[ xX✓✔]?|[✅☑]\ufe0f?|-|~|/|[nN]/[aA])\]\s*")
 # A tick beside an entry; "√" (a check mark typed as a radical) only alone at either end.
 _DONE_SYMBOL = re.compile(r"[✅✔☑✓]\ufe0f?|(?<=\s)√\s*$|^√(?=\s)")
-_LEADING_MARK = re.compile("^(?P<mark>[\u23f3\U0001f51c\U0001f504\U0001f6a7\u26a0\u2b1c])\ufe0f?\\s+")
+_LEADING_MARK = re.compile("^(?P<mark>[\u23f3\U0001f4dd\U0001f51c\U0001f504\U0001f6a7\u26a0\u2b1c])\ufe0f?\\s+")
 _LEADING_PAREN = re.compile(r"^\((?P<body>[^()]{1,80})\)\s*")
 _LEADING_BRACKET = re.compile(r"^\[(?P<body>@?[A-Za-z][\w.@-]*(?:[ ,]+@?[A-Za-z][\w.@-]*){0,2})\]\s+")
 _TRAILING_BRACKET = re.compile(r"\s*\[(?P<body>@?[A-Z][\w.-]*(?: [A-Z][\w.-]*)?|@[\w.-]+)\]\s*\.?$")

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from markdown_it.token import Token
+
 from sync.core.parse.blocks import Inline, Link, Node, first_line, inline_tokens, node_text, render_inline
 from sync.core.parse.memo import short_text_cache
 
@@ -294,16 +296,36 @@ def is_generic_title(text: str) -> bool:
     return bool(words) and all(word in _GENERIC_TITLE_WORDS for word in words)
 
 
+# "✅ **1. Updated .gitignore**": a status mark before a bold title, which stays part of the title (its status).
+_LEAD_MARK = re.compile(r"[\u2705\u2611\u2714\u274c\u23f3\u2b1c\U0001f7e2\U0001f7e1\U0001f534\U0001f504]\ufe0f?\s+")
+
+
 def pseudo_heading(node: Node) -> Inline | None:
-    """The rendered label when a paragraph is only bold text (+ ':' / footnote marker)."""
+    """The rendered label when a paragraph is only bold text (+ ':' / footnote marker), a status mark before
+    it or not."""
     raw = _raw(node).strip()
-    if node.type != "paragraph" or not raw.startswith(("**", "__")):
+    mark = _LEAD_MARK.match(raw)
+    if node.type != "paragraph" or not raw.startswith(("**", "__"), mark.end() if mark else 0):
         return None
     if raw[-1:].isalnum() or raw.endswith("."):
         # Text after the bold run ("**Add cache**: for the queue."): no label alone. Deciding it here spares
         # markdown-it's inline pass, the costliest step of reading such a line.
         return None
     tokens = [t for t in inline_tokens(node) if t.type != "text" or t.content]
+    if mark is not None and tokens and tokens[0].type == "text" and tokens[0].content.strip() == mark.group().strip():
+        labelled = _pseudo_label(tokens[1:])
+        if labelled is None:
+            return None
+        shift = len(mark.group())
+        return Inline(
+            text=mark.group() + labelled.text,
+            links=[Link(ln.text, ln.url, ln.start + shift, ln.end + shift, ln.autolink) for ln in labelled.links],
+            bold_prefix=mark.group() + (labelled.bold_prefix or ""),
+        )
+    return _pseudo_label(tokens)
+
+
+def _pseudo_label(tokens: list[Token]) -> Inline | None:
     if not tokens or tokens[0].type != "strong_open":
         return None
     rendered = render_inline(tokens)
