@@ -136,3 +136,21 @@ def test_a_memo_mark_before_a_todo_label_is_no_part_of_the_item() -> None:
         ("Added a disk alert", Status.DONE),
         ("Enable secret scanning alerts", Status.OPEN),
     ]
+
+
+@pytest.mark.parametrize(
+    ("lead", "taken"),
+    [
+        ("Create `lint.py`:", True),  # an order that introduces the code carrying it out
+        ("Add to `.pre-commit-config.yaml`:", True),
+        ("**File:** `package.json`", False),  # a record's field, though "File" is a verb
+        ("The linter is a short script.", False),  # commentary
+    ],
+)
+def test_a_titled_order_over_an_instruction_and_its_code_is_the_item(lead: str, taken: bool) -> None:
+    body = (
+        f"{_STORY}## Prevention Measures\n\n### 1. Add CSS linting\n\n{lead}\n```python\nx = 1\n```\n\n"
+        f"### 2. Add a pre-commit hook\n\n{lead}\n```yaml\n- repo: local\n```\n"
+    )
+    texts = [item.text for item in items(body)]
+    assert (texts == ["Add CSS linting", "Add a pre-commit hook"]) is taken

@@ -628,7 +628,13 @@ def _read_titled_block(
             reader.drafts.append(measure)
         return
     recorded = any(field_record(node) for node in nodes)
-    if prose_status(prose) is None and region.parent < STRONG and not recorded:
+    # "### 1. Add CSS linting" over "Create `.lint.py`:" and its code: an order titled, and the prose under it the
+    # orders that carry it out.
+    instructed = opens_with_order(_NUMBERING.sub("", title)) and any(
+        opens_with_order(text) and text.endswith(":")
+        for text in (node_text(node).text.rstrip() for node in nodes if node.type == "paragraph")
+    )
+    if prose_status(prose) is None and region.parent < STRONG and not recorded and not instructed:
         return  # prose that neither commits nor reports is commentary, not an action
     draft = titled_item(reader, region.header, nodes)
     if draft is None:
