@@ -21,6 +21,9 @@ from tests.unit.test_parse_classes_round12 import _STORY, items
         ("Добавить проверку диска в мониторинг", False),  # an infinitive: an order
         ("Добавление проверки диска", False),  # a noun of the same stem
         ("Исправления", False),
+        ("Замена диска на сервере", False),  # a noun that opens as a participle of the stem would
+        ("Удаленный доступ закрыть", False),  # an adjective of the same stem
+        ("Добавят проверку диска", False),  # a future: still to come
         ("Disk check added to monitoring", False),  # not Russian: the English rules decide
     ],
 )

@@ -97,7 +97,7 @@ from sync.core.parse.items import (
 )
 from sync.core.parse.options import ParseOptions
 from sync.core.parse.records import read_resolution_fields, read_resolution_heading
-from sync.core.parse.sections import EMOJI, Header, classify_title
+from sync.core.parse.sections import EMOJI, STATUS_MARK, Header, classify_title
 from sync.core.parse.wording import (
     describes_behaviour,
     is_standing_order,
@@ -385,8 +385,7 @@ def _titles_one_action(region: _Region, nodes: list[Node]) -> bool:
 
 _EXPLAINS = ("paragraph", "fence", "code_block", "blockquote", "html_block")
 # "1. Monitoring", "✅ 1. Updated .gitignore" (a status mark before the number, read as the item's status).
-_TITLE_MARK = r"[\u2705\u2611\u2714\u274c\u23f3\u2b1c\U0001f7e2\U0001f7e1\U0001f534\U0001f504]\ufe0f?"
-NUMBERED_TITLE = re.compile(rf"^\s*(?:{_TITLE_MARK}\s*)?\d+[.)]\s+\S")
+NUMBERED_TITLE = re.compile(rf"^\s*(?:{STATUS_MARK}\s*)?\d+[.)]\s+\S")
 
 
 def spells_out_one_action(header: Header, nodes: Sequence[Node]) -> bool:

@@ -296,8 +296,10 @@ def is_generic_title(text: str) -> bool:
     return bool(words) and all(word in _GENERIC_TITLE_WORDS for word in words)
 
 
-# "✅ **1. Updated .gitignore**": a status mark before a bold title, which stays part of the title (its status).
-_LEAD_MARK = re.compile(r"[\u2705\u2611\u2714\u274c\u23f3\u2b1c\U0001f7e2\U0001f7e1\U0001f534\U0001f504]\ufe0f?\s+")
+# A status mark before a title ("✅ **1. Updated .gitignore**", "⏳ 2. Rotate the keys"), which stays part of the title
+# (its status).
+STATUS_MARK = r"[\u2705\u2611\u2714\u274c\u23f3\u2b1c\U0001f7e2\U0001f7e1\U0001f534\U0001f504]\ufe0f?"
+_LEAD_MARK = re.compile(rf"{STATUS_MARK}\s+")
 
 
 def pseudo_heading(node: Node) -> Inline | None:

@@ -801,7 +801,9 @@ _CYRILLIC_CHANGE = (
     "очищ",
     "очист",
 )
-_CYRILLIC_REPORTED = re.compile(r"(?:[её]н|ан|ян|ен|т)[аоы]?$|(?:ил|ал|ял|ел|ул|ыл)(?:и|а|о)?$")
+# What follows the stem in such a participle or past tense: "-лен", "-ён", "-н", "-ут" (and the endings of gender and
+# number), "-ил", "-или", "-л". A noun ("Замена", "Установка", "Обновление") or an infinitive ends otherwise.
+_CYRILLIC_REPORTED = re.compile(r"^(?:[а-яё]{0,2}[её]н|н|[уы]?т)[аоы]?$|^[иаяеуы]?л[иао]?$")
 _CYRILLIC_WORD = re.compile(rf"[{_CYRILLIC}]+|[^\s{_CYRILLIC}]+")
 
 
@@ -811,8 +813,9 @@ def reports_in_cyrillic(text: str) -> bool:
         return False
     for word in _CYRILLIC_WORD.findall(text)[:3]:
         lower = word.lower()
-        if lower.startswith(_CYRILLIC_CHANGE) and _CYRILLIC_REPORTED.search(lower):
-            return True
+        for stem in _CYRILLIC_CHANGE:
+            if lower.startswith(stem) and _CYRILLIC_REPORTED.match(lower[len(stem) :]):
+                return True
     return False
 
 
