@@ -627,13 +627,7 @@ def _read_titled_block(
             reader.drafts.append(measure)
         return
     recorded = any(field_record(node) for node in nodes)
-    # "### 1. Add CSS linting" over "Create `.lint.py`:" and its code: an order titled, and the prose under it the
-    # orders that carry it out.
-    instructed = opens_with_order(_NUMBERING.sub("", title)) and any(
-        opens_with_order(text) and text.endswith(":")
-        for text in (node_text(node).text.rstrip() for node in nodes if node.type == "paragraph")
-    )
-    if prose_status(prose) is None and region.parent < STRONG and not recorded and not instructed:
+    if prose_status(prose) is None and region.parent < STRONG and not recorded and not _instructed(title, nodes):
         return  # prose that neither commits nor reports is commentary, not an action
     draft = titled_item(reader, region.header, nodes)
     if draft is None:
@@ -643,6 +637,15 @@ def _read_titled_block(
         return
     draft.confidence = "high" if score >= _HIGH else "low"
     reader.drafts.append(draft)
+
+
+def _instructed(title: str, nodes: Sequence[Node]) -> bool:
+    """ "### 1. Add CSS linting" over "Create `.lint.py`:" and its code: an order titled, and the prose under it
+    the orders that carry it out."""
+    return opens_with_order(_NUMBERING.sub("", title)) and any(
+        opens_with_order(text) and text.endswith(":")
+        for text in (node_text(node).text.rstrip() for node in nodes if node.type == "paragraph")
+    )
 
 
 # A rule or a change in force, said of a thing: "… shall be merged only when …", "… must be placed in …",
